@@ -1,0 +1,21 @@
+"""Where the project keeps its files: one data directory, overridable by CE_DATA_DIR (tests use a tmp dir)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def data_dir() -> Path:
+    """Root for workspaces and the model cache: $CE_DATA_DIR, else <repo>/data."""
+    return Path(os.environ.get("CE_DATA_DIR") or REPO_ROOT / "data")
+
+
+def workspaces_dir() -> Path:
+    return data_dir() / "workspaces"
+
+
+def model_cache_dir() -> Path:
+    return data_dir() / "cache" / "models"

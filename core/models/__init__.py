@@ -1,0 +1,1 @@
+"""Attention models and what they share: device choice, trainer, cache, background jobs."""

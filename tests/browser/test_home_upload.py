@@ -1,0 +1,31 @@
+"""A new user uploads a real export in Chromium, confirms the suggested mapping and sees the rows land."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+
+def test_upload_real_csv_in_browser(streamlit_url, browser_page, wait_idle, shared_datasets, tmp_path):
+    page = browser_page
+    tweets = shared_datasets / "twitter_airline_sentiment" / "Tweets.csv"
+    page.goto(streamlit_url)
+    page.get_by_text("Upload data").wait_for()
+    wait_idle(page)
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(tweets))
+    # the suggested mapping appears: Tweets.csv is recognised as posts with its text column
+    page.get_by_role("button", name="Ingest").wait_for()
+    wait_idle(page)
+    page.screenshot(path=str(tmp_path / "mapping.png"), full_page=True)
+    page.get_by_role("button", name="Ingest").click()
+    success = page.locator('[data-testid="stAlertContentSuccess"]')
+    success.wait_for(timeout=120_000)
+    text = success.inner_text()
+    assert re.search(r"Tweets\.csv: 14,640 rows ingested into 'posts'", text), text
+    wait_idle(page)
+    page.screenshot(path=str(tmp_path / "ingested.png"), full_page=True)
+    # the data-health section now lists the new version of posts with its source file
+    assert page.get_by_text("posts · 14,640 rows").count() == 1

@@ -1,0 +1,80 @@
+"""Shared fixtures: an isolated data dir, the generated sample community, the real public data sets."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_DATASETS = REPO.parent / "shared" / "datasets"
+SAMPLE_USERS = 2000  # the real sample size: views are checked on what users see
+
+
+@pytest.fixture(scope="session", autouse=True)
+def isolated_data_dir(tmp_path_factory):
+    """Point CE_DATA_DIR at a temp folder for the whole run so tests never touch data/."""
+    d = tmp_path_factory.mktemp("ce_data")
+    old = os.environ.get("CE_DATA_DIR")
+    os.environ["CE_DATA_DIR"] = str(d)
+    yield d
+    if old is None:
+        os.environ.pop("CE_DATA_DIR", None)
+    else:
+        os.environ["CE_DATA_DIR"] = old
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return REPO
+
+
+@pytest.fixture(scope="session")
+def shared_datasets() -> Path:
+    if not SHARED_DATASETS.exists():
+        pytest.skip("../shared/datasets is not present")
+    return SHARED_DATASETS
+
+
+@pytest.fixture(scope="session")
+def sample_ws(isolated_data_dir):
+    """The sample workspace (all five tables), built once per run in the isolated data dir."""
+    from core.data.workspace import sample_workspace
+
+    return sample_workspace(users=SAMPLE_USERS, seed=0)
+
+
+@pytest.fixture(scope="session")
+def sample_dir(sample_ws) -> Path:
+    """Folder holding the sample CSVs and ground_truth.json (the sources of `sample_ws`)."""
+    return sample_ws.path / "source"
+
+
+@pytest.fixture(scope="session")
+def ground_truth(sample_dir) -> dict:
+    return json.loads((sample_dir / "ground_truth.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture()
+def cli_env(isolated_data_dir) -> dict:
+    """Environment for `python -m core ...` subprocesses: same data dir, repo importable, quiet threads."""
+    env = dict(os.environ)
+    env["CE_DATA_DIR"] = str(isolated_data_dir)
+    env["PYTHONPATH"] = str(REPO) + os.pathsep + env.get("PYTHONPATH", "")
+    env.setdefault("OMP_NUM_THREADS", "2")
+    return env
+
+
+@pytest.fixture()
+def run_cli(cli_env):
+    """run_cli(*args) -> CompletedProcess of `python -m core args...` (text mode, cwd=repo)."""
+    import subprocess
+
+    def _run(*args, check=False, timeout=300):
+        return subprocess.run([sys.executable, "-m", "core", *map(str, args)], cwd=REPO, env=cli_env,
+                              capture_output=True, text=True, timeout=timeout, check=check)
+
+    return _run

@@ -1,0 +1,1 @@
+"""App-side helpers (they import Streamlit): session state, cached loaders, page scaffolding."""

@@ -1,0 +1,72 @@
+"""Page scaffolding shared by every page: language and workspace pickers, translation, guard clauses."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+from streamlit.errors import StreamlitPageNotFoundError
+
+from core.data.workspace import SAMPLE_NAME, Workspace, list_workspaces, open_workspace, sample_workspace
+from core.errors import UserError
+from core.i18n import LANGUAGES, t
+from ui import state
+from ui.cache import load_table
+
+HOME_PAGE = "pages/home.py"
+
+
+def tr(key: str, **fmt) -> str:
+    """`key` in the session's language."""
+    return t(key, st.session_state.get(state.LANG, "en"), **fmt)
+
+
+def current_workspace() -> Workspace:
+    """The session's workspace; the sample one is generated on first use."""
+    name = st.session_state.get(state.WORKSPACE) or SAMPLE_NAME
+    if name == SAMPLE_NAME:
+        with st.spinner(tr("common.preparing_sample")):
+            return sample_workspace()
+    return open_workspace(name)
+
+
+def sidebar_controls() -> None:
+    """Language and workspace pickers, drawn in the sidebar of every page."""
+    with st.sidebar:
+        langs = list(LANGUAGES)
+        st.selectbox(tr("common.language"), langs, key=state.LANG, format_func=LANGUAGES.get)
+        names = list_workspaces()
+        if SAMPLE_NAME not in names:
+            names.insert(0, SAMPLE_NAME)
+        current = st.session_state.get(state.WORKSPACE)
+        if current and current not in names:
+            names.append(current)
+        st.selectbox(tr("common.workspace"), names, key=state.WORKSPACE,
+                     format_func=lambda n: tr("common.sample_workspace") if n == SAMPLE_NAME else n)
+
+
+def page_setup(title_key: str) -> Workspace:
+    """Top of every page: session defaults, sidebar pickers, the title; returns the current workspace."""
+    state.init_session_state()
+    sidebar_controls()
+    st.title(tr(title_key))
+    try:
+        return current_workspace()
+    except UserError as exc:
+        st.error(str(exc))
+        st.stop()
+
+
+def link_home() -> None:
+    try:
+        st.page_link(HOME_PAGE, label=tr("common.go_home"), icon="🏠")
+    except StreamlitPageNotFoundError:  # a page run on its own (tests, `streamlit run pages/x.py`) has no router
+        st.caption(tr("common.go_home"))
+
+
+def require_table(ws: Workspace, table: str) -> pd.DataFrame:
+    """Guard clause: the table's cached DataFrame, or an explanation + link home and stop the page."""
+    if not ws.has(table):
+        st.info(tr("common.missing_table", table=table))
+        link_home()
+        st.stop()
+    return load_table(ws, table)
