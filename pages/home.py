@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -100,11 +101,19 @@ def pending_upload(ws: Workspace, key: str, item: dict) -> None:
             st.session_state[state.LAST_INGEST].append(
                 tr("home.ingested", rows=f"{report.rows:,}", table=table, version=report.version,
                    file=preview.name, skipped=f"{report.skipped:,}"))
-            st.session_state[state.PENDING_UPLOADS].pop(key, None)
+            finish_upload(key)
             st.rerun()
         if c2.button(tr("home.discard"), key=f"discard_{key}"):
-            st.session_state[state.PENDING_UPLOADS].pop(key, None)
+            finish_upload(key)
             st.rerun()
+
+
+def finish_upload(key: str) -> None:
+    """Forget a pending upload (ingested or discarded) and its saved copy; never offer it again."""
+    item = st.session_state[state.PENDING_UPLOADS].pop(key, None)
+    if item:
+        st.session_state[state.HANDLED_UPLOADS].add(item["file_id"])
+        Path(item["path"]).unlink(missing_ok=True)
 
 
 def health_section(ws: Workspace) -> None:
@@ -115,7 +124,7 @@ def health_section(ws: Workspace) -> None:
         return
     summary = pd.DataFrame([{tr("home.table"): i.table, tr("home.rows"): i.rows, tr("home.version"): i.version,
                              tr("home.source"): i.source, tr("home.loaded"): i.created_at} for i in infos])
-    st.dataframe(summary, hide_index=True, width="stretch")
+    st.dataframe(summary, hide_index=True, width="stretch", key="health_summary")
     for info in infos:
         h = load_health(ws, info.table)
         with st.expander(f"{info.table} · {info.rows:,} {tr('home.rows').lower()}"):
@@ -153,7 +162,8 @@ files = st.file_uploader(tr("home.upload"), type=["csv", "tsv", "txt"], accept_m
                          key="uploader")
 pending = st.session_state[state.PENDING_UPLOADS]
 for f in files or []:
-    if any(item["file_id"] == f.file_id for item in pending.values()):
+    if f.file_id in st.session_state[state.HANDLED_UPLOADS] or any(
+            item["file_id"] == f.file_id for item in pending.values()):
         continue
     key, path = save_upload(ws, f)
     try:

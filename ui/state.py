@@ -9,6 +9,7 @@ import streamlit as st
 LANG = "lang"                # "en" | "zh"
 WORKSPACE = "workspace"      # workspace name (folder under data/workspaces) or path
 PENDING_UPLOADS = "pending_uploads"  # {file sha: saved upload + preview}, survives page switches
+HANDLED_UPLOADS = "handled_uploads"  # uploader file ids already ingested or discarded (not shown again)
 LAST_INGEST = "last_ingest"  # list of (file, report summary) of this session's successful ingests
 
 
@@ -20,6 +21,7 @@ def init_session_state() -> None:
         st.session_state[WORKSPACE] = default_workspace_name()
     st.session_state.setdefault(PENDING_UPLOADS, {})
     st.session_state.setdefault(LAST_INGEST, [])
+    st.session_state.setdefault(HANDLED_UPLOADS, set())
 
 
 def default_workspace_name() -> str:

@@ -41,16 +41,23 @@ def detect_encoding(head: bytes, name: str) -> str:
         return "utf-8-sig"
     if head.startswith(codecs.BOM_UTF16_LE) or head.startswith(codecs.BOM_UTF16_BE):
         return "utf-16"
-    if len(head) >= 4 and head.count(b"\x00") > len(head) // 4:
+    if len(head) >= 4:
         # UTF-16 without BOM: ASCII characters leave a NUL in every other byte
-        return "utf-16-le" if head[1:2] == b"\x00" else "utf-16-be"
+        even, odd = head[0::2], head[1::2]
+        if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.05 * len(even):
+            return "utf-16-le"
+        if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd):
+            return "utf-16-be"
     if b"\x00" in head:
         raise InputError("this looks like a binary file, not a CSV (it contains NUL bytes)", file=name)
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
         return "utf-8"
-    except UnicodeDecodeError:
-        pass
+    except UnicodeDecodeError as exc:
+        # Valid multi-byte UTF-8 before the first bad byte: a UTF-8 file with damage, not a GBK file
+        # (GBK text almost never forms valid UTF-8 sequences). The full decode will name the line.
+        if any(b > 127 for b in head[: exc.start]):
+            return "utf-8"
     try:
         text = codecs.getincrementaldecoder("gb18030")().decode(head, final=False)
         wide = [c for c in text if ord(c) > 127]
@@ -80,6 +87,11 @@ def _sniff_delimiter(text: str) -> str:
         return max(counts, key=counts.get) if max(counts.values()) > 0 else ","
 
 
+def undecodable(encoding: str, byte: int, line: int, name: str) -> InputError:
+    return InputError(f"undecodable bytes for {encoding} at byte {byte} (line {line}); the file mixes encodings "
+                      "or is not text. Save it again as 'CSV UTF-8' and retry", file=name)
+
+
 def sniff(path: str | Path, name: str | None = None, encoding: str | None = None) -> CsvFormat:
     """Read the head of `path`: encoding, delimiter, header and up to 200 sample rows.
 
@@ -94,8 +106,10 @@ def sniff(path: str | Path, name: str | None = None, encoding: str | None = None
     enc = encoding or detect_encoding(head, name)
     try:
         text = codecs.getincrementaldecoder(enc)().decode(head, final=False)
-    except (UnicodeDecodeError, LookupError) as exc:
-        raise InputError(f"cannot be read as {enc}: {exc}", file=name) from None
+    except UnicodeDecodeError as exc:
+        raise undecodable(enc, exc.start, head[: exc.start].count(b"\n") + 1, name) from None
+    except LookupError:
+        raise InputError(f"unknown encoding '{enc}'", file=name) from None
     text = text.lstrip("\ufeff")
     if len(head) == SAMPLE_BYTES:  # drop a possibly cut last line
         text = text[: text.rfind("\n") + 1] or text
@@ -143,10 +157,8 @@ def utf8_copy(path: str | Path, encoding: str, dest: str | Path, name: str | Non
                 try:
                     text = decoder.decode(chunk, final=final)
                 except UnicodeDecodeError as exc:
-                    bad = offset + exc.start
                     line = lines + chunk[: exc.start].count(b"\n")
-                    raise InputError(f"undecodable bytes for {encoding} at byte {bad} (line {line}); "
-                                     "the file mixes encodings or is not text", file=name) from None
+                    raise undecodable(encoding, offset + exc.start, line, name) from None
                 if out is not None and text:
                     out.write(text)
                 offset += len(chunk)

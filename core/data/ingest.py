@@ -252,6 +252,8 @@ def ingest_file(ws: Workspace, path: str | Path, table: str, mapping: dict | Non
                     expr, expect = _kind_expr(f.kind, v, tfmt, decimal_comma)
                     if f.kind in ("id", "category"):
                         expr = v
+                    elif f.kind == "text":  # free text keeps its own spacing; blank means missing
+                        expr = f"CASE WHEN {v} IS NULL THEN NULL ELSE {_q(f'c{i}')} END"
                     select.append(f"{expr} AS {_q(fld)}")
                     cond = f"({v} IS NOT NULL AND ({expr}) IS NULL)"
                     if f.required:
@@ -282,6 +284,8 @@ def ingest_file(ws: Workspace, path: str | Path, table: str, mapping: dict | Non
                     n_bad = con.execute(f"SELECT count(*) FROM raw WHERE {' OR '.join(bad_conds)}").fetchone()[0]
                     skipped += n_bad
                     skipped_lines += [f"row {r[0]}" for r in bad_rows]
+            if table == "posts" and "post_id" not in mapping.values():
+                select.insert(0, "'r' || CAST(rowid + 1 AS VARCHAR) AS post_id")
             where = f"WHERE NOT ({' OR '.join(bad_conds)})" if bad_conds and skip_bad_rows else ""
             con.execute(f"CREATE TABLE typed AS SELECT {', '.join(select)} FROM raw {where} ORDER BY rowid")
             rows = con.execute("SELECT count(*) FROM typed").fetchone()[0]

@@ -74,7 +74,8 @@ def _value_kind(values: list[str]) -> str:
     return "category"
 
 
-def suggest_mapping(header: list[str], rows: list[list[str]], table: str) -> dict[str, str | None]:
+def suggest_mapping(header: list[str], rows: list[list[str]], table: str,
+                    use_values: bool = True) -> dict[str, str | None]:
     """Map each column of `header` to a field of `table` (or None), using names first, then values."""
     schema = SCHEMAS[table]
     fields = [f.name for f in schema.fields]
@@ -92,13 +93,15 @@ def suggest_mapping(header: list[str], rows: list[list[str]], table: str) -> dic
                     continue
                 n = normalise(c)
                 hit = n == normalise(field) if exact else n in SYNONYMS.get(field, [])
-                kind_ok = schema.field(field).kind != "time" or kinds[c] in ("time", "number", "empty")
+                # a synonym must also look right (a 'date' column of words is not a time); the exact
+                # field name is trusted even when some values are bad, so the ingest can name them
+                kind_ok = exact or schema.field(field).kind != "time" or kinds[c] in ("time", "number", "empty")
                 if hit and kind_ok:
                     mapping[c] = field
                     taken.add(field)
                     break
     # 2) values: an unclaimed required time/text field takes the first column whose values fit
-    for field in schema.fields:
+    for field in schema.fields if use_values else ():
         if field.name in taken or field.kind not in ("time", "text"):
             continue
         for c in header:
@@ -113,11 +116,17 @@ def suggest_table(header: list[str], rows: list[list[str]] | None = None) -> str
     """Guess the canonical table of a file: the one whose required fields its columns cover best."""
     rows = rows or []
     best, best_score = "interactions", -1.0
-    for name, schema in SCHEMAS.items():
-        m = suggest_mapping(header, rows, name)
-        mapped = {f for f in m.values() if f}
+    # event tables first: on a tie (user id + a time) a log is likelier than a member list
+    for name in ["interactions", "posts", "edges", "ad_events", "users"]:
+        schema = SCHEMAS[name]
+        by_name = {f for f in suggest_mapping(header, rows, name, use_values=False).values() if f}
+        mapped = {f for f in suggest_mapping(header, rows, name).values() if f}
         req = schema.required
-        score = sum(f in mapped for f in req) / len(req) + 0.1 * len(mapped) / len(schema.fields)
+        # required fields named as such count fully, those only guessed from values half; then the
+        # table that explains most of the file's columns
+        named = sum(f in by_name for f in req) / len(req)
+        guessed = sum(f in mapped for f in req) / len(req) - named
+        score = named + 0.5 * guessed + 0.3 * len(mapped) / max(len(header), 1)
         if schema.one_of and not any(f in mapped for group in schema.one_of for f in group):
             score -= 1
         if score > best_score:

@@ -46,8 +46,10 @@ SCHEMAS: dict[str, TableSchema] = {
         Field("user_id", "id", True), Field("item_id", "id"), Field("ts", "time", True),
         Field("action", "category"), Field("value", "number"),
     ), time_field="ts"),
+    # Only text is required: a labelled review file (no authors, no times) still trains the sentiment
+    # model; trends need ts and say so. A missing post_id is numbered from the row.
     "posts": TableSchema("posts", (
-        Field("post_id", "id", True), Field("user_id", "id", True), Field("ts", "time", True),
+        Field("post_id", "id"), Field("user_id", "id"), Field("ts", "time"),
         Field("text", "text", True), Field("community", "category"), Field("parent_id", "id"),
         Field("reply_to_user", "id"), Field("label", "category"),
     ), time_field="ts"),

@@ -1,0 +1,121 @@
+"""`python -m core churn fit|predict`: churn models from a snapshot table or an event log.
+
+    churn fit TRAIN.csv --id C --label C --model-dir DIR                 snapshot: one row per customer
+    churn fit EVENTS.csv --user C --time C [--cutoff DATE] [--inactive-days N] --model-dir DIR
+    churn predict IN.csv --id C --model-dir DIR --out OUT.csv            OUT.csv: id,churn_probability
+    churn predict EVENTS.csv --user C --time C --model-dir DIR --out OUT.csv   (as of the end of the log)
+
+`fit` prints a JSON summary (users, churn rate, cutoff, AUC / PR-AUC / Brier of the model and the
+baselines on the same test rows).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from core.errors import ConfigError, InputError
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("churn", help="fit a churn model or score users with one")
+    sub = parser.add_subparsers(dest="churn_command", required=True, parser_class=type(parser))
+    for name, helptext in (("fit", "train on labelled data (or an event log)"),
+                           ("predict", "write id,churn_probability for every row / user")):
+        p = sub.add_parser(name, help=helptext)
+        p.add_argument("csv", help="input CSV file")
+        p.add_argument("--id", help="customer id column (snapshot data)")
+        p.add_argument("--user", help="user column (event log)")
+        p.add_argument("--time", help="time column (event log)")
+        p.add_argument("--model-dir", required=True, help="folder for the trained model")
+        if name == "fit":
+            p.add_argument("--label", help="churn label column: yes/no, true/false or 1/0 (snapshot data)")
+            p.add_argument("--cutoff", help="event log: features up to this date, labels after it "
+                                            "(default: the last --inactive-days of the log)")
+            p.add_argument("--inactive-days", type=int, default=30, help="event log: days without activity "
+                                                                         "that count as churn (default 30)")
+            p.add_argument("--weeks", type=int, default=12, help="weeks of activity timeline (default 12)")
+            p.add_argument("--epochs", type=int, default=40)
+            p.add_argument("--seed", type=int, default=0)
+        else:
+            p.add_argument("--out", required=True, help="output CSV: id,churn_probability")
+        p.set_defaults(func=run)
+
+
+def _read_csv(path: str) -> pd.DataFrame:
+    from core.cohorts.datasets import read_csv_bytes
+
+    file = Path(path)
+    if not file.is_file():
+        raise InputError("file not found", file=path)
+    return read_csv_bytes(file.read_bytes(), source=file.name)
+
+
+def _mode(args) -> str:
+    events = bool(args.user or args.time)
+    if events and args.id:
+        raise ConfigError("give either --id (snapshot data) or --user and --time (event log), not both")
+    if events:
+        if not (args.user and args.time):
+            raise ConfigError("an event log needs both --user and --time")
+        return "events"
+    if not args.id:
+        raise ConfigError("give --id (snapshot data) or --user and --time (event log)")
+    return "snapshot"
+
+
+def run(args) -> int:
+    from core.cohorts.churn import ChurnConfig, ChurnPredictor
+    from core.cohorts.datasets import event_log_dataset, numeric_value_columns, snapshot_dataset
+
+    mode = _mode(args)
+    df = _read_csv(args.csv)
+    source = Path(args.csv).name
+    if args.churn_command == "fit":
+        if mode == "snapshot" and not args.label:
+            raise ConfigError("snapshot data needs --label (the churn column)")
+        if mode == "events" and args.label:
+            raise ConfigError("an event log derives its labels: drop --label, or use --id for snapshot data")
+        if mode == "snapshot":
+            data = snapshot_dataset(df, args.id, args.label, source=source)
+        else:
+            df = numeric_value_columns(df, (args.user, args.time))
+            try:
+                cutoff = pd.Timestamp(args.cutoff) if args.cutoff else None
+            except ValueError as exc:
+                raise ConfigError(f"--cutoff '{args.cutoff}' is not a date (use YYYY-MM-DD)") from exc
+            data = event_log_dataset(df, args.user, args.time, cutoff=cutoff, inactive_days=args.inactive_days,
+                                     weeks=args.weeks, source=source)
+        config = ChurnConfig(epochs=args.epochs, seed=args.seed)
+        predictor = ChurnPredictor(config).fit(data.features, data.labels)
+        extra = {"mode": mode, "weeks": data.features.n_weeks, "inactive_days": data.inactive_days,
+                 "cutoff": None if data.cutoff is None else str(data.cutoff.date())}
+        predictor.save(args.model_dir, extra=extra)
+        metrics = predictor.result_.metrics
+        summary = {"mode": mode, "users": int(len(data.labels)), "churn_rate": float(data.labels.mean()),
+                   "cutoff": extra["cutoff"], "inactive_days": data.inactive_days if mode == "events" else None,
+                   "model_dir": str(args.model_dir),
+                   "metrics": {r["model"]: {k: round(float(r[k]), 4) for k in ("auc", "pr_auc", "brier")}
+                               for r in metrics.to_dict(orient="records")}}
+        print(json.dumps(summary))
+        return 0
+
+    predictor = ChurnPredictor.load(args.model_dir)
+    trained_mode = predictor.meta_.get("extra", {}).get("mode", "snapshot")
+    if trained_mode != mode:
+        hint = "--user and --time" if trained_mode == "events" else "--id"
+        raise ConfigError(f"the model in {args.model_dir} was trained on {trained_mode} data: use {hint}")
+    if mode == "snapshot":
+        data = snapshot_dataset(df, args.id, None, source=source)
+    else:
+        df = numeric_value_columns(df, (args.user, args.time))
+        weeks = int(predictor.meta_.get("extra", {}).get("weeks", predictor.encoder_.n_weeks))
+        data = event_log_dataset(df, args.user, args.time, weeks=weeks, source=source, with_labels=False)
+    prob = predictor.predict_proba(data.features, source=source)
+    out = pd.DataFrame({"id": prob.index, "churn_probability": prob.to_numpy().round(6)})
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    out.to_csv(args.out, index=False)
+    print(json.dumps({"rows": len(out), "out": str(args.out)}))
+    return 0
