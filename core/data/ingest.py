@@ -24,7 +24,7 @@ from pathlib import Path
 from core.data.csvfile import sha256_file, sniff, utf8_copy
 from core.data.mapping import missing_required, suggest_mapping, suggest_table
 from core.data.schemas import SCHEMAS
-from core.data.workspace import KEEP_VERSIONS, Workspace
+from core.data.workspace import KEEP_VERSIONS, TABLES_DIR, Workspace
 from core.errors import ConfigError, InputError
 
 TIME_FORMATS = [
@@ -139,6 +139,7 @@ def _clean(col: str) -> str:
 
 
 def _number_expr(v: str, decimal_comma: bool) -> str:
+    # fast path first: COALESCE only evaluates later arguments for rows the earlier ones left NULL
     s = f"regexp_replace({v}, '^[$€£¥￥]|[$€£¥￥%]$|\\s', '', 'g')"
     thousands = f"CASE WHEN regexp_full_match({s}, '[-+]?\\d{{1,3}}(,\\d{{3}})+(\\.\\d+)?') THEN replace({s}, ',', '')"
     if decimal_comma:
@@ -146,51 +147,129 @@ def _number_expr(v: str, decimal_comma: bool) -> str:
                       f"THEN replace(replace({s}, '.', ''), ',', '.')")
     flag = (f"CASE lower({v}) WHEN 'true' THEN 1 WHEN 'yes' THEN 1 WHEN 'y' THEN 1 WHEN '是' THEN 1 "
             f"WHEN 'false' THEN 0 WHEN 'no' THEN 0 WHEN 'n' THEN 0 WHEN '否' THEN 0 END")
-    return f"COALESCE(TRY_CAST(({thousands} ELSE {s} END) AS DOUBLE), {flag})"
+    return f"COALESCE(TRY_CAST({v} AS DOUBLE), TRY_CAST(({thousands} ELSE {s} END) AS DOUBLE), {flag})"
+
+
+_TZ = "'\\s*(Z|UTC|[+-]\\d{2}:?\\d{2})$'"
 
 
 def _time_expr(v: str, fmt: str | None) -> str:
-    stripped = f"regexp_replace({v}, '\\s*(Z|UTC|[+-]\\d{{2}}:?\\d{{2}})$', '')"
-    fmts = _lit(fmt) if fmt else "[" + ", ".join(_lit(f) for f in TIME_FORMATS) + "]"
-    return (f"COALESCE(CASE WHEN regexp_full_match({v}, '\\d{{12,13}}') THEN make_timestamp(CAST({v} AS BIGINT) * 1000) "
-            f"WHEN regexp_full_match({v}, '\\d{{9,10}}(\\.\\d+)?') "
-            f"THEN make_timestamp(CAST(CAST({v} AS DOUBLE) * 1000000 AS BIGINT)) END, "
-            f"try_strptime({stripped}, {fmts}))")
+    """Detected format first (fast), then unix seconds/milliseconds, then every known format."""
+    all_fmts = "[" + ", ".join(_lit(f) for f in TIME_FORMATS) + "]"
+    epoch = (f"CASE WHEN regexp_full_match({v}, '\\d{{12,13}}') THEN make_timestamp(CAST({v} AS BIGINT) * 1000) "
+             f"WHEN regexp_full_match({v}, '\\d{{9,10}}(\\.\\d+)?') "
+             f"THEN make_timestamp(CAST(CAST({v} AS DOUBLE) * 1000000 AS BIGINT)) END")
+    slow = f"try_strptime(regexp_replace({v}, {_TZ}, ''), {all_fmts})"
+    first = [f"try_strptime({v}, {_lit(fmt)})", f"try_strptime(regexp_replace({v}, {_TZ}, ''), {_lit(fmt)})"] \
+        if fmt else []
+    return "COALESCE(" + ", ".join(first + [epoch, slow]) + ")"
 
 
-def _pick_time_format(con, v: str) -> str | None:
-    """The first format that parses every sampled value of column expression `v` (None: try all per row)."""
-    sample = f"(SELECT {v} AS x FROM raw WHERE {v} IS NOT NULL LIMIT 2000)"
-    checks = ", ".join(
-        f"count(*) FILTER (WHERE try_strptime(regexp_replace(x, '\\s*(Z|UTC|[+-]\\d{{2}}:?\\d{{2}})$', ''), "
-        f"{_lit(f)}) IS NULL AND NOT regexp_full_match(x, '\\d{{9,13}}(\\.\\d+)?'))" for f in TIME_FORMATS)
-    row = con.execute(f"SELECT count(*), {checks} FROM {sample}").fetchone()
-    if row[0] == 0:
-        return None
-    for f, misses in zip(TIME_FORMATS, row[1:]):
+def _sample_kind(con, values: list[str]) -> tuple[str, str | None]:
+    """Kind of a column from its sampled values: ('time', format|None), ('number', None) or ('text', None)."""
+    vals = [v.strip() for v in values if v and v.strip()]
+    if not vals:
+        return "text", None
+    x = "x"
+    num = _number_expr(x, True)
+    checks = ", ".join(f"count(*) FILTER (WHERE try_strptime(regexp_replace(x, {_TZ}, ''), {_lit(f)}) IS NULL)"
+                       for f in TIME_FORMATS)
+    row = con.execute(f"SELECT count(*) FILTER (WHERE ({num}) IS NULL), "
+                      f"count(*) FILTER (WHERE NOT regexp_full_match(x, '\\d{{9,13}}(\\.\\d+)?')), "
+                      f"count(*) FILTER (WHERE TRY_CAST(x AS DOUBLE) IS NULL), {checks} "
+                      "FROM (SELECT unnest(?::VARCHAR[]) AS x)", [vals]).fetchone()
+    num_bad, not_epoch, not_plain_num = row[0], row[1], row[2]
+    for f, misses in zip(TIME_FORMATS, row[3:]):
         if misses == 0:
-            return f
-    return None
+            return "time", f
+    return ("number", None) if num_bad == 0 and not_plain_num < len(vals) else ("text", None)
 
 
-def _kind_expr(kind: str, v: str, fmt: str | None, decimal_comma: bool) -> tuple[str, str]:
-    """(typed SQL expression, human description of the expected values)."""
-    if kind == "time":
-        return _time_expr(v, fmt), "a date/time"
-    if kind == "number":
-        return _number_expr(v, decimal_comma), "a number"
-    return v, "text"
+def _pick_time_format(con, values: list[str]) -> str | None:
+    kind, fmt = _sample_kind(con, values)
+    return fmt if kind == "time" else None
 
 
-# ---- the ingest -----------------------------------------------------------------------------------------
+@dataclass
+class _Plan:
+    """How each CSV column becomes a typed column, and which conversions must be checked."""
+    query: str                               # SELECT ... FROM {source}
+    helper_cols: list[str]                   # check columns kept in the file but hidden by the view
+    checks: list[tuple[str, str, str, str]]  # (csv column, field, bad flag name, expected)
+    extra_checks: list[tuple[int, str]]      # (column index, flag name) for inferred extras
+
+
+def _plan(con, fmt, mapping: dict, schema, text_extras: set[int]) -> _Plan:
+    select, outer, hidden, checks, extra_checks = [], [], [], [], []
+    decimal_comma = fmt.delimiter != ","
+    samples = [[r[i] if i < len(r) else "" for r in fmt.sample_rows] for i in range(len(fmt.header))]
+    for i, col in enumerate(fmt.header):
+        raw = _q(f"c{i}")
+        v = _clean(raw)
+        fld = mapping.get(col)
+        if fld:
+            f = schema.field(fld)
+            if f.kind == "time":
+                expr, expect = _time_expr(v, _pick_time_format(con, samples[i])), "a date/time"
+            elif f.kind == "number":
+                expr, expect = _number_expr(v, decimal_comma), "a number"
+            elif f.kind == "text":  # free text keeps its own spacing; blank means missing
+                expr, expect = f"CASE WHEN {v} IS NULL THEN NULL ELSE {raw} END", "text"
+            else:
+                expr, expect = v, "text"
+            select.append(f"{expr} AS {_q(fld)}")
+            if f.kind in ("time", "number") or f.required:
+                # flags are computed in an outer query over the converted column, so each
+                # conversion runs once per value
+                x, w = _q(fld), f"__v_{i}"
+                bad = f"({w} IS NOT NULL AND {x} IS NULL)"
+                if f.required:
+                    bad = f"({x} IS NULL)"
+                    expect = expect if f.kind in ("time", "number") else "a value (it is required)"
+                select.append(f"{v} AS {w}")
+                flag = f"__bad_{i}"
+                outer.append(f"{bad} AS {flag}")
+                outer.append(f"CASE WHEN {bad} THEN {w} END AS __raw_{i}")
+                hidden.append(w)
+                checks.append((col, fld, flag, expect))
+        else:
+            kind, tfmt = ("text", None) if i in text_extras else _sample_kind(con, samples[i])
+            if kind == "number":
+                expr = _number_expr(v, decimal_comma)
+                integral = all(re.fullmatch(r"[-+]?\d+", x.strip()) for x in samples[i] if x.strip())
+                if integral:
+                    expr = f"TRY_CAST({expr} AS BIGINT)"
+            elif kind == "time":
+                expr = _time_expr(v, tfmt)
+            else:
+                select.append(f"{v} AS {_q(col)}")
+                continue
+            select.append(f"{expr} AS {_q(col)}")
+            select.append(f"{v} AS __v_{i}")
+            hidden.append(f"__v_{i}")
+            flag = f"__xbad_{i}"  # the sample said number/time but a later row disagrees: keep it as text
+            outer.append(f"(__v_{i} IS NOT NULL AND {_q(col)} IS NULL) AS {flag}")
+            extra_checks.append((i, flag))
+    if schema.name == "posts" and "post_id" not in mapping.values():
+        select.insert(0, "'r' || CAST(row_number() OVER () AS VARCHAR) AS post_id")
+    select = [s.replace("{", "{{").replace("}", "}}") for s in select]  # the query is a format template
+    query = f"SELECT {', '.join(select)} FROM {{source}}"
+    if hidden:
+        query = f"SELECT * EXCLUDE ({', '.join(hidden)}), {', '.join(outer)} FROM ({query})"
+    return _Plan(query, [c.split(" AS ")[-1] for c in outer], checks, extra_checks)
+
+
 def ingest_file(ws: Workspace, path: str | Path, table: str, mapping: dict | None = None,
                 skip_bad_rows: bool = False, source_name: str | None = None, encoding: str | None = None,
-                remember: bool = True, memory_limit: str = "1GB") -> IngestReport:
+                remember: bool = True, memory_limit: str = "512MB") -> IngestReport:
     """Ingest the CSV at `path` as a new version of `table` in `ws`. All or nothing.
 
     `mapping` ({csv column: canonical field or None}) may be partial: unnamed columns are suggested, or
     recalled from an earlier upload with the same header. Raises InputError/ConfigError with a plain
     message naming the file, column and rows; the workspace is then unchanged.
+
+    One streaming pass: DuckDB parses the CSV (in parallel), converts every column and writes an
+    immutable Parquet file; a short transaction then makes that file the table's current version.
     """
     import duckdb
 
@@ -209,117 +288,94 @@ def ingest_file(ws: Workspace, path: str | Path, table: str, mapping: dict | Non
     schema = SCHEMAS[table]
 
     staging = ws.path / ".staging"
+    tables_dir = ws.path / TABLES_DIR
     staging.mkdir(parents=True, exist_ok=True)
+    tables_dir.mkdir(parents=True, exist_ok=True)
     token = uuid.uuid4().hex
-    stage_db = staging / f"{token}.duckdb"
     stage_csv = staging / f"{token}.csv"
+    stage = tables_dir / f".tmp-{token}.parquet"
+    final = tables_dir / f".tmp-{token}-final.parquet"
+    con = duckdb.connect()
     try:
         src = utf8_copy(path, fmt.encoding, stage_csv, name)
         digest = sha256_file(path)
-        con = duckdb.connect(str(stage_db))
-        try:
-            con.execute(f"SET memory_limit = {_lit(memory_limit)}; SET temp_directory = {_lit(str(staging))}; "
-                        "SET preserve_insertion_order = true")
-            positional = {f"c{i}": "VARCHAR" for i in range(len(fmt.header))}
-            cols_sql = "{" + ", ".join(f"{_lit(k)}: 'VARCHAR'" for k in positional) + "}"
-            opts = (f"auto_detect = false, header = true, delim = {_lit(fmt.delimiter)}, quote = '\"', "
-                    f"escape = '\"', columns = {cols_sql}, max_line_size = 10000000")
-            if skip_bad_rows:
-                opts += ", ignore_errors = true, store_rejects = true"
+        con.execute(f"SET memory_limit = {_lit(memory_limit)}; SET temp_directory = {_lit(str(staging))}; "
+                    "SET preserve_insertion_order = true")
+        cols_sql = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(fmt.header))) + "}"
+        opts = (f"auto_detect = false, header = true, delim = {_lit(fmt.delimiter)}, quote = '\"', "
+                f"escape = '\"', columns = {cols_sql}, max_line_size = 2097152, buffer_size = 8388608")
+        if skip_bad_rows:
+            opts += ", ignore_errors = true, store_rejects = true"
+        text_extras: set[int] = set()
+        for _attempt in range(3):
+            plan = _plan(con, fmt, mapping, schema, text_extras)
             try:
-                con.execute(f"CREATE TABLE raw AS SELECT * FROM read_csv({_lit(str(src))}, {opts})")
+                # a small dictionary budget: high-cardinality ids give up on dictionaries at once
+                # (building them doubled the write time), low-cardinality columns keep them
+                source = f"read_csv({_lit(str(src))}, {opts})"
+                con.execute(f"COPY ({plan.query.format(source=source)}) "
+                            f"TO {_lit(str(stage))} (FORMAT parquet, COMPRESSION snappy, DICTIONARY_SIZE_LIMIT 16384)")
             except duckdb.Error as exc:
                 raise _csv_error(exc, name) from None
-            skipped_lines: list[str] = []
-            skipped = 0
-            if skip_bad_rows:
-                skipped = con.execute("SELECT count(DISTINCT line) FROM reject_errors").fetchone()[0]
-                skipped_lines = [f"line {r[0]}" for r in con.execute(
-                    "SELECT DISTINCT line FROM reject_errors ORDER BY line LIMIT 5").fetchall()]
-            total = con.execute("SELECT count(*) FROM raw").fetchone()[0]
-            if total == 0:
-                raise InputError("no data rows could be read" if skipped else "the file has a header but no data rows",
-                                 file=name)
-
-            select, bad_conds, checks = [], [], []
-            decimal_comma = fmt.delimiter != ","
-            for i, col in enumerate(fmt.header):
-                v = _clean(_q(f"c{i}"))
-                fld = mapping.get(col)
-                if fld:
-                    f = schema.field(fld)
-                    tfmt = _pick_time_format(con, v) if f.kind == "time" else None
-                    expr, expect = _kind_expr(f.kind, v, tfmt, decimal_comma)
-                    if f.kind in ("id", "category"):
-                        expr = v
-                    elif f.kind == "text":  # free text keeps its own spacing; blank means missing
-                        expr = f"CASE WHEN {v} IS NULL THEN NULL ELSE {_q(f'c{i}')} END"
-                    select.append(f"{expr} AS {_q(fld)}")
-                    cond = f"({v} IS NOT NULL AND ({expr}) IS NULL)"
-                    if f.required:
-                        cond = f"({v} IS NULL OR ({expr}) IS NULL)"
-                        expect = expect if f.kind in ("time", "number") else "a value (it is required)"
-                    if f.kind in ("time", "number") or f.required:
-                        bad_conds.append(cond)
-                        checks.append((col, fld, v, cond, expect))
-                else:
-                    select.append(f"{_infer_extra(con, v, decimal_comma)} AS {_q(col)}")
-
-            if checks:
-                counts = con.execute("SELECT " + ", ".join(f"count(*) FILTER (WHERE {c[3]})" for c in checks)
-                                     + " FROM raw").fetchone()
-                problems = [(c, n) for c, n in zip(checks, counts) if n]
-                if problems and not skip_bad_rows:
-                    (col, fld, v, cond, expect), n = problems[0]
-                    ex = con.execute(f"SELECT rowid + 1, {v} FROM raw WHERE {cond} ORDER BY rowid LIMIT 5").fetchall()
-                    shown = "; ".join(f"row {r} = {repr(val) if val is not None else 'empty'}" for r, val in ex)
-                    others = "".join(f"; also column '{c[0]}': {k} rows" for c, k in problems[1:])
-                    raise InputError(
-                        f"{n} of {total} rows are not {expect} (mapped to '{fld}'): {shown}{others}. "
-                        "Fix those rows, map another column, or choose to skip bad rows",
-                        file=name, column=col, rows=[r for r, _ in ex])
-                if problems:
-                    bad_rows = con.execute(f"SELECT rowid + 1 FROM raw WHERE {' OR '.join(bad_conds)} "
-                                           "ORDER BY rowid LIMIT 5").fetchall()
-                    n_bad = con.execute(f"SELECT count(*) FROM raw WHERE {' OR '.join(bad_conds)}").fetchone()[0]
-                    skipped += n_bad
-                    skipped_lines += [f"row {r[0]}" for r in bad_rows]
-            if table == "posts" and "post_id" not in mapping.values():
-                select.insert(0, "'r' || CAST(rowid + 1 AS VARCHAR) AS post_id")
-            where = f"WHERE NOT ({' OR '.join(bad_conds)})" if bad_conds and skip_bad_rows else ""
-            con.execute(f"CREATE TABLE typed AS SELECT {', '.join(select)} FROM raw {where} ORDER BY rowid")
-            rows = con.execute("SELECT count(*) FROM typed").fetchone()[0]
-            if rows == 0:
-                raise InputError("every row was bad; nothing to ingest", file=name)
-            con.execute("DROP TABLE raw; CHECKPOINT")
-        finally:
-            con.close()
-
-        version = _commit(ws, stage_db, table, name, digest, rows, skipped, mapping, fmt, remember)
+            stage_rel = f"read_parquet({_lit(str(stage))}, file_row_number = true)"
+            if not plan.extra_checks:
+                break
+            flags = con.execute("SELECT " + ", ".join(f"bool_or({f})" for _, f in plan.extra_checks)
+                                + f" FROM {stage_rel}").fetchone()
+            late = {i for (i, _), hit in zip(plan.extra_checks, flags) if hit}
+            if not late:
+                break
+            text_extras |= late
+        skipped_lines: list[str] = []
+        skipped = 0
+        if skip_bad_rows:
+            skipped = con.execute("SELECT count(DISTINCT line) FROM reject_errors").fetchone()[0]
+            skipped_lines = [f"line {r[0]}" for r in con.execute(
+                "SELECT DISTINCT line FROM reject_errors ORDER BY line LIMIT 5").fetchall()]
+        flags = [c[2] for c in plan.checks]
+        counts = con.execute("SELECT count(*)" + "".join(f", count(*) FILTER (WHERE {f})" for f in flags)
+                             + f" FROM {stage_rel}").fetchone()
+        total, bad_counts = counts[0], counts[1:]
+        if total == 0:
+            raise InputError("no data rows could be read" if skipped else "the file has a header but no data rows",
+                             file=name)
+        problems = [(c, n) for c, n in zip(plan.checks, bad_counts) if n]
+        any_bad = " OR ".join(flags) or "false"
+        if problems and not skip_bad_rows:
+            (col, fld, flag, expect), n = problems[0]
+            i = flag.rsplit("_", 1)[1]
+            ex = con.execute(f"SELECT file_row_number + 1, __raw_{i} FROM {stage_rel} WHERE {flag} "
+                             "ORDER BY file_row_number LIMIT 5").fetchall()
+            shown = "; ".join(f"row {r} = {repr(val) if val is not None else 'empty'}" for r, val in ex)
+            others = "".join(f"; also column '{c[0]}': {k} rows" for c, k in problems[1:])
+            raise InputError(f"{n} of {total} rows are not {expect} (mapped to '{fld}'): {shown}{others}. "
+                             "Fix those rows, map another column, or choose to skip bad rows",
+                             file=name, column=col, rows=[r for r, _ in ex])
+        if problems:
+            skipped_lines += [f"row {r[0]}" for r in con.execute(
+                f"SELECT file_row_number + 1 FROM {stage_rel} WHERE {any_bad} ORDER BY file_row_number LIMIT 5"
+            ).fetchall()]
+            skipped += con.execute(f"SELECT count(*) FROM {stage_rel} WHERE {any_bad}").fetchone()[0]
+        rows = total
+        if problems:
+            rows = con.execute(f"SELECT count(*) FROM {stage_rel} WHERE NOT ({any_bad})").fetchone()[0]
+        if rows == 0:
+            raise InputError("every row was bad; nothing to ingest", file=name)
+        helper_cols = plan.helper_cols
+        if problems:  # skip_bad_rows: write the kept rows once more (the common, clean case never does)
+            con.execute(f"COPY (SELECT * FROM read_parquet({_lit(str(stage))}) WHERE NOT ({any_bad})) "
+                        f"TO {_lit(str(final))} (FORMAT parquet, COMPRESSION snappy, DICTIONARY_SIZE_LIMIT 16384)")
+            stage.unlink()
+        else:
+            stage.replace(final)
+        con.close()
+        version = _commit(ws, final, table, name, digest, rows, skipped, mapping, fmt, remember, helper_cols)
         return IngestReport(table, version, rows, skipped, digest, name, mapping, fmt.encoding, fmt.delimiter,
                             skipped_lines)
     finally:
-        for p in (stage_db, stage_csv, Path(str(stage_db) + ".wal")):
+        con.close()
+        for p in (stage_csv, stage, final):
             p.unlink(missing_ok=True)
-
-
-def _infer_extra(con, v: str, decimal_comma: bool) -> str:
-    """An unmapped column becomes a number or a time when every value converts, else stays text."""
-    num = _number_expr(v, decimal_comma)
-    row = con.execute(f"SELECT count({v}), count(*) FILTER (WHERE {v} IS NOT NULL AND ({num}) IS NULL), "
-                      f"count(*) FILTER (WHERE {v} IS NOT NULL AND NOT regexp_full_match({v}, '[-+]?\\d+')) "
-                      "FROM raw").fetchone()
-    if row[0] and row[1] == 0:
-        bools = con.execute(f"SELECT count(*) FILTER (WHERE TRY_CAST({v} AS DOUBLE) IS NULL) FROM raw "
-                            f"WHERE {v} IS NOT NULL").fetchone()[0]
-        if bools == row[0]:
-            return v  # all yes/no words: keep the words, analyses decide
-        return f"CAST({num} AS BIGINT)" if row[2] == 0 else num
-    if row[0]:
-        tfmt = _pick_time_format(con, v)
-        if tfmt and re.search(r"%[dYm]", tfmt):
-            return _time_expr(v, tfmt)
-    return v
 
 
 def _csv_error(exc: Exception, name: str) -> InputError:
@@ -335,35 +391,38 @@ def _csv_error(exc: Exception, name: str) -> InputError:
     return InputError(f"the file is not valid CSV: {text.splitlines()[0] if text else type(exc).__name__}", file=name)
 
 
-def _commit(ws: Workspace, stage_db: Path, table: str, name: str, digest: str, rows: int, skipped: int,
-            mapping: dict, fmt, remember: bool) -> int:
-    """Copy the typed staging table into the workspace as a new version, in one transaction."""
+def _commit(ws: Workspace, staged: Path, table: str, name: str, digest: str, rows: int, skipped: int,
+            mapping: dict, fmt, remember: bool, helper_cols: list[str]) -> int:
+    """Make the staged Parquet file the table's new current version, in one short transaction."""
     with ws.writer() as con:
-        con.execute(f"ATTACH {_lit(str(stage_db))} AS stg (READ_ONLY)")
+        con.execute("BEGIN TRANSACTION")
         try:
-            con.execute("BEGIN TRANSACTION")
             version = con.execute('SELECT coalesce(max(version), 0) + 1 FROM _versions WHERE "table" = ?',
                                   [table]).fetchone()[0]
-            physical = f"{table}__v{version}"
-            con.execute(f"CREATE TABLE {_q(physical)} AS SELECT * FROM stg.typed")
+            physical = f"{table}__v{version}.parquet"
+            target = ws.path / TABLES_DIR / physical
+            staged.replace(target)  # a kill after this but before COMMIT leaves an orphan file, never a view on it
             con.execute("INSERT INTO _versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now()::TIMESTAMP)",
                         [table, version, physical, name, digest, rows, skipped, json.dumps(mapping, ensure_ascii=False),
                          fmt.encoding, fmt.delimiter])
             con.execute('INSERT OR REPLACE INTO _current VALUES (?, ?)', [table, version])
-            con.execute(f"CREATE OR REPLACE VIEW {_q(table)} AS SELECT * FROM {_q(physical)}")
+            # the view names the file by absolute path: readers in any process resolve it the same way
+            # (the conversion-check columns stay in the file, out of sight: dropping them costs a pass)
+            hide = f" EXCLUDE ({', '.join(helper_cols)})" if helper_cols else ""
+            con.execute(f"CREATE OR REPLACE VIEW {_q(table)} AS SELECT *{hide} FROM read_parquet({_lit(str(target))})")
             if remember:
                 con.execute("INSERT OR REPLACE INTO _mappings VALUES (?, ?, ?, now()::TIMESTAMP)",
                             [ws.header_signature(fmt.header), table, json.dumps(mapping, ensure_ascii=False)])
-            for (old,) in con.execute('SELECT physical FROM _versions WHERE "table" = ? AND version <= ? '
-                                      'AND physical IS NOT NULL', [table, version - KEEP_VERSIONS]).fetchall():
-                con.execute(f"DROP TABLE IF EXISTS {_q(old)}")
-                con.execute('UPDATE _versions SET physical = NULL WHERE physical = ?', [old])
+            old = con.execute('SELECT physical FROM _versions WHERE "table" = ? AND version <= ? '
+                              'AND physical IS NOT NULL', [table, version - KEEP_VERSIONS]).fetchall()
+            con.execute('UPDATE _versions SET physical = NULL WHERE "table" = ? AND version <= ?',
+                        [table, version - KEEP_VERSIONS])
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
             raise
-        finally:
-            con.execute("DETACH stg")
+    for (p,) in old:  # pruned only after the commit: a reader of the previous version is never cut off
+        (ws.path / TABLES_DIR / p).unlink(missing_ok=True)
     return version
 
 

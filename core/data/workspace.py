@@ -1,10 +1,11 @@
 """Workspace storage: one folder per workspace holding an embedded DuckDB file.
 
-Layout: `<data_dir>/workspaces/<name>/workspace.duckdb`. Each canonical table is stored as versioned
-physical tables (`posts__v3`) behind a view (`posts`) that points at the current version; the
-`_versions` catalog records source file, sha256, rows, mapping and time of every version. Switching
-the view and writing the catalog row happen in one transaction, so a failed or killed ingest leaves
-the previous version current and readable.
+Layout: `<data_dir>/workspaces/<name>/workspace.duckdb` plus `tables/<table>__v<n>.parquet`. Each
+version of a canonical table is an immutable Parquet file (the scale path: any engine reads it); the
+DuckDB file holds the `_versions` catalog (source file, sha256, rows, mapping, time) and one view per
+table (`posts`) over its current file. Switching the view and writing the catalog row happen in one
+short transaction, so a failed or killed ingest leaves the previous version current and readable, and
+readers are never blocked for longer than that transaction.
 
 Concurrency: DuckDB allows one writing process, or many reading ones. We never hold a connection
 open between operations: every call opens, works and closes, retrying while another process holds
@@ -28,6 +29,7 @@ from core.data.schemas import SCHEMAS
 from core.errors import ConfigError
 
 DB_FILE = "workspace.duckdb"
+TABLES_DIR = "tables"  # immutable Parquet files, one per table version
 KEEP_VERSIONS = 3
 LOCK_TIMEOUT_S = 120.0
 _NAME_RE = re.compile(r"^[\w\-\u4e00-\u9fff]{1,64}$")

@@ -198,8 +198,8 @@ def test_versions_are_recorded_and_old_ones_pruned(ws, tmp_path):
     assert [h.rows for h in hist] == [1, 2, 3, 4, 5]
     assert ws.info("edges").version == 5 and len(ws.read("edges")) == 5
     assert all(len(h.sha256) == 64 and h.source == "e.csv" for h in hist)
-    physical = set(ws.sql("SELECT table_name FROM duckdb_tables()")["table_name"])
-    assert {"edges__v3", "edges__v4", "edges__v5"} <= physical and "edges__v1" not in physical
+    files = {p.name for p in (ws.path / "tables").glob("*.parquet")}
+    assert files == {"edges__v3.parquet", "edges__v4.parquet", "edges__v5.parquet"}
 
 
 @pytest.mark.parametrize("rel,table,rows,checks", [

@@ -43,13 +43,13 @@ def test_sigkill_midway_keeps_previous_version(tmp_path, big_csv, cli_env):
     ingest_file(ws, small, "interactions")
     original = ws.read("interactions")
 
-    # 1) kill while the big file is being parsed: staging exists, nothing committed yet
+    # 1) kill while the big file is being parsed into its Parquet version: nothing committed yet
     proc = _spawn(ws, big, cli_env)
     deadline = time.time() + 120
-    while not list((ws.path / ".staging").glob("*.duckdb")) and time.time() < deadline:
+    while not list((ws.path / "tables").glob(".tmp-*.parquet")) and time.time() < deadline:
         assert proc.poll() is None, "the ingest ended before it could be killed"
         time.sleep(0.02)
-    time.sleep(0.3)
+    time.sleep(0.1)
     assert proc.poll() is None, "the ingest finished before the kill: make the file bigger"
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
