@@ -14,7 +14,7 @@ from core.data.health import unlocked_views
 from core.data.ingest import FilePreview, ingest_file, preview_file
 from core.data.mapping import suggest_mapping
 from core.data.schemas import SCHEMAS, TABLE_NAMES
-from core.data.workspace import Workspace, validate_name
+from core.data.workspace import SAMPLE_NAME, Workspace, open_workspace, validate_name
 from core.errors import UserError
 from ui import state
 from ui.cache import load_health
@@ -89,23 +89,37 @@ def pending_upload(ws: Workspace, key: str, item: dict) -> None:
         st.caption(tr("home.required", fields=required))
         mapping = mapping_editor(key, preview, table)
         skip = st.checkbox(tr("home.skip_bad"), key=f"skip_{key}")
+        target = ws.name
+        if ws.name == SAMPLE_NAME:  # the sample stays pristine: a user's data gets its own workspace
+            target = st.text_input(tr("home.target_workspace"), value="my-data", key=f"target_{key}",
+                                   help=tr("home.target_help"))
         c1, c2 = st.columns([1, 5])
-        if c1.button(tr("home.ingest"), key=f"ingest_{key}", type="primary"):
-            try:
-                with st.spinner(tr("home.ingesting")):
-                    report = ingest_file(ws, item["path"], table, mapping=mapping, skip_bad_rows=skip,
-                                         source_name=preview.name)
-            except UserError as exc:
-                st.error(str(exc))
-                return
-            st.session_state[state.LAST_INGEST].append(
-                tr("home.ingested", rows=f"{report.rows:,}", table=table, version=report.version,
-                   file=preview.name, skipped=f"{report.skipped:,}"))
-            finish_upload(key)
-            st.rerun()
+        c1.button(tr("home.ingest"), key=f"ingest_{key}", type="primary", on_click=run_ingest,
+                  args=(key, target, table, mapping, skip))
         if c2.button(tr("home.discard"), key=f"discard_{key}"):
             finish_upload(key)
             st.rerun()
+        if st.session_state.get(f"ingest_error_{key}"):
+            st.error(st.session_state.pop(f"ingest_error_{key}"))
+
+
+def run_ingest(key: str, target: str, table: str, mapping: dict, skip: bool) -> None:
+    """Ingest button callback: runs before the script, so it may switch the sidebar's workspace."""
+    item = st.session_state[state.PENDING_UPLOADS].get(key)
+    if item is None:
+        return
+    try:
+        ws = open_workspace(validate_name(target))
+        report = ingest_file(ws, item["path"], table, mapping=mapping, skip_bad_rows=skip,
+                             source_name=item["preview"].name)
+    except UserError as exc:
+        st.session_state[f"ingest_error_{key}"] = str(exc)
+        return
+    st.session_state[state.LAST_INGEST].append(
+        tr("home.ingested", rows=f"{report.rows:,}", table=table, version=report.version,
+           file=item["preview"].name, skipped=f"{report.skipped:,}", workspace=ws.name))
+    st.session_state[state.WORKSPACE] = ws.name
+    finish_upload(key)
 
 
 def finish_upload(key: str) -> None:

@@ -15,6 +15,7 @@ def _summary(at):
 
 def _app(sample_ws) -> AppTest:
     at = AppTest.from_file(APP, default_timeout=120)
+    at.session_state["workspace"] = "sample"  # other tests may have created newer workspaces
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at

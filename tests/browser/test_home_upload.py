@@ -9,7 +9,7 @@ import pytest
 pytestmark = pytest.mark.browser
 
 
-def test_upload_real_csv_in_browser(streamlit_url, browser_page, wait_idle, shared_datasets, tmp_path):
+def test_upload_real_csv_in_browser(streamlit_url, browser_page, wait_idle, shared_datasets, sample_ws, tmp_path):
     page = browser_page
     tweets = shared_datasets / "twitter_airline_sentiment" / "Tweets.csv"
     page.goto(streamlit_url)
@@ -24,8 +24,10 @@ def test_upload_real_csv_in_browser(streamlit_url, browser_page, wait_idle, shar
     success = page.locator('[data-testid="stAlertContentSuccess"]')
     success.wait_for(timeout=120_000)
     text = success.inner_text()
-    assert re.search(r"Tweets\.csv: 14,640 rows ingested into 'posts'", text), text
+    assert re.search(r"Tweets\.csv: 14,640 rows ingested into 'posts' of workspace 'my-data'", text), text
     wait_idle(page)
     page.screenshot(path=str(tmp_path / "ingested.png"), full_page=True)
     # the data-health section now lists the new version of posts with its source file
     assert page.get_by_text("posts · 14,640 rows").count() == 1
+    # the upload went into a workspace of its own: the sample community is untouched
+    assert sample_ws.info("posts").version == 1 and sample_ws.info("posts").source == "posts.csv"
