@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -287,6 +286,7 @@ def ingest_file(ws: Workspace, path: str | Path, table: str, mapping: dict | Non
     mapping = resolve_mapping(fmt.header, fmt.sample_rows, table, mapping, name)
     schema = SCHEMAS[table]
 
+    clear_stale_leftovers(ws)
     staging = ws.path / ".staging"
     tables_dir = ws.path / TABLES_DIR
     staging.mkdir(parents=True, exist_ok=True)
@@ -426,6 +426,18 @@ def _commit(ws: Workspace, staged: Path, table: str, name: str, digest: str, row
     return version
 
 
-def clear_staging(ws: Workspace) -> None:
-    """Remove leftovers of ingests that were killed midway (they were never part of the workspace)."""
-    shutil.rmtree(ws.path / ".staging", ignore_errors=True)
+def clear_stale_leftovers(ws: Workspace, older_than_s: float = 6 * 3600) -> int:
+    """Delete temp files of ingests killed midway (never part of the workspace). Returns how many.
+
+    Only files older than `older_than_s` go, so an ingest running in another process keeps its own.
+    """
+    import time
+
+    n = 0
+    now = time.time()
+    for pattern in (".staging/*", f"{TABLES_DIR}/.tmp-*"):
+        for p in ws.path.glob(pattern):
+            if p.is_file() and now - p.stat().st_mtime > older_than_s:
+                p.unlink(missing_ok=True)
+                n += 1
+    return n

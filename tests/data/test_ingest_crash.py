@@ -74,3 +74,20 @@ def test_sigkill_midway_keeps_previous_version(tmp_path, big_csv, cli_env):
     # 3) the workspace still takes a normal ingest afterwards
     report = ingest_file(ws, small, "interactions")
     assert ws.info("interactions").version == report.version and len(ws.read("interactions")) == 2
+
+
+def test_stale_leftovers_of_killed_ingests_are_cleared(tmp_path):
+    import os
+
+    from core.data.ingest import clear_stale_leftovers
+
+    ws = Workspace(tmp_path / "ws")
+    (ws.path / ".staging").mkdir(parents=True)
+    (ws.path / "tables").mkdir()
+    old = ws.path / "tables" / ".tmp-dead.parquet"
+    fresh = ws.path / ".staging" / "running.csv"
+    old.write_bytes(b"x")
+    fresh.write_bytes(b"y")
+    os.utime(old, (time.time() - 7 * 3600,) * 2)
+    assert clear_stale_leftovers(ws) == 1
+    assert not old.exists() and fresh.exists()  # another process's running ingest keeps its file
