@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+GENERATOR_VERSION = 1  # bump when the generated data changes: existing sample workspaces are rebuilt
 N_COMMUNITIES = 8
 START = datetime(2026, 1, 5)  # a Monday
 WEEKS = 26
@@ -287,6 +288,7 @@ def generate_sample(out_dir: str | Path, users: int = 2000, seed: int = 0) -> di
     ad_events.to_csv(out / "ad_events.csv", index=False)
 
     truth = {
+        "generator_version": GENERATOR_VERSION,
         "seed": seed,
         "users": users,
         "start": START.strftime("%Y-%m-%d"),

@@ -218,20 +218,32 @@ def open_workspace(name_or_path: str | Path) -> Workspace:
 
 
 SAMPLE_NAME = "sample"
+_sample_ready: set[tuple] = set()  # per process: the app checks the sample once, not on every rerun
 
 
 def sample_workspace(users: int = 2000, seed: int = 0) -> Workspace:
     """The bundled sample community, generated and ingested on first use (a few seconds)."""
     from filelock import FileLock
 
+    from core.data.sample import GENERATOR_VERSION
+
     ws = Workspace(workspaces_dir() / SAMPLE_NAME)
-    if all(ws.has(t) for t in SCHEMAS) if ws.db_path.exists() else False:
+
+    def ready() -> bool:
+        truth = sample_ground_truth(ws) if ws.db_path.exists() else None
+        return (truth is not None and truth.get("generator_version") == GENERATOR_VERSION
+                and truth.get("users") == users and truth.get("seed") == seed
+                and {t.table for t in ws.tables()} >= set(SCHEMAS))
+
+    key = (str(ws.path), users, seed)
+    if key in _sample_ready or ready():
+        _sample_ready.add(key)
         return ws
     ws.path.mkdir(parents=True, exist_ok=True)
     with FileLock(str(ws.path / ".sample.lock"), timeout=600):
-        if ws.db_path.exists() and all(ws.has(t) for t in SCHEMAS):
-            return ws
-        build_sample_workspace(ws, users=users, seed=seed)
+        if not ready():
+            build_sample_workspace(ws, users=users, seed=seed)
+    _sample_ready.add(key)
     return ws
 
 
@@ -248,5 +260,6 @@ def build_sample_workspace(ws: Workspace, users: int = 2000, seed: int = 0) -> d
 
 
 def sample_ground_truth(ws: Workspace) -> dict | None:
+    """The planted truth of a sample workspace (None for a user's workspace)."""
     p = ws.path / "source" / "ground_truth.json"
     return json.loads(p.read_text(encoding="utf-8")) if p.exists() else None
