@@ -1,0 +1,339 @@
+"""Community-graph benchmarks: quality against known answers, speed against networkx in one run.
+
+    .venv/bin/python bench/graph.py            # everything (~10 min on 2 busy cores)
+    .venv/bin/python bench/graph.py --quick    # skip the 1M-edge speed run
+
+Prints tables; also writes bench/out/graph.json.
+1. email-Eu-core (SNAP): NMI against the 42 departments, our Leiden vs networkx Louvain, 10 seeds each.
+2. The planted sample (8 communities + hubs): NMI per method; the GAT vs the plain algorithms on
+   placing low-degree users and finding hubs.
+3. LFR benchmark graphs (networkx generator), mixing 0.1-0.5: NMI of Leiden beside networkx Louvain.
+4. A generated 1,000,000-edge graph: detection time and peak memory, our Leiden vs networkx
+   `louvain_communities`, each in a fresh subprocess; modularity of both; community-level view
+   (layout + figure + JSON) render time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from core.graph.build import UserGraph, graph_from_edges  # noqa: E402
+from core.graph.detect import detect_communities, modularity  # noqa: E402
+
+DATASETS = REPO.parent / "shared" / "datasets"
+SEEDS = range(10)
+
+
+def nmi(a, b) -> float:
+    from sklearn.metrics import normalized_mutual_info_score
+
+    return float(normalized_mutual_info_score(a, b))
+
+
+def nx_louvain_membership(graph: UserGraph, seed: int) -> np.ndarray:
+    import networkx as nx
+
+    g = nx.Graph()
+    g.add_nodes_from(range(graph.n_nodes))
+    u, v, w = graph.undirected_edges()
+    g.add_weighted_edges_from(zip(u.tolist(), v.tolist(), w.tolist()))
+    membership = np.zeros(graph.n_nodes, np.int64)
+    for c, members in enumerate(nx.community.louvain_communities(g, weight="weight", seed=seed)):
+        membership[list(members)] = c
+    return membership
+
+
+def int_graph(u: np.ndarray, v: np.ndarray, n: int, w: np.ndarray | None = None, directed=False) -> UserGraph:
+    """A UserGraph straight from integer arrays (node i is named str(i))."""
+    w = np.ones(len(u)) if w is None else w
+    if not directed:  # UserGraph stores undirected pairs once, with src < dst
+        u, v = np.minimum(u, v), np.maximum(u, v)
+    return UserGraph(nodes=np.arange(n).astype(str).astype(object), src=u.astype(np.int64),
+                     dst=v.astype(np.int64), weight=w.astype(np.float64), directed=directed, source="edges")
+
+
+def print_table(title: str, frame: pd.DataFrame) -> None:
+    print(f"\n## {title}")
+    print(frame.to_string(index=False, float_format=lambda x: f"{x:.4f}"))
+
+
+# ---- 1. email-Eu-core ---------------------------------------------------------------------------
+
+def bench_email() -> dict:
+    folder = DATASETS / "email_eu_core"
+    edges = pd.read_csv(folder / "email-Eu-core.txt", sep=" ", header=None, names=["src", "dst"], dtype=str)
+    labels = pd.read_csv(folder / "email-Eu-core-department-labels.txt", sep=" ", header=None,
+                         names=["node", "dept"], dtype=str)
+    graph = graph_from_edges(edges, extra_nodes=labels["node"])
+    detect_communities(graph)  # warm-up: igraph's first import is not part of a run
+    truth = labels.set_index("node")["dept"].reindex(graph.nodes.astype(str)).to_numpy()
+    rows = []
+    for name, run in (("leiden (ours)", lambda s: detect_communities(graph, seed=s).membership),
+                      ("louvain (ours, igraph)", lambda s: detect_communities(graph, "louvain", seed=s).membership),
+                      ("label_propagation (ours)",
+                       lambda s: detect_communities(graph, "label_propagation", seed=s).membership),
+                      ("networkx louvain", lambda s: nx_louvain_membership(graph, s))):
+        scores, qs, ks, seconds = [], [], [], 0.0
+        for s in SEEDS:
+            t = time.perf_counter()
+            m = run(s)
+            seconds += time.perf_counter() - t
+            scores.append(nmi(truth, m))
+            qs.append(modularity(graph, m))
+            ks.append(len(np.unique(m)))
+        rows.append({"method": name, "nmi_mean": np.mean(scores), "nmi_min": np.min(scores),
+                     "nmi_max": np.max(scores), "modularity": np.mean(qs), "communities": np.mean(ks),
+                     "seconds_per_run": seconds / len(SEEDS)})
+    frame = pd.DataFrame(rows)
+    ref = frame.loc[frame.method == "networkx louvain", "nmi_mean"].item()
+    frame["nmi_vs_nx"] = frame["nmi_mean"] / ref
+    print_table(f"email-Eu-core: NMI vs 42 departments ({graph.n_nodes} nodes, {graph.n_edges} directed ties, "
+                f"{graph.self_loops} self-loops dropped, {len(graph.isolates)} isolates; {len(SEEDS)} seeds)", frame)
+    ours = frame.loc[frame.method == "leiden (ours)", "nmi_mean"].item()
+    print(f"floor: Leiden NMI {ours:.4f} >= networkx Louvain {ref:.4f}: {'PASS' if ours >= ref else 'FAIL'}")
+    return {"table": frame.to_dict("records"), "pass": bool(ours >= ref)}
+
+
+# ---- 2. planted sample + GAT ---------------------------------------------------------------------
+
+def bench_sample() -> dict:
+    from core.data.sample import generate_sample
+    from core.graph.attention import PlacementConfig, place_users
+    from core.graph.influence import influence_table
+
+    with tempfile.TemporaryDirectory() as tmp:
+        truth_json = generate_sample(tmp, users=2000, seed=0)
+        edges = pd.read_csv(Path(tmp) / "edges.csv", dtype=str)
+        users = pd.read_csv(Path(tmp) / "users.csv", dtype=str)
+    graph = graph_from_edges(edges, extra_nodes=users["user_id"])
+    truth = np.array([truth_json["communities"][n] for n in graph.nodes.astype(str)])
+    rows = []
+    for name, run in (("leiden (ours)", lambda: detect_communities(graph).membership),
+                      ("louvain (ours, igraph)", lambda: detect_communities(graph, "louvain").membership),
+                      ("label_propagation (ours)", lambda: detect_communities(graph, "label_propagation").membership),
+                      ("networkx louvain", lambda: nx_louvain_membership(graph, 0))):
+        m = run()
+        rows.append({"method": name, "nmi": nmi(truth, m), "communities": len(np.unique(m)),
+                     "modularity": modularity(graph, m)})
+    frame = pd.DataFrame(rows)
+    print_table("planted sample (2,000 users, 8 planted communities)", frame)
+    leiden_nmi = frame.loc[0, "nmi"]
+    print(f"floor: planted NMI {leiden_nmi:.4f} >= 0.9: {'PASS' if leiden_nmi >= 0.9 else 'FAIL'}")
+
+    result = detect_communities(graph)
+    infl = influence_table(graph, result).set_index("node").reindex(graph.nodes.astype(str))
+    with tempfile.TemporaryDirectory() as cache:
+        t = time.perf_counter()
+        placement = place_users(graph, result, users, PlacementConfig(min_degree=5, device="cpu"), cache_dir=cache)
+        gat_seconds = time.perf_counter() - t
+    low = placement.low_degree
+    # detected ids -> planted ids by majority over well-connected users, for both methods alike
+    mapping = {c: np.bincount(truth[(result.membership == c) & ~low], minlength=8).argmax()
+               for c in range(result.n_communities) if ((result.membership == c) & ~low).any()}
+    as_truth = np.vectorize(lambda c: mapping.get(c, -1))
+    leiden_low = (as_truth(result.membership[low]) == truth[low]).mean()
+    gat_low = (as_truth(placement.gat_community[low]) == truth[low]).mean()
+    hubs = {u for members in truth_json["hubs"].values() for u in members}
+    k = len(hubs)
+    names = graph.nodes.astype(str)
+
+    def hits(score) -> float:
+        return len(hubs & set(names[np.argsort(-np.asarray(score), kind="stable")[:k]])) / k
+
+    gat = pd.DataFrame([
+        {"task": f"place {int(low.sum())} low-degree users (<5 neighbours), accuracy",
+         "leiden": leiden_low, "gat": gat_low, "in_degree": np.nan, "pagerank": np.nan, "betweenness": np.nan},
+        {"task": f"find the {k} planted hubs, precision@{k}", "leiden": np.nan,
+         "gat": hits(placement.influence), "in_degree": hits(infl["in_degree"]),
+         "pagerank": hits(infl["pagerank"]), "betweenness": hits(infl["betweenness"])},
+    ])
+    print_table(f"GAT vs plain algorithms on the planted sample (GAT: val accuracy "
+                f"{placement.metrics['val_accuracy']:.3f}, {placement.metrics['epochs_run']} epochs, "
+                f"{gat_seconds:.1f} s on CPU)", gat)
+    return {"table": frame.to_dict("records"), "gat": gat.to_dict("records"), "pass": bool(leiden_nmi >= 0.9)}
+
+
+# ---- 3. LFR ---------------------------------------------------------------------------------------
+
+def bench_lfr() -> dict:
+    import networkx as nx
+
+    rows = []
+    for mu in (0.1, 0.2, 0.3, 0.4, 0.5):
+        for seed in range(10):
+            try:
+                g = nx.LFR_benchmark_graph(1000, 2.5, 1.5, mu, average_degree=20, max_degree=50,
+                                           min_community=20, max_community=100, seed=seed)
+                break
+            except nx.ExceededMaxIterations:
+                continue
+        else:
+            print(f"LFR mu={mu}: generator did not converge for 10 seeds")
+            continue
+        comms = {frozenset(g.nodes[v]["community"]) for v in g}
+        truth = np.zeros(g.number_of_nodes(), np.int64)
+        for c, members in enumerate(comms):
+            truth[list(members)] = c
+        u, v = np.array([e for e in g.edges() if e[0] != e[1]]).T
+        graph = int_graph(u, v, g.number_of_nodes())
+        ours = [nmi(truth, detect_communities(graph, seed=s).membership) for s in range(3)]
+        ref = [nmi(truth, nx_louvain_membership(graph, s)) for s in range(3)]
+        lp = [nmi(truth, detect_communities(graph, "label_propagation", seed=s).membership) for s in range(3)]
+        rows.append({"mu": mu, "planted": len(comms), "leiden_nmi": np.mean(ours), "nx_louvain_nmi": np.mean(ref),
+                     "label_prop_nmi": np.mean(lp), "leiden_minus_nx": np.mean(ours) - np.mean(ref)})
+    frame = pd.DataFrame(rows)
+    print_table("LFR (n=1000, tau1=2.5, tau2=1.5, avg degree 20, communities 20-100; mean of 3 seeds)", frame)
+    return {"table": frame.to_dict("records")}
+
+
+# ---- 4. 1M edges ----------------------------------------------------------------------------------
+
+def generate_million(path: Path, n: int = 100_000, m: int = 1_000_000, mu: float = 0.3, seed: int = 0):
+    """Planted partition with ~power-law community sizes (30-2000) and degree heterogeneity."""
+    rng = np.random.default_rng(seed)
+    sizes = []
+    while sum(sizes) < n:
+        sizes.append(int(np.clip(30 * (1 - rng.random()) ** (-1 / 1.5), 30, 2000)))
+    sizes[-1] -= sum(sizes) - n
+    comm = np.repeat(np.arange(len(sizes)), sizes)
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    activity = rng.pareto(2.5, n) + 1
+    p = activity / activity.sum()
+    keys = np.zeros(0, np.int64)
+    while len(keys) < m:
+        k = int((m - len(keys)) * 1.3) + 1000
+        u = rng.choice(n, size=k, p=p)
+        inside = rng.random(k) > mu
+        c = comm[u]
+        v = np.where(inside, starts[c] + (rng.random(k) * np.asarray(sizes)[c]).astype(np.int64),
+                     rng.choice(n, size=k, p=p))
+        ok = u != v
+        lo, hi = np.minimum(u[ok], v[ok]), np.maximum(u[ok], v[ok])
+        keys = np.unique(np.concatenate([keys, lo * n + hi]))
+    keys = rng.permutation(keys)[:m]
+    np.savez(path, u=keys // n, v=keys % n, n=n, comm=comm)
+
+
+def worker(method: str, path: str, out: str) -> None:
+    """Runs in a fresh interpreter: build the structure, then detect; report time and memory."""
+    import psutil
+
+    data = np.load(path)
+    u, v, n = data["u"], data["v"], int(data["n"])
+    if method == "leiden":
+        graph = int_graph(u, v, n)
+        import igraph  # noqa: F401 - import outside the timed part, as networkx is
+        rss_before = psutil.Process().memory_info().rss
+        t = time.perf_counter()
+        membership = detect_communities(graph).membership  # includes building the igraph graph
+        seconds = time.perf_counter() - t
+    else:
+        import networkx as nx
+
+        g = nx.Graph()
+        g.add_nodes_from(range(n))
+        g.add_edges_from(zip(u.tolist(), v.tolist()))
+        rss_before = psutil.Process().memory_info().rss
+        t = time.perf_counter()
+        comms = nx.community.louvain_communities(g, seed=0)
+        seconds = time.perf_counter() - t
+        membership = np.zeros(n, np.int64)
+        for c, members in enumerate(comms):
+            membership[list(members)] = c
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    np.save(out, membership)
+    print(json.dumps({"seconds": seconds, "structure_mb": rss_before / 2**20,
+                      "detect_extra_peak_mb": max(peak - rss_before, 0) / 2**20, "peak_mb": peak / 2**20}))
+
+
+def bench_million() -> dict:
+    from core.graph.detect import CommunityResult
+    from core.graph.layout import community_network
+    from core.viz.graph import network_figure
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "million.npz"
+        t = time.perf_counter()
+        generate_million(path)
+        print(f"\ngenerated 1M-edge graph in {time.perf_counter() - t:.1f} s")
+        data = np.load(path)
+        graph = int_graph(data["u"], data["v"], int(data["n"]))
+        truth = data["comm"]
+        rows, memberships = [], {}
+        for method in ("leiden", "networkx"):
+            out = Path(tmp) / f"{method}.npy"
+            proc = subprocess.run([sys.executable, __file__, "--worker", method, str(path), str(out)],
+                                  capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+            if proc.returncode != 0:
+                raise RuntimeError(proc.stderr[-2000:])
+            stats = json.loads(proc.stdout.strip().splitlines()[-1])
+            memberships[method] = np.load(out)
+            rows.append({"method": "leiden (ours)" if method == "leiden" else "networkx louvain_communities",
+                         **stats, "modularity": modularity(graph, memberships[method]),
+                         "nmi_planted": nmi(truth, memberships[method]),
+                         "communities": len(np.unique(memberships[method]))})
+        frame = pd.DataFrame(rows)
+        ref = frame.iloc[1]
+        frame["speedup_vs_nx"] = ref["seconds"] / frame["seconds"]
+        frame["memory_vs_nx"] = frame["peak_mb"] / ref["peak_mb"]
+        print_table(f"1M-edge generated graph ({graph.n_nodes:,} nodes, {graph.n_edges:,} edges, "
+                    f"{len(np.unique(truth))} planted communities, mixing 0.3)", frame)
+        ours = frame.iloc[0]
+        speed_ok = ours["speedup_vs_nx"] >= 5
+        q_ok = ours["modularity"] >= ref["modularity"] - 1e-3
+        print(f"floor: {ours['speedup_vs_nx']:.1f}x faster (>= 5x): {'PASS' if speed_ok else 'FAIL'}; "
+              f"modularity {ours['modularity']:.6f} vs {ref['modularity']:.6f}: {'PASS' if q_ok else 'FAIL'}")
+
+        from core.graph.detect import canonical_membership
+
+        membership = canonical_membership(memberships["leiden"])
+        result = CommunityResult(nodes=graph.nodes, membership=membership, method="leiden", weight=True,
+                                 resolution=1.0, seed=0, modularity=float(ours["modularity"]), seconds=0.0)
+        t = time.perf_counter()
+        view = community_network(graph, result)
+        layout_s = time.perf_counter() - t
+        fig = network_figure(view)
+        payload = fig.to_json()
+        render_s = time.perf_counter() - t
+        print(f"community-level view: {len(view.nodes)} community nodes, {len(view.edges)} links; layout "
+              f"{layout_s:.2f} s, layout + figure + JSON {render_s:.2f} s ({len(payload) / 1e6:.1f} MB): "
+              f"{'PASS' if render_s < 3 else 'FAIL'} (< 3 s)")
+        return {"table": frame.to_dict("records"), "pass": bool(speed_ok and q_ok),
+                "community_view_seconds": render_s, "community_view_pass": bool(render_s < 3)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true", help="skip the 1M-edge run")
+    parser.add_argument("--worker", nargs=3, metavar=("METHOD", "NPZ", "OUT"), help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.worker:
+        worker(*args.worker)
+        return 0
+    started = time.perf_counter()
+    report = {"email_eu_core": bench_email(), "planted_sample": bench_sample(), "lfr": bench_lfr()}
+    if not args.quick:
+        report["million"] = bench_million()
+    out = REPO / "bench" / "out"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "graph.json").write_text(json.dumps(report, indent=2, default=float))
+    print(f"\ntotal {time.perf_counter() - started:.0f} s; written {out / 'graph.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,167 @@
+"""Community graph: who the communities are and who holds them together.
+
+Settings -> core.graph.analysis (cached on workspace table versions + settings) -> core.viz.graph.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from core.data.workspace import Workspace
+from core.errors import UserError
+from core.graph.analysis import GraphSettings, analyse_communities, graph_source, time_span
+from core.graph.detect import METHODS
+from core.graph.layout import MAX_DRAWN_NODES, community_network, neighbourhood, user_network
+from core.viz.graph import community_sizes_figure, growth_figure, network_figure
+from ui import training
+from ui.cache import load_table, table_version_key
+from ui.common import link_home, page_setup, tr
+
+TABLES = ("edges", "posts", "interactions", "users", "ad_events")
+
+
+def _tables(ws_path: str) -> dict[str, pd.DataFrame]:
+    ws = Workspace(ws_path)
+    return {t: load_table(ws, t) for t in TABLES if ws.has(t)}
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def cached_source(ws_path: str, versions: tuple):
+    """(graph source, its time span): small, so reruns need not copy the tables out of the cache."""
+    tables = _tables(ws_path)
+    source = graph_source(tables)
+    return source, (time_span(tables, source) if source else None)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def cached_analysis(ws_path: str, versions: tuple, settings: GraphSettings):
+    return analyse_communities(_tables(ws_path), settings)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def cached_view(ws_path: str, versions: tuple, settings: GraphSettings, community: int | None):
+    """The layout, computed once per (data, settings, drill-down)."""
+    a = cached_analysis(ws_path, versions, settings)
+    if community is None and a.graph.n_nodes > MAX_DRAWN_NODES:
+        return community_network(a.graph, a.result, seed=settings.seed)
+    return user_network(a.graph, a.result, a.influence, community=community, seed=settings.seed)
+
+
+def labelled(frame: pd.DataFrame) -> pd.DataFrame:
+    """Column headers in the session's language (the CSV downloads keep the raw names)."""
+    return frame.rename(columns={c: tr(f"graph.col.{c}") for c in frame.columns})
+
+
+ws = page_setup("graph.title")
+st.caption(tr("graph.intro"))
+versions = tuple(table_version_key(ws, t) for t in TABLES if ws.has(t))
+source, span = cached_source(str(ws.path), versions)
+if source is None:
+    st.info(tr("graph.no_source"))
+    link_home()
+    st.stop()
+
+with st.sidebar:
+    st.subheader(tr("graph.settings"))
+    method = st.selectbox(tr("graph.algorithm"), METHODS, key="graph_method",
+                          format_func=lambda m: tr(f"graph.algo.{m}"))
+    resolution = st.slider(tr("graph.resolution"), 0.2, 3.0, 1.0, 0.1, key="graph_resolution")
+    min_weight = st.number_input(tr("graph.min_weight"), 0.0, value=0.0, step=1.0, key="graph_min_weight")
+    start = end = None
+    if span is not None:
+        picked = st.date_input(tr("graph.date_range"), (span[0].date(), span[1].date()),
+                               min_value=span[0].date(), max_value=span[1].date(), key="graph_dates")
+        if isinstance(picked, (tuple, list)) and len(picked) == 2:
+            start = pd.Timestamp(picked[0])
+            end = pd.Timestamp(picked[1]) + pd.Timedelta(days=1) - pd.Timedelta(seconds=1)
+            if (start.date(), end.date()) == (span[0].date(), span[1].date()):
+                start = end = None  # the full range: share the cache with the default view
+
+settings = GraphSettings(method=method, resolution=float(resolution), min_weight=float(min_weight),
+                         start=start, end=end)
+try:
+    with st.spinner(tr("graph.computing")):
+        analysis = cached_analysis(str(ws.path), versions, settings)
+except UserError as exc:
+    st.error(tr("graph.error", error=str(exc)))
+    st.stop()
+graph, result = analysis.graph, analysis.result
+
+st.caption(tr("graph.source", source=tr(f"graph.source.{graph.source}")))
+cols = st.columns(5)
+cols[0].metric(tr("graph.nodes"), f"{graph.n_nodes:,}")
+cols[1].metric(tr("graph.edges"), f"{graph.n_edges:,}")
+cols[2].metric(tr("graph.communities"), f"{result.n_communities:,}")
+cols[3].metric(tr("graph.modularity"), f"{result.modularity:.3f}")
+cols[4].metric(tr("graph.stability"), "-" if result.stability is None else f"{result.stability:.3f}")
+st.caption(tr("graph.report", loops=graph.self_loops, isolates=len(graph.isolates), below=graph.below_min_weight))
+
+# --- network -----------------------------------------------------------------------------------
+st.subheader(tr("graph.network"))
+query = st.text_input(tr("graph.search"), key="graph_search", placeholder=tr("graph.search_help")).strip()
+community = None
+if graph.n_nodes > MAX_DRAWN_NODES:
+    st.info(tr("graph.too_big", n=f"{graph.n_nodes:,}"))
+    options = [None] + list(range(min(result.n_communities, 200)))
+    community = st.selectbox(tr("graph.drill"), options, key="graph_drill",
+                             format_func=lambda c: tr("graph.all_communities") if c is None
+                             else f"#{c} ({result.sizes[c]:,} {tr('graph.members')})")
+found = None
+if query:
+    try:
+        found = neighbourhood(graph, result, query)
+    except UserError:
+        st.warning(tr("graph.user_missing", user=query))
+    else:
+        user_comm = int(result.membership[graph.index()[query]])
+        st.success(tr("graph.user_community", user=query, community=user_comm,
+                      size=result.sizes[user_comm], n=len(found)))
+        if graph.n_nodes > MAX_DRAWN_NODES:
+            community = user_comm
+view = cached_view(str(ws.path), versions, settings, community)
+title = tr("graph.network_users") if view.level == "users" else tr("graph.network_communities")
+st.plotly_chart(network_figure(view, highlight=query or None, title=title,
+                               hover_community=tr("graph.community"), hover_size=tr("graph.members")),
+                key="graph_network", config={"scrollZoom": True})
+if view.level == "users" and len(view.nodes) < view.total_nodes:
+    st.caption(tr("graph.truncated", shown=f"{len(view.nodes):,}", total=f"{view.total_nodes:,}"))
+if found is not None:
+    st.dataframe(labelled(found.head(50)), hide_index=True, width="stretch")
+
+# --- tables ------------------------------------------------------------------------------------
+st.subheader(tr("graph.profiles"))
+st.dataframe(labelled(analysis.profiles), hide_index=True, width="stretch", key="graph_profiles")
+st.download_button(tr("common.download_csv"), analysis.profiles.to_csv(index=False).encode("utf-8"),
+                   "community_profiles.csv", "text/csv", key="graph_profiles_csv")
+st.subheader(tr("graph.influencers"))
+st.dataframe(labelled(analysis.influence.head(100)), hide_index=True, width="stretch", key="graph_influence")
+st.download_button(tr("common.download_csv"), analysis.influence.to_csv(index=False).encode("utf-8"),
+                   "influence.csv", "text/csv", key="graph_influence_csv")
+left, right = st.columns(2)
+left.plotly_chart(community_sizes_figure(result.sizes, title=tr("graph.sizes"), x_label=tr("graph.community"),
+                                         y_label=tr("graph.members")), key="graph_sizes")
+right.plotly_chart(growth_figure(analysis.growth, title=tr("graph.growth"), y_label=tr("graph.members")),
+                   key="graph_growth")
+
+# --- attention model ---------------------------------------------------------------------------
+with st.expander(tr("graph.gat")):
+    st.caption(tr("graph.gat_help"))
+
+    users = load_table(ws, "users") if ws.has("users") else None
+
+    def train(progress, cancel):
+        from core.graph.attention import place_users
+
+        return place_users(graph, result, users, progress=progress, cancel=cancel)
+
+    job_key = "gat:" + "|".join(versions) + f"|{settings}"
+    placement = training.training_panel(job_key, train, button_label=tr("common.train"))
+    if placement is not None:
+        low = placement.low_degree
+        moved = int((placement.community[low] != result.membership[low]).sum())
+        st.caption(tr("graph.gat_metrics", acc=placement.metrics.get("val_accuracy") or 0.0,
+                      low=int(low.sum()), moved=moved))
+        frame = placement.to_frame()
+        st.dataframe(labelled(frame[frame["low_degree"]].sort_values("confidence", ascending=False)),
+                     hide_index=True, width="stretch", key="graph_gat_table")

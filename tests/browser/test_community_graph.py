@@ -1,0 +1,31 @@
+"""The community network really renders in Chromium: a plotly WebGL chart with every sample user."""
+
+from __future__ import annotations
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+# _fullData: plotly.js's decoded traces (the figure JSON ships numpy arrays as base64 blobs)
+NODES_JS = """el => {
+  const nodes = (el._fullData || []).find(t => t.name === 'nodes');
+  const canvas = el.querySelector('canvas');
+  return {points: nodes ? nodes.x.length : 0, colours: nodes ? new Set(nodes.marker.color).size : 0,
+          canvas: canvas ? canvas.width * canvas.height : 0,
+          traces: (el._fullData || []).map(t => t.name + ':' + t.type)};
+}"""
+
+
+def test_network_renders_with_every_user_coloured_by_community(streamlit_url, browser_page, wait_idle, tmp_path):
+    page = browser_page
+    page.goto(streamlit_url + "/community_graph")
+    page.get_by_text("Community profiles").wait_for(timeout=120_000)
+    wait_idle(page)
+    chart = page.locator('[data-testid="stPlotlyChart"] .js-plotly-plot').first
+    chart.wait_for(state="visible")
+    info = chart.evaluate(NODES_JS)
+    page.screenshot(path=str(tmp_path / "community_graph.png"), full_page=True)
+    assert info["points"] == 2000, info and info["colours"] == 8
+    assert info["canvas"] > 0  # WebGL canvas laid out, not just the data attached
+    box = chart.bounding_box()
+    assert box and box["width"] > 400 and box["height"] > 400
