@@ -1,0 +1,15 @@
+"""The A/B statistics engine (GrowthBook gbstats shape): summable statistics, one comparison
+function, one result type per analysis.
+
+- statistics.py   ProportionStatistic, SampleMeanStatistic, RatioStatistic, RegressionAdjustedStatistic
+- inference.py    compare(): z / Welch t, delta-method relative lift, Bayesian chance to beat and
+                  expected loss, Waudby-Smith asymptotic confidence sequences
+- health.py       sample-ratio mismatch (warn at p < 0.001), minimum-sample thresholds
+- corrections.py  Holm and Benjamini-Hochberg
+- power.py        minimum detectable effect, sample size
+- columns.py      reading metric values (0/1, yes/no, true/false), guessing column roles
+- analysis.py     prepare() -> ExperimentData; analyze / analyze_metrics / analyze_segments /
+                  cumulative_lift / funnel_table -> ExperimentResult; verdict(); experiment_report()
+- uplift.py       Qini, AUUC
+- response.py     DIN response model vs two-model logistic, by uplift on held-out users
+"""

@@ -1,0 +1,753 @@
+"""The A/B analysis: a table of rows in, one `ExperimentResult` per metric (and segment) out.
+
+    data = prepare(df, ExperimentSpec(variant="version"), metrics=[MetricSpec("retention_1")])
+    result = analyze(data, MetricSpec("retention_1"))
+    result.to_dict()   # the CLI's JSON
+
+Rows can be units (a user each), repeated exposures of units (give `unit`: rows are summed per
+unit first, binary metrics become "converted at least once"), or aggregates (a row per variant
+and day or per ad, with impressions, clicks, ...): ratio metrics (`denominator`) then use the rows
+as units with delta-method variances. All sums are numpy `bincount`s over integer group codes,
+never Python loops over rows.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import asdict, dataclass, field, replace
+from functools import cached_property
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from core.errors import ConfigError, InputError
+from core.experiments.columns import ColumnRoles, metric_values
+from core.experiments.corrections import adjust_p_values
+from core.experiments.health import MIN_EVENTS, MIN_UNITS, SrmCheck, srm_check
+from core.experiments.inference import Comparison, CompareConfig, compare, mean_interval
+from core.experiments.statistics import (ProportionStatistic, RatioStatistic, RegressionAdjustedStatistic,
+                                         SampleMeanStatistic, cuped_theta)
+
+MAX_VARIANTS = 20
+CONTROL_NAMES = ("control", "a", "baseline", "base", "ctrl", "对照", "对照组", "gate_30")
+
+
+@dataclass(frozen=True)
+class MetricSpec:
+    """A metric: `column` alone (a proportion when its values are binary, else a mean), or
+    `column / denominator` (a ratio such as CTR). `higher_is_better=False` for costs (CPA)."""
+
+    column: str
+    denominator: str | None = None
+    name: str | None = None
+    kind: Literal["auto", "proportion", "mean"] = "auto"
+    higher_is_better: bool = True
+
+    @property
+    def label(self) -> str:
+        if self.name:
+            return self.name
+        return f"{self.column} / {self.denominator}" if self.denominator else self.column
+
+
+@dataclass(frozen=True)
+class ExperimentSpec:
+    """Which column holds the variant, which variant is control (None: one named like 'control'
+    or 'A', else the first in sorted order), the unit column (rows are summed per unit), a
+    pre-period covariate for CUPED, a time column (cumulative lift), the planned split
+    (None: equal), alpha, and the sequential tuning size N*. `source` names the file in errors."""
+
+    variant: str
+    control: str | None = None
+    unit: str | None = None
+    covariate: str | None = None
+    time: str | None = None
+    weights: tuple[float, ...] | None = None
+    alpha: float = 0.05
+    sequential_tuning: float = 5000.0
+    source: str | None = None
+    # SRM: count units per variant (default), or the sum of an exposure column such as
+    # impressions for aggregated rows; check_srm=False for groups that were never randomised
+    exposure: str | None = None
+    check_srm: bool = True
+
+
+@dataclass(frozen=True)
+class Notice:
+    """Something the reader should know: `code` selects the wording (ab.warn.<code> in the app),
+    `params` fill it in."""
+
+    code: str
+    params: dict = field(default_factory=dict)
+
+    def message(self) -> str:
+        return NOTICE_TEXT.get(self.code, self.code).format(**self.params)
+
+
+NOTICE_TEXT = {
+    "dropped_missing_variant": "{rows} rows without a variant were left out",
+    "dropped_missing_metric": "{rows} units without a value for {metric} were left out",
+    "mixed_units": "{units} units appear in more than one variant and were left out",
+    "small_sample": "variant {variant} has only {n} units; results are unreliable below {min}",
+    "sparse": "variant {variant} has only {events} conversions (or non-conversions); results are unreliable below {min}",
+    "srm": "sample ratio mismatch: p = {p:.2g} < {threshold}; assignment may be broken",
+    "srm_mild": "mild imbalance between variants (SRM p = {p:.2g}); below the {threshold} alarm threshold",
+    "zero_variance": "variant {variant} has no variation in {metric}; no test is possible",
+}
+
+
+@dataclass(frozen=True)
+class VariantResult:
+    """One variant's row: its own n, mean and CI, then the comparison with control (NaN/None on
+    the control row). p_value_holm / p_value_bh are corrected over every comparison analysed
+    together (variants, and segments when there are any)."""
+
+    name: str
+    is_control: bool
+    n: int
+    mean: float
+    ci_low: float
+    ci_high: float
+    lift: float | None = None
+    lift_ci_low: float | None = None
+    lift_ci_high: float | None = None
+    relative_lift: float | None = None
+    relative_lift_ci_low: float | None = None
+    relative_lift_ci_high: float | None = None
+    p_value: float | None = None
+    p_value_holm: float | None = None
+    p_value_bh: float | None = None
+    prob_beat_control: float | None = None
+    expected_loss: float | None = None
+    sequential_ci_low: float | None = None
+    sequential_ci_high: float | None = None
+    sequential_p_value: float | None = None
+
+
+@dataclass(frozen=True)
+class ExperimentResult:
+    """Every A/B analysis returns this: one metric, optionally within one segment."""
+
+    metric: str
+    kind: Literal["proportion", "mean", "ratio"]
+    control: str
+    variants: tuple[VariantResult, ...]
+    srm: SrmCheck
+    notices: tuple[Notice, ...] = ()
+    alpha: float = 0.05
+    higher_is_better: bool = True
+    covariate: str | None = None
+    cuped_theta: float | None = None
+    variance_reduction: float | None = None
+    segment: str | None = None
+    segment_value: str | None = None
+
+    @property
+    def treatments(self) -> tuple[VariantResult, ...]:
+        return tuple(v for v in self.variants if not v.is_control)
+
+    def to_dict(self) -> dict:
+        """The CLI contract's JSON (plus extra keys); NaN becomes None."""
+        def clean(x):
+            if isinstance(x, float) and not math.isfinite(x):
+                return None
+            return x
+        variants = [{k: clean(v) for k, v in asdict(vr).items()} for vr in self.variants]
+        return {
+            "metric": self.metric, "kind": self.kind, "control": self.control,
+            "srm_p_value": clean(self.srm.p_value), "srm_mismatch": self.srm.mismatch,
+            "alpha": self.alpha, "covariate": self.covariate, "cuped_theta": clean(self.cuped_theta),
+            "variance_reduction": clean(self.variance_reduction),
+            "segment": self.segment, "segment_value": self.segment_value,
+            "warnings": [n.message() for n in self.notices],
+            "variants": variants,
+        }
+
+    def table(self) -> pd.DataFrame:
+        return pd.DataFrame([asdict(v) for v in self.variants])
+
+
+@dataclass
+class ExperimentData:
+    """Rows ready for analysis: one row per unit, variant codes (control = 0), float metric
+    columns, and optional day and segment columns."""
+
+    variants: list[str]
+    codes: np.ndarray
+    values: dict[str, np.ndarray]
+    binary: dict[str, bool]
+    spec: ExperimentSpec
+    day: np.ndarray | None = None
+    segments: dict[str, np.ndarray] = field(default_factory=dict)
+    notices: list[Notice] = field(default_factory=list)
+    # when rows were summed per unit and there is a time column: the original rows (unit index,
+    # day, values), so the cumulative view can rebuild each unit's metric as of each day
+    rows: dict | None = None
+    # grouped sums fetched ahead in one scan, valid only for the `codes` array they were made from:
+    # {"codes": codes, "sums": {(y column, x column or None): [n, y, yy, x, xx, xy]}}
+    prefetched: dict = field(default_factory=dict)
+
+    @property
+    def control(self) -> str:
+        return self.variants[0]
+
+    @cached_property
+    def units(self) -> np.ndarray:
+        """What the SRM check counts per variant: units, or the exposure column's sums."""
+        return self.exposure_counts(self.codes, len(self.variants))
+
+    def exposure_counts(self, groups: np.ndarray, size: int) -> np.ndarray:
+        if self.spec.exposure:
+            x = self.values[self.spec.exposure]
+            ok = ~np.isnan(x)
+            return np.rint(np.bincount(groups[ok], weights=x[ok], minlength=size)).astype(np.int64)
+        return np.bincount(groups, minlength=size)
+
+
+def _natural_key(s: str):
+    return [int(t) if t.isdigit() else t.lower() for t in re.split(r"(\d+)", s)]
+
+
+def _pick_control(names: list[str], wanted: str | None, column: str, source: str | None) -> str:
+    if wanted is not None:
+        if wanted in names:
+            return wanted
+        raise ConfigError(f"control '{wanted}' is not a variant; variants are: {', '.join(names)}",
+                          file=source, column=column)
+    for n in names:
+        if n.strip().lower() in CONTROL_NAMES:
+            return n
+    return names[0]
+
+
+def _require(df: pd.DataFrame, column: str | None, source: str | None):
+    if column is not None and column not in df.columns:
+        raise InputError(f"no such column; columns are: {', '.join(map(str, df.columns))}", file=source,
+                         column=column)
+
+
+def prepare(df: pd.DataFrame, spec: ExperimentSpec, metrics: list[MetricSpec],
+            segments: list[str] = ()) -> ExperimentData:
+    """Validate and reshape `df` for the metrics (and segment columns) to analyse.
+
+    Raises InputError / ConfigError for: missing columns, fewer than two variants, an unknown
+    control, non-numeric metric values, a variant with no values for a metric."""
+    src = spec.source
+    cols = {m.column for m in metrics} | {m.denominator for m in metrics if m.denominator}
+    if spec.exposure:
+        cols.add(spec.exposure)
+    for c in [spec.variant, spec.unit, spec.covariate, spec.time, *cols, *segments]:
+        _require(df, c, src)
+    if df.empty:
+        raise InputError("the table has no rows", file=src)
+    notices: list[Notice] = []
+
+    if isinstance(df[spec.variant].dtype, pd.CategoricalDtype):  # codes are already there
+        vcodes = df[spec.variant].cat.codes.to_numpy().astype(np.int64)
+        uniques = df[spec.variant].cat.categories
+    else:
+        vcodes, uniques = pd.factorize(df[spec.variant])  # missing -> -1
+    keep = vcodes >= 0
+    if not keep.all():
+        notices.append(Notice("dropped_missing_variant", {"rows": int((~keep).sum())}))
+        df = df.loc[keep]
+        vcodes = vcodes[keep]
+    raw_names = [str(u) for u in uniques]
+    if len(raw_names) > MAX_VARIANTS:
+        raise InputError(f"has {len(raw_names)} distinct values; a variant column holds a few "
+                         f"(at most {MAX_VARIANTS}) variant names", file=src, column=spec.variant)
+    values: dict[str, np.ndarray] = {}
+    binary: dict[str, bool] = {}
+    for c in sorted(cols | ({spec.covariate} if spec.covariate else set())):
+        values[c], binary[c] = metric_values(df[c], c, src)
+    day = pd.to_datetime(df[spec.time], errors="coerce").dt.floor("D").to_numpy() if spec.time else None
+    seg = {s: df[s].astype("string").fillna("(missing)").to_numpy() for s in segments}
+
+    rows = None
+    if spec.unit and not df[spec.unit].is_unique:
+        frame = pd.DataFrame(values, index=df.index)
+        frame["__variant"] = vcodes
+        frame["__unit"] = df[spec.unit].to_numpy()
+        if day is not None:
+            frame["__day"] = day
+        for s, v in seg.items():
+            frame[f"__seg_{s}"] = v
+        frame, rows = _collapse_units(frame, list(values), binary, spec, notices)
+        vcodes = frame["__variant"].to_numpy()
+        values = {c: frame[c].to_numpy(dtype=float) for c in values}
+        day = frame["__day"].to_numpy() if day is not None else None
+        seg = {s: frame[f"__seg_{s}"].to_numpy() for s in segments}
+
+    names = sorted((raw_names[i] for i in np.flatnonzero(np.bincount(vcodes, minlength=len(raw_names)))),
+                   key=_natural_key)
+    if len(names) < 2:
+        found = f"only '{names[0]}'" if names else "none"
+        raise InputError(f"an A/B test needs at least two variants, found {found}", file=src,
+                         column=spec.variant)
+    control = _pick_control(names, spec.control, spec.variant, src)
+    names = [control] + [n for n in names if n != control]
+    remap = np.full(len(raw_names), -1, dtype=np.int64)
+    for i, n in enumerate(names):
+        remap[raw_names.index(n)] = i
+    codes = remap[vcodes]
+
+    data = ExperimentData(variants=names, codes=codes, values=values, binary=binary, spec=spec,
+                          notices=notices, day=day, segments=seg, rows=rows)
+    for m in metrics:
+        for c in [m.column] + ([m.denominator] if m.denominator else []):
+            nan = np.isnan(data.values[c])
+            if not nan.any():
+                continue  # every variant has rows, so every variant has values
+            counts = np.bincount(codes[~nan], minlength=len(names))
+            empty = [n for n, k in zip(names, counts) if k == 0]
+            if empty:
+                raise InputError(f"variant '{empty[0]}' has no values", file=src, column=c)
+    return data
+
+
+def _collapse_units(frame: pd.DataFrame, columns, binary, spec: ExperimentSpec, notices) -> pd.DataFrame:
+    """Sum rows per unit (binary metrics: converted at least once; the covariate: its mean).
+    Returns (one row per unit, the original rows for the cumulative view or None)."""
+    per_unit = frame.groupby("__unit", sort=False)["__variant"].nunique()
+    mixed = per_unit.index[per_unit > 1]
+    if len(mixed):
+        notices.append(Notice("mixed_units", {"units": int(len(mixed))}))
+        frame = frame.loc[~frame["__unit"].isin(mixed)]
+    codes, _ = pd.factorize(frame["__unit"])
+    frame = frame.assign(__unit=codes)
+    agg = {c: "mean" if c == spec.covariate else "max" if binary[c] else "sum" for c in columns}
+    agg["__variant"] = "first"
+    if "__day" in frame:
+        agg["__day"] = "min"
+    for c in frame.columns:
+        if c.startswith("__seg_"):
+            agg[c] = "first"
+    # min_count=1 keeps a unit whose values are all missing as NaN instead of 0
+    grouped = frame.groupby("__unit", sort=True)
+    out = grouped.agg(agg)
+    for c in columns:
+        if agg[c] == "sum":
+            out[c] = grouped[c].sum(min_count=1)
+    rows = None
+    if "__day" in frame:
+        rows = {"unit": codes, "day": frame["__day"].to_numpy(),
+                "values": {c: frame[c].to_numpy(dtype=float) for c in columns}}
+    return out.reset_index(drop=True), rows
+
+
+# ---- statistics per group ------------------------------------------------------------------------
+
+def _sums(codes: np.ndarray, size: int, x: np.ndarray | None = None) -> np.ndarray:
+    return np.bincount(codes, weights=x, minlength=size).astype(float)
+
+
+DUCKDB_MIN_ROWS = 1_000_000  # above this, one DuckDB GROUP BY beats several numpy bincounts
+
+
+def grouped_sums(groups: np.ndarray, size: int, y: np.ndarray, x: np.ndarray | None = None,
+                 squares: bool = True) -> list[np.ndarray]:
+    """Per group code in [0, size): [n, sum y] + [sum y^2] if squares + [sum x, sum x^2, sum xy]
+    if x is given. numpy bincount for small inputs, one multi-threaded DuckDB scan for big ones."""
+    names = ["n", "y"] + (["yy"] if squares else []) + (["x", "xx", "xy"] if x is not None else [])
+    if len(groups) < DUCKDB_MIN_ROWS:
+        values = {"y": y, "yy": y * y if squares else None}
+        if x is not None:
+            values.update(x=x, xx=x * x, xy=x * y)
+        return [_sums(groups, size, None if k == "n" else values[k]) for k in names]
+    import duckdb
+
+    expr = {"n": "count(*)", "y": "sum(y)", "yy": "sum(y * y)", "x": "sum(x)", "xx": "sum(x * x)",
+            "xy": "sum(x * y)"}
+    frame = pd.DataFrame({"g": groups, "y": y, **({"x": x} if x is not None else {})}, copy=False)
+    con = duckdb.connect()
+    try:
+        con.register("rows_", frame)
+        res = con.execute(f"SELECT g, {', '.join(f'{expr[k]} AS {k}' for k in names)} FROM rows_ GROUP BY g"
+                          ).fetchnumpy()
+    finally:
+        con.close()
+    out = []
+    for k in names:
+        col = np.zeros(size)
+        col[np.asarray(res["g"], dtype=np.int64)] = np.asarray(res[k], dtype=float)
+        out.append(col)
+    return out
+
+
+def group_statistics(data: ExperimentData, metric: MetricSpec, groups: np.ndarray, size: int,
+                     covariate: str | None = None) -> tuple[str, list]:
+    """(kind, [statistic per group]) for group codes in [0, size) over the data's rows."""
+    cols = [metric.column] + [c for c in (metric.denominator, covariate) if c]
+    arrays = [data.values[c] for c in cols]
+    missing = np.zeros(len(groups), dtype=bool)
+    for a in arrays:
+        missing |= np.isnan(a)
+    if missing.any():  # only copy when something is missing
+        keep = ~missing
+        groups, arrays = groups[keep], [a[keep] for a in arrays]
+    y = arrays[0]
+    pre = None
+    if data.prefetched.get("codes") is groups:  # sums prefetched for exactly these group codes
+        pre = data.prefetched["sums"].get((cols[0], cols[1] if len(cols) > 1 else None))
+    if metric.denominator or covariate:
+        n, *sums = pre if pre is not None else grouped_sums(groups, size, y, arrays[1])
+        cls = RatioStatistic if metric.denominator else RegressionAdjustedStatistic
+        kind = "ratio" if metric.denominator else "mean"
+        return kind, [cls(int(n[i]), *(c[i] for c in sums)) for i in range(size)]
+    proportion = metric.kind == "proportion" or (metric.kind == "auto" and data.binary[metric.column])
+    if proportion:
+        n, s = pre[:2] if pre is not None else grouped_sums(groups, size, y, squares=False)
+        return "proportion", [ProportionStatistic(int(n[i]), s[i]) for i in range(size)]
+    n, s, ss = pre[:3] if pre is not None else grouped_sums(groups, size, y)
+    return "mean", [SampleMeanStatistic(int(n[i]), s[i], ss[i]) for i in range(size)]
+
+
+def result_from_statistics(kind: str, stats: list, data: ExperimentData, metric: MetricSpec,
+                           units: list[int] | None = None, segment: str | None = None,
+                           segment_value: str | None = None, covariate: str | None = None) -> ExperimentResult:
+    """Compare every variant's statistic with control's (index 0) and run the health checks."""
+    spec = data.spec
+    theta = cuped_theta(stats) if covariate else None
+    cfg = CompareConfig(alpha=spec.alpha, sequential_tuning=spec.sequential_tuning, theta=theta,
+                     higher_is_better=metric.higher_is_better)
+    notices = list(data.notices) if segment is None else []
+    rows: list[VariantResult] = []
+    comps: list[Comparison] = []
+    for i, (name, s) in enumerate(zip(data.variants, stats)):
+        lo, hi = mean_interval(s, spec.alpha)
+        base = VariantResult(name=name, is_control=i == 0, n=int(s.n), mean=float(s.mean),
+                             ci_low=float(lo), ci_high=float(hi))
+        if s.n < MIN_UNITS:
+            notices.append(Notice("small_sample", {"variant": name, "n": int(s.n), "min": MIN_UNITS}))
+        elif kind == "proportion" and min(s.sum, s.n - s.sum) < MIN_EVENTS:
+            notices.append(Notice("sparse", {"variant": name, "events": int(min(s.sum, s.n - s.sum)),
+                                             "min": MIN_EVENTS}))
+        if i > 0:
+            c = compare(stats[0], s, cfg)
+            comps.append(c)
+            if not c.valid and s.n >= 2:
+                notices.append(Notice("zero_variance", {"variant": name, "metric": metric.label}))
+            base = replace(base, lift=c.lift, lift_ci_low=c.lift_ci_low, lift_ci_high=c.lift_ci_high,
+                           relative_lift=c.relative_lift, relative_lift_ci_low=c.relative_lift_ci_low,
+                           relative_lift_ci_high=c.relative_lift_ci_high, p_value=c.p_value,
+                           prob_beat_control=c.prob_beat_control, expected_loss=c.expected_loss,
+                           sequential_ci_low=c.sequential_ci_low, sequential_ci_high=c.sequential_ci_high,
+                           sequential_p_value=c.sequential_p_value)
+        rows.append(base)
+    counts = units if units is not None else [int(s.n) for s in stats]
+    if spec.check_srm:
+        srm = srm_check(data.variants, counts, list(spec.weights) if spec.weights else None)
+    else:
+        srm = SrmCheck(tuple(data.variants), tuple(int(c) for c in counts), (), float("nan"), float("nan"))
+    if srm.mismatch:
+        notices.insert(0, Notice("srm", {"p": srm.p_value, "threshold": srm.threshold}))
+    elif srm.mild:
+        notices.append(Notice("srm_mild", {"p": srm.p_value, "threshold": srm.threshold}))
+    reductions = [c.variance_reduction for c in comps if c.variance_reduction is not None]
+    result = ExperimentResult(
+        metric=metric.label, kind=kind, control=data.control, variants=tuple(rows), srm=srm,
+        notices=tuple(notices), alpha=spec.alpha, higher_is_better=metric.higher_is_better,
+        covariate=covariate, cuped_theta=theta,
+        variance_reduction=float(np.mean(reductions)) if reductions else None,
+        segment=segment, segment_value=segment_value,
+    )
+    return correct(result)
+
+
+def correct(*results: ExperimentResult) -> list[ExperimentResult] | ExperimentResult:
+    """Holm and BH over every treatment comparison in `results` together. One result in, one out."""
+    p = [v.p_value for r in results for v in r.treatments]
+    holm, bh = adjust_p_values(p, "holm"), adjust_p_values(p, "bh")
+    out, k = [], 0
+    for r in results:
+        rows = []
+        for v in r.variants:
+            if not v.is_control:
+                v = replace(v, p_value_holm=float(holm[k]), p_value_bh=float(bh[k]))
+                k += 1
+            rows.append(v)
+        out.append(replace(r, variants=tuple(rows)))
+    return out[0] if len(results) == 1 else out
+
+
+# ---- public analyses ----------------------------------------------------------------------------
+
+def analyze(data: ExperimentData, metric: MetricSpec, use_covariate: bool = True) -> ExperimentResult:
+    """The whole-experiment result for one metric (CUPED when the spec has a covariate and the
+    metric is not a ratio)."""
+    cov = data.spec.covariate if use_covariate and not metric.denominator else None
+    if cov == metric.column:
+        cov = None
+    nv = len(data.variants)
+    kind, stats = group_statistics(data, metric, data.codes, nv, cov)
+    result = result_from_statistics(kind, stats, data, metric, units=data.units.tolist(), covariate=cov)
+    left_out = len(data.codes) - sum(s.n for s in stats)
+    if left_out:
+        result = replace(result, notices=result.notices + (
+            Notice("dropped_missing_metric", {"rows": int(left_out), "metric": metric.label}),))
+    return result
+
+
+def prefetch_sums(data: ExperimentData, metrics: list[MetricSpec]) -> None:
+    """For big inputs without missing values: every metric's per-variant sums in ONE DuckDB scan
+    (instead of one scan per metric). Small or incomplete inputs are left to `grouped_sums`."""
+    if len(data.codes) < DUCKDB_MIN_ROWS:
+        return
+    pairs = []
+    for m in metrics:
+        cov = data.spec.covariate if not m.denominator and data.spec.covariate != m.column else None
+        pairs.append((m.column, m.denominator or cov))
+    used = {c for p in pairs for c in p if c}
+    if any(np.isnan(data.values[c]).any() for c in used):
+        return
+    import duckdb
+
+    names = sorted(used)
+    alias = {c: f"c{i}" for i, c in enumerate(names)}
+    exprs, keys = ["count(*)"], []
+    for y, x in dict.fromkeys(pairs):
+        a = alias[y]
+        parts = [f"sum({a})", f"sum({a} * {a})"]
+        if x:
+            b = alias[x]
+            parts += [f"sum({b})", f"sum({b} * {b})", f"sum({a} * {b})"]
+        keys.append(((y, x), len(exprs), len(parts)))
+        exprs += parts
+    frame = pd.DataFrame({"g": data.codes, **{alias[c]: data.values[c] for c in names}}, copy=False)
+    con = duckdb.connect()
+    try:
+        con.register("rows_", frame)
+        sql = f"SELECT g, {', '.join(f'{e} AS s{i}' for i, e in enumerate(exprs))} FROM rows_ GROUP BY g"
+        res = con.execute(sql).fetchnumpy()
+    finally:
+        con.close()
+    size = len(data.variants)
+    g = np.asarray(res["g"], dtype=np.int64)
+    cols = []
+    for i in range(len(exprs)):
+        col = np.zeros(size)
+        col[g] = np.asarray(res[f"s{i}"], dtype=float)
+        cols.append(col)
+    data.prefetched = {"codes": data.codes,
+                       "sums": {key: [cols[0]] + cols[start:start + count] for key, start, count in keys}}
+
+
+def analyze_metrics(data: ExperimentData, metrics: list[MetricSpec]) -> list[ExperimentResult]:
+    """Several metrics, corrected together (Holm and BH over metrics x variants)."""
+    prefetch_sums(data, metrics)
+    results = [analyze(data, m) for m in metrics]
+    return list(correct(*results)) if len(results) > 1 else results
+
+
+def analyze_segments(data: ExperimentData, metric: MetricSpec, segment: str) -> list[ExperimentResult]:
+    """The same analysis inside each value of `segment`, corrected over segments x variants."""
+    labels = data.segments[segment]
+    seg_codes, seg_names = pd.factorize(labels, sort=True)
+    nv, ns = len(data.variants), len(seg_names)
+    groups = seg_codes.astype(np.int64) * nv + data.codes
+    cov = data.spec.covariate if not metric.denominator and data.spec.covariate != metric.column else None
+    kind, stats = group_statistics(data, metric, groups, ns * nv, cov)
+    units = data.exposure_counts(groups, ns * nv)
+    results = []
+    for j, name in enumerate(seg_names):
+        chunk = stats[j * nv:(j + 1) * nv]
+        if min(s.n for s in chunk) < 2:
+            continue  # a segment some variant never reached cannot be compared
+        results.append(result_from_statistics(kind, chunk, data, metric, units=units[j * nv:(j + 1) * nv].tolist(),
+                                              segment=segment, segment_value=str(name), covariate=cov))
+    return list(correct(*results)) if len(results) > 1 else results
+
+
+def cumulative_lift(data: ExperimentData, metric: MetricSpec) -> pd.DataFrame:
+    """Per day and treatment, the lift of the data up to that day: fixed-horizon CI and the
+    always-valid (sequential) band. Columns: day, variant, n, lift, lift_ci_low, lift_ci_high,
+    sequential_ci_low, sequential_ci_high, p_value, sequential_p_value, relative_lift."""
+    if data.day is None:
+        raise ConfigError("a time column is needed for the cumulative lift")
+    if data.rows is not None:
+        return _cumulative_from_rows(data, metric)
+    ok = ~pd.isna(data.day)
+    day_codes, days = pd.factorize(data.day[ok], sort=True)
+    nv, nd = len(data.variants), len(days)
+    sub = replace(data, codes=data.codes[ok], values={k: v[ok] for k, v in data.values.items()}, day=None,
+                  segments={})
+    cov = data.spec.covariate if not metric.denominator and data.spec.covariate != metric.column else None
+    kind, stats = group_statistics(sub, metric, day_codes.astype(np.int64) * nv + sub.codes, nd * nv, cov)
+    rows = []
+    running = list(stats[:nv])
+    for j in range(nd):
+        if j:
+            running = [running[i] + stats[j * nv + i] for i in range(nv)]
+        theta = cuped_theta(running) if cov else None
+        cfg = CompareConfig(alpha=data.spec.alpha, sequential_tuning=data.spec.sequential_tuning, theta=theta,
+                         higher_is_better=metric.higher_is_better)
+        for i in range(1, nv):
+            c = compare(running[0], running[i], cfg)
+            rows.append({"day": days[j], "variant": data.variants[i], "n": running[0].n + running[i].n,
+                         "lift": c.lift, "lift_ci_low": c.lift_ci_low, "lift_ci_high": c.lift_ci_high,
+                         "sequential_ci_low": c.sequential_ci_low, "sequential_ci_high": c.sequential_ci_high,
+                         "p_value": c.p_value, "sequential_p_value": c.sequential_p_value,
+                         "relative_lift": c.relative_lift})
+    return pd.DataFrame(rows)
+
+
+def _cumulative_from_rows(data: ExperimentData, metric: MetricSpec) -> pd.DataFrame:
+    """Cumulative lift when rows were summed per unit: at each day, each unit seen so far with
+    its metric summed (binary: maxed) over its rows up to that day. One vectorised pass per day."""
+    unit, day = data.rows["unit"], data.rows["day"]
+    n_units = len(data.codes)
+    days = np.sort(pd.unique(day[~pd.isna(day)]))
+    cols = [metric.column] + ([metric.denominator] if metric.denominator else [])
+    rows = []
+    for d in days:
+        mask = day <= d
+        seen = np.bincount(unit[mask], minlength=n_units) > 0
+        values = dict(data.values)
+        for c in cols:
+            x = data.rows["values"][c]
+            m = mask & ~np.isnan(x)
+            total = np.bincount(unit[m], weights=x[m], minlength=n_units)
+            has = np.bincount(unit[m], minlength=n_units) > 0
+            v = (total > 0).astype(float) if data.binary[c] and not metric.denominator else total
+            values[c] = np.where(has, v, np.nan)
+        sub = replace(data, codes=data.codes[seen], values={k: v[seen] for k, v in values.items()},
+                      day=None, segments={}, rows=None)
+        if np.bincount(sub.codes, minlength=len(data.variants)).min() < 2:
+            continue
+        part = cumulative_lift(replace(sub, day=np.full(len(sub.codes), d)), metric)
+        rows.append(part)
+    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame()
+
+
+def funnel_metrics(roles: ColumnRoles) -> list[MetricSpec]:
+    """CTR, CVR, CPA and ROAS as ratio metrics for the funnel columns that exist."""
+    out = []
+    if roles.impressions and roles.clicks:
+        out.append(MetricSpec(roles.clicks, roles.impressions, name="CTR"))
+    if roles.clicks and roles.conversions:
+        out.append(MetricSpec(roles.conversions, roles.clicks, name="CVR"))
+    if roles.spend and roles.conversions:
+        out.append(MetricSpec(roles.spend, roles.conversions, name="CPA", higher_is_better=False))
+    if roles.spend and roles.revenue:
+        out.append(MetricSpec(roles.revenue, roles.spend, name="ROAS"))
+    return out
+
+
+def funnel_table(data: ExperimentData, roles: ColumnRoles) -> pd.DataFrame:
+    """Totals per variant (impressions -> clicks -> conversions, spend, revenue) with CTR, CVR,
+    CPA and ROAS. Missing stages are left out."""
+    nv = len(data.variants)
+    out = pd.DataFrame({"variant": data.variants})
+    for stage in ("impressions", "clicks", "conversions", "spend", "revenue"):
+        col = getattr(roles, stage)
+        if col and col in data.values:
+            x = data.values[col]
+            ok = ~np.isnan(x)
+            out[stage] = _sums(data.codes[ok], nv, x[ok])
+
+    def ratio(a, b):
+        if a in out and b in out:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                return np.where(out[b] > 0, out[a] / out[b], np.nan)
+        return None
+
+    for name, (a, b) in {"ctr": ("clicks", "impressions"), "cvr": ("conversions", "clicks"),
+                         "cpa": ("spend", "conversions"), "roas": ("revenue", "spend")}.items():
+        r = ratio(a, b)
+        if r is not None:
+            out[name] = r
+    return out
+
+
+# ---- the verdict ------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Verdict:
+    """status: 'unhealthy' (reason: srm), 'winner' (variant), 'control_wins', or 'no_winner'
+    (reason: too_small, not_significant)."""
+
+    status: Literal["unhealthy", "winner", "control_wins", "no_winner"]
+    variant: str | None = None
+    reason: str | None = None
+    params: dict = field(default_factory=dict)
+
+
+def verdict(result: ExperimentResult, sequential: bool = False) -> Verdict:
+    """One line's worth of decision: unhealthy on SRM; otherwise the treatment whose Holm-corrected
+    (or sequential) p-value is below alpha in the good direction with the highest chance to beat
+    control; 'control_wins' when every treatment is significantly worse."""
+    if result.srm.mismatch:
+        return Verdict("unhealthy", reason="srm", params={"p": result.srm.p_value})
+    small = [v for v in result.variants if v.n < MIN_UNITS]
+    good, bad = [], []
+    for v in result.treatments:
+        p = v.sequential_p_value if sequential else v.p_value_holm
+        if p is None or not p < result.alpha or v.lift is None:
+            continue
+        better = (v.lift > 0) == result.higher_is_better
+        (good if better else bad).append(v)
+    if good:
+        best = max(good, key=lambda v: v.prob_beat_control or 0)
+        return Verdict("winner", variant=best.name, params={
+            "relative_lift": best.relative_lift, "p": best.sequential_p_value if sequential else best.p_value_holm,
+            "prob": best.prob_beat_control})
+    if small:
+        return Verdict("no_winner", reason="too_small", params={"variant": small[0].name, "n": small[0].n,
+                                                                 "min": MIN_UNITS})
+    if bad and len(bad) == len(result.treatments):
+        return Verdict("control_wins", variant=result.control)
+    return Verdict("no_winner", reason="not_significant")
+
+
+# ---- what a view needs in one call ------------------------------------------------------------
+
+def variant_names(values: pd.Series, limit: int = 50) -> list[str]:
+    """Distinct variant names in natural order ('v2' before 'v10'), at most `limit`."""
+    return sorted({str(v) for v in pd.unique(values.dropna())}, key=_natural_key)[:limit]
+
+
+def default_control(names: list[str]) -> str | None:
+    """A name like 'control', 'A' or 'baseline', else the first; None when there are none."""
+    return next((n for n in names if n.strip().lower() in CONTROL_NAMES), names[0] if names else None)
+
+
+def metric_choices(roles: ColumnRoles, variant: str | None = None) -> list[MetricSpec]:
+    """Metrics worth offering, best first: for aggregated rows (no unit column) the funnel
+    ratios, else the binary metrics; then the other numeric columns."""
+    funnel = funnel_metrics(roles)
+    plain = [MetricSpec(c) for c in roles.metrics if c != variant]
+    return funnel + plain if roles.unit is None and funnel else plain + funnel
+
+
+@dataclass(frozen=True)
+class ExperimentReport:
+    """Everything the A/B view draws: the result for the chosen metric, the funnel table, the
+    cumulative lift (None without a time column) and per-segment results (empty without one)."""
+
+    result: ExperimentResult
+    funnel: pd.DataFrame | None
+    timeline: pd.DataFrame | None
+    segments: list[ExperimentResult]
+
+
+def experiment_report(df: pd.DataFrame, spec: ExperimentSpec, metric: MetricSpec, roles: ColumnRoles,
+                      segment: str | None = None) -> ExperimentReport:
+    """Prepare once and run every analysis the view shows."""
+    funnel = funnel_metrics(roles)
+    metrics = [metric] + [m for m in funnel if m != metric]
+    data = prepare(df, spec, metrics, segments=[segment] if segment else [])
+    return ExperimentReport(result=analyze(data, metric), funnel=funnel_table(data, roles) if funnel else None,
+                            timeline=cumulative_lift(data, metric) if spec.time else None,
+                            segments=analyze_segments(data, metric, segment) if segment else [])
+
+
+def segment_table(results: list[ExperimentResult]) -> pd.DataFrame:
+    """One row per segment value and treatment: segment, segment_value, variant, n, lift,
+    relative_lift, p_value, p_value_holm, p_value_bh, prob_beat_control."""
+    rows = [{"segment": r.segment, "segment_value": r.segment_value, "variant": v.name, "n": v.n, "lift": v.lift,
+             "relative_lift": v.relative_lift, "p_value": v.p_value, "p_value_holm": v.p_value_holm,
+             "p_value_bh": v.p_value_bh, "prob_beat_control": v.prob_beat_control}
+            for r in results for v in r.treatments]
+    return pd.DataFrame(rows)

@@ -1,0 +1,86 @@
+"""Plotly figures for the A/B view: data in, figure out, no I/O. Text comes in through `labels`
+(already translated by the page)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+_COLOURS = ["#636EFA", "#EF553B", "#00CC96", "#AB63FA", "#FFA15A", "#19D3F3"]
+
+
+def _label(labels: dict | None, key: str, default: str) -> str:
+    return (labels or {}).get(key, default)
+
+
+def cumulative_lift_figure(frame: pd.DataFrame, labels: dict | None = None) -> go.Figure:
+    """Lift of each treatment over time (from `analysis.cumulative_lift`): the point estimate,
+    the fixed-horizon 95% CI (dotted) and the always-valid sequential band (shaded)."""
+    fig = go.Figure()
+    for i, (variant, g) in enumerate(frame.groupby("variant", sort=False)):
+        colour = _COLOURS[(i + 1) % len(_COLOURS)]
+        x = list(g["day"])
+        fig.add_trace(go.Scatter(x=x + x[::-1],
+                                 y=list(g["sequential_ci_high"]) + list(g["sequential_ci_low"])[::-1],
+                                 fill="toself", fillcolor=colour, opacity=0.18, line={"width": 0},
+                                 name=f"{variant}: {_label(labels, 'band', 'always-valid band')}",
+                                 hoverinfo="skip"))
+        for col in ("lift_ci_low", "lift_ci_high"):
+            fig.add_trace(go.Scatter(x=x, y=g[col], mode="lines", line={"color": colour, "dash": "dot", "width": 1},
+                                     name=f"{variant}: {_label(labels, 'ci', '95% CI')}", showlegend=col == "lift_ci_low"))
+        fig.add_trace(go.Scatter(x=x, y=g["lift"], mode="lines+markers", line={"color": colour, "width": 2},
+                                 name=f"{variant}: {_label(labels, 'lift', 'lift')}"))
+    fig.add_hline(y=0, line={"color": "grey", "width": 1})
+    fig.update_layout(xaxis_title=_label(labels, "x", "day"), yaxis_title=_label(labels, "y", "lift vs control"),
+                      margin={"t": 30, "b": 40}, height=380, legend={"orientation": "h", "y": -0.2})
+    return fig
+
+
+def funnel_figure(table: pd.DataFrame, labels: dict | None = None) -> go.Figure:
+    """Impressions -> clicks -> conversions per variant (from `analysis.funnel_table`)."""
+    stages = [s for s in ("impressions", "clicks", "conversions") if s in table]
+    fig = go.Figure()
+    for i, row in table.reset_index(drop=True).iterrows():
+        fig.add_trace(go.Funnel(name=str(row["variant"]), y=[_label(labels, s, s) for s in stages],
+                                x=[row[s] for s in stages], textinfo="value+percent initial",
+                                marker={"color": _COLOURS[i % len(_COLOURS)]}))
+    fig.update_layout(margin={"t": 30, "b": 30}, height=340)
+    return fig
+
+
+def segment_heatmap(frame: pd.DataFrame, value: str = "relative_lift", labels: dict | None = None) -> go.Figure:
+    """Segments x treatments, coloured by `value` (relative lift), text shows the lift and the
+    Holm-corrected p-value. `frame` columns: segment_value, variant, relative_lift, p_value_holm."""
+    pivot = frame.pivot(index="segment_value", columns="variant", values=value)
+    pvals = frame.pivot(index="segment_value", columns="variant", values="p_value_holm").reindex_like(pivot)
+    z = pivot.to_numpy(dtype=float)
+    text = np.vectorize(lambda v, p: "" if np.isnan(v) else f"{v:+.1%}<br>p={p:.3g}")(z, pvals.to_numpy(dtype=float))
+    bound = float(np.nanmax(np.abs(z))) if np.isfinite(z).any() else 1.0
+    fig = go.Figure(go.Heatmap(z=z, x=[str(c) for c in pivot.columns], y=[str(i) for i in pivot.index],
+                               text=text, texttemplate="%{text}", colorscale="RdBu", zmid=0,
+                               zmin=-bound, zmax=bound,
+                               colorbar={"title": _label(labels, "colour", "relative lift")}))
+    fig.update_layout(xaxis_title=_label(labels, "x", "variant"), yaxis_title=_label(labels, "y", "segment"),
+                      margin={"t": 30, "b": 40}, height=120 + 45 * len(pivot))
+    return fig
+
+
+def power_curve_figure(effects, powers, n_per_variant: float, labels: dict | None = None) -> go.Figure:
+    """Power against the true effect at a fixed sample size."""
+    fig = go.Figure(go.Scatter(x=list(effects), y=list(powers), mode="lines"))
+    fig.add_hline(y=0.8, line={"color": "grey", "dash": "dot"})
+    fig.update_layout(xaxis_title=_label(labels, "x", "true effect"), yaxis_title=_label(labels, "y", "power"),
+                      yaxis_range=[0, 1], height=300, margin={"t": 30, "b": 40},
+                      title=_label(labels, "title", f"n = {n_per_variant:,.0f} per variant"))
+    return fig
+
+
+def variant_interval_figure(table: pd.DataFrame, labels: dict | None = None) -> go.Figure:
+    """Each variant's mean with its CI (a forest plot). `table`: name, mean, ci_low, ci_high."""
+    fig = go.Figure(go.Scatter(
+        x=table["mean"], y=table["name"].astype(str), mode="markers",
+        error_x={"type": "data", "symmetric": False, "array": table["ci_high"] - table["mean"],
+                 "arrayminus": table["mean"] - table["ci_low"]}, marker={"size": 10}))
+    fig.update_layout(xaxis_title=_label(labels, "x", "mean"), height=100 + 40 * len(table), margin={"t": 20, "b": 40})
+    return fig
