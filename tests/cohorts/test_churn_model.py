@@ -1,0 +1,111 @@
+"""The churn model on the planted sample, beside its baselines; calibration, reasons, save/load, cache."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+
+from core.cohorts.churn import ChurnConfig, ChurnPredictor
+from core.errors import ConfigError, InputError
+from core.models.churn_transformer import ChurnTransformer, ChurnTransformerConfig
+
+TINY = ChurnConfig(epochs=3, d_model=16, n_heads=2, n_layers=1, batch_size=256, device="cpu")
+
+
+@pytest.fixture(scope="module")
+def fitted(sample_churn, tmp_path_factory):
+    cache = tmp_path_factory.mktemp("churn_cache")
+    predictor = ChurnPredictor(TINY).fit(sample_churn.features, sample_churn.labels, cache_dir=cache)
+    return predictor, cache
+
+
+def test_planted_sample_auc_and_drivers(fitted, sample_churn):
+    predictor, _ = fitted
+    m = predictor.result_.metrics.set_index("model")
+    assert m.loc["churn_transformer", "auc"] >= 0.80
+    assert m.loc["churn_transformer", "auc"] >= m[["auc"]].drop("churn_transformer").max().item() - 0.02
+    # calibrated: Brier well under the base-rate predictor's p(1-p)
+    rate = m.loc["churn_transformer", "test_churn_rate"]
+    assert m.loc["churn_transformer", "brier"] < 0.5 * rate * (1 - rate)
+    ranked = predictor.result_.importance.sort_values("contribution", ascending=False)["feature"].tolist()
+    top = ranked[: -(-len(ranked) // 3)]  # the top third
+    assert {"activity_trend", "weekly timeline"} & set(top)  # falling activity
+    assert {"post_sentiment", "negative_post_share"} & set(top)  # negative sentiment
+    # churners' reasons name the planted drivers
+    churners = sample_churn.labels.index[sample_churn.labels == 1]
+    reasons = predictor.explain(sample_churn.features.subset(churners))["top_features"].str.cat(sep="; ")
+    for driver in ("activity_trend", "post_sentiment", "social_degree"):
+        assert driver in reasons
+
+
+def test_splits_and_scores(fitted, sample_churn):
+    predictor, _ = fitted
+    scores = predictor.result_.scores
+    assert scores["split"].value_counts(normalize=True)["test"] == pytest.approx(0.2, abs=0.01)
+    assert scores["churn_probability"].between(0, 1).all()
+    test = scores[scores["split"] == "test"]
+    assert test["churned"].mean() == pytest.approx(sample_churn.labels.mean(), abs=0.02)  # stratified
+    rel = predictor.result_.reliability
+    assert set(rel["model"]) == {"churn_transformer", "logistic_regression", "gradient_boosting"}
+    assert rel.groupby("model")["users"].sum().eq(len(test)).all()
+
+
+def test_explanations_name_features_and_weeks(fitted, sample_churn):
+    predictor, _ = fitted
+    f = sample_churn.features.subset(sample_churn.features.users[:50])
+    out = predictor.explain(f, top_k=3)
+    assert len(out) == 50
+    names = set(predictor.encoder_.numeric + predictor.encoder_.categorical)
+    first = out.loc[0, "top_features"].split("; ")
+    assert len(first) == 3 and all(item.split("=")[0] in names for item in first)
+    assert len(out.loc[0, "top_weeks"].split("; ")) == 3
+    np.testing.assert_allclose(out["churn_probability"], predictor.predict_proba(f).to_numpy())
+
+
+def test_save_load_roundtrip_and_cache(fitted, sample_churn, tmp_path):
+    predictor, cache = fitted
+    predictor.save(tmp_path / "m")
+    loaded = ChurnPredictor.load(tmp_path / "m")
+    f = sample_churn.features.subset(sample_churn.features.users[:100])
+    np.testing.assert_allclose(loaded.predict_proba(f), predictor.predict_proba(f), rtol=1e-5)
+    assert ChurnPredictor(TINY).is_cached(sample_churn.features, sample_churn.labels, cache_dir=cache)
+    with pytest.raises(ConfigError, match="no churn model"):
+        ChurnPredictor.load(tmp_path / "missing")
+    missing_col = f.subset(f.users)
+    missing_col.table = missing_col.table.drop(columns=["recency_days"])
+    with pytest.raises(InputError, match="recency_days"):
+        loaded.predict_proba(missing_col)
+
+
+def test_model_shapes_attention_and_learning():
+    cfg = ChurnTransformerConfig(n_numeric=2, cardinalities=[3], n_weeks=4, d_model=16, n_heads=2, n_layers=2,
+                                 dropout=0.0)
+    torch.manual_seed(0)
+    model = ChurnTransformer(cfg)
+    n = 256
+    x = torch.randn(n, 2)
+    x[:5, 1] = float("nan")  # missing values get their own token, never NaN logits
+    batch = {"numeric": x, "categorical": torch.randint(0, 3, (n, 1)), "timeline": torch.rand(n, 4),
+             "label": (torch.nan_to_num(x[:, 0]) * torch.nan_to_num(x[:, 1]) > 0).float()}  # an interaction
+    logits, att = model(batch)
+    assert logits.shape == (n,) and att.shape == (n, 2 + 1 + 4)
+    assert torch.isfinite(logits).all()
+    torch.testing.assert_close(att.sum(dim=1), torch.ones(n))
+    opt = torch.optim.AdamW(model.parameters(), lr=3e-3)
+    first = model.calculate_loss(batch).detach().item()
+    for _ in range(150):
+        opt.zero_grad()
+        model.calculate_loss(batch).backward()
+        opt.step()
+    assert model.calculate_loss(batch).detach().item() < 0.6 * first  # learns an XOR-like interaction a linear model cannot
+
+
+def test_too_few_labels():
+    from core.cohorts.features import FeatureSet
+
+    table = pd.DataFrame({"x": np.arange(10.0)}, index=[f"u{i}" for i in range(10)])
+    f = FeatureSet(table, ["x"], [], np.zeros((10, 0), dtype=np.float32))
+    with pytest.raises(InputError, match="at least 20"):
+        ChurnPredictor(TINY).fit(f, pd.Series(np.arange(10) % 2, index=table.index))
