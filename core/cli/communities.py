@@ -33,16 +33,9 @@ def register(subparsers) -> None:
 
 
 def _read_edges(path: Path) -> pd.DataFrame:
-    if not path.is_file():
-        raise InputError("file not found", file=str(path))
-    try:
-        return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except pd.errors.EmptyDataError:
-        raise InputError("the file is empty", file=str(path)) from None
-    except UnicodeDecodeError:
-        raise InputError("not UTF-8 text", file=str(path)) from None
-    except pd.errors.ParserError as exc:
-        raise InputError(f"not a readable CSV ({str(exc).splitlines()[0]})", file=str(path)) from None
+    from core.data.csvfile import read_csv_frame
+
+    return read_csv_frame(path)
 
 
 def run(args: argparse.Namespace) -> int:

@@ -121,19 +121,12 @@ def workspace_dataset(ws, **kwargs) -> ChurnDataset:
 
 
 def read_csv_bytes(raw: bytes, source: str = "upload.csv") -> pd.DataFrame:
-    """A CSV (comma, semicolon or tab) or whitespace-separated text file (CDNOW) as text columns."""
-    import io
+    """A CSV (any encoding/delimiter) or whitespace-separated text file (CDNOW) as text columns."""
+    from core.data.csvfile import read_csv_frame
 
-    text = raw.decode("utf-8-sig", errors="replace")
-    first = text.split("\n", 1)[0]
-    sep = r"\s+" if not any(ch in first for ch in ",;\t") else None
-    try:
-        df = pd.read_csv(io.StringIO(text), sep=sep, engine="python", dtype=str, keep_default_na=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InputError(f"cannot read as CSV: {str(exc).splitlines()[0]}", file=source) from exc
+    df = read_csv_frame(raw, source, whitespace_ok=True)
     if df.empty or len(df.columns) < 2:
         raise InputError("the file needs a header and at least two columns", file=source)
-    df.columns = [str(c).strip() for c in df.columns]
     return df
 
 

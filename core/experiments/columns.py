@@ -123,20 +123,7 @@ def guess_roles(df: pd.DataFrame) -> ColumnRoles:
 
 
 def read_events_csv(path, name: str | None = None) -> pd.DataFrame:
-    """Read an events CSV (any common encoding and delimiter; see core.data.csvfile) as strings
-    and numbers as pandas infers them. Raises InputError when it cannot."""
-    from pathlib import Path
+    """An events CSV with pandas-inferred numbers (see core.data.csvfile.read_csv_frame)."""
+    from core.data.csvfile import read_csv_frame
 
-    from core.data.csvfile import sniff
-
-    path = Path(path)
-    name = name or path.name
-    if not path.is_file():
-        raise InputError("file not found", file=name)
-    fmt = sniff(path, name=name)
-    try:
-        df = pd.read_csv(path, encoding=fmt.encoding, sep=fmt.delimiter, skipinitialspace=True)
-    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
-        raise InputError(f"not a readable CSV ({str(exc).splitlines()[0]})", file=name) from None
-    df.columns = [str(c).strip().lstrip("\ufeff") for c in df.columns]
-    return df
+    return read_csv_frame(path, name, as_text=False)
