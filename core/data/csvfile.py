@@ -53,10 +53,14 @@ def detect_encoding(head: bytes, name: str) -> str:
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
         return "utf-8"
-    except UnicodeDecodeError as exc:
-        # Valid multi-byte UTF-8 before the first bad byte: a UTF-8 file with damage, not a GBK file
-        # (GBK text almost never forms valid UTF-8 sequences). The full decode will name the line.
-        if any(b > 127 for b in head[: exc.start]):
+    except UnicodeDecodeError:
+        # Mostly valid multi-byte UTF-8 with a few bad spots: a damaged UTF-8 file, not GBK (GBK text
+        # breaks UTF-8 at nearly every character; only by chance does a pair look like UTF-8). The
+        # full decode will then name the line of the damage.
+        text = head.decode("utf-8", errors="replace")
+        bad = text.count("\ufffd")
+        good = sum(1 for c in text if ord(c) > 127) - bad
+        if good >= 20 * bad:
             return "utf-8"
     try:
         text = codecs.getincrementaldecoder("gb18030")().decode(head, final=False)

@@ -216,3 +216,13 @@ def test_real_exports(ws, shared_datasets, rel, table, rows, checks):
         assert got[col].iloc[0] == value, (col, got[col].iloc[0])
     if table == "posts" and "ts" in got:
         assert got["ts"].notna().all()
+
+
+@pytest.mark.parametrize("text", ["你好，世界", "很快，好吃，味道足，量大", "没有送水没有送水", "服务态度差，再也不来了",
+                                  "菜品一般，价格偏贵", "送餐速度快，包装好", "好评！", "太难吃了"])
+def test_short_gbk_files_are_not_mistaken_for_utf8(ws, tmp_path, text):
+    """GBK byte pairs can look like UTF-8 by chance; a short file must still be read as GBK."""
+    path = tmp_path / "gbk.csv"
+    path.write_bytes(f"label,review\n1,{text}\n0,{text}。\n".encode("gbk"))
+    ingest_file(ws, path, "posts")
+    assert ws.read("posts")["text"].tolist() == [text, text + "。"]
