@@ -174,11 +174,10 @@ def _sample_kind(con, values: list[str]) -> tuple[str, str | None]:
     checks = ", ".join(f"count(*) FILTER (WHERE try_strptime(regexp_replace(x, {_TZ}, ''), {_lit(f)}) IS NULL)"
                        for f in TIME_FORMATS)
     row = con.execute(f"SELECT count(*) FILTER (WHERE ({num}) IS NULL), "
-                      f"count(*) FILTER (WHERE NOT regexp_full_match(x, '\\d{{9,13}}(\\.\\d+)?')), "
                       f"count(*) FILTER (WHERE TRY_CAST(x AS DOUBLE) IS NULL), {checks} "
                       "FROM (SELECT unnest(?::VARCHAR[]) AS x)", [vals]).fetchone()
-    num_bad, not_epoch, not_plain_num = row[0], row[1], row[2]
-    for f, misses in zip(TIME_FORMATS, row[3:]):
+    num_bad, not_plain_num = row[0], row[1]
+    for f, misses in zip(TIME_FORMATS, row[2:]):
         if misses == 0:
             return "time", f
     return ("number", None) if num_bad == 0 and not_plain_num < len(vals) else ("text", None)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pandas as pd
 import pytest
 
 from core.cohorts.datasets import event_log_dataset, guess_churn_columns, read_csv_bytes

@@ -10,7 +10,7 @@ from statsmodels.stats.proportion import (confint_proportions_2indep, proportion
                                           proportions_ztest)
 from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
 
-from core.experiments.analysis import ExperimentSpec, MetricSpec, analyze, analyze_metrics, prepare
+from core.experiments.analysis import ExperimentSpec, MetricSpec, analyze_metrics, prepare
 from core.experiments.corrections import adjust_p_values
 from core.experiments.power import minimum_detectable_effect, power_for, sample_size
 

@@ -1,0 +1,103 @@
+"""`python -m core sentiment fit|predict`: train a sentiment classifier, or score texts.
+
+    sentiment fit TRAIN.csv --text C --label C --model-dir DIR [--epochs N] [--seed S]
+        stdout: JSON {labels, languages: {lang: {n_train, n_test, attention, tfidf_lr, lexicon}}}
+    sentiment predict IN.csv --text C [--model-dir DIR] --out OUT.csv
+        OUT.csv: input columns + sentiment + score (-1..1). Without --model-dir every text is scored
+        by the lexicon of its language (VADER / Chinese lexicon); with it, `sentiment` uses the
+        training file's label names.
+Labels may be strings ("positive", "Yes") or numbers (0/1, 1-5); unlabelled rows are skipped in fit.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from core.errors import ConfigError, InputError
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("sentiment", help="train a sentiment classifier or score texts")
+    sub = parser.add_subparsers(dest="sentiment_command", required=True, parser_class=type(parser))
+    fit = sub.add_parser("fit", help="train on labelled texts (attention model + TF-IDF baseline)")
+    fit.add_argument("csv", help="training CSV")
+    fit.add_argument("--text", required=True, help="text column")
+    fit.add_argument("--label", required=True, help="label column (strings or numbers)")
+    fit.add_argument("--model-dir", required=True, help="folder to write the model into")
+    fit.add_argument("--epochs", type=int, default=None, help="maximum epochs (default: per language)")
+    fit.add_argument("--seed", type=int, default=0)
+    fit.set_defaults(func=run)
+    pred = sub.add_parser("predict", help="score texts: sentiment + score per row")
+    pred.add_argument("csv", help="input CSV")
+    pred.add_argument("--text", required=True, help="text column")
+    pred.add_argument("--model-dir", help="a model from 'sentiment fit' (default: lexicon scoring)")
+    pred.add_argument("--out", required=True, help="output CSV")
+    pred.set_defaults(func=run)
+
+
+def read_text_csv(path: str, columns: list[str]) -> pd.DataFrame:
+    """A CSV (any encoding/delimiter an ingest reads) as strings; `columns` must exist."""
+    from core.data.csvfile import read_csv_frame
+
+    return read_csv_frame(path, required=tuple(columns))
+
+
+def run(args) -> int:
+    if args.sentiment_command == "fit":
+        return _fit(args)
+    return _predict(args)
+
+
+def _fit(args) -> int:
+    from dataclasses import replace
+
+    from core.text.classifier import ClassifierConfig, fit_sentiment_classifier
+
+    df = read_text_csv(args.csv, [args.text, args.label])
+    labelled = df[df[args.label].str.strip() != ""]
+    if labelled.empty:
+        raise InputError("no row has a label", file=Path(args.csv).name, column=args.label)
+    labels = labelled[args.label].str.strip()
+    numeric = pd.to_numeric(labels, errors="coerce")
+    if numeric.notna().all():  # 1 and 1.0 are the same label
+        labels = numeric
+    config = ClassifierConfig(seed=args.seed)
+    if args.epochs is not None:
+        if args.epochs < 1:
+            raise ConfigError("--epochs must be at least 1")
+        config = replace(config, en_epochs=args.epochs, zh_epochs=args.epochs)
+    clf = fit_sentiment_classifier(labelled[args.text].tolist(), labels, config)
+    clf.save(args.model_dir)
+    summary = {"labels": clf.label_names, "model_dir": str(args.model_dir), "languages": {
+        lang: {"n_train": clf.train_info[lang]["n_train"], "n_test": clf.train_info[lang]["n_test"],
+               **{e.scorer: {"macro_f1": round(e.macro_f1, 4), "accuracy": round(e.accuracy, 4)} for e in evals}}
+        for lang, evals in clf.evaluations.items()}}
+    print(json.dumps(summary, ensure_ascii=False))
+    return 0
+
+
+def _predict(args) -> int:
+    from core.text.language import detect_languages
+    from core.text.lexicon import DEFAULT_THRESHOLDS, label_scores, lexicon_scores
+
+    df = read_text_csv(args.csv, [args.text])
+    texts = df[args.text].tolist()
+    if args.model_dir:
+        from core.text.classifier import SentimentClassifier
+
+        pred = SentimentClassifier.load(args.model_dir).predict(texts)
+        sentiment, score = pred["sentiment"].to_numpy(), pred["score"].to_numpy()
+    else:
+        score = lexicon_scores(texts)
+        sentiment = label_scores(score, detect_languages(texts), DEFAULT_THRESHOLDS)
+    out = df.copy()
+    out["sentiment"] = sentiment
+    out["score"] = pd.Series(score).round(4).to_numpy()
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    out.to_csv(args.out, index=False, encoding="utf-8")
+    print(json.dumps({"rows": len(out), "out": str(args.out),
+                      "counts": pd.Series(sentiment).value_counts().to_dict()}, ensure_ascii=False))
+    return 0

@@ -1,0 +1,210 @@
+"""Sentiment classifier with attention: one nn.Module, two kinds of input.
+
+- "states": hidden states of a frozen pretrained encoder's lower layers (all-MiniLM-L6-v2, English).
+  The top `n_layers` BERT layers are fine-tuned (their weights copied in from the pretrained model),
+  then attention pooling and a linear head. Caching the frozen lower layers' output makes
+  fine-tuning affordable on a CPU.
+- "tokens": token ids of our own vocabulary (Chinese characters), a Transformer encoder trained from
+  scratch, attention pooling, a linear head, plus a "wide" part: hashed n-gram ids (character
+  bigrams, jieba words) summed into the logits, fastText style.
+
+Pure torch (no transformers import), so the benches run on a GPU box. `MiniLMEncoder` reimplements
+BERT's forward pass for the packaged weights; tests check it against transformers' BertModel.
+Batches are dicts: "tokens" [B,T] long (0 = pad) or "states" [B,T,D] float with "mask" [B,T] bool;
+optional "ngrams" [B,G] long (0 = pad); "labels" [B] long for the loss.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+CODE_VERSION = "text-classifier-2"
+
+
+@dataclass
+class TextClassifierConfig:
+    n_classes: int
+    input: str = "tokens"          # "tokens" (own vocab, from scratch) | "states" (pretrained lower layers)
+    vocab_size: int = 0            # tokens mode: vocabulary size incl. pad=0 and unk=1
+    d_model: int = 128             # states mode: the pretrained hidden size (384 for MiniLM)
+    n_heads: int = 4
+    n_layers: int = 2
+    d_ff: int = 256
+    max_len: int = 256
+    dropout: float = 0.1
+    n_buckets: int = 0             # wide part: hashed n-gram buckets (0 = no wide part)
+    wide_scale: float = 10.0       # wide weights are stored /wide_scale: a 10x learning rate for them
+                                   # under the trainer's single AdamW rate (tuned for pretrained layers)
+    layer_norm_eps: float = 1e-12  # BERT's value, so copied layers behave as pretrained
+    class_weights: list[float] = field(default_factory=list)  # cross-entropy weights ([] = equal)
+    ngram_dropout: float = 0.0     # training only: drop this share of a text's n-grams (regularises
+                                   # the wide part, which otherwise memorises the training set)
+    label_smoothing: float = 0.0
+    wide_norm: bool = False        # weight each text's n-grams by 1/sqrt(count) (an l2-normalised
+                                   # bag, as TF-IDF + LR sees it) instead of summing them
+
+
+class BertBlock(nn.Module):
+    """One post-LayerNorm Transformer layer laid out like BERT's, so its weights load by name."""
+
+    def __init__(self, d: int, heads: int, d_ff: int, dropout: float, eps: float):
+        super().__init__()
+        self.heads = heads
+        self.query, self.key, self.value = nn.Linear(d, d), nn.Linear(d, d), nn.Linear(d, d)
+        self.attn_out = nn.Linear(d, d)
+        self.attn_norm = nn.LayerNorm(d, eps=eps)
+        self.ff_in = nn.Linear(d, d_ff)
+        self.ff_out = nn.Linear(d_ff, d)
+        self.ff_norm = nn.LayerNorm(d, eps=eps)
+        self.dropout = nn.Dropout(dropout)
+
+    def forward(self, x: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        B, T, D = x.shape
+        H = self.heads
+
+        def split(t):  # [B,T,D] -> [B,H,T,D/H]
+            return t.view(B, T, H, D // H).transpose(1, 2)
+
+        attn_mask = mask[:, None, None, :]  # [B,1,1,T] True = attend
+        y = F.scaled_dot_product_attention(split(self.query(x)), split(self.key(x)), split(self.value(x)),
+                                           attn_mask=attn_mask,
+                                           dropout_p=self.dropout.p if self.training else 0.0)
+        y = y.transpose(1, 2).reshape(B, T, D)
+        x = self.attn_norm(x + self.dropout(self.attn_out(y)))
+        return self.ff_norm(x + self.dropout(self.ff_out(F.gelu(self.ff_in(x)))))
+
+
+def bert_block_state(hf_state: dict[str, torch.Tensor], layer: int) -> dict[str, torch.Tensor]:
+    """BertModel layer `layer`'s weights renamed for `BertBlock`."""
+    p = f"encoder.layer.{layer}."
+    names = {"query": "attention.self.query", "key": "attention.self.key", "value": "attention.self.value",
+             "attn_out": "attention.output.dense", "attn_norm": "attention.output.LayerNorm",
+             "ff_in": "intermediate.dense", "ff_out": "output.dense", "ff_norm": "output.LayerNorm"}
+    out = {}
+    for ours, theirs in names.items():
+        for part in ("weight", "bias"):
+            out[f"{ours}.{part}"] = hf_state[f"{p}{theirs}.{part}"]
+    return out
+
+
+class MiniLMEncoder(nn.Module):
+    """BERT's embeddings + the first `n_layers` layers, for the packaged all-MiniLM-L6-v2 weights."""
+
+    def __init__(self, hf_state: dict[str, torch.Tensor], n_layers: int, heads: int = 12, eps: float = 1e-12):
+        super().__init__()
+        word = hf_state["embeddings.word_embeddings.weight"]
+        d = word.shape[1]
+        d_ff = hf_state["encoder.layer.0.intermediate.dense.weight"].shape[0]
+        self.word = nn.Embedding.from_pretrained(word, freeze=True)
+        self.position = nn.Embedding.from_pretrained(hf_state["embeddings.position_embeddings.weight"], freeze=True)
+        self.token_type = nn.Parameter(hf_state["embeddings.token_type_embeddings.weight"][0].clone(),
+                                       requires_grad=False)
+        self.norm = nn.LayerNorm(d, eps=eps)
+        self.norm.load_state_dict({"weight": hf_state["embeddings.LayerNorm.weight"],
+                                   "bias": hf_state["embeddings.LayerNorm.bias"]})
+        self.blocks = nn.ModuleList()
+        for i in range(n_layers):
+            block = BertBlock(d, heads, d_ff, 0.0, eps)
+            block.load_state_dict(bert_block_state(hf_state, i))
+            self.blocks.append(block)
+        self.requires_grad_(False)
+        self.eval()
+
+    def forward(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
+        pos = torch.arange(ids.shape[1], device=ids.device)
+        x = self.norm(self.word(ids) + self.position(pos)[None] + self.token_type)  # [B,T,D]
+        for block in self.blocks:
+            x = block(x, mask)
+        return x
+
+
+class AttentionPool(nn.Module):
+    """Weighted mean of token vectors; weights = softmax over tokens of v·tanh(W h) (padding masked)."""
+
+    def __init__(self, d: int):
+        super().__init__()
+        self.proj = nn.Linear(d, d)
+        self.score = nn.Linear(d, 1, bias=False)
+
+    def forward(self, x: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        s = self.score(torch.tanh(self.proj(x))).squeeze(-1)        # [B,T]
+        s = s.masked_fill(~mask, torch.finfo(s.dtype).min)
+        w = torch.softmax(s, dim=-1)                                  # [B,T]
+        return torch.einsum("bt,btd->bd", w, x), w
+
+
+class TextClassifier(nn.Module):
+    """Attention sentiment classifier; see the module docstring for its two input modes."""
+
+    def __init__(self, config: TextClassifierConfig):
+        super().__init__()
+        c = self.config = config
+        if c.input == "tokens":
+            self.embed = nn.Embedding(c.vocab_size, c.d_model, padding_idx=0)
+            self.position = nn.Embedding(c.max_len, c.d_model)
+        elif c.input != "states":
+            raise ValueError(f"unknown input kind {c.input!r}")
+        self.blocks = nn.ModuleList(BertBlock(c.d_model, c.n_heads, c.d_ff, c.dropout, c.layer_norm_eps)
+                                    for _ in range(c.n_layers))
+        self.pool = AttentionPool(c.d_model)
+        self.dropout = nn.Dropout(c.dropout)
+        self.head = nn.Linear(c.d_model, c.n_classes)
+        if c.wide_norm:  # two-stage: the encoder starts contributing nothing on top of the wide part
+            nn.init.zeros_(self.head.weight)
+            nn.init.zeros_(self.head.bias)
+        self.wide = nn.EmbeddingBag(c.n_buckets, c.n_classes, mode="sum", padding_idx=0) if c.n_buckets else None
+        if self.wide is not None:
+            nn.init.zeros_(self.wide.weight)
+        weights = torch.tensor(c.class_weights, dtype=torch.float32) if c.class_weights else None
+        self.register_buffer("class_weights", weights, persistent=False)
+        # Two-stage training (wide & deep): stage 1 fits the wide part alone (a logistic
+        # regression on n-grams), stage 2 freezes it and trains the attention encoder on top.
+        self.use_deep = True
+
+    def load_pretrained_top(self, hf_state: dict[str, torch.Tensor], first_layer: int) -> None:
+        """Copy pretrained BERT layers first_layer.. into this model's blocks (states mode)."""
+        for i, block in enumerate(self.blocks):
+            block.load_state_dict(bert_block_state(hf_state, first_layer + i))
+
+    def forward(self, batch: dict) -> tuple[torch.Tensor, torch.Tensor]:
+        """-> (logits [B,C], attention weights over tokens [B,T] (None in wide-only mode))."""
+        if not self.use_deep:
+            return self._wide_logits(batch["ngrams"]), None
+        if self.config.input == "tokens":
+            tokens = batch["tokens"][:, : self.config.max_len]
+            mask = tokens != 0
+            pos = torch.arange(tokens.shape[1], device=tokens.device)
+            x = self.dropout(self.embed(tokens) + self.position(pos)[None])
+        else:
+            x, mask = batch["states"].float(), batch["mask"]
+        for block in self.blocks:
+            x = block(x, mask)
+        pooled, weights = self.pool(x, mask)
+        logits = self.head(self.dropout(pooled))
+        if self.wide is not None and "ngrams" in batch:
+            logits = logits + self._wide_logits(batch["ngrams"])
+        return logits, weights
+
+    def _wide_logits(self, ngrams: torch.Tensor) -> torch.Tensor:
+        if self.training and self.config.ngram_dropout > 0:
+            keep = torch.rand(ngrams.shape, device=ngrams.device) >= self.config.ngram_dropout
+            ngrams = ngrams * keep
+        per_sample = None
+        if self.config.wide_norm:
+            present = (ngrams != 0).float()                                   # [B,G]
+            per_sample = present / present.sum(1, keepdim=True).clamp(min=1).sqrt()
+        return self.config.wide_scale * self.wide(ngrams, per_sample_weights=per_sample)
+
+    def calculate_loss(self, batch: dict) -> torch.Tensor:
+        logits, _ = self(batch)
+        return F.cross_entropy(logits, batch["labels"], weight=self.class_weights,
+                               label_smoothing=self.config.label_smoothing)
+
+    def predict(self, batch: dict) -> torch.Tensor:
+        """Class probabilities [B,C]."""
+        logits, _ = self(batch)
+        return torch.softmax(logits.float(), dim=-1)

@@ -1,0 +1,159 @@
+"""The sentiment view's pipeline: score posts, trend them, find shifts, explain them, list drivers.
+
+`analyse_sentiment(posts, AnalysisConfig(...), classifier=None) -> SentimentAnalysis`. Without a
+classifier every post is scored by the lexicon for its language; the lexicon's neutral band is
+chosen on the posts' own labels when enough are present (else the defaults measured in the bench).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from core.errors import InputError
+from core.text.language import detect_languages
+from core.text.lexicon import DEFAULT_THRESHOLDS, LABELS, Thresholds, choose_thresholds, label_scores, lexicon_scores
+from core.text.shifts import Shift, ShiftConfig, detect_shifts, explain_shifts, negative_drivers
+from core.text.trends import sentiment_trends
+
+MIN_LABELS_TO_CALIBRATE = 30
+
+
+@dataclass
+class AnalysisConfig:
+    freq: str = "week"
+    calibrate: bool = True          # choose lexicon cut-offs on the posts' labels when there are enough
+    shift: ShiftConfig = field(default_factory=ShiftConfig)
+    n_driver_terms: int = 10
+
+
+@dataclass
+class SentimentAnalysis:
+    posts: pd.DataFrame             # input columns + language, score, sentiment, scorer
+    trends: pd.DataFrame            # see sentiment_trends
+    shifts: list[Shift]
+    drivers: pd.DataFrame           # community, term, z, target_count
+    thresholds: dict[str, Thresholds]
+    scorer: str                     # "lexicon" | "attention"
+
+
+def _require(posts: pd.DataFrame, columns: list[str]) -> None:
+    missing = [c for c in columns if c not in posts.columns]
+    if missing:
+        raise InputError(f"the posts table lacks column(s) {', '.join(missing)}", column=missing[0])
+
+
+def calibrated_thresholds(scores: np.ndarray, langs: np.ndarray, labels: pd.Series | None) -> dict[str, Thresholds]:
+    """Per-language lexicon cut-offs chosen on labelled rows (>= 30 with two classes), else defaults."""
+    out = dict(DEFAULT_THRESHOLDS)
+    if labels is None:
+        return out
+    labels = labels.fillna("").astype(str).str.strip().str.lower().to_numpy(dtype=object)
+    for lang in ("en", "zh"):
+        mask = (langs == lang) & np.isin(labels, LABELS)
+        if mask.sum() >= MIN_LABELS_TO_CALIBRATE and len(set(labels[mask])) >= 2:
+            out[lang] = choose_thresholds(scores[mask], labels[mask], source=f"{int(mask.sum())} labelled posts")
+    return out
+
+
+def score_posts(posts: pd.DataFrame, classifier=None, calibrate: bool = True) -> tuple[pd.DataFrame, dict]:
+    """Posts with language, score (-1..1), sentiment and scorer columns added; and the thresholds."""
+    _require(posts, ["text"])
+    out = posts.copy()
+    texts = out["text"].fillna("").astype(str)
+    if classifier is not None:
+        pred = classifier.predict(texts)
+        out["language"] = pred["language"].to_numpy()
+        out["score"] = pred["score"].to_numpy()
+        out["sentiment"] = pred["sentiment"].to_numpy()
+        out["scorer"] = pred["scorer"].to_numpy()
+        polarity = classifier.polarity
+        if polarity:  # trends count "negative": speak the canonical words
+            out["sentiment"] = out["sentiment"].map(lambda v: polarity.get(v, v))
+        return out, dict(classifier.thresholds)
+    langs = detect_languages(texts)
+    scores = lexicon_scores(texts)
+    thresholds = calibrated_thresholds(scores, langs, out["label"] if calibrate and "label" in out else None)
+    out["language"] = langs
+    out["score"] = scores
+    out["sentiment"] = label_scores(scores, langs, thresholds)
+    out["scorer"] = "lexicon"
+    return out, thresholds
+
+
+def analyse_sentiment(posts: pd.DataFrame, config: AnalysisConfig | None = None, classifier=None) -> SentimentAnalysis:
+    """Score, trend, detect and explain shifts, and list negative drivers for a posts table
+    (columns ts and text; community optional)."""
+    config = config or AnalysisConfig()
+    _require(posts, ["ts", "text"])
+    scored, thresholds = score_posts(posts, classifier, config.calibrate)
+    scored = scored[scored["ts"].notna()]
+    trends = sentiment_trends(scored, config.freq)
+    shifts = explain_shifts(detect_shifts(trends, config.shift), scored, config.freq, config.shift)
+    drivers = negative_drivers(scored, config.n_driver_terms)
+    return SentimentAnalysis(scored, trends, shifts, drivers, thresholds,
+                             "attention" if classifier is not None else "lexicon")
+
+
+def shifts_table(shifts: list[Shift]) -> pd.DataFrame:
+    """One row per shift (for tables and CSV): community, period, direction, mean, baseline, z, volume, terms."""
+    return pd.DataFrame([{"community": s.community, "period": s.period, "direction": s.direction,
+                          "mean_score": s.mean_score, "baseline_mean": s.baseline_mean, "z": s.z,
+                          "volume": s.volume, "terms": ", ".join(t for t, _ in s.terms)} for s in shifts],
+                        columns=["community", "period", "direction", "mean_score", "baseline_mean", "z",
+                                 "volume", "terms"])
+
+
+def lexicon_evaluation(scored: pd.DataFrame, seed: int = 0):
+    """Model card for lexicon scoring: cut-offs chosen on 80% of the labelled posts (stratified,
+    `seed`), macro-F1 and confusion matrix on the other 20%. None with too few labels."""
+    from sklearn.model_selection import train_test_split
+
+    from core.text.classifier import evaluate
+
+    if "label" not in scored:
+        return None
+    labels = scored["label"].fillna("").astype(str).str.strip().str.lower()
+    rows = scored[labels.isin(LABELS)]
+    y = labels[rows.index].to_numpy(dtype=object)
+    if len(rows) < MIN_LABELS_TO_CALIBRATE or len(set(y)) < 2 or min(pd.Series(y).value_counts()) < 2:
+        return None
+    tr, te = train_test_split(np.arange(len(rows)), test_size=0.2, random_state=seed, stratify=y)
+    langs = rows["language"].to_numpy(dtype=object)
+    scores = rows["score"].to_numpy(dtype=float)
+    thresholds = calibrated_thresholds(scores[tr], langs[tr], pd.Series(y[tr]))
+    pred = label_scores(scores[te], langs[te], thresholds)
+    names = [c for c in LABELS if c in set(y)]
+    return evaluate("lexicon", np.array([names.index(v) for v in y[te]]),
+                    np.array([names.index(v) if v in names else 0 for v in pred]), names)
+
+
+
+def add_language(posts: pd.DataFrame) -> pd.DataFrame:
+    """Posts with a `language` column (en/zh by script), for the language filter."""
+    return posts.assign(language=detect_languages(posts["text"].fillna("").astype(str)))
+
+
+def filter_posts(posts: pd.DataFrame, communities: list[str] | None = None, start=None, end=None,
+                 languages: list[str] | None = None) -> pd.DataFrame:
+    """Rows of `posts` in the communities, the inclusive date range [start, end] and the languages."""
+    keep = pd.Series(True, index=posts.index)
+    if communities is not None and "community" in posts:
+        keep &= posts["community"].astype(str).isin(communities)
+    day = pd.to_datetime(posts["ts"]).dt.floor("D")
+    if start is not None:
+        keep &= day >= pd.Timestamp(start)
+    if end is not None:
+        keep &= day <= pd.Timestamp(end)
+    if languages is not None and "language" in posts:
+        keep &= posts["language"].isin(languages)
+    return posts[keep]
+
+
+def labelled_posts(posts: pd.DataFrame) -> pd.DataFrame:
+    """Posts whose `label` is filled in (any label names; training keeps them as given)."""
+    if "label" not in posts:
+        return posts.iloc[0:0]
+    return posts[posts["label"].fillna("").astype(str).str.strip() != ""]

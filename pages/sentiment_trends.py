@@ -1,0 +1,162 @@
+"""Sentiment trends: per-community sentiment and volume over time with shifts marked, what drove
+each shift, negative drivers, the model card and the scored posts as CSV.
+
+Settings -> core.text -> core.viz.sentiment -> draw. Post text is shown with st.text / st.dataframe
+(plain text), never as HTML. Results are memoised per session on (table version, settings).
+"""
+
+from __future__ import annotations
+
+import os
+
+import pandas as pd
+import streamlit as st
+
+from core.errors import UserError
+from core.text import analysis as sa
+from core.text.shifts import ShiftConfig
+from core.viz import sentiment as viz
+from ui.cache import table_version_key
+from ui.common import page_setup, require_table, tr
+
+MEMO = "sent_memo"  # {(what, data key, settings): result}, per session
+CLASSIFIER_EPOCHS = int(os.environ.get("CE_SENT_EPOCHS", "0")) or None  # tests may lower it
+
+
+def memo(key: tuple, compute):
+    store = st.session_state.setdefault(MEMO, {})
+    if key not in store:
+        store[key] = compute()
+    return store[key]
+
+
+ws = page_setup("sent.title")
+st.caption(tr("sent.intro"))
+posts = require_table(ws, "posts")
+data_key = table_version_key(ws, "posts")
+posts = memo(("lang", data_key), lambda: sa.add_language(posts))
+
+# ---- filters ----------------------------------------------------------------------------------------
+communities = sorted(posts["community"].dropna().astype(str).unique()) if "community" in posts else []
+c1, c2, c3, c4 = st.columns([3, 2, 3, 2])
+chosen = c1.multiselect(tr("sent.community"), communities, default=communities, key="sent_communities")
+langs = c2.multiselect(tr("sent.language"), ["en", "zh"], default=["en", "zh"], key="sent_langs",
+                       format_func=lambda v: tr(f"sent.lang_{v}"))
+first, last = posts["ts"].min().date(), posts["ts"].max().date()
+dates = c3.date_input(tr("sent.date_range"), value=(first, last), min_value=first, max_value=last, key="sent_dates")
+freq = c4.selectbox(tr("sent.period"), ["week", "day", "month"], key="sent_freq",
+                    format_func=lambda v: tr(f"sent.period_{v}"))
+start, end = (dates[0], dates[1]) if isinstance(dates, (tuple, list)) and len(dates) == 2 else (first, last)
+
+labelled = sa.labelled_posts(posts)
+scorers = ["lexicon"] + (["attention"] if len(labelled) >= 30 else [])
+scorer = st.radio(tr("sent.scorer"), scorers, horizontal=True, key="sent_scorer",
+                  format_func=lambda v: tr(f"sent.scorer_{v}"))
+
+classifier = None
+if scorer == "attention":
+    from core.text.classifier import ClassifierConfig, fit_sentiment_classifier
+    from ui import training
+
+    st.subheader(tr("sent.train_header"))
+    st.caption(tr("sent.train_hint"))
+    config = ClassifierConfig()
+    if CLASSIFIER_EPOCHS:
+        config.en_epochs = config.zh_epochs = CLASSIFIER_EPOCHS
+    texts, labels = labelled["text"].tolist(), labelled["label"].astype(str).tolist()
+    classifier = training.training_panel(
+        f"sent:{data_key}:{config}",
+        lambda progress, cancel: fit_sentiment_classifier(texts, labels, config, progress=progress, cancel=cancel),
+        button_label=tr("common.train"))
+    if classifier is None:
+        st.stop()
+
+selected = sa.filter_posts(posts, chosen if communities else None, start, end, langs)
+if selected.empty:
+    st.info(tr("sent.no_posts"))
+    st.stop()
+shift_config = ShiftConfig()
+try:
+    result = memo(("analysis", data_key, tuple(chosen), str(start), str(end), tuple(langs), freq, scorer,
+                   id(classifier)),
+                  lambda: sa.analyse_sentiment(selected, sa.AnalysisConfig(freq=freq, shift=shift_config),
+                                               classifier=classifier))
+except UserError as exc:
+    st.error(str(exc))
+    st.stop()
+
+# ---- trends with shifts -----------------------------------------------------------------------------
+st.subheader(tr("sent.trend_header"))
+shifts = sa.shifts_table(result.shifts)
+trend_rows = result.trends[result.trends["community"] != "all"] if communities else result.trends
+st.plotly_chart(viz.trend_figure(trend_rows, shifts, {"score": tr("sent.score"), "volume": tr("sent.volume"),
+                                                      "shift": tr("sent.shift"), "period": tr("sent.period")}),
+                width="stretch")
+st.caption(tr("sent.band_note"))
+for lang, th in result.thresholds.items():
+    if result.scorer == "lexicon":
+        st.caption(tr("sent.thresholds", language=tr(f"sent.lang_{lang}"), low=f"{th.low:.3f}", high=f"{th.high:.3f}",
+                      source=th.source))
+
+# ---- shifts: terms and example posts ------------------------------------------------------------------
+st.subheader(tr("sent.shifts_header"))
+st.caption(tr("sent.method", k=shift_config.baseline_periods, z=shift_config.z_limit))
+if not result.shifts:
+    st.info(tr("sent.no_shifts"))
+else:
+    options = list(range(len(result.shifts)))
+
+    def shift_label(i: int) -> str:
+        s = result.shifts[i]
+        return tr("sent.shift_label", community=s.community, period=s.period.strftime("%Y-%m-%d"),
+                  direction=tr(f"sent.{s.direction}"), z=f"{s.z:.1f}")
+
+    pick = st.selectbox(tr("sent.choose_shift"), options, format_func=shift_label, key="sent_shift")
+    shift = result.shifts[pick]
+    st.write(tr("sent.shift_summary", mean=f"{shift.mean_score:.3f}", baseline=f"{shift.baseline_mean:.3f}",
+                n=shift.volume))
+    t1, t2 = st.columns(2)
+    with t1:
+        st.markdown(f"**{tr('sent.terms_header')}**")
+        st.dataframe(pd.DataFrame(shift.terms, columns=["term", "z"]), hide_index=True, key="sent_terms")
+    with t2:
+        st.markdown(f"**{tr('sent.examples_header')}**")
+        for text in shift.examples:
+            st.text(text)  # plain text, never HTML
+
+# ---- drivers --------------------------------------------------------------------------------------------
+st.subheader(tr("sent.drivers_header"))
+st.dataframe(result.drivers, hide_index=True, key="sent_drivers")
+
+# ---- model card -------------------------------------------------------------------------------------------
+st.subheader(tr("sent.model_card"))
+if classifier is not None:
+    st.caption(tr("sent.card_attention"))
+    for lang, evals in classifier.evaluations.items():
+        st.dataframe(pd.DataFrame([{"language": lang, "scorer": e.scorer, "macro_f1": round(e.macro_f1, 4),
+                                    "accuracy": round(e.accuracy, 4), "n": e.n} for e in evals]),
+                     hide_index=True, key=f"sent_card_{lang}")
+        best = evals[0]
+        st.plotly_chart(viz.confusion_figure(best.confusion, best.labels,
+                                             {"predicted": tr("sent.predicted"), "true": tr("sent.true")}),
+                        width="stretch", key=f"sent_cm_{lang}")
+else:
+    card = memo(("card", data_key, tuple(chosen), str(start), str(end), tuple(langs)),
+                lambda: sa.lexicon_evaluation(result.posts))
+    st.caption(tr("sent.card_lexicon"))
+    if card is None:
+        st.info(tr("sent.no_labels"))
+    else:
+        st.metric(tr("sent.macro_f1"), f"{card.macro_f1:.3f}")
+        st.caption(tr("sent.confusion", name=tr("sent.scorer_lexicon")))
+        st.plotly_chart(viz.confusion_figure(card.confusion, card.labels,
+                                             {"predicted": tr("sent.predicted"), "true": tr("sent.true")}),
+                        width="stretch", key="sent_cm_lexicon")
+
+# ---- scored posts ------------------------------------------------------------------------------------------
+st.subheader(tr("sent.scored_posts"))
+columns = [c for c in ["post_id", "ts", "community", "language", "text", "sentiment", "score", "scorer", "label"]
+           if c in result.posts.columns]
+st.dataframe(result.posts[columns].head(500), hide_index=True, key="sent_posts")
+st.download_button(tr("sent.download"), result.posts[columns].to_csv(index=False).encode("utf-8"),
+                   file_name="scored_posts.csv", mime="text/csv", key="sent_download")
