@@ -27,7 +27,7 @@ browser:
 
 run: install
 	$(BIN)/python -m core.data.prepare
-	$(BIN)/streamlit run app.py --server.headless true --server.port $(PORT)
+	$(BIN)/python -m ui.serve --server.headless true --server.port $(PORT)
 
 test: install browser
 	OMP_NUM_THREADS=2 $(BIN)/python -m pytest -q

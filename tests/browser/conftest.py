@@ -5,6 +5,7 @@ Never `playwright install`: we launch /usr/bin/chromium (apt package `chromium`,
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import signal
@@ -29,38 +30,53 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def streamlit_url(sample_ws, isolated_data_dir, tmp_path_factory):
-    """Base URL of a live `streamlit run app.py` on the test data dir (sample workspace already built)."""
+@contextlib.contextmanager
+def running_app(data_dir, log_dir):
+    """`python -m ui.serve` (streamlit run app.py) on a free port; yields its base URL, stops it after."""
     port = _free_port()
-    log = tmp_path_factory.mktemp("streamlit") / "server.log"
-    env = dict(os.environ, CE_DATA_DIR=str(isolated_data_dir), PYTHONPATH=str(REPO))
+    log = Path(log_dir) / f"server-{port}.log"
+    env = dict(os.environ, CE_DATA_DIR=str(data_dir), PYTHONPATH=str(REPO))
     fh = open(log, "w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true", "--server.port", str(port),
+        [sys.executable, "-m", "ui.serve", "--server.headless", "true", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
         cwd=REPO, env=env, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 90
-    while True:
-        try:
-            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
-                if r.status == 200:
-                    break
-        except OSError:
-            pass
-        if proc.poll() is not None or time.time() > deadline:
-            fh.close()
-            raise RuntimeError(f"streamlit did not start:\n{log.read_text()[-3000:]}")
-        time.sleep(0.5)
-    yield url
-    os.killpg(proc.pid, signal.SIGTERM)
     try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.wait()
-    fh.close()
+        deadline = time.time() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.time() > deadline:
+                raise RuntimeError(f"streamlit did not start:\n{log.read_text()[-3000:]}")
+            time.sleep(0.5)
+        yield url
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        fh.close()
+
+
+@pytest.fixture(scope="session")
+def streamlit_url(sample_ws, isolated_data_dir, tmp_path_factory):
+    """Base URL of a live app on the test data dir (sample workspace already built), for the session."""
+    with running_app(isolated_data_dir, tmp_path_factory.mktemp("streamlit")) as url:
+        yield url
+
+
+@pytest.fixture()
+def fresh_app(sample_ws, isolated_data_dir, tmp_path):
+    """A server of its own, for tests about what a fresh server does on its first request."""
+    with running_app(isolated_data_dir, tmp_path) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -31,3 +31,13 @@ def test_upload_real_csv_in_browser(streamlit_url, browser_page, wait_idle, shar
     assert page.get_by_text("posts · 14,640 rows").count() == 1
     # the upload went into a workspace of its own: the sample community is untouched
     assert sample_ws.info("posts").version == 1 and sample_ws.info("posts").source == "posts.csv"
+
+
+def test_a_page_url_opened_first_still_gets_the_router(fresh_app, browser_page, wait_idle):
+    """A bookmark to a view, opened on a fresh server, shows our navigation (not pages/ file names)."""
+    page = browser_page
+    page.goto(fresh_app + "/sentiment_trends")
+    wait_idle(page)
+    nav = page.locator('[data-testid="stSidebarNav"]').inner_text()
+    assert "Home" in nav and "Sentiment trends" in nav, nav
+    assert "sentiment trends" not in nav and "app" not in nav.split(), nav

@@ -1,0 +1,24 @@
+"""`python -m ui.serve [streamlit options]`: `streamlit run app.py` with the router in charge from the start.
+
+Streamlit treats a folder named `pages/` as legacy (v1) navigation until the first `st.navigation`
+call in the process. A fresh server whose first request is a page URL (a bookmark, a reload after a
+restart) would then serve that page without our router: file names in the sidebar, no home page.
+Clearing the flag before the server starts makes `app.py`'s `st.navigation` decide every time.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from streamlit.runtime.pages_manager import PagesManager
+from streamlit.web import cli
+
+
+def main() -> None:
+    PagesManager.uses_pages_directory = False
+    sys.argv = ["streamlit", "run", "app.py", *sys.argv[1:]]
+    sys.exit(cli.main())
+
+
+if __name__ == "__main__":
+    main()
