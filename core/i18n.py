@@ -440,7 +440,7 @@ TABLE: dict[str, dict[str, str]] = {
     "reco.not_trained": {"en": "No model for this data and these settings yet. Training runs in the background: "
                                "the page stays usable, and the result is kept on disk.",
                          "zh": "此数据和设置尚无模型。训练在后台进行：页面仍可使用，结果会保存在磁盘上。"},
-    "reco.train_cancelled": {"en": "Training was cancelled.", "zh": "训练已取消。"},
+    "common.train_cancelled": {"en": "Training was cancelled.", "zh": "训练已取消。"},
     "reco.metrics": {"en": "SASRec against the baselines", "zh": "SASRec 与基线对比"},
     "reco.full_ranking": {"en": "Full ranking over all unseen items (headline)", "zh": "在所有未互动物品中的完整排序（主要指标）"},
     "reco.sampled": {"en": "100 sampled negatives (only for comparison with published numbers; flatters every model)",

@@ -101,9 +101,11 @@ def training_panel(key: str, fn: Callable[[Callable[[Progress], None], threading
     if job is not None and job.status == jobs.FAILED:
         st.error(f"{_tr('common.error')}: {job.error}")
     elif job is not None and job.status == jobs.CANCELLED:
-        st.warning(_tr("reco.train_cancelled"))
-    clicked = st.button(button_label or _tr("common.train"), key=f"train:{key}", type="primary")
-    if clicked or (autostart and job is None):
+        st.warning(_tr("common.train_cancelled"))
+    start_now = autostart and job is None  # e.g. a cache load after an app restart: no button
+    if not start_now:
+        start_now = st.button(button_label or _tr("common.train"), key=f"train:{key}", type="primary")
+    if start_now:
         job = start_training(key, fn)
         if job.status == jobs.DONE:
             return job.result

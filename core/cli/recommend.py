@@ -16,7 +16,7 @@ import json
 import sys
 from pathlib import Path
 
-from core.errors import ConfigError, InputError
+from core.errors import ConfigError
 
 
 def register(subparsers) -> None:
@@ -55,21 +55,11 @@ def register(subparsers) -> None:
 
 
 def _read_csv(path: str):
-    """The whole CSV as strings; encoding and delimiter sniffed like an ingest does."""
-    import pandas as pd
+    """The whole CSV as strings, empty cells as NaN; read like an ingest reads (encoding, delimiter)."""
+    from core.data.csvfile import read_csv_frame
 
-    from core.data.csvfile import sniff
-
-    p = Path(path)
-    if not p.is_file():
-        raise InputError("file not found", file=path)
-    fmt = sniff(p, name=path)
-    try:
-        return pd.read_csv(p, dtype=str, keep_default_na=False, na_values=[""],
-                           encoding="utf-8-sig" if fmt.encoding == "utf-8" else fmt.encoding,
-                           sep=fmt.delimiter)
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InputError(f"cannot read as CSV ({str(exc).splitlines()[0]})", file=path) from exc
+    df = read_csv_frame(path)
+    return df.mask(df == "")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -80,12 +70,12 @@ def run(args: argparse.Namespace) -> int:
 
 def _fit(args: argparse.Namespace) -> int:
     from core.recommend.data import build_sequences
-    from core.recommend.recommender import RecommendConfig, fit_recommender
 
-    df = _read_csv(args.interactions)
-    data = build_sequences(df, args.user, args.item, args.time, source=args.interactions)
     if args.epochs < 1 or args.max_len < 2:
         raise ConfigError("--epochs must be >= 1 and --max-len >= 2")
+    df = _read_csv(args.interactions)
+    data = build_sequences(df, args.user, args.item, args.time, source=args.interactions)
+    from core.recommend.recommender import RecommendConfig, fit_recommender  # imports torch
     config = RecommendConfig(max_len=args.max_len, hidden=args.hidden, n_layers=args.layers,
                              n_heads=args.heads, dropout=args.dropout, loss=args.loss,
                              epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,

@@ -1,0 +1,305 @@
+"""Disk cache of trained models: train once per (data, config, code version), load ever after.
+
+    art = get_or_train("sasrec", fingerprint(df), asdict(cfg), train_fn, code_version=CODE_VERSION)
+    model.load_state_dict(art.state_dict)      # art.trained is False when it came from the cache
+
+Layout: `<cache_dir>/<kind>/<key>/{weights.pt, meta.json}`. `meta.json` records the config,
+metrics, extra, data fingerprint, code version, training seconds, creation time and the sha256 and
+size of `weights.pt`; an artefact whose weights do not match is treated as absent and retrained.
+Writes go to a temp folder that is renamed into place, so readers never see half an artefact.
+A per-key lock file (fcntl) makes a second process asking for the same key wait for the first
+and then load its result, so a key is never trained twice. Weights load with weights_only=True.
+
+Imports only torch, numpy, pandas and stdlib (torch lazily, so fingerprinting is cheap).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import datetime as _dt
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
+
+if TYPE_CHECKING:
+    import torch
+
+WEIGHTS = "weights.pt"
+META = "meta.json"
+
+
+@dataclass
+class Artifact:
+    """A trained model on disk: weights, the config that made it, metrics and extra info."""
+
+    key: str
+    state_dict: dict[str, torch.Tensor]
+    config: dict
+    metrics: dict
+    extra: dict
+    path: Path
+    trained: bool                      # True when this call trained it, False when loaded
+    meta: dict = field(default_factory=dict)  # everything meta.json holds (seconds, created_at, ...)
+
+
+# ---------------------------------------------------------------------------------------------
+# fingerprints
+
+def _feed(h: "hashlib._Hash", part: Any) -> None:
+    """Hash `part` into `h` with a type tag, so 1, "1" and [1] differ."""
+    import numpy as np
+    import pandas as pd
+
+    if part is None:
+        h.update(b"N;")
+    elif isinstance(part, bool):
+        h.update(b"b" + (b"1" if part else b"0") + b";")
+    elif isinstance(part, (int, np.integer)):
+        h.update(b"i" + str(int(part)).encode() + b";")
+    elif isinstance(part, (float, np.floating)):
+        h.update(b"f" + repr(float(part)).encode() + b";")
+    elif isinstance(part, str):
+        data = part.encode("utf-8")
+        h.update(b"s" + str(len(data)).encode() + b":" + data)
+    elif isinstance(part, (bytes, bytearray, memoryview)):
+        data = bytes(part)
+        h.update(b"y" + str(len(data)).encode() + b":" + data)
+    elif isinstance(part, Path):
+        _feed(h, str(part))
+    elif isinstance(part, pd.DataFrame):
+        h.update(b"D")
+        _feed(h, [str(c) for c in part.columns])
+        _feed(h, [str(t) for t in part.dtypes])
+        _feed(h, pd.util.hash_pandas_object(part, index=True).to_numpy())
+    elif isinstance(part, pd.Series):
+        h.update(b"S")
+        _feed(h, str(part.name))
+        _feed(h, str(part.dtype))
+        _feed(h, pd.util.hash_pandas_object(part, index=True).to_numpy())
+    elif isinstance(part, np.ndarray):
+        arr = np.ascontiguousarray(part)
+        if arr.dtype == object:
+            _feed(h, arr.tolist())
+            return
+        h.update(b"A" + str(arr.dtype).encode() + str(arr.shape).encode())
+        h.update(arr.tobytes())
+    elif type(part).__module__.startswith("torch") and hasattr(part, "detach"):  # a tensor
+        _feed(h, part.detach().cpu().numpy())
+    elif isinstance(part, dict):
+        h.update(b"{" + str(len(part)).encode())
+        for k in sorted(part, key=str):
+            _feed(h, str(k))
+            _feed(h, part[k])
+        h.update(b"}")
+    elif isinstance(part, (list, tuple)):
+        h.update(b"[" + str(len(part)).encode())
+        for item in part:
+            _feed(h, item)
+        h.update(b"]")
+    elif dataclasses.is_dataclass(part) and not isinstance(part, type):
+        _feed(h, type(part).__name__)
+        _feed(h, dataclasses.asdict(part))
+    else:
+        raise TypeError(f"cannot fingerprint a {type(part).__name__}")
+
+
+def fingerprint(*parts: Any) -> str:
+    """sha256 hex digest over DataFrames, Series, arrays, tensors, dicts, lists, dataclasses,
+    str/bytes/numbers. Stable across processes and runs (no Python hash randomisation)."""
+    h = hashlib.sha256()
+    for part in parts:
+        _feed(h, part)
+    return h.hexdigest()
+
+
+def cache_key(kind: str, data_fingerprint: str, config: dict, code_version: str) -> str:
+    """The cache key: a hash of (kind, data fingerprint, config, model code version)."""
+    return fingerprint("model-cache-v1", kind, data_fingerprint, _jsonable(config), code_version)
+
+
+# ---------------------------------------------------------------------------------------------
+# reading and writing artefacts
+
+def _jsonable(obj: Any) -> Any:
+    """Round-trip through JSON so what is hashed equals what is stored (tuples → lists etc.)."""
+    if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+        obj = dataclasses.asdict(obj)
+    return json.loads(json.dumps(obj, sort_keys=True, default=_json_default))
+
+
+def _json_default(obj: Any) -> Any:
+    import numpy as np
+
+    if isinstance(obj, np.integer):
+        return int(obj)
+    if isinstance(obj, np.floating):
+        return float(obj)
+    if isinstance(obj, np.ndarray):
+        return obj.tolist()
+    if isinstance(obj, Path):
+        return str(obj)
+    raise TypeError(f"{type(obj).__name__} is not JSON-serialisable")
+
+
+def _sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+class CorruptArtifact(Exception):
+    """An artefact folder exists but is incomplete or does not match its recorded checksum."""
+
+
+def _load(path: Path, key: str) -> Artifact:
+    """Load a complete artefact or raise CorruptArtifact (never returns half of one)."""
+    meta_path, weights_path = path / META, path / WEIGHTS
+    try:
+        meta = json.loads(meta_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise CorruptArtifact(f"{meta_path}: unreadable ({exc})") from exc
+    if meta.get("key") != key:
+        raise CorruptArtifact(f"{meta_path}: key mismatch")
+    try:
+        size = weights_path.stat().st_size
+    except OSError as exc:
+        raise CorruptArtifact(f"{weights_path}: missing") from exc
+    if size != meta.get("weights_bytes") or _sha256_file(weights_path) != meta.get("weights_sha256"):
+        raise CorruptArtifact(f"{weights_path}: size or checksum does not match meta.json")
+    import torch
+
+    try:
+        state = torch.load(weights_path, map_location="cpu", weights_only=True)
+    except Exception as exc:  # noqa: BLE001 - any unpickling failure means a bad file
+        raise CorruptArtifact(f"{weights_path}: cannot be loaded ({exc})") from exc
+    return Artifact(key=key, state_dict=state, config=meta.get("config", {}),
+                    metrics=meta.get("metrics", {}), extra=meta.get("extra", {}), path=path,
+                    trained=False, meta=meta)
+
+
+def _write(root: Path, path: Path, key: str, state_dict: dict, meta: dict) -> None:
+    """Write weights + meta into a temp folder beside `path`, then rename it into place."""
+    import torch
+
+    root.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{key[:16]}-", dir=root))
+    try:
+        weights_path = tmp / WEIGHTS
+        torch.save({k: (v.detach().cpu() if isinstance(v, torch.Tensor) else v)
+                    for k, v in state_dict.items()}, weights_path)
+        meta = dict(meta, weights_sha256=_sha256_file(weights_path),
+                    weights_bytes=weights_path.stat().st_size)
+        (tmp / META).write_text(json.dumps(meta, indent=1, sort_keys=True, default=_json_default),
+                                encoding="utf-8")
+        for f in (weights_path, tmp / META):
+            with open(f, "rb") as fh:
+                os.fsync(fh.fileno())
+        if path.exists():  # a corrupt leftover: move it aside, then rename the new one in
+            trash = root / f".trash-{key[:16]}-{uuid.uuid4().hex[:8]}"
+            os.rename(path, trash)
+            shutil.rmtree(trash, ignore_errors=True)
+        os.rename(tmp, path)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _file_lock(lock_path: Path):
+    """An exclusive inter-process lock on `lock_path` (blocks until it is free)."""
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: filelock ships with torch
+        from filelock import FileLock
+
+        with FileLock(str(lock_path)):
+            yield
+        return
+    with open(lock_path, "a+b") as fh:
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+def _root(kind: str, cache_dir: Path | str | None) -> Path:
+    if cache_dir is None:
+        from core.config import model_cache_dir
+
+        cache_dir = model_cache_dir()
+    if not kind or "/" in kind or kind.startswith("."):
+        raise ValueError(f"bad cache kind {kind!r}")
+    return Path(cache_dir) / kind
+
+
+def _torch_version() -> str:
+    import torch
+
+    return torch.__version__
+
+
+def lookup(kind: str, data_fingerprint: str, config: dict, *, code_version: str,
+           cache_dir: Path | str | None = None) -> Artifact | None:
+    """The cached artefact for this key, or None when it is absent or corrupt. Never trains."""
+    key = cache_key(kind, data_fingerprint, config, code_version)
+    path = _root(kind, cache_dir) / key
+    if not path.exists():
+        return None
+    try:
+        return _load(path, key)
+    except CorruptArtifact:
+        return None
+
+
+def get_or_train(kind: str, data_fingerprint: str, config: dict,
+                 train_fn: Callable[[Any], tuple[dict, dict, dict]], *, code_version: str,
+                 progress: Callable | None = None,
+                 cache_dir: Path | str | None = None) -> Artifact:
+    """Load the artefact for (kind, data fingerprint, config, code version), or train and store it.
+
+    `train_fn(progress) -> (state_dict, metrics, extra)`: metrics and extra must be JSON-able.
+    Returns an Artifact; `.trained` says whether this call ran `train_fn`. Another process (or
+    thread) training the same key makes this call wait and then load that result. A partial or
+    corrupt artefact is retrained. Exceptions from train_fn (e.g. TrainingCancelled) propagate
+    and leave nothing in the cache.
+    """
+    root = _root(kind, cache_dir)
+    config = _jsonable(config)
+    key = cache_key(kind, data_fingerprint, config, code_version)
+    path = root / key
+    if path.exists():
+        try:
+            return _load(path, key)
+        except CorruptArtifact:
+            pass  # retrain below, under the lock
+    with _file_lock(root / f"{key}.lock"):
+        if path.exists():  # someone finished while we waited, or a corrupt leftover
+            try:
+                return _load(path, key)
+            except CorruptArtifact:
+                pass
+        started = time.perf_counter()
+        state_dict, metrics, extra = train_fn(progress)
+        seconds = time.perf_counter() - started
+        meta = {"key": key, "kind": kind, "data_fingerprint": data_fingerprint,
+                "code_version": code_version, "config": config,
+                "metrics": _jsonable(metrics or {}), "extra": _jsonable(extra or {}),
+                "train_seconds": seconds,
+                "created_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+                "torch_version": _torch_version()}
+        _write(root, path, key, state_dict, meta)
+    art = _load(path, key)
+    art.trained = True
+    return art

@@ -1,0 +1,122 @@
+"""Background training: run a function in a worker thread with live progress and a cancel switch.
+
+    job = start_job(key, lambda progress, cancel: train(..., progress=progress, cancel=cancel))
+    job.progress      # latest engine.Progress (or None), job.status, job.result, job.error
+    job.cancel()      # sets the event the trainer polls; status becomes "cancelled"
+
+Jobs live in a process-wide registry keyed by what they compute (a cache key, not a session id),
+so a browser reload or a second tab finds the job that is already running instead of starting
+another. Results are meant to land in the disk cache (core.models.cache), so an app restart loads
+them instead of retraining. Streamlit-free: ui/training.py draws these jobs.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import traceback
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from core.models.engine import Progress, TrainingCancelled
+
+RUNNING, DONE, FAILED, CANCELLED = "running", "done", "failed", "cancelled"
+
+
+@dataclass
+class TrainingJob:
+    """One background training. Read its fields from any thread; only the worker writes them."""
+
+    key: str
+    status: str = RUNNING
+    progress: Progress | None = None
+    result: Any = None
+    error: str | None = None          # one line for the user; `traceback` has the details
+    traceback: str | None = None
+    started_at: float = field(default_factory=time.time)
+    finished_at: float | None = None
+    cancel_event: threading.Event = field(default_factory=threading.Event)
+    thread: threading.Thread | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.status == RUNNING
+
+    def cancel(self) -> None:
+        """Ask the trainer to stop at its next step."""
+        self.cancel_event.set()
+
+    def wait(self, timeout: float | None = None) -> bool:
+        """Block until the job ends (True) or `timeout` seconds pass (False)."""
+        if self.thread is None:
+            return True
+        self.thread.join(timeout)
+        return not self.thread.is_alive()
+
+    def _on_progress(self, p: Progress) -> None:
+        self.progress = p
+
+
+_jobs: dict[str, TrainingJob] = {}
+_lock = threading.Lock()
+
+
+def start_job(key: str, fn: Callable[[Callable[[Progress], None], threading.Event], Any],
+              *, restart_finished: bool = False) -> TrainingJob:
+    """Start `fn(progress_callback, cancel_event)` in a daemon thread under `key`.
+
+    If a job with this key is running, that job is returned and nothing new starts. A finished job
+    is returned as is, unless it failed or was cancelled (or `restart_finished`), which starts anew.
+    """
+    with _lock:
+        job = _jobs.get(key)
+        if job is not None and (job.running or (job.status == DONE and not restart_finished)):
+            return job
+        job = TrainingJob(key=key)
+        _jobs[key] = job
+
+        def work() -> None:
+            try:
+                job.result = fn(job._on_progress, job.cancel_event)
+                job.status = DONE
+            except TrainingCancelled:
+                job.status = CANCELLED
+            except Exception as exc:  # noqa: BLE001 - reported to the page, not swallowed
+                first = str(exc).splitlines()[0] if str(exc) else ""
+                job.error = f"{type(exc).__name__}: {first}" if not _is_user_error(exc) else str(exc)
+                job.traceback = traceback.format_exc()
+                job.status = FAILED
+            finally:
+                job.finished_at = time.time()
+
+        job.thread = threading.Thread(target=work, name=f"train-{key[:12]}", daemon=True)
+        job.thread.start()
+        return job
+
+
+def get_job(key: str) -> TrainingJob | None:
+    """The job registered under `key` (running or finished), or None."""
+    with _lock:
+        return _jobs.get(key)
+
+
+def job_keys(prefix: str = "") -> list[str]:
+    """Keys of the registered jobs (running or finished) that start with `prefix`."""
+    with _lock:
+        return [k for k in _jobs if k.startswith(prefix)]
+
+
+def forget_job(key: str) -> None:
+    """Drop a finished job from the registry (a running one is cancelled first)."""
+    with _lock:
+        job = _jobs.pop(key, None)
+    if job is not None and job.running:
+        job.cancel()
+
+
+def _is_user_error(exc: BaseException) -> bool:
+    try:
+        from core.errors import UserError
+    except ImportError:  # core.models may run without the rest of core (GPU bench box)
+        return False
+    return isinstance(exc, UserError)

@@ -1,0 +1,343 @@
+"""The sequential recommender end to end: train SASRec through the model cache, evaluate it against
+popularity and item-kNN on the same leave-last-out split, recommend unseen items, explain them,
+and save/load a self-describing model folder for the CLI.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import pickle
+import threading
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+import pandas as pd
+
+from core.errors import ConfigError, InputError
+from core.models.engine import Progress, TrainConfig
+from core.recommend.baselines import ItemKNNRecommender, PopularityRecommender
+from core.recommend.data import (SequenceData, Split, holdout_last, leave_last_out,
+                                 sequences_fingerprint)
+from core.recommend.metrics import RankingMetrics, evaluate_scores, list_diversity, top_k
+
+MIN_STEPS = 300              # early stopping waits for at least this many optimiser steps
+PATIENCE_STEPS = 150         # ... and for this many steps without improvement
+FULL_CE_MAX_ITEMS = 20_000   # above this, softmax over shared sampled negatives (memory)
+SAMPLED_CE_NEGATIVES = 4096
+
+
+@dataclass
+class RecommendConfig:
+    """SASRec and trainer settings for the recommender (one dataclass, JSON-able)."""
+
+    max_len: int = 50
+    hidden: int = 64
+    n_layers: int = 2
+    n_heads: int = 2
+    dropout: float = 0.2
+    loss: str = "ce"                  # "ce" = SASRec+ full softmax; "bce" = original one negative
+    ce_negatives: int | None = None   # None: full softmax up to FULL_CE_MAX_ITEMS items
+    epochs: int = 100
+    batch_size: int = 128
+    lr: float = 1e-3
+    weight_decay: float = 0.0
+    patience: int = 5
+    seed: int = 0
+    device: str = "auto"
+    amp: bool = True
+    max_seconds: float | None = None
+    val_users: int = 5000             # validation users sampled for early stopping
+
+    def __post_init__(self):
+        if self.loss not in ("ce", "bce"):
+            raise ConfigError(f"loss must be 'ce' or 'bce', not {self.loss!r}")
+        if self.max_len < 2 or self.hidden < 1 or self.epochs < 1 or self.batch_size < 1:
+            raise ConfigError("max_len >= 2, hidden >= 1, epochs >= 1 and batch_size >= 1 are required")
+        if self.hidden % self.n_heads:
+            raise ConfigError(f"hidden ({self.hidden}) must be divisible by n_heads ({self.n_heads})")
+
+    def model_config(self, n_items: int):
+        from core.models.sasrec import SASRecConfig
+
+        negatives = self.ce_negatives
+        if negatives is None:
+            negatives = 0 if n_items <= FULL_CE_MAX_ITEMS else SAMPLED_CE_NEGATIVES
+        return SASRecConfig(n_items=n_items, max_len=self.max_len, hidden=self.hidden,
+                            n_layers=self.n_layers, n_heads=self.n_heads, dropout=self.dropout,
+                            loss=self.loss, ce_negatives=negatives)
+
+    def train_config(self, n_windows: int | None = None) -> TrainConfig:
+        """Trainer settings. Given the number of training windows, patience and the minimum
+        training length are stretched to at least MIN_STEPS / PATIENCE_STEPS optimiser steps:
+        on a small data set an epoch is a handful of steps, and stopping after a few of them
+        (on a noisy validation metric) would stop before the model has learnt anything."""
+        patience, min_epochs = self.patience, 1
+        if n_windows:
+            steps_per_epoch = max(1, math.ceil(n_windows / self.batch_size))
+            patience = max(patience, math.ceil(PATIENCE_STEPS / steps_per_epoch))
+            min_epochs = math.ceil(MIN_STEPS / steps_per_epoch)
+        return TrainConfig(epochs=self.epochs, batch_size=self.batch_size, lr=self.lr,
+                           weight_decay=self.weight_decay, patience=patience, min_epochs=min_epochs,
+                           seed=self.seed, device=self.device, amp=self.amp,
+                           max_seconds=self.max_seconds)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "RecommendConfig":
+        names = {f.name for f in fields(cls)}
+        return cls(**{k: v for k, v in d.items() if k in names})
+
+
+@dataclass
+class TrainedModel:
+    """A SASRec trained on a split, with where it came from."""
+
+    model: object                     # core.models.sasrec.SASRec (on CPU, eval mode)
+    metrics: dict                     # val_ndcg10, epochs_run, steps, seconds, device, stopped
+    history: list[dict]
+    trained: bool                     # False when loaded from the model cache
+    cache_key: str
+
+
+def _val_subset(split: Split, limit: int, seed: int) -> tuple[list[np.ndarray], np.ndarray]:
+    n = len(split.val_targets)
+    if n <= limit:
+        return split.val_histories, split.val_targets
+    pick = np.sort(np.random.default_rng(seed).choice(n, size=limit, replace=False))
+    return [split.val_histories[i] for i in pick], split.val_targets[pick]
+
+
+def train_sasrec_cached(data: SequenceData, split: Split, config: RecommendConfig, mode: str,
+                        progress: Callable[[Progress], None] | None = None,
+                        cancel: threading.Event | None = None,
+                        cache_dir: Path | str | None = None) -> TrainedModel:
+    """Train SASRec on `split.train` with early stopping on its validation cases, or load the
+    identical run from the model cache (key: data, mode, config, code version)."""
+    from core.models import cache
+    from core.models.sasrec import CODE_VERSION, SASRec, train_sasrec
+
+    model_config = config.model_config(data.n_items)
+    cfg = {"recommend": asdict(config), "model": asdict(model_config), "mode": mode}
+    # the device does not change the result's meaning: keep it out of the key
+    cfg["recommend"].pop("device"), cfg["recommend"].pop("amp")
+    data_fp = sequences_fingerprint(data)
+
+    def train_fn(prog):
+        hist, targets = _val_subset(split, config.val_users, config.seed)
+        from core.models.sasrec import training_windows
+
+        n_windows = len(training_windows(split.train, model_config.max_len)[0])
+        model, result = train_sasrec(split.train, model_config, config.train_config(n_windows),
+                                     hist, targets, progress=prog, cancel=cancel)
+        metrics = {"val_ndcg10": result.best_metric, "epochs_run": result.epochs_run,
+                   "steps": result.steps, "seconds": result.seconds, "device": result.device,
+                   "stopped": result.stopped}
+        return result.state_dict, metrics, {"history": result.history}
+
+    art = cache.get_or_train("sasrec", data_fp, cfg, train_fn, code_version=CODE_VERSION,
+                             progress=progress, cache_dir=cache_dir)
+    model = SASRec(model_config)
+    model.load_state_dict(art.state_dict)
+    model.eval()
+    return TrainedModel(model, dict(art.metrics), list(art.extra.get("history", [])), art.trained,
+                        art.key)
+
+
+def cached_training_exists(data: SequenceData, config: RecommendConfig, mode: str = "eval",
+                           cache_dir: Path | str | None = None) -> bool:
+    """True when `evaluate`/`fit` would load SASRec from the cache instead of training."""
+    from core.models import cache
+    from core.models.sasrec import CODE_VERSION
+
+    cfg = {"recommend": asdict(config), "model": asdict(config.model_config(data.n_items)),
+           "mode": mode}
+    cfg["recommend"].pop("device"), cfg["recommend"].pop("amp")
+    return cache.lookup("sasrec", sequences_fingerprint(data), cfg, code_version=CODE_VERSION,
+                        cache_dir=cache_dir) is not None
+
+
+class SequentialRecommender:
+    """A trained SASRec plus the interaction history it recommends from."""
+
+    def __init__(self, model, data: SequenceData, metrics: dict | None = None,
+                 config: RecommendConfig | None = None):
+        self.model = model
+        self.data = data
+        self.metrics = metrics or {}
+        self.config = config or RecommendConfig()
+
+    def scores(self, users: np.ndarray) -> np.ndarray:
+        from core.models.sasrec import score_histories
+
+        return score_histories(self.model, [self.data.sequences[u] for u in users])
+
+    def recommend(self, users: np.ndarray | None = None, k: int = 10,
+                  chunk: int = 1024) -> pd.DataFrame:
+        """Top-k unseen items per user: DataFrame user, item, rank (1-based), score."""
+        users = np.arange(self.data.n_users) if users is None else np.asarray(users, np.int64)
+        frames = []
+        for i in range(0, len(users), chunk):
+            u = users[i:i + chunk]
+            scores = self.scores(u)
+            hist = [self.data.sequences[j] for j in u]
+            best = top_k(scores, hist, k)
+            rank = np.tile(np.arange(1, best.shape[1] + 1), (len(u), 1))
+            ok = best > 0
+            frames.append(pd.DataFrame({
+                "user": np.repeat(self.data.user_ids[u], best.shape[1])[ok.ravel()],
+                "item": self.data.item_ids[best[ok]],
+                "rank": rank[ok],
+                "score": np.take_along_axis(scores, best, axis=1)[ok].astype(float)}))
+        if not frames:
+            return pd.DataFrame({"user": [], "item": [], "rank": [], "score": []})
+        return pd.concat(frames, ignore_index=True)
+
+    def explain(self, user: int, top: int = 3) -> list[tuple[str, float]]:
+        """The past items the last attention block weighted most when scoring this user's next
+        item (the top recommendation is read off the same position): [(item_id, weight)]."""
+        import torch
+
+        from core.models.sasrec import pad_histories
+
+        seq = pad_histories([self.data.sequences[user]], self.model.config.max_len)
+        with torch.no_grad():
+            w = self.model.last_attention(seq)[0].numpy()
+        seq = seq[0].numpy()
+        order = [i for i in np.argsort(-w, kind="stable") if seq[i] > 0][:top]
+        return [(str(self.data.item_ids[seq[i]]), float(w[i])) for i in order]
+
+    # ---- a self-describing folder for the CLI --------------------------------------------------
+    def save(self, model_dir: str | Path) -> Path:
+        """Write model.pt (state dict), model.json (configs, metrics) and history.npz."""
+        import torch
+
+        from core.models.sasrec import CODE_VERSION
+
+        path = Path(model_dir)
+        path.mkdir(parents=True, exist_ok=True)
+        torch.save(self.model.state_dict(), path / "model.pt")
+        lengths = np.asarray([len(s) for s in self.data.sequences], dtype=np.int64)
+        flat = np.concatenate(self.data.sequences) if self.data.sequences else np.zeros(0, np.int64)
+        np.savez(path / "history.npz", user_ids=self.data.user_ids.astype(str),
+                 item_ids=self.data.item_ids.astype(str), lengths=lengths, items=flat)
+        meta = {"code_version": CODE_VERSION, "model": asdict(self.model.config),
+                "recommend": asdict(self.config), "metrics": self.metrics}
+        (path / "model.json").write_text(json.dumps(meta, indent=1, default=str), encoding="utf-8")
+        return path
+
+    @classmethod
+    def load(cls, model_dir: str | Path) -> "SequentialRecommender":
+        """Load a folder written by `save`; raises ConfigError when it is missing or broken."""
+        path = Path(model_dir)
+        need = [path / "model.json", path / "model.pt", path / "history.npz"]
+        missing = [p.name for p in need if not p.exists()]
+        if missing:
+            raise ConfigError(f"{path}: not a recommender model folder (missing {', '.join(missing)}); "
+                              "run 'python -m core recommend fit' first")
+        import torch
+
+        from core.models.sasrec import CODE_VERSION, SASRec, SASRecConfig
+
+        try:
+            meta = json.loads((path / "model.json").read_text(encoding="utf-8"))
+            state = torch.load(path / "model.pt", map_location="cpu", weights_only=True)
+            with np.load(path / "history.npz", allow_pickle=False) as z:
+                user_ids, item_ids = z["user_ids"], z["item_ids"]
+                lengths, flat = z["lengths"], z["items"]
+        except (OSError, ValueError, KeyError, RuntimeError, pickle.UnpicklingError) as exc:
+            raise ConfigError(f"{path}: the model files cannot be read ({exc})") from exc
+        if meta.get("code_version") != CODE_VERSION:
+            raise ConfigError(f"{path}: model was saved by {meta.get('code_version')}, this code is "
+                              f"{CODE_VERSION}; fit it again")
+        model = SASRec(SASRecConfig(**meta["model"]))
+        try:
+            model.load_state_dict(state)
+        except RuntimeError as exc:
+            raise ConfigError(f"{path}/model.pt does not match model.json ({exc})") from exc
+        model.eval()
+        sequences = np.split(flat.astype(np.int64), np.cumsum(lengths)[:-1]) if len(lengths) else []
+        data = SequenceData(user_ids=user_ids, item_ids=item_ids, sequences=list(sequences))
+        return cls(model, data, meta.get("metrics", {}),
+                   RecommendConfig.from_dict(meta.get("recommend", {})))
+
+
+def fit_recommender(data: SequenceData, config: RecommendConfig | None = None,
+                    progress: Callable[[Progress], None] | None = None,
+                    cancel: threading.Event | None = None,
+                    cache_dir: Path | str | None = None) -> SequentialRecommender:
+    """Train the model that will make predictions: every user's last item validates early
+    stopping, the rest trains; recommendations then read each user's full history."""
+    config = config or RecommendConfig()
+    if data.n_items < 2:
+        raise InputError("need at least two distinct items to recommend anything")
+    split = holdout_last(data)
+    trained = train_sasrec_cached(data, split, config, "fit", progress, cancel, cache_dir)
+    metrics = dict(trained.metrics, trained=trained.trained, users=data.n_users,
+                   items=data.n_items)
+    return SequentialRecommender(trained.model, data, metrics, config)
+
+
+@dataclass
+class EvaluationReport:
+    """SASRec against the baselines on one leave-last-out split, plus the fitted recommender."""
+
+    metrics: list[RankingMetrics]
+    training: dict                    # SASRec val metric, epochs, seconds, device, trained flag
+    history: list[dict]
+    recommender: SequentialRecommender
+    popularity: np.ndarray            # (n_items + 1,) training counts, for popularity bias
+    diversity: dict = field(default_factory=dict)   # model -> list_diversity(...)
+
+    def table(self) -> pd.DataFrame:
+        """One row per (model, protocol): HR@k, NDCG@k, users."""
+        rows = [{"model": m.model, "protocol": m.protocol, f"HR@{m.k}": m.hr,
+                 f"NDCG@{m.k}": m.ndcg, "users": m.users} for m in self.metrics]
+        return pd.DataFrame(rows)
+
+    def metric(self, model: str, protocol: str = "full ranking") -> RankingMetrics:
+        for m in self.metrics:
+            if m.model == model and m.protocol == protocol:
+                return m
+        raise KeyError((model, protocol))
+
+
+def evaluate(data: SequenceData, config: RecommendConfig | None = None, k: int = 10,
+             progress: Callable[[Progress], None] | None = None,
+             cancel: threading.Event | None = None, cache_dir: Path | str | None = None,
+             diversity_users: int = 2000) -> EvaluationReport:
+    """Leave-last-out evaluation of SASRec, popularity and item-kNN on the same split.
+
+    Baselines fit on every interaction except the test items (histories up to the test target),
+    so they see slightly more than SASRec's training set — a conservative comparison.
+    """
+    config = config or RecommendConfig()
+    split = leave_last_out(data)
+    if len(split.test_targets) == 0:
+        raise InputError("no user has 3 or more distinct items: nothing to evaluate on")
+    trained = train_sasrec_cached(data, split, config, "eval", progress, cancel, cache_dir)
+    from core.models.sasrec import score_histories
+
+    tested = set(split.test_users.tolist())
+    baseline_train = list(split.test_histories) + [
+        split.train[u] for u in range(data.n_users) if u not in tested]
+    pop = PopularityRecommender().fit(baseline_train, data.n_items)
+    knn = ItemKNNRecommender().fit(baseline_train, data.n_items)
+    scorers = {"SASRec": lambda h: score_histories(trained.model, h),
+               pop.name: pop.score, knn.name: knn.score}
+    metrics: list[RankingMetrics] = []
+    for name, fn in scorers.items():
+        full, sampled = evaluate_scores(name, fn, split.test_histories, split.test_targets, k,
+                                        seed=config.seed)
+        metrics.extend([full, sampled])
+    metrics.sort(key=lambda m: (m.protocol != "full ranking", list(scorers).index(m.model)))
+    # coverage and popularity bias of each model's top-k lists for (a sample of) users
+    users = np.arange(min(data.n_users, diversity_users))
+    hist = [data.sequences[u] for u in users]
+    diversity = {name: list_diversity(top_k(fn(hist), hist, k), pop.popularity_)
+                 for name, fn in scorers.items()}
+    recommender = SequentialRecommender(trained.model, data, trained.metrics, config)
+    training = dict(trained.metrics, trained=trained.trained)
+    return EvaluationReport(metrics, training, trained.history, recommender, pop.popularity_,
+                            diversity)

@@ -1,0 +1,100 @@
+"""The shared trainer: learns a known answer, early-stops, keeps the best epoch, cancels, seeds."""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+import torch
+from torch import nn
+
+from core.models.engine import (FitResult, Progress, TrainConfig, TrainingCancelled, fit,
+                                pick_device)
+
+
+class Linear(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.lin = nn.Linear(3, 1)
+
+    def calculate_loss(self, batch):
+        x, y = batch
+        return ((self.lin(x).squeeze(-1) - y) ** 2).mean()
+
+    def predict(self, x):
+        return self.lin(x).squeeze(-1)
+
+
+X = torch.randn(256, 3, generator=torch.Generator().manual_seed(1))
+W_TRUE = torch.tensor([1.0, -2.0, 0.5])
+Y = X @ W_TRUE + 0.3
+
+
+def batches(epoch, generator):
+    order = torch.randperm(len(X), generator=generator)
+    return [(X[order[i:i + 32]], Y[order[i:i + 32]]) for i in range(0, len(X), 32)]
+
+
+def neg_mse(model):
+    return -float(((model.predict(X) - Y) ** 2).mean())
+
+
+def test_fit_recovers_known_weights_and_reports_progress():
+    seen: list[Progress] = []
+    model = Linear()
+    result = fit(model, batches, neg_mse, TrainConfig(epochs=25, lr=0.1, patience=100, device="cpu"),
+                 progress=seen.append)
+    assert isinstance(result, FitResult)
+    assert torch.allclose(model.lin.weight.detach().squeeze(), W_TRUE, atol=1e-2)
+    assert abs(float(model.lin.bias.detach()) - 0.3) < 1e-2
+    assert result.steps == 25 * 8 and result.epochs_run == 25 and result.device == "cpu"
+    assert len(result.history) == 25 and result.best_metric == max(h["val_metric"] for h in result.history)
+    assert seen[0].steps_per_epoch == 8 and seen[-1].epoch == 25 and seen[-1].val_metric is not None
+    assert 0.0 <= seen[0].fraction <= seen[-1].fraction == 1.0
+
+
+def test_early_stopping_keeps_best_epoch_weights():
+    # a validation metric that peaks at epoch 3 and then falls: training stops after `patience`
+    # more epochs, and the returned weights are those of epoch 3 (not the last ones)
+    scripted = iter([0.1, 0.2, 0.9, 0.5, 0.4, 0.3, 0.2, 0.1])
+    snapshots = {}
+
+    def validate(model):
+        snapshots[len(snapshots) + 1] = model.lin.weight.detach().clone()
+        return next(scripted)
+
+    model = Linear()
+    result = fit(model, batches, validate, TrainConfig(epochs=8, lr=0.05, patience=2, device="cpu"))
+    assert result.stopped == "early_stop" and result.epochs_run == 5 and result.best_metric == 0.9
+    assert torch.equal(result.state_dict["lin.weight"], snapshots[3])
+    assert torch.equal(model.lin.weight.detach(), snapshots[3])
+
+
+def test_cancel_raises_and_seeding_is_reproducible():
+    cancel = threading.Event()
+
+    def stop_at_step_3(p: Progress):
+        if p.step == 3:
+            cancel.set()
+
+    with pytest.raises(TrainingCancelled):
+        fit(Linear(), batches, None, TrainConfig(epochs=5, device="cpu"), progress=stop_at_step_3,
+            cancel=cancel)
+    cfg = TrainConfig(epochs=2, seed=7, device="cpu")
+    torch.manual_seed(7)
+    a = fit(Linear(), batches, None, cfg).state_dict
+    torch.manual_seed(7)
+    b = fit(Linear(), batches, None, cfg).state_dict
+    assert all(torch.equal(a[k], b[k]) for k in a)
+
+
+def test_max_seconds_keeps_best_so_far_and_device_choice():
+    result = fit(Linear(), batches, neg_mse, TrainConfig(epochs=1000, max_seconds=0.0, device="cpu"))
+    assert result.stopped == "max_seconds" and result.epochs_run == 1 and result.steps == 1
+    assert pick_device("cpu").type == "cpu"
+    with pytest.raises(ValueError):
+        pick_device("tpu")
+    if not torch.cuda.is_available():
+        assert pick_device("auto").type == "cpu"
+        with pytest.raises(RuntimeError):
+            pick_device("cuda")
