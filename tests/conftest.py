@@ -18,13 +18,16 @@ SAMPLE_USERS = 2000  # the real sample size: views are checked on what users see
 def isolated_data_dir(tmp_path_factory):
     """Point CE_DATA_DIR at a temp folder for the whole run so tests never touch data/."""
     d = tmp_path_factory.mktemp("ce_data")
-    old = os.environ.get("CE_DATA_DIR")
-    os.environ["CE_DATA_DIR"] = str(d)
+    # CE_WORKSPACE pins new sessions to the sample: otherwise the newest workspace a test created would
+    # become every later page test's default
+    saved = {k: os.environ.get(k) for k in ("CE_DATA_DIR", "CE_WORKSPACE")}
+    os.environ.update(CE_DATA_DIR=str(d), CE_WORKSPACE="sample")
     yield d
-    if old is None:
-        os.environ.pop("CE_DATA_DIR", None)
-    else:
-        os.environ["CE_DATA_DIR"] = old
+    for k, v in saved.items():
+        if v is None:
+            os.environ.pop(k, None)
+        else:
+            os.environ[k] = v
 
 
 @pytest.fixture(scope="session")

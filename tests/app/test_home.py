@@ -64,3 +64,23 @@ def test_bad_upload_shows_plain_error_and_keeps_data(sample_ws):
     at.file_uploader(key="uploader").set_value(("dup.csv", b"a,a\n1,2\n", "text/csv")).run()
     assert any("dup.csv: the header repeats column names: a" in e.value for e in at.error)
     assert [(t.table, t.version) for t in sample_ws.tables()] == before
+
+
+def test_default_workspace_is_the_newest_users_one(tmp_path, monkeypatch):
+    import os
+    import time
+
+    from core.data.workspace import Workspace
+    from ui.state import default_workspace_name
+
+    monkeypatch.setenv("CE_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("CE_WORKSPACE")
+    assert default_workspace_name() == "sample"  # nothing of the user's yet
+    for name in ("older", "newer"):
+        with Workspace(tmp_path / "workspaces" / name).writer():
+            pass
+    old = tmp_path / "workspaces" / "older" / "workspace.duckdb"
+    os.utime(old, (time.time() - 3600,) * 2)
+    assert default_workspace_name() == "newer"
+    monkeypatch.setenv("CE_WORKSPACE", "older")
+    assert default_workspace_name() == "older"
