@@ -21,11 +21,14 @@ def test_network_renders_with_every_user_coloured_by_community(streamlit_url, br
     page.goto(streamlit_url + "/community_graph")
     page.get_by_text("Community profiles").wait_for(timeout=120_000)
     wait_idle(page)
-    chart = page.locator('[data-testid="stPlotlyChart"] .js-plotly-plot').first
-    chart.wait_for(state="visible")
+    # the WebGL network draws after the small bar charts: wait for the plot that holds the nodes
+    find = "() => [...document.querySelectorAll('.js-plotly-plot')].findIndex(" \
+           "el => (el._fullData || []).some(t => t.name === 'nodes'))"
+    page.wait_for_function(f"({find})() >= 0", timeout=60_000)
+    chart = page.locator(".js-plotly-plot").nth(page.evaluate(find))
     info = chart.evaluate(NODES_JS)
     page.screenshot(path=str(tmp_path / "community_graph.png"), full_page=True)
-    assert info["points"] == 2000, info and info["colours"] == 8
+    assert info["points"] == 2000 and info["colours"] == 8, info
     assert info["canvas"] > 0  # WebGL canvas laid out, not just the data attached
     box = chart.bounding_box()
     assert box and box["width"] > 400 and box["height"] > 400
