@@ -11,18 +11,22 @@ from __future__ import annotations
 import numpy as np
 
 
-def qini_curve(score, treated, outcome) -> tuple[np.ndarray, np.ndarray]:
-    """(fraction of units targeted, Qini value), both starting at 0. Ties keep input order."""
-    s = np.asarray(score, dtype=float)
+def _ranked_totals(score, treated, outcome):
+    """Running counts and conversions of treated and control units, best score first (ties in input
+    order): (n_t, n_c, y_t, y_c), each of length N."""
     t = np.asarray(treated, dtype=bool)
     y = np.asarray(outcome, dtype=float)
-    order = np.argsort(-s, kind="stable")
+    order = np.argsort(-np.asarray(score, dtype=float), kind="stable")
     t, y = t[order], y[order]
-    nt, nc = np.cumsum(t), np.cumsum(~t)
-    yt, yc = np.cumsum(y * t), np.cumsum(y * ~t)
+    return np.cumsum(t), np.cumsum(~t), np.cumsum(y * t), np.cumsum(y * ~t)
+
+
+def qini_curve(score, treated, outcome) -> tuple[np.ndarray, np.ndarray]:
+    """(fraction of units targeted, Qini value), both starting at 0. Ties keep input order."""
+    nt, nc, yt, yc = _ranked_totals(score, treated, outcome)
     with np.errstate(divide="ignore", invalid="ignore"):
         q = yt - np.where(nc > 0, yc * nt / nc, 0.0)
-    frac = np.arange(len(s) + 1) / max(len(s), 1)
+    frac = np.arange(len(nt) + 1) / max(len(nt), 1)
     return frac, np.r_[0.0, q]
 
 
@@ -37,13 +41,8 @@ def qini_coefficient(score, treated, outcome) -> float:
 
 def auuc(score, treated, outcome) -> float:
     """Area under the uplift curve: mean over k of (rate_t(k) - rate_c(k)) * k / N."""
-    s = np.asarray(score, dtype=float)
-    t = np.asarray(treated, dtype=bool)
-    y = np.asarray(outcome, dtype=float)
-    order = np.argsort(-s, kind="stable")
-    t, y = t[order], y[order]
-    nt, nc = np.cumsum(t), np.cumsum(~t)
+    nt, nc, yt, yc = _ranked_totals(score, treated, outcome)
     with np.errstate(divide="ignore", invalid="ignore"):
-        lift = np.where((nt > 0) & (nc > 0), np.cumsum(y * t) / nt - np.cumsum(y * ~t) / nc, 0.0)
-    k = np.arange(1, len(s) + 1)
-    return float(np.mean(lift * k / len(s)))
+        lift = np.where((nt > 0) & (nc > 0), yt / nt - yc / nc, 0.0)
+    k = np.arange(1, len(nt) + 1)
+    return float(np.mean(lift * k / len(nt)))

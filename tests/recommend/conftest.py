@@ -1,12 +1,8 @@
-"""Tiny models train many times faster on one thread than on two contended ones."""
+"""Every test here trains tiny models: run them on one torch thread (fixture in tests/conftest.py)."""
 
 import pytest
-import torch
 
 
 @pytest.fixture(autouse=True)
-def one_torch_thread():
-    previous = torch.get_num_threads()
-    torch.set_num_threads(1)
+def _single_thread(one_torch_thread):
     yield
-    torch.set_num_threads(previous)
