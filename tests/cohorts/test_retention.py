@@ -96,3 +96,28 @@ def test_matches_pandas_reference_on_random_log():
     for (c, p), n_users in ref.items():
         cohort = pd.Timestamp(year=(c - 1) // 12, month=(c - 1) % 12 + 1, day=1)
         assert r.counts.loc[cohort, p] == n_users
+
+
+def test_factorize_users_hash_path_partitions_like_pandas(monkeypatch):
+    """The DuckDB-hash factorisation used for large logs groups rows exactly as pd.factorize does,
+    and the retention matrix does not change when it is used."""
+    import core.cohorts.retention as retention
+
+    rng = np.random.default_rng(1)
+    ids = np.array([f"用户{i}" if i % 3 else f"u{i}" for i in range(500)], dtype=object)
+    users = pd.Series(ids[rng.integers(0, 500, 20_000)])
+    ts = pd.Series(pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 200, 20_000), unit="D"))
+    log = pd.DataFrame({"user_id": users, "ts": ts})
+    expected = retention.retention_matrix(log, period="week")
+    monkeypatch.setattr(retention, "_HASH_FROM", 10)
+    codes, uniques = retention.factorize_users(users)
+    ref_codes, ref_uniques = pd.factorize(users)
+    assert len(uniques) == len(ref_uniques) == users.nunique()
+    assert (uniques[codes] == users.to_numpy()).all()          # every row maps back to its own id
+    assert pd.crosstab(codes, ref_codes).astype(bool).sum(axis=1).eq(1).all()  # same partition
+    got = retention.retention_matrix(log, period="week")
+    pd.testing.assert_frame_equal(got.counts, expected.counts)
+    cohorts = pd.Series(pd.Timestamp("2024-01-01"), index=pd.Index(ids, name="user_id"))
+    pd.testing.assert_frame_equal(retention.retention_matrix(log, cohorts, period="month").counts,
+                                  retention.retention_matrix(log.assign(user_id=log["user_id"].astype("category")),
+                                                             cohorts, period="month").counts)
