@@ -61,7 +61,7 @@ def progress_text(p: Progress | None) -> str:
     return " · ".join(parts)
 
 
-def show_progress(key: str, *, poll_seconds: float = 0.5) -> None:
+def show_progress(key: str, *, poll_seconds: float = 1.0) -> None:
     """Draw the job's progress bar and a Cancel button; refreshes itself every `poll_seconds`.
 
     When the job has finished (or there is none) it reruns the whole page once, so the caller
@@ -85,7 +85,7 @@ def show_progress(key: str, *, poll_seconds: float = 0.5) -> None:
 
 def training_panel(key: str, fn: Callable[[Callable[[Progress], None], threading.Event], Any], *,
                    button_label: str | None = None, autostart: bool = False,
-                   poll_seconds: float = 0.5) -> Any | None:
+                   poll_seconds: float = 1.0) -> Any | None:
     """The whole flow: result when done; else a progress bar (running) or a Train button.
 
     `autostart=True` starts training without a click (use it when the result is already in the

@@ -20,6 +20,7 @@ from core.errors import InputError
 SENTIMENT_VALUES = {"positive": 1.0, "pos": 1.0, "正面": 1.0, "积极": 1.0,
                     "neutral": 0.0, "neu": 0.0, "中性": 0.0,
                     "negative": -1.0, "neg": -1.0, "负面": -1.0, "消极": -1.0}
+NEGATIVE_BELOW = 0.05  # a post scoring below -0.05 counts as negative (VADER's published cut-off)
 MAX_CATEGORIES = 50
 TREND_RECENT_WEEKS = 4
 
@@ -63,17 +64,26 @@ class FeatureSet:
 
 
 def _sentiment_values(posts: pd.DataFrame) -> pd.Series | None:
-    """Per-post sentiment in [-1, 1] from a numeric score column, else from the label column."""
+    """Per-post sentiment in [-1, 1]: a numeric score column where there is one, else the label
+    column, and for posts with neither the lexicon scorer of `core.text` on their text (uploads
+    rarely label every post). None when no post has any of them."""
+    out = pd.Series(np.nan, index=posts.index, dtype=float)
     for col in ("score", "sentiment_score"):
         if col in posts.columns:
             score = pd.to_numeric(posts[col], errors="coerce")
             if score.notna().any():
-                return score.clip(-1, 1)
+                out = score.clip(-1, 1).astype(float)
+                break
     if "label" in posts.columns:
-        mapped = posts["label"].astype(str).str.strip().str.lower().map(SENTIMENT_VALUES)
-        if mapped.notna().any():
-            return mapped
-    return None
+        out = out.fillna(posts["label"].astype(str).str.strip().str.lower().map(SENTIMENT_VALUES))
+    if "text" in posts.columns:
+        text = posts["text"].fillna("").astype(str)
+        todo = out.isna() & (text.str.strip() != "")
+        if todo.any():
+            from core.text.lexicon import lexicon_scores
+
+            out[todo] = lexicon_scores(text[todo])
+    return out if out.notna().any() else None
 
 
 def _attribute_columns(users: pd.DataFrame, skip: set[str]) -> tuple[pd.DataFrame, list[str], list[str]]:
@@ -189,7 +199,7 @@ def event_features(activity: pd.DataFrame, cutoff, *, weeks: int = 12, users: pd
         if sentiment is not None:
             s = pd.DataFrame({"user_id": p_user.to_numpy(), "s": sentiment.to_numpy()}).dropna()
             table["post_sentiment"] = s.groupby("user_id")["s"].mean().reindex(index).to_numpy()
-            table["negative_post_share"] = (s.assign(neg=s["s"] < 0).groupby("user_id")["neg"].mean()
+            table["negative_post_share"] = (s.assign(neg=s["s"] < -NEGATIVE_BELOW).groupby("user_id")["neg"].mean()
                                             .reindex(index).to_numpy(dtype=float))
             numeric += ["post_sentiment", "negative_post_share"]
         if "community" in p.columns and p["community"].notna().any():

@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-GENERATOR_VERSION = 1  # bump when the generated data changes: existing sample workspaces are rebuilt
+GENERATOR_VERSION = 2  # bump when the generated data changes: existing sample workspaces are rebuilt
 N_COMMUNITIES = 8
 START = datetime(2026, 1, 5)  # a Monday
 WEEKS = 26
@@ -129,6 +129,9 @@ def generate_sample(out_dir: str | Path, users: int = 2000, seed: int = 0) -> di
     churn_logit = -1.3 - 1.1 * mood - 1.2 * deg_z + rng.normal(0, 0.5, users)
     will_churn = (rng.random(users) < _sigmoid(churn_logit)) & (signup_day < cutoff_day - 45)
     stop_day = np.where(will_churn, cutoff_day - rng.integers(0, 25, users), horizon_days)
+    # half the churners fade out over their last weeks; the rest leave abruptly, so their
+    # behaviour before the cutoff says little and their mood and ties have to tell
+    fades = rng.random(users) < 0.5
 
     # ---- activity timestamps per user (falling intensity before a churner stops) -------------------
     def event_days(u: int, rate: float) -> np.ndarray:
@@ -136,7 +139,7 @@ def generate_sample(out_dir: str | Path, users: int = 2000, seed: int = 0) -> di
         if len(days) == 0:
             return days
         weight = np.ones(len(days))
-        if will_churn[u]:
+        if will_churn[u] and fades[u]:
             before = stop_day[u] - days
             weight = np.clip(before / 42.0, 0.08, 1.0)  # fades over the last six weeks
         counts = rng.poisson(rate * weight)
@@ -193,7 +196,7 @@ def generate_sample(out_dir: str | Path, users: int = 2000, seed: int = 0) -> di
     for u in range(users):
         for d in event_days(u, activity[u] * 0.18):
             in_drop = comm[u] == DROP_COMMUNITY and drop_start <= d < drop_start + 7
-            latent = comm_mood[comm[u]] + 0.35 * mood[u] + rng.normal(0, 0.6)
+            latent = comm_mood[comm[u]] + 0.8 * mood[u] + rng.normal(0, 0.5)
             if in_drop:
                 latent -= 1.6
             label = "positive" if latent > 0.35 else "negative" if latent < -0.35 else "neutral"
