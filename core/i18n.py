@@ -211,6 +211,10 @@ TABLE: dict[str, dict[str, str]] = {
     "sent.drivers_header": {"en": "Drivers: top terms in negative posts per community",
                             "zh": "驱动因素：各社区负面帖子中的高频特征词"},
     "sent.model_card": {"en": "Model card", "zh": "模型卡"},
+    "sent.card_validation": {"en": "Validation macro-F1 (early-stopping rows): attention model alone {att}, TF-IDF + LR "
+                                   "alone {wide}, blended {model} with weight {w} on the attention model.",
+                             "zh": "验证集 macro-F1（早停用的行）：仅注意力模型 {att}，仅 TF-IDF + LR {wide}，"
+                                   "融合后 {model}（注意力模型权重 {w}）。"},
     "sent.card_scorer": {"en": "Scorer: {name}", "zh": "评分方式：{name}"},
     "sent.card_lexicon": {"en": "Lexicon: VADER (English) and a word lexicon from SnowNLP's bundled model with jieba (Chinese). Neutral band chosen on 80% of the labelled posts; scores below on the other 20%.",
                           "zh": "词典：英文用 VADER，中文用 SnowNLP 自带模型的词表加结巴分词。中性区间在 80% 有标签帖子上选定，下面的分数来自另外 20%。"},

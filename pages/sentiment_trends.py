@@ -136,6 +136,11 @@ if classifier is not None:
         st.dataframe(pd.DataFrame([{"language": lang, "scorer": e.scorer, "macro_f1": round(e.macro_f1, 4),
                                     "accuracy": round(e.accuracy, 4), "n": e.n} for e in evals]),
                      hide_index=True, key=f"sent_card_{lang}")
+        info = classifier.train_info.get(lang, {})
+        if {"val_macro_f1", "wide_only_val_macro_f1", "attention_only_val_macro_f1"} <= set(info):
+            st.caption(tr("sent.card_validation", att=f"{info['attention_only_val_macro_f1']:.3f}",
+                          wide=f"{info['wide_only_val_macro_f1']:.3f}", model=f"{info['val_macro_f1']:.3f}",
+                          w=f"{info['fusion_weight']:.1f}"))
         best = evals[0]
         st.plotly_chart(viz.confusion_figure(best.confusion, best.labels,
                                              {"predicted": tr("sent.predicted"), "true": tr("sent.true")}),

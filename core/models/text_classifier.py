@@ -4,14 +4,16 @@
   The top `n_layers` BERT layers are fine-tuned (their weights copied in from the pretrained model),
   then attention pooling and a linear head. Caching the frozen lower layers' output makes
   fine-tuning affordable on a CPU.
-- "tokens": token ids of our own vocabulary (Chinese characters), a Transformer encoder trained from
-  scratch, attention pooling, a linear head, plus a "wide" part: hashed n-gram ids (character
-  bigrams, jieba words) summed into the logits, fastText style.
+- "tokens": token ids of our own vocabulary (Chinese characters, plus at each position the embedding
+  of the bigram starting there), a Transformer encoder trained from scratch, attention pooling, a
+  linear head.
+
+The linear n-gram model it is blended with (wide & deep, late fusion) lives in core.text.classifier.
 
 Pure torch (no transformers import), so the benches run on a GPU box. `MiniLMEncoder` reimplements
 BERT's forward pass for the packaged weights; tests check it against transformers' BertModel.
 Batches are dicts: "tokens" [B,T] long (0 = pad) or "states" [B,T,D] float with "mask" [B,T] bool;
-optional "ngrams" [B,G] long (0 = pad); "labels" [B] long for the loss.
+"bigrams" [B,T] long when the config says so; "labels" [B] long for the loss.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-CODE_VERSION = "text-classifier-2"
+CODE_VERSION = "text-classifier-4"
 
 
 @dataclass
@@ -36,16 +38,10 @@ class TextClassifierConfig:
     d_ff: int = 256
     max_len: int = 256
     dropout: float = 0.1
-    n_buckets: int = 0             # wide part: hashed n-gram buckets (0 = no wide part)
-    wide_scale: float = 10.0       # wide weights are stored /wide_scale: a 10x learning rate for them
-                                   # under the trainer's single AdamW rate (tuned for pretrained layers)
+    bigrams: bool = False          # tokens mode: batch "bigrams" [B,T] ids (same table) added to the tokens
     layer_norm_eps: float = 1e-12  # BERT's value, so copied layers behave as pretrained
     class_weights: list[float] = field(default_factory=list)  # cross-entropy weights ([] = equal)
-    ngram_dropout: float = 0.0     # training only: drop this share of a text's n-grams (regularises
-                                   # the wide part, which otherwise memorises the training set)
     label_smoothing: float = 0.0
-    wide_norm: bool = False        # weight each text's n-grams by 1/sqrt(count) (an l2-normalised
-                                   # bag, as TF-IDF + LR sees it) instead of summing them
 
 
 class BertBlock(nn.Module):
@@ -153,17 +149,8 @@ class TextClassifier(nn.Module):
         self.pool = AttentionPool(c.d_model)
         self.dropout = nn.Dropout(c.dropout)
         self.head = nn.Linear(c.d_model, c.n_classes)
-        if c.wide_norm:  # two-stage: the encoder starts contributing nothing on top of the wide part
-            nn.init.zeros_(self.head.weight)
-            nn.init.zeros_(self.head.bias)
-        self.wide = nn.EmbeddingBag(c.n_buckets, c.n_classes, mode="sum", padding_idx=0) if c.n_buckets else None
-        if self.wide is not None:
-            nn.init.zeros_(self.wide.weight)
         weights = torch.tensor(c.class_weights, dtype=torch.float32) if c.class_weights else None
         self.register_buffer("class_weights", weights, persistent=False)
-        # Two-stage training (wide & deep): stage 1 fits the wide part alone (a logistic
-        # regression on n-grams), stage 2 freezes it and trains the attention encoder on top.
-        self.use_deep = True
 
     def load_pretrained_top(self, hf_state: dict[str, torch.Tensor], first_layer: int) -> None:
         """Copy pretrained BERT layers first_layer.. into this model's blocks (states mode)."""
@@ -171,33 +158,22 @@ class TextClassifier(nn.Module):
             block.load_state_dict(bert_block_state(hf_state, first_layer + i))
 
     def forward(self, batch: dict) -> tuple[torch.Tensor, torch.Tensor]:
-        """-> (logits [B,C], attention weights over tokens [B,T] (None in wide-only mode))."""
-        if not self.use_deep:
-            return self._wide_logits(batch["ngrams"]), None
+        """-> (logits [B,C], attention weights over tokens [B,T])."""
         if self.config.input == "tokens":
             tokens = batch["tokens"][:, : self.config.max_len]
             mask = tokens != 0
             pos = torch.arange(tokens.shape[1], device=tokens.device)
-            x = self.dropout(self.embed(tokens) + self.position(pos)[None])
+            x = self.embed(tokens) + self.position(pos)[None]
+            if self.config.bigrams:
+                x = x + self.embed(batch["bigrams"][:, : self.config.max_len])
+            x = self.dropout(x)
         else:
             x, mask = batch["states"].float(), batch["mask"]
         for block in self.blocks:
             x = block(x, mask)
         pooled, weights = self.pool(x, mask)
         logits = self.head(self.dropout(pooled))
-        if self.wide is not None and "ngrams" in batch:
-            logits = logits + self._wide_logits(batch["ngrams"])
         return logits, weights
-
-    def _wide_logits(self, ngrams: torch.Tensor) -> torch.Tensor:
-        if self.training and self.config.ngram_dropout > 0:
-            keep = torch.rand(ngrams.shape, device=ngrams.device) >= self.config.ngram_dropout
-            ngrams = ngrams * keep
-        per_sample = None
-        if self.config.wide_norm:
-            present = (ngrams != 0).float()                                   # [B,G]
-            per_sample = present / present.sum(1, keepdim=True).clamp(min=1).sqrt()
-        return self.config.wide_scale * self.wide(ngrams, per_sample_weights=per_sample)
 
     def calculate_loss(self, batch: dict) -> torch.Tensor:
         logits, _ = self(batch)

@@ -49,3 +49,30 @@ def test_filters_and_chinese_ui(sample_ws):
     at.run()
     assert not at.exception, at.exception
     assert any("情感趋势" in t.value for t in at.title)
+
+
+def test_trained_model_card_on_the_sample_labels(sample_ws, monkeypatch):
+    """Choosing the trained scorer, clicking Train and waiting: the card shows the attention model
+    beside TF-IDF + LR and the lexicon per language, the validation ablation and a confusion matrix,
+    and the posts are scored by the model."""
+    from core.models import jobs
+
+    monkeypatch.setenv("CE_SENT_EPOCHS", "1")
+    at = AppTest.from_file(PAGE, default_timeout=180).run()
+    at.radio(key="sent_scorer").set_value("attention").run()
+    assert not at.exception, at.exception
+    button = next(b for b in at.button if str(b.key).startswith("train:sent:"))
+    key = str(button.key).removeprefix("train:")
+    button.click().run()
+    job = jobs.get_job(key)
+    assert job is not None and job.wait(timeout=600), "training did not finish"
+    assert job.error is None, job.error
+    at.run()
+    assert not at.exception, at.exception
+    cards = [d.value for d in at.dataframe if list(d.value.columns)[:3] == ["language", "scorer", "macro_f1"]]
+    assert {c["language"].iloc[0] for c in cards} == {"en", "zh"}
+    for card in cards:
+        assert list(card["scorer"]) == ["attention", "tfidf_lr", "lexicon"]
+        assert card["macro_f1"].between(0, 1).all()
+    assert sum("attention model alone" in c.value for c in at.caption) == 2
+    assert set(_scored_posts(at)["scorer"]) == {"attention"}

@@ -68,3 +68,50 @@ def test_too_few_labels_is_a_user_error():
 
     with pytest.raises(InputError):
         fit_sentiment_classifier(["good", "bad"], ["a", "b"])
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_linear_prior_reproduces_the_sklearn_pipeline(lang):
+    """The wide part, stored as arrays, scores texts exactly as the fitted TF-IDF + LR pipeline."""
+    from core.text.classifier import LinearPrior, fit_baseline
+
+    if lang == "en":
+        texts = ["great app, love it", "awful update, hate it", "love the new feed", "the feed is awful",
+                 "great team", "hate the ads", "ok I guess", "it is fine, ok"] * 3
+        y = np.array([2, 0, 2, 0, 2, 0, 1, 1] * 3)
+    else:
+        texts = ["味道很好，很喜欢", "太难吃了，差评", "送餐很快，好吃", "很慢，凉了，难吃", "一般般吧"] * 4
+        y = np.array([1, 0, 1, 0, 0] * 4)
+    n_classes = int(y.max()) + 1
+    pipe = fit_baseline(texts, y, lang)
+    prior = LinearPrior.fit(texts, y, lang, n_classes)
+    new = texts[:4] + (["love it but awful ads", "brand new words only"] if lang == "en" else ["很好吃但是很慢", "完全陌生"])
+    logits = prior.logits(new)
+    dec = pipe.decision_function(new)
+    if n_classes == 2:
+        np.testing.assert_allclose(logits[:, 1] - logits[:, 0], dec, rtol=1e-4, atol=1e-5)
+    else:
+        np.testing.assert_allclose(logits, dec, rtol=1e-4, atol=1e-5)
+    assert (logits.argmax(1) == pipe.predict(new)).all()
+    # a class the LR never saw can never win
+    absent = LinearPrior.fit(texts, y, lang, n_classes + 1)
+    assert (absent.logits(new).argmax(1) == pipe.predict(new)).all()
+
+
+def test_fusion_weight_follows_the_better_part_and_prefers_attention_on_ties():
+    from core.text.classifier import blend, choose_fusion_weight
+
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 3, 300)
+    good = np.eye(3)[y] * 0.9 + 0.1 / 3                   # probabilities that are always right
+    noise = rng.dirichlet(np.ones(3), 300)                 # probabilities that know nothing
+    good_logits, noise_logits = np.log(good), np.log(noise)
+    w, scores = choose_fusion_weight(y, good, noise_logits, 3)
+    assert scores[1.0] == 1.0 and w >= 0.6                 # trust the attention part
+    w, scores = choose_fusion_weight(y, noise, good_logits, 3)
+    assert scores[0.0] == 1.0 and w <= 0.4                 # trust the linear part
+    w, _ = choose_fusion_weight(y, good, good_logits, 3)
+    assert w == 1.0                                        # equally good: the attention model
+    mixed = blend(good, noise_logits, 0.25)
+    np.testing.assert_allclose(mixed.sum(1), 1.0)
+    np.testing.assert_allclose(mixed, 0.25 * good + 0.75 * noise, atol=1e-9)
