@@ -411,6 +411,11 @@ TABLE: dict[str, dict[str, str]] = {
     "churn.at_risk_header": {"en": "At-risk users", "zh": "高风险用户"},
     "churn.threshold": {"en": "Risk threshold", "zh": "风险阈值"},
     "churn.at_risk_count": {"en": "{n} users at or above the threshold", "zh": "{n} 位用户达到或超过阈值"},
+    "churn.reasons_note": {"en": "Reasons: the features and weeks that raise this user's churn score most against "
+                                 "the other users: the linear part's terms plus the attention part's share, split "
+                                 "by its attention.",
+                           "zh": "原因：与其他用户相比，最能提高该用户流失分数的特征和周：线性部分的各项，加上注意力部分"
+                                 "按注意力权重分摊的份额。"},
     "churn.risk_by": {"en": "Risk by", "zh": "风险分组"},
     "churn.risk_header": {"en": "Risk by group", "zh": "分组风险"},
     "churn.download": {"en": "Download at-risk users (CSV)", "zh": "下载高风险用户（CSV）"},

@@ -232,6 +232,7 @@ threshold = st.slider(tr("churn.threshold"), 0.0, 1.0, 0.5, 0.05, key="churn_thr
 at_risk = at_risk_users(explained, score_data.features.table,
                         inactive_days=inactive_days if mode == "events" else None, threshold=threshold)
 st.caption(tr("churn.at_risk_count", n=len(at_risk)))
+st.caption(tr("churn.reasons_note"))
 st.dataframe(at_risk.head(500), hide_index=True,
              column_config={"churn_probability": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0,
                                                                                  format="%.2f")})
