@@ -44,7 +44,10 @@ langs = c2.multiselect(tr("sent.language"), ["en", "zh"], default=["en", "zh"], 
                        format_func=lambda v: tr(f"sent.lang_{v}"))
 first, last = posts["ts"].min().date(), posts["ts"].max().date()
 dates = c3.date_input(tr("sent.date_range"), value=(first, last), min_value=first, max_value=last, key="sent_dates")
-freq = c4.selectbox(tr("sent.period"), ["week", "day", "month"], key="sent_freq",
+span_days = (last - first).days
+periods = ["week", "day", "month"]
+default_period = "day" if span_days <= 56 else "month" if span_days > 730 else "week"  # enough points to see
+freq = c4.selectbox(tr("sent.period"), periods, index=periods.index(default_period), key="sent_freq",
                     format_func=lambda v: tr(f"sent.period_{v}"))
 start, end = (dates[0], dates[1]) if isinstance(dates, (tuple, list)) and len(dates) == 2 else (first, last)
 
