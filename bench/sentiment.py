@@ -185,19 +185,18 @@ def _timing_classifier(lang, texts):
     a wide part fitted on `texts` labelled by the lexicon's sign."""
     from dataclasses import asdict
 
-    from core.models.text_classifier import TextClassifier, TextClassifierConfig
-    from core.text.classifier import ClassifierConfig, LanguageModel, LinearPrior, SentimentClassifier
+    from core.models.text_classifier import TextClassifier
+    from core.text.classifier import (ClassifierConfig, LanguageModel, LinearPrior, SentimentClassifier,
+                                      language_model_config)
     from core.text.lexicon import lexicon_scores
 
     c = ClassifierConfig()
     if lang == "en":
-        mcfg = TextClassifierConfig(n_classes=2, input="states", d_model=384, n_heads=12,
-                                    n_layers=6 - c.en_frozen_layers, d_ff=1536, max_len=128)
+        mcfg = language_model_config("en", 2, c)
         lm = LanguageModel("en", "minilm", asdict(mcfg), {}, [], c.en_frozen_layers)
     else:
         vocab = [chr(0x4E00 + i) for i in range(3000)]
-        mcfg = TextClassifierConfig(n_classes=2, input="tokens", vocab_size=len(vocab) + 2, d_model=c.zh_d_model,
-                                    n_heads=4, n_layers=c.zh_layers, d_ff=2 * c.zh_d_model, max_len=128, bigrams=True)
+        mcfg = language_model_config("zh", 2, c, vocab_size=len(vocab) + 2)
         lm = LanguageModel("zh", "chars", asdict(mcfg), {}, vocab, 0)
     lm.state_dict = TextClassifier(mcfg).state_dict()
     lm.prior = LinearPrior.fit(texts, (lexicon_scores(texts) >= 0).astype(int), lang, 2)

@@ -352,6 +352,24 @@ def evaluate(scorer: str, y_true, y_pred, label_names: list[str]) -> Evaluation:
 # ---------------------------------------------------------------------------------------------
 # the attention model
 
+def language_model_config(lang: str, n_classes: int, config: ClassifierConfig, vocab_size: int = 0,
+                          class_weights: list[float] | None = None):
+    """The TextClassifierConfig of one language: MiniLM's top layers for English, a character +
+    bigram Transformer over `vocab_size` ids for Chinese."""
+    from core.models.text_classifier import TextClassifierConfig
+
+    if lang == "en":
+        from core.text.encoder import N_LAYERS
+
+        return TextClassifierConfig(n_classes=n_classes, input="states", d_model=384, n_heads=12,
+                                    n_layers=N_LAYERS - config.en_frozen_layers, d_ff=1536, max_len=128,
+                                    class_weights=list(class_weights or []))
+    return TextClassifierConfig(n_classes=n_classes, input="tokens", vocab_size=vocab_size,
+                                d_model=config.zh_d_model, n_heads=4, n_layers=config.zh_layers,
+                                d_ff=2 * config.zh_d_model, max_len=128, dropout=0.2, bigrams=config.zh_bigrams,
+                                class_weights=list(class_weights or []))
+
+
 def _train_language(lang: str, texts: list[str], y: np.ndarray, n_classes: int, config: ClassifierConfig,
                     progress=None, cancel=None, cache_dir=None) -> tuple[LanguageModel, dict]:
     """Train the attention model for one language on (texts, y) with its own early-stopping split."""
@@ -359,7 +377,7 @@ def _train_language(lang: str, texts: list[str], y: np.ndarray, n_classes: int, 
     from sklearn.model_selection import train_test_split
 
     from core.models import cache, engine
-    from core.models.text_classifier import CODE_VERSION, TextClassifier, TextClassifierConfig
+    from core.models.text_classifier import CODE_VERSION, TextClassifier
 
     idx = np.arange(len(texts))
     strat = y if min(Counter(y).values()) >= 2 else None
@@ -368,21 +386,14 @@ def _train_language(lang: str, texts: list[str], y: np.ndarray, n_classes: int, 
     class_weights = (len(fit_idx) / (n_classes * np.maximum(counts, 1))).round(4).tolist()
 
     if lang == "en":
-        from core.text.encoder import N_LAYERS, hf_state
+        from core.text.encoder import hf_state
 
-        frozen = config.en_frozen_layers
-        mcfg = TextClassifierConfig(n_classes=n_classes, input="states", d_model=384, n_heads=12,
-                                    n_layers=N_LAYERS - frozen, d_ff=1536, max_len=128,
-                                    class_weights=class_weights)
-        lm = LanguageModel(lang, "minilm", asdict(mcfg), {}, [], frozen)
+        mcfg = language_model_config("en", n_classes, config, class_weights=class_weights)
+        lm = LanguageModel(lang, "minilm", asdict(mcfg), {}, [], config.en_frozen_layers)
         lr, epochs = config.en_lr, config.en_epochs
     else:
         vocab = char_vocab([texts[i] for i in fit_idx], bigrams=config.zh_bigrams)
-        mcfg = TextClassifierConfig(n_classes=n_classes, input="tokens", vocab_size=len(vocab) + 2,
-                                    d_model=config.zh_d_model, n_heads=4, n_layers=config.zh_layers,
-                                    d_ff=2 * config.zh_d_model, max_len=128, dropout=0.2,
-                                    bigrams=config.zh_bigrams,
-                                    class_weights=class_weights)
+        mcfg = language_model_config("zh", n_classes, config, vocab_size=len(vocab) + 2, class_weights=class_weights)
         lm = LanguageModel(lang, "chars", asdict(mcfg), {}, vocab, 0)
         lr, epochs = config.zh_lr, config.zh_epochs
 
@@ -399,8 +410,6 @@ def _train_language(lang: str, texts: list[str], y: np.ndarray, n_classes: int, 
         model = TextClassifier(mcfg)
         if lm.kind == "minilm":
             model.load_pretrained_top(hf_state(), lm.frozen_layers)
-        val_inputs_idx = val_idx
-
         lengths = inputs.lengths()
 
         def make_batches(epoch, generator):
@@ -414,20 +423,12 @@ def _train_language(lang: str, texts: list[str], y: np.ndarray, n_classes: int, 
             order = torch.randperm(len(batches), generator=generator).numpy()
             return _Batches(inputs, [batches[i] for i in order], y)
 
-        val_order = val_inputs_idx[np.argsort(lengths[val_inputs_idx], kind="stable")]
-
         def validate(m):
-            probs = []
-            device = next(m.parameters()).device
-            for s in range(0, len(val_order), 256):
-                b = engine.to_device(inputs.batch(val_order[s: s + 256]), device)
-                probs.append(m.predict(b).cpu().numpy())
-            return _macro_f1(y[val_order], np.concatenate(probs).argmax(1), n_classes)
+            return _macro_f1(y[val_idx], _predict_proba(m, inputs, val_idx).argmax(1), n_classes)
 
         result = engine.fit(model, make_batches, validate, train_cfg, progress=prog, cancel=cancel)
         # the wide part: TF-IDF + LR on the same rows; the blend weight chosen on the validation rows
-        fit_texts = [texts[i] for i in fit_idx]
-        prior = LinearPrior.fit(fit_texts, y[fit_idx], lang, n_classes)
+        prior = LinearPrior.fit([texts[i] for i in fit_idx], y[fit_idx], lang, n_classes)
         p_val = _predict_proba(model, inputs, val_idx)
         weight, by_weight = choose_fusion_weight(y[val_idx], p_val, prior.logits([texts[i] for i in val_idx]),
                                                  n_classes)
@@ -435,14 +436,12 @@ def _train_language(lang: str, texts: list[str], y: np.ndarray, n_classes: int, 
                    "wide_only_val_macro_f1": by_weight[0.0], "fusion_weight": weight,
                    "epochs_run": result.epochs_run, "seconds": result.seconds, "device": result.device,
                    "stopped": result.stopped}
-        extra = {"history": result.history, "prior": prior.meta(), "fusion_weight": weight,
-                 "fusion_scores": {str(k): v for k, v in by_weight.items()}}
-        return result.state_dict | prior.tensors(), metrics, extra
+        return result.state_dict | prior.tensors(), metrics, {"history": result.history, "prior": prior.meta()}
 
     art = cache.get_or_train(f"sentiment-{lang}", data_fp, key_config, train_fn, code_version=CODE_VERSION,
                              progress=progress, cache_dir=cache_dir)
     lm.state_dict, lm.prior = split_prior(art.state_dict, art.extra.get("prior"))
-    lm.fusion_weight = float(art.extra.get("fusion_weight", 1.0))
+    lm.fusion_weight = float(art.metrics["fusion_weight"])
     return lm, dict(art.metrics, trained=art.trained)
 
 
