@@ -24,7 +24,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-CODE_VERSION = "text-classifier-4"
+CODE_VERSION = "text-classifier-5"
 
 
 @dataclass

@@ -98,7 +98,7 @@ def test_linear_prior_reproduces_the_sklearn_pipeline(lang):
     assert (absent.logits(new).argmax(1) == pipe.predict(new)).all()
 
 
-def test_fusion_weight_follows_the_better_part_and_prefers_attention_on_ties():
+def test_fusion_weight_follows_the_better_part_then_the_better_calibrated_then_attention():
     from core.text.classifier import blend, choose_fusion_weight
 
     rng = np.random.default_rng(0)
@@ -112,6 +112,11 @@ def test_fusion_weight_follows_the_better_part_and_prefers_attention_on_ties():
     assert scores[0.0] == 1.0 and w <= 0.4                 # trust the linear part
     w, _ = choose_fusion_weight(y, good, good_logits, 3)
     assert w == 1.0                                        # equally good: the attention model
+    # both always right, but the attention part only just (0.4 vs 0.3): the F1 ties at every weight
+    # and the log-loss decides, for the confident linear part (a few validation rows, a young model)
+    timid = np.eye(3)[y] * 0.1 + 0.3
+    w, scores = choose_fusion_weight(y, timid, good_logits, 3)
+    assert set(scores.values()) == {1.0} and w == 0.0
     mixed = blend(good, noise_logits, 0.25)
     np.testing.assert_allclose(mixed.sum(1), 1.0)
     np.testing.assert_allclose(mixed, 0.25 * good + 0.75 * noise, atol=1e-9)
