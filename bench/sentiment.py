@@ -73,8 +73,8 @@ def _progress(name):
         now = time.perf_counter()
         if now - last[0] > 30:
             last[0] = now
-            print(f"    [{name}] epoch {p.epoch}/{p.epochs} step {p.step}/{p.steps_per_epoch} "
-                  f"loss {p.loss:.3f} val {p.val_metric}", flush=True)
+            what = p.stage or f"epoch {p.epoch}/{p.epochs} loss {p.loss:.3f} val {p.val_metric}"
+            print(f"    [{name}] {what} step {p.step}/{p.steps_per_epoch}", flush=True)
     return cb
 
 

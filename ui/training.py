@@ -50,6 +50,9 @@ def progress_text(p: Progress | None) -> str:
     """One line: epoch, step, loss, validation metric, time left."""
     if p is None:
         return _tr("common.training")
+    if p.stage is not None:  # work outside the epochs: encoding inputs, scoring held-out rows
+        text = _tr(p.stage)
+        return f"{text} · {p.step:,}/{p.steps_per_epoch:,}" if p.steps_per_epoch and p.steps_per_epoch > 1 else text + "…"
     parts = [f"epoch {p.epoch}/{p.epochs}"]
     if p.steps_per_epoch:
         parts.append(f"step {p.step}/{p.steps_per_epoch}")

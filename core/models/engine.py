@@ -66,11 +66,16 @@ class Progress:
     loss: float                  # running mean training loss of this epoch
     val_metric: float | None     # latest validation metric (None before the first validation)
     eta_seconds: float | None
+    stage: str | None = None     # work outside the epochs (an i18n key, e.g. "stage.encoding"):
+                                 # step / steps_per_epoch then count that work, not training steps
 
     @property
     def fraction(self) -> float:
-        """Overall completion in [0, 1] (by epochs when the epoch size is unknown)."""
+        """Overall completion in [0, 1] (by epochs when the epoch size is unknown); a stage's own
+        completion while `stage` is set."""
         per = self.step / self.steps_per_epoch if self.steps_per_epoch else 0.0
+        if self.stage is not None:
+            return min(1.0, max(0.0, per))
         return min(1.0, max(0.0, (self.epoch - 1 + min(per, 1.0)) / max(self.epochs, 1)))
 
 
@@ -87,6 +92,19 @@ class FitResult:
     device: str = "cpu"
     stopped: str = "completed"   # "completed" | "early_stop" | "max_seconds"
     world_size: int = 1
+
+
+def stage_progress(progress: Callable[[Progress], None] | None, stage: str
+                   ) -> Callable[[int, int], None] | None:
+    """A `(done, total)` callback that reports work outside the epochs (encoding inputs, scoring
+    held-out rows) to a training progress callback as `Progress(stage=stage)`; None stays None."""
+    if progress is None:
+        return None
+
+    def report(done: int, total: int) -> None:
+        progress(Progress(0, 0, int(done), int(total) or None, float("nan"), None, None, stage=stage))
+
+    return report
 
 
 def pick_device(pref: str = "auto") -> torch.device:

@@ -422,7 +422,8 @@ def _train_language(lang: str, texts: list[str], y: np.ndarray, n_classes: int, 
                   "fusion": "late-v1"}
 
     def train_fn(prog):
-        inputs = _Inputs(lm, list(texts), cache_dir=cache_dir)
+        inputs = _Inputs(lm, list(texts), cache_dir=cache_dir,
+                         progress=engine.stage_progress(prog, "stage.encoding"))
         model = TextClassifier(mcfg)
         if lm.kind == "minilm":
             model.load_pretrained_top(hf_state(), lm.frozen_layers)
@@ -443,6 +444,8 @@ def _train_language(lang: str, texts: list[str], y: np.ndarray, n_classes: int, 
             return _validation_score(y[val_idx], _predict_proba(m, inputs, val_idx), n_classes)
 
         result = engine.fit(model, make_batches, validate, train_cfg, progress=prog, cancel=cancel)
+        if prog is not None:
+            engine.stage_progress(prog, "stage.fusion")(0, 1)
         # the wide part: TF-IDF + LR on the same rows; the blend weight chosen on the validation rows
         prior = LinearPrior.fit([texts[i] for i in fit_idx], y[fit_idx], lang, n_classes)
         p_val = _predict_proba(model, inputs, val_idx)
@@ -461,9 +464,10 @@ def _train_language(lang: str, texts: list[str], y: np.ndarray, n_classes: int, 
     return lm, dict(art.metrics, trained=art.trained)
 
 
-def language_proba(lm: LanguageModel, texts: list[str], cache_dir=None) -> np.ndarray:
-    """Class probabilities of one language's trained model: attention and linear parts blended."""
-    p = _predict_proba(_build_model(lm), _Inputs(lm, texts, cache_dir=cache_dir))
+def language_proba(lm: LanguageModel, texts: list[str], cache_dir=None, progress=None) -> np.ndarray:
+    """Class probabilities of one language's trained model: attention and linear parts blended.
+    `progress(done, total)` follows the pretrained encoder's pass over new texts, if there is one."""
+    p = _predict_proba(_build_model(lm), _Inputs(lm, texts, cache_dir=cache_dir, progress=progress))
     if lm.prior is None or lm.fusion_weight >= 1.0:
         return p
     return blend(p, lm.prior.logits(texts), lm.fusion_weight)
@@ -595,6 +599,8 @@ def fit_sentiment_classifier(texts, labels, config: ClassifierConfig | None = No
     thresholds on them, and score all three on the same held-out rows."""
     from sklearn.model_selection import train_test_split
 
+    from core.models.engine import stage_progress
+
     config = config or ClassifierConfig()
     texts = pd.Series(texts, dtype="object").fillna("").astype(str).to_numpy(dtype=object)
     names_raw = normalise_labels(labels)
@@ -615,7 +621,10 @@ def fit_sentiment_classifier(texts, labels, config: ClassifierConfig | None = No
                                   stratify=strat)
         t_tr, t_te = texts[rows][tr].tolist(), texts[rows][te].tolist()
         lm, train_metrics = _train_language(lang, t_tr, y[tr], len(label_names), config, progress, cancel, cache_dir)
-        probs = language_proba(lm, t_te, cache_dir=cache_dir)
+        probs = language_proba(lm, t_te, cache_dir=cache_dir,
+                               progress=stage_progress(progress, "stage.scoring"))
+        if progress is not None:
+            stage_progress(progress, "stage.baselines")(0, 1)
         evals = [evaluate("attention", y[te], probs.argmax(1), label_names)]
         baseline = LinearPrior.fit(t_tr, y[tr], lang, len(label_names))  # on all training rows
         evals.append(evaluate("tfidf_lr", y[te], baseline.logits(t_te).argmax(1), label_names))

@@ -46,7 +46,18 @@ def test_small_english_training_beats_chance_and_round_trips(tmp_path):
                  (f"The {t} is terrible and broken", "bad"), (f"I hate the {t}, awful experience", "bad")]
     df = pd.DataFrame(rows, columns=["text", "label"])
     config = ClassifierConfig(en_epochs=3, batch_size=16)
-    clf = fit_sentiment_classifier(df["text"], df["label"], config, cache_dir=tmp_path / "cache")
+    seen = []
+    clf = fit_sentiment_classifier(df["text"], df["label"], config, cache_dir=tmp_path / "cache",
+                                   progress=seen.append)
+    # the page's bar names the work before and after the epochs instead of sitting at "0 s left"
+    order = [p.stage or "epochs" for p in seen]
+    phases = [s for i, s in enumerate(order) if i == 0 or s != order[i - 1]]
+    assert phases == ["stage.encoding", "epochs", "stage.fusion", "stage.scoring", "stage.baselines"]
+    encoding = [p for p in seen if p.stage == "stage.encoding"]
+    assert encoding[-1].fraction == 1.0 and encoding[-1].step == encoding[-1].steps_per_epoch > 1
+    from ui.training import progress_text
+    assert progress_text(seen[-1]).startswith("Scoring the baselines")
+    assert "epoch" not in progress_text(encoding[0]) and "/" in progress_text(encoding[0])
     evals = {e.scorer: e for e in clf.evaluations["en"]}
     assert set(evals) == {"attention", "tfidf_lr", "lexicon"}  # "good"/"bad" read as positive/negative
     assert evals["attention"].macro_f1 >= 0.8
