@@ -52,7 +52,9 @@ def progress_text(p: Progress | None) -> str:
         return _tr("common.training")
     if p.stage is not None:  # work outside the epochs: encoding inputs, scoring held-out rows
         text = _tr(p.stage)
-        return f"{text} · {p.step:,}/{p.steps_per_epoch:,}" if p.steps_per_epoch and p.steps_per_epoch > 1 else text + "…"
+        if p.steps_per_epoch and p.steps_per_epoch > 1:
+            return f"{text} · {p.step:,}/{p.steps_per_epoch:,}"
+        return text + "…"
     parts = [f"epoch {p.epoch}/{p.epochs}"]
     if p.steps_per_epoch:
         parts.append(f"step {p.step}/{p.steps_per_epoch}")

@@ -338,9 +338,10 @@ class ChurnPredictor:
         import torch
         from sklearn.metrics import roc_auc_score
 
-        from core.models.engine import TrainConfig, fit
+        from core.models.engine import TrainConfig, fit, seed_everything
 
         cfg = self.config
+        seed_everything(cfg.seed)  # initial weights from the seed, not from the RNG's history
         model = self._build(model_config)
         rest = np.sort(np.concatenate([train, val]))
         _warm_start_wide(model, _slice(batch, torch.as_tensor(rest)), y_all[rest], model_config)

@@ -224,7 +224,7 @@ def train_response_model(data: ResponseData, settings: DINSettings = DINSettings
 
     from core.models import cache
     from core.models.din import CODE_VERSION, DIN, DINConfig
-    from core.models.engine import TrainConfig, fit
+    from core.models.engine import TrainConfig, fit, seed_everything
 
     cfg = DINConfig(n_items=len(data.items), n_variants=len(data.variants),
                     feature_sizes=tuple(len(v) for v in data.feature_values), dim=settings.dim,
@@ -242,6 +242,7 @@ def train_response_model(data: ResponseData, settings: DINSettings = DINSettings
         return [_tensors(data, perm[i:i + settings.batch_size]) for i in range(0, len(perm), settings.batch_size)]
 
     def train_fn(cb):
+        seed_everything(settings.seed)  # initial weights from the seed, not from the RNG's history
         model = DIN(cfg)
         res = fit(model, make_batches, validate,
                   TrainConfig(epochs=settings.epochs, batch_size=settings.batch_size, lr=settings.lr,

@@ -156,7 +156,7 @@ def place_users(graph: UserGraph, result: CommunityResult, users: pd.DataFrame |
     import torch
 
     from core.models.cache import fingerprint, get_or_train
-    from core.models.engine import TrainConfig, fit, pick_device
+    from core.models.engine import TrainConfig, fit, pick_device, seed_everything
     from core.models.gat import CODE_VERSION, GATConfig, GraphAttentionNetwork
 
     config = config or PlacementConfig()
@@ -197,6 +197,7 @@ def place_users(graph: UserGraph, result: CommunityResult, users: pd.DataFrame |
         return float((pred[val_idx] == batch["y"][val_idx]).float().mean())
 
     def train_fn(report):
+        seed_everything(train_config.seed)  # initial weights from the seed, not from the RNG's history
         model = GraphAttentionNetwork(gat_config)
         fitted = fit(model, lambda epoch, gen: [batch], validate, train_config, progress=report,
                      cancel=cancel)

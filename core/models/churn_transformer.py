@@ -24,7 +24,7 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-CODE_VERSION = "churn-transformer-4"
+CODE_VERSION = "churn-transformer-5"
 
 
 @dataclass

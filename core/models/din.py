@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-CODE_VERSION = "din-2"
+CODE_VERSION = "din-3"
 
 
 @dataclass

@@ -22,7 +22,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-CODE_VERSION = "gat-1"
+CODE_VERSION = "gat-2"
 
 
 @dataclass

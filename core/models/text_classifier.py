@@ -24,7 +24,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-CODE_VERSION = "text-classifier-5"
+CODE_VERSION = "text-classifier-6"
 
 
 @dataclass

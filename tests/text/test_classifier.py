@@ -131,3 +131,20 @@ def test_fusion_weight_follows_the_better_part_then_the_better_calibrated_then_a
     mixed = blend(good, noise_logits, 0.25)
     np.testing.assert_allclose(mixed.sum(1), 1.0)
     np.testing.assert_allclose(mixed, 0.25 * good + 0.75 * noise, atol=1e-9)
+
+
+def test_training_repeats_whatever_ran_before_in_the_process(tmp_path):
+    """The initial weights come from the config's seed, not from how much of torch's random stream
+    earlier work used (a page that trained something else first, or the test order)."""
+    import torch
+
+    pos = ["味道很好，下次还点", "送餐很快，好吃", "非常满意，推荐", "分量足，好吃不贵", "很棒，服务好"]
+    neg = ["太难吃了，退款", "送了两个小时，凉了", "很差，不会再点", "分量太少，失望", "难吃，服务差"]
+    texts, labels = (pos + neg) * 3, ([1] * 5 + [0] * 5) * 3
+    config = ClassifierConfig(zh_epochs=2, batch_size=8)
+    first = fit_sentiment_classifier(texts, labels, config, cache_dir=tmp_path / "a")
+    torch.rand(12345)  # use up some of the global stream
+    second = fit_sentiment_classifier(texts, labels, config, cache_dir=tmp_path / "b")
+    assert second.train_info["zh"]["trained"]  # a fresh cache: really trained again
+    a, b = first.models["zh"].state_dict, second.models["zh"].state_dict
+    assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
