@@ -7,6 +7,7 @@ Settings -> core.text -> core.viz.sentiment -> draw. Post text is shown with st.
 
 from __future__ import annotations
 
+import hashlib
 import os
 
 import pandas as pd
@@ -20,6 +21,7 @@ from ui.cache import table_version_key
 from ui.common import page_setup, require_table, tr
 
 MEMO = "sent_memo"  # {(what, data key, settings): result}, per session
+LABEL_UPLOAD = "sent_label_upload"  # (file name, sha, DataFrame) of a labelled file uploaded here
 CLASSIFIER_EPOCHS = int(os.environ.get("CE_SENT_EPOCHS", "0")) or None  # tests may lower it
 
 
@@ -28,6 +30,43 @@ def memo(key: tuple, compute):
     if key not in store:
         store[key] = compute()
     return store[key]
+
+
+def uploaded_labels() -> tuple[list[str], pd.Series, str]:
+    """Texts, labels and a cache key from a labelled CSV uploaded here (kept in the session, since
+    the uploader empties when the user leaves the page). Stops the page until there is one."""
+    from core.data.csvfile import read_csv_frame
+
+    up = st.file_uploader(tr("sent.train_upload"), type=["csv", "txt", "tsv"], key="sent_label_uploader")
+    if up is not None:
+        raw = up.getvalue()
+        sha = hashlib.sha256(raw).hexdigest()[:16]
+        held = st.session_state.get(LABEL_UPLOAD)
+        if held is None or held[1] != sha:
+            try:
+                st.session_state[LABEL_UPLOAD] = (up.name, sha, read_csv_frame(raw, up.name))
+            except UserError as exc:
+                st.error(str(exc))
+                st.stop()
+    if st.session_state.get(LABEL_UPLOAD) is None:
+        st.info(tr("sent.train_upload_hint"))
+        st.stop()
+    name, sha, df = st.session_state[LABEL_UPLOAD]
+    guess_text, guess_label = sa.guess_text_label_columns(df)
+    cols = list(df.columns)
+    c1, c2 = st.columns(2)
+    text_col = c1.selectbox(tr("sent.text_column"), cols, index=cols.index(guess_text), key=f"sent_text_col:{sha}")
+    label_col = c2.selectbox(tr("sent.label_column"), cols, index=cols.index(guess_label),
+                             key=f"sent_label_col:{sha}")
+    try:
+        texts, labels = sa.labelled_texts(df, text_col, label_col, name)
+    except UserError as exc:
+        st.error(str(exc))
+        st.stop()
+    names = sorted(pd.unique(labels.astype(str)))
+    st.caption(tr("sent.train_file_rows", n=len(texts), file=name,
+                  labels=", ".join(names[:10]) + (" …" if len(names) > 10 else "")))
+    return texts, labels, f"file:{sha}:{text_col}:{label_col}"
 
 
 ws = page_setup("sent.title")
@@ -52,7 +91,7 @@ freq = c4.selectbox(tr("sent.period"), periods, index=periods.index(default_peri
 start, end = (dates[0], dates[1]) if isinstance(dates, (tuple, list)) and len(dates) == 2 else (first, last)
 
 labelled = sa.labelled_posts(posts)
-scorers = ["lexicon"] + (["attention"] if len(labelled) >= 30 else [])
+scorers = ["lexicon", "attention"]  # the attention model trains on labelled posts or an uploaded file
 scorer = st.radio(tr("sent.scorer"), scorers, horizontal=True, key="sent_scorer",
                   format_func=lambda v: tr(f"sent.scorer_{v}"))
 
@@ -62,13 +101,20 @@ if scorer == "attention":
     from ui import training
 
     st.subheader(tr("sent.train_header"))
+    sources = (["posts"] if len(labelled) >= 30 else []) + ["upload"]
+    source = st.radio(tr("sent.train_source"), sources, horizontal=True, key="sent_train_source",
+                      format_func=lambda v: tr(f"sent.train_source_{v}", n=len(labelled)))
+    if source == "upload":
+        texts, labels, train_key = uploaded_labels()
+    else:
+        texts, labels = labelled["text"].tolist(), labelled["label"].astype(str).tolist()
+        train_key = data_key
     st.caption(tr("sent.train_hint"))
     config = ClassifierConfig()
     if CLASSIFIER_EPOCHS:
         config.en_epochs = config.zh_epochs = CLASSIFIER_EPOCHS
-    texts, labels = labelled["text"].tolist(), labelled["label"].astype(str).tolist()
     classifier = training.training_panel(
-        f"sent:{data_key}:{config}",
+        f"sent:{train_key}:{config}",
         lambda progress, cancel: fit_sentiment_classifier(texts, labels, config, progress=progress, cancel=cancel),
         button_label=tr("common.train"))
     if classifier is None:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from core.errors import ConfigError, InputError
+from core.errors import ConfigError
 
 
 def register(subparsers) -> None:
@@ -54,22 +54,17 @@ def run(args) -> int:
 def _fit(args) -> int:
     from dataclasses import replace
 
+    from core.text.analysis import labelled_texts
     from core.text.classifier import ClassifierConfig, fit_sentiment_classifier
 
     df = read_text_csv(args.csv, [args.text, args.label])
-    labelled = df[df[args.label].str.strip() != ""]
-    if labelled.empty:
-        raise InputError("no row has a label", file=Path(args.csv).name, column=args.label)
-    labels = labelled[args.label].str.strip()
-    numeric = pd.to_numeric(labels, errors="coerce")
-    if numeric.notna().all():  # 1 and 1.0 are the same label
-        labels = numeric
+    texts, labels = labelled_texts(df, args.text, args.label, Path(args.csv).name)
     config = ClassifierConfig(seed=args.seed)
     if args.epochs is not None:
         if args.epochs < 1:
             raise ConfigError("--epochs must be at least 1")
         config = replace(config, en_epochs=args.epochs, zh_epochs=args.epochs)
-    clf = fit_sentiment_classifier(labelled[args.text].tolist(), labels, config)
+    clf = fit_sentiment_classifier(texts, labels, config)
     clf.save(args.model_dir)
     summary = {"labels": clf.label_names, "model_dir": str(args.model_dir), "languages": {
         lang: {"n_train": clf.train_info[lang]["n_train"], "n_test": clf.train_info[lang]["n_test"],

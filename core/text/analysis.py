@@ -152,6 +152,55 @@ def filter_posts(posts: pd.DataFrame, communities: list[str] | None = None, star
     return posts[keep]
 
 
+LABEL_COLUMN_HINTS = ("label", "sentiment", "polarity", "class", "target", "情感", "标签", "类别", "极性")
+TEXT_COLUMN_HINTS = ("text", "review", "comment", "content", "body", "tweet", "message", "评论", "内容", "文本")
+
+
+def guess_text_label_columns(df: pd.DataFrame) -> tuple[str, str]:
+    """(text column, label column) of a labelled file, as a first guess the user can change: the
+    label is a column named like one (label, sentiment, 情感, ...) with 2-20 distinct values, else
+    the column with the fewest distinct values; the text is a column named like one, else the
+    column with the longest values."""
+    cols = [str(c) for c in df.columns]
+    sample = df.head(5000).astype(str)
+    distinct = {c: sample[c].str.strip().replace("", np.nan).nunique() for c in cols}
+    mean_len = {c: sample[c].str.len().mean() for c in cols}
+
+    def named(hints, candidates):
+        for hint in hints:
+            for c in candidates:
+                if hint in c.lower():
+                    return c
+        return None
+
+    label_ok = [c for c in cols if 2 <= distinct[c] <= 20] or cols
+    label = named(LABEL_COLUMN_HINTS, label_ok) or min(label_ok, key=lambda c: (distinct[c], cols.index(c)))
+    rest = [c for c in cols if c != label] or cols
+    text = named(TEXT_COLUMN_HINTS, rest) or max(rest, key=lambda c: mean_len[c])
+    return text, label
+
+
+def labelled_texts(df: pd.DataFrame, text: str, label: str, source: str = "upload.csv") -> tuple[list[str], pd.Series]:
+    """Texts and labels for training from a labelled file: rows without a label are skipped, and
+    labels that are all numbers become numbers (1 and 1.0 are one label). InputError names the file
+    and column when a column is missing or no row has a label."""
+    for col in (text, label):
+        if col not in df.columns:
+            raise InputError(f"no such column; the columns are: {', '.join(map(str, df.columns))}",
+                             file=source, column=col)
+    if text == label:
+        raise InputError("the text and the label must be different columns", file=source, column=label)
+    labels = df[label].fillna("").astype(str).str.strip()
+    keep = labels != ""
+    if not keep.any():
+        raise InputError("no row has a label", file=source, column=label)
+    labels = labels[keep]
+    numeric = pd.to_numeric(labels, errors="coerce")
+    if numeric.notna().all():
+        labels = numeric
+    return df.loc[keep, text].fillna("").astype(str).tolist(), labels.reset_index(drop=True)
+
+
 def labelled_posts(posts: pd.DataFrame) -> pd.DataFrame:
     """Posts whose `label` is filled in (any label names; training keeps them as given)."""
     if "label" not in posts:

@@ -76,3 +76,43 @@ def test_trained_model_card_on_the_sample_labels(sample_ws, monkeypatch):
         assert card["macro_f1"].between(0, 1).all()
     assert sum("attention model alone" in c.value for c in at.caption) == 2
     assert set(_scored_posts(at)["scorer"]) == {"attention"}
+
+
+def test_trains_on_an_uploaded_gbk_labelled_file_and_scores_the_posts(sample_ws, shared_datasets, monkeypatch):
+    """A team's labelled reviews, exported from Excel as GBK with Chinese column and label names,
+    uploaded on the page: the columns are guessed, the model trains on the file, and the workspace's
+    Chinese posts are scored by it, 正面/负面 read as positive/negative for the trends (English posts,
+    which the file has none of, fall back to the lexicon)."""
+    from core.models import jobs
+
+    monkeypatch.setenv("CE_SENT_EPOCHS", "1")
+    waimai = pd.read_csv(shared_datasets / "waimai_10k" / "waimai_10k.csv").sample(400, random_state=0)
+    upload = pd.DataFrame({"编号": range(len(waimai)), "评论": waimai["review"].to_numpy(),
+                           "情感": waimai["label"].map({1: "正面", 0: "负面"}).to_numpy()})
+    raw = upload.to_csv(index=False).encode("gbk", errors="replace")
+    at = AppTest.from_file(PAGE, default_timeout=180).run()
+    at.radio(key="sent_scorer").set_value("attention").run()
+    at.radio(key="sent_train_source").set_value("upload").run()
+    assert not at.exception, at.exception
+    assert any("Upload a CSV of labelled texts" in i.value for i in at.info)
+    at.file_uploader(key="sent_label_uploader").set_value(("外卖评论.csv", raw, "text/csv")).run()
+    assert not at.exception, at.exception
+    boxes = {str(s.key).split(":")[0]: s.value for s in at.selectbox if str(s.key).startswith("sent_")}
+    assert boxes["sent_text_col"] == "评论" and boxes["sent_label_col"] == "情感"
+    assert any("400 labelled rows from 外卖评论.csv" in c.value and "正面" in c.value for c in at.caption)
+    button = next(b for b in at.button if str(b.key).startswith("train:sent:file:"))
+    key = str(button.key).removeprefix("train:")
+    button.click().run()
+    job = jobs.get_job(key)
+    assert job is not None and job.wait(timeout=600), "training did not finish"
+    assert job.error is None, job.error
+    at.run()
+    assert not at.exception, at.exception
+    cards = [d.value for d in at.dataframe if list(d.value.columns)[:3] == ["language", "scorer", "macro_f1"]]
+    assert [c["language"].iloc[0] for c in cards] == ["zh"]
+    assert cards[0]["n"].iloc[0] == 80                     # 20% of the file held out
+    posts = _scored_posts(at)
+    zh, en = posts[posts["language"] == "zh"], posts[posts["language"] == "en"]
+    assert set(zh["scorer"]) == {"attention"} and set(zh["sentiment"]) == {"positive", "negative"}
+    assert set(en["scorer"]) == {"lexicon"} and set(en["sentiment"]) <= {"positive", "negative"}
+    assert len(en) > 0 and zh["score"].between(-1, 1).all()
