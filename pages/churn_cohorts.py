@@ -22,7 +22,7 @@ from core.cohorts.survival import activity_survival, survival_curves
 from core.errors import UserError
 from core.viz import cohorts as viz
 from ui.cache import load_table, table_version_key
-from ui.common import page_setup, tr
+from ui.common import held_upload, page_setup, tr
 
 UPLOAD = "churn_upload_df"  # (file name, sha, DataFrame) of the CSV uploaded here
 MEMO = "churn_memo"         # {(what, data key, settings): result}, per session
@@ -51,20 +51,11 @@ source = st.radio(tr("churn.source"), sources, horizontal=True, key="churn_sourc
                   format_func=lambda s: tr(f"churn.source_{s}"))
 users = None
 if source == "upload":
-    up = st.file_uploader(tr("churn.upload"), type=["csv", "txt", "tsv"], key="churn_uploader")
-    if up is not None:
-        raw = up.getvalue()
-        sha = hashlib.sha256(raw).hexdigest()[:16]
-        held = st.session_state.get(UPLOAD)
-        if held is None or held[1] != sha:
-            try:
-                st.session_state[UPLOAD] = (up.name, sha, ds.read_csv_bytes(raw, up.name))
-            except UserError as exc:
-                show_error(exc)
-    if st.session_state.get(UPLOAD) is None:
+    held = held_upload(tr("churn.upload"), "churn_uploader", UPLOAD, ds.read_csv_bytes)
+    if held is None:
         st.info(tr("churn.upload_hint"))
         st.stop()
-    file_name, data_key, df = st.session_state[UPLOAD]
+    file_name, data_key, df = held
     guess = ds.guess_churn_columns(df.head(2000))
     cols = list(df.columns)
     none = tr("churn.none")

@@ -7,7 +7,6 @@ Settings -> core.text -> core.viz.sentiment -> draw. Post text is shown with st.
 
 from __future__ import annotations
 
-import hashlib
 import os
 
 import pandas as pd
@@ -18,7 +17,7 @@ from core.text import analysis as sa
 from core.text.shifts import ShiftConfig
 from core.viz import sentiment as viz
 from ui.cache import table_version_key
-from ui.common import page_setup, require_table, tr
+from ui.common import held_upload, page_setup, require_table, tr
 
 MEMO = "sent_memo"  # {(what, data key, settings): result}, per session
 LABEL_UPLOAD = "sent_label_upload"  # (file name, sha, DataFrame) of a labelled file uploaded here
@@ -37,21 +36,11 @@ def uploaded_labels() -> tuple[list[str], pd.Series, str]:
     the uploader empties when the user leaves the page). Stops the page until there is one."""
     from core.data.csvfile import read_csv_frame
 
-    up = st.file_uploader(tr("sent.train_upload"), type=["csv", "txt", "tsv"], key="sent_label_uploader")
-    if up is not None:
-        raw = up.getvalue()
-        sha = hashlib.sha256(raw).hexdigest()[:16]
-        held = st.session_state.get(LABEL_UPLOAD)
-        if held is None or held[1] != sha:
-            try:
-                st.session_state[LABEL_UPLOAD] = (up.name, sha, read_csv_frame(raw, up.name))
-            except UserError as exc:
-                st.error(str(exc))
-                st.stop()
-    if st.session_state.get(LABEL_UPLOAD) is None:
+    held = held_upload(tr("sent.train_upload"), "sent_label_uploader", LABEL_UPLOAD, read_csv_frame)
+    if held is None:
         st.info(tr("sent.train_upload_hint"))
         st.stop()
-    name, sha, df = st.session_state[LABEL_UPLOAD]
+    name, sha, df = held
     guess_text, guess_label = sa.guess_text_label_columns(df)
     cols = list(df.columns)
     c1, c2 = st.columns(2)

@@ -70,3 +70,23 @@ def require_table(ws: Workspace, table: str) -> pd.DataFrame:
         link_home()
         st.stop()
     return load_table(ws, table)
+
+
+def held_upload(label: str, key: str, state_key: str, read) -> tuple[str, str, object] | None:
+    """A file uploaded on this page as (file name, sha, parsed), parsed once by `read(raw, name)` and
+    kept in the session under `state_key` (the uploader empties when the user leaves the page). A
+    UserError from `read` is shown and stops the page. None until a file has been uploaded."""
+    import hashlib
+
+    up = st.file_uploader(label, type=["csv", "txt", "tsv"], key=key)
+    if up is not None:
+        raw = up.getvalue()
+        sha = hashlib.sha256(raw).hexdigest()[:16]
+        held = st.session_state.get(state_key)
+        if held is None or held[1] != sha:
+            try:
+                st.session_state[state_key] = (up.name, sha, read(raw, up.name))
+            except UserError as exc:
+                st.error(str(exc))
+                st.stop()
+    return st.session_state.get(state_key)
