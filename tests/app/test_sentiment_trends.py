@@ -51,17 +51,12 @@ def test_filters_and_chinese_ui(sample_ws):
     assert any("情感趋势" in t.value for t in at.title)
 
 
-def test_trained_model_card_on_the_sample_labels(sample_ws, monkeypatch):
-    """Choosing the trained scorer, clicking Train and waiting: the card shows the attention model
-    beside TF-IDF + LR and the lexicon per language, the validation ablation and a confusion matrix,
-    and the posts are scored by the model."""
+def _train_and_read_cards(at, button_prefix: str) -> list[pd.DataFrame]:
+    """Click the Train button whose key starts with `button_prefix`, wait for the background job,
+    rerun, and return the model card tables (one per language)."""
     from core.models import jobs
 
-    monkeypatch.setenv("CE_SENT_EPOCHS", "1")
-    at = AppTest.from_file(PAGE, default_timeout=180).run()
-    at.radio(key="sent_scorer").set_value("attention").run()
-    assert not at.exception, at.exception
-    button = next(b for b in at.button if str(b.key).startswith("train:sent:"))
+    button = next(b for b in at.button if str(b.key).startswith(button_prefix))
     key = str(button.key).removeprefix("train:")
     button.click().run()
     job = jobs.get_job(key)
@@ -69,7 +64,18 @@ def test_trained_model_card_on_the_sample_labels(sample_ws, monkeypatch):
     assert job.error is None, job.error
     at.run()
     assert not at.exception, at.exception
-    cards = [d.value for d in at.dataframe if list(d.value.columns)[:3] == ["language", "scorer", "macro_f1"]]
+    return [d.value for d in at.dataframe if list(d.value.columns)[:3] == ["language", "scorer", "macro_f1"]]
+
+
+def test_trained_model_card_on_the_sample_labels(sample_ws, monkeypatch):
+    """Choosing the trained scorer, clicking Train and waiting: the card shows the attention model
+    beside TF-IDF + LR and the lexicon per language, the validation ablation and a confusion matrix,
+    and the posts are scored by the model."""
+    monkeypatch.setenv("CE_SENT_EPOCHS", "1")
+    at = AppTest.from_file(PAGE, default_timeout=180).run()
+    at.radio(key="sent_scorer").set_value("attention").run()
+    assert not at.exception, at.exception
+    cards = _train_and_read_cards(at, "train:sent:")
     assert {c["language"].iloc[0] for c in cards} == {"en", "zh"}
     for card in cards:
         assert list(card["scorer"]) == ["attention", "tfidf_lr", "lexicon"]
@@ -83,8 +89,6 @@ def test_trains_on_an_uploaded_gbk_labelled_file_and_scores_the_posts(sample_ws,
     uploaded on the page: the columns are guessed, the model trains on the file, and the workspace's
     Chinese posts are scored by it, 正面/负面 read as positive/negative for the trends (English posts,
     which the file has none of, fall back to the lexicon)."""
-    from core.models import jobs
-
     monkeypatch.setenv("CE_SENT_EPOCHS", "1")
     waimai = pd.read_csv(shared_datasets / "waimai_10k" / "waimai_10k.csv").sample(400, random_state=0)
     upload = pd.DataFrame({"编号": range(len(waimai)), "评论": waimai["review"].to_numpy(),
@@ -100,15 +104,7 @@ def test_trains_on_an_uploaded_gbk_labelled_file_and_scores_the_posts(sample_ws,
     boxes = {str(s.key).split(":")[0]: s.value for s in at.selectbox if str(s.key).startswith("sent_")}
     assert boxes["sent_text_col"] == "评论" and boxes["sent_label_col"] == "情感"
     assert any("400 labelled rows from 外卖评论.csv" in c.value and "正面" in c.value for c in at.caption)
-    button = next(b for b in at.button if str(b.key).startswith("train:sent:file:"))
-    key = str(button.key).removeprefix("train:")
-    button.click().run()
-    job = jobs.get_job(key)
-    assert job is not None and job.wait(timeout=600), "training did not finish"
-    assert job.error is None, job.error
-    at.run()
-    assert not at.exception, at.exception
-    cards = [d.value for d in at.dataframe if list(d.value.columns)[:3] == ["language", "scorer", "macro_f1"]]
+    cards = _train_and_read_cards(at, "train:sent:file:")
     assert [c["language"].iloc[0] for c in cards] == ["zh"]
     assert cards[0]["n"].iloc[0] == 80                     # 20% of the file held out
     posts = _scored_posts(at)
