@@ -41,14 +41,15 @@ def uploaded_labels() -> tuple[list[str], pd.Series, str]:
         st.info(tr("sent.train_upload_hint"))
         st.stop()
     name, sha, df = held
-    guess_text, guess_label = sa.guess_text_label_columns(df)
+    guess_text, guess_label = memo(("label_guess", sha), lambda: sa.guess_text_label_columns(df))
     cols = list(df.columns)
     c1, c2 = st.columns(2)
     text_col = c1.selectbox(tr("sent.text_column"), cols, index=cols.index(guess_text), key=f"sent_text_col:{sha}")
     label_col = c2.selectbox(tr("sent.label_column"), cols, index=cols.index(guess_label),
                              key=f"sent_label_col:{sha}")
     try:
-        texts, labels = sa.labelled_texts(df, text_col, label_col, name)
+        texts, labels = memo(("label_rows", sha, text_col, label_col),
+                             lambda: sa.labelled_texts(df, text_col, label_col, name))
     except UserError as exc:
         st.error(str(exc))
         st.stop()
