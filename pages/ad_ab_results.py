@@ -1,27 +1,26 @@
 """Ad A/B results: which variant won, by how much, for whom, and whether the test is healthy.
 
 Settings -> core.experiments -> core.viz.experiments -> draw. Data: the workspace's ad_events,
-or a CSV uploaded here (kept in session state, so it survives reruns).
+a CSV of rows uploaded here (kept in session state, so it survives reruns), or a file of
+per-variant summaries (drawn by ui/ab_summary.py: portfolio, results table, forest plot).
 """
 
 from __future__ import annotations
 
-import hashlib
 import math
-import tempfile
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
+from core.data.csvfile import read_csv_frame
 from core.errors import UserError
 from core.experiments import analysis as ab
-from core.experiments.columns import guess_roles, read_events_csv
+from core.experiments.columns import guess_roles
 from core.experiments.power import minimum_detectable_effect, power_for, sample_size
 from core.viz import experiments as viz
 from ui.cache import load_table, table_version_key
-from ui.common import page_setup, tr
+from ui.common import held_upload, page_setup, tr
 
 UPLOAD_DF = "ab_upload_df"      # (name, sha, DataFrame) of the CSV uploaded on this page
 MEMO = "ab_memo"                # {(data key, settings): computed results}, per session
@@ -31,25 +30,17 @@ ws = page_setup("ab.title")
 st.caption(tr("ab.intro"))
 
 # ---- data source --------------------------------------------------------------------------------
-sources = (["workspace"] if ws.has("ad_events") else []) + ["upload"]
+sources = (["workspace"] if ws.has("ad_events") else []) + ["upload", "summary"]
 source = st.radio(tr("ab.source"), sources, horizontal=True, key="ab_source",
                   format_func=lambda s: tr(f"ab.source_{s}"))
+if source == "summary":  # per-variant summaries: their own view (ui/ab_summary.py)
+    from ui.ab_summary import summary_view
+
+    summary_view()
+    st.stop()
 if source == "upload":
-    up = st.file_uploader(tr("ab.upload"), type=["csv", "txt"], key="ab_uploader")
-    if up is not None:
-        raw = up.getvalue()
-        sha = hashlib.sha256(raw).hexdigest()[:16]
-        held = st.session_state.get(UPLOAD_DF)
-        if held is None or held[1] != sha:
-            with tempfile.TemporaryDirectory() as tmp:
-                path = Path(tmp) / "upload.csv"
-                path.write_bytes(raw)
-                try:
-                    st.session_state[UPLOAD_DF] = (up.name, sha, read_events_csv(path, up.name))
-                except UserError as exc:
-                    st.error(str(exc))
-                    st.stop()
-    if st.session_state.get(UPLOAD_DF) is None:
+    if held_upload(tr("ab.upload"), "ab_uploader", UPLOAD_DF,
+                   lambda raw, name: read_csv_frame(raw, name, as_text=False)) is None:
         st.info(tr("ab.upload_hint"))
         st.stop()
     file_name, data_key, df = st.session_state[UPLOAD_DF]
@@ -101,7 +92,7 @@ if metric_name is None or control is None:
     st.stop()
 metric = choices[metric_name]
 try:
-    weights = tuple(float(w) for w in split_text.replace("/", ",").split(",") if w.strip()) or None
+    weights = ab.parse_split(split_text)
 except ValueError:
     st.error(tr("ab.bad_split"))
     st.stop()
@@ -206,8 +197,7 @@ with tabs[3]:
     p1, p2, p3 = st.columns(3)
     is_prop = result.kind == "proportion"
     baseline = p1.number_input(tr("ab.baseline"), value=float(control_row.mean), format="%.4f", key="ab_pw_base")
-    sd_default = math.sqrt(max(control_row.n, 2)) * (control_row.ci_high - control_row.ci_low) / (2 * 1.96)
-    sd = None if is_prop else p1.number_input(tr("ab.sd"), value=float(sd_default), min_value=1e-9,
+    sd = None if is_prop else p1.number_input(tr("ab.sd"), value=float(ab.per_unit_sd(control_row)), min_value=1e-9,
                                               key="ab_pw_sd")
     n_per = p2.number_input(tr("ab.n_per_variant"), min_value=10, value=int(max(control_row.n, 10)), key="ab_pw_n")
     target = p3.number_input(tr("ab.target_lift"), value=0.05, min_value=0.001, format="%.3f", key="ab_pw_target")

@@ -807,6 +807,30 @@ def experiment_report(df: pd.DataFrame, spec: ExperimentSpec, metric: MetricSpec
                             segments=analyze_segments(data, metric, segment) if segment else [])
 
 
+def parse_split(text: str) -> tuple[float, ...] | None:
+    """A planned split typed as '50/50' or '1, 1, 2' (None when empty); ValueError when not numbers."""
+    return tuple(float(w) for w in text.replace("/", ",").split(",") if w.strip()) or None
+
+
+def per_unit_sd(row: VariantResult) -> float:
+    """The per-unit standard deviation behind a variant's 95% CI (a default for power and MDE)."""
+    return math.sqrt(max(row.n, 2)) * (row.ci_high - row.ci_low) / (2 * 1.96)
+
+
+def relative_mde(result: ExperimentResult, variant: VariantResult) -> float:
+    """The relative effect this comparison detects with 80% power at its current size (NaN when
+    the control's mean leaves power undefined)."""
+    from core.experiments.power import minimum_detectable_effect
+
+    control = result.variants[0]
+    try:
+        sd = None if result.kind == "proportion" else per_unit_sd(control)
+        mde = minimum_detectable_effect(max(min(control.n, variant.n), 2), control.mean, sd, alpha=result.alpha)
+    except ValueError:
+        return float("nan")
+    return abs(mde.relative_mde)
+
+
 def segment_table(results: list[ExperimentResult]) -> pd.DataFrame:
     """One row per segment value and treatment: segment, segment_value, variant, n, lift,
     relative_lift, p_value, p_value_holm, p_value_bh, prob_beat_control."""

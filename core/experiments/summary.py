@@ -27,7 +27,7 @@ import pandas as pd
 
 from core.errors import ConfigError, InputError
 from core.experiments.analysis import (ExperimentData, ExperimentResult, ExperimentSpec, MetricSpec,
-                                       _natural_key, _pick_control, correct, result_from_statistics)
+                                       _natural_key, _pick_control, correct, relative_mde, result_from_statistics)
 from core.experiments.corrections import adjust_p_values
 from core.experiments.health import SRM_THRESHOLD, srm_p_values
 from core.experiments.inference import CompareConfig, compare, compare_arrays
@@ -412,7 +412,8 @@ def metrics_table(experiment: SummaryExperiment, guardrails: tuple[str, ...] = (
     """GrowthBook's results table: one row per metric x variant (control rows with empty
     comparisons): metric, variant, is_control, guardrail, n, mean, ci_low, ci_high, relative_lift
     (+ CI), the always-valid relative interval (the absolute sequential interval over control's
-    mean), p_value, p_value_holm, prob_beat_control, decision."""
+    mean), p_value, p_value_holm, prob_beat_control, relative_mde (80% power at the current size),
+    decision."""
     rows = []
     for r in experiment.results:
         base = r.variants[0].mean
@@ -423,7 +424,7 @@ def metrics_table(experiment: SummaryExperiment, guardrails: tuple[str, ...] = (
                    "relative_lift_ci_low": v.relative_lift_ci_low, "relative_lift_ci_high": v.relative_lift_ci_high,
                    "sequential_relative_ci_low": None, "sequential_relative_ci_high": None,
                    "p_value": v.p_value, "p_value_holm": v.p_value_holm, "prob_beat_control": v.prob_beat_control,
-                   "decision": None}
+                   "relative_mde": None if v.is_control else relative_mde(r, v), "decision": None}
             if not v.is_control:
                 if base and v.sequential_ci_low is not None:
                     row["sequential_relative_ci_low"] = v.sequential_ci_low / abs(base)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -72,3 +74,63 @@ def test_kag_upload_funnel_and_unrandomised_groups(repo_root, sample_ws, shared_
     assert funnel["clicks"].sum() == pytest.approx(38_165)
     at.checkbox(key="ab_check_srm").uncheck().run()
     assert not at.exception and not at.error
+
+
+def test_per_variant_count_rows_upload_is_a_proportion_test(repo_root, sample_ws, tmp_path):
+    """Issue 11 in the page: ad_events as one row per variant and day with impressions and clicks."""
+    from statsmodels.stats.proportion import proportions_ztest
+
+    f = tmp_path / "daily_ads.csv"
+    f.write_text("variant,date,impressions,clicks\nA,2024-01-01,500,20\nB,2024-01-01,500,35\n"
+                 "A,2024-01-02,500,30\nB,2024-01-02,500,45\n", encoding="utf-8")
+    at = _upload(_page(repo_root), f)
+    assert not at.exception, _texts(at.exception)
+    assert at.selectbox(key="ab_metric").value == "CTR"
+    table = _frame_with(at, "Variant")
+    _, p = proportions_ztest([80, 50], [1000, 1000])
+    assert list(table["n"]) == [1000, 1000] and table["p-value"].iloc[1] == pytest.approx(p, abs=1e-6)
+    assert not at.error
+
+
+def _summary_csv(path, experiments: int = 3, seed: int = 2):
+    """A platform export: experiments x metrics (a conversion rate and revenue) x variants."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    rows = []
+    for e in range(experiments):
+        for v in ("control", "B", "C"):
+            n = int(rng.integers(4000, 4400))
+            lift = 0.03 if (e == 0 and v == "B") else 0.0
+            rows.append({"experiment_id": f"exp-{e}", "metric": "conversion", "variant": v, "users": n,
+                         "mean": rng.binomial(n, 0.1 + lift) / n, "std": ""})
+            x = rng.gamma(2.0, 5.0, n)
+            rows.append({"experiment_id": f"exp-{e}", "metric": "revenue", "variant": v, "users": n,
+                         "mean": x.mean(), "std": x.std(ddof=1)})
+    pd.DataFrame(rows).to_csv(path, index=False)
+    return path
+
+
+def test_summary_upload_portfolio_to_detail_forest(repo_root, sample_ws, tmp_path):
+    path = _summary_csv(tmp_path / "platform_export.csv")
+    at = _page(repo_root)
+    at.run()
+    at.radio(key="ab_source").set_value("summary").run()
+    at.file_uploader(key="ab_summary_uploader").set_value((path.name, path.read_bytes(), "text/csv")).run()
+    assert not at.exception, _texts(at.exception)
+    portfolio = _frame_with(at, "Experiment")
+    assert len(portfolio) == 3 * 2 * 2 and set(portfolio["Experiment"]) == {"exp-0", "exp-1", "exp-2"}
+    assert "p (FDR)" in portfolio.columns and "Decision" in portfolio.columns
+    at.selectbox(key="ab_sum_open").set_value("exp-0").run()
+    assert not at.exception, _texts(at.exception)
+    detail = _frame_with(at, "Guardrail")
+    assert len(detail) == 2 * 3  # metric x variant, control rows included
+    control = detail[detail["Variant"] == "control"]
+    assert (control["Lift"] == "").all() and not detail.isin(["None", "nan"]).any().any()
+    forest = json.loads(at.get("plotly_chart")[0].proto.spec)
+    ys = {y for trace in forest["data"] for y in trace.get("y", [])}
+    assert ys == {f"{m} · {v}" for m in ("conversion", "revenue") for v in ("B", "C")}
+    assert len(at.get("plotly_chart")) == 2  # forest plot and the means chart
+    at.selectbox(key="lang").set_value("zh").run()
+    assert not at.exception and any("个实验" in s for s in _texts(at.subheader))
