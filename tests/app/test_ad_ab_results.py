@@ -134,3 +134,27 @@ def test_summary_upload_portfolio_to_detail_forest(repo_root, sample_ws, tmp_pat
     assert len(at.get("plotly_chart")) == 2  # forest plot and the means chart
     at.selectbox(key="lang").set_value("zh").run()
     assert not at.exception and any("个实验" in s for s in _texts(at.subheader))
+
+
+def test_summary_checkpoints_say_when_peeking_was_safe(repo_root, sample_ws, tmp_path):
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(8)
+    rows = []
+    for v, p in (("control", 0.10), ("treatment", 0.13)):
+        n = rng.poisson(500, 14)
+        conv = rng.binomial(n, p)
+        rows += [{"date": f"2024-05-{d + 1:02d}", "variant": v, "users": int(n[:d + 1].sum()),
+                  "conversions": int(conv[:d + 1].sum())} for d in range(14)]
+    path = tmp_path / "checkpoints.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    at = _page(repo_root)
+    at.run()
+    at.radio(key="ab_source").set_value("summary").run()
+    at.file_uploader(key="ab_summary_uploader").set_value((path.name, path.read_bytes(), "text/csv")).run()
+    assert not at.exception, _texts(at.exception)
+    assert len(at.get("plotly_chart")) == 3  # forest, means, cumulative lift from the checkpoints
+    safe = [s for s in _texts(at.success) if "peeking-safe decision was first possible" in s]
+    assert len(safe) == 1 and "2024-05-" in safe[0]
+    assert any("valid only at the planned end" in c for c in _texts(at.caption))
