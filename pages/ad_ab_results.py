@@ -7,9 +7,6 @@ per-variant summaries (drawn by ui/ab_summary.py: portfolio, results table, fore
 
 from __future__ import annotations
 
-import math
-
-import numpy as np
 import pandas as pd
 import streamlit as st
 
@@ -17,7 +14,7 @@ from core.data.csvfile import read_csv_frame
 from core.errors import UserError
 from core.experiments import analysis as ab
 from core.experiments.columns import guess_roles
-from core.experiments.power import minimum_detectable_effect, power_for, sample_size
+from core.experiments.power import power_plan
 from core.viz import experiments as viz
 from ui.cache import load_table, table_version_key
 from ui.common import held_upload, page_setup, tr
@@ -96,11 +93,8 @@ try:
 except ValueError:
     st.error(tr("ab.bad_split"))
     st.stop()
-exposure = roles.impressions if unit_col is None and roles.impressions and not roles.unit else None
-spec = ab.ExperimentSpec(variant=variant_col, control=control, unit=unit_col,
-                         covariate=covariate if covariate not in (metric.column, metric.denominator) else None,
-                         time=time_col, weights=weights, alpha=float(alpha), sequential_tuning=float(tuning),
-                         source=file_name, exposure=exposure, check_srm=check_srm)
+spec = ab.view_spec(roles, metric, variant_col, control, unit_col, covariate, time_col, weights, alpha, tuning,
+                    file_name, check_srm)
 
 
 # ---- analysis (memoised per session on the data version and the settings) ------------------------
@@ -202,15 +196,12 @@ with tabs[3]:
     n_per = p2.number_input(tr("ab.n_per_variant"), min_value=10, value=int(max(control_row.n, 10)), key="ab_pw_n")
     target = p3.number_input(tr("ab.target_lift"), value=0.05, min_value=0.001, format="%.3f", key="ab_pw_target")
     try:
-        mde = minimum_detectable_effect(n_per, baseline, sd, alpha=float(alpha))
-        need = sample_size(target * baseline, baseline, sd, alpha=float(alpha))
-        st.markdown(tr("ab.mde_line", n=n_per, mde=mde.mde, rel=mde.relative_mde))
-        st.markdown(tr("ab.n_line", target=target, n=math.ceil(need.n_per_variant)))
-        effects = np.linspace(0, 3 * mde.mde, 60)
-        st.plotly_chart(viz.power_curve_figure(effects, [power_for(e, n_per, mde.sd, float(alpha)) for e in effects],
-                                               n_per, labels={"x": tr("ab.effect_axis"), "y": tr("ab.power_axis"),
-                                                              "title": tr("ab.power_title", n=n_per)}),
-                        key="ab_power")
+        plan = power_plan(n_per, baseline, sd, target, alpha=float(alpha))
+        st.markdown(tr("ab.mde_line", n=n_per, mde=plan.mde.mde, rel=plan.mde.relative_mde))
+        st.markdown(tr("ab.n_line", target=target, n=plan.n_needed))
+        st.plotly_chart(viz.power_curve_figure(plan.effects, plan.powers, n_per, labels={
+            "x": tr("ab.effect_axis"), "y": tr("ab.power_axis"), "title": tr("ab.power_title", n=n_per)}),
+            key="ab_power")
     except ValueError as exc:
         st.warning(tr("ab.power_error", reason=str(exc)))
 with tabs[4]:
@@ -219,7 +210,7 @@ with tabs[4]:
     has_interactions = ws.has("interactions")
     if not st.toggle(tr("ab.show_model"), key="ab_show_model"):
         st.stop()  # the last thing on the page: nothing below is skipped
-    outcome_col = metric.column if result.kind == "proportion" and not metric.denominator else roles.conversions
+    outcome_col = ab.response_outcome(result, metric, roles)
     if unit_col is None or not has_interactions or outcome_col is None:
         st.info(tr("ab.no_history"))
     else:

@@ -807,6 +807,24 @@ def experiment_report(df: pd.DataFrame, spec: ExperimentSpec, metric: MetricSpec
                             segments=analyze_segments(data, metric, segment) if segment else [])
 
 
+def view_spec(roles: ColumnRoles, metric: MetricSpec, variant: str, control: str | None, unit: str | None,
+              covariate: str | None, time: str | None, weights, alpha: float, tuning: float, source: str | None,
+              check_srm: bool = True) -> ExperimentSpec:
+    """The spec for the view's choices: the covariate is dropped when it is the metric itself, and
+    aggregated rows (no unit column) check SRM on the impressions when there are some."""
+    exposure = roles.impressions if unit is None and roles.impressions and not roles.unit else None
+    return ExperimentSpec(variant=variant, control=control, unit=unit,
+                          covariate=covariate if covariate not in (metric.column, metric.denominator) else None,
+                          time=time, weights=weights, alpha=float(alpha), sequential_tuning=float(tuning),
+                          source=source, exposure=exposure, check_srm=check_srm)
+
+
+def response_outcome(result: ExperimentResult, metric: MetricSpec, roles: ColumnRoles) -> str | None:
+    """The binary outcome a response model predicts: the metric when it is a plain proportion,
+    else the conversions column (None when there is none)."""
+    return metric.column if result.kind == "proportion" and not metric.denominator else roles.conversions
+
+
 def parse_split(text: str) -> tuple[float, ...] | None:
     """A planned split typed as '50/50' or '1, 1, 2' (None when empty); ValueError when not numbers."""
     return tuple(float(w) for w in text.replace("/", ",").split(",") if w.strip()) or None
