@@ -411,8 +411,8 @@ def metrics_table(experiment: SummaryExperiment, guardrails: tuple[str, ...] = (
                   ) -> pd.DataFrame:
     """GrowthBook's results table: one row per metric x variant (control rows with empty
     comparisons): metric, variant, is_control, guardrail, n, mean, ci_low, ci_high, relative_lift
-    (+ CI), the always-valid relative interval (the absolute sequential interval over control's
-    mean), p_value, p_value_holm, prob_beat_control, relative_mde (80% power at the current size),
+    (+ CI), with cumulative checkpoints the always-valid relative interval (the absolute
+    sequential interval over control's mean; None otherwise), p_value, p_value_holm, prob_beat_control, relative_mde (80% power at the current size),
     decision."""
     rows = []
     for r in experiment.results:
@@ -426,7 +426,7 @@ def metrics_table(experiment: SummaryExperiment, guardrails: tuple[str, ...] = (
                    "p_value": v.p_value, "p_value_holm": v.p_value_holm, "prob_beat_control": v.prob_beat_control,
                    "relative_mde": None if v.is_control else relative_mde(r, v), "decision": None}
             if not v.is_control:
-                if base and v.sequential_ci_low is not None:
+                if experiment.checkpoints and base and v.sequential_ci_low is not None:
                     row["sequential_relative_ci_low"] = v.sequential_ci_low / abs(base)
                     row["sequential_relative_ci_high"] = v.sequential_ci_high / abs(base)
                 p = v.sequential_p_value if experiment.checkpoints else v.p_value_holm
