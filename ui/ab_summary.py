@@ -7,6 +7,8 @@ Draws only: every number comes from core.experiments.summary; figures from core.
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import streamlit as st
 
@@ -31,6 +33,11 @@ def _memo(key: tuple, compute):
             store.clear()
         store[key] = compute()
     return store[key]
+
+
+def _md(text) -> str:
+    """A name from the file, shown literally inside markdown (no formatting, links or HTML)."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", str(text))
 
 
 def _pct(x, signed: bool = True) -> str:
@@ -159,7 +166,7 @@ def _detail(table: pd.DataFrame, spec: sm.SummarySpec, experiment: str, target: 
         st.stop()
     metrics = [r.metric for r in exp.results]
     if experiment:
-        st.subheader(tr("ab.detail_title", name=experiment))
+        st.subheader(tr("ab.detail_title", name=_md(experiment)))
     guardrails = st.multiselect(tr("ab.guardrails"), metrics, default=[], key=f"ab_sum_guard:{experiment}")
     mt = sm.metrics_table(exp, tuple(guardrails), target)
     for r in exp.results:
@@ -199,9 +206,9 @@ def _detail(table: pd.DataFrame, spec: sm.SummarySpec, experiment: str, target: 
         "y": tr("ab.lift_axis")}), key="ab_checkpoints")
     for row in sm.first_decisions(timeline, spec.alpha).itertuples():
         if row.sequential_day is None:
-            st.info(tr("ab.seq_never", variant=row.variant))
+            st.info(tr("ab.seq_never", variant=_md(row.variant)))
         else:
-            st.success(tr("ab.seq_first", variant=row.variant, day=_day(row.sequential_day),
+            st.success(tr("ab.seq_first", variant=_md(row.variant), day=_day(row.sequential_day),
                           fixed=_day(row.fixed_day) if row.fixed_day is not None else tr("ab.never")))
     st.caption(tr("ab.fixed_note"))
 

@@ -306,3 +306,24 @@ def test_missing_control_and_falling_checkpoints():
     frame.loc[2, "n"] = frame.loc[1, "n"] - 1  # control's third checkpoint below its second
     with pytest.raises(InputError, match="cumulative totals"):
         read_summary(frame, SummaryColumns(variant="variant", count="n", conversions="conversions", time="date"))
+
+
+def test_gbk_summary_with_chinese_headers():
+    """An Excel export in GBK with Chinese headers and names: guessed, read and analysed."""
+    from core.data.csvfile import read_csv_frame
+
+    text = ("实验,指标,版本,样本量,均值,方差\n"
+            "首页改版,停留时长,对照组,2000,31.5,400\n首页改版,停留时长,新版,2100,33.0,420\n"
+            "首页改版,下单率,对照组,2000,0.10,\n首页改版,下单率,新版,2100,0.12,\n")
+    df = read_csv_frame(text.encode("gbk"), "导出.csv", as_text=False)
+    guess = guess_summary_columns(df)
+    assert [guess[k] for k in ("experiment", "metric", "variant", "count", "mean", "variance")] == \
+        ["实验", "指标", "版本", "样本量", "均值", "方差"]
+    table = read_summary(df, SummaryColumns(**{k: v for k, v in guess.items() if v}), "导出.csv")
+    (exp,) = analyze_summary(table)
+    res = {r.metric: r for r in exp.results}
+    assert exp.experiment == "首页改版" and res["停留时长"].control == "对照组"
+    ref = st.ttest_ind_from_stats(33.0, np.sqrt(420), 2100, 31.5, np.sqrt(400), 2000, equal_var=False)
+    assert res["停留时长"].variants[1].p_value == pytest.approx(ref.pvalue, abs=TOL)
+    _, p = proportions_ztest([252, 200], [2100, 2000])
+    assert res["下单率"].kind == "proportion" and res["下单率"].variants[1].p_value == pytest.approx(p, abs=TOL)
