@@ -189,6 +189,8 @@ def _detail(table: pd.DataFrame, spec: sm.SummarySpec, experiment: str, target: 
         tr("ab.col.mde"): [_pct(x, signed=False) for x in mt["relative_mde"]],
         tr("ab.col.decision"): [decision_names.get(d, "") for d in mt["decision"]],
     })
+    if not exp.checkpoints:
+        shown = shown.drop(columns=[tr("ab.col.seq_ci")])
     st.dataframe(shown, hide_index=True, key="ab_sum_metrics")
     st.download_button(tr("common.download_csv"), mt.to_csv(index=False).encode("utf-8"),
                        file_name=f"ab_{experiment or 'experiment'}.csv", mime="text/csv", key="ab_sum_csv")

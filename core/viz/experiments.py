@@ -116,7 +116,7 @@ def forest_figure(table: pd.DataFrame, labels: dict | None = None) -> go.Figure:
         g = rows[part]
         fig.add_trace(go.Scatter(
             x=g["relative_lift"], y=[n for n, p in zip(names, part) if p], mode="markers",
-            marker={"size": 10, "color": colour},
+            marker={"size": 10, "color": colour}, showlegend=True,
             error_x={"type": "data", "symmetric": False, "array": g["relative_lift_ci_high"] - g["relative_lift"],
                      "arrayminus": g["relative_lift"] - g["relative_lift_ci_low"], "color": colour, "thickness": 2},
             name=_label(labels, decision, decision)))

@@ -47,4 +47,13 @@ def test_summary_upload_opens_portfolio_and_forest_plot(streamlit_url, browser_p
     # the forest plot of the first experiment is drawn by plotly.js
     page.locator(".js-plotly-plot").first.wait_for(state="visible", timeout=30_000)
     assert page.get_by_text("Experiment checkout-0").count() == 1
+    # clicking a row of the portfolio (its selection box: the grid is a canvas) opens that experiment
+    grid = page.locator('[data-testid="stDataFrame"]').first
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 14, box["y"] + 35 * 2.5)  # header row, then the second data row
+    page.get_by_text("Experiment checkout-1").wait_for(timeout=30_000)
+    wait_idle(page)
     page.screenshot(path=str(tmp_path / "summary.png"), full_page=True)
+    page.get_by_text("Experiment checkout-1").scroll_into_view_if_needed()
+    page.locator(".js-plotly-plot").first.wait_for(state="visible", timeout=30_000)
+    page.screenshot(path=str(tmp_path / "detail.png"))
