@@ -72,7 +72,8 @@ def user_level_frame(rows: int, rng) -> pd.DataFrame:
     clicks = rng.binomial(imps.astype(np.int64), 0.1).astype(np.float64)
     converted = (rng.random(rows) < 0.05 + 0.005 * (codes == 1)).astype(np.float64)
     revenue = converted * (20 + 0.5 * pre + rng.normal(0, 5, rows))
-    return pd.DataFrame({"variant": pd.Categorical.from_codes(codes, ["A", "B", "C"]), "impressions": imps,
+    return pd.DataFrame({"user_id": np.arange(rows), "variant": pd.Categorical.from_codes(codes, ["A", "B", "C"]),
+                         "impressions": imps,
                          "clicks": clicks, "converted": converted, "revenue": revenue, "pre_spend": pre})
 
 
@@ -95,7 +96,8 @@ def speed(rows: int, rng) -> dict:
     metrics = [MetricSpec("converted"), MetricSpec("revenue"), MetricSpec("clicks", "impressions", name="CTR"),
                MetricSpec("converted", "clicks", name="CVR")]
     t = time.perf_counter()
-    data = prepare(df, ExperimentSpec("variant", covariate="pre_spend"), metrics)
+    # rows are users (the unit column says so): CTR and CVR are delta-method ratios, not pooled counts
+    data = prepare(df, ExperimentSpec("variant", unit="user_id", covariate="pre_spend"), metrics)
     results = analyze_metrics(data, metrics)
     engine = time.perf_counter() - t
     assert len(results) == 4 and all(len(r.variants) == 3 for r in results)
