@@ -12,7 +12,8 @@ clicks / impressions; rows of counts without a unit column are summed and tested
 With --count the rows are per-variant summaries (core.experiments.summary). With --experiment (or
 several metrics in --metric-column) stdout is {"experiments": [{"experiment": ID, ...the shape
 above...}, ...]}, one entry per experiment and metric; with --time the rows are cumulative
-checkpoints and the latest one is reported.
+checkpoints, the latest one is reported, and `decisions` names per treatment the first checkpoint
+where the always-valid (peeking-safe) test decided and where the fixed test first crossed alpha.
 """
 
 from __future__ import annotations
@@ -104,7 +105,7 @@ def _summary(df, args, name) -> dict:
                           time=args.time)
     table = read_summary(df, cols, name)
     spec = SummarySpec(control=args.control, alpha=args.alpha, sequential_tuning=args.sequential_tuning, source=name)
-    entries = [e for exp in analyze_summary(table, spec) for e in experiment_dict(exp)]
+    entries = [e for exp in analyze_summary(table, spec) for e in experiment_dict(exp, table, spec)]
     if args.experiment is None and len(entries) == 1:
         entries[0].pop("experiment")
         return entries[0]

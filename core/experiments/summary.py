@@ -436,6 +436,27 @@ def metrics_table(experiment: SummaryExperiment, guardrails: tuple[str, ...] = (
     return pd.DataFrame(rows)
 
 
-def experiment_dict(experiment: SummaryExperiment) -> list[dict]:
-    """The CLI's JSON entries for one experiment: one per metric, today's shape plus `experiment`."""
-    return [{"experiment": experiment.experiment, **r.to_dict()} for r in experiment.results]
+def _checkpoint_text(x) -> str | None:
+    if x is None or (not isinstance(x, str) and pd.isna(x)):
+        return None
+    if isinstance(x, (pd.Timestamp, np.datetime64)):
+        ts = pd.Timestamp(x)
+        return ts.date().isoformat() if ts == ts.normalize() else ts.isoformat()
+    return str(x)
+
+
+def experiment_dict(experiment: SummaryExperiment, table: pd.DataFrame | None = None,
+                    spec: SummarySpec = SummarySpec()) -> list[dict]:
+    """The CLI's JSON entries for one experiment: one per metric, today's shape plus `experiment`;
+    with cumulative checkpoints (and the table) also `decisions`: per treatment the first checkpoint
+    where the always-valid test decided (`sequential_checkpoint`) and where the fixed test first
+    crossed alpha (`fixed_checkpoint`, valid only at the planned end)."""
+    out = []
+    for r in experiment.results:
+        entry = {"experiment": experiment.experiment, **r.to_dict()}
+        if experiment.checkpoints and table is not None:
+            first = first_decisions(checkpoint_lift(table, experiment.experiment, r.metric, spec), spec.alpha)
+            entry["decisions"] = [{"variant": row.variant, "sequential_checkpoint": _checkpoint_text(row.sequential_day),
+                                   "fixed_checkpoint": _checkpoint_text(row.fixed_day)} for row in first.itertuples()]
+        out.append(entry)
+    return out

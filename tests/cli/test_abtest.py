@@ -120,3 +120,24 @@ def test_bad_summary_is_one_line_and_exit_2(run_cli, tmp_path, content, args, me
     assert proc.returncode == 2 and proc.stdout == ""
     err = proc.stderr.strip()
     assert err.startswith("error:") and message in err and len(err.splitlines()) == 1
+
+
+def test_summary_checkpoints_name_the_safe_decision(run_cli, tmp_path):
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    rows = ["day,arm,users,orders"]
+    for arm, p in (("control", 0.10), ("new", 0.14)):
+        n = rng.poisson(400, 10).cumsum()
+        conv = rng.binomial(np.diff(n, prepend=0), p).cumsum()
+        rows += [f"2024-06-{d + 1:02d},{arm},{n[d]},{conv[d]}" for d in range(10)]
+    f = tmp_path / "cp.csv"
+    f.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    proc = run_cli("abtest", f, "--variant", "arm", "--count", "users", "--conversions", "orders", "--time", "day")
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    last = {r.split(",")[1]: r.split(",") for r in rows[1:] if r.startswith("2024-06-10")}
+    assert out["variants"][1]["n"] == int(last["new"][2])
+    (decision,) = out["decisions"]
+    assert decision["variant"] == "new" and decision["sequential_checkpoint"].startswith("2024-06-")
+    assert decision["sequential_checkpoint"] >= decision["fixed_checkpoint"]
