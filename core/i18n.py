@@ -406,6 +406,8 @@ TABLE: dict[str, dict[str, str]] = {
     "ab.target_help": {"en": "'No difference' when the lift's CI rules out effects this large.",
                        "zh": "当提升的置信区间排除了这么大的效应时判为“无差异”。"},
     "ab.guardrails": {"en": "Guardrail metrics", "zh": "护栏指标"},
+    "ab.metrics_shown": {"en": "Metrics", "zh": "指标"},
+    "ab.control_auto": {"en": "automatic ('control', 'A', … or the first)", "zh": "自动（control、A 等，或第一个）"},
     "ab.guardrail_mark": {"en": "guardrail", "zh": "护栏"},
     "ab.portfolio_title": {"en": "{k} experiments", "zh": "{k} 个实验"},
     "ab.filter_decision": {"en": "Show decisions", "zh": "显示的决策"},

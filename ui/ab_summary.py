@@ -15,7 +15,7 @@ import streamlit as st
 from core.data.csvfile import read_csv_frame
 from core.errors import UserError
 from core.experiments import summary as sm
-from core.experiments.analysis import parse_split
+from core.experiments.analysis import parse_split, variant_names
 from core.viz import experiments as viz
 from ui.common import held_upload, tr
 
@@ -92,7 +92,10 @@ def summary_view(ws_key: str = "") -> None:
         target = a3.number_input(tr("ab.target"), value=0.02, min_value=0.001, max_value=1.0, format="%.3f",
                                  key="ab_sum_target", help=tr("ab.target_help"))
         check_srm = a4.checkbox(tr("ab.check_srm"), value=True, key="ab_sum_check_srm", help=tr("ab.check_srm_help"))
-        control = st.text_input(tr("ab.control"), value="", key="ab_sum_control") or None
+        names = _memo(("variants", sha, cols.variant), lambda: variant_names(df[cols.variant]))
+        control = st.selectbox(tr("ab.control"), [NONE] + names, key=f"ab_sum_control:{sha}",
+                               format_func=lambda v: tr("ab.control_auto") if v == NONE else v)
+        control = None if control == NONE else control
         split_text = st.text_input(tr("ab.split"), value="", key="ab_sum_split", help=tr("ab.split_help"))
     try:
         weights = parse_split(split_text)
@@ -167,8 +170,11 @@ def _detail(table: pd.DataFrame, spec: sm.SummarySpec, experiment: str, target: 
     metrics = [r.metric for r in exp.results]
     if experiment:
         st.subheader(tr("ab.detail_title", name=_md(experiment)))
-    guardrails = st.multiselect(tr("ab.guardrails"), metrics, default=[], key=f"ab_sum_guard:{experiment}")
+    g1, g2 = st.columns(2)
+    chosen = g1.multiselect(tr("ab.metrics_shown"), metrics, default=metrics, key=f"ab_sum_metrics:{experiment}")
+    guardrails = g2.multiselect(tr("ab.guardrails"), metrics, default=[], key=f"ab_sum_guard:{experiment}")
     mt = sm.metrics_table(exp, tuple(guardrails), target)
+    mt = mt[mt["metric"].isin(chosen or metrics)].reset_index(drop=True)
     for r in exp.results:
         if r.srm.mismatch:
             st.error(tr("ab.verdict_unhealthy", p=r.srm.p_value))

@@ -132,6 +132,13 @@ def test_summary_upload_portfolio_to_detail_forest(repo_root, sample_ws, tmp_pat
     ys = {y for trace in forest["data"] for y in trace.get("y", [])}
     assert ys == {f"{m} · {v}" for m in ("conversion", "revenue") for v in ("B", "C")}
     assert len(at.get("plotly_chart")) == 2  # forest plot and the means chart
+    # another control, picked from the file's variant names, reorders every comparison
+    control_box = next(b for b in at.selectbox if b.key.startswith("ab_sum_control:"))
+    assert control_box.options[1:] == ["B", "C", "control"]
+    control_box.set_value("B").run()
+    assert not at.exception, _texts(at.exception)
+    detail = _frame_with(at, "Guardrail")
+    assert (detail.loc[detail["Lift"] == "", "Variant"] == "B").all() and (detail["Lift"] == "").sum() == 2
     at.selectbox(key="lang").set_value("zh").run()
     assert not at.exception and any("个实验" in s for s in _texts(at.subheader))
 
