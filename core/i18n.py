@@ -407,6 +407,8 @@ TABLE: dict[str, dict[str, str]] = {
                        "zh": "当提升的置信区间排除了这么大的效应时判为“无差异”。"},
     "ab.guardrails": {"en": "Guardrail metrics", "zh": "护栏指标"},
     "ab.metrics_shown": {"en": "Metrics", "zh": "指标"},
+    "ab.looks_like_summary": {"en": "This file looks like per-variant summaries (a count and a mean per variant): choose 'Upload per-variant summaries' above to analyse it as such.",
+                              "zh": "该文件看起来是分组汇总（每个版本的样本量和均值）：请在上方选择“上传分组汇总”以按汇总分析。"},
     "ab.control_auto": {"en": "automatic ('control', 'A', … or the first)", "zh": "自动（control、A 等，或第一个）"},
     "ab.guardrail_mark": {"en": "guardrail", "zh": "护栏"},
     "ab.portfolio_title": {"en": "{k} experiments", "zh": "{k} 个实验"},

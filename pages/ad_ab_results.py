@@ -14,6 +14,7 @@ from core.data.csvfile import read_csv_frame
 from core.errors import UserError
 from core.experiments import analysis as ab
 from core.experiments.columns import guess_roles
+from core.experiments.summary import looks_like_summary
 from core.experiments.power import power_plan
 from core.viz import experiments as viz
 from ui.cache import load_table, table_version_key
@@ -41,6 +42,8 @@ if source == "upload":
         st.info(tr("ab.upload_hint"))
         st.stop()
     file_name, data_key, df = st.session_state[UPLOAD_DF]
+    if looks_like_summary(df):
+        st.info(tr("ab.looks_like_summary"))
 else:
     df = load_table(ws, "ad_events")
     file_name, data_key = "ad_events", table_version_key(ws, "ad_events")

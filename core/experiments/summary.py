@@ -115,6 +115,18 @@ def _numbers(df: pd.DataFrame, column: str, source: str | None) -> np.ndarray:
     return x
 
 
+def _checkpoints(values: pd.Series, column: str, source: str | None) -> np.ndarray:
+    """Checkpoint keys that sort in time order: numbers (day 1, 2, ...), dates, else text."""
+    if values.isna().any():
+        _fail("a checkpoint is missing", values.isna().to_numpy(), column, source)
+    if pd.api.types.is_numeric_dtype(values.dtype):
+        return values.to_numpy()
+    dates = pd.to_datetime(values, errors="coerce", format="mixed")
+    if dates.notna().all():
+        return dates.to_numpy()
+    return values.astype("string").str.strip().to_numpy()
+
+
 def _fail(message: str, mask: np.ndarray, column: str, source: str | None):
     raise InputError(message, file=source, column=column, rows=(np.flatnonzero(mask)[:5] + 1).tolist())
 
@@ -143,11 +155,12 @@ def read_summary(df: pd.DataFrame, cols: SummaryColumns, source: str | None = No
     if not cols.metric:
         out["metric"] = cols.mean or cols.sum or cols.conversions
     n = _numbers(df, cols.count, source)
-    for c, x in [(cols.count, n)]:
-        if np.isnan(x).any():
-            _fail("a count is missing", np.isnan(x), c, source)
-        if (x < 0).any():
-            _fail("counts must not be negative", x < 0, c, source)
+    if np.isnan(n).any():
+        _fail("a count is missing", np.isnan(n), cols.count, source)
+    if (n < 0).any():
+        _fail("counts must not be negative", n < 0, cols.count, source)
+    if (n != np.floor(n)).any():
+        _fail("counts must be whole numbers", n != np.floor(n), cols.count, source)
     out["n"] = n
     spread_col = cols.variance or cols.sd or cols.sum_squares
     spread = _numbers(df, spread_col, source) if spread_col else np.full(len(df), np.nan)
@@ -198,9 +211,7 @@ def read_summary(df: pd.DataFrame, cols: SummaryColumns, source: str | None = No
     out["sum_squares"] = np.where(numeric, ss, np.nan)
     out["binary"] = binary
     if cols.time:
-        out["checkpoint"] = pd.to_datetime(df[cols.time], errors="coerce").to_numpy()
-        if out["checkpoint"].isna().any():
-            out["checkpoint"] = df[cols.time].astype("string").to_numpy()
+        out["checkpoint"] = _checkpoints(df[cols.time], cols.time, source)
     keys = list(KEYS) + (["checkpoint"] if cols.time else [])
     dup = out.duplicated(keys, keep=False).to_numpy()
     if dup.any():

@@ -165,3 +165,9 @@ def test_summary_checkpoints_say_when_peeking_was_safe(repo_root, sample_ws, tmp
     safe = [s for s in _texts(at.success) if "peeking-safe decision was first possible" in s]
     assert len(safe) == 1 and "2024-05-" in safe[0]
     assert any("valid only at the planned end" in c for c in _texts(at.caption))
+
+
+def test_summary_uploaded_as_rows_gets_a_pointer(repo_root, sample_ws, tmp_path):
+    path = _summary_csv(tmp_path / "platform_export.csv", experiments=1)
+    at = _upload(_page(repo_root), path)
+    assert any("looks like per-variant summaries" in i for i in _texts(at.info))
