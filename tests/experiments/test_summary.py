@@ -282,6 +282,7 @@ BASE = {"variant": ["A", "B"], "n": [1000, 1000], "mean": [0.1, 0.12]}
 
 @pytest.mark.parametrize("change,cols,message,where", [
     ({"n": [1000, -1]}, {}, "counts must not be negative", "column 'n', row 2"),
+    ({"n": [1000, 10.5]}, {}, "whole numbers", "column 'n', row 2"),
     ({"var": [1.0, -0.5]}, {"variance": "var"}, "must not be negative", "column 'var', row 2"),
     ({"mean": [0.1, 1.7]}, {}, "must lie in [0, 1]", "column 'mean', row 2"),
     ({"variant": ["A", "A"]}, {}, "duplicate rows", "rows 1, 2"),
@@ -327,3 +328,10 @@ def test_gbk_summary_with_chinese_headers():
     assert res["停留时长"].variants[1].p_value == pytest.approx(ref.pvalue, abs=TOL)
     _, p = proportions_ztest([252, 200], [2100, 2000])
     assert res["下单率"].kind == "proportion" and res["下单率"].variants[1].p_value == pytest.approx(p, abs=TOL)
+
+
+def test_day_number_checkpoints_stay_numbers():
+    frame = _checkpoints(days=12).assign(date=lambda f: f["date"].str[-2:].astype(int))
+    table = read_summary(frame, SummaryColumns(variant="variant", count="n", conversions="conversions", time="date"))
+    timeline = checkpoint_lift(table, "", "conversions")
+    assert timeline["day"].tolist() == list(range(1, 13))
