@@ -179,6 +179,11 @@ def _detail(table: pd.DataFrame, spec: sm.SummarySpec, experiment: str, target: 
         if r.srm.mismatch:
             st.error(tr("ab.verdict_unhealthy", p=r.srm.p_value))
             break
+    shown_notices = dict.fromkeys(tr(f"ab.warn.{n.code}", **{k: _md(v) if isinstance(v, str) else v
+                                                           for k, v in n.params.items()})
+                                  for r in exp.results for n in r.notices if n.code != "srm")
+    for text in shown_notices:
+        st.warning(text)
     decision_names = {d: tr(f"ab.decision.{d}") for d in sm.DECISIONS}
     shown = pd.DataFrame({
         tr("ab.col.metric"): mt["metric"], tr("ab.col.variant"): mt["variant"],

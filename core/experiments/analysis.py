@@ -841,8 +841,10 @@ def relative_mde(result: ExperimentResult, variant: VariantResult) -> float:
     from core.experiments.power import minimum_detectable_effect
 
     control = result.variants[0]
+    sd = None if result.kind == "proportion" else per_unit_sd(control)
+    if sd is not None and not (math.isfinite(sd) and sd > 0):
+        return float("nan")  # no spread in control: power is undefined
     try:
-        sd = None if result.kind == "proportion" else per_unit_sd(control)
         mde = minimum_detectable_effect(max(min(control.n, variant.n), 2), control.mean, sd, alpha=result.alpha)
     except ValueError:
         return float("nan")

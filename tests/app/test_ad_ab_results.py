@@ -171,3 +171,15 @@ def test_summary_uploaded_as_rows_gets_a_pointer(repo_root, sample_ws, tmp_path)
     path = _summary_csv(tmp_path / "platform_export.csv", experiments=1)
     at = _upload(_page(repo_root), path)
     assert any("looks like per-variant summaries" in i for i in _texts(at.info))
+
+
+def test_summary_with_a_tiny_variant_warns_instead_of_failing(repo_root, sample_ws, tmp_path):
+    path = tmp_path / "tiny.csv"
+    path.write_text("variant,n,mean,var\ncontrol,5000,3.1,2.0\nB,40,3.4,2.2\n", encoding="utf-8")
+    at = _page(repo_root)
+    at.run()
+    at.radio(key="ab_source").set_value("summary").run()
+    at.file_uploader(key="ab_summary_uploader").set_value((path.name, path.read_bytes(), "text/csv")).run()
+    assert not at.exception, _texts(at.exception)
+    assert any("only 40 units" in w for w in _texts(at.warning))
+    assert any("Test unhealthy" in e for e in _texts(at.error))  # 5000 vs 40 on a planned 50/50 split
