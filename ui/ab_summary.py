@@ -191,12 +191,14 @@ def _detail(table: pd.DataFrame, spec: sm.SummarySpec, experiment: str, target: 
         tr("ab.col.n"): mt["n"], tr("ab.col.mean"): [_num(x) for x in mt["mean"]],
         tr("ab.col.ci"): [f"[{lo:.4g}, {hi:.4g}]" for lo, hi in zip(mt["ci_low"], mt["ci_high"])],
         tr("ab.col.lift"): [_pct(x) for x in mt["relative_lift"]],
-        tr("ab.col.lift_ci"): [_interval(lo, hi) for lo, hi in zip(mt["relative_lift_ci_low"], mt["relative_lift_ci_high"])],
+        tr("ab.col.lift_ci"): [_interval(lo, hi) for lo, hi in
+                               zip(mt["relative_lift_ci_low"], mt["relative_lift_ci_high"])],
         tr("ab.col.seq_ci"): [_interval(lo, hi) for lo, hi in
                               zip(mt["sequential_relative_ci_low"], mt["sequential_relative_ci_high"])],
         tr("ab.col.p"): [_num(x, "{:.4f}") for x in mt["p_value"]],
         tr("ab.col.p_holm"): [_num(x, "{:.4f}") for x in mt["p_value_holm"]],
         tr("ab.col.prob"): [_pct(x, signed=False) for x in mt["prob_beat_control"]],
+        tr("ab.col.loss"): [_num(x) for x in mt["expected_loss"]],
         tr("ab.col.mde"): [_pct(x, signed=False) for x in mt["relative_mde"]],
         tr("ab.col.decision"): [decision_names.get(d, "") for d in mt["decision"]],
     })

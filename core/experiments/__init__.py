@@ -2,8 +2,9 @@
 function, one result type per analysis.
 
 - statistics.py   ProportionStatistic, SampleMeanStatistic, RatioStatistic, RegressionAdjustedStatistic
-- inference.py    compare() (compare_arrays(): many at once): z / Welch t, delta-method relative lift, Bayesian chance to beat and
-                  expected loss, Waudby-Smith asymptotic confidence sequences
+- inference.py    compare() (compare_arrays(): many at once): z / Welch t, delta-method relative
+                  lift, Bayesian chance to beat and expected loss, Waudby-Smith asymptotic
+                  confidence sequences
 - health.py       sample-ratio mismatch (warn at p < 0.001), minimum-sample thresholds
 - corrections.py  Holm and Benjamini-Hochberg
 - power.py        minimum detectable effect, sample size

@@ -9,8 +9,8 @@ unit first, binary metrics become "converted at least once"), or aggregates (a r
 per variant and day, or per ad, with impressions, clicks, ...). Without a unit column, a ratio
 whose two columns hold counts (whole numbers, numerator <= denominator: clicks / impressions) is
 a proportion of the summed counts (a two-proportion test, as ad platforms report it); other
-ratios (spend / conversions) use the rows as units with delta-method variances. All sums are numpy `bincount`s over integer group codes,
-never Python loops over rows.
+ratios (spend / conversions) use the rows as units with delta-method variances. All sums are numpy
+`bincount`s over integer group codes, never Python loops over rows.
 """
 
 from __future__ import annotations

@@ -423,8 +423,8 @@ def metrics_table(experiment: SummaryExperiment, guardrails: tuple[str, ...] = (
     """GrowthBook's results table: one row per metric x variant (control rows with empty
     comparisons): metric, variant, is_control, guardrail, n, mean, ci_low, ci_high, relative_lift
     (+ CI), with cumulative checkpoints the always-valid relative interval (the absolute
-    sequential interval over control's mean; None otherwise), p_value, p_value_holm, prob_beat_control, relative_mde (80% power at the current size),
-    decision."""
+    sequential interval over control's mean; None otherwise), p_value, p_value_holm,
+    prob_beat_control, expected_loss, relative_mde (80% power at the current size), decision."""
     rows = []
     for r in experiment.results:
         base = r.variants[0].mean
@@ -435,7 +435,8 @@ def metrics_table(experiment: SummaryExperiment, guardrails: tuple[str, ...] = (
                    "relative_lift_ci_low": v.relative_lift_ci_low, "relative_lift_ci_high": v.relative_lift_ci_high,
                    "sequential_relative_ci_low": None, "sequential_relative_ci_high": None,
                    "p_value": v.p_value, "p_value_holm": v.p_value_holm, "prob_beat_control": v.prob_beat_control,
-                   "relative_mde": None if v.is_control else relative_mde(r, v), "decision": None}
+                   "expected_loss": v.expected_loss, "relative_mde": None if v.is_control else relative_mde(r, v),
+                   "decision": None}
             if not v.is_control:
                 if experiment.checkpoints and base and v.sequential_ci_low is not None:
                     row["sequential_relative_ci_low"] = v.sequential_ci_low / abs(base)
@@ -467,7 +468,8 @@ def experiment_dict(experiment: SummaryExperiment, table: pd.DataFrame | None = 
         entry = {"experiment": experiment.experiment, **r.to_dict()}
         if experiment.checkpoints and table is not None:
             first = first_decisions(checkpoint_lift(table, experiment.experiment, r.metric, spec), spec.alpha)
-            entry["decisions"] = [{"variant": row.variant, "sequential_checkpoint": _checkpoint_text(row.sequential_day),
+            entry["decisions"] = [{"variant": row.variant,
+                                   "sequential_checkpoint": _checkpoint_text(row.sequential_day),
                                    "fixed_checkpoint": _checkpoint_text(row.fixed_day)} for row in first.itertuples()]
         out.append(entry)
     return out
