@@ -15,9 +15,9 @@ from core.errors import UserError
 from core.experiments import analysis as ab
 from core.experiments.columns import guess_roles
 from core.experiments.summary import looks_like_summary
-from core.experiments.power import power_plan
 from core.viz import experiments as viz
 from ui.cache import load_table, table_version_key
+from ui.ab_panels import power_panel, response_panel
 from ui.common import held_upload, page_setup, tr
 
 UPLOAD_DF = "ab_upload_df"      # (name, sha, DataFrame) of the CSV uploaded on this page
@@ -190,62 +190,6 @@ with tabs[2]:
             "colour": tr("ab.col.lift"), "x": tr("ab.col.variant"), "y": segment_col}), key="ab_heatmap")
         st.caption(tr("ab.segment_note", k=len(seg_table)))
 with tabs[3]:
-    control_row = result.variants[0]
-    p1, p2, p3 = st.columns(3)
-    is_prop = result.kind == "proportion"
-    baseline = p1.number_input(tr("ab.baseline"), value=float(control_row.mean), format="%.4f", key="ab_pw_base")
-    sd = None if is_prop else p1.number_input(tr("ab.sd"), value=float(ab.per_unit_sd(control_row)), min_value=1e-9,
-                                              key="ab_pw_sd")
-    n_per = p2.number_input(tr("ab.n_per_variant"), min_value=10, value=int(max(control_row.n, 10)), key="ab_pw_n")
-    target = p3.number_input(tr("ab.target_lift"), value=0.05, min_value=0.001, format="%.3f", key="ab_pw_target")
-    try:
-        plan = power_plan(n_per, baseline, sd, target, alpha=float(alpha))
-        st.markdown(tr("ab.mde_line", n=n_per, mde=plan.mde.mde, rel=plan.mde.relative_mde))
-        st.markdown(tr("ab.n_line", target=target, n=plan.n_needed))
-        st.plotly_chart(viz.power_curve_figure(plan.effects, plan.powers, n_per, labels={
-            "x": tr("ab.effect_axis"), "y": tr("ab.power_axis"), "title": tr("ab.power_title", n=n_per)}),
-            key="ab_power")
-    except ValueError as exc:
-        st.warning(tr("ab.power_error", reason=str(exc)))
+    power_panel(result, alpha)
 with tabs[4]:
-    st.caption(tr("ab.model_intro"))
-    seg_features = [c for c in roles.segments if c in df.columns][:4]
-    has_interactions = ws.has("interactions")
-    if not st.toggle(tr("ab.show_model"), key="ab_show_model"):
-        st.stop()  # the last thing on the page: nothing below is skipped
-    outcome_col = ab.response_outcome(result, metric, roles)
-    if unit_col is None or not has_interactions or outcome_col is None:
-        st.info(tr("ab.no_history"))
-    else:
-        from core.experiments.response import DINSettings, response_data, train_response_model
-
-        try:
-            rdata = response_data(df, load_table(ws, "interactions"), variant=variant_col, unit=unit_col,
-                                  outcome=outcome_col, control=control, features=seg_features, time=time_col)
-        except UserError as exc:
-            st.warning(str(exc))
-            rdata = None
-        if rdata is None or not rdata.has_history:
-            st.info(tr("ab.no_history"))
-        else:
-            from ui import training  # imports torch: only once there is something to train
-
-            key = f"din:{data_key}:{variant_col}:{outcome_col}:{control}:{','.join(seg_features)}"
-            response = training.training_panel(
-                key, lambda progress, cancel: train_response_model(rdata, DINSettings(), progress, cancel),
-                button_label=tr("ab.train_model"))
-            if response is not None:
-                st.dataframe(pd.DataFrame({
-                    tr("ab.model"): [tr("ab.model_din"), tr("ab.model_logistic")],
-                    tr("ab.qini"): [response.mean_qini["din"], response.mean_qini["logistic"]],
-                    tr("ab.auc"): [response.auc["din"], response.auc["logistic"]],
-                }), hide_index=True, key="ab_model_scores")
-                better = response.mean_qini["din"] > response.mean_qini["logistic"]
-                st.caption(tr("ab.model_better" if better else "ab.model_not_better",
-                              n=response.n_users, share=response.history_share))
-                best = response.segments.loc[response.segments["best"]]
-                st.dataframe(best.rename(columns={"feature": tr("ab.segment_column"), "value": tr("ab.value"),
-                                                  "variant": tr("ab.best_variant"),
-                                                  "predicted": tr("ab.predicted_rate"),
-                                                  "users": tr("ab.col.n")}).drop(columns=["best"]),
-                             hide_index=True, key="ab_model_segments")
+    response_panel(ws, df, roles, result, metric, variant_col, unit_col, control, time_col, data_key)

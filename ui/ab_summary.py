@@ -17,6 +17,7 @@ from core.errors import UserError
 from core.experiments import summary as sm
 from core.experiments.analysis import parse_split, variant_names
 from core.viz import experiments as viz
+from ui.ab_panels import power_panel
 from ui.common import held_upload, tr
 
 UPLOAD = "ab_summary_upload"  # (file name, sha, DataFrame)
@@ -211,6 +212,9 @@ def _detail(table: pd.DataFrame, spec: sm.SummarySpec, experiment: str, target: 
                                                   "guardrail": tr("ab.guardrail_mark"), **decision_names}),
                     key="ab_forest")
     st.plotly_chart(viz.metric_means_figure(mt, labels={"title": tr("ab.means_title")}), key="ab_means")
+    with st.expander(tr("ab.tab.power")):
+        pm = st.selectbox(tr("ab.metric"), metrics, key=f"ab_sum_pw_metric:{experiment}")
+        power_panel(next(r for r in exp.results if r.metric == pm), spec.alpha, key=f"ab_sum_pw:{experiment}:{pm}")
     if not exp.checkpoints:
         return
     metric = st.selectbox(tr("ab.checkpoint_metric"), metrics, key=f"ab_sum_cp_metric:{experiment}")

@@ -131,7 +131,8 @@ def test_summary_upload_portfolio_to_detail_forest(repo_root, sample_ws, tmp_pat
     forest = json.loads(at.get("plotly_chart")[0].proto.spec)
     ys = {y for trace in forest["data"] for y in trace.get("y", [])}
     assert ys == {f"{m} · {v}" for m in ("conversion", "revenue") for v in ("B", "C")}
-    assert len(at.get("plotly_chart")) == 2  # forest plot and the means chart
+    assert len(at.get("plotly_chart")) == 3  # forest plot, means chart, power curve (in an expander)
+    assert any("minimum detectable effect" in m.value for m in at.markdown)
     # another control, picked from the file's variant names, reorders every comparison
     control_box = next(b for b in at.selectbox if b.key.startswith("ab_sum_control:"))
     assert control_box.options[1:] == ["B", "C", "control"]
@@ -161,7 +162,7 @@ def test_summary_checkpoints_say_when_peeking_was_safe(repo_root, sample_ws, tmp
     at.radio(key="ab_source").set_value("summary").run()
     at.file_uploader(key="ab_summary_uploader").set_value((path.name, path.read_bytes(), "text/csv")).run()
     assert not at.exception, _texts(at.exception)
-    assert len(at.get("plotly_chart")) == 3  # forest, means, cumulative lift from the checkpoints
+    assert len(at.get("plotly_chart")) == 4  # forest, means, power curve, cumulative lift from the checkpoints
     safe = [s for s in _texts(at.success) if "peeking-safe decision was first possible" in s]
     assert len(safe) == 1 and "2024-05-" in safe[0]
     assert any("valid only at the planned end" in c for c in _texts(at.caption))
