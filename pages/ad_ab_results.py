@@ -17,7 +17,7 @@ from core.experiments.columns import guess_roles
 from core.experiments.summary import looks_like_summary
 from core.viz import experiments as viz
 from ui.cache import load_table, table_version_key
-from ui.ab_panels import power_panel, response_panel
+from ui.ab_panels import fmt_interval, power_panel, response_panel
 from ui.common import held_upload, page_setup, tr
 
 UPLOAD_DF = "ab_upload_df"      # (name, sha, DataFrame) of the CSV uploaded on this page
@@ -143,8 +143,8 @@ shown = pd.DataFrame({
     tr("ab.col.mean"): table["mean"],
     tr("ab.col.ci"): [f"[{lo:.4g}, {hi:.4g}]" for lo, hi in zip(table["ci_low"], table["ci_high"])],
     tr("ab.col.lift"): table["relative_lift"],
-    tr("ab.col.lift_ci"): ["" if pd.isna(lo) else f"[{lo:+.2%}, {hi:+.2%}]"
-                           for lo, hi in zip(table["relative_lift_ci_low"], table["relative_lift_ci_high"])],
+    tr("ab.col.lift_ci"): [fmt_interval(lo, hi) for lo, hi in zip(table["relative_lift_ci_low"],
+                                                                 table["relative_lift_ci_high"])],
     tr("ab.col.p"): table["p_value"],
     tr("ab.col.p_holm"): table["p_value_holm"],
     tr("ab.col.p_bh"): table["p_value_bh"],

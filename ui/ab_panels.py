@@ -1,7 +1,10 @@
-"""Panels of the A/B page drawn for unit rows and for summaries alike: the power calculator and
-the response model. Numbers come from core.experiments; figures from core.viz.experiments."""
+"""Panels of the A/B page drawn for unit rows and for summaries alike: the power calculator, the
+response model, and the cell formats of its tables (blank, never 'None', where there is no value).
+Numbers come from core.experiments; figures from core.viz.experiments."""
 
 from __future__ import annotations
+
+import re
 
 import pandas as pd
 import streamlit as st
@@ -12,6 +15,23 @@ from core.experiments.power import power_plan
 from core.viz import experiments as viz
 from ui.cache import load_table
 from ui.common import tr
+
+
+def md_literal(text) -> str:
+    """A name from the file, shown literally inside markdown (no formatting, links or HTML)."""
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", str(text))
+
+
+def fmt_pct(x, signed: bool = True) -> str:
+    return "" if x is None or pd.isna(x) else (f"{x:+.2%}" if signed else f"{x:.2%}")
+
+
+def fmt_interval(lo, hi) -> str:
+    return "" if lo is None or hi is None or pd.isna(lo) or pd.isna(hi) else f"[{lo:+.2%}, {hi:+.2%}]"
+
+
+def fmt_num(x, fmt: str = "{:.4g}") -> str:
+    return "" if x is None or pd.isna(x) else fmt.format(x)
 
 
 def power_panel(result: ab.ExperimentResult, alpha: float, key: str = "ab_pw") -> None:

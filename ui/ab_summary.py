@@ -7,8 +7,6 @@ Draws only: every number comes from core.experiments.summary; figures from core.
 
 from __future__ import annotations
 
-import re
-
 import pandas as pd
 import streamlit as st
 
@@ -17,7 +15,7 @@ from core.errors import UserError
 from core.experiments import summary as sm
 from core.experiments.analysis import parse_split, variant_names
 from core.viz import experiments as viz
-from ui.ab_panels import power_panel
+from ui.ab_panels import fmt_interval, fmt_num, fmt_pct, md_literal, power_panel
 from ui.common import held_upload, tr
 
 UPLOAD = "ab_summary_upload"  # (file name, sha, DataFrame)
@@ -34,23 +32,6 @@ def _memo(key: tuple, compute):
             store.clear()
         store[key] = compute()
     return store[key]
-
-
-def _md(text) -> str:
-    """A name from the file, shown literally inside markdown (no formatting, links or HTML)."""
-    return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", str(text))
-
-
-def _pct(x, signed: bool = True) -> str:
-    return "" if x is None or pd.isna(x) else (f"{x:+.2%}" if signed else f"{x:.2%}")
-
-
-def _interval(lo, hi) -> str:
-    return "" if lo is None or hi is None or pd.isna(lo) or pd.isna(hi) else f"[{lo:+.2%}, {hi:+.2%}]"
-
-
-def _num(x, fmt: str = "{:.4g}") -> str:
-    return "" if x is None or pd.isna(x) else fmt.format(x)
 
 
 def _columns(df: pd.DataFrame, sha: str) -> sm.SummaryColumns | None:
@@ -139,7 +120,7 @@ def _portfolio(port: pd.DataFrame, experiments: list[str]) -> str:
         tr("ab.col.experiment"): view["experiment"], tr("ab.col.metric"): view["metric"],
         tr("ab.col.variant"): view["variant"], tr("ab.col.variants"): view["variants"],
         tr("ab.col.units"): view["units"], tr("ab.col.lift"): view["relative_lift"],
-        tr("ab.col.lift_ci"): [_interval(lo, hi) for lo, hi in
+        tr("ab.col.lift_ci"): [fmt_interval(lo, hi) for lo, hi in
                                zip(view["relative_lift_ci_low"], view["relative_lift_ci_high"])],
         tr("ab.col.p"): view["p_value"], tr("ab.col.p_fdr"): view["p_value_fdr"],
         tr("ab.col.decision"): [tr(f"ab.decision.{d}") for d in view["decision"]],
@@ -170,7 +151,7 @@ def _detail(table: pd.DataFrame, spec: sm.SummarySpec, experiment: str, target: 
         st.stop()
     metrics = [r.metric for r in exp.results]
     if experiment:
-        st.subheader(tr("ab.detail_title", name=_md(experiment)))
+        st.subheader(tr("ab.detail_title", name=md_literal(experiment)))
     g1, g2 = st.columns(2)
     chosen = g1.multiselect(tr("ab.metrics_shown"), metrics, default=metrics, key=f"ab_sum_metrics:{experiment}")
     guardrails = g2.multiselect(tr("ab.guardrails"), metrics, default=[], key=f"ab_sum_guard:{experiment}")
@@ -180,7 +161,7 @@ def _detail(table: pd.DataFrame, spec: sm.SummarySpec, experiment: str, target: 
         if r.srm.mismatch:
             st.error(tr("ab.verdict_unhealthy", p=r.srm.p_value))
             break
-    shown_notices = dict.fromkeys(tr(f"ab.warn.{n.code}", **{k: _md(v) if isinstance(v, str) else v
+    shown_notices = dict.fromkeys(tr(f"ab.warn.{n.code}", **{k: md_literal(v) if isinstance(v, str) else v
                                                            for k, v in n.params.items()})
                                   for r in exp.results for n in r.notices if n.code != "srm")
     for text in shown_notices:
@@ -189,18 +170,18 @@ def _detail(table: pd.DataFrame, spec: sm.SummarySpec, experiment: str, target: 
     shown = pd.DataFrame({
         tr("ab.col.metric"): mt["metric"], tr("ab.col.variant"): mt["variant"],
         tr("ab.col.guardrail"): ["✓" if g else "" for g in mt["guardrail"]],
-        tr("ab.col.n"): mt["n"], tr("ab.col.mean"): [_num(x) for x in mt["mean"]],
+        tr("ab.col.n"): mt["n"], tr("ab.col.mean"): [fmt_num(x) for x in mt["mean"]],
         tr("ab.col.ci"): [f"[{lo:.4g}, {hi:.4g}]" for lo, hi in zip(mt["ci_low"], mt["ci_high"])],
-        tr("ab.col.lift"): [_pct(x) for x in mt["relative_lift"]],
-        tr("ab.col.lift_ci"): [_interval(lo, hi) for lo, hi in
+        tr("ab.col.lift"): [fmt_pct(x) for x in mt["relative_lift"]],
+        tr("ab.col.lift_ci"): [fmt_interval(lo, hi) for lo, hi in
                                zip(mt["relative_lift_ci_low"], mt["relative_lift_ci_high"])],
-        tr("ab.col.seq_ci"): [_interval(lo, hi) for lo, hi in
+        tr("ab.col.seq_ci"): [fmt_interval(lo, hi) for lo, hi in
                               zip(mt["sequential_relative_ci_low"], mt["sequential_relative_ci_high"])],
-        tr("ab.col.p"): [_num(x, "{:.4f}") for x in mt["p_value"]],
-        tr("ab.col.p_holm"): [_num(x, "{:.4f}") for x in mt["p_value_holm"]],
-        tr("ab.col.prob"): [_pct(x, signed=False) for x in mt["prob_beat_control"]],
-        tr("ab.col.loss"): [_num(x) for x in mt["expected_loss"]],
-        tr("ab.col.mde"): [_pct(x, signed=False) for x in mt["relative_mde"]],
+        tr("ab.col.p"): [fmt_num(x, "{:.4f}") for x in mt["p_value"]],
+        tr("ab.col.p_holm"): [fmt_num(x, "{:.4f}") for x in mt["p_value_holm"]],
+        tr("ab.col.prob"): [fmt_pct(x, signed=False) for x in mt["prob_beat_control"]],
+        tr("ab.col.loss"): [fmt_num(x) for x in mt["expected_loss"]],
+        tr("ab.col.mde"): [fmt_pct(x, signed=False) for x in mt["relative_mde"]],
         tr("ab.col.decision"): [decision_names.get(d, "") for d in mt["decision"]],
     })
     if not exp.checkpoints:
@@ -225,9 +206,9 @@ def _detail(table: pd.DataFrame, spec: sm.SummarySpec, experiment: str, target: 
         "y": tr("ab.lift_axis")}), key="ab_checkpoints")
     for row in sm.first_decisions(timeline, spec.alpha).itertuples():
         if row.sequential_day is None:
-            st.info(tr("ab.seq_never", variant=_md(row.variant)))
+            st.info(tr("ab.seq_never", variant=md_literal(row.variant)))
         else:
-            st.success(tr("ab.seq_first", variant=_md(row.variant), day=_day(row.sequential_day),
+            st.success(tr("ab.seq_first", variant=md_literal(row.variant), day=_day(row.sequential_day),
                           fixed=_day(row.fixed_day) if row.fixed_day is not None else tr("ab.never")))
     st.caption(tr("ab.fixed_note"))
 
