@@ -96,11 +96,11 @@ def summary_view(ws_key: str = "") -> None:
     experiments = list(dict.fromkeys(port["experiment"]))
     chosen = experiments[0]
     if len(experiments) > 1:
-        chosen = _portfolio(port, experiments)
+        chosen = _portfolio(port, experiments, "checkpoint" in table)
     _detail(table, spec, chosen, target, sha, cols)
 
 
-def _portfolio(port: pd.DataFrame, experiments: list[str]) -> str:
+def _portfolio(port: pd.DataFrame, experiments: list[str], checkpoints: bool) -> str:
     st.subheader(tr("ab.portfolio_title", k=len(experiments)))
     srm = port.loc[port["srm_mismatch"], "experiment"].nunique()
     if srm:
@@ -123,13 +123,17 @@ def _portfolio(port: pd.DataFrame, experiments: list[str]) -> str:
         tr("ab.col.lift_ci"): [fmt_interval(lo, hi) for lo, hi in
                                zip(view["relative_lift_ci_low"], view["relative_lift_ci_high"])],
         tr("ab.col.p"): view["p_value"], tr("ab.col.p_fdr"): view["p_value_fdr"],
+        tr("ab.col.p_seq"): view["sequential_p_value"],
         tr("ab.col.decision"): [tr(f"ab.decision.{d}") for d in view["decision"]],
         tr("ab.col.srm"): ["⚠" if m else "" for m in view["srm_mismatch"]],
     })
+    if not checkpoints:  # the always-valid p-value matters where the test was peeked at
+        shown = shown.drop(columns=[tr("ab.col.p_seq")])
     event = st.dataframe(shown, hide_index=True, key="ab_portfolio", on_select="rerun", selection_mode="single-row",
                          column_config={tr("ab.col.lift"): st.column_config.NumberColumn(format="percent"),
                                         tr("ab.col.p"): st.column_config.NumberColumn(format="%.4f"),
-                                        tr("ab.col.p_fdr"): st.column_config.NumberColumn(format="%.4f")})
+                                        tr("ab.col.p_fdr"): st.column_config.NumberColumn(format="%.4f"),
+                                        tr("ab.col.p_seq"): st.column_config.NumberColumn(format="%.4f")})
     st.caption(tr("ab.portfolio_note", k=len(port)))
     st.download_button(tr("common.download_csv"), port.to_csv(index=False).encode("utf-8"),
                        file_name="ab_portfolio.csv", mime="text/csv", key="ab_portfolio_csv")

@@ -441,7 +441,7 @@ def metrics_table(experiment: SummaryExperiment, guardrails: tuple[str, ...] = (
                 if experiment.checkpoints and base and v.sequential_ci_low is not None:
                     row["sequential_relative_ci_low"] = v.sequential_ci_low / abs(base)
                     row["sequential_relative_ci_high"] = v.sequential_ci_high / abs(base)
-                p = v.sequential_p_value if experiment.checkpoints else v.p_value_holm
+                p = v.sequential_p_value if experiment.checkpoints else v.p_value  # as in portfolio_table
                 row["decision"] = str(decide(v.relative_lift, v.relative_lift_ci_low, v.relative_lift_ci_high, p,
                                              r.alpha, r.higher_is_better, target))
             rows.append(row)
