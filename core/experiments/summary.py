@@ -224,7 +224,10 @@ def read_summary(df: pd.DataFrame, cols: SummaryColumns, source: str | None = No
         raise InputError(f"metric '{met}' is binary in some rows and numeric in others", file=source,
                          column=cols.metric or centre_col)
     if cols.time:
-        out = out.sort_values(keys, kind="stable").reset_index(drop=True)
+        # checkpoints in time order within each series; experiments and metrics keep the file's order
+        order = pd.DataFrame({"e": pd.factorize(out["experiment"])[0], "m": pd.factorize(out["metric"])[0],
+                              "v": out["variant"], "t": out["checkpoint"]})
+        out = out.iloc[order.sort_values(["e", "m", "v", "t"], kind="stable").index].reset_index(drop=True)
         falls = out.groupby(list(KEYS), sort=False)["n"].diff().to_numpy() < 0
         if falls.any():
             raise InputError("counts fall between checkpoints; a time column must hold cumulative totals "

@@ -150,11 +150,12 @@ def test_summary_checkpoints_say_when_peeking_was_safe(repo_root, sample_ws, tmp
 
     rng = np.random.default_rng(8)
     rows = []
-    for v, p in (("control", 0.10), ("treatment", 0.13)):
-        n = rng.poisson(500, 14)
-        conv = rng.binomial(n, p)
-        rows += [{"date": f"2024-05-{d + 1:02d}", "variant": v, "users": int(n[:d + 1].sum()),
-                  "conversions": int(conv[:d + 1].sum())} for d in range(14)]
+    for exp, lift in (("pricing", 0.03), ("onboarding", 0.0)):
+        for v, p in (("control", 0.10), ("treatment", 0.10 + lift)):
+            n = rng.poisson(500, 14)
+            conv = rng.binomial(n, p)
+            rows += [{"experiment": exp, "date": f"2024-05-{d + 1:02d}", "variant": v,
+                      "users": int(n[:d + 1].sum()), "conversions": int(conv[:d + 1].sum())} for d in range(14)]
     path = tmp_path / "checkpoints.csv"
     pd.DataFrame(rows).to_csv(path, index=False)
     at = _page(repo_root)
@@ -162,6 +163,9 @@ def test_summary_checkpoints_say_when_peeking_was_safe(repo_root, sample_ws, tmp
     at.radio(key="ab_source").set_value("summary").run()
     at.file_uploader(key="ab_summary_uploader").set_value((path.name, path.read_bytes(), "text/csv")).run()
     assert not at.exception, _texts(at.exception)
+    portfolio = _frame_with(at, "Experiment")
+    assert list(portfolio["Experiment"]) == ["pricing", "onboarding"] and "p (sequential)" in portfolio.columns
+    assert (portfolio["p (sequential)"] >= portfolio["p-value"]).all()
     assert len(at.get("plotly_chart")) == 4  # forest, means, power curve, cumulative lift from the checkpoints
     safe = [s for s in _texts(at.success) if "peeking-safe decision was first possible" in s]
     assert len(safe) == 1 and "2024-05-" in safe[0]
