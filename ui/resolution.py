@@ -1,0 +1,90 @@
+"""The community page's resolution block: the profile chart and the scale the user picked.
+
+`picked_resolution()` is what the page passes to `GraphSettings(resolution=...)`: 'auto' until
+the user clicks a point of the profile chart (or picks a scale in the list under it); then that
+scale, which the page re-runs (cached per scale). The pick lives under a key of its own, so it
+survives a visit to another page.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.viz.resolution import profile_figure
+from ui.common import tr
+
+PICK_KEY = "graph_resolution_pick"
+SELECT_KEY = "graph_resolution_select"
+CHART_KEY = "graph_profile_chart"
+
+
+def picked_resolution() -> float | str:
+    return st.session_state.get(PICK_KEY, "auto")
+
+
+def _store(value, resolutions: list[float], chosen: float) -> None:
+    if value != "auto":
+        value = min(resolutions, key=lambda r: abs(r - float(value)))  # snap to a scanned scale
+        if abs(value - chosen) < 1e-12:
+            value = "auto"  # the chosen scale is the automatic view (same cache entry)
+    st.session_state[PICK_KEY] = value
+    st.session_state[SELECT_KEY] = value
+
+
+def resolution_panel(profile) -> None:
+    """Draw `profile` (a ResolutionProfile, or None when the method has no resolution)."""
+    if profile is None:
+        return
+    rows = profile.rows()
+    resolutions = [r["resolution"] for r in rows]
+    chosen = rows[profile.chosen]["resolution"]
+    pick = picked_resolution()
+
+    def on_click() -> None:
+        event = st.session_state.get(CHART_KEY)
+        points = event.selection.points if event is not None else []
+        if points:
+            x = points[0].get("x")
+            if x is not None:
+                _store(float(x), resolutions, chosen)
+
+    def on_pick() -> None:
+        _store(st.session_state[SELECT_KEY], resolutions, chosen)
+
+    st.subheader(tr("graph.profile.title"))
+    st.caption(tr(f"graph.profile.help.{profile.criterion}", resolution=f"{chosen:.3g}",
+                  communities=rows[profile.chosen]["communities"], seeds=profile.seeds))
+    fig = profile_figure(rows, current=None if pick == "auto" else float(pick),
+                         x_label=tr("graph.profile.resolution"), communities_label=tr("graph.communities"),
+                         stability_label=tr("graph.profile.stability"), chosen_label=tr("graph.profile.chosen"),
+                         current_label=tr("graph.profile.shown"))
+    st.plotly_chart(fig, key=CHART_KEY, on_select=on_click, selection_mode="points")
+    by_res = {r["resolution"]: r for r in rows}
+    if SELECT_KEY not in st.session_state or st.session_state[SELECT_KEY] not in ["auto", *resolutions]:
+        st.session_state[SELECT_KEY] = pick if pick in by_res else "auto"
+
+    def label(value) -> str:
+        if value == "auto":
+            return tr("graph.profile.auto", resolution=f"{chosen:.3g}", communities=by_res[chosen]["communities"])
+        return tr("graph.profile.point", resolution=f"{value:.3g}", communities=by_res[value]["communities"],
+                  stability=by_res[value]["stability_ari"])
+
+    st.selectbox(tr("graph.profile.pick"), ["auto", *resolutions], key=SELECT_KEY, format_func=label,
+                 on_change=on_pick)
+
+
+def profile_progress():
+    """A progress(done, total) callback for the profile: a bar made on the first call (so the page
+    shows nothing when the analysis comes from the cache), cleared when the scan is done. Made
+    inside the cached analysis, the bar is part of what st.cache_data replays: it replays empty."""
+    bar = []
+
+    def progress(done: int, total: int) -> None:
+        if not bar:
+            bar.append(st.empty())
+        if done >= total:
+            bar[0].empty()
+        else:
+            bar[0].progress(done / max(total, 1), text=tr("graph.profile.progress", done=done, total=total))
+
+    return progress
