@@ -105,6 +105,14 @@ TABLE: dict[str, dict[str, str]] = {
         "zh": "在从少量大社群到大量小社群的多个分辨率上运行社群识别，每个分辨率 {seeds} 个随机种子。"
               "自动选择分辨率 {resolution}（{communities} 个社群）：它位于划分结果保持不变的最宽分辨率区间内，"
               "且各种子结果最一致。点击其他点可查看该尺度。"},
+    "graph.profile.help.consensus": {
+        "en": "Detection ran at resolutions from few large to many small communities, {seeds} seeds each. "
+              "Resolution {resolution} ({communities} communities) was chosen automatically: on the widest "
+              "range of resolutions that give the same partition, it is the partition that agrees most with "
+              "all the others. Click another point to see that scale.",
+        "zh": "在从少量大社群到大量小社群的多个分辨率上运行社群识别，每个分辨率 {seeds} 个随机种子。"
+              "自动选择分辨率 {resolution}（{communities} 个社群）：在划分结果保持不变的最宽分辨率区间内，"
+              "它是与其他所有结果最一致的划分。点击其他点可查看该尺度。"},
     "graph.profile.help.stability": {
         "en": "Detection ran at resolutions from few large to many small communities, {seeds} seeds each. "
               "Resolution {resolution} ({communities} communities) was chosen automatically: there the seeds "

@@ -53,7 +53,7 @@ def resolution_panel(profile) -> None:
 
     st.subheader(tr("graph.profile.title"))
     st.caption(tr(f"graph.profile.help.{profile.criterion}", resolution=f"{chosen:.3g}",
-                  communities=rows[profile.chosen]["communities"], seeds=profile.seeds))
+                  communities=rows[profile.chosen]["chosen_communities"], seeds=profile.seeds))
     fig = profile_figure(rows, current=None if pick == "auto" else float(pick),
                          x_label=tr("graph.profile.resolution"), communities_label=tr("graph.communities"),
                          stability_label=tr("graph.profile.stability"), chosen_label=tr("graph.profile.chosen"),
@@ -65,7 +65,8 @@ def resolution_panel(profile) -> None:
 
     def label(value) -> str:
         if value == "auto":
-            return tr("graph.profile.auto", resolution=f"{chosen:.3g}", communities=by_res[chosen]["communities"])
+            return tr("graph.profile.auto", resolution=f"{chosen:.3g}",
+                      communities=by_res[chosen]["chosen_communities"])
         return tr("graph.profile.point", resolution=f"{value:.3g}", communities=by_res[value]["communities"],
                   stability=by_res[value]["stability_ari"])
 

@@ -169,8 +169,9 @@ def detect_communities(graph: UserGraph, method: Method = "leiden", *, weight: b
     (core.graph.resolution; `profile` holds the scan, `stability` the chosen scale's).
     seed: the same seed gives the same partition. stability_seeds: with a number, if >1 also rerun
     with that many seeds (seed, seed+1, ...) and store the mean pairwise NMI in `stability`; with
-    'auto', the seeds per scale (default: core.graph.resolution.default_plan). progress(done, total) and cancel (a threading.Event)
-    reach the profile. Isolated nodes become singleton communities.
+    'auto', the seeds per scale (default: core.graph.resolution.default_plan). progress(done,
+    total) and cancel (a threading.Event) reach the profile. Isolated nodes become singleton
+    communities.
     """
     if method not in METHODS:
         raise ConfigError(f"unknown method '{method}'; choose one of {', '.join(METHODS)}")
@@ -187,9 +188,11 @@ def detect_communities(graph: UserGraph, method: Method = "leiden", *, weight: b
                                      criterion=criterion or DEFAULT_CRITERION, progress=progress,
                                      cancel=cancel)
         best = profile.best
-        return CommunityResult(nodes=graph.nodes, membership=best.membership, method=method,
+        return CommunityResult(nodes=graph.nodes, membership=profile.partition, method=method,
                                weight=weight, resolution=best.resolution, seed=int(seed),
-                               modularity=best.modularity, seconds=profile.seconds,
+                               modularity=modularity(graph, profile.partition, weight=weight,
+                                                     resolution=best.resolution),
+                               seconds=profile.seconds,
                                stability=best.stability_nmi,
                                stability_seeds=[seed + i for i in range(profile.seeds)],
                                criterion=profile.criterion, profile=profile)

@@ -41,7 +41,8 @@ def profile_figure(rows: list[dict], *, current: float | None = None, title: str
     if chosen:
         c = chosen[0]
         fig.add_trace(go.Scatter(
-            x=[c["resolution"]], y=[c["communities"]], mode="markers", name=chosen_label,
+            x=[c["resolution"]], y=[c.get("chosen_communities", c["communities"])], mode="markers",
+            name=chosen_label,
             customdata=[c["resolution"]],
             marker={"size": 20, "symbol": "star", "color": CHOSEN_COLOUR},
             hovertemplate=f"{chosen_label}: {x_label} %{{x:.3g}}<extra></extra>"))

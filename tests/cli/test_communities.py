@@ -66,7 +66,7 @@ def test_auto_resolution_is_the_default_and_the_json_holds_the_profile(run_cli, 
     assert proc.returncode == 0, proc.stderr
     summary = json.loads(proc.stdout)
     profile = summary["profile"]
-    assert summary["resolution_criterion"] == profile["criterion"] == "plateau"
+    assert summary["resolution_criterion"] == profile["criterion"] == "consensus"
     assert summary["resolution"] == profile["chosen_resolution"]
     points = profile["points"]
     assert len(points) >= 8 and [p["resolution"] for p in points] == sorted(p["resolution"] for p in points)

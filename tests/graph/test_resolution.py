@@ -120,7 +120,7 @@ def test_email_eu_core_departments(shared_datasets):
 def test_both_criteria_are_reported_and_the_default_is_one_of_them(planted):
     graph, _ = planted
     profile = resolution_profile(graph, criterion="stability")
-    assert set(profile.choices) == set(CRITERIA) and profile.chosen == profile.choices["stability"]
+    assert set(profile.choices) == set(CRITERIA) and (profile.chosen, profile.chosen_run) == profile.choices["stability"]
     summary = profile.summary()
     assert summary["criterion"] == "stability" and len(summary["points"]) == len(profile.points)
     assert [p.resolution for p in profile.points] == sorted(p.resolution for p in profile.points)
