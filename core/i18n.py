@@ -130,6 +130,12 @@ TABLE: dict[str, dict[str, str]] = {
                             "zh": "分辨率 {resolution}：{communities} 个社群，一致性 {stability:.2f}"},
     "graph.profile.progress": {"en": "Scanning resolutions: {done} of {total} runs",
                                "zh": "正在扫描分辨率：已完成 {done}/{total} 次运行"},
+    "graph.profile.stage": {"en": "Choosing the resolution (runs done)", "zh": "正在选择分辨率（已完成运行数）"},
+    "graph.profile.background": {
+        "en": "A large graph: the resolution is being chosen in the background (progress above). Meanwhile "
+              "this shows resolution 1.0; the page switches to the chosen scale when the scan is done.",
+        "zh": "图谱较大：正在后台选择分辨率（进度见上方）。在此期间显示分辨率 1.0 的结果，扫描完成后页面会切换到所选尺度。"},
+    "graph.profile.restart": {"en": "Choose the resolution again", "zh": "重新选择分辨率"},
     # end of resolution profile keys
     "graph.min_weight": {"en": "Minimum edge weight", "zh": "最小边权重"},
     "graph.date_range": {"en": "Date range", "zh": "日期范围"},

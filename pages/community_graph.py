@@ -19,7 +19,7 @@ from core.viz.graph import community_sizes_figure, growth_figure, network_figure
 from ui import training
 from ui.cache import load_table, table_version_key
 from ui.common import link_home, page_setup, tr
-from ui.resolution import picked_resolution, profile_progress, resolution_panel
+from ui.resolution import page_analysis, picked_resolution, resolution_panel
 
 TABLES = ("edges", "posts", "interactions", "users", "ad_events")
 
@@ -84,7 +84,7 @@ settings = GraphSettings(method=method, resolution=picked_resolution(), min_weig
                          start=start, end=end)
 try:
     with st.spinner(tr("graph.computing")):
-        analysis = cached_analysis(str(ws.path), versions, settings, _progress=profile_progress())
+        analysis = page_analysis(ws, versions, settings, source, cached_analysis, _tables)
 except UserError as exc:
     st.error(tr("graph.error", error=str(exc)))
     st.stop()
@@ -99,8 +99,8 @@ cols[3].metric(tr("graph.modularity"), f"{result.modularity:.3f}")
 cols[4].metric(tr("graph.stability"), "-" if result.stability is None else f"{result.stability:.3f}")
 st.caption(tr("graph.report", loops=graph.self_loops, isolates=len(graph.isolates), below=graph.below_min_weight))
 # resolution profile: chart + pick (a picked scale re-runs the analysis above, cached per scale)
-resolution_panel(result.profile if result.profile is not None or settings.resolution == "auto" else
-                 cached_analysis(str(ws.path), versions, replace(settings, resolution="auto")).result.profile)
+resolution_panel(result.profile if settings.resolution == "auto" else page_analysis(
+    ws, versions, replace(settings, resolution="auto"), source, cached_analysis, _tables).result.profile)
 
 # --- network -----------------------------------------------------------------------------------
 st.subheader(tr("graph.network"))

@@ -4,9 +4,16 @@
 the user clicks a point of the profile chart (or picks a scale in the list under it); then that
 scale, which the page re-runs (cached per scale). The pick lives under a key of its own, so it
 survives a visit to another page.
+
+`page_analysis` keeps the page quick to open: up to LARGE_EDGES source rows the automatic
+analysis runs in the page (well under a second of profile on the sample; cached); above, the
+profile runs as a background job with a progress bar while the page shows resolution 1.0, and
+the page switches to the chosen scale when the job is done.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import streamlit as st
 
@@ -89,3 +96,33 @@ def profile_progress():
             bar[0].progress(done / max(total, 1), text=tr("graph.profile.progress", done=done, total=total))
 
     return progress
+
+
+def page_analysis(ws, versions: tuple, settings, source: str, cached_analysis, tables):
+    """The page's CommunityAnalysis for `settings` (see the module note on large graphs).
+
+    cached_analysis(ws_path, versions, settings, _progress=...) is the page's cached call;
+    tables(ws_path) gives the workspace's tables for the uncached run in the background job.
+    """
+    from core.graph.analysis import SOURCE_TABLE, analyse_communities
+    from core.graph.resolution import LARGE_EDGES
+    from core.models.engine import Progress
+    from ui import training
+
+    ws_path = str(ws.path)
+    if settings.resolution != "auto" or ws.info(SOURCE_TABLE[source]).rows <= LARGE_EDGES:
+        return cached_analysis(ws_path, versions, settings, _progress=profile_progress())
+
+    def job(progress, cancel):
+        def step(done: int, total: int) -> None:
+            progress(Progress(epoch=1, epochs=1, step=done, steps_per_epoch=total, loss=0.0,
+                              val_metric=None, eta_seconds=None, stage="graph.profile.stage"))
+
+        return analyse_communities(tables(ws_path), settings, progress=step, cancel=cancel)
+
+    key = "graph-profile:" + "|".join(versions) + f"|{settings}"
+    done = training.training_panel(key, job, autostart=True, button_label=tr("graph.profile.restart"))
+    if done is not None:
+        return done
+    st.info(tr("graph.profile.background"))
+    return cached_analysis(ws_path, versions, replace(settings, resolution=1.0))

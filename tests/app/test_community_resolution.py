@@ -59,3 +59,30 @@ def test_profile_chart_marks_the_automatic_scale_and_a_pick_reruns_there(sample_
     at.sidebar.selectbox(key="lang").set_value("zh").run()
     assert not at.exception
     assert any(s.label == "显示的尺度" for s in at.selectbox)
+
+
+def test_large_graph_chooses_its_resolution_in_the_background(sample_ws, monkeypatch):
+    """Above LARGE_EDGES source rows the profile is a background job with progress: the page opens
+    at resolution 1.0 with a note, and shows the chosen scale and its profile once the job is done."""
+    import core.graph.resolution as resolution
+    from core.models import jobs
+
+    monkeypatch.setattr(resolution, "LARGE_EDGES", 100)  # the sample's edges count as a large graph
+    at = AppTest.from_file(PAGE, default_timeout=180).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("in the background" in i.value for i in at.info)
+    assert not any(c.proto.spec and "Chosen automatically" in c.proto.spec for c in at.get("plotly_chart"))
+    assert {m.label: m.value for m in at.metric}["Users"] == "2,000"  # the page is usable meanwhile
+    keys = [k for k in jobs.job_keys("graph-profile:") if "resolution='auto'" in k]
+    assert keys
+    job = jobs.get_job(keys[-1])
+    assert job.wait(timeout=170) and job.status == jobs.DONE, job.error
+    assert job.progress is not None and job.progress.stage == "graph.profile.stage"
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not any("in the background" in i.value for i in at.info)
+    spec = _figure(at)
+    communities = next(t for t in spec["data"] if t["name"] == "Communities")
+    assert communities["x"] == list(resolution.LARGE_RESOLUTIONS)  # the large-graph plan
+    chosen = next(t for t in spec["data"] if t["name"] == "Chosen automatically")
+    assert {m.label: m.value for m in at.metric}["Communities"] == str(chosen["y"][0])
