@@ -80,7 +80,7 @@ with st.sidebar:
             if (start.date(), end.date()) == (span[0].date(), span[1].date()):
                 start = end = None  # the full range: share the cache with the default view
 
-settings = GraphSettings(method=method, resolution=picked_resolution(), min_weight=float(min_weight),
+settings = GraphSettings(method=method, resolution=picked_resolution(str(ws.path)), min_weight=float(min_weight),
                          start=start, end=end)
 try:
     with st.spinner(tr("graph.computing")):
@@ -100,7 +100,8 @@ cols[4].metric(tr("graph.stability"), "-" if result.stability is None else f"{re
 st.caption(tr("graph.report", loops=graph.self_loops, isolates=len(graph.isolates), below=graph.below_min_weight))
 # resolution profile: chart + pick (a picked scale re-runs the analysis above, cached per scale)
 resolution_panel(result.profile if settings.resolution == "auto" else page_analysis(
-    ws, versions, replace(settings, resolution="auto"), source, cached_analysis, _tables).result.profile)
+    ws, versions, replace(settings, resolution="auto"), source, cached_analysis, _tables).result.profile,
+    str(ws.path))
 
 # --- network -----------------------------------------------------------------------------------
 st.subheader(tr("graph.network"))

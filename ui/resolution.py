@@ -1,9 +1,9 @@
 """The community page's resolution block: the profile chart and the scale the user picked.
 
-`picked_resolution()` is what the page passes to `GraphSettings(resolution=...)`: 'auto' until
-the user clicks a point of the profile chart (or picks a scale in the list under it); then that
-scale, which the page re-runs (cached per scale). The pick lives under a key of its own, so it
-survives a visit to another page.
+`picked_resolution(workspace)` is what the page passes to `GraphSettings(resolution=...)`: 'auto'
+until the user clicks a point of the profile chart (or picks a scale in the list under it); then
+that scale, which the page re-runs (cached per scale). The pick lives under a key of its own
+(ui.state.GRAPH_RESOLUTION, per workspace), so it survives a visit to another page.
 
 `page_analysis` keeps the page quick to open: up to LARGE_EDGES source rows the automatic
 analysis runs in the page (well under a second of profile on the sample; cached); above, the
@@ -19,33 +19,36 @@ import streamlit as st
 
 from core.viz.resolution import profile_figure
 from ui.common import tr
+from ui.state import GRAPH_RESOLUTION
 
-PICK_KEY = "graph_resolution_pick"
 SELECT_KEY = "graph_resolution_select"
 CHART_KEY = "graph_profile_chart"
 
 
-def picked_resolution() -> float | str:
-    return st.session_state.get(PICK_KEY, "auto")
+def picked_resolution(workspace: str) -> float | str:
+    """'auto' or the resolution picked on this workspace's profile (a pick does not follow the user
+    to another workspace)."""
+    return st.session_state.get(GRAPH_RESOLUTION, {}).get(workspace, "auto")
 
 
-def _store(value, resolutions: list[float], chosen: float) -> None:
+def _store(workspace: str, value, resolutions: list[float], chosen: float) -> None:
     if value != "auto":
         value = min(resolutions, key=lambda r: abs(r - float(value)))  # snap to a scanned scale
         if abs(value - chosen) < 1e-12:
             value = "auto"  # the chosen scale is the automatic view (same cache entry)
-    st.session_state[PICK_KEY] = value
+    st.session_state.setdefault(GRAPH_RESOLUTION, {})[workspace] = value
     st.session_state[SELECT_KEY] = value
 
 
-def resolution_panel(profile) -> None:
-    """Draw `profile` (a ResolutionProfile, or None when the method has no resolution)."""
+def resolution_panel(profile, workspace: str) -> None:
+    """Draw `profile` (a ResolutionProfile, or None when the method has no resolution) and the
+    scale picker of `workspace` (its path)."""
     if profile is None:
         return
     rows = profile.rows()
     resolutions = [r["resolution"] for r in rows]
     chosen = rows[profile.chosen]["resolution"]
-    pick = picked_resolution()
+    pick = picked_resolution(workspace)
 
     def on_click() -> None:
         event = st.session_state.get(CHART_KEY)
@@ -53,10 +56,10 @@ def resolution_panel(profile) -> None:
         if points:
             x = points[0].get("x")
             if x is not None:
-                _store(float(x), resolutions, chosen)
+                _store(workspace, float(x), resolutions, chosen)
 
     def on_pick() -> None:
-        _store(st.session_state[SELECT_KEY], resolutions, chosen)
+        _store(workspace, st.session_state[SELECT_KEY], resolutions, chosen)
 
     st.subheader(tr("graph.profile.title"))
     st.caption(tr(f"graph.profile.help.{profile.criterion}", resolution=f"{chosen:.3g}",
@@ -67,7 +70,7 @@ def resolution_panel(profile) -> None:
                          current_label=tr("graph.profile.shown"))
     st.plotly_chart(fig, key=CHART_KEY, on_select=on_click, selection_mode="points")
     by_res = {r["resolution"]: r for r in rows}
-    if SELECT_KEY not in st.session_state or st.session_state[SELECT_KEY] not in ["auto", *resolutions]:
+    if st.session_state.get(SELECT_KEY) != pick:  # another workspace, or back on the page
         st.session_state[SELECT_KEY] = pick if pick in by_res else "auto"
 
     def label(value) -> str:

@@ -134,7 +134,8 @@ def test_progress_and_cancel(planted):
 
     graph, _ = planted
     seen = []
-    profile = resolution_profile(graph, seeds=2, resolutions=[0.5, 1, 2], progress=lambda d, t: seen.append((d, t)))
+    profile = resolution_profile(graph, seeds=2, resolutions=[0.5, 1, 2],
+                                 progress=lambda d, t: seen.append((d, t)))
     assert seen == [(i, 6) for i in range(1, 7)] and len(profile.points) == 3
     cancel = threading.Event()
     cancel.set()
