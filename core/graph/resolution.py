@@ -21,8 +21,9 @@ NMI 0.739 / plateau 0.735 / most stable 0.522; planted sample 0.978 / 0.972 / 0.
 A scale is trivial when its partition says little: fewer than two communities of two or more
 members, one community holding more than MAX_GIANT_SHARE of the connected nodes, or more than
 half of the connected nodes left alone. Zachary's karate club is the held-out check (networkx
-ships it; it is not in ../shared and played no part in tuning): NMI 0.677 against the two
-factions vs 0.578 at resolution 1.0.
+ships it; it is not in ../shared): NMI 0.677 against the two factions vs 0.578 at resolution
+1.0. It is not a blind one: its even two-way split was in view when MAX_GIANT_SHARE was set
+above one half.
 
 Cost: the igraph graph is built once for every run (building cost as much as a Leiden run on 1M
 edges). Up to LARGE_EDGES edges the scan is 11 scales x 4 seeds (about a second on the 2,000-user
