@@ -120,7 +120,7 @@ TABLE: dict[str, dict[str, str]] = {
         "zh": "在从少量大社群到大量小社群的多个分辨率上运行社群识别，每个分辨率 {seeds} 个随机种子。"
               "自动选择分辨率 {resolution}（{communities} 个社群）：该处各种子结果最一致。点击其他点可查看该尺度。"},
     "graph.profile.resolution": {"en": "Resolution (higher = smaller communities)", "zh": "分辨率（越高社群越小）"},
-    "graph.profile.stability": {"en": "Agreement across seeds (adjusted Rand)", "zh": "跨种子一致性（调整兰德指数）"},
+    "graph.profile.stability": {"en": "Agreement across seeds (ARI)", "zh": "跨种子一致性（ARI）"},
     "graph.profile.chosen": {"en": "Chosen automatically", "zh": "自动选择"},
     "graph.profile.shown": {"en": "Shown", "zh": "当前显示"},
     "graph.profile.pick": {"en": "Scale shown", "zh": "显示的尺度"},

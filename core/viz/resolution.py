@@ -56,8 +56,10 @@ def profile_figure(rows: list[dict], *, current: float | None = None, title: str
                 hovertemplate=f"{current_label}: {x_label} %{{x:.3g}}<extra></extra>"))
     fig.update_layout(
         title=title, height=300, margin={"l": 50, "r": 50, "t": 40, "b": 40}, clickmode="event+select",
-        xaxis={"title": x_label, "type": "log"},
+        xaxis={"title": x_label, "type": "log", "tickvals": res, "ticktext": [f"{r:.2g}" for r in res]},
         yaxis={"title": communities_label, "type": "log"},
-        yaxis2={"title": stability_label, "overlaying": "y", "side": "right", "range": [0, 1.05]},
+        # explicit linear type and ticks: an overlaying axis otherwise picks up odd log-style ticks
+        yaxis2={"title": stability_label, "overlaying": "y", "side": "right", "type": "linear",
+                "range": [0, 1.05], "tickvals": [0, 0.2, 0.4, 0.6, 0.8, 1.0], "showgrid": False},
         legend={"orientation": "h", "y": -0.25})
     return fig

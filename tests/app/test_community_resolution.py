@@ -28,7 +28,7 @@ def test_profile_chart_marks_the_automatic_scale_and_a_pick_reruns_there(sample_
 
     spec = _figure(at)
     communities, stability, chosen = (next(t for t in spec["data"] if t["name"] == name) for name in
-                                      ("Communities", "Agreement across seeds (adjusted Rand)",
+                                      ("Communities", "Agreement across seeds (ARI)",
                                        "Chosen automatically"))
     resolutions = communities["x"]
     assert len(resolutions) >= 8 and resolutions == sorted(resolutions)
