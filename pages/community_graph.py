@@ -161,7 +161,7 @@ with st.expander(tr("graph.gat")):
 
         return place_users(graph, result, users, progress=progress, cancel=cancel)
 
-    job_key = "gat:" + "|".join(versions) + f"|{settings}"
+    job_key = "gat:" + "|".join(versions) + f"|{settings}|{result.resolution}"  # auto: the scale in use
     placement = training.training_panel(job_key, train, button_label=tr("common.train"))
     if placement is not None:
         low = placement.low_degree
