@@ -122,18 +122,20 @@ class ResolutionProfile:
                 "points": [p.as_dict() for p in self.points]}
 
 
-def _pair_scores(runs: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """Pairwise NMI and ARI matrices (igraph: already loaded, and C speed)."""
+def _pair_scores(runs: list[np.ndarray], *, with_nmi: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Pairwise NMI (ones when with_nmi=False) and ARI matrices (igraph: already loaded, C speed;
+    each partition converted to a list once, which is most of the cost on small graphs)."""
     import igraph as ig
 
     k = len(runs)
     nmi, ari = np.ones((k, k)), np.ones((k, k))
-    lists = [list(map(int, r)) for r in runs]
+    lists = [r.tolist() for r in runs]
     for i in range(k):
         for j in range(i + 1, k):
-            if np.array_equal(runs[i], runs[j]):
+            if lists[i] == lists[j]:
                 continue
-            nmi[i, j] = nmi[j, i] = ig.compare_communities(lists[i], lists[j], method="nmi")
+            if with_nmi:
+                nmi[i, j] = nmi[j, i] = ig.compare_communities(lists[i], lists[j], method="nmi")
             ari[i, j] = ari[j, i] = ig.compare_communities(lists[i], lists[j], method="adjusted_rand")
     return nmi, ari
 
@@ -194,19 +196,9 @@ def choose(points: list[ProfilePoint], criterion: str = DEFAULT_CRITERION) -> tu
     # consensus: of every seed's partition at every scale of the plateau, the one that agrees most
     # with all the others (a medoid rather than Lancichinetti & Fortunato's re-clustered
     # co-assignment matrix: the same idea at the cost of pairwise comparisons)
-    from core.graph.detect import partition_agreement
-
     pool = [(i, j) for i in plateau for j in range(len(points[i].runs))]
-    if len(pool) == 1:
-        return pool[0]
-    score = np.zeros(len(pool))
-    for a in range(len(pool)):
-        for b in range(a + 1, len(pool)):
-            (i, j), (k, l) = pool[a], pool[b]
-            ari = partition_agreement(points[i].runs[j], points[k].runs[l])
-            score[a] += ari
-            score[b] += ari
-    return pool[int(np.argmax(score))]
+    _, ari = _pair_scores([points[i].runs[j] for i, j in pool], with_nmi=False)
+    return pool[int(np.argmax(ari.sum(axis=1)))]
 
 
 def default_plan(graph: UserGraph) -> tuple[tuple[float, ...], int]:
