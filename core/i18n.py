@@ -95,6 +95,48 @@ TABLE: dict[str, dict[str, str]] = {
     "graph.algo.label_propagation": {"en": "Label propagation (may merge everything)",
                                      "zh": "标签传播（可能合并为一个社群）"},
     "graph.resolution": {"en": "Resolution (higher = smaller communities)", "zh": "分辨率（越高社群越小）"},
+    # resolution profile (issue 19): keys used by ui/resolution.py
+    "graph.profile.title": {"en": "Resolution profile", "zh": "分辨率剖面"},
+    "graph.profile.help.plateau": {
+        "en": "Detection ran at resolutions from few large to many small communities, {seeds} seeds each. "
+              "Resolution {resolution} ({communities} communities) was chosen automatically: it sits on the "
+              "widest range of resolutions that give the same partition, where the seeds agree most. "
+              "Click another point to see that scale.",
+        "zh": "在从少量大社群到大量小社群的多个分辨率上运行社群识别，每个分辨率 {seeds} 个随机种子。"
+              "自动选择分辨率 {resolution}（{communities} 个社群）：它位于划分结果保持不变的最宽分辨率区间内，"
+              "且各种子结果最一致。点击其他点可查看该尺度。"},
+    "graph.profile.help.consensus": {
+        "en": "Detection ran at resolutions from few large to many small communities, {seeds} seeds each. "
+              "Resolution {resolution} ({communities} communities) was chosen automatically: on the widest "
+              "range of resolutions that give the same partition, it is the partition that agrees most with "
+              "all the others. Click another point to see that scale.",
+        "zh": "在从少量大社群到大量小社群的多个分辨率上运行社群识别，每个分辨率 {seeds} 个随机种子。"
+              "自动选择分辨率 {resolution}（{communities} 个社群）：在划分结果保持不变的最宽分辨率区间内，"
+              "它是与其他所有结果最一致的划分。点击其他点可查看该尺度。"},
+    "graph.profile.help.stability": {
+        "en": "Detection ran at resolutions from few large to many small communities, {seeds} seeds each. "
+              "Resolution {resolution} ({communities} communities) was chosen automatically: there the seeds "
+              "agree most. Click another point to see that scale.",
+        "zh": "在从少量大社群到大量小社群的多个分辨率上运行社群识别，每个分辨率 {seeds} 个随机种子。"
+              "自动选择分辨率 {resolution}（{communities} 个社群）：该处各种子结果最一致。点击其他点可查看该尺度。"},
+    "graph.profile.resolution": {"en": "Resolution (higher = smaller communities)", "zh": "分辨率（越高社群越小）"},
+    "graph.profile.stability": {"en": "Agreement across seeds (ARI)", "zh": "跨种子一致性（ARI）"},
+    "graph.profile.chosen": {"en": "Chosen automatically", "zh": "自动选择"},
+    "graph.profile.shown": {"en": "Shown", "zh": "当前显示"},
+    "graph.profile.pick": {"en": "Scale shown", "zh": "显示的尺度"},
+    "graph.profile.auto": {"en": "Automatic: resolution {resolution} ({communities} communities)",
+                           "zh": "自动：分辨率 {resolution}（{communities} 个社群）"},
+    "graph.profile.point": {"en": "Resolution {resolution}: {communities} communities, agreement {stability:.2f}",
+                            "zh": "分辨率 {resolution}：{communities} 个社群，一致性 {stability:.2f}"},
+    "graph.profile.progress": {"en": "Scanning resolutions: {done} of {total} runs",
+                               "zh": "正在扫描分辨率：已完成 {done}/{total} 次运行"},
+    "graph.profile.stage": {"en": "Choosing the resolution (runs done)", "zh": "正在选择分辨率（已完成运行数）"},
+    "graph.profile.background": {
+        "en": "A large graph: the resolution is being chosen in the background (progress above). Meanwhile "
+              "this shows resolution 1.0; the page switches to the chosen scale when the scan is done.",
+        "zh": "图谱较大：正在后台选择分辨率（进度见上方）。在此期间显示分辨率 1.0 的结果，扫描完成后页面会切换到所选尺度。"},
+    "graph.profile.restart": {"en": "Choose the resolution again", "zh": "重新选择分辨率"},
+    # end of resolution profile keys
     "graph.min_weight": {"en": "Minimum edge weight", "zh": "最小边权重"},
     "graph.date_range": {"en": "Date range", "zh": "日期范围"},
     "graph.source": {"en": "Graph built from: {source}", "zh": "图谱来源：{source}"},

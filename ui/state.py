@@ -11,6 +11,7 @@ WORKSPACE = "workspace"      # workspace name (folder under data/workspaces) or 
 PENDING_UPLOADS = "pending_uploads"  # {file sha: saved upload + preview}, survives page switches
 HANDLED_UPLOADS = "handled_uploads"  # uploader file ids already ingested or discarded (not shown again)
 LAST_INGEST = "last_ingest"  # list of (file, report summary) of this session's successful ingests
+GRAPH_RESOLUTION = "graph_resolution_pick"  # {workspace path: resolution picked on the profile}
 
 
 def init_session_state() -> None:
