@@ -290,7 +290,7 @@ def readable_copy(path: str | Path, fmt: CsvFormat, dest: str | Path, name: str 
                         continue
                     if len(tokens) != width:
                         raise InputError(f"line {line_no} has {len(tokens)} values; the lines above have {width} "
-                                         f"({', '.join(fmt.header)})", file=name, rows=[line_no])
+                                         f"({', '.join(fmt.header)})", file=name)
                     rows.append(",".join(tokens))
                 if rows:
                     out.write("\n".join(rows) + "\n")
