@@ -353,6 +353,10 @@ def validate_name(name: str) -> str:
     return name
 
 
+# what a workspace folder may hold before its first commit (an ingest that failed leaves these)
+_OWN_ENTRIES = {DB_FILE, f"{DB_FILE}.wal", TABLES_DIR, ".staging", ".writer.lock", ".sample.lock", "source"}
+
+
 def _is_path(text: str) -> bool:
     return "/" in text or os.sep in text or text.startswith("~")
 
@@ -380,7 +384,7 @@ def open_workspace(name_or_path: str | Path) -> Workspace:
         raise ConfigError(f"workspace folder '{shown}': a part of the path is longer than 255 bytes")
     if p.exists() and not p.is_dir():
         raise ConfigError(f"workspace folder '{shown}' is a file, not a folder")
-    if p.is_dir() and not (p / DB_FILE).exists() and any(p.iterdir()):
+    if p.is_dir() and not (p / DB_FILE).exists() and any(e.name not in _OWN_ENTRIES for e in p.iterdir()):
         raise ConfigError(f"workspace folder '{shown}' already holds other files and is not a workspace; "
                           "name a new or empty folder, or give a workspace name")
     return Workspace(p)
