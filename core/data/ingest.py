@@ -480,11 +480,18 @@ def _append_onto(con, previous: tuple[int, Path, list[str]], new: Path, out: Pat
 
 
 def _csv_error(exc: Exception, name: str) -> InputError:
+    """DuckDB's multi-line CSV error -> one line: the line number, DuckDB's reason, the start of the line."""
     text = str(exc)
     m = _LINE_RE.search(text)
-    reason = next((ln.strip() for ln in text.splitlines()[1:] if ln.strip() and not ln.startswith("Original Line")
-                   and "Possible fixes" not in ln and not ln.strip().startswith("*")), "")
-    original = next((ln.split(":", 1)[1].strip() for ln in text.splitlines() if ln.startswith("Original Line")), "")
+    # "...CSV Error on Line: N", "Original Line: <may span lines>", the reason, then "Possible fixes:", options
+    head = text.split("Possible fixes:", 1)[0]
+    marker = "Original Line: "
+    original = head.split(marker, 1)[1] if marker in head else ""
+    lines = [ln.strip() for ln in original.splitlines() if ln.strip()]
+    reason = lines[-1] if len(lines) > 1 else ""
+    if reason:
+        original = original[: original.rindex(reason)]
+    original = " ".join(original.split())
     if m:
         shown = f" ({original[:80]!r})" if original else ""
         return InputError(f"line {m.group(1)} is not valid CSV: {reason.rstrip('.')}{shown}. Fix the line or choose "
