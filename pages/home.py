@@ -106,8 +106,8 @@ def pending_upload(ws: Workspace, key: str, item: dict) -> None:
         current = target_table_info(target, table)
         if current is not None:
             st.caption(tr("home.table_has", table=table, rows=f"{current.rows:,}", version=current.version))
-            mode = st.radio(tr("home.mode"), ["replace", "append"], key=f"mode_{key}", horizontal=True,
-                            format_func=lambda m: tr(f"home.mode_{m}"))
+            labels = {m: tr(f"home.mode_{m}") for m in ("replace", "append")}  # in this run's language
+            mode = st.radio(tr("home.mode"), list(labels), key=f"mode_{key}", horizontal=True, format_func=labels.get)
         review = item.get("confirm")
         if review is None:
             c1, c2 = st.columns([1, 5])
