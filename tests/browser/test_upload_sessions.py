@@ -51,3 +51,36 @@ def test_two_sessions_upload_the_same_bytes_at_once(streamlit_url, _browser, wai
     finally:
         for c in contexts:
             c.close()
+
+
+def test_an_upload_of_a_closed_session_goes_when_the_next_upload_is_saved(streamlit_url, _browser, wait_idle,
+                                                                         sample_ws, tmp_path, isolated_data_dir):
+    csv = tmp_path / "left.csv"
+    csv.write_text("user_id,item_id,ts\nu1,i1,2024-03-01\n", encoding="utf-8")
+    uploads = isolated_data_dir / "uploads"
+
+    def upload(context):
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        page.goto(streamlit_url)
+        page.get_by_text("Upload data").wait_for()
+        wait_idle(page)
+        before = set(uploads.rglob("*.csv")) if uploads.exists() else set()
+        page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(csv))
+        page.get_by_role("button", name="Ingest").wait_for()
+        wait_idle(page)
+        (saved,) = set(uploads.rglob("*.csv")) - before
+        return page, saved
+
+    gone = _browser.new_context()
+    _, left_behind = upload(gone)
+    gone.close()  # the user closes the tab without ingesting or discarding
+    deadline = __import__("time").time() + 60
+    stays = _browser.new_context()
+    try:
+        while left_behind.exists() and __import__("time").time() < deadline:
+            _, kept = upload(stays)  # the next upload sweeps closed sessions' files
+        assert not left_behind.exists() and not left_behind.parent.exists()
+        assert kept.exists()
+    finally:
+        stays.close()

@@ -36,6 +36,8 @@ def test_append_adds_rows_as_a_new_version_and_restore_undoes_it(ws, tmp_path):
     pd.testing.assert_frame_equal(ws.read("interactions"), before)
     info = ws.info("interactions")
     assert (info.version, info.rows, info.source, info.action) == (3, 5, "a.csv", "restore v1")
+    tables = ws.path / "tables"  # the restored version shares the old file's bytes (a hard link, not a copy)
+    assert (tables / "interactions__v3.parquet").stat().st_ino == (tables / "interactions__v1.parquet").stat().st_ino
     ws.restore("interactions", 2)
     assert len(ws.read("interactions")) == 7
     with pytest.raises(ConfigError, match="already the current version"):

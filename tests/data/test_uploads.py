@@ -62,3 +62,28 @@ def test_sweep_removes_uploads_of_ended_processes_and_closed_sessions(data_dir, 
     assert not dead.parent.parent.exists()  # the ended process's folder and its lock are gone
     assert not (uploads_root() / f"{dead.parent.parent.name}.lock").exists()
     assert process_dir().exists()
+
+
+def test_app_start_sweeps_leftovers_of_every_workspace_and_of_ended_servers(sample_ws, cli_env, isolated_data_dir):
+    from core.data.workspace import open_workspace
+
+    ws = open_workspace("start-sweep")
+    src = isolated_data_dir / "e.csv"
+    src.write_text("src,dst\na,b\n", encoding="utf-8")
+    ingest_file(ws, src, "edges")
+    dead_tmp = ws.path / "tables" / ".tmp-0123abcd.parquet"  # a killed ingest's file: no live lock
+    dead_tmp.write_bytes(b"x" * 1000)
+    orphan = ws.path / "tables" / "edges__v9.parquet"
+    orphan.write_bytes(b"y")
+    ended = uploads_root() / "p999999-deadbeef"  # a server process that is gone (its lock is free)
+    (ended / "session").mkdir(parents=True)
+    (ended / "session" / "f.csv").write_text("a\n1\n")
+    out = subprocess.run([sys.executable, "-m", "core.data.prepare"], env=cli_env, capture_output=True, text=True,
+                         timeout=600)
+    assert out.returncode == 0, out.stderr
+    import re
+
+    removed = re.search(r"removed (\d+) leftover file", out.stdout)
+    assert removed and int(removed.group(1)) >= 3, out.stdout  # other tests' leftovers may be there too
+    assert not dead_tmp.exists() and not orphan.exists() and not ended.exists()
+    assert ws.read("edges")["dst"].tolist() == ["b"]
