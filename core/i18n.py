@@ -83,6 +83,8 @@ TABLE: dict[str, dict[str, str]] = {
                              "zh": "替换后“{table}”表将从 {before} 行变为 {after} 行。"},
     "home.confirm_append": {"en": "Appending to '{table}' would change it from {before} rows to {after} rows.",
                             "zh": "追加后“{table}”表将从 {before} 行变为 {after} 行。"},
+    "home.confirm_new": {"en": "'{table}' is new: it would get {after} rows.",
+                         "zh": "“{table}”是新表：将导入 {after} 行。"},
     "home.confirm_skipped": {"en": "{skipped} rows of the file could not be read and would be skipped (first: "
                                    "{examples}). Confirm to go ahead, or cancel to keep the table as it is.",
                              "zh": "文件中有 {skipped} 行无法解析，将被跳过（前几行：{examples}）。确认继续，或取消以保持原表不变。"},

@@ -129,8 +129,11 @@ def pending_upload(ws: Workspace, key: str, item: dict) -> None:
 
 def confirmation_text(check: IngestCheck) -> str:
     """Rows before -> after of the table, and what was skipped, for the user to confirm."""
-    text = tr(f"home.confirm_{check.mode}", table=check.table, before=f"{check.rows_before or 0:,}",
-              after=f"{check.rows_after:,}")
+    if check.rows_before is None:
+        text = tr("home.confirm_new", table=check.table, after=f"{check.rows_after:,}")
+    else:
+        text = tr(f"home.confirm_{check.mode}", table=check.table, before=f"{check.rows_before:,}",
+                  after=f"{check.rows_after:,}")
     if check.skipped:
         text += " " + tr("home.confirm_skipped", skipped=f"{check.skipped:,}",
                          examples="; ".join(check.skipped_examples))

@@ -425,7 +425,9 @@ def ingest_file(ws: Workspace, path: str | Path, table: str, mapping: dict | Non
                                 skipped_lines, previous[0] if previous else None)
             if require_confirmation and check.needs_confirmation:
                 raise ConfirmationNeeded(check)
-            expect = check.current_version if expected_version is False else expected_version
+            # an append was built on the current version: commit only onto that one; a confirmed
+            # replace only onto the version the user reviewed; a plain replace onto whatever is current
+            expect = expected_version if expected_version is not False else (previous[0] if appending else False)
             version = ws.commit_version(
                 final, table, source=name, sha256=digest, rows=rows, skipped=skipped, mapping=mapping,
                 encoding=fmt.encoding, delimiter=fmt.delimiter, hidden=hidden,

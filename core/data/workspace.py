@@ -200,8 +200,8 @@ class Workspace:
                 current = con.execute('SELECT version FROM _current WHERE "table" = ?', [table]).fetchone()
                 current = current[0] if current else None
                 if expect_current is not False and current != expect_current:
-                    raise ConfigError(f"table '{table}' changed while you were reviewing it (now version "
-                                      f"{current}); look at it again and retry")
+                    raise ConfigError(f"table '{table}' changed while you were reviewing it or while this ran "
+                                      f"(now version {current}); look at it again and retry")
                 version = con.execute('SELECT coalesce(max(version), 0) + 1 FROM _versions WHERE "table" = ?',
                                       [table]).fetchone()[0]
                 physical = f"{table}__v{version}.parquet"
