@@ -209,8 +209,12 @@ def versions_section(ws: Workspace, infos) -> None:
         st.error(st.session_state.pop("restore_error"))
     for info in infos:
         with st.expander(tr("home.versions_of", table=info.table, n=len(ws.history(info.table)))):
+            widths = [1, 2, 4, 3, 2, 2]
+            head = st.columns(widths)
+            for col, k in zip(head, ("home.version", "home.rows", "home.source", "home.loaded")):
+                col.caption(tr(k))
             for v in reversed(ws.history(info.table)):
-                c = st.columns([1, 2, 4, 3, 2, 2])
+                c = st.columns(widths)
                 c[0].text(f"v{v.version}")
                 c[1].text(f"{v.rows:,}")
                 c[2].text(v.source)

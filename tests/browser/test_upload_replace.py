@@ -42,6 +42,7 @@ def test_smaller_upload_asks_cancel_confirm_restore_append(streamlit_url, browse
     page.get_by_role("button", name="Ingest").click()
     warning = page.locator('[data-testid="stAlertContentWarning"]')
     warning.wait_for()
+    page.screenshot(path=str(tmp_path / "confirm.png"), full_page=True)
     assert "Replacing 'interactions' would change it from 50 rows to 3 rows." in warning.inner_text()
     page.get_by_role("button", name="Cancel").click()
     wait_idle(page)
@@ -82,3 +83,8 @@ def test_smaller_upload_asks_cancel_confirm_restore_append(streamlit_url, browse
         appended.inner_text()
     assert (ws.info("interactions").version, ws.info("interactions").rows) == (4, 54)
     assert ws.read("interactions")["user_id"].tolist()[-4:] == ["m0", "m1", "m2", "m3"]
+    wait_idle(page)
+    page.get_by_text("interactions · 4 versions").click()
+    page.get_by_role("button", name="Restore").first.wait_for()
+    page.screenshot(path=str(tmp_path / "versions.png"), full_page=True)
+    print("SCREENSHOTS", tmp_path)
