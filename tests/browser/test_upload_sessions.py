@@ -24,6 +24,8 @@ def test_two_sessions_upload_the_same_bytes_at_once(streamlit_url, _browser, wai
             page.goto(streamlit_url)
             page.get_by_text("Upload data").wait_for()
             wait_idle(page)
+        root = isolated_data_dir / "uploads"
+        earlier = set(root.rglob("*.csv")) if root.exists() else set()  # other tests' pending uploads
         for page in pages:  # both uploads land before either ingests
             page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(csv))
         for page, target in zip(pages, ("twin-a", "twin-b")):
@@ -33,8 +35,8 @@ def test_two_sessions_upload_the_same_bytes_at_once(streamlit_url, _browser, wai
             box.fill(target)
             box.press("Enter")
             wait_idle(page)
-        uploads = sorted(p for p in (isolated_data_dir / "uploads").rglob("*.csv"))
-        assert len(uploads) >= 2 and len({p.parent for p in uploads}) >= 2  # one folder per session
+        uploads = sorted(set(root.rglob("*.csv")) - earlier)
+        assert len(uploads) == 2 and len({p.parent for p in uploads}) == 2  # one folder per session
         for page in pages:
             page.get_by_role("button", name="Ingest").click()
         for page, target in zip(pages, ("twin-a", "twin-b")):
