@@ -325,10 +325,10 @@ def ingest_file(ws: Workspace, path: str | Path, table: str, mapping: dict | Non
     mapping = resolve_mapping(fmt.header, fmt.sample_rows, table, mapping, name)
     schema = SCHEMAS[table]
 
-    sweep_leftovers(ws)
+    sweep_leftovers(ws, orphans=False)  # temp files of dead writers; orphan versions go in the commit
     previous = ws.current_file(table)
     appending = mode == "append" and previous is not None
-    rows_before = ws.info(table).rows if previous is not None else None
+    rows_before = previous[3] if previous is not None else None
     with WriteToken(ws) as token:
         stage_csv = token.dir / "source.csv"
         stage = ws.path / TABLES_DIR / f".tmp-{token.name}.parquet"
@@ -341,14 +341,18 @@ def ingest_file(ws: Workspace, path: str | Path, table: str, mapping: dict | Non
                         "SET preserve_insertion_order = true")
             cols_sql = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(fmt.header))) + "}"
             delim = "," if fmt.whitespace else fmt.delimiter
-            opts = (f"auto_detect = false, header = true, delim = {_lit(delim)}, quote = '\"', "
-                    f"escape = '\"', columns = {cols_sql}, max_line_size = {MAX_LINE_BYTES}, "
-                    f"buffer_size = {2 * MAX_LINE_BYTES}")
-            if skip_bad_rows:
-                opts += ", ignore_errors = true, store_rejects = true"
+            # DuckDB's line buffer costs memory per thread: 2 MiB unless the sample or a failed first
+            # try shows longer lines (then up to MAX_LINE_BYTES)
+            longest = max(sum(len(c) + 1 for c in r) for r in [fmt.header, *fmt.sample_rows])
+            line_limit = 2 << 20 if 4 * longest < (2 << 20) else MAX_LINE_BYTES
             row_offset = rows_before if appending else 0
             text_extras: set[int] = set()
-            for _attempt in range(3):
+            for _attempt in range(4):
+                opts = (f"auto_detect = false, header = true, delim = {_lit(delim)}, quote = '\"', "
+                        f"escape = '\"', columns = {cols_sql}, max_line_size = {line_limit}, "
+                        f"buffer_size = {max(line_limit, 8 << 20)}")
+                if skip_bad_rows:
+                    opts += ", ignore_errors = true, store_rejects = true"
                 plan = _plan(con, fmt, mapping, schema, text_extras, row_offset)
                 try:
                     # a small dictionary budget: high-cardinality ids give up on dictionaries at once
@@ -357,6 +361,9 @@ def ingest_file(ws: Workspace, path: str | Path, table: str, mapping: dict | Non
                     con.execute(f"COPY ({plan.query.format(source=source)}) TO {_lit(str(stage))} "
                                 "(FORMAT parquet, COMPRESSION snappy, DICTIONARY_SIZE_LIMIT 16384)")
                 except duckdb.Error as exc:
+                    if "maximum line size" in str(exc).lower() and line_limit < MAX_LINE_BYTES:
+                        line_limit = MAX_LINE_BYTES
+                        continue
                     raise _csv_error(exc, name) from None
                 stage_rel = f"read_parquet({_lit(str(stage))}, file_row_number = true)"
                 if not plan.extra_checks:
@@ -444,11 +451,11 @@ def _clip(value, limit: int = 60) -> str:
     return repr(text if len(text) <= limit else text[:limit] + "...")
 
 
-def _append_onto(con, previous: tuple[int, Path, list[str]], new: Path, out: Path, new_hidden: list[str],
+def _append_onto(con, previous: tuple[int, Path, list[str], int], new: Path, out: Path, new_hidden: list[str],
                  table: str, name: str) -> None:
     """Write the current version's rows followed by `new`'s into `out`; InputError unless the columns
     match (same names; same types, or both numeric)."""
-    version, old_path, old_hidden = previous
+    version, old_path, old_hidden, _rows = previous
 
     def columns(p: Path, hidden: list[str]) -> dict[str, str]:
         hide = f" EXCLUDE ({', '.join(_q(h) for h in hidden)})" if hidden else ""

@@ -168,20 +168,23 @@ class Workspace:
         """Every recorded version of `table`, oldest first (`kept` says which can still be restored)."""
         return self._catalog(current_only=False, table=table)
 
-    def current_file(self, table: str) -> tuple[int, Path, list[str]] | None:
-        """(version, Parquet path, hidden helper columns) of the table's current version, or None."""
+    def current_file(self, table: str) -> tuple[int, Path, list[str], int] | None:
+        """(version, Parquet path, hidden helper columns, rows) of the table's current version, or None."""
         if not self.db_path.exists():
             return None
         with self.connect() as con:
             if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = '_current'").fetchone()[0]:
                 return None
-            row = con.execute('SELECT v.version, v.physical FROM _versions v JOIN _current c '
+            cols = {r[0] for r in con.execute("SELECT column_name FROM duckdb_columns() "
+                                              "WHERE table_name = '_versions'").fetchall()}
+            hidden = "v.hidden" if "hidden" in cols else "NULL"
+            row = con.execute(f'SELECT v.version, v.physical, {hidden}, v.rows FROM _versions v JOIN _current c '
                               'ON c."table" = v."table" AND c.version = v.version WHERE v."table" = ?',
                               [table]).fetchone()
         if row is None:
             return None
         path = self.path / TABLES_DIR / row[1]
-        return row[0], path, _hidden_columns(path)
+        return row[0], path, json.loads(row[2]) if row[2] else _hidden_columns(path), row[3]
 
     # ---- writing versions -----------------------------------------------------------------------------
     def commit_version(self, staged: Path, table: str, *, source: str, sha256: str, rows: int, skipped: int,

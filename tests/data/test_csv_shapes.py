@@ -28,6 +28,16 @@ def test_a_first_field_longer_than_the_sniffed_mebibyte_still_ingests(ws, tmp_pa
     assert report.rows == 2 and got["text"].tolist() == [long_text, "short"]
 
 
+def test_a_long_field_beyond_the_sample_still_ingests(ws, tmp_path):
+    """The parser starts with a small line buffer (memory) and retries with the largest one."""
+    texts = [f"post {i}" for i in range(400)]
+    texts[350] = "y" * 3_000_000
+    path = tmp_path / "late.csv"
+    pd.DataFrame({"text": texts}).to_csv(path, index=False)
+    ingest_file(ws, path, "posts")
+    assert ws.read("posts")["text"].tolist() == texts
+
+
 def test_a_line_without_end_is_named_not_called_header_only(tmp_path):
     path = tmp_path / "blob.csv"
     path.write_bytes(b"a,b\n1," + b"x" * (9 << 20))
