@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from pathlib import Path
 
 import pandas as pd
@@ -11,9 +10,10 @@ from streamlit.errors import StreamlitPageNotFoundError
 
 from core.config import workspaces_dir
 from core.data.health import unlocked_views
-from core.data.ingest import FilePreview, ingest_file, preview_file
+from core.data.ingest import ConfirmationNeeded, FilePreview, IngestCheck, ingest_file, preview_file
 from core.data.mapping import suggest_mapping
 from core.data.schemas import SCHEMAS, TABLE_NAMES
+from core.data.uploads import discard_upload, save_upload, sweep_at_start, sweep_uploads
 from core.data.workspace import SAMPLE_NAME, Workspace, open_workspace, validate_name
 from core.errors import UserError
 from ui import state
@@ -36,21 +36,21 @@ def create_workspace(name_key: str) -> None:
         st.session_state["create_error"] = str(exc)
 
 
-def save_upload(ws: Workspace, uploaded) -> tuple[str, str]:
-    """Stream an uploaded file to the workspace's upload folder; returns (key, path)."""
-    h = hashlib.sha256()
-    folder = ws.path / ".uploads"
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = folder / f"incoming-{id(uploaded)}"
-    uploaded.seek(0)
-    with open(tmp, "wb") as out:
-        for chunk in iter(lambda: uploaded.read(8 << 20), b""):
-            h.update(chunk)
-            out.write(chunk)
-    key = h.hexdigest()[:16]
-    path = folder / f"{key}.csv"
-    tmp.replace(path)
-    return key, str(path)
+def session_id() -> str:
+    """This browser session's id: its uploads live in a folder of their own."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else "local"
+
+
+def session_alive(sid: str) -> bool:
+    """False only for a session the Streamlit runtime knows has closed (never for this one)."""
+    from streamlit import runtime
+
+    if sid == session_id() or not runtime.exists():
+        return True
+    return runtime.get_instance().is_active_session(sid)
 
 
 def mapping_editor(key: str, preview: FilePreview, table: str) -> dict:
@@ -76,6 +76,15 @@ def mapping_editor(key: str, preview: FilePreview, table: str) -> dict:
     return {r["column"]: (r["field"] or None) for _, r in edited.iterrows()}
 
 
+def target_table_info(target: str, table: str):
+    """The current version of `table` in the workspace an upload would go to, or None."""
+    try:
+        tws = open_workspace(validate_name(target))
+        return tws.info(table) if tws.db_path.exists() and tws.has(table) else None
+    except UserError:
+        return None  # an invalid target name is reported when the user ingests
+
+
 def pending_upload(ws: Workspace, key: str, item: dict) -> None:
     preview: FilePreview = item["preview"]
     with st.container(border=True):
@@ -93,31 +102,83 @@ def pending_upload(ws: Workspace, key: str, item: dict) -> None:
         if ws.name == SAMPLE_NAME:  # the sample stays pristine: a user's data gets its own workspace
             target = st.text_input(tr("home.target_workspace"), value="my-data", key=f"target_{key}",
                                    help=tr("home.target_help"))
-        c1, c2 = st.columns([1, 5])
-        c1.button(tr("home.ingest"), key=f"ingest_{key}", type="primary", on_click=run_ingest,
-                  args=(key, target, table, mapping, skip))
-        if c2.button(tr("home.discard"), key=f"discard_{key}"):
-            finish_upload(key)
-            st.rerun()
+        mode = "replace"
+        current = target_table_info(target, table)
+        if current is not None:
+            st.caption(tr("home.table_has", table=table, rows=f"{current.rows:,}", version=current.version))
+            labels = {m: tr(f"home.mode_{m}") for m in ("replace", "append")}  # in this run's language
+            mode = st.radio(tr("home.mode"), list(labels), key=f"mode_{key}", horizontal=True, format_func=labels.get)
+        review = item.get("confirm")
+        if review is None:
+            c1, c2 = st.columns([1, 5])
+            c1.button(tr("home.ingest"), key=f"ingest_{key}", type="primary", on_click=run_ingest,
+                      args=(key, target, table, mapping, skip, mode))
+            if c2.button(tr("home.discard"), key=f"discard_{key}"):
+                finish_upload(key)
+                st.rerun()
+        else:
+            check: IngestCheck = review["check"]
+            st.warning(confirmation_text(check))
+            c1, c2 = st.columns([1, 5])
+            c1.button(tr("home.confirm"), key=f"confirm_{key}", type="primary", on_click=run_ingest,
+                      args=(key, *review["args"]), kwargs={"expected_version": check.current_version})
+            c2.button(tr("home.cancel_ingest"), key=f"cancel_{key}", on_click=item.pop, args=("confirm", None))
         if st.session_state.get(f"ingest_error_{key}"):
             st.error(st.session_state.pop(f"ingest_error_{key}"))
 
 
-def run_ingest(key: str, target: str, table: str, mapping: dict, skip: bool) -> None:
-    """Ingest button callback: runs before the script, so it may switch the sidebar's workspace."""
+def confirmation_text(check: IngestCheck) -> str:
+    """Rows before -> after of the table, and what was skipped, for the user to confirm."""
+    if check.rows_before is None:
+        text = tr("home.confirm_new", table=check.table, after=f"{check.rows_after:,}")
+    else:
+        text = tr(f"home.confirm_{check.mode}", table=check.table, before=f"{check.rows_before:,}",
+                  after=f"{check.rows_after:,}")
+    if check.skipped:
+        text += " " + tr("home.confirm_skipped", skipped=f"{check.skipped:,}",
+                         examples="; ".join(check.skipped_examples))
+    return text
+
+
+def run_ingest(key: str, target: str, table: str, mapping: dict, skip: bool, mode: str,
+               expected_version: int | None | bool = False) -> None:
+    """Ingest/Confirm button callback: runs before the script, so it may switch the sidebar's workspace.
+
+    The first click asks for confirmation when the new version is risky (fewer rows, >1% skipped);
+    Confirm runs the same ingest again, committing only if the table is still the version reviewed.
+    """
     item = st.session_state[state.PENDING_UPLOADS].get(key)
     if item is None:
         return
+    name = item["preview"].name
+    if not Path(item["path"]).exists():  # swept (e.g. after a server restart): say so, by the user's name
+        st.session_state[f"ingest_error_{key}"] = tr("home.upload_gone", file=name)
+        item.pop("confirm", None)
+        return
     try:
         ws = open_workspace(validate_name(target))
-        report = ingest_file(ws, item["path"], table, mapping=mapping, skip_bad_rows=skip,
-                             source_name=item["preview"].name)
+        report = ingest_file(ws, item["path"], table, mapping=mapping, skip_bad_rows=skip, source_name=name,
+                             mode=mode, require_confirmation=expected_version is False,
+                             expected_version=expected_version)
+    except ConfirmationNeeded as need:
+        item["confirm"] = {"check": need.check, "args": (target, table, mapping, skip, mode)}
+        return
     except UserError as exc:
+        item.pop("confirm", None)
         st.session_state[f"ingest_error_{key}"] = str(exc)
         return
-    st.session_state[state.LAST_INGEST].append(
-        tr("home.ingested", rows=f"{report.rows:,}", table=table, version=report.version,
-           file=item["preview"].name, skipped=f"{report.skipped:,}", workspace=ws.name))
+    args = dict(rows=f"{report.rows:,}", table=table, version=report.version, file=name,
+                skipped=f"{report.skipped:,}", workspace=ws.name, before=f"{report.rows_before or 0:,}",
+                added=f"{report.rows - (report.rows_before or 0):,}")
+    if report.mode == "append":
+        msg = tr("home.appended", **args)
+    elif report.rows_before is not None:
+        msg = tr("home.replaced", **args)
+    else:
+        msg = tr("home.ingested", **args)
+    if report.skipped_examples:
+        msg += " " + tr("home.skipped_first", examples="; ".join(report.skipped_examples))
+    st.session_state[state.LAST_INGEST].append(msg)
     st.session_state[state.WORKSPACE] = ws.name
     finish_upload(key)
 
@@ -127,7 +188,44 @@ def finish_upload(key: str) -> None:
     item = st.session_state[state.PENDING_UPLOADS].pop(key, None)
     if item:
         st.session_state[state.HANDLED_UPLOADS].add(item["file_id"])
-        Path(item["path"]).unlink(missing_ok=True)
+        discard_upload(item["path"])
+
+
+def restore_version(workspace: str, table: str, version: int) -> None:
+    """Restore button callback: the kept version becomes current again (as a new, undoable version)."""
+    try:
+        new = open_workspace(workspace).restore(table, version)
+    except UserError as exc:
+        st.session_state["restore_error"] = str(exc)
+        return
+    st.session_state[state.LAST_INGEST].append(tr("home.restored", table=table, version=version, new=new))
+
+
+def versions_section(ws: Workspace, infos) -> None:
+    """Each table's recorded versions; kept earlier ones can be restored."""
+    st.subheader(tr("home.versions"))
+    st.caption(tr("home.versions_help"))
+    if st.session_state.get("restore_error"):
+        st.error(st.session_state.pop("restore_error"))
+    for info in infos:
+        with st.expander(tr("home.versions_of", table=info.table, n=len(ws.history(info.table)))):
+            widths = [1, 2, 4, 3, 2, 2]
+            head = st.columns(widths)
+            for col, k in zip(head, ("home.version", "home.rows", "home.source", "home.loaded")):
+                col.caption(tr(k))
+            for v in reversed(ws.history(info.table)):
+                c = st.columns(widths)
+                c[0].text(f"v{v.version}")
+                c[1].text(f"{v.rows:,}")
+                c[2].text(v.source)
+                c[3].text(v.created_at)
+                c[4].text(tr(f"home.action_{v.action.split(' ')[0]}", version=v.action.split(" v")[-1])
+                          if v.action else "")
+                if v.version == info.version:
+                    c[5].text(tr("home.current"))
+                elif v.kept:
+                    c[5].button(tr("home.restore"), key=f"restore_{info.table}_{v.version}", on_click=restore_version,
+                                args=(ws.name, info.table, v.version))
 
 
 def health_section(ws: Workspace) -> None:
@@ -149,6 +247,7 @@ def health_section(ws: Workspace) -> None:
                 c[2].metric(tr("home.date_range"), f"{h.time_min:%Y-%m-%d} → {h.time_max:%Y-%m-%d}")
             st.dataframe(h.columns, hide_index=True, width="stretch")
             st.dataframe(h.preview, hide_index=True, width="stretch")
+    versions_section(ws, infos)
 
     st.subheader(tr("home.unlocks"))
     for view, ok in unlocked_views([i.table for i in infos]).items():
@@ -175,14 +274,19 @@ st.header(tr("home.upload_header"))
 files = st.file_uploader(tr("home.upload"), type=["csv", "tsv", "txt"], accept_multiple_files=True,
                          key="uploader")
 pending = st.session_state[state.PENDING_UPLOADS]
+sweep_at_start(session_alive)  # once per process: uploads of dead servers, leftovers of killed ingests
 for f in files or []:
     if f.file_id in st.session_state[state.HANDLED_UPLOADS] or any(
             item["file_id"] == f.file_id for item in pending.values()):
         continue
-    key, path = save_upload(ws, f)
+    sweep_uploads(session_alive)  # uploads of sessions that have closed
+    upload = save_upload(session_id(), f, f.name)  # a file of this session's own, outside every workspace
+    key = upload.path.stem
     try:
-        pending[key] = {"file_id": f.file_id, "path": path, "preview": preview_file(ws, path, name=f.name)}
+        pending[key] = {"file_id": f.file_id, "path": str(upload.path),
+                        "preview": preview_file(ws, upload.path, name=f.name)}
     except UserError as exc:
+        discard_upload(upload.path)  # shown again on the next run while the file stays in the uploader
         st.error(str(exc))
 for key, item in list(pending.items()):
     pending_upload(ws, key, item)

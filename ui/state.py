@@ -8,7 +8,8 @@ import streamlit as st
 
 LANG = "lang"                # "en" | "zh"
 WORKSPACE = "workspace"      # workspace name (folder under data/workspaces) or path
-PENDING_UPLOADS = "pending_uploads"  # {file sha: saved upload + preview}, survives page switches
+PENDING_UPLOADS = "pending_uploads"  # {upload id: this session's saved upload + preview (+ a pending
+#                                      confirmation)}, survives page switches; files in core.data.uploads
 HANDLED_UPLOADS = "handled_uploads"  # uploader file ids already ingested or discarded (not shown again)
 LAST_INGEST = "last_ingest"  # list of (file, report summary) of this session's successful ingests
 GRAPH_RESOLUTION = "graph_resolution_pick"  # {workspace path: resolution picked on the profile}

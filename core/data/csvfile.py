@@ -1,9 +1,14 @@
 """Reading real CSV exports: encoding, delimiter, header, and a UTF-8 copy for DuckDB to stream.
 
 Encodings: UTF-8 with or without BOM, UTF-16 (BOM or NUL pattern), GB18030/GBK from Chinese Excel,
-and Windows-1252 as a last resort for mostly-ASCII Western files. Detection reads the first MiB;
-`utf8_copy` then decodes the whole file in chunks (never all in memory) and fails with the byte
-offset and line of the first undecodable byte.
+and Windows-1252 as a last resort for mostly-ASCII Western files. Detection reads the first MiB, and
+more (up to MAX_LINE_BYTES) while the header and first data row are not complete; `utf8_copy` then
+decodes the whole file in chunks (never all in memory) and fails with the byte offset and line of the
+first undecodable byte.
+
+Besides delimited files with a header, headerless whitespace-separated edge lists (SNAP's `0 1` per
+line, KONECT/Pajek-like `.txt`/`.tsv`, `#`/`%` comment lines) are recognised: two or three numeric
+columns become `src`, `dst` (, `weight`). More than MAX_COLUMNS columns are refused at once.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ import codecs
 import csv
 import io
 import os
+import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,16 +25,32 @@ from pathlib import Path
 from core.errors import InputError
 
 SAMPLE_BYTES = 1 << 20
+MAX_LINE_BYTES = 8 << 20  # the longest line the sniffer and DuckDB read (a 1 MB text field is fine)
+MAX_COLUMNS = 2000  # wider files are refused: no export we serve has more, and 100k columns hang every step
 CHUNK = 4 << 20
 DELIMITERS = [",", ";", "\t", "|"]
+COMMENT_PREFIXES = ("#", "%")  # comment lines of headerless edge lists (SNAP, KONECT)
+_NUMBER_TOKEN = re.compile(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
+EDGE_LIST_HEADERS = {2: ["src", "dst"], 3: ["src", "dst", "weight"]}
 
 
 @dataclass(frozen=True)
 class CsvFormat:
     encoding: str  # a Python codec name; "utf-8" means DuckDB can read the file as is
-    delimiter: str
+    delimiter: str  # " " for a whitespace-separated edge list (runs of spaces/tabs)
     header: list[str]
     sample_rows: list[list[str]]
+    headerless: bool = False  # True: `header` was supplied by us (src, dst[, weight]), every line is data
+
+    @property
+    def whitespace(self) -> bool:
+        return self.delimiter == " "
+
+
+def name_list(names: list[str], limit: int = 20) -> str:
+    """Column names for an error message: the first `limit`, then how many there are in all."""
+    shown = ", ".join(names[:limit])
+    return shown if len(names) <= limit else f"{shown}, ... ({len(names):,} columns)"
 
 
 def _is_cjk(ch: str) -> bool:
@@ -96,28 +118,77 @@ def undecodable(encoding: str, byte: int, line: int, name: str) -> InputError:
                       "or is not text. Save it again as 'CSV UTF-8' and retry", file=name)
 
 
+def _whitespace_edge_list(text: str) -> list[list[str]] | None:
+    """Rows of a headerless, whitespace-separated list of 2 or 3 numbers per line (comments skipped), else None."""
+    rows = []
+    for line in text.splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith(COMMENT_PREFIXES):
+            continue
+        if any(d in stripped for d in ",;|"):
+            return None
+        tokens = stripped.split()
+        if len(tokens) not in EDGE_LIST_HEADERS or not all(_NUMBER_TOKEN.fullmatch(t) for t in tokens):
+            return None
+        if rows and len(tokens) != len(rows[0]):
+            return None
+        rows.append(tokens)
+        if len(rows) > 200:
+            break
+    return rows or None
+
+
+def _read_head(path: Path, name: str, encoding: str | None) -> tuple[str, str, bool]:
+    """(decoded text of the head, encoding, whole file read). Reads 1 MiB, more while the header and a
+    first data row are incomplete, up to MAX_LINE_BYTES; a cut last line is dropped."""
+    size = SAMPLE_BYTES
+    with open(path, "rb") as fh:
+        while True:
+            fh.seek(0)
+            head = fh.read(size)
+            complete = len(head) < size
+            if not head.strip():
+                raise InputError("the file is empty", file=name)
+            enc = encoding or detect_encoding(head[:SAMPLE_BYTES], name)
+            try:
+                text = codecs.getincrementaldecoder(enc)().decode(head, final=complete)
+            except UnicodeDecodeError as exc:
+                raise undecodable(enc, exc.start, head[: exc.start].count(b"\n") + 1, name) from None
+            except LookupError:
+                raise InputError(f"unknown encoding '{enc}'", file=name) from None
+            text = text.lstrip("\ufeff")
+            if complete:
+                return text, enc, True
+            cut = text[: text.rfind("\n") + 1]
+            # enough when two non-blank lines are complete (a quoted newline may need more, the
+            # parser below then says so)
+            if sum(1 for ln in cut.splitlines() if ln.strip()) >= 2:
+                return cut, enc, False
+            if size >= MAX_LINE_BYTES:
+                what = "first line" if "\n" not in text.strip("\r\n") else "first data row"
+                raise InputError(f"the {what} is longer than {MAX_LINE_BYTES >> 20} MiB (no line break); "
+                                 "this does not look like a CSV export", file=name)
+            size = min(size * 4, MAX_LINE_BYTES)
+
+
 def sniff(path: str | Path, name: str | None = None, encoding: str | None = None) -> CsvFormat:
     """Read the head of `path`: encoding, delimiter, header and up to 200 sample rows.
 
-    Raises InputError for an empty file, a header-only file, duplicate or blank headers.
+    Raises InputError for an empty file, a header-only file, duplicate or blank headers, more than
+    MAX_COLUMNS columns, or a first line longer than MAX_LINE_BYTES.
     """
     path = Path(path)
     name = name or path.name
-    with open(path, "rb") as fh:
-        head = fh.read(SAMPLE_BYTES)
-    if not head.strip():
-        raise InputError("the file is empty", file=name)
-    enc = encoding or detect_encoding(head, name)
-    try:
-        text = codecs.getincrementaldecoder(enc)().decode(head, final=False)
-    except UnicodeDecodeError as exc:
-        raise undecodable(enc, exc.start, head[: exc.start].count(b"\n") + 1, name) from None
-    except LookupError:
-        raise InputError(f"unknown encoding '{enc}'", file=name) from None
-    text = text.lstrip("\ufeff")
-    if len(head) == SAMPLE_BYTES:  # drop a possibly cut last line
-        text = text[: text.rfind("\n") + 1] or text
-    delimiter = _sniff_delimiter(text)
+    text, enc, _complete = _read_head(path, name, encoding)
+    edges = _whitespace_edge_list(text)
+    if edges:
+        return CsvFormat(encoding=enc, delimiter=" ", header=list(EDGE_LIST_HEADERS[len(edges[0])]),
+                         sample_rows=edges[:200], headerless=True)
+    first = text.split("\n", 1)[0]
+    delimiter = _sniff_delimiter(text[:65536])  # csv.Sniffer is slow on long lines; the start decides
+    if first.count(delimiter) >= MAX_COLUMNS:  # refuse before parsing 200 rows of a very wide file
+        raise _too_wide(first.count(delimiter) + 1, name)
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_LINE_BYTES))
     reader = csv.reader(io.StringIO(text), delimiter=delimiter)
     try:
         rows = [r for _, r in zip(range(201), reader)]
@@ -126,19 +197,26 @@ def sniff(path: str | Path, name: str | None = None, encoding: str | None = None
     rows = [r for r in rows if any(c.strip() for c in r)]
     if not rows:
         raise InputError("the file is empty", file=name)
+    if len(rows[0]) > MAX_COLUMNS:
+        raise _too_wide(len(rows[0]), name)
     header = [unicodedata.normalize("NFC", h.strip()) for h in rows[0]]
     if any(h == "" for h in header):
         pos = [i + 1 for i, h in enumerate(header) if h == ""]
-        raise InputError(f"the header has blank column names (column position {', '.join(map(str, pos))})",
+        raise InputError(f"the header has blank column names (column position {', '.join(map(str, pos[:20]))})",
                          file=name)
     seen: set[str] = set()
     dups = sorted({h for h in header if h in seen or seen.add(h)})
     if dups:
-        raise InputError(f"the header repeats column names: {', '.join(dups)}; rename them so each is unique",
+        raise InputError(f"the header repeats column names: {name_list(dups)}; rename them so each is unique",
                          file=name)
     if len(rows) < 2:
         raise InputError("the file has a header but no data rows", file=name)
     return CsvFormat(encoding=enc, delimiter=delimiter, header=header, sample_rows=rows[1:])
+
+
+def _too_wide(n: int, name: str) -> InputError:
+    return InputError(f"the file has {n:,} columns; at most {MAX_COLUMNS:,} are supported (is the delimiter "
+                      "right, or is this a matrix rather than a table?)", file=name)
 
 
 def utf8_copy(path: str | Path, encoding: str, dest: str | Path, name: str | None = None) -> Path:
@@ -177,6 +255,50 @@ def utf8_copy(path: str | Path, encoding: str, dest: str | Path, name: str | Non
     if out is None:
         return path
     out.close()
+    return dest
+
+
+def readable_copy(path: str | Path, fmt: CsvFormat, dest: str | Path, name: str | None = None) -> Path:
+    """The file DuckDB should parse for `fmt`: `utf8_copy` for delimited files; for a whitespace edge
+    list, a comma-separated UTF-8 copy with our header and without comment lines (streamed). Raises
+    InputError naming the original line of a row with another number of values."""
+    if not fmt.whitespace:
+        return utf8_copy(path, fmt.encoding, dest, name)
+    path, dest = Path(path), Path(dest)
+    name = name or path.name
+    width = len(fmt.header)
+    decoder = codecs.getincrementaldecoder(fmt.encoding)(errors="strict")
+    line_no, offset, carry = 0, 0, ""
+    try:
+        with open(path, "rb") as fh, open(dest, "w", encoding="utf-8", newline="") as out:
+            out.write(",".join(fmt.header) + "\n")
+            while True:
+                chunk = fh.read(CHUNK)
+                final = not chunk
+                try:
+                    text = carry + decoder.decode(chunk, final=final)
+                except UnicodeDecodeError as exc:
+                    raise undecodable(fmt.encoding, offset + exc.start, line_no + 1, name) from None
+                offset += len(chunk)
+                lines = text.split("\n")
+                carry = "" if final else lines.pop()
+                rows = []
+                for line in lines:
+                    line_no += 1
+                    tokens = line.split()
+                    if not tokens or tokens[0].startswith(COMMENT_PREFIXES):
+                        continue
+                    if len(tokens) != width:
+                        raise InputError(f"line {line_no} has {len(tokens)} values; the lines above have {width} "
+                                         f"({', '.join(fmt.header)})", file=name)
+                    rows.append(",".join(tokens))
+                if rows:
+                    out.write("\n".join(rows) + "\n")
+                if final:
+                    break
+    except BaseException:
+        dest.unlink(missing_ok=True)
+        raise
     return dest
 
 
@@ -222,10 +344,17 @@ def read_csv_frame(source: str | Path | bytes, name: str | None = None, required
         raise InputError("file not found", file=str(source))
     fmt = sniff(path, name, encoding)
     sep = fmt.delimiter
-    if whitespace_ok and len(fmt.header) == 1 and len(fmt.header[0].split()) > 1:
+    kwargs = {"dtype": str, "keep_default_na": False} if as_text else {}
+    if fmt.headerless:  # a whitespace edge list: our column names, comment lines skipped
+        sep = r"\s+"
+        kwargs.update(header=None, names=fmt.header, comment=None)
+    elif whitespace_ok and len(fmt.header) == 1 and len(fmt.header[0].split()) > 1:
         sep = r"\s+"
     enc = "utf-8-sig" if fmt.encoding == "utf-8" else fmt.encoding
-    kwargs = {"dtype": str, "keep_default_na": False} if as_text else {}
+    if fmt.headerless:  # comment lines may start with '#' or '%' (pandas knows only one comment character)
+        with open(path, encoding=enc, newline="") as fh:
+            lines = [ln for ln in fh if ln.strip() and not ln.lstrip().startswith(COMMENT_PREFIXES)]
+        path, enc = io.StringIO("".join(lines)), None
     try:
         df = pd.read_csv(path, encoding=enc, sep=sep, **kwargs)
     except UnicodeDecodeError as exc:
@@ -235,5 +364,6 @@ def read_csv_frame(source: str | Path | bytes, name: str | None = None, required
     df.columns = [str(c).strip().lstrip("\ufeff") for c in df.columns]
     for col in required:
         if col and col not in df.columns:
-            raise InputError(f"no such column; the columns are: {', '.join(df.columns)}", file=name, column=col)
+            raise InputError(f"no such column; the columns are: {name_list(list(df.columns))}", file=name,
+                             column=col)
     return df

@@ -14,16 +14,14 @@ A failure or a kill anywhere before step 5 commits leaves the workspace exactly 
 
 from __future__ import annotations
 
-import json
 import re
-import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from core.data.csvfile import sha256_file, sniff, utf8_copy
+from core.data.csvfile import MAX_LINE_BYTES, name_list, readable_copy, sha256_file, sniff
 from core.data.mapping import missing_required, suggest_mapping, suggest_table
 from core.data.schemas import SCHEMAS
-from core.data.workspace import KEEP_VERSIONS, TABLES_DIR, Workspace
+from core.data.workspace import TABLES_DIR, Workspace, WriteToken, sweep_leftovers
 from core.errors import ConfigError, InputError
 
 TIME_FORMATS = [
@@ -48,6 +46,8 @@ class IngestReport:
     encoding: str
     delimiter: str
     skipped_examples: list[str] = field(default_factory=list)
+    rows_before: int | None = None  # rows of the table's previous current version (None: new table)
+    mode: str = "replace"           # "replace" | "append"
 
 
 @dataclass
@@ -100,7 +100,7 @@ def resolve_mapping(header: list[str], sample_rows: list[list[str]], table: str,
     for col, fld in given.items():
         if col not in header:
             raise ConfigError(f"the mapping names column '{col}', which the file does not have "
-                              f"(columns: {', '.join(header)})", file=name)
+                              f"(columns: {name_list(header)})", file=name)
         if fld is not None and fld not in valid:
             raise ConfigError(f"'{fld}' is not a field of table '{table}' (fields: {', '.join(sorted(valid))})",
                               file=name)
@@ -114,7 +114,7 @@ def resolve_mapping(header: list[str], sample_rows: list[list[str]], table: str,
     missing = missing_required(mapping, table)
     if missing:
         raise InputError(f"table '{table}' needs a column for {', '.join(missing)}; the file has "
-                         f"{', '.join(header)}. Map one of them (CLI: --map COLUMN={missing[0].split(' ')[0]})",
+                         f"{name_list(header)}. Map one of them (CLI: --map COLUMN={missing[0].split(' ')[0]})",
                          file=name)
     extras = {c for c, f in mapping.items() if not f}
     clash = sorted(extras & valid)
@@ -197,9 +197,9 @@ class _Plan:
     extra_checks: list[tuple[int, str]]      # (column index, flag name) for inferred extras
 
 
-def _plan(con, fmt, mapping: dict, schema, text_extras: set[int]) -> _Plan:
+def _plan(con, fmt, mapping: dict, schema, text_extras: set[int], row_offset: int = 0) -> _Plan:
     select, outer, hidden, checks, extra_checks = [], [], [], [], []
-    decimal_comma = fmt.delimiter != ","
+    decimal_comma = fmt.delimiter not in (",", " ")
     samples = [[r[i] if i < len(r) else "" for r in fmt.sample_rows] for i in range(len(fmt.header))]
     for i, col in enumerate(fmt.header):
         raw = _q(f"c{i}")
@@ -249,7 +249,8 @@ def _plan(con, fmt, mapping: dict, schema, text_extras: set[int]) -> _Plan:
             outer.append(f"(__v_{i} IS NOT NULL AND {_q(col)} IS NULL) AS {flag}")
             extra_checks.append((i, flag))
     if schema.name == "posts" and "post_id" not in mapping.values():
-        select.insert(0, "'r' || CAST(row_number() OVER () AS VARCHAR) AS post_id")
+        # numbered from the row; an append continues after the rows already there
+        select.insert(0, f"'r' || CAST(row_number() OVER () + {int(row_offset)} AS VARCHAR) AS post_id")
     select = [s.replace("{", "{{").replace("}", "}}") for s in select]  # the query is a format template
     query = f"SELECT {', '.join(select)} FROM {{source}}"
     if hidden:
@@ -257,14 +258,51 @@ def _plan(con, fmt, mapping: dict, schema, text_extras: set[int]) -> _Plan:
     return _Plan(query, [c.split(" AS ")[-1] for c in outer], checks, extra_checks)
 
 
+@dataclass(frozen=True)
+class IngestCheck:
+    """What an ingest is about to do, shown to the user before a risky replace is committed."""
+    table: str
+    mode: str                  # "replace" | "append"
+    rows_before: int | None    # rows of the current version (None: the table is new)
+    rows_after: int            # rows of the new version
+    skipped: int
+    skipped_examples: list[str]
+    current_version: int | None
+
+    @property
+    def needs_confirmation(self) -> bool:
+        """A replace that shrinks a table, or any ingest that skipped more than 1% of the file's rows."""
+        shrinks = self.mode == "replace" and self.rows_before is not None and self.rows_after < self.rows_before
+        new_rows = self.rows_after - (self.rows_before or 0) if self.mode == "append" else self.rows_after
+        return shrinks or self.skipped > 0.01 * (new_rows + self.skipped)
+
+
+class ConfirmationNeeded(Exception):
+    """Raised by `ingest_file(require_confirmation=True)` instead of committing; nothing has changed."""
+
+    def __init__(self, check: IngestCheck):
+        super().__init__(f"{check.table}: {check.rows_before} -> {check.rows_after} rows, {check.skipped} skipped")
+        self.check = check
+
+
+_NUMERIC = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "FLOAT", "DOUBLE", "DECIMAL"}
+
+
 def ingest_file(ws: Workspace, path: str | Path, table: str, mapping: dict | None = None,
                 skip_bad_rows: bool = False, source_name: str | None = None, encoding: str | None = None,
-                remember: bool = True, memory_limit: str = "512MB") -> IngestReport:
+                remember: bool = True, memory_limit: str = "512MB", mode: str = "replace",
+                require_confirmation: bool = False, expected_version: int | None | bool = False) -> IngestReport:
     """Ingest the CSV at `path` as a new version of `table` in `ws`. All or nothing.
 
     `mapping` ({csv column: canonical field or None}) may be partial: unnamed columns are suggested, or
     recalled from an earlier upload with the same header. Raises InputError/ConfigError with a plain
     message naming the file, column and rows; the workspace is then unchanged.
+
+    `mode`: "replace" (the file becomes the table) or "append" (the new version is the current rows
+    plus the file's; the file must have the same columns and compatible types). Either way a new
+    immutable version, so `Workspace.restore` undoes it. `require_confirmation`: raise
+    ConfirmationNeeded (committing nothing) when `IngestCheck.needs_confirmation`; the caller shows it
+    and calls again with `expected_version=check.current_version`, which fails if the table changed.
 
     One streaming pass: DuckDB parses the CSV (in parallel), converts every column and writes an
     immutable Parquet file; a short transaction then makes that file the table's current version.
@@ -275,8 +313,10 @@ def ingest_file(ws: Workspace, path: str | Path, table: str, mapping: dict | Non
     name = source_name or path.name
     if table not in SCHEMAS:
         raise ConfigError(f"unknown table '{table}'; choose one of {', '.join(SCHEMAS)}")
-    if not path.exists():
-        raise InputError("file not found", file=str(path))
+    if mode not in ("replace", "append"):
+        raise ConfigError(f"unknown mode '{mode}'; use replace or append")
+    if not path.is_file():
+        raise InputError("file not found" if not path.exists() else "not a file", file=name)
     fmt = sniff(path, name, encoding)
     if mapping is None:
         remembered = ws.remembered_mapping(fmt.header)
@@ -285,158 +325,184 @@ def ingest_file(ws: Workspace, path: str | Path, table: str, mapping: dict | Non
     mapping = resolve_mapping(fmt.header, fmt.sample_rows, table, mapping, name)
     schema = SCHEMAS[table]
 
-    clear_stale_leftovers(ws)
-    staging = ws.path / ".staging"
-    tables_dir = ws.path / TABLES_DIR
-    staging.mkdir(parents=True, exist_ok=True)
-    tables_dir.mkdir(parents=True, exist_ok=True)
-    token = uuid.uuid4().hex
-    stage_csv = staging / f"{token}.csv"
-    stage = tables_dir / f".tmp-{token}.parquet"
-    final = tables_dir / f".tmp-{token}-final.parquet"
-    con = duckdb.connect()
-    try:
-        src = utf8_copy(path, fmt.encoding, stage_csv, name)
-        digest = sha256_file(path)
-        con.execute(f"SET memory_limit = {_lit(memory_limit)}; SET temp_directory = {_lit(str(staging))}; "
-                    "SET preserve_insertion_order = true")
-        cols_sql = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(fmt.header))) + "}"
-        opts = (f"auto_detect = false, header = true, delim = {_lit(fmt.delimiter)}, quote = '\"', "
-                f"escape = '\"', columns = {cols_sql}, max_line_size = 2097152, buffer_size = 8388608")
-        if skip_bad_rows:
-            opts += ", ignore_errors = true, store_rejects = true"
-        text_extras: set[int] = set()
-        for _attempt in range(3):
-            plan = _plan(con, fmt, mapping, schema, text_extras)
-            try:
-                # a small dictionary budget: high-cardinality ids give up on dictionaries at once
-                # (building them doubled the write time), low-cardinality columns keep them
-                source = f"read_csv({_lit(str(src))}, {opts})"
-                con.execute(f"COPY ({plan.query.format(source=source)}) "
-                            f"TO {_lit(str(stage))} (FORMAT parquet, COMPRESSION snappy, DICTIONARY_SIZE_LIMIT 16384)")
-            except duckdb.Error as exc:
-                raise _csv_error(exc, name) from None
-            stage_rel = f"read_parquet({_lit(str(stage))}, file_row_number = true)"
-            if not plan.extra_checks:
-                break
-            flags = con.execute("SELECT " + ", ".join(f"bool_or({f})" for _, f in plan.extra_checks)
-                                + f" FROM {stage_rel}").fetchone()
-            late = {i for (i, _), hit in zip(plan.extra_checks, flags) if hit}
-            if not late:
-                break
-            text_extras |= late
-        skipped_lines: list[str] = []
-        skipped = 0
-        if skip_bad_rows:
-            skipped = con.execute("SELECT count(DISTINCT line) FROM reject_errors").fetchone()[0]
-            skipped_lines = [f"line {r[0]}" for r in con.execute(
-                "SELECT DISTINCT line FROM reject_errors ORDER BY line LIMIT 5").fetchall()]
-        flags = [c[2] for c in plan.checks]
-        counts = con.execute("SELECT count(*)" + "".join(f", count(*) FILTER (WHERE {f})" for f in flags)
-                             + f" FROM {stage_rel}").fetchone()
-        total, bad_counts = counts[0], counts[1:]
-        if total == 0:
-            raise InputError("no data rows could be read" if skipped else "the file has a header but no data rows",
-                             file=name)
-        problems = [(c, n) for c, n in zip(plan.checks, bad_counts) if n]
-        any_bad = " OR ".join(flags) or "false"
-        if problems and not skip_bad_rows:
-            (col, fld, flag, expect), n = problems[0]
-            i = flag.rsplit("_", 1)[1]
-            ex = con.execute(f"SELECT file_row_number + 1, __raw_{i} FROM {stage_rel} WHERE {flag} "
-                             "ORDER BY file_row_number LIMIT 5").fetchall()
-            shown = "; ".join(f"row {r} = {repr(val) if val is not None else 'empty'}" for r, val in ex)
-            others = "".join(f"; also column '{c[0]}': {k} rows" for c, k in problems[1:])
-            raise InputError(f"{n} of {total} rows are not {expect} (mapped to '{fld}'): {shown}{others}. "
-                             "Fix those rows, map another column, or choose to skip bad rows",
-                             file=name, column=col, rows=[r for r, _ in ex])
-        if problems:
-            skipped_lines += [f"row {r[0]}" for r in con.execute(
-                f"SELECT file_row_number + 1 FROM {stage_rel} WHERE {any_bad} ORDER BY file_row_number LIMIT 5"
-            ).fetchall()]
-            skipped += con.execute(f"SELECT count(*) FROM {stage_rel} WHERE {any_bad}").fetchone()[0]
-        rows = total
-        if problems:
-            rows = con.execute(f"SELECT count(*) FROM {stage_rel} WHERE NOT ({any_bad})").fetchone()[0]
-        if rows == 0:
-            raise InputError("every row was bad; nothing to ingest", file=name)
-        helper_cols = plan.helper_cols
-        if problems:  # skip_bad_rows: write the kept rows once more (the common, clean case never does)
-            con.execute(f"COPY (SELECT * FROM read_parquet({_lit(str(stage))}) WHERE NOT ({any_bad})) "
-                        f"TO {_lit(str(final))} (FORMAT parquet, COMPRESSION snappy, DICTIONARY_SIZE_LIMIT 16384)")
-            stage.unlink()
+    sweep_leftovers(ws, orphans=False)  # temp files of dead writers; orphan versions go in the commit
+    previous = ws.current_file(table)
+    appending = mode == "append" and previous is not None
+    rows_before = previous[3] if previous is not None else None
+    with WriteToken(ws) as token:
+        stage_csv = token.dir / "source.csv"
+        stage = ws.path / TABLES_DIR / f".tmp-{token.name}.parquet"
+        final = ws.path / TABLES_DIR / f".tmp-{token.name}-final.parquet"
+        con = duckdb.connect()
+        try:
+            src = readable_copy(path, fmt, stage_csv, name)
+            digest = sha256_file(path)
+            con.execute(f"SET memory_limit = {_lit(memory_limit)}; SET temp_directory = {_lit(str(token.dir))}; "
+                        "SET preserve_insertion_order = true")
+            cols_sql = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(fmt.header))) + "}"
+            delim = "," if fmt.whitespace else fmt.delimiter
+            # DuckDB's line buffer costs memory per thread: 2 MiB unless the sample or a failed first
+            # try shows longer lines (then up to MAX_LINE_BYTES)
+            longest = max(sum(len(c) + 1 for c in r) for r in [fmt.header, *fmt.sample_rows])
+            line_limit = 2 << 20 if 4 * longest < (2 << 20) else MAX_LINE_BYTES
+            row_offset = rows_before if appending else 0
+            text_extras: set[int] = set()
+            for _attempt in range(4):
+                opts = (f"auto_detect = false, header = true, delim = {_lit(delim)}, quote = '\"', "
+                        f"escape = '\"', columns = {cols_sql}, max_line_size = {line_limit}, "
+                        f"buffer_size = {max(line_limit, 8 << 20)}")
+                if skip_bad_rows:
+                    opts += ", ignore_errors = true, store_rejects = true"
+                plan = _plan(con, fmt, mapping, schema, text_extras, row_offset)
+                try:
+                    # a small dictionary budget: high-cardinality ids give up on dictionaries at once
+                    # (building them doubled the write time), low-cardinality columns keep them
+                    source = f"read_csv({_lit(str(src))}, {opts})"
+                    con.execute(f"COPY ({plan.query.format(source=source)}) TO {_lit(str(stage))} "
+                                "(FORMAT parquet, COMPRESSION snappy, DICTIONARY_SIZE_LIMIT 16384)")
+                except duckdb.Error as exc:
+                    if "maximum line size" in str(exc).lower() and line_limit < MAX_LINE_BYTES:
+                        line_limit = MAX_LINE_BYTES
+                        continue
+                    raise _csv_error(exc, name) from None
+                stage_rel = f"read_parquet({_lit(str(stage))}, file_row_number = true)"
+                if not plan.extra_checks:
+                    break
+                flags = con.execute("SELECT " + ", ".join(f"bool_or({f})" for _, f in plan.extra_checks)
+                                    + f" FROM {stage_rel}").fetchone()
+                late = {i for (i, _), hit in zip(plan.extra_checks, flags) if hit}
+                if not late:
+                    break
+                text_extras |= late
+            skipped_lines: list[str] = []
+            skipped = 0
+            if skip_bad_rows:
+                skipped = con.execute("SELECT count(DISTINCT line) FROM reject_errors").fetchone()[0]
+                skipped_lines = [f"line {r[0]}: {_clip(r[1])}" for r in con.execute(
+                    "SELECT line, any_value(csv_line) FROM reject_errors GROUP BY line ORDER BY line LIMIT 5"
+                ).fetchall()]
+            flags = [c[2] for c in plan.checks]
+            counts = con.execute("SELECT count(*)" + "".join(f", count(*) FILTER (WHERE {f})" for f in flags)
+                                 + f" FROM {stage_rel}").fetchone()
+            total, bad_counts = counts[0], counts[1:]
+            if total == 0:
+                raise InputError("no data rows could be read" if skipped else "the file has a header but no data rows",
+                                 file=name)
+            problems = [(c, n) for c, n in zip(plan.checks, bad_counts) if n]
+            any_bad = " OR ".join(flags) or "false"
+            if problems and not skip_bad_rows:
+                (col, fld, flag, expect), n = problems[0]
+                i = flag.rsplit("_", 1)[1]
+                ex = con.execute(f"SELECT file_row_number + 1, __raw_{i} FROM {stage_rel} WHERE {flag} "
+                                 "ORDER BY file_row_number LIMIT 5").fetchall()
+                shown = "; ".join(f"row {r} = {repr(val) if val is not None else 'empty'}" for r, val in ex)
+                others = "".join(f"; also column '{c[0]}': {k} rows" for c, k in problems[1:])
+                raise InputError(f"{n} of {total} rows are not {expect} (mapped to '{fld}'): {shown}{others}. "
+                                 "Fix those rows, map another column, or choose to skip bad rows",
+                                 file=name, column=col, rows=[r for r, _ in ex])
+            if problems:  # name the first skipped rows with the value that did not convert
+                cols = [c[0] for c, _ in problems]
+                picks = [f"{c[2]}, __raw_{c[2].rsplit('_', 1)[1]}" for c, _ in problems]
+                for r in con.execute(f"SELECT file_row_number + 1, {', '.join(picks)} FROM {stage_rel} "
+                                     f"WHERE {any_bad} ORDER BY file_row_number LIMIT 5").fetchall():
+                    k = next(k for k in range(len(cols)) if r[1 + 2 * k])  # the first column that failed
+                    val = r[2 + 2 * k]
+                    skipped_lines.append(f"row {r[0]}: {cols[k]} = {_clip(val) if val is not None else 'empty'}")
+                skipped_lines = skipped_lines[:5]
+                skipped += con.execute(f"SELECT count(*) FROM {stage_rel} WHERE {any_bad}").fetchone()[0]
+            rows = total
+            if problems:
+                rows = con.execute(f"SELECT count(*) FROM {stage_rel} WHERE NOT ({any_bad})").fetchone()[0]
+            if rows == 0:
+                raise InputError("every row was bad; nothing to ingest", file=name)
+            hidden = plan.helper_cols
+            if problems:  # skip_bad_rows: write the kept rows once more (the common, clean case never does)
+                con.execute(f"COPY (SELECT * FROM read_parquet({_lit(str(stage))}) WHERE NOT ({any_bad})) "
+                            f"TO {_lit(str(final))} (FORMAT parquet, COMPRESSION snappy, DICTIONARY_SIZE_LIMIT 16384)")
+                stage.unlink()
+            else:
+                stage.replace(final)
+            if appending:
+                _append_onto(con, previous, final, stage, hidden, table, name)
+                stage.replace(final)
+                hidden = []
+                rows += rows_before
+            con.close()
+            check = IngestCheck(table, mode if previous is not None else "replace", rows_before, rows, skipped,
+                                skipped_lines, previous[0] if previous else None)
+            if require_confirmation and check.needs_confirmation:
+                raise ConfirmationNeeded(check)
+            # an append was built on the current version: commit only onto that one; a confirmed
+            # replace only onto the version the user reviewed; a plain replace onto whatever is current
+            expect = expected_version if expected_version is not False else (previous[0] if appending else False)
+            version = ws.commit_version(
+                final, table, source=name, sha256=digest, rows=rows, skipped=skipped, mapping=mapping,
+                encoding=fmt.encoding, delimiter=fmt.delimiter, hidden=hidden,
+                action="append" if appending else "replace", expect_current=expect,
+                remember_header=fmt.header if remember else None)
+            return IngestReport(table, version, rows, skipped, digest, name, mapping, fmt.encoding, fmt.delimiter,
+                                skipped_lines, rows_before, "append" if appending else "replace")
+        finally:
+            con.close()
+
+
+def _clip(value, limit: int = 60) -> str:
+    text = str(value)
+    return repr(text if len(text) <= limit else text[:limit] + "...")
+
+
+def _append_onto(con, previous: tuple[int, Path, list[str], int], new: Path, out: Path, new_hidden: list[str],
+                 table: str, name: str) -> None:
+    """Write the current version's rows followed by `new`'s into `out`; InputError unless the columns
+    match (same names; same types, or both numeric)."""
+    version, old_path, old_hidden, _rows = previous
+
+    def columns(p: Path, hidden: list[str]) -> dict[str, str]:
+        hide = f" EXCLUDE ({', '.join(_q(h) for h in hidden)})" if hidden else ""
+        return {r[0]: r[1] for r in con.execute(f"DESCRIBE SELECT *{hide} FROM read_parquet({_lit(str(p))})").fetchall()}
+
+    old, new_cols = columns(old_path, old_hidden), columns(new, new_hidden)
+    missing, extra = [c for c in old if c not in new_cols], [c for c in new_cols if c not in old]
+    if missing or extra:
+        parts = ([f"missing {name_list(missing)}"] if missing else []) + ([f"new {name_list(extra)}"] if extra else [])
+        raise InputError(f"cannot append to '{table}' (version {version}): the columns differ ({'; '.join(parts)}). "
+                         "Map the same columns, or replace the table instead", file=name)
+    select_old, select_new = [], []
+    for c, t in old.items():
+        u = new_cols[c]
+        base_t, base_u = t.split("(")[0], u.split("(")[0]
+        if t == u:
+            select_old.append(_q(c))
+            select_new.append(_q(c))
+        elif base_t in _NUMERIC and base_u in _NUMERIC:
+            select_old.append(f"CAST({_q(c)} AS DOUBLE) AS {_q(c)}")
+            select_new.append(f"CAST({_q(c)} AS DOUBLE) AS {_q(c)}")
+        elif t == "VARCHAR":  # the table kept this extra column as text: the new values join as text
+            select_old.append(_q(c))
+            select_new.append(f"CAST({_q(c)} AS VARCHAR) AS {_q(c)}")
         else:
-            stage.replace(final)
-        con.close()
-        version = _commit(ws, final, table, name, digest, rows, skipped, mapping, fmt, remember, helper_cols)
-        return IngestReport(table, version, rows, skipped, digest, name, mapping, fmt.encoding, fmt.delimiter,
-                            skipped_lines)
-    finally:
-        con.close()
-        for p in (stage_csv, stage, final):
-            p.unlink(missing_ok=True)
+            raise InputError(f"cannot append to '{table}' (version {version}): the values are {u.lower()} here but "
+                             f"{t.lower()} in the table", file=name, column=c)
+    con.execute(f"COPY (SELECT {', '.join(select_old)} FROM read_parquet({_lit(str(old_path))}) UNION ALL "
+                f"SELECT {', '.join(select_new)} FROM read_parquet({_lit(str(new))})) TO {_lit(str(out))} "
+                "(FORMAT parquet, COMPRESSION snappy, DICTIONARY_SIZE_LIMIT 16384)")
 
 
 def _csv_error(exc: Exception, name: str) -> InputError:
+    """DuckDB's multi-line CSV error -> one line: the line number, DuckDB's reason, the start of the line."""
     text = str(exc)
     m = _LINE_RE.search(text)
-    reason = next((ln.strip() for ln in text.splitlines()[1:] if ln.strip() and not ln.startswith("Original Line")
-                   and "Possible fixes" not in ln and not ln.strip().startswith("*")), "")
-    original = next((ln.split(":", 1)[1].strip() for ln in text.splitlines() if ln.startswith("Original Line")), "")
+    # "...CSV Error on Line: N", "Original Line: <may span lines>", the reason, then "Possible fixes:", options
+    head = text.split("Possible fixes:", 1)[0]
+    marker = "Original Line: "
+    original = head.split(marker, 1)[1] if marker in head else ""
+    lines = [ln.strip() for ln in original.splitlines() if ln.strip()]
+    reason = lines[-1] if len(lines) > 1 else ""
+    if reason:
+        original = original[: original.rindex(reason)]
+    original = " ".join(original.split())
     if m:
         shown = f" ({original[:80]!r})" if original else ""
         return InputError(f"line {m.group(1)} is not valid CSV: {reason.rstrip('.')}{shown}. Fix the line or choose "
                           "to skip bad rows", file=name, rows=[int(m.group(1))])
     return InputError(f"the file is not valid CSV: {text.splitlines()[0] if text else type(exc).__name__}", file=name)
-
-
-def _commit(ws: Workspace, staged: Path, table: str, name: str, digest: str, rows: int, skipped: int,
-            mapping: dict, fmt, remember: bool, helper_cols: list[str]) -> int:
-    """Make the staged Parquet file the table's new current version, in one short transaction."""
-    with ws.writer() as con:
-        con.execute("BEGIN TRANSACTION")
-        try:
-            version = con.execute('SELECT coalesce(max(version), 0) + 1 FROM _versions WHERE "table" = ?',
-                                  [table]).fetchone()[0]
-            physical = f"{table}__v{version}.parquet"
-            target = ws.path / TABLES_DIR / physical
-            staged.replace(target)  # a kill after this but before COMMIT leaves an orphan file, never a view on it
-            con.execute("INSERT INTO _versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now()::TIMESTAMP)",
-                        [table, version, physical, name, digest, rows, skipped, json.dumps(mapping, ensure_ascii=False),
-                         fmt.encoding, fmt.delimiter])
-            con.execute('INSERT OR REPLACE INTO _current VALUES (?, ?)', [table, version])
-            # the view names the file by absolute path: readers in any process resolve it the same way
-            # (the conversion-check columns stay in the file, out of sight: dropping them costs a pass)
-            hide = f" EXCLUDE ({', '.join(helper_cols)})" if helper_cols else ""
-            con.execute(f"CREATE OR REPLACE VIEW {_q(table)} AS SELECT *{hide} FROM read_parquet({_lit(str(target))})")
-            if remember:
-                con.execute("INSERT OR REPLACE INTO _mappings VALUES (?, ?, ?, now()::TIMESTAMP)",
-                            [ws.header_signature(fmt.header), table, json.dumps(mapping, ensure_ascii=False)])
-            old = con.execute('SELECT physical FROM _versions WHERE "table" = ? AND version <= ? '
-                              'AND physical IS NOT NULL', [table, version - KEEP_VERSIONS]).fetchall()
-            con.execute('UPDATE _versions SET physical = NULL WHERE "table" = ? AND version <= ?',
-                        [table, version - KEEP_VERSIONS])
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
-    for (p,) in old:  # pruned only after the commit: a reader of the previous version is never cut off
-        (ws.path / TABLES_DIR / p).unlink(missing_ok=True)
-    return version
-
-
-def clear_stale_leftovers(ws: Workspace, older_than_s: float = 6 * 3600) -> int:
-    """Delete temp files of ingests killed midway (never part of the workspace). Returns how many.
-
-    Only files older than `older_than_s` go, so an ingest running in another process keeps its own.
-    """
-    import time
-
-    n = 0
-    now = time.time()
-    for pattern in (".staging/*", f"{TABLES_DIR}/.tmp-*"):
-        for p in ws.path.glob(pattern):
-            if p.is_file() and now - p.stat().st_mtime > older_than_s:
-                p.unlink(missing_ok=True)
-                n += 1
-    return n

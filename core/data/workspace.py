@@ -10,12 +10,22 @@ readers are never blocked for longer than that transaction.
 Concurrency: DuckDB allows one writing process, or many reading ones. We never hold a connection
 open between operations: every call opens, works and closes, retrying while another process holds
 the file. Writers additionally serialise on a file lock, so the app and the CLI can share a workspace.
+
+Leftovers: each ingest holds a lock of its own (`.staging/<token>.lock`) while its temp files exist,
+so `sweep_leftovers` deletes exactly the temp files of writers that died (a lock nobody holds) and,
+under the writer lock, table files no version refers to (a kill between rename and commit).
+
+Names: a workspace is a name (letters, digits, '-', '_', CJK; no dots or separators, at most 64
+characters) stored under the data folder, or an explicit folder path (it contains a separator),
+resolved to an absolute path; such a folder must be new, empty or a workspace already.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
 import threading
 import time
 from contextlib import contextmanager
@@ -44,7 +54,10 @@ CREATE TABLE IF NOT EXISTS _versions (
 CREATE TABLE IF NOT EXISTS _current ("table" VARCHAR PRIMARY KEY, version INTEGER);
 CREATE TABLE IF NOT EXISTS _mappings (header_sig VARCHAR PRIMARY KEY, "table" VARCHAR, mapping VARCHAR,
     updated_at TIMESTAMP);
+ALTER TABLE _versions ADD COLUMN IF NOT EXISTS action VARCHAR;
+ALTER TABLE _versions ADD COLUMN IF NOT EXISTS hidden VARCHAR;
 """
+HELPER_PREFIXES = ("__bad_", "__raw_", "__xbad_")  # ingest's conversion-check columns (older versions)
 
 
 @dataclass(frozen=True)
@@ -59,6 +72,8 @@ class TableInfo:
     skipped: int = 0
     encoding: str = ""
     delimiter: str = ""
+    action: str = ""   # "replace", "append", "restore v2" (empty for versions made before this was kept)
+    kept: bool = True  # its Parquet file still exists (the last KEEP_VERSIONS are kept), so it can be restored
 
 
 def _process_lock(path: Path) -> threading.RLock:
@@ -75,7 +90,7 @@ class Workspace:
     """A named folder with one DuckDB file. Cheap to construct; opens connections per call."""
 
     def __init__(self, path: str | Path):
-        self.path = Path(path)
+        self.path = Path(path).absolute()  # views name files by absolute path, readable from any folder
         self.name = self.path.name
         self.db_path = self.path / DB_FILE
 
@@ -129,9 +144,12 @@ class Workspace:
             has = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = '_versions'").fetchone()[0]
             if not has:
                 return []
+            cols = {r[0] for r in con.execute("SELECT column_name FROM duckdb_columns() "
+                                              "WHERE table_name = '_versions'").fetchall()}
+            action = "v.action" if "action" in cols else "NULL"
             q = ('SELECT v."table", v.version, v.rows, v.sha256, v.source, v.mapping, '
-                 'strftime(v.created_at, \'%Y-%m-%d %H:%M:%S\'), v.skipped, v.encoding, v.delimiter '
-                 'FROM _versions v')
+                 'strftime(v.created_at, \'%Y-%m-%d %H:%M:%S\'), v.skipped, v.encoding, v.delimiter, '
+                 f'{action}, v.physical IS NOT NULL FROM _versions v')
             if current_only:
                 q += ' JOIN _current c ON c."table" = v."table" AND c.version = v.version'
             params = []
@@ -140,14 +158,123 @@ class Workspace:
                 params.append(table)
             rows = con.execute(q + ' ORDER BY v."table", v.version', params).fetchall()
         return [TableInfo(r[0], r[1], r[2], r[3], r[4], json.loads(r[5] or "{}"), r[6], r[7] or 0, r[8] or "",
-                          r[9] or "") for r in rows]
+                          r[9] or "", r[10] or "", bool(r[11])) for r in rows]
 
     def tables(self) -> list[TableInfo]:
         """Current version of every table in the workspace."""
         return self._catalog()
 
     def history(self, table: str) -> list[TableInfo]:
+        """Every recorded version of `table`, oldest first (`kept` says which can still be restored)."""
         return self._catalog(current_only=False, table=table)
+
+    def current_file(self, table: str) -> tuple[int, Path, list[str], int] | None:
+        """(version, Parquet path, hidden helper columns, rows) of the table's current version, or None."""
+        if not self.db_path.exists():
+            return None
+        with self.connect() as con:
+            if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = '_current'").fetchone()[0]:
+                return None
+            cols = {r[0] for r in con.execute("SELECT column_name FROM duckdb_columns() "
+                                              "WHERE table_name = '_versions'").fetchall()}
+            hidden = "v.hidden" if "hidden" in cols else "NULL"
+            row = con.execute(f'SELECT v.version, v.physical, {hidden}, v.rows FROM _versions v JOIN _current c '
+                              'ON c."table" = v."table" AND c.version = v.version WHERE v."table" = ?',
+                              [table]).fetchone()
+        if row is None:
+            return None
+        path = self.path / TABLES_DIR / row[1]
+        return row[0], path, json.loads(row[2]) if row[2] else _hidden_columns(path), row[3]
+
+    # ---- writing versions -----------------------------------------------------------------------------
+    def commit_version(self, staged: Path, table: str, *, source: str, sha256: str, rows: int, skipped: int,
+                       mapping: dict, encoding: str, delimiter: str, hidden: list[str], action: str,
+                       expect_current: int | None | bool = False, remember_header: list[str] | None = None) -> int:
+        """Make the staged Parquet file `table`'s new current version in one short transaction; returns it.
+
+        `expect_current`: the version the caller built on or showed the user (None: no table yet);
+        if another writer changed the table since, ConfigError and nothing changes. False: no check.
+        Files of versions older than the last KEEP_VERSIONS are deleted after the commit.
+        """
+        with self.writer() as con:
+            _remove_orphan_versions(self, con)
+            con.execute("BEGIN TRANSACTION")
+            try:
+                current = con.execute('SELECT version FROM _current WHERE "table" = ?', [table]).fetchone()
+                current = current[0] if current else None
+                if expect_current is not False and current != expect_current:
+                    raise ConfigError(f"table '{table}' changed while you were reviewing it or while this ran "
+                                      f"(now version {current}); look at it again and retry")
+                version = con.execute('SELECT coalesce(max(version), 0) + 1 FROM _versions WHERE "table" = ?',
+                                      [table]).fetchone()[0]
+                physical = f"{table}__v{version}.parquet"
+                target = self.path / TABLES_DIR / physical
+                staged.replace(target)  # a kill after this but before COMMIT leaves an orphan file, swept later
+                con.execute('INSERT INTO _versions ("table", version, physical, source, sha256, rows, skipped, '
+                            'mapping, encoding, delimiter, created_at, action, hidden) '
+                            'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now()::TIMESTAMP, ?, ?)',
+                            [table, version, physical, source, sha256, rows, skipped,
+                             json.dumps(mapping, ensure_ascii=False), encoding, delimiter, action,
+                             json.dumps(hidden)])
+                con.execute('INSERT OR REPLACE INTO _current VALUES (?, ?)', [table, version])
+                # the view names the file by absolute path: readers in any process resolve it the same way
+                # (conversion-check columns stay in the file, out of sight: dropping them costs a pass)
+                hide = f" EXCLUDE ({', '.join(_q(h) for h in hidden)})" if hidden else ""
+                con.execute(f"CREATE OR REPLACE VIEW {_q(table)} AS SELECT *{hide} FROM read_parquet({_lit(str(target))})")
+                if remember_header is not None:
+                    con.execute("INSERT OR REPLACE INTO _mappings VALUES (?, ?, ?, now()::TIMESTAMP)",
+                                [self.header_signature(remember_header), table,
+                                 json.dumps(mapping, ensure_ascii=False)])
+                old = con.execute('SELECT physical FROM _versions WHERE "table" = ? AND version <= ? '
+                                  'AND physical IS NOT NULL', [table, version - KEEP_VERSIONS]).fetchall()
+                con.execute('UPDATE _versions SET physical = NULL WHERE "table" = ? AND version <= ?',
+                            [table, version - KEEP_VERSIONS])
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+        for (p,) in old:  # pruned only after the commit: a reader of the previous version is never cut off
+            (self.path / TABLES_DIR / p).unlink(missing_ok=True)
+        return version
+
+    def restore(self, table: str, version: int) -> int:
+        """Make a kept earlier version of `table` current again, as a new version (so it can be undone).
+
+        The new version's file is a hard link to the old one (a copy where links are not possible).
+        Returns the new version number; ConfigError for an unknown, pruned or already current version.
+        """
+        infos = {i.version: i for i in self.history(table)}
+        if not infos:
+            raise ConfigError(f"workspace '{self.name}' has no '{table}' table")
+        info = infos.get(version)
+        if info is None:
+            raise ConfigError(f"table '{table}' has no version {version} (versions: "
+                              f"{', '.join(str(v) for v in infos)})")
+        if not info.kept:
+            raise ConfigError(f"version {version} of '{table}' is no longer kept (only the last {KEEP_VERSIONS} "
+                              "versions are)")
+        current = self.info(table).version
+        if current == version:
+            raise ConfigError(f"version {version} is already the current version of '{table}'")
+        with self.connect() as con:
+            physical, hidden = con.execute('SELECT physical, hidden FROM _versions WHERE "table" = ? AND version = ?',
+                                           [table, version]).fetchone()
+        src = self.path / TABLES_DIR / physical
+        token = new_write_token(self)
+        with token:
+            staged = self.path / TABLES_DIR / f".tmp-{token.name}-restore.parquet"
+            try:
+                os.link(src, staged)
+            except OSError:
+                shutil.copyfile(src, staged)
+            try:
+                return self.commit_version(
+                    staged, table, source=info.source, sha256=info.sha256, rows=info.rows, skipped=info.skipped,
+                    mapping=info.mapping, encoding=info.encoding, delimiter=info.delimiter,
+                    hidden=json.loads(hidden) if hidden else _hidden_columns(src), action=f"restore v{version}",
+                    expect_current=current)
+            finally:
+                staged.unlink(missing_ok=True)
 
     def has(self, table: str) -> bool:
         return any(t.table == table for t in self.tables())
@@ -195,11 +322,46 @@ class Workspace:
         return (row[0], json.loads(row[1])) if row else None
 
 
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _lit(s: str) -> str:
+    return "'" + s.replace("'", "''") + "'"
+
+
+def _hidden_columns(parquet: Path) -> list[str]:
+    """Conversion-check columns of a version file written before the catalog recorded them."""
+    import duckdb
+
+    con = duckdb.connect()
+    try:
+        cols = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet({_lit(str(parquet))})").fetchall()]
+    finally:
+        con.close()
+    return [c for c in cols if c.startswith(HELPER_PREFIXES)]
+
+
+def _shown(text: str, limit: int = 40) -> str:
+    text = "".join(c if c.isprintable() else "?" for c in text)
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
 def validate_name(name: str) -> str:
+    """A workspace name: letters, digits, '-', '_' or CJK, 1 to 64 characters (no dots, no separators)."""
     name = name.strip()
     if not _NAME_RE.match(name):
-        raise ConfigError(f"'{name}' is not a valid workspace name: use letters, digits, '-' or '_' (max 64)")
+        raise ConfigError(f"'{_shown(name)}' is not a valid workspace name: use letters, digits, '-' or '_' "
+                          "(no dots or slashes, at most 64 characters)")
     return name
+
+
+# what a workspace folder may hold before its first commit (an ingest that failed leaves these)
+_OWN_ENTRIES = {DB_FILE, f"{DB_FILE}.wal", TABLES_DIR, ".staging", ".writer.lock", ".sample.lock", "source"}
+
+
+def _is_path(text: str) -> bool:
+    return "/" in text or os.sep in text or text.startswith("~")
 
 
 def list_workspaces() -> list[str]:
@@ -210,11 +372,137 @@ def list_workspaces() -> list[str]:
 
 
 def open_workspace(name_or_path: str | Path) -> Workspace:
-    """A workspace by name (under data/workspaces) or by folder path."""
-    p = Path(name_or_path)
-    if p.is_absolute() or len(p.parts) > 1 or p.exists():
-        return Workspace(p)
-    return Workspace(workspaces_dir() / validate_name(str(name_or_path)))
+    """A workspace by name (under data/workspaces) or by explicit folder path (resolved to absolute).
+
+    ConfigError (one line) for an invalid name, a path naming a file, or a folder that holds other
+    things but no workspace (so `./` or `..` never turn a project folder into a workspace).
+    """
+    text = str(name_or_path).strip()
+    if not _is_path(text):
+        return Workspace(workspaces_dir() / validate_name(text))
+    p = Path(text).expanduser().absolute()
+    p = Path(os.path.normpath(p))
+    shown = _shown(str(name_or_path), 80)
+    if any(len(part.encode()) > 255 for part in p.parts):
+        raise ConfigError(f"workspace folder '{shown}': a part of the path is longer than 255 bytes")
+    if p.exists() and not p.is_dir():
+        raise ConfigError(f"workspace folder '{shown}' is a file, not a folder")
+    if p.is_dir() and not (p / DB_FILE).exists() and any(e.name not in _OWN_ENTRIES for e in p.iterdir()):
+        raise ConfigError(f"workspace folder '{shown}' already holds other files and is not a workspace; "
+                          "name a new or empty folder, or give a workspace name")
+    return Workspace(p)
+
+
+STAGING_DIR = ".staging"  # per-ingest temp files: <token>/ (DuckDB spill, UTF-8 copy) and <token>.lock
+
+
+class WriteToken:
+    """Temp-file ownership of one write: `with WriteToken(ws) as t:` holds `.staging/<t.name>.lock`
+    while its files (`t.dir`, `tables/.tmp-<t.name>*`) exist, and removes them on exit. A writer
+    that dies releases the lock with its process, so `sweep_leftovers` may then remove its files."""
+
+    def __init__(self, ws: Workspace):
+        import uuid
+
+        self.ws = ws
+        self.name = uuid.uuid4().hex
+        self.dir = ws.path / STAGING_DIR / self.name
+        self._lock = None
+
+    def __enter__(self) -> WriteToken:
+        from filelock import FileLock
+
+        self.dir.parent.mkdir(parents=True, exist_ok=True)
+        (self.ws.path / TABLES_DIR).mkdir(parents=True, exist_ok=True)
+        self._lock = FileLock(str(self.dir.parent / f"{self.name}.lock"))
+        self._lock.acquire()  # before any file exists: a sweeper never sees our files unlocked
+        self.dir.mkdir()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        _remove_token_files(self.ws, self.name)
+        self._lock.release()
+        (self.dir.parent / f"{self.name}.lock").unlink(missing_ok=True)
+
+
+def new_write_token(ws: Workspace) -> WriteToken:
+    return WriteToken(ws)
+
+
+def _remove_token_files(ws: Workspace, token: str) -> int:
+    n = 0
+    staging = ws.path / STAGING_DIR
+    for p in list(staging.glob(f"{token}*")) + list((ws.path / TABLES_DIR).glob(f".tmp-{token}*")):
+        if p.name == f"{token}.lock":
+            continue
+        if p.is_dir():
+            shutil.rmtree(p, ignore_errors=True)
+        else:
+            p.unlink(missing_ok=True)
+        n += 1
+    return n
+
+
+def _remove_orphan_versions(ws: Workspace, con) -> int:
+    """Under the writer lock: delete table files no catalog row refers to (renamed into place by a
+    writer killed before its commit, or pruned by one killed right after it)."""
+    tables = ws.path / TABLES_DIR
+    if not tables.is_dir():
+        return 0
+    referenced = {r[0] for r in con.execute("SELECT physical FROM _versions WHERE physical IS NOT NULL").fetchall()}
+    n = 0
+    for p in tables.glob("*.parquet"):
+        if not p.name.startswith(".") and p.name not in referenced:
+            p.unlink(missing_ok=True)
+            n += 1
+    return n
+
+
+def sweep_leftovers(ws: Workspace, orphans: bool = True) -> int:
+    """Delete what dead writers left in `ws`; returns how many files/folders went.
+
+    Temp files go when their writer's lock is free (its process ended); a live ingest in any process
+    keeps its own. `orphans`: also take the writer lock and delete unreferenced table files. Upload
+    folders of the old layout (`<ws>/.uploads`) go too: uploads now live per session outside workspaces.
+    """
+    from filelock import FileLock, Timeout
+
+    n = 0
+    staging, tables = ws.path / STAGING_DIR, ws.path / TABLES_DIR
+    tokens: set[str] = set()
+    if staging.is_dir():
+        tokens |= {p.name.split(".")[0] for p in staging.iterdir()}
+    if tables.is_dir():
+        tokens |= {p.name[len(".tmp-"):].split("-")[0].split(".")[0] for p in tables.glob(".tmp-*")}
+    for token in sorted(t for t in tokens if t):
+        lock_path = staging / f"{token}.lock"
+        staging.mkdir(parents=True, exist_ok=True)
+        lock = FileLock(str(lock_path))
+        try:
+            lock.acquire(timeout=0)
+        except Timeout:
+            continue  # a live writer
+        try:
+            n += _remove_token_files(ws, token)
+        finally:
+            lock.release()
+            lock_path.unlink(missing_ok=True)
+    legacy = ws.path / ".uploads"
+    if legacy.is_dir():
+        shutil.rmtree(legacy, ignore_errors=True)
+        n += 1
+    if orphans and ws.db_path.exists():
+        with ws.writer() as con:
+            n += _remove_orphan_versions(ws, con)
+    return n
+
+
+def sweep_all_workspaces() -> int:
+    """Start-up sweep: `sweep_leftovers` for every workspace under the data folder."""
+    root = workspaces_dir()
+    if not root.is_dir():
+        return 0
+    return sum(sweep_leftovers(Workspace(p)) for p in sorted(root.iterdir()) if (p / DB_FILE).exists())
 
 
 SAMPLE_NAME = "sample"

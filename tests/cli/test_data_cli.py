@@ -67,3 +67,65 @@ def test_broken_file_is_one_line_error_and_workspace_unchanged(run_cli, tmp_path
     assert r.returncode == 2 and "file not found" in r.stderr
     r = run_cli("ingest", good, "--table", "edges", "--workspace", ws, "--map", "nocolumn")
     assert r.returncode == 2 and "CSV_COLUMN=FIELD" in r.stderr
+
+
+def test_append_history_and_restore_from_the_cli(run_cli, tmp_path):
+    ws = tmp_path / "ws"
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    a.write_text("user_id,item_id,ts\nu1,i1,2024-01-01\nu2,i2,2024-01-02\nu3,i3,2024-01-03\n", encoding="utf-8")
+    b.write_text("user_id,item_id,ts\nu9,i9,2024-02-01\n", encoding="utf-8")
+    assert run_cli("ingest", a, "--table", "interactions", "--workspace", ws).returncode == 0
+    r = run_cli("ingest", b, "--table", "interactions", "--workspace", ws, "--append")
+    assert r.returncode == 0, r.stderr
+    rep = json.loads(r.stdout)
+    assert (rep["mode"], rep["rows_before"], rep["rows"], rep["version"]) == ("append", 3, 4, 2)
+    hist = json.loads(run_cli("tables", "--workspace", ws, "--history", "interactions").stdout)
+    assert [(h["version"], h["rows"], h["action"], h["current"], h["kept"]) for h in hist] == [
+        (1, 3, "replace", False, True), (2, 4, "append", True, True)]
+    r = run_cli("tables", "--workspace", ws, "--restore", "interactions", "1")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["version"] == 3
+    tables = json.loads(run_cli("tables", "--workspace", ws).stdout)
+    assert [(t["table"], t["rows"], t["version"], t["source"]) for t in tables] == [("interactions", 3, 3, "a.csv")]
+    for args, needle in [(("--restore", "interactions", "x"), "VERSION must be a number"),
+                         (("--restore", "interactions", "9"), "has no version 9"),
+                         (("--history", "posts"), "has no 'posts' table")]:
+        r = run_cli("tables", "--workspace", ws, *args)
+        assert r.returncode == 2 and needle in r.stderr and r.stderr.count("\n") == 1, r.stderr
+    other = tmp_path / "other.csv"
+    other.write_text("user_id,ts\nu5,2024-01-01\n", encoding="utf-8")
+    r = run_cli("ingest", other, "--table", "interactions", "--workspace", ws, "--append")
+    assert r.returncode == 2 and r.stderr.startswith("error: other.csv: cannot append") and r.stderr.count("\n") == 1
+
+
+def test_bad_workspace_arguments_are_one_line_errors(run_cli, tmp_path, repo_root):
+    good = tmp_path / "e.csv"
+    good.write_text("src,dst\na,b\n", encoding="utf-8")
+    cases = {".": "not a valid workspace name", "..": "not a valid workspace name",
+             "x" * 300: "not a valid workspace name", str(good): "is a file, not a folder",
+             "./": "holds other files and is not a workspace", "new/" + "y" * 300: "longer than 255 bytes"}
+    for arg, needle in cases.items():
+        for cmd in (("ingest", good, "--table", "edges", "--workspace", arg), ("tables", "--workspace", arg)):
+            r = run_cli(*cmd)
+            assert r.returncode == 2, (arg, r.stderr)
+            assert needle in r.stderr and r.stderr.count("\n") == 1 and "internal error" not in r.stderr, r.stderr
+    assert not (repo_root / "workspace.duckdb").exists() and not (repo_root.parent / "workspace.duckdb").exists()
+
+
+def test_snap_edge_list_ingests_as_src_dst_without_mapping_flags(run_cli, tmp_path):
+    import networkx as nx
+
+    g = nx.barabasi_albert_graph(60, 2, seed=4)
+    f = tmp_path / "snap.txt"
+    f.write_text("# Undirected graph: snap.txt\n# Nodes: 60 Edges: %d\n# FromNodeId\tToNodeId\n" % g.number_of_edges()
+                 + "".join(f"{a}\t{b}\n" for a, b in g.edges()), encoding="utf-8")
+    ws = tmp_path / "ws"
+    r = run_cli("ingest", f, "--table", "edges", "--workspace", ws)
+    assert r.returncode == 0, r.stderr
+    rep = json.loads(r.stdout)
+    assert rep["mapping"] == {"src": "src", "dst": "dst"} and rep["rows"] == g.number_of_edges()
+    from core.data.workspace import Workspace
+
+    got = Workspace(ws).read("edges")
+    assert list(got.columns) == ["src", "dst"]
+    assert {frozenset((int(a), int(b))) for a, b in zip(got["src"], got["dst"])} == {frozenset(e) for e in g.edges()}

@@ -76,18 +76,62 @@ def test_sigkill_midway_keeps_previous_version(tmp_path, big_csv, cli_env):
     assert ws.info("interactions").version == report.version and len(ws.read("interactions")) == 2
 
 
-def test_stale_leftovers_of_killed_ingests_are_cleared(tmp_path):
-    import os
+_HOLDER = """
+import sys, time
+from pathlib import Path
+from core.data.workspace import Workspace, WriteToken
+ws = Workspace(sys.argv[1])
+with WriteToken(ws) as t:
+    (t.dir / "spill.tmp").write_bytes(b"x" * 1000)
+    (ws.path / "tables" / f".tmp-{t.name}.parquet").write_bytes(b"y")
+    print(t.name, flush=True)
+    time.sleep(120)
+"""
 
-    from core.data.ingest import clear_stale_leftovers
 
+def _leftovers(ws: Workspace) -> set[str]:
+    return {p.name for p in (ws.path / "tables").glob(".tmp-*")} | {
+        p.name for p in (ws.path / ".staging").iterdir() if not p.name.endswith(".lock")}
+
+
+def test_leftovers_of_killed_writers_go_at_the_next_write_and_live_writers_keep_theirs(tmp_path, big_csv, cli_env):
+    from core.data.workspace import sweep_leftovers
+
+    big, _ = big_csv
     ws = Workspace(tmp_path / "ws")
-    (ws.path / ".staging").mkdir(parents=True)
-    (ws.path / "tables").mkdir()
-    old = ws.path / "tables" / ".tmp-dead.parquet"
-    fresh = ws.path / ".staging" / "running.csv"
-    old.write_bytes(b"x")
-    fresh.write_bytes(b"y")
-    os.utime(old, (time.time() - 7 * 3600,) * 2)
-    assert clear_stale_leftovers(ws) == 1
-    assert not old.exists() and fresh.exists()  # another process's running ingest keeps its file
+    small = tmp_path / "small.csv"
+    small.write_text("user_id,item_id,ts\nu1,i1,2024-01-01\n", encoding="utf-8")
+    ingest_file(ws, small, "interactions")
+    # a real ingest killed while writing its Parquet file leaves temp files behind
+    proc = _spawn(ws, big, cli_env)
+    deadline = time.time() + 120
+    while not list((ws.path / "tables").glob(".tmp-*.parquet")) and time.time() < deadline:
+        time.sleep(0.02)
+    time.sleep(0.2)
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    dead = _leftovers(ws)
+    assert dead, "the killed ingest left nothing to sweep"
+    # a live writer in another process, holding its token lock
+    holder = subprocess.Popen([sys.executable, "-c", _HOLDER, str(ws.path)], cwd=REPO, env=cli_env,
+                              stdout=subprocess.PIPE, text=True, start_new_session=True)
+    try:
+        token = holder.stdout.readline().strip()
+        live = {n for n in _leftovers(ws) if token in n}
+        assert live and not live & dead
+        # an orphan version file (renamed into place by a writer killed before its commit) and an
+        # upload folder of the old layout
+        (ws.path / "tables" / "interactions__v7.parquet").write_bytes(b"orphan")
+        (ws.path / ".uploads").mkdir()
+        (ws.path / ".uploads" / "207a.csv").write_text("a,b\n")
+        ingest_file(ws, small, "interactions")  # the next write sweeps
+        assert _leftovers(ws) == live  # the dead writer's files are gone, the live writer's stay
+        assert not (ws.path / "tables" / "interactions__v7.parquet").exists() and not (ws.path / ".uploads").exists()
+        assert ws.info("interactions").version == 2 and len(ws.read("interactions")) == 1
+    finally:
+        os.killpg(holder.pid, signal.SIGKILL)
+        holder.wait()
+    assert sweep_leftovers(ws) == len(live)  # its writer died too: now they go
+    assert _leftovers(ws) == set()
+    assert {p.name for p in (ws.path / "tables").glob("*.parquet")} == {"interactions__v1.parquet",
+                                                                       "interactions__v2.parquet"}

@@ -21,6 +21,37 @@ def test_names_are_validated():
             validate_name(bad)
 
 
+def test_workspace_arguments_are_names_or_absolute_folders(tmp_path, monkeypatch):
+    from core.config import workspaces_dir
+
+    assert open_workspace("团队_a-1").path == workspaces_dir() / "团队_a-1"
+    for bad in [".", "..", "a.b", "x" * 300, "名字\n第二行"]:
+        with pytest.raises(ConfigError) as err:
+            open_workspace(bad)
+        assert "\n" not in str(err.value) and len(str(err.value)) < 200
+    afile = tmp_path / "notes.txt"
+    afile.write_text("x")
+    with pytest.raises(ConfigError, match="is a file, not a folder"):
+        open_workspace(str(afile))
+    busy = tmp_path / "project"
+    (busy / "src").mkdir(parents=True)
+    monkeypatch.chdir(busy)
+    for path in ("./", "../project", str(busy)):  # a folder with other things in it never becomes a workspace
+        with pytest.raises(ConfigError, match="holds other files and is not a workspace"):
+            open_workspace(path)
+    with pytest.raises(ConfigError, match="longer than 255 bytes"):
+        open_workspace("new/" + "y" * 300)
+    # a relative folder path is resolved to an absolute one: its views read from any folder
+    ws = open_workspace("rel/ws")
+    assert ws.path == busy / "rel" / "ws" and ws.path.is_absolute()
+    src = busy / "e.csv"
+    src.write_text("src,dst\na,b\n", encoding="utf-8")
+    ingest_file(ws, src, "edges")
+    monkeypatch.chdir(tmp_path)
+    assert open_workspace(str(busy / "rel" / "ws")).read("edges")["dst"].tolist() == ["b"]
+    assert open_workspace(str(busy / "rel" / "ws")).path == ws.path  # an existing workspace folder opens
+
+
 def test_reading_a_missing_table_or_workspace_is_a_user_error(tmp_path):
     ws = Workspace(tmp_path / "empty")
     with pytest.raises(ConfigError, match="has no 'posts' table"):

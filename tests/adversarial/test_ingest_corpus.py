@@ -1,0 +1,124 @@
+"""Hostile and odd files through `python -m core ingest` as a user would run it (a real subprocess).
+
+Every case either ingests correctly (checked against the bytes the test wrote) or exits 2 with one
+line that names the file (and the column where there is one), never a traceback or 'internal error',
+within 60 s, and a refusal leaves the workspace exactly as it was.
+"""
+
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import zipfile
+
+import pandas as pd
+import pytest
+
+TIME_LIMIT_S = 60
+FORMULAS = ["=cmd|' /C calc'!A0", "+1+1", "@SUM(1,2)", "-2+3", "=HYPERLINK(\"http://x\",\"y\")"]
+MARKUP = ["<script>alert(1)</script>", "<img src=x onerror=alert('x')>", "**bold** [link](javascript:alert(1))",
+          "{{7*7}} ${7*7} %s"]
+
+
+def _xlsx() -> bytes:
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types/>')
+        z.writestr("xl/worksheets/sheet1.xml", "<worksheet><sheetData/></worksheet>")
+    return buf.getvalue()
+
+
+def _png() -> bytes:
+    import struct
+    import zlib
+
+    raw = b"\x00\xff\x00\x00" * 4
+    ihdr = struct.pack(">IIBBBBB", 2, 2, 8, 2, 0, 0, 0)
+    chunk = lambda t, d: struct.pack(">I", len(d)) + t + d + struct.pack(">I", zlib.crc32(t + d))  # noqa: E731
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+
+
+CSV = "user_id,text\nu1,hello\nu2,你好 world\n"
+REFUSED = {  # name -> (bytes, what the one line must also say)
+    "random.bin": (bytes(range(256)) * 40, "binary file"),
+    "export.csv.gz": (gzip.compress(CSV.encode()), "binary file"),
+    "report.xlsx": (_xlsx(), "binary file"),
+    "chart.png": (_png(), "binary file"),
+    "nul.csv": (b"user_id,text\nu1,he\x00llo\nu2,x\n", "NUL bytes"),
+    "unclosed.csv": (b'user_id,text\nu1,"never closed\nu2,ok\n', "line 2 is not valid CSV: Value with unterminated quote"),
+    "ragged.csv": (b"user_id,text\nu1,a\nu2,b,c,d\n", "line 3 is not valid CSV: Expected Number of Columns: 2"),
+    "wide.csv": ((",".join(f"c{i}" for i in range(100_000)) + "\n" + ",".join("1" * 100_000) + "\n").encode(),
+                 "100,000 columns"),
+    "badday.csv": ("user_id,ts,text\nu1,2024-01-01,a\nu2,not a day,b\n".encode(), "column 'ts'"),
+}
+
+
+def _files(ws):
+    root = ws / "tables"
+    return sorted(p.name for p in root.iterdir()) if root.exists() else []
+
+
+@pytest.fixture(scope="module")
+def corpus_ws(tmp_path_factory):
+    return tmp_path_factory.mktemp("adv") / "ws"
+
+
+def _ingest(run_cli, path, ws, *extra):
+    return run_cli("ingest", path, "--table", "posts", "--workspace", ws, *extra, timeout=TIME_LIMIT_S)
+
+
+def test_seed_version(run_cli, corpus_ws, tmp_path):
+    seed = tmp_path / "seed.csv"
+    seed.write_text(CSV, encoding="utf-8")
+    r = _ingest(run_cli, seed, corpus_ws)
+    assert r.returncode == 0, r.stderr
+
+
+@pytest.mark.parametrize("name", list(REFUSED))
+def test_refusals_are_one_line_naming_the_file_and_change_nothing(run_cli, corpus_ws, tmp_path, name):
+    data, needle = REFUSED[name]
+    path = tmp_path / name
+    path.write_bytes(data)
+    before = run_cli("tables", "--workspace", corpus_ws, "--history", "posts").stdout, _files(corpus_ws)
+    extra = ("--map", "ts=ts") if name == "badday.csv" else ()
+    r = _ingest(run_cli, path, corpus_ws, *extra)
+    assert r.returncode == 2, (name, r.stdout, r.stderr)
+    assert r.stderr.startswith(f"error: {name}") and r.stderr.count("\n") == 1, r.stderr
+    assert needle in r.stderr and len(r.stderr) < 600, r.stderr
+    assert "Traceback" not in r.stderr and "internal error" not in r.stderr
+    assert str(tmp_path) not in r.stderr.replace(f"error: {name}", "")  # no server paths beyond the user's own
+    assert (run_cli("tables", "--workspace", corpus_ws, "--history", "posts").stdout, _files(corpus_ws)) == before
+
+
+def _roundtrip(run_cli, ws, path, expected: pd.DataFrame):
+    from core.data.workspace import Workspace
+
+    r = _ingest(run_cli, path, ws)
+    assert r.returncode == 0, r.stderr
+    got = Workspace(ws).read("posts")
+    assert json.loads(r.stdout)["rows"] == len(expected) == len(got)
+    for col in expected.columns:
+        assert got[col].tolist() == expected[col].tolist(), col
+
+
+def test_utf16_without_bom_ingests(run_cli, corpus_ws, tmp_path):
+    df = pd.DataFrame({"user_id": [f"user{i}" for i in range(30)], "text": [f"message {i} 你好" for i in range(30)]})
+    path = tmp_path / "utf16.csv"
+    path.write_bytes(df.to_csv(index=False).encode("utf-16-le"))
+    _roundtrip(run_cli, corpus_ws, path, df)
+
+
+def test_one_megabyte_fields_ingest(run_cli, corpus_ws, tmp_path):
+    df = pd.DataFrame({"user_id": ["u1", "u2", "u3"], "text": ["a" * 1_100_000, "短", "b, \"quoted\"\n" * 90_000]})
+    path = tmp_path / "big_fields.csv"
+    df.to_csv(path, index=False)
+    _roundtrip(run_cli, corpus_ws, path, df)
+
+
+def test_formula_and_markup_cells_are_kept_as_plain_data(run_cli, corpus_ws, tmp_path):
+    texts = FORMULAS + MARKUP
+    df = pd.DataFrame({"user_id": [f"=u{i}" if i % 2 else f"<b>u{i}</b>" for i in range(len(texts))], "text": texts})
+    path = tmp_path / "hostile.csv"
+    df.to_csv(path, index=False)
+    _roundtrip(run_cli, corpus_ws, path, df)
