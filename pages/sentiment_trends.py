@@ -135,7 +135,7 @@ st.caption(tr("sent.band_note"))
 for lang, th in result.thresholds.items():
     if result.scorer == "lexicon":
         st.caption(tr("sent.thresholds", language=tr(f"sent.lang_{lang}"), low=f"{th.low:.3f}", high=f"{th.high:.3f}",
-                      source=th.source))
+                      source=tr(f"sent.band_source_{th.source}", n=th.n)))
 
 # ---- shifts: terms and example posts ------------------------------------------------------------------
 st.subheader(tr("sent.shifts_header"))

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from core.cli import check_range
 from core.errors import ConfigError, InputError
 
 
@@ -70,7 +71,18 @@ def run(args) -> int:
     from core.cohorts.churn import ChurnConfig, ChurnPredictor
     from core.cohorts.datasets import event_log_dataset, numeric_value_columns, snapshot_dataset
 
+    from core.export import check_output, write_csv
+    from core.models.artefact import check_writable
+
     mode = _mode(args)
+    if args.churn_command == "fit":
+        check_range(args.epochs, "--epochs", 1, 10_000)
+        check_range(args.weeks, "--weeks", 1, 520)
+        check_range(args.inactive_days, "--inactive-days", 1, 36_500)
+        check_output(args.model_dir, [args.csv], option="--model-dir")
+        check_writable(args.model_dir, "churn")  # before training, not after it
+    else:
+        check_output(args.out, [args.csv, args.model_dir])
     df = _read_csv(args.csv)
     source = Path(args.csv).name
     if args.churn_command == "fit":
@@ -115,7 +127,6 @@ def run(args) -> int:
         data = event_log_dataset(df, args.user, args.time, weeks=weeks, source=source, with_labels=False)
     prob = predictor.predict_proba(data.features, source=source)
     out = pd.DataFrame({"id": prob.index, "churn_probability": prob.to_numpy().round(6)})
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    out.to_csv(args.out, index=False)
+    write_csv(out, args.out, inputs=[args.csv, args.model_dir])
     print(json.dumps({"rows": len(out), "out": str(args.out)}))
     return 0
