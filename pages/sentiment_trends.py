@@ -12,6 +12,7 @@ import os
 import pandas as pd
 import streamlit as st
 
+from core.export import csv_bytes
 from core.errors import UserError
 from core.text import analysis as sa
 from core.text.shifts import ShiftConfig
@@ -202,5 +203,5 @@ st.subheader(tr("sent.scored_posts"))
 columns = [c for c in ["post_id", "ts", "community", "language", "text", "sentiment", "score", "scorer", "label"]
            if c in result.posts.columns]
 st.dataframe(result.posts[columns].head(500), hide_index=True, key="sent_posts")
-st.download_button(tr("sent.download"), result.posts[columns].to_csv(index=False).encode("utf-8"),
+st.download_button(tr("sent.download"), csv_bytes(result.posts[columns]),
                    file_name="scored_posts.csv", mime="text/csv", key="sent_download")
