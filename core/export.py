@@ -64,10 +64,11 @@ def _same_file(a: Path, b: Path) -> bool:
         return False
 
 
-def check_output(out: Path | str, inputs=(), option: str = "--out") -> Path:
-    """`out` as a Path, refused (ConfigError) when it is a folder or would overwrite an input."""
+def check_output(out: Path | str, inputs=(), option: str = "--out", folder: bool = False) -> Path:
+    """`out` as a Path, refused (ConfigError) when it would overwrite an input, or (unless `folder`,
+    as for a `--model-dir`) when it is a folder."""
     out = Path(out)
-    if out.is_dir():
+    if out.is_dir() and not folder:
         raise ConfigError(f"{option} {out} is a folder; give a file name such as {out / 'out.csv'}")
     for inp in inputs:
         if inp is None:

@@ -79,7 +79,7 @@ def run(args) -> int:
         check_range(args.epochs, "--epochs", 1, 10_000)
         check_range(args.weeks, "--weeks", 1, 520)
         check_range(args.inactive_days, "--inactive-days", 1, 36_500)
-        check_output(args.model_dir, [args.csv], option="--model-dir")
+        check_output(args.model_dir, [args.csv], option="--model-dir", folder=True)
         check_writable(args.model_dir, "churn")  # before training, not after it
     else:
         check_output(args.out, [args.csv, args.model_dir])

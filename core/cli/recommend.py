@@ -86,7 +86,7 @@ def _fit(args: argparse.Namespace) -> int:
     check_range(args.batch_size, "--batch-size", 1, 1_000_000)
     check_range(args.patience, "--patience", 1, 10_000)
     check_range(args.max_seconds, "--max-seconds", 0.0, None, low_open=True)
-    check_output(args.model_dir, [args.interactions], option="--model-dir")
+    check_output(args.model_dir, [args.interactions], option="--model-dir", folder=True)
     check_writable(args.model_dir, "recommend")  # before training, not after it
     df = _read_csv(args.interactions)
     data = build_sequences(df, args.user, args.item, args.time, source=args.interactions)

@@ -62,7 +62,7 @@ def _fit(args) -> int:
     from core.models.artefact import check_writable
 
     check_range(args.epochs, "--epochs", 1, 10_000)
-    check_output(args.model_dir, [args.csv], option="--model-dir")
+    check_output(args.model_dir, [args.csv], option="--model-dir", folder=True)
     check_writable(args.model_dir, "sentiment")  # before training, not after it
     df = read_text_csv(args.csv, [args.text, args.label])
     texts, labels = labelled_texts(df, args.text, args.label, Path(args.csv).name)

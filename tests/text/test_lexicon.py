@@ -167,3 +167,23 @@ def test_on_waimai_no_review_with_a_positive_score_is_called_negative(shared_dat
     assert th.low < 0 < th.high
     assert not ((scores > 0) & (pred == "negative")).any()     # the issue counted 209 such reviews
     assert (pred[2400:] == words[2400:]).mean() > 0.6           # and the lexicon still reads the reviews
+
+
+def test_the_band_says_honestly_where_it_came_from():
+    import pandas as pd
+
+    from core.i18n import t
+    from core.text.analysis import score_posts
+
+    rng = np.random.default_rng(3)
+    words = {"positive": "I love this, great", "negative": "awful, I hate it", "neutral": "the bus is at noon"}
+    labels = rng.choice(list(words), 60)
+    posts = pd.DataFrame({"text": [words[v] + f" {i}" for i, v in enumerate(labels)], "label": labels})
+    _, unlabelled = score_posts(posts.drop(columns="label"))
+    _, labelled = score_posts(posts)
+    assert unlabelled["en"] == Thresholds(-0.05, 0.05, "default")
+    assert labelled["en"].source == "labelled" and labelled["en"].n == 60 and labelled["en"].low < 0 < labelled["en"].high
+    for lang in ("en", "zh"):
+        said = [t(f"sent.band_source_{th['en'].source}", lang, n=th["en"].n) for th in (unlabelled, labelled)]
+        assert "VADER" in said[0] and "60" in said[1]
+        assert not any("waimai" in s or "airline" in s for s in said)
