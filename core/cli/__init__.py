@@ -12,8 +12,9 @@ import math
 import os
 import sys
 import warnings
+from contextlib import contextmanager
 
-from core.errors import ConfigError
+from core.errors import ConfigError, UserError
 
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what `cat` gives when its reader goes away
 
@@ -32,6 +33,18 @@ def check_range(value, option: str, low=None, high=None, *, low_open: bool = Fal
         hi = "" if high is None else ("< " if high_open else "<= ") + f"{high}"
         raise ConfigError(f"{option} must be {' and '.join(p for p in (lo, hi) if p)} (got {value})")
     return value
+
+
+@contextmanager
+def about_file(name: str):
+    """A user error raised inside that names no file (deep in core, which does not know it) is
+    re-raised naming `name`: every CLI message about the data names the input file."""
+    try:
+        yield
+    except UserError as exc:
+        if exc.file:
+            raise
+        raise type(exc)(exc.plain, file=name, column=exc.column, rows=exc.rows) from exc
 
 
 def one_line(exc: BaseException) -> str:

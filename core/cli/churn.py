@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from core.cli import check_range
+from core.cli import about_file, check_range
 from core.errors import ConfigError, InputError
 
 
@@ -101,7 +101,8 @@ def run(args) -> int:
             data = event_log_dataset(df, args.user, args.time, cutoff=cutoff, inactive_days=args.inactive_days,
                                      weeks=args.weeks, source=source)
         config = ChurnConfig(epochs=args.epochs, seed=args.seed)
-        predictor = ChurnPredictor(config).fit(data.features, data.labels)
+        with about_file(source):
+            predictor = ChurnPredictor(config).fit(data.features, data.labels)
         extra = {"mode": mode, "weeks": data.features.n_weeks, "inactive_days": data.inactive_days,
                  "cutoff": None if data.cutoff is None else str(data.cutoff.date())}
         predictor.save(args.model_dir, extra=extra)
@@ -125,7 +126,8 @@ def run(args) -> int:
         df = numeric_value_columns(df, (args.user, args.time))
         weeks = int(predictor.meta_.get("extra", {}).get("weeks", predictor.encoder_.n_weeks))
         data = event_log_dataset(df, args.user, args.time, weeks=weeks, source=source, with_labels=False)
-    prob = predictor.predict_proba(data.features, source=source)
+    with about_file(source):
+        prob = predictor.predict_proba(data.features, source=source)
     out = pd.DataFrame({"id": prob.index, "churn_probability": prob.to_numpy().round(6)})
     write_csv(out, args.out, inputs=[args.csv, args.model_dir])
     print(json.dumps({"rows": len(out), "out": str(args.out)}))

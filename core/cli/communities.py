@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from core.cli import check_range
+from core.cli import about_file, check_range
 from core.errors import InputError
 
 
@@ -66,8 +66,9 @@ def run(args: argparse.Namespace) -> int:
                          "its own community", file=name, column=wcol or args.target)
     if not np.isfinite(graph.weight).all():
         raise InputError("weights must be finite numbers (found inf)", file=name, column=wcol)
-    result = detect_communities(graph, args.method, resolution=args.resolution, seed=args.seed,
-                                stability_seeds=args.stability_seeds)
+    with about_file(name):
+        result = detect_communities(graph, args.method, resolution=args.resolution, seed=args.seed,
+                                    stability_seeds=args.stability_seeds)
     write_csv(result.to_frame(), args.out, inputs=[args.edges])  # atomic: never a half-written OUT.csv
     summary = {**result.summary(), "graph": graph.summary(), "out": str(args.out)}
     print(json.dumps(summary, ensure_ascii=False))

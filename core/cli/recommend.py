@@ -15,7 +15,7 @@ import argparse
 import json
 import sys
 
-from core.cli import check_range
+from core.cli import about_file, check_range
 from core.errors import ConfigError, InputError
 
 
@@ -99,7 +99,8 @@ def _fit(args: argparse.Namespace) -> int:
                              epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
                              patience=args.patience, seed=args.seed, device=args.device,
                              max_seconds=args.max_seconds)
-    rec = fit_recommender(data, config)
+    with about_file(args.interactions):
+        rec = fit_recommender(data, config)
     rec.save(args.model_dir)
     m = rec.metrics
     summary = {"users": data.n_users, "items": data.n_items, "interactions": data.rows,

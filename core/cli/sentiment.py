@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from core.cli import check_range
+from core.cli import about_file, check_range
 from core.errors import InputError
 
 
@@ -72,7 +72,8 @@ def _fit(args) -> int:
     config = ClassifierConfig(seed=args.seed)
     if args.epochs is not None:
         config = replace(config, en_epochs=args.epochs, zh_epochs=args.epochs)
-    clf = fit_sentiment_classifier(texts, labels, config)
+    with about_file(Path(args.csv).name):
+        clf = fit_sentiment_classifier(texts, labels, config)
     clf.save(args.model_dir)
     summary = {"labels": clf.label_names, "model_dir": str(args.model_dir), "languages": {
         lang: {"n_train": clf.train_info[lang]["n_train"], "n_test": clf.train_info[lang]["n_test"],

@@ -23,6 +23,7 @@ which) and the probabilities; `.save(dir)` / `SentimentClassifier.load(dir)` (me
 from __future__ import annotations
 
 import json
+import math
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -397,7 +398,7 @@ def _train_language(lang: str, texts: list[str], y: np.ndarray, n_classes: int, 
     from core.models.text_classifier import CODE_VERSION, TextClassifier
 
     idx = np.arange(len(texts))
-    strat = y if min(Counter(y).values()) >= 2 else None
+    strat = _stratify(y, config.val_size)
     fit_idx, val_idx = train_test_split(idx, test_size=config.val_size, random_state=config.seed, stratify=strat)
     counts = np.bincount(y[fit_idx], minlength=n_classes).astype(float)
     class_weights = (len(fit_idx) / (n_classes * np.maximum(counts, 1))).round(4).tolist()
@@ -603,6 +604,14 @@ class SentimentClassifier:
                               f"({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})") from exc
 
 
+def _stratify(y: np.ndarray, test_size: float):
+    """`y` when a stratified split of that size is possible (every class twice, and both sides at
+    least one row per class), else None: many rare labels get a plain random split, not a crash."""
+    n, k = len(y), len(set(y))
+    n_test = math.ceil(test_size * n)
+    return y if min(Counter(y).values()) >= 2 and k <= min(n_test, n - n_test) else None
+
+
 def fit_sentiment_classifier(texts, labels, config: ClassifierConfig | None = None, progress=None,
                              cancel=None, cache_dir=None) -> SentimentClassifier:
     """Split (stratified, `config.test_size`, seed), then per language with enough labels: train the
@@ -627,7 +636,7 @@ def fit_sentiment_classifier(texts, labels, config: ClassifierConfig | None = No
         if len(rows) < MIN_PER_LANGUAGE or len(set(y_all[rows])) < 2:
             continue
         y = y_all[rows]
-        strat = y if min(Counter(y).values()) >= 2 else None
+        strat = _stratify(y, config.test_size)
         tr, te = train_test_split(np.arange(len(rows)), test_size=config.test_size, random_state=config.seed,
                                   stratify=strat)
         t_tr, t_te = texts[rows][tr].tolist(), texts[rows][te].tolist()

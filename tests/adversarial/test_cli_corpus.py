@@ -8,8 +8,9 @@ The contract each run must keep (README, "Headless CLI"):
   neutralised (no text cell a spreadsheet would run);
 - the input file is never changed.
 
-Known on this branch before the data engineer's csvfile fixes are merged: `wide_100k_columns` and
-`field_1mb_first` may fail here (core/data/csvfile.py is theirs).
+Known before the data engineer's csvfile fixes (core/data/csvfile.py is theirs) are merged: the
+100k-column file is too slow, and a 1 MB field makes the reader say "a header but no data rows";
+those cases are marked xfail (not strict), so they show as XPASS once the fix is in.
 """
 
 from __future__ import annotations
@@ -34,7 +35,7 @@ import pytest
 from core.export import FORMULA_START, _PLAIN_NUMBER
 
 REPO = Path(__file__).resolve().parents[2]
-TIME_LIMIT_S = 120  # per case; training cases are tiny (--epochs 1)
+TIME_LIMIT_S = 60  # per case; training cases are tiny (--epochs 1)
 
 ZH_POS = ["很好吃，下次还点", "味道不错，送得很快", "非常满意，推荐", "好吃又实惠", "服务很好，喜欢"]
 ZH_NEG = ["太难吃了，失望", "送餐太慢，菜都凉了", "很差，不会再点", "味道一般，还贵", "包装破了，差评"]
@@ -68,7 +69,8 @@ def base_tables() -> dict[str, pd.DataFrame]:
 
 
 def _csv(df: pd.DataFrame) -> bytes:
-    return df.to_csv(index=False).encode("utf-8")
+    # CRLF line ends, as Excel writes them: a CR inside a cell is then quoted, as it must be
+    return df.to_csv(index=False, lineterminator="\r\n").encode("utf-8")
 
 
 def _text_cols(df):
@@ -174,6 +176,11 @@ COMMANDS = {
 }
 
 
+# hostile but well-formed text is data: these must be answered, not refused
+MUST_ANSWER = {(case, cmd) for case in ("good", "gbk_excel", "formula_cells", "html_js", "field_1mb")
+               for cmd in ("communities", "sentiment_predict", "churn_predict", "abtest")}
+
+
 def _run(argv: list[str], env: dict) -> tuple[subprocess.CompletedProcess, float]:
     t0 = time.perf_counter()
     proc = subprocess.run([sys.executable, "-m", "core", *argv], cwd=REPO, env=env, capture_output=True,
@@ -211,7 +218,12 @@ def _formula_cells(path: Path) -> list[str]:
                 if cell.startswith(FORMULA_START) and not _PLAIN_NUMBER.fullmatch(cell)]
 
 
-@pytest.mark.parametrize("case", list(CASES))
+CSVFILE_FIX_PENDING = {"wide_100k_columns", "field_1mb", "field_1mb_first"}
+
+
+@pytest.mark.parametrize("case", [pytest.param(c, marks=pytest.mark.xfail(
+    reason="core/data/csvfile.py fix on the data engineer's branch", strict=False)) if c in CSVFILE_FIX_PENDING else c
+    for c in CASES])
 @pytest.mark.parametrize("command", list(COMMANDS))
 def test_every_command_answers_or_refuses_in_one_line(command, case, tmp_path, trained, cli_env_module):
     table, argv, writes = COMMANDS[command]
@@ -226,6 +238,8 @@ def test_every_command_answers_or_refuses_in_one_line(command, case, tmp_path, t
     assert "Traceback" not in proc.stderr and "internal error" not in proc.stderr, proc.stderr[-2000:]
     assert proc.returncode in (0, 2), (proc.returncode, proc.stderr[-2000:])
     assert seconds < TIME_LIMIT_S
+    if (case, command) in MUST_ANSWER:
+        assert proc.returncode == 0, proc.stderr
     assert hashlib.sha256(f.read_bytes()).hexdigest() == digest          # the input is never changed
     assert not [p.name for p in tmp_path.iterdir() if ".tmp" in p.name]  # no stray temporary file
     if proc.returncode == 2:
