@@ -12,6 +12,7 @@ What stays as it is:
   text): a spreadsheet reads it as that number and no formula runs, so it is written unchanged and
   round-trips. Anything else after the sign (`-0.5+A1`, `- hello`) is prefixed.
 
+Files are UTF-8 with CRLF line ends (RFC 4180), so a carriage return inside a cell is quoted.
 `csv_bytes(df)` is what the pages hand to `st.download_button`; `write_csv(df, out, inputs=...)`
 is what every CLI subcommand writes with: it refuses an `--out` that is a folder, one of the
 input files or a file inside an input folder (a `--model-dir`), writes a temporary sibling file and renames it into place (no half-written file, no
@@ -30,6 +31,9 @@ import pandas as pd
 from core.errors import ConfigError
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+# RFC 4180 line ends (what Excel writes): with them the csv writer quotes a cell holding a bare CR,
+# which with "\n" alone it would not (and a reader would split the row there).
+LINE_END = "\r\n"
 _PLAIN_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
 
@@ -54,7 +58,7 @@ def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
 
 def csv_bytes(df: pd.DataFrame) -> bytes:
     """UTF-8 CSV bytes of `df`, formula cells neutralised (for page downloads)."""
-    return neutralise_formulas(df).to_csv(index=False).encode("utf-8")
+    return neutralise_formulas(df).to_csv(index=False, lineterminator=LINE_END).encode("utf-8")
 
 
 def _same_file(a: Path, b: Path) -> bool:
@@ -99,7 +103,7 @@ def write_csv(df: pd.DataFrame, out: Path | str, inputs=(), option: str = "--out
         raise ConfigError(f"{option} {out}: cannot write in {parent} ({exc.strerror})") from exc
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
-            neutralise_formulas(df).to_csv(fh, index=False)
+            neutralise_formulas(df).to_csv(fh, index=False, lineterminator=LINE_END)
             fh.flush()
             os.fsync(fh.fileno())
         os.replace(tmp, out)

@@ -282,5 +282,6 @@ def test_formula_and_html_text_comes_back_as_plain_text(tmp_path, cli_env_module
         rows = list(csv.DictReader(fh))
     for row, text, note in zip(rows, hostile, df["note"]):
         assert row["text"] == "'" + text                           # every hostile text starts with a trigger
-        assert row["note"] == (note if _PLAIN_NUMBER.fullmatch(note) else "'" + note)
+        runs_as_formula = note[0] in "=+-@" and not _PLAIN_NUMBER.fullmatch(note)   # "-0.5", "+3" are numbers
+        assert row["note"] == ("'" + note if runs_as_formula else note)
         assert math.isfinite(float(row["score"]))

@@ -158,3 +158,12 @@ def test_refitting_replaces_a_model_of_the_same_kind_atomically(tmp_path):
     (path / "w.bin").write_bytes(b"twO")                                  # same size, other bytes
     with pytest.raises(ConfigError, match="integrity"):
         read_model_dir(path, "churn", "v1", "fit")
+
+
+def test_out_never_lands_inside_the_model_folder_being_read(models, files, run_cli, tmp_path):
+    before = sha256_file(models / "rec" / "meta.json")
+    _one_line(run_cli("recommend", "predict", "--model-dir", models / "rec", "--out", models / "rec" / "meta.json"),
+              "inside the input folder")
+    _one_line(run_cli("churn", "predict", files / "churn.csv", "--id", "id", "--model-dir", models / "churn",
+                      "--out", models / "churn" / "p.csv"), "inside the input folder")
+    assert sha256_file(models / "rec" / "meta.json") == before and not (models / "churn" / "p.csv").exists()

@@ -190,3 +190,11 @@ def test_neutral_text_is_neutral_in_the_cli_as_vader_reads_it(run_cli, tmp_path)
         assert row["sentiment"] == ("positive" if c >= 0.05 else "negative" if c <= -0.05 else "neutral")
     assert rows[0]["sentiment"] == "neutral" and rows[1]["sentiment"] == "positive"
     assert float(rows[3]["score"]) > 0 and rows[3]["sentiment"] == "positive"
+
+
+def test_a_carriage_return_inside_a_cell_stays_inside_it(tmp_path):
+    df = pd.DataFrame({"t": ["\r=1+1", "a\rb", "c\nd"], "n": [1, 2, 3]})
+    write_csv(df, tmp_path / "o.csv")
+    with open(tmp_path / "o.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert rows == [["t", "n"], ["'\r=1+1", "1"], ["a\rb", "2"], ["c\nd", "3"]]
