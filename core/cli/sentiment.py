@@ -4,7 +4,8 @@
         stdout: JSON {labels, languages: {lang: {n_train, n_test, attention, tfidf_lr, lexicon}}}
     sentiment predict IN.csv --text C [--model-dir DIR] --out OUT.csv
         OUT.csv: input columns + sentiment + score (-1..1). Without --model-dir every text is scored
-        by the lexicon of its language (VADER / Chinese lexicon); with it, `sentiment` uses the
+        by the lexicon of its language (VADER / Chinese lexicon) and labelled with VADER's own +-0.05
+        cut-offs (a score of 0 is neutral); with it, `sentiment` uses the
         training file's label names.
 Labels may be strings ("positive", "Yes") or numbers (0/1, 1-5); unlabelled rows are skipped in fit.
 """
