@@ -15,11 +15,11 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from core.export import csv_bytes
 from core.errors import UserError
 from core.experiments import analysis as ab
 from core.experiments.columns import guess_roles, read_events_csv
 from core.experiments.power import minimum_detectable_effect, power_for, sample_size
+from core.export import csv_bytes
 from core.viz import experiments as viz
 from ui.cache import load_table, table_version_key
 from ui.common import page_setup, tr

@@ -13,7 +13,6 @@ import os
 import pandas as pd
 import streamlit as st
 
-from core.export import csv_bytes
 from core.cohorts import datasets as ds
 from core.cohorts.activity import assign_cohorts
 from core.cohorts.labels import default_cutoff
@@ -21,6 +20,7 @@ from core.cohorts.retention import retention_matrix
 from core.cohorts.risk import at_risk_users, risk_by_group
 from core.cohorts.survival import activity_survival, survival_curves
 from core.errors import UserError
+from core.export import csv_bytes
 from core.viz import cohorts as viz
 from ui.cache import load_table, table_version_key
 from ui.common import held_upload, page_setup, tr

@@ -8,9 +8,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from core.export import csv_bytes
 from core.data.workspace import Workspace
 from core.errors import UserError
+from core.export import csv_bytes
 from core.graph.analysis import GraphSettings, analyse_communities, graph_source, time_span
 from core.graph.detect import METHODS
 from core.graph.layout import MAX_DRAWN_NODES, community_network, neighbourhood, user_network

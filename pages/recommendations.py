@@ -14,8 +14,8 @@ from dataclasses import asdict
 import pandas as pd
 import streamlit as st
 
-from core.export import csv_bytes
 from core.errors import UserError
+from core.export import csv_bytes
 from core.viz import recommend as viz
 from ui.cache import table_version_key
 from ui.common import page_setup, require_table, tr

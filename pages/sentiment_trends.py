@@ -12,8 +12,8 @@ import os
 import pandas as pd
 import streamlit as st
 
-from core.export import csv_bytes
 from core.errors import UserError
+from core.export import csv_bytes
 from core.text import analysis as sa
 from core.text.shifts import ShiftConfig
 from core.viz import sentiment as viz
