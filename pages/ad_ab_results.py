@@ -15,6 +15,7 @@ from core.errors import UserError
 from core.experiments import analysis as ab
 from core.experiments.columns import guess_roles
 from core.experiments.summary import looks_like_summary
+from core.export import csv_bytes
 from core.viz import experiments as viz
 from ui.cache import load_table, table_version_key
 from ui.ab_panels import fmt_interval, power_panel, response_panel
@@ -157,7 +158,7 @@ st.dataframe(shown, hide_index=True, key="ab_table", column_config={
     tr("ab.col.lift"): st.column_config.NumberColumn(format="percent"),
     tr("ab.col.prob"): st.column_config.NumberColumn(format="percent"),
 })
-st.download_button(tr("common.download_csv"), table.to_csv(index=False).encode("utf-8"),
+st.download_button(tr("common.download_csv"), csv_bytes(table),
                    file_name=f"ab_{result.metric}.csv", mime="text/csv")
 
 tabs = st.tabs([tr("ab.tab.timeline"), tr("ab.tab.funnel"), tr("ab.tab.segments"), tr("ab.tab.power"),

@@ -20,6 +20,7 @@ from core.cohorts.retention import retention_matrix
 from core.cohorts.risk import at_risk_users, risk_by_group
 from core.cohorts.survival import activity_survival, survival_curves
 from core.errors import UserError
+from core.export import csv_bytes
 from core.viz import cohorts as viz
 from ui.cache import load_table, table_version_key
 from ui.common import held_upload, page_setup, tr
@@ -227,7 +228,7 @@ st.caption(tr("churn.reasons_note"))
 st.dataframe(at_risk.head(500), hide_index=True,
              column_config={"churn_probability": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0,
                                                                                  format="%.2f")})
-st.download_button(tr("churn.download"), at_risk.to_csv(index=False).encode("utf-8"), "at_risk_users.csv",
+st.download_button(tr("churn.download"), csv_bytes(at_risk), "at_risk_users.csv",
                    "text/csv", key="churn_download")
 
 group_cols = [c for c in score_data.features.categorical if score_data.features.table[c].nunique() <= 30]

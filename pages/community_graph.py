@@ -12,6 +12,7 @@ import streamlit as st
 
 from core.data.workspace import Workspace
 from core.errors import UserError
+from core.export import csv_bytes
 from core.graph.analysis import GraphSettings, analyse_communities, graph_source, time_span
 from core.graph.detect import METHODS
 from core.graph.layout import MAX_DRAWN_NODES, community_network, neighbourhood, user_network
@@ -138,11 +139,11 @@ if found is not None:
 # --- tables ------------------------------------------------------------------------------------
 st.subheader(tr("graph.profiles"))
 st.dataframe(labelled(analysis.profiles), hide_index=True, width="stretch", key="graph_profiles")
-st.download_button(tr("common.download_csv"), analysis.profiles.to_csv(index=False).encode("utf-8"),
+st.download_button(tr("common.download_csv"), csv_bytes(analysis.profiles),
                    "community_profiles.csv", "text/csv", key="graph_profiles_csv")
 st.subheader(tr("graph.influencers"))
 st.dataframe(labelled(analysis.influence.head(100)), hide_index=True, width="stretch", key="graph_influence")
-st.download_button(tr("common.download_csv"), analysis.influence.to_csv(index=False).encode("utf-8"),
+st.download_button(tr("common.download_csv"), csv_bytes(analysis.influence),
                    "influence.csv", "text/csv", key="graph_influence_csv")
 left, right = st.columns(2)
 left.plotly_chart(community_sizes_figure(result.sizes, title=tr("graph.sizes"), x_label=tr("graph.community"),

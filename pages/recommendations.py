@@ -15,6 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from core.errors import UserError
+from core.export import csv_bytes
 from core.viz import recommend as viz
 from ui.cache import table_version_key
 from ui.common import page_setup, require_table, tr
@@ -113,6 +114,6 @@ with c2:
 
 csv = st.session_state.setdefault(CSV_MEMO, {})
 if job_key not in csv:
-    csv[job_key] = rec.recommend(k=10)[["user", "item", "rank"]].to_csv(index=False).encode("utf-8")
+    csv[job_key] = csv_bytes(rec.recommend(k=10)[["user", "item", "rank"]])
 st.download_button(tr("reco.download"), csv[job_key], file_name="recommendations.csv", mime="text/csv",
                    key="reco_download")

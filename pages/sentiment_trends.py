@@ -13,6 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from core.errors import UserError
+from core.export import csv_bytes
 from core.text import analysis as sa
 from core.text.shifts import ShiftConfig
 from core.viz import sentiment as viz
@@ -135,7 +136,7 @@ st.caption(tr("sent.band_note"))
 for lang, th in result.thresholds.items():
     if result.scorer == "lexicon":
         st.caption(tr("sent.thresholds", language=tr(f"sent.lang_{lang}"), low=f"{th.low:.3f}", high=f"{th.high:.3f}",
-                      source=th.source))
+                      source=tr(f"sent.band_source_{th.source}", n=th.n)))
 
 # ---- shifts: terms and example posts ------------------------------------------------------------------
 st.subheader(tr("sent.shifts_header"))
@@ -202,5 +203,5 @@ st.subheader(tr("sent.scored_posts"))
 columns = [c for c in ["post_id", "ts", "community", "language", "text", "sentiment", "score", "scorer", "label"]
            if c in result.posts.columns]
 st.dataframe(result.posts[columns].head(500), hide_index=True, key="sent_posts")
-st.download_button(tr("sent.download"), result.posts[columns].to_csv(index=False).encode("utf-8"),
+st.download_button(tr("sent.download"), csv_bytes(result.posts[columns]),
                    file_name="scored_posts.csv", mime="text/csv", key="sent_download")

@@ -14,6 +14,7 @@ from core.data.csvfile import read_csv_frame
 from core.errors import UserError
 from core.experiments import summary as sm
 from core.experiments.analysis import parse_split, variant_names
+from core.export import csv_bytes
 from core.viz import experiments as viz
 from ui.ab_panels import fmt_interval, fmt_num, fmt_pct, md_literal, power_panel
 from ui.common import held_upload, tr
@@ -135,7 +136,7 @@ def _portfolio(port: pd.DataFrame, experiments: list[str], checkpoints: bool) ->
                                         tr("ab.col.p_fdr"): st.column_config.NumberColumn(format="%.4f"),
                                         tr("ab.col.p_seq"): st.column_config.NumberColumn(format="%.4f")})
     st.caption(tr("ab.portfolio_note", k=len(port)))
-    st.download_button(tr("common.download_csv"), port.to_csv(index=False).encode("utf-8"),
+    st.download_button(tr("common.download_csv"), csv_bytes(port),
                        file_name="ab_portfolio.csv", mime="text/csv", key="ab_portfolio_csv")
     rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
     picked = view["experiment"].iloc[rows[0]] if rows and rows[0] < len(view) else None
@@ -191,7 +192,7 @@ def _detail(table: pd.DataFrame, spec: sm.SummarySpec, experiment: str, target: 
     if not exp.checkpoints:
         shown = shown.drop(columns=[tr("ab.col.seq_ci")])
     st.dataframe(shown, hide_index=True, key="ab_sum_metrics")
-    st.download_button(tr("common.download_csv"), mt.to_csv(index=False).encode("utf-8"),
+    st.download_button(tr("common.download_csv"), csv_bytes(mt),
                        file_name=f"ab_{experiment or 'experiment'}.csv", mime="text/csv", key="ab_sum_csv")
     st.plotly_chart(viz.forest_figure(mt, labels={"x": tr("ab.forest_x"), "sequential": tr("ab.forest_seq"),
                                                   "guardrail": tr("ab.guardrail_mark"), **decision_names}),

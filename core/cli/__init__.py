@@ -1,0 +1,78 @@
+"""Helpers every subcommand shares: option ranges, the output/model folder checks, a quiet run.
+
+The CLI contract (README "Headless CLI"): exit 0 on success, 2 with one line on stderr for a user
+error (bad file, column, option, model folder), 1 with one line for a bug; never a traceback.
+Outputs go through `core.export.write_csv` (never over an input, atomic, formula cells neutralised),
+model folders through `core.models.artefact` (verified on load, never written over foreign files).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import sys
+import warnings
+from contextlib import contextmanager
+
+from core.errors import ConfigError, UserError
+
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what `cat` gives when its reader goes away
+
+
+def check_range(value, option: str, low=None, high=None, *, low_open: bool = False, high_open: bool = False):
+    """`value` when it lies in [low, high] (or the open ends asked for); ConfigError naming the option."""
+    if value is None:
+        return value
+    bad = isinstance(value, float) and not math.isfinite(value)
+    if low is not None:
+        bad = bad or (value <= low if low_open else value < low)
+    if high is not None:
+        bad = bad or (value >= high if high_open else value > high)
+    if bad:
+        lo = "" if low is None else ("> " if low_open else ">= ") + f"{low}"
+        hi = "" if high is None else ("< " if high_open else "<= ") + f"{high}"
+        raise ConfigError(f"{option} must be {' and '.join(p for p in (lo, hi) if p)} (got {value})")
+    return value
+
+
+@contextmanager
+def about_file(name: str):
+    """A user error raised inside that names no file (deep in core, which does not know it) is
+    re-raised naming `name`: every CLI message about the data names the input file."""
+    try:
+        yield
+    except UserError as exc:
+        if exc.file:
+            raise
+        raise type(exc)(exc.plain, file=name, column=exc.column, rows=exc.rows) from exc
+
+
+def one_line(exc: BaseException) -> str:
+    """An exception's message on one line (a user error never spans lines on stderr)."""
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def run_quietly(func, args) -> int:
+    """Run a subcommand: library warnings (torch, sklearn, jieba's log) kept off stderr unless
+    CE_DEBUG is set; a reader that closes stdout early (`| head`) ends the run quietly."""
+    debug = bool(os.environ.get("CE_DEBUG"))
+    try:
+        with warnings.catch_warnings():
+            if not debug:
+                warnings.simplefilter("ignore")
+                _quiet_loggers()
+            code = int(func(args) or 0)
+            sys.stdout.flush()
+            return code
+    except BrokenPipeError:
+        # Python would print "Exception ignored ... BrokenPipeError" at exit: point stdout at devnull
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+
+
+def _quiet_loggers() -> None:
+    import logging
+
+    for name in ("jieba", "torch", "py.warnings"):
+        logging.getLogger(name).setLevel(logging.ERROR)

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from core.cli import about_file, check_range
 from core.errors import ConfigError, InputError
 
 
@@ -70,7 +71,18 @@ def run(args) -> int:
     from core.cohorts.churn import ChurnConfig, ChurnPredictor
     from core.cohorts.datasets import event_log_dataset, numeric_value_columns, snapshot_dataset
 
+    from core.export import check_output, write_csv
+    from core.models.artefact import check_writable
+
     mode = _mode(args)
+    if args.churn_command == "fit":
+        check_range(args.epochs, "--epochs", 1, 10_000)
+        check_range(args.weeks, "--weeks", 1, 520)
+        check_range(args.inactive_days, "--inactive-days", 1, 36_500)
+        check_output(args.model_dir, [args.csv], option="--model-dir", folder=True)
+        check_writable(args.model_dir, "churn")  # before training, not after it
+    else:
+        check_output(args.out, [args.csv, args.model_dir])
     df = _read_csv(args.csv)
     source = Path(args.csv).name
     if args.churn_command == "fit":
@@ -89,7 +101,8 @@ def run(args) -> int:
             data = event_log_dataset(df, args.user, args.time, cutoff=cutoff, inactive_days=args.inactive_days,
                                      weeks=args.weeks, source=source)
         config = ChurnConfig(epochs=args.epochs, seed=args.seed)
-        predictor = ChurnPredictor(config).fit(data.features, data.labels)
+        with about_file(source):
+            predictor = ChurnPredictor(config).fit(data.features, data.labels)
         extra = {"mode": mode, "weeks": data.features.n_weeks, "inactive_days": data.inactive_days,
                  "cutoff": None if data.cutoff is None else str(data.cutoff.date())}
         predictor.save(args.model_dir, extra=extra)
@@ -113,9 +126,9 @@ def run(args) -> int:
         df = numeric_value_columns(df, (args.user, args.time))
         weeks = int(predictor.meta_.get("extra", {}).get("weeks", predictor.encoder_.n_weeks))
         data = event_log_dataset(df, args.user, args.time, weeks=weeks, source=source, with_labels=False)
-    prob = predictor.predict_proba(data.features, source=source)
+    with about_file(source):
+        prob = predictor.predict_proba(data.features, source=source)
     out = pd.DataFrame({"id": prob.index, "churn_probability": prob.to_numpy().round(6)})
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    out.to_csv(args.out, index=False)
+    write_csv(out, args.out, inputs=[args.csv, args.model_dir])
     print(json.dumps({"rows": len(out), "out": str(args.out)}))
     return 0

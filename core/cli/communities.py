@@ -10,8 +10,10 @@ import argparse
 import json
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
+from core.cli import about_file, check_range
 from core.errors import InputError
 
 
@@ -43,9 +45,12 @@ def _read_edges(path: Path) -> pd.DataFrame:
 
 def run(args: argparse.Namespace) -> int:
     from core.graph.build import graph_from_edges
+    from core.export import check_output, write_csv
     from core.graph.detect import detect_communities, parse_resolution
 
     resolution = parse_resolution(args.resolution)  # a bad value fails before reading the file
+    check_range(args.stability_seeds, "--stability-seeds", 0, 1000)
+    check_output(args.out, [args.edges])
     edges = _read_edges(args.edges)
     name = str(args.edges)
     if len(edges) == 0:
@@ -55,12 +60,17 @@ def run(args: argparse.Namespace) -> int:
                              weight_col=weight_col, ts_col=None, table=name)
     if graph.n_nodes < 2:
         raise InputError(f"the graph has {graph.n_nodes} node(s); need at least 2", file=name)
-    result = detect_communities(graph, args.method, resolution=resolution, seed=args.seed,
-                                stability_seeds=args.stability_seeds)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = args.out.with_name(args.out.name + ".tmp")
-    result.to_frame().to_csv(tmp, index=False)
-    tmp.replace(args.out)  # never leave a half-written OUT.csv
+    wcol = weight_col if weight_col in edges.columns else None
+    if graph.n_edges == 0:
+        raise InputError(f"no edge joins two different nodes with a positive weight ({graph.self_loops} "
+                         f"self-loop(s), {graph.below_min_weight} zero-weight pair(s)); every node would be "
+                         "its own community", file=name, column=wcol or args.target)
+    if not np.isfinite(graph.weight).all():
+        raise InputError("weights must be finite numbers (found inf)", file=name, column=wcol)
+    with about_file(name):
+        result = detect_communities(graph, args.method, resolution=resolution, seed=args.seed,
+                                    stability_seeds=args.stability_seeds)
+    write_csv(result.to_frame(), args.out, inputs=[args.edges])  # atomic: never a half-written OUT.csv
     summary = {**result.summary(), "graph": graph.summary(), "out": str(args.out)}
     print(json.dumps(summary, ensure_ascii=False))
     return 0

@@ -14,9 +14,9 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
-from core.errors import ConfigError
+from core.cli import about_file, check_range
+from core.errors import ConfigError, InputError
 
 
 def register(subparsers) -> None:
@@ -71,17 +71,36 @@ def run(args: argparse.Namespace) -> int:
 def _fit(args: argparse.Namespace) -> int:
     from core.recommend.data import build_sequences
 
-    if args.epochs < 1 or args.max_len < 2:
-        raise ConfigError("--epochs must be >= 1 and --max-len >= 2")
+    from core.export import check_output
+    from core.models.artefact import check_writable
+
+    check_range(args.epochs, "--epochs", 1, 10_000)
+    check_range(args.max_len, "--max-len", 2, 10_000)
+    check_range(args.hidden, "--hidden", 1, 4096)
+    check_range(args.layers, "--layers", 1, 64)
+    check_range(args.heads, "--heads", 1, 64)
+    if args.hidden % args.heads:
+        raise ConfigError(f"--hidden ({args.hidden}) must be a multiple of --heads ({args.heads})")
+    check_range(args.dropout, "--dropout", 0.0, 1.0, high_open=True)
+    check_range(args.lr, "--lr", 0.0, 10.0, low_open=True)
+    check_range(args.batch_size, "--batch-size", 1, 1_000_000)
+    check_range(args.patience, "--patience", 1, 10_000)
+    check_range(args.max_seconds, "--max-seconds", 0.0, None, low_open=True)
+    check_output(args.model_dir, [args.interactions], option="--model-dir", folder=True)
+    check_writable(args.model_dir, "recommend")  # before training, not after it
     df = _read_csv(args.interactions)
     data = build_sequences(df, args.user, args.item, args.time, source=args.interactions)
+    if not any(len(s) >= 2 for s in data.sequences):
+        raise InputError("no user has two or more interactions; the model learns what a user does next",
+                         file=args.interactions, column=args.user)
     from core.recommend.recommender import RecommendConfig, fit_recommender  # imports torch
     config = RecommendConfig(max_len=args.max_len, hidden=args.hidden, n_layers=args.layers,
                              n_heads=args.heads, dropout=args.dropout, loss=args.loss,
                              epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
                              patience=args.patience, seed=args.seed, device=args.device,
                              max_seconds=args.max_seconds)
-    rec = fit_recommender(data, config)
+    with about_file(args.interactions):
+        rec = fit_recommender(data, config)
     rec.save(args.model_dir)
     m = rec.metrics
     summary = {"users": data.n_users, "items": data.n_items, "interactions": data.rows,
@@ -95,16 +114,14 @@ def _fit(args: argparse.Namespace) -> int:
 
 
 def _predict(args: argparse.Namespace) -> int:
+    from core.export import check_output, write_csv
     from core.recommend.recommender import SequentialRecommender
 
-    if args.k < 1:
-        raise ConfigError("--k must be at least 1")
+    check_range(args.k, "--k", 1, 100_000)
+    out_path = check_output(args.out, [args.model_dir])
     rec = SequentialRecommender.load(args.model_dir)
     out = rec.recommend(k=args.k)[["user", "item", "rank"]]
-    out_path = Path(args.out)
-    if out_path.parent and not out_path.parent.exists():
-        out_path.parent.mkdir(parents=True, exist_ok=True)
-    out.to_csv(out_path, index=False)
+    write_csv(out, out_path, inputs=[args.model_dir])
     json.dump({"users": int(out["user"].nunique()), "rows": len(out), "k": args.k,
                "out": str(out_path)}, sys.stdout)
     sys.stdout.write("\n")

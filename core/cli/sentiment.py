@@ -4,7 +4,8 @@
         stdout: JSON {labels, languages: {lang: {n_train, n_test, attention, tfidf_lr, lexicon}}}
     sentiment predict IN.csv --text C [--model-dir DIR] --out OUT.csv
         OUT.csv: input columns + sentiment + score (-1..1). Without --model-dir every text is scored
-        by the lexicon of its language (VADER / Chinese lexicon); with it, `sentiment` uses the
+        by the lexicon of its language (VADER / Chinese lexicon) and labelled with VADER's own +-0.05
+        cut-offs (a score of 0 is neutral); with it, `sentiment` uses the
         training file's label names.
 Labels may be strings ("positive", "Yes") or numbers (0/1, 1-5); unlabelled rows are skipped in fit.
 """
@@ -16,7 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from core.errors import ConfigError
+from core.cli import about_file, check_range
+from core.errors import InputError
 
 
 def register(subparsers) -> None:
@@ -57,14 +59,22 @@ def _fit(args) -> int:
     from core.text.analysis import labelled_texts
     from core.text.classifier import ClassifierConfig, fit_sentiment_classifier
 
+    from core.export import check_output
+    from core.models.artefact import check_writable
+
+    check_range(args.epochs, "--epochs", 1, 10_000)
+    check_output(args.model_dir, [args.csv], option="--model-dir", folder=True)
+    check_writable(args.model_dir, "sentiment")  # before training, not after it
     df = read_text_csv(args.csv, [args.text, args.label])
     texts, labels = labelled_texts(df, args.text, args.label, Path(args.csv).name)
+    if not pd.Series(texts, dtype=object).fillna("").astype(str).str.strip().ne("").any():
+        raise InputError("every labelled row has an empty text; nothing to train on",
+                         file=Path(args.csv).name, column=args.text)
     config = ClassifierConfig(seed=args.seed)
     if args.epochs is not None:
-        if args.epochs < 1:
-            raise ConfigError("--epochs must be at least 1")
         config = replace(config, en_epochs=args.epochs, zh_epochs=args.epochs)
-    clf = fit_sentiment_classifier(texts, labels, config)
+    with about_file(Path(args.csv).name):
+        clf = fit_sentiment_classifier(texts, labels, config)
     clf.save(args.model_dir)
     summary = {"labels": clf.label_names, "model_dir": str(args.model_dir), "languages": {
         lang: {"n_train": clf.train_info[lang]["n_train"], "n_test": clf.train_info[lang]["n_test"],
@@ -76,8 +86,10 @@ def _fit(args) -> int:
 
 def _predict(args) -> int:
     from core.text.language import detect_languages
+    from core.export import check_output, write_csv
     from core.text.lexicon import DEFAULT_THRESHOLDS, label_scores, lexicon_scores
 
+    check_output(args.out, [args.csv, args.model_dir])
     df = read_text_csv(args.csv, [args.text])
     texts = df[args.text].tolist()
     if args.model_dir:
@@ -91,8 +103,7 @@ def _predict(args) -> int:
     out = df.copy()
     out["sentiment"] = sentiment
     out["score"] = pd.Series(score).round(4).to_numpy()
-    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
-    out.to_csv(args.out, index=False, encoding="utf-8")
+    write_csv(out, args.out, inputs=[args.csv, args.model_dir])
     print(json.dumps({"rows": len(out), "out": str(args.out),
                       "counts": pd.Series(sentiment).value_counts().to_dict()}, ensure_ascii=False))
     return 0

@@ -26,7 +26,6 @@ import pandas as pd
 from core.cohorts.features import FeatureSet
 from core.errors import ConfigError, InputError
 
-MODEL_FILE = "churn_model.json"
 WEIGHTS_FILE = "weights.pt"
 
 
@@ -465,39 +464,40 @@ class ChurnPredictor:
 
     # -- persistence ---------------------------------------------------------------------------------
     def save(self, model_dir: str | Path, extra: dict | None = None) -> Path:
-        """Write weights.pt (state dict) and churn_model.json (encoder, config, calibration, metrics)."""
+        """Write weights.pt (state dict) and meta.json (encoder, config, calibration, metrics, sha256s)
+        through the one model-folder format (`core/models/artefact.py`)."""
         import torch
 
-        out = Path(model_dir)
-        out.mkdir(parents=True, exist_ok=True)
-        torch.save(self.model_.state_dict(), out / WEIGHTS_FILE)
-        meta = {"code_version": _code_version(), "model_config": asdict(self.model_config_),
+        from core.models.artefact import write_model_dir
+
+        meta = {"model_config": asdict(self.model_config_),
                 "encoder": self.encoder_.to_dict(), "calibration": list(self.calibration_),
                 "config": asdict(self.config), "extra": extra or {},
                 "metrics": self.result_.metrics.to_dict(orient="records") if hasattr(self, "result_") else []}
-        (out / MODEL_FILE).write_text(json.dumps(meta, indent=1, default=str), encoding="utf-8")
-        return out
+        meta = json.loads(json.dumps(meta, default=str))
+        state = self.model_.state_dict()
+        return write_model_dir(model_dir, "churn", _code_version(), meta,
+                               lambda tmp: torch.save(state, tmp / WEIGHTS_FILE))
 
     @classmethod
     def load(cls, model_dir: str | Path) -> "ChurnPredictor":
+        """Load a folder written by `save`, verified first; ConfigError when missing, tampered or foreign."""
         import torch
 
+        from core.models.artefact import read_model_dir
         from core.models.churn_transformer import ChurnTransformerConfig
 
-        path = Path(model_dir)
-        if not (path / MODEL_FILE).exists() or not (path / WEIGHTS_FILE).exists():
-            raise ConfigError(f"no churn model in {path} (expected {MODEL_FILE} and {WEIGHTS_FILE}); "
-                              "run `churn fit` first")
-        meta = json.loads((path / MODEL_FILE).read_text(encoding="utf-8"))
-        if meta.get("code_version") != _code_version():
-            raise ConfigError(f"the model in {path} was made by {meta.get('code_version')}, this code is "
-                              f"{_code_version()}; fit it again")
-        self = cls(ChurnConfig(**meta["config"]))
-        self.encoder_ = TabularEncoder.from_dict(meta["encoder"])
-        self.model_config_ = ChurnTransformerConfig(**meta["model_config"])
-        state = torch.load(path / WEIGHTS_FILE, map_location="cpu", weights_only=True)
-        self.model_ = self._build(self.model_config_, state)
-        self.calibration_ = tuple(meta["calibration"])
+        path, meta = read_model_dir(model_dir, "churn", _code_version(), "python -m core churn fit")
+        try:
+            self = cls(ChurnConfig(**meta["config"]))
+            self.encoder_ = TabularEncoder.from_dict(meta["encoder"])
+            self.model_config_ = ChurnTransformerConfig(**meta["model_config"])
+            state = torch.load(path / WEIGHTS_FILE, map_location="cpu", weights_only=True)
+            self.model_ = self._build(self.model_config_, state)
+            self.calibration_ = tuple(meta["calibration"])
+        except (OSError, KeyError, TypeError, ValueError, RuntimeError) as exc:
+            raise ConfigError(f"--model-dir {path}: the churn model cannot be read "
+                              f"({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})") from exc
         self.token_names_ = self.encoder_.token_names
         self.meta_ = meta
         return self

@@ -210,52 +210,45 @@ class SequentialRecommender:
 
     # ---- a self-describing folder for the CLI --------------------------------------------------
     def save(self, model_dir: str | Path) -> Path:
-        """Write model.pt (state dict), model.json (configs, metrics) and history.npz."""
+        """Write model.pt (state dict), history.npz and meta.json (configs, metrics, sha256s) through
+        the one model-folder format (`core/models/artefact.py`)."""
         import torch
 
+        from core.models.artefact import write_model_dir
         from core.models.sasrec import CODE_VERSION
 
-        path = Path(model_dir)
-        path.mkdir(parents=True, exist_ok=True)
-        torch.save(self.model.state_dict(), path / "model.pt")
         lengths = np.asarray([len(s) for s in self.data.sequences], dtype=np.int64)
         flat = np.concatenate(self.data.sequences) if self.data.sequences else np.zeros(0, np.int64)
-        np.savez(path / "history.npz", user_ids=self.data.user_ids.astype(str),
-                 item_ids=self.data.item_ids.astype(str), lengths=lengths, items=flat)
-        meta = {"code_version": CODE_VERSION, "model": asdict(self.model.config),
-                "recommend": asdict(self.config), "metrics": self.metrics}
-        (path / "model.json").write_text(json.dumps(meta, indent=1, default=str), encoding="utf-8")
-        return path
+        state = self.model.state_dict()
+
+        def write(tmp: Path) -> None:
+            torch.save(state, tmp / "model.pt")
+            np.savez(tmp / "history.npz", user_ids=self.data.user_ids.astype(str),
+                     item_ids=self.data.item_ids.astype(str), lengths=lengths, items=flat)
+
+        meta = json.loads(json.dumps({"model": asdict(self.model.config), "recommend": asdict(self.config),
+                                      "metrics": self.metrics}, default=str))
+        return write_model_dir(model_dir, "recommend", CODE_VERSION, meta, write)
 
     @classmethod
     def load(cls, model_dir: str | Path) -> "SequentialRecommender":
-        """Load a folder written by `save`; raises ConfigError when it is missing or broken."""
-        path = Path(model_dir)
-        need = [path / "model.json", path / "model.pt", path / "history.npz"]
-        missing = [p.name for p in need if not p.exists()]
-        if missing:
-            raise ConfigError(f"{path}: not a recommender model folder (missing {', '.join(missing)}); "
-                              "run 'python -m core recommend fit' first")
+        """Load a folder written by `save`, verified first; ConfigError when missing, tampered or foreign."""
         import torch
 
+        from core.models.artefact import read_model_dir
         from core.models.sasrec import CODE_VERSION, SASRec, SASRecConfig
 
+        path, meta = read_model_dir(model_dir, "recommend", CODE_VERSION, "python -m core recommend fit")
         try:
-            meta = json.loads((path / "model.json").read_text(encoding="utf-8"))
             state = torch.load(path / "model.pt", map_location="cpu", weights_only=True)
             with np.load(path / "history.npz", allow_pickle=False) as z:
                 user_ids, item_ids = z["user_ids"], z["item_ids"]
                 lengths, flat = z["lengths"], z["items"]
-        except (OSError, ValueError, KeyError, RuntimeError, pickle.UnpicklingError) as exc:
-            raise ConfigError(f"{path}: the model files cannot be read ({exc})") from exc
-        if meta.get("code_version") != CODE_VERSION:
-            raise ConfigError(f"{path}: model was saved by {meta.get('code_version')}, this code is "
-                              f"{CODE_VERSION}; fit it again")
-        model = SASRec(SASRecConfig(**meta["model"]))
-        try:
+            model = SASRec(SASRecConfig(**meta["model"]))
             model.load_state_dict(state)
-        except RuntimeError as exc:
-            raise ConfigError(f"{path}/model.pt does not match model.json ({exc})") from exc
+        except (OSError, ValueError, KeyError, TypeError, RuntimeError, pickle.UnpicklingError) as exc:
+            raise ConfigError(f"--model-dir {path}: the model files cannot be read "
+                              f"({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})") from exc
         model.eval()
         sequences = np.split(flat.astype(np.int64), np.cumsum(lengths)[:-1]) if len(lengths) else []
         data = SequenceData(user_ids=user_ids, item_ids=item_ids, sequences=list(sequences))
@@ -273,6 +266,9 @@ def fit_recommender(data: SequenceData, config: RecommendConfig | None = None,
     if data.n_items < 2:
         raise InputError("need at least two distinct items to recommend anything")
     split = holdout_last(data)
+    if len(split.val_users) == 0:
+        raise InputError("no user has two or more interactions: the model learns from what a user did "
+                         "next, so at least one user needs two items")
     trained = train_sasrec_cached(data, split, config, "fit", progress, cancel, cache_dir)
     metrics = dict(trained.metrics, trained=trained.trained, users=data.n_users,
                    items=data.n_items)

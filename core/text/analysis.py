@@ -2,7 +2,7 @@
 
 `analyse_sentiment(posts, AnalysisConfig(...), classifier=None) -> SentimentAnalysis`. Without a
 classifier every post is scored by the lexicon for its language; the lexicon's neutral band is
-chosen on the posts' own labels when enough are present (else the defaults measured in the bench).
+chosen on the posts' own labels when enough are present (else VADER's own +-0.05).
 """
 
 from __future__ import annotations
@@ -46,7 +46,7 @@ def _require(posts: pd.DataFrame, columns: list[str]) -> None:
 
 
 def calibrated_thresholds(scores: np.ndarray, langs: np.ndarray, labels: pd.Series | None) -> dict[str, Thresholds]:
-    """Per-language lexicon cut-offs chosen on labelled rows (>= 30 with two classes), else defaults."""
+    """Per-language lexicon cut-offs chosen on labelled rows (>= 30 with two classes), else VADER's +-0.05."""
     out = dict(DEFAULT_THRESHOLDS)
     if labels is None:
         return out
@@ -54,7 +54,7 @@ def calibrated_thresholds(scores: np.ndarray, langs: np.ndarray, labels: pd.Seri
     for lang in ("en", "zh"):
         mask = (langs == lang) & np.isin(labels, LABELS)
         if mask.sum() >= MIN_LABELS_TO_CALIBRATE and len(set(labels[mask])) >= 2:
-            out[lang] = choose_thresholds(scores[mask], labels[mask], source=f"{int(mask.sum())} labelled posts")
+            out[lang] = choose_thresholds(scores[mask], labels[mask], source="labelled")
     return out
 
 

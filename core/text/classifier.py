@@ -17,12 +17,13 @@ Training goes through `core.models.engine.fit` and `core.models.cache.get_or_tra
 
 `fit_sentiment_classifier(texts, labels) -> SentimentClassifier`; `.predict(texts)` gives label names
 of the training file, a score in -1..1 (P(positive) - P(negative) when the labels say which is
-which) and the probabilities; `.save(dir)` / `SentimentClassifier.load(dir)` (JSON + safetensors).
+which) and the probabilities; `.save(dir)` / `SentimentClassifier.load(dir)` (meta.json + safetensors, verified on load).
 """
 
 from __future__ import annotations
 
 import json
+import math
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -30,11 +31,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from core.errors import InputError
+from core.errors import ConfigError, InputError
 from core.text.language import detect_languages
-from core.text.lexicon import Thresholds, choose_thresholds, lexicon_scores
+from core.text.lexicon import DEFAULT_THRESHOLDS, Thresholds, choose_thresholds, lexicon_scores
 
-MODEL_FILE = "sentiment_model.json"
 MIN_PER_LANGUAGE = 20  # fewer labelled texts than this in a language: it is scored by the lexicon
 
 
@@ -398,7 +398,7 @@ def _train_language(lang: str, texts: list[str], y: np.ndarray, n_classes: int, 
     from core.models.text_classifier import CODE_VERSION, TextClassifier
 
     idx = np.arange(len(texts))
-    strat = y if min(Counter(y).values()) >= 2 else None
+    strat = _stratify(y, config.val_size)
     fit_idx, val_idx = train_test_split(idx, test_size=config.val_size, random_state=config.seed, stratify=strat)
     counts = np.bincount(y[fit_idx], minlength=n_classes).astype(float)
     class_weights = (len(fit_idx) / (n_classes * np.maximum(counts, 1))).round(4).tolist()
@@ -536,8 +536,8 @@ class SentimentClassifier:
             words = np.empty(len(s), dtype=object)
             for lang in pd.unique(langs[lex_rows]):
                 m = langs[lex_rows] == lang
-                th = self.thresholds.get(lang) or next(iter(self.thresholds.values()), None)
-                words[m] = (th or Thresholds(-0.05, 0.05)).label(s[m])
+                th = self.thresholds.get(lang) or DEFAULT_THRESHOLDS.get(lang, DEFAULT_THRESHOLDS["en"])
+                words[m] = th.label(s[m])
             if polarity:
                 inv = {v: k for k, v in polarity.items()}
                 # a label set without "neutral" takes the nearer side
@@ -551,11 +551,14 @@ class SentimentClassifier:
         return out
 
     # -- persistence: JSON for everything but weights, safetensors for weights (no pickle)
-    def save(self, model_dir: str | Path) -> None:
+    def save(self, model_dir: str | Path) -> Path:
+        """{lang}.safetensors per language and meta.json (labels, cut-offs, vocabularies, sha256s)
+        through the one model-folder format (`core/models/artefact.py`)."""
         from safetensors.torch import save_file
 
-        model_dir = Path(model_dir)
-        model_dir.mkdir(parents=True, exist_ok=True)
+        from core.models.artefact import write_model_dir
+        from core.models.text_classifier import CODE_VERSION
+
         meta = {"format": 3, "label_names": self.label_names,
                 "thresholds": {k: asdict(v) for k, v in self.thresholds.items()},
                 "evaluations": {k: [asdict(e) for e in v] for k, v in self.evaluations.items()},
@@ -565,34 +568,48 @@ class SentimentClassifier:
                                   "prior": lm.prior.meta() if lm.prior else None,
                                   "fusion_weight": lm.fusion_weight}
                            for lang, lm in self.models.items()}}
-        for lang, lm in self.models.items():
-            tensors = dict(lm.state_dict, **(lm.prior.tensors() if lm.prior else {}))
-            save_file({k: v.contiguous() for k, v in tensors.items()}, str(model_dir / f"{lang}.safetensors"))
-        (model_dir / MODEL_FILE).write_text(json.dumps(meta, ensure_ascii=False, indent=1), encoding="utf-8")
+
+        def write(tmp: Path) -> None:
+            for lang, lm in self.models.items():
+                tensors = dict(lm.state_dict, **(lm.prior.tensors() if lm.prior else {}))
+                save_file({k: v.contiguous() for k, v in tensors.items()}, str(tmp / f"{lang}.safetensors"))
+
+        return write_model_dir(model_dir, "sentiment", CODE_VERSION, json.loads(json.dumps(meta, default=str)),
+                               write)
 
     @classmethod
     def load(cls, model_dir: str | Path) -> "SentimentClassifier":
+        """Load a folder written by `save`, verified first; ConfigError when missing, tampered or foreign."""
         from safetensors.torch import load_file
 
-        model_dir = Path(model_dir)
-        path = model_dir / MODEL_FILE
-        if not path.exists():
-            raise InputError(f"no trained sentiment model here (expected {MODEL_FILE}); run "
-                             "'python -m core sentiment fit' first", file=str(model_dir))
+        from core.models.artefact import read_model_dir
+        from core.models.text_classifier import CODE_VERSION
+
+        model_dir, meta = read_model_dir(model_dir, "sentiment", CODE_VERSION, "python -m core sentiment fit")
         try:
-            meta = json.loads(path.read_text(encoding="utf-8"))
             if meta.get("format") != 3:
                 raise ValueError(f"format {meta.get('format')} is from an older version; fit the model again")
             models = {}
             for lang, m in meta["models"].items():
+                if Path(m["weights"]).name != m["weights"]:
+                    raise ValueError(f"bad weights file name {m['weights']!r}")
                 state, prior = split_prior(load_file(str(model_dir / m["weights"])), m.get("prior"))
                 models[lang] = LanguageModel(lang, m["kind"], m["model_config"], state, m["vocab"], m["frozen_layers"],
                                              prior, float(m.get("fusion_weight", 1.0)))
-        except (OSError, KeyError, ValueError) as exc:
-            raise InputError(f"the saved sentiment model is unreadable ({exc})", file=str(path)) from exc
-        return cls(meta["label_names"], models,
-                   {k: [Evaluation(**e) for e in v] for k, v in meta["evaluations"].items()},
-                   {k: Thresholds(**v) for k, v in meta["thresholds"].items()}, meta.get("train_info", {}))
+            return cls(meta["label_names"], models,
+                       {k: [Evaluation(**e) for e in v] for k, v in meta["evaluations"].items()},
+                       {k: Thresholds(**v) for k, v in meta["thresholds"].items()}, meta.get("train_info", {}))
+        except (OSError, KeyError, TypeError, ValueError, RuntimeError) as exc:
+            raise ConfigError(f"--model-dir {model_dir}: the saved sentiment model cannot be read "
+                              f"({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})") from exc
+
+
+def _stratify(y: np.ndarray, test_size: float):
+    """`y` when a stratified split of that size is possible (every class twice, and both sides at
+    least one row per class), else None: many rare labels get a plain random split, not a crash."""
+    n, k = len(y), len(set(y))
+    n_test = math.ceil(test_size * n)
+    return y if min(Counter(y).values()) >= 2 and k <= min(n_test, n - n_test) else None
 
 
 def fit_sentiment_classifier(texts, labels, config: ClassifierConfig | None = None, progress=None,
@@ -619,7 +636,7 @@ def fit_sentiment_classifier(texts, labels, config: ClassifierConfig | None = No
         if len(rows) < MIN_PER_LANGUAGE or len(set(y_all[rows])) < 2:
             continue
         y = y_all[rows]
-        strat = y if min(Counter(y).values()) >= 2 else None
+        strat = _stratify(y, config.test_size)
         tr, te = train_test_split(np.arange(len(rows)), test_size=config.test_size, random_state=config.seed,
                                   stratify=strat)
         t_tr, t_te = texts[rows][tr].tolist(), texts[rows][te].tolist()
@@ -635,7 +652,7 @@ def fit_sentiment_classifier(texts, labels, config: ClassifierConfig | None = No
             inv = {v: k for k, v in polarity.items()}
             pol_tr = np.array([polarity[label_names[i]] for i in y[tr]], dtype=object)
             s_tr, s_te = lexicon_scores(t_tr), lexicon_scores(t_te)
-            th = choose_thresholds(s_tr, pol_tr, source=f"training rows ({lang})")
+            th = choose_thresholds(s_tr, pol_tr, source="training")
             thresholds[lang] = th
             words = th.label(s_te)
             pred = [label_names.index(inv.get(w) or inv["positive" if s >= 0 else "negative"])

@@ -36,11 +36,22 @@ ZH_SCALE = 4.0
 
 @dataclass(frozen=True)
 class Thresholds:
-    """score < low -> negative; score > high -> positive; otherwise neutral (low <= high)."""
+    """score < low -> negative; score > high -> positive; otherwise neutral.
+
+    Always low <= 0 <= high: a score of 0 (no sentiment word) is neutral and the label is monotone
+    in the score. `source` says where the band came from, as an i18n key suffix
+    (`sent.band_source_<source>`): "default" (VADER's own +-0.05, no labels to choose on),
+    "labelled" (chosen on `n` labelled posts), "training" (chosen on `n` labelled training rows).
+    """
 
     low: float
     high: float
     source: str = "default"
+    n: int = 0
+
+    def __post_init__(self):
+        if not (self.low <= 0.0 <= self.high):
+            raise ValueError(f"sentiment cut-offs must satisfy low <= 0 <= high (got {self.low}, {self.high})")
 
     def label(self, scores: np.ndarray) -> np.ndarray:
         scores = np.asarray(scores, dtype=float)
@@ -50,13 +61,13 @@ class Thresholds:
         return out
 
 
-# Chosen on data by `choose_thresholds` (bench/sentiment.py prints the values it finds):
-# en: VADER compound on the airline tweets' training split (3 classes);
-# zh: our Chinese lexicon on waimai_10k's training split (2 classes, so low == high; a text with
-#     no sentiment word scores exactly 0 and falls in the neutral band only if the cut is 0).
+# Without labelled rows to choose on, both languages use VADER's own cut-offs (Hutto & Gilbert:
+# compound <= -0.05 negative, >= 0.05 positive). With labels, `choose_thresholds` picks the band per
+# language on those rows (core/text/analysis.py, core/text/classifier.py), always around 0.
+VADER_CUT = 0.05
 DEFAULT_THRESHOLDS = {
-    "en": Thresholds(0.295, 0.634, "airline tweets, train split"),   # VADER's own: -0.05 / 0.05
-    "zh": Thresholds(0.085, 0.085, "waimai_10k, train split"),
+    "en": Thresholds(-VADER_CUT, VADER_CUT, "default"),
+    "zh": Thresholds(-VADER_CUT, VADER_CUT, "default"),
 }
 
 
@@ -198,7 +209,7 @@ def lexicon_scores(texts) -> np.ndarray:
 
 def label_scores(scores, langs, thresholds: dict[str, Thresholds] | None = None) -> np.ndarray:
     """Labels (negative/neutral/positive) for `scores`, with each language's thresholds."""
-    thresholds = {**DEFAULT_THRESHOLDS, **(thresholds or {})}
+    thresholds = {**DEFAULT_THRESHOLDS, **(thresholds or {})}  # a language without its own: VADER's
     scores = np.asarray(scores, dtype=float)
     langs = np.asarray(langs, dtype=object)
     out = np.empty(scores.shape, dtype=object)
@@ -218,29 +229,32 @@ def macro_f1_codes(y_true: np.ndarray, y_pred: np.ndarray, classes: list[int]) -
     return float(np.mean(f1s))
 
 
-def choose_thresholds(scores, labels, source: str = "labelled data") -> Thresholds:
-    """The (low, high) cut-offs that maximise macro-F1 of `scores` against `labels` (grid search).
+def choose_thresholds(scores, labels, source: str = "labelled") -> Thresholds:
+    """The (low, high) cut-offs that maximise macro-F1 of `scores` against `labels` (grid search),
+    constrained to low < 0 < high so that a zero score is neutral and the label is monotone.
 
-    `labels` are 'negative'/'neutral'/'positive'. With no 'neutral' label present the band is a
-    single cut (low == high), chosen the same way. Candidate cuts lie between score quantiles.
+    `labels` are 'negative'/'neutral'/'positive'. Candidate cuts lie between score quantiles, plus
+    VADER's +-0.05 and a hair either side of 0; with no 'neutral' label the band still counts
+    (a neutral call is wrong for both classes), so the search keeps it narrow.
     """
     scores = np.asarray(scores, dtype=float)
     labels = np.asarray(labels, dtype=object)
     present = sorted(set(labels) & set(LABELS))
     if len(present) < 2:
         raise ValueError("choose_thresholds needs at least two sentiment classes")
-    keep = np.isin(labels, present)
+    keep = np.isin(labels, present) & np.isfinite(scores)
     scores, codes = scores[keep], np.array([LABELS.index(v) for v in labels[keep]], dtype=np.int64)
     classes = [LABELS.index(v) for v in present]
     # cut between observed values (midpoints of quantiles), so no score sits exactly on a cut
     q = np.unique(np.quantile(scores, np.linspace(0.02, 0.98, 49)))
-    grid = np.unique(np.concatenate([(q[:-1] + q[1:]) / 2, [0.0]]))
-    best = (-1.0, 0.0, 0.0)
-    pairs = [(c, c) for c in grid] if "neutral" not in present else [
-        (lo, hi) for i, lo in enumerate(grid) for hi in grid[i:]]
-    for lo, hi in pairs:
-        pred = np.where(scores < lo, 0, np.where(scores > hi, 2, 1))
-        f1 = macro_f1_codes(codes, pred, classes)
-        if f1 > best[0] + 1e-12:
-            best = (f1, lo, hi)
-    return Thresholds(float(best[1]), float(best[2]), source)
+    grid = np.unique(np.concatenate([(q[:-1] + q[1:]) / 2, [-VADER_CUT, VADER_CUT, -1e-9, 1e-9]]))
+    lows, highs = grid[grid < 0], grid[grid > 0]
+    best = (-1.0, -VADER_CUT, VADER_CUT)
+    for lo in lows:
+        neg = scores < lo
+        for hi in highs:
+            pred = np.where(neg, 0, np.where(scores > hi, 2, 1))
+            f1 = macro_f1_codes(codes, pred, classes)
+            if f1 > best[0] + 1e-12:
+                best = (f1, lo, hi)
+    return Thresholds(float(best[1]), float(best[2]), source, int(keep.sum()))

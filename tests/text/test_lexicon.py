@@ -89,6 +89,101 @@ def test_thresholds_are_recovered_from_planted_scores():
     assert -0.45 < th.low < -0.05 and 0.25 < th.high < 0.55   # true boundaries -0.25 and 0.4
     assert (th.label(scores) == labels).mean() > 0.95
     binary = choose_thresholds(scores[labels != "neutral"], labels[labels != "neutral"])
-    assert binary.low == binary.high and -0.5 < binary.low < 0.6
+    assert binary.low < 0 < binary.high and binary.label(np.array([0.0]))[0] == "neutral"
     out = label_scores([0.9, -0.9, 0.0], ["en", "zh", "en"], {"en": Thresholds(-0.1, 0.1), "zh": Thresholds(0, 0)})
     assert list(out) == ["positive", "negative", "neutral"]
+
+
+# --- issue 11, item 1: neutral text was scored negative ----------------------------------------------
+
+def _vader_rule(compound: float) -> str:
+    """VADER's own reading of its compound score (Hutto & Gilbert): +-0.05."""
+    return "positive" if compound >= 0.05 else "negative" if compound <= -0.05 else "neutral"
+
+
+def test_without_labels_english_follows_vaders_own_cut_offs():
+    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+
+    sia = SentimentIntensityAnalyzer()
+    texts = ["The meeting is at 3 pm.", "This is good.", "This is bad.", "The parcel arrived on Tuesday.",
+             "I love it", "I hate it", "ok", ""]
+    langs = detect_languages(texts)
+    got = label_scores(lexicon_scores(texts), langs)
+    want = [_vader_rule(sia.polarity_scores(t)["compound"]) for t in texts]
+    assert list(got) == want
+    assert got[0] == "neutral" and got[1] == "positive"   # the two sentences of the issue
+
+
+def test_a_positive_chinese_score_is_never_called_negative_by_default():
+    scores = lexicon_scores(["很好吃", "难吃", "今天下午三点开会"])
+    assert scores[0] > 0 > scores[1]
+    got = label_scores(scores, ["zh"] * 3)
+    assert got[0] != "negative" and got[1] != "positive"
+    assert got[2] == ("neutral" if scores[2] == 0 else got[2])
+
+
+def test_chosen_cut_offs_stay_around_zero_even_when_the_data_pull_them_away():
+    # planted like waimai: positives have small positive scores, so an unconstrained cut lands above 0
+    rng = np.random.default_rng(2)
+    labels = np.repeat(["negative", "positive"], 500)
+    scores = np.where(labels == "positive", rng.uniform(0.02, 0.9, 1000), rng.uniform(-0.9, 0.12, 1000))
+    th = choose_thresholds(scores, labels)
+    assert th.low < 0 < th.high
+    pred = th.label(scores)
+    assert not ((scores > 0) & (pred == "negative")).any() and not ((scores < 0) & (pred == "positive")).any()
+    assert th.n == 1000 and th.source == "labelled"
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_chosen_cut_offs_are_constrained_for_any_data(seed):
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(20, 300))
+    scores = np.clip(rng.normal(rng.uniform(-0.5, 0.5), 0.4, n), -1, 1)
+    scores[rng.random(n) < 0.2] = 0.0
+    labels = rng.choice(["negative", "neutral", "positive"], n)
+    th = choose_thresholds(scores, labels)
+    assert th.low < 0 < th.high
+    grid = np.linspace(-1, 1, 201)
+    order = {"negative": 0, "neutral": 1, "positive": 2}
+    assert np.all(np.diff([order[v] for v in th.label(grid)]) >= 0)   # monotone in the score
+    assert th.label(np.array([0.0]))[0] == "neutral"
+
+
+def test_a_band_that_puts_zero_outside_neutral_is_refused():
+    with pytest.raises(ValueError):
+        Thresholds(0.295, 0.634)
+    with pytest.raises(ValueError):
+        Thresholds(-0.4, -0.1)
+
+
+def test_on_waimai_no_review_with_a_positive_score_is_called_negative(shared_datasets):
+    import pandas as pd
+
+    df = pd.read_csv(shared_datasets / "waimai_10k" / "waimai_10k.csv").sample(3000, random_state=0)
+    scores = lexicon_scores(df["review"])
+    words = np.where(df["label"].to_numpy() == 1, "positive", "negative").astype(object)
+    th = choose_thresholds(scores[:2400], words[:2400])
+    pred = th.label(scores)
+    assert th.low < 0 < th.high
+    assert not ((scores > 0) & (pred == "negative")).any()     # the issue counted 209 such reviews
+    assert (pred[2400:] == words[2400:]).mean() > 0.6           # and the lexicon still reads the reviews
+
+
+def test_the_band_says_honestly_where_it_came_from():
+    import pandas as pd
+
+    from core.i18n import t
+    from core.text.analysis import score_posts
+
+    rng = np.random.default_rng(3)
+    words = {"positive": "I love this, great", "negative": "awful, I hate it", "neutral": "the bus is at noon"}
+    labels = rng.choice(list(words), 60)
+    posts = pd.DataFrame({"text": [words[v] + f" {i}" for i, v in enumerate(labels)], "label": labels})
+    _, unlabelled = score_posts(posts.drop(columns="label"))
+    _, labelled = score_posts(posts)
+    assert unlabelled["en"] == Thresholds(-0.05, 0.05, "default")
+    assert labelled["en"].source == "labelled" and labelled["en"].n == 60 and labelled["en"].low < 0 < labelled["en"].high
+    for lang in ("en", "zh"):
+        said = [t(f"sent.band_source_{th['en'].source}", lang, n=th["en"].n) for th in (unlabelled, labelled)]
+        assert "VADER" in said[0] and "60" in said[1]
+        assert not any("waimai" in s or "airline" in s for s in said)

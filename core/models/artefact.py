@@ -1,0 +1,157 @@
+"""One format for every `--model-dir` folder (churn, recommend, sentiment): files + `meta.json`.
+
+    <model_dir>/
+        meta.json      {"artefact": 1, "kind", "code_version", "created_at", "config": {...},
+                        "files": {name: {"sha256", "bytes"}}, "sha256": <of the fields above>}
+        weights...     whatever the model writes (torch state dict / safetensors / npz), no pickle
+
+`write_model_dir(dir, kind, code_version, config, write_files)` lets `write_files(tmp)` write the
+model's files into a temporary sibling folder, records the sha256 of every one in `meta.json` and
+renames the folder into place (a rename is atomic on POSIX: a reader sees the old model or the new
+one, never half of one; a failure leaves no temporary folder). It refuses a target that is a file,
+a non-empty folder that is not one of our model folders, and a model folder of another kind.
+
+`read_model_dir(dir, kind, code_version)` verifies the folder before anything is deserialised:
+meta.json readable and unedited (its own sha256), the kind and code version ours, every recorded
+file present with its size and sha256. Any failure raises `ConfigError` with one line ("fit it again"); the
+loader then reads weights only with `torch.load(..., weights_only=True)` / safetensors.
+
+`sha256_file` is the one hashing helper; the model cache (`core/models/cache.py`) may use it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import time
+import uuid
+from pathlib import Path
+from typing import Callable
+
+from core.errors import ConfigError
+
+META = "meta.json"
+ARTEFACT_VERSION = 1
+
+
+def sha256_file(path: Path | str) -> str:
+    """Hex sha256 of a file, read in 1 MiB chunks."""
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _meta_digest(meta: dict) -> str:
+    """sha256 of meta.json's own content (kind, code version, config, files): an edited meta.json fails."""
+    body = {k: meta.get(k) for k in ("artefact", "kind", "code_version", "config", "files")}
+    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False, default=str)
+                          .encode("utf-8")).hexdigest()
+
+
+def _read_meta(path: Path) -> dict | None:
+    """meta.json of a folder when it is one of ours (any kind), else None."""
+    try:
+        meta = json.loads((path / META).read_text(encoding="utf-8"))
+    except (OSError, ValueError, UnicodeDecodeError):
+        return None
+    if not isinstance(meta, dict) or meta.get("artefact") != ARTEFACT_VERSION or not isinstance(meta.get("kind"), str):
+        return None
+    return meta
+
+
+def check_writable(model_dir: Path | str, kind: str) -> Path:
+    """The folder `write_model_dir` may write; raises ConfigError when it would clobber something else."""
+    path = Path(model_dir)
+    if path.exists() and not path.is_dir():
+        raise ConfigError(f"--model-dir {path} is a file, not a folder; give a new or empty folder")
+    if path.is_dir() and any(path.iterdir()):
+        meta = _read_meta(path)
+        if meta is None:
+            raise ConfigError(f"--model-dir {path} is not empty and holds no model of ours; "
+                              "give a new or empty folder (nothing was written)")
+        if meta["kind"] != kind:
+            raise ConfigError(f"--model-dir {path} holds a {meta['kind']} model, not a {kind} model; "
+                              "give another folder (nothing was written)")
+    return path
+
+
+def write_model_dir(model_dir: Path | str, kind: str, code_version: str, config: dict,
+                    write_files: Callable[[Path], None]) -> Path:
+    """Write a model folder atomically (see the module docstring); returns its path."""
+    path = check_writable(model_dir, kind)
+    parent = path.absolute().parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(f"--model-dir {path}: cannot create its parent folder ({exc.strerror})") from exc
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.tmp-", dir=parent))
+    try:
+        write_files(tmp)
+        files = {}
+        for f in sorted(tmp.iterdir()):
+            if not f.is_file() or f.name == META:
+                raise RuntimeError(f"model writers write plain files, not {f.name}")
+            with open(f, "rb") as fh:
+                os.fsync(fh.fileno())
+            files[f.name] = {"sha256": sha256_file(f), "bytes": f.stat().st_size}
+        meta = {"artefact": ARTEFACT_VERSION, "kind": kind, "code_version": code_version,
+                "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+                "config": config, "files": files}
+        meta = json.loads(json.dumps(meta, ensure_ascii=False, default=str))  # what load will read back
+        meta["sha256"] = _meta_digest(meta)
+        with open(tmp / META, "w", encoding="utf-8") as fh:
+            fh.write(json.dumps(meta, ensure_ascii=False, indent=1, default=str))
+            fh.flush()
+            os.fsync(fh.fileno())
+        trash = None
+        if path.exists():  # an empty folder, or an older model of this kind: move it aside first
+            trash = parent / f".{path.name}.old-{uuid.uuid4().hex[:8]}"
+            os.rename(path, trash)
+        os.rename(tmp, path)
+        if trash is not None:
+            shutil.rmtree(trash, ignore_errors=True)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+    return path
+
+
+def read_model_dir(model_dir: Path | str, kind: str, code_version: str, fit_hint: str) -> tuple[Path, dict]:
+    """(folder, config) of a verified model folder of `kind`; ConfigError (one line) otherwise.
+
+    `fit_hint` is the command that makes one ("python -m core churn fit")."""
+    path = Path(model_dir)
+    if not path.is_dir():
+        raise ConfigError(f"--model-dir {path}: no {kind} model here (no such folder); run '{fit_hint}' first")
+    if not (path / META).exists():
+        raise ConfigError(f"--model-dir {path}: no {kind} model here (no {META}); run '{fit_hint}' first")
+    meta = _read_meta(path)
+    if meta is None or not isinstance(meta.get("files"), dict) or not isinstance(meta.get("config"), dict):
+        raise ConfigError(f"--model-dir {path}: {META} is unreadable or not ours; the model folder "
+                          f"fails its integrity check (run '{fit_hint}' again)")
+    if meta["kind"] != kind:
+        raise ConfigError(f"--model-dir {path} holds a {meta['kind']} model, not a {kind} model")
+    if meta.get("sha256") != _meta_digest(meta):
+        raise ConfigError(f"--model-dir {path}: {META} was changed (its sha256 does not match); the model "
+                          f"folder fails its integrity check (run '{fit_hint}' again)")
+    if meta.get("code_version") != code_version:
+        raise ConfigError(f"--model-dir {path}: the model was made by {meta.get('code_version')}, this code "
+                          f"is {code_version}; run '{fit_hint}' again")
+    for name, rec in meta["files"].items():
+        f = path / name
+        if Path(name).name != name or name == META or not isinstance(rec, dict):
+            raise ConfigError(f"--model-dir {path}: {META} lists a bad file name {name!r}; the model "
+                              "folder fails its integrity check")
+        if not f.is_file():
+            raise ConfigError(f"--model-dir {path}: {name} is missing; the model folder fails its "
+                              f"integrity check (run '{fit_hint}' again)")
+        if f.stat().st_size != rec.get("bytes") or sha256_file(f) != rec.get("sha256"):
+            raise ConfigError(f"--model-dir {path}: {name} was changed or is corrupt (its sha256 differs from "
+                              f"{META}); the model folder fails its integrity check and cannot be read "
+                              f"(run '{fit_hint}' again)")
+    return path, meta["config"]
