@@ -103,7 +103,7 @@ if scorer == "attention":
     st.caption(tr("sent.train_hint"))
     config = ClassifierConfig()
     if CLASSIFIER_EPOCHS:
-        config.en_epochs = config.zh_epochs = CLASSIFIER_EPOCHS
+        config.en_epochs = config.zh_epochs = config.e5_epochs = CLASSIFIER_EPOCHS
     classifier = training.training_panel(
         f"sent:{train_key}:{config}",
         lambda progress, cancel: fit_sentiment_classifier(texts, labels, config, progress=progress, cancel=cancel),

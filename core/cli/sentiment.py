@@ -72,7 +72,7 @@ def _fit(args) -> int:
                          file=Path(args.csv).name, column=args.text)
     config = ClassifierConfig(seed=args.seed)
     if args.epochs is not None:
-        config = replace(config, en_epochs=args.epochs, zh_epochs=args.epochs)
+        config = replace(config, en_epochs=args.epochs, zh_epochs=args.epochs, e5_epochs=args.epochs)
     with about_file(Path(args.csv).name):
         clf = fit_sentiment_classifier(texts, labels, config)
     clf.save(args.model_dir)

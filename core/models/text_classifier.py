@@ -88,7 +88,8 @@ def bert_block_state(hf_state: dict[str, torch.Tensor], layer: int) -> dict[str,
 
 
 class MiniLMEncoder(nn.Module):
-    """BERT's embeddings + the first `n_layers` layers, for the packaged all-MiniLM-L6-v2 weights."""
+    """BERT's embeddings + the first `n_layers` layers, for the packaged all-MiniLM-L6-v2 weights
+    (and multilingual-e5-small's, converted by core.text.e5; its word table stays fp16)."""
 
     def __init__(self, hf_state: dict[str, torch.Tensor], n_layers: int, heads: int = 12, eps: float = 1e-12):
         super().__init__()
@@ -112,7 +113,7 @@ class MiniLMEncoder(nn.Module):
 
     def forward(self, ids: torch.Tensor, mask: torch.Tensor) -> torch.Tensor:
         pos = torch.arange(ids.shape[1], device=ids.device)
-        x = self.norm(self.word(ids) + self.position(pos)[None] + self.token_type)  # [B,T,D]
+        x = self.norm(self.word(ids).float() + self.position(pos)[None] + self.token_type)  # [B,T,D]
         for block in self.blocks:
             x = block(x, mask)
         return x

