@@ -171,11 +171,14 @@ st.dataframe(result.drivers, hide_index=True, key="sent_drivers")
 # ---- model card -------------------------------------------------------------------------------------------
 st.subheader(tr("sent.model_card"))
 if classifier is not None:
+    from core.text.classifier import encoder_card
+
     st.caption(tr("sent.card_attention"))
     for lang, evals in classifier.evaluations.items():
         st.dataframe(pd.DataFrame([{"language": lang, "scorer": e.scorer, "macro_f1": round(e.macro_f1, 4),
                                     "accuracy": round(e.accuracy, 4), "n": e.n} for e in evals]),
                      hide_index=True, key=f"sent_card_{lang}")
+        st.caption(encoder_card(classifier.models[lang], tr))
         info = classifier.train_info.get(lang, {})
         if {"val_macro_f1", "wide_only_val_macro_f1", "attention_only_val_macro_f1"} <= set(info):
             st.caption(tr("sent.card_validation", att=f"{info['attention_only_val_macro_f1']:.3f}",

@@ -511,6 +511,18 @@ def _train_language(lang: str, texts: list[str], y: np.ndarray, n_classes: int, 
     return lm, dict(art.metrics, trained=art.trained)
 
 
+def encoder_card(lm: LanguageModel, translate) -> str:
+    """The model card's line on a language's encoder (name, licence, source package, layers tuned);
+    `translate(key, **fmt)` is the page's `tr`."""
+    from core.text.encoder import ENCODER_CARDS
+
+    card, top = ENCODER_CARDS[lm.kind], lm.model_config["n_layers"]
+    if lm.kind == "chars":
+        return translate("sent.card_encoder_scratch", lang=lm.lang, name=card["name"], layers=top)
+    return translate("sent.card_encoder", lang=lm.lang, top=top, layers=lm.frozen_layers + top,
+                     tokens=lm.model_config["max_len"], **card)
+
+
 def language_proba(lm: LanguageModel, texts: list[str], cache_dir=None, progress=None) -> np.ndarray:
     """Class probabilities of one language's trained model: attention and linear parts blended.
     `progress(done, total)` follows the pretrained encoder's pass over new texts, if there is one."""

