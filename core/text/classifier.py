@@ -266,13 +266,13 @@ STATE_KINDS = ("minilm", "e5")  # kinds whose input is a pretrained encoder's ca
 class _Inputs:
     """Model inputs for a list of texts of one language; `batch(idx)` makes one batch dict."""
 
-    def __init__(self, lm: LanguageModel, texts: list[str], cache_dir=None, progress=None):
+    def __init__(self, lm: LanguageModel, texts: list[str], cache_dir=None, progress=None, device: str = "cpu"):
         self.lm = lm
         if lm.kind in STATE_KINDS:
             from core.text.encoder import lower_states
 
             self.states = lower_states(texts, lm.frozen_layers, cache_dir=cache_dir, progress=progress,
-                                       encoder=lm.kind, max_tokens=lm.model_config["max_len"])
+                                       encoder=lm.kind, max_tokens=lm.model_config["max_len"], device=device)
         else:
             self.chars, self.bigrams = char_ids(texts, lm.vocab, lm.model_config["max_len"])
 
@@ -467,7 +467,7 @@ def _train_language(lang: str, texts: list[str], y: np.ndarray, n_classes: int, 
 
     def train_fn(prog):
         inputs = _Inputs(lm, list(texts), cache_dir=cache_dir,
-                         progress=engine.stage_progress(prog, "stage.encoding"))
+                         progress=engine.stage_progress(prog, "stage.encoding"), device=config.device)
         engine.seed_everything(config.seed)  # initial weights from the seed, not from the RNG's history
         model = TextClassifier(mcfg)
         if lm.kind in STATE_KINDS:
@@ -523,10 +523,11 @@ def encoder_card(lm: LanguageModel, translate) -> str:
                      tokens=lm.model_config["max_len"], **card)
 
 
-def language_proba(lm: LanguageModel, texts: list[str], cache_dir=None, progress=None) -> np.ndarray:
+def language_proba(lm: LanguageModel, texts: list[str], cache_dir=None, progress=None,
+                   device: str = "cpu") -> np.ndarray:
     """Class probabilities of one language's trained model: attention and linear parts blended.
     `progress(done, total)` follows the pretrained encoder's pass over new texts, if there is one."""
-    p = _predict_proba(_build_model(lm), _Inputs(lm, texts, cache_dir=cache_dir, progress=progress))
+    p = _predict_proba(_build_model(lm), _Inputs(lm, texts, cache_dir=cache_dir, progress=progress, device=device))
     if lm.prior is None or lm.fusion_weight >= 1.0:
         return p
     return blend(p, lm.prior.logits(texts), lm.fusion_weight)
@@ -698,7 +699,7 @@ def fit_sentiment_classifier(texts, labels, config: ClassifierConfig | None = No
         t_tr, t_te = texts[rows][tr].tolist(), texts[rows][te].tolist()
         lm, train_metrics = _train_language(lang, t_tr, y[tr], len(label_names), config, progress, cancel, cache_dir)
         probs = language_proba(lm, t_te, cache_dir=cache_dir,
-                               progress=stage_progress(progress, "stage.scoring"))
+                               progress=stage_progress(progress, "stage.scoring"), device=config.device)
         if progress is not None:
             stage_progress(progress, "stage.baselines")(0, 1)
         evals = [evaluate("attention", y[te], probs.argmax(1), label_names)]

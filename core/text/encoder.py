@@ -130,8 +130,10 @@ class RaggedStates:
 
 
 def lower_states(texts: list[str], n_layers: int, batch_size: int = 64, cache_dir: Path | None = None,
-                 progress=None, encoder: str = "minilm", max_tokens: int = MAX_TOKENS) -> RaggedStates:
-    """Hidden states after the first `n_layers` frozen layers of `encoder` for each text (cached on disk)."""
+                 progress=None, encoder: str = "minilm", max_tokens: int = MAX_TOKENS,
+                 device: str = "cpu") -> RaggedStates:
+    """Hidden states after the first `n_layers` frozen layers of `encoder` for each text (cached on
+    disk), computed on `device` ("cpu", "cuda", "auto" = cuda when there is one)."""
     import torch
 
     from core.config import model_cache_dir
@@ -149,7 +151,10 @@ def lower_states(texts: list[str], n_layers: int, batch_size: int = 64, cache_di
     codes, uniques = pd.factorize(pd.Series(texts, dtype="object"))  # each distinct text once
     ids = encoder_ids(list(uniques), encoder, max_tokens)
     order = np.argsort([len(x) for x in ids], kind="stable")  # similar lengths per batch: less padding
-    model = _encoder(n_layers, encoder)
+    from core.models.engine import pick_device
+
+    dev = pick_device(device)
+    model = _encoder(n_layers, encoder).to(dev)
     chunks: dict[int, np.ndarray] = {}
     with torch.inference_mode():
         for start in range(0, len(order), batch_size):
@@ -160,7 +165,7 @@ def lower_states(texts: list[str], n_layers: int, batch_size: int = 64, cache_di
             for row, i in enumerate(idx):
                 batch[row, : len(ids[i])] = torch.tensor(ids[i])
                 mask[row, : len(ids[i])] = True
-            states = model(batch, mask).to(torch.float16).numpy()
+            states = model(batch.to(dev), mask.to(dev)).to(torch.float16).cpu().numpy()
             for row, i in enumerate(idx):
                 chunks[int(i)] = states[row, : len(ids[i])]
             if progress is not None:
