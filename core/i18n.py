@@ -309,11 +309,11 @@ TABLE: dict[str, dict[str, str]] = {
                           "zh": "词典：英文用 VADER，中文用 SnowNLP 自带模型的词表加结巴分词。中性区间在 80% 有标签帖子上选定，下面的分数来自另外 20%。"},
     "sent.card_attention": {"en": "Attention model vs TF-IDF + logistic regression vs lexicon, same split (20% held out).",
                             "zh": "注意力模型、TF-IDF + 逻辑回归与词典在同一划分（留出 20%）上的比较。"},
-    "sent.card_encoder": {"en": "{lang}: encoder {name} (licence {licence}; pip package {package}); {top} of "
+    "sent.card_encoder": {"en": "{language}: encoder {name} (licence {licence}; pip package {package}); {top} of "
                                 "{layers} layers fine-tuned, texts cut at {tokens} tokens.",
-                          "zh": "{lang}：编码器 {name}（许可证 {licence}；pip 包 {package}）；微调 {layers} 层中的最上 "
+                          "zh": "{language}：编码器 {name}（许可证 {licence}；pip 包 {package}）；微调 {layers} 层中的最上 "
                                 "{top} 层，文本截断为 {tokens} 个词元。"},
-    "sent.card_encoder_scratch": {"en": "{lang}: {name}, {layers} layer(s).", "zh": "{lang}：{name}，{layers} 层。"},
+    "sent.card_encoder_scratch": {"en": "{language}: {name}, {layers} layer(s).", "zh": "{language}：{name}，{layers} 层。"},
     "sent.macro_f1": {"en": "Macro-F1", "zh": "宏平均 F1"},
     "sent.confusion": {"en": "Confusion matrix ({name})", "zh": "混淆矩阵（{name}）"},
     "sent.predicted": {"en": "Predicted", "zh": "预测"},

@@ -15,6 +15,10 @@ against 0.788 (attention) and 0.746 (LR) alone, and 0.783 on the held-out tweets
 attention part adds nothing the char n-grams do not already have (validation 0.867 against 0.873,
 blend 0.887 at w = 0.4, yet 0.893 on the held-out rows where the LR alone scores 0.904; earlier
 initialisations gave 0.858 / 0.875 / 0.901: differences of this size are noise on ~1k rows).
+With multilingual-e5-small for Chinese (bench/sentiment.py --only waimai, same split, 2 shared CPU
+cores): validation 0.865 (attention) / 0.873 (LR) / 0.884 (blend, w = 0.4); held-out 0.907 against
+char TF-IDF + LR 0.904 (the issue's floor of 0.91 is not reached; 5-fold means not yet measured: the
+bench's cv section). English stays on MiniLM: e5 was not compared on the airline tweets yet.
 Training goes through `core.models.engine.fit` and `core.models.cache.get_or_train`.
 
 `fit_sentiment_classifier(texts, labels) -> SentimentClassifier`; `.predict(texts)` gives label names
@@ -52,7 +56,7 @@ class ClassifierConfig:
     en_encoder: str = "minilm"
     zh_encoder: str = "e5"
     e5_frozen_layers: int = 11       # of e5's 12 layers; the rest are fine-tuned
-    e5_epochs: int = 3
+    e5_epochs: int = 2                # waimai: the best validation epoch was the first; 2 and 3 added nothing
     e5_lr: float = 1e-4
     e5_token_percentile: float = 99.0  # sequences cut at this percentile of the training texts' lengths
     en_epochs: int = 3
@@ -518,8 +522,8 @@ def encoder_card(lm: LanguageModel, translate) -> str:
 
     card, top = ENCODER_CARDS[lm.kind], lm.model_config["n_layers"]
     if lm.kind == "chars":
-        return translate("sent.card_encoder_scratch", lang=lm.lang, name=card["name"], layers=top)
-    return translate("sent.card_encoder", lang=lm.lang, top=top, layers=lm.frozen_layers + top,
+        return translate("sent.card_encoder_scratch", language=lm.lang, name=card["name"], layers=top)
+    return translate("sent.card_encoder", language=lm.lang, top=top, layers=lm.frozen_layers + top,
                      tokens=lm.model_config["max_len"], **card)
 
 

