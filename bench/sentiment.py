@@ -65,8 +65,7 @@ def quality(name, texts, labels, reference, cache_dir, n=None):
         keep = texts.sample(n, random_state=0).index
         texts, labels = texts[keep].reset_index(drop=True), labels[keep].reset_index(drop=True)
     t0 = time.perf_counter()
-    clf = fit_sentiment_classifier(texts, labels, _config(), cache_dir=cache_dir,
-                                   progress=_progress(name))
+    clf = fit_sentiment_classifier(texts, labels, _config(), cache_dir=cache_dir, progress=_progress(name))
     fit_s = time.perf_counter() - t0
     lang = next(iter(clf.evaluations))
     evals = {e.scorer: e for e in clf.evaluations[lang]}
@@ -88,6 +87,7 @@ def _progress(name):
             last[0] = now
             what = p.stage or f"epoch {p.epoch}/{p.epochs} loss {p.loss:.3f} val {p.val_metric}"
             print(f"    [{name}] {what} step {p.step}/{p.steps_per_epoch}", flush=True)
+
     return cb
 
 
@@ -107,16 +107,25 @@ def snownlp_default(texts):
 
 def bench_airline(cache_dir, n):
     df = pd.read_csv(DATASETS / "twitter_airline_sentiment" / "Tweets.csv").drop_duplicates("tweet_id")
-    clf, ev, ref_name, ref_f1, fit_s = quality("airline", df["text"], df["airline_sentiment"],
-                                               ("VADER +-0.05", vader_default), cache_dir, n)
+    clf, ev, ref_name, ref_f1, fit_s = quality(
+        "airline", df["text"], df["airline_sentiment"], ("VADER +-0.05", vader_default), cache_dir, n
+    )
     row("airline", f"{ref_name} macro-F1 (reference)", f"{ref_f1:.3f}", "issue measured 0.47")
-    row("airline", "lexicon (VADER, cut-offs chosen on train)", f"{ev['lexicon'].macro_f1:.3f}",
+    row(
+        "airline",
+        "lexicon (VADER, cut-offs chosen on train)",
+        f"{ev['lexicon'].macro_f1:.3f}",
         f"floor >= VADER {ref_f1:.3f}: {'PASS' if ev['lexicon'].macro_f1 >= ref_f1 else 'FAIL'}; "
-        f"cut-offs {clf.thresholds['en'].low:.3f}/{clf.thresholds['en'].high:.3f}")
+        f"cut-offs {clf.thresholds['en'].low:.3f}/{clf.thresholds['en'].high:.3f}",
+    )
     row("airline", "TF-IDF + LR macro-F1", f"{ev['tfidf_lr'].macro_f1:.3f}", "issue measured 0.74")
     ok = ev["attention"].macro_f1 >= 0.78 and ev["attention"].macro_f1 > ev["tfidf_lr"].macro_f1
-    row("airline", f"attention ({_kind(clf, 'en')} top + pool) blended with LR macro-F1", f"{ev['attention'].macro_f1:.3f}",
-        f"floor >= 0.78 and > TF-IDF+LR: {'PASS' if ok else 'FAIL'}")
+    row(
+        "airline",
+        f"attention ({_kind(clf, 'en')} top + pool) blended with LR macro-F1",
+        f"{ev['attention'].macro_f1:.3f}",
+        f"floor >= 0.78 and > TF-IDF+LR: {'PASS' if ok else 'FAIL'}",
+    )
     _validation_rows("airline", clf.train_info["en"])
     row("airline", "fit seconds (all three, cached encoder states)", f"{fit_s:.0f}", str(clf.train_info["en"]))
     _training_rate("airline", clf.train_info["en"])
@@ -125,23 +134,35 @@ def bench_airline(cache_dir, n):
 
 def _validation_rows(section, info):
     """The ablation on the early-stopping rows: each part alone and the blend with its chosen weight."""
-    row(section, "validation macro-F1: attention / wide (LR) / blend",
+    row(
+        section,
+        "validation macro-F1: attention / wide (LR) / blend",
         f"{info['attention_only_val_macro_f1']:.3f} / {info['wide_only_val_macro_f1']:.3f} / {info['val_macro_f1']:.3f}",
-        f"blend weight on attention {info['fusion_weight']:.1f}")
+        f"blend weight on attention {info['fusion_weight']:.1f}",
+    )
 
 
 def bench_waimai(cache_dir, n):
     df = pd.read_csv(DATASETS / "waimai_10k" / "waimai_10k.csv")
-    clf, ev, ref_name, ref_f1, fit_s = quality("waimai", df["review"], df["label"],
-                                               ("SnowNLP p>0.5", snownlp_default), cache_dir, n)
+    clf, ev, ref_name, ref_f1, fit_s = quality(
+        "waimai", df["review"], df["label"], ("SnowNLP p>0.5", snownlp_default), cache_dir, n
+    )
     row("waimai", f"{ref_name} macro-F1 (reference)", f"{ref_f1:.3f}", "issue measured 0.73")
-    row("waimai", "lexicon (SnowNLP words + jieba + rules)", f"{ev['lexicon'].macro_f1:.3f}",
-        f"reported; cut {clf.thresholds['zh'].low:.3f}")
+    row(
+        "waimai",
+        "lexicon (SnowNLP words + jieba + rules)",
+        f"{ev['lexicon'].macro_f1:.3f}",
+        f"reported; cut {clf.thresholds['zh'].low:.3f}",
+    )
     row("waimai", "char TF-IDF + LR macro-F1", f"{ev['tfidf_lr'].macro_f1:.3f}")
     ok = ev["attention"].macro_f1 >= 0.88 and ev["attention"].macro_f1 > ev["tfidf_lr"].macro_f1
     ok = ev["attention"].macro_f1 >= 0.91 and ev["attention"].macro_f1 > ev["tfidf_lr"].macro_f1
-    row("waimai", f"attention ({_kind(clf, 'zh')} top + pool) blended with LR macro-F1", f"{ev['attention'].macro_f1:.3f}",
-        f"floor >= 0.91 and > char TF-IDF+LR: {'PASS' if ok else 'FAIL'}")
+    row(
+        "waimai",
+        f"attention ({_kind(clf, 'zh')} top + pool) blended with LR macro-F1",
+        f"{ev['attention'].macro_f1:.3f}",
+        f"floor >= 0.91 and > char TF-IDF+LR: {'PASS' if ok else 'FAIL'}",
+    )
     _validation_rows("waimai", clf.train_info["zh"])
     row("waimai", "fit seconds (encoding, training, scoring, baselines)", f"{fit_s:.0f}", str(clf.train_info["zh"]))
     _training_rate("waimai", clf.train_info["zh"])
@@ -154,9 +175,12 @@ def _kind(clf, lang):
 
 def _training_rate(section, info):
     n_fit = round(info["n_train"] * 0.9)
-    row(section, "training texts/s (fine-tuned layers, epochs x rows / s)",
+    row(
+        section,
+        "training texts/s (fine-tuned layers, epochs x rows / s)",
         f"{n_fit * info['epochs_run'] / max(info['seconds'], 1e-9):.0f}",
-        f"{info['epochs_run']} epochs in {info['seconds']:.0f} s on {info['device']}")
+        f"{info['epochs_run']} epochs in {info['seconds']:.0f} s on {info['device']}",
+    )
 
 
 def bench_encoder(n=2000):
@@ -169,16 +193,22 @@ def bench_encoder(n=2000):
     reviews = pd.read_csv(DATASETS / "waimai_10k" / "waimai_10k.csv")["review"].astype(str).drop_duplicates()
     tweets = pd.read_csv(DATASETS / "twitter_airline_sentiment" / "Tweets.csv")["text"].astype(str).drop_duplicates()
     device = CONFIG.get("device", "auto")
-    for name, texts, encoder, layers in (("e5", reviews.head(n).tolist(), "e5", 11),
-                                         ("minilm", tweets.head(n).tolist(), "minilm", 5)):
+    for name, texts, encoder, layers in (
+        ("e5", reviews.head(n).tolist(), "e5", 11),
+        ("minilm", tweets.head(n).tolist(), "minilm", 5),
+    ):
         cap = e5_max_tokens(texts, 99) if encoder == "e5" else 128
         lower_states(texts[:8], layers, encoder=encoder, max_tokens=cap, cache_dir=tempfile.mkdtemp())  # load
         with tempfile.TemporaryDirectory() as tmp:
             t0 = time.perf_counter()
             lower_states(texts, layers, encoder=encoder, max_tokens=cap, cache_dir=tmp, device=device)
             rate = len(texts) / (time.perf_counter() - t0)
-        row("speed", f"encoding texts/s ({name}, {layers} frozen layers, cap {cap})", f"{rate:.0f}",
-            f"{len(texts)} texts; 10,000 would take {10_000 / rate:.0f} s")
+        row(
+            "speed",
+            f"encoding texts/s ({name}, {layers} frozen layers, cap {cap})",
+            f"{rate:.0f}",
+            f"{len(texts)} texts; 10,000 would take {10_000 / rate:.0f} s",
+        )
 
 
 def bench_cv(cache_dir, folds):
@@ -194,18 +224,26 @@ def bench_cv(cache_dir, folds):
     y = np.array([labels.index(v) for v in names])
     model_f1, lr_f1 = [], []
     for k, (tr, te) in enumerate(StratifiedKFold(folds, shuffle=True, random_state=0).split(texts, y)):
-        lm, _ = _train_language("zh", texts[tr].tolist(), y[tr], 2, _config(), _progress(f"cv{k}"),
-                                cache_dir=cache_dir)
+        lm, _ = _train_language("zh", texts[tr].tolist(), y[tr], 2, _config(), _progress(f"cv{k}"), cache_dir=cache_dir)
         p = language_proba(lm, texts[te].tolist(), cache_dir=cache_dir)
         model_f1.append(_macro_f1(y[te], p.argmax(1), 2))
-        lr_f1.append(_macro_f1(y[te], LinearPrior.fit(texts[tr].tolist(), y[tr], "zh", 2)
-                               .logits(texts[te].tolist()).argmax(1), 2))
-        row("cv", f"waimai fold {k + 1}/{folds}: attention blended / char TF-IDF + LR",
-            f"{model_f1[-1]:.3f} / {lr_f1[-1]:.3f}")
+        lr_f1.append(
+            _macro_f1(
+                y[te], LinearPrior.fit(texts[tr].tolist(), y[tr], "zh", 2).logits(texts[te].tolist()).argmax(1), 2
+            )
+        )
+        row(
+            "cv",
+            f"waimai fold {k + 1}/{folds}: attention blended / char TF-IDF + LR",
+            f"{model_f1[-1]:.3f} / {lr_f1[-1]:.3f}",
+        )
     ok = np.mean(model_f1) >= 0.91 and np.mean(model_f1) > np.mean(lr_f1)
-    row("cv", f"waimai {folds}-fold mean: attention blended / char TF-IDF + LR",
+    row(
+        "cv",
+        f"waimai {folds}-fold mean: attention blended / char TF-IDF + LR",
         f"{np.mean(model_f1):.3f} / {np.mean(lr_f1):.3f}",
-        f"floor >= 0.91 and > LR: {'PASS' if ok else 'FAIL'}; sd {np.std(model_f1):.3f} / {np.std(lr_f1):.3f}")
+        f"floor >= 0.91 and > LR: {'PASS' if ok else 'FAIL'}; sd {np.std(model_f1):.3f} / {np.std(lr_f1):.3f}",
+    )
 
 
 def bench_lexicon():
@@ -217,9 +255,16 @@ def bench_lexicon():
     from core.text.classifier import label_polarity, normalise_labels
     from core.text.lexicon import DEFAULT_THRESHOLDS, choose_thresholds, lexicon_scores
 
-    sets = [("airline", pd.read_csv(DATASETS / "twitter_airline_sentiment" / "Tweets.csv")
-             .drop_duplicates("tweet_id"), "text", "airline_sentiment", "en"),
-            ("waimai", pd.read_csv(DATASETS / "waimai_10k" / "waimai_10k.csv"), "review", "label", "zh")]
+    sets = [
+        (
+            "airline",
+            pd.read_csv(DATASETS / "twitter_airline_sentiment" / "Tweets.csv").drop_duplicates("tweet_id"),
+            "text",
+            "airline_sentiment",
+            "en",
+        ),
+        ("waimai", pd.read_csv(DATASETS / "waimai_10k" / "waimai_10k.csv"), "review", "label", "zh"),
+    ]
     for name, df, text, label, lang in sets:
         texts = df[text].fillna("").astype(str).reset_index(drop=True)
         y = normalise_labels(df[label].reset_index(drop=True))
@@ -234,10 +279,18 @@ def bench_lexicon():
         f1 = f1_score(words[te], th.label(scores[te]), labels=present, average="macro")
         f1_default = f1_score(words[te], DEFAULT_THRESHOLDS[lang].label(scores[te]), labels=present, average="macro")
         wrong = int(((scores > 0) & (th.label(scores) == "negative")).sum())
-        row(name, "lexicon alone, cut-offs chosen on train (low < 0 < high) macro-F1", f"{f1:.3f}",
-            f"cut-offs {th.low:.3f}/{th.high:.3f}; VADER's +-0.05 on the same rows {f1_default:.3f}")
-        row(name, "texts with a positive lexicon score labelled negative", str(wrong),
-            f"of {len(texts):,}; scored in {secs:.1f} s")
+        row(
+            name,
+            "lexicon alone, cut-offs chosen on train (low < 0 < high) macro-F1",
+            f"{f1:.3f}",
+            f"cut-offs {th.low:.3f}/{th.high:.3f}; VADER's +-0.05 on the same rows {f1_default:.3f}",
+        )
+        row(
+            name,
+            "texts with a positive lexicon score labelled negative",
+            str(wrong),
+            f"of {len(texts):,}; scored in {secs:.1f} s",
+        )
 
 
 def main() -> int:
@@ -288,12 +341,20 @@ def bench_planted():
     week = pd.Timestamp(drop["week_start"])
     hits = [s for s in result.shifts if s.community == drop["community"] and abs((s.period - week).days) <= 7]
     false = pd.Series([s.community for s in result.shifts if s not in hits], dtype=object).value_counts()
-    row("planted", f"drop {drop['community']} week {drop['week_start']} flagged", "yes" if hits else "NO",
+    row(
+        "planted",
+        f"drop {drop['community']} week {drop['week_start']} flagged",
+        "yes" if hits else "NO",
         f"floor: within one week: {'PASS' if hits else 'FAIL'}"
-        + (f" (flag at {hits[0].period.date()}, z={hits[0].z:.1f})" if hits else ""))
-    row("planted", "max false flags in one community", str(int(false.max()) if len(false) else 0),
+        + (f" (flag at {hits[0].period.date()}, z={hits[0].z:.1f})" if hits else ""),
+    )
+    row(
+        "planted",
+        "max false flags in one community",
+        str(int(false.max()) if len(false) else 0),
         f"floor <= 1: {'PASS' if (false <= 1).all() else 'FAIL'}; all flags: "
-        + json.dumps([(s.community, str(s.period.date())) for s in result.shifts]))
+        + json.dumps([(s.community, str(s.period.date())) for s in result.shifts]),
+    )
     if hits:
         row("planted", "terms of the flagged shift", ", ".join(t for t, _ in hits[0].terms[:5]))
     row("planted", f"analyse {len(posts):,} posts (s)", f"{secs:.1f}")
@@ -312,8 +373,9 @@ def _timing_classifier(lang, texts):
     kind = c.en_encoder if lang == "en" else c.zh_encoder
     if kind in ("minilm", "e5"):
         mcfg = language_model_config(lang, 2, c)
-        lm = LanguageModel(lang, kind, asdict(mcfg), {}, [], c.en_frozen_layers if kind == "minilm"
-                           else c.e5_frozen_layers)
+        lm = LanguageModel(
+            lang, kind, asdict(mcfg), {}, [], c.en_frozen_layers if kind == "minilm" else c.e5_frozen_layers
+        )
     else:
         vocab = [chr(0x4E00 + i) for i in range(3000)]
         mcfg = language_model_config("zh", 2, c, vocab_size=len(vocab) + 2)
@@ -343,12 +405,17 @@ def bench_speed(clf_en, clf_zh):
         t0 = time.perf_counter()
         clf.predict(texts)
         rate = len(texts) / (time.perf_counter() - t0)
-        row("speed", f"trained model texts/s ({name})", f"{rate:.0f}",
-            f"ratio to lexicon {rate / rates[name]:.2f}; {_kind(clf, name)} lower layers per text")
+        row(
+            "speed",
+            f"trained model texts/s ({name})",
+            f"{rate:.0f}",
+            f"ratio to lexicon {rate / rates[name]:.2f}; {_kind(clf, name)} lower layers per text",
+        )
     # 100,000 posts: the sample generator's posts resampled (templated: few distinct texts), and a
     # harder set where every post is a distinct real text (tweets + reviews, 50/50), timed apart
-    from core.data.sample import generate_sample
     import tempfile
+
+    from core.data.sample import generate_sample
 
     with tempfile.TemporaryDirectory() as tmp:
         generate_sample(tmp, users=2000, seed=0)
@@ -358,17 +425,30 @@ def bench_speed(clf_en, clf_zh):
     t0 = time.perf_counter()
     result = analyse_sentiment(big)
     secs = time.perf_counter() - t0
-    row("speed", "100k sample posts scored+trended+shifts (s)", f"{secs:.1f}",
+    row(
+        "speed",
+        "100k sample posts scored+trended+shifts (s)",
+        f"{secs:.1f}",
         f"floor < 60 s: {'PASS' if secs < 60 else 'FAIL'}; {big['text'].nunique()} distinct texts, "
-        f"{len(result.trends)} trend rows")
+        f"{len(result.trends)} trend rows",
+    )
     distinct = pd.concat([tweets, reviews]).sample(frac=1, random_state=0).reset_index(drop=True)
-    distinct = pd.DataFrame({"text": distinct, "ts": big["ts"][: len(distinct)].to_numpy(),
-                             "community": big["community"][: len(distinct)].to_numpy()})
+    distinct = pd.DataFrame(
+        {
+            "text": distinct,
+            "ts": big["ts"][: len(distinct)].to_numpy(),
+            "community": big["community"][: len(distinct)].to_numpy(),
+        }
+    )
     t0 = time.perf_counter()
     analyse_sentiment(distinct)
     secs_d = time.perf_counter() - t0
-    row("speed", f"{len(distinct):,} distinct real posts scored+trended (s)", f"{secs_d:.1f}",
-        f"=> {len(distinct) / secs_d:.0f} posts/s; 100k distinct would take ~{100_000 / (len(distinct) / secs_d):.0f} s")
+    row(
+        "speed",
+        f"{len(distinct):,} distinct real posts scored+trended (s)",
+        f"{secs_d:.1f}",
+        f"=> {len(distinct) / secs_d:.0f} posts/s; 100k distinct would take ~{100_000 / (len(distinct) / secs_d):.0f} s",
+    )
 
 
 if __name__ == "__main__":

@@ -6,8 +6,8 @@ import os
 
 import streamlit as st
 
-LANG = "lang"                # "en" | "zh"
-WORKSPACE = "workspace"      # workspace name (folder under data/workspaces) or path
+LANG = "lang"  # "en" | "zh"
+WORKSPACE = "workspace"  # workspace name (folder under data/workspaces) or path
 PENDING_UPLOADS = "pending_uploads"  # {upload id: this session's saved upload + preview (+ a pending
 #                                      confirmation)}, survives page switches; files in core.data.uploads
 HANDLED_UPLOADS = "handled_uploads"  # uploader file ids already ingested or discarded (not shown again)

@@ -43,7 +43,7 @@ def bin_path() -> Path:
 def _dequantise(raw: np.ndarray, n: int) -> np.ndarray:
     """Q4_0 bytes -> n float32 weights (row-major)."""
     blocks = raw[: n // QK * 18].reshape(-1, 18)
-    scale = blocks[:, :2].copy().view(np.float16).astype(np.float32)       # [nb,1]
+    scale = blocks[:, :2].copy().view(np.float16).astype(np.float32)  # [nb,1]
     qs = blocks[:, 2:]
     q = np.concatenate([qs & 0x0F, qs >> 4], axis=1).astype(np.int8) - 8  # byte j -> w j, w j+16
     return (q.astype(np.float32) * scale).reshape(-1)
@@ -68,9 +68,9 @@ def read_bin(path: Path | None = None) -> dict:
     o += (n_pieces + 1) * 4
     scores = np.frombuffer(buf, np.float32, n_pieces, o).astype(float)
     o += n_pieces * 4
-    blob = bytes(buf[o: o + bloblen])
+    blob = bytes(buf[o : o + bloblen])
     o += bloblen
-    pieces = [blob[offs[i]: offs[i + 1]].decode("utf-8") for i in range(n_pieces)]
+    pieces = [blob[offs[i] : offs[i + 1]].decode("utf-8") for i in range(n_pieces)]
     n_norm, nm_bytes = struct.unpack_from("<iI", buf, o)
     o += 8
     norm, p = {}, o
@@ -85,29 +85,43 @@ def read_bin(path: Path | None = None) -> dict:
     tensors = {}
     for _ in range(ndir):
         (nl,) = struct.unpack_from("<H", buf, o)
-        name = bytes(buf[o + 2: o + 2 + nl]).decode()
+        name = bytes(buf[o + 2 : o + 2 + nl]).decode()
         o += 2 + nl
         dtype = buf[o]
         n, off, nbytes = struct.unpack_from("<IQQ", buf, o + 1)
         o += 21
-        raw = data[off: off + nbytes]
+        raw = data[off : off + nbytes]
         tensors[name] = _dequantise(raw, n) if dtype == 1 else raw[: 4 * n].copy().view(np.float32)
-    config = {"hidden": H, "layers": NL, "heads": NH, "ff": FF, "vocab": VOC, "max_positions": MAXP,
-              "eps": float(eps)}
-    return {"config": config, "pieces": pieces, "scores": scores, "norm": norm,
-            "specials": {"bos": bos, "eos": eos, "pad": pad, "unk": unk}, "tensors": tensors}
+    config = {"hidden": H, "layers": NL, "heads": NH, "ff": FF, "vocab": VOC, "max_positions": MAXP, "eps": float(eps)}
+    return {
+        "config": config,
+        "pieces": pieces,
+        "scores": scores,
+        "norm": norm,
+        "specials": {"bos": bos, "eos": eos, "pad": pad, "unk": unk},
+        "tensors": tensors,
+    }
 
 
 def _bert_names(parsed: dict) -> dict:
     """The dequantised tensors as a BertModel state dict (numpy)."""
     c, t = parsed["config"], parsed["tensors"]
     H, FF = c["hidden"], c["ff"]
-    out = {"embeddings.word_embeddings.weight": t["emb.word"].reshape(-1, H).astype(np.float16),
-           "embeddings.position_embeddings.weight": t["emb.pos"].reshape(-1, H),
-           "embeddings.token_type_embeddings.weight": t["emb.type"].reshape(-1, H),
-           "embeddings.LayerNorm.weight": t["emb.ln.w"], "embeddings.LayerNorm.bias": t["emb.ln.b"]}
-    parts = {"q": ("attention.self.query", H), "k": ("attention.self.key", H), "v": ("attention.self.value", H),
-             "ao": ("attention.output.dense", H), "fi": ("intermediate.dense", FF), "fo": ("output.dense", H)}
+    out = {
+        "embeddings.word_embeddings.weight": t["emb.word"].reshape(-1, H).astype(np.float16),
+        "embeddings.position_embeddings.weight": t["emb.pos"].reshape(-1, H),
+        "embeddings.token_type_embeddings.weight": t["emb.type"].reshape(-1, H),
+        "embeddings.LayerNorm.weight": t["emb.ln.w"],
+        "embeddings.LayerNorm.bias": t["emb.ln.b"],
+    }
+    parts = {
+        "q": ("attention.self.query", H),
+        "k": ("attention.self.key", H),
+        "v": ("attention.self.value", H),
+        "ao": ("attention.output.dense", H),
+        "fi": ("intermediate.dense", FF),
+        "fo": ("output.dense", H),
+    }
     for i in range(c["layers"]):
         p = f"encoder.layer.{i}."
         for ours, (theirs, n_out) in parts.items():
@@ -131,8 +145,13 @@ def _build_tokenizer(parsed: dict):
     from tokenizers import Tokenizer, pre_tokenizers
     from tokenizers.models import Unigram
 
-    tok = Tokenizer(Unigram(list(zip(parsed["pieces"], parsed["scores"].tolist())),
-                            unk_id=parsed["specials"]["unk"], byte_fallback=False))
+    tok = Tokenizer(
+        Unigram(
+            list(zip(parsed["pieces"], parsed["scores"].tolist())),
+            unk_id=parsed["specials"]["unk"],
+            byte_fallback=False,
+        )
+    )
     tok.pre_tokenizer = pre_tokenizers.Metaspace(replacement="\u2581", prepend_scheme="always", split=True)
     return tok
 
@@ -154,7 +173,7 @@ def _convert(folder: Path) -> None:
     (folder / f"normaliser{tmp}.json").write_text(json.dumps(normaliser, ensure_ascii=False), encoding="utf-8")
     (folder / f"config{tmp}.json").write_text(json.dumps(parsed["config"]), encoding="utf-8")
     for name in ("model.safetensors", "tokenizer.json", "normaliser.json", "config.json"):  # config last:
-        stem, ext = name.split(".")                                                         # a complete folder
+        stem, ext = name.split(".")  # a complete folder
         os.replace(folder / f"{stem}{tmp}.{ext}", folder / name)
 
 

