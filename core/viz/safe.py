@@ -24,7 +24,7 @@ import numpy as np
 import plotly.graph_objects as go
 
 _BR = "\x00br\x00"
-TRACE_FIELDS = ("name", "text", "hovertext", "x", "y", "labels", "parents", "ids", "customdata")
+TRACE_FIELDS = ("name", "text", "hovertext", "x", "y", "labels", "parents", "ids", "customdata", "legendgroup")
 _MARK = "_ce_escaped"
 
 
