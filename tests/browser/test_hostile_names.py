@@ -58,8 +58,7 @@ def test_hostile_user_shows_as_text_in_the_graph(hostile, streamlit_url, browser
     # hover text of the nodes carries the escaped id (plotly decodes the entities when drawing)
     hover = page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(
         el => (el._fullData || []).filter(t => t.customdata).flatMap(t => [...t.customdata].map(r => r[0])))""")
-    assert "&lt;a href=\\"https://example.com/evil\\"&gt;clickme&lt;/a&gt;" in hover or \
-        '&lt;a href="https://example.com/evil"&gt;clickme&lt;/a&gt;' in hover
+    assert '&lt;a href="https://example.com/evil"&gt;clickme&lt;/a&gt;' in hover, hover[:5]
 
 
 def test_hostile_community_shows_as_text_in_the_sentiment_legend(hostile, streamlit_url, browser_page, wait_idle,
