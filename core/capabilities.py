@@ -12,13 +12,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Collection, Mapping
 
+ACTIVITY_NEEDS = "interactions.user_id + interactions.ts / posts.user_id + posts.ts"
 VIEWS = ("community_graph", "sentiment_trends", "ad_ab_results", "churn_cohorts", "recommendations")
 
 
 @dataclass(frozen=True)
 class ViewSupport:
     """`parts`: part name -> True when the workspace has what it needs; `needs`: for each part
-    that is missing, the tables/columns it would need (plain `table.column` words)."""
+    that is missing, the columns it would need, in a notation that reads the same in every
+    language: `table.column`, `+` for "and", ` / ` for "or"."""
 
     view: str
     parts: dict[str, bool]
@@ -69,11 +71,11 @@ def view_capabilities(columns: Mapping[str, Collection[str]]) -> dict[str, ViewS
              "churn": source is not None and bool(activity_tables(cols)),
              "ads": source is not None and _has(cols, "ad_events", "user_id")}
     out["community_graph"] = ViewSupport("community_graph", graph, _missing(graph, {
-        "network": "edges.src + edges.dst, posts.user_id + posts.reply_to_user, or interactions.user_id + "
+        "network": "edges.src + edges.dst / posts.user_id + posts.reply_to_user / interactions.user_id + "
                    "interactions.item_id",
         "growth": f"{source or 'edges'}.ts",
         "sentiment": "posts.user_id + posts.text",
-        "churn": "interactions or posts with user_id + ts",
+        "churn": ACTIVITY_NEEDS,
         "ads": "ad_events.user_id"}))
 
     text = _has(cols, "posts", "text")
@@ -88,14 +90,14 @@ def view_capabilities(columns: Mapping[str, Collection[str]]) -> dict[str, ViewS
     ab = {"results": _has(cols, "ad_events", "variant") and (
         _has(cols, "ad_events", "user_id") or _has(cols, "ad_events", "impressions"))}
     out["ad_ab_results"] = ViewSupport("ad_ab_results", ab, _missing(ab, {
-        "results": "ad_events.variant + ad_events.user_id or ad_events.impressions"}))
+        "results": "ad_events.variant + (ad_events.user_id / ad_events.impressions)"}))
 
     active = bool(activity_tables(cols))
     churn = {"retention": active, "survival": active, "model": active,
              "signup_cohorts": active and _has(cols, "users", "user_id", "signup_at")}
     out["churn_cohorts"] = ViewSupport("churn_cohorts", churn, _missing(churn, {
-        "retention": "interactions or posts with user_id + ts", "survival": "interactions or posts with user_id + ts",
-        "model": "interactions or posts with user_id + ts", "signup_cohorts": "users.signup_at"}))
+        "retention": ACTIVITY_NEEDS, "survival": ACTIVITY_NEEDS, "model": ACTIVITY_NEEDS,
+        "signup_cohorts": "users.signup_at"}))
 
     reco = {"lists": _has(cols, "interactions", "user_id", "item_id", "ts")}
     out["recommendations"] = ViewSupport("recommendations", reco, _missing(reco, {

@@ -77,7 +77,11 @@ if not has_trend:
 
 # ---- filters ----------------------------------------------------------------------------------------
 communities = sorted(posts["community"].dropna().astype(str).unique()) if support.can("communities") else []
-c1, c2, c3, c4 = st.columns([3, 2, 3, 2])
+widths = ([3] if communities else []) + [2] + ([3, 2] if has_trend else [])  # only the filters the data allows
+slots = iter(st.columns(widths + [10 - sum(widths)] if sum(widths) < 10 else widths))
+c1 = next(slots) if communities else None
+c2 = next(slots)
+c3, c4 = (next(slots), next(slots)) if has_trend else (None, None)
 chosen = []
 if communities:
     chosen = sticky(c1.multiselect, tr("sent.community"), communities, default=communities, key="sent_communities",

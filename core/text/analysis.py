@@ -120,6 +120,12 @@ def lexicon_evaluation(scored: pd.DataFrame, seed: int = 0):
     if "label" not in scored:
         return None
     labels = scored["label"].fillna("").astype(str).str.strip().str.lower()
+    from core.text.classifier import label_polarity
+
+    names = sorted(set(labels) - {""})
+    polarity = None if set(names) <= set(LABELS) else label_polarity(names)
+    if polarity:  # e.g. waimai's 0/1: read as negative/positive, as the trained model's card does
+        labels = labels.map(lambda v: polarity.get(v, v))
     rows = scored[labels.isin(LABELS)]
     y = labels[rows.index].to_numpy(dtype=object)
     if len(rows) < MIN_LABELS_TO_CALIBRATE or len(set(y)) < 2 or min(pd.Series(y).value_counts()) < 2:

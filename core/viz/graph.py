@@ -88,7 +88,7 @@ def community_sizes_figure(sizes: list[int], *, title: str = "", x_label: str = 
     fig = go.Figure(go.Bar(x=[community_label(c) for c in shown], y=[sizes[c] for c in shown],
                            marker_color=[community_colour(c) for c in shown]))
     fig.update_layout(title=title, height=300, margin={"l": 10, "r": 10, "t": 40, "b": 10},
-                      xaxis_title=x_label, yaxis_title=y_label)
+                      xaxis_title=x_label, yaxis_title=y_label, xaxis_type="category")  # '#3', not 3
     return fig
 
 
