@@ -84,8 +84,7 @@ c2 = next(slots)
 c3, c4 = (next(slots), next(slots)) if has_trend else (None, None)
 chosen = []
 if communities:
-    chosen = sticky(c1.multiselect, tr("sent.community"), communities, default=communities, key="sent_communities",
-                    share=state.SHARED_COMMUNITIES)
+    chosen = sticky(c1.multiselect, tr("sent.community"), communities, default=communities, key="sent_communities")
 langs = sticky(c2.multiselect, tr("sent.language"), ["en", "zh"], default=["en", "zh"], key="sent_langs",
                format_func=lambda v: tr(f"sent.lang_{v}"))
 start = end = None

@@ -87,39 +87,47 @@ def sticky(widget: Callable, label: str, *args, key: str, share: str | None = No
     """Draw `widget(label, *args, key=key, **kwargs)` so its choice survives leaving the page and
     coming back (and changing the language: options are stable values shown through format_func).
 
-    The last value is kept under KEPT[key] (and KEPT[share] when the choice is the same across
-    pages, e.g. SHARED_DATES); when Streamlit has dropped the widget's key it is re-seeded from
-    there, if it still fits the widget's options/bounds (`valid`, else inferred), and the widget's
-    own default (index/value/default) is then left out so Streamlit does not warn about both.
+    The last value is kept under KEPT[key], or KEPT[share] when the choice is the same across
+    pages (e.g. SHARED_DATES: each page clamps it to its own data). When Streamlit has dropped the
+    widget's key it is re-seeded from there if it still fits the widget's options/bounds (`valid`,
+    else inferred), and the widget's own default (index/value/default) is then left out so
+    Streamlit does not warn about both. A value that no longer fits (another workspace's
+    communities, dates outside the data) is dropped, so the widget shows its default.
     """
     kept = st.session_state.setdefault(KEPT, {})
-    if key not in st.session_state:
-        name = key if key in kept else share if share in kept else None
-        if name is not None:
-            value = _fit(kept[name], args, kwargs, widget)
-            if value is not None and (valid is None or valid(value)):
-                st.session_state[key] = value
-                for a in _DEFAULT_ARGS:
-                    kwargs.pop(a, None)
+    name = share or key  # a shared choice is kept once, so the latest page's choice wins
+    present = key in st.session_state
+    if present or name in kept:
+        current = st.session_state[key] if present else kept[name]
+        value = _fit(current, args, kwargs, widget)
+        if value is None or (valid is not None and not valid(value)):
+            if present:  # e.g. another workspace's communities: back to the widget's default
+                del st.session_state[key]
+        elif not present or value != current:
+            st.session_state[key] = value
+            for a in _DEFAULT_ARGS:
+                kwargs.pop(a, None)
     value = widget(label, *args, key=key, **kwargs)
-    kept[key] = value
-    if share:
-        kept[share] = value
+    kept[name] = value
     return value
 
 
 def _fit(value: Any, args: tuple, kwargs: dict, widget: Callable) -> Any:
     """`value` if it fits the widget's options or bounds (clamped for date ranges), else None."""
     options = kwargs.get("options", args[0] if args else None)
+    if isinstance(options, (str, bytes, int, float, _dt.date)) or not hasattr(options, "__iter__"):
+        options = None  # a number_input's/slider's first argument is a bound, not options
     lo, hi = kwargs.get("min_value"), kwargs.get("max_value")
     if isinstance(value, (tuple, list)) and value and all(isinstance(v, _dt.date) for v in value):
+        if len(value) == 1:  # the user has picked a start and not yet an end: leave it be
+            return value
         if len(value) != 2:
             return None
         start, end = value
         start = max(start, lo) if lo is not None else start
         end = min(end, hi) if hi is not None else end
         return (start, end) if start <= end else None
-    if options is not None and getattr(widget, "__name__", "") != "slider":
+    if options is not None and getattr(widget, "__name__", "") not in ("slider", "date_input"):
         opts = list(options)
         if isinstance(value, list):  # multiselect
             return value if all(v in opts for v in value) else [v for v in value if v in opts] or None

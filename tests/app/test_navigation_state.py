@@ -42,6 +42,26 @@ def test_workspace_language_and_page_choices_survive_page_changes(sample_ws, tmp
     assert not at.exception, [e.value for e in at.exception]
     assert at.multiselect(key="sent_communities").value == ["b"]  # the page's own choice came back
 
+    # the sample: graph settings and the date range, shared by the graph and sentiment views
+    at.sidebar.selectbox(key="workspace").set_value("sample").run()
+    at.switch_page("pages/community_graph.py").run()
+    at.sidebar.slider(key="graph_resolution").set_value(1.5).run()
+    at.sidebar.number_input(key="graph_min_weight").set_value(2.0).run()
+    start, end = at.sidebar.date_input(key="graph_dates").value
+    picked = (start + pd.Timedelta(days=20), end - pd.Timedelta(days=20))
+    at.sidebar.date_input(key="graph_dates").set_value(picked).run()
+    assert not at.exception, [e.value for e in at.exception]
+    at.switch_page("pages/sentiment_trends.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    first, last = sample_ws.read("posts")["ts"].min().date(), sample_ws.read("posts")["ts"].max().date()
+    assert at.date_input(key="sent_dates").value == (max(picked[0], first), min(picked[1], last))
+    at.switch_page("pages/community_graph.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.sidebar.slider(key="graph_resolution").value == 1.5
+    assert at.sidebar.number_input(key="graph_min_weight").value == 2.0
+    assert tuple(at.sidebar.date_input(key="graph_dates").value) == picked
+    at.sidebar.selectbox(key="workspace").set_value(ws.name).run()
+
     at.switch_page("pages/home.py").run()
     at.sidebar.selectbox(key="lang").set_value("zh").run()
     assert at.query_params["lang"] in ("zh", ["zh"])
@@ -51,7 +71,7 @@ def test_workspace_language_and_page_choices_survive_page_changes(sample_ws, tmp
     assert not at.exception, [e.value for e in at.exception]
     assert at.title[0].value == "情感趋势"
     assert at.sidebar.selectbox(key="workspace").value == ws.name and at.sidebar.selectbox(key="lang").value == "zh"
-    assert at.multiselect(key="sent_communities").value == ["b"]
+    assert at.multiselect(key="sent_communities").value == ["a", "b"]  # the sample's choice fits nothing here
 
 
 def test_url_opens_the_workspace_and_language(sample_ws, tmp_path):
