@@ -21,7 +21,6 @@ HANDLED_UPLOADS = "handled_uploads"  # uploader file ids already ingested or dis
 LAST_INGEST = "last_ingest"  # list of (file, report summary) of this session's successful ingests
 KEPT = "_kept"               # {widget key or shared name: last value}: never a widget key, never dropped
 SHARED_DATES = "date_range"  # a date range chosen on one page is the default on the others
-SHARED_COMMUNITIES = "communities"  # likewise the community filter
 QUERY = {WORKSPACE: "ws", LANG: "lang"}  # session key -> URL query parameter
 
 
