@@ -24,14 +24,14 @@ def test_network_renders_with_every_user_coloured_by_community(streamlit_url, br
     wait_idle(page)
     # the WebGL network draws after the small bar charts: wait for the plot that holds the nodes
     find = "() => [...document.querySelectorAll('.js-plotly-plot')].findIndex(" \
-           "el => (el._fullData || []).some(t => t.name === '#0'))"
+           "el => (el._fullData || []).some(t => t.name === 'edges'))"
     page.wait_for_function(f"({find})() >= 0", timeout=60_000)
     chart = page.locator(".js-plotly-plot").nth(page.evaluate(find))
     info = chart.evaluate(NODES_JS)
     page.screenshot(path=str(tmp_path / "community_graph.png"), full_page=True)
     assert info["points"] == 2000 and info["colours"] == 8, info
     assert info["legend"] == [f"#{c}" for c in range(8)], info  # the legend names every community
-    assert page.locator(".legend .traces").count() == 8
+    assert chart.locator(".legend .traces").count() == 8
     assert info["canvas"] > 0  # WebGL canvas laid out, not just the data attached
     box = chart.bounding_box()
     assert box and box["width"] > 400 and box["height"] > 400
