@@ -17,7 +17,7 @@ from core.viz.graph import community_label, community_sizes_figure, growth_figur
 from ui import training
 from ui.cache import load_table, table_version_key
 from ui import state
-from ui.common import link_home, page_setup, tr
+from ui.common import link_home, page_setup, tr, view_support
 from ui.state import sticky
 
 TABLES = ("edges", "posts", "interactions", "users", "ad_events")
@@ -60,8 +60,9 @@ def labelled(frame: pd.DataFrame) -> pd.DataFrame:
 
 ws = page_setup("graph.title")
 st.caption(tr("graph.intro"))
+support = view_support(ws, "community_graph")
 versions = tuple(table_version_key(ws, t) for t in TABLES if ws.has(t))
-source, span = cached_source(str(ws.path), versions)
+source, span = cached_source(str(ws.path), versions) if support.available else (None, None)
 if source is None:
     st.info(tr("graph.no_source"))
     link_home()
