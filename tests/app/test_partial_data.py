@@ -121,3 +121,24 @@ def test_graph_on_edges_only_has_no_growth_chart_and_hides_isolates(partial_work
     profiles = next(d.value for d in at.dataframe if "Density" in d.value.columns)
     assert "Posts" not in profiles.columns and "Mean sentiment" not in profiles.columns
     assert profiles["Community"].str.fullmatch(r"#\d+").all()  # named as in the legend
+
+
+def test_headerless_edge_list_workspace(shared_datasets, isolated_data_dir):
+    """SNAP's headerless `0 1` edge list, ingested as it comes (runs once the data engineer's
+    headerless ingest is on this branch; skipped before)."""
+    from core.data.ingest import ingest_file
+    from core.data.workspace import open_workspace
+    from core.errors import UserError
+
+    ws = open_workspace("e-email-txt")
+    try:
+        ingest_file(ws, str(shared_datasets / "email_eu_core" / "email-Eu-core.txt"), "edges")
+    except UserError as exc:
+        pytest.skip(f"headerless edge lists are not ingested on this branch yet: {exc}")
+    support = view_capabilities(_columns(ws))
+    assert support["community_graph"].available and not support["community_graph"].can("growth")
+    for view, page in VIEWS.items():
+        at = _run(str(REPO / page), ws.name)
+        assert not at.exception, (view, [e.value for e in at.exception])
+    graph = _run(str(REPO / VIEWS["community_graph"]), ws.name)
+    assert any(c.value.startswith("19 users without any tie are left out") for c in graph.caption)
