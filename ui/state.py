@@ -14,8 +14,8 @@ from typing import Any, Callable
 
 import streamlit as st
 
-LANG = "lang"                # widget key of the language picker: "en" | "zh"
-WORKSPACE = "workspace"      # widget key of the workspace picker (folder under data/workspaces, or path)
+LANG = "lang"                # "en" | "zh"
+WORKSPACE = "workspace"      # workspace name (folder under data/workspaces) or path
 PENDING_UPLOADS = "pending_uploads"  # {file sha: saved upload + preview}, survives page switches
 HANDLED_UPLOADS = "handled_uploads"  # uploader file ids already ingested or discarded (not shown again)
 LAST_INGEST = "last_ingest"  # list of (file, report summary) of this session's successful ingests
