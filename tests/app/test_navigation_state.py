@@ -45,7 +45,7 @@ def test_workspace_language_and_page_choices_survive_page_changes(sample_ws, tmp
     # the sample: graph settings and the date range, shared by the graph and sentiment views
     at.sidebar.selectbox(key="workspace").set_value("sample").run()
     at.switch_page("pages/community_graph.py").run()
-    at.sidebar.slider(key="graph_resolution").set_value(1.5).run()
+    at.sidebar.selectbox(key="graph_method").set_value("louvain").run()
     at.sidebar.number_input(key="graph_min_weight").set_value(2.0).run()
     start, end = at.sidebar.date_input(key="graph_dates").value
     picked = (start + pd.Timedelta(days=20), end - pd.Timedelta(days=20))
@@ -57,7 +57,7 @@ def test_workspace_language_and_page_choices_survive_page_changes(sample_ws, tmp
     assert at.date_input(key="sent_dates").value == (max(picked[0], first), min(picked[1], last))
     at.switch_page("pages/community_graph.py").run()
     assert not at.exception, [e.value for e in at.exception]
-    assert at.sidebar.slider(key="graph_resolution").value == 1.5
+    assert at.sidebar.selectbox(key="graph_method").value == "louvain"
     assert at.sidebar.number_input(key="graph_min_weight").value == 2.0
     assert tuple(at.sidebar.date_input(key="graph_dates").value) == picked
     at.sidebar.selectbox(key="workspace").set_value(ws.name).run()
