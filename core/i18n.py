@@ -136,6 +136,48 @@ TABLE: dict[str, dict[str, str]] = {
     "graph.algo.label_propagation": {"en": "Label propagation (may merge everything)",
                                      "zh": "标签传播（可能合并为一个社群）"},
     "graph.resolution": {"en": "Resolution (higher = smaller communities)", "zh": "分辨率（越高社群越小）"},
+    # resolution profile (issue 19): keys used by ui/resolution.py
+    "graph.profile.title": {"en": "Resolution profile", "zh": "分辨率剖面"},
+    "graph.profile.help.plateau": {
+        "en": "Detection ran at resolutions from few large to many small communities, {seeds} seeds each. "
+              "Resolution {resolution} ({communities} communities) was chosen automatically: it sits on the "
+              "widest range of resolutions that give the same partition, where the seeds agree most. "
+              "Click another point to see that scale.",
+        "zh": "在从少量大社群到大量小社群的多个分辨率上运行社群识别，每个分辨率 {seeds} 个随机种子。"
+              "自动选择分辨率 {resolution}（{communities} 个社群）：它位于划分结果保持不变的最宽分辨率区间内，"
+              "且各种子结果最一致。点击其他点可查看该尺度。"},
+    "graph.profile.help.consensus": {
+        "en": "Detection ran at resolutions from few large to many small communities, {seeds} seeds each. "
+              "Resolution {resolution} ({communities} communities) was chosen automatically: on the widest "
+              "range of resolutions that give the same partition, it is the partition that agrees most with "
+              "all the others. Click another point to see that scale.",
+        "zh": "在从少量大社群到大量小社群的多个分辨率上运行社群识别，每个分辨率 {seeds} 个随机种子。"
+              "自动选择分辨率 {resolution}（{communities} 个社群）：在划分结果保持不变的最宽分辨率区间内，"
+              "它是与其他所有结果最一致的划分。点击其他点可查看该尺度。"},
+    "graph.profile.help.stability": {
+        "en": "Detection ran at resolutions from few large to many small communities, {seeds} seeds each. "
+              "Resolution {resolution} ({communities} communities) was chosen automatically: there the seeds "
+              "agree most. Click another point to see that scale.",
+        "zh": "在从少量大社群到大量小社群的多个分辨率上运行社群识别，每个分辨率 {seeds} 个随机种子。"
+              "自动选择分辨率 {resolution}（{communities} 个社群）：该处各种子结果最一致。点击其他点可查看该尺度。"},
+    "graph.profile.resolution": {"en": "Resolution (higher = smaller communities)", "zh": "分辨率（越高社群越小）"},
+    "graph.profile.stability": {"en": "Agreement across seeds (ARI)", "zh": "跨种子一致性（ARI）"},
+    "graph.profile.chosen": {"en": "Chosen automatically", "zh": "自动选择"},
+    "graph.profile.shown": {"en": "Shown", "zh": "当前显示"},
+    "graph.profile.pick": {"en": "Scale shown", "zh": "显示的尺度"},
+    "graph.profile.auto": {"en": "Automatic: resolution {resolution} ({communities} communities)",
+                           "zh": "自动：分辨率 {resolution}（{communities} 个社群）"},
+    "graph.profile.point": {"en": "Resolution {resolution}: {communities} communities, agreement {stability:.2f}",
+                            "zh": "分辨率 {resolution}：{communities} 个社群，一致性 {stability:.2f}"},
+    "graph.profile.progress": {"en": "Scanning resolutions: {done} of {total} runs",
+                               "zh": "正在扫描分辨率：已完成 {done}/{total} 次运行"},
+    "graph.profile.stage": {"en": "Choosing the resolution (runs done)", "zh": "正在选择分辨率（已完成运行数）"},
+    "graph.profile.background": {
+        "en": "A large graph: the resolution is being chosen in the background (progress above). Meanwhile "
+              "this shows resolution 1.0; the page switches to the chosen scale when the scan is done.",
+        "zh": "图谱较大：正在后台选择分辨率（进度见上方）。在此期间显示分辨率 1.0 的结果，扫描完成后页面会切换到所选尺度。"},
+    "graph.profile.restart": {"en": "Choose the resolution again", "zh": "重新选择分辨率"},
+    # end of resolution profile keys
     "graph.min_weight": {"en": "Minimum edge weight", "zh": "最小边权重"},
     "graph.date_range": {"en": "Date range", "zh": "日期范围"},
     "graph.source": {"en": "Graph built from: {source}", "zh": "图谱来源：{source}"},
@@ -419,6 +461,72 @@ TABLE: dict[str, dict[str, str]] = {
     "ab.value": {"en": "Value", "zh": "取值"},
     "ab.best_variant": {"en": "Best variant", "zh": "最佳版本"},
     "ab.predicted_rate": {"en": "Predicted conversion", "zh": "预测转化率"},
+    # A/B from per-variant summaries and count rows (issues 11, 16)
+    "ab.warn.not_counts": {"en": "{metric}: {column} exceeds {denominator} in {rows} rows, so these are not counts of one exposure; analysed as a ratio with rows as units.",
+                           "zh": "{metric}：有 {rows} 行的 {column} 大于 {denominator}，不是同一曝光下的计数；已按比率（每行为一个单位）分析。"},
+    "ab.source_summary": {"en": "Upload per-variant summaries", "zh": "上传分组汇总"},
+    "ab.summary_upload": {"en": "Summary CSV: a row per (experiment, metric, variant[, date]) with a count and a mean with variance, sd or sum of squares, or conversions",
+                          "zh": "汇总 CSV：每行一个（实验、指标、版本[、日期]），含样本量及均值与方差/标准差/平方和，或转化数"},
+    "ab.summary_hint": {"en": "Upload a summary exported from an experimentation platform or a warehouse query.",
+                        "zh": "请上传实验平台或数据仓库查询导出的汇总文件。"},
+    "ab.summary_columns": {"en": "Columns (guessed from the headers; change them if needed)", "zh": "列（按表头猜测，可修改）"},
+    "ab.role.experiment": {"en": "Experiment", "zh": "实验"},
+    "ab.role.metric": {"en": "Metric", "zh": "指标"},
+    "ab.role.variant": {"en": "Variant", "zh": "版本"},
+    "ab.role.time": {"en": "Checkpoint date (cumulative)", "zh": "检查点日期（累计）"},
+    "ab.role.count": {"en": "Count (units)", "zh": "样本量"},
+    "ab.role.mean": {"en": "Mean", "zh": "均值"},
+    "ab.role.sum": {"en": "Sum", "zh": "总和"},
+    "ab.role.variance": {"en": "Variance", "zh": "方差"},
+    "ab.role.sd": {"en": "Standard deviation", "zh": "标准差"},
+    "ab.role.sum_squares": {"en": "Sum of squares", "zh": "平方和"},
+    "ab.role.conversions": {"en": "Conversions", "zh": "转化数"},
+    "ab.summary_need": {"en": "Pick a variant and a count column, and a mean, sum or conversions column.",
+                        "zh": "请选择版本列和样本量列，以及均值、总和或转化数列。"},
+    "ab.summary_unit_only": {"en": "CUPED and segment analyses need unit rows; a summary has none.",
+                             "zh": "CUPED 与分群分析需要逐单位数据，汇总数据无法提供。"},
+    "ab.target": {"en": "Smallest relative effect that matters", "zh": "有意义的最小相对效应"},
+    "ab.target_help": {"en": "'No difference' when the lift's CI rules out effects this large.",
+                       "zh": "当提升的置信区间排除了这么大的效应时判为“无差异”。"},
+    "ab.guardrails": {"en": "Guardrail metrics", "zh": "护栏指标"},
+    "ab.metrics_shown": {"en": "Metrics", "zh": "指标"},
+    "ab.looks_like_summary": {"en": "This file looks like per-variant summaries (a count and a mean per variant): choose 'Upload per-variant summaries' above to analyse it as such.",
+                              "zh": "该文件看起来是分组汇总（每个版本的样本量和均值）：请在上方选择“上传分组汇总”以按汇总分析。"},
+    "ab.control_auto": {"en": "automatic ('control', 'A', … or the first)", "zh": "自动（control、A 等，或第一个）"},
+    "ab.guardrail_mark": {"en": "guardrail", "zh": "护栏"},
+    "ab.portfolio_title": {"en": "{k} experiments", "zh": "{k} 个实验"},
+    "ab.filter_decision": {"en": "Show decisions", "zh": "显示的决策"},
+    "ab.filter_text": {"en": "Find experiment or metric", "zh": "查找实验或指标"},
+    "ab.open_experiment": {"en": "Open experiment", "zh": "打开实验"},
+    "ab.portfolio_note": {"en": "p (FDR): Benjamini–Hochberg over all {k} comparisons in the file. Select a row, or pick an experiment below, to open it.",
+                          "zh": "p（FDR）：对文件中全部 {k} 个比较做 Benjamini–Hochberg 校正。选中一行或在下方选择实验即可打开。"},
+    "ab.srm_some": {"en": "Sample ratio mismatch in {k} experiment(s): see the SRM column.", "zh": "{k} 个实验存在样本比例失衡：见 SRM 列。"},
+    "ab.decision.ship": {"en": "ship", "zh": "上线"},
+    "ab.decision.stop_for_harm": {"en": "stop for harm", "zh": "有害，停止"},
+    "ab.decision.no_difference": {"en": "no difference", "zh": "无差异"},
+    "ab.decision.keep_running": {"en": "keep running", "zh": "继续运行"},
+    "ab.col.experiment": {"en": "Experiment", "zh": "实验"},
+    "ab.col.metric": {"en": "Metric", "zh": "指标"},
+    "ab.col.variants": {"en": "Variants", "zh": "版本数"},
+    "ab.col.units": {"en": "Units", "zh": "样本量"},
+    "ab.col.p_fdr": {"en": "p (FDR)", "zh": "p（FDR）"},
+    "ab.col.decision": {"en": "Decision", "zh": "决策"},
+    "ab.col.srm": {"en": "SRM", "zh": "样本比例失衡"},
+    "ab.col.seq_ci": {"en": "Always-valid CI", "zh": "随时有效区间"},
+    "ab.col.mde": {"en": "MDE (80% power)", "zh": "最小可检测效应（80% 功效）"},
+    "ab.col.guardrail": {"en": "Guardrail", "zh": "护栏"},
+    "ab.detail_title": {"en": "Experiment {name}", "zh": "实验 {name}"},
+    "ab.forest_x": {"en": "relative lift vs control", "zh": "相对对照组的提升"},
+    "ab.forest_seq": {"en": "always-valid interval", "zh": "随时有效区间"},
+    "ab.means_title": {"en": "Variant means with 95% CIs", "zh": "各版本均值及 95% 置信区间"},
+    "ab.checkpoint_metric": {"en": "Metric for the cumulative lift", "zh": "累计提升的指标"},
+    "ab.seq_first": {"en": "{variant}: a peeking-safe decision was first possible at checkpoint {day} (the fixed test first crossed p < α at {fixed}).",
+                     "zh": "{variant}：最早可在检查点 {day} 做出可随时查看的安全决策（固定样本检验最早在 {fixed} 达到 p < α）。"},
+    "ab.seq_never": {"en": "{variant}: the always-valid interval still contains zero; no peeking-safe decision yet.",
+                     "zh": "{variant}：随时有效区间仍包含零，尚不能做出安全决策。"},
+    "ab.fixed_note": {"en": "The fixed-horizon CI (dotted) is valid only at the planned end of the test; the shaded always-valid band may be read at every checkpoint.",
+                      "zh": "固定样本置信区间（虚线）仅在计划结束时有效；阴影的随时有效区间可在每个检查点解读。"},
+    "ab.never": {"en": "never", "zh": "从未"},
     # --- churn ------------------------------------------------------------------------------
     "churn.title": {"en": "Churn & cohorts", "zh": "流失与同期群"},
     "churn.intro": {"en": "Retention by cohort, survival curves, and who is about to leave and why.",

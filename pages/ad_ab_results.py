@@ -1,27 +1,24 @@
 """Ad A/B results: which variant won, by how much, for whom, and whether the test is healthy.
 
 Settings -> core.experiments -> core.viz.experiments -> draw. Data: the workspace's ad_events,
-or a CSV uploaded here (kept in session state, so it survives reruns).
+a CSV of rows uploaded here (kept in session state, so it survives reruns), or a file of
+per-variant summaries (drawn by ui/ab_summary.py: portfolio, results table, forest plot).
 """
 
 from __future__ import annotations
 
-import hashlib
-import math
-import tempfile
-from pathlib import Path
-
-import numpy as np
 import pandas as pd
 import streamlit as st
 
+from core.data.csvfile import read_csv_frame
 from core.errors import UserError
 from core.experiments import analysis as ab
-from core.experiments.columns import guess_roles, read_events_csv
-from core.experiments.power import minimum_detectable_effect, power_for, sample_size
+from core.experiments.columns import guess_roles
+from core.experiments.summary import looks_like_summary
 from core.viz import experiments as viz
 from ui.cache import load_table, table_version_key
-from ui.common import page_setup, tr
+from ui.ab_panels import fmt_interval, power_panel, response_panel
+from ui.common import held_upload, page_setup, tr
 
 UPLOAD_DF = "ab_upload_df"      # (name, sha, DataFrame) of the CSV uploaded on this page
 MEMO = "ab_memo"                # {(data key, settings): computed results}, per session
@@ -31,28 +28,22 @@ ws = page_setup("ab.title")
 st.caption(tr("ab.intro"))
 
 # ---- data source --------------------------------------------------------------------------------
-sources = (["workspace"] if ws.has("ad_events") else []) + ["upload"]
+sources = (["workspace"] if ws.has("ad_events") else []) + ["upload", "summary"]
 source = st.radio(tr("ab.source"), sources, horizontal=True, key="ab_source",
                   format_func=lambda s: tr(f"ab.source_{s}"))
+if source == "summary":  # per-variant summaries: their own view (ui/ab_summary.py)
+    from ui.ab_summary import summary_view
+
+    summary_view()
+    st.stop()
 if source == "upload":
-    up = st.file_uploader(tr("ab.upload"), type=["csv", "txt"], key="ab_uploader")
-    if up is not None:
-        raw = up.getvalue()
-        sha = hashlib.sha256(raw).hexdigest()[:16]
-        held = st.session_state.get(UPLOAD_DF)
-        if held is None or held[1] != sha:
-            with tempfile.TemporaryDirectory() as tmp:
-                path = Path(tmp) / "upload.csv"
-                path.write_bytes(raw)
-                try:
-                    st.session_state[UPLOAD_DF] = (up.name, sha, read_events_csv(path, up.name))
-                except UserError as exc:
-                    st.error(str(exc))
-                    st.stop()
-    if st.session_state.get(UPLOAD_DF) is None:
+    if held_upload(tr("ab.upload"), "ab_uploader", UPLOAD_DF,
+                   lambda raw, name: read_csv_frame(raw, name, as_text=False)) is None:
         st.info(tr("ab.upload_hint"))
         st.stop()
     file_name, data_key, df = st.session_state[UPLOAD_DF]
+    if looks_like_summary(df):
+        st.info(tr("ab.looks_like_summary"))
 else:
     df = load_table(ws, "ad_events")
     file_name, data_key = "ad_events", table_version_key(ws, "ad_events")
@@ -101,15 +92,12 @@ if metric_name is None or control is None:
     st.stop()
 metric = choices[metric_name]
 try:
-    weights = tuple(float(w) for w in split_text.replace("/", ",").split(",") if w.strip()) or None
+    weights = ab.parse_split(split_text)
 except ValueError:
     st.error(tr("ab.bad_split"))
     st.stop()
-exposure = roles.impressions if unit_col is None and roles.impressions and not roles.unit else None
-spec = ab.ExperimentSpec(variant=variant_col, control=control, unit=unit_col,
-                         covariate=covariate if covariate not in (metric.column, metric.denominator) else None,
-                         time=time_col, weights=weights, alpha=float(alpha), sequential_tuning=float(tuning),
-                         source=file_name, exposure=exposure, check_srm=check_srm)
+spec = ab.view_spec(roles, metric, variant_col, control, unit_col, covariate, time_col, weights, alpha, tuning,
+                    file_name, check_srm)
 
 
 # ---- analysis (memoised per session on the data version and the settings) ------------------------
@@ -155,8 +143,8 @@ shown = pd.DataFrame({
     tr("ab.col.mean"): table["mean"],
     tr("ab.col.ci"): [f"[{lo:.4g}, {hi:.4g}]" for lo, hi in zip(table["ci_low"], table["ci_high"])],
     tr("ab.col.lift"): table["relative_lift"],
-    tr("ab.col.lift_ci"): ["" if pd.isna(lo) else f"[{lo:+.2%}, {hi:+.2%}]"
-                           for lo, hi in zip(table["relative_lift_ci_low"], table["relative_lift_ci_high"])],
+    tr("ab.col.lift_ci"): [fmt_interval(lo, hi) for lo, hi in zip(table["relative_lift_ci_low"],
+                                                                 table["relative_lift_ci_high"])],
     tr("ab.col.p"): table["p_value"],
     tr("ab.col.p_holm"): table["p_value_holm"],
     tr("ab.col.p_bh"): table["p_value_bh"],
@@ -202,66 +190,6 @@ with tabs[2]:
             "colour": tr("ab.col.lift"), "x": tr("ab.col.variant"), "y": segment_col}), key="ab_heatmap")
         st.caption(tr("ab.segment_note", k=len(seg_table)))
 with tabs[3]:
-    control_row = result.variants[0]
-    p1, p2, p3 = st.columns(3)
-    is_prop = result.kind == "proportion"
-    baseline = p1.number_input(tr("ab.baseline"), value=float(control_row.mean), format="%.4f", key="ab_pw_base")
-    sd_default = math.sqrt(max(control_row.n, 2)) * (control_row.ci_high - control_row.ci_low) / (2 * 1.96)
-    sd = None if is_prop else p1.number_input(tr("ab.sd"), value=float(sd_default), min_value=1e-9,
-                                              key="ab_pw_sd")
-    n_per = p2.number_input(tr("ab.n_per_variant"), min_value=10, value=int(max(control_row.n, 10)), key="ab_pw_n")
-    target = p3.number_input(tr("ab.target_lift"), value=0.05, min_value=0.001, format="%.3f", key="ab_pw_target")
-    try:
-        mde = minimum_detectable_effect(n_per, baseline, sd, alpha=float(alpha))
-        need = sample_size(target * baseline, baseline, sd, alpha=float(alpha))
-        st.markdown(tr("ab.mde_line", n=n_per, mde=mde.mde, rel=mde.relative_mde))
-        st.markdown(tr("ab.n_line", target=target, n=math.ceil(need.n_per_variant)))
-        effects = np.linspace(0, 3 * mde.mde, 60)
-        st.plotly_chart(viz.power_curve_figure(effects, [power_for(e, n_per, mde.sd, float(alpha)) for e in effects],
-                                               n_per, labels={"x": tr("ab.effect_axis"), "y": tr("ab.power_axis"),
-                                                              "title": tr("ab.power_title", n=n_per)}),
-                        key="ab_power")
-    except ValueError as exc:
-        st.warning(tr("ab.power_error", reason=str(exc)))
+    power_panel(result, alpha)
 with tabs[4]:
-    st.caption(tr("ab.model_intro"))
-    seg_features = [c for c in roles.segments if c in df.columns][:4]
-    has_interactions = ws.has("interactions")
-    if not st.toggle(tr("ab.show_model"), key="ab_show_model"):
-        st.stop()  # the last thing on the page: nothing below is skipped
-    outcome_col = metric.column if result.kind == "proportion" and not metric.denominator else roles.conversions
-    if unit_col is None or not has_interactions or outcome_col is None:
-        st.info(tr("ab.no_history"))
-    else:
-        from core.experiments.response import DINSettings, response_data, train_response_model
-
-        try:
-            rdata = response_data(df, load_table(ws, "interactions"), variant=variant_col, unit=unit_col,
-                                  outcome=outcome_col, control=control, features=seg_features, time=time_col)
-        except UserError as exc:
-            st.warning(str(exc))
-            rdata = None
-        if rdata is None or not rdata.has_history:
-            st.info(tr("ab.no_history"))
-        else:
-            from ui import training  # imports torch: only once there is something to train
-
-            key = f"din:{data_key}:{variant_col}:{outcome_col}:{control}:{','.join(seg_features)}"
-            response = training.training_panel(
-                key, lambda progress, cancel: train_response_model(rdata, DINSettings(), progress, cancel),
-                button_label=tr("ab.train_model"))
-            if response is not None:
-                st.dataframe(pd.DataFrame({
-                    tr("ab.model"): [tr("ab.model_din"), tr("ab.model_logistic")],
-                    tr("ab.qini"): [response.mean_qini["din"], response.mean_qini["logistic"]],
-                    tr("ab.auc"): [response.auc["din"], response.auc["logistic"]],
-                }), hide_index=True, key="ab_model_scores")
-                better = response.mean_qini["din"] > response.mean_qini["logistic"]
-                st.caption(tr("ab.model_better" if better else "ab.model_not_better",
-                              n=response.n_users, share=response.history_share))
-                best = response.segments.loc[response.segments["best"]]
-                st.dataframe(best.rename(columns={"feature": tr("ab.segment_column"), "value": tr("ab.value"),
-                                                  "variant": tr("ab.best_variant"),
-                                                  "predicted": tr("ab.predicted_rate"),
-                                                  "users": tr("ab.col.n")}).drop(columns=["best"]),
-                             hide_index=True, key="ab_model_segments")
+    response_panel(ws, df, roles, result, metric, variant_col, unit_col, control, time_col, data_key)

@@ -5,6 +5,8 @@ Settings -> core.graph.analysis (cached on workspace table versions + settings) 
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 import streamlit as st
 
@@ -18,6 +20,7 @@ from ui import training
 from ui.cache import load_table, table_version_key
 from ui import state
 from ui.common import link_home, page_setup, tr, view_support
+from ui.resolution import page_analysis, picked_resolution, resolution_panel
 from ui.state import sticky
 
 TABLES = ("edges", "posts", "interactions", "users", "ad_events")
@@ -37,8 +40,8 @@ def cached_source(ws_path: str, versions: tuple):
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def cached_analysis(ws_path: str, versions: tuple, settings: GraphSettings):
-    return analyse_communities(_tables(ws_path), settings)
+def cached_analysis(ws_path: str, versions: tuple, settings: GraphSettings, _progress=None):
+    return analyse_communities(_tables(ws_path), settings, progress=_progress)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -72,7 +75,6 @@ with st.sidebar:
     st.subheader(tr("graph.settings"))
     method = sticky(st.selectbox, tr("graph.algorithm"), METHODS, key="graph_method",
                     format_func=lambda m: tr(f"graph.algo.{m}"))
-    resolution = sticky(st.slider, tr("graph.resolution"), 0.2, 3.0, 1.0, 0.1, key="graph_resolution")
     min_weight = sticky(st.number_input, tr("graph.min_weight"), 0.0, value=0.0, step=1.0, key="graph_min_weight")
     start = end = None
     if span is not None:
@@ -85,11 +87,11 @@ with st.sidebar:
             if (start.date(), end.date()) == (span[0].date(), span[1].date()):
                 start = end = None  # the full range: share the cache with the default view
 
-settings = GraphSettings(method=method, resolution=float(resolution), min_weight=float(min_weight),
+settings = GraphSettings(method=method, resolution=picked_resolution(str(ws.path)), min_weight=float(min_weight),
                          start=start, end=end)
 try:
     with st.spinner(tr("graph.computing")):
-        analysis = cached_analysis(str(ws.path), versions, settings)
+        analysis = page_analysis(ws, versions, settings, source, cached_analysis, _tables)
 except UserError as exc:
     st.error(tr("graph.error", error=str(exc)))
     st.stop()
@@ -103,6 +105,10 @@ cols[2].metric(tr("graph.communities"), f"{result.n_communities:,}")
 cols[3].metric(tr("graph.modularity"), f"{result.modularity:.3f}")
 cols[4].metric(tr("graph.stability"), "-" if result.stability is None else f"{result.stability:.3f}")
 st.caption(tr("graph.report", loops=graph.self_loops, isolates=len(graph.isolates), below=graph.below_min_weight))
+# resolution profile: chart + pick (a picked scale re-runs the analysis above, cached per scale)
+resolution_panel(result.profile if settings.resolution == "auto" else page_analysis(
+    ws, versions, replace(settings, resolution="auto"), source, cached_analysis, _tables).result.profile,
+    str(ws.path))
 
 # --- network -----------------------------------------------------------------------------------
 st.subheader(tr("graph.network"))
@@ -173,7 +179,7 @@ with st.expander(tr("graph.gat")):
 
         return place_users(graph, result, users, progress=progress, cancel=cancel)
 
-    job_key = "gat:" + "|".join(versions) + f"|{settings}"
+    job_key = "gat:" + "|".join(versions) + f"|{settings}|{result.resolution}"  # auto: the scale in use
     placement = training.training_panel(job_key, train, button_label=tr("common.train"))
     if placement is not None:
         low = placement.low_degree

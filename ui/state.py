@@ -22,6 +22,7 @@ LAST_INGEST = "last_ingest"  # list of (file, report summary) of this session's 
 KEPT = "_kept"               # {widget key or shared name: last value}: never a widget key, never dropped
 SHARED_DATES = "date_range"  # a date range chosen on one page is the default on the others
 QUERY = {WORKSPACE: "ws", LANG: "lang"}  # session key -> URL query parameter
+GRAPH_RESOLUTION = "graph_resolution_pick"  # {workspace path: resolution picked on the profile}
 
 
 def init_session_state() -> None:

@@ -1,10 +1,19 @@
 """`python -m core abtest EVENTS.csv --variant C --metric C [--control NAME] [--covariate C]`
+`python -m core abtest SUMMARY.csv --variant C --count C (--mean C | --sum C) (--variance C | --sd C |
+--sum-squares C) [--experiment C] [--metric-column C] [--time C]`; binary: `--count C --conversions C`.
 
 Prints the A/B result as JSON: {metric, control, srm_p_value, variants: [{name, n, mean, ci_low,
-ci_high, lift, lift_ci_low, lift_ci_high, p_value, prob_beat_control, ...}], ...}. `lift` is the
-absolute difference treatment - control (relative_lift is the ratio - 1); control rows carry null
-comparison fields. Metrics given as 0/1, true/false or yes/no are proportions; others means;
---denominator makes a ratio metric (CTR = clicks / impressions).
+ci_high, lift, lift_ci_low, lift_ci_high, relative_lift, relative_lift_ci_low, relative_lift_ci_high,
+p_value, prob_beat_control, ...}], ...}. `lift` is the absolute difference treatment - control
+(relative_lift is the ratio - 1); control rows carry null comparison fields. Metrics given as 0/1,
+true/false or yes/no are proportions; others means; --denominator makes a ratio metric (CTR =
+clicks / impressions; rows of counts without a unit column are summed and tested as proportions).
+
+With --count the rows are per-variant summaries (core.experiments.summary). With --experiment (or
+several metrics in --metric-column) stdout is {"experiments": [{"experiment": ID, ...the shape
+above...}, ...]}, one entry per experiment and metric; with --time the rows are cumulative
+checkpoints, the latest one is reported, and `decisions` names per treatment the first checkpoint
+where the always-valid (peeking-safe) test decided and where the fixed test first crossed alpha.
 """
 
 from __future__ import annotations
@@ -15,11 +24,11 @@ from pathlib import Path
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("abtest", help="analyse an A/B test from an events CSV",
+    p = subparsers.add_parser("abtest", help="analyse an A/B test from an events or summary CSV",
                               description="Analyse an A/B test; prints JSON.")
-    p.add_argument("events", type=Path, help="CSV with a row per unit, exposure or aggregate")
+    p.add_argument("events", type=Path, help="CSV with a row per unit, exposure, aggregate, or variant summary")
     p.add_argument("--variant", required=True, help="column holding the variant name")
-    p.add_argument("--metric", required=True, help="metric column (0/1, yes/no, true/false or numbers)")
+    p.add_argument("--metric", default=None, help="metric column (0/1, yes/no, true/false or numbers)")
     p.add_argument("--control", default=None, help="control variant (default: 'control'/'A' or the first)")
     p.add_argument("--covariate", default=None, help="pre-period covariate column for CUPED")
     p.add_argument("--denominator", default=None, help="make the metric a ratio: metric / this column")
@@ -28,20 +37,51 @@ def register(subparsers) -> None:
     p.add_argument("--alpha", type=float, default=0.05)
     p.add_argument("--sequential-tuning", type=float, default=5000.0,
                    help="N* where the always-valid interval is tightest (planned total units)")
+    s = p.add_argument_group("per-variant summaries (instead of --metric)")
+    s.add_argument("--count", default=None, help="units per variant: makes the rows summaries")
+    s.add_argument("--mean", default=None, help="the metric's mean per variant")
+    s.add_argument("--sum", default=None, help="the metric's sum per variant (instead of --mean)")
+    spread = s.add_mutually_exclusive_group()
+    spread.add_argument("--variance", default=None, help="sample variance per variant")
+    spread.add_argument("--sd", default=None, help="standard deviation per variant")
+    spread.add_argument("--sum-squares", default=None, help="sum of squared values per variant")
+    s.add_argument("--conversions", default=None, help="converted units per variant (binary metric)")
+    s.add_argument("--experiment", default=None, help="column naming the experiment (a portfolio)")
+    s.add_argument("--metric-column", default=None, help="column naming the metric (several metrics)")
+    s.add_argument("--time", default=None, help="checkpoint column: rows are cumulative totals so far")
     p.set_defaults(func=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from core.errors import ConfigError
-    from core.experiments.analysis import ExperimentSpec, MetricSpec, analyze, prepare
-    from core.experiments.columns import guess_roles, read_events_csv
+    from core.experiments.columns import read_events_csv
 
     name = str(args.events)
     if not 0 < args.alpha < 1:
         raise ConfigError("--alpha must lie strictly between 0 and 1")
     if args.sequential_tuning <= 0:
         raise ConfigError("--sequential-tuning must be positive")
+    summary_only = [f"--{k.replace('_', '-')}" for k in ("mean", "sum", "variance", "sd", "sum_squares",
+                                                          "conversions", "experiment", "metric_column", "time")
+                    if getattr(args, k)]
+    if args.count is None:
+        if summary_only:
+            raise ConfigError(f"{summary_only[0]} reads per-variant summaries and needs --count")
+        if args.metric is None:
+            raise ConfigError("--metric is required (or --count with --mean/--conversions for summaries)")
+    elif args.metric or args.covariate or args.denominator or args.unit:
+        raise ConfigError("--count reads per-variant summaries: use --mean/--sum/--conversions instead of "
+                          "--metric, and CUPED (--covariate) or --unit need unit rows")
     df = read_events_csv(args.events, name)
+    out = _summary(df, args, name) if args.count else _rows(df, args, name)
+    print(json.dumps(out, ensure_ascii=False, indent=1))
+    return 0
+
+
+def _rows(df, args, name) -> dict:
+    from core.experiments.analysis import ExperimentSpec, MetricSpec, analyze, prepare
+    from core.experiments.columns import guess_roles
+
     unit = args.unit
     if unit is None:
         guess = guess_roles(df.head(0)).unit
@@ -49,6 +89,27 @@ def run(args: argparse.Namespace) -> int:
     spec = ExperimentSpec(variant=args.variant, control=args.control, unit=unit, covariate=args.covariate,
                           alpha=args.alpha, sequential_tuning=args.sequential_tuning, source=name)
     metric = MetricSpec(args.metric, denominator=args.denominator)
-    result = analyze(prepare(df, spec, [metric]), metric)
-    print(json.dumps(result.to_dict(), ensure_ascii=False, indent=1))
-    return 0
+    return analyze(prepare(df, spec, [metric]), metric).to_dict()
+
+
+def _summary(df, args, name) -> dict:
+    from core.errors import ConfigError
+    from core.experiments.summary import (SummaryColumns, SummarySpec, analyze_summary, experiment_dict,
+                                          read_summary)
+
+    if not (args.mean or args.sum or args.conversions):
+        raise ConfigError("--count needs --mean, --sum or --conversions")
+    cols = SummaryColumns(variant=args.variant, count=args.count, mean=args.mean, sum=args.sum,
+                          variance=args.variance, sd=args.sd, sum_squares=args.sum_squares,
+                          conversions=args.conversions, experiment=args.experiment, metric=args.metric_column,
+                          time=args.time)
+    table = read_summary(df, cols, name)
+    spec = SummarySpec(control=args.control, alpha=args.alpha, sequential_tuning=args.sequential_tuning, source=name)
+    entries = [e for exp in analyze_summary(table, spec) for e in experiment_dict(exp, table, spec)]
+    if args.experiment is None and len(entries) == 1:
+        entries[0].pop("experiment")
+        return entries[0]
+    if args.experiment is None:
+        for e in entries:
+            e["experiment"] = None
+    return {"experiments": entries}

@@ -5,10 +5,12 @@
     result.to_dict()   # the CLI's JSON
 
 Rows can be units (a user each), repeated exposures of units (give `unit`: rows are summed per
-unit first, binary metrics become "converted at least once"), or aggregates (a row per variant
-and day or per ad, with impressions, clicks, ...): ratio metrics (`denominator`) then use the rows
-as units with delta-method variances. All sums are numpy `bincount`s over integer group codes,
-never Python loops over rows.
+unit first, binary metrics become "converted at least once"), or aggregates (a row per variant,
+per variant and day, or per ad, with impressions, clicks, ...). Without a unit column, a ratio
+whose two columns hold counts (whole numbers, numerator <= denominator: clicks / impressions) is
+a proportion of the summed counts (a two-proportion test, as ad platforms report it); other
+ratios (spend / conversions) use the rows as units with delta-method variances. All sums are numpy
+`bincount`s over integer group codes, never Python loops over rows.
 """
 
 from __future__ import annotations
@@ -72,6 +74,7 @@ class ExperimentSpec:
     # impressions for aggregated rows; check_srm=False for groups that were never randomised
     exposure: str | None = None
     check_srm: bool = True
+    bayesian: bool = True  # False skips chance to beat / expected loss (a portfolio's first pass)
 
 
 @dataclass(frozen=True)
@@ -95,6 +98,8 @@ NOTICE_TEXT = {
     "srm": "sample ratio mismatch: p = {p:.2g} < {threshold}; assignment may be broken",
     "srm_mild": "mild imbalance between variants (SRM p = {p:.2g}); below the {threshold} alarm threshold",
     "zero_variance": "variant {variant} has no variation in {metric}; no test is possible",
+    "not_counts": "{metric}: {column} exceeds {denominator} in {rows} rows, so they are not counts of one "
+                  "exposure; analysed as a ratio with rows as units",
 }
 
 
@@ -188,6 +193,11 @@ class ExperimentData:
     # grouped sums fetched ahead in one scan, valid only for the `codes` array they were made from:
     # {"codes": codes, "sums": {(y column, x column or None): [n, y, yy, x, xx, xy]}}
     prefetched: dict = field(default_factory=dict)
+    # (numerator, denominator) pairs whose rows are counts: summed per variant, tested as proportions
+    counts: set = field(default_factory=set)
+
+    def is_counts(self, metric: "MetricSpec") -> bool:
+        return metric.denominator is not None and (metric.column, metric.denominator) in self.counts
 
     @property
     def control(self) -> str:
@@ -260,8 +270,18 @@ def prepare(df: pd.DataFrame, spec: ExperimentSpec, metrics: list[MetricSpec],
                          f"(at most {MAX_VARIANTS}) variant names", file=src, column=spec.variant)
     values: dict[str, np.ndarray] = {}
     binary: dict[str, bool] = {}
+    row_numbers = np.flatnonzero(keep) + 1 if not keep.all() else None  # 1-based rows of the file
     for c in sorted(cols | ({spec.covariate} if spec.covariate else set())):
         values[c], binary[c] = metric_values(df[c], c, src)
+        inf = np.isinf(values[c])
+        if inf.any():
+            raise InputError("values must be finite numbers, found infinity", file=src, column=c,
+                             rows=_rows(inf, row_numbers))
+    counts = set()
+    if not spec.unit:
+        for m in metrics:
+            if m.denominator and _are_counts(values, m, row_numbers, src, notices):
+                counts.add((m.column, m.denominator))
     day = pd.to_datetime(df[spec.time], errors="coerce").dt.floor("D").to_numpy() if spec.time else None
     seg = {s: df[s].astype("string").fillna("(missing)").to_numpy() for s in segments}
 
@@ -294,7 +314,7 @@ def prepare(df: pd.DataFrame, spec: ExperimentSpec, metrics: list[MetricSpec],
     codes = remap[vcodes]
 
     data = ExperimentData(variants=names, codes=codes, values=values, binary=binary, spec=spec,
-                          notices=notices, day=day, segments=seg, rows=rows)
+                          notices=notices, day=day, segments=seg, rows=rows, counts=counts)
     for m in metrics:
         for c in [m.column] + ([m.denominator] if m.denominator else []):
             nan = np.isnan(data.values[c])
@@ -305,6 +325,42 @@ def prepare(df: pd.DataFrame, spec: ExperimentSpec, metrics: list[MetricSpec],
             if empty:
                 raise InputError(f"variant '{empty[0]}' has no values", file=src, column=c)
     return data
+
+
+_EXPOSURE = re.compile(r"^(impressions?|imps?|views?|exposures?|exposed|reach|sends?|sent|delivered|recipients?|"
+                       r"users?|visitors?|sessions?|展示|曝光|访客|用户)", re.I)
+
+
+def _rows(mask: np.ndarray, row_numbers: np.ndarray | None) -> list[int]:
+    hit = np.flatnonzero(mask)[:5]
+    return (row_numbers[hit] if row_numbers is not None else hit + 1).tolist()
+
+
+def _are_counts(values: dict, metric: MetricSpec, row_numbers, src, notices) -> bool:
+    """Whether `metric` (a ratio, rows without a unit column) is a count over a count: both columns
+    whole numbers. Counts must be finite, non-negative, and (over an exposure such as impressions)
+    the numerator may not exceed the denominator: InputError naming the rows otherwise. A ratio of
+    amounts (spend) is not counts; nor are conversions above clicks (view-through), with a notice."""
+    m, d = values[metric.column], values[metric.denominator]
+    finite = np.isfinite(m) & np.isfinite(d)
+    whole = finite & (m == np.floor(m)) & (d == np.floor(d))
+    if not (whole | ~finite).all():
+        return False  # amounts, not counts: the ratio with rows as units
+    for c, x in ((metric.column, m), (metric.denominator, d)):
+        if np.isnan(x).any():
+            raise InputError("counts must not be missing", file=src, column=c, rows=_rows(np.isnan(x), row_numbers))
+        if (x < 0).any():
+            raise InputError("counts must not be negative", file=src, column=c, rows=_rows(x < 0, row_numbers))
+    over = m > d
+    if over.any():
+        if _EXPOSURE.match(str(metric.denominator).strip()):
+            raise InputError(f"{metric.column} exceeds {metric.denominator}; a count of clicks or conversions "
+                             f"cannot be larger than its exposures", file=src, column=metric.column,
+                             rows=_rows(over, row_numbers))
+        notices.append(Notice("not_counts", {"metric": metric.label, "column": metric.column,
+                                             "denominator": metric.denominator, "rows": int(over.sum())}))
+        return False
+    return True
 
 
 def _collapse_units(frame: pd.DataFrame, columns, binary, spec: ExperimentSpec, notices) -> pd.DataFrame:
@@ -391,6 +447,10 @@ def group_statistics(data: ExperimentData, metric: MetricSpec, groups: np.ndarra
     pre = None
     if data.prefetched.get("codes") is groups:  # sums prefetched for exactly these group codes
         pre = data.prefetched["sums"].get((cols[0], cols[1] if len(cols) > 1 else None))
+    if data.is_counts(metric):  # n = summed exposures, sum = summed conversions
+        _, s = grouped_sums(groups, size, y, squares=False)
+        _, n = grouped_sums(groups, size, arrays[1], squares=False)
+        return "proportion", [ProportionStatistic(int(round(n[i])), s[i]) for i in range(size)]
     if metric.denominator or covariate:
         n, *sums = pre if pre is not None else grouped_sums(groups, size, y, arrays[1])
         cls = RatioStatistic if metric.denominator else RegressionAdjustedStatistic
@@ -411,7 +471,7 @@ def result_from_statistics(kind: str, stats: list, data: ExperimentData, metric:
     spec = data.spec
     theta = cuped_theta(stats) if covariate else None
     cfg = CompareConfig(alpha=spec.alpha, sequential_tuning=spec.sequential_tuning, theta=theta,
-                     higher_is_better=metric.higher_is_better)
+                        higher_is_better=metric.higher_is_better, bayesian=spec.bayesian)
     notices = list(data.notices) if segment is None else []
     rows: list[VariantResult] = []
     comps: list[Comparison] = []
@@ -482,8 +542,11 @@ def analyze(data: ExperimentData, metric: MetricSpec, use_covariate: bool = True
         cov = None
     nv = len(data.variants)
     kind, stats = group_statistics(data, metric, data.codes, nv, cov)
-    result = result_from_statistics(kind, stats, data, metric, units=data.units.tolist(), covariate=cov)
-    left_out = len(data.codes) - sum(s.n for s in stats)
+    counts = data.is_counts(metric)
+    # count rows: SRM on the summed exposures unless an exposure column is named
+    units = None if counts and not data.spec.exposure else data.units.tolist()
+    result = result_from_statistics(kind, stats, data, metric, units=units, covariate=cov)
+    left_out = 0 if counts else len(data.codes) - sum(s.n for s in stats)
     if left_out:
         result = replace(result, notices=result.notices + (
             Notice("dropped_missing_metric", {"rows": int(left_out), "metric": metric.label}),))
@@ -549,13 +612,14 @@ def analyze_segments(data: ExperimentData, metric: MetricSpec, segment: str) -> 
     groups = seg_codes.astype(np.int64) * nv + data.codes
     cov = data.spec.covariate if not metric.denominator and data.spec.covariate != metric.column else None
     kind, stats = group_statistics(data, metric, groups, ns * nv, cov)
-    units = data.exposure_counts(groups, ns * nv)
+    units = None if data.is_counts(metric) and not data.spec.exposure else data.exposure_counts(groups, ns * nv)
     results = []
     for j, name in enumerate(seg_names):
         chunk = stats[j * nv:(j + 1) * nv]
         if min(s.n for s in chunk) < 2:
             continue  # a segment some variant never reached cannot be compared
-        results.append(result_from_statistics(kind, chunk, data, metric, units=units[j * nv:(j + 1) * nv].tolist(),
+        part = None if units is None else units[j * nv:(j + 1) * nv].tolist()
+        results.append(result_from_statistics(kind, chunk, data, metric, units=part,
                                               segment=segment, segment_value=str(name), covariate=cov))
     return list(correct(*results)) if len(results) > 1 else results
 
@@ -741,6 +805,50 @@ def experiment_report(df: pd.DataFrame, spec: ExperimentSpec, metric: MetricSpec
     return ExperimentReport(result=analyze(data, metric), funnel=funnel_table(data, roles) if funnel else None,
                             timeline=cumulative_lift(data, metric) if spec.time else None,
                             segments=analyze_segments(data, metric, segment) if segment else [])
+
+
+def view_spec(roles: ColumnRoles, metric: MetricSpec, variant: str, control: str | None, unit: str | None,
+              covariate: str | None, time: str | None, weights, alpha: float, tuning: float, source: str | None,
+              check_srm: bool = True) -> ExperimentSpec:
+    """The spec for the view's choices: the covariate is dropped when it is the metric itself, and
+    aggregated rows (no unit column) check SRM on the impressions when there are some."""
+    exposure = roles.impressions if unit is None and roles.impressions and not roles.unit else None
+    return ExperimentSpec(variant=variant, control=control, unit=unit,
+                          covariate=covariate if covariate not in (metric.column, metric.denominator) else None,
+                          time=time, weights=weights, alpha=float(alpha), sequential_tuning=float(tuning),
+                          source=source, exposure=exposure, check_srm=check_srm)
+
+
+def response_outcome(result: ExperimentResult, metric: MetricSpec, roles: ColumnRoles) -> str | None:
+    """The binary outcome a response model predicts: the metric when it is a plain proportion,
+    else the conversions column (None when there is none)."""
+    return metric.column if result.kind == "proportion" and not metric.denominator else roles.conversions
+
+
+def parse_split(text: str) -> tuple[float, ...] | None:
+    """A planned split typed as '50/50' or '1, 1, 2' (None when empty); ValueError when not numbers."""
+    return tuple(float(w) for w in text.replace("/", ",").split(",") if w.strip()) or None
+
+
+def per_unit_sd(row: VariantResult) -> float:
+    """The per-unit standard deviation behind a variant's 95% CI (a default for power and MDE)."""
+    return math.sqrt(max(row.n, 2)) * (row.ci_high - row.ci_low) / (2 * 1.96)
+
+
+def relative_mde(result: ExperimentResult, variant: VariantResult) -> float:
+    """The relative effect this comparison detects with 80% power at its current size (NaN when
+    the control's mean leaves power undefined)."""
+    from core.experiments.power import minimum_detectable_effect
+
+    control = result.variants[0]
+    sd = None if result.kind == "proportion" else per_unit_sd(control)
+    if sd is not None and not (math.isfinite(sd) and sd > 0):
+        return float("nan")  # no spread in control: power is undefined
+    try:
+        mde = minimum_detectable_effect(max(min(control.n, variant.n), 2), control.mean, sd, alpha=result.alpha)
+    except ValueError:
+        return float("nan")
+    return abs(mde.relative_mde)
 
 
 def segment_table(results: list[ExperimentResult]) -> pd.DataFrame:

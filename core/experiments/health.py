@@ -55,3 +55,21 @@ def srm_check(variants: list[str], counts: list[int], weights: list[float] | Non
     chi2, p = st.chisquare(obs, exp)
     return SrmCheck(tuple(variants), tuple(int(c) for c in counts), tuple(float(e) for e in exp),
                     float(chi2), float(p), threshold)
+
+
+def srm_p_values(groups: np.ndarray, counts: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+    """`srm_check`'s chi-square p-value for many tests at once: one row per variant, `groups` the
+    test's code in [0, k), `counts` the units, `weights` the planned share (equal when None).
+    Returns one p-value per test (1 for an empty test)."""
+    groups = np.asarray(groups, dtype=np.int64)
+    obs = np.asarray(counts, dtype=float)
+    w = np.ones(len(obs)) if weights is None else np.asarray(weights, dtype=float)
+    k = int(groups.max()) + 1 if len(groups) else 0
+    total = np.bincount(groups, weights=obs, minlength=k)
+    wsum = np.bincount(groups, weights=w, minlength=k)
+    exp = total[groups] * w / wsum[groups]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        chi2 = np.bincount(groups, weights=np.where(exp > 0, (obs - exp) ** 2 / exp, 0.0), minlength=k)
+    dof = np.bincount(groups, minlength=k) - 1
+    p = st.chi2.sf(chi2, np.maximum(dof, 1))
+    return np.where((total > 0) & (dof >= 1), p, 1.0)

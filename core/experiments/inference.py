@@ -62,20 +62,31 @@ def _default(lift: float = 0.0) -> Comparison:
     return Comparison(lift, nan, nan, nan, nan, nan, nan, 1.0, nan, nan, nan, 1.0, 0.5, nan, None, False)
 
 
-def welch_dof(var_a: float, n_a: int, var_b: float, n_b: int) -> float:
-    """Welch-Satterthwaite degrees of freedom for two per-unit variances."""
+def welch_dof(var_a, n_a, var_b, n_b):
+    """Welch-Satterthwaite degrees of freedom for two per-unit variances (scalars or arrays)."""
     num = (var_a / n_a + var_b / n_b) ** 2
-    den = (var_a / n_a) ** 2 / max(n_a - 1, 1) + (var_b / n_b) ** 2 / max(n_b - 1, 1)
-    return num / den if den > 0 else float("inf")
+    den = (var_a / n_a) ** 2 / np.maximum(n_a - 1, 1) + (var_b / n_b) ** 2 / np.maximum(n_b - 1, 1)
+    if np.ndim(den) == 0:
+        return float(num / den) if den > 0 else float("inf")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.inf)
 
 
-def _quantile(alpha: float, dof: float) -> float:
+def _quantile(alpha: float, dof):
+    """Two-sided critical value: normal where dof is infinite, else Student t (arrays welcome)."""
     q = 1 - alpha / 2
-    return float(st.norm.ppf(q) if math.isinf(dof) else st.t.ppf(q, dof))
+    dof = np.asarray(dof, dtype=float)
+    z = st.norm.ppf(q)
+    if np.ndim(dof) == 0:
+        return float(z if math.isinf(dof) else st.t.ppf(q, dof))
+    return np.where(np.isinf(dof), z, st.t.ppf(q, np.where(np.isinf(dof), 1.0, dof)))
 
 
-def _two_sided_p(stat: float, dof: float) -> float:
-    return float(2 * (st.norm.sf(abs(stat)) if math.isinf(dof) else st.t.sf(abs(stat), dof)))
+def _two_sided_p(stat, dof):
+    stat, dof = np.abs(np.asarray(stat, dtype=float)), np.asarray(dof, dtype=float)
+    if np.ndim(dof) == 0 and np.ndim(stat) == 0:
+        return float(2 * (st.norm.sf(stat) if math.isinf(dof) else st.t.sf(stat, dof)))
+    return 2 * np.where(np.isinf(dof), st.norm.sf(stat), st.t.sf(stat, np.where(np.isinf(dof), 1.0, dof)))
 
 
 def sequential_rho(alpha: float, tuning: float) -> float:
@@ -84,23 +95,24 @@ def sequential_rho(alpha: float, tuning: float) -> float:
     return math.sqrt((-2 * la + math.log(-2 * la + 1)) / tuning)
 
 
-def sequential_halfwidth(estimate_variance: float, n_total: int, alpha: float, tuning: float) -> float:
+def sequential_halfwidth(estimate_variance, n_total, alpha: float, tuning: float):
     """Half-width of the asymptotic confidence sequence (eq. 9) for an estimate with variance
-    `estimate_variance` after `n_total` units."""
+    `estimate_variance` after `n_total` units (scalars or arrays)."""
     rho = sequential_rho(alpha, tuning)
-    s2 = estimate_variance * n_total  # per-unit variance
+    s2 = np.asarray(estimate_variance, dtype=float) * n_total  # per-unit variance
     nr = n_total * rho ** 2 + 1
-    return math.sqrt(s2) * math.sqrt(2 * nr * math.log(math.sqrt(nr) / alpha) / (n_total * rho) ** 2)
+    out = np.sqrt(s2) * np.sqrt(2 * nr * np.log(np.sqrt(nr) / alpha) / (n_total * rho) ** 2)
+    return float(out) if np.ndim(out) == 0 else out
 
 
-def sequential_p_value(estimate: float, estimate_variance: float, n_total: int, alpha: float,
-                       tuning: float) -> float:
-    """Always-valid p-value = 1 / e-value of the mixture martingale (eq. 155)."""
+def sequential_p_value(estimate, estimate_variance, n_total, alpha: float, tuning: float):
+    """Always-valid p-value = 1 / e-value of the mixture martingale (eq. 155; scalars or arrays)."""
     rho = sequential_rho(alpha, tuning)
-    t2 = estimate ** 2 / estimate_variance * n_total
+    t2 = np.asarray(estimate, dtype=float) ** 2 / estimate_variance * n_total
     nr = n_total * rho ** 2 + 1
-    log_e = rho ** 2 * t2 / (2 * nr) - 0.5 * math.log(nr)
-    return 1.0 if log_e <= 0 else float(min(math.exp(-log_e), 1.0))
+    log_e = rho ** 2 * t2 / (2 * nr) - 0.5 * np.log(nr)
+    out = np.where(log_e <= 0, 1.0, np.minimum(np.exp(-np.maximum(log_e, 0.0)), 1.0))
+    return float(out) if np.ndim(out) == 0 else out
 
 
 def beta_chance_and_loss(a_control: float, b_control: float, a_treat: float, b_treat: float,
@@ -137,7 +149,7 @@ def _relative(mean_a, var_mean_a, diff, var_diff, cov_diff_a):
     """Delta method for diff / mean_a."""
     rel = diff / mean_a
     var = var_diff / mean_a ** 2 + diff ** 2 * var_mean_a / mean_a ** 4 - 2 * diff * cov_diff_a / mean_a ** 3
-    return rel, max(var, 0.0)
+    return rel, (max(var, 0.0) if np.ndim(var) == 0 else np.maximum(var, 0.0))
 
 
 def compare(control: Statistic, treatment: Statistic, config: CompareConfig = CompareConfig()) -> Comparison:
@@ -208,6 +220,53 @@ def compare(control: Statistic, treatment: Statistic, config: CompareConfig = Co
         sequential_ci_low=diff - half_seq, sequential_ci_high=diff + half_seq, sequential_p_value=p_seq,
         prob_beat_control=chance, expected_loss=loss_t, variance_reduction=reduction,
     )
+
+
+def compare_arrays(binary: np.ndarray, na, sa, ssa, nb, sb, ssb, alpha: float = 0.05,
+                   tuning: float = 5000.0) -> dict[str, np.ndarray]:
+    """`compare` for many proportion / mean comparisons at once (a portfolio of summaries), without
+    the Bayesian part: element i compares control (na, sa, ssa) with treatment (nb, sb, ssb), a
+    proportion where `binary` (ssa/ssb unused), else a mean. Same formulas (checked equal to
+    `compare` in tests/experiments); invalid comparisons get p = 1 and NaN intervals, as there.
+    Keys: lift, lift_ci_low/high, relative_lift (+ _ci_low/high), p_value, sequential_ci_low/high,
+    sequential_p_value, valid."""
+    binary = np.asarray(binary, dtype=bool)
+    na, nb = np.asarray(na, dtype=float), np.asarray(nb, dtype=float)
+    sa, sb = np.asarray(sa, dtype=float), np.asarray(sb, dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ma, mb = np.where(na > 0, sa / na, 0.0), np.where(nb > 0, sb / nb, 0.0)
+
+        def var(n, s, ss, m):
+            sample = np.where(n >= 2, np.maximum((np.asarray(ss, dtype=float) - s ** 2 / n) / (n - 1), 0.0), 0.0)
+            return np.where(binary, m * (1 - m), sample)
+
+        va, vb = var(na, sa, ssa, ma), var(nb, sb, ssb, mb)
+        diff = mb - ma
+        var_diff = va / na + vb / nb
+        valid = (na >= 2) & (nb >= 2) & (var_diff > 0)
+        se = np.sqrt(np.where(valid, var_diff, 1.0))
+        pooled = (sa + sb) / (na + nb)
+        se0 = np.sqrt(pooled * (1 - pooled) * (1 / na + 1 / nb))
+        dof = np.where(binary, np.inf, welch_dof(va, na, vb, nb))
+        stat = np.where(binary, diff / np.where(se0 > 0, se0, 1.0), diff / se)
+        p = np.where(binary & ~(se0 > 0), 1.0, np.minimum(_two_sided_p(stat, dof), 1.0))
+        q = _quantile(alpha, dof)
+        rel, var_rel = _relative(np.where(ma != 0, ma, 1.0), va / na, diff, var_diff, -va / na)
+        rel = np.where(ma != 0, rel, np.nan)
+        rel_half = q * np.sqrt(var_rel)
+        n_total = na + nb
+        half_seq = sequential_halfwidth(np.where(valid, var_diff, 1.0), n_total, alpha, tuning)
+        p_seq = sequential_p_value(diff, np.where(valid, var_diff, 1.0), n_total, alpha, tuning)
+    nan = np.full(diff.shape, np.nan)
+
+    def ok(x, default=nan):
+        return np.where(valid, x, default)
+
+    return {"lift": diff, "lift_ci_low": ok(diff - q * se), "lift_ci_high": ok(diff + q * se),
+            "relative_lift": ok(rel), "relative_lift_ci_low": ok(rel - rel_half),
+            "relative_lift_ci_high": ok(rel + rel_half), "p_value": ok(p, 1.0),
+            "sequential_ci_low": ok(diff - half_seq), "sequential_ci_high": ok(diff + half_seq),
+            "sequential_p_value": ok(p_seq, 1.0), "valid": valid}
 
 
 def mean_interval(stat: Statistic, alpha: float = 0.05) -> tuple[float, float]:

@@ -62,3 +62,26 @@ def sample_size(effect: float, baseline: float, sd: float | None = None, alpha: 
     n = optimize.brentq(lambda m: power_for(effect, m, s, alpha) - power, guess * 0.5, guess * 2 + 10, xtol=1e-9)
     return PowerResult(n, abs(effect), abs(effect) / baseline if baseline else float("nan"), power, alpha,
                        baseline, s)
+
+
+@dataclass(frozen=True)
+class PowerPlan:
+    """What the power calculator shows: the MDE at n per variant, the n needed for a relative
+    target, and the power curve (effects, powers) from 0 to 3 x MDE."""
+
+    mde: PowerResult
+    n_needed: int
+    effects: tuple[float, ...]
+    powers: tuple[float, ...]
+
+
+def power_plan(n_per_variant: float, baseline: float, sd: float | None, target_relative: float,
+               alpha: float = 0.05, points: int = 60) -> PowerPlan:
+    """MDE, sample size for `target_relative` x baseline, and the power curve; ValueError as above."""
+    import numpy as np
+
+    mde = minimum_detectable_effect(n_per_variant, baseline, sd, alpha=alpha)
+    need = sample_size(target_relative * baseline, baseline, sd, alpha=alpha)
+    effects = np.linspace(0, 3 * mde.mde, points)
+    return PowerPlan(mde, math.ceil(need.n_per_variant), tuple(float(e) for e in effects),
+                     tuple(power_for(float(e), n_per_variant, mde.sd, alpha) for e in effects))

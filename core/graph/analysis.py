@@ -15,7 +15,8 @@ from core.graph.detect import CommunityResult, Method, detect_communities
 from core.graph.influence import influence_table
 from core.graph.profiles import community_growth, community_profiles
 
-# stability reruns detection this many times; skipped above STABILITY_MAX_EDGES to stay interactive
+# with a fixed resolution, stability reruns detection this many times; skipped above
+# STABILITY_MAX_EDGES to stay interactive ('auto' measures stability in its profile)
 STABILITY_SEEDS = 3
 STABILITY_MAX_EDGES = 200_000
 
@@ -23,7 +24,7 @@ STABILITY_MAX_EDGES = 200_000
 @dataclass(frozen=True)
 class GraphSettings:
     method: Method = "leiden"
-    resolution: float = 1.0
+    resolution: float | str = "auto"  # 'auto': chosen from a resolution profile (core.graph.resolution)
     min_weight: float = 0.0
     start: pd.Timestamp | None = None
     end: pd.Timestamp | None = None
@@ -41,15 +42,22 @@ class CommunityAnalysis:
     growth: pd.DataFrame
 
 
-def analyse_communities(tables: Mapping[str, pd.DataFrame], settings: GraphSettings | None = None
-                        ) -> CommunityAnalysis:
-    """Build the graph from `tables` (name -> DataFrame, only those present) and analyse it."""
+def analyse_communities(tables: Mapping[str, pd.DataFrame], settings: GraphSettings | None = None,
+                        *, progress=None, cancel=None) -> CommunityAnalysis:
+    """Build the graph from `tables` (name -> DataFrame, only those present) and analyse it.
+
+    progress(done, total) / cancel (threading.Event) reach the resolution profile when
+    `settings.resolution` is 'auto'.
+    """
     settings = settings or GraphSettings()
     graph = build_graph(tables, prefer=settings.source, min_weight=settings.min_weight,
                         start=settings.start, end=settings.end)
     stability = STABILITY_SEEDS if graph.n_edges <= STABILITY_MAX_EDGES else 0
+    if settings.resolution == "auto":
+        stability = 0  # the profile's own seeds
     result = detect_communities(graph, settings.method, resolution=settings.resolution,
-                                seed=settings.seed, stability_seeds=stability)
+                                seed=settings.seed, stability_seeds=stability,
+                                progress=progress, cancel=cancel)
     influence = influence_table(graph, result, seed=settings.seed)
     profiles = community_profiles(graph, result, influence, tables=tables)
     return CommunityAnalysis(settings, graph, result, influence, profiles,

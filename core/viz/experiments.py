@@ -91,3 +91,65 @@ def variant_interval_figure(table: pd.DataFrame, labels: dict | None = None) -> 
                  "arrayminus": table["mean"] - table["ci_low"]}, marker={"size": 10}))
     fig.update_layout(xaxis_title=_label(labels, "x", "mean"), height=100 + 40 * len(table), margin={"t": 20, "b": 40})
     return fig
+
+
+DECISION_COLOURS = {"ship": "#2ca02c", "stop_for_harm": "#d62728", "no_difference": "#7f7f7f",
+                    "keep_running": "#1f77b4"}
+
+
+@escaped_figure
+def forest_figure(table: pd.DataFrame, labels: dict | None = None) -> go.Figure:
+    """Relative lift with its CI for each metric x treatment (from `summary.metrics_table`), one
+    row each, coloured by decision; the always-valid interval beside it (thin, shaded) when the
+    table has one. Guardrail metrics carry labels['guardrail'] in their row label. `labels` may
+    map each decision to its translated name."""
+    rows = table[~table["is_control"]].reset_index(drop=True)
+    mark = _label(labels, "guardrail", "guardrail")
+    names = [f"{m} · {v}" + (f" ({mark})" if g else "") for m, v, g in
+             zip(rows["metric"].astype(str), rows["variant"].astype(str), rows["guardrail"])]
+    fig = go.Figure()
+    seq_low = pd.to_numeric(rows["sequential_relative_ci_low"], errors="coerce")
+    if seq_low.notna().any():
+        seq_high = pd.to_numeric(rows["sequential_relative_ci_high"], errors="coerce")
+        fig.add_trace(go.Scatter(
+            x=rows["relative_lift"], y=names, mode="markers", marker={"size": 1, "color": "rgba(0,0,0,0)"},
+            error_x={"type": "data", "symmetric": False, "array": seq_high - rows["relative_lift"],
+                     "arrayminus": rows["relative_lift"] - seq_low, "color": "rgba(120,120,120,0.45)",
+                     "thickness": 9, "width": 0},
+            name=_label(labels, "sequential", "always-valid interval"), hoverinfo="skip"))
+    for decision, colour in DECISION_COLOURS.items():
+        part = rows["decision"] == decision
+        if not part.any():
+            continue
+        g = rows[part]
+        fig.add_trace(go.Scatter(
+            x=g["relative_lift"], y=[n for n, p in zip(names, part) if p], mode="markers",
+            marker={"size": 10, "color": colour}, showlegend=True,
+            error_x={"type": "data", "symmetric": False, "array": g["relative_lift_ci_high"] - g["relative_lift"],
+                     "arrayminus": g["relative_lift"] - g["relative_lift_ci_low"], "color": colour, "thickness": 2},
+            name=_label(labels, decision, decision)))
+    fig.add_vline(x=0, line={"color": "grey", "width": 1})
+    fig.update_layout(xaxis_title=_label(labels, "x", "relative lift vs control"), xaxis_tickformat="+.1%",
+                      yaxis={"categoryorder": "array", "categoryarray": names[::-1]},
+                      height=120 + 36 * len(rows), margin={"t": 30, "b": 40}, legend={"orientation": "h", "y": -0.25})
+    return fig
+
+
+@escaped_figure
+def metric_means_figure(table: pd.DataFrame, labels: dict | None = None) -> go.Figure:
+    """Each variant's mean with its CI, one small panel per metric (metrics live on their own
+    scales). `table`: metric, variant, mean, ci_low, ci_high (from `summary.metrics_table`)."""
+    from plotly.subplots import make_subplots
+
+    metrics = list(dict.fromkeys(table["metric"].astype(str)))
+    fig = make_subplots(rows=len(metrics), cols=1, subplot_titles=metrics, vertical_spacing=0.5 / max(len(metrics), 1))
+    for i, m in enumerate(metrics, start=1):
+        g = table[table["metric"].astype(str) == m]
+        fig.add_trace(go.Scatter(
+            x=g["mean"], y=g["variant"].astype(str), mode="markers", showlegend=False,
+            marker={"size": 9, "color": [_COLOURS[j % len(_COLOURS)] for j in range(len(g))]},
+            error_x={"type": "data", "symmetric": False, "array": g["ci_high"] - g["mean"],
+                     "arrayminus": g["mean"] - g["ci_low"]}), row=i, col=1)
+    fig.update_layout(height=60 + 110 * len(metrics), margin={"t": 40, "b": 30},
+                      title=_label(labels, "title", "variant means with CIs"))
+    return fig

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from streamlit.testing.v1 import AppTest
 
@@ -72,3 +74,117 @@ def test_kag_upload_funnel_and_unrandomised_groups(repo_root, sample_ws, shared_
     assert funnel["clicks"].sum() == pytest.approx(38_165)
     at.checkbox(key="ab_check_srm").uncheck().run()
     assert not at.exception and not at.error
+
+
+def test_per_variant_count_rows_upload_is_a_proportion_test(repo_root, sample_ws, tmp_path):
+    """Issue 11 in the page: ad_events as one row per variant and day with impressions and clicks."""
+    from statsmodels.stats.proportion import proportions_ztest
+
+    f = tmp_path / "daily_ads.csv"
+    f.write_text("variant,date,impressions,clicks\nA,2024-01-01,500,20\nB,2024-01-01,500,35\n"
+                 "A,2024-01-02,500,30\nB,2024-01-02,500,45\n", encoding="utf-8")
+    at = _upload(_page(repo_root), f)
+    assert not at.exception, _texts(at.exception)
+    assert at.selectbox(key="ab_metric").value == "CTR"
+    table = _frame_with(at, "Variant")
+    _, p = proportions_ztest([80, 50], [1000, 1000])
+    assert list(table["n"]) == [1000, 1000] and table["p-value"].iloc[1] == pytest.approx(p, abs=1e-6)
+    assert not at.error
+
+
+def _summary_csv(path, experiments: int = 3, seed: int = 2):
+    """A platform export: experiments x metrics (a conversion rate and revenue) x variants."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    rows = []
+    for e in range(experiments):
+        for v in ("control", "B", "C"):
+            n = int(rng.integers(4000, 4400))
+            lift = 0.03 if (e == 0 and v == "B") else 0.0
+            rows.append({"experiment_id": f"exp-{e}", "metric": "conversion", "variant": v, "users": n,
+                         "mean": rng.binomial(n, 0.1 + lift) / n, "std": ""})
+            x = rng.gamma(2.0, 5.0, n)
+            rows.append({"experiment_id": f"exp-{e}", "metric": "revenue", "variant": v, "users": n,
+                         "mean": x.mean(), "std": x.std(ddof=1)})
+    pd.DataFrame(rows).to_csv(path, index=False)
+    return path
+
+
+def test_summary_upload_portfolio_to_detail_forest(repo_root, sample_ws, tmp_path):
+    path = _summary_csv(tmp_path / "platform_export.csv")
+    at = _page(repo_root)
+    at.run()
+    at.radio(key="ab_source").set_value("summary").run()
+    at.file_uploader(key="ab_summary_uploader").set_value((path.name, path.read_bytes(), "text/csv")).run()
+    assert not at.exception, _texts(at.exception)
+    portfolio = _frame_with(at, "Experiment")
+    assert len(portfolio) == 3 * 2 * 2 and set(portfolio["Experiment"]) == {"exp-0", "exp-1", "exp-2"}
+    assert "p (FDR)" in portfolio.columns and "Decision" in portfolio.columns
+    at.selectbox(key="ab_sum_open").set_value("exp-0").run()
+    assert not at.exception, _texts(at.exception)
+    detail = _frame_with(at, "Guardrail")
+    assert len(detail) == 2 * 3  # metric x variant, control rows included
+    control = detail[detail["Variant"] == "control"]
+    assert (control["Lift"] == "").all() and not detail.isin(["None", "nan"]).any().any()
+    forest = json.loads(at.get("plotly_chart")[0].proto.spec)
+    ys = {y for trace in forest["data"] for y in trace.get("y", [])}
+    assert ys == {f"{m} · {v}" for m in ("conversion", "revenue") for v in ("B", "C")}
+    assert len(at.get("plotly_chart")) == 3  # forest plot, means chart, power curve (in an expander)
+    assert any("minimum detectable effect" in m.value for m in at.markdown)
+    # another control, picked from the file's variant names, reorders every comparison
+    control_box = next(b for b in at.selectbox if b.key.startswith("ab_sum_control:"))
+    assert control_box.options[1:] == ["B", "C", "control"]
+    control_box.set_value("B").run()
+    assert not at.exception, _texts(at.exception)
+    detail = _frame_with(at, "Guardrail")
+    assert (detail.loc[detail["Lift"] == "", "Variant"] == "B").all() and (detail["Lift"] == "").sum() == 2
+    at.selectbox(key="lang").set_value("zh").run()
+    assert not at.exception and any("个实验" in s for s in _texts(at.subheader))
+
+
+def test_summary_checkpoints_say_when_peeking_was_safe(repo_root, sample_ws, tmp_path):
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(8)
+    rows = []
+    for exp, lift in (("pricing", 0.03), ("onboarding", 0.0)):
+        for v, p in (("control", 0.10), ("treatment", 0.10 + lift)):
+            n = rng.poisson(500, 14)
+            conv = rng.binomial(n, p)
+            rows += [{"experiment": exp, "date": f"2024-05-{d + 1:02d}", "variant": v,
+                      "users": int(n[:d + 1].sum()), "conversions": int(conv[:d + 1].sum())} for d in range(14)]
+    path = tmp_path / "checkpoints.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    at = _page(repo_root)
+    at.run()
+    at.radio(key="ab_source").set_value("summary").run()
+    at.file_uploader(key="ab_summary_uploader").set_value((path.name, path.read_bytes(), "text/csv")).run()
+    assert not at.exception, _texts(at.exception)
+    portfolio = _frame_with(at, "Experiment")
+    assert list(portfolio["Experiment"]) == ["pricing", "onboarding"] and "p (sequential)" in portfolio.columns
+    assert (portfolio["p (sequential)"] >= portfolio["p-value"]).all()
+    assert len(at.get("plotly_chart")) == 4  # forest, means, power curve, cumulative lift from the checkpoints
+    safe = [s for s in _texts(at.success) if "peeking-safe decision was first possible" in s]
+    assert len(safe) == 1 and "2024-05-" in safe[0]
+    assert any("valid only at the planned end" in c for c in _texts(at.caption))
+
+
+def test_summary_uploaded_as_rows_gets_a_pointer(repo_root, sample_ws, tmp_path):
+    path = _summary_csv(tmp_path / "platform_export.csv", experiments=1)
+    at = _upload(_page(repo_root), path)
+    assert any("looks like per-variant summaries" in i for i in _texts(at.info))
+
+
+def test_summary_with_a_tiny_variant_warns_instead_of_failing(repo_root, sample_ws, tmp_path):
+    path = tmp_path / "tiny.csv"
+    path.write_text("variant,n,mean,var\ncontrol,5000,3.1,2.0\nB,40,3.4,2.2\n", encoding="utf-8")
+    at = _page(repo_root)
+    at.run()
+    at.radio(key="ab_source").set_value("summary").run()
+    at.file_uploader(key="ab_summary_uploader").set_value((path.name, path.read_bytes(), "text/csv")).run()
+    assert not at.exception, _texts(at.exception)
+    assert any("only 40 units" in w for w in _texts(at.warning))
+    assert any("Test unhealthy" in e for e in _texts(at.error))  # 5000 vs 40 on a planned 50/50 split

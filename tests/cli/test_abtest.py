@@ -6,6 +6,7 @@ import json
 
 import pandas as pd
 import pytest
+from scipy import stats as st
 from statsmodels.stats.proportion import proportions_ztest
 
 KEYS = {"name", "n", "mean", "ci_low", "ci_high", "lift", "lift_ci_low", "lift_ci_high", "p_value",
@@ -57,3 +58,86 @@ def test_bad_input_is_one_line_and_exit_2(run_cli, tmp_path, content, args, mess
     assert err.startswith("error:") and message in err and len(err.splitlines()) == 1
     assert proc.stdout == ""
 
+
+
+def test_count_rows_are_proportions(run_cli, tmp_path):
+    """Issue 11: one row per variant with impressions and clicks is a two-proportion test."""
+    f = tmp_path / "ads.csv"
+    f.write_text("variant,impressions,clicks\nA,1000,50\nB,1000,80\n", encoding="utf-8")
+    proc = run_cli("abtest", f, "--variant", "variant", "--metric", "clicks", "--denominator", "impressions")
+    assert proc.returncode == 0 and proc.stderr == "", proc.stderr
+    treat = json.loads(proc.stdout)["variants"][1]
+    _, p = proportions_ztest([80, 50], [1000, 1000])
+    assert treat["lift"] == pytest.approx(0.03, abs=1e-12) and treat["p_value"] == pytest.approx(p, abs=1e-6)
+    assert treat["prob_beat_control"] > 0.99
+
+
+def _summary_file(tmp_path, shared_datasets):
+    df = pd.read_csv(shared_datasets / "cookie_cats" / "cookie_cats.csv")
+    rows = []
+    for exp, frame in (("full", df), ("half", df.iloc[::2])):
+        for v, g in frame.groupby("version"):
+            x = g["sum_gamerounds"].astype(float)
+            rows.append({"exp": exp, "version": v, "users": len(x), "avg": x.mean(), "sd": x.std(ddof=1)})
+    f = tmp_path / "summary.csv"
+    pd.DataFrame(rows).to_csv(f, index=False)
+    return f, pd.DataFrame(rows)
+
+
+def test_summary_json_with_and_without_experiments(run_cli, tmp_path, shared_datasets):
+    f, rows = _summary_file(tmp_path, shared_datasets)
+    one = tmp_path / "one.csv"
+    rows[rows["exp"] == "full"].drop(columns="exp").to_csv(one, index=False)
+    proc = run_cli("abtest", one, "--variant", "version", "--count", "users", "--mean", "avg", "--sd", "sd")
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    assert out["control"] == "gate_30" and {"relative_lift", "relative_lift_ci_low", "relative_lift_ci_high"} <= set(
+        out["variants"][1])
+    g = rows[rows["exp"] == "full"].set_index("version")
+    ref = st.ttest_ind_from_stats(g.loc["gate_40", "avg"], g.loc["gate_40", "sd"], g.loc["gate_40", "users"],
+                                  g.loc["gate_30", "avg"], g.loc["gate_30", "sd"], g.loc["gate_30", "users"],
+                                  equal_var=False)
+    assert out["variants"][1]["p_value"] == pytest.approx(ref.pvalue, abs=1e-6)
+    proc = run_cli("abtest", f, "--variant", "version", "--count", "users", "--mean", "avg", "--sd", "sd",
+                   "--experiment", "exp")
+    assert proc.returncode == 0, proc.stderr
+    exps = json.loads(proc.stdout)["experiments"]
+    assert [e["experiment"] for e in exps] == ["full", "half"]
+    assert exps[0]["variants"][1]["p_value"] == pytest.approx(ref.pvalue, abs=1e-6)
+
+
+@pytest.mark.parametrize("content,args,message", [
+    ("v,n,mean\nA,100,0.1\nB,-100,0.2\n", [], "column 'n', row 2: counts must not be negative"),
+    ("v,n,mean\nA,100,0.1\nB,100,2.5\n", [], "must lie in [0, 1]"),
+    ("v,n,mean\nA,100,0.1\nB,100,0.2\n", ["--control", "Z"], "the control 'Z' is missing"),
+    ("v,n,mean\nA,100,0.1\nA,100,0.2\n", [], "duplicate rows"),
+    ("v,n,mean\nA,100,0.1\nB,100,0.2\n", ["--covariate", "n"], "need unit rows"),
+])
+def test_bad_summary_is_one_line_and_exit_2(run_cli, tmp_path, content, args, message):
+    f = tmp_path / "bad.csv"
+    f.write_text(content, encoding="utf-8")
+    proc = run_cli("abtest", f, "--variant", "v", "--count", "n", "--mean", "mean", *args)
+    assert proc.returncode == 2 and proc.stdout == ""
+    err = proc.stderr.strip()
+    assert err.startswith("error:") and message in err and len(err.splitlines()) == 1
+
+
+def test_summary_checkpoints_name_the_safe_decision(run_cli, tmp_path):
+    import numpy as np
+
+    rng = np.random.default_rng(3)
+    rows = ["day,arm,users,orders"]
+    for arm, p in (("control", 0.10), ("new", 0.14)):
+        n = rng.poisson(400, 10).cumsum()
+        conv = rng.binomial(np.diff(n, prepend=0), p).cumsum()
+        rows += [f"2024-06-{d + 1:02d},{arm},{n[d]},{conv[d]}" for d in range(10)]
+    f = tmp_path / "cp.csv"
+    f.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    proc = run_cli("abtest", f, "--variant", "arm", "--count", "users", "--conversions", "orders", "--time", "day")
+    assert proc.returncode == 0, proc.stderr
+    out = json.loads(proc.stdout)
+    last = {r.split(",")[1]: r.split(",") for r in rows[1:] if r.startswith("2024-06-10")}
+    assert out["variants"][1]["n"] == int(last["new"][2])
+    (decision,) = out["decisions"]
+    assert decision["variant"] == "new" and decision["sequential_checkpoint"].startswith("2024-06-")
+    assert decision["sequential_checkpoint"] >= decision["fixed_checkpoint"]

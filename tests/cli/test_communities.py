@@ -46,3 +46,51 @@ def test_bad_input_is_one_line_and_exit_2(run_cli, tmp_path):
         lines = proc.stderr.strip().splitlines()
         assert len(lines) == 1 and lines[0].startswith("error: ") and needle in lines[0], (name, lines)
         assert name in lines[0] and not (tmp_path / f"{name}.out.csv").exists()
+
+
+def test_auto_resolution_is_the_default_and_the_json_holds_the_profile(run_cli, tmp_path):
+    """Two planted scales (3 groups of 2 subgroups of 20): the JSON reports the chosen resolution,
+    the criterion and every scanned scale; a number still works and gives that scale."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    n = 120
+    fine = np.arange(n) // 20
+    coarse = fine // 2
+    p = np.where(fine[:, None] == fine[None, :], 0.6, np.where(coarse[:, None] == coarse[None, :], 0.08, 0.003))
+    a, b = np.nonzero(np.triu(rng.random((n, n)) < p, k=1))
+    src = tmp_path / "edges.csv"
+    pd.DataFrame({"src": [f"u{x}" for x in a], "dst": [f"u{x}" for x in b]}).to_csv(src, index=False)
+    out = tmp_path / "auto.csv"
+    proc = run_cli("communities", src, "--out", out)
+    assert proc.returncode == 0, proc.stderr
+    summary = json.loads(proc.stdout)
+    profile = summary["profile"]
+    assert summary["resolution_criterion"] == profile["criterion"] == "consensus"
+    assert summary["resolution"] == profile["chosen_resolution"]
+    points = profile["points"]
+    assert len(points) >= 8 and [p["resolution"] for p in points] == sorted(p["resolution"] for p in points)
+    assert {"communities", "modularity", "stability_nmi", "stability_ari", "trivial"} <= set(points[0])
+    chosen = next(p for p in points if p["resolution"] == summary["resolution"])
+    assert chosen["communities"] == summary["communities"] in (3, 6)
+    assert {p["communities"] for p in points} >= {3, 6}  # both planted scales are in the profile
+    result = pd.read_csv(out)
+    truth = (coarse if summary["communities"] == 3 else fine)[result["node"].str[1:].astype(int)]
+    assert normalized_mutual_info_score(truth, result["community"]) > 0.99
+
+    fixed = run_cli("communities", src, "--out", tmp_path / "fixed.csv", "--resolution", "0.3")
+    assert fixed.returncode == 0, fixed.stderr
+    fixed_summary = json.loads(fixed.stdout)
+    assert fixed_summary["resolution"] == 0.3 and fixed_summary["profile"] is None
+    assert fixed_summary["resolution_criterion"] is None
+
+
+def test_bad_resolution_is_one_line_and_exit_2(run_cli, tmp_path):
+    src = tmp_path / "edges.csv"
+    src.write_text("src,dst\na,b\nb,c\n", encoding="utf-8")
+    for bad in ("fast", "-1", "0"):
+        proc = run_cli("communities", src, "--out", tmp_path / "out.csv", "--resolution", bad)
+        assert proc.returncode == 2, proc.stderr
+        lines = proc.stderr.strip().splitlines()
+        assert len(lines) == 1 and "resolution" in lines[0] and "Traceback" not in proc.stderr
+        assert not (tmp_path / "out.csv").exists()

@@ -112,3 +112,17 @@ def test_corrections_match_multipletests_on_random_families():
         p[rng.integers(0, m)] = p[0]  # ties
         assert adjust_p_values(p, "holm") == pytest.approx(multipletests(p, method="holm")[1], abs=1e-12)
         assert adjust_p_values(p, "bh") == pytest.approx(multipletests(p, method="fdr_bh")[1], abs=1e-12)
+
+
+def test_power_plan_matches_statsmodels():
+    from statsmodels.stats.power import NormalIndPower
+
+    from core.experiments.power import power_plan
+
+    plan = power_plan(5000, 0.1, None, 0.1, alpha=0.05)
+    sd = np.sqrt(0.1 * 0.9)
+    need = NormalIndPower().solve_power(effect_size=0.01 / sd, alpha=0.05, power=0.8, ratio=1.0)
+    assert plan.n_needed == int(np.ceil(need))
+    at_mde = NormalIndPower().power(effect_size=plan.mde.mde / sd, nobs1=5000, alpha=0.05, ratio=1.0)
+    assert at_mde == pytest.approx(0.8, abs=1e-6)
+    assert plan.powers[0] == pytest.approx(0.05, abs=1e-9) and list(plan.powers) == sorted(plan.powers)

@@ -1,0 +1,258 @@
+"""Resolution profile: scan the modularity resolution, measure stability, choose a scale.
+
+Modularity at resolution 1.0 is one arbitrary scale; real networks often have their groups at
+another one (email-Eu-core's 42 departments sit near 2-3). `resolution_profile` runs Leiden at
+log-spaced resolutions with several seeds each and records, per scale, the communities, the
+modularity and the stability across seeds (mean pairwise NMI, and the chance-corrected adjusted
+Rand index). `choose` then picks a partition from the profile alone, never from any truth:
+
+- "stability": the non-trivial scale whose seeds agree most (highest mean pairwise ARI; ARI
+  rather than NMI because NMI rises by itself as communities get smaller and more numerous).
+- "plateau": the widest run of neighbouring scales whose partitions agree (ARI >= PLATEAU_ARI),
+  and within it its most stable scale.
+- "consensus" (the default): on that same plateau, the one partition, among every seed's at every
+  scale of it, that agrees most with all the others (mean ARI): consensus across seeds and
+  neighbouring scales in the spirit of Lancichinetti & Fortunato (2012), taken as a medoid.
+
+bench/graph.py (section 5) compares them; consensus won or tied on every data set (email-Eu-core
+NMI 0.739 / plateau 0.735 / most stable 0.522; planted sample 0.978 / 0.972 / 0.938; LFR mu=0.2
+1.000 / 0.988 / 0.988; karate 0.677 for all three), so it is the default.
+
+A scale is trivial when its partition says little: fewer than two communities of two or more
+members, one community holding more than MAX_GIANT_SHARE of the connected nodes, or more than
+half of the connected nodes left alone. Zachary's karate club is the held-out check (networkx
+ships it; it is not in ../shared): NMI 0.677 against the two factions vs 0.578 at resolution
+1.0. It is not a blind one: its even two-way split was in view when MAX_GIANT_SHARE was set
+above one half.
+
+Cost: the igraph graph is built once for every run (building cost as much as a Leiden run on 1M
+edges). Up to LARGE_EDGES edges the scan is 11 scales x 4 seeds (about a second on the 2,000-user
+sample on a busy 2-core box); above, 5 scales (0.5-8, factor 2) x 2 seeds: 4.7x one run on the
+bench's 1M-edge graph (bench/graph.py). Two cheaper reuses were tried and dropped: starting each scale from the
+previous scale's partition (igraph's initial_membership) saved no time on 1M edges, and running
+the coarser scales on the graph contracted by the finest partition cost next to nothing but
+locked in the finest scale's mistakes (LFR mu=0.5: NMI 0.55 instead of 0.76).
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+import numpy as np
+
+from core.errors import ConfigError
+from core.graph.build import UserGraph
+
+# 0.25 ... 8 in steps of sqrt(2): 11 scales, 1.0 among them
+DEFAULT_RESOLUTIONS: tuple[float, ...] = tuple(float(x) for x in np.geomspace(0.25, 8.0, 11))
+DEFAULT_SEEDS = 4
+LARGE_EDGES = 200_000
+LARGE_RESOLUTIONS: tuple[float, ...] = (0.5, 1.0, 2.0, 4.0, 8.0)
+LARGE_SEEDS = 2
+CRITERIA: tuple[str, ...] = ("stability", "plateau", "consensus")
+DEFAULT_CRITERION = "consensus"
+MAX_GIANT_SHARE = 0.6
+PLATEAU_ARI = 0.8
+
+
+@dataclass(frozen=True, eq=False)
+class ProfilePoint:
+    """One scale of the profile. `membership` is the seed partition that agrees most with the
+    others (the medoid by ARI), canonical (0 = largest); `runs` holds every seed's partition."""
+
+    resolution: float
+    membership: np.ndarray
+    runs: list[np.ndarray]
+    communities: int
+    modularity: float
+    stability_nmi: float
+    stability_ari: float
+    largest_share: float
+    trivial: bool
+    medoid: int = 0             # index of `membership` in `runs`
+
+    def as_dict(self) -> dict:
+        return {"resolution": round(self.resolution, 6), "communities": self.communities,
+                "modularity": round(self.modularity, 6), "stability_nmi": round(self.stability_nmi, 4),
+                "stability_ari": round(self.stability_ari, 4),
+                "largest_share": round(self.largest_share, 4), "trivial": self.trivial}
+
+
+@dataclass(frozen=True, eq=False)
+class ResolutionProfile:
+    points: list[ProfilePoint]
+    method: str
+    weight: bool
+    seed: int
+    seeds: int
+    chosen: int                 # index into points
+    criterion: str
+    seconds: float
+    chosen_run: int = 0         # index into points[chosen].runs: the partition the profile returns
+    # every criterion's pick (scale index, run index), for comparison
+    choices: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    @property
+    def resolutions(self) -> list[float]:
+        return [p.resolution for p in self.points]
+
+    @property
+    def best(self) -> ProfilePoint:
+        return self.points[self.chosen]
+
+    @property
+    def partition(self) -> np.ndarray:
+        """The chosen partition (canonical labels)."""
+        return self.best.runs[self.chosen_run]
+
+    def rows(self) -> list[dict]:
+        """One dict per scale; the chosen one also says how many communities the chosen partition has."""
+        rows = [{**p.as_dict(), "chosen": i == self.chosen} for i, p in enumerate(self.points)]
+        rows[self.chosen]["chosen_communities"] = int(self.partition.max()) + 1 if len(self.partition) else 0
+        return rows
+
+    def summary(self) -> dict:
+        return {"criterion": self.criterion, "chosen_resolution": round(self.best.resolution, 6),
+                "seeds": self.seeds, "seconds": round(self.seconds, 3),
+                "choices": {k: round(self.points[i].resolution, 6) for k, (i, _) in self.choices.items()},
+                "points": [p.as_dict() for p in self.points]}
+
+
+def _pair_scores(runs: list[np.ndarray], *, with_nmi: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Pairwise NMI (ones when with_nmi=False) and ARI matrices (igraph: already loaded, C speed;
+    each partition converted to a list once, which is most of the cost on small graphs)."""
+    import igraph as ig
+
+    k = len(runs)
+    nmi, ari = np.ones((k, k)), np.ones((k, k))
+    lists = [r.tolist() for r in runs]
+    for i in range(k):
+        for j in range(i + 1, k):
+            if lists[i] == lists[j]:
+                continue
+            if with_nmi:
+                nmi[i, j] = nmi[j, i] = ig.compare_communities(lists[i], lists[j], method="nmi")
+            ari[i, j] = ari[j, i] = ig.compare_communities(lists[i], lists[j], method="adjusted_rand")
+    return nmi, ari
+
+
+def _point(graph: UserGraph, resolution: float, runs: list[np.ndarray], weight: bool,
+           connected: np.ndarray) -> ProfilePoint:
+    from core.graph.detect import canonical_membership, modularity
+
+    runs = [canonical_membership(r) for r in runs]
+    nmi, ari = _pair_scores(runs)
+    k = len(runs)
+    off = ~np.eye(k, dtype=bool)
+    medoid = int(np.argmax(ari.sum(axis=1))) if k > 1 else 0
+    m = runs[medoid]
+    n_conn = max(int(connected.sum()), 1)
+    sizes_conn = np.bincount(m[connected], minlength=int(m.max()) + 1 if len(m) else 0)
+    largest_share = float(sizes_conn.max() / n_conn) if len(sizes_conn) else 1.0
+    alone = int(sizes_conn[sizes_conn == 1].sum())
+    groups = int((sizes_conn >= 2).sum())
+    trivial = groups < 2 or largest_share > MAX_GIANT_SHARE or alone > n_conn / 2
+    return ProfilePoint(resolution=float(resolution), membership=m, runs=runs,
+                        communities=int(m.max()) + 1 if len(m) else 0,
+                        modularity=modularity(graph, m, weight=weight, resolution=resolution),
+                        stability_nmi=float(nmi[off].mean()) if k > 1 else 1.0,
+                        stability_ari=float(ari[off].mean()) if k > 1 else 1.0,
+                        largest_share=largest_share, trivial=trivial, medoid=medoid)
+
+
+def _widest_plateau(points: list[ProfilePoint], candidates: list[int]) -> list[int]:
+    """The widest run of neighbouring candidate scales whose partitions agree (ARI >= PLATEAU_ARI);
+    among equally wide runs, the one holding the most stable scale."""
+    from core.graph.detect import partition_agreement
+
+    runs: list[list[int]] = [[candidates[0]]]
+    for a, b in zip(candidates, candidates[1:]):
+        if b == a + 1 and partition_agreement(points[a].membership, points[b].membership) >= PLATEAU_ARI:
+            runs[-1].append(b)
+        else:
+            runs.append([b])
+    widest = max(len(r) for r in runs)
+    return max((r for r in runs if len(r) == widest), key=lambda r: max(points[i].stability_ari for i in r))
+
+
+def choose(points: list[ProfilePoint], criterion: str = DEFAULT_CRITERION) -> tuple[int, int]:
+    """(scale index, run index) of the partition `criterion` picks; uses the profile only."""
+    if criterion not in CRITERIA:
+        raise ConfigError(f"unknown criterion '{criterion}'; choose one of {', '.join(CRITERIA)}")
+    candidates = [i for i, p in enumerate(points) if not p.trivial] or list(range(len(points)))
+    if criterion == "stability":
+        stab = np.array([points[i].stability_ari for i in candidates])
+        # ties (within 0.005) go to the coarser scale: fewer, larger communities explain more
+        i = candidates[int(np.flatnonzero(stab >= stab.max() - 0.005)[0])]
+        return i, points[i].medoid
+    plateau = _widest_plateau(points, candidates)
+    if criterion == "plateau":
+        i = max(plateau, key=lambda i: (points[i].stability_ari, -i))
+        return i, points[i].medoid
+    # consensus: of every seed's partition at every scale of the plateau, the one that agrees most
+    # with all the others (a medoid rather than Lancichinetti & Fortunato's re-clustered
+    # co-assignment matrix: the same idea at the cost of pairwise comparisons)
+    pool = [(i, j) for i in plateau for j in range(len(points[i].runs))]
+    _, ari = _pair_scores([points[i].runs[j] for i, j in pool], with_nmi=False)
+    return pool[int(np.argmax(ari.sum(axis=1)))]
+
+
+def default_plan(graph: UserGraph) -> tuple[tuple[float, ...], int]:
+    """(resolutions, seeds) for a graph: the full scan up to LARGE_EDGES undirected edges; above,
+    factor-2 steps from 0.5 and two seeds, so that the profile costs at most ~10 single runs."""
+    u, _, _ = graph.undirected_edges()
+    if len(u) <= LARGE_EDGES:
+        return DEFAULT_RESOLUTIONS, DEFAULT_SEEDS
+    return LARGE_RESOLUTIONS, LARGE_SEEDS
+
+
+def resolution_profile(graph: UserGraph, method: str = "leiden", *, weight: bool = True, seed: int = 0,
+                       seeds: int | None = None, resolutions=None,
+                       criterion: str = DEFAULT_CRITERION,
+                       progress: Callable[[int, int], None] | None = None,
+                       cancel: threading.Event | None = None) -> ResolutionProfile:
+    """Run `method` at every resolution with `seeds` seeds (seed, seed+1, ...) and choose a scale.
+
+    resolutions / seeds default to `default_plan(graph)`. The igraph graph is built once for all
+    runs. progress(done, total) is called after each run; setting `cancel` stops with
+    ConfigError. The same arguments give the same profile and the same choice.
+    """
+    from core.graph.detect import RESOLUTION_METHODS, run_partition
+
+    if method not in RESOLUTION_METHODS:
+        raise ConfigError(f"method '{method}' has no resolution to scan; use one of "
+                          f"{', '.join(RESOLUTION_METHODS)}")
+    if criterion not in CRITERIA:
+        raise ConfigError(f"unknown criterion '{criterion}'; choose one of {', '.join(CRITERIA)}")
+    if graph.n_nodes == 0:
+        raise ConfigError("the graph has no nodes")
+    plan_resolutions, plan_seeds = default_plan(graph)
+    resolutions = sorted(float(r) for r in (plan_resolutions if resolutions is None else resolutions))
+    if not resolutions or resolutions[0] <= 0:
+        raise ConfigError("resolutions must be > 0")
+    seeds = max(int(plan_seeds if seeds is None else seeds), 1)
+    start = time.perf_counter()
+    g = graph.to_igraph(directed=False, cached=True)
+    connected = graph.degrees() > 0
+    total, done = len(resolutions) * seeds, 0
+    points = []
+    for r_index, r in enumerate(resolutions):
+        runs = []
+        for s in range(seeds):
+            if cancel is not None and cancel.is_set():
+                raise ConfigError("the resolution profile was cancelled")
+            # one random stream per (seed, scale): reproducible whatever ran before
+            runs.append(run_partition(g, method, weight, r, random.Random((seed + s) * 1_000_003 + r_index)))
+            done += 1
+            if progress is not None:
+                progress(done, total)
+        points.append(_point(graph, r, runs, weight, connected))
+    choices = {c: choose(points, c) for c in CRITERIA}
+    chosen, chosen_run = choices[criterion]
+    return ResolutionProfile(points=points, method=method, weight=weight, seed=int(seed), seeds=seeds,
+                             chosen=chosen, chosen_run=chosen_run, criterion=criterion,
+                             seconds=time.perf_counter() - start, choices=choices)
