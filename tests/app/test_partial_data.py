@@ -66,6 +66,9 @@ def _shows_content(at) -> bool:
 def test_every_view_runs_and_agrees_with_unlocks(partial_workspaces, kind):
     ws = partial_workspaces[kind]
     support = view_capabilities(_columns(ws))
+    expected = {"posts_text_label": {"sentiment_trends"}, "edges_only": {"community_graph"},
+                "ads_only": {"ad_ab_results"}}[kind]
+    assert {v for v in VIEWS if support[v].available} == expected
 
     home = _run(APP, ws.name)
     assert not home.exception, [e.value for e in home.exception]
@@ -77,9 +80,8 @@ def test_every_view_runs_and_agrees_with_unlocks(partial_workspaces, kind):
     for view, page in VIEWS.items():
         at = _run(str(REPO / page), ws.name)
         assert not at.exception, (view, [e.value for e in at.exception])
-        if view in ("churn_cohorts", "ad_ab_results"):
-            # churn always offers an upload; the A/B view is checked by its own tests
-            if view == "churn_cohorts" and not support[view].available:
+        if view == "churn_cohorts":  # churn always offers an upload
+            if not support[view].available:
                 assert any("need" in i.value for i in at.info), (view, [i.value for i in at.info])
                 assert at.radio(key="churn_source").options == ["Upload a CSV"]
             continue
