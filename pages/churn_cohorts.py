@@ -23,7 +23,10 @@ from core.errors import UserError
 from core.export import csv_bytes
 from core.viz import cohorts as viz
 from ui.cache import load_table, table_version_key
-from ui.common import held_upload, page_setup, tr
+from core.capabilities import activity_tables
+from ui.cache import workspace_columns as support_columns
+from ui.common import held_upload, page_setup, tr, view_support
+from ui.state import sticky
 
 UPLOAD = "churn_upload_df"  # (file name, sha, DataFrame) of the CSV uploaded here
 MEMO = "churn_memo"         # {(what, data key, settings): result}, per session
@@ -46,10 +49,12 @@ ws = page_setup("churn.title")
 st.caption(tr("churn.intro"))
 
 # ---- data source ----------------------------------------------------------------------------------
-has_events = ws.has("interactions") or ws.has("posts")
-sources = (["workspace"] if has_events else []) + ["upload"]
-source = st.radio(tr("churn.source"), sources, horizontal=True, key="churn_source",
-                  format_func=lambda s: tr(f"churn.source_{s}"))
+support = view_support(ws, "churn_cohorts")
+if not support.available:  # no per-user activity with times in the workspace: say what would do
+    st.info(tr("churn.workspace_needs", needs=support.needs["retention"]))
+sources = (["workspace"] if support.available else []) + ["upload"]
+source = sticky(st.radio, tr("churn.source"), sources, horizontal=True, key="churn_source",
+                format_func=lambda s: tr(f"churn.source_{s}"))
 users = None
 if source == "upload":
     held = held_upload(tr("churn.upload"), "churn_uploader", UPLOAD, ds.read_csv_bytes)
@@ -59,15 +64,15 @@ if source == "upload":
     file_name, data_key, df = held
     guess = ds.guess_churn_columns(df.head(2000))
     cols = list(df.columns)
-    none = tr("churn.none")
+    # "(none)" is the value None shown through format_func: a language change keeps the choice
+    optional = [None] + cols
+    show = lambda c: tr("churn.none") if c is None else c  # noqa: E731
     c1, c2, c3 = st.columns(3)
     id_col = c1.selectbox(tr("churn.id_column"), cols, index=cols.index(guess.id), key="churn_id_col")
-    time_col = c2.selectbox(tr("churn.time_column"), [none] + cols,
+    time_col = c2.selectbox(tr("churn.time_column"), optional, format_func=show,
                             index=(cols.index(guess.time) + 1) if guess.time else 0, key="churn_time_col")
-    label_col = c3.selectbox(tr("churn.label_column"), [none] + cols,
+    label_col = c3.selectbox(tr("churn.label_column"), optional, format_func=show,
                              index=(cols.index(guess.label) + 1) if guess.label else 0, key="churn_label_col")
-    time_col = None if time_col == none else time_col
-    label_col = None if label_col == none else label_col
     mode = "events" if time_col else "snapshot"
     if mode == "snapshot" and label_col is None:
         st.info(tr("churn.need_label"))
@@ -82,9 +87,11 @@ if source == "upload":
             show_error(exc)
 else:
     mode = "events"
-    tables = {t: load_table(ws, t) if ws.has(t) else None for t in ("users", "interactions", "posts", "edges")}
+    # only tables that can take part: posts without user_id/ts (a labelled review file) are left out
+    usable = set(activity_tables(support_columns(ws))) | {t for t in ("users", "edges") if ws.has(t)}
+    tables = {t: load_table(ws, t) if t in usable else None for t in ("users", "interactions", "posts", "edges")}
     users = tables["users"]
-    data_key = tuple(table_version_key(ws, t) for t in tables if ws.has(t))
+    data_key = tuple(table_version_key(ws, t) for t in tables if t in usable)
     activity = memo(("activity", data_key), lambda: ds.tables_activity(tables))
 
 # ---- cohorts and retention --------------------------------------------------------------------------
@@ -92,11 +99,11 @@ st.subheader(tr("churn.retention_header"))
 if mode == "events":
     signup = ds.signup_times(users)
     c1, c2, c3, c4 = st.columns(4)
-    period = c1.selectbox(tr("churn.period"), ["month", "week"], key="churn_period",
+    period = sticky(c1.selectbox, tr("churn.period"), ["month", "week"], key="churn_period",
                           format_func=lambda p: tr(f"churn.period_{p}"))
     bases = (["signup"] if signup is not None else []) + ["first_activity"]
-    basis = c2.selectbox(tr("churn.basis"), bases, key="churn_basis", format_func=lambda b: tr(f"churn.basis_{b}"))
-    kind = c3.selectbox(tr("churn.kind"), ["classic", "unbounded"], key="churn_kind",
+    basis = sticky(c2.selectbox, tr("churn.basis"), bases, key="churn_basis", format_func=lambda b: tr(f"churn.basis_{b}"))
+    kind = sticky(c3.selectbox, tr("churn.kind"), ["classic", "unbounded"], key="churn_kind",
                         format_func=lambda k: tr(f"churn.kind_{k}"))
     inactive_days = int(c4.number_input(tr("churn.inactive_days"), min_value=1, max_value=365, value=30,
                                         key="churn_inactive"))
@@ -117,7 +124,7 @@ try:
     if mode == "events":
         group_options = ["cohort", "all"] + [c for c in ("segment", "region", "age_group", "language")
                                              if users is not None and c in users.columns]
-        group = st.selectbox(tr("churn.survival_group"), group_options, key="churn_surv_group",
+        group = sticky(st.selectbox, tr("churn.survival_group"), group_options, key="churn_surv_group",
                              format_func=lambda g: {"cohort": tr("churn.group_cohort"),
                                                     "all": tr("churn.group_all")}.get(g, g))
         if group == "cohort":

@@ -16,11 +16,13 @@ from core.export import csv_bytes
 from core.graph.analysis import GraphSettings, analyse_communities, graph_source, time_span
 from core.graph.detect import METHODS
 from core.graph.layout import MAX_DRAWN_NODES, community_network, neighbourhood, user_network
-from core.viz.graph import community_sizes_figure, growth_figure, network_figure
+from core.viz.graph import community_label, community_sizes_figure, growth_figure, network_figure
 from ui import training
 from ui.cache import load_table, table_version_key
-from ui.common import link_home, page_setup, tr
+from ui import state
+from ui.common import link_home, page_setup, tr, view_support
 from ui.resolution import page_analysis, picked_resolution, resolution_panel
+from ui.state import sticky
 
 TABLES = ("edges", "posts", "interactions", "users", "ad_events")
 
@@ -53,14 +55,18 @@ def cached_view(ws_path: str, versions: tuple, settings: GraphSettings, communit
 
 
 def labelled(frame: pd.DataFrame) -> pd.DataFrame:
-    """Column headers in the session's language (the CSV downloads keep the raw names)."""
+    """Column headers in the session's language and communities named as in the charts ('#3');
+    the CSV downloads keep the raw names and numbers."""
+    if "community" in frame.columns:
+        frame = frame.assign(community=frame["community"].map(community_label))
     return frame.rename(columns={c: tr(f"graph.col.{c}") for c in frame.columns})
 
 
 ws = page_setup("graph.title")
 st.caption(tr("graph.intro"))
+support = view_support(ws, "community_graph")
 versions = tuple(table_version_key(ws, t) for t in TABLES if ws.has(t))
-source, span = cached_source(str(ws.path), versions)
+source, span = cached_source(str(ws.path), versions) if support.available else (None, None)
 if source is None:
     st.info(tr("graph.no_source"))
     link_home()
@@ -68,13 +74,14 @@ if source is None:
 
 with st.sidebar:
     st.subheader(tr("graph.settings"))
-    method = st.selectbox(tr("graph.algorithm"), METHODS, key="graph_method",
-                          format_func=lambda m: tr(f"graph.algo.{m}"))
-    min_weight = st.number_input(tr("graph.min_weight"), 0.0, value=0.0, step=1.0, key="graph_min_weight")
+    method = sticky(st.selectbox, tr("graph.algorithm"), METHODS, key="graph_method",
+                    format_func=lambda m: tr(f"graph.algo.{m}"))
+    min_weight = sticky(st.number_input, tr("graph.min_weight"), 0.0, value=0.0, step=1.0, key="graph_min_weight")
     start = end = None
     if span is not None:
-        picked = st.date_input(tr("graph.date_range"), (span[0].date(), span[1].date()),
-                               min_value=span[0].date(), max_value=span[1].date(), key="graph_dates")
+        picked = sticky(st.date_input, tr("graph.date_range"), value=(span[0].date(), span[1].date()),
+                        min_value=span[0].date(), max_value=span[1].date(), key="graph_dates",
+                        share=state.SHARED_DATES)
         if isinstance(picked, (tuple, list)) and len(picked) == 2:
             start = pd.Timestamp(picked[0])
             end = pd.Timestamp(picked[1]) + pd.Timedelta(days=1) - pd.Timedelta(seconds=1)
@@ -128,9 +135,16 @@ if query:
             community = user_comm
 view = cached_view(str(ws.path), versions, settings, community)
 title = tr("graph.network_users") if view.level == "users" else tr("graph.network_communities")
-st.plotly_chart(network_figure(view, highlight=query or None, title=title,
-                               hover_community=tr("graph.community"), hover_size=tr("graph.members")),
-                key="graph_network", config={"scrollZoom": True})
+if len(view.nodes):
+    st.plotly_chart(network_figure(view, highlight=query or None, title=title,
+                                   hover_community=tr("graph.community"),
+                                   hover_size=tr("graph.members") if view.level == "communities" else tr("graph.ties"),
+                                   other_label=tr("graph.other_communities"), legend_title=tr("graph.community")),
+                    key="graph_network", config={"scrollZoom": True})
+else:
+    st.caption(tr("graph.nothing_to_draw"))
+if view.isolates_hidden:
+    st.caption(tr("graph.isolates_hidden", n=f"{view.isolates_hidden:,}"))
 if view.level == "users" and len(view.nodes) < view.total_nodes:
     st.caption(tr("graph.truncated", shown=f"{len(view.nodes):,}", total=f"{view.total_nodes:,}"))
 if found is not None:
@@ -148,8 +162,12 @@ st.download_button(tr("common.download_csv"), csv_bytes(analysis.influence),
 left, right = st.columns(2)
 left.plotly_chart(community_sizes_figure(result.sizes, title=tr("graph.sizes"), x_label=tr("graph.community"),
                                          y_label=tr("graph.members")), key="graph_sizes")
-right.plotly_chart(growth_figure(analysis.growth, title=tr("graph.growth"), y_label=tr("graph.members")),
-                   key="graph_growth")
+if len(analysis.growth):
+    right.plotly_chart(growth_figure(analysis.growth, title=tr("graph.growth"), y_label=tr("graph.members")),
+                       key="graph_growth")
+else:  # edges without times: no empty chart, one line saying why
+    right.markdown(f"**{tr('graph.growth')}**")
+    right.caption(tr("graph.no_growth"))
 
 # --- attention model ---------------------------------------------------------------------------
 with st.expander(tr("graph.gat")):

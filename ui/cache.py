@@ -35,3 +35,23 @@ def _health(ws_path: str, table: str, sha: str, version: int):
 def load_health(ws: Workspace, table: str):
     info = ws.info(table)
     return _health(str(ws.path.resolve()), table, info.sha256, info.version)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _columns(ws_path: str, table: str, sha: str, version: int) -> list[str]:
+    from core.capabilities import table_columns
+
+    return table_columns(Workspace(ws_path), table)
+
+
+def workspace_columns(ws: Workspace) -> dict[str, list[str]]:
+    """{table: columns holding at least one value}, cached on each table's version."""
+    infos = ws.tables() if ws.db_path.exists() else []
+    return {i.table: _columns(str(ws.path.resolve()), i.table, i.sha256, i.version) for i in infos}
+
+
+def workspace_support(ws: Workspace):
+    """core.capabilities.view_capabilities of the workspace (what each view can show)."""
+    from core.capabilities import view_capabilities
+
+    return view_capabilities(workspace_columns(ws))

@@ -42,6 +42,7 @@ def sidebar_controls() -> None:
             names.append(current)
         st.selectbox(tr("common.workspace"), names, key=state.WORKSPACE,
                      format_func=lambda n: tr("common.sample_workspace") if n == SAMPLE_NAME else n)
+    state.remember_choices()
 
 
 def page_setup(title_key: str) -> Workspace:
@@ -54,6 +55,21 @@ def page_setup(title_key: str) -> Workspace:
     except UserError as exc:
         st.error(str(exc))
         st.stop()
+
+
+def view_support(ws: Workspace, view: str):
+    """What `view` can show from this workspace (core.capabilities, the same answer as the home
+    page's "unlocks" list)."""
+    from ui.cache import workspace_support
+
+    return workspace_support(ws)[view]
+
+
+def note_missing(support, parts: tuple[str, ...] | None = None) -> None:
+    """One plain line per part the data cannot show, naming what it needs."""
+    for part, needs in support.needs.items():
+        if parts is None or part in parts:
+            st.caption(tr("common.part_needs", part=tr(f"cap.{support.view}.{part}"), needs=needs))
 
 
 def link_home() -> None:

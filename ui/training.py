@@ -108,9 +108,11 @@ def training_panel(key: str, fn: Callable[[Callable[[Progress], None], threading
     elif job is not None and job.status == jobs.CANCELLED:
         st.warning(_tr("common.train_cancelled"))
     start_now = autostart and job is None  # e.g. a cache load after an app restart: no button
+    slot = st.empty()
     if not start_now:
-        start_now = st.button(button_label or _tr("common.train"), key=f"train:{key}", type="primary")
+        start_now = slot.button(button_label or _tr("common.train"), key=f"train:{key}", type="primary")
     if start_now:
+        slot.empty()  # the progress bar takes the button's place
         job = start_training(key, fn)
         if job.status == jobs.DONE:
             return job.result

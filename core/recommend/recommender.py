@@ -299,6 +299,49 @@ class EvaluationReport:
         raise KeyError((model, protocol))
 
 
+@dataclass
+class BaselineReport:
+    """Popularity and item-kNN on the leave-last-out split: no training, so a view can show them at once."""
+
+    metrics: list[RankingMetrics]
+    scorers: dict                     # model name -> score_fn(histories) fitted on the baseline rows
+    popularity: np.ndarray
+    diversity: dict = field(default_factory=dict)
+
+    def table(self) -> pd.DataFrame:
+        return EvaluationReport.table(self)  # same columns as the full report
+
+    def recommend(self, data: SequenceData, model: str, users: np.ndarray, k: int = 10) -> pd.DataFrame:
+        """user, item, rank of `model`'s top-k unseen items for `users` (indices into data.user_ids)."""
+        hist = [data.sequences[u] for u in users]
+        top = top_k(self.scorers[model](hist), hist, k)
+        rows = [(data.user_ids[u], data.item_ids[i], r + 1) for u, items in zip(users, top)
+                for r, i in enumerate(items) if i > 0]
+        return pd.DataFrame(rows, columns=["user", "item", "rank"])
+
+
+def evaluate_baselines(data: SequenceData, k: int = 10, seed: int = 0, split: Split | None = None,
+                       diversity_users: int = 2000) -> BaselineReport:
+    """Popularity and item-kNN fitted on every interaction except the test items (histories up to
+    the test target) and scored on the leave-last-out test targets, both protocols."""
+    split = split if split is not None else leave_last_out(data)
+    if len(split.test_targets) == 0:
+        raise InputError("no user has 3 or more distinct items: nothing to evaluate on")
+    tested = set(split.test_users.tolist())
+    baseline_train = list(split.test_histories) + [
+        split.train[u] for u in range(data.n_users) if u not in tested]
+    pop = PopularityRecommender().fit(baseline_train, data.n_items)
+    knn = ItemKNNRecommender().fit(baseline_train, data.n_items)
+    scorers = {pop.name: pop.score, knn.name: knn.score}
+    metrics: list[RankingMetrics] = []
+    for name, fn in scorers.items():
+        metrics.extend(evaluate_scores(name, fn, split.test_histories, split.test_targets, k, seed=seed))
+    users = np.arange(min(data.n_users, diversity_users))
+    hist = [data.sequences[u] for u in users]
+    diversity = {name: list_diversity(top_k(fn(hist), hist, k), pop.popularity_) for name, fn in scorers.items()}
+    return BaselineReport(metrics, scorers, pop.popularity_, diversity)
+
+
 def evaluate(data: SequenceData, config: RecommendConfig | None = None, k: int = 10,
              progress: Callable[[Progress], None] | None = None,
              cancel: threading.Event | None = None, cache_dir: Path | str | None = None,
@@ -310,30 +353,20 @@ def evaluate(data: SequenceData, config: RecommendConfig | None = None, k: int =
     """
     config = config or RecommendConfig()
     split = leave_last_out(data)
-    if len(split.test_targets) == 0:
-        raise InputError("no user has 3 or more distinct items: nothing to evaluate on")
+    base = evaluate_baselines(data, k, config.seed, split, diversity_users)  # raises on too little data
     trained = train_sasrec_cached(data, split, config, "eval", progress, cancel, cache_dir)
     from core.models.sasrec import score_histories
 
-    tested = set(split.test_users.tolist())
-    baseline_train = list(split.test_histories) + [
-        split.train[u] for u in range(data.n_users) if u not in tested]
-    pop = PopularityRecommender().fit(baseline_train, data.n_items)
-    knn = ItemKNNRecommender().fit(baseline_train, data.n_items)
-    scorers = {"SASRec": lambda h: score_histories(trained.model, h),
-               pop.name: pop.score, knn.name: knn.score}
-    metrics: list[RankingMetrics] = []
-    for name, fn in scorers.items():
-        full, sampled = evaluate_scores(name, fn, split.test_histories, split.test_targets, k,
-                                        seed=config.seed)
-        metrics.extend([full, sampled])
+    sasrec = lambda h: score_histories(trained.model, h)  # noqa: E731
+    scorers = {"SASRec": sasrec, **base.scorers}
+    metrics = list(evaluate_scores("SASRec", sasrec, split.test_histories, split.test_targets, k,
+                                   seed=config.seed)) + base.metrics
     metrics.sort(key=lambda m: (m.protocol != "full ranking", list(scorers).index(m.model)))
     # coverage and popularity bias of each model's top-k lists for (a sample of) users
     users = np.arange(min(data.n_users, diversity_users))
     hist = [data.sequences[u] for u in users]
-    diversity = {name: list_diversity(top_k(fn(hist), hist, k), pop.popularity_)
-                 for name, fn in scorers.items()}
+    diversity = {"SASRec": list_diversity(top_k(sasrec(hist), hist, k), base.popularity), **base.diversity}
     recommender = SequentialRecommender(trained.model, data, trained.metrics, config)
     training = dict(trained.metrics, trained=trained.trained)
-    return EvaluationReport(metrics, training, trained.history, recommender, pop.popularity_,
+    return EvaluationReport(metrics, training, trained.history, recommender, base.popularity,
                             diversity)
