@@ -48,7 +48,7 @@ def run(args: argparse.Namespace) -> int:
     from core.export import check_output, write_csv
     from core.graph.detect import detect_communities, parse_resolution
 
-    resolution = parse_resolution(args.resolution)  # a bad value fails before reading the file
+    resolution = parse_resolution(args.resolution, "--resolution")  # a bad value fails before reading the file
     check_range(args.stability_seeds, "--stability-seeds", 0, 1000)
     check_output(args.out, [args.edges])
     edges = _read_edges(args.edges)
