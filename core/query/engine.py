@@ -122,6 +122,7 @@ def spark_session(master: str = DEFAULT_MASTER, app_name: str = "community-econo
                .config("spark.sql.execution.arrow.pyspark.enabled", "true")
                .config("spark.sql.shuffle.partitions", "8")
                .config("spark.ui.enabled", "false")
+               .config("spark.ui.showConsoleProgress", "false")
                .config("spark.driver.extraJavaOptions", "-Duser.timezone=UTC")
                .config("spark.executor.extraJavaOptions", "-Duser.timezone=UTC"))
     spark = builder.getOrCreate()
@@ -136,7 +137,8 @@ class SparkEngine(Engine):
     def __init__(self, master: str = DEFAULT_MASTER, spark=None):
         super().__init__()
         try:
-            self.spark = spark or spark_session(master)
+            # a session of its own (sharing the SparkContext): its table views are this engine's only
+            self.spark = (spark or spark_session(master)).newSession()
         except ImportError as exc:
             raise ConfigError("--engine spark needs pyspark (pip install -r requirements.txt) and Java 17") from exc
 

@@ -106,6 +106,11 @@ def _hidden(path) -> list[str]:
     return [c for c in names if c.startswith(HELPER_PREFIXES)]
 
 
+def save_parquet(frame: pd.DataFrame, path) -> None:
+    """pandas -> Parquet with microsecond timestamps (what DuckDB writes; Spark refuses nanoseconds)."""
+    frame.to_parquet(path, index=False, coerce_timestamps="us", allow_truncated_timestamps=True)
+
+
 def write_parquet(frame: pd.DataFrame, out_dir: str | Path) -> Path:
     """One part file in a fresh folder (the layout Spark writes), renamed into place."""
     import os
@@ -115,7 +120,7 @@ def write_parquet(frame: pd.DataFrame, out_dir: str | Path) -> Path:
     out = Path(out_dir)
     tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
     try:
-        frame.to_parquet(tmp / "part-00000.parquet", index=False)
+        save_parquet(frame, tmp / "part-00000.parquet")
         if out.exists():
             shutil.rmtree(out)
         os.replace(tmp, out)
