@@ -112,9 +112,19 @@ _SESSIONS: dict = {}
 
 def spark_session(master: str = DEFAULT_MASTER, app_name: str = "community-economy"):
     """One SparkSession per master in this process (UTC, Arrow on for pandas conversions)."""
+    import os
+    import sys
+
     from pyspark.sql import SparkSession
 
     spark = _SESSIONS.get(master)
+    # Python workers run this interpreter and import this checkout's `core` (on a cluster: the same
+    # venv on every node, or spark-submit --py-files / --archives; see README "Scaling out")
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    root = str(Path(__file__).resolve().parents[2])
+    paths = os.environ.get("PYTHONPATH", "").split(os.pathsep)
+    if root not in paths:
+        os.environ["PYTHONPATH"] = os.pathsep.join([root, *[p for p in paths if p]])
     if spark is not None and spark.sparkContext._jsc is not None:
         return spark
     builder = (SparkSession.builder.master(master).appName(app_name)
@@ -123,6 +133,7 @@ def spark_session(master: str = DEFAULT_MASTER, app_name: str = "community-econo
                .config("spark.sql.shuffle.partitions", "8")
                .config("spark.ui.enabled", "false")
                .config("spark.ui.showConsoleProgress", "false")
+               .config("spark.executorEnv.PYTHONPATH", os.environ["PYTHONPATH"])
                .config("spark.driver.extraJavaOptions", "-Duser.timezone=UTC")
                .config("spark.executor.extraJavaOptions", "-Duser.timezone=UTC"))
     spark = builder.getOrCreate()
