@@ -42,19 +42,19 @@ def ab_sums(engine: Engine, table: str, variant: str, metric: str, covariate: st
     return _sorted(df, keys)
 
 
-def ab_result(sums: pd.DataFrame, binary: bool | None = None, control: str | None = None,
+def ab_result(sums: pd.DataFrame, metric: str = "metric", binary: bool | None = None, control: str | None = None,
               alpha: float = 0.05, source: str | None = None):
     """The A/B result for one metric from per-variant sums: the summary engine (Welch / pooled z)
     of `core.experiments.summary`, the same statistics the row-level path runs on."""
     from core.experiments.summary import SummaryColumns, SummarySpec, analyze_summary, read_summary
 
-    frame = sums.dropna(subset=["variant"])
+    frame = sums.dropna(subset=["variant"]).assign(metric=metric)
     if binary is None:  # 0/1 values: sum of squares equals the sum
         binary = bool(np.allclose(frame["sum_y"], frame["sum_yy"]) and (frame["sum_y"] <= frame["n"]).all())
     if binary:
-        cols = SummaryColumns(variant="variant", count="n", conversions="sum_y")
+        cols = SummaryColumns(variant="variant", count="n", conversions="sum_y", metric="metric")
     else:
-        cols = SummaryColumns(variant="variant", count="n", sum="sum_y", sum_squares="sum_yy")
+        cols = SummaryColumns(variant="variant", count="n", sum="sum_y", sum_squares="sum_yy", metric="metric")
     table = read_summary(frame, cols, source)
     spec = SummarySpec(control=control, alpha=alpha, source=source)
     return analyze_summary(table, spec)[0].results[0]

@@ -10,6 +10,7 @@ PySpark is imported only when a `SparkEngine` is made: the app and `make run` ne
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
@@ -136,10 +137,36 @@ def spark_session(master: str = DEFAULT_MASTER, app_name: str = "community-econo
                .config("spark.executorEnv.PYTHONPATH", os.environ["PYTHONPATH"])
                .config("spark.driver.extraJavaOptions", "-Duser.timezone=UTC")
                .config("spark.executor.extraJavaOptions", "-Duser.timezone=UTC"))
-    spark = builder.getOrCreate()
+    if master.startswith("local"):
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    with _jvm_stderr_silenced(not os.environ.get("CE_DEBUG")):
+        spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     _SESSIONS[master] = spark
     return spark
+
+
+@contextmanager
+def _jvm_stderr_silenced(quiet: bool):
+    """The JVM (and the Python workers it starts) inherit stderr when launched: launched with
+    /dev/null there, Spark's log lines stay off the CLI's stderr (its errors still reach Python as
+    exceptions). CE_DEBUG=1 keeps them."""
+    if not quiet:
+        yield
+        return
+    import os
+    import sys
+
+    sys.stderr.flush()
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
 
 
 class SparkEngine(Engine):

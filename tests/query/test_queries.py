@@ -59,7 +59,7 @@ def test_ab_result_equals_row_level_engine(duck, sample_ws):
     from core.experiments.analysis import ExperimentSpec, MetricSpec, analyze, prepare
 
     df = sample_ws.read("ad_events")
-    got = A.ab_result(A.ab_sums(duck, "ad_events", "variant", "revenue"), control="A")
+    got = A.ab_result(A.ab_sums(duck, "ad_events", "variant", "revenue"), "revenue", control="A")
     spec = ExperimentSpec(variant="variant", control="A")
     want = analyze(prepare(df, spec, [MetricSpec("revenue")]), MetricSpec("revenue"))
     g = {v.name: v for v in got.variants}
