@@ -119,26 +119,32 @@ def spark_session(master: str = DEFAULT_MASTER, app_name: str = "community-econo
     from pyspark.sql import SparkSession
 
     spark = _SESSIONS.get(master)
-    # Python workers run this interpreter and import this checkout's `core` (on a cluster: the same
-    # venv on every node, or spark-submit --py-files / --archives; see README "Scaling out")
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
-    root = str(Path(__file__).resolve().parents[2])
-    paths = os.environ.get("PYTHONPATH", "").split(os.pathsep)
-    if root not in paths:
-        os.environ["PYTHONPATH"] = os.pathsep.join([root, *[p for p in paths if p]])
     if spark is not None and spark.sparkContext._jsc is not None:
         return spark
-    builder = (SparkSession.builder.master(master).appName(app_name)
+    builder = SparkSession.builder
+    # under spark-submit (it starts the JVM and sets PYSPARK_GATEWAY_PORT) the default master is
+    # spark-submit's --master; an explicit --spark-master still wins
+    submitted = bool(os.environ.get("PYSPARK_GATEWAY_PORT"))
+    if not (submitted and master == DEFAULT_MASTER):
+        builder = builder.master(master)
+    if master.startswith("local") and not submitted:
+        # local workers run this interpreter and import this checkout's `core` (on a cluster: the
+        # same venv on every node, or spark-submit --py-files / --archives; README "Scaling out")
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+        root = str(Path(__file__).resolve().parents[2])
+        paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+        if root not in paths:
+            os.environ["PYTHONPATH"] = os.pathsep.join([root, *paths])
+        builder = builder.config("spark.executorEnv.PYTHONPATH", os.environ["PYTHONPATH"])
+    builder = (builder.appName(app_name)
                .config("spark.sql.session.timeZone", "UTC")
                .config("spark.sql.execution.arrow.pyspark.enabled", "true")
                .config("spark.sql.shuffle.partitions", "8")
                .config("spark.ui.enabled", "false")
                .config("spark.ui.showConsoleProgress", "false")
-               .config("spark.executorEnv.PYTHONPATH", os.environ["PYTHONPATH"])
                .config("spark.driver.extraJavaOptions", "-Duser.timezone=UTC")
                .config("spark.executor.extraJavaOptions", "-Duser.timezone=UTC"))
-    if master.startswith("local"):
-        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
     with _jvm_stderr_silenced(not os.environ.get("CE_DEBUG")):
         spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
