@@ -11,11 +11,10 @@ import pytest
 
 
 def _one_line_error(proc, *words):
-    assert proc.returncode == 2, (proc.stdout, proc.stderr)
-    lines = proc.stderr.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("error: "), proc.stderr
-    for w in words:
-        assert w in lines[0], lines[0]
+    """Exit 2, one 'error: ...' line on stderr naming every word."""
+    line = proc.stderr
+    assert (proc.returncode, line.count("\n"), line[:7]) == (2, 1, "error: "), (proc.stdout, proc.stderr)
+    assert all(w in line for w in words), line
 
 
 def test_aggregate_retention_and_ab(run_cli, sample_ws, tmp_path):
