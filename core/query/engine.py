@@ -180,6 +180,12 @@ class SparkEngine(Engine):
 
     def __init__(self, master: str = DEFAULT_MASTER, spark=None):
         super().__init__()
+        import os
+        import shutil
+
+        if spark is None and shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+            raise ConfigError("--engine spark needs Java 17 (Debian: apt-get install openjdk-17-jre-headless; "
+                              "`make test` installs it)")
         try:
             # a session of its own (sharing the SparkContext): its table views are this engine's only
             self.spark = (spark or spark_session(master)).newSession()

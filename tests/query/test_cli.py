@@ -84,3 +84,16 @@ def test_score_and_aggregate_user_errors(run_cli, sample_ws, tmp_path):
                     "missing.parquet")
     _one_line_error(run_cli("aggregate", "ab", "--workspace", ws, "--metric", "converted", "--engine", "flink",
                             "--out", tmp_path / "a.csv"), "engine")
+
+
+def test_spark_without_java_is_a_user_error(cli_env, sample_ws, tmp_path):
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in cli_env.items() if k != "JAVA_HOME"}
+    env["PATH"] = str(tmp_path)  # no java on it
+    proc = subprocess.run([sys.executable, "-m", "core", "aggregate", "retention", "--workspace", str(sample_ws.path),
+                           "--engine", "spark", "--out", str(tmp_path / "r.csv")], env=env, capture_output=True,
+                          text=True, timeout=120)
+    _one_line_error(proc, "Java 17")
+    assert not (tmp_path / "r.csv").exists()
