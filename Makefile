@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 PORT ?= 8501
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install browser bench clean
+.PHONY: run test install browser java bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -25,11 +25,17 @@ browser:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; }
 
+# Java for the Spark tests (`--engine spark`); `make run` never needs it: the app stays on DuckDB.
+java:
+	@command -v java >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q openjdk-17-jre-headless; }
+
 run: install
 	$(BIN)/python -m core.data.prepare
 	$(BIN)/python -m ui.serve --server.headless true --server.port $(PORT)
 
-test: install browser
+test: install browser java
 	OMP_NUM_THREADS=2 $(BIN)/python -m pytest -q
 
 bench: install

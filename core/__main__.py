@@ -14,7 +14,8 @@ import sys
 
 from core.errors import UserError
 
-SUBCOMMANDS = ["sample", "ingest", "tables", "communities", "sentiment", "abtest", "churn", "recommend"]
+SUBCOMMANDS = ["sample", "ingest", "tables", "communities", "sentiment", "abtest", "churn", "recommend", "score",
+               "aggregate"]
 
 
 class _Parser(argparse.ArgumentParser):
