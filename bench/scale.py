@@ -33,18 +33,21 @@ DATASETS = Path(__file__).resolve().parents[2] / "shared" / "datasets"
 def make_data(folder: Path, rows: int, events: int, posts: int) -> dict:
     import duckdb
 
-    paths = {"ad_events": folder / "ad_events.parquet", "interactions": folder / "interactions.parquet",
-             "posts": folder / "posts.parquet"}
+    paths = {
+        "ad_events": folder / "ad_events.parquet",
+        "interactions": folder / "interactions.parquet",
+        "posts": folder / "posts.parquet",
+    }
     con = duckdb.connect()
     con.execute("SELECT setseed(0.42)")
     con.execute(f"""COPY (SELECT ['A', 'B', 'C'][1 + (i % 3)] AS variant, 'seg' || CAST(hash(i) % 4 AS VARCHAR) AS segment,
         TIMESTAMP '2026-01-01' + to_seconds(CAST(hash(i + 7) % (30 * 86400) AS BIGINT)) AS ts,
         CAST(random() < 0.05 + 0.005 * (i % 3) AS DOUBLE) AS converted,
         CASE WHEN random() < 0.1 THEN NULL ELSE random() * 20 END AS revenue, random() * 30 AS pre
-        FROM range({rows}) t(i)) TO '{paths['ad_events']}' (FORMAT parquet)""")
+        FROM range({rows}) t(i)) TO '{paths["ad_events"]}' (FORMAT parquet)""")
     con.execute(f"""COPY (SELECT 'u' || CAST(hash(i) % 500000 AS VARCHAR) AS user_id,
         TIMESTAMP '2025-01-01' + to_seconds(CAST(hash(i + 3) % (365 * 86400) AS BIGINT)) AS ts
-        FROM range({events}) t(i)) TO '{paths['interactions']}' (FORMAT parquet)""")
+        FROM range({events}) t(i)) TO '{paths["interactions"]}' (FORMAT parquet)""")
     con.close()
     zh = pd.read_csv(DATASETS / "waimai_10k" / "waimai_10k.csv")["review"].astype(str)
     en = pd.read_csv(DATASETS / "twitter_airline_sentiment" / "Tweets.csv")["text"].astype(str)
@@ -60,8 +63,9 @@ def queries(eng) -> dict:
     """name -> callable giving a sorted frame (what the engines must agree on)."""
     return {
         "ab sums per variant (CUPED)": lambda: A.ab_sums(eng, "ad_events", "variant", "revenue", "pre"),
-        "ab sums per variant x segment x day": lambda: A.ab_sums(eng, "ad_events", "variant", "converted",
-                                                                 by=("segment",), day="ts"),
+        "ab sums per variant x segment x day": lambda: A.ab_sums(
+            eng, "ad_events", "variant", "converted", by=("segment",), day="ts"
+        ),
         "retention (month, classic)": lambda: A.retention(eng, period="month").counts.reset_index(),
     }
 
@@ -72,8 +76,9 @@ def max_rel_diff(a: pd.DataFrame, b: pd.DataFrame) -> float:
         if pd.api.types.is_numeric_dtype(a[c]):
             x, y = a[c].to_numpy(float), b[c].to_numpy(float)
             both = ~(np.isnan(x) & np.isnan(y))
-            worst = max(worst, float(np.max(np.abs(x[both] - y[both]) / np.maximum(np.abs(x[both]), 1e-300),
-                                            initial=0.0)))
+            worst = max(
+                worst, float(np.max(np.abs(x[both] - y[both]) / np.maximum(np.abs(x[both]), 1e-300), initial=0.0))
+            )
         elif a[c].astype(str).tolist() != b[c].astype(str).tolist():
             return float("inf")
     return worst
@@ -121,21 +126,25 @@ def main() -> None:
                 got, secs = timed(fn)
                 row[f"spark local[{w}] s"] = secs
                 row[f"max rel diff local[{w}]"] = max_rel_diff(ref[name], got)
-            _, secs = timed(lambda: spark_score_posts(spark, paths["posts"], folder / f"scored_{w}", None,
-                                                      partitions=2 * w))
+            _, secs = timed(
+                lambda: spark_score_posts(spark, paths["posts"], folder / f"scored_{w}", None, partitions=2 * w)
+            )
             rows[-1][f"spark local[{w}] s"] = secs
             got = read_table(folder / f"scored_{w}").sort_values("post_id").reset_index(drop=True)
             want = read_table(folder / "scored_duckdb").sort_values("post_id").reset_index(drop=True)
-            rows[-1][f"max rel diff local[{w}]"] = max_rel_diff(want[["post_id", "sentiment", "score"]],
-                                                                got[["post_id", "sentiment", "score"]])
+            rows[-1][f"max rel diff local[{w}]"] = max_rel_diff(
+                want[["post_id", "sentiment", "score"]], got[["post_id", "sentiment", "score"]]
+            )
             spark.stop()
         table = pd.DataFrame(rows)
         pd.set_option("display.width", 200)
         print(table.to_string(index=False, float_format=lambda x: f"{x:.3g}"))
         print()
         post_row = rows[-1]
-        print(f"scoring throughput (posts/s): in-process {args.posts / post_row['duckdb s']:,.0f}; " + "; ".join(
-            f"spark local[{w}] {args.posts / post_row[f'spark local[{w}] s']:,.0f}" for w in args.workers))
+        print(
+            f"scoring throughput (posts/s): in-process {args.posts / post_row['duckdb s']:,.0f}; "
+            + "; ".join(f"spark local[{w}] {args.posts / post_row[f'spark local[{w}] s']:,.0f}" for w in args.workers)
+        )
         for w in args.workers:
             ratio = [r[f"spark local[{w}] s"] / r["duckdb s"] for r in rows]
             print(f"spark local[{w}] / duckdb wall time: " + ", ".join(f"{x:.1f}x" for x in ratio))

@@ -14,8 +14,18 @@ import sys
 
 from core.errors import UserError
 
-SUBCOMMANDS = ["sample", "ingest", "tables", "communities", "sentiment", "abtest", "churn", "recommend", "score",
-               "aggregate"]
+SUBCOMMANDS = [
+    "sample",
+    "ingest",
+    "tables",
+    "communities",
+    "sentiment",
+    "abtest",
+    "churn",
+    "recommend",
+    "score",
+    "aggregate",
+]
 
 
 class _Parser(argparse.ArgumentParser):

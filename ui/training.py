@@ -21,7 +21,8 @@ browser reload finds the running job instead of starting a second one.
 from __future__ import annotations
 
 import threading
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import streamlit as st
 
@@ -40,8 +41,7 @@ def _tr(key: str, **fmt) -> str:
     return tr(key, **fmt)
 
 
-def start_training(key: str, fn: Callable[[Callable[[Progress], None], threading.Event], Any]
-                   ) -> jobs.TrainingJob:
+def start_training(key: str, fn: Callable[[Callable[[Progress], None], threading.Event], Any]) -> jobs.TrainingJob:
     """Start `fn(progress, cancel)` in the background under `key` (or return the running job)."""
     return jobs.start_job(key, fn)
 
@@ -88,9 +88,14 @@ def show_progress(key: str, *, poll_seconds: float = 1.0) -> None:
     _panel()
 
 
-def training_panel(key: str, fn: Callable[[Callable[[Progress], None], threading.Event], Any], *,
-                   button_label: str | None = None, autostart: bool = False,
-                   poll_seconds: float = 1.0) -> Any | None:
+def training_panel(
+    key: str,
+    fn: Callable[[Callable[[Progress], None], threading.Event], Any],
+    *,
+    button_label: str | None = None,
+    autostart: bool = False,
+    poll_seconds: float = 1.0,
+) -> Any | None:
     """The whole flow: result when done; else a progress bar (running) or a Train button.
 
     `autostart=True` starts training without a click (use it when the result is already in the

@@ -82,8 +82,14 @@ def add_engine_options(parser) -> None:
     """--engine duckdb|spark and --spark-master, for the subcommands whose work can run on Spark."""
     from core.query.engine import DEFAULT_MASTER, ENGINES
 
-    parser.add_argument("--engine", choices=ENGINES, default="duckdb",
-                        help="duckdb (default: embedded, one machine) or spark (a cluster, or local[N])")
-    parser.add_argument("--spark-master", default=DEFAULT_MASTER,
-                        help=f"Spark master URL with --engine spark (default {DEFAULT_MASTER}; "
-                             "spark://host:7077, yarn, k8s://...)")
+    parser.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="duckdb",
+        help="duckdb (default: embedded, one machine) or spark (a cluster, or local[N])",
+    )
+    parser.add_argument(
+        "--spark-master",
+        default=DEFAULT_MASTER,
+        help=f"Spark master URL with --engine spark (default {DEFAULT_MASTER}; spark://host:7077, yarn, k8s://...)",
+    )

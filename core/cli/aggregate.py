@@ -26,8 +26,11 @@ from core.errors import ConfigError
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("aggregate", help="A/B sums, retention, sentiment trends or graph edges (DuckDB or Spark)",
-                              description="Run one of the heavy aggregations over a workspace; writes CSV.")
+    p = subparsers.add_parser(
+        "aggregate",
+        help="A/B sums, retention, sentiment trends or graph edges (DuckDB or Spark)",
+        description="Run one of the heavy aggregations over a workspace; writes CSV.",
+    )
     p.add_argument("what", choices=["ab", "retention", "trends", "edges"])
     p.add_argument("--workspace", required=True, help="workspace name or folder")
     p.add_argument("--out", type=Path, required=True, help="output CSV")
@@ -86,16 +89,30 @@ def run(args: argparse.Namespace) -> int:
         else:
             table = "posts" if args.source == "replies" else "interactions"
             _need(eng, table, ws)
-            graph = (A.reply_graph(eng) if args.source == "replies"
-                     else A.co_interaction_graph(eng, min_shared=args.min_shared, max_item_users=args.max_item_users))
+            graph = (
+                A.reply_graph(eng)
+                if args.source == "replies"
+                else A.co_interaction_graph(eng, min_shared=args.min_shared, max_item_users=args.max_item_users)
+            )
             names = graph.nodes.astype(str)
             import pandas as pd
 
             out = pd.DataFrame({"src": names[graph.src], "dst": names[graph.dst], "weight": graph.weight})
             summary = graph.summary()
     write_csv(out, args.out)
-    print(json.dumps({"rows": int(len(out)), "out": str(args.out), "engine": args.engine,
-                      "seconds": round(time.perf_counter() - start, 3), **summary}, ensure_ascii=False, default=str))
+    print(
+        json.dumps(
+            {
+                "rows": int(len(out)),
+                "out": str(args.out),
+                "engine": args.engine,
+                "seconds": round(time.perf_counter() - start, 3),
+                **summary,
+            },
+            ensure_ascii=False,
+            default=str,
+        )
+    )
     return 0
 
 

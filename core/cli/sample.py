@@ -16,17 +16,26 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from core.data.sample import generate_sample
-
     from pathlib import Path
 
     from core.cli import check_range
+    from core.data.sample import generate_sample
 
     check_range(args.users, "--users", 80, 1_000_000)
     check_range(args.seed, "--seed", 0, 2**32 - 1)
     if Path(args.out).exists() and not Path(args.out).is_dir():
         raise ConfigError(f"--out {args.out} is a file; give a folder")
     truth = generate_sample(args.out, users=args.users, seed=args.seed)
-    print(json.dumps({"out": str(args.out), "users": truth["users"], "seed": truth["seed"],
-                      "communities": truth["n_communities"], "start": truth["start"], "end": truth["end"]}))
+    print(
+        json.dumps(
+            {
+                "out": str(args.out),
+                "users": truth["users"],
+                "seed": truth["seed"],
+                "communities": truth["n_communities"],
+                "start": truth["start"],
+                "end": truth["end"],
+            }
+        )
+    )
     return 0

@@ -25,13 +25,20 @@ _OUTPUT_FILES = ("part-", "_SUCCESS", ".part-", "._SUCCESS")
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("score", help="score every post or member of a table into Parquet (DuckDB or Spark)",
-                              description="Batch scoring of a workspace table; writes a Parquet folder.")
+    p = subparsers.add_parser(
+        "score",
+        help="score every post or member of a table into Parquet (DuckDB or Spark)",
+        description="Batch scoring of a workspace table; writes a Parquet folder.",
+    )
     p.add_argument("what", choices=["posts", "users"], help="posts: sentiment; users: churn probability")
     p.add_argument("--workspace", default=None, help="workspace name or folder (its current table is scored)")
     p.add_argument("--input", type=Path, default=None, help="a Parquet file or folder instead of a workspace table")
-    p.add_argument("--model-dir", type=Path, default=None,
-                   help="posts: a model from 'sentiment fit' (default: lexicon); users: from 'churn fit' (required)")
+    p.add_argument(
+        "--model-dir",
+        type=Path,
+        default=None,
+        help="posts: a model from 'sentiment fit' (default: lexicon); users: from 'churn fit' (required)",
+    )
     p.add_argument("--id", default="user_id", help="users: the id column (default user_id)")
     p.add_argument("--out", type=Path, required=True, help="output folder of Parquet files (new or a previous output)")
     p.add_argument("--partitions", type=int, default=None, help="Spark: repartition the input into N tasks")
@@ -99,9 +106,19 @@ def run(args: argparse.Namespace) -> int:
             rows = S.spark_score_users(spark, source, out, model, args.id, args.partitions)
     else:
         table = S.read_table(source)
-        frame = S.score_posts_frame(table, model) if args.what == "posts" else S.score_users_frame(table, model, args.id)
+        frame = (
+            S.score_posts_frame(table, model) if args.what == "posts" else S.score_users_frame(table, model, args.id)
+        )
         S.write_parquet(frame, out)
         rows = len(frame)
-    print(json.dumps({"rows": int(rows), "out": str(out), "engine": args.engine,
-                      "seconds": round(time.perf_counter() - start, 3)}))
+    print(
+        json.dumps(
+            {
+                "rows": int(rows),
+                "out": str(out),
+                "engine": args.engine,
+                "seconds": round(time.perf_counter() - start, 3),
+            }
+        )
+    )
     return 0

@@ -81,7 +81,7 @@ class TabularEncoder:
     vocab: dict[str, list[str]]
 
     @classmethod
-    def fit(cls, features: FeatureSet) -> "TabularEncoder":
+    def fit(cls, features: FeatureSet) -> TabularEncoder:
         t = features.table
         log_cols, means, stds = [], {}, {}
         for col in features.numeric:
@@ -97,11 +97,15 @@ class TabularEncoder:
     def check(self, features: FeatureSet, source: str = "table") -> None:
         missing = [c for c in self.numeric + self.categorical if c not in features.table.columns]
         if missing:
-            raise InputError(f"the model was trained with column(s) {', '.join(missing)}, which are missing",
-                             file=source, column=missing[0])
+            raise InputError(
+                f"the model was trained with column(s) {', '.join(missing)}, which are missing",
+                file=source,
+                column=missing[0],
+            )
         if features.n_weeks != self.n_weeks:
-            raise InputError(f"the model expects a {self.n_weeks}-week activity timeline, got {features.n_weeks}",
-                             file=source)
+            raise InputError(
+                f"the model expects a {self.n_weeks}-week activity timeline, got {features.n_weeks}", file=source
+            )
 
     def numeric_array(self, features: FeatureSet) -> np.ndarray:
         out = np.zeros((len(features.table), len(self.numeric)), dtype=np.float32)
@@ -125,9 +129,11 @@ class TabularEncoder:
     def tensors(self, features: FeatureSet, labels: np.ndarray | None = None) -> dict:
         import torch
 
-        batch = {"numeric": torch.from_numpy(self.numeric_array(features)),
-                 "categorical": torch.from_numpy(self.categorical_array(features)),
-                 "timeline": torch.from_numpy(self.timeline_array(features))}
+        batch = {
+            "numeric": torch.from_numpy(self.numeric_array(features)),
+            "categorical": torch.from_numpy(self.categorical_array(features)),
+            "timeline": torch.from_numpy(self.timeline_array(features)),
+        }
         if labels is not None:
             batch["label"] = torch.as_tensor(np.asarray(labels, dtype=np.float32))
         return batch
@@ -140,7 +146,7 @@ class TabularEncoder:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, d: dict) -> "TabularEncoder":
+    def from_dict(cls, d: dict) -> TabularEncoder:
         return cls(**d)
 
 
@@ -155,8 +161,11 @@ def _slice(batch: dict, idx) -> dict:
 def binary_metrics(y: np.ndarray, p: np.ndarray) -> dict:
     from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
 
-    return {"auc": float(roc_auc_score(y, p)), "pr_auc": float(average_precision_score(y, p)),
-            "brier": float(brier_score_loss(y, p))}
+    return {
+        "auc": float(roc_auc_score(y, p)),
+        "pr_auc": float(average_precision_score(y, p)),
+        "brier": float(brier_score_loss(y, p)),
+    }
 
 
 def reliability_table(y: np.ndarray, p: np.ndarray, bins: int = 10) -> pd.DataFrame:
@@ -192,17 +201,37 @@ def fit_baselines(features: FeatureSet, y: np.ndarray, seed: int = 0) -> dict:
     numeric = features.numeric + features.week_columns()
     cats = features.categorical
     lr = make_pipeline(
-        ColumnTransformer([
-            ("num", make_pipeline(SimpleImputer(strategy="median", add_indicator=True),
-                                  FunctionTransformer(_signed_log1p), StandardScaler()), numeric),
-            ("cat", OneHotEncoder(handle_unknown="ignore"), cats)]),
-        LogisticRegression(max_iter=2000, C=1.0))
+        ColumnTransformer(
+            [
+                (
+                    "num",
+                    make_pipeline(
+                        SimpleImputer(strategy="median", add_indicator=True),
+                        FunctionTransformer(_signed_log1p),
+                        StandardScaler(),
+                    ),
+                    numeric,
+                ),
+                ("cat", OneHotEncoder(handle_unknown="ignore"), cats),
+            ]
+        ),
+        LogisticRegression(max_iter=2000, C=1.0),
+    )
     gb = make_pipeline(
-        ColumnTransformer([("num", "passthrough", numeric),
-                           ("cat", OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1,
-                                                  encoded_missing_value=-1), cats)]),
-        HistGradientBoostingClassifier(random_state=seed,
-                                       categorical_features=list(range(len(numeric), len(numeric) + len(cats)))))
+        ColumnTransformer(
+            [
+                ("num", "passthrough", numeric),
+                (
+                    "cat",
+                    OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1, encoded_missing_value=-1),
+                    cats,
+                ),
+            ]
+        ),
+        HistGradientBoostingClassifier(
+            random_state=seed, categorical_features=list(range(len(numeric), len(numeric) + len(cats)))
+        ),
+    )
     return {"logistic_regression": lr.fit(X, y), "gradient_boosting": gb.fit(X, y)}
 
 
@@ -237,16 +266,26 @@ class ChurnPredictor:
         features = features.subset(users)
         idx = np.arange(len(users))
         rest, test = train_test_split(idx, test_size=cfg.test_size, stratify=y_all, random_state=cfg.seed)
-        train, val = train_test_split(rest, test_size=cfg.validation_size, stratify=y_all[rest],
-                                      random_state=cfg.seed)
+        train, val = train_test_split(rest, test_size=cfg.validation_size, stratify=y_all[rest], random_state=cfg.seed)
         encoder = TabularEncoder.fit(features.subset(users[train]))
-        data_key = model_cache.fingerprint(features.table.reset_index(), features.timeline, y_all,
-                                           [str(w) for w in features.week_starts])
+        data_key = model_cache.fingerprint(
+            features.table.reset_index(), features.timeline, y_all, [str(w) for w in features.week_starts]
+        )
         model_config = self._model_config(encoder, y_all[train])
         train_config = {k: v for k, v in asdict(cfg).items() if k not in ("baselines", "top_k", "device")}
-        return dict(users=users, y_all=y_all, features=features, rest=rest, test=test, train=train, val=val,
-                    encoder=encoder, data_key=data_key, model_config=model_config,
-                    cache_config={"model": asdict(model_config), "train": train_config})
+        return dict(
+            users=users,
+            y_all=y_all,
+            features=features,
+            rest=rest,
+            test=test,
+            train=train,
+            val=val,
+            encoder=encoder,
+            data_key=data_key,
+            model_config=model_config,
+            cache_config={"model": asdict(model_config), "train": train_config},
+        )
 
     def is_cached(self, features: FeatureSet, labels: pd.Series, cache_dir: str | Path | None = None) -> bool:
         """True when `fit` on these inputs would load stored weights instead of training."""
@@ -254,11 +293,22 @@ class ChurnPredictor:
         from core.models.churn_transformer import CODE_VERSION
 
         prep = self._prepare(features, labels)
-        return model_cache.lookup("churn", prep["data_key"], prep["cache_config"], code_version=CODE_VERSION,
-                                  cache_dir=cache_dir) is not None
+        return (
+            model_cache.lookup(
+                "churn", prep["data_key"], prep["cache_config"], code_version=CODE_VERSION, cache_dir=cache_dir
+            )
+            is not None
+        )
 
-    def fit(self, features: FeatureSet, labels: pd.Series, *, progress=None, cancel=None,
-            cache_dir: str | Path | None = None) -> "ChurnPredictor":
+    def fit(
+        self,
+        features: FeatureSet,
+        labels: pd.Series,
+        *,
+        progress=None,
+        cancel=None,
+        cache_dir: str | Path | None = None,
+    ) -> ChurnPredictor:
         """Train on the users present in both `features` and `labels` (0/1). Sets `result_`.
 
         `progress` (engine.Progress callback) and `cancel` (threading.Event) go to the trainer.
@@ -276,8 +326,15 @@ class ChurnPredictor:
         def train_fn(progress_cb):
             return self._train(model_config, batch, train, val, y_all, progress_cb, cancel)
 
-        artifact = model_cache.get_or_train("churn", prep["data_key"], prep["cache_config"], train_fn,
-                                            code_version=CODE_VERSION, progress=progress, cache_dir=cache_dir)
+        artifact = model_cache.get_or_train(
+            "churn",
+            prep["data_key"],
+            prep["cache_config"],
+            train_fn,
+            code_version=CODE_VERSION,
+            progress=progress,
+            cache_dir=cache_dir,
+        )
         self.encoder_ = encoder
         self.model_config_ = model_config
         self.model_ = self._build(model_config, artifact.state_dict)
@@ -303,15 +360,25 @@ class ChurnPredictor:
 
         split = np.empty(len(users), dtype=object)
         split[train], split[val], split[test] = "train", "validation", "test"
-        scores = pd.DataFrame({"user_id": users, "churn_probability": self.predict_proba(features).to_numpy(),
-                               "churned": y_all, "split": split})
+        scores = pd.DataFrame(
+            {
+                "user_id": users,
+                "churn_probability": self.predict_proba(features).to_numpy(),
+                "churned": y_all,
+                "split": split,
+            }
+        )
         self.result_ = ChurnResult(
-            metrics=metrics, reliability=pd.concat(reliability, ignore_index=True), scores=scores,
+            metrics=metrics,
+            reliability=pd.concat(reliability, ignore_index=True),
+            scores=scores,
             importance=self._importance(test_features, y_all[test]),
             history=artifact.extra.get("history", []),
             attention_used=bool(artifact.extra.get("attention_used", True)),
-            trained=artifact.trained, device=str(artifact.extra.get("device", "cpu")),
-            seconds=float(artifact.meta.get("train_seconds", 0.0) or 0.0))
+            trained=artifact.trained,
+            device=str(artifact.extra.get("device", "cpu")),
+            seconds=float(artifact.meta.get("train_seconds", 0.0) or 0.0),
+        )
         return self
 
     def _model_config(self, encoder: TabularEncoder, y_train: np.ndarray):
@@ -319,9 +386,15 @@ class ChurnPredictor:
 
         cfg = self.config
         return ChurnTransformerConfig(
-            n_numeric=len(encoder.numeric), cardinalities=[len(encoder.vocab[c]) + 1 for c in encoder.categorical],
-            n_weeks=encoder.n_weeks, d_model=cfg.d_model, n_heads=cfg.n_heads, n_layers=cfg.n_layers,
-            dropout=cfg.dropout, pos_weight=1.0)
+            n_numeric=len(encoder.numeric),
+            cardinalities=[len(encoder.vocab[c]) + 1 for c in encoder.categorical],
+            n_weeks=encoder.n_weeks,
+            d_model=cfg.d_model,
+            n_heads=cfg.n_heads,
+            n_layers=cfg.n_layers,
+            dropout=cfg.dropout,
+            pos_weight=1.0,
+        )
 
     @staticmethod
     def _build(model_config, state_dict=None):
@@ -349,7 +422,7 @@ class ChurnPredictor:
 
         def make_batches(epoch, generator):
             order = train_t[torch.randperm(len(train_t), generator=generator)]
-            return [_slice(batch, order[i:i + cfg.batch_size]) for i in range(0, len(order), cfg.batch_size)]
+            return [_slice(batch, order[i : i + cfg.batch_size]) for i in range(0, len(order), cfg.batch_size)]
 
         def validate(m):
             device = next(m.parameters()).device
@@ -360,8 +433,16 @@ class ChurnPredictor:
         model.eval()
         with torch.no_grad():
             start_metric = validate(model)  # the frozen linear part alone (the deep head starts at zero)
-        tc = TrainConfig(epochs=cfg.epochs, batch_size=cfg.batch_size, lr=cfg.lr, weight_decay=cfg.weight_decay,
-                         patience=cfg.patience, seed=cfg.seed, device=cfg.device, max_seconds=cfg.max_seconds)
+        tc = TrainConfig(
+            epochs=cfg.epochs,
+            batch_size=cfg.batch_size,
+            lr=cfg.lr,
+            weight_decay=cfg.weight_decay,
+            patience=cfg.patience,
+            seed=cfg.seed,
+            device=cfg.device,
+            max_seconds=cfg.max_seconds,
+        )
         result = fit(model, make_batches, validate, tc, progress=progress, cancel=cancel)
         # Early stopping compares epochs; the linear start is a candidate too, so attention is kept only
         # when it improves the validation AUC.
@@ -372,11 +453,18 @@ class ChurnPredictor:
         with torch.no_grad():
             val_logits = model(val_batch)[0].numpy()
         calibration = platt_scaling(val_logits, y_all[val])
-        metrics = {"validation_auc": max(result.best_metric or 0.0, start_metric),
-                   "validation_auc_linear_start": start_metric, "epochs_run": result.epochs_run,
-                   "attention_used": attention_used}
-        extra = {"calibration": list(calibration), "history": result.history, "device": result.device,
-                 "attention_used": attention_used}
+        metrics = {
+            "validation_auc": max(result.best_metric or 0.0, start_metric),
+            "validation_auc_linear_start": start_metric,
+            "epochs_run": result.epochs_run,
+            "attention_used": attention_used,
+        }
+        extra = {
+            "calibration": list(calibration),
+            "history": result.history,
+            "device": result.device,
+            "attention_used": attention_used,
+        }
         return {k: v.detach().cpu() for k, v in state.items()}, metrics, extra
 
     # -- predicting ----------------------------------------------------------------------------------
@@ -425,8 +513,10 @@ class ChurnPredictor:
         weeks = []
         if week.shape[1]:
             starts = [pd.Timestamp(w).strftime("%Y-%m-%d") for w in features.week_starts]
-            weeks = ["; ".join(f"{starts[j]} ({int(features.timeline[i, j])})" for j in row if week[i, j] > 0)
-                     for i, row in enumerate(np.argsort(-week, axis=1)[:, :top_k])]
+            weeks = [
+                "; ".join(f"{starts[j]} ({int(features.timeline[i, j])})" for j in row if week[i, j] > 0)
+                for i, row in enumerate(np.argsort(-week, axis=1)[:, :top_k])
+            ]
         out = pd.DataFrame({"user_id": features.users, "churn_probability": prob, "top_features": reasons})
         out["top_weeks"] = weeks if weeks else ""
         return out
@@ -452,8 +542,14 @@ class ChurnPredictor:
         drops = []
         for name in names:
             perm = rng.permutation(len(features.table))
-            shuffled = FeatureSet(features.table.copy(), features.numeric, features.categorical,
-                                  features.timeline, features.week_starts, features.cutoff)
+            shuffled = FeatureSet(
+                features.table.copy(),
+                features.numeric,
+                features.categorical,
+                features.timeline,
+                features.week_starts,
+                features.cutoff,
+            )
             if name == "weekly timeline":
                 shuffled.timeline = features.timeline[perm]
             else:
@@ -470,17 +566,22 @@ class ChurnPredictor:
 
         from core.models.artefact import write_model_dir
 
-        meta = {"model_config": asdict(self.model_config_),
-                "encoder": self.encoder_.to_dict(), "calibration": list(self.calibration_),
-                "config": asdict(self.config), "extra": extra or {},
-                "metrics": self.result_.metrics.to_dict(orient="records") if hasattr(self, "result_") else []}
+        meta = {
+            "model_config": asdict(self.model_config_),
+            "encoder": self.encoder_.to_dict(),
+            "calibration": list(self.calibration_),
+            "config": asdict(self.config),
+            "extra": extra or {},
+            "metrics": self.result_.metrics.to_dict(orient="records") if hasattr(self, "result_") else [],
+        }
         meta = json.loads(json.dumps(meta, default=str))
         state = self.model_.state_dict()
-        return write_model_dir(model_dir, "churn", _code_version(), meta,
-                               lambda tmp: torch.save(state, tmp / WEIGHTS_FILE))
+        return write_model_dir(
+            model_dir, "churn", _code_version(), meta, lambda tmp: torch.save(state, tmp / WEIGHTS_FILE)
+        )
 
     @classmethod
-    def load(cls, model_dir: str | Path) -> "ChurnPredictor":
+    def load(cls, model_dir: str | Path) -> ChurnPredictor:
         """Load a folder written by `save`, verified first; ConfigError when missing, tampered or foreign."""
         import torch
 
@@ -496,8 +597,10 @@ class ChurnPredictor:
             self.model_ = self._build(self.model_config_, state)
             self.calibration_ = tuple(meta["calibration"])
         except (OSError, KeyError, TypeError, ValueError, RuntimeError) as exc:
-            raise ConfigError(f"--model-dir {path}: the churn model cannot be read "
-                              f"({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})") from exc
+            raise ConfigError(
+                f"--model-dir {path}: the churn model cannot be read "
+                f"({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})"
+            ) from exc
         self.token_names_ = self.encoder_.token_names
         self.meta_ = meta
         return self

@@ -25,9 +25,10 @@ import shutil
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import torch
@@ -46,14 +47,15 @@ class Artifact:
     metrics: dict
     extra: dict
     path: Path
-    trained: bool                      # True when this call trained it, False when loaded
+    trained: bool  # True when this call trained it, False when loaded
     meta: dict = field(default_factory=dict)  # everything meta.json holds (seconds, created_at, ...)
 
 
 # ---------------------------------------------------------------------------------------------
 # fingerprints
 
-def _feed(h: "hashlib._Hash", part: Any) -> None:
+
+def _feed(h: hashlib._Hash, part: Any) -> None:
     """Hash `part` into `h` with a type tag, so 1, "1" and [1] differ."""
     import numpy as np
     import pandas as pd
@@ -128,6 +130,7 @@ def cache_key(kind: str, data_fingerprint: str, config: dict, code_version: str)
 # ---------------------------------------------------------------------------------------------
 # reading and writing artefacts
 
+
 def _jsonable(obj: Any) -> Any:
     """Round-trip through JSON so what is hashed equals what is stored (tuples → lists etc.)."""
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
@@ -177,9 +180,16 @@ def _load(path: Path, key: str) -> Artifact:
         state = torch.load(weights_path, map_location="cpu", weights_only=True)
     except Exception as exc:  # noqa: BLE001 - any unpickling failure means a bad file
         raise CorruptArtifact(f"{weights_path}: cannot be loaded ({exc})") from exc
-    return Artifact(key=key, state_dict=state, config=meta.get("config", {}),
-                    metrics=meta.get("metrics", {}), extra=meta.get("extra", {}), path=path,
-                    trained=False, meta=meta)
+    return Artifact(
+        key=key,
+        state_dict=state,
+        config=meta.get("config", {}),
+        metrics=meta.get("metrics", {}),
+        extra=meta.get("extra", {}),
+        path=path,
+        trained=False,
+        meta=meta,
+    )
 
 
 def _write(root: Path, path: Path, key: str, state_dict: dict, meta: dict) -> None:
@@ -190,12 +200,11 @@ def _write(root: Path, path: Path, key: str, state_dict: dict, meta: dict) -> No
     tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{key[:16]}-", dir=root))
     try:
         weights_path = tmp / WEIGHTS
-        torch.save({k: (v.detach().cpu() if isinstance(v, torch.Tensor) else v)
-                    for k, v in state_dict.items()}, weights_path)
-        meta = dict(meta, weights_sha256=_sha256_file(weights_path),
-                    weights_bytes=weights_path.stat().st_size)
-        (tmp / META).write_text(json.dumps(meta, indent=1, sort_keys=True, default=_json_default),
-                                encoding="utf-8")
+        torch.save(
+            {k: (v.detach().cpu() if isinstance(v, torch.Tensor) else v) for k, v in state_dict.items()}, weights_path
+        )
+        meta = dict(meta, weights_sha256=_sha256_file(weights_path), weights_bytes=weights_path.stat().st_size)
+        (tmp / META).write_text(json.dumps(meta, indent=1, sort_keys=True, default=_json_default), encoding="utf-8")
         for f in (weights_path, tmp / META):
             with open(f, "rb") as fh:
                 os.fsync(fh.fileno())
@@ -245,8 +254,9 @@ def _torch_version() -> str:
     return torch.__version__
 
 
-def lookup(kind: str, data_fingerprint: str, config: dict, *, code_version: str,
-           cache_dir: Path | str | None = None) -> Artifact | None:
+def lookup(
+    kind: str, data_fingerprint: str, config: dict, *, code_version: str, cache_dir: Path | str | None = None
+) -> Artifact | None:
     """The cached artefact for this key, or None when it is absent or corrupt. Never trains."""
     key = cache_key(kind, data_fingerprint, config, code_version)
     path = _root(kind, cache_dir) / key
@@ -258,10 +268,16 @@ def lookup(kind: str, data_fingerprint: str, config: dict, *, code_version: str,
         return None
 
 
-def get_or_train(kind: str, data_fingerprint: str, config: dict,
-                 train_fn: Callable[[Any], tuple[dict, dict, dict]], *, code_version: str,
-                 progress: Callable | None = None,
-                 cache_dir: Path | str | None = None) -> Artifact:
+def get_or_train(
+    kind: str,
+    data_fingerprint: str,
+    config: dict,
+    train_fn: Callable[[Any], tuple[dict, dict, dict]],
+    *,
+    code_version: str,
+    progress: Callable | None = None,
+    cache_dir: Path | str | None = None,
+) -> Artifact:
     """Load the artefact for (kind, data fingerprint, config, code version), or train and store it.
 
     `train_fn(progress) -> (state_dict, metrics, extra)`: metrics and extra must be JSON-able.
@@ -288,12 +304,18 @@ def get_or_train(kind: str, data_fingerprint: str, config: dict,
         started = time.perf_counter()
         state_dict, metrics, extra = train_fn(progress)
         seconds = time.perf_counter() - started
-        meta = {"key": key, "kind": kind, "data_fingerprint": data_fingerprint,
-                "code_version": code_version, "config": config,
-                "metrics": _jsonable(metrics or {}), "extra": _jsonable(extra or {}),
-                "train_seconds": seconds,
-                "created_at": _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-                "torch_version": _torch_version()}
+        meta = {
+            "key": key,
+            "kind": kind,
+            "data_fingerprint": data_fingerprint,
+            "code_version": code_version,
+            "config": config,
+            "metrics": _jsonable(metrics or {}),
+            "extra": _jsonable(extra or {}),
+            "train_seconds": seconds,
+            "created_at": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
+            "torch_version": _torch_version(),
+        }
         _write(root, path, key, state_dict, meta)
     art = _load(path, key)
     art.trained = True

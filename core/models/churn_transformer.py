@@ -107,8 +107,9 @@ class Block(nn.Module):
         self.norm1 = nn.LayerNorm(d)
         self.attn = SelfAttention(d, cfg.n_heads, cfg.dropout)
         self.norm2 = nn.LayerNorm(d)
-        self.ffn = nn.Sequential(nn.Linear(d, d * cfg.ffn_factor), nn.GELU(), nn.Dropout(cfg.dropout),
-                                 nn.Linear(d * cfg.ffn_factor, d))
+        self.ffn = nn.Sequential(
+            nn.Linear(d, d * cfg.ffn_factor), nn.GELU(), nn.Dropout(cfg.dropout), nn.Linear(d * cfg.ffn_factor, d)
+        )
         self.dropout = nn.Dropout(cfg.dropout)
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -135,8 +136,14 @@ class ChurnTransformer(nn.Module):
         nn.init.zeros_(self.wide_categorical.weight)
 
     @torch.no_grad()
-    def init_wide(self, numeric: torch.Tensor, missing: torch.Tensor, categorical: torch.Tensor,
-                  timeline: torch.Tensor, intercept: float) -> None:
+    def init_wide(
+        self,
+        numeric: torch.Tensor,
+        missing: torch.Tensor,
+        categorical: torch.Tensor,
+        timeline: torch.Tensor,
+        intercept: float,
+    ) -> None:
         """Start the wide part from a logistic regression's coefficients and the deep head at zero, so
         training starts from the linear model and the attention learns what it misses."""
         self.wide_numeric.weight.copy_(numeric.view(1, -1))
@@ -186,8 +193,11 @@ class ChurnTransformer(nn.Module):
         parts = []
         if numeric.shape[1]:
             w = self.wide_numeric.weight.view(-1)  # [n_num]
-            parts.append(torch.where(torch.isnan(numeric), self.wide_missing.expand_as(numeric),
-                                     torch.nan_to_num(numeric, nan=0.0) * w))
+            parts.append(
+                torch.where(
+                    torch.isnan(numeric), self.wide_missing.expand_as(numeric), torch.nan_to_num(numeric, nan=0.0) * w
+                )
+            )
         if categorical.shape[1]:
             parts.append(self.wide_categorical(categorical + self.tokenizer.cat_offsets).squeeze(-1))
         if self.wide_timeline is not None:

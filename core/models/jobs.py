@@ -15,8 +15,9 @@ from __future__ import annotations
 import threading
 import time
 import traceback
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from core.models.engine import Progress, TrainingCancelled
 
@@ -31,7 +32,7 @@ class TrainingJob:
     status: str = RUNNING
     progress: Progress | None = None
     result: Any = None
-    error: str | None = None          # one line for the user; `traceback` has the details
+    error: str | None = None  # one line for the user; `traceback` has the details
     traceback: str | None = None
     started_at: float = field(default_factory=time.time)
     finished_at: float | None = None
@@ -61,8 +62,9 @@ _jobs: dict[str, TrainingJob] = {}
 _lock = threading.Lock()
 
 
-def start_job(key: str, fn: Callable[[Callable[[Progress], None], threading.Event], Any],
-              *, restart_finished: bool = False) -> TrainingJob:
+def start_job(
+    key: str, fn: Callable[[Callable[[Progress], None], threading.Event], Any], *, restart_finished: bool = False
+) -> TrainingJob:
     """Start `fn(progress_callback, cancel_event)` in a daemon thread under `key`.
 
     If a job with this key is running, that job is returned and nothing new starts. A finished job

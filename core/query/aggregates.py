@@ -25,8 +25,15 @@ def _sorted(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     return df.sort_values(keys, na_position="first", kind="mergesort").reset_index(drop=True)
 
 
-def ab_sums(engine: Engine, table: str, variant: str, metric: str, covariate: str | None = None,
-            by: tuple[str, ...] = (), day: str | None = None) -> pd.DataFrame:
+def ab_sums(
+    engine: Engine,
+    table: str,
+    variant: str,
+    metric: str,
+    covariate: str | None = None,
+    by: tuple[str, ...] = (),
+    day: str | None = None,
+) -> pd.DataFrame:
     """Per variant (and `by` columns, and day): n, sum_y, sum_yy (+ sum_x, sum_xx, sum_xy)."""
     from core.errors import InputError
 
@@ -42,8 +49,14 @@ def ab_sums(engine: Engine, table: str, variant: str, metric: str, covariate: st
     return _sorted(df, keys)
 
 
-def ab_result(sums: pd.DataFrame, metric: str = "metric", binary: bool | None = None, control: str | None = None,
-              alpha: float = 0.05, source: str | None = None):
+def ab_result(
+    sums: pd.DataFrame,
+    metric: str = "metric",
+    binary: bool | None = None,
+    control: str | None = None,
+    alpha: float = 0.05,
+    source: str | None = None,
+):
     """The A/B result for one metric from per-variant sums: the summary engine (Welch / pooled z)
     of `core.experiments.summary`, the same statistics the row-level path runs on."""
     from core.experiments.summary import SummaryColumns, SummarySpec, analyze_summary, read_summary
@@ -90,14 +103,17 @@ def retention(engine: Engine, period: str = "month", kind: str = "classic", tabl
     index.name = "cohort"
     sizes = pd.Series(sizes_raw[present], index=index, name="cohort_size")
     observed = (cohort_idx[:, None] + np.arange(n_periods)[None, :]) <= last_idx
-    counts = pd.DataFrame(np.where(observed, grid[present], np.nan), index=index,
-                          columns=pd.RangeIndex(n_periods, name="period"))
-    return RetentionResult(counts=counts, shares=counts.div(sizes.to_numpy(), axis=0), sizes=sizes,
-                           period=period, kind=kind)
+    counts = pd.DataFrame(
+        np.where(observed, grid[present], np.nan), index=index, columns=pd.RangeIndex(n_periods, name="period")
+    )
+    return RetentionResult(
+        counts=counts, shares=counts.div(sizes.to_numpy(), axis=0), sizes=sizes, period=period, kind=kind
+    )
 
 
-def sentiment_trends(engine: Engine, table: str = "scored", freq: str = "week", level: float = 0.95,
-                     overall: bool = True) -> pd.DataFrame:
+def sentiment_trends(
+    engine: Engine, table: str = "scored", freq: str = "week", level: float = 0.95, overall: bool = True
+) -> pd.DataFrame:
     """`core.text.trends.sentiment_trends` over a scored-posts table (ts, score, sentiment[, community])."""
     from core.text.trends import trend_intervals
 
@@ -117,8 +133,9 @@ def reply_edges(engine: Engine, table: str = "posts") -> pd.DataFrame:
     return _sorted(out, ["src", "dst"])
 
 
-def co_interaction_edges(engine: Engine, table: str = "interactions", min_shared: int = 2,
-                         max_item_users: int = 200) -> pd.DataFrame:
+def co_interaction_edges(
+    engine: Engine, table: str = "interactions", min_shared: int = 2, max_item_users: int = 200
+) -> pd.DataFrame:
     """src < dst, weight (distinct shared items) per pair, sorted."""
     out = engine.sql(sql.co_interaction_edges(table, min_shared, max_item_users))
     out["weight"] = out["weight"].astype(float)
@@ -131,17 +148,25 @@ def reply_graph(engine: Engine, table: str = "posts"):
 
     edges = reply_edges(engine, table)
     posters = engine.sql(f"SELECT DISTINCT {sql.q('user_id')} AS u FROM {sql.q(table)}")["u"]
-    return graph_from_pairs(edges["src"], edges["dst"], edges["weight"], directed=True, source="replies",
-                            extra_nodes=posters, table=table)
+    return graph_from_pairs(
+        edges["src"], edges["dst"], edges["weight"], directed=True, source="replies", extra_nodes=posters, table=table
+    )
 
 
-def co_interaction_graph(engine: Engine, table: str = "interactions", min_shared: int = 2,
-                         max_item_users: int = 200):
+def co_interaction_graph(engine: Engine, table: str = "interactions", min_shared: int = 2, max_item_users: int = 200):
     """The co-interaction `UserGraph` (every user a node) from the engine's edge list."""
     from core.graph.build import graph_from_pairs
 
     edges = co_interaction_edges(engine, table, min_shared, max_item_users)
-    users = engine.sql(f"SELECT DISTINCT {sql.q('user_id')} AS u FROM {sql.q(table)} "
-                       f"WHERE {sql.q('item_id')} IS NOT NULL")["u"]
-    return graph_from_pairs(edges["src"], edges["dst"], edges["weight"], directed=False,
-                            source="co_interaction", extra_nodes=users, table=table)
+    users = engine.sql(
+        f"SELECT DISTINCT {sql.q('user_id')} AS u FROM {sql.q(table)} WHERE {sql.q('item_id')} IS NOT NULL"
+    )["u"]
+    return graph_from_pairs(
+        edges["src"],
+        edges["dst"],
+        edges["weight"],
+        directed=False,
+        source="co_interaction",
+        extra_nodes=users,
+        table=table,
+    )

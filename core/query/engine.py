@@ -58,7 +58,7 @@ class Engine:
     def has(self, table: str) -> bool:
         return table in self._columns
 
-    def register_workspace(self, ws, tables=None) -> "Engine":
+    def register_workspace(self, ws, tables=None) -> Engine:
         """Every current table of a workspace (helper columns of the ingest left out)."""
         from core.data.schemas import SCHEMAS
 
@@ -93,8 +93,10 @@ class DuckDBEngine(Engine):
         files = "[" + ", ".join(_lit(f) for f in parquet_files(parquet)) + "]"
         cols = [r[0] for r in self.con.execute(f"DESCRIBE SELECT * FROM read_parquet({files})").fetchall()]
         keep = [c for c in cols if c not in set(exclude or ())]
-        self.con.execute(f"CREATE OR REPLACE VIEW {_ident(table)} AS SELECT "
-                         f"{', '.join(_ident(c) for c in keep)} FROM read_parquet({files})")
+        self.con.execute(
+            f"CREATE OR REPLACE VIEW {_ident(table)} AS SELECT "
+            f"{', '.join(_ident(c) for c in keep)} FROM read_parquet({files})"
+        )
         self._columns[table] = keep
 
     def register_frame(self, table: str, frame: pd.DataFrame) -> None:
@@ -137,14 +139,16 @@ def spark_session(master: str = DEFAULT_MASTER, app_name: str = "community-econo
         if root not in paths:
             os.environ["PYTHONPATH"] = os.pathsep.join([root, *paths])
         builder = builder.config("spark.executorEnv.PYTHONPATH", os.environ["PYTHONPATH"])
-    builder = (builder.appName(app_name)
-               .config("spark.sql.session.timeZone", "UTC")
-               .config("spark.sql.execution.arrow.pyspark.enabled", "true")
-               .config("spark.sql.shuffle.partitions", "8")
-               .config("spark.ui.enabled", "false")
-               .config("spark.ui.showConsoleProgress", "false")
-               .config("spark.driver.extraJavaOptions", "-Duser.timezone=UTC")
-               .config("spark.executor.extraJavaOptions", "-Duser.timezone=UTC"))
+    builder = (
+        builder.appName(app_name)
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .config("spark.sql.shuffle.partitions", "8")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.driver.extraJavaOptions", "-Duser.timezone=UTC")
+        .config("spark.executor.extraJavaOptions", "-Duser.timezone=UTC")
+    )
     with _jvm_stderr_silenced(not os.environ.get("CE_DEBUG")):
         spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
@@ -184,8 +188,10 @@ class SparkEngine(Engine):
         import shutil
 
         if spark is None and shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
-            raise ConfigError("--engine spark needs Java 17 (Debian: apt-get install openjdk-17-jre-headless; "
-                              "`make test` installs it)")
+            raise ConfigError(
+                "--engine spark needs Java 17 (Debian: apt-get install openjdk-17-jre-headless; "
+                "`make test` installs it)"
+            )
         try:
             # a session of its own (sharing the SparkContext): its table views are this engine's only
             self.spark = (spark or spark_session(master)).newSession()

@@ -33,8 +33,10 @@ def _load_churn(model_dir: str):
 
     predictor = ChurnPredictor.load(model_dir)
     if predictor.meta_.get("extra", {}).get("mode", "snapshot") != "snapshot":
-        raise ConfigError(f"{model_dir}: batch scoring of members needs a model fitted on a snapshot table "
-                          "(churn fit --id ... --label ...); an event-log model describes users from the whole log")
+        raise ConfigError(
+            f"{model_dir}: batch scoring of members needs a model fitted on a snapshot table "
+            "(churn fit --id ... --label ...); an event-log model describes users from the whole log"
+        )
     return predictor
 
 
@@ -87,6 +89,7 @@ def _ids(frame: pd.DataFrame, keep: list[str]) -> pd.DataFrame:
 
 # ---- in-process -------------------------------------------------------------------------------------
 
+
 def read_table(path) -> pd.DataFrame:
     """A Parquet file or folder as pandas (DuckDB reads it; helper columns of an ingest left out)."""
     from core.query.engine import DuckDBEngine
@@ -97,9 +100,9 @@ def read_table(path) -> pd.DataFrame:
 
 
 def _hidden(path) -> list[str]:
-    from core.data.workspace import HELPER_PREFIXES
     import pyarrow.parquet as pq
 
+    from core.data.workspace import HELPER_PREFIXES
     from core.query.engine import parquet_files
 
     names = pq.read_schema(parquet_files(path)[0]).names
@@ -131,6 +134,7 @@ def write_parquet(frame: pd.DataFrame, out_dir: str | Path) -> Path:
 
 
 # ---- Spark ------------------------------------------------------------------------------------------
+
 
 def _spark_types(frame_schema, keep: list[str], extra: list[tuple[str, str]]):
     from pyspark.sql.types import DoubleType, StringType, StructField, StructType
@@ -166,8 +170,7 @@ def spark_score_posts(spark, source, out_dir, model_dir: str | None = None, part
     return spark.read.parquet(str(out_dir)).count()
 
 
-def spark_score_users(spark, source, out_dir, model_dir: str, id_col: str = "user_id",
-                      partitions: int | None = None):
+def spark_score_users(spark, source, out_dir, model_dir: str, id_col: str = "user_id", partitions: int | None = None):
     """Churn probability of every row of a snapshot Parquet table on Spark; returns rows written."""
     from pyspark.sql.types import DoubleType, StringType, StructField, StructType
 

@@ -30,14 +30,16 @@ def edge_tables(tmp_path_factory) -> dict:
     rng = np.random.default_rng(7)
     d = tmp_path_factory.mktemp("edge_ws")
     n = 400
-    ad = pd.DataFrame({
-        "variant": rng.choice(["对照", "B", None], n, p=[0.5, 0.45, 0.05]),
-        "segment": rng.choice(["新用户", "old", None], n),
-        "ts": pd.Timestamp("2026-03-01") + pd.to_timedelta(rng.integers(0, 20 * 24, n), unit="h"),
-        "converted": rng.integers(0, 2, n).astype(float),
-        "revenue": rng.gamma(2.0, 10.0, n),
-        "pre": rng.gamma(2.0, 10.0, n),
-    })
+    ad = pd.DataFrame(
+        {
+            "variant": rng.choice(["对照", "B", None], n, p=[0.5, 0.45, 0.05]),
+            "segment": rng.choice(["新用户", "old", None], n),
+            "ts": pd.Timestamp("2026-03-01") + pd.to_timedelta(rng.integers(0, 20 * 24, n), unit="h"),
+            "converted": rng.integers(0, 2, n).astype(float),
+            "revenue": rng.gamma(2.0, 10.0, n),
+            "pre": rng.gamma(2.0, 10.0, n),
+        }
+    )
     ad.loc[rng.random(n) < 0.1, "revenue"] = np.nan
     ad.loc[rng.random(n) < 0.1, "pre"] = np.nan
     ad.loc[ad["variant"] == "B", "segment"] = ad.loc[ad["variant"] == "B", "segment"].fillna("old")
@@ -45,22 +47,33 @@ def edge_tables(tmp_path_factory) -> dict:
     one = ad.assign(variant="A")  # one variant only
     users = [f"u{i}" for i in range(40)] + ["用户甲", " u1 ", "", None]
     m = 600
-    inter = pd.DataFrame({
-        "user_id": rng.choice(np.array(users, dtype=object), m),
-        "item_id": rng.choice(np.array([f"i{i}" for i in range(30)] + ["热门", None], dtype=object), m),
-        "ts": pd.Timestamp("2025-11-20") + pd.to_timedelta(rng.integers(0, 150 * 24, m), unit="h"),
-    })
+    inter = pd.DataFrame(
+        {
+            "user_id": rng.choice(np.array(users, dtype=object), m),
+            "item_id": rng.choice(np.array([f"i{i}" for i in range(30)] + ["热门", None], dtype=object), m),
+            "ts": pd.Timestamp("2025-11-20") + pd.to_timedelta(rng.integers(0, 150 * 24, m), unit="h"),
+        }
+    )
     inter.loc[rng.random(m) < 0.03, "ts"] = pd.NaT
-    inter = pd.concat([inter, pd.DataFrame({"user_id": [f"u{i}" for i in range(40)], "item_id": "everyone",
-                                            "ts": pd.Timestamp("2026-01-01")})], ignore_index=True)
+    inter = pd.concat(
+        [
+            inter,
+            pd.DataFrame(
+                {"user_id": [f"u{i}" for i in range(40)], "item_id": "everyone", "ts": pd.Timestamp("2026-01-01")}
+            ),
+        ],
+        ignore_index=True,
+    )
     k = 300
-    posts = pd.DataFrame({
-        "post_id": [f"p{i}" for i in range(k)],
-        "user_id": rng.choice(np.array(users, dtype=object), k),
-        "ts": pd.Timestamp("2026-01-01") + pd.to_timedelta(rng.integers(0, 60 * 24, k), unit="h"),
-        "community": rng.choice(np.array(["数码", "旅行", "books", None], dtype=object), k),
-        "text": rng.choice(["很好 很喜欢", "太差了", "great stuff", "awful, never again", "ok", ""], k),
-    })
+    posts = pd.DataFrame(
+        {
+            "post_id": [f"p{i}" for i in range(k)],
+            "user_id": rng.choice(np.array(users, dtype=object), k),
+            "ts": pd.Timestamp("2026-01-01") + pd.to_timedelta(rng.integers(0, 60 * 24, k), unit="h"),
+            "community": rng.choice(np.array(["数码", "旅行", "books", None], dtype=object), k),
+            "text": rng.choice(["很好 很喜欢", "太差了", "great stuff", "awful, never again", "ok", ""], k),
+        }
+    )
     parent = pd.Series(rng.choice(np.array([f"p{i}" for i in range(k)] + ["p_missing"], dtype=object), k))
     posts["parent_id"] = parent.where(rng.random(k) < 0.5, None)
     posts["reply_to_user"] = pd.Series(rng.choice(np.array(users, dtype=object), k)).where(rng.random(k) < 0.2, None)

@@ -52,8 +52,9 @@ def test_score_posts_then_trends(run_cli, sample_ws, tmp_path):
     assert got["sentiment"].tolist() == want["sentiment"].tolist()
     np.testing.assert_allclose(got["score"], want["score"], atol=1e-12)
     out = tmp_path / "trends.csv"
-    proc = run_cli("aggregate", "trends", "--workspace", sample_ws.path, "--scored", scored, "--freq", "month",
-                   "--out", out)
+    proc = run_cli(
+        "aggregate", "trends", "--workspace", sample_ws.path, "--scored", scored, "--freq", "month", "--out", out
+    )
     assert proc.returncode == 0, proc.stderr
     ref = sentiment_trends(want.dropna(subset=["ts"]), "month")
     assert pd.read_csv(out)["volume"].tolist() == ref["volume"].tolist()
@@ -64,8 +65,9 @@ def test_score_posts_then_trends(run_cli, sample_ws, tmp_path):
 def test_score_and_aggregate_user_errors(run_cli, sample_ws, tmp_path):
     ws = str(sample_ws.path)
     _one_line_error(run_cli("aggregate", "ab", "--workspace", ws, "--out", tmp_path / "a.csv"), "--metric")
-    _one_line_error(run_cli("aggregate", "ab", "--workspace", ws, "--metric", "nope", "--out", tmp_path / "a.csv"),
-                    "nope")
+    _one_line_error(
+        run_cli("aggregate", "ab", "--workspace", ws, "--metric", "nope", "--out", tmp_path / "a.csv"), "nope"
+    )
     _one_line_error(run_cli("aggregate", "trends", "--workspace", ws, "--out", tmp_path / "t.csv"), "--scored")
     _one_line_error(run_cli("score", "users", "--workspace", ws, "--out", tmp_path / "u"), "--model-dir")
     _one_line_error(run_cli("score", "posts", "--out", tmp_path / "u"), "--workspace")
@@ -74,16 +76,29 @@ def test_score_and_aggregate_user_errors(run_cli, sample_ws, tmp_path):
     (busy / "notes.txt").write_text("mine")
     _one_line_error(run_cli("score", "posts", "--workspace", ws, "--out", busy), "notes.txt")
     assert (busy / "notes.txt").read_text() == "mine"
-    _one_line_error(run_cli("score", "posts", "--workspace", ws, "--out", sample_ws.path / "tables" / "x"),
-                    "overlaps")
+    _one_line_error(run_cli("score", "posts", "--workspace", ws, "--out", sample_ws.path / "tables" / "x"), "overlaps")
     fake = tmp_path / "fake_model"
     fake.mkdir()
     (fake / "meta.json").write_text("{}")
     _one_line_error(run_cli("score", "posts", "--workspace", ws, "--model-dir", fake, "--out", tmp_path / "s"))
-    _one_line_error(run_cli("score", "posts", "--input", tmp_path / "missing.parquet", "--out", tmp_path / "s"),
-                    "missing.parquet")
-    _one_line_error(run_cli("aggregate", "ab", "--workspace", ws, "--metric", "converted", "--engine", "flink",
-                            "--out", tmp_path / "a.csv"), "engine")
+    _one_line_error(
+        run_cli("score", "posts", "--input", tmp_path / "missing.parquet", "--out", tmp_path / "s"), "missing.parquet"
+    )
+    _one_line_error(
+        run_cli(
+            "aggregate",
+            "ab",
+            "--workspace",
+            ws,
+            "--metric",
+            "converted",
+            "--engine",
+            "flink",
+            "--out",
+            tmp_path / "a.csv",
+        ),
+        "engine",
+    )
 
 
 def test_spark_without_java_is_a_user_error(cli_env, sample_ws, tmp_path):
@@ -92,8 +107,24 @@ def test_spark_without_java_is_a_user_error(cli_env, sample_ws, tmp_path):
 
     env = {k: v for k, v in cli_env.items() if k != "JAVA_HOME"}
     env["PATH"] = str(tmp_path)  # no java on it
-    proc = subprocess.run([sys.executable, "-m", "core", "aggregate", "retention", "--workspace", str(sample_ws.path),
-                           "--engine", "spark", "--out", str(tmp_path / "r.csv")], env=env, capture_output=True,
-                          text=True, timeout=120)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "core",
+            "aggregate",
+            "retention",
+            "--workspace",
+            str(sample_ws.path),
+            "--engine",
+            "spark",
+            "--out",
+            str(tmp_path / "r.csv"),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     _one_line_error(proc, "Java 17")
     assert not (tmp_path / "r.csv").exists()

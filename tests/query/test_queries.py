@@ -44,8 +44,9 @@ def _ab_reference(df, metric, covariate=None, by=()):
     return out.sort_values(keys, na_position="first", kind="mergesort").reset_index(drop=True)
 
 
-@pytest.mark.parametrize("metric,covariate,by", [("converted", None, ()), ("revenue", "pre_spend", ()),
-                                                  ("revenue", None, ("segment",))])
+@pytest.mark.parametrize(
+    "metric,covariate,by", [("converted", None, ()), ("revenue", "pre_spend", ()), ("revenue", None, ("segment",))]
+)
 def test_ab_sums_match_pandas(duck, sample_ws, metric, covariate, by):
     got = A.ab_sums(duck, "ad_events", "variant", metric, covariate, by)
     want = _ab_reference(sample_ws.read("ad_events"), metric, covariate, by)
@@ -88,8 +89,9 @@ def test_trends_match_sentiment_trends(duck, scored_posts):
     scored = pd.read_parquet(scored_posts)
     want = sentiment_trends(scored.dropna(subset=["ts"]), "week")
     got = A.sentiment_trends(duck, "scored", "week")
-    assert got[["community", "period", "volume", "negatives"]].equals(want[["community", "period", "volume",
-                                                                             "negatives"]])
+    assert got[["community", "period", "volume", "negatives"]].equals(
+        want[["community", "period", "volume", "negatives"]]
+    )
     for c in ("mean_score", "sd", "ci_low", "ci_high", "neg_ci_low", "neg_ci_high"):
         np.testing.assert_allclose(got[c], want[c], rtol=1e-9, atol=1e-12)
 
@@ -103,8 +105,9 @@ def _edge_list(g):
 def test_reply_graph_matches_graph_from_replies(duck, duck_edge, sample_ws, edge_tables, name):
     from core.graph.build import graph_from_replies
 
-    eng, posts = ((duck, sample_ws.read("posts")) if name == "sample"
-                  else (duck_edge, pd.read_parquet(edge_tables["posts"])))
+    eng, posts = (
+        (duck, sample_ws.read("posts")) if name == "sample" else (duck_edge, pd.read_parquet(edge_tables["posts"]))
+    )
     want = graph_from_replies(posts)
     got = A.reply_graph(eng)
     assert _edge_list(got) == _edge_list(want) and len(_edge_list(want)) > 10
@@ -115,8 +118,11 @@ def test_reply_graph_matches_graph_from_replies(duck, duck_edge, sample_ws, edge
 def test_co_interaction_matches_graph_builder(duck, duck_edge, sample_ws, edge_tables, name):
     from core.graph.build import graph_from_co_interaction
 
-    eng, inter = ((duck, sample_ws.read("interactions")) if name == "sample"
-                  else (duck_edge, pd.read_parquet(edge_tables["interactions"])))
+    eng, inter = (
+        (duck, sample_ws.read("interactions"))
+        if name == "sample"
+        else (duck_edge, pd.read_parquet(edge_tables["interactions"]))
+    )
     max_users = 200 if name == "sample" else 35  # the edge case's 'everyone' item is skipped
     want = graph_from_co_interaction(inter, min_shared=2, max_item_users=max_users)
     got = A.co_interaction_graph(eng, min_shared=2, max_item_users=max_users)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import shutil
 
-from tests.query.tables import edge_tables, scored_posts  # noqa: F401  (fixtures)
-
 import pytest
+
+from tests.query.tables import edge_tables, scored_posts  # noqa: F401  (fixtures)
 
 
 @pytest.fixture(scope="session")

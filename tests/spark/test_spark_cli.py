@@ -21,8 +21,20 @@ def test_cli_spark_engine_matches_duckdb(run_cli, sample_ws, tmp_path):
     outs = {}
     for engine in ("duckdb", "spark"):
         scored = tmp_path / f"scored_{engine}"
-        proc = run_cli("score", "posts", "--workspace", ws, "--out", scored, "--engine", engine,
-                       "--spark-master", "local[2]", "--partitions", "2")
+        proc = run_cli(
+            "score",
+            "posts",
+            "--workspace",
+            ws,
+            "--out",
+            scored,
+            "--engine",
+            engine,
+            "--spark-master",
+            "local[2]",
+            "--partitions",
+            "2",
+        )
         assert proc.returncode == 0 and proc.stderr == "", proc.stderr
         outs[engine] = read_table(scored).sort_values("post_id").reset_index(drop=True)
     a, b = outs["duckdb"], outs["spark"]

@@ -45,10 +45,16 @@ def assert_same(a: pd.DataFrame, b: pd.DataFrame):
 
 
 AB_CASES = {
-    "sample": [("ad_events", "converted", None, (), None), ("ad_events", "revenue", "pre_spend", (), None),
-               ("ad_events", "revenue", None, ("segment", "region"), "ts")],
-    "edge": [("ad_events", "revenue", "pre", ("segment",), None), ("ad_events", "converted", None, (), "ts"),
-             ("ad_one", "revenue", None, (), None)],
+    "sample": [
+        ("ad_events", "converted", None, (), None),
+        ("ad_events", "revenue", "pre_spend", (), None),
+        ("ad_events", "revenue", None, ("segment", "region"), "ts"),
+    ],
+    "edge": [
+        ("ad_events", "revenue", "pre", ("segment",), None),
+        ("ad_events", "converted", None, (), "ts"),
+        ("ad_one", "revenue", None, (), None),
+    ],
 }
 
 
@@ -65,7 +71,9 @@ def test_ab_sums_agree(engines, name, case):
 
 def test_ab_result_agrees(engines):
     duck, spark = engines["sample"]
-    r = [A.ab_result(A.ab_sums(e, "ad_events", "variant", "converted"), "converted", control="A") for e in (duck, spark)]
+    r = [
+        A.ab_result(A.ab_sums(e, "ad_events", "variant", "converted"), "converted", control="A") for e in (duck, spark)
+    ]
     for x, y in zip(r[0].variants, r[1].variants):
         assert x.name == y.name and x.n == y.n
         np.testing.assert_allclose([x.mean, x.ci_low, x.ci_high], [y.mean, y.ci_low, y.ci_high], rtol=1e-9)

@@ -8,8 +8,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.query.score import (read_table, save_parquet, score_posts_frame, score_users_frame,
-                              spark_score_posts, spark_score_users)
+from core.query.score import (
+    read_table,
+    save_parquet,
+    score_posts_frame,
+    score_users_frame,
+    spark_score_posts,
+    spark_score_users,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -21,13 +27,15 @@ def posts_10k(shared_datasets, tmp_path_factory):
     en = pd.read_csv(shared_datasets / "twitter_airline_sentiment" / "Tweets.csv")["text"].astype(str)
     texts = pd.concat([zh.iloc[:8000], en.iloc[:2000]], ignore_index=True)
     rng = np.random.default_rng(3)
-    posts = pd.DataFrame({
-        "post_id": [f"p{i}" for i in range(len(texts))],
-        "user_id": [f"u{i}" for i in rng.integers(0, 900, len(texts))],
-        "ts": pd.Timestamp("2026-01-01") + pd.to_timedelta(rng.integers(0, 90 * 24 * 3600, len(texts)), unit="s"),
-        "community": rng.choice(["外卖", "airline", None], len(texts)),
-        "text": texts.where(rng.random(len(texts)) > 0.01, None),  # a few posts without text
-    })
+    posts = pd.DataFrame(
+        {
+            "post_id": [f"p{i}" for i in range(len(texts))],
+            "user_id": [f"u{i}" for i in rng.integers(0, 900, len(texts))],
+            "ts": pd.Timestamp("2026-01-01") + pd.to_timedelta(rng.integers(0, 90 * 24 * 3600, len(texts)), unit="s"),
+            "community": rng.choice(["外卖", "airline", None], len(texts)),
+            "text": texts.where(rng.random(len(texts)) > 0.01, None),  # a few posts without text
+        }
+    )
     path = tmp_path_factory.mktemp("posts10k") / "posts.parquet"
     save_parquet(posts, path)
     return path
@@ -39,8 +47,11 @@ def sentiment_model(shared_datasets, tmp_path_factory):
     from core.text.classifier import ClassifierConfig, fit_sentiment_classifier
 
     df = pd.read_csv(shared_datasets / "waimai_10k" / "waimai_10k.csv").sample(600, random_state=0)
-    clf = fit_sentiment_classifier(df["review"].tolist(), df["label"].astype(str).tolist(),
-                                   ClassifierConfig(zh_epochs=2, zh_d_model=32, max_seconds=60, device="cpu"))
+    clf = fit_sentiment_classifier(
+        df["review"].tolist(),
+        df["label"].astype(str).tolist(),
+        ClassifierConfig(zh_epochs=2, zh_d_model=32, max_seconds=60, device="cpu"),
+    )
     out = tmp_path_factory.mktemp("sentiment") / "model"
     clf.save(out)
     return out
@@ -65,15 +76,16 @@ def test_spark_post_scores_equal_in_process(spark, posts_10k, sentiment_model, t
     want = score_posts_frame(pd.read_parquet(posts_10k), model_dir)
     assert list(got.columns) == ["post_id", "user_id", "ts", "community", "sentiment", "score"]
     _compare(got, want, "post_id", "sentiment", "score")
-    assert set(want["sentiment"]) >= {"positive", "negative"} if model == "lexicon" else len(set(want["sentiment"])) == 2
+    assert (
+        set(want["sentiment"]) >= {"positive", "negative"} if model == "lexicon" else len(set(want["sentiment"])) == 2
+    )
 
 
 def test_spark_churn_scores_equal_in_process(spark, shared_datasets, tmp_path):
     from core.cohorts.churn import ChurnConfig, ChurnPredictor
     from core.cohorts.datasets import snapshot_dataset
 
-    telco = pd.read_csv(shared_datasets / "telco_churn" / "Telco-Customer-Churn.csv", dtype=str,
-                        keep_default_na=False)
+    telco = pd.read_csv(shared_datasets / "telco_churn" / "Telco-Customer-Churn.csv", dtype=str, keep_default_na=False)
     train = snapshot_dataset(telco.head(800), "customerID", "Churn")
     model = tmp_path / "churn"
     ChurnPredictor(ChurnConfig(epochs=2)).fit(train.features, train.labels).save(model, extra={"mode": "snapshot"})
