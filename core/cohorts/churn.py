@@ -243,19 +243,36 @@ class ChurnPredictor:
         data_key = model_cache.fingerprint(features.table.reset_index(), features.timeline, y_all,
                                            [str(w) for w in features.week_starts])
         model_config = self._model_config(encoder, y_all[train])
-        train_config = {k: v for k, v in asdict(cfg).items() if k not in ("baselines", "top_k", "device")}
+        train_config = {k: v for k, v in asdict(cfg).items() if k not in ("baselines", "top_k")}
         return dict(users=users, y_all=y_all, features=features, rest=rest, test=test, train=train, val=val,
                     encoder=encoder, data_key=data_key, model_config=model_config,
                     cache_config={"model": asdict(model_config), "train": train_config})
 
+    def _spec(self, prep: dict, cancel=None):
+        """The churn model's ModelSpec (its key is the cache key and the job key)."""
+        from core.models.churn_transformer import CODE_VERSION
+        from core.models.lifecycle import ModelSpec
+
+        model_config = prep["model_config"]
+        batch = prep["encoder"].tensors(prep["features"], prep["y_all"])
+
+        def fit_fn(model, progress_cb, cancel_event):
+            return self._train(model, model_config, batch, prep["train"], prep["val"], prep["y_all"],
+                               progress_cb, cancel_event)
+
+        return ModelSpec(kind="churn", code_version=CODE_VERSION, config=prep["cache_config"],
+                         data=prep["data_key"], build=lambda: self._build(model_config), fit=fit_fn,
+                         seed=self.config.seed)
+
+    def spec(self, features: FeatureSet, labels: pd.Series):
+        """The ModelSpec `fit` trains or loads on these inputs (its key is the job key)."""
+        return self._spec(self._prepare(features, labels))
+
     def is_cached(self, features: FeatureSet, labels: pd.Series, cache_dir: str | Path | None = None) -> bool:
         """True when `fit` on these inputs would load stored weights instead of training."""
-        from core.models import cache as model_cache
-        from core.models.churn_transformer import CODE_VERSION
+        from core.models.lifecycle import is_trained
 
-        prep = self._prepare(features, labels)
-        return model_cache.lookup("churn", prep["data_key"], prep["cache_config"], code_version=CODE_VERSION,
-                                  cache_dir=cache_dir) is not None
+        return is_trained(self.spec(features, labels), cache_dir)
 
     def fit(self, features: FeatureSet, labels: pd.Series, *, progress=None, cancel=None,
             cache_dir: str | Path | None = None) -> "ChurnPredictor":
@@ -263,24 +280,17 @@ class ChurnPredictor:
 
         `progress` (engine.Progress callback) and `cancel` (threading.Event) go to the trainer.
         """
-        from core.models import cache as model_cache
-        from core.models.churn_transformer import CODE_VERSION
+        from core.models.lifecycle import train_or_load
 
         cfg = self.config
         prep = self._prepare(features, labels)
         users, y_all, features = prep["users"], prep["y_all"], prep["features"]
         rest, test, train, val = prep["rest"], prep["test"], prep["train"], prep["val"]
         encoder, model_config = prep["encoder"], prep["model_config"]
-        batch = encoder.tensors(features, y_all)
-
-        def train_fn(progress_cb):
-            return self._train(model_config, batch, train, val, y_all, progress_cb, cancel)
-
-        artifact = model_cache.get_or_train("churn", prep["data_key"], prep["cache_config"], train_fn,
-                                            code_version=CODE_VERSION, progress=progress, cache_dir=cache_dir)
+        artifact = train_or_load(self._spec(prep), progress=progress, cancel=cancel, cache_dir=cache_dir)
         self.encoder_ = encoder
         self.model_config_ = model_config
-        self.model_ = self._build(model_config, artifact.state_dict)
+        self.model_ = artifact.model
         self.calibration_ = tuple(artifact.extra["calibration"])
         self.token_names_ = encoder.token_names
 
@@ -333,15 +343,15 @@ class ChurnPredictor:
         model.eval()
         return model
 
-    def _train(self, model_config, batch, train, val, y_all, progress, cancel):
+    def _train(self, model, model_config, batch, train, val, y_all, progress, cancel):
+        """The lifecycle's fit step: warm-start the wide part, fit, keep attention only when it helps,
+        calibrate on the validation rows. `model` is freshly built and seeded."""
         import torch
         from sklearn.metrics import roc_auc_score
 
-        from core.models.engine import TrainConfig, fit, seed_everything
+        from core.models.engine import TrainConfig, fit
 
         cfg = self.config
-        seed_everything(cfg.seed)  # initial weights from the seed, not from the RNG's history
-        model = self._build(model_config)
         rest = np.sort(np.concatenate([train, val]))
         _warm_start_wide(model, _slice(batch, torch.as_tensor(rest)), y_all[rest], model_config)
         train_t = torch.as_tensor(train)

@@ -265,28 +265,20 @@ def ndcg_at_k_excluding_seen(scores: np.ndarray, histories: Sequence[np.ndarray]
     return float(np.where(rank < k, 1.0 / np.log2(rank + 2.0), 0.0).mean()) if len(rank) else 0.0
 
 
-def train_sasrec(sequences: Sequence[np.ndarray], model_config: SASRecConfig,
-                 train_config: TrainConfig, val_histories: Sequence[np.ndarray] = (),
-                 val_targets: np.ndarray | None = None,
-                 progress: Callable[[Progress], None] | None = None,
-                 cancel: threading.Event | None = None) -> tuple[SASRec, FitResult]:
-    """Train SASRec on item-index sequences with the shared trainer.
+def sasrec_training(sequences: Sequence[np.ndarray], model_config: SASRecConfig, batch_size: int,
+                    val_histories: Sequence[np.ndarray] = (), val_targets: np.ndarray | None = None
+                    ) -> tuple[Callable, Callable | None, int]:
+    """(make_batches, validate, number of training windows) for `engine.fit` on these sequences.
 
     Early stopping uses NDCG@10 (full ranking, history excluded) of `val_targets` given
-    `val_histories`; without them every epoch runs and the last weights are kept.
-    Returns the model (holding the best weights, on the training device) and the FitResult.
-    """
-    from core.models.engine import seed_everything
-
-    seed_everything(train_config.seed)
-    model = SASRec(model_config)
+    `val_histories`; without them validate is None (every epoch runs, the last weights are kept)."""
     x, y = training_windows(sequences, model_config.max_len)
     if len(x) == 0:
         raise ValueError("no user has two or more items: nothing to learn a next item from")
     inputs, targets = torch.from_numpy(x), torch.from_numpy(y)
 
     def make_batches(epoch: int, generator: torch.Generator):
-        return WindowBatches(inputs, targets, train_config.batch_size, generator)
+        return WindowBatches(inputs, targets, batch_size, generator)
 
     validate = None
     if val_targets is not None and len(val_targets):
@@ -300,5 +292,24 @@ def train_sasrec(sequences: Sequence[np.ndarray], model_config: SASRecConfig,
                 total += ndcg_at_k_excluding_seen(scores, hist, val_targets[i:i + 1024]) * len(hist)
             return total / len(val_targets)
 
+    return make_batches, validate, len(x)
+
+
+def train_sasrec(sequences: Sequence[np.ndarray], model_config: SASRecConfig,
+                 train_config: TrainConfig, val_histories: Sequence[np.ndarray] = (),
+                 val_targets: np.ndarray | None = None,
+                 progress: Callable[[Progress], None] | None = None,
+                 cancel: threading.Event | None = None) -> tuple[SASRec, FitResult]:
+    """Train SASRec on item-index sequences with the shared trainer, uncached (benchmarks, DDP).
+
+    Returns the model (holding the best weights, on the training device) and the FitResult.
+    The app trains through `core.recommend.recommender` (the model lifecycle) instead.
+    """
+    from core.models.engine import seed_everything
+
+    make_batches, validate, _ = sasrec_training(sequences, model_config, train_config.batch_size,
+                                                val_histories, val_targets)
+    seed_everything(train_config.seed)
+    model = SASRec(model_config)
     result = fit(model, make_batches, validate, train_config, progress=progress, cancel=cancel)
     return model, result
