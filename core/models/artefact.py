@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -35,6 +36,8 @@ from core.errors import ConfigError
 
 META = "meta.json"
 ARTEFACT_VERSION = 1
+
+log = logging.getLogger(__name__)
 
 
 def sha256_file(path: Path | str) -> str:
@@ -124,7 +127,15 @@ def write_model_dir(model_dir: Path | str, kind: str, code_version: str, config:
 def read_model_dir(model_dir: Path | str, kind: str, code_version: str, fit_hint: str) -> tuple[Path, dict]:
     """(folder, config) of a verified model folder of `kind`; ConfigError (one line) otherwise.
 
-    `fit_hint` is the command that makes one ("python -m core churn fit")."""
+    `fit_hint` is the command that makes one ("python -m core churn fit"). Refusals are logged."""
+    try:
+        return _verified(model_dir, kind, code_version, fit_hint)
+    except ConfigError as exc:
+        log.warning("refused model folder: %s", exc)
+        raise
+
+
+def _verified(model_dir: Path | str, kind: str, code_version: str, fit_hint: str) -> tuple[Path, dict]:
     path = Path(model_dir)
     if not path.is_dir():
         raise ConfigError(f"--model-dir {path}: no {kind} model here (no such folder); run '{fit_hint}' first")

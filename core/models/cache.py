@@ -20,6 +20,7 @@ import dataclasses
 import datetime as _dt
 import hashlib
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -33,6 +34,8 @@ if TYPE_CHECKING:
     import torch
 
 WEIGHTS = "weights.pt"
+
+log = logging.getLogger(__name__)
 META = "meta.json"
 
 
@@ -283,8 +286,8 @@ def get_or_train(kind: str, data_fingerprint: str, config: dict,
         if path.exists():  # someone finished while we waited, or a corrupt leftover
             try:
                 return _load(path, key)
-            except CorruptArtifact:
-                pass
+            except CorruptArtifact as exc:
+                log.warning("model cache: %s; retraining %s", exc, kind)
         started = time.perf_counter()
         state_dict, metrics, extra = train_fn(progress)
         seconds = time.perf_counter() - started
