@@ -16,7 +16,16 @@ meta.json readable and unedited (its own sha256), the kind and code version ours
 file present with its size and sha256. Any failure raises `ConfigError` with one line ("fit it again"); the
 loader then reads weights only with `torch.load(..., weights_only=True)` / safetensors.
 
-`sha256_file` is the one hashing helper; the model cache (`core/models/cache.py`) may use it.
+Replacing a model moves the old folder aside (`.<name>.old-*`) and renames the new one in; a
+process killed between those two renames leaves no folder at the name, so `read_model_dir` and
+`write_model_dir` first put a verified aside copy back (`_recover`): a reader always finds the old
+model or the new one, never a mix and never nothing.
+
+`info` (write_model_dir) adds fields to meta.json's top level (the model cache records its key,
+metrics, data fingerprint and timings there); they are covered by meta.json's sha256 too.
+
+The model cache (`core/models/cache.py`) stores every entry in this format; `sha256_file` is the
+one hashing helper.
 """
 
 from __future__ import annotations
@@ -51,7 +60,7 @@ def sha256_file(path: Path | str) -> str:
 
 def _meta_digest(meta: dict) -> str:
     """sha256 of meta.json's own content (kind, code version, config, files): an edited meta.json fails."""
-    body = {k: meta.get(k) for k in ("artefact", "kind", "code_version", "config", "files")}
+    body = {k: v for k, v in meta.items() if k not in ("sha256", "created_at")}
     return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False, default=str)
                           .encode("utf-8")).hexdigest()
 
@@ -83,9 +92,32 @@ def check_writable(model_dir: Path | str, kind: str) -> Path:
     return path
 
 
+RESERVED = frozenset({"artefact", "kind", "code_version", "created_at", "config", "files", "sha256"})
+
+
+def _recover(path: Path) -> None:
+    """Put a model moved aside by a replacement that was killed half-way back in place."""
+    if path.exists() or path.is_symlink():
+        return
+    parent = path.absolute().parent
+    try:
+        aside = sorted(parent.glob(f".{path.name}.old-*"), key=lambda p: p.stat().st_mtime, reverse=True)
+    except OSError:
+        return
+    for old in aside:
+        if _read_meta(old) is not None:
+            try:
+                os.rename(old, path)
+                log.warning("model folder %s: restored the copy a killed replacement moved aside", path)
+            except OSError:
+                pass
+            return
+
+
 def write_model_dir(model_dir: Path | str, kind: str, code_version: str, config: dict,
-                    write_files: Callable[[Path], None]) -> Path:
+                    write_files: Callable[[Path], None], info: dict | None = None) -> Path:
     """Write a model folder atomically (see the module docstring); returns its path."""
+    _recover(Path(model_dir))
     path = check_writable(model_dir, kind)
     parent = path.absolute().parent
     try:
@@ -104,7 +136,8 @@ def write_model_dir(model_dir: Path | str, kind: str, code_version: str, config:
             files[f.name] = {"sha256": sha256_file(f), "bytes": f.stat().st_size}
         meta = {"artefact": ARTEFACT_VERSION, "kind": kind, "code_version": code_version,
                 "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                "config": config, "files": files}
+                "config": config, "files": files,
+                **{k: v for k, v in (info or {}).items() if k not in RESERVED}}
         meta = json.loads(json.dumps(meta, ensure_ascii=False, default=str))  # what load will read back
         meta["sha256"] = _meta_digest(meta)
         with open(tmp / META, "w", encoding="utf-8") as fh:
@@ -136,6 +169,7 @@ def read_model_dir(model_dir: Path | str, kind: str, code_version: str, fit_hint
 
 
 def _verified(model_dir: Path | str, kind: str, code_version: str, fit_hint: str) -> tuple[Path, dict]:
+    _recover(Path(model_dir))
     path = Path(model_dir)
     if not path.is_dir():
         raise ConfigError(f"--model-dir {path}: no {kind} model here (no such folder); run '{fit_hint}' first")
