@@ -257,8 +257,14 @@ class ChurnPredictor:
         batch = prep["encoder"].tensors(prep["features"], prep["y_all"])
 
         def fit_fn(model, progress_cb, cancel_event):
-            return self._train(model, model_config, batch, prep["train"], prep["val"], prep["y_all"],
-                               progress_cb, cancel_event)
+            state, metrics, extra = self._train(model, model_config, batch, prep["train"], prep["val"],
+                                                prep["y_all"], progress_cb, cancel_event)
+            # the model card is part of the artefact: a cached load restores it instead of refitting
+            self._adopt(prep, self._build(model_config, state), extra["calibration"])
+            card = self._model_card(prep)
+            if self.config.baselines:
+                card.update(self._baseline_card(prep))
+            return state, metrics, {**extra, "card": card}
 
         return ModelSpec(kind="churn", code_version=CODE_VERSION, config=prep["cache_config"],
                          data=prep["data_key"], build=lambda: self._build(model_config), fit=fit_fn,
@@ -286,27 +292,13 @@ class ChurnPredictor:
         prep = self._prepare(features, labels)
         users, y_all, features = prep["users"], prep["y_all"], prep["features"]
         rest, test, train, val = prep["rest"], prep["test"], prep["train"], prep["val"]
-        encoder, model_config = prep["encoder"], prep["model_config"]
         artifact = train_or_load(self._spec(prep), progress=progress, cancel=cancel, cache_dir=cache_dir)
-        self.encoder_ = encoder
-        self.model_config_ = model_config
-        self.model_ = artifact.model
-        self.calibration_ = tuple(artifact.extra["calibration"])
-        self.token_names_ = encoder.token_names
-
-        # -- the model card: model and baselines on the same test rows -----------------------------
-        test_features = features.subset(users[test])
-        p_test = self.predict_proba(test_features).to_numpy()
-        rows = [{"model": "churn_transformer", **binary_metrics(y_all[test], p_test)}]
-        reliability = [reliability_table(y_all[test], p_test).assign(model="churn_transformer")]
-        self.baselines_ = {}
-        if cfg.baselines:
-            self.baselines_ = fit_baselines(features.subset(users[rest]), y_all[rest], seed=cfg.seed)
-            X_test = _baseline_frames(test_features)
-            for name, est in self.baselines_.items():
-                p = est.predict_proba(X_test)[:, 1]
-                rows.append({"model": name, **binary_metrics(y_all[test], p)})
-                reliability.append(reliability_table(y_all[test], p).assign(model=name))
+        self._adopt(prep, artifact.model, artifact.extra["calibration"])
+        card = artifact.extra.get("card") or self._model_card(prep)
+        if cfg.baselines and not card.get("baselines"):      # stored without them: fit them once now
+            card = {**card, **self._baseline_card(prep)}
+        rows = card["metrics"] + (card.get("baselines") or [] if cfg.baselines else [])
+        reliability = card["reliability"] + (card.get("baseline_reliability") or [] if cfg.baselines else [])
         metrics = pd.DataFrame(rows)
         metrics["test_users"] = len(test)
         metrics["test_churn_rate"] = float(y_all[test].mean())
@@ -316,13 +308,45 @@ class ChurnPredictor:
         scores = pd.DataFrame({"user_id": users, "churn_probability": self.predict_proba(features).to_numpy(),
                                "churned": y_all, "split": split})
         self.result_ = ChurnResult(
-            metrics=metrics, reliability=pd.concat(reliability, ignore_index=True), scores=scores,
-            importance=self._importance(test_features, y_all[test]),
+            metrics=metrics, reliability=pd.DataFrame(reliability), scores=scores,
+            importance=pd.DataFrame(card["importance"]),
             history=artifact.extra.get("history", []),
             attention_used=bool(artifact.extra.get("attention_used", True)),
             trained=artifact.trained, device=str(artifact.extra.get("device", "cpu")),
             seconds=float(artifact.meta.get("train_seconds", 0.0) or 0.0))
         return self
+
+    def _adopt(self, prep: dict, model, calibration) -> None:
+        """Make a trained (or loaded) model this predictor's."""
+        self.encoder_ = prep["encoder"]
+        self.model_config_ = prep["model_config"]
+        self.model_ = model
+        self.calibration_ = tuple(calibration)
+        self.token_names_ = self.encoder_.token_names
+
+    def _model_card(self, prep: dict) -> dict:
+        """The model's test metrics, reliability and importances (records; stored with the weights,
+        so a cached load does not recompute permutation importance)."""
+        users, y_all, test = prep["users"], prep["y_all"], prep["test"]
+        test_features = prep["features"].subset(users[test])
+        p_test = self.predict_proba(test_features).to_numpy()
+        reliability = reliability_table(y_all[test], p_test).assign(model="churn_transformer")
+        return {"metrics": [{"model": "churn_transformer", **binary_metrics(y_all[test], p_test)}],
+                "reliability": reliability.to_dict(orient="records"),
+                "importance": self._importance(test_features, y_all[test]).to_dict(orient="records")}
+
+    def _baseline_card(self, prep: dict) -> dict:
+        """The baselines (fit on training + validation rows) scored on the same test rows, as records."""
+        users, y_all, rest, test = prep["users"], prep["y_all"], prep["rest"], prep["test"]
+        features = prep["features"]
+        models = fit_baselines(features.subset(users[rest]), y_all[rest], seed=self.config.seed)
+        X_test = _baseline_frames(features.subset(users[test]))
+        rows, reliability = [], []
+        for name, est in models.items():
+            p = est.predict_proba(X_test)[:, 1]
+            rows.append({"model": name, **binary_metrics(y_all[test], p)})
+            reliability.extend(reliability_table(y_all[test], p).assign(model=name).to_dict(orient="records"))
+        return {"baselines": rows, "baseline_reliability": reliability}
 
     def _model_config(self, encoder: TabularEncoder, y_train: np.ndarray):
         from core.models.churn_transformer import ChurnTransformerConfig
