@@ -7,12 +7,12 @@ snapshot with a churn label (Telco). Results are memoised per session on (data k
 
 from __future__ import annotations
 
-import hashlib
 import os
 
 import pandas as pd
 import streamlit as st
 
+from core.capabilities import activity_tables
 from core.cohorts import datasets as ds
 from core.cohorts.activity import assign_cohorts
 from core.cohorts.labels import default_cutoff
@@ -23,7 +23,6 @@ from core.errors import UserError
 from core.export import csv_bytes
 from core.viz import cohorts as viz
 from ui.cache import load_table, table_version_key
-from core.capabilities import activity_tables
 from ui.cache import workspace_columns as support_columns
 from ui.common import held_upload, page_setup, tr, view_support
 from ui.state import sticky
@@ -188,7 +187,7 @@ from core.cohorts.churn import ChurnConfig, ChurnPredictor  # noqa: E402 - torch
 from ui import training  # noqa: E402
 
 config = ChurnConfig(epochs=EPOCHS)
-job_key = f"churn:{hashlib.sha256(repr((data_key, getattr(train_data, 'cutoff', None), inactive_days if mode == 'events' else None)).encode()).hexdigest()[:20]}"
+data_id = (data_key, getattr(train_data, "cutoff", None), inactive_days if mode == "events" else None)
 
 
 def train(progress, cancel):
@@ -196,13 +195,13 @@ def train(progress, cancel):
 
 
 try:
-    if memo(("cached", job_key), lambda: ChurnPredictor(config).is_cached(train_data.features, train_data.labels)):
-        predictor = memo(("model", job_key), lambda: train(None, None))  # a load, not a training
-        st.caption(tr("churn.cached_note"))
-    else:
-        predictor = training.training_panel(job_key, train, button_label=tr("common.train"))
+    spec = memo(("spec", data_id), lambda: ChurnPredictor(config).spec(train_data.features, train_data.labels))
+    job_key = spec.job_key  # the cache key: one job per model
+    predictor = training.model_panel(spec, train, button_label=tr("common.train"))
 except UserError as exc:
     show_error(exc)
+if predictor is not None and not predictor.result_.trained:
+    st.caption(tr("churn.cached_note"))
 if predictor is None:
     st.stop()
 

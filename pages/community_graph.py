@@ -17,9 +17,8 @@ from core.graph.analysis import GraphSettings, analyse_communities, graph_source
 from core.graph.detect import METHODS
 from core.graph.layout import MAX_DRAWN_NODES, community_network, neighbourhood, user_network
 from core.viz.graph import community_label, community_sizes_figure, growth_figure, network_figure
-from ui import training
+from ui import state, training
 from ui.cache import load_table, table_version_key
-from ui import state
 from ui.common import link_home, page_setup, tr, view_support
 from ui.resolution import page_analysis, picked_resolution, resolution_panel
 from ui.state import sticky
@@ -175,13 +174,17 @@ with st.expander(tr("graph.gat")):
 
     users = load_table(ws, "users") if ws.has("users") else None
 
-    def train(progress, cancel):
-        from core.graph.attention import place_users
+    from core.graph.attention import place_users, placement_spec
 
+    def train(progress, cancel):
         return place_users(graph, result, users, progress=progress, cancel=cancel)
 
-    job_key = "gat:" + "|".join(versions) + f"|{settings}|{result.resolution}"  # auto: the scale in use
-    placement = training.training_panel(job_key, train, button_label=tr("common.train"))
+    try:  # the job key is the GAT's cache key; a GAT already on disk loads without a click
+        placement = training.model_panel(placement_spec(graph, result, users)[0], train,
+                                         button_label=tr("common.train"))
+    except UserError as exc:
+        st.info(str(exc))
+        placement = None
     if placement is not None:
         low = placement.low_degree
         moved = int((placement.community[low] != result.membership[low]).sum())

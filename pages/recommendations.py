@@ -9,7 +9,6 @@ model cache, so a reload or an app restart loads it instead of retraining.
 from __future__ import annotations
 
 import os
-from dataclasses import asdict
 
 import pandas as pd
 import streamlit as st
@@ -58,8 +57,7 @@ with st.expander(tr("reco.settings")):
                                (20, 50, 100, 200) else 50, key="reco_max_len")
     epochs = c2.number_input(tr("reco.epochs"), 1, 500, EPOCHS, key="reco_epochs")
 
-from core.models.cache import fingerprint  # noqa: E402 - cheap (torch is imported lazily)
-from core.recommend.recommender import RecommendConfig, cached_training_exists, evaluate  # noqa: E402
+from core.recommend.recommender import RecommendConfig, cached_training_exists, evaluate, sasrec_spec  # noqa: E402
 
 try:
     ws_path = str(ws.path.resolve())
@@ -70,16 +68,16 @@ except UserError as exc:
     st.error(str(exc))
     st.stop()
 
-job_key = f"reco:{data_key}:{fingerprint(asdict(config))[:16]}"
-cached = cached_training_exists(data, config, "eval")
-if not cached:
+spec = sasrec_spec(data, None, config, "eval")
+job_key = spec.job_key  # the cache key: one job per model
+if not cached_training_exists(data, config, "eval"):
     st.info(tr("reco.not_trained"))
 
 from ui import training  # noqa: E402 - imports torch: only once there is something to train
 
-report = training.training_panel(
-    job_key, lambda progress, cancel: evaluate(data, config, progress=progress, cancel=cancel),
-    button_label=tr("reco.train"), autostart=cached)
+report = training.model_panel(
+    spec, lambda progress, cancel: evaluate(data, config, progress=progress, cancel=cancel),
+    button_label=tr("reco.train"))
 shown = report if report is not None else baselines  # the baselines until SASRec is ready
 
 # ---- quality ---------------------------------------------------------------------------------

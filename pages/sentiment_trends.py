@@ -17,8 +17,8 @@ from core.export import csv_bytes
 from core.text import analysis as sa
 from core.text.shifts import ShiftConfig
 from core.viz import sentiment as viz
-from ui.cache import table_version_key
 from ui import state
+from ui.cache import table_version_key
 from ui.common import held_upload, link_home, note_missing, page_setup, require_table, tr, view_support
 from ui.state import sticky
 
@@ -109,7 +109,7 @@ scorer = sticky(st.radio, tr("sent.scorer"), scorers, horizontal=True, key="sent
 
 classifier = None
 if scorer == "attention":
-    from core.text.classifier import ClassifierConfig, fit_sentiment_classifier
+    from core.text.classifier import ClassifierConfig, fit_sentiment_classifier, sentiment_is_trained
     from ui import training
 
     st.subheader(tr("sent.train_header"))
@@ -129,11 +129,13 @@ if scorer == "attention":
         config = ClassifierConfig()
         if CLASSIFIER_EPOCHS:
             config.en_epochs = config.zh_epochs = CLASSIFIER_EPOCHS
+        job_key = f"sent:{train_key}:{config}"
         classifier = training.training_panel(
-            f"sent:{train_key}:{config}",
+            job_key,
             lambda progress, cancel: fit_sentiment_classifier(texts, labels, config, progress=progress,
                                                               cancel=cancel),
-            button_label=tr("common.train"))
+            button_label=tr("common.train"),  # a model already on disk loads without a click
+            autostart=training.jobs.get_job(job_key) is None and sentiment_is_trained(texts, labels, config))
     if classifier is None:  # until the model is ready the lexicon's charts stay on screen
         st.info(tr("sent.lexicon_meanwhile"))
 

@@ -67,7 +67,7 @@ def response_panel(ws, df: pd.DataFrame, roles, result: ab.ExperimentResult, met
     if unit_col is None or not ws.has("interactions") or outcome_col is None:
         st.info(tr("ab.no_history"))
         return
-    from core.experiments.response import DINSettings, response_data, train_response_model
+    from core.experiments.response import DINSettings, response_data, response_spec, train_response_model
 
     try:
         rdata = response_data(df, load_table(ws, "interactions"), variant=variant_col, unit=unit_col,
@@ -80,9 +80,9 @@ def response_panel(ws, df: pd.DataFrame, roles, result: ab.ExperimentResult, met
         return
     from ui import training  # imports torch: only once there is something to train
 
-    key = f"din:{data_key}:{variant_col}:{outcome_col}:{control}:{','.join(seg_features)}"
-    response = training.training_panel(
-        key, lambda progress, cancel: train_response_model(rdata, DINSettings(), progress, cancel),
+    response = training.model_panel(
+        response_spec(rdata, DINSettings()),
+        lambda progress, cancel: train_response_model(rdata, DINSettings(), progress, cancel),
         button_label=tr("ab.train_model"))
     if response is None:
         return

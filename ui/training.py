@@ -1,7 +1,8 @@
 """Streamlit helpers for background model training: a Train button, a live progress bar, Cancel.
 
-Usage in a page (the training function should go through `core.models.cache.get_or_train`, so
-its result lands on disk and a reload or an app restart loads it instead of retraining)::
+Usage in a page (the training function goes through `core.models.lifecycle.train_or_load`, so
+its result lands on disk and a reload or an app restart loads it instead of retraining; with the
+model's spec, `model_panel(spec, fn)` keys the job by the cache key and loads a stored model at once)::
 
     from ui import training
     key = "reco:" + data_key + config_key          # what the job computes, not who asked
@@ -21,7 +22,8 @@ browser reload finds the running job instead of starting a second one.
 from __future__ import annotations
 
 import threading
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import streamlit as st
 
@@ -86,6 +88,16 @@ def show_progress(key: str, *, poll_seconds: float = 1.0) -> None:
             st.rerun(scope="app")
 
     _panel()
+
+
+def model_panel(spec, fn: Callable[[Callable[[Progress], None], threading.Event], Any], *,
+                button_label: str | None = None) -> Any | None:
+    """`training_panel` for a model of the lifecycle (core.models.lifecycle.ModelSpec): the job key
+    is the spec's cache key, and a model already on disk loads without a Train button."""
+    from core.models.lifecycle import is_trained
+
+    return training_panel(spec.job_key, fn, button_label=button_label,
+                          autostart=jobs.get_job(spec.job_key) is None and is_trained(spec))
 
 
 def training_panel(key: str, fn: Callable[[Callable[[Progress], None], threading.Event], Any], *,

@@ -299,7 +299,7 @@ class ChurnPredictor:
             card = {**card, **self._baseline_card(prep)}
         rows = card["metrics"] + (card.get("baselines") or [] if cfg.baselines else [])
         reliability = card["reliability"] + (card.get("baseline_reliability") or [] if cfg.baselines else [])
-        metrics = pd.DataFrame(rows)
+        metrics = pd.DataFrame(rows, columns=["model", "auc", "pr_auc", "brier"])  # stored JSON sorts keys
         metrics["test_users"] = len(test)
         metrics["test_churn_rate"] = float(y_all[test].mean())
 
@@ -308,8 +308,9 @@ class ChurnPredictor:
         scores = pd.DataFrame({"user_id": users, "churn_probability": self.predict_proba(features).to_numpy(),
                                "churned": y_all, "split": split})
         self.result_ = ChurnResult(
-            metrics=metrics, reliability=pd.DataFrame(reliability), scores=scores,
-            importance=pd.DataFrame(card["importance"]),
+            metrics=metrics, scores=scores,
+            reliability=pd.DataFrame(reliability, columns=["bin", "mean_predicted", "observed", "users", "model"]),
+            importance=pd.DataFrame(card["importance"], columns=["feature", "contribution", "attention", "permutation"]),
             history=artifact.extra.get("history", []),
             attention_used=bool(artifact.extra.get("attention_used", True)),
             trained=artifact.trained, device=str(artifact.extra.get("device", "cpu")),

@@ -5,7 +5,7 @@
                      seed=settings.seed)
     done = train_or_load(spec, progress=cb, cancel=event)   # done.model: eval mode, on the CPU
     is_trained(spec)                                         # True when train_or_load would only load
-    spec.key                                                 # the cache key, and the job key
+    spec.key, spec.job_key                                   # the cache key; the job key "<kind>:<key>"
 
 The one key rule (`spec_key`): kind + data fingerprint + config + code version, with the device
 settings (`device`, `amp`, `num_threads`, at any depth of the config) left out: the same model
@@ -22,9 +22,10 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from core.models import cache
 
@@ -74,8 +75,14 @@ class ModelSpec:
 
     @property
     def key(self) -> str:
-        """The cache key, which is also the key of a background job training this spec."""
+        """The cache key (the artefact's folder name under `<cache>/<kind>/`)."""
         return spec_key(self)
+
+    @property
+    def job_key(self) -> str:
+        """The key of a background job training this spec: `<kind>:<cache key>`, the cache entry's
+        name, so every page, reload and tab asking for this model finds one job and one artefact."""
+        return f"{self.kind}:{self.key}"
 
 
 def spec_key(spec: ModelSpec) -> str:

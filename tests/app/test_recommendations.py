@@ -22,7 +22,7 @@ def _page(repo_root) -> AppTest:
 def _wait_for_jobs():
     from core.models import jobs
 
-    for key in jobs.job_keys("reco:"):
+    for key in jobs.job_keys("sasrec:"):
         assert jobs.get_job(key).wait(timeout=300), "training did not finish"
 
 
@@ -93,7 +93,7 @@ def test_train_then_metrics_recommendations_and_reload(repo_root, sample_ws, tin
     # no Train button, the results load
     from core.models import jobs
 
-    for key in jobs.job_keys("reco:"):
+    for key in jobs.job_keys("sasrec:"):
         jobs.forget_job(key)
     again = _page(repo_root)
     again.run()

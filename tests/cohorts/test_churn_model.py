@@ -132,3 +132,10 @@ def test_a_cached_load_restores_baselines_and_importances_without_refitting(fitt
     pd.testing.assert_frame_equal(again.result_.reliability, predictor.result_.reliability)
     pd.testing.assert_frame_equal(again.result_.importance, predictor.result_.importance)
     assert set(again.result_.metrics["model"]) > {"churn_transformer"}   # the baselines are there
+
+
+def test_the_model_card_keeps_its_column_order(fitted):
+    result = fitted[0].result_
+    assert list(result.metrics.columns)[:4] == ["model", "auc", "pr_auc", "brier"]
+    assert list(result.reliability.columns) == ["bin", "mean_predicted", "observed", "users", "model"]
+    assert list(result.importance.columns) == ["feature", "contribution", "attention", "permutation"]
