@@ -291,7 +291,7 @@ class ChurnPredictor:
         cfg = self.config
         prep = self._prepare(features, labels)
         users, y_all, features = prep["users"], prep["y_all"], prep["features"]
-        rest, test, train, val = prep["rest"], prep["test"], prep["train"], prep["val"]
+        test, train, val = prep["test"], prep["train"], prep["val"]
         artifact = train_or_load(self._spec(prep), progress=progress, cancel=cancel, cache_dir=cache_dir)
         self._adopt(prep, artifact.model, artifact.extra["calibration"])
         card = artifact.extra.get("card") or self._model_card(prep)

@@ -72,7 +72,8 @@ class FeatureTokenizer(nn.Module):
             tok = x.unsqueeze(-1) * self.num_weight + self.num_bias  # [B, n_num, d]
             parts.append(torch.where(missing.unsqueeze(-1), self.num_missing.expand_as(tok), tok))
         if categorical.shape[1]:
-            parts.append(self.cat_embedding(categorical + self.cat_offsets) + self.cat_bias)  # [B, n_cat, d]
+            offsets = self.get_buffer("cat_offsets")
+            parts.append(self.cat_embedding(categorical + offsets) + self.cat_bias)  # [B, n_cat, d]
         if timeline.shape[1]:
             parts.append(timeline.unsqueeze(-1) * self.week_weight + self.week_bias + self.week_position)  # [B, W, d]
         return torch.cat(parts, dim=1)  # [B, T, d]
@@ -146,16 +147,19 @@ class ChurnTransformer(nn.Module):
             self.wide_categorical.weight.copy_(categorical.view(-1, 1))
         if self.wide_timeline is not None:
             self.wide_timeline.weight.copy_(timeline.view(1, -1))
-        nn.init.zeros_(self.head[-1].weight)
-        nn.init.zeros_(self.head[-1].bias)
+        last = self.head[-1]
+        assert isinstance(last, nn.Linear)
+        nn.init.zeros_(last.weight)
+        nn.init.zeros_(last.bias)
 
     def freeze_wide(self) -> None:
         """Keep the wide part fixed while the attention part trains (the trainer skips frozen tensors)."""
         for p in self.wide_parameters():
             p.requires_grad_(False)
 
-    def wide_parameters(self) -> list[nn.Parameter]:
-        params = [self.wide_numeric.weight, self.wide_numeric.bias, self.wide_missing, self.wide_categorical.weight]
+    def wide_parameters(self) -> list[torch.Tensor]:
+        params: list[torch.Tensor] = [self.wide_numeric.weight, self.wide_numeric.bias, self.wide_missing,
+                                      self.wide_categorical.weight]
         return params + ([self.wide_timeline.weight] if self.wide_timeline is not None else [])
 
     def forward(self, batch: dict) -> tuple[torch.Tensor, torch.Tensor]:

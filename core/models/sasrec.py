@@ -284,7 +284,7 @@ def sasrec_training(sequences: Sequence[np.ndarray], model_config: SASRecConfig,
     if val_targets is not None and len(val_targets):
         val_targets = np.asarray(val_targets, dtype=np.int64)
 
-        def validate(m: nn.Module) -> float:
+        def validate(m: SASRec) -> float:
             total = 0.0
             for i in range(0, len(val_targets), 1024):  # chunks bound the (users, items) matrix
                 hist = val_histories[i:i + 1024]
