@@ -92,7 +92,7 @@ def bench_cdnow(epochs: int) -> None:
 def bench_sample(epochs: int) -> None:
     from core.cohorts.churn import ChurnConfig, ChurnPredictor
     from core.cohorts.datasets import workspace_dataset
-    from core.data.workspace import sample_workspace
+    from core.data.sample import sample_workspace
 
     ws = sample_workspace(users=2000, seed=0)
     data = workspace_dataset(ws)

@@ -45,7 +45,7 @@ def shared_datasets() -> Path:
 @pytest.fixture(scope="session")
 def sample_ws(isolated_data_dir):
     """The sample workspace (all five tables), built once per run in the isolated data dir."""
-    from core.data.workspace import sample_workspace
+    from core.data.sample import sample_workspace
 
     return sample_workspace(users=SAMPLE_USERS, seed=0)
 
