@@ -24,7 +24,9 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-CODE_VERSION = "churn-transformer-5"
+from core.models.layers import PreNormBlock
+
+CODE_VERSION = "churn-transformer-6"  # 6: the shared PreNormBlock (layers.py)
 
 
 @dataclass
@@ -101,24 +103,6 @@ class SelfAttention(nn.Module):
         return self.out(y), att
 
 
-class Block(nn.Module):
-    def __init__(self, cfg: ChurnTransformerConfig):
-        super().__init__()
-        d = cfg.d_model
-        self.norm1 = nn.LayerNorm(d)
-        self.attn = SelfAttention(d, cfg.n_heads, cfg.dropout)
-        self.norm2 = nn.LayerNorm(d)
-        self.ffn = nn.Sequential(nn.Linear(d, d * cfg.ffn_factor), nn.GELU(), nn.Dropout(cfg.dropout),
-                                 nn.Linear(d * cfg.ffn_factor, d))
-        self.dropout = nn.Dropout(cfg.dropout)
-
-    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        y, att = self.attn(self.norm1(x))
-        x = x + self.dropout(y)
-        x = x + self.dropout(self.ffn(self.norm2(x)))
-        return x, att
-
-
 class ChurnTransformer(nn.Module):
     def __init__(self, cfg: ChurnTransformerConfig):
         super().__init__()
@@ -126,7 +110,8 @@ class ChurnTransformer(nn.Module):
         d = cfg.d_model
         self.tokenizer = FeatureTokenizer(cfg)
         self.cls = nn.Parameter(torch.randn(1, 1, d) * 0.02)
-        self.blocks = nn.ModuleList(Block(cfg) for _ in range(cfg.n_layers))
+        self.blocks = nn.ModuleList(PreNormBlock(d, SelfAttention(d, cfg.n_heads, cfg.dropout), d * cfg.ffn_factor,
+                                                 cfg.dropout) for _ in range(cfg.n_layers))
         self.head = nn.Sequential(nn.LayerNorm(d), nn.ReLU(), nn.Linear(d, 1))
         # wide part: a linear logit over the raw inputs
         self.wide_numeric = nn.Linear(cfg.n_numeric, 1, bias=True)

@@ -27,8 +27,9 @@ import torch.nn.functional as F
 from torch import nn
 
 from core.models.engine import FitResult, Progress, TrainConfig, fit
+from core.models.layers import PreNormBlock
 
-CODE_VERSION = "sasrec-2"
+CODE_VERSION = "sasrec-3"  # 3: the shared PreNormBlock (layers.py)
 
 
 @dataclass
@@ -74,25 +75,6 @@ class CausalSelfAttention(nn.Module):
         return self.proj(out), weights
 
 
-class Block(nn.Module):
-    """Pre-norm transformer block: x + attn(LN(x)), then x + FFN(LN(x))."""
-
-    def __init__(self, hidden: int, n_heads: int, dropout: float):
-        super().__init__()
-        self.ln1 = nn.LayerNorm(hidden)
-        self.attn = CausalSelfAttention(hidden, n_heads)
-        self.ln2 = nn.LayerNorm(hidden)
-        self.ffn = nn.Sequential(nn.Linear(hidden, hidden), nn.GELU(), nn.Dropout(dropout),
-                                 nn.Linear(hidden, hidden))
-        self.drop = nn.Dropout(dropout)
-
-    def forward(self, x, allowed, need_weights=False):
-        a, w = self.attn(self.ln1(x), allowed, need_weights)
-        x = x + self.drop(a)
-        x = x + self.drop(self.ffn(self.ln2(x)))
-        return x, w
-
-
 class SASRec(nn.Module):
     """Sequential recommender. `calculate_loss(batch)` trains, `predict(seq)` scores all items."""
 
@@ -104,8 +86,8 @@ class SASRec(nn.Module):
         self.item_emb = nn.Embedding(config.n_items + 1, config.hidden, padding_idx=0)
         self.pos_emb = nn.Embedding(config.max_len, config.hidden)
         self.emb_drop = nn.Dropout(config.dropout)
-        self.blocks = nn.ModuleList(Block(config.hidden, config.n_heads, config.dropout)
-                                    for _ in range(config.n_layers))
+        self.blocks = nn.ModuleList(PreNormBlock(config.hidden, CausalSelfAttention(config.hidden, config.n_heads),
+                                                 config.hidden, config.dropout) for _ in range(config.n_layers))
         self.ln_f = nn.LayerNorm(config.hidden)
         self.apply(self._init)
 
