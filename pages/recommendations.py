@@ -16,7 +16,7 @@ import streamlit as st
 from core.errors import UserError
 from core.export import csv_bytes
 from core.viz import recommend as viz
-from ui.cache import table_version_key
+from ui.cache import load_baselines, load_sequences, table_version_key
 from ui.common import link_home, page_setup, tr, view_support
 from ui.state import sticky
 
@@ -32,23 +32,6 @@ if not support.available:
     link_home()
     st.stop()
 data_key = table_version_key(ws, "interactions")
-
-
-@st.cache_resource(show_spinner=False, max_entries=8)
-def load_sequences(ws_path: str, version_key: str):
-    """Per-member item sequences of the workspace's interactions (read-only; keyed on the version)."""
-    from core.data.workspace import Workspace
-    from core.recommend.data import build_sequences
-
-    return build_sequences(Workspace(ws_path).read("interactions"), source="interactions")
-
-
-@st.cache_resource(show_spinner=False, max_entries=8)
-def load_baselines(ws_path: str, version_key: str):
-    """Popularity and item-kNN with their held-out HR/NDCG: no training, shown before SASRec exists."""
-    from core.recommend.recommender import evaluate_baselines
-
-    return evaluate_baselines(load_sequences(ws_path, version_key))
 
 
 with st.expander(tr("reco.settings")):

@@ -18,7 +18,7 @@ from core.text import analysis as sa
 from core.text.shifts import ShiftConfig
 from core.viz import sentiment as viz
 from ui import state
-from ui.cache import table_version_key
+from ui.cache import session_memo, table_version_key
 from ui.common import held_upload, link_home, note_missing, page_setup, require_table, tr, view_support
 from ui.state import sticky
 
@@ -28,10 +28,7 @@ CLASSIFIER_EPOCHS = int(os.environ.get("CE_SENT_EPOCHS", "0")) or None  # tests 
 
 
 def memo(key: tuple, compute):
-    store = st.session_state.setdefault(MEMO, {})
-    if key not in store:
-        store[key] = compute()
-    return store[key]
+    return session_memo(MEMO, key, compute)
 
 
 def uploaded_labels() -> tuple[list[str], pd.Series, str] | None:
