@@ -220,8 +220,13 @@ def _timing_classifier(lang, texts):
     from dataclasses import asdict
 
     from core.models.text_classifier import TextClassifier
-    from core.text.classifier import (ClassifierConfig, LanguageModel, LinearPrior, SentimentClassifier,
-                                      language_model_config)
+    from core.text.classifier import (
+        ClassifierConfig,
+        LanguageModel,
+        LinearPrior,
+        SentimentClassifier,
+        language_model_config,
+    )
     from core.text.lexicon import lexicon_scores
 
     c = ClassifierConfig()
@@ -261,8 +266,9 @@ def bench_speed(clf_en, clf_zh):
             f"ratio to lexicon {rate / rates[name]:.2f}" + (" (MiniLM 5 frozen layers per text)" if name == "en" else ""))
     # 100,000 posts: the sample generator's posts resampled (templated: few distinct texts), and a
     # harder set where every post is a distinct real text (tweets + reviews, 50/50), timed apart
-    from core.data.sample import generate_sample
     import tempfile
+
+    from core.data.sample import generate_sample
 
     with tempfile.TemporaryDirectory() as tmp:
         generate_sample(tmp, users=2000, seed=0)

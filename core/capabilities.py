@@ -9,8 +9,8 @@ Input is `{table: columns that hold at least one value}`; nothing here reads dat
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
-from typing import Collection, Mapping
 
 ACTIVITY_NEEDS = "interactions.user_id + interactions.ts / posts.user_id + posts.ts"
 VIEWS = ("community_graph", "sentiment_trends", "ad_ab_results", "churn_cohorts", "recommendations")

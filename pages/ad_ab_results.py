@@ -17,8 +17,8 @@ from core.experiments.columns import guess_roles
 from core.experiments.summary import looks_like_summary
 from core.export import csv_bytes
 from core.viz import experiments as viz
-from ui.cache import load_table, table_version_key
 from ui.ab_panels import fmt_interval, power_panel, response_panel
+from ui.cache import load_table, table_version_key
 from ui.common import held_upload, page_setup, tr
 
 UPLOAD_DF = "ab_upload_df"      # (name, sha, DataFrame) of the CSV uploaded on this page

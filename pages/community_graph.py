@@ -17,11 +17,16 @@ from core.graph.detect import METHODS
 from core.graph.layout import MAX_DRAWN_NODES, neighbourhood
 from core.viz.graph import community_label, community_sizes_figure, growth_figure, network_figure
 from ui import state, training
-from ui.cache import (GRAPH_TABLES as TABLES, graph_analysis as cached_analysis, graph_source as cached_source,
-                      graph_tables as _tables, graph_view as cached_view, load_table, table_version_key)
+from ui.cache import GRAPH_TABLES as TABLES
+from ui.cache import graph_analysis as cached_analysis
+from ui.cache import graph_source as cached_source
+from ui.cache import graph_tables as _tables
+from ui.cache import graph_view as cached_view
+from ui.cache import load_table, table_version_key
 from ui.common import link_home, page_setup, tr, view_support
 from ui.resolution import page_analysis, picked_resolution, resolution_panel
 from ui.state import sticky
+
 
 def labelled(frame: pd.DataFrame) -> pd.DataFrame:
     """Column headers in the session's language and communities named as in the charts ('#3');

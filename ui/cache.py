@@ -4,7 +4,8 @@ on DataFrames) and the bounded per-session memo (`session_memo`) the views keep 
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -73,7 +74,8 @@ def graph_tables(ws_path: str) -> dict[str, pd.DataFrame]:
 @st.cache_data(show_spinner=False, max_entries=8)
 def graph_source(ws_path: str, versions: tuple):
     """(graph source, its time span): small, so reruns need not copy the tables out of the cache."""
-    from core.graph.analysis import graph_source as source_of, time_span
+    from core.graph.analysis import graph_source as source_of
+    from core.graph.analysis import time_span
 
     tables = graph_tables(ws_path)
     source = source_of(tables)

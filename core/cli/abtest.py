@@ -94,8 +94,7 @@ def _rows(df, args, name) -> dict:
 
 def _summary(df, args, name) -> dict:
     from core.errors import ConfigError
-    from core.experiments.summary import (SummaryColumns, SummarySpec, analyze_summary, experiment_dict,
-                                          read_summary)
+    from core.experiments.summary import SummaryColumns, SummarySpec, analyze_summary, experiment_dict, read_summary
 
     if not (args.mean or args.sum or args.conversions):
         raise ConfigError("--count needs --mean, --sum or --conversions")

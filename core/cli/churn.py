@@ -70,7 +70,6 @@ def _mode(args) -> str:
 def run(args) -> int:
     from core.cohorts.churn import ChurnConfig, ChurnPredictor
     from core.cohorts.datasets import event_log_dataset, numeric_value_columns, snapshot_dataset
-
     from core.export import check_output, write_csv
     from core.models.artefact import check_writable
 

@@ -44,8 +44,8 @@ def _read_edges(path: Path) -> pd.DataFrame:
 
 
 def run(args: argparse.Namespace) -> int:
-    from core.graph.build import graph_from_edges
     from core.export import check_output, write_csv
+    from core.graph.build import graph_from_edges
     from core.graph.detect import detect_communities, parse_resolution
 
     resolution = parse_resolution(args.resolution)  # a bad value fails before reading the file

@@ -69,10 +69,9 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _fit(args: argparse.Namespace) -> int:
-    from core.recommend.data import build_sequences
-
     from core.export import check_output
     from core.models.artefact import check_writable
+    from core.recommend.data import build_sequences
 
     check_range(args.epochs, "--epochs", 1, 10_000)
     check_range(args.max_len, "--max-len", 2, 10_000)

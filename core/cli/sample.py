@@ -16,11 +16,10 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from core.data.sample import generate_sample
-
     from pathlib import Path
 
     from core.cli import check_range
+    from core.data.sample import generate_sample
 
     check_range(args.users, "--users", 80, 1_000_000)
     check_range(args.seed, "--seed", 0, 2**32 - 1)

@@ -56,11 +56,10 @@ def run(args) -> int:
 def _fit(args) -> int:
     from dataclasses import replace
 
-    from core.text.analysis import labelled_texts
-    from core.text.classifier import ClassifierConfig, fit_sentiment_classifier
-
     from core.export import check_output
     from core.models.artefact import check_writable
+    from core.text.analysis import labelled_texts
+    from core.text.classifier import ClassifierConfig, fit_sentiment_classifier
 
     check_range(args.epochs, "--epochs", 1, 10_000)
     check_output(args.model_dir, [args.csv], option="--model-dir", folder=True)
@@ -85,8 +84,8 @@ def _fit(args) -> int:
 
 
 def _predict(args) -> int:
-    from core.text.language import detect_languages
     from core.export import check_output, write_csv
+    from core.text.language import detect_languages
     from core.text.lexicon import DEFAULT_THRESHOLDS, label_scores, lexicon_scores
 
     check_output(args.out, [args.csv, args.model_dir])

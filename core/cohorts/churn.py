@@ -81,7 +81,7 @@ class TabularEncoder:
     vocab: dict[str, list[str]]
 
     @classmethod
-    def fit(cls, features: FeatureSet) -> "TabularEncoder":
+    def fit(cls, features: FeatureSet) -> TabularEncoder:
         t = features.table
         log_cols, means, stds = [], {}, {}
         for col in features.numeric:
@@ -140,7 +140,7 @@ class TabularEncoder:
         return asdict(self)
 
     @classmethod
-    def from_dict(cls, d: dict) -> "TabularEncoder":
+    def from_dict(cls, d: dict) -> TabularEncoder:
         return cls(**d)
 
 
@@ -281,7 +281,7 @@ class ChurnPredictor:
         return is_trained(self.spec(features, labels), cache_dir)
 
     def fit(self, features: FeatureSet, labels: pd.Series, *, progress=None, cancel=None,
-            cache_dir: str | Path | None = None) -> "ChurnPredictor":
+            cache_dir: str | Path | None = None) -> ChurnPredictor:
         """Train on the users present in both `features` and `labels` (0/1). Sets `result_`.
 
         `progress` (engine.Progress callback) and `cancel` (threading.Event) go to the trainer.
@@ -515,7 +515,7 @@ class ChurnPredictor:
                                lambda tmp: torch.save(state, tmp / WEIGHTS_FILE))
 
     @classmethod
-    def load(cls, model_dir: str | Path) -> "ChurnPredictor":
+    def load(cls, model_dir: str | Path) -> ChurnPredictor:
         """Load a folder written by `save`, verified first; ConfigError when missing, tampered or foreign."""
         import torch
 

@@ -45,7 +45,7 @@ class FeatureSet:
     def n_weeks(self) -> int:
         return self.timeline.shape[1]
 
-    def subset(self, users) -> "FeatureSet":
+    def subset(self, users) -> FeatureSet:
         """The rows of `users` (in that order)."""
         pos = self.table.index.get_indexer(pd.Index(users))
         if (pos < 0).any():

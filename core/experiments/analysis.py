@@ -28,9 +28,14 @@ from core.errors import ConfigError, InputError
 from core.experiments.columns import ColumnRoles, metric_values
 from core.experiments.corrections import adjust_p_values
 from core.experiments.health import MIN_EVENTS, MIN_UNITS, SrmCheck, srm_check
-from core.experiments.inference import Comparison, CompareConfig, compare, mean_interval
-from core.experiments.statistics import (ProportionStatistic, RatioStatistic, RegressionAdjustedStatistic,
-                                         SampleMeanStatistic, cuped_theta)
+from core.experiments.inference import CompareConfig, Comparison, compare, mean_interval
+from core.experiments.statistics import (
+    ProportionStatistic,
+    RatioStatistic,
+    RegressionAdjustedStatistic,
+    SampleMeanStatistic,
+    cuped_theta,
+)
 
 MAX_VARIANTS = 20
 CONTROL_NAMES = ("control", "a", "baseline", "base", "ctrl", "对照", "对照组", "gate_30")
@@ -196,7 +201,7 @@ class ExperimentData:
     # (numerator, denominator) pairs whose rows are counts: summed per variant, tested as proportions
     counts: set = field(default_factory=set)
 
-    def is_counts(self, metric: "MetricSpec") -> bool:
+    def is_counts(self, metric: MetricSpec) -> bool:
         return metric.denominator is not None and (metric.column, metric.denominator) in self.counts
 
     @property

@@ -20,8 +20,13 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats as st
 
-from core.experiments.statistics import (ProportionStatistic, RatioStatistic, RegressionAdjustedStatistic,
-                                         SampleMeanStatistic, Statistic)
+from core.experiments.statistics import (
+    ProportionStatistic,
+    RatioStatistic,
+    RegressionAdjustedStatistic,
+    SampleMeanStatistic,
+    Statistic,
+)
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,17 @@ import numpy as np
 import pandas as pd
 
 from core.errors import ConfigError, InputError
-from core.experiments.analysis import (ExperimentData, ExperimentResult, ExperimentSpec, MetricSpec,
-                                       _natural_key, _pick_control, correct, relative_mde, result_from_statistics)
+from core.experiments.analysis import (
+    ExperimentData,
+    ExperimentResult,
+    ExperimentSpec,
+    MetricSpec,
+    _natural_key,
+    _pick_control,
+    correct,
+    relative_mde,
+    result_from_statistics,
+)
 from core.experiments.corrections import adjust_p_values
 from core.experiments.health import SRM_THRESHOLD, srm_p_values
 from core.experiments.inference import CompareConfig, compare, compare_arrays

@@ -5,8 +5,8 @@ The page and the bench call this with the tables a workspace has; it holds no dr
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 import pandas as pd
 

@@ -10,8 +10,9 @@ and stay in the graph, so a partition covers every node the user gave us.
 from __future__ import annotations
 
 import weakref
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from typing import Literal, Mapping
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -21,7 +22,7 @@ from core.errors import InputError
 GraphSource = Literal["edges", "replies", "co_interaction"]
 
 # UserGraph -> {directed: igraph.Graph}; entries go when the UserGraph is garbage-collected
-_IGRAPH_CACHE: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_IGRAPH_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True, eq=False)

@@ -58,7 +58,7 @@ class CommunityResult:
     stability: float | None = None
     stability_seeds: list[int] = field(default_factory=list)
     criterion: str | None = None      # how the resolution was chosen; None when the user gave it
-    profile: "ResolutionProfile | None" = None
+    profile: ResolutionProfile | None = None
 
     @property
     def n_communities(self) -> int:

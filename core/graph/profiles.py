@@ -6,7 +6,7 @@ the same function serves a workspace with only `edges` and one with all five tab
 
 from __future__ import annotations
 
-from typing import Mapping
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd

@@ -26,9 +26,10 @@ import os
 import shutil
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import torch
@@ -56,7 +57,7 @@ class Artifact:
 # ---------------------------------------------------------------------------------------------
 # fingerprints
 
-def _feed(h: "hashlib._Hash", part: Any) -> None:
+def _feed(h: hashlib._Hash, part: Any) -> None:
     """Hash `part` into `h` with a type tag, so 1, "1" and [1] differ."""
     import numpy as np
     import pandas as pd

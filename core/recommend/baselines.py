@@ -6,7 +6,7 @@ SASRec scorer, so one evaluation path treats all three alike (column 0 is paddin
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import scipy.sparse as sp
@@ -17,7 +17,7 @@ class PopularityRecommender:
 
     name = "Popularity"
 
-    def fit(self, sequences: Sequence[np.ndarray], n_items: int) -> "PopularityRecommender":
+    def fit(self, sequences: Sequence[np.ndarray], n_items: int) -> PopularityRecommender:
         counts = np.zeros(n_items + 1, dtype=np.float64)
         for s in sequences:
             np.add.at(counts, np.asarray(s, dtype=np.int64), 1.0)
@@ -48,7 +48,7 @@ class ItemKNNRecommender:
     def __init__(self, neighbours: int = 100):
         self.neighbours = neighbours
 
-    def fit(self, sequences: Sequence[np.ndarray], n_items: int) -> "ItemKNNRecommender":
+    def fit(self, sequences: Sequence[np.ndarray], n_items: int) -> ItemKNNRecommender:
         X = _user_item_matrix(sequences, n_items)
         counts = np.asarray(X.sum(axis=0)).ravel()
         co = (X.T @ X).tocsr().astype(np.float64)

@@ -9,8 +9,8 @@ index, exactly like a stable top-k list, so metrics agree with what `predict` re
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Sequence
 
 import numpy as np
 

@@ -9,9 +9,9 @@ import json
 import math
 import pickle
 import threading
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
 import pandas as pd
@@ -19,8 +19,7 @@ import pandas as pd
 from core.errors import ConfigError, InputError
 from core.models.engine import Progress, TrainConfig
 from core.recommend.baselines import ItemKNNRecommender, PopularityRecommender
-from core.recommend.data import (SequenceData, Split, holdout_last, leave_last_out,
-                                 sequences_fingerprint)
+from core.recommend.data import SequenceData, Split, holdout_last, leave_last_out, sequences_fingerprint
 from core.recommend.metrics import RankingMetrics, evaluate_scores, list_diversity, top_k
 
 MIN_STEPS = 300              # early stopping waits for at least this many optimiser steps
@@ -85,7 +84,7 @@ class RecommendConfig:
                            max_seconds=self.max_seconds)
 
     @classmethod
-    def from_dict(cls, d: dict) -> "RecommendConfig":
+    def from_dict(cls, d: dict) -> RecommendConfig:
         names = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in d.items() if k in names})
 
@@ -227,7 +226,7 @@ class SequentialRecommender:
         return write_model_dir(model_dir, "recommend", CODE_VERSION, meta, write)
 
     @classmethod
-    def load(cls, model_dir: str | Path) -> "SequentialRecommender":
+    def load(cls, model_dir: str | Path) -> SequentialRecommender:
         """Load a folder written by `save`, verified first; ConfigError when missing, tampered or foreign."""
         import torch
 

@@ -79,7 +79,7 @@ class LanguageModel:
     state_dict: dict
     vocab: list[str] = field(default_factory=list)  # chars mode: id 2+i -> vocab[i]
     frozen_layers: int = 0
-    prior: "LinearPrior | None" = None              # the wide part (None: the model has none)
+    prior: LinearPrior | None = None              # the wide part (None: the model has none)
     fusion_weight: float = 1.0                      # w in p = w * p_attention + (1 - w) * p_linear
 
 
@@ -156,7 +156,7 @@ class LinearPrior:
     intercept: np.ndarray  # [C]
 
     @classmethod
-    def fit(cls, texts: list[str], y: np.ndarray, lang: str, n_classes: int) -> "LinearPrior":
+    def fit(cls, texts: list[str], y: np.ndarray, lang: str, n_classes: int) -> LinearPrior:
         pipe = fit_baseline(texts, y, lang)
         vec, lr = pipe[0], pipe[-1]
         vocab = [""] * len(vec.vocabulary_)
@@ -200,12 +200,12 @@ class LinearPrior:
                 for k in ("idf", "coef", "intercept")}
 
     @classmethod
-    def from_parts(cls, meta: dict, tensors: dict) -> "LinearPrior":
+    def from_parts(cls, meta: dict, tensors: dict) -> LinearPrior:
         arr = {k: tensors[f"linear_prior.{k}"].numpy() for k in ("idf", "coef", "intercept")}
         return cls(meta["analyzer"], tuple(meta["ngram_range"]), list(meta["vocab"]), **arr)
 
 
-def split_prior(state: dict, meta: dict | None) -> tuple[dict, "LinearPrior | None"]:
+def split_prior(state: dict, meta: dict | None) -> tuple[dict, LinearPrior | None]:
     """Model weights and the LinearPrior, from one state dict holding both."""
     model_state = {k: v for k, v in state.items() if not k.startswith("linear_prior.")}
     return model_state, (LinearPrior.from_parts(meta, state) if meta else None)
@@ -591,7 +591,7 @@ class SentimentClassifier:
                                write)
 
     @classmethod
-    def load(cls, model_dir: str | Path) -> "SentimentClassifier":
+    def load(cls, model_dir: str | Path) -> SentimentClassifier:
         """Load a folder written by `save`, verified first; ConfigError when missing, tampered or foreign."""
         from safetensors.torch import load_file
 

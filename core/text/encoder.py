@@ -71,7 +71,7 @@ class RaggedStates:
     def __len__(self) -> int:
         return len(self.offsets) - 1
 
-    def take(self, idx) -> "RaggedStates":
+    def take(self, idx) -> RaggedStates:
         idx = np.asarray(idx, dtype=np.int64)
         lengths = np.diff(self.offsets)[idx]
         parts = [self.values[self.offsets[i]: self.offsets[i + 1]] for i in idx]

@@ -13,7 +13,7 @@ frequency explain; the prior stops rare terms from topping the list on one or tw
 from __future__ import annotations
 
 from collections import Counter
-from typing import Iterable
+from collections.abc import Iterable
 
 import numpy as np
 import pandas as pd

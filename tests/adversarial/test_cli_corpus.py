@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.export import FORMULA_START, _PLAIN_NUMBER
+from core.export import _PLAIN_NUMBER, FORMULA_START
 
 REPO = Path(__file__).resolve().parents[2]
 TIME_LIMIT_S = 60  # per case; training cases are tiny (--epochs 1)

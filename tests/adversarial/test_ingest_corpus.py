@@ -50,7 +50,7 @@ REFUSED = {  # name -> (bytes, what the one line must also say)
     "ragged.csv": (b"user_id,text\nu1,a\nu2,b,c,d\n", "line 3 is not valid CSV: Expected Number of Columns: 2"),
     "wide.csv": ((",".join(f"c{i}" for i in range(100_000)) + "\n" + ",".join("1" * 100_000) + "\n").encode(),
                  "100,000 columns"),
-    "badday.csv": ("user_id,ts,text\nu1,2024-01-01,a\nu2,not a day,b\n".encode(), "column 'ts'"),
+    "badday.csv": (b"user_id,ts,text\nu1,2024-01-01,a\nu2,not a day,b\n", "column 'ts'"),
 }
 
 

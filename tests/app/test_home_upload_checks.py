@@ -17,7 +17,7 @@ def test_skipping_junk_dates_into_a_full_table_asks_and_names_the_rows(sample_ws
     full = tmp_path / "full.csv"
     full.write_text("user_id,item_id,ts\n" + "".join(f"u{i},i1,2024-01-0{i % 9 + 1}\n" for i in range(300)))
     ingest_file(ws, full, "interactions")
-    junk = "user_id,item_id,ts\nu1,i1,2024-01-01\nu2,i2,yesterday\nu3,i3,2024-01-03\nu4,i4,soon\n".encode()
+    junk = b"user_id,item_id,ts\nu1,i1,2024-01-01\nu2,i2,yesterday\nu3,i3,2024-01-03\nu4,i4,soon\n"
 
     def ask(lang: str) -> AppTest:
         at = AppTest.from_file(APP, default_timeout=120)

@@ -48,7 +48,7 @@ def test_broken_file_is_one_line_error_and_workspace_unchanged(run_cli, tmp_path
     assert run_cli("ingest", good, "--table", "edges", "--workspace", ws).returncode == 0
     before = run_cli("tables", "--workspace", ws).stdout
     cases = {
-        "gbk_as_wrong.csv": "src,dst\n".encode() + "甲,乙\n".encode("gbk") + b"\xff\xff\n",
+        "gbk_as_wrong.csv": b"src,dst\n" + "甲,乙\n".encode("gbk") + b"\xff\xff\n",
         "quote.csv": b'src,dst\na,"b\nc,d\n',
         "empty.csv": b"",
         "nodst.csv": b"from_user,x\na,b\n",

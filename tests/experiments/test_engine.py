@@ -9,12 +9,17 @@ import pandas as pd
 import pytest
 
 from core.errors import ConfigError, InputError
-from core.experiments.analysis import (ExperimentSpec, MetricSpec, analyze, cumulative_lift, prepare, verdict)
+from core.experiments.analysis import ExperimentSpec, MetricSpec, analyze, cumulative_lift, prepare, verdict
 from core.experiments.columns import guess_roles, metric_values
-from core.experiments.inference import (CompareConfig, beta_chance_and_loss, compare, normal_chance_and_loss,
-                                        sequential_halfwidth, sequential_p_value)
-from core.experiments.statistics import (ProportionStatistic, SampleMeanStatistic, mean_from_values,
-                                         ratio_from_values)
+from core.experiments.inference import (
+    CompareConfig,
+    beta_chance_and_loss,
+    compare,
+    normal_chance_and_loss,
+    sequential_halfwidth,
+    sequential_p_value,
+)
+from core.experiments.statistics import ProportionStatistic, SampleMeanStatistic, mean_from_values, ratio_from_values
 
 
 @pytest.mark.parametrize("a,b", [((30, 70), (40, 60)), ((401, 9601), (450, 9552)), ((5, 3), (2, 9))])

@@ -6,8 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats as st
-from statsmodels.stats.proportion import (confint_proportions_2indep, proportion_confint,
-                                          proportions_ztest)
+from statsmodels.stats.proportion import confint_proportions_2indep, proportion_confint, proportions_ztest
 from statsmodels.stats.weightstats import CompareMeans, DescrStatsW
 
 from core.experiments.analysis import ExperimentSpec, MetricSpec, analyze_metrics, prepare

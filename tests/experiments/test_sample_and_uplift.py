@@ -7,8 +7,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.experiments.analysis import (ExperimentSpec, MetricSpec, analyze, analyze_segments, cumulative_lift,
-                                       funnel_table, prepare, verdict)
+from core.experiments.analysis import (
+    ExperimentSpec,
+    MetricSpec,
+    analyze,
+    analyze_segments,
+    cumulative_lift,
+    funnel_table,
+    prepare,
+    verdict,
+)
 from core.experiments.columns import guess_roles
 from core.experiments.response import DINSettings, response_data, train_response_model
 from core.experiments.uplift import auuc, qini_coefficient, qini_curve

@@ -16,9 +16,17 @@ from core.experiments.analysis import ExperimentSpec, MetricSpec, analyze, analy
 from core.experiments.health import srm_check, srm_p_values
 from core.experiments.inference import CompareConfig, compare, compare_arrays
 from core.experiments.statistics import ProportionStatistic, SampleMeanStatistic
-from core.experiments.summary import (SummaryColumns, SummarySpec, analyze_summary, checkpoint_lift,
-                                      first_decisions, guess_summary_columns, metrics_table, portfolio_table,
-                                      read_summary)
+from core.experiments.summary import (
+    SummaryColumns,
+    SummarySpec,
+    analyze_summary,
+    checkpoint_lift,
+    first_decisions,
+    guess_summary_columns,
+    metrics_table,
+    portfolio_table,
+    read_summary,
+)
 
 TOL = 1e-6
 

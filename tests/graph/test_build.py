@@ -9,8 +9,7 @@ import pandas as pd
 import pytest
 
 from core.errors import InputError
-from core.graph.build import (build_graph, graph_from_co_interaction, graph_from_edges,
-                              graph_from_replies)
+from core.graph.build import build_graph, graph_from_co_interaction, graph_from_edges, graph_from_replies
 
 
 def edges_of(graph) -> dict[tuple[str, str], float]:

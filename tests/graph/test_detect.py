@@ -12,8 +12,7 @@ from sklearn.metrics import normalized_mutual_info_score
 
 from core.errors import ConfigError
 from core.graph.build import graph_from_edges, graph_from_pairs
-from core.graph.detect import (METHODS, canonical_membership, detect_communities, modularity,
-                               partition_stability)
+from core.graph.detect import METHODS, canonical_membership, detect_communities, modularity, partition_stability
 
 
 @pytest.mark.parametrize("method", METHODS)

@@ -9,8 +9,7 @@ import pytest
 
 from core.graph.build import graph_from_edges, graph_from_pairs
 from core.graph.detect import detect_communities
-from core.graph.influence import (community_links, influence_table, participation_coefficient,
-                                  sampled_betweenness)
+from core.graph.influence import community_links, influence_table, participation_coefficient, sampled_betweenness
 
 
 def test_pagerank_degree_and_betweenness_match_networkx(planted):

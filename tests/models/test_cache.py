@@ -14,7 +14,6 @@ import torch
 
 from core.models.cache import cache_key, fingerprint, get_or_train, lookup
 from core.models.engine import TrainConfig, fit
-
 from tests.models.test_engine import Linear, batches  # noqa: E402 - same tiny model
 
 

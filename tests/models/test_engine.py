@@ -8,8 +8,7 @@ import pytest
 import torch
 from torch import nn
 
-from core.models.engine import (FitResult, Progress, TrainConfig, TrainingCancelled, fit,
-                                pick_device)
+from core.models.engine import FitResult, Progress, TrainConfig, TrainingCancelled, fit, pick_device
 
 
 class Linear(nn.Module):

@@ -6,7 +6,6 @@ import threading
 
 from core.models import jobs
 from core.models.engine import TrainConfig, fit
-
 from tests.models.test_engine import Linear, batches  # noqa: E402 - same tiny model
 
 

@@ -98,10 +98,9 @@ def test_second_call_trains_zero_steps_and_is_trained_says_so(kind, tmp_path, on
 
 
 def _tiny_spec(config: dict) -> ModelSpec:
-    from tests.models.test_engine import Linear, batches
-
     from core.models.engine import TrainConfig
     from core.models.lifecycle import engine_fit
+    from tests.models.test_engine import Linear, batches
 
     return ModelSpec(kind="tiny", code_version="t1", config=config, data="d", build=Linear,
                      fit=engine_fit(batches, None, TrainConfig(epochs=2, device="cpu")))

@@ -7,8 +7,15 @@ import pytest
 import torch
 
 from core.models.engine import TrainConfig
-from core.models.sasrec import (SASRec, SASRecConfig, ndcg_at_k_excluding_seen, pad_histories,
-                                score_histories, train_sasrec, training_windows)
+from core.models.sasrec import (
+    SASRec,
+    SASRecConfig,
+    ndcg_at_k_excluding_seen,
+    pad_histories,
+    score_histories,
+    train_sasrec,
+    training_windows,
+)
 
 
 def small(loss="ce", **kw):

@@ -7,8 +7,7 @@ import math
 import numpy as np
 import pytest
 
-from core.recommend.metrics import (full_ranks, hit_rate, list_diversity, ndcg, sampled_ranks,
-                                    top_k)
+from core.recommend.metrics import full_ranks, hit_rate, list_diversity, ndcg, sampled_ranks, top_k
 
 
 def test_full_ranks_exclude_history_and_break_ties_by_index():

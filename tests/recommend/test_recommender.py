@@ -8,8 +8,7 @@ import pytest
 
 from core.errors import ConfigError
 from core.recommend.data import build_sequences
-from core.recommend.recommender import (RecommendConfig, SequentialRecommender,
-                                        cached_training_exists, evaluate)
+from core.recommend.recommender import RecommendConfig, SequentialRecommender, cached_training_exists, evaluate
 
 TINY = dict(max_len=20, hidden=32, n_layers=1, n_heads=1, epochs=4, batch_size=64, lr=3e-3,
             device="cpu", val_users=500)

@@ -8,8 +8,17 @@ import numpy as np
 import pytest
 
 from core.text.language import detect_language, detect_languages, script_shares
-from core.text.lexicon import (Thresholds, choose_thresholds, label_scores, lexicon_scores, macro_f1_codes,
-                               score_en, score_text, score_zh, zh_word_weights)
+from core.text.lexicon import (
+    Thresholds,
+    choose_thresholds,
+    label_scores,
+    lexicon_scores,
+    macro_f1_codes,
+    score_en,
+    score_text,
+    score_zh,
+    zh_word_weights,
+)
 from core.text.tokenize import content_terms, tokenize
 
 
