@@ -32,14 +32,17 @@ from core.experiments.statistics import ProportionStatistic  # noqa: E402
 def aa_calibration(sims: int, days: int, per_day: int, p: float, rng) -> dict:
     """Simulate A/A tests on a proportion; look once at the end and once a day."""
     cfg = CompareConfig(sequential_tuning=2 * days * per_day, bayesian=False)
-    conv = rng.binomial(per_day, p, size=(sims, days, 2)).cumsum(axis=1)   # cumulative conversions
+    conv = rng.binomial(per_day, p, size=(sims, days, 2)).cumsum(axis=1)  # cumulative conversions
     n = per_day * np.arange(1, days + 1)
     fixed_end = fixed_peek = seq_peek = seq_end = 0
     for s in range(sims):
         hit_fixed = hit_seq = False
         for d in range(days):
-            c = compare(ProportionStatistic(int(n[d]), float(conv[s, d, 0])),
-                        ProportionStatistic(int(n[d]), float(conv[s, d, 1])), cfg)
+            c = compare(
+                ProportionStatistic(int(n[d]), float(conv[s, d, 0])),
+                ProportionStatistic(int(n[d]), float(conv[s, d, 1])),
+                cfg,
+            )
             hit_fixed |= c.p_value < 0.05
             hit_seq |= c.sequential_p_value < 0.05
             if d == days - 1:
@@ -47,8 +50,12 @@ def aa_calibration(sims: int, days: int, per_day: int, p: float, rng) -> dict:
                 seq_end += c.sequential_p_value < 0.05
         fixed_peek += hit_fixed
         seq_peek += hit_seq
-    return {"fixed, one look": fixed_end / sims, f"fixed, {days} daily looks": fixed_peek / sims,
-            "sequential, one look": seq_end / sims, f"sequential, {days} daily looks": seq_peek / sims}
+    return {
+        "fixed, one look": fixed_end / sims,
+        f"fixed, {days} daily looks": fixed_peek / sims,
+        "sequential, one look": seq_end / sims,
+        f"sequential, {days} daily looks": seq_peek / sims,
+    }
 
 
 def power_curve(sims: int, n: int, p: float, lifts, rng) -> list[tuple[float, float, float, float]]:
@@ -60,8 +67,14 @@ def power_curve(sims: int, n: int, p: float, lifts, rng) -> list[tuple[float, fl
         xb = rng.binomial(n, p * (1 + lift), sims)
         res = [compare(ProportionStatistic(n, float(a)), ProportionStatistic(n, float(b)), cfg) for a, b in zip(xa, xb)]
         theory = power_for(p * lift, n, np.sqrt(p * (1 - p)), 0.05) if lift else 0.05
-        out.append((lift, np.mean([r.p_value < 0.05 for r in res]),
-                    np.mean([r.sequential_p_value < 0.05 for r in res]), theory))
+        out.append(
+            (
+                lift,
+                np.mean([r.p_value < 0.05 for r in res]),
+                np.mean([r.sequential_p_value < 0.05 for r in res]),
+                theory,
+            )
+        )
     return out
 
 
@@ -72,9 +85,17 @@ def user_level_frame(rows: int, rng) -> pd.DataFrame:
     clicks = rng.binomial(imps.astype(np.int64), 0.1).astype(np.float64)
     converted = (rng.random(rows) < 0.05 + 0.005 * (codes == 1)).astype(np.float64)
     revenue = converted * (20 + 0.5 * pre + rng.normal(0, 5, rows))
-    return pd.DataFrame({"user_id": np.arange(rows), "variant": pd.Categorical.from_codes(codes, ["A", "B", "C"]),
-                         "impressions": imps,
-                         "clicks": clicks, "converted": converted, "revenue": revenue, "pre_spend": pre})
+    return pd.DataFrame(
+        {
+            "user_id": np.arange(rows),
+            "variant": pd.Categorical.from_codes(codes, ["A", "B", "C"]),
+            "impressions": imps,
+            "clicks": clicks,
+            "converted": converted,
+            "revenue": revenue,
+            "pre_spend": pre,
+        }
+    )
 
 
 def speed(rows: int, rng) -> dict:
@@ -93,16 +114,26 @@ def speed(rows: int, rng) -> dict:
     t = time.perf_counter()
     con.execute(sql).fetchall()
     duck = time.perf_counter() - t
-    metrics = [MetricSpec("converted"), MetricSpec("revenue"), MetricSpec("clicks", "impressions", name="CTR"),
-               MetricSpec("converted", "clicks", name="CVR")]
+    metrics = [
+        MetricSpec("converted"),
+        MetricSpec("revenue"),
+        MetricSpec("clicks", "impressions", name="CTR"),
+        MetricSpec("converted", "clicks", name="CVR"),
+    ]
     t = time.perf_counter()
     # rows are users (the unit column says so): CTR and CVR are delta-method ratios, not pooled counts
     data = prepare(df, ExperimentSpec("variant", unit="user_id", covariate="pre_spend"), metrics)
     results = analyze_metrics(data, metrics)
     engine = time.perf_counter() - t
     assert len(results) == 4 and all(len(r.variants) == 3 for r in results)
-    return {"rows": rows, "engine_s": engine, "duckdb_s": duck, "ratio": engine / duck,
-            "b_conv_p": results[0].variants[1].p_value, "srm_p": results[0].srm.p_value}
+    return {
+        "rows": rows,
+        "engine_s": engine,
+        "duckdb_s": duck,
+        "ratio": engine / duck,
+        "b_conv_p": results[0].variants[1].p_value,
+        "srm_p": results[0].srm.p_value,
+    }
 
 
 def summary_portfolio(experiments: int, rng) -> pd.DataFrame:
@@ -112,9 +143,16 @@ def summary_portfolio(experiments: int, rng) -> pd.DataFrame:
     n = rng.integers(9000, 11000, e.size)
     binary = m < 2
     mean = np.where(binary, rng.binomial(n, 0.1) / n, 10 + rng.normal(0, 1, e.size) * 2 / np.sqrt(n))
-    return pd.DataFrame({"experiment": np.char.add("exp-", e.astype(str)), "metric": np.char.add("m", m.astype(str)),
-                         "variant": np.array(["control", "B", "C"])[v], "users": n, "mean": mean,
-                         "variance": np.where(binary, np.nan, 4.0)})
+    return pd.DataFrame(
+        {
+            "experiment": np.char.add("exp-", e.astype(str)),
+            "metric": np.char.add("m", m.astype(str)),
+            "variant": np.array(["control", "B", "C"])[v],
+            "users": n,
+            "mean": mean,
+            "variance": np.where(binary, np.nan, 4.0),
+        }
+    )
 
 
 def portfolio_speed(experiments: int, rng) -> dict:
@@ -127,20 +165,27 @@ def portfolio_speed(experiments: int, rng) -> dict:
     from core.experiments.summary import SummaryColumns, SummarySpec, portfolio_table, read_summary
 
     frame = summary_portfolio(experiments, rng)
-    cols = SummaryColumns(variant="variant", count="users", mean="mean", variance="variance",
-                          experiment="experiment", metric="metric")
+    cols = SummaryColumns(
+        variant="variant", count="users", mean="mean", variance="variance", experiment="experiment", metric="metric"
+    )
     times = []
     for _ in range(3):
         t = time.perf_counter()
         port = portfolio_table(read_summary(frame, cols), SummarySpec())
         times.append(time.perf_counter() - t)
-    out = {"rows": len(frame), "comparisons": len(port), "engine_s": min(times),
-           "flagged": float((port["p_value"] < 0.05).mean()), "flagged_bh": float((port["p_value_fdr"] < 0.05).mean())}
+    out = {
+        "rows": len(frame),
+        "comparisons": len(port),
+        "engine_s": min(times),
+        "flagged": float((port["p_value"] < 0.05).mean()),
+        "flagged_bh": float((port["p_value_fdr"] < 0.05).mean()),
+    }
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "portfolio.csv"
         frame.to_csv(path, index=False)
-        at = AppTest.from_file(str(Path(__file__).resolve().parents[1] / "pages" / "ad_ab_results.py"),
-                               default_timeout=300)
+        at = AppTest.from_file(
+            str(Path(__file__).resolve().parents[1] / "pages" / "ad_ab_results.py"), default_timeout=300
+        )
         at.run()
         at.radio(key="ab_source").set_value("summary").run()
         uploader = at.file_uploader(key="ab_summary_uploader").set_value((path.name, path.read_bytes(), "text/csv"))
@@ -158,8 +203,10 @@ def portfolio_speed(experiments: int, rng) -> dict:
 
 def print_portfolio(experiments: int, rng) -> bool:
     ps = portfolio_speed(experiments, rng)
-    print(f"\nSummaries: {experiments:,} A/A experiments x 4 metrics x 3 variants ({ps['rows']:,} rows, "
-          f"{ps['comparisons']:,} comparisons)")
+    print(
+        f"\nSummaries: {experiments:,} A/A experiments x 4 metrics x 3 variants ({ps['rows']:,} rows, "
+        f"{ps['comparisons']:,} comparisons)"
+    )
     print(f"{'what':52s} {'seconds':>8s}")
     print(f"{'read_summary + portfolio_table (engine)':52s} {ps['engine_s']:>8.3f}")
     print(f"{'A/B page, file uploaded: read, analyse, draw':52s} {ps['page_first_s']:>8.3f}")
@@ -182,18 +229,31 @@ def din_uplift(users: int, seed: int) -> None:
         generate_sample(tmp, users=users, seed=seed)
         ad = pd.read_csv(Path(tmp) / "ad_events.csv")
         inter = pd.read_csv(Path(tmp) / "interactions.csv")
-        data = response_data(ad, inter, variant="variant", unit="user_id", outcome="converted", control="A",
-                             features=["age_group", "region", "segment"], time="ts", seed=seed)
+        data = response_data(
+            ad,
+            inter,
+            variant="variant",
+            unit="user_id",
+            outcome="converted",
+            control="A",
+            features=["age_group", "region", "segment"],
+            time="ts",
+            seed=seed,
+        )
         t = time.perf_counter()
         res = train_response_model(data, DINSettings(seed=seed), cache_dir=Path(tmp) / "cache")
         secs = time.perf_counter() - t
-    print(f"\nResponse model: sample with {users} users ({data.history_share:.0%} with history), "
-          f"held-out {int((data.split == 2).sum())} users; DIN {res.epochs_run} epochs on {res.extra.get('device')}, "
-          f"{secs:.1f} s incl. baseline")
+    print(
+        f"\nResponse model: sample with {users} users ({data.history_share:.0%} with history), "
+        f"held-out {int((data.split == 2).sum())} users; DIN {res.epochs_run} epochs on {res.extra.get('device')}, "
+        f"{secs:.1f} s incl. baseline"
+    )
     print(f"{'model':22s} {'Qini B':>8s} {'Qini C':>8s} {'mean Qini':>10s} {'AUUC C':>8s} {'AUC':>6s}")
     for name, label in [("din", "DIN (target attention)"), ("logistic", "two-model logistic")]:
-        print(f"{label:22s} {res.qini[name]['B']:>8.4f} {res.qini[name]['C']:>8.4f} {res.mean_qini[name]:>10.4f} "
-              f"{res.auuc[name]['C']:>8.4f} {res.auc[name]:>6.3f}")
+        print(
+            f"{label:22s} {res.qini[name]['B']:>8.4f} {res.qini[name]['C']:>8.4f} {res.mean_qini[name]:>10.4f} "
+            f"{res.auuc[name]['C']:>8.4f} {res.auc[name]:>6.3f}"
+        )
     best = res.segments[(res.segments.feature == "age_group") & res.segments.best]
     print("DIN's best variant per age group: " + ", ".join(f"{r.value}: {r.variant}" for r in best.itertuples()))
 
@@ -216,8 +276,10 @@ def main(argv=None) -> int:
     t = time.perf_counter()
     cal = aa_calibration(args.sims, args.days, per_day=200, p=0.10, rng=rng)
     se = np.sqrt(0.05 * 0.95 / args.sims)
-    print(f"\nA/A calibration: {args.sims} tests, p = 10%, 200 users/arm/day, {args.days} days, alpha = 0.05 "
-          f"(MC s.e. {se:.2%}; {time.perf_counter() - t:.1f} s)")
+    print(
+        f"\nA/A calibration: {args.sims} tests, p = 10%, 200 users/arm/day, {args.days} days, alpha = 0.05 "
+        f"(MC s.e. {se:.2%}; {time.perf_counter() - t:.1f} s)"
+    )
     print(f"{'test':34s} {'false-positive rate':>20s}")
     for k, v in cal.items():
         print(f"{k:34s} {v:>20.2%}")
@@ -231,8 +293,10 @@ def main(argv=None) -> int:
         print(f"{lift:>14.1%} {pw:>8.1%} {pws:>11.1%} {th:>11.1%}")
 
     sp = speed(args.rows, rng)
-    print(f"\nSpeed: {sp['rows']:,} user-level rows, 3 variants, 4 metrics (conversion and revenue with CUPED, "
-          "CTR and CVR ratios), all tests")
+    print(
+        f"\nSpeed: {sp['rows']:,} user-level rows, 3 variants, 4 metrics (conversion and revenue with CUPED, "
+        "CTR and CVR ratios), all tests"
+    )
     print(f"{'what':44s} {'seconds':>8s} {'ratio':>7s}")
     print(f"{'bare DuckDB GROUP BY of the same sums':44s} {sp['duckdb_s']:>8.2f} {1.0:>7.2f}")
     print(f"{'core.experiments prepare + analyze_metrics':44s} {sp['engine_s']:>8.2f} {sp['ratio']:>7.2f}")
@@ -242,8 +306,10 @@ def main(argv=None) -> int:
     ok_fixed = abs(cal["fixed, one look"] - 0.05) <= 0.01
     ok_seq = cal[f"sequential, {args.days} daily looks"] <= 0.05
     ok_speed = sp["engine_s"] < 10
-    print(f"\nfloors: fixed within 1 pt of 5%: {ok_fixed}; sequential <= 5% with daily peeking: {ok_seq}; "
-          f"10M rows < 10 s: {ok_speed}")
+    print(
+        f"\nfloors: fixed within 1 pt of 5%: {ok_fixed}; sequential <= 5% with daily peeking: {ok_seq}; "
+        f"10M rows < 10 s: {ok_speed}"
+    )
     return 0
 
 

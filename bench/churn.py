@@ -31,9 +31,15 @@ ROWS: list[dict] = []
 
 
 def row(section: str, what: str, value, floor: str = "", ok: bool | None = None) -> None:
-    ROWS.append({"section": section, "metric": what,
-                 "value": f"{value:.4f}" if isinstance(value, float) else str(value), "floor": floor,
-                 "pass": "" if ok is None else ("yes" if ok else "NO")})
+    ROWS.append(
+        {
+            "section": section,
+            "metric": what,
+            "value": f"{value:.4f}" if isinstance(value, float) else str(value),
+            "floor": floor,
+            "pass": "" if ok is None else ("yes" if ok else "NO"),
+        }
+    )
     print(f"  {section:7s} {what:44s} {ROWS[-1]['value']:>10s} {floor}", flush=True)
 
 
@@ -42,8 +48,11 @@ def model_rows(section: str, predictor) -> None:
         row(section, f"{r.model}: AUC / PR-AUC / Brier", f"{r.auc:.4f} / {r.pr_auc:.4f} / {r.brier:.4f}")
     history = predictor.result_.history
     best_val = max((h["val_metric"] for h in history if h["val_metric"] is not None), default=float("nan"))
-    row(section, "attention kept (beat linear start on validation)",
-        f"{predictor.result_.attention_used} ({len(history)} epochs, best val AUC {best_val:.4f})")
+    row(
+        section,
+        "attention kept (beat linear start on validation)",
+        f"{predictor.result_.attention_used} ({len(history)} epochs, best val AUC {best_val:.4f})",
+    )
 
 
 def bench_telco(epochs: int) -> None:
@@ -69,8 +78,9 @@ def bench_cdnow(epochs: int) -> None:
     from core.cohorts.datasets import event_log_dataset
 
     df = pd.read_csv(DATASETS / "cdnow" / "CDNOW_master.txt", sep=r"\s+", dtype={"customer_id": str})
-    data = event_log_dataset(df, "customer_id", "date", cutoff="1997-09-30", inactive_days=180, weeks=13,
-                             source="CDNOW_master.txt")
+    data = event_log_dataset(
+        df, "customer_id", "date", cutoff="1997-09-30", inactive_days=180, weeks=13, source="CDNOW_master.txt"
+    )
     row("cdnow", "users / churn rate", f"{len(data.labels)} / {data.labels.mean():.3f}")
     t = time.perf_counter()
     p = ChurnPredictor(ChurnConfig(epochs=epochs, seed=0)).fit(data.features, data.labels)
@@ -82,8 +92,11 @@ def bench_cdnow(epochs: int) -> None:
     y = scores["churned"].to_numpy()
     gb = HistGradientBoostingClassifier(random_state=0).fit(rfm[train], y[train])
     rfm_m = binary_metrics(y[~train], gb.predict_proba(rfm[~train])[:, 1])
-    row("cdnow", "gradient_boosting on RFM: AUC / PR-AUC / Brier",
-        f"{rfm_m['auc']:.4f} / {rfm_m['pr_auc']:.4f} / {rfm_m['brier']:.4f}")
+    row(
+        "cdnow",
+        "gradient_boosting on RFM: AUC / PR-AUC / Brier",
+        f"{rfm_m['auc']:.4f} / {rfm_m['pr_auc']:.4f} / {rfm_m['brier']:.4f}",
+    )
     ours = p.result_.metrics.set_index("model").loc["churn_transformer", "auc"]
     row("cdnow", "model AUC - GB(RFM) AUC", float(ours - rfm_m["auc"]), "(reported)", None)
     row("cdnow", "fit seconds (model + baselines)", float(time.perf_counter() - t))
@@ -110,12 +123,20 @@ def bench_sample(epochs: int) -> None:
         return min(order.index(f) for f in names if f in order) + 1
 
     falling_names, negative_names = ("activity_trend", "weekly timeline"), ("post_sentiment", "negative_post_share")
-    row("sample", "rank of falling activity / negative sentiment by contribution",
+    row(
+        "sample",
+        "rank of falling activity / negative sentiment by contribution",
         f"{rank(ranked, falling_names)} / {rank(ranked, negative_names)} of {len(ranked)}",
-        "reported (activity credit is split over ~6 correlated columns)")
+        "reported (activity credit is split over ~6 correlated columns)",
+    )
     falling, negative = rank(by_perm_all, falling_names), rank(by_perm_all, negative_names)
-    row("sample", "rank of falling activity / negative sentiment by permutation", f"{falling} / {negative} of {len(ranked)}",
-        f"both <= {third}", falling <= third and negative <= third)
+    row(
+        "sample",
+        "rank of falling activity / negative sentiment by permutation",
+        f"{falling} / {negative} of {len(ranked)}",
+        f"both <= {third}",
+        falling <= third and negative <= third,
+    )
     row("sample", "top-5 by test-AUC drop when shuffled", ", ".join(by_perm_all[:5]))
     by_att = imp.sort_values("attention", ascending=False)["feature"].head(5).tolist()
     row("sample", "top-5 by mean attention", ", ".join(by_att))
@@ -141,7 +162,7 @@ def bench_speed(n_events: int) -> None:
     month = log["ts"].dt.year.to_numpy() * 12 + log["ts"].dt.month.to_numpy()
     frame = pd.DataFrame({"u": log["user_id"].to_numpy(), "m": month})
     first = frame.groupby("u")["m"].transform("min")
-    ref = (frame.assign(c=first, p=frame["m"] - first)[["u", "c", "p"]].drop_duplicates().groupby(["c", "p"]).size())
+    ref = frame.assign(c=first, p=frame["m"] - first)[["u", "c", "p"]].drop_duplicates().groupby(["c", "p"]).size()
     reference, reference_cpu = time.perf_counter() - t, time.process_time() - c
     assert int(ref.sum()) == int(np.nansum(r.counts.to_numpy())), "retention counts disagree with pandas"
     t, c = time.perf_counter(), time.process_time()

@@ -86,8 +86,14 @@ def int_graph(u: np.ndarray, v: np.ndarray, n: int, w: np.ndarray | None = None,
     w = np.ones(len(u)) if w is None else w
     if not directed:  # UserGraph stores undirected pairs once, with src < dst
         u, v = np.minimum(u, v), np.maximum(u, v)
-    return UserGraph(nodes=np.arange(n).astype(str).astype(object), src=u.astype(np.int64),
-                     dst=v.astype(np.int64), weight=w.astype(np.float64), directed=directed, source="edges")
+    return UserGraph(
+        nodes=np.arange(n).astype(str).astype(object),
+        src=u.astype(np.int64),
+        dst=v.astype(np.int64),
+        weight=w.astype(np.float64),
+        directed=directed,
+        source="edges",
+    )
 
 
 def print_table(title: str, frame: pd.DataFrame) -> None:
@@ -97,21 +103,24 @@ def print_table(title: str, frame: pd.DataFrame) -> None:
 
 # ---- 1. email-Eu-core ---------------------------------------------------------------------------
 
+
 def bench_email() -> dict:
     folder = DATASETS / "email_eu_core"
     edges = pd.read_csv(folder / "email-Eu-core.txt", sep=" ", header=None, names=["src", "dst"], dtype=str)
-    labels = pd.read_csv(folder / "email-Eu-core-department-labels.txt", sep=" ", header=None,
-                         names=["node", "dept"], dtype=str)
+    labels = pd.read_csv(
+        folder / "email-Eu-core-department-labels.txt", sep=" ", header=None, names=["node", "dept"], dtype=str
+    )
     graph = graph_from_edges(edges, extra_nodes=labels["node"])
     detect_communities(graph)  # warm-up: igraph's first import is not part of a run
     truth = labels.set_index("node")["dept"].reindex(graph.nodes.astype(str)).to_numpy()
     rows = []
-    for name, run in (("leiden (ours)", lambda s: detect_communities(graph, seed=s).membership),
-                      ("leiden auto (ours, default)", lambda s: auto_run(graph, truth, s, "email-Eu-core")),
-                      ("louvain (ours, igraph)", lambda s: detect_communities(graph, "louvain", seed=s).membership),
-                      ("label_propagation (ours)",
-                       lambda s: detect_communities(graph, "label_propagation", seed=s).membership),
-                      ("networkx louvain", lambda s: nx_louvain_membership(graph, s))):
+    for name, run in (
+        ("leiden (ours)", lambda s: detect_communities(graph, seed=s).membership),
+        ("leiden auto (ours, default)", lambda s: auto_run(graph, truth, s, "email-Eu-core")),
+        ("louvain (ours, igraph)", lambda s: detect_communities(graph, "louvain", seed=s).membership),
+        ("label_propagation (ours)", lambda s: detect_communities(graph, "label_propagation", seed=s).membership),
+        ("networkx louvain", lambda s: nx_louvain_membership(graph, s)),
+    ):
         scores, qs, ks, seconds = [], [], [], 0.0
         for s in SEEDS:
             t = time.perf_counter()
@@ -120,22 +129,33 @@ def bench_email() -> dict:
             scores.append(nmi(truth, m))
             qs.append(modularity(graph, m))
             ks.append(len(np.unique(m)))
-        rows.append({"method": name, "nmi_mean": np.mean(scores), "nmi_min": np.min(scores),
-                     "nmi_max": np.max(scores), "modularity": np.mean(qs), "communities": np.mean(ks),
-                     "seconds_per_run": seconds / len(SEEDS)})
+        rows.append(
+            {
+                "method": name,
+                "nmi_mean": np.mean(scores),
+                "nmi_min": np.min(scores),
+                "nmi_max": np.max(scores),
+                "modularity": np.mean(qs),
+                "communities": np.mean(ks),
+                "seconds_per_run": seconds / len(SEEDS),
+            }
+        )
     frame = pd.DataFrame(rows)
     ref = frame.loc[frame.method == "networkx louvain", "nmi_mean"].item()
     frame["nmi_vs_nx"] = frame["nmi_mean"] / ref
-    print_table(f"email-Eu-core: NMI vs 42 departments ({graph.n_nodes} nodes, {graph.n_edges} directed ties, "
-                f"{graph.self_loops} self-loops dropped, {len(graph.isolates)} isolates; {len(SEEDS)} seeds)", frame)
+    print_table(
+        f"email-Eu-core: NMI vs 42 departments ({graph.n_nodes} nodes, {graph.n_edges} directed ties, "
+        f"{graph.self_loops} self-loops dropped, {len(graph.isolates)} isolates; {len(SEEDS)} seeds)",
+        frame,
+    )
     ours = frame.loc[frame.method == "leiden auto (ours, default)", "nmi_mean"].item()
     ok = ours >= 0.65 and ours >= ref
-    print(f"floor: default (auto) NMI {ours:.4f} >= 0.65 and >= networkx Louvain {ref:.4f}: "
-          f"{'PASS' if ok else 'FAIL'}")
+    print(f"floor: default (auto) NMI {ours:.4f} >= 0.65 and >= networkx Louvain {ref:.4f}: {'PASS' if ok else 'FAIL'}")
     return {"table": frame.to_dict("records"), "pass": bool(ok)}
 
 
 # ---- 2. planted sample + GAT ---------------------------------------------------------------------
+
 
 def bench_sample() -> dict:
     from core.data.sample import generate_sample
@@ -149,20 +169,25 @@ def bench_sample() -> dict:
     graph = graph_from_edges(edges, extra_nodes=users["user_id"])
     truth = np.array([truth_json["communities"][n] for n in graph.nodes.astype(str)])
     rows = []
-    for name, run in (("leiden auto (ours, default)", lambda: auto_run(graph, truth, 0, "planted sample")),
-                      ("leiden (ours)", lambda: detect_communities(graph).membership),
-                      ("louvain (ours, igraph)", lambda: detect_communities(graph, "louvain").membership),
-                      ("label_propagation (ours)", lambda: detect_communities(graph, "label_propagation").membership),
-                      ("networkx louvain", lambda: nx_louvain_membership(graph, 0))):
+    for name, run in (
+        ("leiden auto (ours, default)", lambda: auto_run(graph, truth, 0, "planted sample")),
+        ("leiden (ours)", lambda: detect_communities(graph).membership),
+        ("louvain (ours, igraph)", lambda: detect_communities(graph, "louvain").membership),
+        ("label_propagation (ours)", lambda: detect_communities(graph, "label_propagation").membership),
+        ("networkx louvain", lambda: nx_louvain_membership(graph, 0)),
+    ):
         m = run()
-        rows.append({"method": name, "nmi": nmi(truth, m), "communities": len(np.unique(m)),
-                     "modularity": modularity(graph, m)})
+        rows.append(
+            {"method": name, "nmi": nmi(truth, m), "communities": len(np.unique(m)), "modularity": modularity(graph, m)}
+        )
     frame = pd.DataFrame(rows)
     print_table("planted sample (2,000 users, 8 planted communities)", frame)
     leiden_nmi, leiden_k = frame.loc[0, "nmi"], frame.loc[0, "communities"]
     planted_ok = leiden_nmi >= 0.97 and leiden_k == len(np.unique(truth))
-    print(f"floor: default (auto) planted NMI {leiden_nmi:.4f} >= 0.97 and {leiden_k} communities == "
-          f"{len(np.unique(truth))} planted: {'PASS' if planted_ok else 'FAIL'}")
+    print(
+        f"floor: default (auto) planted NMI {leiden_nmi:.4f} >= 0.97 and {leiden_k} communities == "
+        f"{len(np.unique(truth))} planted: {'PASS' if planted_ok else 'FAIL'}"
+    )
 
     result = detect_communities(graph, resolution="auto")
     infl = influence_table(graph, result).set_index("node").reindex(graph.nodes.astype(str))
@@ -172,8 +197,11 @@ def bench_sample() -> dict:
         gat_seconds = time.perf_counter() - t
     low = placement.low_degree
     # detected ids -> planted ids by majority over well-connected users, for both methods alike
-    mapping = {c: np.bincount(truth[(result.membership == c) & ~low], minlength=8).argmax()
-               for c in range(result.n_communities) if ((result.membership == c) & ~low).any()}
+    mapping = {
+        c: np.bincount(truth[(result.membership == c) & ~low], minlength=8).argmax()
+        for c in range(result.n_communities)
+        if ((result.membership == c) & ~low).any()
+    }
     as_truth = np.vectorize(lambda c: mapping.get(c, -1))
     leiden_low = (as_truth(result.membership[low]) == truth[low]).mean()
     gat_low = (as_truth(placement.gat_community[low]) == truth[low]).mean()
@@ -184,20 +212,37 @@ def bench_sample() -> dict:
     def hits(score) -> float:
         return len(hubs & set(names[np.argsort(-np.asarray(score), kind="stable")[:k]])) / k
 
-    gat = pd.DataFrame([
-        {"task": f"place {int(low.sum())} low-degree users (<5 neighbours), accuracy",
-         "leiden": leiden_low, "gat": gat_low, "in_degree": np.nan, "pagerank": np.nan, "betweenness": np.nan},
-        {"task": f"find the {k} planted hubs, precision@{k}", "leiden": np.nan,
-         "gat": hits(placement.influence), "in_degree": hits(infl["in_degree"]),
-         "pagerank": hits(infl["pagerank"]), "betweenness": hits(infl["betweenness"])},
-    ])
-    print_table(f"GAT vs plain algorithms on the planted sample (GAT: val accuracy "
-                f"{placement.metrics['val_accuracy']:.3f}, {placement.metrics['epochs_run']} epochs, "
-                f"{gat_seconds:.1f} s on CPU)", gat)
+    gat = pd.DataFrame(
+        [
+            {
+                "task": f"place {int(low.sum())} low-degree users (<5 neighbours), accuracy",
+                "leiden": leiden_low,
+                "gat": gat_low,
+                "in_degree": np.nan,
+                "pagerank": np.nan,
+                "betweenness": np.nan,
+            },
+            {
+                "task": f"find the {k} planted hubs, precision@{k}",
+                "leiden": np.nan,
+                "gat": hits(placement.influence),
+                "in_degree": hits(infl["in_degree"]),
+                "pagerank": hits(infl["pagerank"]),
+                "betweenness": hits(infl["betweenness"]),
+            },
+        ]
+    )
+    print_table(
+        f"GAT vs plain algorithms on the planted sample (GAT: val accuracy "
+        f"{placement.metrics['val_accuracy']:.3f}, {placement.metrics['epochs_run']} epochs, "
+        f"{gat_seconds:.1f} s on CPU)",
+        gat,
+    )
     return {"table": frame.to_dict("records"), "gat": gat.to_dict("records"), "pass": bool(planted_ok)}
 
 
 # ---- 3. LFR ---------------------------------------------------------------------------------------
+
 
 def bench_lfr() -> dict:
     import networkx as nx
@@ -206,8 +251,9 @@ def bench_lfr() -> dict:
     for mu in (0.1, 0.2, 0.3, 0.4, 0.5):
         for seed in range(10):
             try:
-                g = nx.LFR_benchmark_graph(1000, 2.5, 1.5, mu, average_degree=20, max_degree=50,
-                                           min_community=20, max_community=100, seed=seed)
+                g = nx.LFR_benchmark_graph(
+                    1000, 2.5, 1.5, mu, average_degree=20, max_degree=50, min_community=20, max_community=100, seed=seed
+                )
                 break
             except nx.ExceededMaxIterations:
                 continue
@@ -224,9 +270,17 @@ def bench_lfr() -> dict:
         auto = [nmi(truth, auto_run(graph, truth, s, f"LFR mu={mu}")) for s in range(3)]
         ref = [nmi(truth, nx_louvain_membership(graph, s)) for s in range(3)]
         lp = [nmi(truth, detect_communities(graph, "label_propagation", seed=s).membership) for s in range(3)]
-        rows.append({"mu": mu, "planted": len(comms), "leiden_auto_nmi": np.mean(auto),
-                     "leiden_1.0_nmi": np.mean(ours), "nx_louvain_nmi": np.mean(ref),
-                     "label_prop_nmi": np.mean(lp), "auto_minus_nx": np.mean(auto) - np.mean(ref)})
+        rows.append(
+            {
+                "mu": mu,
+                "planted": len(comms),
+                "leiden_auto_nmi": np.mean(auto),
+                "leiden_1.0_nmi": np.mean(ours),
+                "nx_louvain_nmi": np.mean(ref),
+                "label_prop_nmi": np.mean(lp),
+                "auto_minus_nx": np.mean(auto) - np.mean(ref),
+            }
+        )
     frame = pd.DataFrame(rows)
     print_table("LFR (n=1000, tau1=2.5, tau2=1.5, avg degree 20, communities 20-100; mean of 3 seeds)", frame)
     hard = frame[frame.mu >= 0.4]
@@ -237,6 +291,7 @@ def bench_lfr() -> dict:
 
 # ---- 4. karate club (held out) --------------------------------------------------------------------
 
+
 def bench_karate() -> dict:
     import networkx as nx
 
@@ -245,18 +300,26 @@ def bench_karate() -> dict:
     u, v = np.array(list(g.edges())).T
     graph = int_graph(u, v, g.number_of_nodes())
     rows = []
-    for name, run in (("leiden auto (ours, default)", lambda s: auto_run(graph, truth, s, "karate (held out)")),
-                      ("leiden (ours)", lambda s: detect_communities(graph, seed=s).membership),
-                      ("networkx louvain", lambda s: nx_louvain_membership(graph, s))):
+    for name, run in (
+        ("leiden auto (ours, default)", lambda s: auto_run(graph, truth, s, "karate (held out)")),
+        ("leiden (ours)", lambda s: detect_communities(graph, seed=s).membership),
+        ("networkx louvain", lambda s: nx_louvain_membership(graph, s)),
+    ):
         ms = [run(s) for s in SEEDS]
-        rows.append({"method": name, "nmi_mean": np.mean([nmi(truth, m) for m in ms]),
-                     "communities": np.mean([len(np.unique(m)) for m in ms])})
+        rows.append(
+            {
+                "method": name,
+                "nmi_mean": np.mean([nmi(truth, m) for m in ms]),
+                "communities": np.mean([len(np.unique(m)) for m in ms]),
+            }
+        )
     frame = pd.DataFrame(rows)
     print_table("Zachary's karate club, held out: NMI vs the two factions (10 seeds)", frame)
     return {"table": frame.to_dict("records")}
 
 
 # ---- 5. resolution criteria -------------------------------------------------------------------------
+
 
 def bench_criteria() -> dict:
     from core.graph.resolution import DEFAULT_CRITERION
@@ -267,13 +330,15 @@ def bench_criteria() -> dict:
     frame.index.name = "data"
     frame = frame.reset_index()
     wins = {c: int((frame[c] >= frame.drop(columns="data").max(axis=1) - 1e-9).sum()) for c in CRITERIA_NMI}
-    print_table(f"resolution criteria: NMI of each criterion's pick (mean over seeds; default "
-                f"'{DEFAULT_CRITERION}')", frame)
+    print_table(
+        f"resolution criteria: NMI of each criterion's pick (mean over seeds; default '{DEFAULT_CRITERION}')", frame
+    )
     print(f"data sets won (ties count for both): {wins}")
     return {"table": frame.to_dict("records"), "wins": wins}
 
 
 # ---- 6. 1M edges ----------------------------------------------------------------------------------
+
 
 def generate_million(path: Path, n: int = 100_000, m: int = 1_000_000, mu: float = 0.3, seed: int = 0):
     """Planted partition with ~power-law community sizes (30-2000) and degree heterogeneity."""
@@ -292,8 +357,9 @@ def generate_million(path: Path, n: int = 100_000, m: int = 1_000_000, mu: float
         u = rng.choice(n, size=k, p=p)
         inside = rng.random(k) > mu
         c = comm[u]
-        v = np.where(inside, starts[c] + (rng.random(k) * np.asarray(sizes)[c]).astype(np.int64),
-                     rng.choice(n, size=k, p=p))
+        v = np.where(
+            inside, starts[c] + (rng.random(k) * np.asarray(sizes)[c]).astype(np.int64), rng.choice(n, size=k, p=p)
+        )
         ok = u != v
         lo, hi = np.minimum(u[ok], v[ok]), np.maximum(u[ok], v[ok])
         keys = np.unique(np.concatenate([keys, lo * n + hi]))
@@ -336,8 +402,10 @@ def worker(method: str, path: str, out: str) -> None:
         result = detect_communities(graph, resolution="auto")  # the whole profile, graph building included
         seconds = time.perf_counter() - t
         membership = result.membership
-        extra = {"chosen_resolution": result.resolution,
-                 "profile_runs": len(result.profile.points) * result.profile.seeds}
+        extra = {
+            "chosen_resolution": result.resolution,
+            "profile_runs": len(result.profile.points) * result.profile.seeds,
+        }
     else:
         import networkx as nx
 
@@ -353,9 +421,17 @@ def worker(method: str, path: str, out: str) -> None:
             membership[list(members)] = c
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     np.save(out, membership)
-    print(json.dumps({"seconds": seconds, "structure_mb": rss_before / 2**20,
-                      "detect_extra_peak_mb": max(peak - rss_before, 0) / 2**20, "peak_mb": peak / 2**20,
-                      **extra}))
+    print(
+        json.dumps(
+            {
+                "seconds": seconds,
+                "structure_mb": rss_before / 2**20,
+                "detect_extra_peak_mb": max(peak - rss_before, 0) / 2**20,
+                "peak_mb": peak / 2**20,
+                **extra,
+            }
+        )
+    )
 
 
 def bench_million() -> dict:
@@ -372,71 +448,110 @@ def bench_million() -> dict:
         graph = int_graph(data["u"], data["v"], int(data["n"]))
         truth = data["comm"]
         rows, memberships = [], {}
-        names = {"leiden": "leiden (ours, resolution 1.0)", "auto": "leiden auto (ours, profile + choice)",
-                 "networkx": "networkx louvain_communities"}
+        names = {
+            "leiden": "leiden (ours, resolution 1.0)",
+            "auto": "leiden auto (ours, profile + choice)",
+            "networkx": "networkx louvain_communities",
+        }
         for method in ("leiden", "networkx", "auto"):
             out = Path(tmp) / f"{method}.npy"
-            proc = subprocess.run([sys.executable, __file__, "--worker", method, str(path), str(out)],
-                                  capture_output=True, text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+            proc = subprocess.run(
+                [sys.executable, __file__, "--worker", method, str(path), str(out)],
+                capture_output=True,
+                text=True,
+                env={**os.environ, "PYTHONPATH": str(REPO)},
+            )
             if proc.returncode != 0:
                 raise RuntimeError(proc.stderr[-2000:])
             stats = json.loads(proc.stdout.strip().splitlines()[-1])
             memberships[method] = np.load(out)
-            rows.append({"method": names[method],
-                         **stats, "modularity": modularity(graph, memberships[method]),
-                         "nmi_planted": nmi(truth, memberships[method]),
-                         "communities": len(np.unique(memberships[method]))})
+            rows.append(
+                {
+                    "method": names[method],
+                    **stats,
+                    "modularity": modularity(graph, memberships[method]),
+                    "nmi_planted": nmi(truth, memberships[method]),
+                    "communities": len(np.unique(memberships[method])),
+                }
+            )
         frame = pd.DataFrame(rows)
         ref = frame.iloc[1]
         frame["speedup_vs_nx"] = ref["seconds"] / frame["seconds"]
         frame["memory_vs_nx"] = frame["peak_mb"] / ref["peak_mb"]
-        print_table(f"1M-edge generated graph ({graph.n_nodes:,} nodes, {graph.n_edges:,} edges, "
-                    f"{len(np.unique(truth))} planted communities, mixing 0.3)", frame)
+        print_table(
+            f"1M-edge generated graph ({graph.n_nodes:,} nodes, {graph.n_edges:,} edges, "
+            f"{len(np.unique(truth))} planted communities, mixing 0.3)",
+            frame,
+        )
         ours, auto = frame.iloc[0], frame.iloc[2]
         speed_ok = ours["speedup_vs_nx"] >= 5
         q_ok = ours["modularity"] >= ref["modularity"] - 1e-3
-        print(f"floor: {ours['speedup_vs_nx']:.1f}x faster (>= 5x): {'PASS' if speed_ok else 'FAIL'}; "
-              f"modularity {ours['modularity']:.6f} vs {ref['modularity']:.6f}: {'PASS' if q_ok else 'FAIL'}")
+        print(
+            f"floor: {ours['speedup_vs_nx']:.1f}x faster (>= 5x): {'PASS' if speed_ok else 'FAIL'}; "
+            f"modularity {ours['modularity']:.6f} vs {ref['modularity']:.6f}: {'PASS' if q_ok else 'FAIL'}"
+        )
         bare_ok = ours["one_run_vs_bare"] <= 1.5
         profile_ratio = auto["seconds"] / ours["seconds"]
         profile_ok = profile_ratio <= 10
-        print(f"floor: one run {ours['seconds']:.2f} s = {ours['one_run_vs_bare']:.2f}x a bare igraph Leiden call "
-              f"({ours['bare_igraph_seconds']:.2f} s) (<= 1.5x): {'PASS' if bare_ok else 'FAIL'}; profile "
-              f"{auto['seconds']:.1f} s = {profile_ratio:.1f}x one run (<= 10x, {int(auto['profile_runs'])} runs): "
-              f"{'PASS' if profile_ok else 'FAIL'}")
+        print(
+            f"floor: one run {ours['seconds']:.2f} s = {ours['one_run_vs_bare']:.2f}x a bare igraph Leiden call "
+            f"({ours['bare_igraph_seconds']:.2f} s) (<= 1.5x): {'PASS' if bare_ok else 'FAIL'}; profile "
+            f"{auto['seconds']:.1f} s = {profile_ratio:.1f}x one run (<= 10x, {int(auto['profile_runs'])} runs): "
+            f"{'PASS' if profile_ok else 'FAIL'}"
+        )
 
         from core.graph.detect import canonical_membership
 
         membership = canonical_membership(memberships["leiden"])
-        result = CommunityResult(nodes=graph.nodes, membership=membership, method="leiden", weight=True,
-                                 resolution=1.0, seed=0, modularity=float(ours["modularity"]), seconds=0.0)
+        result = CommunityResult(
+            nodes=graph.nodes,
+            membership=membership,
+            method="leiden",
+            weight=True,
+            resolution=1.0,
+            seed=0,
+            modularity=float(ours["modularity"]),
+            seconds=0.0,
+        )
         t = time.perf_counter()
         view = community_network(graph, result)
         layout_s = time.perf_counter() - t
         fig = network_figure(view)
         payload = fig.to_json()
         render_s = time.perf_counter() - t
-        print(f"community-level view: {len(view.nodes)} community nodes, {len(view.edges)} links; layout "
-              f"{layout_s:.2f} s, layout + figure + JSON {render_s:.2f} s ({len(payload) / 1e6:.1f} MB): "
-              f"{'PASS' if render_s < 3 else 'FAIL'} (< 3 s)")
-        return {"table": frame.to_dict("records"), "pass": bool(speed_ok and q_ok and bare_ok and profile_ok),
-                "community_view_seconds": render_s, "community_view_pass": bool(render_s < 3)}
+        print(
+            f"community-level view: {len(view.nodes)} community nodes, {len(view.edges)} links; layout "
+            f"{layout_s:.2f} s, layout + figure + JSON {render_s:.2f} s ({len(payload) / 1e6:.1f} MB): "
+            f"{'PASS' if render_s < 3 else 'FAIL'} (< 3 s)"
+        )
+        return {
+            "table": frame.to_dict("records"),
+            "pass": bool(speed_ok and q_ok and bare_ok and profile_ok),
+            "community_view_seconds": render_s,
+            "community_view_pass": bool(render_s < 3),
+        }
 
 
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="skip the 1M-edge run")
-    parser.add_argument("--only", default=None,
-                        help="comma-separated sections: email,sample,lfr,karate,criteria,million")
+    parser.add_argument(
+        "--only", default=None, help="comma-separated sections: email,sample,lfr,karate,criteria,million"
+    )
     parser.add_argument("--worker", nargs=3, metavar=("METHOD", "NPZ", "OUT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.worker:
         worker(*args.worker)
         return 0
     started = time.perf_counter()
-    sections = {"email": ("email_eu_core", bench_email), "sample": ("planted_sample", bench_sample),
-                "lfr": ("lfr", bench_lfr), "karate": ("karate_held_out", bench_karate),
-                "criteria": ("resolution_criteria", bench_criteria), "million": ("million", bench_million)}
+    sections = {
+        "email": ("email_eu_core", bench_email),
+        "sample": ("planted_sample", bench_sample),
+        "lfr": ("lfr", bench_lfr),
+        "karate": ("karate_held_out", bench_karate),
+        "criteria": ("resolution_criteria", bench_criteria),
+        "million": ("million", bench_million),
+    }
     wanted = args.only.split(",") if args.only else [k for k in sections if not (args.quick and k == "million")]
     unknown = [w for w in wanted if w not in sections]
     if unknown:

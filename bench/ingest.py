@@ -64,21 +64,29 @@ def make_file(path: Path, rows: int) -> None:
         fh.write("user_id,item_id,ts,action,value\n")
         for start in range(0, rows, chunk):
             n = min(chunk, rows - start)
-            df = pd.DataFrame({
-                "user_id": np.char.add("u", rng.integers(0, 100_000, n).astype(str)),
-                "item_id": np.char.add("i", rng.integers(0, 20_000, n).astype(str)),
-                "ts": (pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 3 * 10**7, n), unit="s"))
-                .strftime("%Y-%m-%d %H:%M:%S"),
-                "action": rng.choice(["view", "like", "share", "purchase"], n),
-                "value": np.round(rng.random(n) * 100, 2),
-            })
+            df = pd.DataFrame(
+                {
+                    "user_id": np.char.add("u", rng.integers(0, 100_000, n).astype(str)),
+                    "item_id": np.char.add("i", rng.integers(0, 20_000, n).astype(str)),
+                    "ts": (
+                        pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 3 * 10**7, n), unit="s")
+                    ).strftime("%Y-%m-%d %H:%M:%S"),
+                    "action": rng.choice(["view", "like", "share", "purchase"], n),
+                    "value": np.round(rng.random(n) * 100, 2),
+                }
+            )
             df.to_csv(fh, header=False, index=False)
 
 
 def measure(mode: str, path: Path, work: Path) -> dict:
     ws = work / f"ws-{mode}-{time.time_ns()}"
-    out = subprocess.run([sys.executable, "-c", CHILD, mode, str(path), str(REPO), str(ws)], capture_output=True,
-                         text=True, check=True, env=dict(os.environ, PYTHONPATH=str(REPO)))
+    out = subprocess.run(
+        [sys.executable, "-c", CHILD, mode, str(path), str(REPO), str(ws)],
+        capture_output=True,
+        text=True,
+        check=True,
+        env=dict(os.environ, PYTHONPATH=str(REPO)),
+    )
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
@@ -96,19 +104,26 @@ def main() -> None:
         for mode in ("pandas", "ours"):
             runs = [measure(mode, path, work) for _ in range(args.repeat)]
             best = min(runs, key=lambda r: r["seconds"])
-            results[mode] = {"rows": best["rows"], "seconds": best["seconds"],
-                             "peak": max(r["peak"] for r in runs),
-                             "delta": max(r["peak"] - r["before"] for r in runs)}
+            results[mode] = {
+                "rows": best["rows"],
+                "seconds": best["seconds"],
+                "peak": max(r["peak"] for r in runs),
+                "delta": max(r["peak"] - r["before"] for r in runs),
+            }
     mb = 1024 * 1024
     print(f"file: {args.rows:,} rows, {size / mb:.1f} MiB; best of {args.repeat} runs; cores: {os.cpu_count()}")
     print(f"{'reader':<28}{'rows/s':>12}{'seconds':>10}{'peak RSS MiB':>14}{'delta MiB':>11}{'delta/file':>12}")
     for mode, label in (("pandas", "pandas.read_csv (plain)"), ("ours", "ingest_file (typed, DuckDB)")):
         r = results[mode]
-        print(f"{label:<28}{r['rows'] / r['seconds']:>12,.0f}{r['seconds']:>10.2f}{r['peak'] / mb:>14.0f}"
-              f"{r['delta'] / mb:>11.0f}{r['delta'] / size:>12.2f}")
+        print(
+            f"{label:<28}{r['rows'] / r['seconds']:>12,.0f}{r['seconds']:>10.2f}{r['peak'] / mb:>14.0f}"
+            f"{r['delta'] / mb:>11.0f}{r['delta'] / size:>12.2f}"
+        )
     p, o = results["pandas"], results["ours"]
-    print(f"throughput ratio ours/pandas: {p['seconds'] / o['seconds']:.2f}x  "
-          f"(floor >= 1.0); read cost ours/file size: {o['delta'] / size:.2f} (floor < 2.0)")
+    print(
+        f"throughput ratio ours/pandas: {p['seconds'] / o['seconds']:.2f}x  "
+        f"(floor >= 1.0); read cost ours/file size: {o['delta'] / size:.2f} (floor < 2.0)"
+    )
 
 
 if __name__ == "__main__":

@@ -63,8 +63,7 @@ def load(name: str, users: int) -> SequenceData | None:
         for line in path.read_text().splitlines():
             s = json.loads(line)
             rows.extend((s["session"], e["aid"], e["ts"]) for e in s["events"])
-        return build_sequences(pd.DataFrame(rows, columns=["user_id", "item_id", "ts"]),
-                               source=str(path))
+        return build_sequences(pd.DataFrame(rows, columns=["user_id", "item_id", "ts"]), source=str(path))
     raise SystemExit(f"unknown data set {name!r}")
 
 
@@ -77,15 +76,18 @@ def one_epoch_speed(data: SequenceData, config: RecommendConfig, device: str, am
 
     split = leave_last_out(data)
     n_windows = len(training_windows(split.train, config.max_len)[0])
-    tc = TrainConfig(epochs=1, batch_size=config.batch_size, lr=config.lr, device=device, amp=amp,
-                     seed=config.seed)
+    tc = TrainConfig(epochs=1, batch_size=config.batch_size, lr=config.lr, device=device, amp=amp, seed=config.seed)
     _, result = train_sasrec(split.train, config.model_config(data.n_items), tc)
     if device != "cpu" and torch.cuda.is_available():
         torch.cuda.synchronize()
     seconds = result.history[0]["seconds"]
-    return {"device": result.device, "amp": amp and result.device.startswith("cuda"),
-            "windows": n_windows, "seconds_per_epoch": seconds,
-            "windows_per_second": n_windows / max(seconds, 1e-9)}
+    return {
+        "device": result.device,
+        "amp": amp and result.device.startswith("cuda"),
+        "windows": n_windows,
+        "seconds_per_epoch": seconds,
+        "windows_per_second": n_windows / max(seconds, 1e-9),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -116,15 +118,25 @@ def main(argv: list[str] | None = None) -> int:
         if data is None:
             print(f"# {name}: data set files are absent, skipped")
             continue
-        print(f"# {name}: {data.n_users} users, {data.n_items} items, "
-              f"{sum(len(s) for s in data.sequences)} distinct user-item pairs ({data.rows} rows)",
-              flush=True)
+        print(
+            f"# {name}: {data.n_users} users, {data.n_items} items, "
+            f"{sum(len(s) for s in data.sequences)} distinct user-item pairs ({data.rows} rows)",
+            flush=True,
+        )
         rows_by_model = {}
         for loss in [x for x in args.losses.split(",") if x]:
-            cfg = RecommendConfig(max_len=args.max_len, loss=loss, epochs=args.epochs,
-                                  patience=args.patience, lr=args.lr, batch_size=args.batch_size,
-                                  device=args.device, amp=args.amp, seed=args.seed,
-                                  max_seconds=args.max_seconds)
+            cfg = RecommendConfig(
+                max_len=args.max_len,
+                loss=loss,
+                epochs=args.epochs,
+                patience=args.patience,
+                lr=args.lr,
+                batch_size=args.batch_size,
+                device=args.device,
+                amp=args.amp,
+                seed=args.seed,
+                max_seconds=args.max_seconds,
+            )
             started = time.perf_counter()
             report = evaluate(data, cfg, cache_dir=tempfile.mkdtemp(prefix="reco-cache-"))
             wall = time.perf_counter() - started
@@ -136,26 +148,47 @@ def main(argv: list[str] | None = None) -> int:
                 rows_by_model.setdefault(m.protocol, {})[model] = m
             t = report.training
             epochs = [h["seconds"] for h in report.history]
-            training.append({"dataset": name, "model": label, "epochs_run": t["epochs_run"],
-                             "stopped": t["stopped"], "best_val_ndcg10": t["val_ndcg10"],
-                             "s/epoch (incl. val)": float(np.mean(epochs)) if epochs else None,
-                             "wall_s": wall, "device": t["device"]})
+            training.append(
+                {
+                    "dataset": name,
+                    "model": label,
+                    "epochs_run": t["epochs_run"],
+                    "stopped": t["stopped"],
+                    "best_val_ndcg10": t["val_ndcg10"],
+                    "s/epoch (incl. val)": float(np.mean(epochs)) if epochs else None,
+                    "wall_s": wall,
+                    "device": t["device"],
+                }
+            )
             print(f"  {label}: {t['epochs_run']} epochs ({t['stopped']}), {wall:.0f} s", flush=True)
         for protocol, models in rows_by_model.items():
             pop = models["Popularity"].ndcg
             for model, m in models.items():
-                quality.append({"dataset": name, "protocol": protocol, "model": model,
-                                "HR@10": m.hr, "NDCG@10": m.ndcg,
-                                "NDCG / popularity": m.ndcg / pop if pop else float("nan"),
-                                "users": m.users})
+                quality.append(
+                    {
+                        "dataset": name,
+                        "protocol": protocol,
+                        "model": model,
+                        "HR@10": m.hr,
+                        "NDCG@10": m.ndcg,
+                        "NDCG / popularity": m.ndcg / pop if pop else float("nan"),
+                        "users": m.users,
+                    }
+                )
         if not args.no_speed:
             cfg = RecommendConfig(max_len=args.max_len, batch_size=args.batch_size, lr=args.lr)
             ref = one_epoch_speed(data, cfg, "cpu", False)
             speed.append(dict(dataset=name, run="reference: CPU fp32", **ref, ratio=1.0))
             if args.device != "cpu" and torch.cuda.is_available():
                 run = one_epoch_speed(data, cfg, args.device, args.amp)
-                speed.append(dict(dataset=name, run=f"{run['device']}{' + autocast' if run['amp'] else ''}",
-                                  **run, ratio=ref["seconds_per_epoch"] / run["seconds_per_epoch"]))
+                speed.append(
+                    dict(
+                        dataset=name,
+                        run=f"{run['device']}{' + autocast' if run['amp'] else ''}",
+                        **run,
+                        ratio=ref["seconds_per_epoch"] / run["seconds_per_epoch"],
+                    )
+                )
 
     pd.set_option("display.width", 200)
     pd.set_option("display.max_columns", 20)
@@ -166,8 +199,10 @@ def main(argv: list[str] | None = None) -> int:
     if speed:
         print("\n## Speed (one epoch of training windows, no validation; ratio = reference s / run s)")
         print(pd.DataFrame(speed).to_string(index=False, float_format=lambda v: f"{v:.3f}"))
-    print(f"\ntorch {torch.__version__}, threads {torch.get_num_threads()}, "
-          f"cuda {'yes: ' + torch.cuda.get_device_name(0) if torch.cuda.is_available() else 'no'}")
+    print(
+        f"\ntorch {torch.__version__}, threads {torch.get_num_threads()}, "
+        f"cuda {'yes: ' + torch.cuda.get_device_name(0) if torch.cuda.is_available() else 'no'}"
+    )
     q = pd.DataFrame(quality)
     if not q.empty and "sample" in set(q["dataset"]):
         full = q[(q["dataset"] == "sample") & (q["protocol"] == "full ranking")].set_index("model")["NDCG@10"]

@@ -52,8 +52,7 @@ def quality(name, texts, labels, reference, cache_dir, n=None):
         keep = texts.sample(n, random_state=0).index
         texts, labels = texts[keep].reset_index(drop=True), labels[keep].reset_index(drop=True)
     t0 = time.perf_counter()
-    clf = fit_sentiment_classifier(texts, labels, ClassifierConfig(), cache_dir=cache_dir,
-                                   progress=_progress(name))
+    clf = fit_sentiment_classifier(texts, labels, ClassifierConfig(), cache_dir=cache_dir, progress=_progress(name))
     fit_s = time.perf_counter() - t0
     lang = next(iter(clf.evaluations))
     evals = {e.scorer: e for e in clf.evaluations[lang]}
@@ -75,6 +74,7 @@ def _progress(name):
             last[0] = now
             what = p.stage or f"epoch {p.epoch}/{p.epochs} loss {p.loss:.3f} val {p.val_metric}"
             print(f"    [{name}] {what} step {p.step}/{p.steps_per_epoch}", flush=True)
+
     return cb
 
 
@@ -94,16 +94,25 @@ def snownlp_default(texts):
 
 def bench_airline(cache_dir, n):
     df = pd.read_csv(DATASETS / "twitter_airline_sentiment" / "Tweets.csv").drop_duplicates("tweet_id")
-    clf, ev, ref_name, ref_f1, fit_s = quality("airline", df["text"], df["airline_sentiment"],
-                                               ("VADER +-0.05", vader_default), cache_dir, n)
+    clf, ev, ref_name, ref_f1, fit_s = quality(
+        "airline", df["text"], df["airline_sentiment"], ("VADER +-0.05", vader_default), cache_dir, n
+    )
     row("airline", f"{ref_name} macro-F1 (reference)", f"{ref_f1:.3f}", "issue measured 0.47")
-    row("airline", "lexicon (VADER, cut-offs chosen on train)", f"{ev['lexicon'].macro_f1:.3f}",
+    row(
+        "airline",
+        "lexicon (VADER, cut-offs chosen on train)",
+        f"{ev['lexicon'].macro_f1:.3f}",
         f"floor >= VADER {ref_f1:.3f}: {'PASS' if ev['lexicon'].macro_f1 >= ref_f1 else 'FAIL'}; "
-        f"cut-offs {clf.thresholds['en'].low:.3f}/{clf.thresholds['en'].high:.3f}")
+        f"cut-offs {clf.thresholds['en'].low:.3f}/{clf.thresholds['en'].high:.3f}",
+    )
     row("airline", "TF-IDF + LR macro-F1", f"{ev['tfidf_lr'].macro_f1:.3f}", "issue measured 0.74")
     ok = ev["attention"].macro_f1 >= 0.78 and ev["attention"].macro_f1 > ev["tfidf_lr"].macro_f1
-    row("airline", "attention (MiniLM top + pool) blended with LR macro-F1", f"{ev['attention'].macro_f1:.3f}",
-        f"floor >= 0.78 and > TF-IDF+LR: {'PASS' if ok else 'FAIL'}")
+    row(
+        "airline",
+        "attention (MiniLM top + pool) blended with LR macro-F1",
+        f"{ev['attention'].macro_f1:.3f}",
+        f"floor >= 0.78 and > TF-IDF+LR: {'PASS' if ok else 'FAIL'}",
+    )
     _validation_rows("airline", clf.train_info["en"])
     row("airline", "fit seconds (all three, cached encoder states)", f"{fit_s:.0f}", str(clf.train_info["en"]))
     return clf
@@ -111,22 +120,34 @@ def bench_airline(cache_dir, n):
 
 def _validation_rows(section, info):
     """The ablation on the early-stopping rows: each part alone and the blend with its chosen weight."""
-    row(section, "validation macro-F1: attention / wide (LR) / blend",
+    row(
+        section,
+        "validation macro-F1: attention / wide (LR) / blend",
         f"{info['attention_only_val_macro_f1']:.3f} / {info['wide_only_val_macro_f1']:.3f} / {info['val_macro_f1']:.3f}",
-        f"blend weight on attention {info['fusion_weight']:.1f}")
+        f"blend weight on attention {info['fusion_weight']:.1f}",
+    )
 
 
 def bench_waimai(cache_dir, n):
     df = pd.read_csv(DATASETS / "waimai_10k" / "waimai_10k.csv")
-    clf, ev, ref_name, ref_f1, fit_s = quality("waimai", df["review"], df["label"],
-                                               ("SnowNLP p>0.5", snownlp_default), cache_dir, n)
+    clf, ev, ref_name, ref_f1, fit_s = quality(
+        "waimai", df["review"], df["label"], ("SnowNLP p>0.5", snownlp_default), cache_dir, n
+    )
     row("waimai", f"{ref_name} macro-F1 (reference)", f"{ref_f1:.3f}", "issue measured 0.73")
-    row("waimai", "lexicon (SnowNLP words + jieba + rules)", f"{ev['lexicon'].macro_f1:.3f}",
-        f"reported; cut {clf.thresholds['zh'].low:.3f}")
+    row(
+        "waimai",
+        "lexicon (SnowNLP words + jieba + rules)",
+        f"{ev['lexicon'].macro_f1:.3f}",
+        f"reported; cut {clf.thresholds['zh'].low:.3f}",
+    )
     row("waimai", "char TF-IDF + LR macro-F1", f"{ev['tfidf_lr'].macro_f1:.3f}")
     ok = ev["attention"].macro_f1 >= 0.88 and ev["attention"].macro_f1 > ev["tfidf_lr"].macro_f1
-    row("waimai", "attention (char+bigram Transformer) blended with LR macro-F1", f"{ev['attention'].macro_f1:.3f}",
-        f"floor >= 0.88 and > char TF-IDF+LR: {'PASS' if ok else 'FAIL'}")
+    row(
+        "waimai",
+        "attention (char+bigram Transformer) blended with LR macro-F1",
+        f"{ev['attention'].macro_f1:.3f}",
+        f"floor >= 0.88 and > char TF-IDF+LR: {'PASS' if ok else 'FAIL'}",
+    )
     _validation_rows("waimai", clf.train_info["zh"])
     row("waimai", "fit seconds", f"{fit_s:.0f}", str(clf.train_info["zh"]))
     return clf
@@ -141,9 +162,16 @@ def bench_lexicon():
     from core.text.classifier import label_polarity, normalise_labels
     from core.text.lexicon import DEFAULT_THRESHOLDS, choose_thresholds, lexicon_scores
 
-    sets = [("airline", pd.read_csv(DATASETS / "twitter_airline_sentiment" / "Tweets.csv")
-             .drop_duplicates("tweet_id"), "text", "airline_sentiment", "en"),
-            ("waimai", pd.read_csv(DATASETS / "waimai_10k" / "waimai_10k.csv"), "review", "label", "zh")]
+    sets = [
+        (
+            "airline",
+            pd.read_csv(DATASETS / "twitter_airline_sentiment" / "Tweets.csv").drop_duplicates("tweet_id"),
+            "text",
+            "airline_sentiment",
+            "en",
+        ),
+        ("waimai", pd.read_csv(DATASETS / "waimai_10k" / "waimai_10k.csv"), "review", "label", "zh"),
+    ]
     for name, df, text, label, lang in sets:
         texts = df[text].fillna("").astype(str).reset_index(drop=True)
         y = normalise_labels(df[label].reset_index(drop=True))
@@ -158,10 +186,18 @@ def bench_lexicon():
         f1 = f1_score(words[te], th.label(scores[te]), labels=present, average="macro")
         f1_default = f1_score(words[te], DEFAULT_THRESHOLDS[lang].label(scores[te]), labels=present, average="macro")
         wrong = int(((scores > 0) & (th.label(scores) == "negative")).sum())
-        row(name, "lexicon alone, cut-offs chosen on train (low < 0 < high) macro-F1", f"{f1:.3f}",
-            f"cut-offs {th.low:.3f}/{th.high:.3f}; VADER's +-0.05 on the same rows {f1_default:.3f}")
-        row(name, "texts with a positive lexicon score labelled negative", str(wrong),
-            f"of {len(texts):,}; scored in {secs:.1f} s")
+        row(
+            name,
+            "lexicon alone, cut-offs chosen on train (low < 0 < high) macro-F1",
+            f"{f1:.3f}",
+            f"cut-offs {th.low:.3f}/{th.high:.3f}; VADER's +-0.05 on the same rows {f1_default:.3f}",
+        )
+        row(
+            name,
+            "texts with a positive lexicon score labelled negative",
+            str(wrong),
+            f"of {len(texts):,}; scored in {secs:.1f} s",
+        )
 
 
 def main() -> int:
@@ -203,12 +239,20 @@ def bench_planted():
     week = pd.Timestamp(drop["week_start"])
     hits = [s for s in result.shifts if s.community == drop["community"] and abs((s.period - week).days) <= 7]
     false = pd.Series([s.community for s in result.shifts if s not in hits], dtype=object).value_counts()
-    row("planted", f"drop {drop['community']} week {drop['week_start']} flagged", "yes" if hits else "NO",
+    row(
+        "planted",
+        f"drop {drop['community']} week {drop['week_start']} flagged",
+        "yes" if hits else "NO",
         f"floor: within one week: {'PASS' if hits else 'FAIL'}"
-        + (f" (flag at {hits[0].period.date()}, z={hits[0].z:.1f})" if hits else ""))
-    row("planted", "max false flags in one community", str(int(false.max()) if len(false) else 0),
+        + (f" (flag at {hits[0].period.date()}, z={hits[0].z:.1f})" if hits else ""),
+    )
+    row(
+        "planted",
+        "max false flags in one community",
+        str(int(false.max()) if len(false) else 0),
         f"floor <= 1: {'PASS' if (false <= 1).all() else 'FAIL'}; all flags: "
-        + json.dumps([(s.community, str(s.period.date())) for s in result.shifts]))
+        + json.dumps([(s.community, str(s.period.date())) for s in result.shifts]),
+    )
     if hits:
         row("planted", "terms of the flagged shift", ", ".join(t for t, _ in hits[0].terms[:5]))
     row("planted", f"analyse {len(posts):,} posts (s)", f"{secs:.1f}")
@@ -262,8 +306,13 @@ def bench_speed(clf_en, clf_zh):
         t0 = time.perf_counter()
         clf.predict(texts)
         rate = len(texts) / (time.perf_counter() - t0)
-        row("speed", f"trained model texts/s ({name})", f"{rate:.0f}",
-            f"ratio to lexicon {rate / rates[name]:.2f}" + (" (MiniLM 5 frozen layers per text)" if name == "en" else ""))
+        row(
+            "speed",
+            f"trained model texts/s ({name})",
+            f"{rate:.0f}",
+            f"ratio to lexicon {rate / rates[name]:.2f}"
+            + (" (MiniLM 5 frozen layers per text)" if name == "en" else ""),
+        )
     # 100,000 posts: the sample generator's posts resampled (templated: few distinct texts), and a
     # harder set where every post is a distinct real text (tweets + reviews, 50/50), timed apart
     import tempfile
@@ -278,17 +327,30 @@ def bench_speed(clf_en, clf_zh):
     t0 = time.perf_counter()
     result = analyse_sentiment(big)
     secs = time.perf_counter() - t0
-    row("speed", "100k sample posts scored+trended+shifts (s)", f"{secs:.1f}",
+    row(
+        "speed",
+        "100k sample posts scored+trended+shifts (s)",
+        f"{secs:.1f}",
         f"floor < 60 s: {'PASS' if secs < 60 else 'FAIL'}; {big['text'].nunique()} distinct texts, "
-        f"{len(result.trends)} trend rows")
+        f"{len(result.trends)} trend rows",
+    )
     distinct = pd.concat([tweets, reviews]).sample(frac=1, random_state=0).reset_index(drop=True)
-    distinct = pd.DataFrame({"text": distinct, "ts": big["ts"][: len(distinct)].to_numpy(),
-                             "community": big["community"][: len(distinct)].to_numpy()})
+    distinct = pd.DataFrame(
+        {
+            "text": distinct,
+            "ts": big["ts"][: len(distinct)].to_numpy(),
+            "community": big["community"][: len(distinct)].to_numpy(),
+        }
+    )
     t0 = time.perf_counter()
     analyse_sentiment(distinct)
     secs_d = time.perf_counter() - t0
-    row("speed", f"{len(distinct):,} distinct real posts scored+trended (s)", f"{secs_d:.1f}",
-        f"=> {len(distinct) / secs_d:.0f} posts/s; 100k distinct would take ~{100_000 / (len(distinct) / secs_d):.0f} s")
+    row(
+        "speed",
+        f"{len(distinct):,} distinct real posts scored+trended (s)",
+        f"{secs_d:.1f}",
+        f"=> {len(distinct) / secs_d:.0f} posts/s; 100k distinct would take ~{100_000 / (len(distinct) / secs_d):.0f} s",
+    )
 
 
 if __name__ == "__main__":

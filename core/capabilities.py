@@ -65,43 +65,91 @@ def view_capabilities(columns: Mapping[str, Collection[str]]) -> dict[str, ViewS
     out: dict[str, ViewSupport] = {}
 
     source = graph_table(cols)
-    graph = {"network": source is not None,
-             "growth": source is not None and _has(cols, source, "ts"),
-             "sentiment": source is not None and _has(cols, "posts", "user_id", "text"),
-             "churn": source is not None and bool(activity_tables(cols)),
-             "ads": source is not None and _has(cols, "ad_events", "user_id")}
-    out["community_graph"] = ViewSupport("community_graph", graph, _missing(graph, {
-        "network": "edges.src + edges.dst / posts.user_id + posts.reply_to_user / interactions.user_id + "
-                   "interactions.item_id",
-        "growth": f"{source or 'edges'}.ts",
-        "sentiment": "posts.user_id + posts.text",
-        "churn": ACTIVITY_NEEDS,
-        "ads": "ad_events.user_id"}))
+    graph = {
+        "network": source is not None,
+        "growth": source is not None and _has(cols, source, "ts"),
+        "sentiment": source is not None and _has(cols, "posts", "user_id", "text"),
+        "churn": source is not None and bool(activity_tables(cols)),
+        "ads": source is not None and _has(cols, "ad_events", "user_id"),
+    }
+    out["community_graph"] = ViewSupport(
+        "community_graph",
+        graph,
+        _missing(
+            graph,
+            {
+                "network": "edges.src + edges.dst / posts.user_id + posts.reply_to_user / interactions.user_id + "
+                "interactions.item_id",
+                "growth": f"{source or 'edges'}.ts",
+                "sentiment": "posts.user_id + posts.text",
+                "churn": ACTIVITY_NEEDS,
+                "ads": "ad_events.user_id",
+            },
+        ),
+    )
 
     text = _has(cols, "posts", "text")
-    sent = {"scoring": text, "drivers": text, "model_card": text,
-            "trend": text and _has(cols, "posts", "ts"),
-            "communities": text and _has(cols, "posts", "community"),
-            "labels": text and _has(cols, "posts", "label")}
-    out["sentiment_trends"] = ViewSupport("sentiment_trends", sent, _missing(sent, {
-        "scoring": "posts.text", "drivers": "posts.text", "model_card": "posts.text", "trend": "posts.ts",
-        "communities": "posts.community", "labels": "posts.label"}))
+    sent = {
+        "scoring": text,
+        "drivers": text,
+        "model_card": text,
+        "trend": text and _has(cols, "posts", "ts"),
+        "communities": text and _has(cols, "posts", "community"),
+        "labels": text and _has(cols, "posts", "label"),
+    }
+    out["sentiment_trends"] = ViewSupport(
+        "sentiment_trends",
+        sent,
+        _missing(
+            sent,
+            {
+                "scoring": "posts.text",
+                "drivers": "posts.text",
+                "model_card": "posts.text",
+                "trend": "posts.ts",
+                "communities": "posts.community",
+                "labels": "posts.label",
+            },
+        ),
+    )
 
-    ab = {"results": _has(cols, "ad_events", "variant") and (
-        _has(cols, "ad_events", "user_id") or _has(cols, "ad_events", "impressions"))}
-    out["ad_ab_results"] = ViewSupport("ad_ab_results", ab, _missing(ab, {
-        "results": "ad_events.variant + (ad_events.user_id / ad_events.impressions)"}))
+    ab = {
+        "results": _has(cols, "ad_events", "variant")
+        and (_has(cols, "ad_events", "user_id") or _has(cols, "ad_events", "impressions"))
+    }
+    out["ad_ab_results"] = ViewSupport(
+        "ad_ab_results",
+        ab,
+        _missing(ab, {"results": "ad_events.variant + (ad_events.user_id / ad_events.impressions)"}),
+    )
 
     active = bool(activity_tables(cols))
-    churn = {"retention": active, "survival": active, "model": active,
-             "signup_cohorts": active and _has(cols, "users", "user_id", "signup_at")}
-    out["churn_cohorts"] = ViewSupport("churn_cohorts", churn, _missing(churn, {
-        "retention": ACTIVITY_NEEDS, "survival": ACTIVITY_NEEDS, "model": ACTIVITY_NEEDS,
-        "signup_cohorts": "users.signup_at"}))
+    churn = {
+        "retention": active,
+        "survival": active,
+        "model": active,
+        "signup_cohorts": active and _has(cols, "users", "user_id", "signup_at"),
+    }
+    out["churn_cohorts"] = ViewSupport(
+        "churn_cohorts",
+        churn,
+        _missing(
+            churn,
+            {
+                "retention": ACTIVITY_NEEDS,
+                "survival": ACTIVITY_NEEDS,
+                "model": ACTIVITY_NEEDS,
+                "signup_cohorts": "users.signup_at",
+            },
+        ),
+    )
 
     reco = {"lists": _has(cols, "interactions", "user_id", "item_id", "ts")}
-    out["recommendations"] = ViewSupport("recommendations", reco, _missing(reco, {
-        "lists": "interactions.user_id + interactions.item_id + interactions.ts"}))
+    out["recommendations"] = ViewSupport(
+        "recommendations",
+        reco,
+        _missing(reco, {"lists": "interactions.user_id + interactions.item_id + interactions.ts"}),
+    )
     return out
 
 

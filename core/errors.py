@@ -14,8 +14,9 @@ class UserError(Exception):
     the message already names them.
     """
 
-    def __init__(self, message: str, *, file: str | None = None, column: str | None = None,
-                 rows: list[int] | None = None):
+    def __init__(
+        self, message: str, *, file: str | None = None, column: str | None = None, rows: list[int] | None = None
+    ):
         parts = []
         if file:
             parts.append(f"{file}")

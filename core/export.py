@@ -49,8 +49,11 @@ def neutralise_formulas(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     for col in out.columns:
         series = out[col]
-        if pd.api.types.is_object_dtype(series) or pd.api.types.is_string_dtype(series) \
-                or isinstance(series.dtype, pd.CategoricalDtype):
+        if (
+            pd.api.types.is_object_dtype(series)
+            or pd.api.types.is_string_dtype(series)
+            or isinstance(series.dtype, pd.CategoricalDtype)
+        ):
             out[col] = series.astype(object).map(neutralise_cell)
     out.columns = [neutralise_cell(c) if isinstance(c, str) else c for c in out.columns]
     return out
@@ -79,11 +82,14 @@ def check_output(out: Path | str, inputs=(), option: str = "--out", folder: bool
             continue
         inp = Path(inp)
         if _same_file(out, inp) or out.absolute() == inp.absolute():
-            raise ConfigError(f"{option} {out} is the input file; outputs never overwrite inputs, "
-                              "give another file name")
+            raise ConfigError(
+                f"{option} {out} is the input file; outputs never overwrite inputs, give another file name"
+            )
         if inp.is_dir() and inp.resolve() in out.absolute().resolve().parents:
-            raise ConfigError(f"{option} {out} lies inside the input folder {inp}; outputs never overwrite "
-                              "inputs, give a file elsewhere")
+            raise ConfigError(
+                f"{option} {out} lies inside the input folder {inp}; outputs never overwrite "
+                "inputs, give a file elsewhere"
+            )
     return out
 
 

@@ -21,8 +21,8 @@ from ui.ab_panels import fmt_interval, power_panel, response_panel
 from ui.cache import load_table, table_version_key
 from ui.common import held_upload, page_setup, tr
 
-UPLOAD_DF = "ab_upload_df"      # (name, sha, DataFrame) of the CSV uploaded on this page
-MEMO = "ab_memo"                # {(data key, settings): computed results}, per session
+UPLOAD_DF = "ab_upload_df"  # (name, sha, DataFrame) of the CSV uploaded on this page
+MEMO = "ab_memo"  # {(data key, settings): computed results}, per session
 NONE = "—"
 
 ws = page_setup("ab.title")
@@ -30,16 +30,21 @@ st.caption(tr("ab.intro"))
 
 # ---- data source --------------------------------------------------------------------------------
 sources = (["workspace"] if ws.has("ad_events") else []) + ["upload", "summary"]
-source = st.radio(tr("ab.source"), sources, horizontal=True, key="ab_source",
-                  format_func=lambda s: tr(f"ab.source_{s}"))
+source = st.radio(
+    tr("ab.source"), sources, horizontal=True, key="ab_source", format_func=lambda s: tr(f"ab.source_{s}")
+)
 if source == "summary":  # per-variant summaries: their own view (ui/ab_summary.py)
     from ui.ab_summary import summary_view
 
     summary_view()
     st.stop()
 if source == "upload":
-    if held_upload(tr("ab.upload"), "ab_uploader", UPLOAD_DF,
-                   lambda raw, name: read_csv_frame(raw, name, as_text=False)) is None:
+    if (
+        held_upload(
+            tr("ab.upload"), "ab_uploader", UPLOAD_DF, lambda raw, name: read_csv_frame(raw, name, as_text=False)
+        )
+        is None
+    ):
         st.info(tr("ab.upload_hint"))
         st.stop()
     file_name, data_key, df = st.session_state[UPLOAD_DF]
@@ -78,13 +83,15 @@ with c5:
 with c6:
     time_col = _pick("ab.time_column", columns, roles.time, "ab_time", optional=True)
 with c7:
-    segment_col = _pick("ab.segment_column", roles.segments, roles.segments[0] if roles.segments else None,
-                        "ab_segment", optional=True)
+    segment_col = _pick(
+        "ab.segment_column", roles.segments, roles.segments[0] if roles.segments else None, "ab_segment", optional=True
+    )
 with st.expander(tr("ab.advanced")):
     a1, a2, a3 = st.columns(3)
     alpha = a1.select_slider(tr("ab.alpha"), [0.01, 0.05, 0.1], value=0.05, key="ab_alpha")
-    tuning = a2.number_input(tr("ab.tuning"), min_value=100, value=5000, step=500, key="ab_tuning",
-                             help=tr("ab.tuning_help"))
+    tuning = a2.number_input(
+        tr("ab.tuning"), min_value=100, value=5000, step=500, key="ab_tuning", help=tr("ab.tuning_help")
+    )
     check_srm = a3.checkbox(tr("ab.check_srm"), value=True, key="ab_check_srm", help=tr("ab.check_srm_help"))
     split_text = st.text_input(tr("ab.split"), value="", key="ab_split", help=tr("ab.split_help"))
 
@@ -97,8 +104,9 @@ try:
 except ValueError:
     st.error(tr("ab.bad_split"))
     st.stop()
-spec = ab.view_spec(roles, metric, variant_col, control, unit_col, covariate, time_col, weights, alpha, tuning,
-                    file_name, check_srm)
+spec = ab.view_spec(
+    roles, metric, variant_col, control, unit_col, covariate, time_col, weights, alpha, tuning, file_name, check_srm
+)
 
 
 # ---- analysis (memoised per session on the data version and the settings) ------------------------
@@ -120,8 +128,15 @@ v = ab.verdict(result)
 if v.status == "unhealthy":
     st.error(tr("ab.verdict_unhealthy", p=v.params["p"]))
 elif v.status == "winner":
-    st.success(tr("ab.verdict_winner", variant=v.variant, lift=v.params["relative_lift"], p=v.params["p"],
-                  prob=v.params["prob"]))
+    st.success(
+        tr(
+            "ab.verdict_winner",
+            variant=v.variant,
+            lift=v.params["relative_lift"],
+            p=v.params["p"],
+            prob=v.params["prob"],
+        )
+    )
 elif v.status == "control_wins":
     st.warning(tr("ab.verdict_control", variant=v.variant))
 elif v.reason == "too_small":
@@ -138,57 +153,82 @@ if result.covariate and result.variance_reduction is not None:
 
 # ---- variant table ------------------------------------------------------------------------------
 table = result.table()
-shown = pd.DataFrame({
-    tr("ab.col.variant"): table["name"],
-    tr("ab.col.n"): table["n"],
-    tr("ab.col.mean"): table["mean"],
-    tr("ab.col.ci"): [f"[{lo:.4g}, {hi:.4g}]" for lo, hi in zip(table["ci_low"], table["ci_high"])],
-    tr("ab.col.lift"): table["relative_lift"],
-    tr("ab.col.lift_ci"): [fmt_interval(lo, hi) for lo, hi in zip(table["relative_lift_ci_low"],
-                                                                 table["relative_lift_ci_high"])],
-    tr("ab.col.p"): table["p_value"],
-    tr("ab.col.p_holm"): table["p_value_holm"],
-    tr("ab.col.p_bh"): table["p_value_bh"],
-    tr("ab.col.p_seq"): table["sequential_p_value"],
-    tr("ab.col.prob"): table["prob_beat_control"],
-    tr("ab.col.loss"): table["expected_loss"],
-})
+shown = pd.DataFrame(
+    {
+        tr("ab.col.variant"): table["name"],
+        tr("ab.col.n"): table["n"],
+        tr("ab.col.mean"): table["mean"],
+        tr("ab.col.ci"): [f"[{lo:.4g}, {hi:.4g}]" for lo, hi in zip(table["ci_low"], table["ci_high"])],
+        tr("ab.col.lift"): table["relative_lift"],
+        tr("ab.col.lift_ci"): [
+            fmt_interval(lo, hi) for lo, hi in zip(table["relative_lift_ci_low"], table["relative_lift_ci_high"])
+        ],
+        tr("ab.col.p"): table["p_value"],
+        tr("ab.col.p_holm"): table["p_value_holm"],
+        tr("ab.col.p_bh"): table["p_value_bh"],
+        tr("ab.col.p_seq"): table["sequential_p_value"],
+        tr("ab.col.prob"): table["prob_beat_control"],
+        tr("ab.col.loss"): table["expected_loss"],
+    }
+)
 st.subheader(tr("ab.table_title", metric=result.metric))
-st.dataframe(shown, hide_index=True, key="ab_table", column_config={
-    tr("ab.col.lift"): st.column_config.NumberColumn(format="percent"),
-    tr("ab.col.prob"): st.column_config.NumberColumn(format="percent"),
-})
-st.download_button(tr("common.download_csv"), csv_bytes(table),
-                   file_name=f"ab_{result.metric}.csv", mime="text/csv")
+st.dataframe(
+    shown,
+    hide_index=True,
+    key="ab_table",
+    column_config={
+        tr("ab.col.lift"): st.column_config.NumberColumn(format="percent"),
+        tr("ab.col.prob"): st.column_config.NumberColumn(format="percent"),
+    },
+)
+st.download_button(tr("common.download_csv"), csv_bytes(table), file_name=f"ab_{result.metric}.csv", mime="text/csv")
 
-tabs = st.tabs([tr("ab.tab.timeline"), tr("ab.tab.funnel"), tr("ab.tab.segments"), tr("ab.tab.power"),
-                tr("ab.tab.model")])
+tabs = st.tabs(
+    [tr("ab.tab.timeline"), tr("ab.tab.funnel"), tr("ab.tab.segments"), tr("ab.tab.power"), tr("ab.tab.model")]
+)
 with tabs[0]:
     timeline = report.timeline
     if timeline is None or timeline.empty:
         st.info(tr("ab.no_time"))
     else:
-        st.plotly_chart(viz.cumulative_lift_figure(timeline, labels={
-            "band": tr("ab.band"), "ci": tr("ab.ci95"), "lift": tr("ab.lift"), "x": tr("ab.day"),
-            "y": tr("ab.lift_axis")}), key="ab_timeline")
+        st.plotly_chart(
+            viz.cumulative_lift_figure(
+                timeline,
+                labels={
+                    "band": tr("ab.band"),
+                    "ci": tr("ab.ci95"),
+                    "lift": tr("ab.lift"),
+                    "x": tr("ab.day"),
+                    "y": tr("ab.lift_axis"),
+                },
+            ),
+            key="ab_timeline",
+        )
         st.caption(tr("ab.band_note", tuning=int(tuning)))
 with tabs[1]:
     ft = report.funnel
     if ft is None:
         st.info(tr("ab.no_funnel"))
     else:
-        st.plotly_chart(viz.funnel_figure(ft, labels={s: tr(f"ab.stage.{s}") for s in
-                                                      ("impressions", "clicks", "conversions")}), key="ab_funnel")
-        st.dataframe(ft.rename(columns={c: tr(f"ab.stage.{c}") for c in ft.columns}), hide_index=True,
-                     key="ab_funnel_table")
+        st.plotly_chart(
+            viz.funnel_figure(ft, labels={s: tr(f"ab.stage.{s}") for s in ("impressions", "clicks", "conversions")}),
+            key="ab_funnel",
+        )
+        st.dataframe(
+            ft.rename(columns={c: tr(f"ab.stage.{c}") for c in ft.columns}), hide_index=True, key="ab_funnel_table"
+        )
 with tabs[2]:
     segs = report.segments
     if not segs:
         st.info(tr("ab.no_segments"))
     else:
         seg_table = ab.segment_table(segs)
-        st.plotly_chart(viz.segment_heatmap(seg_table, labels={
-            "colour": tr("ab.col.lift"), "x": tr("ab.col.variant"), "y": segment_col}), key="ab_heatmap")
+        st.plotly_chart(
+            viz.segment_heatmap(
+                seg_table, labels={"colour": tr("ab.col.lift"), "x": tr("ab.col.variant"), "y": segment_col}
+            ),
+            key="ab_heatmap",
+        )
         st.caption(tr("ab.segment_note", k=len(seg_table)))
 with tabs[3]:
     power_panel(result, alpha)

@@ -19,9 +19,13 @@ from ui import state
 from ui.cache import load_health, workspace_support
 from ui.common import page_setup, tr
 
-VIEW_PAGES = {"community_graph": "pages/community_graph.py", "sentiment_trends": "pages/sentiment_trends.py",
-              "ad_ab_results": "pages/ad_ab_results.py", "churn_cohorts": "pages/churn_cohorts.py",
-              "recommendations": "pages/recommendations.py"}
+VIEW_PAGES = {
+    "community_graph": "pages/community_graph.py",
+    "sentiment_trends": "pages/sentiment_trends.py",
+    "ad_ab_results": "pages/ad_ab_results.py",
+    "churn_cohorts": "pages/churn_cohorts.py",
+    "recommendations": "pages/recommendations.py",
+}
 
 
 def create_workspace(name_key: str) -> None:
@@ -58,20 +62,28 @@ def mapping_editor(key: str, preview: FilePreview, table: str) -> dict:
         suggested = preview.mapping
     else:
         suggested = suggest_mapping(preview.header, preview.sample_rows, table)
-    example = [next((r[i] for r in preview.sample_rows if i < len(r) and r[i].strip()), "")[:60]
-               for i in range(len(preview.header))]
-    frame = pd.DataFrame({"column": preview.header, "example": example,
-                          "field": [suggested.get(c) or "" for c in preview.header]})
+    example = [
+        next((r[i] for r in preview.sample_rows if i < len(r) and r[i].strip()), "")[:60]
+        for i in range(len(preview.header))
+    ]
+    frame = pd.DataFrame(
+        {"column": preview.header, "example": example, "field": [suggested.get(c) or "" for c in preview.header]}
+    )
     fields = [""] + [f.name for f in SCHEMAS[table].fields]
     edited = st.data_editor(
-        frame, key=f"map_{key}_{table}", hide_index=True, width="stretch",
+        frame,
+        key=f"map_{key}_{table}",
+        hide_index=True,
+        width="stretch",
         disabled=["column", "example"],
         column_config={
             "column": st.column_config.TextColumn(tr("home.col_column")),
             "example": st.column_config.TextColumn(tr("home.col_example")),
-            "field": st.column_config.SelectboxColumn(tr("home.col_field"), options=fields,
-                                                      help=tr("home.col_field_help")),
-        })
+            "field": st.column_config.SelectboxColumn(
+                tr("home.col_field"), options=fields, help=tr("home.col_field_help")
+            ),
+        },
+    )
     return {r["column"]: (r["field"] or None) for _, r in edited.iterrows()}
 
 
@@ -88,19 +100,25 @@ def pending_upload(ws: Workspace, key: str, item: dict) -> None:
     preview: FilePreview = item["preview"]
     with st.container(border=True):
         st.markdown(f"**{tr('home.file')}:** `{preview.name}`")
-        st.caption(tr("home.detected", encoding=preview.encoding, delimiter=repr(preview.delimiter),
-                      columns=len(preview.header))
-                   + (" · " + tr("home.remembered") if preview.remembered else ""))
-        table = st.selectbox(tr("home.table"), TABLE_NAMES, index=TABLE_NAMES.index(preview.table),
-                             key=f"table_{key}")
+        st.caption(
+            tr(
+                "home.detected",
+                encoding=preview.encoding,
+                delimiter=repr(preview.delimiter),
+                columns=len(preview.header),
+            )
+            + (" · " + tr("home.remembered") if preview.remembered else "")
+        )
+        table = st.selectbox(tr("home.table"), TABLE_NAMES, index=TABLE_NAMES.index(preview.table), key=f"table_{key}")
         required = ", ".join(SCHEMAS[table].required) or "-"
         st.caption(tr("home.required", fields=required))
         mapping = mapping_editor(key, preview, table)
         skip = st.checkbox(tr("home.skip_bad"), key=f"skip_{key}")
         target = ws.name
         if ws.name == SAMPLE_NAME:  # the sample stays pristine: a user's data gets its own workspace
-            target = st.text_input(tr("home.target_workspace"), value="my-data", key=f"target_{key}",
-                                   help=tr("home.target_help"))
+            target = st.text_input(
+                tr("home.target_workspace"), value="my-data", key=f"target_{key}", help=tr("home.target_help")
+            )
         mode = "replace"
         current = target_table_info(target, table)
         if current is not None:
@@ -110,8 +128,13 @@ def pending_upload(ws: Workspace, key: str, item: dict) -> None:
         review = item.get("confirm")
         if review is None:
             c1, c2 = st.columns([1, 5])
-            c1.button(tr("home.ingest"), key=f"ingest_{key}", type="primary", on_click=run_ingest,
-                      args=(key, target, table, mapping, skip, mode))
+            c1.button(
+                tr("home.ingest"),
+                key=f"ingest_{key}",
+                type="primary",
+                on_click=run_ingest,
+                args=(key, target, table, mapping, skip, mode),
+            )
             if c2.button(tr("home.discard"), key=f"discard_{key}"):
                 finish_upload(key)
                 st.rerun()
@@ -119,8 +142,14 @@ def pending_upload(ws: Workspace, key: str, item: dict) -> None:
             check: IngestCheck = review["check"]
             st.warning(confirmation_text(check))
             c1, c2 = st.columns([1, 5])
-            c1.button(tr("home.confirm"), key=f"confirm_{key}", type="primary", on_click=run_ingest,
-                      args=(key, *review["args"]), kwargs={"expected_version": check.current_version})
+            c1.button(
+                tr("home.confirm"),
+                key=f"confirm_{key}",
+                type="primary",
+                on_click=run_ingest,
+                args=(key, *review["args"]),
+                kwargs={"expected_version": check.current_version},
+            )
             c2.button(tr("home.cancel_ingest"), key=f"cancel_{key}", on_click=item.pop, args=("confirm", None))
         if st.session_state.get(f"ingest_error_{key}"):
             st.error(st.session_state.pop(f"ingest_error_{key}"))
@@ -131,16 +160,22 @@ def confirmation_text(check: IngestCheck) -> str:
     if check.rows_before is None:
         text = tr("home.confirm_new", table=check.table, after=f"{check.rows_after:,}")
     else:
-        text = tr(f"home.confirm_{check.mode}", table=check.table, before=f"{check.rows_before:,}",
-                  after=f"{check.rows_after:,}")
+        text = tr(
+            f"home.confirm_{check.mode}",
+            table=check.table,
+            before=f"{check.rows_before:,}",
+            after=f"{check.rows_after:,}",
+        )
     if check.skipped:
-        text += " " + tr("home.confirm_skipped", skipped=f"{check.skipped:,}",
-                         examples="; ".join(check.skipped_examples))
+        text += " " + tr(
+            "home.confirm_skipped", skipped=f"{check.skipped:,}", examples="; ".join(check.skipped_examples)
+        )
     return text
 
 
-def run_ingest(key: str, target: str, table: str, mapping: dict, skip: bool, mode: str,
-               expected_version: int | None | bool = False) -> None:
+def run_ingest(
+    key: str, target: str, table: str, mapping: dict, skip: bool, mode: str, expected_version: int | None | bool = False
+) -> None:
     """Ingest/Confirm button callback: runs before the script, so it may switch the sidebar's workspace.
 
     The first click asks for confirmation when the new version is risky (fewer rows, >1% skipped);
@@ -156,9 +191,17 @@ def run_ingest(key: str, target: str, table: str, mapping: dict, skip: bool, mod
         return
     try:
         ws = open_workspace(validate_name(target))
-        report = ingest_file(ws, item["path"], table, mapping=mapping, skip_bad_rows=skip, source_name=name,
-                             mode=mode, require_confirmation=expected_version is False,
-                             expected_version=expected_version)
+        report = ingest_file(
+            ws,
+            item["path"],
+            table,
+            mapping=mapping,
+            skip_bad_rows=skip,
+            source_name=name,
+            mode=mode,
+            require_confirmation=expected_version is False,
+            expected_version=expected_version,
+        )
     except ConfirmationNeeded as need:
         item["confirm"] = {"check": need.check, "args": (target, table, mapping, skip, mode)}
         return
@@ -166,9 +209,16 @@ def run_ingest(key: str, target: str, table: str, mapping: dict, skip: bool, mod
         item.pop("confirm", None)
         st.session_state[f"ingest_error_{key}"] = str(exc)
         return
-    args = dict(rows=f"{report.rows:,}", table=table, version=report.version, file=name,
-                skipped=f"{report.skipped:,}", workspace=ws.name, before=f"{report.rows_before or 0:,}",
-                added=f"{report.rows - (report.rows_before or 0):,}")
+    args = dict(
+        rows=f"{report.rows:,}",
+        table=table,
+        version=report.version,
+        file=name,
+        skipped=f"{report.skipped:,}",
+        workspace=ws.name,
+        before=f"{report.rows_before or 0:,}",
+        added=f"{report.rows - (report.rows_before or 0):,}",
+    )
     if report.mode == "append":
         msg = tr("home.appended", **args)
     elif report.rows_before is not None:
@@ -218,13 +268,18 @@ def versions_section(ws: Workspace, infos) -> None:
                 c[1].text(f"{v.rows:,}")
                 c[2].text(v.source)
                 c[3].text(v.created_at)
-                c[4].text(tr(f"home.action_{v.action.split(' ')[0]}", version=v.action.split(" v")[-1])
-                          if v.action else "")
+                c[4].text(
+                    tr(f"home.action_{v.action.split(' ')[0]}", version=v.action.split(" v")[-1]) if v.action else ""
+                )
                 if v.version == info.version:
                     c[5].text(tr("home.current"))
                 elif v.kept:
-                    c[5].button(tr("home.restore"), key=f"restore_{info.table}_{v.version}", on_click=restore_version,
-                                args=(ws.name, info.table, v.version))
+                    c[5].button(
+                        tr("home.restore"),
+                        key=f"restore_{info.table}_{v.version}",
+                        on_click=restore_version,
+                        args=(ws.name, info.table, v.version),
+                    )
 
 
 def health_section(ws: Workspace) -> None:
@@ -233,8 +288,18 @@ def health_section(ws: Workspace) -> None:
     if not infos:
         st.info(tr("home.no_tables"))
         return
-    summary = pd.DataFrame([{tr("home.table"): i.table, tr("home.rows"): i.rows, tr("home.version"): i.version,
-                             tr("home.source"): i.source, tr("home.loaded"): i.created_at} for i in infos])
+    summary = pd.DataFrame(
+        [
+            {
+                tr("home.table"): i.table,
+                tr("home.rows"): i.rows,
+                tr("home.version"): i.version,
+                tr("home.source"): i.source,
+                tr("home.loaded"): i.created_at,
+            }
+            for i in infos
+        ]
+    )
     st.dataframe(summary, hide_index=True, width="stretch", key="health_summary")
     for info in infos:
         h = load_health(ws, info.table)
@@ -262,8 +327,13 @@ def unlocks_section(ws: Workspace) -> None:
             st.write(label)
         shown = ", ".join(tr(f"cap.{view}.{p}") for p in support.shown)
         if support.available and support.needs:
-            st.caption(tr("home.unlocks_partial", shown=shown,
-                          missing="; ".join(f"{tr(f'cap.{view}.{p}')} ({n})" for p, n in support.needs.items())))
+            st.caption(
+                tr(
+                    "home.unlocks_partial",
+                    shown=shown,
+                    missing="; ".join(f"{tr(f'cap.{view}.{p}')} ({n})" for p, n in support.needs.items()),
+                )
+            )
         elif not support.available:
             st.caption(tr("home.unlocks_needs", needs=next(iter(support.needs.values()))))
 
@@ -281,20 +351,23 @@ for msg in st.session_state[state.LAST_INGEST]:
     st.success(msg)
 
 st.header(tr("home.upload_header"))
-files = st.file_uploader(tr("home.upload"), type=["csv", "tsv", "txt"], accept_multiple_files=True,
-                         key="uploader")
+files = st.file_uploader(tr("home.upload"), type=["csv", "tsv", "txt"], accept_multiple_files=True, key="uploader")
 pending = st.session_state[state.PENDING_UPLOADS]
 sweep_at_start(session_alive)  # once per process: uploads of dead servers, leftovers of killed ingests
 for f in files or []:
     if f.file_id in st.session_state[state.HANDLED_UPLOADS] or any(
-            item["file_id"] == f.file_id for item in pending.values()):
+        item["file_id"] == f.file_id for item in pending.values()
+    ):
         continue
     sweep_uploads(session_alive)  # uploads of sessions that have closed
     upload = save_upload(session_id(), f, f.name)  # a file of this session's own, outside every workspace
     key = upload.path.stem
     try:
-        pending[key] = {"file_id": f.file_id, "path": str(upload.path),
-                        "preview": preview_file(ws, upload.path, name=f.name)}
+        pending[key] = {
+            "file_id": f.file_id,
+            "path": str(upload.path),
+            "preview": preview_file(ws, upload.path, name=f.name),
+        }
     except UserError as exc:
         discard_upload(upload.path)  # shown again on the next run while the file stays in the uploader
         st.error(str(exc))

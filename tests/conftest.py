@@ -77,8 +77,15 @@ def run_cli(cli_env):
     import subprocess
 
     def _run(*args, check=False, timeout=300):
-        return subprocess.run([sys.executable, "-m", "core", *map(str, args)], cwd=REPO, env=cli_env,
-                              capture_output=True, text=True, timeout=timeout, check=check)
+        return subprocess.run(
+            [sys.executable, "-m", "core", *map(str, args)],
+            cwd=REPO,
+            env=cli_env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=check,
+        )
 
     return _run
 

@@ -14,9 +14,11 @@ def test_columns_with_values_come_from_duckdb(tmp_path):
 
     ws = Workspace(tmp_path / "w")
     pd.DataFrame({"text": ["good", "bad"], "label": ["positive", "negative"], "ts": ["", ""]}).to_csv(
-        tmp_path / "p.csv", index=False)
-    ingest_file(ws, str(tmp_path / "p.csv"), "posts", mapping={"text": "text", "label": "label", "ts": "ts"},
-                skip_bad_rows=True)
+        tmp_path / "p.csv", index=False
+    )
+    ingest_file(
+        ws, str(tmp_path / "p.csv"), "posts", mapping={"text": "text", "label": "label", "ts": "ts"}, skip_bad_rows=True
+    )
     cols = table_columns(ws, "posts")
     stored = ws.read("posts")
     assert set(cols) == {c for c in stored.columns if stored[c].notna().any()}
@@ -48,10 +50,12 @@ def test_parts_follow_the_columns():
 
 def test_graph_table_agrees_with_the_graph_builder():
     """The capability's choice of graph source is the builder's, on the same frames."""
-    cases = [{"edges": pd.DataFrame({"src": ["a"], "dst": ["b"]})},
-             {"posts": pd.DataFrame({"user_id": ["a", "b"], "reply_to_user": ["b", None], "text": ["x", "y"]})},
-             {"interactions": pd.DataFrame({"user_id": ["a"], "item_id": ["i"], "ts": ["2026-01-01"]})},
-             {"posts": pd.DataFrame({"text": ["x"], "label": ["1"]})}]
+    cases = [
+        {"edges": pd.DataFrame({"src": ["a"], "dst": ["b"]})},
+        {"posts": pd.DataFrame({"user_id": ["a", "b"], "reply_to_user": ["b", None], "text": ["x", "y"]})},
+        {"interactions": pd.DataFrame({"user_id": ["a"], "item_id": ["i"], "ts": ["2026-01-01"]})},
+        {"posts": pd.DataFrame({"text": ["x"], "label": ["1"]})},
+    ]
     names = {"edges": "edges", "replies": "posts", "co_interaction": "interactions", None: None}
     for tables in cases:
         cols = {t: [c for c in df.columns if df[c].notna().any()] for t, df in tables.items()}

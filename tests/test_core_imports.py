@@ -30,8 +30,13 @@ print(len(mods))
 
 
 def _import_all(prefix: str, blocked: list[str]) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-c", BLOCKER, prefix, ",".join(blocked)], cwd=REPO,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-c", BLOCKER, prefix, ",".join(blocked)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def test_every_core_module_imports_without_streamlit():
@@ -41,9 +46,24 @@ def test_every_core_module_imports_without_streamlit():
 
 
 def test_core_models_import_with_torch_numpy_pandas_only():
-    blocked = ["streamlit", "sklearn", "scipy", "duckdb", "networkx", "igraph", "leidenalg", "lifelines",
-               "statsmodels", "jieba", "snownlp", "vaderSentiment", "plotly", "transformers",
-               "sentence_transformers", "filelock"]
+    blocked = [
+        "streamlit",
+        "sklearn",
+        "scipy",
+        "duckdb",
+        "networkx",
+        "igraph",
+        "leidenalg",
+        "lifelines",
+        "statsmodels",
+        "jieba",
+        "snownlp",
+        "vaderSentiment",
+        "plotly",
+        "transformers",
+        "sentence_transformers",
+        "filelock",
+    ]
     r = _import_all("core.models", blocked)
     assert r.returncode == 0, r.stderr[-2000:]
     assert int(r.stdout.strip()) >= 3

@@ -23,8 +23,19 @@ from ui.common import held_upload, tr
 UPLOAD = "ab_summary_upload"  # (file name, sha, DataFrame)
 MEMO = "ab_summary_memo"
 NONE = "—"
-ROLES = ("experiment", "metric", "variant", "time", "count", "mean", "sum", "variance", "sd", "sum_squares",
-         "conversions")
+ROLES = (
+    "experiment",
+    "metric",
+    "variant",
+    "time",
+    "count",
+    "mean",
+    "sum",
+    "variance",
+    "sd",
+    "sum_squares",
+    "conversions",
+)
 
 
 def _memo(key: tuple, compute):
@@ -39,9 +50,12 @@ def _columns(df: pd.DataFrame, sha: str) -> sm.SummaryColumns | None:
         grid = st.columns(4)
         for i, role in enumerate(ROLES):
             default = guess.get(role)
-            value = grid[i % 4].selectbox(tr(f"ab.role.{role}"), options,
-                                          index=options.index(default) if default in options else 0,
-                                          key=f"ab_sum_{role}:{sha}")
+            value = grid[i % 4].selectbox(
+                tr(f"ab.role.{role}"),
+                options,
+                index=options.index(default) if default in options else 0,
+                key=f"ab_sum_{role}:{sha}",
+            )
             picked[role] = None if value == NONE else value
     spread = [r for r in ("variance", "sd", "sum_squares") if picked[r]]
     for extra in spread[1:]:
@@ -53,8 +67,12 @@ def _columns(df: pd.DataFrame, sha: str) -> sm.SummaryColumns | None:
 
 def summary_view(ws_key: str = "") -> None:
     """The whole summary view; stops the page when there is nothing to show yet."""
-    held = held_upload(tr("ab.summary_upload"), "ab_summary_uploader", UPLOAD,
-                       lambda raw, name: read_csv_frame(raw, name, as_text=False))
+    held = held_upload(
+        tr("ab.summary_upload"),
+        "ab_summary_uploader",
+        UPLOAD,
+        lambda raw, name: read_csv_frame(raw, name, as_text=False),
+    )
     if held is None:
         st.info(tr("ab.summary_hint"))
         st.stop()
@@ -66,14 +84,26 @@ def summary_view(ws_key: str = "") -> None:
     with st.expander(tr("ab.advanced")):
         a1, a2, a3, a4 = st.columns(4)
         alpha = a1.select_slider(tr("ab.alpha"), [0.01, 0.05, 0.1], value=0.05, key="ab_sum_alpha")
-        tuning = a2.number_input(tr("ab.tuning"), min_value=100, value=5000, step=500, key="ab_sum_tuning",
-                                 help=tr("ab.tuning_help"))
-        target = a3.number_input(tr("ab.target"), value=0.02, min_value=0.001, max_value=1.0, format="%.3f",
-                                 key="ab_sum_target", help=tr("ab.target_help"))
+        tuning = a2.number_input(
+            tr("ab.tuning"), min_value=100, value=5000, step=500, key="ab_sum_tuning", help=tr("ab.tuning_help")
+        )
+        target = a3.number_input(
+            tr("ab.target"),
+            value=0.02,
+            min_value=0.001,
+            max_value=1.0,
+            format="%.3f",
+            key="ab_sum_target",
+            help=tr("ab.target_help"),
+        )
         check_srm = a4.checkbox(tr("ab.check_srm"), value=True, key="ab_sum_check_srm", help=tr("ab.check_srm_help"))
         names = _memo(("variants", sha, cols.variant), lambda: variant_names(df[cols.variant]))
-        control = st.selectbox(tr("ab.control"), [NONE] + names, key=f"ab_sum_control:{sha}",
-                               format_func=lambda v: tr("ab.control_auto") if v == NONE else v)
+        control = st.selectbox(
+            tr("ab.control"),
+            [NONE] + names,
+            key=f"ab_sum_control:{sha}",
+            format_func=lambda v: tr("ab.control_auto") if v == NONE else v,
+        )
         control = None if control == NONE else control
         split_text = st.text_input(tr("ab.split"), value="", key="ab_sum_split", help=tr("ab.split_help"))
     try:
@@ -81,8 +111,14 @@ def summary_view(ws_key: str = "") -> None:
     except ValueError:
         st.error(tr("ab.bad_split"))
         st.stop()
-    spec = sm.SummarySpec(control=control, alpha=float(alpha), sequential_tuning=float(tuning), weights=weights,
-                          check_srm=check_srm, source=name)
+    spec = sm.SummarySpec(
+        control=control,
+        alpha=float(alpha),
+        sequential_tuning=float(tuning),
+        weights=weights,
+        check_srm=check_srm,
+        source=name,
+    )
     try:
         table = _memo(("table", sha, cols), lambda: sm.read_summary(df, cols, name))
         port = _memo(("portfolio", sha, cols, spec, target), lambda: sm.portfolio_table(table, spec, target))
@@ -104,36 +140,62 @@ def _portfolio(port: pd.DataFrame, experiments: list[str], checkpoints: bool) ->
         st.warning(tr("ab.srm_some", k=srm))
     f1, f2 = st.columns([2, 1])
     decisions = list(sm.DECISIONS)
-    shown_decisions = f1.multiselect(tr("ab.filter_decision"), decisions, default=decisions, key="ab_sum_decisions",
-                                     format_func=lambda d: tr(f"ab.decision.{d}"))
+    shown_decisions = f1.multiselect(
+        tr("ab.filter_decision"),
+        decisions,
+        default=decisions,
+        key="ab_sum_decisions",
+        format_func=lambda d: tr(f"ab.decision.{d}"),
+    )
     text = f2.text_input(tr("ab.filter_text"), value="", key="ab_sum_find").strip().lower()
     view = port[port["decision"].isin(shown_decisions)]
     if text:
-        hit = view["experiment"].str.lower().str.contains(text, regex=False) | \
-            view["metric"].str.lower().str.contains(text, regex=False)
+        hit = view["experiment"].str.lower().str.contains(text, regex=False) | view["metric"].str.lower().str.contains(
+            text, regex=False
+        )
         view = view[hit]
     view = view.reset_index(drop=True)
-    shown = pd.DataFrame({
-        tr("ab.col.experiment"): view["experiment"], tr("ab.col.metric"): view["metric"],
-        tr("ab.col.variant"): view["variant"], tr("ab.col.variants"): view["variants"],
-        tr("ab.col.units"): view["units"], tr("ab.col.lift"): view["relative_lift"],
-        tr("ab.col.lift_ci"): [fmt_interval(lo, hi) for lo, hi in
-                               zip(view["relative_lift_ci_low"], view["relative_lift_ci_high"])],
-        tr("ab.col.p"): view["p_value"], tr("ab.col.p_fdr"): view["p_value_fdr"],
-        tr("ab.col.p_seq"): view["sequential_p_value"],
-        tr("ab.col.decision"): [tr(f"ab.decision.{d}") for d in view["decision"]],
-        tr("ab.col.srm"): ["⚠" if m else "" for m in view["srm_mismatch"]],
-    })
+    shown = pd.DataFrame(
+        {
+            tr("ab.col.experiment"): view["experiment"],
+            tr("ab.col.metric"): view["metric"],
+            tr("ab.col.variant"): view["variant"],
+            tr("ab.col.variants"): view["variants"],
+            tr("ab.col.units"): view["units"],
+            tr("ab.col.lift"): view["relative_lift"],
+            tr("ab.col.lift_ci"): [
+                fmt_interval(lo, hi) for lo, hi in zip(view["relative_lift_ci_low"], view["relative_lift_ci_high"])
+            ],
+            tr("ab.col.p"): view["p_value"],
+            tr("ab.col.p_fdr"): view["p_value_fdr"],
+            tr("ab.col.p_seq"): view["sequential_p_value"],
+            tr("ab.col.decision"): [tr(f"ab.decision.{d}") for d in view["decision"]],
+            tr("ab.col.srm"): ["⚠" if m else "" for m in view["srm_mismatch"]],
+        }
+    )
     if not checkpoints:  # the always-valid p-value matters where the test was peeked at
         shown = shown.drop(columns=[tr("ab.col.p_seq")])
-    event = st.dataframe(shown, hide_index=True, key="ab_portfolio", on_select="rerun", selection_mode="single-row",
-                         column_config={tr("ab.col.lift"): st.column_config.NumberColumn(format="percent"),
-                                        tr("ab.col.p"): st.column_config.NumberColumn(format="%.4f"),
-                                        tr("ab.col.p_fdr"): st.column_config.NumberColumn(format="%.4f"),
-                                        tr("ab.col.p_seq"): st.column_config.NumberColumn(format="%.4f")})
+    event = st.dataframe(
+        shown,
+        hide_index=True,
+        key="ab_portfolio",
+        on_select="rerun",
+        selection_mode="single-row",
+        column_config={
+            tr("ab.col.lift"): st.column_config.NumberColumn(format="percent"),
+            tr("ab.col.p"): st.column_config.NumberColumn(format="%.4f"),
+            tr("ab.col.p_fdr"): st.column_config.NumberColumn(format="%.4f"),
+            tr("ab.col.p_seq"): st.column_config.NumberColumn(format="%.4f"),
+        },
+    )
     st.caption(tr("ab.portfolio_note", k=len(port)))
-    st.download_button(tr("common.download_csv"), csv_bytes(port),
-                       file_name="ab_portfolio.csv", mime="text/csv", key="ab_portfolio_csv")
+    st.download_button(
+        tr("common.download_csv"),
+        csv_bytes(port),
+        file_name="ab_portfolio.csv",
+        mime="text/csv",
+        key="ab_portfolio_csv",
+    )
     rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
     picked = view["experiment"].iloc[rows[0]] if rows and rows[0] < len(view) else None
     if picked is not None and st.session_state.get("ab_sum_picked") != picked:
@@ -142,11 +204,13 @@ def _portfolio(port: pd.DataFrame, experiments: list[str], checkpoints: bool) ->
     return st.selectbox(tr("ab.open_experiment"), experiments, key="ab_sum_open")
 
 
-def _detail(table: pd.DataFrame, spec: sm.SummarySpec, experiment: str, target: float, sha: str,
-            cols: sm.SummaryColumns) -> None:
+def _detail(
+    table: pd.DataFrame, spec: sm.SummarySpec, experiment: str, target: float, sha: str, cols: sm.SummaryColumns
+) -> None:
     try:
-        (exp,) = _memo(("detail", sha, cols, spec, experiment),
-                       lambda: sm.analyze_summary(table, spec, experiments=[experiment]))
+        (exp,) = _memo(
+            ("detail", sha, cols, spec, experiment), lambda: sm.analyze_summary(table, spec, experiments=[experiment])
+        )
     except UserError as exc:
         st.error(str(exc))
         st.stop()
@@ -162,37 +226,61 @@ def _detail(table: pd.DataFrame, spec: sm.SummarySpec, experiment: str, target: 
         if r.srm.mismatch:
             st.error(tr("ab.verdict_unhealthy", p=r.srm.p_value))
             break
-    shown_notices = dict.fromkeys(tr(f"ab.warn.{n.code}", **{k: md_literal(v) if isinstance(v, str) else v
-                                                           for k, v in n.params.items()})
-                                  for r in exp.results for n in r.notices if n.code != "srm")
+    shown_notices = dict.fromkeys(
+        tr(f"ab.warn.{n.code}", **{k: md_literal(v) if isinstance(v, str) else v for k, v in n.params.items()})
+        for r in exp.results
+        for n in r.notices
+        if n.code != "srm"
+    )
     for text in shown_notices:
         st.warning(text)
     decision_names = {d: tr(f"ab.decision.{d}") for d in sm.DECISIONS}
-    shown = pd.DataFrame({
-        tr("ab.col.metric"): mt["metric"], tr("ab.col.variant"): mt["variant"],
-        tr("ab.col.guardrail"): ["✓" if g else "" for g in mt["guardrail"]],
-        tr("ab.col.n"): mt["n"], tr("ab.col.mean"): [fmt_num(x) for x in mt["mean"]],
-        tr("ab.col.ci"): [f"[{lo:.4g}, {hi:.4g}]" for lo, hi in zip(mt["ci_low"], mt["ci_high"])],
-        tr("ab.col.lift"): [fmt_pct(x) for x in mt["relative_lift"]],
-        tr("ab.col.lift_ci"): [fmt_interval(lo, hi) for lo, hi in
-                               zip(mt["relative_lift_ci_low"], mt["relative_lift_ci_high"])],
-        tr("ab.col.seq_ci"): [fmt_interval(lo, hi) for lo, hi in
-                              zip(mt["sequential_relative_ci_low"], mt["sequential_relative_ci_high"])],
-        tr("ab.col.p"): [fmt_num(x, "{:.4f}") for x in mt["p_value"]],
-        tr("ab.col.p_holm"): [fmt_num(x, "{:.4f}") for x in mt["p_value_holm"]],
-        tr("ab.col.prob"): [fmt_pct(x, signed=False) for x in mt["prob_beat_control"]],
-        tr("ab.col.loss"): [fmt_num(x) for x in mt["expected_loss"]],
-        tr("ab.col.mde"): [fmt_pct(x, signed=False) for x in mt["relative_mde"]],
-        tr("ab.col.decision"): [decision_names.get(d, "") for d in mt["decision"]],
-    })
+    shown = pd.DataFrame(
+        {
+            tr("ab.col.metric"): mt["metric"],
+            tr("ab.col.variant"): mt["variant"],
+            tr("ab.col.guardrail"): ["✓" if g else "" for g in mt["guardrail"]],
+            tr("ab.col.n"): mt["n"],
+            tr("ab.col.mean"): [fmt_num(x) for x in mt["mean"]],
+            tr("ab.col.ci"): [f"[{lo:.4g}, {hi:.4g}]" for lo, hi in zip(mt["ci_low"], mt["ci_high"])],
+            tr("ab.col.lift"): [fmt_pct(x) for x in mt["relative_lift"]],
+            tr("ab.col.lift_ci"): [
+                fmt_interval(lo, hi) for lo, hi in zip(mt["relative_lift_ci_low"], mt["relative_lift_ci_high"])
+            ],
+            tr("ab.col.seq_ci"): [
+                fmt_interval(lo, hi)
+                for lo, hi in zip(mt["sequential_relative_ci_low"], mt["sequential_relative_ci_high"])
+            ],
+            tr("ab.col.p"): [fmt_num(x, "{:.4f}") for x in mt["p_value"]],
+            tr("ab.col.p_holm"): [fmt_num(x, "{:.4f}") for x in mt["p_value_holm"]],
+            tr("ab.col.prob"): [fmt_pct(x, signed=False) for x in mt["prob_beat_control"]],
+            tr("ab.col.loss"): [fmt_num(x) for x in mt["expected_loss"]],
+            tr("ab.col.mde"): [fmt_pct(x, signed=False) for x in mt["relative_mde"]],
+            tr("ab.col.decision"): [decision_names.get(d, "") for d in mt["decision"]],
+        }
+    )
     if not exp.checkpoints:
         shown = shown.drop(columns=[tr("ab.col.seq_ci")])
     st.dataframe(shown, hide_index=True, key="ab_sum_metrics")
-    st.download_button(tr("common.download_csv"), csv_bytes(mt),
-                       file_name=f"ab_{experiment or 'experiment'}.csv", mime="text/csv", key="ab_sum_csv")
-    st.plotly_chart(viz.forest_figure(mt, labels={"x": tr("ab.forest_x"), "sequential": tr("ab.forest_seq"),
-                                                  "guardrail": tr("ab.guardrail_mark"), **decision_names}),
-                    key="ab_forest")
+    st.download_button(
+        tr("common.download_csv"),
+        csv_bytes(mt),
+        file_name=f"ab_{experiment or 'experiment'}.csv",
+        mime="text/csv",
+        key="ab_sum_csv",
+    )
+    st.plotly_chart(
+        viz.forest_figure(
+            mt,
+            labels={
+                "x": tr("ab.forest_x"),
+                "sequential": tr("ab.forest_seq"),
+                "guardrail": tr("ab.guardrail_mark"),
+                **decision_names,
+            },
+        ),
+        key="ab_forest",
+    )
     st.plotly_chart(viz.metric_means_figure(mt, labels={"title": tr("ab.means_title")}), key="ab_means")
     with st.expander(tr("ab.tab.power")):
         pm = st.selectbox(tr("ab.metric"), metrics, key=f"ab_sum_pw_metric:{experiment}")
@@ -200,17 +288,34 @@ def _detail(table: pd.DataFrame, spec: sm.SummarySpec, experiment: str, target: 
     if not exp.checkpoints:
         return
     metric = st.selectbox(tr("ab.checkpoint_metric"), metrics, key=f"ab_sum_cp_metric:{experiment}")
-    timeline = _memo(("timeline", sha, cols, spec, experiment, metric),
-                     lambda: sm.checkpoint_lift(table, experiment, metric, spec))
-    st.plotly_chart(viz.cumulative_lift_figure(timeline, labels={
-        "band": tr("ab.band"), "ci": tr("ab.ci95"), "lift": tr("ab.lift"), "x": tr("ab.day"),
-        "y": tr("ab.lift_axis")}), key="ab_checkpoints")
+    timeline = _memo(
+        ("timeline", sha, cols, spec, experiment, metric), lambda: sm.checkpoint_lift(table, experiment, metric, spec)
+    )
+    st.plotly_chart(
+        viz.cumulative_lift_figure(
+            timeline,
+            labels={
+                "band": tr("ab.band"),
+                "ci": tr("ab.ci95"),
+                "lift": tr("ab.lift"),
+                "x": tr("ab.day"),
+                "y": tr("ab.lift_axis"),
+            },
+        ),
+        key="ab_checkpoints",
+    )
     for row in sm.first_decisions(timeline, spec.alpha).itertuples():
         if row.sequential_day is None:
             st.info(tr("ab.seq_never", variant=md_literal(row.variant)))
         else:
-            st.success(tr("ab.seq_first", variant=md_literal(row.variant), day=_day(row.sequential_day),
-                          fixed=_day(row.fixed_day) if row.fixed_day is not None else tr("ab.never")))
+            st.success(
+                tr(
+                    "ab.seq_first",
+                    variant=md_literal(row.variant),
+                    day=_day(row.sequential_day),
+                    fixed=_day(row.fixed_day) if row.fixed_day is not None else tr("ab.never"),
+                )
+            )
     st.caption(tr("ab.fixed_note"))
 
 

@@ -41,8 +41,12 @@ def sidebar_controls() -> None:
         current = st.session_state.get(state.WORKSPACE)
         if current and current not in names:
             names.append(current)
-        st.selectbox(tr("common.workspace"), names, key=state.WORKSPACE,
-                     format_func=lambda n: tr("common.sample_workspace") if n == SAMPLE_NAME else n)
+        st.selectbox(
+            tr("common.workspace"),
+            names,
+            key=state.WORKSPACE,
+            format_func=lambda n: tr("common.sample_workspace") if n == SAMPLE_NAME else n,
+        )
     state.remember_choices()
 
 

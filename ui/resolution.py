@@ -62,12 +62,23 @@ def resolution_panel(profile, workspace: str) -> None:
         _store(workspace, st.session_state[SELECT_KEY], resolutions, chosen)
 
     st.subheader(tr("graph.profile.title"))
-    st.caption(tr(f"graph.profile.help.{profile.criterion}", resolution=f"{chosen:.3g}",
-                  communities=rows[profile.chosen]["chosen_communities"], seeds=profile.seeds))
-    fig = profile_figure(rows, current=None if pick == "auto" else float(pick),
-                         x_label=tr("graph.profile.resolution"), communities_label=tr("graph.communities"),
-                         stability_label=tr("graph.profile.stability"), chosen_label=tr("graph.profile.chosen"),
-                         current_label=tr("graph.profile.shown"))
+    st.caption(
+        tr(
+            f"graph.profile.help.{profile.criterion}",
+            resolution=f"{chosen:.3g}",
+            communities=rows[profile.chosen]["chosen_communities"],
+            seeds=profile.seeds,
+        )
+    )
+    fig = profile_figure(
+        rows,
+        current=None if pick == "auto" else float(pick),
+        x_label=tr("graph.profile.resolution"),
+        communities_label=tr("graph.communities"),
+        stability_label=tr("graph.profile.stability"),
+        chosen_label=tr("graph.profile.chosen"),
+        current_label=tr("graph.profile.shown"),
+    )
     st.plotly_chart(fig, key=CHART_KEY, on_select=on_click, selection_mode="points")
     by_res = {r["resolution"]: r for r in rows}
     if st.session_state.get(SELECT_KEY) != pick:  # another workspace, or back on the page
@@ -75,13 +86,17 @@ def resolution_panel(profile, workspace: str) -> None:
 
     def label(value) -> str:
         if value == "auto":
-            return tr("graph.profile.auto", resolution=f"{chosen:.3g}",
-                      communities=by_res[chosen]["chosen_communities"])
-        return tr("graph.profile.point", resolution=f"{value:.3g}", communities=by_res[value]["communities"],
-                  stability=by_res[value]["stability_ari"])
+            return tr(
+                "graph.profile.auto", resolution=f"{chosen:.3g}", communities=by_res[chosen]["chosen_communities"]
+            )
+        return tr(
+            "graph.profile.point",
+            resolution=f"{value:.3g}",
+            communities=by_res[value]["communities"],
+            stability=by_res[value]["stability_ari"],
+        )
 
-    st.selectbox(tr("graph.profile.pick"), ["auto", *resolutions], key=SELECT_KEY, format_func=label,
-                 on_change=on_pick)
+    st.selectbox(tr("graph.profile.pick"), ["auto", *resolutions], key=SELECT_KEY, format_func=label, on_change=on_pick)
 
 
 def profile_progress():
@@ -118,8 +133,18 @@ def page_analysis(ws, versions: tuple, settings, source: str, cached_analysis, t
 
     def job(progress, cancel):
         def step(done: int, total: int) -> None:
-            progress(Progress(epoch=1, epochs=1, step=done, steps_per_epoch=total, loss=0.0,
-                              val_metric=None, eta_seconds=None, stage="graph.profile.stage"))
+            progress(
+                Progress(
+                    epoch=1,
+                    epochs=1,
+                    step=done,
+                    steps_per_epoch=total,
+                    loss=0.0,
+                    val_metric=None,
+                    eta_seconds=None,
+                    stage="graph.profile.stage",
+                )
+            )
 
         return analyse_communities(tables(ws_path), settings, progress=step, cancel=cancel)
 

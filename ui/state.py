@@ -15,13 +15,13 @@ from typing import Any
 
 import streamlit as st
 
-LANG = "lang"                # "en" | "zh"
-WORKSPACE = "workspace"      # workspace name (folder under data/workspaces) or path
+LANG = "lang"  # "en" | "zh"
+WORKSPACE = "workspace"  # workspace name (folder under data/workspaces) or path
 PENDING_UPLOADS = "pending_uploads"  # {upload id: this session's saved upload + preview (+ a pending
 #                                      confirmation)}, survives page switches; files in core.data.uploads
 HANDLED_UPLOADS = "handled_uploads"  # uploader file ids already ingested or discarded (not shown again)
 LAST_INGEST = "last_ingest"  # list of (file, report summary) of this session's successful ingests
-KEPT = "_kept"               # {widget key or shared name: last value}: never a widget key, never dropped
+KEPT = "_kept"  # {widget key or shared name: last value}: never a widget key, never dropped
 SHARED_DATES = "date_range"  # a date range chosen on one page is the default on the others
 QUERY = {WORKSPACE: "ws", LANG: "lang"}  # session key -> URL query parameter
 GRAPH_RESOLUTION = "graph_resolution_pick"  # {workspace path: resolution picked on the profile}
@@ -84,8 +84,15 @@ def default_workspace_name() -> str:
 _DEFAULT_ARGS = ("index", "value", "default")
 
 
-def sticky(widget: Callable, label: str, *args, key: str, share: str | None = None,
-           valid: Callable[[Any], bool] | None = None, **kwargs) -> Any:
+def sticky(
+    widget: Callable,
+    label: str,
+    *args,
+    key: str,
+    share: str | None = None,
+    valid: Callable[[Any], bool] | None = None,
+    **kwargs,
+) -> Any:
     """Draw `widget(label, *args, key=key, **kwargs)` so its choice survives leaving the page and
     coming back (and changing the language: options are stable values shown through format_func).
 

@@ -32,8 +32,7 @@ from core.models.engine import Progress
 from ui.common import tr
 
 
-def start_training(key: str, fn: Callable[[Callable[[Progress], None], threading.Event], Any]
-                   ) -> jobs.TrainingJob:
+def start_training(key: str, fn: Callable[[Callable[[Progress], None], threading.Event], Any]) -> jobs.TrainingJob:
     """Start `fn(progress, cancel)` in the background under `key` (or return the running job)."""
     return jobs.start_job(key, fn)
 
@@ -80,19 +79,26 @@ def show_progress(key: str, *, poll_seconds: float = 1.0) -> None:
     _panel()
 
 
-def model_panel(spec, fn: Callable[[Callable[[Progress], None], threading.Event], Any], *,
-                button_label: str | None = None) -> Any | None:
+def model_panel(
+    spec, fn: Callable[[Callable[[Progress], None], threading.Event], Any], *, button_label: str | None = None
+) -> Any | None:
     """`training_panel` for a model of the lifecycle (core.models.lifecycle.ModelSpec): the job key
     is the spec's cache key, and a model already on disk loads without a Train button."""
     from core.models.lifecycle import is_trained
 
-    return training_panel(spec.job_key, fn, button_label=button_label,
-                          autostart=jobs.get_job(spec.job_key) is None and is_trained(spec))
+    return training_panel(
+        spec.job_key, fn, button_label=button_label, autostart=jobs.get_job(spec.job_key) is None and is_trained(spec)
+    )
 
 
-def training_panel(key: str, fn: Callable[[Callable[[Progress], None], threading.Event], Any], *,
-                   button_label: str | None = None, autostart: bool = False,
-                   poll_seconds: float = 1.0) -> Any | None:
+def training_panel(
+    key: str,
+    fn: Callable[[Callable[[Progress], None], threading.Event], Any],
+    *,
+    button_label: str | None = None,
+    autostart: bool = False,
+    poll_seconds: float = 1.0,
+) -> Any | None:
     """The whole flow: result when done; else a progress bar (running) or a Train button.
 
     `autostart=True` starts training without a click (use it when the result is already in the

@@ -24,19 +24,27 @@ from pathlib import Path
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("abtest", help="analyse an A/B test from an events or summary CSV",
-                              description="Analyse an A/B test; prints JSON.")
+    p = subparsers.add_parser(
+        "abtest",
+        help="analyse an A/B test from an events or summary CSV",
+        description="Analyse an A/B test; prints JSON.",
+    )
     p.add_argument("events", type=Path, help="CSV with a row per unit, exposure, aggregate, or variant summary")
     p.add_argument("--variant", required=True, help="column holding the variant name")
     p.add_argument("--metric", default=None, help="metric column (0/1, yes/no, true/false or numbers)")
     p.add_argument("--control", default=None, help="control variant (default: 'control'/'A' or the first)")
     p.add_argument("--covariate", default=None, help="pre-period covariate column for CUPED")
     p.add_argument("--denominator", default=None, help="make the metric a ratio: metric / this column")
-    p.add_argument("--unit", default=None,
-                   help="unit column (rows are summed per unit); default user_id/userid when present")
+    p.add_argument(
+        "--unit", default=None, help="unit column (rows are summed per unit); default user_id/userid when present"
+    )
     p.add_argument("--alpha", type=float, default=0.05)
-    p.add_argument("--sequential-tuning", type=float, default=5000.0,
-                   help="N* where the always-valid interval is tightest (planned total units)")
+    p.add_argument(
+        "--sequential-tuning",
+        type=float,
+        default=5000.0,
+        help="N* where the always-valid interval is tightest (planned total units)",
+    )
     s = p.add_argument_group("per-variant summaries (instead of --metric)")
     s.add_argument("--count", default=None, help="units per variant: makes the rows summaries")
     s.add_argument("--mean", default=None, help="the metric's mean per variant")
@@ -61,17 +69,21 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError("--alpha must lie strictly between 0 and 1")
     if args.sequential_tuning <= 0:
         raise ConfigError("--sequential-tuning must be positive")
-    summary_only = [f"--{k.replace('_', '-')}" for k in ("mean", "sum", "variance", "sd", "sum_squares",
-                                                          "conversions", "experiment", "metric_column", "time")
-                    if getattr(args, k)]
+    summary_only = [
+        f"--{k.replace('_', '-')}"
+        for k in ("mean", "sum", "variance", "sd", "sum_squares", "conversions", "experiment", "metric_column", "time")
+        if getattr(args, k)
+    ]
     if args.count is None:
         if summary_only:
             raise ConfigError(f"{summary_only[0]} reads per-variant summaries and needs --count")
         if args.metric is None:
             raise ConfigError("--metric is required (or --count with --mean/--conversions for summaries)")
     elif args.metric or args.covariate or args.denominator or args.unit:
-        raise ConfigError("--count reads per-variant summaries: use --mean/--sum/--conversions instead of "
-                          "--metric, and CUPED (--covariate) or --unit need unit rows")
+        raise ConfigError(
+            "--count reads per-variant summaries: use --mean/--sum/--conversions instead of "
+            "--metric, and CUPED (--covariate) or --unit need unit rows"
+        )
     df = read_events_csv(args.events, name)
     out = _summary(df, args, name) if args.count else _rows(df, args, name)
     print(json.dumps(out, ensure_ascii=False, indent=1))
@@ -86,8 +98,15 @@ def _rows(df, args, name) -> dict:
     if unit is None:
         guess = guess_roles(df.head(0)).unit
         unit = guess if guess in df.columns and guess not in (args.variant, args.metric) else None
-    spec = ExperimentSpec(variant=args.variant, control=args.control, unit=unit, covariate=args.covariate,
-                          alpha=args.alpha, sequential_tuning=args.sequential_tuning, source=name)
+    spec = ExperimentSpec(
+        variant=args.variant,
+        control=args.control,
+        unit=unit,
+        covariate=args.covariate,
+        alpha=args.alpha,
+        sequential_tuning=args.sequential_tuning,
+        source=name,
+    )
     metric = MetricSpec(args.metric, denominator=args.denominator)
     return analyze(prepare(df, spec, [metric]), metric).to_dict()
 
@@ -98,10 +117,19 @@ def _summary(df, args, name) -> dict:
 
     if not (args.mean or args.sum or args.conversions):
         raise ConfigError("--count needs --mean, --sum or --conversions")
-    cols = SummaryColumns(variant=args.variant, count=args.count, mean=args.mean, sum=args.sum,
-                          variance=args.variance, sd=args.sd, sum_squares=args.sum_squares,
-                          conversions=args.conversions, experiment=args.experiment, metric=args.metric_column,
-                          time=args.time)
+    cols = SummaryColumns(
+        variant=args.variant,
+        count=args.count,
+        mean=args.mean,
+        sum=args.sum,
+        variance=args.variance,
+        sd=args.sd,
+        sum_squares=args.sum_squares,
+        conversions=args.conversions,
+        experiment=args.experiment,
+        metric=args.metric_column,
+        time=args.time,
+    )
     table = read_summary(df, cols, name)
     spec = SummarySpec(control=args.control, alpha=args.alpha, sequential_tuning=args.sequential_tuning, source=name)
     entries = [e for exp in analyze_summary(table, spec) for e in experiment_dict(exp, table, spec)]

@@ -23,8 +23,10 @@ from core.errors import ConfigError, InputError
 def register(subparsers) -> None:
     parser = subparsers.add_parser("churn", help="fit a churn model or score users with one")
     sub = parser.add_subparsers(dest="churn_command", required=True, parser_class=type(parser))
-    for name, helptext in (("fit", "train on labelled data (or an event log)"),
-                           ("predict", "write id,churn_probability for every row / user")):
+    for name, helptext in (
+        ("fit", "train on labelled data (or an event log)"),
+        ("predict", "write id,churn_probability for every row / user"),
+    ):
         p = sub.add_parser(name, help=helptext)
         p.add_argument("csv", help="input CSV file")
         p.add_argument("--id", help="customer id column (snapshot data)")
@@ -33,10 +35,17 @@ def register(subparsers) -> None:
         p.add_argument("--model-dir", required=True, help="folder for the trained model")
         if name == "fit":
             p.add_argument("--label", help="churn label column: yes/no, true/false or 1/0 (snapshot data)")
-            p.add_argument("--cutoff", help="event log: features up to this date, labels after it "
-                                            "(default: the last --inactive-days of the log)")
-            p.add_argument("--inactive-days", type=int, default=30, help="event log: days without activity "
-                                                                         "that count as churn (default 30)")
+            p.add_argument(
+                "--cutoff",
+                help="event log: features up to this date, labels after it "
+                "(default: the last --inactive-days of the log)",
+            )
+            p.add_argument(
+                "--inactive-days",
+                type=int,
+                default=30,
+                help="event log: days without activity that count as churn (default 30)",
+            )
             p.add_argument("--weeks", type=int, default=12, help="weeks of activity timeline (default 12)")
             p.add_argument("--epochs", type=int, default=40)
             p.add_argument("--seed", type=int, default=0)
@@ -97,20 +106,38 @@ def run(args) -> int:
                 cutoff = pd.Timestamp(args.cutoff) if args.cutoff else None
             except ValueError as exc:
                 raise ConfigError(f"--cutoff '{args.cutoff}' is not a date (use YYYY-MM-DD)") from exc
-            data = event_log_dataset(df, args.user, args.time, cutoff=cutoff, inactive_days=args.inactive_days,
-                                     weeks=args.weeks, source=source)
+            data = event_log_dataset(
+                df,
+                args.user,
+                args.time,
+                cutoff=cutoff,
+                inactive_days=args.inactive_days,
+                weeks=args.weeks,
+                source=source,
+            )
         config = ChurnConfig(epochs=args.epochs, seed=args.seed)
         with about_file(source):
             predictor = ChurnPredictor(config).fit(data.features, data.labels)
-        extra = {"mode": mode, "weeks": data.features.n_weeks, "inactive_days": data.inactive_days,
-                 "cutoff": None if data.cutoff is None else str(data.cutoff.date())}
+        extra = {
+            "mode": mode,
+            "weeks": data.features.n_weeks,
+            "inactive_days": data.inactive_days,
+            "cutoff": None if data.cutoff is None else str(data.cutoff.date()),
+        }
         predictor.save(args.model_dir, extra=extra)
         metrics = predictor.result_.metrics
-        summary = {"mode": mode, "users": int(len(data.labels)), "churn_rate": float(data.labels.mean()),
-                   "cutoff": extra["cutoff"], "inactive_days": data.inactive_days if mode == "events" else None,
-                   "model_dir": str(args.model_dir),
-                   "metrics": {r["model"]: {k: round(float(r[k]), 4) for k in ("auc", "pr_auc", "brier")}
-                               for r in metrics.to_dict(orient="records")}}
+        summary = {
+            "mode": mode,
+            "users": int(len(data.labels)),
+            "churn_rate": float(data.labels.mean()),
+            "cutoff": extra["cutoff"],
+            "inactive_days": data.inactive_days if mode == "events" else None,
+            "model_dir": str(args.model_dir),
+            "metrics": {
+                r["model"]: {k: round(float(r[k]), 4) for k in ("auc", "pr_auc", "brier")}
+                for r in metrics.to_dict(orient="records")
+            },
+        }
         print(json.dumps(summary))
         return 0
 

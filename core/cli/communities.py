@@ -18,22 +18,31 @@ from core.errors import InputError
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("communities", help="detect communities in an edge list CSV",
-                              description="Detect communities; writes node,community and prints a "
-                                          "JSON summary.")
+    p = subparsers.add_parser(
+        "communities",
+        help="detect communities in an edge list CSV",
+        description="Detect communities; writes node,community and prints a JSON summary.",
+    )
     p.add_argument("edges", type=Path, help="CSV with one edge per row")
     p.add_argument("--out", type=Path, required=True, help="output CSV: node,community")
     p.add_argument("--source", default="src", help="source column (default src)")
     p.add_argument("--target", default="dst", help="target column (default dst)")
     p.add_argument("--weight", default=None, help="weight column (default: 'weight' if present, else 1)")
     p.add_argument("--method", choices=["leiden", "louvain", "label_propagation"], default="leiden")
-    p.add_argument("--resolution", default="auto",
-                   help="'auto' (default: chosen from a resolution profile, reported in the JSON) "
-                        "or a number > 0 (>1: more, smaller communities)")
+    p.add_argument(
+        "--resolution",
+        default="auto",
+        help="'auto' (default: chosen from a resolution profile, reported in the JSON) "
+        "or a number > 0 (>1: more, smaller communities)",
+    )
     p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--stability-seeds", type=int, default=0,
-                   help="with a number resolution: also rerun with N seeds and report mean pairwise "
-                        "NMI; with auto: seeds per scanned resolution (default 4, 2 above 200,000 ties)")
+    p.add_argument(
+        "--stability-seeds",
+        type=int,
+        default=0,
+        help="with a number resolution: also rerun with N seeds and report mean pairwise "
+        "NMI; with auto: seeds per scanned resolution (default 4, 2 above 200,000 ties)",
+    )
     p.set_defaults(func=run)
 
 
@@ -56,20 +65,26 @@ def run(args: argparse.Namespace) -> int:
     if len(edges) == 0:
         raise InputError("no edge rows (only a header)", file=name)
     weight_col = args.weight if args.weight is not None else "weight"
-    graph = graph_from_edges(edges, source_col=args.source, target_col=args.target,
-                             weight_col=weight_col, ts_col=None, table=name)
+    graph = graph_from_edges(
+        edges, source_col=args.source, target_col=args.target, weight_col=weight_col, ts_col=None, table=name
+    )
     if graph.n_nodes < 2:
         raise InputError(f"the graph has {graph.n_nodes} node(s); need at least 2", file=name)
     wcol = weight_col if weight_col in edges.columns else None
     if graph.n_edges == 0:
-        raise InputError(f"no edge joins two different nodes with a positive weight ({graph.self_loops} "
-                         f"self-loop(s), {graph.below_min_weight} zero-weight pair(s)); every node would be "
-                         "its own community", file=name, column=wcol or args.target)
+        raise InputError(
+            f"no edge joins two different nodes with a positive weight ({graph.self_loops} "
+            f"self-loop(s), {graph.below_min_weight} zero-weight pair(s)); every node would be "
+            "its own community",
+            file=name,
+            column=wcol or args.target,
+        )
     if not np.isfinite(graph.weight).all():
         raise InputError("weights must be finite numbers (found inf)", file=name, column=wcol)
     with about_file(name):
-        result = detect_communities(graph, args.method, resolution=resolution, seed=args.seed,
-                                    stability_seeds=args.stability_seeds)
+        result = detect_communities(
+            graph, args.method, resolution=resolution, seed=args.seed, stability_seeds=args.stability_seeds
+        )
     write_csv(result.to_frame(), args.out, inputs=[args.edges])  # atomic: never a half-written OUT.csv
     summary = {**result.summary(), "graph": graph.summary(), "out": str(args.out)}
     print(json.dumps(summary, ensure_ascii=False))

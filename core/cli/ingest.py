@@ -9,13 +9,24 @@ def register(sub) -> None:
     p = sub.add_parser("ingest", help="load a CSV as a new version of a canonical table (all or nothing)")
     p.add_argument("file")
     p.add_argument("--table", required=True, help="users, interactions, posts, edges or ad_events")
-    p.add_argument("--map", action="append", default=[], metavar="CSV_COLUMN=FIELD",
-                   help="map a CSV column to a canonical field (repeatable); unmapped columns are suggested")
-    p.add_argument("--workspace", default="default",
-                   help="workspace name (letters, digits, -, _) or a folder path (default: 'default')")
+    p.add_argument(
+        "--map",
+        action="append",
+        default=[],
+        metavar="CSV_COLUMN=FIELD",
+        help="map a CSV column to a canonical field (repeatable); unmapped columns are suggested",
+    )
+    p.add_argument(
+        "--workspace",
+        default="default",
+        help="workspace name (letters, digits, -, _) or a folder path (default: 'default')",
+    )
     p.add_argument("--skip-bad-rows", action="store_true", help="skip rows that do not parse instead of failing")
-    p.add_argument("--append", action="store_true",
-                   help="add the rows to the table's current ones (same columns) instead of replacing them")
+    p.add_argument(
+        "--append",
+        action="store_true",
+        help="add the rows to the table's current ones (same columns) instead of replacing them",
+    )
     p.add_argument("--encoding", default=None, help="force a file encoding (default: detect)")
     p.set_defaults(func=run)
 
@@ -25,12 +36,32 @@ def run(args) -> int:
     from core.data.workspace import open_workspace
 
     ws = open_workspace(args.workspace)
-    report = ingest_file(ws, args.file, args.table, mapping=parse_map_args(args.map) or None,
-                         skip_bad_rows=args.skip_bad_rows, encoding=args.encoding,
-                         mode="append" if args.append else "replace")
-    print(json.dumps({"workspace": str(ws.path), "table": report.table, "version": report.version,
-                      "mode": report.mode, "rows_before": report.rows_before,
-                      "rows": report.rows, "skipped": report.skipped, "skipped_examples": report.skipped_examples,
-                      "sha256": report.sha256, "encoding": report.encoding, "delimiter": report.delimiter,
-                      "mapping": report.mapping}, ensure_ascii=False))
+    report = ingest_file(
+        ws,
+        args.file,
+        args.table,
+        mapping=parse_map_args(args.map) or None,
+        skip_bad_rows=args.skip_bad_rows,
+        encoding=args.encoding,
+        mode="append" if args.append else "replace",
+    )
+    print(
+        json.dumps(
+            {
+                "workspace": str(ws.path),
+                "table": report.table,
+                "version": report.version,
+                "mode": report.mode,
+                "rows_before": report.rows_before,
+                "rows": report.rows,
+                "skipped": report.skipped,
+                "skipped_examples": report.skipped_examples,
+                "sha256": report.sha256,
+                "encoding": report.encoding,
+                "delimiter": report.delimiter,
+                "mapping": report.mapping,
+            },
+            ensure_ascii=False,
+        )
+    )
     return 0

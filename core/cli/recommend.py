@@ -21,8 +21,7 @@ from core.errors import ConfigError, InputError
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("recommend", help="sequential recommender (SASRec): fit, predict")
-    sub = parser.add_subparsers(dest="recommend_command", required=True,
-                                parser_class=type(parser))
+    sub = parser.add_subparsers(dest="recommend_command", required=True, parser_class=type(parser))
 
     fit = sub.add_parser("fit", help="train on an interactions CSV")
     fit.add_argument("interactions", help="CSV with one row per user-item interaction")
@@ -39,10 +38,18 @@ def register(subparsers) -> None:
     fit.add_argument("--lr", type=float, default=1e-3)
     fit.add_argument("--batch-size", type=int, default=128)
     fit.add_argument("--patience", type=int, default=5)
-    fit.add_argument("--loss", choices=["ce", "bce"], default="ce",
-                     help="ce: full-softmax cross-entropy (SASRec+, default); bce: original one negative")
-    fit.add_argument("--max-seconds", type=float, default=1800.0,
-                     help="training time budget; the best epoch so far is kept (default 1800)")
+    fit.add_argument(
+        "--loss",
+        choices=["ce", "bce"],
+        default="ce",
+        help="ce: full-softmax cross-entropy (SASRec+, default); bce: original one negative",
+    )
+    fit.add_argument(
+        "--max-seconds",
+        type=float,
+        default=1800.0,
+        help="training time budget; the best epoch so far is kept (default 1800)",
+    )
     fit.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
     fit.add_argument("--seed", type=int, default=0)
     fit.set_defaults(func=run)
@@ -90,23 +97,44 @@ def _fit(args: argparse.Namespace) -> int:
     df = _read_csv(args.interactions)
     data = build_sequences(df, args.user, args.item, args.time, source=args.interactions)
     if not any(len(s) >= 2 for s in data.sequences):
-        raise InputError("no user has two or more interactions; the model learns what a user does next",
-                         file=args.interactions, column=args.user)
+        raise InputError(
+            "no user has two or more interactions; the model learns what a user does next",
+            file=args.interactions,
+            column=args.user,
+        )
     from core.recommend.recommender import RecommendConfig, fit_recommender  # imports torch
-    config = RecommendConfig(max_len=args.max_len, hidden=args.hidden, n_layers=args.layers,
-                             n_heads=args.heads, dropout=args.dropout, loss=args.loss,
-                             epochs=args.epochs, batch_size=args.batch_size, lr=args.lr,
-                             patience=args.patience, seed=args.seed, device=args.device,
-                             max_seconds=args.max_seconds)
+
+    config = RecommendConfig(
+        max_len=args.max_len,
+        hidden=args.hidden,
+        n_layers=args.layers,
+        n_heads=args.heads,
+        dropout=args.dropout,
+        loss=args.loss,
+        epochs=args.epochs,
+        batch_size=args.batch_size,
+        lr=args.lr,
+        patience=args.patience,
+        seed=args.seed,
+        device=args.device,
+        max_seconds=args.max_seconds,
+    )
     with about_file(args.interactions):
         rec = fit_recommender(data, config)
     rec.save(args.model_dir)
     m = rec.metrics
-    summary = {"users": data.n_users, "items": data.n_items, "interactions": data.rows,
-               "val_ndcg10": m.get("val_ndcg10"), "epochs_run": m.get("epochs_run"),
-               "seconds": round(float(m.get("seconds") or 0.0), 2), "device": m.get("device"),
-               "stopped": m.get("stopped"), "trained": m.get("trained"),
-               "model_dir": str(args.model_dir)}
+    summary = {
+        "users": data.n_users,
+        "items": data.n_items,
+        "interactions": data.rows,
+        "val_ndcg10": m.get("val_ndcg10"),
+        "epochs_run": m.get("epochs_run"),
+        "seconds": round(float(m.get("seconds") or 0.0), 2),
+        "device": m.get("device"),
+        "stopped": m.get("stopped"),
+        "trained": m.get("trained"),
+        "model_dir": str(args.model_dir),
+    }
     json.dump(summary, sys.stdout)
     sys.stdout.write("\n")
     return 0
@@ -121,7 +149,6 @@ def _predict(args: argparse.Namespace) -> int:
     rec = SequentialRecommender.load(args.model_dir)
     out = rec.recommend(k=args.k)[["user", "item", "rank"]]
     write_csv(out, out_path, inputs=[args.model_dir])
-    json.dump({"users": int(out["user"].nunique()), "rows": len(out), "k": args.k,
-               "out": str(out_path)}, sys.stdout)
+    json.dump({"users": int(out["user"].nunique()), "rows": len(out), "k": args.k, "out": str(out_path)}, sys.stdout)
     sys.stdout.write("\n")
     return 0

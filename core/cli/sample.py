@@ -26,6 +26,16 @@ def run(args) -> int:
     if Path(args.out).exists() and not Path(args.out).is_dir():
         raise ConfigError(f"--out {args.out} is a file; give a folder")
     truth = generate_sample(args.out, users=args.users, seed=args.seed)
-    print(json.dumps({"out": str(args.out), "users": truth["users"], "seed": truth["seed"],
-                      "communities": truth["n_communities"], "start": truth["start"], "end": truth["end"]}))
+    print(
+        json.dumps(
+            {
+                "out": str(args.out),
+                "users": truth["users"],
+                "seed": truth["seed"],
+                "communities": truth["n_communities"],
+                "start": truth["start"],
+                "end": truth["end"],
+            }
+        )
+    )
     return 0

@@ -67,18 +67,27 @@ def _fit(args) -> int:
     df = read_text_csv(args.csv, [args.text, args.label])
     texts, labels = labelled_texts(df, args.text, args.label, Path(args.csv).name)
     if not pd.Series(texts, dtype=object).fillna("").astype(str).str.strip().ne("").any():
-        raise InputError("every labelled row has an empty text; nothing to train on",
-                         file=Path(args.csv).name, column=args.text)
+        raise InputError(
+            "every labelled row has an empty text; nothing to train on", file=Path(args.csv).name, column=args.text
+        )
     config = ClassifierConfig(seed=args.seed)
     if args.epochs is not None:
         config = replace(config, en_epochs=args.epochs, zh_epochs=args.epochs)
     with about_file(Path(args.csv).name):
         clf = fit_sentiment_classifier(texts, labels, config)
     clf.save(args.model_dir)
-    summary = {"labels": clf.label_names, "model_dir": str(args.model_dir), "languages": {
-        lang: {"n_train": clf.train_info[lang]["n_train"], "n_test": clf.train_info[lang]["n_test"],
-               **{e.scorer: {"macro_f1": round(e.macro_f1, 4), "accuracy": round(e.accuracy, 4)} for e in evals}}
-        for lang, evals in clf.evaluations.items()}}
+    summary = {
+        "labels": clf.label_names,
+        "model_dir": str(args.model_dir),
+        "languages": {
+            lang: {
+                "n_train": clf.train_info[lang]["n_train"],
+                "n_test": clf.train_info[lang]["n_test"],
+                **{e.scorer: {"macro_f1": round(e.macro_f1, 4), "accuracy": round(e.accuracy, 4)} for e in evals},
+            }
+            for lang, evals in clf.evaluations.items()
+        },
+    }
     print(json.dumps(summary, ensure_ascii=False))
     return 0
 
@@ -103,6 +112,10 @@ def _predict(args) -> int:
     out["sentiment"] = sentiment
     out["score"] = pd.Series(score).round(4).to_numpy()
     write_csv(out, args.out, inputs=[args.csv, args.model_dir])
-    print(json.dumps({"rows": len(out), "out": str(args.out),
-                      "counts": pd.Series(sentiment).value_counts().to_dict()}, ensure_ascii=False))
+    print(
+        json.dumps(
+            {"rows": len(out), "out": str(args.out), "counts": pd.Series(sentiment).value_counts().to_dict()},
+            ensure_ascii=False,
+        )
+    )
     return 0

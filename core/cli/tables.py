@@ -12,18 +12,32 @@ import json
 
 def register(sub) -> None:
     p = sub.add_parser("tables", help="list the workspace's tables (current versions) as JSON; history; restore")
-    p.add_argument("--workspace", default="default",
-                   help="workspace name (letters, digits, -, _) or a folder path (default: 'default')")
+    p.add_argument(
+        "--workspace",
+        default="default",
+        help="workspace name (letters, digits, -, _) or a folder path (default: 'default')",
+    )
     g = p.add_mutually_exclusive_group()
     g.add_argument("--history", metavar="TABLE", help="list every version of TABLE")
-    g.add_argument("--restore", nargs=2, metavar=("TABLE", "VERSION"),
-                   help="make an earlier kept version of TABLE current again (as a new version)")
+    g.add_argument(
+        "--restore",
+        nargs=2,
+        metavar=("TABLE", "VERSION"),
+        help="make an earlier kept version of TABLE current again (as a new version)",
+    )
     p.set_defaults(func=run)
 
 
 def _row(t) -> dict:
-    return {"table": t.table, "rows": t.rows, "sha256": t.sha256, "source": t.source, "version": t.version,
-            "created_at": t.created_at, "skipped": t.skipped}
+    return {
+        "table": t.table,
+        "rows": t.rows,
+        "sha256": t.sha256,
+        "source": t.source,
+        "version": t.version,
+        "created_at": t.created_at,
+        "skipped": t.skipped,
+    }
 
 
 def run(args) -> int:
@@ -36,8 +50,12 @@ def run(args) -> int:
         if not history:
             raise ConfigError(f"workspace '{ws.name}' has no '{args.history}' table")
         current = ws.info(args.history).version
-        print(json.dumps([{**_row(t), "action": t.action, "kept": t.kept, "current": t.version == current}
-                          for t in history], ensure_ascii=False))
+        print(
+            json.dumps(
+                [{**_row(t), "action": t.action, "kept": t.kept, "current": t.version == current} for t in history],
+                ensure_ascii=False,
+            )
+        )
         return 0
     if args.restore:
         table, version = args.restore

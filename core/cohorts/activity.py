@@ -43,8 +43,14 @@ def parse_times(values: pd.Series, *, column: str, source: str) -> pd.Series:
     return out.astype("datetime64[ns]")
 
 
-def activity_from_table(df: pd.DataFrame, user_col: str = "user_id", time_col: str = "ts", *,
-                        source: str = "table", value_cols: list[str] | None = None) -> pd.DataFrame:
+def activity_from_table(
+    df: pd.DataFrame,
+    user_col: str = "user_id",
+    time_col: str = "ts",
+    *,
+    source: str = "table",
+    value_cols: list[str] | None = None,
+) -> pd.DataFrame:
     """Return the activity log (`user_id`, `ts`) of `df`, one row per row of `df`.
 
     `value_cols`: numeric columns to keep beside them (e.g. an amount), coerced to numbers.
@@ -88,8 +94,14 @@ def period_start(ts: pd.Series, period: Period) -> pd.Series:
     return day - pd.to_timedelta(day.dt.weekday, unit="D")
 
 
-def assign_cohorts(activity: pd.DataFrame, period: Period = "month", *, by: str = "first_activity",
-                   users: pd.DataFrame | None = None, signup_col: str = "signup_at") -> pd.Series:
+def assign_cohorts(
+    activity: pd.DataFrame,
+    period: Period = "month",
+    *,
+    by: str = "first_activity",
+    users: pd.DataFrame | None = None,
+    signup_col: str = "signup_at",
+) -> pd.Series:
     """Cohort of each user: the start of the week/month of their signup or of their first activity.
 
     `by` is "signup" (needs `users` with `signup_col`) or "first_activity". Returns a Series indexed by
@@ -109,4 +121,3 @@ def assign_cohorts(activity: pd.DataFrame, period: Period = "month", *, by: str 
     out.name = "cohort"
     out.index.name = "user_id"
     return out
-

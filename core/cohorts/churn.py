@@ -97,11 +97,15 @@ class TabularEncoder:
     def check(self, features: FeatureSet, source: str = "table") -> None:
         missing = [c for c in self.numeric + self.categorical if c not in features.table.columns]
         if missing:
-            raise InputError(f"the model was trained with column(s) {', '.join(missing)}, which are missing",
-                             file=source, column=missing[0])
+            raise InputError(
+                f"the model was trained with column(s) {', '.join(missing)}, which are missing",
+                file=source,
+                column=missing[0],
+            )
         if features.n_weeks != self.n_weeks:
-            raise InputError(f"the model expects a {self.n_weeks}-week activity timeline, got {features.n_weeks}",
-                             file=source)
+            raise InputError(
+                f"the model expects a {self.n_weeks}-week activity timeline, got {features.n_weeks}", file=source
+            )
 
     def numeric_array(self, features: FeatureSet) -> np.ndarray:
         out = np.zeros((len(features.table), len(self.numeric)), dtype=np.float32)
@@ -125,9 +129,11 @@ class TabularEncoder:
     def tensors(self, features: FeatureSet, labels: np.ndarray | None = None) -> dict:
         import torch
 
-        batch = {"numeric": torch.from_numpy(self.numeric_array(features)),
-                 "categorical": torch.from_numpy(self.categorical_array(features)),
-                 "timeline": torch.from_numpy(self.timeline_array(features))}
+        batch = {
+            "numeric": torch.from_numpy(self.numeric_array(features)),
+            "categorical": torch.from_numpy(self.categorical_array(features)),
+            "timeline": torch.from_numpy(self.timeline_array(features)),
+        }
         if labels is not None:
             batch["label"] = torch.as_tensor(np.asarray(labels, dtype=np.float32))
         return batch
@@ -155,8 +161,11 @@ def _slice(batch: dict, idx) -> dict:
 def binary_metrics(y: np.ndarray, p: np.ndarray) -> dict:
     from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
 
-    return {"auc": float(roc_auc_score(y, p)), "pr_auc": float(average_precision_score(y, p)),
-            "brier": float(brier_score_loss(y, p))}
+    return {
+        "auc": float(roc_auc_score(y, p)),
+        "pr_auc": float(average_precision_score(y, p)),
+        "brier": float(brier_score_loss(y, p)),
+    }
 
 
 def reliability_table(y: np.ndarray, p: np.ndarray, bins: int = 10) -> pd.DataFrame:
@@ -192,17 +201,37 @@ def fit_baselines(features: FeatureSet, y: np.ndarray, seed: int = 0) -> dict:
     numeric = features.numeric + features.week_columns()
     cats = features.categorical
     lr = make_pipeline(
-        ColumnTransformer([
-            ("num", make_pipeline(SimpleImputer(strategy="median", add_indicator=True),
-                                  FunctionTransformer(_signed_log1p), StandardScaler()), numeric),
-            ("cat", OneHotEncoder(handle_unknown="ignore"), cats)]),
-        LogisticRegression(max_iter=2000, C=1.0))
+        ColumnTransformer(
+            [
+                (
+                    "num",
+                    make_pipeline(
+                        SimpleImputer(strategy="median", add_indicator=True),
+                        FunctionTransformer(_signed_log1p),
+                        StandardScaler(),
+                    ),
+                    numeric,
+                ),
+                ("cat", OneHotEncoder(handle_unknown="ignore"), cats),
+            ]
+        ),
+        LogisticRegression(max_iter=2000, C=1.0),
+    )
     gb = make_pipeline(
-        ColumnTransformer([("num", "passthrough", numeric),
-                           ("cat", OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1,
-                                                  encoded_missing_value=-1), cats)]),
-        HistGradientBoostingClassifier(random_state=seed,
-                                       categorical_features=list(range(len(numeric), len(numeric) + len(cats)))))
+        ColumnTransformer(
+            [
+                ("num", "passthrough", numeric),
+                (
+                    "cat",
+                    OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1, encoded_missing_value=-1),
+                    cats,
+                ),
+            ]
+        ),
+        HistGradientBoostingClassifier(
+            random_state=seed, categorical_features=list(range(len(numeric), len(numeric) + len(cats)))
+        ),
+    )
     return {"logistic_regression": lr.fit(X, y), "gradient_boosting": gb.fit(X, y)}
 
 
@@ -237,16 +266,26 @@ class ChurnPredictor:
         features = features.subset(users)
         idx = np.arange(len(users))
         rest, test = train_test_split(idx, test_size=cfg.test_size, stratify=y_all, random_state=cfg.seed)
-        train, val = train_test_split(rest, test_size=cfg.validation_size, stratify=y_all[rest],
-                                      random_state=cfg.seed)
+        train, val = train_test_split(rest, test_size=cfg.validation_size, stratify=y_all[rest], random_state=cfg.seed)
         encoder = TabularEncoder.fit(features.subset(users[train]))
-        data_key = model_cache.fingerprint(features.table.reset_index(), features.timeline, y_all,
-                                           [str(w) for w in features.week_starts])
+        data_key = model_cache.fingerprint(
+            features.table.reset_index(), features.timeline, y_all, [str(w) for w in features.week_starts]
+        )
         model_config = self._model_config(encoder, y_all[train])
         train_config = {k: v for k, v in asdict(cfg).items() if k not in ("baselines", "top_k")}
-        return dict(users=users, y_all=y_all, features=features, rest=rest, test=test, train=train, val=val,
-                    encoder=encoder, data_key=data_key, model_config=model_config,
-                    cache_config={"model": asdict(model_config), "train": train_config})
+        return dict(
+            users=users,
+            y_all=y_all,
+            features=features,
+            rest=rest,
+            test=test,
+            train=train,
+            val=val,
+            encoder=encoder,
+            data_key=data_key,
+            model_config=model_config,
+            cache_config={"model": asdict(model_config), "train": train_config},
+        )
 
     def _spec(self, prep: dict, cancel=None):
         """The churn model's ModelSpec (its key is the cache key and the job key)."""
@@ -257,8 +296,9 @@ class ChurnPredictor:
         batch = prep["encoder"].tensors(prep["features"], prep["y_all"])
 
         def fit_fn(model, progress_cb, cancel_event):
-            state, metrics, extra = self._train(model, model_config, batch, prep["train"], prep["val"],
-                                                prep["y_all"], progress_cb, cancel_event)
+            state, metrics, extra = self._train(
+                model, model_config, batch, prep["train"], prep["val"], prep["y_all"], progress_cb, cancel_event
+            )
             # the model card is part of the artefact: a cached load restores it instead of refitting
             self._adopt(prep, self._build(model_config, state), extra["calibration"])
             card = self._model_card(prep)
@@ -266,9 +306,15 @@ class ChurnPredictor:
                 card.update(self._baseline_card(prep))
             return state, metrics, {**extra, "card": card}
 
-        return ModelSpec(kind="churn", code_version=CODE_VERSION, config=prep["cache_config"],
-                         data=prep["data_key"], build=lambda: self._build(model_config), fit=fit_fn,
-                         seed=self.config.seed)
+        return ModelSpec(
+            kind="churn",
+            code_version=CODE_VERSION,
+            config=prep["cache_config"],
+            data=prep["data_key"],
+            build=lambda: self._build(model_config),
+            fit=fit_fn,
+            seed=self.config.seed,
+        )
 
     def spec(self, features: FeatureSet, labels: pd.Series):
         """The ModelSpec `fit` trains or loads on these inputs (its key is the job key)."""
@@ -280,8 +326,15 @@ class ChurnPredictor:
 
         return is_trained(self.spec(features, labels), cache_dir)
 
-    def fit(self, features: FeatureSet, labels: pd.Series, *, progress=None, cancel=None,
-            cache_dir: str | Path | None = None) -> ChurnPredictor:
+    def fit(
+        self,
+        features: FeatureSet,
+        labels: pd.Series,
+        *,
+        progress=None,
+        cancel=None,
+        cache_dir: str | Path | None = None,
+    ) -> ChurnPredictor:
         """Train on the users present in both `features` and `labels` (0/1). Sets `result_`.
 
         `progress` (engine.Progress callback) and `cancel` (threading.Event) go to the trainer.
@@ -295,7 +348,7 @@ class ChurnPredictor:
         artifact = train_or_load(self._spec(prep), progress=progress, cancel=cancel, cache_dir=cache_dir)
         self._adopt(prep, artifact.model, artifact.extra["calibration"])
         card = artifact.extra.get("card") or self._model_card(prep)
-        if cfg.baselines and not card.get("baselines"):      # stored without them: fit them once now
+        if cfg.baselines and not card.get("baselines"):  # stored without them: fit them once now
             card = {**card, **self._baseline_card(prep)}
         rows = card["metrics"] + (card.get("baselines") or [] if cfg.baselines else [])
         reliability = card["reliability"] + (card.get("baseline_reliability") or [] if cfg.baselines else [])
@@ -305,16 +358,27 @@ class ChurnPredictor:
 
         split = np.empty(len(users), dtype=object)
         split[train], split[val], split[test] = "train", "validation", "test"
-        scores = pd.DataFrame({"user_id": users, "churn_probability": self.predict_proba(features).to_numpy(),
-                               "churned": y_all, "split": split})
+        scores = pd.DataFrame(
+            {
+                "user_id": users,
+                "churn_probability": self.predict_proba(features).to_numpy(),
+                "churned": y_all,
+                "split": split,
+            }
+        )
         self.result_ = ChurnResult(
-            metrics=metrics, scores=scores,
+            metrics=metrics,
+            scores=scores,
             reliability=pd.DataFrame(reliability, columns=["bin", "mean_predicted", "observed", "users", "model"]),
-            importance=pd.DataFrame(card["importance"], columns=["feature", "contribution", "attention", "permutation"]),
+            importance=pd.DataFrame(
+                card["importance"], columns=["feature", "contribution", "attention", "permutation"]
+            ),
             history=artifact.extra.get("history", []),
             attention_used=bool(artifact.extra.get("attention_used", True)),
-            trained=artifact.trained, device=str(artifact.extra.get("device", "cpu")),
-            seconds=float(artifact.meta.get("train_seconds", 0.0) or 0.0))
+            trained=artifact.trained,
+            device=str(artifact.extra.get("device", "cpu")),
+            seconds=float(artifact.meta.get("train_seconds", 0.0) or 0.0),
+        )
         return self
 
     def _adopt(self, prep: dict, model, calibration) -> None:
@@ -332,9 +396,11 @@ class ChurnPredictor:
         test_features = prep["features"].subset(users[test])
         p_test = self.predict_proba(test_features).to_numpy()
         reliability = reliability_table(y_all[test], p_test).assign(model="churn_transformer")
-        return {"metrics": [{"model": "churn_transformer", **binary_metrics(y_all[test], p_test)}],
-                "reliability": reliability.to_dict(orient="records"),
-                "importance": self._importance(test_features, y_all[test]).to_dict(orient="records")}
+        return {
+            "metrics": [{"model": "churn_transformer", **binary_metrics(y_all[test], p_test)}],
+            "reliability": reliability.to_dict(orient="records"),
+            "importance": self._importance(test_features, y_all[test]).to_dict(orient="records"),
+        }
 
     def _baseline_card(self, prep: dict) -> dict:
         """The baselines (fit on training + validation rows) scored on the same test rows, as records."""
@@ -354,9 +420,15 @@ class ChurnPredictor:
 
         cfg = self.config
         return ChurnTransformerConfig(
-            n_numeric=len(encoder.numeric), cardinalities=[len(encoder.vocab[c]) + 1 for c in encoder.categorical],
-            n_weeks=encoder.n_weeks, d_model=cfg.d_model, n_heads=cfg.n_heads, n_layers=cfg.n_layers,
-            dropout=cfg.dropout, pos_weight=1.0)
+            n_numeric=len(encoder.numeric),
+            cardinalities=[len(encoder.vocab[c]) + 1 for c in encoder.categorical],
+            n_weeks=encoder.n_weeks,
+            d_model=cfg.d_model,
+            n_heads=cfg.n_heads,
+            n_layers=cfg.n_layers,
+            dropout=cfg.dropout,
+            pos_weight=1.0,
+        )
 
     @staticmethod
     def _build(model_config, state_dict=None):
@@ -384,7 +456,7 @@ class ChurnPredictor:
 
         def make_batches(epoch, generator):
             order = train_t[torch.randperm(len(train_t), generator=generator)]
-            return [_slice(batch, order[i:i + cfg.batch_size]) for i in range(0, len(order), cfg.batch_size)]
+            return [_slice(batch, order[i : i + cfg.batch_size]) for i in range(0, len(order), cfg.batch_size)]
 
         def validate(m):
             device = next(m.parameters()).device
@@ -395,8 +467,16 @@ class ChurnPredictor:
         model.eval()
         with torch.no_grad():
             start_metric = validate(model)  # the frozen linear part alone (the deep head starts at zero)
-        tc = TrainConfig(epochs=cfg.epochs, batch_size=cfg.batch_size, lr=cfg.lr, weight_decay=cfg.weight_decay,
-                         patience=cfg.patience, seed=cfg.seed, device=cfg.device, max_seconds=cfg.max_seconds)
+        tc = TrainConfig(
+            epochs=cfg.epochs,
+            batch_size=cfg.batch_size,
+            lr=cfg.lr,
+            weight_decay=cfg.weight_decay,
+            patience=cfg.patience,
+            seed=cfg.seed,
+            device=cfg.device,
+            max_seconds=cfg.max_seconds,
+        )
         result = fit(model, make_batches, validate, tc, progress=progress, cancel=cancel)
         # Early stopping compares epochs; the linear start is a candidate too, so attention is kept only
         # when it improves the validation AUC.
@@ -407,11 +487,18 @@ class ChurnPredictor:
         with torch.no_grad():
             val_logits = model(val_batch)[0].numpy()
         calibration = platt_scaling(val_logits, y_all[val])
-        metrics = {"validation_auc": max(result.best_metric or 0.0, start_metric),
-                   "validation_auc_linear_start": start_metric, "epochs_run": result.epochs_run,
-                   "attention_used": attention_used}
-        extra = {"calibration": list(calibration), "history": result.history, "device": result.device,
-                 "attention_used": attention_used}
+        metrics = {
+            "validation_auc": max(result.best_metric or 0.0, start_metric),
+            "validation_auc_linear_start": start_metric,
+            "epochs_run": result.epochs_run,
+            "attention_used": attention_used,
+        }
+        extra = {
+            "calibration": list(calibration),
+            "history": result.history,
+            "device": result.device,
+            "attention_used": attention_used,
+        }
         return {k: v.detach().cpu() for k, v in state.items()}, metrics, extra
 
     # -- predicting ----------------------------------------------------------------------------------
@@ -460,8 +547,10 @@ class ChurnPredictor:
         weeks = []
         if week.shape[1]:
             starts = [pd.Timestamp(w).strftime("%Y-%m-%d") for w in features.week_starts]
-            weeks = ["; ".join(f"{starts[j]} ({int(features.timeline[i, j])})" for j in row if week[i, j] > 0)
-                     for i, row in enumerate(np.argsort(-week, axis=1)[:, :top_k])]
+            weeks = [
+                "; ".join(f"{starts[j]} ({int(features.timeline[i, j])})" for j in row if week[i, j] > 0)
+                for i, row in enumerate(np.argsort(-week, axis=1)[:, :top_k])
+            ]
         out = pd.DataFrame({"user_id": features.users, "churn_probability": prob, "top_features": reasons})
         out["top_weeks"] = weeks if weeks else ""
         return out
@@ -487,8 +576,14 @@ class ChurnPredictor:
         drops = []
         for name in names:
             perm = rng.permutation(len(features.table))
-            shuffled = FeatureSet(features.table.copy(), features.numeric, features.categorical,
-                                  features.timeline, features.week_starts, features.cutoff)
+            shuffled = FeatureSet(
+                features.table.copy(),
+                features.numeric,
+                features.categorical,
+                features.timeline,
+                features.week_starts,
+                features.cutoff,
+            )
             if name == "weekly timeline":
                 shuffled.timeline = features.timeline[perm]
             else:
@@ -505,14 +600,19 @@ class ChurnPredictor:
 
         from core.models.artefact import write_model_dir
 
-        meta = {"model_config": asdict(self.model_config_),
-                "encoder": self.encoder_.to_dict(), "calibration": list(self.calibration_),
-                "config": asdict(self.config), "extra": extra or {},
-                "metrics": self.result_.metrics.to_dict(orient="records") if hasattr(self, "result_") else []}
+        meta = {
+            "model_config": asdict(self.model_config_),
+            "encoder": self.encoder_.to_dict(),
+            "calibration": list(self.calibration_),
+            "config": asdict(self.config),
+            "extra": extra or {},
+            "metrics": self.result_.metrics.to_dict(orient="records") if hasattr(self, "result_") else [],
+        }
         meta = json.loads(json.dumps(meta, default=str))
         state = self.model_.state_dict()
-        return write_model_dir(model_dir, "churn", _code_version(), meta,
-                               lambda tmp: torch.save(state, tmp / WEIGHTS_FILE))
+        return write_model_dir(
+            model_dir, "churn", _code_version(), meta, lambda tmp: torch.save(state, tmp / WEIGHTS_FILE)
+        )
 
     @classmethod
     def load(cls, model_dir: str | Path) -> ChurnPredictor:
@@ -531,8 +631,10 @@ class ChurnPredictor:
             self.model_ = self._build(self.model_config_, state)
             self.calibration_ = tuple(meta["calibration"])
         except (OSError, KeyError, TypeError, ValueError, RuntimeError) as exc:
-            raise ConfigError(f"--model-dir {path}: the churn model cannot be read "
-                              f"({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})") from exc
+            raise ConfigError(
+                f"--model-dir {path}: the churn model cannot be read "
+                f"({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})"
+            ) from exc
         self.token_names_ = self.encoder_.token_names
         self.meta_ = meta
         return self

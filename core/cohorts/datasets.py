@@ -42,22 +42,33 @@ def snapshot_dataset(df: pd.DataFrame, id_col: str, label_col: str | None, *, so
     return ChurnDataset(features, labels, "snapshot")
 
 
-def event_log_dataset(df: pd.DataFrame, user_col: str, time_col: str, *, cutoff=None, inactive_days: int = 30,
-                      weeks: int = 12, source: str = "table", with_labels: bool = True) -> ChurnDataset:
+def event_log_dataset(
+    df: pd.DataFrame,
+    user_col: str,
+    time_col: str,
+    *,
+    cutoff=None,
+    inactive_days: int = 30,
+    weeks: int = 12,
+    source: str = "table",
+    with_labels: bool = True,
+) -> ChurnDataset:
     """An event log: features as of `cutoff` (default: the last `inactive_days` days of the log are the
     label window) and labels "no event in the `inactive_days` after the cutoff". Numeric columns other
     than user and time are summed per user as features (e.g. dollar_value -> total_dollar_value).
     `with_labels=False` describes every user as of the end of the log (for scoring)."""
     for col in (user_col, time_col):
         if col not in df.columns:
-            raise InputError(f"no such column; the columns are: {', '.join(map(str, df.columns[:12]))}",
-                             file=source, column=col)
+            raise InputError(
+                f"no such column; the columns are: {', '.join(map(str, df.columns[:12]))}", file=source, column=col
+            )
     values = [c for c in df.columns if c not in (user_col, time_col) and pd.api.types.is_numeric_dtype(df[c])]
     activity = activity_from_table(df, user_col, time_col, source=source, value_cols=values)
     if not with_labels:
         end = activity["ts"].max()
-        return ChurnDataset(event_features(activity, end, weeks=weeks), None, "events", end, inactive_days,
-                            activity[["user_id", "ts"]])
+        return ChurnDataset(
+            event_features(activity, end, weeks=weeks), None, "events", end, inactive_days, activity[["user_id", "ts"]]
+        )
     cutoff = pd.Timestamp(cutoff) if cutoff is not None else default_cutoff(activity, inactive_days)
     labels = churn_labels_from_activity(activity, cutoff, inactive_days)
     features = event_features(activity, cutoff, weeks=weeks, user_ids=labels.index)
@@ -71,8 +82,11 @@ def workspace_activity(ws) -> pd.DataFrame:
 
 def tables_activity(tables: dict) -> pd.DataFrame:
     """One activity log from the canonical tables that have user_id and ts (interactions, posts)."""
-    logs = [activity_from_table(tables[t], "user_id", "ts", source=t)
-            for t in ("interactions", "posts") if tables.get(t) is not None]
+    logs = [
+        activity_from_table(tables[t], "user_id", "ts", source=t)
+        for t in ("interactions", "posts")
+        if tables.get(t) is not None
+    ]
     if not logs:
         raise InputError("churn needs an 'interactions' or 'posts' table with user_id and ts")
     return combine_activity(*logs)
@@ -82,13 +96,15 @@ def signup_times(users: pd.DataFrame | None, signup_col: str = "signup_at") -> p
     """user_id -> signup time, or None when the users table has no usable signup column."""
     if users is None or signup_col not in users.columns:
         return None
-    signup = pd.Series(pd.to_datetime(users[signup_col], errors="coerce").to_numpy(),
-                       index=users["user_id"].astype(str).to_numpy()).dropna()
+    signup = pd.Series(
+        pd.to_datetime(users[signup_col], errors="coerce").to_numpy(), index=users["user_id"].astype(str).to_numpy()
+    ).dropna()
     return None if signup.empty else signup
 
 
-def tables_dataset(tables: dict, *, cutoff=None, inactive_days: int = 30, weeks: int = 12,
-                   as_of_end: bool = False) -> ChurnDataset:
+def tables_dataset(
+    tables: dict, *, cutoff=None, inactive_days: int = 30, weeks: int = 12, as_of_end: bool = False
+) -> ChurnDataset:
     """Churn data from canonical tables {"users", "interactions", "posts", "edges"} (missing ones None).
 
     Labels: no activity in the `inactive_days` after `cutoff` (default: the log's last `inactive_days`).
@@ -98,15 +114,17 @@ def tables_dataset(tables: dict, *, cutoff=None, inactive_days: int = 30, weeks:
     users, posts, edges = tables.get("users"), tables.get("posts"), tables.get("edges")
     if as_of_end:
         end = activity["ts"].max()
-        features = event_features(activity, end, weeks=weeks, users=users, posts=posts, edges=edges,
-                                  user_ids=activity["user_id"].unique())
+        features = event_features(
+            activity, end, weeks=weeks, users=users, posts=posts, edges=edges, user_ids=activity["user_id"].unique()
+        )
         return ChurnDataset(features, None, "events", end, inactive_days, activity)
     cutoff = pd.Timestamp(cutoff) if cutoff is not None else default_cutoff(activity, inactive_days)
     labels = churn_labels_from_activity(activity, cutoff, inactive_days, signup=signup_times(users))
     if labels.nunique() < 2:
         raise ConfigError(f"with the cutoff {cutoff:%Y-%m-%d} every user has the same label; pick another cutoff")
-    features = event_features(activity, cutoff, weeks=weeks, users=users, posts=posts, edges=edges,
-                              user_ids=labels.index)
+    features = event_features(
+        activity, cutoff, weeks=weeks, users=users, posts=posts, edges=edges, user_ids=labels.index
+    )
     return ChurnDataset(features, labels, "events", cutoff, inactive_days, activity)
 
 

@@ -17,9 +17,19 @@ import pandas as pd
 
 from core.errors import InputError
 
-SENTIMENT_VALUES = {"positive": 1.0, "pos": 1.0, "正面": 1.0, "积极": 1.0,
-                    "neutral": 0.0, "neu": 0.0, "中性": 0.0,
-                    "negative": -1.0, "neg": -1.0, "负面": -1.0, "消极": -1.0}
+SENTIMENT_VALUES = {
+    "positive": 1.0,
+    "pos": 1.0,
+    "正面": 1.0,
+    "积极": 1.0,
+    "neutral": 0.0,
+    "neu": 0.0,
+    "中性": 0.0,
+    "negative": -1.0,
+    "neg": -1.0,
+    "负面": -1.0,
+    "消极": -1.0,
+}
 NEGATIVE_BELOW = 0.05  # a post scoring below -0.05 counts as negative (VADER's published cut-off)
 MAX_CATEGORIES = 50
 TREND_RECENT_WEEKS = 4
@@ -50,8 +60,9 @@ class FeatureSet:
         pos = self.table.index.get_indexer(pd.Index(users))
         if (pos < 0).any():
             raise KeyError("some users have no features")
-        return FeatureSet(self.table.iloc[pos], self.numeric, self.categorical, self.timeline[pos],
-                          self.week_starts, self.cutoff)
+        return FeatureSet(
+            self.table.iloc[pos], self.numeric, self.categorical, self.timeline[pos], self.week_starts, self.cutoff
+        )
 
     def flat(self) -> pd.DataFrame:
         """The table plus one column per timeline week (for models that take a flat table)."""
@@ -114,8 +125,9 @@ def _attribute_columns(users: pd.DataFrame, skip: set[str]) -> tuple[pd.DataFram
     return pd.DataFrame(cols, index=users.index), numeric, categorical
 
 
-def snapshot_features(df: pd.DataFrame, id_col: str, *, exclude: tuple[str, ...] = (),
-                      source: str = "table") -> FeatureSet:
+def snapshot_features(
+    df: pd.DataFrame, id_col: str, *, exclude: tuple[str, ...] = (), source: str = "table"
+) -> FeatureSet:
     """Features of a snapshot table: one row per customer, every other column an attribute.
 
     Numeric-looking text (Telco's TotalCharges with blanks) becomes numeric with NaN; text columns with at
@@ -136,9 +148,17 @@ def snapshot_features(df: pd.DataFrame, id_col: str, *, exclude: tuple[str, ...]
     return FeatureSet(table, numeric, categorical, np.zeros((n, 0), dtype=np.float32))
 
 
-def event_features(activity: pd.DataFrame, cutoff, *, weeks: int = 12, users: pd.DataFrame | None = None,
-                   posts: pd.DataFrame | None = None, edges: pd.DataFrame | None = None,
-                   user_ids=None, signup_col: str = "signup_at") -> FeatureSet:
+def event_features(
+    activity: pd.DataFrame,
+    cutoff,
+    *,
+    weeks: int = 12,
+    users: pd.DataFrame | None = None,
+    posts: pd.DataFrame | None = None,
+    edges: pd.DataFrame | None = None,
+    user_ids=None,
+    signup_col: str = "signup_at",
+) -> FeatureSet:
     """Features of each user as of `cutoff`, from rows dated on or before it.
 
     `activity`: (user_id, ts) log, optionally with numeric value columns (summed per user as total_<col>).
@@ -150,8 +170,9 @@ def event_features(activity: pd.DataFrame, cutoff, *, weeks: int = 12, users: pd
     act = activity.loc[activity["ts"] <= cutoff, ["user_id", "ts"]]
     signup = None
     if users is not None and signup_col in users.columns:
-        signup = pd.Series(pd.to_datetime(users[signup_col], errors="coerce").to_numpy(),
-                           index=users["user_id"].astype(str).to_numpy())
+        signup = pd.Series(
+            pd.to_datetime(users[signup_col], errors="coerce").to_numpy(), index=users["user_id"].astype(str).to_numpy()
+        )
     if user_ids is None:
         if signup is not None:
             user_ids = signup.index[(signup <= cutoff).to_numpy()]
@@ -174,16 +195,19 @@ def event_features(activity: pd.DataFrame, cutoff, *, weeks: int = 12, users: pd
     timeline, week_starts = weekly_timeline(act, cutoff, index, weeks)
     recent = timeline[:, -TREND_RECENT_WEEKS:].mean(axis=1) if weeks else np.zeros(len(index))
     earlier = timeline[:, :-TREND_RECENT_WEEKS].mean(axis=1) if weeks > TREND_RECENT_WEEKS else recent
-    table = pd.DataFrame({
-        "recency_days": recency.to_numpy(dtype=float),
-        "frequency": count.to_numpy(dtype=float),
-        "active_days": active_days.to_numpy(dtype=float),
-        "events_last_30d": last_30.to_numpy(dtype=float),
-        "tenure_days": tenure.to_numpy(dtype=float),
-        "events_per_week": count.to_numpy(dtype=float) / np.maximum(tenure.to_numpy(dtype=float) / 7.0, 1.0),
-        # log ratio of the last four weeks' weekly rate to the weeks before: < 0 means falling activity
-        "activity_trend": np.log1p(recent) - np.log1p(earlier),
-    }, index=index)
+    table = pd.DataFrame(
+        {
+            "recency_days": recency.to_numpy(dtype=float),
+            "frequency": count.to_numpy(dtype=float),
+            "active_days": active_days.to_numpy(dtype=float),
+            "events_last_30d": last_30.to_numpy(dtype=float),
+            "tenure_days": tenure.to_numpy(dtype=float),
+            "events_per_week": count.to_numpy(dtype=float) / np.maximum(tenure.to_numpy(dtype=float) / 7.0, 1.0),
+            # log ratio of the last four weeks' weekly rate to the weeks before: < 0 means falling activity
+            "activity_trend": np.log1p(recent) - np.log1p(earlier),
+        },
+        index=index,
+    )
     numeric, categorical = list(table.columns), []
     for col in [c for c in value_columns(activity) if c not in ("user_id", "ts")]:
         values = activity.loc[activity["ts"] <= cutoff, ["user_id", col]]
@@ -199,12 +223,20 @@ def event_features(activity: pd.DataFrame, cutoff, *, weeks: int = 12, users: pd
         if sentiment is not None:
             s = pd.DataFrame({"user_id": p_user.to_numpy(), "s": sentiment.to_numpy()}).dropna()
             table["post_sentiment"] = s.groupby("user_id")["s"].mean().reindex(index).to_numpy()
-            table["negative_post_share"] = (s.assign(neg=s["s"] < -NEGATIVE_BELOW).groupby("user_id")["neg"].mean()
-                                            .reindex(index).to_numpy(dtype=float))
+            table["negative_post_share"] = (
+                s.assign(neg=s["s"] < -NEGATIVE_BELOW)
+                .groupby("user_id")["neg"]
+                .mean()
+                .reindex(index)
+                .to_numpy(dtype=float)
+            )
             numeric += ["post_sentiment", "negative_post_share"]
         if "community" in p.columns and p["community"].notna().any():
-            counts = (pd.DataFrame({"user_id": p_user.to_numpy(), "c": p["community"].astype(str).to_numpy()})
-                      .value_counts().reset_index(name="n"))  # sorted by n, descending
+            counts = (
+                pd.DataFrame({"user_id": p_user.to_numpy(), "c": p["community"].astype(str).to_numpy()})
+                .value_counts()
+                .reset_index(name="n")
+            )  # sorted by n, descending
             mode = counts.drop_duplicates("user_id").set_index("user_id")["c"]  # each user's most frequent
             table["community"] = mode.reindex(index).fillna("(none)").to_numpy()
             categorical.append("community")
@@ -234,12 +266,12 @@ def event_features(activity: pd.DataFrame, cutoff, *, weeks: int = 12, users: pd
 
 def value_columns(activity: pd.DataFrame) -> list[str]:
     """Numeric value columns an activity log carries beside user_id and ts (e.g. dollar_value)."""
-    return [c for c in activity.columns
-            if c not in ("user_id", "ts") and pd.api.types.is_numeric_dtype(activity[c])]
+    return [c for c in activity.columns if c not in ("user_id", "ts") and pd.api.types.is_numeric_dtype(activity[c])]
 
 
-def weekly_timeline(activity: pd.DataFrame, cutoff: pd.Timestamp, index: pd.Index,
-                    weeks: int) -> tuple[np.ndarray, list[pd.Timestamp]]:
+def weekly_timeline(
+    activity: pd.DataFrame, cutoff: pd.Timestamp, index: pd.Index, weeks: int
+) -> tuple[np.ndarray, list[pd.Timestamp]]:
     """Events per user per week for the `weeks` weeks ending at `cutoff` (oldest first).
 
     Week k (0 = the latest) covers [cutoff - 7(k+1) days, cutoff - 7k days); the cutoff itself is in week 0.

@@ -23,11 +23,16 @@ def parse_churn_labels(values: pd.Series, *, column: str = "label", source: str 
     bad = mapped.isna().to_numpy().nonzero()[0]
     if len(bad):
         examples = ", ".join(repr(str(v)) for v in values.iloc[bad[:3]])
-        raise InputError(f"labels must be yes/no, true/false or 1/0; found {examples}",
-                         file=source, column=column, rows=[int(i) + 2 for i in bad[:5]])  # +2: header, 1-based
+        raise InputError(
+            f"labels must be yes/no, true/false or 1/0; found {examples}",
+            file=source,
+            column=column,
+            rows=[int(i) + 2 for i in bad[:5]],
+        )  # +2: header, 1-based
     if mapped.nunique() < 2:
-        raise InputError("the labels hold a single class; churn needs both churned and retained rows",
-                         file=source, column=column)
+        raise InputError(
+            "the labels hold a single class; churn needs both churned and retained rows", file=source, column=column
+        )
     return mapped.astype(int)
 
 
@@ -37,14 +42,21 @@ def default_cutoff(activity: pd.DataFrame, inactive_days: int) -> pd.Timestamp:
     Raises ConfigError when the log is too short to hold any activity before that cutoff."""
     cutoff = (activity["ts"].max().normalize() + pd.Timedelta(days=1)) - pd.Timedelta(days=inactive_days)
     if activity["ts"].min() > cutoff:
-        raise ConfigError(f"the activity spans less than {inactive_days} days, so no user can be seen "
-                          f"inactive that long; lower the number of inactive days")
+        raise ConfigError(
+            f"the activity spans less than {inactive_days} days, so no user can be seen "
+            f"inactive that long; lower the number of inactive days"
+        )
     return cutoff
 
 
-def churn_labels_from_activity(activity: pd.DataFrame, cutoff, inactive_days: int = 30, *,
-                               users: pd.Series | None = None,
-                               signup: pd.Series | None = None) -> pd.Series:
+def churn_labels_from_activity(
+    activity: pd.DataFrame,
+    cutoff,
+    inactive_days: int = 30,
+    *,
+    users: pd.Series | None = None,
+    signup: pd.Series | None = None,
+) -> pd.Series:
     """1 when a user has no activity in (cutoff, cutoff + inactive_days], else 0.
 
     Who is labelled: users who had signed up by the cutoff (`signup`: user_id -> time), else users with
@@ -57,8 +69,10 @@ def churn_labels_from_activity(activity: pd.DataFrame, cutoff, inactive_days: in
     window_end = cutoff + pd.Timedelta(days=inactive_days)
     last_seen = activity["ts"].max()
     if last_seen < window_end - pd.Timedelta(days=1):
-        raise ConfigError(f"the activity ends on {last_seen:%Y-%m-%d}, before the end of the "
-                          f"{inactive_days}-day window after the cutoff {cutoff:%Y-%m-%d}; choose an earlier cutoff")
+        raise ConfigError(
+            f"the activity ends on {last_seen:%Y-%m-%d}, before the end of the "
+            f"{inactive_days}-day window after the cutoff {cutoff:%Y-%m-%d}; choose an earlier cutoff"
+        )
     if activity["ts"].min() > cutoff:
         raise ConfigError(f"the cutoff {cutoff:%Y-%m-%d} is before the first activity")
     if signup is not None:

@@ -64,9 +64,14 @@ def period_start_of_index(idx: np.ndarray, period: str) -> pd.DatetimeIndex:
     return pd.DatetimeIndex((idx * 7 - 3).astype("datetime64[D]").astype("datetime64[ns]"))
 
 
-def retention_matrix(activity: pd.DataFrame, cohorts: pd.Series | None = None, *,
-                     period: Period = "month", kind: Kind = "classic",
-                     max_periods: int | None = None) -> RetentionResult:
+def retention_matrix(
+    activity: pd.DataFrame,
+    cohorts: pd.Series | None = None,
+    *,
+    period: Period = "month",
+    kind: Kind = "classic",
+    max_periods: int | None = None,
+) -> RetentionResult:
     """Retention of each cohort over the periods after it.
 
     `activity`: DataFrame with `user_id`, `ts`. `cohorts`: Series user_id -> cohort start (from
@@ -122,10 +127,12 @@ def retention_matrix(activity: pd.DataFrame, cohorts: pd.Series | None = None, *
     index = period_start_of_index(np.flatnonzero(present) + first_cohort, period)
     index.name = "cohort"
     sizes = pd.Series(sizes_raw[present], index=index, name="cohort_size")
-    observed = _observable(np.flatnonzero(present) + first_cohort, n_periods, int(period_index(ts.max(keepdims=True),
-                                                                                              period)[0]))
-    counts = pd.DataFrame(np.where(observed, grid[present], np.nan), index=index,
-                          columns=pd.RangeIndex(n_periods, name="period"))
+    observed = _observable(
+        np.flatnonzero(present) + first_cohort, n_periods, int(period_index(ts.max(keepdims=True), period)[0])
+    )
+    counts = pd.DataFrame(
+        np.where(observed, grid[present], np.nan), index=index, columns=pd.RangeIndex(n_periods, name="period")
+    )
     shares = counts.div(sizes.to_numpy(), axis=0)
     return RetentionResult(counts=counts, shares=shares, sizes=sizes, period=period, kind=kind)
 

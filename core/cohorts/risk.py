@@ -5,8 +5,13 @@ from __future__ import annotations
 import pandas as pd
 
 
-def at_risk_users(explanations: pd.DataFrame, features_table: pd.DataFrame, *, inactive_days: int | None = None,
-                  threshold: float = 0.5) -> pd.DataFrame:
+def at_risk_users(
+    explanations: pd.DataFrame,
+    features_table: pd.DataFrame,
+    *,
+    inactive_days: int | None = None,
+    threshold: float = 0.5,
+) -> pd.DataFrame:
     """Users whose churn probability is at least `threshold`, riskiest first, with their reasons.
 
     `explanations`: from `ChurnPredictor.explain` (user_id, churn_probability, top_features, top_weeks).

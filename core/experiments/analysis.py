@@ -104,7 +104,7 @@ NOTICE_TEXT = {
     "srm_mild": "mild imbalance between variants (SRM p = {p:.2g}); below the {threshold} alarm threshold",
     "zero_variance": "variant {variant} has no variation in {metric}; no test is possible",
     "not_counts": "{metric}: {column} exceeds {denominator} in {rows} rows, so they are not counts of one "
-                  "exposure; analysed as a ratio with rows as units",
+    "exposure; analysed as a ratio with rows as units",
 }
 
 
@@ -160,17 +160,25 @@ class ExperimentResult:
 
     def to_dict(self) -> dict:
         """The CLI contract's JSON (plus extra keys); NaN becomes None."""
+
         def clean(x):
             if isinstance(x, float) and not math.isfinite(x):
                 return None
             return x
+
         variants = [{k: clean(v) for k, v in asdict(vr).items()} for vr in self.variants]
         return {
-            "metric": self.metric, "kind": self.kind, "control": self.control,
-            "srm_p_value": clean(self.srm.p_value), "srm_mismatch": self.srm.mismatch,
-            "alpha": self.alpha, "covariate": self.covariate, "cuped_theta": clean(self.cuped_theta),
+            "metric": self.metric,
+            "kind": self.kind,
+            "control": self.control,
+            "srm_p_value": clean(self.srm.p_value),
+            "srm_mismatch": self.srm.mismatch,
+            "alpha": self.alpha,
+            "covariate": self.covariate,
+            "cuped_theta": clean(self.cuped_theta),
             "variance_reduction": clean(self.variance_reduction),
-            "segment": self.segment, "segment_value": self.segment_value,
+            "segment": self.segment,
+            "segment_value": self.segment_value,
             "warnings": [n.message() for n in self.notices],
             "variants": variants,
         }
@@ -229,8 +237,9 @@ def _pick_control(names: list[str], wanted: str | None, column: str, source: str
     if wanted is not None:
         if wanted in names:
             return wanted
-        raise ConfigError(f"control '{wanted}' is not a variant; variants are: {', '.join(names)}",
-                          file=source, column=column)
+        raise ConfigError(
+            f"control '{wanted}' is not a variant; variants are: {', '.join(names)}", file=source, column=column
+        )
     for n in names:
         if n.strip().lower() in CONTROL_NAMES:
             return n
@@ -239,12 +248,12 @@ def _pick_control(names: list[str], wanted: str | None, column: str, source: str
 
 def _require(df: pd.DataFrame, column: str | None, source: str | None):
     if column is not None and column not in df.columns:
-        raise InputError(f"no such column; columns are: {', '.join(map(str, df.columns))}", file=source,
-                         column=column)
+        raise InputError(f"no such column; columns are: {', '.join(map(str, df.columns))}", file=source, column=column)
 
 
-def prepare(df: pd.DataFrame, spec: ExperimentSpec, metrics: list[MetricSpec],
-            segments: list[str] = ()) -> ExperimentData:
+def prepare(
+    df: pd.DataFrame, spec: ExperimentSpec, metrics: list[MetricSpec], segments: list[str] = ()
+) -> ExperimentData:
     """Validate and reshape `df` for the metrics (and segment columns) to analyse.
 
     Raises InputError / ConfigError for: missing columns, fewer than two variants, an unknown
@@ -271,8 +280,12 @@ def prepare(df: pd.DataFrame, spec: ExperimentSpec, metrics: list[MetricSpec],
         vcodes = vcodes[keep]
     raw_names = [str(u) for u in uniques]
     if len(raw_names) > MAX_VARIANTS:
-        raise InputError(f"has {len(raw_names)} distinct values; a variant column holds a few "
-                         f"(at most {MAX_VARIANTS}) variant names", file=src, column=spec.variant)
+        raise InputError(
+            f"has {len(raw_names)} distinct values; a variant column holds a few "
+            f"(at most {MAX_VARIANTS}) variant names",
+            file=src,
+            column=spec.variant,
+        )
     values: dict[str, np.ndarray] = {}
     binary: dict[str, bool] = {}
     row_numbers = np.flatnonzero(keep) + 1 if not keep.all() else None  # 1-based rows of the file
@@ -280,8 +293,9 @@ def prepare(df: pd.DataFrame, spec: ExperimentSpec, metrics: list[MetricSpec],
         values[c], binary[c] = metric_values(df[c], c, src)
         inf = np.isinf(values[c])
         if inf.any():
-            raise InputError("values must be finite numbers, found infinity", file=src, column=c,
-                             rows=_rows(inf, row_numbers))
+            raise InputError(
+                "values must be finite numbers, found infinity", file=src, column=c, rows=_rows(inf, row_numbers)
+            )
     counts = set()
     if not spec.unit:
         for m in metrics:
@@ -305,12 +319,12 @@ def prepare(df: pd.DataFrame, spec: ExperimentSpec, metrics: list[MetricSpec],
         day = frame["__day"].to_numpy() if day is not None else None
         seg = {s: frame[f"__seg_{s}"].to_numpy() for s in segments}
 
-    names = sorted((raw_names[i] for i in np.flatnonzero(np.bincount(vcodes, minlength=len(raw_names)))),
-                   key=_natural_key)
+    names = sorted(
+        (raw_names[i] for i in np.flatnonzero(np.bincount(vcodes, minlength=len(raw_names)))), key=_natural_key
+    )
     if len(names) < 2:
         found = f"only '{names[0]}'" if names else "none"
-        raise InputError(f"an A/B test needs at least two variants, found {found}", file=src,
-                         column=spec.variant)
+        raise InputError(f"an A/B test needs at least two variants, found {found}", file=src, column=spec.variant)
     control = _pick_control(names, spec.control, spec.variant, src)
     names = [control] + [n for n in names if n != control]
     remap = np.full(len(raw_names), -1, dtype=np.int64)
@@ -318,8 +332,18 @@ def prepare(df: pd.DataFrame, spec: ExperimentSpec, metrics: list[MetricSpec],
         remap[raw_names.index(n)] = i
     codes = remap[vcodes]
 
-    data = ExperimentData(variants=names, codes=codes, values=values, binary=binary, spec=spec,
-                          notices=notices, day=day, segments=seg, rows=rows, counts=counts)
+    data = ExperimentData(
+        variants=names,
+        codes=codes,
+        values=values,
+        binary=binary,
+        spec=spec,
+        notices=notices,
+        day=day,
+        segments=seg,
+        rows=rows,
+        counts=counts,
+    )
     for m in metrics:
         for c in [m.column] + ([m.denominator] if m.denominator else []):
             nan = np.isnan(data.values[c])
@@ -332,8 +356,11 @@ def prepare(df: pd.DataFrame, spec: ExperimentSpec, metrics: list[MetricSpec],
     return data
 
 
-_EXPOSURE = re.compile(r"^(impressions?|imps?|views?|exposures?|exposed|reach|sends?|sent|delivered|recipients?|"
-                       r"users?|visitors?|sessions?|展示|曝光|访客|用户)", re.I)
+_EXPOSURE = re.compile(
+    r"^(impressions?|imps?|views?|exposures?|exposed|reach|sends?|sent|delivered|recipients?|"
+    r"users?|visitors?|sessions?|展示|曝光|访客|用户)",
+    re.I,
+)
 
 
 def _rows(mask: np.ndarray, row_numbers: np.ndarray | None) -> list[int]:
@@ -359,11 +386,24 @@ def _are_counts(values: dict, metric: MetricSpec, row_numbers, src, notices) -> 
     over = m > d
     if over.any():
         if _EXPOSURE.match(str(metric.denominator).strip()):
-            raise InputError(f"{metric.column} exceeds {metric.denominator}; a count of clicks or conversions "
-                             f"cannot be larger than its exposures", file=src, column=metric.column,
-                             rows=_rows(over, row_numbers))
-        notices.append(Notice("not_counts", {"metric": metric.label, "column": metric.column,
-                                             "denominator": metric.denominator, "rows": int(over.sum())}))
+            raise InputError(
+                f"{metric.column} exceeds {metric.denominator}; a count of clicks or conversions "
+                f"cannot be larger than its exposures",
+                file=src,
+                column=metric.column,
+                rows=_rows(over, row_numbers),
+            )
+        notices.append(
+            Notice(
+                "not_counts",
+                {
+                    "metric": metric.label,
+                    "column": metric.column,
+                    "denominator": metric.denominator,
+                    "rows": int(over.sum()),
+                },
+            )
+        )
         return False
     return True
 
@@ -393,12 +433,16 @@ def _collapse_units(frame: pd.DataFrame, columns, binary, spec: ExperimentSpec, 
             out[c] = grouped[c].sum(min_count=1)
     rows = None
     if "__day" in frame:
-        rows = {"unit": codes, "day": frame["__day"].to_numpy(),
-                "values": {c: frame[c].to_numpy(dtype=float) for c in columns}}
+        rows = {
+            "unit": codes,
+            "day": frame["__day"].to_numpy(),
+            "values": {c: frame[c].to_numpy(dtype=float) for c in columns},
+        }
     return out.reset_index(drop=True), rows
 
 
 # ---- statistics per group ------------------------------------------------------------------------
+
 
 def _sums(codes: np.ndarray, size: int, x: np.ndarray | None = None) -> np.ndarray:
     return np.bincount(codes, weights=x, minlength=size).astype(float)
@@ -407,8 +451,9 @@ def _sums(codes: np.ndarray, size: int, x: np.ndarray | None = None) -> np.ndarr
 DUCKDB_MIN_ROWS = 1_000_000  # above this, one DuckDB GROUP BY beats several numpy bincounts
 
 
-def grouped_sums(groups: np.ndarray, size: int, y: np.ndarray, x: np.ndarray | None = None,
-                 squares: bool = True) -> list[np.ndarray]:
+def grouped_sums(
+    groups: np.ndarray, size: int, y: np.ndarray, x: np.ndarray | None = None, squares: bool = True
+) -> list[np.ndarray]:
     """Per group code in [0, size): [n, sum y] + [sum y^2] if squares + [sum x, sum x^2, sum xy]
     if x is given. numpy bincount for small inputs, one multi-threaded DuckDB scan for big ones."""
     names = ["n", "y"] + (["yy"] if squares else []) + (["x", "xx", "xy"] if x is not None else [])
@@ -419,14 +464,14 @@ def grouped_sums(groups: np.ndarray, size: int, y: np.ndarray, x: np.ndarray | N
         return [_sums(groups, size, None if k == "n" else values[k]) for k in names]
     import duckdb
 
-    expr = {"n": "count(*)", "y": "sum(y)", "yy": "sum(y * y)", "x": "sum(x)", "xx": "sum(x * x)",
-            "xy": "sum(x * y)"}
+    expr = {"n": "count(*)", "y": "sum(y)", "yy": "sum(y * y)", "x": "sum(x)", "xx": "sum(x * x)", "xy": "sum(x * y)"}
     frame = pd.DataFrame({"g": groups, "y": y, **({"x": x} if x is not None else {})}, copy=False)
     con = duckdb.connect()
     try:
         con.register("rows_", frame)
-        res = con.execute(f"SELECT g, {', '.join(f'{expr[k]} AS {k}' for k in names)} FROM rows_ GROUP BY g"
-                          ).fetchnumpy()
+        res = con.execute(
+            f"SELECT g, {', '.join(f'{expr[k]} AS {k}' for k in names)} FROM rows_ GROUP BY g"
+        ).fetchnumpy()
     finally:
         con.close()
     out = []
@@ -437,8 +482,9 @@ def grouped_sums(groups: np.ndarray, size: int, y: np.ndarray, x: np.ndarray | N
     return out
 
 
-def group_statistics(data: ExperimentData, metric: MetricSpec, groups: np.ndarray, size: int,
-                     covariate: str | None = None) -> tuple[str, list]:
+def group_statistics(
+    data: ExperimentData, metric: MetricSpec, groups: np.ndarray, size: int, covariate: str | None = None
+) -> tuple[str, list]:
     """(kind, [statistic per group]) for group codes in [0, size) over the data's rows."""
     cols = [metric.column] + [c for c in (metric.denominator, covariate) if c]
     arrays = [data.values[c] for c in cols]
@@ -469,37 +515,60 @@ def group_statistics(data: ExperimentData, metric: MetricSpec, groups: np.ndarra
     return "mean", [SampleMeanStatistic(int(n[i]), s[i], ss[i]) for i in range(size)]
 
 
-def result_from_statistics(kind: str, stats: list, data: ExperimentData, metric: MetricSpec,
-                           units: list[int] | None = None, segment: str | None = None,
-                           segment_value: str | None = None, covariate: str | None = None) -> ExperimentResult:
+def result_from_statistics(
+    kind: str,
+    stats: list,
+    data: ExperimentData,
+    metric: MetricSpec,
+    units: list[int] | None = None,
+    segment: str | None = None,
+    segment_value: str | None = None,
+    covariate: str | None = None,
+) -> ExperimentResult:
     """Compare every variant's statistic with control's (index 0) and run the health checks."""
     spec = data.spec
     theta = cuped_theta(stats) if covariate else None
-    cfg = CompareConfig(alpha=spec.alpha, sequential_tuning=spec.sequential_tuning, theta=theta,
-                        higher_is_better=metric.higher_is_better, bayesian=spec.bayesian)
+    cfg = CompareConfig(
+        alpha=spec.alpha,
+        sequential_tuning=spec.sequential_tuning,
+        theta=theta,
+        higher_is_better=metric.higher_is_better,
+        bayesian=spec.bayesian,
+    )
     notices = list(data.notices) if segment is None else []
     rows: list[VariantResult] = []
     comps: list[Comparison] = []
     for i, (name, s) in enumerate(zip(data.variants, stats)):
         lo, hi = mean_interval(s, spec.alpha)
-        base = VariantResult(name=name, is_control=i == 0, n=int(s.n), mean=float(s.mean),
-                             ci_low=float(lo), ci_high=float(hi))
+        base = VariantResult(
+            name=name, is_control=i == 0, n=int(s.n), mean=float(s.mean), ci_low=float(lo), ci_high=float(hi)
+        )
         if s.n < MIN_UNITS:
             notices.append(Notice("small_sample", {"variant": name, "n": int(s.n), "min": MIN_UNITS}))
         elif kind == "proportion" and min(s.sum, s.n - s.sum) < MIN_EVENTS:
-            notices.append(Notice("sparse", {"variant": name, "events": int(min(s.sum, s.n - s.sum)),
-                                             "min": MIN_EVENTS}))
+            notices.append(
+                Notice("sparse", {"variant": name, "events": int(min(s.sum, s.n - s.sum)), "min": MIN_EVENTS})
+            )
         if i > 0:
             c = compare(stats[0], s, cfg)
             comps.append(c)
             if not c.valid and s.n >= 2:
                 notices.append(Notice("zero_variance", {"variant": name, "metric": metric.label}))
-            base = replace(base, lift=c.lift, lift_ci_low=c.lift_ci_low, lift_ci_high=c.lift_ci_high,
-                           relative_lift=c.relative_lift, relative_lift_ci_low=c.relative_lift_ci_low,
-                           relative_lift_ci_high=c.relative_lift_ci_high, p_value=c.p_value,
-                           prob_beat_control=c.prob_beat_control, expected_loss=c.expected_loss,
-                           sequential_ci_low=c.sequential_ci_low, sequential_ci_high=c.sequential_ci_high,
-                           sequential_p_value=c.sequential_p_value)
+            base = replace(
+                base,
+                lift=c.lift,
+                lift_ci_low=c.lift_ci_low,
+                lift_ci_high=c.lift_ci_high,
+                relative_lift=c.relative_lift,
+                relative_lift_ci_low=c.relative_lift_ci_low,
+                relative_lift_ci_high=c.relative_lift_ci_high,
+                p_value=c.p_value,
+                prob_beat_control=c.prob_beat_control,
+                expected_loss=c.expected_loss,
+                sequential_ci_low=c.sequential_ci_low,
+                sequential_ci_high=c.sequential_ci_high,
+                sequential_p_value=c.sequential_p_value,
+            )
         rows.append(base)
     counts = units if units is not None else [int(s.n) for s in stats]
     if spec.check_srm:
@@ -512,11 +581,19 @@ def result_from_statistics(kind: str, stats: list, data: ExperimentData, metric:
         notices.append(Notice("srm_mild", {"p": srm.p_value, "threshold": srm.threshold}))
     reductions = [c.variance_reduction for c in comps if c.variance_reduction is not None]
     result = ExperimentResult(
-        metric=metric.label, kind=kind, control=data.control, variants=tuple(rows), srm=srm,
-        notices=tuple(notices), alpha=spec.alpha, higher_is_better=metric.higher_is_better,
-        covariate=covariate, cuped_theta=theta,
+        metric=metric.label,
+        kind=kind,
+        control=data.control,
+        variants=tuple(rows),
+        srm=srm,
+        notices=tuple(notices),
+        alpha=spec.alpha,
+        higher_is_better=metric.higher_is_better,
+        covariate=covariate,
+        cuped_theta=theta,
         variance_reduction=float(np.mean(reductions)) if reductions else None,
-        segment=segment, segment_value=segment_value,
+        segment=segment,
+        segment_value=segment_value,
     )
     return correct(result)
 
@@ -539,6 +616,7 @@ def correct(*results: ExperimentResult) -> list[ExperimentResult] | ExperimentRe
 
 # ---- public analyses ----------------------------------------------------------------------------
 
+
 def analyze(data: ExperimentData, metric: MetricSpec, use_covariate: bool = True) -> ExperimentResult:
     """The whole-experiment result for one metric (CUPED when the spec has a covariate and the
     metric is not a ratio)."""
@@ -553,8 +631,11 @@ def analyze(data: ExperimentData, metric: MetricSpec, use_covariate: bool = True
     result = result_from_statistics(kind, stats, data, metric, units=units, covariate=cov)
     left_out = 0 if counts else len(data.codes) - sum(s.n for s in stats)
     if left_out:
-        result = replace(result, notices=result.notices + (
-            Notice("dropped_missing_metric", {"rows": int(left_out), "metric": metric.label}),))
+        result = replace(
+            result,
+            notices=result.notices
+            + (Notice("dropped_missing_metric", {"rows": int(left_out), "metric": metric.label}),),
+        )
     return result
 
 
@@ -598,8 +679,10 @@ def prefetch_sums(data: ExperimentData, metrics: list[MetricSpec]) -> None:
         col = np.zeros(size)
         col[g] = np.asarray(res[f"s{i}"], dtype=float)
         cols.append(col)
-    data.prefetched = {"codes": data.codes,
-                       "sums": {key: [cols[0]] + cols[start:start + count] for key, start, count in keys}}
+    data.prefetched = {
+        "codes": data.codes,
+        "sums": {key: [cols[0]] + cols[start : start + count] for key, start, count in keys},
+    }
 
 
 def analyze_metrics(data: ExperimentData, metrics: list[MetricSpec]) -> list[ExperimentResult]:
@@ -620,12 +703,15 @@ def analyze_segments(data: ExperimentData, metric: MetricSpec, segment: str) -> 
     units = None if data.is_counts(metric) and not data.spec.exposure else data.exposure_counts(groups, ns * nv)
     results = []
     for j, name in enumerate(seg_names):
-        chunk = stats[j * nv:(j + 1) * nv]
+        chunk = stats[j * nv : (j + 1) * nv]
         if min(s.n for s in chunk) < 2:
             continue  # a segment some variant never reached cannot be compared
-        part = None if units is None else units[j * nv:(j + 1) * nv].tolist()
-        results.append(result_from_statistics(kind, chunk, data, metric, units=part,
-                                              segment=segment, segment_value=str(name), covariate=cov))
+        part = None if units is None else units[j * nv : (j + 1) * nv].tolist()
+        results.append(
+            result_from_statistics(
+                kind, chunk, data, metric, units=part, segment=segment, segment_value=str(name), covariate=cov
+            )
+        )
     return list(correct(*results)) if len(results) > 1 else results
 
 
@@ -640,8 +726,7 @@ def cumulative_lift(data: ExperimentData, metric: MetricSpec) -> pd.DataFrame:
     ok = ~pd.isna(data.day)
     day_codes, days = pd.factorize(data.day[ok], sort=True)
     nv, nd = len(data.variants), len(days)
-    sub = replace(data, codes=data.codes[ok], values={k: v[ok] for k, v in data.values.items()}, day=None,
-                  segments={})
+    sub = replace(data, codes=data.codes[ok], values={k: v[ok] for k, v in data.values.items()}, day=None, segments={})
     cov = data.spec.covariate if not metric.denominator and data.spec.covariate != metric.column else None
     kind, stats = group_statistics(sub, metric, day_codes.astype(np.int64) * nv + sub.codes, nd * nv, cov)
     rows = []
@@ -650,15 +735,29 @@ def cumulative_lift(data: ExperimentData, metric: MetricSpec) -> pd.DataFrame:
         if j:
             running = [running[i] + stats[j * nv + i] for i in range(nv)]
         theta = cuped_theta(running) if cov else None
-        cfg = CompareConfig(alpha=data.spec.alpha, sequential_tuning=data.spec.sequential_tuning, theta=theta,
-                         higher_is_better=metric.higher_is_better)
+        cfg = CompareConfig(
+            alpha=data.spec.alpha,
+            sequential_tuning=data.spec.sequential_tuning,
+            theta=theta,
+            higher_is_better=metric.higher_is_better,
+        )
         for i in range(1, nv):
             c = compare(running[0], running[i], cfg)
-            rows.append({"day": days[j], "variant": data.variants[i], "n": running[0].n + running[i].n,
-                         "lift": c.lift, "lift_ci_low": c.lift_ci_low, "lift_ci_high": c.lift_ci_high,
-                         "sequential_ci_low": c.sequential_ci_low, "sequential_ci_high": c.sequential_ci_high,
-                         "p_value": c.p_value, "sequential_p_value": c.sequential_p_value,
-                         "relative_lift": c.relative_lift})
+            rows.append(
+                {
+                    "day": days[j],
+                    "variant": data.variants[i],
+                    "n": running[0].n + running[i].n,
+                    "lift": c.lift,
+                    "lift_ci_low": c.lift_ci_low,
+                    "lift_ci_high": c.lift_ci_high,
+                    "sequential_ci_low": c.sequential_ci_low,
+                    "sequential_ci_high": c.sequential_ci_high,
+                    "p_value": c.p_value,
+                    "sequential_p_value": c.sequential_p_value,
+                    "relative_lift": c.relative_lift,
+                }
+            )
     return pd.DataFrame(rows)
 
 
@@ -681,8 +780,14 @@ def _cumulative_from_rows(data: ExperimentData, metric: MetricSpec) -> pd.DataFr
             has = np.bincount(unit[m], minlength=n_units) > 0
             v = (total > 0).astype(float) if data.binary[c] and not metric.denominator else total
             values[c] = np.where(has, v, np.nan)
-        sub = replace(data, codes=data.codes[seen], values={k: v[seen] for k, v in values.items()},
-                      day=None, segments={}, rows=None)
+        sub = replace(
+            data,
+            codes=data.codes[seen],
+            values={k: v[seen] for k, v in values.items()},
+            day=None,
+            segments={},
+            rows=None,
+        )
         if np.bincount(sub.codes, minlength=len(data.variants)).min() < 2:
             continue
         part = cumulative_lift(replace(sub, day=np.full(len(sub.codes), d)), metric)
@@ -722,8 +827,12 @@ def funnel_table(data: ExperimentData, roles: ColumnRoles) -> pd.DataFrame:
                 return np.where(out[b] > 0, out[a] / out[b], np.nan)
         return None
 
-    for name, (a, b) in {"ctr": ("clicks", "impressions"), "cvr": ("conversions", "clicks"),
-                         "cpa": ("spend", "conversions"), "roas": ("revenue", "spend")}.items():
+    for name, (a, b) in {
+        "ctr": ("clicks", "impressions"),
+        "cvr": ("conversions", "clicks"),
+        "cpa": ("spend", "conversions"),
+        "roas": ("revenue", "spend"),
+    }.items():
         r = ratio(a, b)
         if r is not None:
             out[name] = r
@@ -731,6 +840,7 @@ def funnel_table(data: ExperimentData, roles: ColumnRoles) -> pd.DataFrame:
 
 
 # ---- the verdict ------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class Verdict:
@@ -759,18 +869,26 @@ def verdict(result: ExperimentResult, sequential: bool = False) -> Verdict:
         (good if better else bad).append(v)
     if good:
         best = max(good, key=lambda v: v.prob_beat_control or 0)
-        return Verdict("winner", variant=best.name, params={
-            "relative_lift": best.relative_lift, "p": best.sequential_p_value if sequential else best.p_value_holm,
-            "prob": best.prob_beat_control})
+        return Verdict(
+            "winner",
+            variant=best.name,
+            params={
+                "relative_lift": best.relative_lift,
+                "p": best.sequential_p_value if sequential else best.p_value_holm,
+                "prob": best.prob_beat_control,
+            },
+        )
     if small:
-        return Verdict("no_winner", reason="too_small", params={"variant": small[0].name, "n": small[0].n,
-                                                                 "min": MIN_UNITS})
+        return Verdict(
+            "no_winner", reason="too_small", params={"variant": small[0].name, "n": small[0].n, "min": MIN_UNITS}
+        )
     if bad and len(bad) == len(result.treatments):
         return Verdict("control_wins", variant=result.control)
     return Verdict("no_winner", reason="not_significant")
 
 
 # ---- what a view needs in one call ------------------------------------------------------------
+
 
 def variant_names(values: pd.Series, limit: int = 50) -> list[str]:
     """Distinct variant names in natural order ('v2' before 'v10'), at most `limit`."""
@@ -801,27 +919,51 @@ class ExperimentReport:
     segments: list[ExperimentResult]
 
 
-def experiment_report(df: pd.DataFrame, spec: ExperimentSpec, metric: MetricSpec, roles: ColumnRoles,
-                      segment: str | None = None) -> ExperimentReport:
+def experiment_report(
+    df: pd.DataFrame, spec: ExperimentSpec, metric: MetricSpec, roles: ColumnRoles, segment: str | None = None
+) -> ExperimentReport:
     """Prepare once and run every analysis the view shows."""
     funnel = funnel_metrics(roles)
     metrics = [metric] + [m for m in funnel if m != metric]
     data = prepare(df, spec, metrics, segments=[segment] if segment else [])
-    return ExperimentReport(result=analyze(data, metric), funnel=funnel_table(data, roles) if funnel else None,
-                            timeline=cumulative_lift(data, metric) if spec.time else None,
-                            segments=analyze_segments(data, metric, segment) if segment else [])
+    return ExperimentReport(
+        result=analyze(data, metric),
+        funnel=funnel_table(data, roles) if funnel else None,
+        timeline=cumulative_lift(data, metric) if spec.time else None,
+        segments=analyze_segments(data, metric, segment) if segment else [],
+    )
 
 
-def view_spec(roles: ColumnRoles, metric: MetricSpec, variant: str, control: str | None, unit: str | None,
-              covariate: str | None, time: str | None, weights, alpha: float, tuning: float, source: str | None,
-              check_srm: bool = True) -> ExperimentSpec:
+def view_spec(
+    roles: ColumnRoles,
+    metric: MetricSpec,
+    variant: str,
+    control: str | None,
+    unit: str | None,
+    covariate: str | None,
+    time: str | None,
+    weights,
+    alpha: float,
+    tuning: float,
+    source: str | None,
+    check_srm: bool = True,
+) -> ExperimentSpec:
     """The spec for the view's choices: the covariate is dropped when it is the metric itself, and
     aggregated rows (no unit column) check SRM on the impressions when there are some."""
     exposure = roles.impressions if unit is None and roles.impressions and not roles.unit else None
-    return ExperimentSpec(variant=variant, control=control, unit=unit,
-                          covariate=covariate if covariate not in (metric.column, metric.denominator) else None,
-                          time=time, weights=weights, alpha=float(alpha), sequential_tuning=float(tuning),
-                          source=source, exposure=exposure, check_srm=check_srm)
+    return ExperimentSpec(
+        variant=variant,
+        control=control,
+        unit=unit,
+        covariate=covariate if covariate not in (metric.column, metric.denominator) else None,
+        time=time,
+        weights=weights,
+        alpha=float(alpha),
+        sequential_tuning=float(tuning),
+        source=source,
+        exposure=exposure,
+        check_srm=check_srm,
+    )
 
 
 def response_outcome(result: ExperimentResult, metric: MetricSpec, roles: ColumnRoles) -> str | None:
@@ -859,8 +1001,20 @@ def relative_mde(result: ExperimentResult, variant: VariantResult) -> float:
 def segment_table(results: list[ExperimentResult]) -> pd.DataFrame:
     """One row per segment value and treatment: segment, segment_value, variant, n, lift,
     relative_lift, p_value, p_value_holm, p_value_bh, prob_beat_control."""
-    rows = [{"segment": r.segment, "segment_value": r.segment_value, "variant": v.name, "n": v.n, "lift": v.lift,
-             "relative_lift": v.relative_lift, "p_value": v.p_value, "p_value_holm": v.p_value_holm,
-             "p_value_bh": v.p_value_bh, "prob_beat_control": v.prob_beat_control}
-            for r in results for v in r.treatments]
+    rows = [
+        {
+            "segment": r.segment,
+            "segment_value": r.segment_value,
+            "variant": v.name,
+            "n": v.n,
+            "lift": v.lift,
+            "relative_lift": v.relative_lift,
+            "p_value": v.p_value,
+            "p_value_holm": v.p_value_holm,
+            "p_value_bh": v.p_value_bh,
+            "prob_beat_control": v.prob_beat_control,
+        }
+        for r in results
+        for v in r.treatments
+    ]
     return pd.DataFrame(rows)

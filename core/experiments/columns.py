@@ -47,8 +47,9 @@ def metric_values(series: pd.Series, column: str, source: str | None = None) -> 
     if bad.any():
         rows = (np.flatnonzero(bad)[:5] + 1).tolist()
         example = str(s.iloc[int(np.flatnonzero(bad)[0])])[:40]
-        raise InputError(f"metric values must be numbers or yes/no, found '{example}'", file=source,
-                         column=column, rows=rows)
+        raise InputError(
+            f"metric values must be numbers or yes/no, found '{example}'", file=source, column=column, rows=rows
+        )
     x = numeric.to_numpy(dtype=float)
     return x, _is_binary(x)
 
@@ -90,8 +91,7 @@ def guess_roles(df: pd.DataFrame) -> ColumnRoles:
     for role, pat in _PATTERNS.items():
         hits = [c for c, name in lower.items() if re.match(pat, name)]
         if role == "conversions":
-            hits.sort(key=lambda c: (not lower[c].startswith("approved"), not lower[c].startswith("conv"),
-                                     lower[c]))
+            hits.sort(key=lambda c: (not lower[c].startswith("approved"), not lower[c].startswith("conv"), lower[c]))
         if hits:
             setattr(roles, role, hits[0])
     if roles.variant is None:  # a low-cardinality column that is not an obvious segment

@@ -42,8 +42,9 @@ class SrmCheck:
         return not self.mismatch and self.p_value < 0.05
 
 
-def srm_check(variants: list[str], counts: list[int], weights: list[float] | None = None,
-              threshold: float = SRM_THRESHOLD) -> SrmCheck:
+def srm_check(
+    variants: list[str], counts: list[int], weights: list[float] | None = None, threshold: float = SRM_THRESHOLD
+) -> SrmCheck:
     """Chi-square test of `counts` against `weights` (equal when None; normalised)."""
     obs = np.asarray(counts, dtype=float)
     w = np.ones(len(obs)) if weights is None else np.asarray(weights, dtype=float)
@@ -53,8 +54,9 @@ def srm_check(variants: list[str], counts: list[int], weights: list[float] | Non
     if len(obs) < 2 or obs.sum() == 0:
         return SrmCheck(tuple(variants), tuple(int(c) for c in counts), tuple(exp), 0.0, 1.0, threshold)
     chi2, p = st.chisquare(obs, exp)
-    return SrmCheck(tuple(variants), tuple(int(c) for c in counts), tuple(float(e) for e in exp),
-                    float(chi2), float(p), threshold)
+    return SrmCheck(
+        tuple(variants), tuple(int(c) for c in counts), tuple(float(e) for e in exp), float(chi2), float(p), threshold
+    )
 
 
 def srm_p_values(groups: np.ndarray, counts: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:

@@ -105,7 +105,7 @@ def sequential_halfwidth(estimate_variance, n_total, alpha: float, tuning: float
     `estimate_variance` after `n_total` units (scalars or arrays)."""
     rho = sequential_rho(alpha, tuning)
     s2 = np.asarray(estimate_variance, dtype=float) * n_total  # per-unit variance
-    nr = n_total * rho ** 2 + 1
+    nr = n_total * rho**2 + 1
     out = np.sqrt(s2) * np.sqrt(2 * nr * np.log(np.sqrt(nr) / alpha) / (n_total * rho) ** 2)
     return float(out) if np.ndim(out) == 0 else out
 
@@ -114,14 +114,15 @@ def sequential_p_value(estimate, estimate_variance, n_total, alpha: float, tunin
     """Always-valid p-value = 1 / e-value of the mixture martingale (eq. 155; scalars or arrays)."""
     rho = sequential_rho(alpha, tuning)
     t2 = np.asarray(estimate, dtype=float) ** 2 / estimate_variance * n_total
-    nr = n_total * rho ** 2 + 1
-    log_e = rho ** 2 * t2 / (2 * nr) - 0.5 * np.log(nr)
+    nr = n_total * rho**2 + 1
+    log_e = rho**2 * t2 / (2 * nr) - 0.5 * np.log(nr)
     out = np.where(log_e <= 0, 1.0, np.minimum(np.exp(-np.maximum(log_e, 0.0)), 1.0))
     return float(out) if np.ndim(out) == 0 else out
 
 
-def beta_chance_and_loss(a_control: float, b_control: float, a_treat: float, b_treat: float,
-                         grid: int = 20001) -> tuple[float, float, float]:
+def beta_chance_and_loss(
+    a_control: float, b_control: float, a_treat: float, b_treat: float, grid: int = 20001
+) -> tuple[float, float, float]:
     """For independent Beta posteriors C ~ Beta(a_control, b_control), T ~ Beta(a_treat, b_treat):
     returns (P(T > C), E[max(C - T, 0)], E[max(T - C, 0)]) by quadrature on a fine grid over the
     posteriors' joint support (exact to ~1e-7 for the sample sizes of A/B tests)."""
@@ -153,7 +154,7 @@ def normal_chance_and_loss(diff: float, se: float) -> tuple[float, float, float]
 def _relative(mean_a, var_mean_a, diff, var_diff, cov_diff_a):
     """Delta method for diff / mean_a."""
     rel = diff / mean_a
-    var = var_diff / mean_a ** 2 + diff ** 2 * var_mean_a / mean_a ** 4 - 2 * diff * cov_diff_a / mean_a ** 3
+    var = var_diff / mean_a**2 + diff**2 * var_mean_a / mean_a**4 - 2 * diff * cov_diff_a / mean_a**3
     return rel, (max(var, 0.0) if np.ndim(var) == 0 else np.maximum(var, 0.0))
 
 
@@ -211,24 +212,36 @@ def compare(control: Statistic, treatment: Statistic, config: CompareConfig = Co
     if not config.bayesian:
         chance, loss_t, loss_c = float("nan"), float("nan"), float("nan")
     elif isinstance(control, ProportionStatistic):
-        chance, loss_t, loss_c = beta_chance_and_loss(1 + control.sum, 1 + na - control.sum,
-                                                      1 + treatment.sum, 1 + nb - treatment.sum)
+        chance, loss_t, loss_c = beta_chance_and_loss(
+            1 + control.sum, 1 + na - control.sum, 1 + treatment.sum, 1 + nb - treatment.sum
+        )
     else:
         chance, loss_t, loss_c = normal_chance_and_loss(diff, se)
     if not config.higher_is_better:
         chance, loss_t = 1 - chance, loss_c
 
     return Comparison(
-        lift=diff, lift_ci_low=diff - q * se, lift_ci_high=diff + q * se, lift_se=se,
-        relative_lift=rel, relative_lift_ci_low=rel - rel_half, relative_lift_ci_high=rel + rel_half,
-        p_value=min(p_value, 1.0), dof=dof,
-        sequential_ci_low=diff - half_seq, sequential_ci_high=diff + half_seq, sequential_p_value=p_seq,
-        prob_beat_control=chance, expected_loss=loss_t, variance_reduction=reduction,
+        lift=diff,
+        lift_ci_low=diff - q * se,
+        lift_ci_high=diff + q * se,
+        lift_se=se,
+        relative_lift=rel,
+        relative_lift_ci_low=rel - rel_half,
+        relative_lift_ci_high=rel + rel_half,
+        p_value=min(p_value, 1.0),
+        dof=dof,
+        sequential_ci_low=diff - half_seq,
+        sequential_ci_high=diff + half_seq,
+        sequential_p_value=p_seq,
+        prob_beat_control=chance,
+        expected_loss=loss_t,
+        variance_reduction=reduction,
     )
 
 
-def compare_arrays(binary: np.ndarray, na, sa, ssa, nb, sb, ssb, alpha: float = 0.05,
-                   tuning: float = 5000.0) -> dict[str, np.ndarray]:
+def compare_arrays(
+    binary: np.ndarray, na, sa, ssa, nb, sb, ssb, alpha: float = 0.05, tuning: float = 5000.0
+) -> dict[str, np.ndarray]:
     """`compare` for many proportion / mean comparisons at once (a portfolio of summaries), without
     the Bayesian part: element i compares control (na, sa, ssa) with treatment (nb, sb, ssb), a
     proportion where `binary` (ssa/ssb unused), else a mean. Same formulas (checked equal to
@@ -242,7 +255,7 @@ def compare_arrays(binary: np.ndarray, na, sa, ssa, nb, sb, ssb, alpha: float = 
         ma, mb = np.where(na > 0, sa / na, 0.0), np.where(nb > 0, sb / nb, 0.0)
 
         def var(n, s, ss, m):
-            sample = np.where(n >= 2, np.maximum((np.asarray(ss, dtype=float) - s ** 2 / n) / (n - 1), 0.0), 0.0)
+            sample = np.where(n >= 2, np.maximum((np.asarray(ss, dtype=float) - s**2 / n) / (n - 1), 0.0), 0.0)
             return np.where(binary, m * (1 - m), sample)
 
         va, vb = var(na, sa, ssa, ma), var(nb, sb, ssb, mb)
@@ -267,11 +280,19 @@ def compare_arrays(binary: np.ndarray, na, sa, ssa, nb, sb, ssb, alpha: float = 
     def ok(x, default=nan):
         return np.where(valid, x, default)
 
-    return {"lift": diff, "lift_ci_low": ok(diff - q * se), "lift_ci_high": ok(diff + q * se),
-            "relative_lift": ok(rel), "relative_lift_ci_low": ok(rel - rel_half),
-            "relative_lift_ci_high": ok(rel + rel_half), "p_value": ok(p, 1.0),
-            "sequential_ci_low": ok(diff - half_seq), "sequential_ci_high": ok(diff + half_seq),
-            "sequential_p_value": ok(p_seq, 1.0), "valid": valid}
+    return {
+        "lift": diff,
+        "lift_ci_low": ok(diff - q * se),
+        "lift_ci_high": ok(diff + q * se),
+        "relative_lift": ok(rel),
+        "relative_lift_ci_low": ok(rel - rel_half),
+        "relative_lift_ci_high": ok(rel + rel_half),
+        "p_value": ok(p, 1.0),
+        "sequential_ci_low": ok(diff - half_seq),
+        "sequential_ci_high": ok(diff + half_seq),
+        "sequential_p_value": ok(p_seq, 1.0),
+        "valid": valid,
+    }
 
 
 def mean_interval(stat: Statistic, alpha: float = 0.05) -> tuple[float, float]:
@@ -283,9 +304,9 @@ def mean_interval(stat: Statistic, alpha: float = 0.05) -> tuple[float, float]:
     if isinstance(stat, ProportionStatistic):
         z = float(st.norm.ppf(1 - alpha / 2))
         p = stat.mean
-        denom = 1 + z ** 2 / n
-        centre = (p + z ** 2 / (2 * n)) / denom
-        half = z * math.sqrt(p * (1 - p) / n + z ** 2 / (4 * n ** 2)) / denom
+        denom = 1 + z**2 / n
+        centre = (p + z**2 / (2 * n)) / denom
+        half = z * math.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denom
         return centre - half, centre + half
     if isinstance(stat, (SampleMeanStatistic, RegressionAdjustedStatistic, RatioStatistic)):
         half = float(st.t.ppf(1 - alpha / 2, n - 1)) * math.sqrt(stat.variance / n)

@@ -41,8 +41,9 @@ def power_for(effect: float, n_per_variant: float, sd: float, alpha: float = 0.0
     return float(st.norm.sf(z - shift) + st.norm.cdf(-z - shift))
 
 
-def minimum_detectable_effect(n_per_variant: float, baseline: float, sd: float | None = None,
-                              alpha: float = 0.05, power: float = 0.8) -> PowerResult:
+def minimum_detectable_effect(
+    n_per_variant: float, baseline: float, sd: float | None = None, alpha: float = 0.05, power: float = 0.8
+) -> PowerResult:
     """Smallest absolute difference detected with probability `power` at `n_per_variant`."""
     s = baseline_sd(baseline, sd)
     se = s * math.sqrt(2.0 / n_per_variant)
@@ -51,8 +52,9 @@ def minimum_detectable_effect(n_per_variant: float, baseline: float, sd: float |
     return PowerResult(n_per_variant, mde, mde / baseline if baseline else float("nan"), power, alpha, baseline, s)
 
 
-def sample_size(effect: float, baseline: float, sd: float | None = None, alpha: float = 0.05,
-                power: float = 0.8) -> PowerResult:
+def sample_size(
+    effect: float, baseline: float, sd: float | None = None, alpha: float = 0.05, power: float = 0.8
+) -> PowerResult:
     """Units per variant needed to detect an absolute difference `effect` with `power`."""
     if effect == 0:
         raise ValueError("the effect must be non-zero")
@@ -60,8 +62,7 @@ def sample_size(effect: float, baseline: float, sd: float | None = None, alpha: 
     z = st.norm.isf(alpha / 2) + st.norm.ppf(power)
     guess = 2 * (z * s / effect) ** 2
     n = optimize.brentq(lambda m: power_for(effect, m, s, alpha) - power, guess * 0.5, guess * 2 + 10, xtol=1e-9)
-    return PowerResult(n, abs(effect), abs(effect) / baseline if baseline else float("nan"), power, alpha,
-                       baseline, s)
+    return PowerResult(n, abs(effect), abs(effect) / baseline if baseline else float("nan"), power, alpha, baseline, s)
 
 
 @dataclass(frozen=True)
@@ -75,13 +76,23 @@ class PowerPlan:
     powers: tuple[float, ...]
 
 
-def power_plan(n_per_variant: float, baseline: float, sd: float | None, target_relative: float,
-               alpha: float = 0.05, points: int = 60) -> PowerPlan:
+def power_plan(
+    n_per_variant: float,
+    baseline: float,
+    sd: float | None,
+    target_relative: float,
+    alpha: float = 0.05,
+    points: int = 60,
+) -> PowerPlan:
     """MDE, sample size for `target_relative` x baseline, and the power curve; ValueError as above."""
     import numpy as np
 
     mde = minimum_detectable_effect(n_per_variant, baseline, sd, alpha=alpha)
     need = sample_size(target_relative * baseline, baseline, sd, alpha=alpha)
     effects = np.linspace(0, 3 * mde.mde, points)
-    return PowerPlan(mde, math.ceil(need.n_per_variant), tuple(float(e) for e in effects),
-                     tuple(power_for(float(e), n_per_variant, mde.sd, alpha) for e in effects))
+    return PowerPlan(
+        mde,
+        math.ceil(need.n_per_variant),
+        tuple(float(e) for e in effects),
+        tuple(power_for(float(e), n_per_variant, mde.sd, alpha) for e in effects),
+    )

@@ -36,7 +36,7 @@ class ResponseData:
     feature_names: list[str]
     feature_values: list[list[str]]
     items: list[str]
-    split: np.ndarray            # 0 train, 1 validation, 2 test
+    split: np.ndarray  # 0 train, 1 validation, 2 test
 
     @property
     def has_history(self) -> bool:
@@ -47,17 +47,32 @@ class ResponseData:
         return float((self.history > 0).any(axis=1).mean()) if self.history.size else 0.0
 
 
-def response_data(ad_events: pd.DataFrame, interactions: pd.DataFrame | None, *, variant: str, unit: str,
-                  outcome: str, control: str, features: list[str] = (), max_history: int = 30,
-                  time: str | None = None, seed: int = 0) -> ResponseData:
+def response_data(
+    ad_events: pd.DataFrame,
+    interactions: pd.DataFrame | None,
+    *,
+    variant: str,
+    unit: str,
+    outcome: str,
+    control: str,
+    features: list[str] = (),
+    max_history: int = 30,
+    time: str | None = None,
+    seed: int = 0,
+) -> ResponseData:
     """Users of the test with their outcome (converted at least once), features and pre-test
     history. Interactions after the test's first exposure are left out (they could leak)."""
     for c in [variant, unit, outcome, *features]:
         if c not in ad_events.columns:
             raise InputError("no such column", column=c)
     y, _ = metric_values(ad_events[outcome], outcome)
-    ev = pd.DataFrame({"user": ad_events[unit].astype(str).to_numpy(), "variant": ad_events[variant].astype(str),
-                       "y": np.nan_to_num(y)})
+    ev = pd.DataFrame(
+        {
+            "user": ad_events[unit].astype(str).to_numpy(),
+            "variant": ad_events[variant].astype(str),
+            "y": np.nan_to_num(y),
+        }
+    )
     for f in features:
         ev[f] = ad_events[f].astype("string").fillna("(missing)").to_numpy()
     agg = {"variant": "first", "y": "max", **{f: "first" for f in features}}
@@ -97,9 +112,18 @@ def response_data(ad_events: pd.DataFrame, interactions: pd.DataFrame | None, *,
     rng = np.random.default_rng(seed)
     r = rng.random(len(users))
     split = np.where(r < 0.6, 0, np.where(r < 0.7, 1, 2))
-    return ResponseData(users=users, variant=vcodes, outcome=per_user["y"].to_numpy(dtype=np.float32),
-                        features=feats, history=history, variants=names, feature_names=list(features),
-                        feature_values=feat_values, items=items, split=split)
+    return ResponseData(
+        users=users,
+        variant=vcodes,
+        outcome=per_user["y"].to_numpy(dtype=np.float32),
+        features=feats,
+        history=history,
+        variants=names,
+        feature_names=list(features),
+        feature_values=feat_values,
+        items=items,
+        split=split,
+    )
 
 
 @dataclass
@@ -121,11 +145,11 @@ class ResponseModelResult:
     """Held-out uplift of DIN and the logistic baseline (per treatment and averaged), the
     recommended variant per segment value, and how training went."""
 
-    qini: dict                       # {"din": {variant: q}, "logistic": {variant: q}}
+    qini: dict  # {"din": {variant: q}, "logistic": {variant: q}}
     auuc: dict
-    mean_qini: dict                  # {"din": q, "logistic": q}
-    auc: dict                        # held-out AUC of predicted conversion under the shown variant
-    segments: pd.DataFrame           # feature, value, variant, predicted rate, best
+    mean_qini: dict  # {"din": q, "logistic": q}
+    auc: dict  # held-out AUC of predicted conversion under the shown variant
+    segments: pd.DataFrame  # feature, value, variant, predicted rate, best
     trained: bool
     epochs_run: int
     seconds: float
@@ -147,12 +171,17 @@ def _logistic_features(data: ResponseData):
 
     blocks = []
     for j, vals in enumerate(data.feature_values):
-        blocks.append(sparse.csr_matrix((np.ones(len(data.users)), (np.arange(len(data.users)), data.features[:, j])),
-                                        shape=(len(data.users), len(vals))))
+        blocks.append(
+            sparse.csr_matrix(
+                (np.ones(len(data.users)), (np.arange(len(data.users)), data.features[:, j])),
+                shape=(len(data.users), len(vals)),
+            )
+        )
     if data.items:
         rows, cols = np.nonzero(data.history)
-        bag = sparse.csr_matrix((np.ones(len(rows)), (rows, data.history[rows, cols] - 1)),
-                                shape=(len(data.users), len(data.items)))
+        bag = sparse.csr_matrix(
+            (np.ones(len(rows)), (rows, data.history[rows, cols] - 1)), shape=(len(data.users), len(data.items))
+        )
         bag.data = np.minimum(bag.data, 1.0)
         blocks.append(bag)
     if not blocks:
@@ -203,16 +232,28 @@ def segment_recommendations(pred: np.ndarray, data: ResponseData) -> pd.DataFram
             means = pred[m].mean(0)
             best = int(np.argmax(means))
             for v, variant in enumerate(data.variants):
-                rows.append({"feature": name, "value": value, "variant": variant, "predicted": float(means[v]),
-                             "users": int(m.sum()), "best": v == best})
+                rows.append(
+                    {
+                        "feature": name,
+                        "value": value,
+                        "variant": variant,
+                        "predicted": float(means[v]),
+                        "users": int(m.sum()),
+                        "best": v == best,
+                    }
+                )
     return pd.DataFrame(rows)
 
 
 def _tensors(data: ResponseData, idx: np.ndarray):
     import torch
 
-    return {"history": torch.as_tensor(data.history[idx]), "variant": torch.as_tensor(data.variant[idx]),
-            "features": torch.as_tensor(data.features[idx]), "label": torch.as_tensor(data.outcome[idx])}
+    return {
+        "history": torch.as_tensor(data.history[idx]),
+        "variant": torch.as_tensor(data.variant[idx]),
+        "features": torch.as_tensor(data.features[idx]),
+        "label": torch.as_tensor(data.outcome[idx]),
+    }
 
 
 def response_spec(data: ResponseData, settings: DINSettings = DINSettings()):
@@ -224,9 +265,13 @@ def response_spec(data: ResponseData, settings: DINSettings = DINSettings()):
     from core.models.engine import TrainConfig
     from core.models.lifecycle import ModelSpec, engine_fit
 
-    cfg = DINConfig(n_items=len(data.items), n_variants=len(data.variants),
-                    feature_sizes=tuple(len(v) for v in data.feature_values), dim=settings.dim,
-                    hidden=settings.hidden)
+    cfg = DINConfig(
+        n_items=len(data.items),
+        n_variants=len(data.variants),
+        feature_sizes=tuple(len(v) for v in data.feature_values),
+        dim=settings.dim,
+        hidden=settings.hidden,
+    )
     train_idx, val_idx = np.flatnonzero(data.split == 0), np.flatnonzero(data.split == 1)
 
     def validate(model) -> float:
@@ -236,20 +281,44 @@ def response_spec(data: ResponseData, settings: DINSettings = DINSettings()):
 
     def make_batches(epoch: int, generator):
         perm = train_idx[torch.randperm(len(train_idx), generator=generator).numpy()]
-        return [_tensors(data, perm[i:i + settings.batch_size]) for i in range(0, len(perm), settings.batch_size)]
+        return [_tensors(data, perm[i : i + settings.batch_size]) for i in range(0, len(perm), settings.batch_size)]
 
-    train_config = TrainConfig(epochs=settings.epochs, batch_size=settings.batch_size, lr=settings.lr,
-                               weight_decay=settings.weight_decay, patience=settings.patience,
-                               seed=settings.seed, device=settings.device, max_seconds=settings.max_seconds)
-    fp = cache.fingerprint(data.history, data.variant, data.outcome, data.features, data.split,
-                           {"variants": data.variants, "features": data.feature_names})
-    return ModelSpec(kind="din", code_version=CODE_VERSION, config={**asdict(settings), **asdict(cfg)},
-                     data=fp, build=lambda: DIN(cfg), fit=engine_fit(make_batches, validate, train_config, "val_auc"),
-                     seed=settings.seed)
+    train_config = TrainConfig(
+        epochs=settings.epochs,
+        batch_size=settings.batch_size,
+        lr=settings.lr,
+        weight_decay=settings.weight_decay,
+        patience=settings.patience,
+        seed=settings.seed,
+        device=settings.device,
+        max_seconds=settings.max_seconds,
+    )
+    fp = cache.fingerprint(
+        data.history,
+        data.variant,
+        data.outcome,
+        data.features,
+        data.split,
+        {"variants": data.variants, "features": data.feature_names},
+    )
+    return ModelSpec(
+        kind="din",
+        code_version=CODE_VERSION,
+        config={**asdict(settings), **asdict(cfg)},
+        data=fp,
+        build=lambda: DIN(cfg),
+        fit=engine_fit(make_batches, validate, train_config, "val_auc"),
+        seed=settings.seed,
+    )
 
 
-def train_response_model(data: ResponseData, settings: DINSettings = DINSettings(), progress=None,
-                         cancel: threading.Event | None = None, cache_dir=None) -> ResponseModelResult:
+def train_response_model(
+    data: ResponseData,
+    settings: DINSettings = DINSettings(),
+    progress=None,
+    cancel: threading.Event | None = None,
+    cache_dir=None,
+) -> ResponseModelResult:
     """Train (or load from the cache) DIN on the training users, evaluate both models on the
     held-out users, and recommend a variant per segment value."""
     import torch
@@ -270,7 +339,15 @@ def train_response_model(data: ResponseData, settings: DINSettings = DINSettings
         qini[name], area[name] = uplift_scores(pred, data)
         auc[name] = _auc(pred[shown, data.variant][test], data.outcome[test])
     return ResponseModelResult(
-        qini=qini, auuc=area, mean_qini={k: float(np.mean(list(v.values()))) for k, v in qini.items()}, auc=auc,
-        segments=segment_recommendations(din_pred, data), trained=art.trained,
-        epochs_run=int(art.extra.get("epochs_run", 0)), seconds=float(art.extra.get("seconds", 0.0)),
-        n_users=len(data.users), history_share=data.history_share, extra=dict(art.extra))
+        qini=qini,
+        auuc=area,
+        mean_qini={k: float(np.mean(list(v.values()))) for k, v in qini.items()},
+        auc=auc,
+        segments=segment_recommendations(din_pred, data),
+        trained=art.trained,
+        epochs_run=int(art.extra.get("epochs_run", 0)),
+        seconds=float(art.extra.get("seconds", 0.0)),
+        n_users=len(data.users),
+        history_share=data.history_share,
+        extra=dict(art.extra),
+    )

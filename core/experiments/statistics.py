@@ -58,7 +58,7 @@ class SampleMeanStatistic:
     def variance(self) -> float:
         if self.n < 2:
             return 0.0
-        return max((self.sum_squares - self.sum ** 2 / self.n) / (self.n - 1), 0.0)
+        return max((self.sum_squares - self.sum**2 / self.n) / (self.n - 1), 0.0)
 
 
 @dataclass(frozen=True)
@@ -88,10 +88,10 @@ class RatioStatistic:
             return 0.0
         n = self.n
         mm, md = self.m_sum / n, self.d_sum / n
-        var_m = (self.m_sum_squares - self.m_sum ** 2 / n) / (n - 1)
-        var_d = (self.d_sum_squares - self.d_sum ** 2 / n) / (n - 1)
+        var_m = (self.m_sum_squares - self.m_sum**2 / n) / (n - 1)
+        var_d = (self.d_sum_squares - self.d_sum**2 / n) / (n - 1)
         cov = (self.m_d_sum_of_products - self.m_sum * self.d_sum / n) / (n - 1)
-        v = var_m / md ** 2 - 2 * cov * mm / md ** 3 + var_d * mm ** 2 / md ** 4
+        v = var_m / md**2 - 2 * cov * mm / md**3 + var_d * mm**2 / md**4
         return max(v, 0.0)
 
 
@@ -136,7 +136,7 @@ class RegressionAdjustedStatistic:
 
     def adjusted_variance(self, theta: float) -> float:
         """Per-unit variance of post - theta * pre."""
-        return max(self.post.variance - 2 * theta * self.covariance + theta ** 2 * self.pre.variance, 0.0)
+        return max(self.post.variance - 2 * theta * self.covariance + theta**2 * self.pre.variance, 0.0)
 
 
 Statistic = ProportionStatistic | SampleMeanStatistic | RatioStatistic | RegressionAdjustedStatistic
@@ -164,14 +164,24 @@ def mean_from_values(values) -> SampleMeanStatistic:
 def ratio_from_values(numerator, denominator) -> RatioStatistic:
     m = np.asarray(numerator, dtype=float)
     d = np.asarray(denominator, dtype=float)
-    return RatioStatistic(n=int(m.size), m_sum=float(m.sum()), m_sum_squares=float((m * m).sum()),
-                          d_sum=float(d.sum()), d_sum_squares=float((d * d).sum()),
-                          m_d_sum_of_products=float((m * d).sum()))
+    return RatioStatistic(
+        n=int(m.size),
+        m_sum=float(m.sum()),
+        m_sum_squares=float((m * m).sum()),
+        d_sum=float(d.sum()),
+        d_sum_squares=float((d * d).sum()),
+        m_d_sum_of_products=float((m * d).sum()),
+    )
 
 
 def regression_from_values(post, pre) -> RegressionAdjustedStatistic:
     y = np.asarray(post, dtype=float)
     x = np.asarray(pre, dtype=float)
-    return RegressionAdjustedStatistic(n=int(y.size), post_sum=float(y.sum()), post_sum_squares=float((y * y).sum()),
-                                       pre_sum=float(x.sum()), pre_sum_squares=float((x * x).sum()),
-                                       post_pre_sum_of_products=float((x * y).sum()))
+    return RegressionAdjustedStatistic(
+        n=int(y.size),
+        post_sum=float(y.sum()),
+        post_sum_squares=float((y * y).sum()),
+        pre_sum=float(x.sum()),
+        pre_sum_squares=float((x * x).sum()),
+        post_pre_sum_of_products=float((x * y).sum()),
+    )

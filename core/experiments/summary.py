@@ -63,8 +63,23 @@ class SummaryColumns:
     time: str | None = None
 
     def used(self) -> list[str]:
-        return [c for c in (self.experiment, self.metric, self.variant, self.time, self.count, self.mean, self.sum,
-                            self.variance, self.sd, self.sum_squares, self.conversions) if c]
+        return [
+            c
+            for c in (
+                self.experiment,
+                self.metric,
+                self.variant,
+                self.time,
+                self.count,
+                self.mean,
+                self.sum,
+                self.variance,
+                self.sd,
+                self.sum_squares,
+                self.conversions,
+            )
+            if c
+        ]
 
 
 @dataclass(frozen=True)
@@ -114,13 +129,18 @@ def looks_like_summary(df: pd.DataFrame) -> bool:
 
 # ---- reading and checking -------------------------------------------------------------------------
 
+
 def _numbers(df: pd.DataFrame, column: str, source: str | None) -> np.ndarray:
     x = pd.to_numeric(df[column], errors="coerce").to_numpy(dtype=float)
     bad = np.isnan(x) & df[column].notna().to_numpy()
     if bad.any() or np.isinf(x).any():
         rows = np.flatnonzero(bad | np.isinf(x))
-        raise InputError(f"values must be finite numbers, found '{str(df[column].iloc[rows[0]])[:40]}'",
-                         file=source, column=column, rows=(rows[:5] + 1).tolist())
+        raise InputError(
+            f"values must be finite numbers, found '{str(df[column].iloc[rows[0]])[:40]}'",
+            file=source,
+            column=column,
+            rows=(rows[:5] + 1).tolist(),
+        )
     return x
 
 
@@ -190,8 +210,13 @@ def read_summary(df: pd.DataFrame, cols: SummaryColumns, source: str | None = No
         if rate.any() and cols.mean:
             outside = rate & ((mean < 0) | (mean > 1))
             if outside.any():
-                _fail("a mean without a variance is a binary rate and must lie in [0, 1]; give a variance, "
-                      "sd or sum of squares for a numeric metric", outside, cols.mean, source)
+                _fail(
+                    "a mean without a variance is a binary rate and must lie in [0, 1]; give a variance, "
+                    "sd or sum of squares for a numeric metric",
+                    outside,
+                    cols.mean,
+                    source,
+                )
             binary = binary | rate
             total = np.where(rate, mean * n, total)
         numeric = ~binary
@@ -210,10 +235,10 @@ def read_summary(df: pd.DataFrame, cols: SummaryColumns, source: str | None = No
     if cols.variance:
         ss = (n - 1) * spread + n * (total / np.where(n > 0, n, 1)) ** 2
     elif cols.sd:
-        ss = (n - 1) * spread ** 2 + n * (total / np.where(n > 0, n, 1)) ** 2
+        ss = (n - 1) * spread**2 + n * (total / np.where(n > 0, n, 1)) ** 2
     else:
         ss = spread
-    short = numeric & (ss < total ** 2 / np.where(n > 0, n, 1) * (1 - 1e-9) - 1e-9)
+    short = numeric & (ss < total**2 / np.where(n > 0, n, 1) * (1 - 1e-9) - 1e-9)
     if short.any():
         _fail("a sum of squares must be at least sum^2 / count", short, spread_col, source)
     out["sum"] = total
@@ -224,28 +249,45 @@ def read_summary(df: pd.DataFrame, cols: SummaryColumns, source: str | None = No
     keys = list(KEYS) + (["checkpoint"] if cols.time else [])
     dup = out.duplicated(keys, keep=False).to_numpy()
     if dup.any():
-        what = "(experiment, metric, variant, time)" if cols.time else \
-            "(experiment, metric, variant); cumulative checkpoints need a time column"
+        what = (
+            "(experiment, metric, variant, time)"
+            if cols.time
+            else "(experiment, metric, variant); cumulative checkpoints need a time column"
+        )
         _fail(f"duplicate rows for one {what}", dup, cols.variant, source)
     mixed = out.groupby(["experiment", "metric"], sort=False)["binary"].nunique()
     if (mixed > 1).any():
         exp, met = mixed.index[np.flatnonzero(mixed.to_numpy() > 1)[0]]
-        raise InputError(f"metric '{met}' is binary in some rows and numeric in others", file=source,
-                         column=cols.metric or centre_col)
+        raise InputError(
+            f"metric '{met}' is binary in some rows and numeric in others",
+            file=source,
+            column=cols.metric or centre_col,
+        )
     if cols.time:
         # checkpoints in time order within each series; experiments and metrics keep the file's order
-        order = pd.DataFrame({"e": pd.factorize(out["experiment"])[0], "m": pd.factorize(out["metric"])[0],
-                              "v": out["variant"], "t": out["checkpoint"]})
+        order = pd.DataFrame(
+            {
+                "e": pd.factorize(out["experiment"])[0],
+                "m": pd.factorize(out["metric"])[0],
+                "v": out["variant"],
+                "t": out["checkpoint"],
+            }
+        )
         out = out.iloc[order.sort_values(["e", "m", "v", "t"], kind="stable").index].reset_index(drop=True)
         falls = out.groupby(list(KEYS), sort=False)["n"].diff().to_numpy() < 0
         if falls.any():
-            raise InputError("counts fall between checkpoints; a time column must hold cumulative totals "
-                             "(each row the totals so far)", file=source, column=cols.count,
-                             rows=out.loc[falls, "row"].head(5).tolist())
+            raise InputError(
+                "counts fall between checkpoints; a time column must hold cumulative totals "
+                "(each row the totals so far)",
+                file=source,
+                column=cols.count,
+                rows=out.loc[falls, "row"].head(5).tolist(),
+            )
     return out
 
 
 # ---- analysis -------------------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class SummaryExperiment:
@@ -260,8 +302,10 @@ class SummaryExperiment:
 def _statistics(frame: pd.DataFrame, binary: bool) -> list:
     if binary:
         return [ProportionStatistic(int(n), float(s)) for n, s in zip(frame["n"], frame["sum"])]
-    return [SampleMeanStatistic(int(n), float(s), float(q)) for n, s, q in
-            zip(frame["n"], frame["sum"], frame["sum_squares"])]
+    return [
+        SampleMeanStatistic(int(n), float(s), float(q))
+        for n, s, q in zip(frame["n"], frame["sum"], frame["sum_squares"])
+    ]
 
 
 def _variant_order(variants, spec: SummarySpec, where: str) -> list[str]:
@@ -269,13 +313,13 @@ def _variant_order(variants, spec: SummarySpec, where: str) -> list[str]:
     order), then the others in natural order. Errors name the experiment / metric."""
     names = sorted(set(variants), key=_natural_key)
     if len(names) < 2:
-        raise InputError(f"{where}: an A/B test needs at least two variants, found only '{names[0]}'",
-                         file=spec.source)
+        raise InputError(f"{where}: an A/B test needs at least two variants, found only '{names[0]}'", file=spec.source)
     try:
         control = _pick_control(names, spec.control, "variant", spec.source)
     except ConfigError as exc:
-        raise ConfigError(f"{where}: the control '{spec.control}' is missing; variants are: {', '.join(names)}",
-                          file=spec.source) from exc
+        raise ConfigError(
+            f"{where}: the control '{spec.control}' is missing; variants are: {', '.join(names)}", file=spec.source
+        ) from exc
     return [control] + [v for v in names if v != control]
 
 
@@ -290,8 +334,9 @@ def _latest(table: pd.DataFrame) -> pd.DataFrame:
     return table.groupby(list(KEYS), sort=False).tail(1)
 
 
-def analyze_summary(table: pd.DataFrame, spec: SummarySpec = SummarySpec(),
-                    experiments: list[str] | None = None) -> list[SummaryExperiment]:
+def analyze_summary(
+    table: pd.DataFrame, spec: SummarySpec = SummarySpec(), experiments: list[str] | None = None
+) -> list[SummaryExperiment]:
     """Every experiment (or those in `experiments`) at its latest checkpoint, in file order."""
     latest = _latest(table)
     if experiments is not None:
@@ -302,15 +347,24 @@ def analyze_summary(table: pd.DataFrame, spec: SummarySpec = SummarySpec(),
         for met, frame in rows.groupby("metric", sort=False):
             where = " / ".join(x for x in (exp, met) if x)
             names, frame = _ordered(frame, spec, where)
-            espec = ExperimentSpec(variant="variant", control=names[0], alpha=spec.alpha,
-                                   sequential_tuning=spec.sequential_tuning, weights=spec.weights,
-                                   source=spec.source, check_srm=spec.check_srm, bayesian=spec.bayesian)
-            data = ExperimentData(variants=names, codes=np.zeros(0, dtype=np.int64), values={}, binary={},
-                                  spec=espec)
+            espec = ExperimentSpec(
+                variant="variant",
+                control=names[0],
+                alpha=spec.alpha,
+                sequential_tuning=spec.sequential_tuning,
+                weights=spec.weights,
+                source=spec.source,
+                check_srm=spec.check_srm,
+                bayesian=spec.bayesian,
+            )
+            data = ExperimentData(variants=names, codes=np.zeros(0, dtype=np.int64), values={}, binary={}, spec=espec)
             binary = bool(frame["binary"].iloc[0])
             try:
-                results.append(result_from_statistics("proportion" if binary else "mean",
-                                                      _statistics(frame, binary), data, MetricSpec(str(met))))
+                results.append(
+                    result_from_statistics(
+                        "proportion" if binary else "mean", _statistics(frame, binary), data, MetricSpec(str(met))
+                    )
+                )
             except ValueError as exc:  # a planned split with the wrong number of weights
                 raise ConfigError(f"{where}: {exc}", file=spec.source) from exc
         results = correct(*results) if len(results) > 1 else results
@@ -318,8 +372,9 @@ def analyze_summary(table: pd.DataFrame, spec: SummarySpec = SummarySpec(),
     return out
 
 
-def checkpoint_lift(table: pd.DataFrame, experiment: str, metric: str, spec: SummarySpec = SummarySpec()
-                    ) -> pd.DataFrame:
+def checkpoint_lift(
+    table: pd.DataFrame, experiment: str, metric: str, spec: SummarySpec = SummarySpec()
+) -> pd.DataFrame:
     """Per checkpoint and treatment, the comparison of the cumulative totals at that checkpoint:
     the columns of analysis.cumulative_lift (day, variant, n, lift, CIs, p-values, relative_lift)."""
     if "checkpoint" not in table:
@@ -337,11 +392,21 @@ def checkpoint_lift(table: pd.DataFrame, experiment: str, metric: str, spec: Sum
             if v not in stats:
                 continue
             c = compare(stats[names[0]], stats[v], cfg)
-            out.append({"day": day, "variant": v, "n": stats[names[0]].n + stats[v].n, "lift": c.lift,
-                        "lift_ci_low": c.lift_ci_low, "lift_ci_high": c.lift_ci_high,
-                        "sequential_ci_low": c.sequential_ci_low, "sequential_ci_high": c.sequential_ci_high,
-                        "p_value": c.p_value, "sequential_p_value": c.sequential_p_value,
-                        "relative_lift": c.relative_lift})
+            out.append(
+                {
+                    "day": day,
+                    "variant": v,
+                    "n": stats[names[0]].n + stats[v].n,
+                    "lift": c.lift,
+                    "lift_ci_low": c.lift_ci_low,
+                    "lift_ci_high": c.lift_ci_high,
+                    "sequential_ci_low": c.sequential_ci_low,
+                    "sequential_ci_high": c.sequential_ci_high,
+                    "p_value": c.p_value,
+                    "sequential_p_value": c.sequential_p_value,
+                    "relative_lift": c.relative_lift,
+                }
+            )
     return pd.DataFrame(out)
 
 
@@ -353,8 +418,13 @@ def first_decisions(timeline: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame
     for v, g in timeline.groupby("variant", sort=False):
         seq = g.loc[g["sequential_p_value"] < alpha, "day"]
         fixed = g.loc[g["p_value"] < alpha, "day"]
-        rows.append({"variant": v, "sequential_day": seq.iloc[0] if len(seq) else None,
-                     "fixed_day": fixed.iloc[0] if len(fixed) else None})
+        rows.append(
+            {
+                "variant": v,
+                "sequential_day": seq.iloc[0] if len(seq) else None,
+                "fixed_day": fixed.iloc[0] if len(fixed) else None,
+            }
+        )
     return pd.DataFrame(rows, columns=["variant", "sequential_day", "fixed_day"])
 
 
@@ -370,13 +440,26 @@ def decide(rel, lo, hi, p, alpha: float, higher_is_better, target: float) -> np.
     good = (rel > 0) == np.asarray(higher_is_better, dtype=bool)
     sig = (p < alpha) & ~np.isnan(rel)
     narrow = (lo > -target) & (hi < target)
-    return np.select([sig & good, sig & ~good, narrow], ["ship", "stop_for_harm", "no_difference"],
-                     "keep_running")
+    return np.select([sig & good, sig & ~good, narrow], ["ship", "stop_for_harm", "no_difference"], "keep_running")
 
 
-PORTFOLIO_COLUMNS = ["experiment", "metric", "variant", "control", "variants", "units", "relative_lift",
-                     "relative_lift_ci_low", "relative_lift_ci_high", "p_value", "p_value_fdr", "sequential_p_value",
-                     "decision", "srm_p_value", "srm_mismatch"]
+PORTFOLIO_COLUMNS = [
+    "experiment",
+    "metric",
+    "variant",
+    "control",
+    "variants",
+    "units",
+    "relative_lift",
+    "relative_lift_ci_low",
+    "relative_lift_ci_high",
+    "p_value",
+    "p_value_fdr",
+    "sequential_p_value",
+    "decision",
+    "srm_p_value",
+    "srm_mismatch",
+]
 
 
 def portfolio_table(table: pd.DataFrame, spec: SummarySpec = SummarySpec(), target: float = 0.05) -> pd.DataFrame:
@@ -403,8 +486,11 @@ def portfolio_table(table: pd.DataFrame, spec: SummarySpec = SummarySpec(), targ
     if spec.weights:
         if (k != len(spec.weights)).any():
             bad = groups[int(np.flatnonzero(k != len(spec.weights))[0])]
-            raise ConfigError(f"{' / '.join(x for x in bad if x)}: the planned split has {len(spec.weights)} "
-                              f"weights for {k[k != len(spec.weights)][0]} variants", file=spec.source)
+            raise ConfigError(
+                f"{' / '.join(x for x in bad if x)}: the planned split has {len(spec.weights)} "
+                f"weights for {k[k != len(spec.weights)][0]} variants",
+                file=spec.source,
+            )
         weights = np.asarray(spec.weights, dtype=float)[order]
     srm = srm_p_values(gcode, latest["n"].to_numpy(), weights) if spec.check_srm else np.full(len(groups), np.nan)
     units = np.bincount(gcode, weights=latest["n"].to_numpy(dtype=float))
@@ -416,22 +502,40 @@ def portfolio_table(table: pd.DataFrame, spec: SummarySpec = SummarySpec(), targ
     binary = latest["binary"].to_numpy(dtype=bool)
     r = compare_arrays(binary[t], n[c], s[c], ss[c], n[t], s[t], ss[t], spec.alpha, spec.sequential_tuning)
     checkpoints = "checkpoint" in table
-    frame = pd.DataFrame({
-        "experiment": latest["experiment"].to_numpy()[t], "metric": latest["metric"].to_numpy()[t],
-        "variant": latest["variant"].to_numpy()[t], "control": np.asarray(controls, dtype=object)[gcode[t]],
-        "variants": k[gcode[t]], "units": units[gcode[t]].astype(np.int64),
-        "relative_lift": r["relative_lift"], "relative_lift_ci_low": r["relative_lift_ci_low"],
-        "relative_lift_ci_high": r["relative_lift_ci_high"], "p_value": r["p_value"],
-        "p_value_fdr": adjust_p_values(r["p_value"], "bh"), "sequential_p_value": r["sequential_p_value"],
-        "decision": decide(r["relative_lift"], r["relative_lift_ci_low"], r["relative_lift_ci_high"],
-                           r["sequential_p_value"] if checkpoints else r["p_value"], spec.alpha, True, target),
-        "srm_p_value": srm[gcode[t]], "srm_mismatch": srm[gcode[t]] < SRM_THRESHOLD,
-    }, columns=PORTFOLIO_COLUMNS)
+    frame = pd.DataFrame(
+        {
+            "experiment": latest["experiment"].to_numpy()[t],
+            "metric": latest["metric"].to_numpy()[t],
+            "variant": latest["variant"].to_numpy()[t],
+            "control": np.asarray(controls, dtype=object)[gcode[t]],
+            "variants": k[gcode[t]],
+            "units": units[gcode[t]].astype(np.int64),
+            "relative_lift": r["relative_lift"],
+            "relative_lift_ci_low": r["relative_lift_ci_low"],
+            "relative_lift_ci_high": r["relative_lift_ci_high"],
+            "p_value": r["p_value"],
+            "p_value_fdr": adjust_p_values(r["p_value"], "bh"),
+            "sequential_p_value": r["sequential_p_value"],
+            "decision": decide(
+                r["relative_lift"],
+                r["relative_lift_ci_low"],
+                r["relative_lift_ci_high"],
+                r["sequential_p_value"] if checkpoints else r["p_value"],
+                spec.alpha,
+                True,
+                target,
+            ),
+            "srm_p_value": srm[gcode[t]],
+            "srm_mismatch": srm[gcode[t]] < SRM_THRESHOLD,
+        },
+        columns=PORTFOLIO_COLUMNS,
+    )
     return frame
 
 
-def metrics_table(experiment: SummaryExperiment, guardrails: tuple[str, ...] = (), target: float = 0.05
-                  ) -> pd.DataFrame:
+def metrics_table(
+    experiment: SummaryExperiment, guardrails: tuple[str, ...] = (), target: float = 0.05
+) -> pd.DataFrame:
     """GrowthBook's results table: one row per metric x variant (control rows with empty
     comparisons): metric, variant, is_control, guardrail, n, mean, ci_low, ci_high, relative_lift
     (+ CI), with cumulative checkpoints the always-valid relative interval (the absolute
@@ -441,21 +545,43 @@ def metrics_table(experiment: SummaryExperiment, guardrails: tuple[str, ...] = (
     for r in experiment.results:
         base = r.variants[0].mean
         for v in r.variants:
-            row = {"metric": r.metric, "variant": v.name, "is_control": v.is_control,
-                   "guardrail": r.metric in guardrails, "n": v.n, "mean": v.mean, "ci_low": v.ci_low,
-                   "ci_high": v.ci_high, "relative_lift": v.relative_lift,
-                   "relative_lift_ci_low": v.relative_lift_ci_low, "relative_lift_ci_high": v.relative_lift_ci_high,
-                   "sequential_relative_ci_low": None, "sequential_relative_ci_high": None,
-                   "p_value": v.p_value, "p_value_holm": v.p_value_holm, "prob_beat_control": v.prob_beat_control,
-                   "expected_loss": v.expected_loss, "relative_mde": None if v.is_control else relative_mde(r, v),
-                   "decision": None}
+            row = {
+                "metric": r.metric,
+                "variant": v.name,
+                "is_control": v.is_control,
+                "guardrail": r.metric in guardrails,
+                "n": v.n,
+                "mean": v.mean,
+                "ci_low": v.ci_low,
+                "ci_high": v.ci_high,
+                "relative_lift": v.relative_lift,
+                "relative_lift_ci_low": v.relative_lift_ci_low,
+                "relative_lift_ci_high": v.relative_lift_ci_high,
+                "sequential_relative_ci_low": None,
+                "sequential_relative_ci_high": None,
+                "p_value": v.p_value,
+                "p_value_holm": v.p_value_holm,
+                "prob_beat_control": v.prob_beat_control,
+                "expected_loss": v.expected_loss,
+                "relative_mde": None if v.is_control else relative_mde(r, v),
+                "decision": None,
+            }
             if not v.is_control:
                 if experiment.checkpoints and base and v.sequential_ci_low is not None:
                     row["sequential_relative_ci_low"] = v.sequential_ci_low / abs(base)
                     row["sequential_relative_ci_high"] = v.sequential_ci_high / abs(base)
                 p = v.sequential_p_value if experiment.checkpoints else v.p_value  # as in portfolio_table
-                row["decision"] = str(decide(v.relative_lift, v.relative_lift_ci_low, v.relative_lift_ci_high, p,
-                                             r.alpha, r.higher_is_better, target))
+                row["decision"] = str(
+                    decide(
+                        v.relative_lift,
+                        v.relative_lift_ci_low,
+                        v.relative_lift_ci_high,
+                        p,
+                        r.alpha,
+                        r.higher_is_better,
+                        target,
+                    )
+                )
             rows.append(row)
     return pd.DataFrame(rows)
 
@@ -469,8 +595,9 @@ def _checkpoint_text(x) -> str | None:
     return str(x)
 
 
-def experiment_dict(experiment: SummaryExperiment, table: pd.DataFrame | None = None,
-                    spec: SummarySpec = SummarySpec()) -> list[dict]:
+def experiment_dict(
+    experiment: SummaryExperiment, table: pd.DataFrame | None = None, spec: SummarySpec = SummarySpec()
+) -> list[dict]:
     """The CLI's JSON entries for one experiment: one per metric, today's shape plus `experiment`;
     with cumulative checkpoints (and the table) also `decisions`: per treatment the first checkpoint
     where the always-valid test decided (`sequential_checkpoint`) and where the fixed test first
@@ -480,8 +607,13 @@ def experiment_dict(experiment: SummaryExperiment, table: pd.DataFrame | None = 
         entry = {"experiment": experiment.experiment, **r.to_dict()}
         if experiment.checkpoints and table is not None:
             first = first_decisions(checkpoint_lift(table, experiment.experiment, r.metric, spec), spec.alpha)
-            entry["decisions"] = [{"variant": row.variant,
-                                   "sequential_checkpoint": _checkpoint_text(row.sequential_day),
-                                   "fixed_checkpoint": _checkpoint_text(row.fixed_day)} for row in first.itertuples()]
+            entry["decisions"] = [
+                {
+                    "variant": row.variant,
+                    "sequential_checkpoint": _checkpoint_text(row.sequential_day),
+                    "fixed_checkpoint": _checkpoint_text(row.fixed_day),
+                }
+                for row in first.itertuples()
+            ]
         out.append(entry)
     return out

@@ -42,26 +42,33 @@ class CommunityAnalysis:
     growth: pd.DataFrame
 
 
-def analyse_communities(tables: Mapping[str, pd.DataFrame], settings: GraphSettings | None = None,
-                        *, progress=None, cancel=None) -> CommunityAnalysis:
+def analyse_communities(
+    tables: Mapping[str, pd.DataFrame], settings: GraphSettings | None = None, *, progress=None, cancel=None
+) -> CommunityAnalysis:
     """Build the graph from `tables` (name -> DataFrame, only those present) and analyse it.
 
     progress(done, total) / cancel (threading.Event) reach the resolution profile when
     `settings.resolution` is 'auto'.
     """
     settings = settings or GraphSettings()
-    graph = build_graph(tables, prefer=settings.source, min_weight=settings.min_weight,
-                        start=settings.start, end=settings.end)
+    graph = build_graph(
+        tables, prefer=settings.source, min_weight=settings.min_weight, start=settings.start, end=settings.end
+    )
     stability = STABILITY_SEEDS if graph.n_edges <= STABILITY_MAX_EDGES else 0
     if settings.resolution == "auto":
         stability = 0  # the profile's own seeds
-    result = detect_communities(graph, settings.method, resolution=settings.resolution,
-                                seed=settings.seed, stability_seeds=stability,
-                                progress=progress, cancel=cancel)
+    result = detect_communities(
+        graph,
+        settings.method,
+        resolution=settings.resolution,
+        seed=settings.seed,
+        stability_seeds=stability,
+        progress=progress,
+        cancel=cancel,
+    )
     influence = influence_table(graph, result, seed=settings.seed)
     profiles = community_profiles(graph, result, influence, tables=tables)
-    return CommunityAnalysis(settings, graph, result, influence, profiles,
-                             community_growth(graph, result))
+    return CommunityAnalysis(settings, graph, result, influence, profiles, community_growth(graph, result))
 
 
 def graph_source(tables: Mapping[str, pd.DataFrame]) -> GraphSource | None:
@@ -69,8 +76,10 @@ def graph_source(tables: Mapping[str, pd.DataFrame]) -> GraphSource | None:
     if tables.get("edges") is not None:
         return "edges"
     posts = tables.get("posts")
-    if posts is not None and any(c in posts.columns and posts[c].astype("string").str.strip()
-                                 .replace("", pd.NA).notna().any() for c in ("reply_to_user", "parent_id")):
+    if posts is not None and any(
+        c in posts.columns and posts[c].astype("string").str.strip().replace("", pd.NA).notna().any()
+        for c in ("reply_to_user", "parent_id")
+    ):
         return "replies"
     if tables.get("interactions") is not None:
         return "co_interaction"

@@ -28,8 +28,8 @@ SMALL_GRAPH_EDGES = 200_000
 
 @dataclass
 class PlacementConfig:
-    min_degree: int = 3            # users with fewer distinct neighbours are "low-degree"
-    min_community_size: int = 5    # smaller communities are not learnable classes
+    min_degree: int = 3  # users with fewer distinct neighbours are "low-degree"
+    min_community_size: int = 5  # smaller communities are not learnable classes
     val_fraction: float = 0.2
     hidden: int = 16
     positional_dim: int = 16
@@ -59,9 +59,16 @@ class GATPlacement:
     key: str = ""
 
     def to_frame(self) -> pd.DataFrame:
-        return pd.DataFrame({"node": self.nodes.astype(str), "community": self.community,
-                             "gat_community": self.gat_community, "confidence": self.confidence,
-                             "attention_influence": self.influence, "low_degree": self.low_degree})
+        return pd.DataFrame(
+            {
+                "node": self.nodes.astype(str),
+                "community": self.community,
+                "gat_community": self.gat_community,
+                "confidence": self.confidence,
+                "attention_influence": self.influence,
+                "low_degree": self.low_degree,
+            }
+        )
 
 
 def spectral_positions(graph: UserGraph, dim: int = 16) -> np.ndarray:
@@ -79,8 +86,9 @@ def spectral_positions(graph: UserGraph, dim: int = 16) -> np.ndarray:
     k = min(dim, n - 2)
     if k < 1 or len(u) == 0:
         return np.zeros((n, dim), np.float32)
-    a = sparse.coo_matrix((np.concatenate([w, w]), (np.concatenate([u, v]), np.concatenate([v, u]))),
-                          shape=(n, n)).tocsr()
+    a = sparse.coo_matrix(
+        (np.concatenate([w, w]), (np.concatenate([u, v]), np.concatenate([v, u]))), shape=(n, n)
+    ).tocsr()
     deg = np.asarray(a.sum(axis=1)).ravel()
     inv = np.where(deg > 0, 1.0 / np.sqrt(np.maximum(deg, 1e-12)), 0.0)
     norm = sparse.diags(inv) @ a @ sparse.diags(inv)
@@ -95,8 +103,7 @@ def spectral_positions(graph: UserGraph, dim: int = 16) -> np.ndarray:
     return out
 
 
-def node_features(graph: UserGraph, users: pd.DataFrame | None = None, *, positional_dim: int = 16
-                  ) -> np.ndarray:
+def node_features(graph: UserGraph, users: pd.DataFrame | None = None, *, positional_dim: int = 16) -> np.ndarray:
     """(N, F) float32: log degree, log in/out strength, `positional_dim` spectral positions, plus
     one-hot user attributes (segment, region, age group, language, when the users table has them;
     unknown users get zeros)."""
@@ -125,8 +132,12 @@ def _tensors(graph: UserGraph, feats: np.ndarray, labels: np.ndarray, mask: np.n
     loops = np.arange(graph.n_nodes)
     src = np.concatenate([u, v, loops])
     dst = np.concatenate([v, u, loops])
-    return {"x": torch.from_numpy(feats), "edge_index": torch.from_numpy(np.stack([src, dst])).long(),
-            "y": torch.from_numpy(labels).long(), "mask": torch.from_numpy(mask)}
+    return {
+        "x": torch.from_numpy(feats),
+        "edge_index": torch.from_numpy(np.stack([src, dst])).long(),
+        "y": torch.from_numpy(labels).long(),
+        "mask": torch.from_numpy(mask),
+    }
 
 
 @contextlib.contextmanager
@@ -144,8 +155,9 @@ def _threads_for(graph: UserGraph):
         torch.set_num_threads(before)
 
 
-def placement_spec(graph: UserGraph, result: CommunityResult, users: pd.DataFrame | None = None,
-                   config: PlacementConfig | None = None) -> tuple:
+def placement_spec(
+    graph: UserGraph, result: CommunityResult, users: pd.DataFrame | None = None, config: PlacementConfig | None = None
+) -> tuple:
     """(ModelSpec, batch, low-degree mask, labelled mask, n_classes) of the GAT for this partition.
 
     Raises InputError when there is nothing to learn (fewer than 2 communities big enough)."""
@@ -162,13 +174,14 @@ def placement_spec(graph: UserGraph, result: CommunityResult, users: pd.DataFram
     sizes = np.asarray(result.sizes)
     n_classes = int((sizes >= config.min_community_size).sum())  # communities are largest first
     if n_classes < 2:
-        raise InputError(f"the GAT needs at least 2 communities with {config.min_community_size}+ "
-                         f"members; this partition has {n_classes}")
+        raise InputError(
+            f"the GAT needs at least 2 communities with {config.min_community_size}+ "
+            f"members; this partition has {n_classes}"
+        )
     low = degree < config.min_degree
     labelled = (~low) & (membership < n_classes)
     if labelled.sum() < 10:
-        raise InputError(f"too few users with {config.min_degree}+ neighbours to train on "
-                         f"({int(labelled.sum())})")
+        raise InputError(f"too few users with {config.min_degree}+ neighbours to train on ({int(labelled.sum())})")
     labels = np.where(membership < n_classes, membership, -1).astype(np.int64)
     rng = np.random.default_rng(config.seed)
     idx = rng.permutation(np.flatnonzero(labelled))
@@ -180,39 +193,60 @@ def placement_spec(graph: UserGraph, result: CommunityResult, users: pd.DataFram
     feats = node_features(graph, users, positional_dim=config.positional_dim)
     batch = _tensors(graph, feats, labels, train_mask)
     val_idx = torch.from_numpy(np.flatnonzero(val_mask))
-    gat_config = GATConfig(in_dim=feats.shape[1], n_classes=n_classes, hidden=config.hidden,
-                           heads=config.heads, dropout=config.dropout)
-    train_config = TrainConfig(epochs=config.epochs, lr=config.lr, weight_decay=config.weight_decay,
-                               patience=config.patience, seed=config.seed, device=config.device,
-                               grad_clip=None)
-    data_key = fingerprint(graph.nodes.astype(str).tolist(), graph.src, graph.dst, graph.weight,
-                           membership, feats)
+    gat_config = GATConfig(
+        in_dim=feats.shape[1], n_classes=n_classes, hidden=config.hidden, heads=config.heads, dropout=config.dropout
+    )
+    train_config = TrainConfig(
+        epochs=config.epochs,
+        lr=config.lr,
+        weight_decay=config.weight_decay,
+        patience=config.patience,
+        seed=config.seed,
+        device=config.device,
+        grad_clip=None,
+    )
+    data_key = fingerprint(graph.nodes.astype(str).tolist(), graph.src, graph.dst, graph.weight, membership, feats)
 
     def validate(model) -> float:
         b = {k: v.to(next(model.parameters()).device) for k, v in batch.items()}
         pred = model.predict(b).argmax(dim=1).cpu()
         return float((pred[val_idx] == batch["y"][val_idx]).float().mean())
 
-    spec = ModelSpec(kind="gat", code_version=CODE_VERSION,
-                     config={"model": asdict(gat_config), "placement": asdict(config)}, data=data_key,
-                     build=lambda: GraphAttentionNetwork(gat_config),
-                     fit=engine_fit(lambda epoch, gen: [batch], validate, train_config, "val_accuracy"),
-                     seed=train_config.seed)
+    spec = ModelSpec(
+        kind="gat",
+        code_version=CODE_VERSION,
+        config={"model": asdict(gat_config), "placement": asdict(config)},
+        data=data_key,
+        build=lambda: GraphAttentionNetwork(gat_config),
+        fit=engine_fit(lambda epoch, gen: [batch], validate, train_config, "val_accuracy"),
+        seed=train_config.seed,
+    )
     return spec, batch, low, labelled, n_classes
 
 
-def placement_is_trained(graph: UserGraph, result: CommunityResult, users: pd.DataFrame | None = None,
-                         config: PlacementConfig | None = None, cache_dir=None) -> bool:
+def placement_is_trained(
+    graph: UserGraph,
+    result: CommunityResult,
+    users: pd.DataFrame | None = None,
+    config: PlacementConfig | None = None,
+    cache_dir=None,
+) -> bool:
     """True when `place_users` on these inputs would load the GAT instead of training it."""
     from core.models.lifecycle import is_trained
 
     return is_trained(placement_spec(graph, result, users, config)[0], cache_dir)
 
 
-def place_users(graph: UserGraph, result: CommunityResult, users: pd.DataFrame | None = None,
-                config: PlacementConfig | None = None, *,
-                progress: Callable | None = None, cancel: threading.Event | None = None,
-                cache_dir=None) -> GATPlacement:
+def place_users(
+    graph: UserGraph,
+    result: CommunityResult,
+    users: pd.DataFrame | None = None,
+    config: PlacementConfig | None = None,
+    *,
+    progress: Callable | None = None,
+    cancel: threading.Event | None = None,
+    cache_dir=None,
+) -> GATPlacement:
     """Train (or load from the cache) a GAT on `result`'s communities and place every user.
 
     Metrics: val_accuracy (held-out well-connected users), classes, labelled, low_degree_users.
@@ -234,8 +268,20 @@ def place_users(graph: UserGraph, result: CommunityResult, users: pd.DataFrame |
         influence = model.attention_received(on_device).cpu().numpy()
     gat_community = probs.argmax(axis=1)
     placed = np.where(low, gat_community, membership)
-    metrics = {**done.metrics, "classes": n_classes, "labelled": int(labelled.sum()),
-               "low_degree_users": int(low.sum())}
-    return GATPlacement(nodes=graph.nodes, community=placed, gat_community=gat_community,
-                        confidence=probs.max(axis=1), influence=influence, low_degree=low,
-                        metrics=metrics, trained=done.trained, key=done.key)
+    metrics = {
+        **done.metrics,
+        "classes": n_classes,
+        "labelled": int(labelled.sum()),
+        "low_degree_users": int(low.sum()),
+    }
+    return GATPlacement(
+        nodes=graph.nodes,
+        community=placed,
+        gat_community=gat_community,
+        confidence=probs.max(axis=1),
+        influence=influence,
+        low_degree=low,
+        metrics=metrics,
+        trained=done.trained,
+        key=done.key,
+    )

@@ -142,8 +142,11 @@ class UserGraph:
 def _require(df: pd.DataFrame, columns: list[str], table: str) -> None:
     missing = [c for c in columns if c not in df.columns]
     if missing:
-        raise InputError(f"missing column(s) {', '.join(repr(c) for c in missing)}; "
-                         f"found {', '.join(map(str, df.columns)) or 'none'}", file=table)
+        raise InputError(
+            f"missing column(s) {', '.join(repr(c) for c in missing)}; "
+            f"found {', '.join(map(str, df.columns)) or 'none'}",
+            file=table,
+        )
 
 
 def _clean_ids(series: pd.Series) -> pd.Series:
@@ -164,10 +167,18 @@ def _filter_dates(df: pd.DataFrame, ts: str | None, start, end) -> pd.DataFrame:
     return df[keep]
 
 
-def graph_from_pairs(src: pd.Series, dst: pd.Series, weight: pd.Series | None = None, *,
-                     ts: pd.Series | None = None, directed: bool = True,
-                     source: GraphSource = "edges", min_weight: float = 0.0,
-                     extra_nodes=None, table: str = "edges") -> UserGraph:
+def graph_from_pairs(
+    src: pd.Series,
+    dst: pd.Series,
+    weight: pd.Series | None = None,
+    *,
+    ts: pd.Series | None = None,
+    directed: bool = True,
+    source: GraphSource = "edges",
+    min_weight: float = 0.0,
+    extra_nodes=None,
+    table: str = "edges",
+) -> UserGraph:
     """Core builder: aggregate (src, dst[, weight]) rows into a `UserGraph`.
 
     Rows with a missing id are counted in `dropped_rows`; self-loops in `self_loops`. Pairs whose
@@ -183,12 +194,17 @@ def graph_from_pairs(src: pd.Series, dst: pd.Series, weight: pd.Series | None = 
         bad = w.isna() & s.notna() & d.notna()
         if bad.any():
             rows = (np.flatnonzero(bad.to_numpy()) + 2).tolist()  # +2: header line, 1-based
-            raise InputError("weight is not a number", file=table, column=getattr(weight, "name", None)
-                             or "weight", rows=rows)
+            raise InputError(
+                "weight is not a number", file=table, column=getattr(weight, "name", None) or "weight", rows=rows
+            )
         if (w < 0).any():
             rows = (np.flatnonzero((w < 0).to_numpy()) + 2).tolist()
-            raise InputError("negative weights are not allowed", file=table,
-                             column=getattr(weight, "name", None) or "weight", rows=rows)
+            raise InputError(
+                "negative weights are not allowed",
+                file=table,
+                column=getattr(weight, "name", None) or "weight",
+                rows=rows,
+            )
     t = None if ts is None else pd.to_datetime(pd.Series(ts).reset_index(drop=True), errors="coerce")
     valid = (s.notna() & d.notna()).to_numpy()
     dropped = int((~valid).sum())
@@ -229,16 +245,33 @@ def graph_from_pairs(src: pd.Series, dst: pd.Series, weight: pd.Series | None = 
     keep &= agg > 0
     below = int((~keep).sum())
     uniq, agg = uniq[keep], agg[keep]
-    return UserGraph(nodes=nodes.astype(object), src=(uniq // max(n, 1)).astype(np.int64),
-                     dst=(uniq % max(n, 1)).astype(np.int64), weight=agg.astype(np.float64),
-                     directed=directed, source=source, self_loops=self_loops, dropped_rows=dropped,
-                     below_min_weight=below, first_seen=first_seen)
+    return UserGraph(
+        nodes=nodes.astype(object),
+        src=(uniq // max(n, 1)).astype(np.int64),
+        dst=(uniq % max(n, 1)).astype(np.int64),
+        weight=agg.astype(np.float64),
+        directed=directed,
+        source=source,
+        self_loops=self_loops,
+        dropped_rows=dropped,
+        below_min_weight=below,
+        first_seen=first_seen,
+    )
 
 
-def graph_from_edges(edges: pd.DataFrame, *, source_col: str = "src", target_col: str = "dst",
-                     weight_col: str | None = "weight", ts_col: str | None = "ts",
-                     min_weight: float = 0.0, start=None, end=None, extra_nodes=None,
-                     table: str = "edges") -> UserGraph:
+def graph_from_edges(
+    edges: pd.DataFrame,
+    *,
+    source_col: str = "src",
+    target_col: str = "dst",
+    weight_col: str | None = "weight",
+    ts_col: str | None = "ts",
+    min_weight: float = 0.0,
+    start=None,
+    end=None,
+    extra_nodes=None,
+    table: str = "edges",
+) -> UserGraph:
     """Directed graph from an edge table. A missing optional weight column means weight 1 per row."""
     _require(edges, [source_col, target_col], table)
     if weight_col is not None and weight_col not in edges.columns:
@@ -247,14 +280,22 @@ def graph_from_edges(edges: pd.DataFrame, *, source_col: str = "src", target_col
         weight_col = None
     ts_col = ts_col if ts_col in edges.columns else None
     edges = _filter_dates(edges, ts_col, start, end)
-    return graph_from_pairs(edges[source_col], edges[target_col],
-                            None if weight_col is None else edges[weight_col],
-                            ts=None if ts_col is None else edges[ts_col], directed=True,
-                            source="edges", min_weight=min_weight, extra_nodes=extra_nodes, table=table)
+    return graph_from_pairs(
+        edges[source_col],
+        edges[target_col],
+        None if weight_col is None else edges[weight_col],
+        ts=None if ts_col is None else edges[ts_col],
+        directed=True,
+        source="edges",
+        min_weight=min_weight,
+        extra_nodes=extra_nodes,
+        table=table,
+    )
 
 
-def graph_from_replies(posts: pd.DataFrame, *, min_weight: float = 0.0, start=None, end=None,
-                       table: str = "posts") -> UserGraph:
+def graph_from_replies(
+    posts: pd.DataFrame, *, min_weight: float = 0.0, start=None, end=None, table: str = "posts"
+) -> UserGraph:
     """Directed replier -> replied-to graph from `posts`.
 
     Uses `reply_to_user` where present, else looks `parent_id` up among the posts. Weight is the
@@ -264,28 +305,42 @@ def graph_from_replies(posts: pd.DataFrame, *, min_weight: float = 0.0, start=No
     if "reply_to_user" not in posts.columns and "parent_id" not in posts.columns:
         raise InputError("needs 'reply_to_user' or 'parent_id' to derive a reply graph", file=table)
     posts = _filter_dates(posts, "ts" if "ts" in posts.columns else None, start, end)
-    target = (_clean_ids(posts["reply_to_user"]) if "reply_to_user" in posts.columns
-              else pd.Series(pd.NA, index=posts.index, dtype="string"))
+    target = (
+        _clean_ids(posts["reply_to_user"])
+        if "reply_to_user" in posts.columns
+        else pd.Series(pd.NA, index=posts.index, dtype="string")
+    )
     if "parent_id" in posts.columns:
-        author = pd.Series(_clean_ids(posts["user_id"]).to_numpy(),
-                           index=_clean_ids(posts["post_id"]).to_numpy())
+        author = pd.Series(_clean_ids(posts["user_id"]).to_numpy(), index=_clean_ids(posts["post_id"]).to_numpy())
         author = author[~author.index.duplicated()]
         parent = _clean_ids(posts["parent_id"])
-        from_parent = pd.Series(author.reindex(parent.to_numpy()).to_numpy(), index=posts.index,
-                                dtype="string")
+        from_parent = pd.Series(author.reindex(parent.to_numpy()).to_numpy(), index=posts.index, dtype="string")
         target = target.fillna(from_parent)
     is_reply = target.notna()
-    g = graph_from_pairs(posts.loc[is_reply, "user_id"], target[is_reply], None,
-                         ts=posts.loc[is_reply, "ts"] if "ts" in posts.columns else None,
-                         directed=True, source="replies", min_weight=min_weight,
-                         extra_nodes=posts["user_id"], table=table)
+    g = graph_from_pairs(
+        posts.loc[is_reply, "user_id"],
+        target[is_reply],
+        None,
+        ts=posts.loc[is_reply, "ts"] if "ts" in posts.columns else None,
+        directed=True,
+        source="replies",
+        min_weight=min_weight,
+        extra_nodes=posts["user_id"],
+        table=table,
+    )
     g.notes.append(f"{int(is_reply.sum())} replies out of {len(posts)} posts")
     return g
 
 
-def graph_from_co_interaction(interactions: pd.DataFrame, *, min_shared: int = 2,
-                              max_item_users: int = 200, start=None, end=None,
-                              table: str = "interactions") -> UserGraph:
+def graph_from_co_interaction(
+    interactions: pd.DataFrame,
+    *,
+    min_shared: int = 2,
+    max_item_users: int = 200,
+    start=None,
+    end=None,
+    table: str = "interactions",
+) -> UserGraph:
     """Undirected graph joining users who interacted with the same items.
 
     Weight = number of distinct items both touched; pairs below `min_shared` are dropped. Items
@@ -310,15 +365,23 @@ def graph_from_co_interaction(interactions: pd.DataFrame, *, min_shared: int = 2
     ucode = pd.Series(np.arange(len(user_names)), index=user_names)
     icodes, _ = pd.factorize(kept["i"])
     rows = ucode.reindex(kept["u"].to_numpy()).to_numpy()
-    m = sparse.csr_matrix((np.ones(len(kept)), (rows, icodes)),
-                          shape=(len(user_names), int(icodes.max()) + 1 if len(icodes) else 0))
+    m = sparse.csr_matrix(
+        (np.ones(len(kept)), (rows, icodes)), shape=(len(user_names), int(icodes.max()) + 1 if len(icodes) else 0)
+    )
     co = sparse.triu(m @ m.T, k=1).tocoo()
     keep = co.data >= min_shared
     below = int((~keep).sum())
     src = user_names.to_numpy(str)[co.row[keep]]
     dst = user_names.to_numpy(str)[co.col[keep]]
-    g = graph_from_pairs(pd.Series(src), pd.Series(dst), pd.Series(co.data[keep]), directed=False,
-                         source="co_interaction", extra_nodes=user_names, table=table)
+    g = graph_from_pairs(
+        pd.Series(src),
+        pd.Series(dst),
+        pd.Series(co.data[keep]),
+        directed=False,
+        source="co_interaction",
+        extra_nodes=user_names,
+        table=table,
+    )
     if "ts" in pairs.columns:
         first = pairs.groupby("u")["ts"].min()
         first_seen = first.reindex(g.nodes.astype(str)).to_numpy("datetime64[ns]")
@@ -329,8 +392,15 @@ def graph_from_co_interaction(interactions: pd.DataFrame, *, min_shared: int = 2
     return g
 
 
-def build_graph(tables: Mapping[str, pd.DataFrame], *, prefer: GraphSource | None = None,
-                min_weight: float = 0.0, start=None, end=None, min_shared: int = 2) -> UserGraph:
+def build_graph(
+    tables: Mapping[str, pd.DataFrame],
+    *,
+    prefer: GraphSource | None = None,
+    min_weight: float = 0.0,
+    start=None,
+    end=None,
+    min_shared: int = 2,
+) -> UserGraph:
     """Pick the best available source: `edges`, else replies in `posts`, else `interactions`.
 
     `tables` maps table name to DataFrame (only those present). `prefer` forces one source. Users
@@ -343,11 +413,13 @@ def build_graph(tables: Mapping[str, pd.DataFrame], *, prefer: GraphSource | Non
         order = [prefer]
     for kind in order:
         if kind == "edges" and tables.get("edges") is not None:
-            return graph_from_edges(tables["edges"], min_weight=min_weight, start=start, end=end,
-                                    extra_nodes=extra)
+            return graph_from_edges(tables["edges"], min_weight=min_weight, start=start, end=end, extra_nodes=extra)
         posts = tables.get("posts")
-        if (kind == "replies" and posts is not None
-                and ("reply_to_user" in posts.columns or "parent_id" in posts.columns)):
+        if (
+            kind == "replies"
+            and posts is not None
+            and ("reply_to_user" in posts.columns or "parent_id" in posts.columns)
+        ):
             has_reply = False
             for col in ("reply_to_user", "parent_id"):
                 if col in posts.columns:
@@ -356,7 +428,6 @@ def build_graph(tables: Mapping[str, pd.DataFrame], *, prefer: GraphSource | Non
                 return graph_from_replies(posts, min_weight=min_weight, start=start, end=end)
         if kind == "co_interaction" and tables.get("interactions") is not None:
             shared = max(min_shared, int(np.ceil(min_weight)), 1)
-            return graph_from_co_interaction(tables["interactions"], min_shared=shared,
-                                             start=start, end=end)
+            return graph_from_co_interaction(tables["interactions"], min_shared=shared, start=start, end=end)
     wanted = prefer or "edges, posts with replies, or interactions"
     raise InputError(f"no table to build a graph from (need {wanted})")

@@ -57,7 +57,7 @@ class CommunityResult:
     seconds: float
     stability: float | None = None
     stability_seeds: list[int] = field(default_factory=list)
-    criterion: str | None = None      # how the resolution was chosen; None when the user gave it
+    criterion: str | None = None  # how the resolution was chosen; None when the user gave it
     profile: ResolutionProfile | None = None
 
     @property
@@ -140,8 +140,12 @@ def run_partition(g, method: str, weight: bool, resolution: float, rng: random.R
         ig.set_random_number_generator(rng)
         try:
             if method == "leiden":
-                cl = g.community_leiden(objective_function="modularity", weights=weights,
-                                        resolution=resolution, n_iterations=LEIDEN_ITERATIONS)
+                cl = g.community_leiden(
+                    objective_function="modularity",
+                    weights=weights,
+                    resolution=resolution,
+                    n_iterations=LEIDEN_ITERATIONS,
+                )
             elif method == "louvain":
                 cl = g.community_multilevel(weights=weights, resolution=resolution)
             else:
@@ -152,14 +156,21 @@ def run_partition(g, method: str, weight: bool, resolution: float, rng: random.R
 
 
 def _run_igraph(graph: UserGraph, method: str, weight: bool, resolution: float, seed: int) -> np.ndarray:
-    return run_partition(graph.to_igraph(directed=False, cached=True), method, weight, resolution,
-                         random.Random(seed))
+    return run_partition(graph.to_igraph(directed=False, cached=True), method, weight, resolution, random.Random(seed))
 
 
-def detect_communities(graph: UserGraph, method: Method = "leiden", *, weight: bool = True,
-                       resolution: float | str = 1.0, seed: int = 0,
-                       stability_seeds: int = 0, criterion: str | None = None,
-                       progress=None, cancel=None) -> CommunityResult:
+def detect_communities(
+    graph: UserGraph,
+    method: Method = "leiden",
+    *,
+    weight: bool = True,
+    resolution: float | str = 1.0,
+    seed: int = 0,
+    stability_seeds: int = 0,
+    criterion: str | None = None,
+    progress=None,
+    cancel=None,
+) -> CommunityResult:
     """Partition every node of `graph` into communities.
 
     method: 'leiden' (default; igraph community_leiden, modularity objective, 2 passes), 'louvain'
@@ -183,19 +194,31 @@ def detect_communities(graph: UserGraph, method: Method = "leiden", *, weight: b
     if resolution == "auto" and method in RESOLUTION_METHODS:
         from core.graph.resolution import DEFAULT_CRITERION, resolution_profile
 
-        profile = resolution_profile(graph, method, weight=weight, seed=seed,
-                                     seeds=stability_seeds if stability_seeds > 1 else None,
-                                     criterion=criterion or DEFAULT_CRITERION, progress=progress,
-                                     cancel=cancel)
+        profile = resolution_profile(
+            graph,
+            method,
+            weight=weight,
+            seed=seed,
+            seeds=stability_seeds if stability_seeds > 1 else None,
+            criterion=criterion or DEFAULT_CRITERION,
+            progress=progress,
+            cancel=cancel,
+        )
         best = profile.best
-        return CommunityResult(nodes=graph.nodes, membership=profile.partition, method=method,
-                               weight=weight, resolution=best.resolution, seed=int(seed),
-                               modularity=modularity(graph, profile.partition, weight=weight,
-                                                     resolution=best.resolution),
-                               seconds=profile.seconds,
-                               stability=best.stability_nmi,
-                               stability_seeds=[seed + i for i in range(profile.seeds)],
-                               criterion=profile.criterion, profile=profile)
+        return CommunityResult(
+            nodes=graph.nodes,
+            membership=profile.partition,
+            method=method,
+            weight=weight,
+            resolution=best.resolution,
+            seed=int(seed),
+            modularity=modularity(graph, profile.partition, weight=weight, resolution=best.resolution),
+            seconds=profile.seconds,
+            stability=best.stability_nmi,
+            stability_seeds=[seed + i for i in range(profile.seeds)],
+            criterion=profile.criterion,
+            profile=profile,
+        )
     if resolution == "auto":  # label propagation has no resolution
         resolution = 1.0
     start = time.perf_counter()
@@ -206,10 +229,18 @@ def detect_communities(graph: UserGraph, method: Method = "leiden", *, weight: b
         seeds = [seed + i for i in range(stability_seeds)]
         runs = [labels] + [_run_igraph(graph, method, weight, resolution, s) for s in seeds[1:]]
         stability = partition_stability(runs)
-    return CommunityResult(nodes=graph.nodes, membership=labels, method=method, weight=weight,
-                           resolution=float(resolution), seed=int(seed),
-                           modularity=modularity(graph, labels, weight=weight, resolution=resolution),
-                           seconds=seconds, stability=stability, stability_seeds=seeds)
+    return CommunityResult(
+        nodes=graph.nodes,
+        membership=labels,
+        method=method,
+        weight=weight,
+        resolution=float(resolution),
+        seed=int(seed),
+        modularity=modularity(graph, labels, weight=weight, resolution=resolution),
+        seconds=seconds,
+        stability=stability,
+        stability_seeds=seeds,
+    )
 
 
 def parse_resolution(value) -> float | str:
@@ -247,5 +278,6 @@ def partition_stability(partitions: list[np.ndarray]) -> float:
     pairs = list(itertools.combinations(partitions, 2))
     if not pairs:
         return 1.0
-    return float(np.mean([ig.compare_communities(list(map(int, a)), list(map(int, b)), method="nmi")
-                          for a, b in pairs]))
+    return float(
+        np.mean([ig.compare_communities(list(map(int, a)), list(map(int, b)), method="nmi") for a, b in pairs])
+    )

@@ -37,8 +37,9 @@ def participation_coefficient(graph: UserGraph, membership) -> np.ndarray:
     return np.where(ki > 0, p, 0.0)
 
 
-def sampled_betweenness(graph: UserGraph, *, samples: int | None = None, seed: int = 0,
-                        directed: bool | None = None) -> np.ndarray:
+def sampled_betweenness(
+    graph: UserGraph, *, samples: int | None = None, seed: int = 0, directed: bool | None = None
+) -> np.ndarray:
     """Normalised shortest-path betweenness (unweighted hops), networkx's scaling.
 
     Exact when `samples` is None or >= n; otherwise estimated from `samples` random source
@@ -59,8 +60,9 @@ def sampled_betweenness(graph: UserGraph, *, samples: int | None = None, seed: i
     return b / (scale if g.is_directed() else scale / 2.0)
 
 
-def influence_table(graph: UserGraph, result: CommunityResult, *, betweenness_samples: int = 500,
-                    seed: int = 0) -> pd.DataFrame:
+def influence_table(
+    graph: UserGraph, result: CommunityResult, *, betweenness_samples: int = 500, seed: int = 0
+) -> pd.DataFrame:
     """One row per node: community, pagerank, in/out degree, weighted strength, betweenness,
     participation, cross_edges (neighbours in other communities); sorted by pagerank.
 
@@ -84,18 +86,20 @@ def influence_table(graph: UserGraph, result: CommunityResult, *, betweenness_sa
     budget = int(np.clip(2e7 / max(graph.n_edges, 1), 32, betweenness_samples))
     samples = None if n <= EXACT_BETWEENNESS_MAX_NODES else min(budget, n)
     betweenness = sampled_betweenness(graph, samples=samples, seed=seed)
-    table = pd.DataFrame({
-        "node": graph.nodes.astype(str),
-        "community": membership,
-        "pagerank": pagerank,
-        "in_degree": in_deg,
-        "out_degree": out_deg,
-        "degree": graph.degrees(),
-        "strength": strength,
-        "betweenness": betweenness,
-        "participation": participation_coefficient(graph, membership),
-        "cross_edges": cross_edges,
-    })
+    table = pd.DataFrame(
+        {
+            "node": graph.nodes.astype(str),
+            "community": membership,
+            "pagerank": pagerank,
+            "in_degree": in_deg,
+            "out_degree": out_deg,
+            "degree": graph.degrees(),
+            "strength": strength,
+            "betweenness": betweenness,
+            "participation": participation_coefficient(graph, membership),
+            "cross_edges": cross_edges,
+        }
+    )
     return table.sort_values(["pagerank", "node"], ascending=[False, True], ignore_index=True)
 
 

@@ -62,9 +62,16 @@ def _force_layout(n: int, a: np.ndarray, b: np.ndarray, w: np.ndarray, seed: int
     return coords
 
 
-def user_network(graph: UserGraph, result: CommunityResult, influence: pd.DataFrame | None = None, *,
-                 community: int | None = None, max_nodes: int = MAX_DRAWN_NODES,
-                 max_edges: int = MAX_DRAWN_EDGES, seed: int = 0) -> NetworkView:
+def user_network(
+    graph: UserGraph,
+    result: CommunityResult,
+    influence: pd.DataFrame | None = None,
+    *,
+    community: int | None = None,
+    max_nodes: int = MAX_DRAWN_NODES,
+    max_edges: int = MAX_DRAWN_EDGES,
+    seed: int = 0,
+) -> NetworkView:
     """Force layout of users (all of them, or one `community`), at most `max_nodes` of them (the
     highest-PageRank ones, else highest degree) and the `max_edges` heaviest ties among them."""
     membership = result.membership
@@ -73,8 +80,7 @@ def user_network(graph: UserGraph, result: CommunityResult, influence: pd.DataFr
     isolates_hidden = int((~connected).sum())
     keep = keep[connected]
     if influence is not None and len(influence):
-        score = (influence.set_index("node")["pagerank"]
-                 .reindex(graph.nodes.astype(str)).to_numpy(float))
+        score = influence.set_index("node")["pagerank"].reindex(graph.nodes.astype(str)).to_numpy(float)
     else:
         score = graph.degrees().astype(float)
     total_nodes = len(keep)
@@ -95,15 +101,25 @@ def user_network(graph: UserGraph, result: CommunityResult, influence: pd.DataFr
         top = np.argsort(-w, kind="stable")[:max_edges]
         a, b, w = a[top], b[top], w[top]
     degree = graph.degrees()[keep]
-    nodes = pd.DataFrame({"id": graph.nodes[keep].astype(str), "label": graph.nodes[keep].astype(str),
-                          "x": coords[:, 0] if len(keep) else [], "y": coords[:, 1] if len(keep) else [],
-                          "community": membership[keep], "size": degree, "score": score[keep]})
-    return NetworkView("users", nodes, pd.DataFrame({"a": a, "b": b, "weight": w}), total_nodes, total_edges,
-                       isolates_hidden)
+    nodes = pd.DataFrame(
+        {
+            "id": graph.nodes[keep].astype(str),
+            "label": graph.nodes[keep].astype(str),
+            "x": coords[:, 0] if len(keep) else [],
+            "y": coords[:, 1] if len(keep) else [],
+            "community": membership[keep],
+            "size": degree,
+            "score": score[keep],
+        }
+    )
+    return NetworkView(
+        "users", nodes, pd.DataFrame({"a": a, "b": b, "weight": w}), total_nodes, total_edges, isolates_hidden
+    )
 
 
-def community_network(graph: UserGraph, result: CommunityResult, *, max_nodes: int = MAX_DRAWN_NODES,
-                      seed: int = 0) -> NetworkView:
+def community_network(
+    graph: UserGraph, result: CommunityResult, *, max_nodes: int = MAX_DRAWN_NODES, seed: int = 0
+) -> NetworkView:
     """One node per community (sized by members), edges weighted by cross-community ties.
 
     Communities made only of isolated users (one each) are left out and counted in
@@ -124,11 +140,25 @@ def community_network(graph: UserGraph, result: CommunityResult, *, max_nodes: i
     pos[keep] = np.arange(len(keep))
     a, b, w = pos[links["a"].to_numpy()], pos[links["b"].to_numpy()], links["weight"].to_numpy(float)
     coords = _force_layout(len(keep), a, b, w, seed)
-    nodes = pd.DataFrame({"id": keep.astype(str), "label": [f"#{c}" for c in keep],
-                          "x": coords[:, 0] if len(keep) else [], "y": coords[:, 1] if len(keep) else [],
-                          "community": keep, "size": sizes[keep], "score": sizes[keep].astype(float)})
-    return NetworkView("communities", nodes, pd.DataFrame({"a": a, "b": b, "weight": w}),
-                       int(drawable.sum()), total_links, isolates_hidden)
+    nodes = pd.DataFrame(
+        {
+            "id": keep.astype(str),
+            "label": [f"#{c}" for c in keep],
+            "x": coords[:, 0] if len(keep) else [],
+            "y": coords[:, 1] if len(keep) else [],
+            "community": keep,
+            "size": sizes[keep],
+            "score": sizes[keep].astype(float),
+        }
+    )
+    return NetworkView(
+        "communities",
+        nodes,
+        pd.DataFrame({"a": a, "b": b, "weight": w}),
+        int(drawable.sum()),
+        total_links,
+        isolates_hidden,
+    )
 
 
 def neighbourhood(graph: UserGraph, result: CommunityResult, node: str) -> pd.DataFrame:
@@ -142,9 +172,13 @@ def neighbourhood(graph: UserGraph, result: CommunityResult, node: str) -> pd.Da
     if not graph.directed:  # undirected pairs are stored once: report the tie as weight_out
         out, inc = pd.concat([out, inc]), pd.Series(dtype=float)
     ids = np.union1d(out.index.to_numpy(), inc.index.to_numpy()).astype(int)
-    frame = pd.DataFrame({"neighbour": graph.nodes[ids].astype(str),
-                          "community": result.membership[ids],
-                          "weight_out": out.reindex(ids).fillna(0.0).to_numpy(),
-                          "weight_in": inc.reindex(ids).fillna(0.0).to_numpy()})
+    frame = pd.DataFrame(
+        {
+            "neighbour": graph.nodes[ids].astype(str),
+            "community": result.membership[ids],
+            "weight_out": out.reindex(ids).fillna(0.0).to_numpy(),
+            "weight_in": inc.reindex(ids).fillna(0.0).to_numpy(),
+        }
+    )
     frame["weight"] = frame["weight_out"] + frame["weight_in"]
     return frame.sort_values(["weight", "neighbour"], ascending=[False, True], ignore_index=True)

@@ -14,8 +14,20 @@ import pandas as pd
 from core.graph.build import UserGraph
 from core.graph.detect import CommunityResult
 
-LABEL_SCORES = {"positive": 1.0, "neutral": 0.0, "negative": -1.0, "pos": 1.0, "neu": 0.0, "neg": -1.0,
-                "正面": 1.0, "中性": 0.0, "负面": -1.0, "1": 1.0, "0": 0.0, "-1": -1.0}
+LABEL_SCORES = {
+    "positive": 1.0,
+    "neutral": 0.0,
+    "negative": -1.0,
+    "pos": 1.0,
+    "neu": 0.0,
+    "neg": -1.0,
+    "正面": 1.0,
+    "中性": 0.0,
+    "负面": -1.0,
+    "1": 1.0,
+    "0": 0.0,
+    "-1": -1.0,
+}
 CHURN_INACTIVE_DAYS = 30
 GROWTH_WINDOW_DAYS = 30
 
@@ -28,12 +40,14 @@ def community_growth(graph: UserGraph, result: CommunityResult, *, freq: str = "
     if graph.first_seen is None or np.isnat(graph.first_seen).all():
         return pd.DataFrame(columns=["community", "period", "new_members", "members"])
     frame = pd.DataFrame({"community": result.membership, "first_seen": graph.first_seen}).dropna()
-    frame["period"] = frame["first_seen"].dt.to_period(freq[0] if freq in ("MS", "M") else freq
-                                                       ).dt.start_time
+    frame["period"] = frame["first_seen"].dt.to_period(freq[0] if freq in ("MS", "M") else freq).dt.start_time
     counts = frame.groupby(["community", "period"]).size().rename("new_members").reset_index()
     periods = pd.Index(sorted(counts["period"].unique()), name="period")
-    full = (counts.set_index(["community", "period"])["new_members"]
-            .unstack(fill_value=0).reindex(columns=periods, fill_value=0))
+    full = (
+        counts.set_index(["community", "period"])["new_members"]
+        .unstack(fill_value=0)
+        .reindex(columns=periods, fill_value=0)
+    )
     long = full.stack().rename("new_members").reset_index()
     long["members"] = long.groupby("community")["new_members"].cumsum()
     return long.sort_values(["community", "period"], ignore_index=True)
@@ -61,16 +75,23 @@ def _user_last_activity(tables: Mapping[str, pd.DataFrame]) -> pd.Series:
     for name, user_col in (("interactions", "user_id"), ("posts", "user_id"), ("edges", "src")):
         df = tables.get(name)
         if df is not None and user_col in df.columns and "ts" in df.columns:
-            parts.append(pd.DataFrame({"user": df[user_col].astype(str),
-                                       "ts": pd.to_datetime(df["ts"], errors="coerce")}))
+            parts.append(
+                pd.DataFrame({"user": df[user_col].astype(str), "ts": pd.to_datetime(df["ts"], errors="coerce")})
+            )
     if not parts:
         return pd.Series(dtype="datetime64[ns]")
     both = pd.concat(parts).dropna()
     return both.groupby("user")["ts"].max()
 
 
-def community_profiles(graph: UserGraph, result: CommunityResult, influence: pd.DataFrame | None = None,
-                       *, tables: Mapping[str, pd.DataFrame] | None = None, top_n: int = 3) -> pd.DataFrame:
+def community_profiles(
+    graph: UserGraph,
+    result: CommunityResult,
+    influence: pd.DataFrame | None = None,
+    *,
+    tables: Mapping[str, pd.DataFrame] | None = None,
+    top_n: int = 3,
+) -> pd.DataFrame:
     """One row per community.
 
     Always: community, size, internal_edges, density, cross_edges, top_members (by PageRank when
@@ -93,15 +114,16 @@ def community_profiles(graph: UserGraph, result: CommunityResult, influence: pd.
     possible = size * (size - 1) / 2.0
     with np.errstate(invalid="ignore", divide="ignore"):
         density = np.where(possible > 0, internal / possible, 0.0)
-    prof = pd.DataFrame({"community": np.arange(k), "size": size, "internal_edges": internal,
-                         "density": density, "cross_edges": cross})
+    prof = pd.DataFrame(
+        {"community": np.arange(k), "size": size, "internal_edges": internal, "density": density, "cross_edges": cross}
+    )
 
     if influence is not None and len(influence):
         ranked = influence.sort_values(["pagerank", "node"], ascending=[False, True])
     else:
-        ranked = pd.DataFrame({"node": graph.nodes.astype(str), "community": membership,
-                               "pagerank": graph.degrees()}).sort_values(["pagerank", "node"],
-                                                                         ascending=[False, True])
+        ranked = pd.DataFrame(
+            {"node": graph.nodes.astype(str), "community": membership, "pagerank": graph.degrees()}
+        ).sort_values(["pagerank", "node"], ascending=[False, True])
     top = ranked.groupby("community")["node"].apply(lambda s: ", ".join(s.head(top_n)))
     prof["top_members"] = prof["community"].map(top).fillna("")
 

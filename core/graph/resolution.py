@@ -73,13 +73,18 @@ class ProfilePoint:
     stability_ari: float
     largest_share: float
     trivial: bool
-    medoid: int = 0             # index of `membership` in `runs`
+    medoid: int = 0  # index of `membership` in `runs`
 
     def as_dict(self) -> dict:
-        return {"resolution": round(self.resolution, 6), "communities": self.communities,
-                "modularity": round(self.modularity, 6), "stability_nmi": round(self.stability_nmi, 4),
-                "stability_ari": round(self.stability_ari, 4),
-                "largest_share": round(self.largest_share, 4), "trivial": self.trivial}
+        return {
+            "resolution": round(self.resolution, 6),
+            "communities": self.communities,
+            "modularity": round(self.modularity, 6),
+            "stability_nmi": round(self.stability_nmi, 4),
+            "stability_ari": round(self.stability_ari, 4),
+            "largest_share": round(self.largest_share, 4),
+            "trivial": self.trivial,
+        }
 
 
 @dataclass(frozen=True, eq=False)
@@ -89,10 +94,10 @@ class ResolutionProfile:
     weight: bool
     seed: int
     seeds: int
-    chosen: int                 # index into points
+    chosen: int  # index into points
     criterion: str
     seconds: float
-    chosen_run: int = 0         # index into points[chosen].runs: the partition the profile returns
+    chosen_run: int = 0  # index into points[chosen].runs: the partition the profile returns
     # every criterion's pick (scale index, run index), for comparison
     choices: dict[str, tuple[int, int]] = field(default_factory=dict)
 
@@ -116,10 +121,14 @@ class ResolutionProfile:
         return rows
 
     def summary(self) -> dict:
-        return {"criterion": self.criterion, "chosen_resolution": round(self.best.resolution, 6),
-                "seeds": self.seeds, "seconds": round(self.seconds, 3),
-                "choices": {k: round(self.points[i].resolution, 6) for k, (i, _) in self.choices.items()},
-                "points": [p.as_dict() for p in self.points]}
+        return {
+            "criterion": self.criterion,
+            "chosen_resolution": round(self.best.resolution, 6),
+            "seeds": self.seeds,
+            "seconds": round(self.seconds, 3),
+            "choices": {k: round(self.points[i].resolution, 6) for k, (i, _) in self.choices.items()},
+            "points": [p.as_dict() for p in self.points],
+        }
 
 
 def _pair_scores(runs: list[np.ndarray], *, with_nmi: bool = True) -> tuple[np.ndarray, np.ndarray]:
@@ -140,8 +149,9 @@ def _pair_scores(runs: list[np.ndarray], *, with_nmi: bool = True) -> tuple[np.n
     return nmi, ari
 
 
-def _point(graph: UserGraph, resolution: float, runs: list[np.ndarray], weight: bool,
-           connected: np.ndarray) -> ProfilePoint:
+def _point(
+    graph: UserGraph, resolution: float, runs: list[np.ndarray], weight: bool, connected: np.ndarray
+) -> ProfilePoint:
     from core.graph.detect import canonical_membership, modularity
 
     runs = [canonical_membership(r) for r in runs]
@@ -156,12 +166,18 @@ def _point(graph: UserGraph, resolution: float, runs: list[np.ndarray], weight: 
     alone = int(sizes_conn[sizes_conn == 1].sum())
     groups = int((sizes_conn >= 2).sum())
     trivial = groups < 2 or largest_share > MAX_GIANT_SHARE or alone > n_conn / 2
-    return ProfilePoint(resolution=float(resolution), membership=m, runs=runs,
-                        communities=int(m.max()) + 1 if len(m) else 0,
-                        modularity=modularity(graph, m, weight=weight, resolution=resolution),
-                        stability_nmi=float(nmi[off].mean()) if k > 1 else 1.0,
-                        stability_ari=float(ari[off].mean()) if k > 1 else 1.0,
-                        largest_share=largest_share, trivial=trivial, medoid=medoid)
+    return ProfilePoint(
+        resolution=float(resolution),
+        membership=m,
+        runs=runs,
+        communities=int(m.max()) + 1 if len(m) else 0,
+        modularity=modularity(graph, m, weight=weight, resolution=resolution),
+        stability_nmi=float(nmi[off].mean()) if k > 1 else 1.0,
+        stability_ari=float(ari[off].mean()) if k > 1 else 1.0,
+        largest_share=largest_share,
+        trivial=trivial,
+        medoid=medoid,
+    )
 
 
 def _widest_plateau(points: list[ProfilePoint], candidates: list[int]) -> list[int]:
@@ -210,11 +226,18 @@ def default_plan(graph: UserGraph) -> tuple[tuple[float, ...], int]:
     return LARGE_RESOLUTIONS, LARGE_SEEDS
 
 
-def resolution_profile(graph: UserGraph, method: str = "leiden", *, weight: bool = True, seed: int = 0,
-                       seeds: int | None = None, resolutions=None,
-                       criterion: str = DEFAULT_CRITERION,
-                       progress: Callable[[int, int], None] | None = None,
-                       cancel: threading.Event | None = None) -> ResolutionProfile:
+def resolution_profile(
+    graph: UserGraph,
+    method: str = "leiden",
+    *,
+    weight: bool = True,
+    seed: int = 0,
+    seeds: int | None = None,
+    resolutions=None,
+    criterion: str = DEFAULT_CRITERION,
+    progress: Callable[[int, int], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> ResolutionProfile:
     """Run `method` at every resolution with `seeds` seeds (seed, seed+1, ...) and choose a scale.
 
     resolutions / seeds default to `default_plan(graph)`. The igraph graph is built once for all
@@ -224,8 +247,7 @@ def resolution_profile(graph: UserGraph, method: str = "leiden", *, weight: bool
     from core.graph.detect import RESOLUTION_METHODS, run_partition
 
     if method not in RESOLUTION_METHODS:
-        raise ConfigError(f"method '{method}' has no resolution to scan; use one of "
-                          f"{', '.join(RESOLUTION_METHODS)}")
+        raise ConfigError(f"method '{method}' has no resolution to scan; use one of {', '.join(RESOLUTION_METHODS)}")
     if criterion not in CRITERIA:
         raise ConfigError(f"unknown criterion '{criterion}'; choose one of {', '.join(CRITERIA)}")
     if graph.n_nodes == 0:
@@ -253,6 +275,15 @@ def resolution_profile(graph: UserGraph, method: str = "leiden", *, weight: bool
         points.append(_point(graph, r, runs, weight, connected))
     choices = {c: choose(points, c) for c in CRITERIA}
     chosen, chosen_run = choices[criterion]
-    return ResolutionProfile(points=points, method=method, weight=weight, seed=int(seed), seeds=seeds,
-                             chosen=chosen, chosen_run=chosen_run, criterion=criterion,
-                             seconds=time.perf_counter() - start, choices=choices)
+    return ResolutionProfile(
+        points=points,
+        method=method,
+        weight=weight,
+        seed=int(seed),
+        seeds=seeds,
+        chosen=chosen,
+        chosen_run=chosen_run,
+        criterion=criterion,
+        seconds=time.perf_counter() - start,
+        choices=choices,
+    )

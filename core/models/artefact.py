@@ -61,8 +61,7 @@ def sha256_file(path: Path | str) -> str:
 def _meta_digest(meta: dict) -> str:
     """sha256 of meta.json's own content (kind, code version, config, files): an edited meta.json fails."""
     body = {k: v for k, v in meta.items() if k not in ("sha256", "created_at")}
-    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False, default=str)
-                          .encode("utf-8")).hexdigest()
+    return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8")).hexdigest()
 
 
 def _read_meta(path: Path) -> dict | None:
@@ -84,11 +83,15 @@ def check_writable(model_dir: Path | str, kind: str) -> Path:
     if path.is_dir() and any(path.iterdir()):
         meta = _read_meta(path)
         if meta is None:
-            raise ConfigError(f"--model-dir {path} is not empty and holds no model of ours; "
-                              "give a new or empty folder (nothing was written)")
+            raise ConfigError(
+                f"--model-dir {path} is not empty and holds no model of ours; "
+                "give a new or empty folder (nothing was written)"
+            )
         if meta["kind"] != kind:
-            raise ConfigError(f"--model-dir {path} holds a {meta['kind']} model, not a {kind} model; "
-                              "give another folder (nothing was written)")
+            raise ConfigError(
+                f"--model-dir {path} holds a {meta['kind']} model, not a {kind} model; "
+                "give another folder (nothing was written)"
+            )
     return path
 
 
@@ -114,8 +117,14 @@ def _recover(path: Path) -> None:
             return
 
 
-def write_model_dir(model_dir: Path | str, kind: str, code_version: str, config: dict,
-                    write_files: Callable[[Path], None], info: dict | None = None) -> Path:
+def write_model_dir(
+    model_dir: Path | str,
+    kind: str,
+    code_version: str,
+    config: dict,
+    write_files: Callable[[Path], None],
+    info: dict | None = None,
+) -> Path:
     """Write a model folder atomically (see the module docstring); returns its path."""
     _recover(Path(model_dir))
     path = check_writable(model_dir, kind)
@@ -134,10 +143,15 @@ def write_model_dir(model_dir: Path | str, kind: str, code_version: str, config:
             with open(f, "rb") as fh:
                 os.fsync(fh.fileno())
             files[f.name] = {"sha256": sha256_file(f), "bytes": f.stat().st_size}
-        meta = {"artefact": ARTEFACT_VERSION, "kind": kind, "code_version": code_version,
-                "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-                "config": config, "files": files,
-                **{k: v for k, v in (info or {}).items() if k not in RESERVED}}
+        meta = {
+            "artefact": ARTEFACT_VERSION,
+            "kind": kind,
+            "code_version": code_version,
+            "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "config": config,
+            "files": files,
+            **{k: v for k, v in (info or {}).items() if k not in RESERVED},
+        }
         meta = json.loads(json.dumps(meta, ensure_ascii=False, default=str))  # what load will read back
         meta["sha256"] = _meta_digest(meta)
         with open(tmp / META, "w", encoding="utf-8") as fh:
@@ -177,26 +191,37 @@ def _verified(model_dir: Path | str, kind: str, code_version: str, fit_hint: str
         raise ConfigError(f"--model-dir {path}: no {kind} model here (no {META}); run '{fit_hint}' first")
     meta = _read_meta(path)
     if meta is None or not isinstance(meta.get("files"), dict) or not isinstance(meta.get("config"), dict):
-        raise ConfigError(f"--model-dir {path}: {META} is unreadable or not ours; the model folder "
-                          f"fails its integrity check (run '{fit_hint}' again)")
+        raise ConfigError(
+            f"--model-dir {path}: {META} is unreadable or not ours; the model folder "
+            f"fails its integrity check (run '{fit_hint}' again)"
+        )
     if meta["kind"] != kind:
         raise ConfigError(f"--model-dir {path} holds a {meta['kind']} model, not a {kind} model")
     if meta.get("sha256") != _meta_digest(meta):
-        raise ConfigError(f"--model-dir {path}: {META} was changed (its sha256 does not match); the model "
-                          f"folder fails its integrity check (run '{fit_hint}' again)")
+        raise ConfigError(
+            f"--model-dir {path}: {META} was changed (its sha256 does not match); the model "
+            f"folder fails its integrity check (run '{fit_hint}' again)"
+        )
     if meta.get("code_version") != code_version:
-        raise ConfigError(f"--model-dir {path}: the model was made by {meta.get('code_version')}, this code "
-                          f"is {code_version}; run '{fit_hint}' again")
+        raise ConfigError(
+            f"--model-dir {path}: the model was made by {meta.get('code_version')}, this code "
+            f"is {code_version}; run '{fit_hint}' again"
+        )
     for name, rec in meta["files"].items():
         f = path / name
         if Path(name).name != name or name == META or not isinstance(rec, dict):
-            raise ConfigError(f"--model-dir {path}: {META} lists a bad file name {name!r}; the model "
-                              "folder fails its integrity check")
+            raise ConfigError(
+                f"--model-dir {path}: {META} lists a bad file name {name!r}; the model folder fails its integrity check"
+            )
         if not f.is_file():
-            raise ConfigError(f"--model-dir {path}: {name} is missing; the model folder fails its "
-                              f"integrity check (run '{fit_hint}' again)")
+            raise ConfigError(
+                f"--model-dir {path}: {name} is missing; the model folder fails its "
+                f"integrity check (run '{fit_hint}' again)"
+            )
         if f.stat().st_size != rec.get("bytes") or sha256_file(f) != rec.get("sha256"):
-            raise ConfigError(f"--model-dir {path}: {name} was changed or is corrupt (its sha256 differs from "
-                              f"{META}); the model folder fails its integrity check and cannot be read "
-                              f"(run '{fit_hint}' again)")
+            raise ConfigError(
+                f"--model-dir {path}: {name} was changed or is corrupt (its sha256 differs from "
+                f"{META}); the model folder fails its integrity check and cannot be read "
+                f"(run '{fit_hint}' again)"
+            )
     return path, meta["config"]

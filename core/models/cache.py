@@ -50,12 +50,13 @@ class Artifact:
     metrics: dict
     extra: dict
     path: Path
-    trained: bool                      # True when this call trained it, False when loaded
+    trained: bool  # True when this call trained it, False when loaded
     meta: dict = field(default_factory=dict)  # everything meta.json holds (seconds, created_at, ...)
 
 
 # ---------------------------------------------------------------------------------------------
 # fingerprints
+
 
 def _feed(h: hashlib._Hash, part: Any) -> None:
     """Hash `part` into `h` with a type tag, so 1, "1" and [1] differ."""
@@ -132,6 +133,7 @@ def cache_key(kind: str, data_fingerprint: str, config: dict, code_version: str)
 # ---------------------------------------------------------------------------------------------
 # reading and writing artefacts
 
+
 def _jsonable(obj: Any) -> Any:
     """Round-trip through JSON so what is hashed equals what is stored (tuples → lists etc.)."""
     if dataclasses.is_dataclass(obj) and not isinstance(obj, type):
@@ -151,8 +153,6 @@ def _json_default(obj: Any) -> Any:
     if isinstance(obj, Path):
         return str(obj)
     raise TypeError(f"{type(obj).__name__} is not JSON-serialisable")
-
-
 
 
 class CorruptArtifact(Exception):
@@ -177,12 +177,21 @@ def _load(path: Path, key: str, kind: str, code_version: str) -> Artifact:
         state = torch.load(path / WEIGHTS, map_location="cpu", weights_only=True)
     except Exception as exc:  # noqa: BLE001 - any unpickling failure means a bad file
         raise CorruptArtifact(f"{path / WEIGHTS}: cannot be loaded ({exc})") from exc
-    return Artifact(key=key, state_dict=state, config=config, metrics=meta.get("metrics", {}),
-                    extra=meta.get("extra", {}), path=path, trained=False, meta=meta)
+    return Artifact(
+        key=key,
+        state_dict=state,
+        config=config,
+        metrics=meta.get("metrics", {}),
+        extra=meta.get("extra", {}),
+        path=path,
+        trained=False,
+        meta=meta,
+    )
 
 
-def _write(root: Path, path: Path, key: str, kind: str, code_version: str, config: dict,
-           state_dict: dict, info: dict) -> None:
+def _write(
+    root: Path, path: Path, key: str, kind: str, code_version: str, config: dict, state_dict: dict, info: dict
+) -> None:
     """Write weights + meta.json in the one model-folder format (core.models.artefact): into a
     temporary sibling, renamed into place. A corrupt leftover at `path` is moved away first."""
     import torch
@@ -195,8 +204,14 @@ def _write(root: Path, path: Path, key: str, kind: str, code_version: str, confi
         os.rename(path, trash)
         shutil.rmtree(trash, ignore_errors=True)
     state = {k: (v.detach().cpu() if isinstance(v, torch.Tensor) else v) for k, v in state_dict.items()}
-    write_model_dir(path, kind, code_version, config, lambda tmp: torch.save(state, tmp / WEIGHTS),
-                    info=json.loads(json.dumps(info, default=_json_default)))
+    write_model_dir(
+        path,
+        kind,
+        code_version,
+        config,
+        lambda tmp: torch.save(state, tmp / WEIGHTS),
+        info=json.loads(json.dumps(info, default=_json_default)),
+    )
 
 
 @contextlib.contextmanager
@@ -235,8 +250,9 @@ def _torch_version() -> str:
     return torch.__version__
 
 
-def lookup(kind: str, data_fingerprint: str, config: dict, *, code_version: str,
-           cache_dir: Path | str | None = None) -> Artifact | None:
+def lookup(
+    kind: str, data_fingerprint: str, config: dict, *, code_version: str, cache_dir: Path | str | None = None
+) -> Artifact | None:
     """The cached artefact for this key, or None when it is absent or corrupt. Never trains."""
     key = cache_key(kind, data_fingerprint, config, code_version)
     path = _root(kind, cache_dir) / key
@@ -248,10 +264,16 @@ def lookup(kind: str, data_fingerprint: str, config: dict, *, code_version: str,
         return None
 
 
-def get_or_train(kind: str, data_fingerprint: str, config: dict,
-                 train_fn: Callable[[Any], tuple[dict, dict, dict]], *, code_version: str,
-                 progress: Callable | None = None,
-                 cache_dir: Path | str | None = None) -> Artifact:
+def get_or_train(
+    kind: str,
+    data_fingerprint: str,
+    config: dict,
+    train_fn: Callable[[Any], tuple[dict, dict, dict]],
+    *,
+    code_version: str,
+    progress: Callable | None = None,
+    cache_dir: Path | str | None = None,
+) -> Artifact:
     """Load the artefact for (kind, data fingerprint, config, code version), or train and store it.
 
     `train_fn(progress) -> (state_dict, metrics, extra)`: metrics and extra must be JSON-able.
@@ -278,9 +300,14 @@ def get_or_train(kind: str, data_fingerprint: str, config: dict,
         started = time.perf_counter()
         state_dict, metrics, extra = train_fn(progress)
         seconds = time.perf_counter() - started
-        info = {"key": key, "data_fingerprint": data_fingerprint,
-                "metrics": _jsonable(metrics or {}), "extra": _jsonable(extra or {}),
-                "train_seconds": seconds, "torch_version": _torch_version()}
+        info = {
+            "key": key,
+            "data_fingerprint": data_fingerprint,
+            "metrics": _jsonable(metrics or {}),
+            "extra": _jsonable(extra or {}),
+            "train_seconds": seconds,
+            "torch_version": _torch_version(),
+        }
         _write(root, path, key, kind, code_version, config, state_dict, info)
     art = _load(path, key, kind, code_version)
     art.trained = True

@@ -110,8 +110,10 @@ class ChurnTransformer(nn.Module):
         d = cfg.d_model
         self.tokenizer = FeatureTokenizer(cfg)
         self.cls = nn.Parameter(torch.randn(1, 1, d) * 0.02)
-        self.blocks = nn.ModuleList(PreNormBlock(d, SelfAttention(d, cfg.n_heads, cfg.dropout), d * cfg.ffn_factor,
-                                                 cfg.dropout) for _ in range(cfg.n_layers))
+        self.blocks = nn.ModuleList(
+            PreNormBlock(d, SelfAttention(d, cfg.n_heads, cfg.dropout), d * cfg.ffn_factor, cfg.dropout)
+            for _ in range(cfg.n_layers)
+        )
         self.head = nn.Sequential(nn.LayerNorm(d), nn.ReLU(), nn.Linear(d, 1))
         # wide part: a linear logit over the raw inputs
         self.wide_numeric = nn.Linear(cfg.n_numeric, 1, bias=True)
@@ -121,8 +123,14 @@ class ChurnTransformer(nn.Module):
         nn.init.zeros_(self.wide_categorical.weight)
 
     @torch.no_grad()
-    def init_wide(self, numeric: torch.Tensor, missing: torch.Tensor, categorical: torch.Tensor,
-                  timeline: torch.Tensor, intercept: float) -> None:
+    def init_wide(
+        self,
+        numeric: torch.Tensor,
+        missing: torch.Tensor,
+        categorical: torch.Tensor,
+        timeline: torch.Tensor,
+        intercept: float,
+    ) -> None:
         """Start the wide part from a logistic regression's coefficients and the deep head at zero, so
         training starts from the linear model and the attention learns what it misses."""
         self.wide_numeric.weight.copy_(numeric.view(1, -1))
@@ -143,8 +151,12 @@ class ChurnTransformer(nn.Module):
             p.requires_grad_(False)
 
     def wide_parameters(self) -> list[torch.Tensor]:
-        params: list[torch.Tensor] = [self.wide_numeric.weight, self.wide_numeric.bias, self.wide_missing,
-                                      self.wide_categorical.weight]
+        params: list[torch.Tensor] = [
+            self.wide_numeric.weight,
+            self.wide_numeric.bias,
+            self.wide_missing,
+            self.wide_categorical.weight,
+        ]
         return params + ([self.wide_timeline.weight] if self.wide_timeline is not None else [])
 
     def forward(self, batch: dict) -> tuple[torch.Tensor, torch.Tensor]:
@@ -175,8 +187,11 @@ class ChurnTransformer(nn.Module):
         parts = []
         if numeric.shape[1]:
             w = self.wide_numeric.weight.view(-1)  # [n_num]
-            parts.append(torch.where(torch.isnan(numeric), self.wide_missing.expand_as(numeric),
-                                     torch.nan_to_num(numeric, nan=0.0) * w))
+            parts.append(
+                torch.where(
+                    torch.isnan(numeric), self.wide_missing.expand_as(numeric), torch.nan_to_num(numeric, nan=0.0) * w
+                )
+            )
         if categorical.shape[1]:
             parts.append(self.wide_categorical(categorical + self.tokenizer.cat_offsets).squeeze(-1))
         if self.wide_timeline is not None:

@@ -22,7 +22,7 @@ CODE_VERSION = "din-3"
 
 @dataclass
 class DINConfig:
-    n_items: int                 # item ids are 1..n_items; 0 pads the history
+    n_items: int  # item ids are 1..n_items; 0 pads the history
     n_variants: int
     feature_sizes: tuple[int, ...] = ()  # vocabulary size of each categorical user feature
     dim: int = 16
@@ -40,10 +40,10 @@ class TargetAttention(nn.Module):
 
     def forward(self, history: torch.Tensor, target: torch.Tensor, mask: torch.Tensor):
         # history (B, L, d), target (B, d), mask (B, L) True where a real item
-        t = target.unsqueeze(1).expand_as(history)                        # (B, L, d)
+        t = target.unsqueeze(1).expand_as(history)  # (B, L, d)
         w = self.mlp(torch.cat([history, t, history - t, history * t], -1)).squeeze(-1)  # (B, L)
-        w = w * mask                                                      # padded positions weigh 0
-        interest = (w.unsqueeze(-1) * history).sum(1)                     # (B, d)
+        w = w * mask  # padded positions weigh 0
+        interest = (w.unsqueeze(-1) * history).sum(1)  # (B, d)
         return interest, w
 
 
@@ -59,23 +59,24 @@ class DIN(nn.Module):
         self.features = nn.ModuleList(nn.Embedding(n, d) for n in cfg.feature_sizes)
         self.attention = TargetAttention(d, cfg.attention_hidden)
         width = 3 * d + 2 * d * len(cfg.feature_sizes) + 1
-        self.head = nn.Sequential(nn.Linear(width, cfg.hidden), nn.PReLU(), nn.Dropout(cfg.dropout),
-                                  nn.Linear(cfg.hidden, 1))
+        self.head = nn.Sequential(
+            nn.Linear(width, cfg.hidden), nn.PReLU(), nn.Dropout(cfg.dropout), nn.Linear(cfg.hidden, 1)
+        )
 
     def forward(self, batch: dict) -> tuple[torch.Tensor, torch.Tensor]:
-        hist = batch["history"]                                           # (B, L)
+        hist = batch["history"]  # (B, L)
         mask = (hist > 0).float()
-        h = self.item(hist)                                               # (B, L, d)
-        t = self.variant(batch["variant"])                                # (B, d)
-        interest, weights = self.attention(h, t, mask)                    # (B, d), (B, L)
-        length = mask.sum(1, keepdim=True)                                # (B, 1)
-        interest = interest / length.clamp(min=1.0)                       # scale-free across history lengths
+        h = self.item(hist)  # (B, L, d)
+        t = self.variant(batch["variant"])  # (B, d)
+        interest, weights = self.attention(h, t, mask)  # (B, d), (B, L)
+        length = mask.sum(1, keepdim=True)  # (B, 1)
+        interest = interest / length.clamp(min=1.0)  # scale-free across history lengths
         parts = [interest, t, interest * t, torch.log1p(length)]
         feats = batch.get("features", torch.empty(0, 0, dtype=torch.long))
         for i, emb in enumerate(self.features):
-            f = emb(feats[:, i])                                          # (B, d)
-            parts += [f, f * t]                                           # feature x variant interaction
-        logit = self.head(torch.cat(parts, -1)).squeeze(-1)               # (B,)
+            f = emb(feats[:, i])  # (B, d)
+            parts += [f, f * t]  # feature x variant interaction
+        logit = self.head(torch.cat(parts, -1)).squeeze(-1)  # (B,)
         return logit, weights
 
     def calculate_loss(self, batch: dict) -> torch.Tensor:

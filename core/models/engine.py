@@ -46,29 +46,29 @@ class TrainConfig:
     batch_size: int = 256
     lr: float = 1e-3
     weight_decay: float = 0.0
-    patience: int = 5            # epochs without a better validation metric before stopping
-    min_epochs: int = 1          # early stopping never ends training before this epoch
+    patience: int = 5  # epochs without a better validation metric before stopping
+    min_epochs: int = 1  # early stopping never ends training before this epoch
     seed: int = 0
-    device: str = "auto"         # "auto" (CUDA when available) | "cpu" | "cuda"
-    amp: bool = True             # bf16 (or fp16 + scaler) autocast, on CUDA only
+    device: str = "auto"  # "auto" (CUDA when available) | "cpu" | "cuda"
+    amp: bool = True  # bf16 (or fp16 + scaler) autocast, on CUDA only
     grad_clip: float | None = 1.0
     max_seconds: float | None = None  # wall-clock budget; the best weights so far are kept
-    num_threads: int | None = None    # CPU threads torch may use while fitting (None: as set)
+    num_threads: int | None = None  # CPU threads torch may use while fitting (None: as set)
 
 
 @dataclass
 class Progress:
     """A snapshot handed to the progress callback after every step and at each epoch's end."""
 
-    epoch: int                   # 1-based epoch in progress
+    epoch: int  # 1-based epoch in progress
     epochs: int
-    step: int                    # 1-based step within the epoch
+    step: int  # 1-based step within the epoch
     steps_per_epoch: int | None  # None when make_batches returned an unsized iterable
-    loss: float                  # running mean training loss of this epoch
-    val_metric: float | None     # latest validation metric (None before the first validation)
+    loss: float  # running mean training loss of this epoch
+    val_metric: float | None  # latest validation metric (None before the first validation)
     eta_seconds: float | None
-    stage: str | None = None     # work outside the epochs (an i18n key, e.g. "stage.encoding"):
-                                 # step / steps_per_epoch then count that work, not training steps
+    stage: str | None = None  # work outside the epochs (an i18n key, e.g. "stage.encoding"):
+    # step / steps_per_epoch then count that work, not training steps
 
     @property
     def fraction(self) -> float:
@@ -91,12 +91,11 @@ class FitResult:
     steps: int = 0
     seconds: float = 0.0
     device: str = "cpu"
-    stopped: str = "completed"   # "completed" | "early_stop" | "max_seconds"
+    stopped: str = "completed"  # "completed" | "early_stop" | "max_seconds"
     world_size: int = 1
 
 
-def stage_progress(progress: Callable[[Progress], None] | None, stage: str
-                   ) -> Callable[[int, int], None] | None:
+def stage_progress(progress: Callable[[Progress], None] | None, stage: str) -> Callable[[int, int], None] | None:
     """A `(done, total)` callback that reports work outside the epochs (encoding inputs, scoring
     held-out rows) to a training progress callback as `Progress(stage=stage)`; None stays None."""
     if progress is None:
@@ -136,6 +135,7 @@ def seed_everything(seed: int) -> None:
 
 # ---------------------------------------------------------------------------------------------
 # distributed helpers (torchrun sets WORLD_SIZE, RANK, LOCAL_RANK, MASTER_ADDR, MASTER_PORT)
+
 
 def _distributed() -> bool:
     import torch.distributed as dist
@@ -187,14 +187,14 @@ def _broadcast_float(value: float | None, device: torch.device) -> float | None:
     """Rank 0's value on every rank (NaN stands for None)."""
     import torch.distributed as dist
 
-    t = torch.tensor([float("nan") if value is None else float(value)], dtype=torch.float64,
-                     device=device)
+    t = torch.tensor([float("nan") if value is None else float(value)], dtype=torch.float64, device=device)
     dist.broadcast(t, src=0)
     out = float(t.item())
     return None if math.isnan(out) else out
 
 
 # ---------------------------------------------------------------------------------------------
+
 
 def to_device(batch: Any, device: torch.device) -> Any:
     """Move a tensor, or a tuple/list/dict of tensors, to `device` (other values pass through)."""
@@ -211,12 +211,14 @@ def _state_on_cpu(model: nn.Module) -> dict[str, torch.Tensor]:
     return {k: v.detach().to("cpu", copy=True) for k, v in model.state_dict().items()}
 
 
-def fit(model: nn.Module,
-        make_batches: Callable[[int, torch.Generator], Iterable[Any]],
-        validate: Callable[[nn.Module], float] | None,
-        config: TrainConfig | None = None,
-        progress: Callable[[Progress], None] | None = None,
-        cancel: threading.Event | None = None) -> FitResult:
+def fit(
+    model: nn.Module,
+    make_batches: Callable[[int, torch.Generator], Iterable[Any]],
+    validate: Callable[[nn.Module], float] | None,
+    config: TrainConfig | None = None,
+    progress: Callable[[Progress], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> FitResult:
     """Train `model` with AdamW and keep the weights of the best validation epoch.
 
     In: the model (nn.Module with `calculate_loss(batch)`), `make_batches(epoch, generator)`,
@@ -254,8 +256,9 @@ def _fit(model, make_batches, validate, config, progress, cancel) -> FitResult:
 
         train_module = DDP(train_module, device_ids=[device.index] if device.type == "cuda" else None)
 
-    optimizer = torch.optim.AdamW([p for p in model.parameters() if p.requires_grad],
-                                  lr=config.lr, weight_decay=config.weight_decay)
+    optimizer = torch.optim.AdamW(
+        [p for p in model.parameters() if p.requires_grad], lr=config.lr, weight_decay=config.weight_decay
+    )
     use_amp = bool(config.amp) and device.type == "cuda"
     amp_dtype = torch.bfloat16 if use_amp and torch.cuda.is_bf16_supported() else torch.float16
     scaler = torch.amp.GradScaler("cuda", enabled=use_amp and amp_dtype == torch.float16)
@@ -290,7 +293,7 @@ def _fit(model, make_batches, validate, config, progress, cancel) -> FitResult:
             # Every rank must take the same number of steps, or the gradient all-reduce hangs.
             batches = list(batches)
             per_rank = len(batches) // world
-            batches = batches[rank: per_rank * world: world]
+            batches = batches[rank : per_rank * world : world]
             n_batches = per_rank
         train_module.train()
         loss_sum, loss_n = 0.0, 0
@@ -311,8 +314,17 @@ def _fit(model, make_batches, validate, config, progress, cancel) -> FitResult:
             loss_sum += float(loss.detach())
             loss_n += 1
             if progress is not None and rank == 0:
-                progress(Progress(epoch, config.epochs, step, n_batches, loss_sum / loss_n, last_val,
-                                  _eta(started, epoch, step, n_batches, config.epochs)))
+                progress(
+                    Progress(
+                        epoch,
+                        config.epochs,
+                        step,
+                        n_batches,
+                        loss_sum / loss_n,
+                        last_val,
+                        _eta(started, epoch, step, n_batches, config.epochs),
+                    )
+                )
             if not distributed and out_of_time():
                 timed_out = True
                 break
@@ -328,12 +340,19 @@ def _fit(model, make_batches, validate, config, progress, cancel) -> FitResult:
             timed_out = bool(_broadcast_float(1.0 if out_of_time() else 0.0, device))
         last_val = val
         seconds = time.perf_counter() - epoch_started
-        history.append({"epoch": epoch, "loss": loss_sum / max(loss_n, 1), "val_metric": val,
-                        "seconds": seconds})
+        history.append({"epoch": epoch, "loss": loss_sum / max(loss_n, 1), "val_metric": val, "seconds": seconds})
         if progress is not None and rank == 0:
-            progress(Progress(epoch, config.epochs, n_batches or loss_n, n_batches or loss_n,
-                              loss_sum / max(loss_n, 1), val,
-                              _eta(started, epoch + 1, 0, n_batches, config.epochs)))
+            progress(
+                Progress(
+                    epoch,
+                    config.epochs,
+                    n_batches or loss_n,
+                    n_batches or loss_n,
+                    loss_sum / max(loss_n, 1),
+                    val,
+                    _eta(started, epoch + 1, 0, n_batches, config.epochs),
+                )
+            )
 
         if validate is None:
             best_state = _state_on_cpu(model)
@@ -349,10 +368,17 @@ def _fit(model, make_batches, validate, config, progress, cancel) -> FitResult:
             break
 
     model.load_state_dict(best_state)
-    return FitResult(state_dict=best_state, best_metric=best_metric, history=history,
-                     epochs_run=epochs_run, steps=total_steps,
-                     seconds=time.perf_counter() - started, device=str(device), stopped=stopped,
-                     world_size=world)
+    return FitResult(
+        state_dict=best_state,
+        best_metric=best_metric,
+        history=history,
+        epochs_run=epochs_run,
+        steps=total_steps,
+        seconds=time.perf_counter() - started,
+        device=str(device),
+        stopped=stopped,
+        world_size=world,
+    )
 
 
 def _eta(started: float, epoch: int, step: int, n_batches: int | None, epochs: int) -> float | None:
@@ -366,4 +392,3 @@ def _eta(started: float, epoch: int, step: int, n_batches: int | None, epochs: i
     total = epochs * n_batches
     elapsed = time.perf_counter() - started
     return max(0.0, elapsed / done * (total - done))
-

@@ -29,7 +29,7 @@ CODE_VERSION = "gat-2"
 class GATConfig:
     in_dim: int
     n_classes: int
-    hidden: int = 16       # per head
+    hidden: int = 16  # per head
     heads: int = 4
     dropout: float = 0.3
     attn_dropout: float = 0.2
@@ -53,18 +53,17 @@ class GraphAttentionLayer(nn.Module):
     def forward(self, x: torch.Tensor, edge_index: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         n = x.shape[0]
         src, dst = edge_index[0], edge_index[1]
-        h = self.lin(x).view(n, self.heads, self.out_dim)                  # (N, H, D)
-        score = F.leaky_relu((h * self.att_src).sum(-1)[src]
-                             + (h * self.att_dst).sum(-1)[dst], 0.2)        # (E, H)
+        h = self.lin(x).view(n, self.heads, self.out_dim)  # (N, H, D)
+        score = F.leaky_relu((h * self.att_src).sum(-1)[src] + (h * self.att_dst).sum(-1)[dst], 0.2)  # (E, H)
         score = score.float()
         # softmax over each destination's incoming edges (subtract the max for stability)
         peak = torch.full((n, self.heads), float("-inf"), device=x.device)
         peak = peak.scatter_reduce(0, dst.unsqueeze(-1).expand_as(score), score, "amax")
-        weight = torch.exp(score - peak[dst])                                # (E, H)
+        weight = torch.exp(score - peak[dst])  # (E, H)
         total = torch.zeros(n, self.heads, device=x.device).index_add_(0, dst, weight)
-        alpha = weight / total[dst].clamp_min(1e-16)                         # (E, H)
+        alpha = weight / total[dst].clamp_min(1e-16)  # (E, H)
         message = self.attn_dropout(alpha).unsqueeze(-1).to(h.dtype) * h[src]  # (E, H, D)
-        out = torch.zeros_like(h).index_add_(0, dst, message)               # (N, H, D)
+        out = torch.zeros_like(h).index_add_(0, dst, message)  # (N, H, D)
         out = out.reshape(n, -1) if self.concat else out.mean(dim=1)
         return out + self.bias, alpha
 
@@ -76,10 +75,8 @@ class GraphAttentionNetwork(nn.Module):
         super().__init__()
         self.config = config
         self.input_dropout = nn.Dropout(config.dropout)
-        self.layer1 = GraphAttentionLayer(config.in_dim, config.hidden, config.heads, True,
-                                          config.attn_dropout)
-        self.layer2 = GraphAttentionLayer(config.hidden * config.heads, config.n_classes, 1, False,
-                                          config.attn_dropout)
+        self.layer1 = GraphAttentionLayer(config.in_dim, config.hidden, config.heads, True, config.attn_dropout)
+        self.layer2 = GraphAttentionLayer(config.hidden * config.heads, config.n_classes, 1, False, config.attn_dropout)
 
     def forward(self, x: torch.Tensor, edge_index: torch.Tensor):
         """-> (logits (N, C), embedding (N, H*D), attention of layer 1 (E, H))."""

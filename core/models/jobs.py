@@ -41,7 +41,7 @@ class TrainingJob:
     status: str = RUNNING
     progress: Progress | None = None
     result: Any = None
-    error: str | None = None          # one line for the user; `traceback` has the details
+    error: str | None = None  # one line for the user; `traceback` has the details
     traceback: str | None = None
     started_at: float = field(default_factory=time.time)
     finished_at: float | None = None
@@ -71,8 +71,9 @@ _jobs: dict[str, TrainingJob] = {}
 _lock = threading.Lock()
 
 
-def start_job(key: str, fn: Callable[[Callable[[Progress], None], threading.Event], Any],
-              *, restart_finished: bool = False) -> TrainingJob:
+def start_job(
+    key: str, fn: Callable[[Callable[[Progress], None], threading.Event], Any], *, restart_finished: bool = False
+) -> TrainingJob:
     """Start `fn(progress_callback, cancel_event)` in a daemon thread under `key`.
 
     If a job with this key is running, that job is returned and nothing new starts. A finished job
@@ -109,9 +110,10 @@ def start_job(key: str, fn: Callable[[Callable[[Progress], None], threading.Even
 
 def _evict_finished(keep: int) -> None:
     """Drop the oldest finished jobs until at most `keep` remain (caller holds `_lock`)."""
-    finished = sorted((j for j in _jobs.values() if not j.running and j.finished_at is not None),
-                      key=lambda j: j.finished_at or 0.0)
-    for job in finished[:max(0, len(finished) - keep)]:
+    finished = sorted(
+        (j for j in _jobs.values() if not j.running and j.finished_at is not None), key=lambda j: j.finished_at or 0.0
+    )
+    for job in finished[: max(0, len(finished) - keep)]:
         del _jobs[job.key]
 
 

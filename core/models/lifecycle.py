@@ -96,22 +96,28 @@ class Trained:
 
     model: Any
     key: str
-    trained: bool                     # True when this call trained it, False when it was loaded
+    trained: bool  # True when this call trained it, False when it was loaded
     metrics: dict
     extra: dict
     meta: dict
-    steps: int = 0                    # progress steps reported by this call's training (0 on a load)
+    steps: int = 0  # progress steps reported by this call's training (0 on a load)
 
 
 def is_trained(spec: ModelSpec, cache_dir: Path | str | None = None) -> bool:
     """True when `train_or_load(spec)` would load stored weights instead of training. Never trains."""
-    return cache.lookup(spec.kind, spec.data, spec.key_config, code_version=spec.code_version,
-                        cache_dir=cache_dir) is not None
+    return (
+        cache.lookup(spec.kind, spec.data, spec.key_config, code_version=spec.code_version, cache_dir=cache_dir)
+        is not None
+    )
 
 
-def train_or_load(spec: ModelSpec, *, progress: Callable | None = None,
-                  cancel: threading.Event | None = None,
-                  cache_dir: Path | str | None = None) -> Trained:
+def train_or_load(
+    spec: ModelSpec,
+    *,
+    progress: Callable | None = None,
+    cancel: threading.Event | None = None,
+    cache_dir: Path | str | None = None,
+) -> Trained:
     """Load `spec`'s model from the cache, or seed, build, fit and store it, then load it.
 
     Another process training the same key makes this call wait and load that result (the
@@ -132,32 +138,58 @@ def train_or_load(spec: ModelSpec, *, progress: Callable | None = None,
         model = spec.build()
         return spec.fit(model, report, cancel)
 
-    art = cache.get_or_train(spec.kind, spec.data, spec.key_config, train_fn,
-                             code_version=spec.code_version, progress=counted, cache_dir=cache_dir)
+    art = cache.get_or_train(
+        spec.kind,
+        spec.data,
+        spec.key_config,
+        train_fn,
+        code_version=spec.code_version,
+        progress=counted,
+        cache_dir=cache_dir,
+    )
     if spec.restore is not None:
         model = spec.restore(art.state_dict)
     else:
         model = spec.build()
         model.load_state_dict(art.state_dict)
         model.eval()
-    return Trained(model=model, key=art.key, trained=art.trained, metrics=dict(art.metrics),
-                   extra=dict(art.extra), meta=dict(art.meta), steps=steps)
+    return Trained(
+        model=model,
+        key=art.key,
+        trained=art.trained,
+        metrics=dict(art.metrics),
+        extra=dict(art.extra),
+        meta=dict(art.meta),
+        steps=steps,
+    )
 
 
-def engine_fit(make_batches: Callable, validate: Callable, train_config: Any,
-               metric: str = "val_metric") -> FitFn:
+def engine_fit(make_batches: Callable, validate: Callable, train_config: Any, metric: str = "val_metric") -> FitFn:
     """The usual `spec.fit`: `engine.fit` with these batches, validation and trainer settings;
     metrics = {metric: best, epochs_run, steps, seconds, device, stopped}, extra = {history}."""
 
-    def fit_fn(model: Any, progress: Callable | None, cancel: threading.Event | None
-               ) -> tuple[dict, dict, dict]:
+    def fit_fn(model: Any, progress: Callable | None, cancel: threading.Event | None) -> tuple[dict, dict, dict]:
         from core.models.engine import fit
 
         res = fit(model, make_batches, validate, train_config, progress=progress, cancel=cancel)
-        metrics = {metric: res.best_metric, "epochs_run": res.epochs_run, "steps": res.steps,
-                   "seconds": res.seconds, "device": res.device, "stopped": res.stopped}
-        return res.state_dict, metrics, {"history": res.history, "epochs_run": res.epochs_run,
-                                         "seconds": res.seconds, "device": res.device,
-                                         "stopped": res.stopped}
+        metrics = {
+            metric: res.best_metric,
+            "epochs_run": res.epochs_run,
+            "steps": res.steps,
+            "seconds": res.seconds,
+            "device": res.device,
+            "stopped": res.stopped,
+        }
+        return (
+            res.state_dict,
+            metrics,
+            {
+                "history": res.history,
+                "epochs_run": res.epochs_run,
+                "seconds": res.seconds,
+                "device": res.device,
+                "stopped": res.stopped,
+            },
+        )
 
     return fit_fn

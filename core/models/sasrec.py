@@ -37,13 +37,13 @@ class SASRecConfig:
     """Model settings. `n_items` counts real items (indices 1..n_items)."""
 
     n_items: int
-    max_len: int = 50          # history window (most recent items)
+    max_len: int = 50  # history window (most recent items)
     hidden: int = 64
     n_layers: int = 2
     n_heads: int = 2
     dropout: float = 0.2
-    loss: str = "ce"           # "ce" (SASRec+, full softmax) | "bce" (original, one negative)
-    ce_negatives: int = 0      # > 0: sampled softmax over this many shared negatives
+    loss: str = "ce"  # "ce" (SASRec+, full softmax) | "bce" (original, one negative)
+    ce_negatives: int = 0  # > 0: sampled softmax over this many shared negatives
 
 
 class CausalSelfAttention(nn.Module):
@@ -86,8 +86,12 @@ class SASRec(nn.Module):
         self.item_emb = nn.Embedding(config.n_items + 1, config.hidden, padding_idx=0)
         self.pos_emb = nn.Embedding(config.max_len, config.hidden)
         self.emb_drop = nn.Dropout(config.dropout)
-        self.blocks = nn.ModuleList(PreNormBlock(config.hidden, CausalSelfAttention(config.hidden, config.n_heads),
-                                                 config.hidden, config.dropout) for _ in range(config.n_layers))
+        self.blocks = nn.ModuleList(
+            PreNormBlock(
+                config.hidden, CausalSelfAttention(config.hidden, config.n_heads), config.hidden, config.dropout
+            )
+            for _ in range(config.n_layers)
+        )
         self.ln_f = nn.LayerNorm(config.hidden)
         self.apply(self._init)
 
@@ -106,13 +110,13 @@ class SASRec(nn.Module):
         B, L = seq.shape
         if L > self.config.max_len:
             raise ValueError(f"sequence length {L} exceeds max_len {self.config.max_len}")
-        real = seq > 0                                                      # (B, L)
+        real = seq > 0  # (B, L)
         pos = torch.arange(self.config.max_len - L, self.config.max_len, device=seq.device)
         x = self.item_emb(seq) * math.sqrt(self.config.hidden) + self.pos_emb(pos)[None]
         x = self.emb_drop(x) * real[..., None]
         causal = torch.ones(L, L, dtype=torch.bool, device=seq.device).tril()
         eye = torch.eye(L, dtype=torch.bool, device=seq.device)
-        allowed = (causal[None] & real[:, None, :]) | eye[None]             # (B, L, L)
+        allowed = (causal[None] & real[:, None, :]) | eye[None]  # (B, L, L)
         weights = None
         for block in self.blocks:
             x, weights = block(x, allowed, need_weights)
@@ -127,29 +131,30 @@ class SASRec(nn.Module):
         inputs, targets = batch[0], batch[1]
         h, _ = self.encode(inputs)
         keep = targets > 0
-        h, targets = h[keep], targets[keep]                                 # (M, D), (M,)
+        h, targets = h[keep], targets[keep]  # (M, D), (M,)
         W = self._item_weights()
         cfg = self.config
         if cfg.loss == "bce":
             neg = torch.randint(1, cfg.n_items + 1, targets.shape, device=targets.device)
             pos_logit = (h * self.item_emb(targets)).sum(-1)
             neg_logit = (h * self.item_emb(neg)).sum(-1)
-            return (F.binary_cross_entropy_with_logits(pos_logit, torch.ones_like(pos_logit))
-                    + F.binary_cross_entropy_with_logits(neg_logit, torch.zeros_like(neg_logit)))
+            return F.binary_cross_entropy_with_logits(
+                pos_logit, torch.ones_like(pos_logit)
+            ) + F.binary_cross_entropy_with_logits(neg_logit, torch.zeros_like(neg_logit))
         if cfg.ce_negatives and cfg.ce_negatives < cfg.n_items:
             neg = torch.randint(1, cfg.n_items + 1, (cfg.ce_negatives,), device=targets.device)
             pos_logit = (h * self.item_emb(targets)).sum(-1, keepdim=True)  # (M, 1)
-            neg_logit = h @ self.item_emb(neg).T                            # (M, K)
+            neg_logit = h @ self.item_emb(neg).T  # (M, K)
             neg_logit = neg_logit.masked_fill(neg[None, :] == targets[:, None], float("-inf"))
             logits = torch.cat([pos_logit, neg_logit], dim=1)
             return F.cross_entropy(logits.float(), torch.zeros_like(targets))
-        logits = h @ W.T                                                    # (M, N)
+        logits = h @ W.T  # (M, N)
         return F.cross_entropy(logits.float(), targets - 1)
 
     def predict(self, seq: torch.Tensor) -> torch.Tensor:
         """Full-ranking scores (B, n_items + 1) for the item after each history; column 0 is -inf."""
         h, _ = self.encode(seq)
-        scores = h[:, -1, :] @ self._item_weights().T                       # (B, N)
+        scores = h[:, -1, :] @ self._item_weights().T  # (B, N)
         pad = torch.full((scores.size(0), 1), float("-inf"), device=scores.device, dtype=scores.dtype)
         return torch.cat([pad, scores], dim=1)
 
@@ -163,13 +168,14 @@ class SASRec(nn.Module):
 # -------------------------------------------------------------------------------------------------
 # batches, training and scoring on plain numpy sequences
 
+
 def pad_histories(histories: Sequence[np.ndarray], max_len: int) -> torch.Tensor:
     """The last `max_len` items of each history, left-padded with 0: LongTensor (B, max_len)."""
     out = np.zeros((len(histories), max_len), dtype=np.int64)
     for i, h in enumerate(histories):
         h = np.asarray(h[-max_len:], dtype=np.int64)
         if len(h):
-            out[i, max_len - len(h):] = h
+            out[i, max_len - len(h) :] = h
     return torch.from_numpy(out)
 
 
@@ -188,8 +194,8 @@ def training_windows(sequences: Sequence[np.ndarray], max_len: int) -> tuple[np.
             start = max(0, end - max_len - 1)
             win = s[start:end]
             x, y = np.zeros(max_len, np.int64), np.zeros(max_len, np.int64)
-            x[max_len - len(win) + 1:] = win[:-1]
-            y[max_len - len(win) + 1:] = win[1:]
+            x[max_len - len(win) + 1 :] = win[:-1]
+            y[max_len - len(win) + 1 :] = win[1:]
             inputs.append(x)
             targets.append(y)
             end = start + 1 if start > 0 else 0
@@ -201,8 +207,7 @@ def training_windows(sequences: Sequence[np.ndarray], max_len: int) -> tuple[np.
 class WindowBatches:
     """A shuffled, sized list of (inputs, targets) batches for one epoch."""
 
-    def __init__(self, inputs: torch.Tensor, targets: torch.Tensor, batch_size: int,
-                 generator: torch.Generator):
+    def __init__(self, inputs: torch.Tensor, targets: torch.Tensor, batch_size: int, generator: torch.Generator):
         self.inputs, self.targets, self.batch_size = inputs, targets, batch_size
         self.order = torch.randperm(len(inputs), generator=generator)
 
@@ -211,20 +216,21 @@ class WindowBatches:
 
     def __iter__(self):
         for i in range(0, len(self.order), self.batch_size):
-            idx = self.order[i:i + self.batch_size]
+            idx = self.order[i : i + self.batch_size]
             yield self.inputs[idx], self.targets[idx]
 
 
 @torch.no_grad()
-def score_histories(model: SASRec, histories: Sequence[np.ndarray], batch_size: int = 512,
-                    device: torch.device | str | None = None) -> np.ndarray:
+def score_histories(
+    model: SASRec, histories: Sequence[np.ndarray], batch_size: int = 512, device: torch.device | str | None = None
+) -> np.ndarray:
     """Full-ranking scores (U, n_items + 1) float32 for the next item of each history."""
     was_training = model.training
     model.eval()
     device = device or next(model.parameters()).device
     out = []
     for i in range(0, len(histories), batch_size):
-        seq = pad_histories(histories[i:i + batch_size], model.config.max_len).to(device)
+        seq = pad_histories(histories[i : i + batch_size], model.config.max_len).to(device)
         out.append(model.predict(seq).float().cpu().numpy())
     model.train(was_training)
     if not out:
@@ -232,8 +238,9 @@ def score_histories(model: SASRec, histories: Sequence[np.ndarray], batch_size: 
     return np.concatenate(out)
 
 
-def ndcg_at_k_excluding_seen(scores: np.ndarray, histories: Sequence[np.ndarray],
-                             targets: np.ndarray, k: int = 10) -> float:
+def ndcg_at_k_excluding_seen(
+    scores: np.ndarray, histories: Sequence[np.ndarray], targets: np.ndarray, k: int = 10
+) -> float:
     """Mean NDCG@k of `targets` under `scores` (U, N+1) with each user's history masked out.
     Ties break toward the lower item index (as a stable top-k would). Used for early stopping."""
     scores = scores.copy()
@@ -247,9 +254,13 @@ def ndcg_at_k_excluding_seen(scores: np.ndarray, histories: Sequence[np.ndarray]
     return float(np.where(rank < k, 1.0 / np.log2(rank + 2.0), 0.0).mean()) if len(rank) else 0.0
 
 
-def sasrec_training(sequences: Sequence[np.ndarray], model_config: SASRecConfig, batch_size: int,
-                    val_histories: Sequence[np.ndarray] = (), val_targets: np.ndarray | None = None
-                    ) -> tuple[Callable, Callable | None, int]:
+def sasrec_training(
+    sequences: Sequence[np.ndarray],
+    model_config: SASRecConfig,
+    batch_size: int,
+    val_histories: Sequence[np.ndarray] = (),
+    val_targets: np.ndarray | None = None,
+) -> tuple[Callable, Callable | None, int]:
     """(make_batches, validate, number of training windows) for `engine.fit` on these sequences.
 
     Early stopping uses NDCG@10 (full ranking, history excluded) of `val_targets` given
@@ -269,19 +280,23 @@ def sasrec_training(sequences: Sequence[np.ndarray], model_config: SASRecConfig,
         def validate(m: SASRec) -> float:
             total = 0.0
             for i in range(0, len(val_targets), 1024):  # chunks bound the (users, items) matrix
-                hist = val_histories[i:i + 1024]
+                hist = val_histories[i : i + 1024]
                 scores = score_histories(m, hist)
-                total += ndcg_at_k_excluding_seen(scores, hist, val_targets[i:i + 1024]) * len(hist)
+                total += ndcg_at_k_excluding_seen(scores, hist, val_targets[i : i + 1024]) * len(hist)
             return total / len(val_targets)
 
     return make_batches, validate, len(x)
 
 
-def train_sasrec(sequences: Sequence[np.ndarray], model_config: SASRecConfig,
-                 train_config: TrainConfig, val_histories: Sequence[np.ndarray] = (),
-                 val_targets: np.ndarray | None = None,
-                 progress: Callable[[Progress], None] | None = None,
-                 cancel: threading.Event | None = None) -> tuple[SASRec, FitResult]:
+def train_sasrec(
+    sequences: Sequence[np.ndarray],
+    model_config: SASRecConfig,
+    train_config: TrainConfig,
+    val_histories: Sequence[np.ndarray] = (),
+    val_targets: np.ndarray | None = None,
+    progress: Callable[[Progress], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> tuple[SASRec, FitResult]:
     """Train SASRec on item-index sequences with the shared trainer, uncached (benchmarks, DDP).
 
     Returns the model (holding the best weights, on the training device) and the FitResult.
@@ -289,8 +304,9 @@ def train_sasrec(sequences: Sequence[np.ndarray], model_config: SASRecConfig,
     """
     from core.models.engine import seed_everything
 
-    make_batches, validate, _ = sasrec_training(sequences, model_config, train_config.batch_size,
-                                                val_histories, val_targets)
+    make_batches, validate, _ = sasrec_training(
+        sequences, model_config, train_config.batch_size, val_histories, val_targets
+    )
     seed_everything(train_config.seed)
     model = SASRec(model_config)
     result = fit(model, make_batches, validate, train_config, progress=progress, cancel=cancel)

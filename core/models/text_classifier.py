@@ -30,15 +30,15 @@ CODE_VERSION = "text-classifier-6"
 @dataclass
 class TextClassifierConfig:
     n_classes: int
-    input: str = "tokens"          # "tokens" (own vocab, from scratch) | "states" (pretrained lower layers)
-    vocab_size: int = 0            # tokens mode: vocabulary size incl. pad=0 and unk=1
-    d_model: int = 128             # states mode: the pretrained hidden size (384 for MiniLM)
+    input: str = "tokens"  # "tokens" (own vocab, from scratch) | "states" (pretrained lower layers)
+    vocab_size: int = 0  # tokens mode: vocabulary size incl. pad=0 and unk=1
+    d_model: int = 128  # states mode: the pretrained hidden size (384 for MiniLM)
     n_heads: int = 4
     n_layers: int = 2
     d_ff: int = 256
     max_len: int = 256
     dropout: float = 0.1
-    bigrams: bool = False          # tokens mode: batch "bigrams" [B,T] ids (same table) added to the tokens
+    bigrams: bool = False  # tokens mode: batch "bigrams" [B,T] ids (same table) added to the tokens
     layer_norm_eps: float = 1e-12  # BERT's value, so copied layers behave as pretrained
     class_weights: list[float] = field(default_factory=list)  # cross-entropy weights ([] = equal)
     label_smoothing: float = 0.0
@@ -66,9 +66,13 @@ class BertBlock(nn.Module):
             return t.view(B, T, H, D // H).transpose(1, 2)
 
         attn_mask = mask[:, None, None, :]  # [B,1,1,T] True = attend
-        y = F.scaled_dot_product_attention(split(self.query(x)), split(self.key(x)), split(self.value(x)),
-                                           attn_mask=attn_mask,
-                                           dropout_p=self.dropout.p if self.training else 0.0)
+        y = F.scaled_dot_product_attention(
+            split(self.query(x)),
+            split(self.key(x)),
+            split(self.value(x)),
+            attn_mask=attn_mask,
+            dropout_p=self.dropout.p if self.training else 0.0,
+        )
         y = y.transpose(1, 2).reshape(B, T, D)
         x = self.attn_norm(x + self.dropout(self.attn_out(y)))
         return self.ff_norm(x + self.dropout(self.ff_out(F.gelu(self.ff_in(x)))))
@@ -77,9 +81,16 @@ class BertBlock(nn.Module):
 def bert_block_state(hf_state: dict[str, torch.Tensor], layer: int) -> dict[str, torch.Tensor]:
     """BertModel layer `layer`'s weights renamed for `BertBlock`."""
     p = f"encoder.layer.{layer}."
-    names = {"query": "attention.self.query", "key": "attention.self.key", "value": "attention.self.value",
-             "attn_out": "attention.output.dense", "attn_norm": "attention.output.LayerNorm",
-             "ff_in": "intermediate.dense", "ff_out": "output.dense", "ff_norm": "output.LayerNorm"}
+    names = {
+        "query": "attention.self.query",
+        "key": "attention.self.key",
+        "value": "attention.self.value",
+        "attn_out": "attention.output.dense",
+        "attn_norm": "attention.output.LayerNorm",
+        "ff_in": "intermediate.dense",
+        "ff_out": "output.dense",
+        "ff_norm": "output.LayerNorm",
+    }
     out = {}
     for ours, theirs in names.items():
         for part in ("weight", "bias"):
@@ -97,11 +108,13 @@ class MiniLMEncoder(nn.Module):
         d_ff = hf_state["encoder.layer.0.intermediate.dense.weight"].shape[0]
         self.word = nn.Embedding.from_pretrained(word, freeze=True)
         self.position = nn.Embedding.from_pretrained(hf_state["embeddings.position_embeddings.weight"], freeze=True)
-        self.token_type = nn.Parameter(hf_state["embeddings.token_type_embeddings.weight"][0].clone(),
-                                       requires_grad=False)
+        self.token_type = nn.Parameter(
+            hf_state["embeddings.token_type_embeddings.weight"][0].clone(), requires_grad=False
+        )
         self.norm = nn.LayerNorm(d, eps=eps)
-        self.norm.load_state_dict({"weight": hf_state["embeddings.LayerNorm.weight"],
-                                   "bias": hf_state["embeddings.LayerNorm.bias"]})
+        self.norm.load_state_dict(
+            {"weight": hf_state["embeddings.LayerNorm.weight"], "bias": hf_state["embeddings.LayerNorm.bias"]}
+        )
         self.blocks = nn.ModuleList()
         for i in range(n_layers):
             block = BertBlock(d, heads, d_ff, 0.0, eps)
@@ -127,9 +140,9 @@ class AttentionPool(nn.Module):
         self.score = nn.Linear(d, 1, bias=False)
 
     def forward(self, x: torch.Tensor, mask: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        s = self.score(torch.tanh(self.proj(x))).squeeze(-1)        # [B,T]
+        s = self.score(torch.tanh(self.proj(x))).squeeze(-1)  # [B,T]
         s = s.masked_fill(~mask, torch.finfo(s.dtype).min)
-        w = torch.softmax(s, dim=-1)                                  # [B,T]
+        w = torch.softmax(s, dim=-1)  # [B,T]
         return torch.einsum("bt,btd->bd", w, x), w
 
 
@@ -144,8 +157,9 @@ class TextClassifier(nn.Module):
             self.position = nn.Embedding(c.max_len, c.d_model)
         elif c.input != "states":
             raise ValueError(f"unknown input kind {c.input!r}")
-        self.blocks = nn.ModuleList(BertBlock(c.d_model, c.n_heads, c.d_ff, c.dropout, c.layer_norm_eps)
-                                    for _ in range(c.n_layers))
+        self.blocks = nn.ModuleList(
+            BertBlock(c.d_model, c.n_heads, c.d_ff, c.dropout, c.layer_norm_eps) for _ in range(c.n_layers)
+        )
         self.pool = AttentionPool(c.d_model)
         self.dropout = nn.Dropout(c.dropout)
         self.head = nn.Linear(c.d_model, c.n_classes)
@@ -178,8 +192,7 @@ class TextClassifier(nn.Module):
     def calculate_loss(self, batch: dict) -> torch.Tensor:
         logits, _ = self(batch)
         weight = self.class_weights if isinstance(self.class_weights, torch.Tensor) else None
-        return F.cross_entropy(logits, batch["labels"], weight=weight,
-                               label_smoothing=self.config.label_smoothing)
+        return F.cross_entropy(logits, batch["labels"], weight=weight, label_smoothing=self.config.label_smoothing)
 
     def predict(self, batch: dict) -> torch.Tensor:
         """Class probabilities [B,C]."""

@@ -75,8 +75,7 @@ class ItemKNNRecommender:
             rows.append(np.full(len(idx), i)), cols.append(idx), vals.append(v)
         if not rows:
             return sp.csr_matrix(sim.shape)
-        return sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
-                             shape=sim.shape)
+        return sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=sim.shape)
 
     def score(self, histories: Sequence[np.ndarray]) -> np.ndarray:
         H = _user_item_matrix(list(histories), self.n_items_)

@@ -19,10 +19,10 @@ from core.errors import InputError
 class SequenceData:
     """Users, items and each user's time-ordered item-index sequence."""
 
-    user_ids: np.ndarray              # (U,) str
-    item_ids: np.ndarray              # (n_items + 1,) str; item_ids[0] == "" (padding)
-    sequences: list[np.ndarray]       # U arrays of item indices in 1..n_items, oldest first
-    rows: int = 0                     # interaction rows read (before dropping repeats)
+    user_ids: np.ndarray  # (U,) str
+    item_ids: np.ndarray  # (n_items + 1,) str; item_ids[0] == "" (padding)
+    sequences: list[np.ndarray]  # U arrays of item indices in 1..n_items, oldest first
+    rows: int = 0  # interaction rows read (before dropping repeats)
 
     @property
     def n_items(self) -> int:
@@ -36,8 +36,9 @@ class SequenceData:
         return {item: i for i, item in enumerate(self.item_ids) if i}
 
 
-def build_sequences(df: pd.DataFrame, user: str = "user_id", item: str = "item_id",
-                    time: str = "ts", *, source: str = "interactions") -> SequenceData:
+def build_sequences(
+    df: pd.DataFrame, user: str = "user_id", item: str = "item_id", time: str = "ts", *, source: str = "interactions"
+) -> SequenceData:
     """Interactions (one row per event) -> SequenceData.
 
     Rows are ordered by `time` (datetimes, numbers, or date strings); ties keep file order.
@@ -46,8 +47,9 @@ def build_sequences(df: pd.DataFrame, user: str = "user_id", item: str = "item_i
     """
     for col in (user, item, time):
         if col not in df.columns:
-            raise InputError(f"missing column (columns are: {', '.join(map(str, df.columns))})",
-                             file=source, column=col)
+            raise InputError(
+                f"missing column (columns are: {', '.join(map(str, df.columns))})", file=source, column=col
+            )
     if df.empty:
         raise InputError("no interaction rows", file=source)
     users = df[user]
@@ -55,11 +57,13 @@ def build_sequences(df: pd.DataFrame, user: str = "user_id", item: str = "item_i
     for col, values in ((user, users), (item, items)):
         bad = values.isna() | (values.astype(str).str.strip() == "")
         if bad.any():
-            raise InputError("empty id", file=source, column=col,
-                             rows=[int(i) + 2 for i in np.flatnonzero(bad.to_numpy())[:5]])
+            raise InputError(
+                "empty id", file=source, column=col, rows=[int(i) + 2 for i in np.flatnonzero(bad.to_numpy())[:5]]
+            )
     ts = _parse_time(df[time], source, time)
-    frame = pd.DataFrame({"u": users.astype(str).to_numpy(), "i": items.astype(str).to_numpy(),
-                          "t": ts, "order": np.arange(len(df))})
+    frame = pd.DataFrame(
+        {"u": users.astype(str).to_numpy(), "i": items.astype(str).to_numpy(), "t": ts, "order": np.arange(len(df))}
+    )
     frame = frame.sort_values(["t", "order"], kind="stable")
     frame = frame.drop_duplicates(["u", "i"], keep="first")
     item_codes, item_uniques = pd.factorize(frame["i"], sort=True)
@@ -68,9 +72,12 @@ def build_sequences(df: pd.DataFrame, user: str = "user_id", item: str = "item_i
     frame = frame.sort_values(["uc", "t", "order"], kind="stable")
     bounds = np.flatnonzero(np.diff(frame["uc"].to_numpy())) + 1
     sequences = np.split(frame["ic"].to_numpy(dtype=np.int64), bounds)
-    return SequenceData(user_ids=np.asarray(user_uniques, dtype=str),
-                        item_ids=np.concatenate([[""], np.asarray(item_uniques, dtype=str)]),
-                        sequences=sequences, rows=len(df))
+    return SequenceData(
+        user_ids=np.asarray(user_uniques, dtype=str),
+        item_ids=np.concatenate([[""], np.asarray(item_uniques, dtype=str)]),
+        sequences=sequences,
+        rows=len(df),
+    )
 
 
 def _parse_time(values: pd.Series, source: str, column: str) -> np.ndarray:
@@ -80,8 +87,12 @@ def _parse_time(values: pd.Series, source: str, column: str) -> np.ndarray:
     elif pd.api.types.is_numeric_dtype(values):
         bad = values.isna()
         if bad.any():
-            raise InputError("missing time", file=source, column=column,
-                             rows=[int(i) + 2 for i in np.flatnonzero(bad.to_numpy())[:5]])
+            raise InputError(
+                "missing time",
+                file=source,
+                column=column,
+                rows=[int(i) + 2 for i in np.flatnonzero(bad.to_numpy())[:5]],
+            )
         return values.to_numpy(dtype=np.float64)
     else:
         text = values.astype(str).str.strip()
@@ -91,8 +102,9 @@ def _parse_time(values: pd.Series, source: str, column: str) -> np.ndarray:
         parsed = pd.to_datetime(text, errors="coerce", utc=True, format="mixed")
     bad = parsed.isna()
     if bad.any():
-        raise InputError("not a date/time", file=source, column=column,
-                         rows=[int(i) + 2 for i in np.flatnonzero(bad.to_numpy())[:5]])
+        raise InputError(
+            "not a date/time", file=source, column=column, rows=[int(i) + 2 for i in np.flatnonzero(bad.to_numpy())[:5]]
+        )
     if getattr(parsed.dt, "tz", None) is not None:
         parsed = parsed.dt.tz_convert("UTC").dt.tz_localize(None)
     return parsed.astype("datetime64[ns]").astype(np.int64).to_numpy(dtype=np.float64)
@@ -127,8 +139,15 @@ def leave_last_out(data: SequenceData) -> Split:
             tu.append(u), th.append(s[:-1]), tt.append(s[-1])
         else:
             train.append(s)
-    return Split(train, np.asarray(vu, np.int64), vh, np.asarray(vt, np.int64),
-                 np.asarray(tu, np.int64), th, np.asarray(tt, np.int64))
+    return Split(
+        train,
+        np.asarray(vu, np.int64),
+        vh,
+        np.asarray(vt, np.int64),
+        np.asarray(tu, np.int64),
+        th,
+        np.asarray(tt, np.int64),
+    )
 
 
 def holdout_last(data: SequenceData) -> Split:

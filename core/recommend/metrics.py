@@ -49,8 +49,9 @@ def full_ranks(scores: np.ndarray, histories: Sequence[np.ndarray], targets: np.
     return ((masked > t).sum(1) + ((masked == t) & lower).sum(1)).astype(np.int64)
 
 
-def sampled_ranks(scores: np.ndarray, histories: Sequence[np.ndarray], targets: np.ndarray,
-                  n_negatives: int = 100, seed: int = 0) -> np.ndarray:
+def sampled_ranks(
+    scores: np.ndarray, histories: Sequence[np.ndarray], targets: np.ndarray, n_negatives: int = 100, seed: int = 0
+) -> np.ndarray:
     """0-based rank of each target among `n_negatives` items drawn uniformly without replacement
     from those the user has not interacted with (all of them when fewer are left)."""
     rng = np.random.default_rng(seed)
@@ -85,23 +86,31 @@ def ndcg(ranks: np.ndarray, k: int = 10) -> float:
     return float(np.where(ranks < k, 1.0 / np.log2(ranks + 2.0), 0.0).mean())
 
 
-def evaluate_scores(model: str, score_fn: Callable[[list[np.ndarray]], np.ndarray],
-                    histories: Sequence[np.ndarray], targets: np.ndarray, k: int = 10,
-                    n_negatives: int = 100, seed: int = 0,
-                    chunk: int = 1024) -> tuple[RankingMetrics, RankingMetrics]:
+def evaluate_scores(
+    model: str,
+    score_fn: Callable[[list[np.ndarray]], np.ndarray],
+    histories: Sequence[np.ndarray],
+    targets: np.ndarray,
+    k: int = 10,
+    n_negatives: int = 100,
+    seed: int = 0,
+    chunk: int = 1024,
+) -> tuple[RankingMetrics, RankingMetrics]:
     """Score users in chunks with `score_fn(histories) -> (B, n_items + 1)` and return
     (full-ranking metrics, sampled-negatives metrics)."""
     targets = np.asarray(targets, dtype=np.int64)
     full, sampled = [], []
     for i in range(0, len(targets), chunk):
-        hist = list(histories[i:i + chunk])
+        hist = list(histories[i : i + chunk])
         scores = score_fn(hist)
-        full.append(full_ranks(scores, hist, targets[i:i + chunk]))
-        sampled.append(sampled_ranks(scores, hist, targets[i:i + chunk], n_negatives, seed + i))
+        full.append(full_ranks(scores, hist, targets[i : i + chunk]))
+        sampled.append(sampled_ranks(scores, hist, targets[i : i + chunk], n_negatives, seed + i))
     f = np.concatenate(full) if full else np.zeros(0, np.int64)
     s = np.concatenate(sampled) if sampled else np.zeros(0, np.int64)
-    return (RankingMetrics(model, FULL, k, hit_rate(f, k), ndcg(f, k), len(f)),
-            RankingMetrics(model, SAMPLED, k, hit_rate(s, k), ndcg(s, k), len(s)))
+    return (
+        RankingMetrics(model, FULL, k, hit_rate(f, k), ndcg(f, k), len(f)),
+        RankingMetrics(model, SAMPLED, k, hit_rate(s, k), ndcg(s, k), len(s)),
+    )
 
 
 def top_k(scores: np.ndarray, histories: Sequence[np.ndarray], k: int) -> np.ndarray:
@@ -131,6 +140,8 @@ def list_diversity(recommended: np.ndarray, popularity: np.ndarray) -> dict:
     percentile = np.empty(n_items)
     percentile[np.argsort(pop, kind="stable")] = (np.arange(n_items) + 0.5) / n_items
     top = set((np.argsort(-pop, kind="stable")[: max(1, n_items // 10)] + 1).tolist())
-    return {"coverage": float(len(np.unique(rec)) / n_items),
-            "mean_popularity_percentile": float(percentile[rec - 1].mean()),
-            "top10pct_share": float(np.mean([i in top for i in rec.tolist()]))}
+    return {
+        "coverage": float(len(np.unique(rec)) / n_items),
+        "mean_popularity_percentile": float(percentile[rec - 1].mean()),
+        "top10pct_share": float(np.mean([i in top for i in rec.tolist()])),
+    }

@@ -22,9 +22,9 @@ from core.recommend.baselines import ItemKNNRecommender, PopularityRecommender
 from core.recommend.data import SequenceData, Split, holdout_last, leave_last_out, sequences_fingerprint
 from core.recommend.metrics import RankingMetrics, evaluate_scores, list_diversity, top_k
 
-MIN_STEPS = 300              # early stopping waits for at least this many optimiser steps
-PATIENCE_STEPS = 150         # ... and for this many steps without improvement
-FULL_CE_MAX_ITEMS = 20_000   # above this, softmax over shared sampled negatives (memory)
+MIN_STEPS = 300  # early stopping waits for at least this many optimiser steps
+PATIENCE_STEPS = 150  # ... and for this many steps without improvement
+FULL_CE_MAX_ITEMS = 20_000  # above this, softmax over shared sampled negatives (memory)
 SAMPLED_CE_NEGATIVES = 4096
 
 
@@ -37,8 +37,8 @@ class RecommendConfig:
     n_layers: int = 2
     n_heads: int = 2
     dropout: float = 0.2
-    loss: str = "ce"                  # "ce" = SASRec+ full softmax; "bce" = original one negative
-    ce_negatives: int | None = None   # None: full softmax up to FULL_CE_MAX_ITEMS items
+    loss: str = "ce"  # "ce" = SASRec+ full softmax; "bce" = original one negative
+    ce_negatives: int | None = None  # None: full softmax up to FULL_CE_MAX_ITEMS items
     epochs: int = 100
     batch_size: int = 128
     lr: float = 1e-3
@@ -48,7 +48,7 @@ class RecommendConfig:
     device: str = "auto"
     amp: bool = True
     max_seconds: float | None = None
-    val_users: int = 5000             # validation users sampled for early stopping
+    val_users: int = 5000  # validation users sampled for early stopping
 
     def __post_init__(self):
         if self.loss not in ("ce", "bce"):
@@ -64,9 +64,16 @@ class RecommendConfig:
         negatives = self.ce_negatives
         if negatives is None:
             negatives = 0 if n_items <= FULL_CE_MAX_ITEMS else SAMPLED_CE_NEGATIVES
-        return SASRecConfig(n_items=n_items, max_len=self.max_len, hidden=self.hidden,
-                            n_layers=self.n_layers, n_heads=self.n_heads, dropout=self.dropout,
-                            loss=self.loss, ce_negatives=negatives)
+        return SASRecConfig(
+            n_items=n_items,
+            max_len=self.max_len,
+            hidden=self.hidden,
+            n_layers=self.n_layers,
+            n_heads=self.n_heads,
+            dropout=self.dropout,
+            loss=self.loss,
+            ce_negatives=negatives,
+        )
 
     def train_config(self, n_windows: int | None = None) -> TrainConfig:
         """Trainer settings. Given the number of training windows, patience and the minimum
@@ -78,10 +85,18 @@ class RecommendConfig:
             steps_per_epoch = max(1, math.ceil(n_windows / self.batch_size))
             patience = max(patience, math.ceil(PATIENCE_STEPS / steps_per_epoch))
             min_epochs = math.ceil(MIN_STEPS / steps_per_epoch)
-        return TrainConfig(epochs=self.epochs, batch_size=self.batch_size, lr=self.lr,
-                           weight_decay=self.weight_decay, patience=patience, min_epochs=min_epochs,
-                           seed=self.seed, device=self.device, amp=self.amp,
-                           max_seconds=self.max_seconds)
+        return TrainConfig(
+            epochs=self.epochs,
+            batch_size=self.batch_size,
+            lr=self.lr,
+            weight_decay=self.weight_decay,
+            patience=patience,
+            min_epochs=min_epochs,
+            seed=self.seed,
+            device=self.device,
+            amp=self.amp,
+            max_seconds=self.max_seconds,
+        )
 
     @classmethod
     def from_dict(cls, d: dict) -> RecommendConfig:
@@ -93,10 +108,10 @@ class RecommendConfig:
 class TrainedModel:
     """A SASRec trained on a split, with where it came from."""
 
-    model: object                     # core.models.sasrec.SASRec (on CPU, eval mode)
-    metrics: dict                     # val_ndcg10, epochs_run, steps, seconds, device, stopped
+    model: object  # core.models.sasrec.SASRec (on CPU, eval mode)
+    metrics: dict  # val_ndcg10, epochs_run, steps, seconds, device, stopped
     history: list[dict]
-    trained: bool                     # False when loaded from the model cache
+    trained: bool  # False when loaded from the model cache
     cache_key: str
 
 
@@ -120,33 +135,40 @@ def sasrec_spec(data: SequenceData, split: Split | None, config: RecommendConfig
     def fit_fn(model, progress, cancel):
         assert split is not None, "sasrec_spec(split=None) only answers is_trained"
         hist, targets = _val_subset(split, config.val_users, config.seed)
-        make_batches, validate, n_windows = sasrec_training(split.train, model_config, config.batch_size,
-                                                            hist, targets)
-        return engine_fit(make_batches, validate, config.train_config(n_windows), "val_ndcg10")(
-            model, progress, cancel)
+        make_batches, validate, n_windows = sasrec_training(split.train, model_config, config.batch_size, hist, targets)
+        return engine_fit(make_batches, validate, config.train_config(n_windows), "val_ndcg10")(model, progress, cancel)
 
-    return ModelSpec(kind="sasrec", code_version=CODE_VERSION,
-                     config={"recommend": asdict(config), "model": asdict(model_config), "mode": mode},
-                     data=sequences_fingerprint(data), build=lambda: SASRec(model_config), fit=fit_fn,
-                     seed=config.seed)
+    return ModelSpec(
+        kind="sasrec",
+        code_version=CODE_VERSION,
+        config={"recommend": asdict(config), "model": asdict(model_config), "mode": mode},
+        data=sequences_fingerprint(data),
+        build=lambda: SASRec(model_config),
+        fit=fit_fn,
+        seed=config.seed,
+    )
 
 
-def train_sasrec_cached(data: SequenceData, split: Split, config: RecommendConfig, mode: str,
-                        progress: Callable[[Progress], None] | None = None,
-                        cancel: threading.Event | None = None,
-                        cache_dir: Path | str | None = None) -> TrainedModel:
+def train_sasrec_cached(
+    data: SequenceData,
+    split: Split,
+    config: RecommendConfig,
+    mode: str,
+    progress: Callable[[Progress], None] | None = None,
+    cancel: threading.Event | None = None,
+    cache_dir: Path | str | None = None,
+) -> TrainedModel:
     """Train SASRec on `split.train` with early stopping on its validation cases, or load the
     identical run from the model cache (key: data, mode, config, code version)."""
     from core.models.lifecycle import train_or_load
 
-    done = train_or_load(sasrec_spec(data, split, config, mode), progress=progress, cancel=cancel,
-                         cache_dir=cache_dir)
-    return TrainedModel(done.model, dict(done.metrics), list(done.extra.get("history", [])), done.trained,
-                        done.key)
+    done = train_or_load(sasrec_spec(data, split, config, mode), progress=progress, cancel=cancel, cache_dir=cache_dir)
+    return TrainedModel(done.model, dict(done.metrics), list(done.extra.get("history", [])), done.trained, done.key)
 
 
-def cached_training_exists(data: SequenceData, config: RecommendConfig, mode: str = "eval",
-                           cache_dir: Path | str | None = None) -> bool:
+def cached_training_exists(
+    data: SequenceData, config: RecommendConfig, mode: str = "eval", cache_dir: Path | str | None = None
+) -> bool:
     """True when `evaluate`/`fit` would load SASRec from the cache instead of training."""
     from core.models.lifecycle import is_trained
 
@@ -156,8 +178,7 @@ def cached_training_exists(data: SequenceData, config: RecommendConfig, mode: st
 class SequentialRecommender:
     """A trained SASRec plus the interaction history it recommends from."""
 
-    def __init__(self, model, data: SequenceData, metrics: dict | None = None,
-                 config: RecommendConfig | None = None):
+    def __init__(self, model, data: SequenceData, metrics: dict | None = None, config: RecommendConfig | None = None):
         self.model = model
         self.data = data
         self.metrics = metrics or {}
@@ -168,23 +189,27 @@ class SequentialRecommender:
 
         return score_histories(self.model, [self.data.sequences[u] for u in users])
 
-    def recommend(self, users: np.ndarray | None = None, k: int = 10,
-                  chunk: int = 1024) -> pd.DataFrame:
+    def recommend(self, users: np.ndarray | None = None, k: int = 10, chunk: int = 1024) -> pd.DataFrame:
         """Top-k unseen items per user: DataFrame user, item, rank (1-based), score."""
         users = np.arange(self.data.n_users) if users is None else np.asarray(users, np.int64)
         frames = []
         for i in range(0, len(users), chunk):
-            u = users[i:i + chunk]
+            u = users[i : i + chunk]
             scores = self.scores(u)
             hist = [self.data.sequences[j] for j in u]
             best = top_k(scores, hist, k)
             rank = np.tile(np.arange(1, best.shape[1] + 1), (len(u), 1))
             ok = best > 0
-            frames.append(pd.DataFrame({
-                "user": np.repeat(self.data.user_ids[u], best.shape[1])[ok.ravel()],
-                "item": self.data.item_ids[best[ok]],
-                "rank": rank[ok],
-                "score": np.take_along_axis(scores, best, axis=1)[ok].astype(float)}))
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "user": np.repeat(self.data.user_ids[u], best.shape[1])[ok.ravel()],
+                        "item": self.data.item_ids[best[ok]],
+                        "rank": rank[ok],
+                        "score": np.take_along_axis(scores, best, axis=1)[ok].astype(float),
+                    }
+                )
+            )
         if not frames:
             return pd.DataFrame({"user": [], "item": [], "rank": [], "score": []})
         return pd.concat(frames, ignore_index=True)
@@ -218,11 +243,20 @@ class SequentialRecommender:
 
         def write(tmp: Path) -> None:
             torch.save(state, tmp / "model.pt")
-            np.savez(tmp / "history.npz", user_ids=self.data.user_ids.astype(str),
-                     item_ids=self.data.item_ids.astype(str), lengths=lengths, items=flat)
+            np.savez(
+                tmp / "history.npz",
+                user_ids=self.data.user_ids.astype(str),
+                item_ids=self.data.item_ids.astype(str),
+                lengths=lengths,
+                items=flat,
+            )
 
-        meta = json.loads(json.dumps({"model": asdict(self.model.config), "recommend": asdict(self.config),
-                                      "metrics": self.metrics}, default=str))
+        meta = json.loads(
+            json.dumps(
+                {"model": asdict(self.model.config), "recommend": asdict(self.config), "metrics": self.metrics},
+                default=str,
+            )
+        )
         return write_model_dir(model_dir, "recommend", CODE_VERSION, meta, write)
 
     @classmethod
@@ -242,19 +276,23 @@ class SequentialRecommender:
             model = SASRec(SASRecConfig(**meta["model"]))
             model.load_state_dict(state)
         except (OSError, ValueError, KeyError, TypeError, RuntimeError, pickle.UnpicklingError) as exc:
-            raise ConfigError(f"--model-dir {path}: the model files cannot be read "
-                              f"({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})") from exc
+            raise ConfigError(
+                f"--model-dir {path}: the model files cannot be read "
+                f"({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})"
+            ) from exc
         model.eval()
         sequences = np.split(flat.astype(np.int64), np.cumsum(lengths)[:-1]) if len(lengths) else []
         data = SequenceData(user_ids=user_ids, item_ids=item_ids, sequences=list(sequences))
-        return cls(model, data, meta.get("metrics", {}),
-                   RecommendConfig.from_dict(meta.get("recommend", {})))
+        return cls(model, data, meta.get("metrics", {}), RecommendConfig.from_dict(meta.get("recommend", {})))
 
 
-def fit_recommender(data: SequenceData, config: RecommendConfig | None = None,
-                    progress: Callable[[Progress], None] | None = None,
-                    cancel: threading.Event | None = None,
-                    cache_dir: Path | str | None = None) -> SequentialRecommender:
+def fit_recommender(
+    data: SequenceData,
+    config: RecommendConfig | None = None,
+    progress: Callable[[Progress], None] | None = None,
+    cancel: threading.Event | None = None,
+    cache_dir: Path | str | None = None,
+) -> SequentialRecommender:
     """Train the model that will make predictions: every user's last item validates early
     stopping, the rest trains; recommendations then read each user's full history."""
     config = config or RecommendConfig()
@@ -262,11 +300,12 @@ def fit_recommender(data: SequenceData, config: RecommendConfig | None = None,
         raise InputError("need at least two distinct items to recommend anything")
     split = holdout_last(data)
     if len(split.val_users) == 0:
-        raise InputError("no user has two or more interactions: the model learns from what a user did "
-                         "next, so at least one user needs two items")
+        raise InputError(
+            "no user has two or more interactions: the model learns from what a user did "
+            "next, so at least one user needs two items"
+        )
     trained = train_sasrec_cached(data, split, config, "fit", progress, cancel, cache_dir)
-    metrics = dict(trained.metrics, trained=trained.trained, users=data.n_users,
-                   items=data.n_items)
+    metrics = dict(trained.metrics, trained=trained.trained, users=data.n_users, items=data.n_items)
     return SequentialRecommender(trained.model, data, metrics, config)
 
 
@@ -275,16 +314,18 @@ class EvaluationReport:
     """SASRec against the baselines on one leave-last-out split, plus the fitted recommender."""
 
     metrics: list[RankingMetrics]
-    training: dict                    # SASRec val metric, epochs, seconds, device, trained flag
+    training: dict  # SASRec val metric, epochs, seconds, device, trained flag
     history: list[dict]
     recommender: SequentialRecommender
-    popularity: np.ndarray            # (n_items + 1,) training counts, for popularity bias
-    diversity: dict = field(default_factory=dict)   # model -> list_diversity(...)
+    popularity: np.ndarray  # (n_items + 1,) training counts, for popularity bias
+    diversity: dict = field(default_factory=dict)  # model -> list_diversity(...)
 
     def table(self) -> pd.DataFrame:
         """One row per (model, protocol): HR@k, NDCG@k, users."""
-        rows = [{"model": m.model, "protocol": m.protocol, f"HR@{m.k}": m.hr,
-                 f"NDCG@{m.k}": m.ndcg, "users": m.users} for m in self.metrics]
+        rows = [
+            {"model": m.model, "protocol": m.protocol, f"HR@{m.k}": m.hr, f"NDCG@{m.k}": m.ndcg, "users": m.users}
+            for m in self.metrics
+        ]
         return pd.DataFrame(rows)
 
     def metric(self, model: str, protocol: str = "full ranking") -> RankingMetrics:
@@ -299,7 +340,7 @@ class BaselineReport:
     """Popularity and item-kNN on the leave-last-out split: no training, so a view can show them at once."""
 
     metrics: list[RankingMetrics]
-    scorers: dict                     # model name -> score_fn(histories) fitted on the baseline rows
+    scorers: dict  # model name -> score_fn(histories) fitted on the baseline rows
     popularity: np.ndarray
     diversity: dict = field(default_factory=dict)
 
@@ -310,21 +351,25 @@ class BaselineReport:
         """user, item, rank of `model`'s top-k unseen items for `users` (indices into data.user_ids)."""
         hist = [data.sequences[u] for u in users]
         top = top_k(self.scorers[model](hist), hist, k)
-        rows = [(data.user_ids[u], data.item_ids[i], r + 1) for u, items in zip(users, top)
-                for r, i in enumerate(items) if i > 0]
+        rows = [
+            (data.user_ids[u], data.item_ids[i], r + 1)
+            for u, items in zip(users, top)
+            for r, i in enumerate(items)
+            if i > 0
+        ]
         return pd.DataFrame(rows, columns=["user", "item", "rank"])
 
 
-def evaluate_baselines(data: SequenceData, k: int = 10, seed: int = 0, split: Split | None = None,
-                       diversity_users: int = 2000) -> BaselineReport:
+def evaluate_baselines(
+    data: SequenceData, k: int = 10, seed: int = 0, split: Split | None = None, diversity_users: int = 2000
+) -> BaselineReport:
     """Popularity and item-kNN fitted on every interaction except the test items (histories up to
     the test target) and scored on the leave-last-out test targets, both protocols."""
     split = split if split is not None else leave_last_out(data)
     if len(split.test_targets) == 0:
         raise InputError("no user has 3 or more distinct items: nothing to evaluate on")
     tested = set(split.test_users.tolist())
-    baseline_train = list(split.test_histories) + [
-        split.train[u] for u in range(data.n_users) if u not in tested]
+    baseline_train = list(split.test_histories) + [split.train[u] for u in range(data.n_users) if u not in tested]
     pop = PopularityRecommender().fit(baseline_train, data.n_items)
     knn = ItemKNNRecommender().fit(baseline_train, data.n_items)
     scorers = {pop.name: pop.score, knn.name: knn.score}
@@ -337,10 +382,15 @@ def evaluate_baselines(data: SequenceData, k: int = 10, seed: int = 0, split: Sp
     return BaselineReport(metrics, scorers, pop.popularity_, diversity)
 
 
-def evaluate(data: SequenceData, config: RecommendConfig | None = None, k: int = 10,
-             progress: Callable[[Progress], None] | None = None,
-             cancel: threading.Event | None = None, cache_dir: Path | str | None = None,
-             diversity_users: int = 2000) -> EvaluationReport:
+def evaluate(
+    data: SequenceData,
+    config: RecommendConfig | None = None,
+    k: int = 10,
+    progress: Callable[[Progress], None] | None = None,
+    cancel: threading.Event | None = None,
+    cache_dir: Path | str | None = None,
+    diversity_users: int = 2000,
+) -> EvaluationReport:
     """Leave-last-out evaluation of SASRec, popularity and item-kNN on the same split.
 
     Baselines fit on every interaction except the test items (histories up to the test target),
@@ -354,8 +404,10 @@ def evaluate(data: SequenceData, config: RecommendConfig | None = None, k: int =
 
     sasrec = lambda h: score_histories(trained.model, h)  # noqa: E731
     scorers = {"SASRec": sasrec, **base.scorers}
-    metrics = list(evaluate_scores("SASRec", sasrec, split.test_histories, split.test_targets, k,
-                                   seed=config.seed)) + base.metrics
+    metrics = (
+        list(evaluate_scores("SASRec", sasrec, split.test_histories, split.test_targets, k, seed=config.seed))
+        + base.metrics
+    )
     metrics.sort(key=lambda m: (m.protocol != "full ranking", list(scorers).index(m.model)))
     # coverage and popularity bias of each model's top-k lists for (a sample of) users
     users = np.arange(min(data.n_users, diversity_users))
@@ -363,5 +415,4 @@ def evaluate(data: SequenceData, config: RecommendConfig | None = None, k: int =
     diversity = {"SASRec": list_diversity(top_k(sasrec(hist), hist, k), base.popularity), **base.diversity}
     recommender = SequentialRecommender(trained.model, data, trained.metrics, config)
     training = dict(trained.metrics, trained=trained.trained)
-    return EvaluationReport(metrics, training, trained.history, recommender, base.popularity,
-                            diversity)
+    return EvaluationReport(metrics, training, trained.history, recommender, base.popularity, diversity)

@@ -24,19 +24,19 @@ MIN_LABELS_TO_CALIBRATE = 30
 @dataclass
 class AnalysisConfig:
     freq: str = "week"
-    calibrate: bool = True          # choose lexicon cut-offs on the posts' labels when there are enough
+    calibrate: bool = True  # choose lexicon cut-offs on the posts' labels when there are enough
     shift: ShiftConfig = field(default_factory=ShiftConfig)
     n_driver_terms: int = 10
 
 
 @dataclass
 class SentimentAnalysis:
-    posts: pd.DataFrame             # input columns + language, score, sentiment, scorer
-    trends: pd.DataFrame            # see sentiment_trends
+    posts: pd.DataFrame  # input columns + language, score, sentiment, scorer
+    trends: pd.DataFrame  # see sentiment_trends
     shifts: list[Shift]
-    drivers: pd.DataFrame           # community, term, z, target_count
+    drivers: pd.DataFrame  # community, term, z, target_count
     thresholds: dict[str, Thresholds]
-    scorer: str                     # "lexicon" | "attention"
+    scorer: str  # "lexicon" | "attention"
 
 
 def _require(posts: pd.DataFrame, columns: list[str]) -> None:
@@ -97,17 +97,29 @@ def analyse_sentiment(posts: pd.DataFrame, config: AnalysisConfig | None = None,
     else:
         trends, shifts = sentiment_trends(scored.iloc[:0].assign(ts=pd.NaT), config.freq), []
     drivers = negative_drivers(scored, config.n_driver_terms)
-    return SentimentAnalysis(scored, trends, shifts, drivers, thresholds,
-                             "attention" if classifier is not None else "lexicon")
+    return SentimentAnalysis(
+        scored, trends, shifts, drivers, thresholds, "attention" if classifier is not None else "lexicon"
+    )
 
 
 def shifts_table(shifts: list[Shift]) -> pd.DataFrame:
     """One row per shift (for tables and CSV): community, period, direction, mean, baseline, z, volume, terms."""
-    return pd.DataFrame([{"community": s.community, "period": s.period, "direction": s.direction,
-                          "mean_score": s.mean_score, "baseline_mean": s.baseline_mean, "z": s.z,
-                          "volume": s.volume, "terms": ", ".join(t for t, _ in s.terms)} for s in shifts],
-                        columns=["community", "period", "direction", "mean_score", "baseline_mean", "z",
-                                 "volume", "terms"])
+    return pd.DataFrame(
+        [
+            {
+                "community": s.community,
+                "period": s.period,
+                "direction": s.direction,
+                "mean_score": s.mean_score,
+                "baseline_mean": s.baseline_mean,
+                "z": s.z,
+                "volume": s.volume,
+                "terms": ", ".join(t for t, _ in s.terms),
+            }
+            for s in shifts
+        ],
+        columns=["community", "period", "direction", "mean_score", "baseline_mean", "z", "volume", "terms"],
+    )
 
 
 def lexicon_evaluation(scored: pd.DataFrame, seed: int = 0):
@@ -136,9 +148,12 @@ def lexicon_evaluation(scored: pd.DataFrame, seed: int = 0):
     thresholds = calibrated_thresholds(scores[tr], langs[tr], pd.Series(y[tr]))
     pred = label_scores(scores[te], langs[te], thresholds)
     names = [c for c in LABELS if c in set(y)]
-    return evaluate("lexicon", np.array([names.index(v) for v in y[te]]),
-                    np.array([names.index(v) if v in names else 0 for v in pred]), names)
-
+    return evaluate(
+        "lexicon",
+        np.array([names.index(v) for v in y[te]]),
+        np.array([names.index(v) if v in names else 0 for v in pred]),
+        names,
+    )
 
 
 def add_language(posts: pd.DataFrame) -> pd.DataFrame:
@@ -146,8 +161,9 @@ def add_language(posts: pd.DataFrame) -> pd.DataFrame:
     return posts.assign(language=detect_languages(posts["text"].fillna("").astype(str)))
 
 
-def filter_posts(posts: pd.DataFrame, communities: list[str] | None = None, start=None, end=None,
-                 languages: list[str] | None = None) -> pd.DataFrame:
+def filter_posts(
+    posts: pd.DataFrame, communities: list[str] | None = None, start=None, end=None, languages: list[str] | None = None
+) -> pd.DataFrame:
     """Rows of `posts` in the communities, the inclusive date range [start, end] and the languages."""
     keep = pd.Series(True, index=posts.index)
     if communities is not None and "community" in posts:
@@ -196,8 +212,9 @@ def labelled_texts(df: pd.DataFrame, text: str, label: str, source: str = "uploa
     and column when a column is missing or no row has a label."""
     for col in (text, label):
         if col not in df.columns:
-            raise InputError(f"no such column; the columns are: {', '.join(map(str, df.columns))}",
-                             file=source, column=col)
+            raise InputError(
+                f"no such column; the columns are: {', '.join(map(str, df.columns))}", file=source, column=col
+            )
     if text == label:
         raise InputError("the text and the label must be different columns", file=source, column=label)
     labels = df[label].fillna("").astype(str).str.strip()

@@ -43,13 +43,13 @@ class ClassifierConfig:
     """Settings of one fit. The split is shared by the model, the baseline and the lexicon."""
 
     test_size: float = 0.2
-    val_size: float = 0.1            # of the training part, for early stopping
+    val_size: float = 0.1  # of the training part, for early stopping
     seed: int = 0
-    en_frozen_layers: int = 5        # MiniLM layers run once and cached; the rest are fine-tuned
+    en_frozen_layers: int = 5  # MiniLM layers run once and cached; the rest are fine-tuned
     en_epochs: int = 3
     en_lr: float = 2e-4
     zh_epochs: int = 12
-    zh_bigrams: bool = True          # a bigram embedding added at each character position
+    zh_bigrams: bool = True  # a bigram embedding added at each character position
     zh_lr: float = 1e-3
     zh_d_model: int = 128
     zh_layers: int = 1
@@ -63,7 +63,7 @@ class ClassifierConfig:
 class Evaluation:
     """One scorer on the held-out rows."""
 
-    scorer: str                 # "attention" | "tfidf_lr" | "lexicon"
+    scorer: str  # "attention" | "tfidf_lr" | "lexicon"
     macro_f1: float
     accuracy: float
     labels: list[str]
@@ -74,20 +74,23 @@ class Evaluation:
 @dataclass
 class LanguageModel:
     lang: str
-    kind: str                   # "minilm" | "chars"
+    kind: str  # "minilm" | "chars"
     model_config: dict
     state_dict: dict
     vocab: list[str] = field(default_factory=list)  # chars mode: id 2+i -> vocab[i]
     frozen_layers: int = 0
-    prior: LinearPrior | None = None              # the wide part (None: the model has none)
-    fusion_weight: float = 1.0                      # w in p = w * p_attention + (1 - w) * p_linear
+    prior: LinearPrior | None = None  # the wide part (None: the model has none)
+    fusion_weight: float = 1.0  # w in p = w * p_attention + (1 - w) * p_linear
 
 
 # ---------------------------------------------------------------------------------------------
 # labels
 
-POLARITY_WORDS = {"negative": ("neg", "bad", "负", "差", "消极"), "neutral": ("neu", "中", "mixed"),
-                  "positive": ("pos", "good", "正", "好", "积极")}
+POLARITY_WORDS = {
+    "negative": ("neg", "bad", "负", "差", "消极"),
+    "neutral": ("neu", "中", "mixed"),
+    "positive": ("pos", "good", "正", "好", "积极"),
+}
 
 
 def label_polarity(names: list[str]) -> dict[str, str] | None:
@@ -128,6 +131,7 @@ def normalise_labels(labels) -> np.ndarray:
 # ---------------------------------------------------------------------------------------------
 # the linear model: baseline and wide part
 
+
 def fit_baseline(texts: list[str], y: np.ndarray, lang: str):
     """TF-IDF + logistic regression: English word 1-2-grams, Chinese character 1-3-grams."""
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -151,8 +155,8 @@ class LinearPrior:
     analyzer: str
     ngram_range: tuple[int, int]
     vocab: list[str]
-    idf: np.ndarray        # [V]
-    coef: np.ndarray       # [C,V]
+    idf: np.ndarray  # [V]
+    coef: np.ndarray  # [C,V]
     intercept: np.ndarray  # [C]
 
     @classmethod
@@ -178,16 +182,16 @@ class LinearPrior:
         from sklearn.feature_extraction.text import CountVectorizer
         from sklearn.preprocessing import normalize
 
-        counts = CountVectorizer(analyzer=self.analyzer, ngram_range=self.ngram_range,
-                                 vocabulary={t: i for i, t in enumerate(self.vocab)}).transform(texts)
+        counts = CountVectorizer(
+            analyzer=self.analyzer, ngram_range=self.ngram_range, vocabulary={t: i for i, t in enumerate(self.vocab)}
+        ).transform(texts)
         counts = counts.astype(np.float64)
         np.log(counts.data, out=counts.data)
-        counts.data += 1.0                       # sublinear tf: 1 + log(tf)
+        counts.data += 1.0  # sublinear tf: 1 + log(tf)
         return normalize(counts.multiply(self.idf.astype(np.float64)[None, :]).tocsr())
 
     def logits(self, texts: list[str]) -> np.ndarray:
-        return np.asarray(self.features(texts) @ self.coef.T.astype(np.float64) + self.intercept,
-                          dtype=np.float32)
+        return np.asarray(self.features(texts) @ self.coef.T.astype(np.float64) + self.intercept, dtype=np.float32)
 
     # persistence: `meta()` is JSON, `tensors()` go beside the model's weights
     def meta(self) -> dict:
@@ -196,8 +200,10 @@ class LinearPrior:
     def tensors(self) -> dict:
         import torch
 
-        return {f"linear_prior.{k}": torch.from_numpy(np.ascontiguousarray(getattr(self, k)))
-                for k in ("idf", "coef", "intercept")}
+        return {
+            f"linear_prior.{k}": torch.from_numpy(np.ascontiguousarray(getattr(self, k)))
+            for k in ("idf", "coef", "intercept")
+        }
 
     @classmethod
     def from_parts(cls, meta: dict, tensors: dict) -> LinearPrior:
@@ -250,6 +256,7 @@ def char_vocab(texts: list[str], min_count: int = 2, bigrams: bool = True) -> li
 
 # ---------------------------------------------------------------------------------------------
 # features per language: what the model consumes
+
 
 class _Inputs:
     """Model inputs for a list of texts of one language; `batch(idx)` makes one batch dict."""
@@ -311,7 +318,7 @@ def _predict_proba(model, inputs: _Inputs, rows=None, batch_size: int = 256) -> 
     order = np.argsort(lengths[rows], kind="stable")  # similar lengths together: less padding
     with torch.no_grad():
         for start in range(0, len(rows), batch_size):
-            pos = order[start: start + batch_size]
+            pos = order[start : start + batch_size]
             out[pos] = model.predict(to_device(inputs.batch(rows[pos]), device)).cpu().numpy()
     return out
 
@@ -327,8 +334,9 @@ def blend(p_attention: np.ndarray, linear_logits: np.ndarray, weight: float) -> 
     return weight * p_attention + (1.0 - weight) * _softmax(linear_logits)
 
 
-def choose_fusion_weight(y: np.ndarray, p_attention: np.ndarray, linear_logits: np.ndarray,
-                         n_classes: int) -> tuple[float, dict[float, float]]:
+def choose_fusion_weight(
+    y: np.ndarray, p_attention: np.ndarray, linear_logits: np.ndarray, n_classes: int
+) -> tuple[float, dict[float, float]]:
     """The weight in 0, 0.1, ..., 1 with the best macro-F1 on (validation) rows. Ties, common on
     small validation sets where several weights classify every row alike, go to the lower log-loss
     (the better-calibrated blend), then to the larger weight (the attention model).
@@ -363,15 +371,23 @@ def evaluate(scorer: str, y_true, y_pred, label_names: list[str]) -> Evaluation:
     from sklearn.metrics import accuracy_score, confusion_matrix
 
     ids = list(range(len(label_names)))
-    return Evaluation(scorer, _macro_f1(y_true, y_pred, len(label_names)), float(accuracy_score(y_true, y_pred)),
-                      list(label_names), confusion_matrix(y_true, y_pred, labels=ids).tolist(), int(len(y_true)))
+    return Evaluation(
+        scorer,
+        _macro_f1(y_true, y_pred, len(label_names)),
+        float(accuracy_score(y_true, y_pred)),
+        list(label_names),
+        confusion_matrix(y_true, y_pred, labels=ids).tolist(),
+        int(len(y_true)),
+    )
 
 
 # ---------------------------------------------------------------------------------------------
 # the attention model
 
-def language_model_config(lang: str, n_classes: int, config: ClassifierConfig, vocab_size: int = 0,
-                          class_weights: list[float] | None = None):
+
+def language_model_config(
+    lang: str, n_classes: int, config: ClassifierConfig, vocab_size: int = 0, class_weights: list[float] | None = None
+):
     """The TextClassifierConfig of one language: MiniLM's top layers for English, a character +
     bigram Transformer over `vocab_size` ids for Chinese."""
     from core.models.text_classifier import TextClassifierConfig
@@ -379,17 +395,32 @@ def language_model_config(lang: str, n_classes: int, config: ClassifierConfig, v
     if lang == "en":
         from core.text.encoder import N_LAYERS
 
-        return TextClassifierConfig(n_classes=n_classes, input="states", d_model=384, n_heads=12,
-                                    n_layers=N_LAYERS - config.en_frozen_layers, d_ff=1536, max_len=128,
-                                    class_weights=list(class_weights or []))
-    return TextClassifierConfig(n_classes=n_classes, input="tokens", vocab_size=vocab_size,
-                                d_model=config.zh_d_model, n_heads=4, n_layers=config.zh_layers,
-                                d_ff=2 * config.zh_d_model, max_len=128, dropout=0.2, bigrams=config.zh_bigrams,
-                                class_weights=list(class_weights or []))
+        return TextClassifierConfig(
+            n_classes=n_classes,
+            input="states",
+            d_model=384,
+            n_heads=12,
+            n_layers=N_LAYERS - config.en_frozen_layers,
+            d_ff=1536,
+            max_len=128,
+            class_weights=list(class_weights or []),
+        )
+    return TextClassifierConfig(
+        n_classes=n_classes,
+        input="tokens",
+        vocab_size=vocab_size,
+        d_model=config.zh_d_model,
+        n_heads=4,
+        n_layers=config.zh_layers,
+        d_ff=2 * config.zh_d_model,
+        max_len=128,
+        dropout=0.2,
+        bigrams=config.zh_bigrams,
+        class_weights=list(class_weights or []),
+    )
 
 
-def language_spec(lang: str, texts: list[str], y: np.ndarray, n_classes: int, config: ClassifierConfig,
-                   cache_dir=None):
+def language_spec(lang: str, texts: list[str], y: np.ndarray, n_classes: int, config: ClassifierConfig, cache_dir=None):
     """(ModelSpec, LanguageModel without weights) of one language's attention model on (texts, y)."""
     import torch
     from sklearn.model_selection import train_test_split
@@ -414,13 +445,25 @@ def language_spec(lang: str, texts: list[str], y: np.ndarray, n_classes: int, co
         lm = LanguageModel(lang, "chars", asdict(mcfg), {}, vocab, 0)
         lr, epochs = config.zh_lr, config.zh_epochs
 
-    train_cfg = engine.TrainConfig(epochs=epochs, batch_size=config.batch_size, lr=lr, weight_decay=0.01,
-                                   patience=config.patience, seed=config.seed, device=config.device,
-                                   max_seconds=config.max_seconds)
+    train_cfg = engine.TrainConfig(
+        epochs=epochs,
+        batch_size=config.batch_size,
+        lr=lr,
+        weight_decay=0.01,
+        patience=config.patience,
+        seed=config.seed,
+        device=config.device,
+        max_seconds=config.max_seconds,
+    )
     data_fp = cache.fingerprint(list(texts), y.tolist(), lang)
-    key_config = {"model": asdict(mcfg), "train": asdict(train_cfg), "frozen": lm.frozen_layers,
-                  "val_size": config.val_size, "vocab": cache.fingerprint(lm.vocab),
-                  "fusion": "late-v1"}
+    key_config = {
+        "model": asdict(mcfg),
+        "train": asdict(train_cfg),
+        "frozen": lm.frozen_layers,
+        "val_size": config.val_size,
+        "vocab": cache.fingerprint(lm.vocab),
+        "fusion": "late-v1",
+    }
 
     def build():
         model = TextClassifier(mcfg)
@@ -431,8 +474,7 @@ def language_spec(lang: str, texts: list[str], y: np.ndarray, n_classes: int, co
         return model
 
     def fit_fn(model, prog, cancel_event):
-        inputs = _Inputs(lm, list(texts), cache_dir=cache_dir,
-                         progress=engine.stage_progress(prog, "stage.encoding"))
+        inputs = _Inputs(lm, list(texts), cache_dir=cache_dir, progress=engine.stage_progress(prog, "stage.encoding"))
         lengths = inputs.lengths()
 
         def make_batches(epoch, generator):
@@ -440,9 +482,13 @@ def language_spec(lang: str, texts: list[str], y: np.ndarray, n_classes: int, co
             # shuffle the batch order: seeded, different every epoch
             perm = fit_idx[torch.randperm(len(fit_idx), generator=generator).numpy()]
             window = config.batch_size * 50
-            perm = np.concatenate([w[np.argsort(lengths[w], kind="stable")]
-                                   for w in np.array_split(perm, max(1, -(-len(perm) // window)))])
-            batches = [perm[s: s + config.batch_size] for s in range(0, len(perm), config.batch_size)]
+            perm = np.concatenate(
+                [
+                    w[np.argsort(lengths[w], kind="stable")]
+                    for w in np.array_split(perm, max(1, -(-len(perm) // window)))
+                ]
+            )
+            batches = [perm[s : s + config.batch_size] for s in range(0, len(perm), config.batch_size)]
             order = torch.randperm(len(batches), generator=generator).numpy()
             return _Batches(inputs, [batches[i] for i in order], y)
 
@@ -455,21 +501,44 @@ def language_spec(lang: str, texts: list[str], y: np.ndarray, n_classes: int, co
         # the wide part: TF-IDF + LR on the same rows; the blend weight chosen on the validation rows
         prior = LinearPrior.fit([texts[i] for i in fit_idx], y[fit_idx], lang, n_classes)
         p_val = _predict_proba(model, inputs, val_idx)
-        weight, by_weight = choose_fusion_weight(y[val_idx], p_val, prior.logits([texts[i] for i in val_idx]),
-                                                 n_classes)
-        metrics = {"val_macro_f1": by_weight[weight], "attention_only_val_macro_f1": by_weight[1.0],
-                   "wide_only_val_macro_f1": by_weight[0.0], "fusion_weight": weight,
-                   "epochs_run": result.epochs_run, "seconds": result.seconds, "device": result.device,
-                   "stopped": result.stopped}
+        weight, by_weight = choose_fusion_weight(
+            y[val_idx], p_val, prior.logits([texts[i] for i in val_idx]), n_classes
+        )
+        metrics = {
+            "val_macro_f1": by_weight[weight],
+            "attention_only_val_macro_f1": by_weight[1.0],
+            "wide_only_val_macro_f1": by_weight[0.0],
+            "fusion_weight": weight,
+            "epochs_run": result.epochs_run,
+            "seconds": result.seconds,
+            "device": result.device,
+            "stopped": result.stopped,
+        }
         return result.state_dict | prior.tensors(), metrics, {"history": result.history, "prior": prior.meta()}
 
-    spec = ModelSpec(kind=f"sentiment-{lang}", code_version=CODE_VERSION, config=key_config, data=data_fp,
-                     build=build, fit=fit_fn, seed=config.seed, restore=lambda state: state)
+    spec = ModelSpec(
+        kind=f"sentiment-{lang}",
+        code_version=CODE_VERSION,
+        config=key_config,
+        data=data_fp,
+        build=build,
+        fit=fit_fn,
+        seed=config.seed,
+        restore=lambda state: state,
+    )
     return spec, lm
 
 
-def _train_language(lang: str, texts: list[str], y: np.ndarray, n_classes: int, config: ClassifierConfig,
-                    progress=None, cancel=None, cache_dir=None) -> tuple[LanguageModel, dict]:
+def _train_language(
+    lang: str,
+    texts: list[str],
+    y: np.ndarray,
+    n_classes: int,
+    config: ClassifierConfig,
+    progress=None,
+    cancel=None,
+    cache_dir=None,
+) -> tuple[LanguageModel, dict]:
     """Train (or load) the attention model for one language on (texts, y)."""
     from core.models.lifecycle import train_or_load
 
@@ -502,14 +571,15 @@ def _build_model(lm: LanguageModel):
 # ---------------------------------------------------------------------------------------------
 # the fitted classifier
 
+
 @dataclass
 class SentimentClassifier:
     """Per-language attention models (+ lexicon for languages without enough labels)."""
 
     label_names: list[str]
     models: dict[str, LanguageModel]
-    evaluations: dict[str, list[Evaluation]]       # lang -> [attention, tfidf_lr, lexicon] on held-out rows
-    thresholds: dict[str, Thresholds]              # lexicon cut-offs chosen on the training rows
+    evaluations: dict[str, list[Evaluation]]  # lang -> [attention, tfidf_lr, lexicon] on held-out rows
+    thresholds: dict[str, Thresholds]  # lexicon cut-offs chosen on the training rows
     train_info: dict[str, dict] = field(default_factory=dict)
 
     @property
@@ -554,8 +624,9 @@ class SentimentClassifier:
             if polarity:
                 inv = {v: k for k, v in polarity.items()}
                 # a label set without "neutral" takes the nearer side
-                words = np.array([inv.get(w) or inv["positive" if sc >= 0 else "negative"]
-                                  for w, sc in zip(words, s)], dtype=object)
+                words = np.array(
+                    [inv.get(w) or inv["positive" if sc >= 0 else "negative"] for w, sc in zip(words, s)], dtype=object
+                )
             labels[lex_rows] = words
         out["sentiment"] = labels
         out["score"] = np.clip(score, -1, 1)
@@ -572,23 +643,32 @@ class SentimentClassifier:
         from core.models.artefact import write_model_dir
         from core.models.text_classifier import CODE_VERSION
 
-        meta = {"format": 3, "label_names": self.label_names,
-                "thresholds": {k: asdict(v) for k, v in self.thresholds.items()},
-                "evaluations": {k: [asdict(e) for e in v] for k, v in self.evaluations.items()},
-                "train_info": self.train_info,
-                "models": {lang: {"kind": lm.kind, "model_config": lm.model_config, "vocab": lm.vocab,
-                                  "frozen_layers": lm.frozen_layers, "weights": f"{lang}.safetensors",
-                                  "prior": lm.prior.meta() if lm.prior else None,
-                                  "fusion_weight": lm.fusion_weight}
-                           for lang, lm in self.models.items()}}
+        meta = {
+            "format": 3,
+            "label_names": self.label_names,
+            "thresholds": {k: asdict(v) for k, v in self.thresholds.items()},
+            "evaluations": {k: [asdict(e) for e in v] for k, v in self.evaluations.items()},
+            "train_info": self.train_info,
+            "models": {
+                lang: {
+                    "kind": lm.kind,
+                    "model_config": lm.model_config,
+                    "vocab": lm.vocab,
+                    "frozen_layers": lm.frozen_layers,
+                    "weights": f"{lang}.safetensors",
+                    "prior": lm.prior.meta() if lm.prior else None,
+                    "fusion_weight": lm.fusion_weight,
+                }
+                for lang, lm in self.models.items()
+            },
+        }
 
         def write(tmp: Path) -> None:
             for lang, lm in self.models.items():
                 tensors = dict(lm.state_dict, **(lm.prior.tensors() if lm.prior else {}))
                 save_file({k: v.contiguous() for k, v in tensors.items()}, str(tmp / f"{lang}.safetensors"))
 
-        return write_model_dir(model_dir, "sentiment", CODE_VERSION, json.loads(json.dumps(meta, default=str)),
-                               write)
+        return write_model_dir(model_dir, "sentiment", CODE_VERSION, json.loads(json.dumps(meta, default=str)), write)
 
     @classmethod
     def load(cls, model_dir: str | Path) -> SentimentClassifier:
@@ -607,14 +687,28 @@ class SentimentClassifier:
                 if Path(m["weights"]).name != m["weights"]:
                     raise ValueError(f"bad weights file name {m['weights']!r}")
                 state, prior = split_prior(load_file(str(model_dir / m["weights"])), m.get("prior"))
-                models[lang] = LanguageModel(lang, m["kind"], m["model_config"], state, m["vocab"], m["frozen_layers"],
-                                             prior, float(m.get("fusion_weight", 1.0)))
-            return cls(meta["label_names"], models,
-                       {k: [Evaluation(**e) for e in v] for k, v in meta["evaluations"].items()},
-                       {k: Thresholds(**v) for k, v in meta["thresholds"].items()}, meta.get("train_info", {}))
+                models[lang] = LanguageModel(
+                    lang,
+                    m["kind"],
+                    m["model_config"],
+                    state,
+                    m["vocab"],
+                    m["frozen_layers"],
+                    prior,
+                    float(m.get("fusion_weight", 1.0)),
+                )
+            return cls(
+                meta["label_names"],
+                models,
+                {k: [Evaluation(**e) for e in v] for k, v in meta["evaluations"].items()},
+                {k: Thresholds(**v) for k, v in meta["thresholds"].items()},
+                meta.get("train_info", {}),
+            )
         except (OSError, KeyError, TypeError, ValueError, RuntimeError) as exc:
-            raise ConfigError(f"--model-dir {model_dir}: the saved sentiment model cannot be read "
-                              f"({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})") from exc
+            raise ConfigError(
+                f"--model-dir {model_dir}: the saved sentiment model cannot be read "
+                f"({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})"
+            ) from exc
 
 
 def _stratify(y: np.ndarray, test_size: float):
@@ -645,8 +739,12 @@ def _language_splits(texts: np.ndarray, y_all: np.ndarray, config: ClassifierCon
         if len(rows) < MIN_PER_LANGUAGE or len(set(y_all[rows])) < 2:
             continue
         y = y_all[rows]
-        tr, te = train_test_split(np.arange(len(rows)), test_size=config.test_size, random_state=config.seed,
-                                  stratify=_stratify(y, config.test_size))
+        tr, te = train_test_split(
+            np.arange(len(rows)),
+            test_size=config.test_size,
+            random_state=config.seed,
+            stratify=_stratify(y, config.test_size),
+        )
         yield lang, rows, tr, te
 
 
@@ -658,13 +756,16 @@ def sentiment_is_trained(texts, labels, config: ClassifierConfig | None = None, 
     texts, y_all, names = _labelled(texts, labels)
     splits = list(_language_splits(texts, y_all, config))
     return bool(splits) and all(
-        is_trained(language_spec(lang, texts[rows][tr].tolist(), y_all[rows][tr], len(names), config,
-                                  cache_dir)[0], cache_dir)
-        for lang, rows, tr, _ in splits)
+        is_trained(
+            language_spec(lang, texts[rows][tr].tolist(), y_all[rows][tr], len(names), config, cache_dir)[0], cache_dir
+        )
+        for lang, rows, tr, _ in splits
+    )
 
 
-def fit_sentiment_classifier(texts, labels, config: ClassifierConfig | None = None, progress=None,
-                             cancel=None, cache_dir=None) -> SentimentClassifier:
+def fit_sentiment_classifier(
+    texts, labels, config: ClassifierConfig | None = None, progress=None, cancel=None, cache_dir=None
+) -> SentimentClassifier:
     """Split (stratified, `config.test_size`, seed), then per language with enough labels: train the
     attention model and the TF-IDF + LR baseline on the same training rows, choose lexicon
     thresholds on them, and score all three on the same held-out rows."""
@@ -678,8 +779,7 @@ def fit_sentiment_classifier(texts, labels, config: ClassifierConfig | None = No
         y = y_all[rows]
         t_tr, t_te = texts[rows][tr].tolist(), texts[rows][te].tolist()
         lm, train_metrics = _train_language(lang, t_tr, y[tr], len(label_names), config, progress, cancel, cache_dir)
-        probs = language_proba(lm, t_te, cache_dir=cache_dir,
-                               progress=stage_progress(progress, "stage.scoring"))
+        probs = language_proba(lm, t_te, cache_dir=cache_dir, progress=stage_progress(progress, "stage.scoring"))
         if progress is not None:
             stage_progress(progress, "stage.baselines")(0, 1)
         evals = [evaluate("attention", y[te], probs.argmax(1), label_names)]
@@ -692,14 +792,18 @@ def fit_sentiment_classifier(texts, labels, config: ClassifierConfig | None = No
             th = choose_thresholds(s_tr, pol_tr, source="training")
             thresholds[lang] = th
             words = th.label(s_te)
-            pred = [label_names.index(inv.get(w) or inv["positive" if s >= 0 else "negative"])
-                    for w, s in zip(words, s_te)]
+            pred = [
+                label_names.index(inv.get(w) or inv["positive" if s >= 0 else "negative"]) for w, s in zip(words, s_te)
+            ]
             evals.append(evaluate("lexicon", y[te], np.array(pred), label_names))
         models[lang], evaluations[lang] = lm, evals
         info[lang] = dict(train_metrics, n_train=len(tr), n_test=len(te))
     if not models:
-        raise InputError(f"too few labelled texts to train: each language needs at least {MIN_PER_LANGUAGE} "
-                         "with two different labels", column="label")
+        raise InputError(
+            f"too few labelled texts to train: each language needs at least {MIN_PER_LANGUAGE} "
+            "with two different labels",
+            column="label",
+        )
     return SentimentClassifier(label_names, models, evaluations, thresholds, info)
 
 

@@ -65,7 +65,7 @@ def _encoder(n_layers: int):
 class RaggedStates:
     """Per-text hidden states stored flat: rows offsets[i]:offsets[i+1] of `values` belong to text i."""
 
-    values: np.ndarray   # [total_tokens, D] float16
+    values: np.ndarray  # [total_tokens, D] float16
     offsets: np.ndarray  # [n+1] int64
 
     def __len__(self) -> int:
@@ -74,7 +74,7 @@ class RaggedStates:
     def take(self, idx) -> RaggedStates:
         idx = np.asarray(idx, dtype=np.int64)
         lengths = np.diff(self.offsets)[idx]
-        parts = [self.values[self.offsets[i]: self.offsets[i + 1]] for i in idx]
+        parts = [self.values[self.offsets[i] : self.offsets[i + 1]] for i in idx]
         values = np.concatenate(parts) if parts else self.values[:0]
         return RaggedStates(values, np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64))
 
@@ -89,13 +89,14 @@ class RaggedStates:
         mask = np.zeros((len(idx), T), dtype=bool)
         for row, i in enumerate(idx):
             n = lengths[row]
-            out[row, :n] = self.values[self.offsets[i]: self.offsets[i] + n]
+            out[row, :n] = self.values[self.offsets[i] : self.offsets[i] + n]
             mask[row, :n] = True
         return torch.from_numpy(out), torch.from_numpy(mask)
 
 
-def lower_states(texts: list[str], n_layers: int, batch_size: int = 64, cache_dir: Path | None = None,
-                 progress=None) -> RaggedStates:
+def lower_states(
+    texts: list[str], n_layers: int, batch_size: int = 64, cache_dir: Path | None = None, progress=None
+) -> RaggedStates:
     """Hidden states after the first `n_layers` frozen layers for each text (cached on disk)."""
     import torch
 
@@ -115,7 +116,7 @@ def lower_states(texts: list[str], n_layers: int, batch_size: int = 64, cache_di
     chunks: dict[int, np.ndarray] = {}
     with torch.inference_mode():
         for start in range(0, len(order), batch_size):
-            idx = order[start: start + batch_size]
+            idx = order[start : start + batch_size]
             T = max(len(ids[i]) for i in idx)
             batch = torch.zeros((len(idx), T), dtype=torch.long)
             mask = torch.zeros((len(idx), T), dtype=torch.bool)

@@ -24,11 +24,32 @@ from core.text.language import HAN, LATIN, script_shares
 
 LABELS = ("negative", "neutral", "positive")
 
-ZH_NEGATORS = frozenset("不 没 没有 别 无 未 非 不是 并不 从不 从没 毫不 一点也不 不太 不怎么 不够 不再 不会 没什么".split())
+ZH_NEGATORS = frozenset(
+    "不 没 没有 别 无 未 非 不是 并不 从不 从没 毫不 一点也不 不太 不怎么 不够 不再 不会 没什么".split()
+)
 ZH_INTENSIFIERS = {
-    "很": 1.3, "挺": 1.2, "真": 1.3, "好": 1.2, "太": 1.5, "非常": 1.6, "特别": 1.6, "超": 1.6, "超级": 1.8,
-    "十分": 1.6, "极其": 1.8, "极": 1.7, "最": 1.6, "相当": 1.4, "巨": 1.6, "贼": 1.5, "真的": 1.4, "实在": 1.4,
-    "有点": 0.7, "有些": 0.7, "稍微": 0.6, "略": 0.6,
+    "很": 1.3,
+    "挺": 1.2,
+    "真": 1.3,
+    "好": 1.2,
+    "太": 1.5,
+    "非常": 1.6,
+    "特别": 1.6,
+    "超": 1.6,
+    "超级": 1.8,
+    "十分": 1.6,
+    "极其": 1.8,
+    "极": 1.7,
+    "最": 1.6,
+    "相当": 1.4,
+    "巨": 1.6,
+    "贼": 1.5,
+    "真的": 1.4,
+    "实在": 1.4,
+    "有点": 0.7,
+    "有些": 0.7,
+    "稍微": 0.6,
+    "略": 0.6,
 }
 NEGATION_REACH = 3  # a negator acts on a weighted word at most this many tokens later
 ZH_SCALE = 4.0
@@ -119,8 +140,17 @@ def zh_stop_words() -> frozenset[str]:
 
 # Emoji that VADER's emoji lexicon describes in words it has no valence for ("pouting face"):
 # read as the word they mean before VADER scores the text.
-EMOJI_WORDS = {"😡": " angry ", "🤬": " furious ", "👎": " bad ", "😤": " annoyed ", "💩": " awful ",
-               "👍": " good ", "🙏": " thanks ", "🎉": " yay ", "💯": " great "}
+EMOJI_WORDS = {
+    "😡": " angry ",
+    "🤬": " furious ",
+    "👎": " bad ",
+    "😤": " annoyed ",
+    "💩": " awful ",
+    "👍": " good ",
+    "🙏": " thanks ",
+    "🎉": " yay ",
+    "💯": " great ",
+}
 
 
 @lru_cache(maxsize=1)

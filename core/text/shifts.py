@@ -39,18 +39,19 @@ class ShiftConfig:
 class Shift:
     community: str
     period: pd.Timestamp
-    direction: str              # "drop" | "rise"
+    direction: str  # "drop" | "rise"
     mean_score: float
     baseline_mean: float
     z: float
     volume: int
     baseline_periods: list[pd.Timestamp] = field(default_factory=list)
-    terms: list[tuple[str, float]] = field(default_factory=list)   # (term, log-odds z), rising most first
-    examples: list[str] = field(default_factory=list)              # post texts (plain text)
+    terms: list[tuple[str, float]] = field(default_factory=list)  # (term, log-odds z), rising most first
+    examples: list[str] = field(default_factory=list)  # post texts (plain text)
 
 
-def detect_shifts(trends: pd.DataFrame, config: ShiftConfig | None = None,
-                  include_overall: bool = False) -> list[Shift]:
+def detect_shifts(
+    trends: pd.DataFrame, config: ShiftConfig | None = None, include_overall: bool = False
+) -> list[Shift]:
     """Control-chart shifts in a trend table from `sentiment_trends` (see the module docstring)."""
     config = config or ShiftConfig()
     shifts: list[Shift] = []
@@ -63,7 +64,7 @@ def detect_shifts(trends: pd.DataFrame, config: ShiftConfig | None = None,
         vols = g["volume"].to_numpy()
         usable: list[int] = []  # indices of in-control periods, newest last
         for i in range(len(g)):
-            base = usable[-config.baseline_periods:]
+            base = usable[-config.baseline_periods :]
             if len(base) >= config.min_baseline:
                 m = means[base]
                 s2 = float(np.var(m, ddof=1))
@@ -71,16 +72,26 @@ def detect_shifts(trends: pd.DataFrame, config: ShiftConfig | None = None,
                 denom = np.sqrt(tau2 + ses[i] ** 2 + s2 / len(base))
                 z = float((means[i] - m.mean()) / denom) if denom > 0 else 0.0
                 if abs(z) > config.z_limit:
-                    shifts.append(Shift(str(community), pd.Timestamp(periods[i]), "drop" if z < 0 else "rise",
-                                        float(means[i]), float(m.mean()), z, int(vols[i]),
-                                        [pd.Timestamp(periods[j]) for j in base]))
+                    shifts.append(
+                        Shift(
+                            str(community),
+                            pd.Timestamp(periods[i]),
+                            "drop" if z < 0 else "rise",
+                            float(means[i]),
+                            float(m.mean()),
+                            z,
+                            int(vols[i]),
+                            [pd.Timestamp(periods[j]) for j in base],
+                        )
+                    )
                     continue
             usable.append(i)
     return shifts
 
 
-def explain_shifts(shifts: list[Shift], scored: pd.DataFrame, freq: str,
-                   config: ShiftConfig | None = None) -> list[Shift]:
+def explain_shifts(
+    shifts: list[Shift], scored: pd.DataFrame, freq: str, config: ShiftConfig | None = None
+) -> list[Shift]:
     """Fill each shift's `terms` (rising most vs its baseline periods) and `examples` (posts of the
     period using the most of those terms, then furthest in the shift's direction). `scored` has
     ts, text, score, community."""

@@ -31,8 +31,9 @@ def count_terms(texts: Iterable[str]) -> Counter:
     return counts
 
 
-def log_odds_dirichlet(target: Counter, reference: Counter, prior: Counter | None = None,
-                       alpha0: float | None = None) -> pd.DataFrame:
+def log_odds_dirichlet(
+    target: Counter, reference: Counter, prior: Counter | None = None, alpha0: float | None = None
+) -> pd.DataFrame:
     """Monroe et al. log-odds of every term of target ∪ reference, sorted by z (largest first).
 
     `prior` defaults to target + reference; `alpha0` (the prior's total weight) defaults to the
@@ -53,6 +54,14 @@ def log_odds_dirichlet(target: Counter, reference: Counter, prior: Counter | Non
     n, m = y.sum(), r.sum()
     delta = np.log((y + a) / (n + a0 - y - a)) - np.log((r + a) / (m + a0 - r - a))
     var = 1.0 / (y + a) + 1.0 / (r + a)
-    out = pd.DataFrame({"term": terms, "delta": delta, "var": var, "z": delta / np.sqrt(var),
-                        "target_count": y.astype(int), "reference_count": r.astype(int)})
+    out = pd.DataFrame(
+        {
+            "term": terms,
+            "delta": delta,
+            "var": var,
+            "z": delta / np.sqrt(var),
+            "target_count": y.astype(int),
+            "reference_count": r.astype(int),
+        }
+    )
     return out.sort_values(["z", "term"], ascending=[False, True], ignore_index=True)

@@ -27,8 +27,9 @@ def period_start(ts: pd.Series, freq: str) -> pd.Series:
     raise ConfigError(f"unknown period '{freq}'; choose one of {', '.join(FREQS)}")
 
 
-def sentiment_trends(scored: pd.DataFrame, freq: str = "week", level: float = 0.95,
-                     overall: bool = True) -> pd.DataFrame:
+def sentiment_trends(
+    scored: pd.DataFrame, freq: str = "week", level: float = 0.95, overall: bool = True
+) -> pd.DataFrame:
     """Trend table from scored posts (columns ts, score, sentiment, optional community).
 
     Out: one row per (community, period): community ('all' for the overall series), period,
@@ -38,16 +39,22 @@ def sentiment_trends(scored: pd.DataFrame, freq: str = "week", level: float = 0.
     from scipy import stats
     from statsmodels.stats.proportion import proportion_confint
 
-    df = pd.DataFrame({"period": period_start(scored["ts"], freq), "score": scored["score"].astype(float),
-                       "neg": (scored["sentiment"] == "negative").astype(float)})
+    df = pd.DataFrame(
+        {
+            "period": period_start(scored["ts"], freq),
+            "score": scored["score"].astype(float),
+            "neg": (scored["sentiment"] == "negative").astype(float),
+        }
+    )
     df["community"] = scored["community"].astype(str).to_numpy() if "community" in scored else ALL
     parts = [df]
     if overall and "community" in scored:
         parts.append(df.assign(community=ALL))
     df = pd.concat(parts, ignore_index=True)
     g = df.groupby(["community", "period"], sort=True)
-    out = g.agg(volume=("score", "size"), mean_score=("score", "mean"), sd=("score", "std"),
-                negatives=("neg", "sum")).reset_index()
+    out = g.agg(
+        volume=("score", "size"), mean_score=("score", "mean"), sd=("score", "std"), negatives=("neg", "sum")
+    ).reset_index()
     n = out["volume"].to_numpy(dtype=float)
     sd = out["sd"].fillna(0.0).to_numpy()
     se = np.where(n > 1, sd / np.sqrt(np.maximum(n, 1)), np.nan)

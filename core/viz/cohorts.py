@@ -13,30 +13,57 @@ from core.cohorts.retention import RetentionResult
 from core.cohorts.survival import SurvivalResult
 from core.viz.safe import escaped_figure
 
-_PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
-            "#bcbd22", "#17becf"]
+_PALETTE = [
+    "#1f77b4",
+    "#ff7f0e",
+    "#2ca02c",
+    "#d62728",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#7f7f7f",
+    "#bcbd22",
+    "#17becf",
+]
 
 
 def _rgba(hex_color: str, alpha: float) -> str:
-    r, g, b = (int(hex_color[i:i + 2], 16) for i in (1, 3, 5))
+    r, g, b = (int(hex_color[i : i + 2], 16) for i in (1, 3, 5))
     return f"rgba({r},{g},{b},{alpha})"
 
 
 @escaped_figure
 def retention_heatmap(result: RetentionResult, labels: dict | None = None) -> go.Figure:
     """Cohort x period heatmap of retention shares; hover shows users, share and cohort size."""
-    lab = {"period": "Period", "cohort": "Cohort", "share": "Retained", "users": "Users", "size": "Cohort size",
-           **(labels or {})}
+    lab = {
+        "period": "Period",
+        "cohort": "Cohort",
+        "share": "Retained",
+        "users": "Users",
+        "size": "Cohort size",
+        **(labels or {}),
+    }
     fmt = "%Y-%m-%d" if result.period == "week" else "%Y-%m"
     cohorts = [c.strftime(fmt) for c in result.shares.index]
     sizes = result.sizes.reindex(result.shares.index).to_numpy()
     custom = np.dstack([result.counts.to_numpy(), np.repeat(sizes[:, None], result.counts.shape[1], axis=1)])
-    fig = go.Figure(go.Heatmap(
-        z=result.shares.to_numpy(), x=[str(c) for c in result.shares.columns], y=cohorts, customdata=custom,
-        colorscale="Blues", zmin=0, zmax=1, colorbar={"title": lab["share"], "tickformat": ".0%"},
-        hovertemplate=(f"{lab['cohort']}: %{{y}}<br>{lab['period']}: %{{x}}<br>{lab['share']}: %{{z:.1%}}<br>"
-                       f"{lab['users']}: %{{customdata[0]:,.0f}}<br>{lab['size']}: %{{customdata[1]:,.0f}}"
-                       "<extra></extra>")))
+    fig = go.Figure(
+        go.Heatmap(
+            z=result.shares.to_numpy(),
+            x=[str(c) for c in result.shares.columns],
+            y=cohorts,
+            customdata=custom,
+            colorscale="Blues",
+            zmin=0,
+            zmax=1,
+            colorbar={"title": lab["share"], "tickformat": ".0%"},
+            hovertemplate=(
+                f"{lab['cohort']}: %{{y}}<br>{lab['period']}: %{{x}}<br>{lab['share']}: %{{z:.1%}}<br>"
+                f"{lab['users']}: %{{customdata[0]:,.0f}}<br>{lab['size']}: %{{customdata[1]:,.0f}}"
+                "<extra></extra>"
+            ),
+        )
+    )
     fig.update_yaxes(autorange="reversed", title=lab["cohort"], type="category")
     fig.update_xaxes(title=lab["period"], type="category")
     fig.update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10})
@@ -50,16 +77,42 @@ def survival_figure(result: SurvivalResult, labels: dict | None = None) -> go.Fi
     fig = go.Figure()
     for i, (group, part) in enumerate(result.curves.groupby("group", sort=True)):
         color = _PALETTE[i % len(_PALETTE)]
-        fig.add_trace(go.Scatter(x=part["time"], y=part["ci_high"], mode="lines", line={"width": 0, "shape": "hv"},
-                                 showlegend=False, hoverinfo="skip", legendgroup=group))
-        fig.add_trace(go.Scatter(x=part["time"], y=part["ci_low"], mode="lines", line={"width": 0, "shape": "hv"},
-                                 fill="tonexty", fillcolor=_rgba(color, 0.15), showlegend=False, hoverinfo="skip",
-                                 legendgroup=group))
-        fig.add_trace(go.Scatter(x=part["time"], y=part["survival"], mode="lines", name=str(group),
-                                 line={"color": color, "shape": "hv"}, legendgroup=group,
-                                 customdata=part["at_risk"],
-                                 hovertemplate="%{fullData.name}<br>%{x:.0f}: %{y:.1%} (n=%{customdata:.0f})"
-                                               "<extra></extra>"))  # the group via its escaped name
+        fig.add_trace(
+            go.Scatter(
+                x=part["time"],
+                y=part["ci_high"],
+                mode="lines",
+                line={"width": 0, "shape": "hv"},
+                showlegend=False,
+                hoverinfo="skip",
+                legendgroup=group,
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=part["time"],
+                y=part["ci_low"],
+                mode="lines",
+                line={"width": 0, "shape": "hv"},
+                fill="tonexty",
+                fillcolor=_rgba(color, 0.15),
+                showlegend=False,
+                hoverinfo="skip",
+                legendgroup=group,
+            )
+        )
+        fig.add_trace(
+            go.Scatter(
+                x=part["time"],
+                y=part["survival"],
+                mode="lines",
+                name=str(group),
+                line={"color": color, "shape": "hv"},
+                legendgroup=group,
+                customdata=part["at_risk"],
+                hovertemplate="%{fullData.name}<br>%{x:.0f}: %{y:.1%} (n=%{customdata:.0f})<extra></extra>",
+            )
+        )  # the group via its escaped name
     fig.update_yaxes(title=lab["survival"], range=[0, 1.02], tickformat=".0%")
     fig.update_xaxes(title=lab["time"])
     fig.update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10}, hovermode="closest")
@@ -69,15 +122,28 @@ def survival_figure(result: SurvivalResult, labels: dict | None = None) -> go.Fi
 @escaped_figure
 def reliability_figure(reliability: pd.DataFrame, labels: dict | None = None) -> go.Figure:
     """Mean predicted vs observed churn per probability bin, one line per model, with the diagonal."""
-    lab = {"predicted": "Predicted churn probability", "observed": "Observed churn rate", "ideal": "Perfect",
-           **(labels or {})}
-    fig = go.Figure(go.Scatter(x=[0, 1], y=[0, 1], mode="lines", name=lab["ideal"],
-                               line={"dash": "dot", "color": "grey"}))
+    lab = {
+        "predicted": "Predicted churn probability",
+        "observed": "Observed churn rate",
+        "ideal": "Perfect",
+        **(labels or {}),
+    }
+    fig = go.Figure(
+        go.Scatter(x=[0, 1], y=[0, 1], mode="lines", name=lab["ideal"], line={"dash": "dot", "color": "grey"})
+    )
     for i, (model, part) in enumerate(reliability.groupby("model", sort=False)):
-        fig.add_trace(go.Scatter(x=part["mean_predicted"], y=part["observed"], mode="lines+markers", name=str(model),
-                                 marker={"size": np.clip(np.sqrt(part["users"]) * 1.5, 4, 18)},
-                                 line={"color": _PALETTE[i % len(_PALETTE)]}, customdata=part["users"],
-                                 hovertemplate="%{x:.2f} → %{y:.2f} (n=%{customdata})<extra></extra>"))
+        fig.add_trace(
+            go.Scatter(
+                x=part["mean_predicted"],
+                y=part["observed"],
+                mode="lines+markers",
+                name=str(model),
+                marker={"size": np.clip(np.sqrt(part["users"]) * 1.5, 4, 18)},
+                line={"color": _PALETTE[i % len(_PALETTE)]},
+                customdata=part["users"],
+                hovertemplate="%{x:.2f} → %{y:.2f} (n=%{customdata})<extra></extra>",
+            )
+        )
     fig.update_xaxes(title=lab["predicted"], range=[0, 1])
     fig.update_yaxes(title=lab["observed"], range=[0, 1])
     fig.update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10})
@@ -88,14 +154,25 @@ def reliability_figure(reliability: pd.DataFrame, labels: dict | None = None) ->
 def importance_figure(importance: pd.DataFrame, labels: dict | None = None, top: int = 12) -> go.Figure:
     """Horizontal bars: mean absolute contribution to the churn logit; hover adds the test-AUC drop when
     the feature is shuffled and its mean attention."""
-    lab = {"contribution": "Mean contribution to risk (logit)", "importance": "AUC drop when shuffled",
-           "attention": "Mean attention", **(labels or {})}
+    lab = {
+        "contribution": "Mean contribution to risk (logit)",
+        "importance": "AUC drop when shuffled",
+        "attention": "Mean attention",
+        **(labels or {}),
+    }
     part = importance.sort_values("contribution", ascending=False).head(top).iloc[::-1]
     custom = np.column_stack([part["permutation"], part["attention"]])
-    fig = go.Figure(go.Bar(x=part["contribution"], y=part["feature"], orientation="h", customdata=custom,
-                           hovertemplate=f"%{{y}}<br>{lab['contribution']}: %{{x:.3f}}<br>"
-                                         f"{lab['importance']}: %{{customdata[0]:.3f}}<br>"
-                                         f"{lab['attention']}: %{{customdata[1]:.1%}}<extra></extra>"))
+    fig = go.Figure(
+        go.Bar(
+            x=part["contribution"],
+            y=part["feature"],
+            orientation="h",
+            customdata=custom,
+            hovertemplate=f"%{{y}}<br>{lab['contribution']}: %{{x:.3f}}<br>"
+            f"{lab['importance']}: %{{customdata[0]:.3f}}<br>"
+            f"{lab['attention']}: %{{customdata[1]:.1%}}<extra></extra>",
+        )
+    )
     fig.update_xaxes(title=lab["contribution"])
     fig.update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10}, height=max(250, 28 * len(part)))
     return fig
@@ -105,9 +182,14 @@ def importance_figure(importance: pd.DataFrame, labels: dict | None = None, top:
 def risk_by_group_figure(risk: pd.DataFrame, labels: dict | None = None) -> go.Figure:
     """Bars of mean churn risk per group (columns: group, mean_risk, users)."""
     lab = {"risk": "Mean churn risk", "users": "Users", **(labels or {})}
-    fig = go.Figure(go.Bar(x=risk["group"].astype(str), y=risk["mean_risk"], customdata=risk["users"],
-                           hovertemplate=f"%{{x}}<br>{lab['risk']}: %{{y:.1%}}<br>{lab['users']}: %{{customdata}}"
-                                         "<extra></extra>"))
+    fig = go.Figure(
+        go.Bar(
+            x=risk["group"].astype(str),
+            y=risk["mean_risk"],
+            customdata=risk["users"],
+            hovertemplate=f"%{{x}}<br>{lab['risk']}: %{{y:.1%}}<br>{lab['users']}: %{{customdata}}<extra></extra>",
+        )
+    )
     fig.update_yaxes(title=lab["risk"], tickformat=".0%", rangemode="tozero")
     fig.update_xaxes(type="category")
     fig.update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10})

@@ -24,19 +24,46 @@ def cumulative_lift_figure(frame: pd.DataFrame, labels: dict | None = None) -> g
     for i, (variant, g) in enumerate(frame.groupby("variant", sort=False)):
         colour = _COLOURS[(i + 1) % len(_COLOURS)]
         x = list(g["day"])
-        fig.add_trace(go.Scatter(x=x + x[::-1],
-                                 y=list(g["sequential_ci_high"]) + list(g["sequential_ci_low"])[::-1],
-                                 fill="toself", fillcolor=colour, opacity=0.18, line={"width": 0},
-                                 name=f"{variant}: {_label(labels, 'band', 'always-valid band')}",
-                                 hoverinfo="skip"))
+        fig.add_trace(
+            go.Scatter(
+                x=x + x[::-1],
+                y=list(g["sequential_ci_high"]) + list(g["sequential_ci_low"])[::-1],
+                fill="toself",
+                fillcolor=colour,
+                opacity=0.18,
+                line={"width": 0},
+                name=f"{variant}: {_label(labels, 'band', 'always-valid band')}",
+                hoverinfo="skip",
+            )
+        )
         for col in ("lift_ci_low", "lift_ci_high"):
-            fig.add_trace(go.Scatter(x=x, y=g[col], mode="lines", line={"color": colour, "dash": "dot", "width": 1},
-                                     name=f"{variant}: {_label(labels, 'ci', '95% CI')}", showlegend=col == "lift_ci_low"))
-        fig.add_trace(go.Scatter(x=x, y=g["lift"], mode="lines+markers", line={"color": colour, "width": 2},
-                                 name=f"{variant}: {_label(labels, 'lift', 'lift')}"))
+            fig.add_trace(
+                go.Scatter(
+                    x=x,
+                    y=g[col],
+                    mode="lines",
+                    line={"color": colour, "dash": "dot", "width": 1},
+                    name=f"{variant}: {_label(labels, 'ci', '95% CI')}",
+                    showlegend=col == "lift_ci_low",
+                )
+            )
+        fig.add_trace(
+            go.Scatter(
+                x=x,
+                y=g["lift"],
+                mode="lines+markers",
+                line={"color": colour, "width": 2},
+                name=f"{variant}: {_label(labels, 'lift', 'lift')}",
+            )
+        )
     fig.add_hline(y=0, line={"color": "grey", "width": 1})
-    fig.update_layout(xaxis_title=_label(labels, "x", "day"), yaxis_title=_label(labels, "y", "lift vs control"),
-                      margin={"t": 30, "b": 40}, height=380, legend={"orientation": "h", "y": -0.2})
+    fig.update_layout(
+        xaxis_title=_label(labels, "x", "day"),
+        yaxis_title=_label(labels, "y", "lift vs control"),
+        margin={"t": 30, "b": 40},
+        height=380,
+        legend={"orientation": "h", "y": -0.2},
+    )
     return fig
 
 
@@ -46,9 +73,15 @@ def funnel_figure(table: pd.DataFrame, labels: dict | None = None) -> go.Figure:
     stages = [s for s in ("impressions", "clicks", "conversions") if s in table]
     fig = go.Figure()
     for i, row in table.reset_index(drop=True).iterrows():
-        fig.add_trace(go.Funnel(name=str(row["variant"]), y=[_label(labels, s, s) for s in stages],
-                                x=[row[s] for s in stages], textinfo="value+percent initial",
-                                marker={"color": _COLOURS[i % len(_COLOURS)]}))
+        fig.add_trace(
+            go.Funnel(
+                name=str(row["variant"]),
+                y=[_label(labels, s, s) for s in stages],
+                x=[row[s] for s in stages],
+                textinfo="value+percent initial",
+                marker={"color": _COLOURS[i % len(_COLOURS)]},
+            )
+        )
     fig.update_layout(margin={"t": 30, "b": 30}, height=340)
     return fig
 
@@ -62,12 +95,26 @@ def segment_heatmap(frame: pd.DataFrame, value: str = "relative_lift", labels: d
     z = pivot.to_numpy(dtype=float)
     text = np.vectorize(lambda v, p: "" if np.isnan(v) else f"{v:+.1%}<br>p={p:.3g}")(z, pvals.to_numpy(dtype=float))
     bound = float(np.nanmax(np.abs(z))) if np.isfinite(z).any() else 1.0
-    fig = go.Figure(go.Heatmap(z=z, x=[str(c) for c in pivot.columns], y=[str(i) for i in pivot.index],
-                               text=text, texttemplate="%{text}", colorscale="RdBu", zmid=0,
-                               zmin=-bound, zmax=bound,
-                               colorbar={"title": _label(labels, "colour", "relative lift")}))
-    fig.update_layout(xaxis_title=_label(labels, "x", "variant"), yaxis_title=_label(labels, "y", "segment"),
-                      margin={"t": 30, "b": 40}, height=120 + 45 * len(pivot))
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=[str(c) for c in pivot.columns],
+            y=[str(i) for i in pivot.index],
+            text=text,
+            texttemplate="%{text}",
+            colorscale="RdBu",
+            zmid=0,
+            zmin=-bound,
+            zmax=bound,
+            colorbar={"title": _label(labels, "colour", "relative lift")},
+        )
+    )
+    fig.update_layout(
+        xaxis_title=_label(labels, "x", "variant"),
+        yaxis_title=_label(labels, "y", "segment"),
+        margin={"t": 30, "b": 40},
+        height=120 + 45 * len(pivot),
+    )
     return fig
 
 
@@ -76,25 +123,44 @@ def power_curve_figure(effects, powers, n_per_variant: float, labels: dict | Non
     """Power against the true effect at a fixed sample size."""
     fig = go.Figure(go.Scatter(x=list(effects), y=list(powers), mode="lines"))
     fig.add_hline(y=0.8, line={"color": "grey", "dash": "dot"})
-    fig.update_layout(xaxis_title=_label(labels, "x", "true effect"), yaxis_title=_label(labels, "y", "power"),
-                      yaxis_range=[0, 1], height=300, margin={"t": 30, "b": 40},
-                      title=_label(labels, "title", f"n = {n_per_variant:,.0f} per variant"))
+    fig.update_layout(
+        xaxis_title=_label(labels, "x", "true effect"),
+        yaxis_title=_label(labels, "y", "power"),
+        yaxis_range=[0, 1],
+        height=300,
+        margin={"t": 30, "b": 40},
+        title=_label(labels, "title", f"n = {n_per_variant:,.0f} per variant"),
+    )
     return fig
 
 
 @escaped_figure
 def variant_interval_figure(table: pd.DataFrame, labels: dict | None = None) -> go.Figure:
     """Each variant's mean with its CI (a forest plot). `table`: name, mean, ci_low, ci_high."""
-    fig = go.Figure(go.Scatter(
-        x=table["mean"], y=table["name"].astype(str), mode="markers",
-        error_x={"type": "data", "symmetric": False, "array": table["ci_high"] - table["mean"],
-                 "arrayminus": table["mean"] - table["ci_low"]}, marker={"size": 10}))
+    fig = go.Figure(
+        go.Scatter(
+            x=table["mean"],
+            y=table["name"].astype(str),
+            mode="markers",
+            error_x={
+                "type": "data",
+                "symmetric": False,
+                "array": table["ci_high"] - table["mean"],
+                "arrayminus": table["mean"] - table["ci_low"],
+            },
+            marker={"size": 10},
+        )
+    )
     fig.update_layout(xaxis_title=_label(labels, "x", "mean"), height=100 + 40 * len(table), margin={"t": 20, "b": 40})
     return fig
 
 
-DECISION_COLOURS = {"ship": "#2ca02c", "stop_for_harm": "#d62728", "no_difference": "#7f7f7f",
-                    "keep_running": "#1f77b4"}
+DECISION_COLOURS = {
+    "ship": "#2ca02c",
+    "stop_for_harm": "#d62728",
+    "no_difference": "#7f7f7f",
+    "keep_running": "#1f77b4",
+}
 
 
 @escaped_figure
@@ -105,33 +171,65 @@ def forest_figure(table: pd.DataFrame, labels: dict | None = None) -> go.Figure:
     map each decision to its translated name."""
     rows = table[~table["is_control"]].reset_index(drop=True)
     mark = _label(labels, "guardrail", "guardrail")
-    names = [f"{m} · {v}" + (f" ({mark})" if g else "") for m, v, g in
-             zip(rows["metric"].astype(str), rows["variant"].astype(str), rows["guardrail"])]
+    names = [
+        f"{m} · {v}" + (f" ({mark})" if g else "")
+        for m, v, g in zip(rows["metric"].astype(str), rows["variant"].astype(str), rows["guardrail"])
+    ]
     fig = go.Figure()
     seq_low = pd.to_numeric(rows["sequential_relative_ci_low"], errors="coerce")
     if seq_low.notna().any():
         seq_high = pd.to_numeric(rows["sequential_relative_ci_high"], errors="coerce")
-        fig.add_trace(go.Scatter(
-            x=rows["relative_lift"], y=names, mode="markers", marker={"size": 1, "color": "rgba(0,0,0,0)"},
-            error_x={"type": "data", "symmetric": False, "array": seq_high - rows["relative_lift"],
-                     "arrayminus": rows["relative_lift"] - seq_low, "color": "rgba(120,120,120,0.45)",
-                     "thickness": 9, "width": 0},
-            name=_label(labels, "sequential", "always-valid interval"), hoverinfo="skip"))
+        fig.add_trace(
+            go.Scatter(
+                x=rows["relative_lift"],
+                y=names,
+                mode="markers",
+                marker={"size": 1, "color": "rgba(0,0,0,0)"},
+                error_x={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": seq_high - rows["relative_lift"],
+                    "arrayminus": rows["relative_lift"] - seq_low,
+                    "color": "rgba(120,120,120,0.45)",
+                    "thickness": 9,
+                    "width": 0,
+                },
+                name=_label(labels, "sequential", "always-valid interval"),
+                hoverinfo="skip",
+            )
+        )
     for decision, colour in DECISION_COLOURS.items():
         part = rows["decision"] == decision
         if not part.any():
             continue
         g = rows[part]
-        fig.add_trace(go.Scatter(
-            x=g["relative_lift"], y=[n for n, p in zip(names, part) if p], mode="markers",
-            marker={"size": 10, "color": colour}, showlegend=True,
-            error_x={"type": "data", "symmetric": False, "array": g["relative_lift_ci_high"] - g["relative_lift"],
-                     "arrayminus": g["relative_lift"] - g["relative_lift_ci_low"], "color": colour, "thickness": 2},
-            name=_label(labels, decision, decision)))
+        fig.add_trace(
+            go.Scatter(
+                x=g["relative_lift"],
+                y=[n for n, p in zip(names, part) if p],
+                mode="markers",
+                marker={"size": 10, "color": colour},
+                showlegend=True,
+                error_x={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": g["relative_lift_ci_high"] - g["relative_lift"],
+                    "arrayminus": g["relative_lift"] - g["relative_lift_ci_low"],
+                    "color": colour,
+                    "thickness": 2,
+                },
+                name=_label(labels, decision, decision),
+            )
+        )
     fig.add_vline(x=0, line={"color": "grey", "width": 1})
-    fig.update_layout(xaxis_title=_label(labels, "x", "relative lift vs control"), xaxis_tickformat="+.1%",
-                      yaxis={"categoryorder": "array", "categoryarray": names[::-1]},
-                      height=120 + 36 * len(rows), margin={"t": 30, "b": 40}, legend={"orientation": "h", "y": -0.25})
+    fig.update_layout(
+        xaxis_title=_label(labels, "x", "relative lift vs control"),
+        xaxis_tickformat="+.1%",
+        yaxis={"categoryorder": "array", "categoryarray": names[::-1]},
+        height=120 + 36 * len(rows),
+        margin={"t": 30, "b": 40},
+        legend={"orientation": "h", "y": -0.25},
+    )
     return fig
 
 
@@ -145,11 +243,26 @@ def metric_means_figure(table: pd.DataFrame, labels: dict | None = None) -> go.F
     fig = make_subplots(rows=len(metrics), cols=1, subplot_titles=metrics, vertical_spacing=0.5 / max(len(metrics), 1))
     for i, m in enumerate(metrics, start=1):
         g = table[table["metric"].astype(str) == m]
-        fig.add_trace(go.Scatter(
-            x=g["mean"], y=g["variant"].astype(str), mode="markers", showlegend=False,
-            marker={"size": 9, "color": [_COLOURS[j % len(_COLOURS)] for j in range(len(g))]},
-            error_x={"type": "data", "symmetric": False, "array": g["ci_high"] - g["mean"],
-                     "arrayminus": g["mean"] - g["ci_low"]}), row=i, col=1)
-    fig.update_layout(height=60 + 110 * len(metrics), margin={"t": 40, "b": 30},
-                      title=_label(labels, "title", "variant means with CIs"))
+        fig.add_trace(
+            go.Scatter(
+                x=g["mean"],
+                y=g["variant"].astype(str),
+                mode="markers",
+                showlegend=False,
+                marker={"size": 9, "color": [_COLOURS[j % len(_COLOURS)] for j in range(len(g))]},
+                error_x={
+                    "type": "data",
+                    "symmetric": False,
+                    "array": g["ci_high"] - g["mean"],
+                    "arrayminus": g["mean"] - g["ci_low"],
+                },
+            ),
+            row=i,
+            col=1,
+        )
+    fig.update_layout(
+        height=60 + 110 * len(metrics),
+        margin={"t": 40, "b": 30},
+        title=_label(labels, "title", "variant means with CIs"),
+    )
     return fig

@@ -25,8 +25,15 @@ def _edge_trace(nodes: pd.DataFrame, edges: pd.DataFrame, width: float) -> go.Sc
     a, b = edges["a"].to_numpy(int), edges["b"].to_numpy(int)
     xs = np.column_stack([x[a], x[b], np.full(len(a), np.nan)]).ravel()
     ys = np.column_stack([y[a], y[b], np.full(len(a), np.nan)]).ravel()
-    return go.Scattergl(x=xs, y=ys, mode="lines", hoverinfo="skip", showlegend=False,
-                        line={"width": width, "color": "rgba(120,120,120,0.25)"}, name="edges")
+    return go.Scattergl(
+        x=xs,
+        y=ys,
+        mode="lines",
+        hoverinfo="skip",
+        showlegend=False,
+        line={"width": width, "color": "rgba(120,120,120,0.25)"},
+        name="edges",
+    )
 
 
 OTHER_COLOUR = "#c8c8c8"
@@ -38,9 +45,17 @@ def community_label(community: int) -> str:
 
 
 @escaped_figure
-def network_figure(view, *, highlight: str | None = None, title: str = "",
-                   hover_community: str = "community", hover_size: str = "size", legend_top: int = 10,
-                   other_label: str = "other communities", legend_title: str = "") -> go.Figure:
+def network_figure(
+    view,
+    *,
+    highlight: str | None = None,
+    title: str = "",
+    hover_community: str = "community",
+    hover_size: str = "size",
+    legend_top: int = 10,
+    other_label: str = "other communities",
+    legend_title: str = "",
+) -> go.Figure:
     """Figure for a `core.graph.layout.NetworkView`: nodes coloured by community and sized by
     `size`, one edge trace. The legend names the `legend_top` largest communities shown (one trace
     each, communities are numbered largest first); the rest are one grey trace, `other_label`.
@@ -58,50 +73,97 @@ def network_figure(view, *, highlight: str | None = None, title: str = "",
     rest = ~np.isin(community, named)
     if rest.any():
         groups.append((None, rest, other_label, OTHER_COLOUR))
-    template = ("%{customdata[0]}<br>" + hover_community + ": %{customdata[1]}<br>" + hover_size
-                + ": %{customdata[2]:,}<extra></extra>")
+    template = (
+        "%{customdata[0]}<br>"
+        + hover_community
+        + ": %{customdata[1]}<br>"
+        + hover_size
+        + ": %{customdata[2]:,}<extra></extra>"
+    )
     for _, mask, name, colour in groups:
         part = nodes[mask]
-        custom = np.column_stack([part["label"].astype(str).to_numpy(object),
-                                  [community_label(c) for c in community[mask]], size[mask]])
-        fig.add_trace(go.Scattergl(
-            x=part["x"], y=part["y"], mode="markers", name=name, customdata=custom, hovertemplate=template,
-            marker={"size": marker_size[mask], "color": colour, "line": {"width": 0.5, "color": "white"}}))
+        custom = np.column_stack(
+            [part["label"].astype(str).to_numpy(object), [community_label(c) for c in community[mask]], size[mask]]
+        )
+        fig.add_trace(
+            go.Scattergl(
+                x=part["x"],
+                y=part["y"],
+                mode="markers",
+                name=name,
+                customdata=custom,
+                hovertemplate=template,
+                marker={"size": marker_size[mask], "color": colour, "line": {"width": 0.5, "color": "white"}},
+            )
+        )
     if highlight is not None and highlight in set(nodes["id"]):
         row = nodes[nodes["id"] == highlight].iloc[0]
-        fig.add_trace(go.Scatter(x=[row["x"]], y=[row["y"]], mode="markers+text", text=[row["label"]],
-                                 textposition="top center", showlegend=False, name="highlight", hoverinfo="skip",
-                                 marker={"size": 18, "color": "rgba(0,0,0,0)",
-                                         "line": {"width": 3, "color": "black"}}))
-    fig.update_layout(title=title, height=620, margin={"l": 10, "r": 10, "t": 40, "b": 10},
-                      xaxis={"visible": False}, yaxis={"visible": False, "scaleanchor": "x"},
-                      plot_bgcolor="white", hovermode="closest", dragmode="pan",
-                      legend={"title": {"text": legend_title}, "itemsizing": "constant"})
+        fig.add_trace(
+            go.Scatter(
+                x=[row["x"]],
+                y=[row["y"]],
+                mode="markers+text",
+                text=[row["label"]],
+                textposition="top center",
+                showlegend=False,
+                name="highlight",
+                hoverinfo="skip",
+                marker={"size": 18, "color": "rgba(0,0,0,0)", "line": {"width": 3, "color": "black"}},
+            )
+        )
+    fig.update_layout(
+        title=title,
+        height=620,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        xaxis={"visible": False},
+        yaxis={"visible": False, "scaleanchor": "x"},
+        plot_bgcolor="white",
+        hovermode="closest",
+        dragmode="pan",
+        legend={"title": {"text": legend_title}, "itemsizing": "constant"},
+    )
     return fig
 
 
 @escaped_figure
-def community_sizes_figure(sizes: list[int], *, title: str = "", x_label: str = "community",
-                           y_label: str = "members", top: int = 40) -> go.Figure:
+def community_sizes_figure(
+    sizes: list[int], *, title: str = "", x_label: str = "community", y_label: str = "members", top: int = 40
+) -> go.Figure:
     """Bar chart of the largest communities' sizes, coloured like the network."""
     shown = list(range(min(top, len(sizes))))
-    fig = go.Figure(go.Bar(x=[community_label(c) for c in shown], y=[sizes[c] for c in shown],
-                           marker_color=[community_colour(c) for c in shown]))
-    fig.update_layout(title=title, height=300, margin={"l": 10, "r": 10, "t": 40, "b": 10},
-                      xaxis_title=x_label, yaxis_title=y_label, xaxis_type="category")  # '#3', not 3
+    fig = go.Figure(
+        go.Bar(
+            x=[community_label(c) for c in shown],
+            y=[sizes[c] for c in shown],
+            marker_color=[community_colour(c) for c in shown],
+        )
+    )
+    fig.update_layout(
+        title=title,
+        height=300,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        xaxis_title=x_label,
+        yaxis_title=y_label,
+        xaxis_type="category",
+    )  # '#3', not 3
     return fig
 
 
 @escaped_figure
-def growth_figure(growth: pd.DataFrame, *, title: str = "", y_label: str = "members",
-                  top: int = 10) -> go.Figure:
+def growth_figure(growth: pd.DataFrame, *, title: str = "", y_label: str = "members", top: int = 10) -> go.Figure:
     """Cumulative members per period for the `top` largest communities."""
     fig = go.Figure()
     if len(growth):
         for c in sorted(growth["community"].unique())[:top]:
             part = growth[growth["community"] == c]
-            fig.add_trace(go.Scatter(x=part["period"], y=part["members"], mode="lines", name=community_label(c),
-                                     line={"color": community_colour(c)}))
-    fig.update_layout(title=title, height=300, margin={"l": 10, "r": 10, "t": 40, "b": 10},
-                      yaxis_title=y_label)
+            fig.add_trace(
+                go.Scatter(
+                    x=part["period"],
+                    y=part["members"],
+                    mode="lines",
+                    name=community_label(c),
+                    line={"color": community_colour(c)},
+                )
+            )
+    fig.update_layout(title=title, height=300, margin={"l": 10, "r": 10, "t": 40, "b": 10}, yaxis_title=y_label)
     return fig

@@ -17,10 +17,17 @@ CHOSEN_COLOUR = "#d62728"
 
 
 @escaped_figure
-def profile_figure(rows: list[dict], *, current: float | None = None, title: str = "",
-                   x_label: str = "resolution", communities_label: str = "communities",
-                   stability_label: str = "stability", chosen_label: str = "chosen",
-                   current_label: str = "shown") -> go.Figure:
+def profile_figure(
+    rows: list[dict],
+    *,
+    current: float | None = None,
+    title: str = "",
+    x_label: str = "resolution",
+    communities_label: str = "communities",
+    stability_label: str = "stability",
+    chosen_label: str = "chosen",
+    current_label: str = "shown",
+) -> go.Figure:
     """Communities (left axis, log) and stability across seeds (right axis, adjusted Rand) per
     scale, log resolution on x. The chosen scale gets a star; `current` (the scale shown on the
     page, when the user picked another one) a ring. Trivial scales are drawn hollow."""
@@ -30,39 +37,77 @@ def profile_figure(rows: list[dict], *, current: float | None = None, title: str
     nmi = [r["stability_nmi"] for r in rows]
     symbols = ["circle-open" if r["trivial"] else "circle" for r in rows]
     fig = go.Figure()
-    fig.add_trace(go.Scatter(
-        x=res, y=k, mode="lines+markers", name=communities_label, customdata=res,
-        marker={"size": 11, "color": COMMUNITIES_COLOUR, "symbol": symbols},
-        line={"color": COMMUNITIES_COLOUR},
-        hovertemplate=f"{x_label} %{{x:.3g}}<br>{communities_label} %{{y}}<extra></extra>"))
-    fig.add_trace(go.Scatter(
-        x=res, y=ari, mode="lines+markers", name=stability_label, yaxis="y2", customdata=nmi,
-        marker={"size": 7, "color": STABILITY_COLOUR}, line={"color": STABILITY_COLOUR, "dash": "dot"},
-        hovertemplate=f"{x_label} %{{x:.3g}}<br>{stability_label} %{{y:.3f}} (NMI %{{customdata:.3f}})"
-                      "<extra></extra>"))
+    fig.add_trace(
+        go.Scatter(
+            x=res,
+            y=k,
+            mode="lines+markers",
+            name=communities_label,
+            customdata=res,
+            marker={"size": 11, "color": COMMUNITIES_COLOUR, "symbol": symbols},
+            line={"color": COMMUNITIES_COLOUR},
+            hovertemplate=f"{x_label} %{{x:.3g}}<br>{communities_label} %{{y}}<extra></extra>",
+        )
+    )
+    fig.add_trace(
+        go.Scatter(
+            x=res,
+            y=ari,
+            mode="lines+markers",
+            name=stability_label,
+            yaxis="y2",
+            customdata=nmi,
+            marker={"size": 7, "color": STABILITY_COLOUR},
+            line={"color": STABILITY_COLOUR, "dash": "dot"},
+            hovertemplate=f"{x_label} %{{x:.3g}}<br>{stability_label} %{{y:.3f}} (NMI %{{customdata:.3f}})"
+            "<extra></extra>",
+        )
+    )
     chosen = [r for r in rows if r.get("chosen")]
     if chosen:
         c = chosen[0]
-        fig.add_trace(go.Scatter(
-            x=[c["resolution"]], y=[c.get("chosen_communities", c["communities"])], mode="markers",
-            name=chosen_label,
-            customdata=[c["resolution"]],
-            marker={"size": 20, "symbol": "star", "color": CHOSEN_COLOUR},
-            hovertemplate=f"{chosen_label}: {x_label} %{{x:.3g}}<extra></extra>"))
+        fig.add_trace(
+            go.Scatter(
+                x=[c["resolution"]],
+                y=[c.get("chosen_communities", c["communities"])],
+                mode="markers",
+                name=chosen_label,
+                customdata=[c["resolution"]],
+                marker={"size": 20, "symbol": "star", "color": CHOSEN_COLOUR},
+                hovertemplate=f"{chosen_label}: {x_label} %{{x:.3g}}<extra></extra>",
+            )
+        )
     if current is not None and not (chosen and abs(chosen[0]["resolution"] - current) < 1e-9):
         shown = [r for r in rows if abs(r["resolution"] - current) < 1e-9]
         if shown:
-            fig.add_trace(go.Scatter(
-                x=[current], y=[shown[0]["communities"]], mode="markers", name=current_label,
-                customdata=[current],
-                marker={"size": 22, "symbol": "circle-open", "color": CHOSEN_COLOUR, "line": {"width": 3}},
-                hovertemplate=f"{current_label}: {x_label} %{{x:.3g}}<extra></extra>"))
+            fig.add_trace(
+                go.Scatter(
+                    x=[current],
+                    y=[shown[0]["communities"]],
+                    mode="markers",
+                    name=current_label,
+                    customdata=[current],
+                    marker={"size": 22, "symbol": "circle-open", "color": CHOSEN_COLOUR, "line": {"width": 3}},
+                    hovertemplate=f"{current_label}: {x_label} %{{x:.3g}}<extra></extra>",
+                )
+            )
     fig.update_layout(
-        title=title, height=300, margin={"l": 50, "r": 50, "t": 40, "b": 40}, clickmode="event+select",
+        title=title,
+        height=300,
+        margin={"l": 50, "r": 50, "t": 40, "b": 40},
+        clickmode="event+select",
         xaxis={"title": x_label, "type": "log", "tickvals": res, "ticktext": [f"{r:.2g}" for r in res]},
         yaxis={"title": communities_label, "type": "log"},
         # explicit linear type and ticks: an overlaying axis otherwise picks up odd log-style ticks
-        yaxis2={"title": stability_label, "overlaying": "y", "side": "right", "type": "linear",
-                "range": [0, 1.05], "tickvals": [0, 0.2, 0.4, 0.6, 0.8, 1.0], "showgrid": False},
-        legend={"orientation": "h", "y": -0.25})
+        yaxis2={
+            "title": stability_label,
+            "overlaying": "y",
+            "side": "right",
+            "type": "linear",
+            "range": [0, 1.05],
+            "tickvals": [0, 0.2, 0.4, 0.6, 0.8, 1.0],
+            "showgrid": False,
+        },
+        legend={"orientation": "h", "y": -0.25},
+    )
     return fig

@@ -46,10 +46,11 @@ EN = ["Great update, love it", "The app crashes all the time, awful", "Works fin
 
 # ---- the well-formed table of each command -----------------------------------------------------------
 
+
 def base_tables() -> dict[str, pd.DataFrame]:
     rng = np.random.default_rng(0)
     a, b = [f"a{i}" for i in range(6)], [f"b{i}" for i in range(6)]
-    edges = [(x, y) for grp in (a, b) for i, x in enumerate(grp) for y in grp[i + 1:]] + [("a0", "b0")]
+    edges = [(x, y) for grp in (a, b) for i, x in enumerate(grp) for y in grp[i + 1 :]] + [("a0", "b0")]
     texts = [(t, "positive") for t in ZH_POS * 3] + [(t, "negative") for t in ZH_NEG * 3]
     texts += [(t, "positive" if i % 2 == 0 else "negative") for i, t in enumerate(EN)]
     users = np.repeat([f"u{i}" for i in range(20)], 4)
@@ -57,16 +58,27 @@ def base_tables() -> dict[str, pd.DataFrame]:
     ts = pd.date_range("2024-01-01", periods=len(users), freq="h").strftime("%Y-%m-%d %H:%M")
     n = 60
     return {
-        "edges": pd.DataFrame({"src": [e[0] for e in edges], "dst": [e[1] for e in edges],
-                               "weight": rng.integers(1, 4, len(edges))}),
+        "edges": pd.DataFrame(
+            {"src": [e[0] for e in edges], "dst": [e[1] for e in edges], "weight": rng.integers(1, 4, len(edges))}
+        ),
         "texts": pd.DataFrame({"text": [t for t, _ in texts], "label": [lab for _, lab in texts]}),
-        "churn": pd.DataFrame({"id": [f"c{i}" for i in range(n)], "tenure": rng.integers(1, 70, n),
-                               "monthly": rng.uniform(20, 100, n).round(2),
-                               "plan": rng.choice(["basic", "pro"], n),
-                               "churn": np.where(rng.random(n) < 0.4, "Yes", "No")}),
+        "churn": pd.DataFrame(
+            {
+                "id": [f"c{i}" for i in range(n)],
+                "tenure": rng.integers(1, 70, n),
+                "monthly": rng.uniform(20, 100, n).round(2),
+                "plan": rng.choice(["basic", "pro"], n),
+                "churn": np.where(rng.random(n) < 0.4, "Yes", "No"),
+            }
+        ),
         "interactions": pd.DataFrame({"user": users, "item": items, "ts": ts}),
-        "ab": pd.DataFrame({"user_id": [f"u{i}" for i in range(n)], "variant": np.tile(["A", "B"], n // 2),
-                            "converted": rng.integers(0, 2, n)}),
+        "ab": pd.DataFrame(
+            {
+                "user_id": [f"u{i}" for i in range(n)],
+                "variant": np.tile(["A", "B"], n // 2),
+                "converted": rng.integers(0, 2, n),
+            }
+        ),
     }
 
 
@@ -86,18 +98,29 @@ def _num_cols(df):
 def _png() -> bytes:
     def chunk(kind, data):
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
     raw = b"\x00\xff\x00\x00" * 1
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
-            + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
 
 
 def _xlsx(df: pd.DataFrame) -> bytes:
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
-        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
-                                          'package/2006/content-types"/>')
-        z.writestr("xl/worksheets/sheet1.xml", "<worksheet>" + "".join(
-            f"<row><c t='inlineStr'><is><t>{v}</t></is></c></row>" for v in df.iloc[:, 0]) + "</worksheet>")
+        z.writestr(
+            "[Content_Types].xml",
+            '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',
+        )
+        z.writestr(
+            "xl/worksheets/sheet1.xml",
+            "<worksheet>"
+            + "".join(f"<row><c t='inlineStr'><is><t>{v}</t></is></c></row>" for v in df.iloc[:, 0])
+            + "</worksheet>",
+        )
     return buf.getvalue()
 
 
@@ -133,8 +156,7 @@ def _big_field(df, first: bool):
     return _csv(df)
 
 
-FORMULAS = ["=HYPERLINK(\"http://evil\",\"x\")", "+1+cmd|' /C calc'!A0", "-2+3+cmd", "@SUM(A1:A9)",
-            "\t=1+1", "\r=1+1"]
+FORMULAS = ['=HYPERLINK("http://evil","x")', "+1+cmd|' /C calc'!A0", "-2+3+cmd", "@SUM(A1:A9)", "\t=1+1", "\r=1+1"]
 HTML = ["<script>alert(1)</script>", "<img src=x onerror=alert(1)>", "</td><b>bold</b>", "{{7*7}} ${jndi:x}"]
 
 CASES = {
@@ -162,32 +184,72 @@ CASES = {
 
 COMMANDS = {
     # name: (table, argv with {F}, {O}, {M}, what it writes)
-    "communities": ("edges", ["communities", "{F}", "--out", "{O}", "--source", "src", "--target", "dst",
-                              "--weight", "weight"], "csv"),
+    "communities": (
+        "edges",
+        ["communities", "{F}", "--out", "{O}", "--source", "src", "--target", "dst", "--weight", "weight"],
+        "csv",
+    ),
     "sentiment_predict": ("texts", ["sentiment", "predict", "{F}", "--text", "text", "--out", "{O}"], "csv"),
-    "sentiment_fit": ("texts", ["sentiment", "fit", "{F}", "--text", "text", "--label", "label", "--model-dir",
-                                "{M}", "--epochs", "1"], "model"),
-    "churn_fit": ("churn", ["churn", "fit", "{F}", "--id", "id", "--label", "churn", "--model-dir", "{M}",
-                            "--epochs", "1"], "model"),
-    "churn_predict": ("churn", ["churn", "predict", "{F}", "--id", "id", "--model-dir", "{TRAINED_CHURN}",
-                                "--out", "{O}"], "csv"),
-    "recommend_fit": ("interactions", ["recommend", "fit", "{F}", "--user", "user", "--item", "item", "--time", "ts",
-                                       "--model-dir", "{M}", "--epochs", "1", "--hidden", "16", "--layers", "1",
-                                       "--heads", "1", "--max-len", "8"], "model"),
+    "sentiment_fit": (
+        "texts",
+        ["sentiment", "fit", "{F}", "--text", "text", "--label", "label", "--model-dir", "{M}", "--epochs", "1"],
+        "model",
+    ),
+    "churn_fit": (
+        "churn",
+        ["churn", "fit", "{F}", "--id", "id", "--label", "churn", "--model-dir", "{M}", "--epochs", "1"],
+        "model",
+    ),
+    "churn_predict": (
+        "churn",
+        ["churn", "predict", "{F}", "--id", "id", "--model-dir", "{TRAINED_CHURN}", "--out", "{O}"],
+        "csv",
+    ),
+    "recommend_fit": (
+        "interactions",
+        [
+            "recommend",
+            "fit",
+            "{F}",
+            "--user",
+            "user",
+            "--item",
+            "item",
+            "--time",
+            "ts",
+            "--model-dir",
+            "{M}",
+            "--epochs",
+            "1",
+            "--hidden",
+            "16",
+            "--layers",
+            "1",
+            "--heads",
+            "1",
+            "--max-len",
+            "8",
+        ],
+        "model",
+    ),
     "abtest": ("ab", ["abtest", "{F}", "--variant", "variant", "--metric", "converted"], "json"),
 }
 
 
 # hostile but well-formed text is data: these must be answered, not refused
-MUST_ANSWER = {(case, cmd) for case in ("good", "gbk_excel", "formula_cells", "html_js", "field_1mb")
-               for cmd in ("communities", "sentiment_predict", "churn_predict", "abtest")}
+MUST_ANSWER = {
+    (case, cmd)
+    for case in ("good", "gbk_excel", "formula_cells", "html_js", "field_1mb")
+    for cmd in ("communities", "sentiment_predict", "churn_predict", "abtest")
+}
 
 
 def _run(argv: list[str], env: dict) -> tuple[subprocess.CompletedProcess, float]:
     """`python -m core ARGV` in a subprocess."""
     t0 = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "core", *argv], cwd=REPO, env=env, capture_output=True,
-                          text=True, timeout=TIME_LIMIT_S)
+    proc = subprocess.run(
+        [sys.executable, "-m", "core", *argv], cwd=REPO, env=env, capture_output=True, text=True, timeout=TIME_LIMIT_S
+    )
     return proc, time.perf_counter() - t0
 
 
@@ -211,8 +273,10 @@ def trained(tmp_path_factory, cli_env_module):
     root = tmp_path_factory.mktemp("trained")
     f = root / "churn.csv"
     f.write_bytes(_csv(base_tables()["churn"]))
-    proc, _ = _run_here(["churn", "fit", str(f), "--id", "id", "--label", "churn", "--model-dir", str(root / "churn"),
-                    "--epochs", "1"], cli_env_module)
+    proc, _ = _run_here(
+        ["churn", "fit", str(f), "--id", "id", "--label", "churn", "--model-dir", str(root / "churn"), "--epochs", "1"],
+        cli_env_module,
+    )
     assert proc.returncode == 0, proc.stderr
     return {"churn": root / "churn"}
 
@@ -231,8 +295,12 @@ def cli_env_module(tmp_path_factory):
 
 def _formula_cells(path: Path) -> list[str]:
     with open(path, encoding="utf-8", newline="") as fh:
-        return [cell for row in csv.reader(fh) for cell in row
-                if cell.startswith(FORMULA_START) and not _PLAIN_NUMBER.fullmatch(cell)]
+        return [
+            cell
+            for row in csv.reader(fh)
+            for cell in row
+            if cell.startswith(FORMULA_START) and not _PLAIN_NUMBER.fullmatch(cell)
+        ]
 
 
 @pytest.mark.timeout(TIME_LIMIT_S)
@@ -265,14 +333,14 @@ def _check_case(command, case, tmp_path, trained, cli_env_module, run):
     assert seconds < TIME_LIMIT_S
     if (case, command) in MUST_ANSWER:
         assert proc.returncode == 0, proc.stderr
-    assert hashlib.sha256(f.read_bytes()).hexdigest() == digest          # the input is never changed
+    assert hashlib.sha256(f.read_bytes()).hexdigest() == digest  # the input is never changed
     assert not [p.name for p in tmp_path.iterdir() if ".tmp" in p.name]  # no stray temporary file
     if proc.returncode == 2:
         assert proc.stderr.startswith("error: ") and proc.stderr.count("\n") == 1, proc.stderr
-        assert f.name in proc.stderr, proc.stderr                          # names the file
-        assert not out.exists() and not model.exists()                     # and wrote nothing
+        assert f.name in proc.stderr, proc.stderr  # names the file
+        assert not out.exists() and not model.exists()  # and wrote nothing
         return
-    assert proc.stderr == "", proc.stderr                                  # no warnings on success
+    assert proc.stderr == "", proc.stderr  # no warnings on success
     if writes == "csv":
         assert out.exists()
         assert _formula_cells(out) == []
@@ -300,13 +368,14 @@ def test_formula_and_html_text_comes_back_as_plain_text(tmp_path, cli_env_module
     df = df.assign(text=hostile, note=["-0.5", "=1+1", "+3", "@x"] * (len(df) // 4) + ["ok"] * (len(df) % 4))
     f = tmp_path / "in.csv"
     f.write_bytes(_csv(df))
-    proc, _ = _run_here(["sentiment", "predict", str(f), "--text", "text", "--out", str(tmp_path / "o.csv")],
-                   cli_env_module)
+    proc, _ = _run_here(
+        ["sentiment", "predict", str(f), "--text", "text", "--out", str(tmp_path / "o.csv")], cli_env_module
+    )
     assert proc.returncode == 0, proc.stderr
     with open(tmp_path / "o.csv", encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
     for row, text, note in zip(rows, hostile, df["note"]):
-        assert row["text"] == "'" + text                           # every hostile text starts with a trigger
-        runs_as_formula = note[0] in "=+-@" and not _PLAIN_NUMBER.fullmatch(note)   # "-0.5", "+3" are numbers
+        assert row["text"] == "'" + text  # every hostile text starts with a trigger
+        runs_as_formula = note[0] in "=+-@" and not _PLAIN_NUMBER.fullmatch(note)  # "-0.5", "+3" are numbers
         assert row["note"] == ("'" + note if runs_as_formula else note)
         assert math.isfinite(float(row["score"]))

@@ -16,9 +16,13 @@ import pandas as pd
 import pytest
 
 TIME_LIMIT_S = 60
-FORMULAS = ["=cmd|' /C calc'!A0", "+1+1", "@SUM(1,2)", "-2+3", "=HYPERLINK(\"http://x\",\"y\")"]
-MARKUP = ["<script>alert(1)</script>", "<img src=x onerror=alert('x')>", "**bold** [link](javascript:alert(1))",
-          "{{7*7}} ${7*7} %s"]
+FORMULAS = ["=cmd|' /C calc'!A0", "+1+1", "@SUM(1,2)", "-2+3", '=HYPERLINK("http://x","y")']
+MARKUP = [
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert('x')>",
+    "**bold** [link](javascript:alert(1))",
+    "{{7*7}} ${7*7} %s",
+]
 
 
 def _xlsx() -> bytes:
@@ -46,10 +50,15 @@ REFUSED = {  # name -> (bytes, what the one line must also say)
     "report.xlsx": (_xlsx(), "binary file"),
     "chart.png": (_png(), "binary file"),
     "nul.csv": (b"user_id,text\nu1,he\x00llo\nu2,x\n", "NUL bytes"),
-    "unclosed.csv": (b'user_id,text\nu1,"never closed\nu2,ok\n', "line 2 is not valid CSV: Value with unterminated quote"),
+    "unclosed.csv": (
+        b'user_id,text\nu1,"never closed\nu2,ok\n',
+        "line 2 is not valid CSV: Value with unterminated quote",
+    ),
     "ragged.csv": (b"user_id,text\nu1,a\nu2,b,c,d\n", "line 3 is not valid CSV: Expected Number of Columns: 2"),
-    "wide.csv": ((",".join(f"c{i}" for i in range(100_000)) + "\n" + ",".join("1" * 100_000) + "\n").encode(),
-                 "100,000 columns"),
+    "wide.csv": (
+        (",".join(f"c{i}" for i in range(100_000)) + "\n" + ",".join("1" * 100_000) + "\n").encode(),
+        "100,000 columns",
+    ),
     "badday.csv": (b"user_id,ts,text\nu1,2024-01-01,a\nu2,not a day,b\n", "column 'ts'"),
 }
 
@@ -110,7 +119,7 @@ def test_utf16_without_bom_ingests(run_cli, corpus_ws, tmp_path):
 
 
 def test_one_megabyte_fields_ingest(run_cli, corpus_ws, tmp_path):
-    df = pd.DataFrame({"user_id": ["u1", "u2", "u3"], "text": ["a" * 1_100_000, "短", "b, \"quoted\"\n" * 90_000]})
+    df = pd.DataFrame({"user_id": ["u1", "u2", "u3"], "text": ["a" * 1_100_000, "短", 'b, "quoted"\n' * 90_000]})
     path = tmp_path / "big_fields.csv"
     df.to_csv(path, index=False)
     _roundtrip(run_cli, corpus_ws, path, df)

@@ -81,8 +81,11 @@ def test_per_variant_count_rows_upload_is_a_proportion_test(repo_root, sample_ws
     from statsmodels.stats.proportion import proportions_ztest
 
     f = tmp_path / "daily_ads.csv"
-    f.write_text("variant,date,impressions,clicks\nA,2024-01-01,500,20\nB,2024-01-01,500,35\n"
-                 "A,2024-01-02,500,30\nB,2024-01-02,500,45\n", encoding="utf-8")
+    f.write_text(
+        "variant,date,impressions,clicks\nA,2024-01-01,500,20\nB,2024-01-01,500,35\n"
+        "A,2024-01-02,500,30\nB,2024-01-02,500,45\n",
+        encoding="utf-8",
+    )
     at = _upload(_page(repo_root), f)
     assert not at.exception, _texts(at.exception)
     assert at.selectbox(key="ab_metric").value == "CTR"
@@ -103,11 +106,27 @@ def _summary_csv(path, experiments: int = 3, seed: int = 2):
         for v in ("control", "B", "C"):
             n = int(rng.integers(4000, 4400))
             lift = 0.03 if (e == 0 and v == "B") else 0.0
-            rows.append({"experiment_id": f"exp-{e}", "metric": "conversion", "variant": v, "users": n,
-                         "mean": rng.binomial(n, 0.1 + lift) / n, "std": ""})
+            rows.append(
+                {
+                    "experiment_id": f"exp-{e}",
+                    "metric": "conversion",
+                    "variant": v,
+                    "users": n,
+                    "mean": rng.binomial(n, 0.1 + lift) / n,
+                    "std": "",
+                }
+            )
             x = rng.gamma(2.0, 5.0, n)
-            rows.append({"experiment_id": f"exp-{e}", "metric": "revenue", "variant": v, "users": n,
-                         "mean": x.mean(), "std": x.std(ddof=1)})
+            rows.append(
+                {
+                    "experiment_id": f"exp-{e}",
+                    "metric": "revenue",
+                    "variant": v,
+                    "users": n,
+                    "mean": x.mean(),
+                    "std": x.std(ddof=1),
+                }
+            )
     pd.DataFrame(rows).to_csv(path, index=False)
     return path
 
@@ -154,8 +173,16 @@ def test_summary_checkpoints_say_when_peeking_was_safe(repo_root, sample_ws, tmp
         for v, p in (("control", 0.10), ("treatment", 0.10 + lift)):
             n = rng.poisson(500, 14)
             conv = rng.binomial(n, p)
-            rows += [{"experiment": exp, "date": f"2024-05-{d + 1:02d}", "variant": v,
-                      "users": int(n[:d + 1].sum()), "conversions": int(conv[:d + 1].sum())} for d in range(14)]
+            rows += [
+                {
+                    "experiment": exp,
+                    "date": f"2024-05-{d + 1:02d}",
+                    "variant": v,
+                    "users": int(n[: d + 1].sum()),
+                    "conversions": int(conv[: d + 1].sum()),
+                }
+                for d in range(14)
+            ]
     path = tmp_path / "checkpoints.csv"
     pd.DataFrame(rows).to_csv(path, index=False)
     at = _page(repo_root)

@@ -27,9 +27,10 @@ def test_profile_chart_marks_the_automatic_scale_and_a_pick_reruns_there(sample_
     assert metrics["Communities"] == str(planted)  # the automatic scale finds the planted groups
 
     spec = _figure(at)
-    communities, stability, chosen = (next(t for t in spec["data"] if t["name"] == name) for name in
-                                      ("Communities", "Agreement across seeds (ARI)",
-                                       "Chosen automatically"))
+    communities, stability, chosen = (
+        next(t for t in spec["data"] if t["name"] == name)
+        for name in ("Communities", "Agreement across seeds (ARI)", "Chosen automatically")
+    )
     resolutions = communities["x"]
     assert len(resolutions) >= 8 and resolutions == sorted(resolutions)
     assert max(resolutions) / min(resolutions) >= 16  # from a few big communities to many small ones

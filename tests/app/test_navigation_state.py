@@ -17,9 +17,13 @@ def _other_workspace(tmp_path, name: str = "hotel-nav2"):
 
     ws = open_workspace(name)
     if name not in list_workspaces() or not ws.has("posts"):
-        pd.DataFrame({"text": ["很好", "太差了", "great", "awful"] * 10,
-                      "ts": pd.date_range("2026-02-01", periods=40, freq="2D").astype(str),
-                      "community": ["a", "b"] * 20}).to_csv(tmp_path / "p.csv", index=False)
+        pd.DataFrame(
+            {
+                "text": ["很好", "太差了", "great", "awful"] * 10,
+                "ts": pd.date_range("2026-02-01", periods=40, freq="2D").astype(str),
+                "community": ["a", "b"] * 20,
+            }
+        ).to_csv(tmp_path / "p.csv", index=False)
         ingest_file(ws, str(tmp_path / "p.csv"), "posts")
     return ws
 

@@ -14,9 +14,13 @@ from core.capabilities import view_capabilities
 
 REPO = Path(__file__).resolve().parents[2]
 APP = str(REPO / "app.py")
-VIEWS = {"community_graph": "pages/community_graph.py", "sentiment_trends": "pages/sentiment_trends.py",
-         "ad_ab_results": "pages/ad_ab_results.py", "churn_cohorts": "pages/churn_cohorts.py",
-         "recommendations": "pages/recommendations.py"}
+VIEWS = {
+    "community_graph": "pages/community_graph.py",
+    "sentiment_trends": "pages/sentiment_trends.py",
+    "ad_ab_results": "pages/ad_ab_results.py",
+    "churn_cohorts": "pages/churn_cohorts.py",
+    "recommendations": "pages/recommendations.py",
+}
 
 
 def _workspace(name: str, csv: Path, table: str, mapping: dict | None = None):
@@ -33,16 +37,21 @@ def partial_workspaces(shared_datasets, tmp_path_factory, isolated_data_dir):
     d = tmp_path_factory.mktemp("partial")
     reviews = pd.read_csv(shared_datasets / "waimai_10k" / "waimai_10k.csv").sample(400, random_state=0)
     reviews.to_csv(d / "waimai.csv", index=False)
-    edges = pd.read_csv(shared_datasets / "email_eu_core" / "email-Eu-core.txt", sep=" ", header=None,
-                        names=["src", "dst"]).head(3000)
+    edges = pd.read_csv(
+        shared_datasets / "email_eu_core" / "email-Eu-core.txt", sep=" ", header=None, names=["src", "dst"]
+    ).head(3000)
     edges.to_csv(d / "email.csv", index=False)
     ads = pd.read_csv(shared_datasets / "cookie_cats" / "cookie_cats.csv").head(3000)
     ads.to_csv(d / "cats.csv", index=False)
     return {
         "posts_text_label": _workspace("p-waimai", d / "waimai.csv", "posts", {"review": "text", "label": "label"}),
         "edges_only": _workspace("e-email", d / "email.csv", "edges", {"src": "src", "dst": "dst"}),
-        "ads_only": _workspace("a-cats", d / "cats.csv", "ad_events",
-                               {"userid": "user_id", "version": "variant", "retention_1": "converted"}),
+        "ads_only": _workspace(
+            "a-cats",
+            d / "cats.csv",
+            "ad_events",
+            {"userid": "user_id", "version": "variant", "retention_1": "converted"},
+        ),
     }
 
 
@@ -66,8 +75,11 @@ def _shows_content(at) -> bool:
 def test_every_view_runs_and_agrees_with_unlocks(partial_workspaces, kind):
     ws = partial_workspaces[kind]
     support = view_capabilities(_columns(ws))
-    expected = {"posts_text_label": {"sentiment_trends"}, "edges_only": {"community_graph"},
-                "ads_only": {"ad_ab_results"}}[kind]
+    expected = {
+        "posts_text_label": {"sentiment_trends"},
+        "edges_only": {"community_graph"},
+        "ads_only": {"ad_ab_results"},
+    }[kind]
     assert {v for v in VIEWS if support[v].available} == expected
 
     home = _run(APP, ws.name)
@@ -118,8 +130,9 @@ def test_graph_on_edges_only_has_no_growth_chart_and_hides_isolates(partial_work
     e = ws.read("edges")
     ties = e[e["src"] != e["dst"]]
     isolates = (set(e["src"]) | set(e["dst"])) - set(ties["src"]) - set(ties["dst"])  # only self-loops
-    assert isolates and any(c.value.startswith(f"{len(isolates)} users without any tie are left out")
-                            for c in at.caption)
+    assert isolates and any(
+        c.value.startswith(f"{len(isolates)} users without any tie are left out") for c in at.caption
+    )
     profiles = next(d.value for d in at.dataframe if "Density" in d.value.columns)
     assert "Posts" not in profiles.columns and "Mean sentiment" not in profiles.columns
     assert profiles["Community"].str.fullmatch(r"#\d+").all()  # named as in the legend

@@ -99,6 +99,7 @@ def test_train_then_metrics_recommendations_and_reload(repo_root, sample_ws, tin
     again.run()
     assert not again.exception
     assert not any(b.label == "Train the recommender" for b in again.button)
+
     def has_sasrec(at) -> bool:
         return any("NDCG@10" in d.value.columns and "SASRec" in set(d.value["model"]) for d in at.dataframe)
 

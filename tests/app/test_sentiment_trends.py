@@ -99,8 +99,13 @@ def test_trains_on_an_uploaded_gbk_labelled_file_and_scores_the_posts(sample_ws,
     which the file has none of, fall back to the lexicon)."""
     monkeypatch.setenv("CE_SENT_EPOCHS", "1")
     waimai = pd.read_csv(shared_datasets / "waimai_10k" / "waimai_10k.csv").sample(400, random_state=0)
-    upload = pd.DataFrame({"编号": range(len(waimai)), "评论": waimai["review"].to_numpy(),
-                           "情感": waimai["label"].map({1: "正面", 0: "负面"}).to_numpy()})
+    upload = pd.DataFrame(
+        {
+            "编号": range(len(waimai)),
+            "评论": waimai["review"].to_numpy(),
+            "情感": waimai["label"].map({1: "正面", 0: "负面"}).to_numpy(),
+        }
+    )
     raw = upload.to_csv(index=False).encode("gbk", errors="replace")
     at = AppTest.from_file(PAGE, default_timeout=180).run()
     at.radio(key="sent_scorer").set_value("attention").run()
@@ -114,7 +119,7 @@ def test_trains_on_an_uploaded_gbk_labelled_file_and_scores_the_posts(sample_ws,
     assert any("400 labelled rows from 外卖评论.csv" in c.value and "正面" in c.value for c in at.caption)
     cards = _train_and_read_cards(at, "train:sent:file:")
     assert [c["language"].iloc[0] for c in cards] == ["zh"]
-    assert cards[0]["n"].iloc[0] == 80                     # 20% of the file held out
+    assert cards[0]["n"].iloc[0] == 80  # 20% of the file held out
     posts = _scored_posts(at)
     zh, en = posts[posts["language"] == "zh"], posts[posts["language"] == "en"]
     assert set(zh["scorer"]) == {"attention"} and set(zh["sentiment"]) == {"positive", "negative"}

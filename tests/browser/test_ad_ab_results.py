@@ -30,8 +30,15 @@ def test_summary_upload_opens_portfolio_and_forest_plot(streamlit_url, browser_p
     for e in range(4):
         for v in ("control", "treatment"):
             n = int(rng.integers(3000, 3200))
-            rows.append({"experiment": f"checkout-{e}", "metric": "orders", "variant": v, "count": n,
-                         "conversions": int(rng.binomial(n, 0.1 + (0.04 if e == 1 and v == "treatment" else 0)))})
+            rows.append(
+                {
+                    "experiment": f"checkout-{e}",
+                    "metric": "orders",
+                    "variant": v,
+                    "count": n,
+                    "conversions": int(rng.binomial(n, 0.1 + (0.04 if e == 1 and v == "treatment" else 0))),
+                }
+            )
     path = tmp_path / "export.csv"
     pd.DataFrame(rows).to_csv(path, index=False)
     page = browser_page

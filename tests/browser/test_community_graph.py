@@ -23,8 +23,10 @@ def test_network_renders_with_every_user_coloured_by_community(streamlit_url, br
     page.get_by_text("Community profiles").wait_for(timeout=120_000)
     wait_idle(page)
     # the WebGL network draws after the small bar charts: wait for the plot that holds the nodes
-    find = "() => [...document.querySelectorAll('.js-plotly-plot')].findIndex(" \
-           "el => (el._fullData || []).some(t => t.name === 'edges'))"
+    find = (
+        "() => [...document.querySelectorAll('.js-plotly-plot')].findIndex("
+        "el => (el._fullData || []).some(t => t.name === 'edges'))"
+    )
     page.wait_for_function(f"({find})() >= 0", timeout=60_000)
     chart = page.locator(".js-plotly-plot").nth(page.evaluate(find))
     info = chart.evaluate(NODES_JS)

@@ -6,8 +6,10 @@ import pytest
 
 pytestmark = pytest.mark.browser
 
-FIND = ("() => [...document.querySelectorAll('.js-plotly-plot')].findIndex("
-        "el => (el._fullData || []).some(t => t.name === 'Chosen automatically'))")
+FIND = (
+    "() => [...document.querySelectorAll('.js-plotly-plot')].findIndex("
+    "el => (el._fullData || []).some(t => t.name === 'Chosen automatically'))"
+)
 
 # pixel position (relative to the plot element) of the last point of the 'Communities' trace
 POINT_JS = """el => {
@@ -38,9 +40,11 @@ def test_click_on_a_profile_point_shows_that_scale(streamlit_url, browser_page, 
     point = chart.evaluate(POINT_JS)
     box = chart.bounding_box()
     page.mouse.click(box["x"] + point["x"], box["y"] + point["y"])
-    page.wait_for_function(f"() => {{ const el = document.querySelectorAll('.js-plotly-plot')[({FIND})()];"
-                           " return el && (el._fullData.find(t => t.name === 'Shown') || {x: []}).x.length > 0; }",
-                           timeout=120_000)
+    page.wait_for_function(
+        f"() => {{ const el = document.querySelectorAll('.js-plotly-plot')[({FIND})()];"
+        " return el && (el._fullData.find(t => t.name === 'Shown') || {x: []}).x.length > 0; }",
+        timeout=120_000,
+    )
     wait_idle(page)
     page.screenshot(path=str(tmp_path / "resolution_click.png"), full_page=True)
     chart = page.locator(".js-plotly-plot").nth(page.evaluate(FIND))

@@ -23,10 +23,14 @@ def hostile(sample_ws, tmp_path_factory):
 
     d = tmp_path_factory.mktemp("hostile")
     users = [EVIL, BOLD] + [f"u{i}" for i in range(20)]
-    posts = pd.DataFrame({"user_id": [users[i % len(users)] for i in range(240)],
-                          "ts": pd.date_range("2026-01-01", periods=240, freq="8h").astype(str),
-                          "text": ["great stay, lovely staff" if i % 3 else "awful, noisy and dirty" for i in range(240)],
-                          "community": [EVIL if i % 2 else BOLD for i in range(240)]})
+    posts = pd.DataFrame(
+        {
+            "user_id": [users[i % len(users)] for i in range(240)],
+            "ts": pd.date_range("2026-01-01", periods=240, freq="8h").astype(str),
+            "text": ["great stay, lovely staff" if i % 3 else "awful, noisy and dirty" for i in range(240)],
+            "community": [EVIL if i % 2 else BOLD for i in range(240)],
+        }
+    )
     posts.to_csv(d / "posts.csv", index=False)
     edges = pd.DataFrame({"src": users, "dst": users[1:] + users[:1]})
     edges.to_csv(d / "edges.csv", index=False)
@@ -61,8 +65,9 @@ def test_hostile_user_shows_as_text_in_the_graph(hostile, streamlit_url, browser
     assert '&lt;a href="https://example.com/evil"&gt;clickme&lt;/a&gt;' in hover, hover[:5]
 
 
-def test_hostile_community_shows_as_text_in_the_sentiment_legend(hostile, streamlit_url, browser_page, wait_idle,
-                                                                 tmp_path):
+def test_hostile_community_shows_as_text_in_the_sentiment_legend(
+    hostile, streamlit_url, browser_page, wait_idle, tmp_path
+):
     page = browser_page
     page.goto(f"{streamlit_url}/sentiment_trends?ws=hostile&lang=en")
     page.get_by_text("Sentiment and volume over time").wait_for(timeout=120_000)

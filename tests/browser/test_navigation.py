@@ -13,11 +13,20 @@ from core.i18n import t
 
 pytestmark = pytest.mark.browser
 
-VIEWS = {"community_graph": "graph.title", "sentiment_trends": "sent.title", "ad_ab_results": "ab.title",
-         "churn_cohorts": "churn.title", "recommendations": "reco.title"}
-NAV = {"community_graph": "nav.community_graph", "sentiment_trends": "nav.sentiment_trends",
-       "ad_ab_results": "nav.ad_ab_results", "churn_cohorts": "nav.churn_cohorts",
-       "recommendations": "nav.recommendations"}
+VIEWS = {
+    "community_graph": "graph.title",
+    "sentiment_trends": "sent.title",
+    "ad_ab_results": "ab.title",
+    "churn_cohorts": "churn.title",
+    "recommendations": "reco.title",
+}
+NAV = {
+    "community_graph": "nav.community_graph",
+    "sentiment_trends": "nav.sentiment_trends",
+    "ad_ab_results": "nav.ad_ab_results",
+    "churn_cohorts": "nav.churn_cohorts",
+    "recommendations": "nav.recommendations",
+}
 
 
 @pytest.fixture(scope="module")
@@ -27,10 +36,14 @@ def hotel(sample_ws, tmp_path_factory):
     from core.data.workspace import open_workspace
 
     d = tmp_path_factory.mktemp("hotel")
-    posts = pd.DataFrame({"user_id": [f"g{i % 40}" for i in range(200)],
-                          "ts": pd.date_range("2026-01-01", periods=200, freq="6h").astype(str),
-                          "text": ["房间干净，服务很好" if i % 3 else "太吵了，很失望" for i in range(200)],
-                          "community": [f"floor{i % 4}" for i in range(200)]})
+    posts = pd.DataFrame(
+        {
+            "user_id": [f"g{i % 40}" for i in range(200)],
+            "ts": pd.date_range("2026-01-01", periods=200, freq="6h").astype(str),
+            "text": ["房间干净，服务很好" if i % 3 else "太吵了，很失望" for i in range(200)],
+            "community": [f"floor{i % 4}" for i in range(200)],
+        }
+    )
     posts.to_csv(d / "posts.csv", index=False)
     edges = pd.DataFrame({"src": [f"g{i}" for i in range(40)], "dst": [f"g{(i * 7 + 1) % 40}" for i in range(40)]})
     edges.to_csv(d / "edges.csv", index=False)
@@ -62,8 +75,9 @@ def _check_view(page, view: str, wait_idle, shots, name: str) -> None:
     assert re.search(r"[?&]ws=hotel", page.url) and re.search(r"[?&]lang=zh", page.url), page.url
 
 
-def test_workspace_and_language_survive_clicking_through_every_view(hotel, streamlit_url, browser_page,
-                                                                    wait_idle, tmp_path):
+def test_workspace_and_language_survive_clicking_through_every_view(
+    hotel, streamlit_url, browser_page, wait_idle, tmp_path
+):
     page = browser_page
     page.goto(streamlit_url)
     page.get_by_role("heading", name="Community economy dashboard").wait_for(timeout=120_000)

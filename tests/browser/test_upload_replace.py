@@ -15,8 +15,7 @@ def _rows(n: int, prefix: str) -> str:
     return "user_id,item_id,ts\n" + "".join(f"{prefix}{i},i{i % 5},2024-04-0{i % 9 + 1}\n" for i in range(n))
 
 
-def test_smaller_upload_asks_cancel_confirm_restore_append(streamlit_url, browser_page, wait_idle, sample_ws,
-                                                           tmp_path):
+def test_smaller_upload_asks_cancel_confirm_restore_append(streamlit_url, browser_page, wait_idle, sample_ws, tmp_path):
     from core.data.ingest import ingest_file
     from core.data.workspace import open_workspace
 
@@ -57,8 +56,10 @@ def test_smaller_upload_asks_cancel_confirm_restore_append(streamlit_url, browse
     page.get_by_role("button", name="Confirm").click()
     success = page.locator('[data-testid="stAlertContentSuccess"]')
     success.wait_for(timeout=120_000)
-    assert re.search(r"small\.csv: 3 rows ingested into 'interactions' of workspace 'shrink-test', replacing 50 rows",
-                     success.inner_text()), success.inner_text()
+    assert re.search(
+        r"small\.csv: 3 rows ingested into 'interactions' of workspace 'shrink-test', replacing 50 rows",
+        success.inner_text(),
+    ), success.inner_text()
     assert (ws.info("interactions").version, ws.info("interactions").rows) == (2, 3)
     wait_idle(page)
 
@@ -91,8 +92,9 @@ def test_smaller_upload_asks_cancel_confirm_restore_append(streamlit_url, browse
         except PlaywrightTimeout:
             continue
     appended.wait_for(timeout=60_000)
-    assert "more.csv: 4 rows appended to 'interactions' of workspace 'shrink-test' (50 → 54 rows" in \
-        appended.inner_text()
+    assert (
+        "more.csv: 4 rows appended to 'interactions' of workspace 'shrink-test' (50 → 54 rows" in appended.inner_text()
+    )
     assert (ws.info("interactions").version, ws.info("interactions").rows) == (4, 54)
     assert ws.read("interactions")["user_id"].tolist()[-4:] == ["m0", "m1", "m2", "m3"]
     wait_idle(page)

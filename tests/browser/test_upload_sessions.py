@@ -9,13 +9,15 @@ import pytest
 pytestmark = pytest.mark.browser
 
 
-def test_two_sessions_upload_the_same_bytes_at_once(streamlit_url, _browser, wait_idle, sample_ws, tmp_path,
-                                                    isolated_data_dir):
+def test_two_sessions_upload_the_same_bytes_at_once(
+    streamlit_url, _browser, wait_idle, sample_ws, tmp_path, isolated_data_dir
+):
     from core.data.workspace import open_workspace
 
     csv = tmp_path / "same.csv"
-    csv.write_text("user_id,item_id,ts\n" + "".join(f"u{i},i{i % 7},2024-03-0{i % 9 + 1}\n" for i in range(40)),
-                   encoding="utf-8")
+    csv.write_text(
+        "user_id,item_id,ts\n" + "".join(f"u{i},i{i % 7},2024-03-0{i % 9 + 1}\n" for i in range(40)), encoding="utf-8"
+    )
     contexts = [_browser.new_context(viewport={"width": 1400, "height": 1000}) for _ in range(2)]
     try:
         pages = [c.new_page() for c in contexts]
@@ -55,8 +57,9 @@ def test_two_sessions_upload_the_same_bytes_at_once(streamlit_url, _browser, wai
             c.close()
 
 
-def test_an_upload_of_a_closed_session_goes_when_the_next_upload_is_saved(streamlit_url, _browser, wait_idle,
-                                                                         sample_ws, tmp_path, isolated_data_dir):
+def test_an_upload_of_a_closed_session_goes_when_the_next_upload_is_saved(
+    streamlit_url, _browser, wait_idle, sample_ws, tmp_path, isolated_data_dir
+):
     csv = tmp_path / "left.csv"
     csv.write_text("user_id,item_id,ts\nu1,i1,2024-03-01\n", encoding="utf-8")
     uploads = isolated_data_dir / "uploads"

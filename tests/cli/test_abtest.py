@@ -9,8 +9,7 @@ import pytest
 from scipy import stats as st
 from statsmodels.stats.proportion import proportions_ztest
 
-KEYS = {"name", "n", "mean", "ci_low", "ci_high", "lift", "lift_ci_low", "lift_ci_high", "p_value",
-        "prob_beat_control"}
+KEYS = {"name", "n", "mean", "ci_low", "ci_high", "lift", "lift_ci_low", "lift_ci_high", "p_value", "prob_beat_control"}
 
 
 def test_cookie_cats_json_contract(run_cli, shared_datasets):
@@ -33,8 +32,9 @@ def test_cookie_cats_json_contract(run_cli, shared_datasets):
 
 
 def test_control_covariate_and_words(run_cli, tmp_path):
-    rows = ["grp,conv,pre"] + [f"{g},{'yes' if (i * 7 + (g == 'T')) % 5 == 0 else 'no'},{i % 13}"
-                               for i in range(400) for g in ("C", "T")]
+    rows = ["grp,conv,pre"] + [
+        f"{g},{'yes' if (i * 7 + (g == 'T')) % 5 == 0 else 'no'},{i % 13}" for i in range(400) for g in ("C", "T")
+    ]
     f = tmp_path / "words.csv"
     f.write_text("\n".join(rows) + "\n", encoding="utf-8")
     proc = run_cli("abtest", f, "--variant", "grp", "--metric", "conv", "--control", "T", "--covariate", "pre")
@@ -43,12 +43,15 @@ def test_control_covariate_and_words(run_cli, tmp_path):
     assert out["control"] == "T" and out["covariate"] == "pre" and out["variants"][0]["name"] == "T"
 
 
-@pytest.mark.parametrize("content,args,message", [
-    ("v,m\nA,1\nA,0\n", [], "at least two variants, found only 'A'"),
-    ("v,m\nA,1\nB,0\n", ["--control", "Z"], "control 'Z' is not a variant"),
-    ("v,m\nA,1\nB,lots\n", [], "column 'm'"),
-    ("v,m\nA,1\nB,\nA,0\n", [], "variant 'B' has no values"),
-])
+@pytest.mark.parametrize(
+    "content,args,message",
+    [
+        ("v,m\nA,1\nA,0\n", [], "at least two variants, found only 'A'"),
+        ("v,m\nA,1\nB,0\n", ["--control", "Z"], "control 'Z' is not a variant"),
+        ("v,m\nA,1\nB,lots\n", [], "column 'm'"),
+        ("v,m\nA,1\nB,\nA,0\n", [], "variant 'B' has no values"),
+    ],
+)
 def test_bad_input_is_one_line_and_exit_2(run_cli, tmp_path, content, args, message):
     f = tmp_path / "bad.csv"
     f.write_text(content, encoding="utf-8")
@@ -57,7 +60,6 @@ def test_bad_input_is_one_line_and_exit_2(run_cli, tmp_path, content, args, mess
     err = proc.stderr.strip()
     assert err.startswith("error:") and message in err and len(err.splitlines()) == 1
     assert proc.stdout == ""
-
 
 
 def test_count_rows_are_proportions(run_cli, tmp_path):
@@ -92,27 +94,38 @@ def test_summary_json_with_and_without_experiments(run_cli, tmp_path, shared_dat
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
     assert out["control"] == "gate_30" and {"relative_lift", "relative_lift_ci_low", "relative_lift_ci_high"} <= set(
-        out["variants"][1])
+        out["variants"][1]
+    )
     g = rows[rows["exp"] == "full"].set_index("version")
-    ref = st.ttest_ind_from_stats(g.loc["gate_40", "avg"], g.loc["gate_40", "sd"], g.loc["gate_40", "users"],
-                                  g.loc["gate_30", "avg"], g.loc["gate_30", "sd"], g.loc["gate_30", "users"],
-                                  equal_var=False)
+    ref = st.ttest_ind_from_stats(
+        g.loc["gate_40", "avg"],
+        g.loc["gate_40", "sd"],
+        g.loc["gate_40", "users"],
+        g.loc["gate_30", "avg"],
+        g.loc["gate_30", "sd"],
+        g.loc["gate_30", "users"],
+        equal_var=False,
+    )
     assert out["variants"][1]["p_value"] == pytest.approx(ref.pvalue, abs=1e-6)
-    proc = run_cli("abtest", f, "--variant", "version", "--count", "users", "--mean", "avg", "--sd", "sd",
-                   "--experiment", "exp")
+    proc = run_cli(
+        "abtest", f, "--variant", "version", "--count", "users", "--mean", "avg", "--sd", "sd", "--experiment", "exp"
+    )
     assert proc.returncode == 0, proc.stderr
     exps = json.loads(proc.stdout)["experiments"]
     assert [e["experiment"] for e in exps] == ["full", "half"]
     assert exps[0]["variants"][1]["p_value"] == pytest.approx(ref.pvalue, abs=1e-6)
 
 
-@pytest.mark.parametrize("content,args,message", [
-    ("v,n,mean\nA,100,0.1\nB,-100,0.2\n", [], "column 'n', row 2: counts must not be negative"),
-    ("v,n,mean\nA,100,0.1\nB,100,2.5\n", [], "must lie in [0, 1]"),
-    ("v,n,mean\nA,100,0.1\nB,100,0.2\n", ["--control", "Z"], "the control 'Z' is missing"),
-    ("v,n,mean\nA,100,0.1\nA,100,0.2\n", [], "duplicate rows"),
-    ("v,n,mean\nA,100,0.1\nB,100,0.2\n", ["--covariate", "n"], "need unit rows"),
-])
+@pytest.mark.parametrize(
+    "content,args,message",
+    [
+        ("v,n,mean\nA,100,0.1\nB,-100,0.2\n", [], "column 'n', row 2: counts must not be negative"),
+        ("v,n,mean\nA,100,0.1\nB,100,2.5\n", [], "must lie in [0, 1]"),
+        ("v,n,mean\nA,100,0.1\nB,100,0.2\n", ["--control", "Z"], "the control 'Z' is missing"),
+        ("v,n,mean\nA,100,0.1\nA,100,0.2\n", [], "duplicate rows"),
+        ("v,n,mean\nA,100,0.1\nB,100,0.2\n", ["--covariate", "n"], "need unit rows"),
+    ],
+)
 def test_bad_summary_is_one_line_and_exit_2(run_cli, tmp_path, content, args, message):
     f = tmp_path / "bad.csv"
     f.write_text(content, encoding="utf-8")

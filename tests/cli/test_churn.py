@@ -26,8 +26,9 @@ def _one_line_error(proc, *words):
 
 def test_snapshot_fit_and_predict(run_cli, telco_small, tmp_path):
     model_dir = tmp_path / "model"
-    proc = run_cli("churn", "fit", telco_small, "--id", "customerID", "--label", "Churn", "--model-dir", model_dir,
-                   "--epochs", "2")
+    proc = run_cli(
+        "churn", "fit", telco_small, "--id", "customerID", "--label", "Churn", "--model-dir", model_dir, "--epochs", "2"
+    )
     assert proc.returncode == 0, proc.stderr
     summary = json.loads(proc.stdout)
     assert summary["users"] == 800 and summary["mode"] == "snapshot"
@@ -47,8 +48,9 @@ def test_snapshot_fit_and_predict(run_cli, telco_small, tmp_path):
     by_contract = scores.set_index("id")["churn_probability"].groupby(src.set_index("customerID")["Contract"]).mean()
     assert by_contract["Month-to-month"] > by_contract["Two year"]
     # an event-log model dir cannot score snapshot input and vice versa
-    proc = run_cli("churn", "predict", infile, "--user", "customerID", "--time", "tenure", "--model-dir", model_dir,
-                   "--out", out)
+    proc = run_cli(
+        "churn", "predict", infile, "--user", "customerID", "--time", "tenure", "--model-dir", model_dir, "--out", out
+    )
     _one_line_error(proc, "snapshot", "--id")
 
 
@@ -58,8 +60,23 @@ def test_event_log_fit_and_predict(run_cli, shared_datasets, tmp_path):
     path = tmp_path / "cdnow.csv"
     small.to_csv(path, index=False)
     model_dir = tmp_path / "m"
-    proc = run_cli("churn", "fit", path, "--user", "customer_id", "--time", "date", "--cutoff", "1997-09-30",
-                   "--inactive-days", "180", "--model-dir", model_dir, "--epochs", "2")
+    proc = run_cli(
+        "churn",
+        "fit",
+        path,
+        "--user",
+        "customer_id",
+        "--time",
+        "date",
+        "--cutoff",
+        "1997-09-30",
+        "--inactive-days",
+        "180",
+        "--model-dir",
+        model_dir,
+        "--epochs",
+        "2",
+    )
     assert proc.returncode == 0, proc.stderr
     summary = json.loads(proc.stdout)
     assert summary["cutoff"] == "1997-09-30" and summary["inactive_days"] == 180
@@ -67,8 +84,9 @@ def test_event_log_fit_and_predict(run_cli, shared_datasets, tmp_path):
     bought_after = small[(small["date"] > 19970930) & (small["date"] <= 19980329)]["customer_id"].nunique()
     assert summary["churn_rate"] == pytest.approx(1 - bought_after / summary["users"])
     out = tmp_path / "scores.csv"
-    proc = run_cli("churn", "predict", path, "--user", "customer_id", "--time", "date", "--model-dir", model_dir,
-                   "--out", out)
+    proc = run_cli(
+        "churn", "predict", path, "--user", "customer_id", "--time", "date", "--model-dir", model_dir, "--out", out
+    )
     assert proc.returncode == 0, proc.stderr
     scores = pd.read_csv(out, dtype={"id": str})
     assert len(scores) == small["customer_id"].nunique()
@@ -77,16 +95,25 @@ def test_event_log_fit_and_predict(run_cli, shared_datasets, tmp_path):
 
 def test_bad_input_is_one_line(run_cli, telco_small, tmp_path):
     m = tmp_path / "m"
-    _one_line_error(run_cli("churn", "fit", telco_small, "--id", "customerID", "--label", "Nope", "--model-dir", m),
-                    "Nope")
-    _one_line_error(run_cli("churn", "fit", telco_small, "--id", "customerID", "--label", "gender",
-                            "--model-dir", m), "gender", "rows 2, 3")
+    _one_line_error(
+        run_cli("churn", "fit", telco_small, "--id", "customerID", "--label", "Nope", "--model-dir", m), "Nope"
+    )
+    _one_line_error(
+        run_cli("churn", "fit", telco_small, "--id", "customerID", "--label", "gender", "--model-dir", m),
+        "gender",
+        "rows 2, 3",
+    )
     _one_line_error(run_cli("churn", "fit", telco_small, "--id", "customerID", "--model-dir", m), "--label")
-    _one_line_error(run_cli("churn", "fit", telco_small, "--id", "x", "--user", "y", "--time", "z",
-                            "--model-dir", m), "not both")
-    _one_line_error(run_cli("churn", "fit", tmp_path / "absent.csv", "--id", "a", "--label", "b",
-                            "--model-dir", m), "not found")
-    _one_line_error(run_cli("churn", "predict", telco_small, "--id", "customerID", "--model-dir", m,
-                            "--out", tmp_path / "o.csv"), "no churn model")
-    _one_line_error(run_cli("churn", "fit", telco_small, "--user", "customerID", "--time", "gender",
-                            "--model-dir", m), "gender")
+    _one_line_error(
+        run_cli("churn", "fit", telco_small, "--id", "x", "--user", "y", "--time", "z", "--model-dir", m), "not both"
+    )
+    _one_line_error(
+        run_cli("churn", "fit", tmp_path / "absent.csv", "--id", "a", "--label", "b", "--model-dir", m), "not found"
+    )
+    _one_line_error(
+        run_cli("churn", "predict", telco_small, "--id", "customerID", "--model-dir", m, "--out", tmp_path / "o.csv"),
+        "no churn model",
+    )
+    _one_line_error(
+        run_cli("churn", "fit", telco_small, "--user", "customerID", "--time", "gender", "--model-dir", m), "gender"
+    )

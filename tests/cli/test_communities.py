@@ -17,8 +17,24 @@ def test_detects_planted_groups_and_covers_every_node(run_cli, tmp_path):
     src = tmp_path / "edges.csv"
     edges.to_csv(src, index=False)
     out = tmp_path / "out" / "communities.csv"
-    proc = run_cli("communities", src, "--out", out, "--source", "from", "--target", "to", "--weight", "w",
-                   "--method", "louvain", "--seed", "3", "--stability-seeds", "2")
+    proc = run_cli(
+        "communities",
+        src,
+        "--out",
+        out,
+        "--source",
+        "from",
+        "--target",
+        "to",
+        "--weight",
+        "w",
+        "--method",
+        "louvain",
+        "--seed",
+        "3",
+        "--stability-seeds",
+        "2",
+    )
     assert proc.returncode == 0, proc.stderr
     summary = json.loads(proc.stdout)
     assert summary["method"] == "louvain" and summary["graph"]["self_loops_dropped"] == 1

@@ -12,8 +12,14 @@ def test_sample_ingest_tables_round_trip(run_cli, tmp_path):
     r = run_cli("sample", "--out", out, "--users", 120, "--seed", 3)
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["users"] == 120
-    assert {p.name for p in out.iterdir()} >= {"users.csv", "edges.csv", "posts.csv", "interactions.csv",
-                                               "ad_events.csv", "ground_truth.json"}
+    assert {p.name for p in out.iterdir()} >= {
+        "users.csv",
+        "edges.csv",
+        "posts.csv",
+        "interactions.csv",
+        "ad_events.csv",
+        "ground_truth.json",
+    }
     ws = tmp_path / "ws"
     r = run_cli("ingest", out / "posts.csv", "--table", "posts", "--workspace", ws)
     assert r.returncode == 0, r.stderr
@@ -27,14 +33,27 @@ def test_sample_ingest_tables_round_trip(run_cli, tmp_path):
 
 def test_map_flag_and_skip_bad_rows(run_cli, tmp_path):
     f = tmp_path / "评论.csv"
-    f.write_text("作者,发布时间,正文,点赞\nu1,2024/1/5 13:00,很好,1\nu2,坏日期,差评,2\nu3,2024/1/7 09:00,一般,3\n",
-                 encoding="gb18030")
+    f.write_text(
+        "作者,发布时间,正文,点赞\nu1,2024/1/5 13:00,很好,1\nu2,坏日期,差评,2\nu3,2024/1/7 09:00,一般,3\n",
+        encoding="gb18030",
+    )
     ws = tmp_path / "ws"
     r = run_cli("ingest", f, "--table", "posts", "--workspace", ws, "--map", "作者=user_id", "--map", "发布时间=ts")
     assert r.returncode == 2
     assert r.stderr.count("\n") == 1 and "评论.csv, column '发布时间'" in r.stderr and "row 2 = '坏日期'" in r.stderr
-    r = run_cli("ingest", f, "--table", "posts", "--workspace", ws, "--map", "作者=user_id", "--map", "发布时间=ts",
-                "--skip-bad-rows")
+    r = run_cli(
+        "ingest",
+        f,
+        "--table",
+        "posts",
+        "--workspace",
+        ws,
+        "--map",
+        "作者=user_id",
+        "--map",
+        "发布时间=ts",
+        "--skip-bad-rows",
+    )
     assert r.returncode == 0, r.stderr
     rep = json.loads(r.stdout)
     assert (rep["rows"], rep["skipped"], rep["encoding"]) == (2, 1, "gb18030")
@@ -81,15 +100,19 @@ def test_append_history_and_restore_from_the_cli(run_cli, tmp_path):
     assert (rep["mode"], rep["rows_before"], rep["rows"], rep["version"]) == ("append", 3, 4, 2)
     hist = json.loads(run_cli("tables", "--workspace", ws, "--history", "interactions").stdout)
     assert [(h["version"], h["rows"], h["action"], h["current"], h["kept"]) for h in hist] == [
-        (1, 3, "replace", False, True), (2, 4, "append", True, True)]
+        (1, 3, "replace", False, True),
+        (2, 4, "append", True, True),
+    ]
     r = run_cli("tables", "--workspace", ws, "--restore", "interactions", "1")
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout)["version"] == 3
     tables = json.loads(run_cli("tables", "--workspace", ws).stdout)
     assert [(t["table"], t["rows"], t["version"], t["source"]) for t in tables] == [("interactions", 3, 3, "a.csv")]
-    for args, needle in [(("--restore", "interactions", "x"), "VERSION must be a number"),
-                         (("--restore", "interactions", "9"), "has no version 9"),
-                         (("--history", "posts"), "has no 'posts' table")]:
+    for args, needle in [
+        (("--restore", "interactions", "x"), "VERSION must be a number"),
+        (("--restore", "interactions", "9"), "has no version 9"),
+        (("--history", "posts"), "has no 'posts' table"),
+    ]:
         r = run_cli("tables", "--workspace", ws, *args)
         assert r.returncode == 2 and needle in r.stderr and r.stderr.count("\n") == 1, r.stderr
     other = tmp_path / "other.csv"
@@ -101,9 +124,14 @@ def test_append_history_and_restore_from_the_cli(run_cli, tmp_path):
 def test_bad_workspace_arguments_are_one_line_errors(run_cli, tmp_path, repo_root):
     good = tmp_path / "e.csv"
     good.write_text("src,dst\na,b\n", encoding="utf-8")
-    cases = {".": "not a valid workspace name", "..": "not a valid workspace name",
-             "x" * 300: "not a valid workspace name", str(good): "is a file, not a folder",
-             "./": "holds other files and is not a workspace", "new/" + "y" * 300: "longer than 255 bytes"}
+    cases = {
+        ".": "not a valid workspace name",
+        "..": "not a valid workspace name",
+        "x" * 300: "not a valid workspace name",
+        str(good): "is a file, not a folder",
+        "./": "holds other files and is not a workspace",
+        "new/" + "y" * 300: "longer than 255 bytes",
+    }
     for arg, needle in cases.items():
         for cmd in (("ingest", good, "--table", "edges", "--workspace", arg), ("tables", "--workspace", arg)):
             r = run_cli(*cmd)
@@ -117,8 +145,11 @@ def test_snap_edge_list_ingests_as_src_dst_without_mapping_flags(run_cli, tmp_pa
 
     g = nx.barabasi_albert_graph(60, 2, seed=4)
     f = tmp_path / "snap.txt"
-    f.write_text("# Undirected graph: snap.txt\n# Nodes: 60 Edges: %d\n# FromNodeId\tToNodeId\n" % g.number_of_edges()
-                 + "".join(f"{a}\t{b}\n" for a, b in g.edges()), encoding="utf-8")
+    f.write_text(
+        "# Undirected graph: snap.txt\n# Nodes: 60 Edges: %d\n# FromNodeId\tToNodeId\n" % g.number_of_edges()
+        + "".join(f"{a}\t{b}\n" for a, b in g.edges()),
+        encoding="utf-8",
+    )
     ws = tmp_path / "ws"
     r = run_cli("ingest", f, "--table", "edges", "--workspace", ws)
     assert r.returncode == 0, r.stderr

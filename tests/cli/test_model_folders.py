@@ -30,9 +30,14 @@ def files(tmp_path_factory):
     rng = np.random.default_rng(0)
     n = 80
     tenure = rng.integers(1, 70, n)
-    churn = pd.DataFrame({"id": [f"c{i}" for i in range(n)], "tenure": tenure,
-                          "plan": rng.choice(["basic", "pro"], n),
-                          "churn": np.where(tenure + rng.normal(0, 10, n) < 30, "Yes", "No")})
+    churn = pd.DataFrame(
+        {
+            "id": [f"c{i}" for i in range(n)],
+            "tenure": tenure,
+            "plan": rng.choice(["basic", "pro"], n),
+            "churn": np.where(tenure + rng.normal(0, 10, n) < 30, "Yes", "No"),
+        }
+    )
     churn.to_csv(root / "churn.csv", index=False)
     users = np.repeat([f"u{i}" for i in range(20)], 4)
     items = [f"i{(i // 4 + k) % 8}" for i in range(20) for k in range(4)]
@@ -49,18 +54,56 @@ def models(files, tmp_path_factory):
     import sys
 
     repo = Path(__file__).resolve().parents[2]
-    env = dict(os.environ, CE_DATA_DIR=str(tmp_path_factory.mktemp("data")), OMP_NUM_THREADS="1",
-               PYTHONPATH=str(repo))
+    env = dict(os.environ, CE_DATA_DIR=str(tmp_path_factory.mktemp("data")), OMP_NUM_THREADS="1", PYTHONPATH=str(repo))
     root = tmp_path_factory.mktemp("models")
-    for argv in (["churn", "fit", files / "churn.csv", "--id", "id", "--label", "churn", "--epochs", "1",
-                  "--model-dir", root / "churn"],
-                 ["recommend", "fit", files / "inter.csv", "--user", "user", "--item", "item", "--time", "ts",
-                  "--epochs", "1", "--hidden", "16", "--layers", "1", "--heads", "1", "--max-len", "8",
-                  "--model-dir", root / "rec"]):
-        proc = subprocess.run([sys.executable, "-m", "core", *map(str, argv)], cwd=repo, env=env,
-                              capture_output=True, text=True, timeout=300)
+    for argv in (
+        [
+            "churn",
+            "fit",
+            files / "churn.csv",
+            "--id",
+            "id",
+            "--label",
+            "churn",
+            "--epochs",
+            "1",
+            "--model-dir",
+            root / "churn",
+        ],
+        [
+            "recommend",
+            "fit",
+            files / "inter.csv",
+            "--user",
+            "user",
+            "--item",
+            "item",
+            "--time",
+            "ts",
+            "--epochs",
+            "1",
+            "--hidden",
+            "16",
+            "--layers",
+            "1",
+            "--heads",
+            "1",
+            "--max-len",
+            "8",
+            "--model-dir",
+            root / "rec",
+        ],
+    ):
+        proc = subprocess.run(
+            [sys.executable, "-m", "core", *map(str, argv)],
+            cwd=repo,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         assert proc.returncode == 0, proc.stderr
-        assert proc.stderr == ""          # no torch warnings leak on success
+        assert proc.stderr == ""  # no torch warnings leak on success
     return root
 
 
@@ -75,8 +118,17 @@ def test_a_model_folder_records_every_file_and_loads(models, files, run_cli, tmp
     meta = json.loads((models / "churn" / "meta.json").read_text())
     assert meta["kind"] == "churn" and set(meta["files"]) == {"weights.pt"}
     assert meta["files"]["weights.pt"]["sha256"] == sha256_file(models / "churn" / "weights.pt")
-    proc = run_cli("churn", "predict", files / "churn.csv", "--id", "id", "--model-dir", models / "churn",
-                   "--out", tmp_path / "p.csv")
+    proc = run_cli(
+        "churn",
+        "predict",
+        files / "churn.csv",
+        "--id",
+        "id",
+        "--model-dir",
+        models / "churn",
+        "--out",
+        tmp_path / "p.csv",
+    )
     assert proc.returncode == 0 and proc.stderr == "", proc.stderr
     p = pd.read_csv(tmp_path / "p.csv")["churn_probability"]
     assert p.notna().all() and p.between(0, 1).all()
@@ -89,8 +141,9 @@ def test_flipped_bits_are_refused(models, files, run_cli, tmp_path, kind, target
     raw[len(raw) // 2] ^= 0xFF
     (folder / target).write_bytes(bytes(raw))
     if kind == "churn":
-        proc = run_cli("churn", "predict", files / "churn.csv", "--id", "id", "--model-dir", folder,
-                       "--out", tmp_path / "p.csv")
+        proc = run_cli(
+            "churn", "predict", files / "churn.csv", "--id", "id", "--model-dir", folder, "--out", tmp_path / "p.csv"
+        )
     else:
         proc = run_cli("recommend", "predict", "--model-dir", folder, "--out", tmp_path / "p.csv")
     _one_line(proc, target, "integrity")
@@ -100,7 +153,7 @@ def test_flipped_bits_are_refused(models, files, run_cli, tmp_path, kind, target
 def test_an_edited_meta_json_or_a_missing_file_is_refused(models, files, run_cli, tmp_path):
     folder = _copy(models / "churn", tmp_path / "m")
     meta = json.loads((folder / "meta.json").read_text())
-    meta["config"]["calibration"] = [0.0, 0.0]           # every probability would be 0.5
+    meta["config"]["calibration"] = [0.0, 0.0]  # every probability would be 0.5
     (folder / "meta.json").write_text(json.dumps(meta))
     args = ("churn", "predict", files / "churn.csv", "--id", "id", "--model-dir", folder, "--out", tmp_path / "p.csv")
     _one_line(run_cli(*args), "meta.json", "integrity")
@@ -112,14 +165,30 @@ def test_an_edited_meta_json_or_a_missing_file_is_refused(models, files, run_cli
 
 
 def test_a_model_of_another_kind_is_refused(models, files, run_cli, tmp_path):
-    _one_line(run_cli("recommend", "predict", "--model-dir", models / "churn", "--out", tmp_path / "p.csv"),
-              "holds a churn model, not a recommend model")
-    _one_line(run_cli("sentiment", "predict", files / "churn.csv", "--text", "plan", "--model-dir", models / "rec",
-                      "--out", tmp_path / "p.csv"), "holds a recommend model")
+    _one_line(
+        run_cli("recommend", "predict", "--model-dir", models / "churn", "--out", tmp_path / "p.csv"),
+        "holds a churn model, not a recommend model",
+    )
+    _one_line(
+        run_cli(
+            "sentiment",
+            "predict",
+            files / "churn.csv",
+            "--text",
+            "plan",
+            "--model-dir",
+            models / "rec",
+            "--out",
+            tmp_path / "p.csv",
+        ),
+        "holds a recommend model",
+    )
     # and fitting into it is refused before any training, leaving it as it was
     before = sha256_file(models / "rec" / "meta.json")
-    _one_line(run_cli("churn", "fit", files / "churn.csv", "--id", "id", "--label", "churn",
-                      "--model-dir", models / "rec"), "holds a recommend model")
+    _one_line(
+        run_cli("churn", "fit", files / "churn.csv", "--id", "id", "--label", "churn", "--model-dir", models / "rec"),
+        "holds a recommend model",
+    )
     assert sha256_file(models / "rec" / "meta.json") == before
 
 
@@ -127,11 +196,17 @@ def test_fit_never_writes_into_a_foreign_folder_or_over_a_file(files, run_cli, t
     folder = tmp_path / "photos"
     folder.mkdir()
     (folder / "holiday.jpg").write_bytes(b"\xff\xd8 not ours")
-    _one_line(run_cli("churn", "fit", files / "churn.csv", "--id", "id", "--label", "churn", "--model-dir", folder),
-              "not empty")
+    _one_line(
+        run_cli("churn", "fit", files / "churn.csv", "--id", "id", "--label", "churn", "--model-dir", folder),
+        "not empty",
+    )
     assert [p.name for p in folder.iterdir()] == ["holiday.jpg"]
-    _one_line(run_cli("churn", "fit", files / "churn.csv", "--id", "id", "--label", "churn",
-                      "--model-dir", files / "churn.csv"), "input file")
+    _one_line(
+        run_cli(
+            "churn", "fit", files / "churn.csv", "--id", "id", "--label", "churn", "--model-dir", files / "churn.csv"
+        ),
+        "input file",
+    )
 
 
 def test_refitting_replaces_a_model_of_the_same_kind_atomically(tmp_path):
@@ -142,7 +217,7 @@ def test_refitting_replaces_a_model_of_the_same_kind_atomically(tmp_path):
     write_model_dir(path, "churn", "v1", {"a": 2}, writer(b"two"))
     folder, config = read_model_dir(path, "churn", "v1", "fit")
     assert config == {"a": 2} and (folder / "w.bin").read_bytes() == b"two"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["m"]           # no temp or old folder left
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["m"]  # no temp or old folder left
 
     def broken(d):
         (d / "w.bin").write_bytes(b"half")
@@ -150,20 +225,34 @@ def test_refitting_replaces_a_model_of_the_same_kind_atomically(tmp_path):
 
     with pytest.raises(OSError):
         write_model_dir(path, "churn", "v1", {"a": 3}, broken)
-    assert read_model_dir(path, "churn", "v1", "fit")[1] == {"a": 2}     # the old model is intact
+    assert read_model_dir(path, "churn", "v1", "fit")[1] == {"a": 2}  # the old model is intact
     assert sorted(p.name for p in tmp_path.iterdir()) == ["m"]
     with pytest.raises(ConfigError, match="made by v1"):
         read_model_dir(path, "churn", "v2", "fit")
     os.chmod(path / "w.bin", 0o644)
-    (path / "w.bin").write_bytes(b"twO")                                  # same size, other bytes
+    (path / "w.bin").write_bytes(b"twO")  # same size, other bytes
     with pytest.raises(ConfigError, match="integrity"):
         read_model_dir(path, "churn", "v1", "fit")
 
 
 def test_out_never_lands_inside_the_model_folder_being_read(models, files, run_cli, tmp_path):
     before = sha256_file(models / "rec" / "meta.json")
-    _one_line(run_cli("recommend", "predict", "--model-dir", models / "rec", "--out", models / "rec" / "meta.json"),
-              "inside the input folder")
-    _one_line(run_cli("churn", "predict", files / "churn.csv", "--id", "id", "--model-dir", models / "churn",
-                      "--out", models / "churn" / "p.csv"), "inside the input folder")
+    _one_line(
+        run_cli("recommend", "predict", "--model-dir", models / "rec", "--out", models / "rec" / "meta.json"),
+        "inside the input folder",
+    )
+    _one_line(
+        run_cli(
+            "churn",
+            "predict",
+            files / "churn.csv",
+            "--id",
+            "id",
+            "--model-dir",
+            models / "churn",
+            "--out",
+            models / "churn" / "p.csv",
+        ),
+        "inside the input folder",
+    )
     assert sha256_file(models / "rec" / "meta.json") == before and not (models / "churn" / "p.csv").exists()

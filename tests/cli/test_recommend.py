@@ -13,8 +13,7 @@ def small_interactions(sample_dir, tmp_path_factory):
     """The sample's interactions for 300 members, with renamed columns (as a user's export might)."""
     df = pd.read_csv(sample_dir / "interactions.csv")
     users = sorted(df["user_id"].unique())[:300]
-    df = df[df["user_id"].isin(users)].rename(columns={"user_id": "member", "item_id": "product",
-                                                       "ts": "when"})
+    df = df[df["user_id"].isin(users)].rename(columns={"user_id": "member", "item_id": "product", "ts": "when"})
     path = tmp_path_factory.mktemp("reco-cli") / "events.csv"
     df.to_csv(path, index=False)
     return path, df
@@ -23,8 +22,25 @@ def small_interactions(sample_dir, tmp_path_factory):
 def test_fit_predict_never_returns_seen_items_and_refit_loads(run_cli, small_interactions, tmp_path):
     path, df = small_interactions
     model_dir = tmp_path / "model"
-    fit = run_cli("recommend", "fit", path, "--user", "member", "--item", "product", "--time", "when",
-                  "--model-dir", model_dir, "--epochs", "2", "--max-len", "20", "--hidden", "32")
+    fit = run_cli(
+        "recommend",
+        "fit",
+        path,
+        "--user",
+        "member",
+        "--item",
+        "product",
+        "--time",
+        "when",
+        "--model-dir",
+        model_dir,
+        "--epochs",
+        "2",
+        "--max-len",
+        "20",
+        "--hidden",
+        "32",
+    )
     assert fit.returncode == 0, fit.stderr
     summary = json.loads(fit.stdout)
     assert summary["users"] == 300 and summary["trained"] is True and summary["epochs_run"] == 2
@@ -40,8 +56,25 @@ def test_fit_predict_never_returns_seen_items_and_refit_loads(run_cli, small_int
     seen = set(zip(df["member"].astype(str), df["product"].astype(str)))
     assert not any((u, i) in seen for u, i in zip(recs["user"], recs["item"]))
 
-    again = run_cli("recommend", "fit", path, "--user", "member", "--item", "product", "--time", "when",
-                    "--model-dir", tmp_path / "model2", "--epochs", "2", "--max-len", "20", "--hidden", "32")
+    again = run_cli(
+        "recommend",
+        "fit",
+        path,
+        "--user",
+        "member",
+        "--item",
+        "product",
+        "--time",
+        "when",
+        "--model-dir",
+        tmp_path / "model2",
+        "--epochs",
+        "2",
+        "--max-len",
+        "20",
+        "--hidden",
+        "32",
+    )
     assert again.returncode == 0, again.stderr
     assert json.loads(again.stdout)["trained"] is False  # same data + settings: from the cache
 

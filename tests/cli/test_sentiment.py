@@ -16,14 +16,24 @@ NEG_ZH = ["太难吃了，退款", "送了两个小时，凉了", "很差，不�
 
 
 def _cli(env, *args, timeout=600):
-    return subprocess.run([sys.executable, "-m", "core", *args], cwd=REPO, env=env, capture_output=True,
-                          text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "core", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout
+    )
 
 
 def test_predict_without_model_uses_the_lexicon_for_each_language(tmp_path, cli_env):
     src = tmp_path / "in.csv"
-    pd.DataFrame({"id": [1, 2, 3, 4], "body": ["I love this app, great job!", "Worst update ever, so annoying",
-                                                "太好用了，非常喜欢！", "太差了，很失望"]}).to_csv(src, index=False)
+    pd.DataFrame(
+        {
+            "id": [1, 2, 3, 4],
+            "body": [
+                "I love this app, great job!",
+                "Worst update ever, so annoying",
+                "太好用了，非常喜欢！",
+                "太差了，很失望",
+            ],
+        }
+    ).to_csv(src, index=False)
     out = tmp_path / "out.csv"
     res = _cli(cli_env, "sentiment", "predict", str(src), "--text", "body", "--out", str(out))
     assert res.returncode == 0, res.stderr
@@ -39,8 +49,20 @@ def test_fit_then_predict_keeps_numeric_label_names(tmp_path, cli_env):
     labels = [1] * len(POS_ZH) * 1 + [0] * len(NEG_ZH)
     pd.DataFrame({"review": texts, "label": labels * 3}).to_csv(train, index=False, encoding="utf-8-sig")
     model_dir = tmp_path / "model"
-    res = _cli(cli_env, "sentiment", "fit", str(train), "--text", "review", "--label", "label",
-               "--model-dir", str(model_dir), "--epochs", "10")
+    res = _cli(
+        cli_env,
+        "sentiment",
+        "fit",
+        str(train),
+        "--text",
+        "review",
+        "--label",
+        "label",
+        "--model-dir",
+        str(model_dir),
+        "--epochs",
+        "10",
+    )
     assert res.returncode == 0, res.stderr
     summary = json.loads(res.stdout)
     assert summary["labels"] == ["0", "1"]
@@ -48,11 +70,12 @@ def test_fit_then_predict_keeps_numeric_label_names(tmp_path, cli_env):
     src = tmp_path / "in.csv"
     pd.DataFrame({"review": POS_ZH + NEG_ZH + ["hello there"]}).to_csv(src, index=False)
     out = tmp_path / "out.csv"
-    res = _cli(cli_env, "sentiment", "predict", str(src), "--text", "review", "--model-dir", str(model_dir),
-               "--out", str(out))
+    res = _cli(
+        cli_env, "sentiment", "predict", str(src), "--text", "review", "--model-dir", str(model_dir), "--out", str(out)
+    )
     assert res.returncode == 0, res.stderr
     df = pd.read_csv(out, dtype={"sentiment": str})
-    assert set(df["sentiment"]) <= {"0", "1"}          # the training file's label names, English by lexicon
+    assert set(df["sentiment"]) <= {"0", "1"}  # the training file's label names, English by lexicon
     truth = ["1"] * len(POS_ZH) + ["0"] * len(NEG_ZH)
     assert (df["sentiment"][:-1] == truth).mean() >= 0.8
 
@@ -63,9 +86,20 @@ def test_bad_input_is_one_line_exit_2(tmp_path, cli_env):
     res = _cli(cli_env, "sentiment", "predict", str(src), "--text", "nope", "--out", str(tmp_path / "o.csv"))
     assert res.returncode == 2
     assert res.stderr.startswith("error:") and "nope" in res.stderr and res.stderr.count("\n") == 1
-    res = _cli(cli_env, "sentiment", "predict", str(src), "--text", "body", "--model-dir", str(tmp_path / "none"),
-               "--out", str(tmp_path / "o.csv"))
+    res = _cli(
+        cli_env,
+        "sentiment",
+        "predict",
+        str(src),
+        "--text",
+        "body",
+        "--model-dir",
+        str(tmp_path / "none"),
+        "--out",
+        str(tmp_path / "o.csv"),
+    )
     assert res.returncode == 2 and "sentiment fit" in res.stderr
-    res = _cli(cli_env, "sentiment", "fit", str(src), "--text", "body", "--label", "body", "--model-dir",
-               str(tmp_path / "m"))
+    res = _cli(
+        cli_env, "sentiment", "fit", str(src), "--text", "body", "--label", "body", "--model-dir", str(tmp_path / "m")
+    )
     assert res.returncode == 2 and "label" in res.stderr

@@ -85,15 +85,20 @@ def test_save_load_roundtrip_and_cache(fitted, sample_churn, tmp_path):
 
 
 def test_model_shapes_attention_and_learning():
-    cfg = ChurnTransformerConfig(n_numeric=2, cardinalities=[3], n_weeks=4, d_model=16, n_heads=2, n_layers=2,
-                                 dropout=0.0)
+    cfg = ChurnTransformerConfig(
+        n_numeric=2, cardinalities=[3], n_weeks=4, d_model=16, n_heads=2, n_layers=2, dropout=0.0
+    )
     torch.manual_seed(0)
     model = ChurnTransformer(cfg)
     n = 256
     x = torch.randn(n, 2)
     x[:5, 1] = float("nan")  # missing values get their own token, never NaN logits
-    batch = {"numeric": x, "categorical": torch.randint(0, 3, (n, 1)), "timeline": torch.rand(n, 4),
-             "label": (torch.nan_to_num(x[:, 0]) * torch.nan_to_num(x[:, 1]) > 0).float()}  # an interaction
+    batch = {
+        "numeric": x,
+        "categorical": torch.randint(0, 3, (n, 1)),
+        "timeline": torch.rand(n, 4),
+        "label": (torch.nan_to_num(x[:, 0]) * torch.nan_to_num(x[:, 1]) > 0).float(),
+    }  # an interaction
     logits, att = model(batch)
     assert logits.shape == (n,) and att.shape == (n, 2 + 1 + 4)
     assert torch.isfinite(logits).all()
@@ -104,7 +109,9 @@ def test_model_shapes_attention_and_learning():
         opt.zero_grad()
         model.calculate_loss(batch).backward()
         opt.step()
-    assert model.calculate_loss(batch).detach().item() < 0.6 * first  # learns an XOR-like interaction a linear model cannot
+    assert (
+        model.calculate_loss(batch).detach().item() < 0.6 * first
+    )  # learns an XOR-like interaction a linear model cannot
 
 
 def test_too_few_labels():
@@ -131,7 +138,7 @@ def test_a_cached_load_restores_baselines_and_importances_without_refitting(fitt
     pd.testing.assert_frame_equal(again.result_.metrics, predictor.result_.metrics)
     pd.testing.assert_frame_equal(again.result_.reliability, predictor.result_.reliability)
     pd.testing.assert_frame_equal(again.result_.importance, predictor.result_.importance)
-    assert set(again.result_.metrics["model"]) > {"churn_transformer"}   # the baselines are there
+    assert set(again.result_.metrics["model"]) > {"churn_transformer"}  # the baselines are there
 
 
 def test_the_model_card_keeps_its_column_order(fitted):

@@ -16,13 +16,17 @@ def _log(rows):
 
 
 def test_labels_around_the_cutoff():
-    log = _log([
-        ("stays", "2024-03-01"), ("stays", "2024-03-31"),        # back on day 30 after the cutoff: retained
-        ("late", "2024-02-20"), ("late", "2024-04-01 00:00:01"),  # back just after the window: churned
-        ("edge", "2024-03-01 00:00:00"),                          # active exactly at the cutoff only: churned
-        ("new", "2024-03-10"),                                    # first seen after the cutoff: not labelled
-        ("x", "2024-04-20"),
-    ])
+    log = _log(
+        [
+            ("stays", "2024-03-01"),
+            ("stays", "2024-03-31"),  # back on day 30 after the cutoff: retained
+            ("late", "2024-02-20"),
+            ("late", "2024-04-01 00:00:01"),  # back just after the window: churned
+            ("edge", "2024-03-01 00:00:00"),  # active exactly at the cutoff only: churned
+            ("new", "2024-03-10"),  # first seen after the cutoff: not labelled
+            ("x", "2024-04-20"),
+        ]
+    )
     labels = churn_labels_from_activity(log, "2024-03-01", inactive_days=30)
     assert labels.to_dict() == {"edge": 1, "late": 1, "stays": 0}
     # signup times decide who is labelled when known
@@ -33,10 +37,16 @@ def test_labels_around_the_cutoff():
     assert default_cutoff(log, 30) == pd.Timestamp("2024-03-22")
 
 
-@pytest.mark.parametrize("values,expected", [
-    (["Yes", "No", "yes "], [1, 0, 1]), (["true", "FALSE", "True"], [1, 0, 1]), (["1", "0", "0"], [1, 0, 0]),
-    ([1, 0, 1], [1, 0, 1]), ([True, False, False], [1, 0, 0]),
-])
+@pytest.mark.parametrize(
+    "values,expected",
+    [
+        (["Yes", "No", "yes "], [1, 0, 1]),
+        (["true", "FALSE", "True"], [1, 0, 1]),
+        (["1", "0", "0"], [1, 0, 0]),
+        ([1, 0, 1], [1, 0, 1]),
+        ([True, False, False], [1, 0, 0]),
+    ],
+)
 def test_parse_labels(values, expected):
     assert parse_churn_labels(pd.Series(values)).tolist() == expected
 
@@ -85,8 +95,14 @@ def test_no_leakage_of_post_cutoff_rows(sample_tables, sample_churn):
             flood["label"] = "negative"
         tables[name] = pd.concat([t, flood], ignore_index=True)
     activity = pd.concat([tables["interactions"][["user_id", "ts"]], tables["posts"][["user_id", "ts"]]])
-    again = event_features(activity, cutoff, users=tables["users"], posts=tables["posts"], edges=tables["edges"],
-                           user_ids=sample_churn.labels.index)
+    again = event_features(
+        activity,
+        cutoff,
+        users=tables["users"],
+        posts=tables["posts"],
+        edges=tables["edges"],
+        user_ids=sample_churn.labels.index,
+    )
     pd.testing.assert_frame_equal(again.table, sample_churn.features.table)
     np.testing.assert_array_equal(again.timeline, sample_churn.features.timeline)
 

@@ -15,9 +15,15 @@ from core.errors import ConfigError, InputError
 def small_log() -> pd.DataFrame:
     # a, b: January cohort; c: February cohort; d signs up in January but is never active.
     rows = [
-        ("a", "2024-01-03"), ("a", "2024-01-31"), ("a", "2024-02-01"), ("a", "2024-04-10"),
-        ("b", "2024-01-20"), ("b", "2024-02-15"), ("b", "2024-02-16"),
-        ("c", "2024-02-02"), ("c", "2024-03-30"),
+        ("a", "2024-01-03"),
+        ("a", "2024-01-31"),
+        ("a", "2024-02-01"),
+        ("a", "2024-04-10"),
+        ("b", "2024-01-20"),
+        ("b", "2024-02-15"),
+        ("b", "2024-02-16"),
+        ("c", "2024-02-02"),
+        ("c", "2024-03-30"),
     ]
     return activity_from_table(pd.DataFrame(rows, columns=["who", "when"]), "who", "when", source="log.csv")
 
@@ -47,8 +53,9 @@ def test_unbounded_counts_returns_on_or_after(small_log):
 
 
 def test_signup_cohorts_count_inactive_users_in_size(small_log):
-    users = pd.DataFrame({"user_id": ["a", "b", "c", "d"],
-                          "signup_at": ["2024-01-01", "2024-01-15", "2024-02-01", "2024-01-09"]})
+    users = pd.DataFrame(
+        {"user_id": ["a", "b", "c", "d"], "signup_at": ["2024-01-01", "2024-01-15", "2024-02-01", "2024-01-09"]}
+    )
     cohorts = assign_cohorts(small_log, "month", by="signup", users=users)
     r = retention_matrix(small_log, cohorts, period="month")
     jan = pd.Timestamp("2024-01-01")
@@ -85,14 +92,19 @@ def test_period_start_and_errors():
 def test_matches_pandas_reference_on_random_log():
     rng = np.random.default_rng(3)
     n = 3000
-    log = pd.DataFrame({"user_id": rng.integers(0, 300, n).astype(str),
-                        "ts": pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, 400, n), unit="D")})
+    log = pd.DataFrame(
+        {
+            "user_id": rng.integers(0, 300, n).astype(str),
+            "ts": pd.Timestamp("2023-01-01") + pd.to_timedelta(rng.integers(0, 400, n), unit="D"),
+        }
+    )
     r = retention_matrix(log, period="month")
     # reference: plain pandas on the same log
     month = log["ts"].dt.year * 12 + log["ts"].dt.month
     first = month.groupby(log["user_id"]).transform("min")
-    ref = (pd.DataFrame({"c": first, "p": month - first, "u": log["user_id"]}).drop_duplicates()
-           .groupby(["c", "p"]).size())
+    ref = (
+        pd.DataFrame({"c": first, "p": month - first, "u": log["user_id"]}).drop_duplicates().groupby(["c", "p"]).size()
+    )
     for (c, p), n_users in ref.items():
         cohort = pd.Timestamp(year=(c - 1) // 12, month=(c - 1) % 12 + 1, day=1)
         assert r.counts.loc[cohort, p] == n_users
@@ -113,11 +125,14 @@ def test_factorize_users_hash_path_partitions_like_pandas(monkeypatch):
     codes, uniques = retention.factorize_users(users)
     ref_codes, ref_uniques = pd.factorize(users)
     assert len(uniques) == len(ref_uniques) == users.nunique()
-    assert (uniques[codes] == users.to_numpy()).all()          # every row maps back to its own id
+    assert (uniques[codes] == users.to_numpy()).all()  # every row maps back to its own id
     assert pd.crosstab(codes, ref_codes).astype(bool).sum(axis=1).eq(1).all()  # same partition
     got = retention.retention_matrix(log, period="week")
     pd.testing.assert_frame_equal(got.counts, expected.counts)
     cohorts = pd.Series(pd.Timestamp("2024-01-01"), index=pd.Index(ids, name="user_id"))
-    pd.testing.assert_frame_equal(retention.retention_matrix(log, cohorts, period="month").counts,
-                                  retention.retention_matrix(log.assign(user_id=log["user_id"].astype("category")),
-                                                             cohorts, period="month").counts)
+    pd.testing.assert_frame_equal(
+        retention.retention_matrix(log, cohorts, period="month").counts,
+        retention.retention_matrix(
+            log.assign(user_id=log["user_id"].astype("category")), cohorts, period="month"
+        ).counts,
+    )

@@ -59,9 +59,12 @@ def test_bands_contain_the_curve_and_small_groups_are_dropped():
 
 
 def test_lifetimes_from_activity():
-    log = pd.DataFrame({"user_id": ["a", "a", "b", "b", "c"],
-                        "ts": pd.to_datetime(["2024-01-01", "2024-01-11", "2024-01-05", "2024-03-30",
-                                              "2024-03-01"])})
+    log = pd.DataFrame(
+        {
+            "user_id": ["a", "a", "b", "b", "c"],
+            "ts": pd.to_datetime(["2024-01-01", "2024-01-11", "2024-01-05", "2024-03-30", "2024-03-01"]),
+        }
+    )
     life = lifetimes_from_activity(log, inactive_days=30)  # end = 2024-03-30
     assert life.loc["a"].tolist() == [10.0, 1]  # last seen 79 days before the end: churned after 10 days
     assert life.loc["b"].tolist() == [85.0, 0]  # active at the end: censored at 85 days

@@ -56,7 +56,7 @@ def test_statistics_add_up():
 def _cuped_frame(rho: float, n: int = 20_000, effect: float = 0.05, seed: int = 4) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     pre = rng.normal(size=n)
-    post = rho * pre + np.sqrt(1 - rho ** 2) * rng.normal(size=n)
+    post = rho * pre + np.sqrt(1 - rho**2) * rng.normal(size=n)
     variant = np.where(np.arange(n) % 2 == 0, "control", "treatment")
     post = post + effect * (variant == "treatment")
     return pd.DataFrame({"variant": variant, "y": post, "pre": pre})
@@ -106,7 +106,7 @@ def test_sequential_interval_is_wider_and_dual_to_its_p_value():
     assert c.sequential_ci_low < c.lift_ci_low and c.sequential_ci_high > c.lift_ci_high
     assert c.sequential_p_value >= c.p_value
     # p-value = alpha exactly where the band's edge touches zero
-    var = c.lift_se ** 2
+    var = c.lift_se**2
     half = sequential_halfwidth(var, 6500, 0.05, 1000)
     assert sequential_p_value(half, var, 6500, 0.05, 1000) == pytest.approx(0.05, rel=1e-9)
 
@@ -124,8 +124,10 @@ def test_sequential_test_survives_daily_peeking():
         ca, cb = np.cumsum(a.sum(1)), np.cumsum(b.sum(1))
         qa, qb = np.cumsum((a * a).sum(1)), np.cumsum((b * b).sum(1))
         ns = per_look * np.arange(1, looks + 1)
-        ps = [compare(SampleMeanStatistic(n, sa, ssa), SampleMeanStatistic(n, sb, ssb), cfg)
-              for n, sa, ssa, sb, ssb in zip(ns, ca, qa, cb, qb)]
+        ps = [
+            compare(SampleMeanStatistic(n, sa, ssa), SampleMeanStatistic(n, sb, ssb), cfg)
+            for n, sa, ssa, sb, ssb in zip(ns, ca, qa, cb, qb)
+        ]
         fixed_hits += any(c.p_value < 0.05 for c in ps)
         seq_hits += any(c.sequential_p_value < 0.05 for c in ps)
     assert fixed_hits / sims > 0.12
@@ -169,9 +171,14 @@ def test_missing_metric_values_are_counted():
 
 
 def test_units_in_two_variants_are_dropped_and_rows_summed():
-    df = pd.DataFrame({"user": ["u1", "u1", "u2", "u3", "u3", "u4"],
-                       "v": ["A", "A", "B", "A", "B", "B"], "conv": [0, 1, 0, 1, 1, 0],
-                       "rev": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0]})
+    df = pd.DataFrame(
+        {
+            "user": ["u1", "u1", "u2", "u3", "u3", "u4"],
+            "v": ["A", "A", "B", "A", "B", "B"],
+            "conv": [0, 1, 0, 1, 1, 0],
+            "rev": [1.0, 2.0, 3.0, 4.0, 5.0, 6.0],
+        }
+    )
     data = prepare(df, ExperimentSpec("v", unit="user"), [MetricSpec("conv"), MetricSpec("rev")])
     assert [n.code for n in data.notices] == ["mixed_units"]
     assert data.units.tolist() == [1, 2]  # u1 in A; u2, u4 in B; u3 dropped
@@ -202,10 +209,16 @@ def test_duckdb_and_numpy_sums_agree(monkeypatch):
     from core.experiments import analysis
 
     rng = np.random.default_rng(8)
-    df = pd.DataFrame({"v": rng.choice(["A", "B", "C"], 5000), "y": rng.integers(0, 2, 5000),
-                       "r": rng.gamma(2, 3, 5000), "pre": rng.normal(size=5000),
-                       "den": rng.integers(1, 9, 5000),
-                       "t": pd.Timestamp("2026-01-01") + pd.to_timedelta(rng.integers(0, 5, 5000), unit="D")})
+    df = pd.DataFrame(
+        {
+            "v": rng.choice(["A", "B", "C"], 5000),
+            "y": rng.integers(0, 2, 5000),
+            "r": rng.gamma(2, 3, 5000),
+            "pre": rng.normal(size=5000),
+            "den": rng.integers(1, 9, 5000),
+            "t": pd.Timestamp("2026-01-01") + pd.to_timedelta(rng.integers(0, 5, 5000), unit="D"),
+        }
+    )
     metrics = [MetricSpec("y"), MetricSpec("r"), MetricSpec("r", "den")]
     spec = ExperimentSpec("v", covariate="pre", time="t")
     small_data = prepare(df, spec, metrics)

@@ -8,10 +8,21 @@ import sys
 
 import pytest
 
-MODULES = ["core/experiments/analysis.py", "core/experiments/columns.py", "core/experiments/corrections.py",
-           "core/experiments/health.py", "core/experiments/inference.py", "core/experiments/power.py",
-           "core/experiments/response.py", "core/experiments/statistics.py", "core/experiments/summary.py", "core/experiments/uplift.py",
-           "core/viz/experiments.py", "core/cli/abtest.py", "core/models/din.py"]
+MODULES = [
+    "core/experiments/analysis.py",
+    "core/experiments/columns.py",
+    "core/experiments/corrections.py",
+    "core/experiments/health.py",
+    "core/experiments/inference.py",
+    "core/experiments/power.py",
+    "core/experiments/response.py",
+    "core/experiments/statistics.py",
+    "core/experiments/summary.py",
+    "core/experiments/uplift.py",
+    "core/viz/experiments.py",
+    "core/cli/abtest.py",
+    "core/models/din.py",
+]
 
 
 def _imports(path) -> set[str]:

@@ -97,7 +97,8 @@ def test_power_matches_statsmodels():
     assert ref.power(effect_size=mde.mde / mde.sd, nobs1=10_000, alpha=0.05, ratio=1) == pytest.approx(0.8, abs=1e-9)
     n = sample_size(0.01, baseline=0.2)
     assert n.n_per_variant == pytest.approx(
-        ref.solve_power(effect_size=0.01 / 0.4, nobs1=None, alpha=0.05, power=0.8, ratio=1), rel=1e-6)
+        ref.solve_power(effect_size=0.01 / 0.4, nobs1=None, alpha=0.05, power=0.8, ratio=1), rel=1e-6
+    )
     # means: sd given explicitly
     assert power_for(2.0, 500, sd=10.0) == pytest.approx(ref.power(0.2, nobs1=500, alpha=0.05), abs=1e-12)
 

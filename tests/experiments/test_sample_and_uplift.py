@@ -99,8 +99,9 @@ def test_qini_known_answers():
 
 
 def test_response_data_says_when_there_is_no_history(ad_events):
-    data = response_data(ad_events, None, variant="variant", unit="user_id", outcome="converted",
-                         control="A", features=["age_group"])
+    data = response_data(
+        ad_events, None, variant="variant", unit="user_id", outcome="converted", control="A", features=["age_group"]
+    )
     assert not data.has_history and data.history_share == 0
 
 
@@ -115,27 +116,28 @@ def test_din_learns_a_history_driven_response(tmp_path):
     variant = rng.choice(["A", "B", "C"], n)
     p = 0.1 + 0.5 * (fan & (variant == "C"))
     converted = (rng.random(n) < p).astype(int)
-    ad = pd.DataFrame({"user_id": users, "variant": variant, "converted": converted,
-                       "ts": pd.Timestamp("2026-03-01")})
+    ad = pd.DataFrame({"user_id": users, "variant": variant, "converted": converted, "ts": pd.Timestamp("2026-03-01")})
     rows = []
     for i, u in enumerate(users):
         pool = np.arange(1, 6) if fan[i] else np.arange(6, 40)
         for item in rng.choice(pool, 6):
             rows.append((u, f"i{item}", pd.Timestamp("2026-02-01")))
     inter = pd.DataFrame(rows, columns=["user_id", "item_id", "ts"])
-    data = response_data(ad, inter, variant="variant", unit="user_id", outcome="converted", control="A",
-                         time="ts")
+    data = response_data(ad, inter, variant="variant", unit="user_id", outcome="converted", control="A", time="ts")
     assert data.has_history
-    res = train_response_model(data, DINSettings(epochs=8, patience=8, device="cpu", lr=1e-2, dim=8, hidden=32),
-                               cache_dir=tmp_path)
+    res = train_response_model(
+        data, DINSettings(epochs=8, patience=8, device="cpu", lr=1e-2, dim=8, hidden=32), cache_dir=tmp_path
+    )
     # the oracle ranks by the planted fan flag on the same held-out users
     fan_of = dict(zip(users, fan))
     c = data.variants.index("C")
     m = (data.split == 2) & np.isin(data.variant, [0, c])
-    oracle = qini_coefficient(np.array([fan_of[u] for u in data.users[m]], float), data.variant[m] == c,
-                              data.outcome[m])
+    oracle = qini_coefficient(
+        np.array([fan_of[u] for u in data.users[m]], float), data.variant[m] == c, data.outcome[m]
+    )
     assert res.trained and oracle > 0.03
     assert res.qini["din"]["C"] > 0.4 * oracle and res.qini["din"]["C"] > res.qini["din"]["B"]
-    again = train_response_model(data, DINSettings(epochs=8, patience=8, device="cpu", lr=1e-2, dim=8, hidden=32),
-                                 cache_dir=tmp_path)
+    again = train_response_model(
+        data, DINSettings(epochs=8, patience=8, device="cpu", lr=1e-2, dim=8, hidden=32), cache_dir=tmp_path
+    )
     assert not again.trained and again.qini == res.qini  # second call loads the cached weights

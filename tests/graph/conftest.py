@@ -12,8 +12,9 @@ from core.graph.build import graph_from_edges
 PLANTED_GROUPS, PLANTED_SIZE = 4, 40
 
 
-def planted_edges(groups: int = PLANTED_GROUPS, size: int = PLANTED_SIZE, p_in: float = 0.3,
-                  p_out: float = 0.01, seed: int = 1) -> pd.DataFrame:
+def planted_edges(
+    groups: int = PLANTED_GROUPS, size: int = PLANTED_SIZE, p_in: float = 0.3, p_out: float = 0.01, seed: int = 1
+) -> pd.DataFrame:
     """Directed planted partition (networkx), ids 'n<k>', group of node k = k // size."""
     g = nx.planted_partition_graph(groups, size, p_in, p_out, seed=seed, directed=True)
     rng = np.random.default_rng(seed)
@@ -34,8 +35,7 @@ def planted():
 
 @pytest.fixture(scope="session")
 def sample_tables(sample_ws) -> dict[str, pd.DataFrame]:
-    return {t: sample_ws.read(t) for t in ("users", "edges", "posts", "interactions", "ad_events")
-            if sample_ws.has(t)}
+    return {t: sample_ws.read(t) for t in ("users", "edges", "posts", "interactions", "ad_events") if sample_ws.has(t)}
 
 
 @pytest.fixture(scope="session")

@@ -18,9 +18,13 @@ def edges_of(graph) -> dict[tuple[str, str], float]:
 
 
 def test_edges_duplicates_summed_self_loops_and_isolates_reported():
-    df = pd.DataFrame({"src": ["a", "a", "b", "c", "c", " ", "d"],
-                       "dst": ["b", "b", "a", "c", "a", "x", "d"],
-                       "weight": [1, 2, 5, 7, 1, 1, 1]})
+    df = pd.DataFrame(
+        {
+            "src": ["a", "a", "b", "c", "c", " ", "d"],
+            "dst": ["b", "b", "a", "c", "a", "x", "d"],
+            "weight": [1, 2, 5, 7, 1, 1, 1],
+        }
+    )
     g = graph_from_edges(df, extra_nodes=["a", "e"])
     assert edges_of(g) == {("a", "b"): 3.0, ("b", "a"): 5.0, ("c", "a"): 1.0}
     assert g.directed and g.self_loops == 2 and g.dropped_rows == 1
@@ -40,8 +44,13 @@ def test_edges_without_weight_count_rows_and_min_weight_drops_pairs():
 
 
 def test_date_range_filters_edges_and_first_seen_is_earliest():
-    df = pd.DataFrame({"src": ["a", "a", "b"], "dst": ["b", "c", "c"],
-                       "ts": pd.to_datetime(["2026-01-01", "2026-02-01", "2026-03-01"])})
+    df = pd.DataFrame(
+        {
+            "src": ["a", "a", "b"],
+            "dst": ["b", "c", "c"],
+            "ts": pd.to_datetime(["2026-01-01", "2026-02-01", "2026-03-01"]),
+        }
+    )
     g = graph_from_edges(df, start="2026-01-15")
     assert set(edges_of(g)) == {("a", "c"), ("b", "c")}
     first = dict(zip(g.nodes.astype(str), g.first_seen))
@@ -57,13 +66,15 @@ def test_missing_column_and_bad_weight_name_the_problem():
 
 
 def test_replies_use_reply_to_user_or_parent_lookup():
-    posts = pd.DataFrame({
-        "post_id": ["p1", "p2", "p3", "p4", "p5"],
-        "user_id": ["a", "b", "c", "a", "d"],
-        "ts": pd.to_datetime(["2026-01-01"] * 5),
-        "parent_id": ["", "p1", "p1", "p2", ""],
-        "reply_to_user": ["", "a", "", "", ""],  # p3 and p4 only know their parent post
-    })
+    posts = pd.DataFrame(
+        {
+            "post_id": ["p1", "p2", "p3", "p4", "p5"],
+            "user_id": ["a", "b", "c", "a", "d"],
+            "ts": pd.to_datetime(["2026-01-01"] * 5),
+            "parent_id": ["", "p1", "p1", "p2", ""],
+            "reply_to_user": ["", "a", "", "", ""],  # p3 and p4 only know their parent post
+        }
+    )
     g = graph_from_replies(posts)
     assert g.source == "replies" and g.directed
     assert edges_of(g) == {("b", "a"): 1.0, ("c", "a"): 1.0, ("a", "b"): 1.0}

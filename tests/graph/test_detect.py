@@ -30,8 +30,9 @@ def test_partition_covers_every_node_once(planted, method):
 def test_modularity_matches_networkx(planted, resolution, weight):
     graph, _ = planted
     r = detect_communities(graph, weight=weight, resolution=resolution)
-    expected = nx.community.modularity(graph.to_networkx(directed=False), r.communities(),
-                                       weight="weight" if weight else None, resolution=resolution)
+    expected = nx.community.modularity(
+        graph.to_networkx(directed=False), r.communities(), weight="weight" if weight else None, resolution=resolution
+    )
     assert r.modularity == pytest.approx(expected, abs=1e-12)
 
 
@@ -87,8 +88,10 @@ def test_stability_of_identical_partitions_is_one_and_of_unrelated_is_low():
 
 
 @settings(max_examples=25, deadline=None)
-@given(st.lists(st.tuples(st.integers(0, 15), st.integers(0, 15), st.integers(1, 5)), min_size=1, max_size=60),
-       st.sampled_from(METHODS))
+@given(
+    st.lists(st.tuples(st.integers(0, 15), st.integers(0, 15), st.integers(1, 5)), min_size=1, max_size=60),
+    st.sampled_from(METHODS),
+)
 def test_any_graph_gets_a_valid_partition_and_networkx_modularity(rows, method):
     src, dst, w = zip(*rows)
     g = graph_from_pairs(pd.Series([f"v{s}" for s in src]), pd.Series([f"v{d}" for d in dst]), pd.Series(w))

@@ -46,13 +46,12 @@ def planted_with_stragglers(planted_edges_factory):
     for k in range(12):
         group = k % 4
         extra.append((f"s{k}_{group}", f"n{group * PLANTED_SIZE + int(rng.integers(0, PLANTED_SIZE))}"))
-    edges = pd.concat([edges, pd.DataFrame(extra, columns=["src", "dst"]).assign(weight=1.0)],
-                      ignore_index=True)
+    edges = pd.concat([edges, pd.DataFrame(extra, columns=["src", "dst"]).assign(weight=1.0)], ignore_index=True)
     graph = graph_from_edges(edges)
-    truth = np.array([int(n.split("_")[1]) if n.startswith("s") else int(n[1:]) // PLANTED_SIZE
-                      for n in graph.nodes.astype(str)])
-    users = pd.DataFrame({"user_id": graph.nodes.astype(str),
-                          "region": np.where(truth % 2 == 0, "north", "south")})
+    truth = np.array(
+        [int(n.split("_")[1]) if n.startswith("s") else int(n[1:]) // PLANTED_SIZE for n in graph.nodes.astype(str)]
+    )
+    users = pd.DataFrame({"user_id": graph.nodes.astype(str), "region": np.where(truth % 2 == 0, "north", "south")})
     return graph, truth, users
 
 
@@ -64,8 +63,7 @@ def test_place_users_learns_the_partition_and_is_cached(planted_with_stragglers,
     assert first.trained and first.metrics["val_accuracy"] >= 0.9
     assert first.metrics["classes"] == 4 and first.low_degree.sum() >= 12
     # detection's ids -> planted ids, by majority over well-connected users
-    to_truth = {c: np.bincount(truth[(result.membership == c) & ~first.low_degree]).argmax()
-                for c in range(4)}
+    to_truth = {c: np.bincount(truth[(result.membership == c) & ~first.low_degree]).argmax() for c in range(4)}
     placed = np.array([to_truth[c] for c in first.gat_community])
     assert (placed[first.low_degree] == truth[first.low_degree]).mean() >= 0.8
     assert first.influence.shape == (graph.n_nodes,) and (first.influence >= 0).all()
@@ -79,4 +77,4 @@ def test_features_include_user_attributes(planted_with_stragglers):
     plain = node_features(graph)
     with_users = node_features(graph, users)
     assert with_users.shape == (graph.n_nodes, plain.shape[1] + 2)  # north/south one-hot
-    assert np.allclose(with_users[:, :plain.shape[1]], plain)
+    assert np.allclose(with_users[:, : plain.shape[1]], plain)

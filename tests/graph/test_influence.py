@@ -29,8 +29,9 @@ def test_pagerank_degree_and_betweenness_match_networkx(planted):
 
 def test_sampled_betweenness_tracks_exact_on_a_larger_graph():
     g_nx = nx.barabasi_albert_graph(600, 3, seed=0)
-    g = graph_from_pairs(pd.Series([str(a) for a, _ in g_nx.edges()]),
-                         pd.Series([str(b) for _, b in g_nx.edges()]), directed=False)
+    g = graph_from_pairs(
+        pd.Series([str(a) for a, _ in g_nx.edges()]), pd.Series([str(b) for _, b in g_nx.edges()]), directed=False
+    )
     exact = sampled_betweenness(g)
     ref = nx.betweenness_centrality(g.to_networkx())
     assert np.allclose(exact, [ref[str(n)] for n in g.nodes])

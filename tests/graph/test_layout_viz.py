@@ -38,8 +38,9 @@ def test_community_network_sizes_and_ties_match_the_partition(planted):
 
 
 def test_neighbourhood_reports_both_directions():
-    g = graph_from_edges(pd.DataFrame({"src": ["a", "b", "a", "c"], "dst": ["b", "a", "c", "d"],
-                                       "weight": [2, 1, 1, 1]}))
+    g = graph_from_edges(
+        pd.DataFrame({"src": ["a", "b", "a", "c"], "dst": ["b", "a", "c", "d"], "weight": [2, 1, 1, 1]})
+    )
     r = detect_communities(g)
     nb = neighbourhood(g, r, "a").set_index("neighbour")
     assert nb.loc["b", "weight_out"] == 2 and nb.loc["b", "weight_in"] == 1

@@ -14,9 +14,15 @@ from core.graph.profiles import community_growth, community_profiles
 
 @pytest.fixture()
 def two_groups():
-    df = pd.DataFrame({"src": ["a", "b", "c", "d", "e", "f", "c"], "dst": ["b", "c", "a", "e", "f", "d", "d"],
-                       "ts": pd.to_datetime(["2026-01-01", "2026-01-02", "2026-01-03", "2026-03-01",
-                                             "2026-03-02", "2026-03-20", "2026-03-25"])})
+    df = pd.DataFrame(
+        {
+            "src": ["a", "b", "c", "d", "e", "f", "c"],
+            "dst": ["b", "c", "a", "e", "f", "d", "d"],
+            "ts": pd.to_datetime(
+                ["2026-01-01", "2026-01-02", "2026-01-03", "2026-03-01", "2026-03-02", "2026-03-20", "2026-03-25"]
+            ),
+        }
+    )
     g = graph_from_edges(df)
     r = detect_communities(g)
     return g, r, df
@@ -26,13 +32,25 @@ def test_structure_columns_and_joined_tables(two_groups):
     g, r, edges = two_groups
     comm = dict(zip(g.nodes.astype(str), r.membership))
     abc, deff = comm["a"], comm["d"]
-    posts = pd.DataFrame({"user_id": ["a", "b", "d", "e", "e"],
-                          "label": ["positive", "positive", "negative", "", "neutral"],
-                          "ts": pd.to_datetime(["2026-01-05"] * 2 + ["2026-03-25"] * 3)})
-    ads = pd.DataFrame({"user_id": ["a", "a", "b", "d"], "impressions": [10, 10, 5, 10],
-                        "clicks": [1, 1, 0, 5], "converted": [0, 1, 0, 0], "revenue": [0, 5, 0, 0]})
-    prof = community_profiles(g, r, influence_table(g, r), tables={"edges": edges, "posts": posts,
-                                                                   "ad_events": ads}).set_index("community")
+    posts = pd.DataFrame(
+        {
+            "user_id": ["a", "b", "d", "e", "e"],
+            "label": ["positive", "positive", "negative", "", "neutral"],
+            "ts": pd.to_datetime(["2026-01-05"] * 2 + ["2026-03-25"] * 3),
+        }
+    )
+    ads = pd.DataFrame(
+        {
+            "user_id": ["a", "a", "b", "d"],
+            "impressions": [10, 10, 5, 10],
+            "clicks": [1, 1, 0, 5],
+            "converted": [0, 1, 0, 0],
+            "revenue": [0, 5, 0, 0],
+        }
+    )
+    prof = community_profiles(
+        g, r, influence_table(g, r), tables={"edges": edges, "posts": posts, "ad_events": ads}
+    ).set_index("community")
     assert prof.loc[abc, "size"] == 3 and prof.loc[abc, "internal_edges"] == 3
     assert prof.loc[abc, "density"] == pytest.approx(1.0) and prof.loc[abc, "cross_edges"] == 1
     assert prof.loc[abc, "mean_sentiment"] == pytest.approx(1.0)
@@ -71,9 +89,17 @@ def test_sample_profiles_follow_planted_mood(sample_analysis, sample_truth, grou
 def test_sentiment_falls_back_to_the_lexicon_without_labels(two_groups):
     g, r, _ = two_groups
     comm = dict(zip(g.nodes.astype(str), r.membership))
-    posts = pd.DataFrame({"user_id": ["a", "b", "d", "e"],
-                          "text": ["I love this, great job!", "这个活动太棒了，非常喜欢！",
-                                   "Terrible, really disappointed", "太差了，很失望"]})
+    posts = pd.DataFrame(
+        {
+            "user_id": ["a", "b", "d", "e"],
+            "text": [
+                "I love this, great job!",
+                "这个活动太棒了，非常喜欢！",
+                "Terrible, really disappointed",
+                "太差了，很失望",
+            ],
+        }
+    )
     prof = community_profiles(g, r, tables={"posts": posts}).set_index("community")
     assert (prof["sentiment_from"] == "lexicon").all()
     assert prof.loc[comm["a"], "mean_sentiment"] > 0.2 > -0.2 > prof.loc[comm["d"], "mean_sentiment"]

@@ -18,8 +18,14 @@ def int_graph(edges, n: int) -> UserGraph:
     u, v = np.array([(a, b) for a, b in edges if a != b]).T
     lo, hi = np.minimum(u, v), np.maximum(u, v)
     key = np.unique(lo * n + hi)
-    return UserGraph(nodes=np.arange(n).astype(str).astype(object), src=key // n, dst=key % n,
-                     weight=np.ones(len(key)), directed=False, source="edges")
+    return UserGraph(
+        nodes=np.arange(n).astype(str).astype(object),
+        src=key // n,
+        dst=key % n,
+        weight=np.ones(len(key)),
+        directed=False,
+        source="edges",
+    )
 
 
 def two_scale_graph(seed: int = 0):
@@ -38,9 +44,18 @@ def two_scale_graph(seed: int = 0):
 def test_profile_of_a_two_scale_graph_finds_both_scales():
     graph, coarse, fine = two_scale_graph()
     profile = resolution_profile(graph, seed=0)
-    scores = pd.DataFrame([{"resolution": p.resolution, "k": p.communities, "coarse": nmi(coarse, p.membership),
-                            "fine": nmi(fine, p.membership), "stability": p.stability_ari}
-                           for p in profile.points])
+    scores = pd.DataFrame(
+        [
+            {
+                "resolution": p.resolution,
+                "k": p.communities,
+                "coarse": nmi(coarse, p.membership),
+                "fine": nmi(fine, p.membership),
+                "stability": p.stability_ari,
+            }
+            for p in profile.points
+        ]
+    )
     # some scale recovers the 4 groups and a finer one the 16 subgroups, each exactly and stably
     best_coarse = scores.loc[scores["coarse"].idxmax()]
     best_fine = scores.loc[scores["fine"].idxmax()]
@@ -82,8 +97,15 @@ def test_held_out_karate_club_factions():
     truth = np.array([g.nodes[i]["club"] == "Officer" for i in range(g.number_of_nodes())])
     auto = detect_communities(graph, resolution="auto")
     fixed = np.mean([nmi(truth, detect_communities(graph, seed=s).membership) for s in range(5)])
-    louvain = np.mean([nmi(truth, [c for v in range(34) for c, m in enumerate(
-        nx.community.louvain_communities(g, seed=s)) if v in m]) for s in range(5)])
+    louvain = np.mean(
+        [
+            nmi(
+                truth,
+                [c for v in range(34) for c, m in enumerate(nx.community.louvain_communities(g, seed=s)) if v in m],
+            )
+            for s in range(5)
+        ]
+    )
     assert nmi(truth, auto.membership) > max(fixed, louvain) + 0.05
     assert auto.n_communities == 2
 
@@ -91,8 +113,9 @@ def test_held_out_karate_club_factions():
 def test_lfr_mixing_half_at_least_networkx_louvain():
     """LFR (n=1000, mu=0.5, as in bench/graph.py): the automatic scale beats resolution 1.0 and
     matches networkx Louvain (the issue's floor)."""
-    g = nx.LFR_benchmark_graph(1000, 2.5, 1.5, 0.5, average_degree=20, max_degree=50, min_community=20,
-                               max_community=100, seed=0)
+    g = nx.LFR_benchmark_graph(
+        1000, 2.5, 1.5, 0.5, average_degree=20, max_degree=50, min_community=20, max_community=100, seed=0
+    )
     truth = np.zeros(1000, np.int64)
     for c, members in enumerate({frozenset(g.nodes[v]["community"]) for v in g}):
         truth[list(members)] = c
@@ -108,8 +131,9 @@ def test_lfr_mixing_half_at_least_networkx_louvain():
 def test_email_eu_core_departments(shared_datasets):
     folder = shared_datasets / "email_eu_core"
     edges = pd.read_csv(folder / "email-Eu-core.txt", sep=" ", header=None, names=["src", "dst"], dtype=str)
-    labels = pd.read_csv(folder / "email-Eu-core-department-labels.txt", sep=" ", header=None,
-                         names=["node", "dept"], dtype=str)
+    labels = pd.read_csv(
+        folder / "email-Eu-core-department-labels.txt", sep=" ", header=None, names=["node", "dept"], dtype=str
+    )
     graph = graph_from_edges(edges, extra_nodes=labels["node"])
     truth = labels.set_index("node")["dept"].reindex(graph.nodes.astype(str)).to_numpy()
     auto = detect_communities(graph, resolution="auto")
@@ -120,7 +144,9 @@ def test_email_eu_core_departments(shared_datasets):
 def test_both_criteria_are_reported_and_the_default_is_one_of_them(planted):
     graph, _ = planted
     profile = resolution_profile(graph, criterion="stability")
-    assert set(profile.choices) == set(CRITERIA) and (profile.chosen, profile.chosen_run) == profile.choices["stability"]
+    assert (
+        set(profile.choices) == set(CRITERIA) and (profile.chosen, profile.chosen_run) == profile.choices["stability"]
+    )
     summary = profile.summary()
     assert summary["criterion"] == "stability" and len(summary["points"]) == len(profile.points)
     assert [p.resolution for p in profile.points] == sorted(p.resolution for p in profile.points)
@@ -134,8 +160,7 @@ def test_progress_and_cancel(planted):
 
     graph, _ = planted
     seen = []
-    profile = resolution_profile(graph, seeds=2, resolutions=[0.5, 1, 2],
-                                 progress=lambda d, t: seen.append((d, t)))
+    profile = resolution_profile(graph, seeds=2, resolutions=[0.5, 1, 2], progress=lambda d, t: seen.append((d, t)))
     assert seen == [(i, 6) for i in range(1, 7)] and len(profile.points) == 3
     cancel = threading.Event()
     cancel.set()

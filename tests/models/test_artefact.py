@@ -51,20 +51,25 @@ def test_a_replacement_killed_at_every_step_leaves_the_old_or_the_new_model(tmp_
     while True:
         path = tmp_path / f"run{kill_at}" / "model"
         write_model_dir(path, "churn", "v1", {"version": "old"}, _old)
-        proc = subprocess.run([sys.executable, "-c", CHILD, str(repo_root), str(path), str(kill_at)],
-                              capture_output=True, text=True, timeout=60)
+        proc = subprocess.run(
+            [sys.executable, "-c", CHILD, str(repo_root), str(path), str(kill_at)],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
         assert proc.returncode in (0, 137), proc.stderr
-        folder, config = read_model_dir(path, "churn", "v1", "fit")     # verified: no mix passes
+        folder, config = read_model_dir(path, "churn", "v1", "fit")  # verified: no mix passes
         version = config["version"]
         assert {f: (folder / f).read_bytes() for f in ("a.bin", "b.bin")} == {
-            f: f"{version}-{f}".encode() for f in ("a.bin", "b.bin")}
+            f: f"{version}-{f}".encode() for f in ("a.bin", "b.bin")
+        }
         seen.add(version)
         if proc.returncode == 0:
             break
         kill_at += 1
         assert kill_at < 50, "the writer never finished"
-    assert seen == {"old", "new"} and kill_at > 6   # every step was tried, the last one completed
-    write_model_dir(path, "churn", "v1", {"version": "again"}, _old)    # a later write still works
+    assert seen == {"old", "new"} and kill_at > 6  # every step was tried, the last one completed
+    write_model_dir(path, "churn", "v1", {"version": "again"}, _old)  # a later write still works
     assert read_model_dir(path, "churn", "v1", "fit")[1] == {"version": "again"}
 
 

@@ -40,8 +40,12 @@ def test_fingerprint_is_stable_and_sensitive():
     assert fingerprint(np.arange(3)) != fingerprint(np.arange(3).astype(np.int32))
     # a fresh interpreter (different hash seed) gets the same digest; it also proves that
     # core.models imports with torch, numpy and pandas alone (the GPU bench box has no more)
-    out = subprocess.run([sys.executable, "-c", ONLY_TORCH_NUMPY_PANDAS], capture_output=True,
-                         text=True, env=dict(os.environ, PYTHONHASHSEED="123"))
+    out = subprocess.run(
+        [sys.executable, "-c", ONLY_TORCH_NUMPY_PANDAS],
+        capture_output=True,
+        text=True,
+        env=dict(os.environ, PYTHONHASHSEED="123"),
+    )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == fingerprint(pd.DataFrame({"u": ["a", "b"]}), {"k": (1, 2.5)})
 
@@ -85,14 +89,14 @@ def test_truncated_or_corrupt_artefact_is_retrained(tmp_path):
     c = Counter()
     art = get_or_train("lin", "d", {}, c.train_fn, code_version="v", cache_dir=tmp_path)
     weights = art.path / "weights.pt"
-    weights.write_bytes(weights.read_bytes()[:40])            # truncated
+    weights.write_bytes(weights.read_bytes()[:40])  # truncated
     assert lookup("lin", "d", {}, code_version="v", cache_dir=tmp_path) is None
     again = get_or_train("lin", "d", {}, c.train_fn, code_version="v", cache_dir=tmp_path)
     assert again.trained and c.calls == 2
-    (again.path / "meta.json").write_text("{not json")          # corrupt meta
+    (again.path / "meta.json").write_text("{not json")  # corrupt meta
     assert get_or_train("lin", "d", {}, c.train_fn, code_version="v", cache_dir=tmp_path).trained
     assert c.calls == 3
-    (again.path / "weights.pt").unlink()                       # missing weights
+    (again.path / "weights.pt").unlink()  # missing weights
     assert get_or_train("lin", "d", {}, c.train_fn, code_version="v", cache_dir=tmp_path).trained
     assert c.calls == 4
     final = get_or_train("lin", "d", {}, c.train_fn, code_version="v", cache_dir=tmp_path)
@@ -140,9 +144,16 @@ def test_two_processes_asking_at_once_train_once(tmp_path, repo_root):
     script.write_text(WORKER)
     log, go = tmp_path / "trained.log", tmp_path / "go"
     env = dict(os.environ, PYTHONPATH=str(repo_root), OMP_NUM_THREADS="1")
-    procs = [subprocess.Popen([sys.executable, str(script), str(tmp_path / "cache"), str(log), str(go)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-             for _ in range(2)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, str(script), str(tmp_path / "cache"), str(log), str(go)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env=env,
+        )
+        for _ in range(2)
+    ]
     time.sleep(0.5)
     go.touch()
     outs = []

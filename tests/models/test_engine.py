@@ -31,7 +31,7 @@ Y = X @ W_TRUE + 0.3
 
 def batches(epoch, generator):
     order = torch.randperm(len(X), generator=generator)
-    return [(X[order[i:i + 32]], Y[order[i:i + 32]]) for i in range(0, len(X), 32)]
+    return [(X[order[i : i + 32]], Y[order[i : i + 32]]) for i in range(0, len(X), 32)]
 
 
 def neg_mse(model):
@@ -41,8 +41,9 @@ def neg_mse(model):
 def test_fit_recovers_known_weights_and_reports_progress():
     seen: list[Progress] = []
     model = Linear()
-    result = fit(model, batches, neg_mse, TrainConfig(epochs=25, lr=0.1, patience=100, device="cpu"),
-                 progress=seen.append)
+    result = fit(
+        model, batches, neg_mse, TrainConfig(epochs=25, lr=0.1, patience=100, device="cpu"), progress=seen.append
+    )
     assert isinstance(result, FitResult)
     assert torch.allclose(model.lin.weight.detach().squeeze(), W_TRUE, atol=1e-2)
     assert abs(float(model.lin.bias.detach()) - 0.3) < 1e-2
@@ -77,8 +78,7 @@ def test_cancel_raises_and_seeding_is_reproducible():
             cancel.set()
 
     with pytest.raises(TrainingCancelled):
-        fit(Linear(), batches, None, TrainConfig(epochs=5, device="cpu"), progress=stop_at_step_3,
-            cancel=cancel)
+        fit(Linear(), batches, None, TrainConfig(epochs=5, device="cpu"), progress=stop_at_step_3, cancel=cancel)
     cfg = TrainConfig(epochs=2, seed=7, device="cpu")
     torch.manual_seed(7)
     a = fit(Linear(), batches, None, cfg).state_dict

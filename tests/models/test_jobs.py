@@ -35,6 +35,7 @@ def test_cancel_and_failure():
         def tick(p):
             started.set()
             progress(p)
+
         return fit(Linear(), batches, None, TrainConfig(epochs=10_000, device="cpu"), tick, cancel)
 
     job = jobs.start_job("test:cancel", slow)

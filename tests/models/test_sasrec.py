@@ -20,8 +20,9 @@ from core.models.sasrec import (
 
 def small(loss="ce", **kw):
     torch.manual_seed(0)
-    return SASRec(SASRecConfig(n_items=20, max_len=8, hidden=16, n_layers=2, n_heads=2,
-                               dropout=0.0, loss=loss, **kw)).eval()
+    return SASRec(
+        SASRecConfig(n_items=20, max_len=8, hidden=16, n_layers=2, n_heads=2, dropout=0.0, loss=loss, **kw)
+    ).eval()
 
 
 def test_shapes_and_padding_column():
@@ -97,8 +98,7 @@ def test_learns_planted_successor_rule():
     cfg = SASRecConfig(n_items=40, max_len=8, hidden=32, n_layers=1, n_heads=1, dropout=0.0)
     torch.manual_seed(0)
     untrained = ndcg_at_k_excluding_seen(score_histories(SASRec(cfg), hist), hist, targets)
-    model, result = train_sasrec(hist, cfg, TrainConfig(epochs=4, batch_size=16, lr=5e-3,
-                                                        device="cpu"), hist, targets)
+    model, result = train_sasrec(hist, cfg, TrainConfig(epochs=4, batch_size=16, lr=5e-3, device="cpu"), hist, targets)
     scores = score_histories(model, hist)
     assert untrained < 0.3
     assert ndcg_at_k_excluding_seen(scores, hist, targets) == pytest.approx(result.best_metric)

@@ -12,11 +12,13 @@ from core.recommend.data import build_sequences, holdout_last, leave_last_out
 
 
 def frame():
-    return pd.DataFrame({
-        "user": ["b", "a", "a", "a", "b", "a", "c"],
-        "item": ["x", "y", "x", "y", "z", "z", "x"],
-        "when": ["2026-01-03", "2026-01-02", "2026-01-01", "2026-01-05", "2026-01-04",
-                 "2026-01-06", "2026-01-01"]})
+    return pd.DataFrame(
+        {
+            "user": ["b", "a", "a", "a", "b", "a", "c"],
+            "item": ["x", "y", "x", "y", "z", "z", "x"],
+            "when": ["2026-01-03", "2026-01-02", "2026-01-01", "2026-01-05", "2026-01-04", "2026-01-06", "2026-01-01"],
+        }
+    )
 
 
 def test_sequences_are_time_ordered_first_occurrences():
@@ -38,11 +40,14 @@ def test_splits():
     assert h.train[2].tolist() == [1]
 
 
-@pytest.mark.parametrize("bad,message", [
-    (lambda d: d.drop(columns="when"), "column 'when'"),
-    (lambda d: d.assign(when=["2026-01-01", "soon", *d["when"][2:]]), "row 3"),
-    (lambda d: d.assign(user=[None, *d["user"][1:]]), "column 'user'"),
-])
+@pytest.mark.parametrize(
+    "bad,message",
+    [
+        (lambda d: d.drop(columns="when"), "column 'when'"),
+        (lambda d: d.assign(when=["2026-01-01", "soon", *d["when"][2:]]), "row 3"),
+        (lambda d: d.assign(user=[None, *d["user"][1:]]), "column 'user'"),
+    ],
+)
 def test_bad_input_names_column_and_row(bad, message):
     with pytest.raises(InputError, match=message):
         build_sequences(bad(frame()), "user", "item", "when", source="f.csv")

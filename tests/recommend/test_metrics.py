@@ -12,8 +12,7 @@ from core.recommend.metrics import full_ranks, hit_rate, list_diversity, ndcg, s
 
 def test_full_ranks_exclude_history_and_break_ties_by_index():
     # 6 items (index 0 = padding); user 0 has seen items 1 and 2
-    scores = np.array([[0.0, 9.0, 8.0, 5.0, 7.0, 5.0, 1.0],
-                       [0.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]])
+    scores = np.array([[0.0, 9.0, 8.0, 5.0, 7.0, 5.0, 1.0], [0.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0]])
     hist = [np.array([1, 2]), np.array([4])]
     # user 0, target 5 (score 5): item 4 (7) beats it; item 3 ties with a lower index -> rank 2
     # user 1, all tied, target 6: items 1, 2, 3, 5 come first (4 is seen) -> rank 4
@@ -32,8 +31,8 @@ def test_hr_and_ndcg_by_hand():
 def test_sampled_ranks_use_only_unseen_negatives():
     n_items = 300
     scores = np.zeros((1, n_items + 1))
-    scores[0, 1:] = np.arange(n_items, 0, -1)    # item 1 best ... item 300 worst
-    hist = [np.arange(1, 101)]                   # the 100 best items are seen: never negatives
+    scores[0, 1:] = np.arange(n_items, 0, -1)  # item 1 best ... item 300 worst
+    hist = [np.arange(1, 101)]  # the 100 best items are seen: never negatives
     assert sampled_ranks(scores, hist, np.array([101]), n_negatives=100).tolist() == [0]
     # target = the worst item: every sampled negative beats it
     assert sampled_ranks(scores, hist, np.array([300]), n_negatives=100).tolist() == [100]
@@ -56,6 +55,6 @@ def test_list_diversity_by_hand():
     recs = np.array([[1, 2], [1, 3]])
     d = list_diversity(recs, popularity)
     assert d["coverage"] == pytest.approx(3 / 10)
-    assert d["top10pct_share"] == pytest.approx(2 / 4)       # item 1 is the top 10%
+    assert d["top10pct_share"] == pytest.approx(2 / 4)  # item 1 is the top 10%
     # percentiles: item 1 -> 0.95, item 2 -> 0.85, item 3 -> 0.75
     assert d["mean_popularity_percentile"] == pytest.approx((0.95 * 2 + 0.85 + 0.75) / 4)

@@ -10,8 +10,7 @@ from core.errors import ConfigError
 from core.recommend.data import build_sequences
 from core.recommend.recommender import RecommendConfig, SequentialRecommender, cached_training_exists, evaluate
 
-TINY = dict(max_len=20, hidden=32, n_layers=1, n_heads=1, epochs=4, batch_size=64, lr=3e-3,
-            device="cpu", val_users=500)
+TINY = dict(max_len=20, hidden=32, n_layers=1, n_heads=1, epochs=4, batch_size=64, lr=3e-3, device="cpu", val_users=500)
 
 
 @pytest.fixture(scope="module")
@@ -46,8 +45,7 @@ def test_recommendations_exclude_seen_and_explanations_come_from_history(report)
     rec = rep.recommender
     out = rec.recommend(np.arange(50), k=10)
     assert (out.groupby("user").size() == 10).all()
-    history = {rec.data.user_ids[u]: {rec.data.item_ids[i] for i in rec.data.sequences[u]}
-               for u in range(50)}
+    history = {rec.data.user_ids[u]: {rec.data.item_ids[i] for i in rec.data.sequences[u]} for u in range(50)}
     assert not any(item in history[user] for user, item in zip(out["user"], out["item"]))
     assert out.groupby("user")["rank"].apply(lambda r: r.tolist() == list(range(1, 11))).all()
     why = rec.explain(0)

@@ -31,8 +31,11 @@ def test_our_minilm_matches_transformers_bertmodel():
 
 
 def test_label_polarity():
-    assert label_polarity(["negative", "neutral", "positive"]) == {"negative": "negative", "neutral": "neutral",
-                                                                   "positive": "positive"}
+    assert label_polarity(["negative", "neutral", "positive"]) == {
+        "negative": "negative",
+        "neutral": "neutral",
+        "positive": "positive",
+    }
     assert label_polarity(["0", "1"]) == {"0": "negative", "1": "positive"}
     assert label_polarity(["1", "3", "5"]) == {"1": "negative", "3": "neutral", "5": "positive"}
     assert label_polarity(["cats", "dogs"]) is None
@@ -42,13 +45,16 @@ def test_small_english_training_beats_chance_and_round_trips(tmp_path):
     topics = ["app", "update", "event", "forum", "shop", "stream", "rewards", "team", "mods", "chat", "store", "feed"]
     rows = []
     for t in topics:
-        rows += [(f"I really love the new {t}, great work", "good"), (f"The {t} is wonderful, thank you", "good"),
-                 (f"The {t} is terrible and broken", "bad"), (f"I hate the {t}, awful experience", "bad")]
+        rows += [
+            (f"I really love the new {t}, great work", "good"),
+            (f"The {t} is wonderful, thank you", "good"),
+            (f"The {t} is terrible and broken", "bad"),
+            (f"I hate the {t}, awful experience", "bad"),
+        ]
     df = pd.DataFrame(rows, columns=["text", "label"])
     config = ClassifierConfig(en_epochs=3, batch_size=16)
     seen = []
-    clf = fit_sentiment_classifier(df["text"], df["label"], config, cache_dir=tmp_path / "cache",
-                                   progress=seen.append)
+    clf = fit_sentiment_classifier(df["text"], df["label"], config, cache_dir=tmp_path / "cache", progress=seen.append)
     # the page's bar names the work before and after the epochs instead of sitting at "0 s left"
     order = [p.stage or "epochs" for p in seen]
     phases = [s for i, s in enumerate(order) if i == 0 or s != order[i - 1]]
@@ -56,6 +62,7 @@ def test_small_english_training_beats_chance_and_round_trips(tmp_path):
     encoding = [p for p in seen if p.stage == "stage.encoding"]
     assert encoding[-1].fraction == 1.0 and encoding[-1].step == encoding[-1].steps_per_epoch > 1
     from ui.training import progress_text
+
     assert progress_text(seen[-1]).startswith("Scoring the baselines")
     assert "epoch" not in progress_text(encoding[0]) and "/" in progress_text(encoding[0])
     evals = {e.scorer: e for e in clf.evaluations["en"]}
@@ -63,7 +70,7 @@ def test_small_english_training_beats_chance_and_round_trips(tmp_path):
     assert evals["attention"].macro_f1 >= 0.8
     assert np.sum(evals["attention"].confusion) == evals["attention"].n == 10
     again = fit_sentiment_classifier(df["text"], df["label"], config, cache_dir=tmp_path / "cache")
-    assert again.train_info["en"]["trained"] is False       # second call loads the cached artefact
+    assert again.train_info["en"]["trained"] is False  # second call loads the cached artefact
     clf.save(tmp_path / "model")
     loaded = SentimentClassifier.load(tmp_path / "model")
     texts = df["text"].tolist() + ["好吃"]
@@ -87,8 +94,16 @@ def test_linear_prior_reproduces_the_sklearn_pipeline(lang):
     from core.text.classifier import LinearPrior, fit_baseline
 
     if lang == "en":
-        texts = ["great app, love it", "awful update, hate it", "love the new feed", "the feed is awful",
-                 "great team", "hate the ads", "ok I guess", "it is fine, ok"] * 3
+        texts = [
+            "great app, love it",
+            "awful update, hate it",
+            "love the new feed",
+            "the feed is awful",
+            "great team",
+            "hate the ads",
+            "ok I guess",
+            "it is fine, ok",
+        ] * 3
         y = np.array([2, 0, 2, 0, 2, 0, 1, 1] * 3)
     else:
         texts = ["味道很好，很喜欢", "太难吃了，差评", "送餐很快，好吃", "很慢，凉了，难吃", "一般般吧"] * 4
@@ -96,7 +111,9 @@ def test_linear_prior_reproduces_the_sklearn_pipeline(lang):
     n_classes = int(y.max()) + 1
     pipe = fit_baseline(texts, y, lang)
     prior = LinearPrior.fit(texts, y, lang, n_classes)
-    new = texts[:4] + (["love it but awful ads", "brand new words only"] if lang == "en" else ["很好吃但是很慢", "完全陌生"])
+    new = texts[:4] + (
+        ["love it but awful ads", "brand new words only"] if lang == "en" else ["很好吃但是很慢", "完全陌生"]
+    )
     logits = prior.logits(new)
     dec = pipe.decision_function(new)
     if n_classes == 2:
@@ -114,15 +131,15 @@ def test_fusion_weight_follows_the_better_part_then_the_better_calibrated_then_a
 
     rng = np.random.default_rng(0)
     y = rng.integers(0, 3, 300)
-    good = np.eye(3)[y] * 0.9 + 0.1 / 3                   # probabilities that are always right
-    noise = rng.dirichlet(np.ones(3), 300)                 # probabilities that know nothing
+    good = np.eye(3)[y] * 0.9 + 0.1 / 3  # probabilities that are always right
+    noise = rng.dirichlet(np.ones(3), 300)  # probabilities that know nothing
     good_logits, noise_logits = np.log(good), np.log(noise)
     w, scores = choose_fusion_weight(y, good, noise_logits, 3)
-    assert scores[1.0] == 1.0 and w >= 0.6                 # trust the attention part
+    assert scores[1.0] == 1.0 and w >= 0.6  # trust the attention part
     w, scores = choose_fusion_weight(y, noise, good_logits, 3)
-    assert scores[0.0] == 1.0 and w <= 0.4                 # trust the linear part
+    assert scores[0.0] == 1.0 and w <= 0.4  # trust the linear part
     w, _ = choose_fusion_weight(y, good, good_logits, 3)
-    assert w == 1.0                                        # equally good: the attention model
+    assert w == 1.0  # equally good: the attention model
     # both always right, but the attention part only just (0.4 vs 0.3): the F1 ties at every weight
     # and the log-loss decides, for the confident linear part (a few validation rows, a young model)
     timid = np.eye(3)[y] * 0.1 + 0.3

@@ -18,13 +18,22 @@ def test_guesses_the_columns_of_the_real_labelled_sets(shared_datasets):
 
 
 def test_guesses_chinese_names_and_falls_back_to_shape():
-    zh = pd.DataFrame({"编号": ["1", "2", "3", "4"], "评论": ["很好吃", "太慢了", "还行吧", "不错"],
-                       "情感": ["正面", "负面", "正面", "正面"]})
+    zh = pd.DataFrame(
+        {
+            "编号": ["1", "2", "3", "4"],
+            "评论": ["很好吃", "太慢了", "还行吧", "不错"],
+            "情感": ["正面", "负面", "正面", "正面"],
+        }
+    )
     assert guess_text_label_columns(zh) == ("评论", "情感")
     # no telling names: the label is the column with few values, the text the one with long values
-    plain = pd.DataFrame({"a": [f"id{i}" for i in range(40)],
-                          "b": [f"a much longer piece of writing number {i}" for i in range(40)],
-                          "c": ["x", "y"] * 20})
+    plain = pd.DataFrame(
+        {
+            "a": [f"id{i}" for i in range(40)],
+            "b": [f"a much longer piece of writing number {i}" for i in range(40)],
+            "c": ["x", "y"] * 20,
+        }
+    )
     assert guess_text_label_columns(plain) == ("b", "c")
 
 
@@ -32,7 +41,7 @@ def test_labelled_texts_skips_unlabelled_rows_and_reads_numbers_as_numbers():
     df = pd.DataFrame({"t": ["good", "bad", "meh", "fine"], "y": ["1", "0", "", "1.0"]})
     texts, labels = labelled_texts(df, "t", "y", "reviews.csv")
     assert texts == ["good", "bad", "fine"]
-    assert labels.tolist() == [1, 0, 1]           # "1" and "1.0" are one label
+    assert labels.tolist() == [1, 0, 1]  # "1" and "1.0" are one label
     words = pd.DataFrame({"t": ["a", "b"], "y": ["positive", " negative "]})
     assert labelled_texts(words, "t", "y")[1].tolist() == ["positive", "negative"]
 

@@ -25,7 +25,7 @@ from core.text.tokenize import content_terms, tokenize
 def test_language_by_script_including_mixed_text():
     assert detect_language("I love this update") == "en"
     assert detect_language("我很喜欢这个更新") == "zh"
-    assert detect_language("这个app太好用了") == "zh"         # mixed, Chinese carries it
+    assert detect_language("这个app太好用了") == "zh"  # mixed, Chinese carries it
     assert detect_language("The 直播 was great, thanks everyone!") == "en"
     assert detect_language("") == "en"
     latin, han = script_shares("ab 中")
@@ -95,7 +95,7 @@ def test_thresholds_are_recovered_from_planted_scores():
     centres = {"negative": -0.6, "neutral": 0.1, "positive": 0.7}
     scores = np.array([centres[v] for v in labels]) + rng.normal(0, 0.1, len(labels))
     th = choose_thresholds(scores, labels)
-    assert -0.45 < th.low < -0.05 and 0.25 < th.high < 0.55   # true boundaries -0.25 and 0.4
+    assert -0.45 < th.low < -0.05 and 0.25 < th.high < 0.55  # true boundaries -0.25 and 0.4
     assert (th.label(scores) == labels).mean() > 0.95
     binary = choose_thresholds(scores[labels != "neutral"], labels[labels != "neutral"])
     assert binary.low < 0 < binary.high and binary.label(np.array([0.0]))[0] == "neutral"
@@ -104,6 +104,7 @@ def test_thresholds_are_recovered_from_planted_scores():
 
 
 # --- issue 11, item 1: neutral text was scored negative ----------------------------------------------
+
 
 def _vader_rule(compound: float) -> str:
     """VADER's own reading of its compound score (Hutto & Gilbert): +-0.05."""
@@ -114,13 +115,21 @@ def test_without_labels_english_follows_vaders_own_cut_offs():
     from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
     sia = SentimentIntensityAnalyzer()
-    texts = ["The meeting is at 3 pm.", "This is good.", "This is bad.", "The parcel arrived on Tuesday.",
-             "I love it", "I hate it", "ok", ""]
+    texts = [
+        "The meeting is at 3 pm.",
+        "This is good.",
+        "This is bad.",
+        "The parcel arrived on Tuesday.",
+        "I love it",
+        "I hate it",
+        "ok",
+        "",
+    ]
     langs = detect_languages(texts)
     got = label_scores(lexicon_scores(texts), langs)
     want = [_vader_rule(sia.polarity_scores(t)["compound"]) for t in texts]
     assert list(got) == want
-    assert got[0] == "neutral" and got[1] == "positive"   # the two sentences of the issue
+    assert got[0] == "neutral" and got[1] == "positive"  # the two sentences of the issue
 
 
 def test_a_positive_chinese_score_is_never_called_negative_by_default():
@@ -154,7 +163,7 @@ def test_chosen_cut_offs_are_constrained_for_any_data(seed):
     assert th.low < 0 < th.high
     grid = np.linspace(-1, 1, 201)
     order = {"negative": 0, "neutral": 1, "positive": 2}
-    assert np.all(np.diff([order[v] for v in th.label(grid)]) >= 0)   # monotone in the score
+    assert np.all(np.diff([order[v] for v in th.label(grid)]) >= 0)  # monotone in the score
     assert th.label(np.array([0.0]))[0] == "neutral"
 
 
@@ -174,8 +183,8 @@ def test_on_waimai_no_review_with_a_positive_score_is_called_negative(shared_dat
     th = choose_thresholds(scores[:2400], words[:2400])
     pred = th.label(scores)
     assert th.low < 0 < th.high
-    assert not ((scores > 0) & (pred == "negative")).any()     # the issue counted 209 such reviews
-    assert (pred[2400:] == words[2400:]).mean() > 0.6           # and the lexicon still reads the reviews
+    assert not ((scores > 0) & (pred == "negative")).any()  # the issue counted 209 such reviews
+    assert (pred[2400:] == words[2400:]).mean() > 0.6  # and the lexicon still reads the reviews
 
 
 def test_the_band_says_honestly_where_it_came_from():
@@ -191,7 +200,9 @@ def test_the_band_says_honestly_where_it_came_from():
     _, unlabelled = score_posts(posts.drop(columns="label"))
     _, labelled = score_posts(posts)
     assert unlabelled["en"] == Thresholds(-0.05, 0.05, "default")
-    assert labelled["en"].source == "labelled" and labelled["en"].n == 60 and labelled["en"].low < 0 < labelled["en"].high
+    assert (
+        labelled["en"].source == "labelled" and labelled["en"].n == 60 and labelled["en"].low < 0 < labelled["en"].high
+    )
     for lang in ("en", "zh"):
         said = [t(f"sent.band_source_{th['en'].source}", lang, n=th["en"].n) for th in (unlabelled, labelled)]
         assert "VADER" in said[0] and "60" in said[1]

@@ -10,8 +10,9 @@ from core.text.shifts import ShiftConfig, detect_shifts, explain_shifts
 from core.text.trends import sentiment_trends
 
 
-def _posts(seed: int, weeks: int = 30, communities: int = 8, drop: tuple[int, int] | None = None,
-           tau: float = 0.0) -> pd.DataFrame:
+def _posts(
+    seed: int, weeks: int = 30, communities: int = 8, drop: tuple[int, int] | None = None, tau: float = 0.0
+) -> pd.DataFrame:
     """Weekly posts per community: volume ~ Poisson(60), score ~ N(mean_c + week jitter, 0.45)."""
     rng = np.random.default_rng(seed)
     rows = []
@@ -26,8 +27,17 @@ def _posts(seed: int, weeks: int = 30, communities: int = 8, drop: tuple[int, in
             score = np.clip(rng.normal(mean, 0.45, n), -1, 1)
             ts = start + pd.to_timedelta(w * 7 + rng.uniform(0, 7, n), unit="D")
             text = np.where(score < -0.3, "outage again" if drop and (c, w) == drop else "bad app", "fine app")
-            rows.append(pd.DataFrame({"ts": ts, "score": score, "community": f"c{c}", "text": text,
-                                      "sentiment": np.where(score < -0.3, "negative", "positive")}))
+            rows.append(
+                pd.DataFrame(
+                    {
+                        "ts": ts,
+                        "score": score,
+                        "community": f"c{c}",
+                        "text": text,
+                        "sentiment": np.where(score < -0.3, "negative", "positive"),
+                    }
+                )
+            )
     return pd.concat(rows, ignore_index=True)
 
 

@@ -43,10 +43,17 @@ def test_trends_match_scipy_and_statsmodels():
     from scipy import stats
     from statsmodels.stats.proportion import proportion_confint
 
-    ts = pd.to_datetime(["2026-01-05 10:00", "2026-01-07 00:00", "2026-01-11 23:59", "2026-01-12 00:00",
-                         "2026-01-13 00:00"])
-    scored = pd.DataFrame({"ts": ts, "score": [0.5, -0.5, 0.2, 0.9, 0.1], "community": ["a"] * 5,
-                           "sentiment": ["positive", "negative", "neutral", "positive", "neutral"]})
+    ts = pd.to_datetime(
+        ["2026-01-05 10:00", "2026-01-07 00:00", "2026-01-11 23:59", "2026-01-12 00:00", "2026-01-13 00:00"]
+    )
+    scored = pd.DataFrame(
+        {
+            "ts": ts,
+            "score": [0.5, -0.5, 0.2, 0.9, 0.1],
+            "community": ["a"] * 5,
+            "sentiment": ["positive", "negative", "neutral", "positive", "neutral"],
+        }
+    )
     out = sentiment_trends(scored, "week")
     a = out[out["community"] == "a"].set_index("period")
     week1 = a.loc[pd.Timestamp("2026-01-05")]

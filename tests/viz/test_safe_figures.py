@@ -86,9 +86,17 @@ def test_sentiment_builders_on_hostile_community_and_labels():
     from core.viz.sentiment import confusion_figure, terms_figure, trend_figure
 
     periods = pd.date_range("2026-01-05", periods=4, freq="W-MON")
-    trends = pd.DataFrame({"community": [EVIL] * 4 + [BOLD] * 4, "period": list(periods) * 2,
-                           "mean_score": np.linspace(-0.5, 0.5, 8), "ci_low": -0.9, "ci_high": 0.9,
-                           "volume": 10, "share_negative": 0.3})
+    trends = pd.DataFrame(
+        {
+            "community": [EVIL] * 4 + [BOLD] * 4,
+            "period": list(periods) * 2,
+            "mean_score": np.linspace(-0.5, 0.5, 8),
+            "ci_low": -0.9,
+            "ci_high": 0.9,
+            "volume": 10,
+            "share_negative": 0.3,
+        }
+    )
     shifts = pd.DataFrame({"community": [EVIL], "period": [periods[2]], "mean_score": [-0.5], "z": [-3.1]})
     fig = trend_figure(trends, shifts, {})
     _assert_safe(fig)
@@ -105,25 +113,51 @@ def test_cohort_recommend_and_experiment_builders_on_hostile_names():
     groups = np.array([EVIL] * 20 + [BOLD] * 20)
     surv = survival_curves(rng.integers(1, 50, 40), rng.integers(0, 2, 40), groups)
     _assert_safe(cohorts.survival_figure(surv))
-    _assert_safe(cohorts.risk_by_group_figure(pd.DataFrame({"group": [EVIL, "b"], "mean_risk": [0.2, 0.4],
-                                                            "users": [3, 4]})))
-    _assert_safe(cohorts.importance_figure(pd.DataFrame({"feature": [EVIL, "b"], "contribution": [0.2, 0.1],
-                                                         "permutation": [0.01, 0.02], "attention": [0.5, 0.5]})))
+    _assert_safe(
+        cohorts.risk_by_group_figure(pd.DataFrame({"group": [EVIL, "b"], "mean_risk": [0.2, 0.4], "users": [3, 4]}))
+    )
+    _assert_safe(
+        cohorts.importance_figure(
+            pd.DataFrame(
+                {
+                    "feature": [EVIL, "b"],
+                    "contribution": [0.2, 0.1],
+                    "permutation": [0.01, 0.02],
+                    "attention": [0.5, 0.5],
+                }
+            )
+        )
+    )
     _assert_safe(recommend.attention_figure([EVIL, "item2"], [0.7, 0.3]))
     table = pd.DataFrame({"model": [EVIL], "protocol": ["full ranking"], "HR@10": [0.3], "NDCG@10": [0.2]})
     _assert_safe(recommend.metrics_figure(table))
-    _assert_safe(recommend.popularity_bias_figure({EVIL: {"coverage": 0.1, "mean_popularity_percentile": 0.5,
-                                                          "top10pct_share": 0.3}}))
-    seg = pd.DataFrame({"segment_value": [EVIL, "b"], "variant": ["B", "B"], "relative_lift": [0.1, -0.1],
-                        "p_value_holm": [0.01, 0.5]})
+    _assert_safe(
+        recommend.popularity_bias_figure(
+            {EVIL: {"coverage": 0.1, "mean_popularity_percentile": 0.5, "top10pct_share": 0.3}}
+        )
+    )
+    seg = pd.DataFrame(
+        {"segment_value": [EVIL, "b"], "variant": ["B", "B"], "relative_lift": [0.1, -0.1], "p_value_holm": [0.01, 0.5]}
+    )
     fig = experiments.segment_heatmap(seg)
     _assert_safe(fig)
     assert "<br>" in fig.data[0].text[0][0]  # the builder's own line break survives the pass
-    _assert_safe(experiments.variant_interval_figure(pd.DataFrame({"name": [EVIL, "A"], "mean": [0.1, 0.2],
-                                                                   "ci_low": [0.0, 0.1], "ci_high": [0.2, 0.3]})))
-    lift = pd.DataFrame({"variant": [EVIL] * 3, "day": [1, 2, 3], "lift": [0.1, 0.1, 0.1],
-                         "lift_ci_low": [0.0] * 3, "lift_ci_high": [0.2] * 3,
-                         "sequential_ci_low": [-0.1] * 3, "sequential_ci_high": [0.3] * 3})
+    _assert_safe(
+        experiments.variant_interval_figure(
+            pd.DataFrame({"name": [EVIL, "A"], "mean": [0.1, 0.2], "ci_low": [0.0, 0.1], "ci_high": [0.2, 0.3]})
+        )
+    )
+    lift = pd.DataFrame(
+        {
+            "variant": [EVIL] * 3,
+            "day": [1, 2, 3],
+            "lift": [0.1, 0.1, 0.1],
+            "lift_ci_low": [0.0] * 3,
+            "lift_ci_high": [0.2] * 3,
+            "sequential_ci_low": [-0.1] * 3,
+            "sequential_ci_high": [0.3] * 3,
+        }
+    )
     _assert_safe(experiments.cumulative_lift_figure(lift))
     funnel = pd.DataFrame({"variant": [EVIL], "impressions": [100], "clicks": [10], "conversions": [1]})
     _assert_safe(experiments.funnel_figure(funnel))
