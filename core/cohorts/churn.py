@@ -467,16 +467,7 @@ class ChurnPredictor:
         model.eval()
         with torch.no_grad():
             start_metric = validate(model)  # the frozen linear part alone (the deep head starts at zero)
-        tc = TrainConfig(
-            epochs=cfg.epochs,
-            batch_size=cfg.batch_size,
-            lr=cfg.lr,
-            weight_decay=cfg.weight_decay,
-            patience=cfg.patience,
-            seed=cfg.seed,
-            device=cfg.device,
-            max_seconds=cfg.max_seconds,
-        )
+        tc = TrainConfig.of(cfg)
         result = fit(model, make_batches, validate, tc, progress=progress, cancel=cancel)
         # Early stopping compares epochs; the linear start is a candidate too, so attention is kept only
         # when it improves the validation AUC.

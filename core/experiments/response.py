@@ -283,16 +283,7 @@ def response_spec(data: ResponseData, settings: DINSettings = DINSettings()):
         perm = train_idx[torch.randperm(len(train_idx), generator=generator).numpy()]
         return [_tensors(data, perm[i : i + settings.batch_size]) for i in range(0, len(perm), settings.batch_size)]
 
-    train_config = TrainConfig(
-        epochs=settings.epochs,
-        batch_size=settings.batch_size,
-        lr=settings.lr,
-        weight_decay=settings.weight_decay,
-        patience=settings.patience,
-        seed=settings.seed,
-        device=settings.device,
-        max_seconds=settings.max_seconds,
-    )
+    train_config = TrainConfig.of(settings)
     fp = cache.fingerprint(
         data.history,
         data.variant,

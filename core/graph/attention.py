@@ -196,15 +196,7 @@ def placement_spec(
     gat_config = GATConfig(
         in_dim=feats.shape[1], n_classes=n_classes, hidden=config.hidden, heads=config.heads, dropout=config.dropout
     )
-    train_config = TrainConfig(
-        epochs=config.epochs,
-        lr=config.lr,
-        weight_decay=config.weight_decay,
-        patience=config.patience,
-        seed=config.seed,
-        device=config.device,
-        grad_clip=None,
-    )
+    train_config = TrainConfig.of(config, grad_clip=None)
     data_key = fingerprint(graph.nodes.astype(str).tolist(), graph.src, graph.dst, graph.weight, membership, feats)
 
     def validate(model) -> float:

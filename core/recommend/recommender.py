@@ -85,18 +85,7 @@ class RecommendConfig:
             steps_per_epoch = max(1, math.ceil(n_windows / self.batch_size))
             patience = max(patience, math.ceil(PATIENCE_STEPS / steps_per_epoch))
             min_epochs = math.ceil(MIN_STEPS / steps_per_epoch)
-        return TrainConfig(
-            epochs=self.epochs,
-            batch_size=self.batch_size,
-            lr=self.lr,
-            weight_decay=self.weight_decay,
-            patience=patience,
-            min_epochs=min_epochs,
-            seed=self.seed,
-            device=self.device,
-            amp=self.amp,
-            max_seconds=self.max_seconds,
-        )
+        return TrainConfig.of(self, patience=patience, min_epochs=min_epochs)
 
     @classmethod
     def from_dict(cls, d: dict) -> RecommendConfig:

@@ -445,16 +445,7 @@ def language_spec(lang: str, texts: list[str], y: np.ndarray, n_classes: int, co
         lm = LanguageModel(lang, "chars", asdict(mcfg), {}, vocab, 0)
         lr, epochs = config.zh_lr, config.zh_epochs
 
-    train_cfg = engine.TrainConfig(
-        epochs=epochs,
-        batch_size=config.batch_size,
-        lr=lr,
-        weight_decay=0.01,
-        patience=config.patience,
-        seed=config.seed,
-        device=config.device,
-        max_seconds=config.max_seconds,
-    )
+    train_cfg = engine.TrainConfig.of(config, epochs=epochs, lr=lr, weight_decay=0.01)
     data_fp = cache.fingerprint(list(texts), y.tolist(), lang)
     key_config = {
         "model": asdict(mcfg),
