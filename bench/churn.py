@@ -74,7 +74,8 @@ def bench_telco(epochs: int) -> None:
 def bench_cdnow(epochs: int) -> None:
     from sklearn.ensemble import HistGradientBoostingClassifier
 
-    from core.cohorts.churn import ChurnConfig, ChurnPredictor, binary_metrics
+    from core.cohorts.churn import ChurnConfig, ChurnPredictor
+    from core.cohorts.churn_metrics import binary_metrics
     from core.cohorts.datasets import event_log_dataset
 
     df = pd.read_csv(DATASETS / "cdnow" / "CDNOW_master.txt", sep=r"\s+", dtype={"customer_id": str})

@@ -23,6 +23,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from core.cohorts.churn_features import TabularEncoder, slice_batch
+from core.cohorts.churn_metrics import baseline_frames, binary_metrics, fit_baselines, platt_scaling, reliability_table
 from core.cohorts.features import FeatureSet
 from core.errors import ConfigError, InputError
 
@@ -62,181 +64,6 @@ class ChurnResult:
     trained: bool = True  # False when the weights came from the model cache
     device: str = "cpu"
     seconds: float = 0.0
-
-
-# ---------------------------------------------------------------------------------------------------
-# encoding a FeatureSet into arrays
-
-
-@dataclass
-class TabularEncoder:
-    """Numeric scaling, category vocabularies and timeline transform learned on the training rows."""
-
-    numeric: list[str]
-    categorical: list[str]
-    n_weeks: int
-    log_columns: list[str]
-    means: dict[str, float]
-    stds: dict[str, float]
-    vocab: dict[str, list[str]]
-
-    @classmethod
-    def fit(cls, features: FeatureSet) -> TabularEncoder:
-        t = features.table
-        log_cols, means, stds = [], {}, {}
-        for col in features.numeric:
-            x = pd.to_numeric(t[col], errors="coerce").astype(float)
-            if x.notna().any() and x.min() >= 0 and x.max() > 1:  # counts, days, money: log scale
-                log_cols.append(col)
-                x = np.log1p(x)
-            mean, std = float(x.mean()) if x.notna().any() else 0.0, float(x.std()) if x.notna().sum() > 1 else 1.0
-            means[col], stds[col] = mean, std if std > 1e-9 else 1.0
-        vocab = {col: sorted(t[col].astype(str).unique().tolist()) for col in features.categorical}
-        return cls(list(features.numeric), list(features.categorical), features.n_weeks, log_cols, means, stds, vocab)
-
-    def check(self, features: FeatureSet, source: str = "table") -> None:
-        missing = [c for c in self.numeric + self.categorical if c not in features.table.columns]
-        if missing:
-            raise InputError(
-                f"the model was trained with column(s) {', '.join(missing)}, which are missing",
-                file=source,
-                column=missing[0],
-            )
-        if features.n_weeks != self.n_weeks:
-            raise InputError(
-                f"the model expects a {self.n_weeks}-week activity timeline, got {features.n_weeks}", file=source
-            )
-
-    def numeric_array(self, features: FeatureSet) -> np.ndarray:
-        out = np.zeros((len(features.table), len(self.numeric)), dtype=np.float32)
-        for j, col in enumerate(self.numeric):
-            x = pd.to_numeric(features.table[col], errors="coerce").astype(float).to_numpy()
-            if col in self.log_columns:
-                x = np.log1p(np.clip(x, 0, None))
-            out[:, j] = np.clip((x - self.means[col]) / self.stds[col], -6, 6)  # NaN stays NaN
-        return out
-
-    def categorical_array(self, features: FeatureSet) -> np.ndarray:
-        out = np.zeros((len(features.table), len(self.categorical)), dtype=np.int64)
-        for j, col in enumerate(self.categorical):
-            lookup = {v: i + 1 for i, v in enumerate(self.vocab[col])}
-            out[:, j] = features.table[col].astype(str).map(lookup).fillna(0).to_numpy(dtype=np.int64)
-        return out
-
-    def timeline_array(self, features: FeatureSet) -> np.ndarray:
-        return np.log1p(features.timeline.astype(np.float32))
-
-    def tensors(self, features: FeatureSet, labels: np.ndarray | None = None) -> dict:
-        import torch
-
-        batch = {
-            "numeric": torch.from_numpy(self.numeric_array(features)),
-            "categorical": torch.from_numpy(self.categorical_array(features)),
-            "timeline": torch.from_numpy(self.timeline_array(features)),
-        }
-        if labels is not None:
-            batch["label"] = torch.as_tensor(np.asarray(labels, dtype=np.float32))
-        return batch
-
-    @property
-    def token_names(self) -> list[str]:
-        return self.numeric + self.categorical + [f"week_-{self.n_weeks - i}" for i in range(self.n_weeks)]
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: dict) -> TabularEncoder:
-        return cls(**d)
-
-
-def _slice(batch: dict, idx) -> dict:
-    return {k: v[idx] for k, v in batch.items()}
-
-
-# ---------------------------------------------------------------------------------------------------
-# metrics
-
-
-def binary_metrics(y: np.ndarray, p: np.ndarray) -> dict:
-    from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
-
-    return {
-        "auc": float(roc_auc_score(y, p)),
-        "pr_auc": float(average_precision_score(y, p)),
-        "brier": float(brier_score_loss(y, p)),
-    }
-
-
-def reliability_table(y: np.ndarray, p: np.ndarray, bins: int = 10) -> pd.DataFrame:
-    """Mean predicted vs observed churn rate in equal-width probability bins (empty bins left out)."""
-    edges = np.linspace(0, 1, bins + 1)
-    which = np.clip(np.digitize(p, edges[1:-1]), 0, bins - 1)
-    frame = pd.DataFrame({"bin": which, "p": p, "y": y})
-    out = frame.groupby("bin").agg(mean_predicted=("p", "mean"), observed=("y", "mean"), users=("y", "size"))
-    return out.reset_index()
-
-
-# ---------------------------------------------------------------------------------------------------
-# baselines
-
-
-def _baseline_frames(features: FeatureSet) -> pd.DataFrame:
-    flat = features.flat()
-    for col in features.categorical:
-        flat[col] = flat[col].astype(str)
-    return flat
-
-
-def fit_baselines(features: FeatureSet, y: np.ndarray, seed: int = 0) -> dict:
-    """Logistic regression and HistGradientBoosting on the same inputs (timeline weeks as columns)."""
-    from sklearn.compose import ColumnTransformer
-    from sklearn.ensemble import HistGradientBoostingClassifier
-    from sklearn.impute import SimpleImputer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, OrdinalEncoder, StandardScaler
-
-    X = _baseline_frames(features)
-    numeric = features.numeric + features.week_columns()
-    cats = features.categorical
-    lr = make_pipeline(
-        ColumnTransformer(
-            [
-                (
-                    "num",
-                    make_pipeline(
-                        SimpleImputer(strategy="median", add_indicator=True),
-                        FunctionTransformer(_signed_log1p),
-                        StandardScaler(),
-                    ),
-                    numeric,
-                ),
-                ("cat", OneHotEncoder(handle_unknown="ignore"), cats),
-            ]
-        ),
-        LogisticRegression(max_iter=2000, C=1.0),
-    )
-    gb = make_pipeline(
-        ColumnTransformer(
-            [
-                ("num", "passthrough", numeric),
-                (
-                    "cat",
-                    OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1, encoded_missing_value=-1),
-                    cats,
-                ),
-            ]
-        ),
-        HistGradientBoostingClassifier(
-            random_state=seed, categorical_features=list(range(len(numeric), len(numeric) + len(cats)))
-        ),
-    )
-    return {"logistic_regression": lr.fit(X, y), "gradient_boosting": gb.fit(X, y)}
-
-
-def _signed_log1p(x):
-    return np.sign(x) * np.log1p(np.abs(x))
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -407,7 +234,7 @@ class ChurnPredictor:
         users, y_all, rest, test = prep["users"], prep["y_all"], prep["rest"], prep["test"]
         features = prep["features"]
         models = fit_baselines(features.subset(users[rest]), y_all[rest], seed=self.config.seed)
-        X_test = _baseline_frames(features.subset(users[test]))
+        X_test = baseline_frames(features.subset(users[test]))
         rows, reliability = [], []
         for name, est in models.items():
             p = est.predict_proba(X_test)[:, 1]
@@ -450,13 +277,13 @@ class ChurnPredictor:
 
         cfg = self.config
         rest = np.sort(np.concatenate([train, val]))
-        _warm_start_wide(model, _slice(batch, torch.as_tensor(rest)), y_all[rest], model_config)
+        _warm_start_wide(model, slice_batch(batch, torch.as_tensor(rest)), y_all[rest], model_config)
         train_t = torch.as_tensor(train)
-        val_batch = _slice(batch, torch.as_tensor(val))
+        val_batch = slice_batch(batch, torch.as_tensor(val))
 
         def make_batches(epoch, generator):
             order = train_t[torch.randperm(len(train_t), generator=generator)]
-            return [_slice(batch, order[i : i + cfg.batch_size]) for i in range(0, len(order), cfg.batch_size)]
+            return [slice_batch(batch, order[i : i + cfg.batch_size]) for i in range(0, len(order), cfg.batch_size)]
 
         def validate(m):
             device = next(m.parameters()).device
@@ -502,7 +329,7 @@ class ChurnPredictor:
         logits, per_token = [], []
         with torch.no_grad():
             for start in range(0, len(features.table), 4096):
-                part = _slice(batch, slice(start, start + 4096))
+                part = slice_batch(batch, slice(start, start + 4096))
                 lg, tok = self.model_.contributions(part) if contributions else self.model_(part)
                 logits.append(lg.numpy())
                 per_token.append(tok.numpy())
@@ -656,14 +483,6 @@ def _warm_start_wide(model, batch: dict, y: np.ndarray, model_config) -> None:
     parts = torch.split(coef, [n_num, n_num, n_cat, n_weeks])
     model.init_wide(parts[0], parts[1], parts[2], parts[3], float(lr.intercept_[0]))
     model.freeze_wide()
-
-
-def platt_scaling(logits: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-    """(a, b) so that sigmoid(a * logit + b) is calibrated on (logits, y)."""
-    from sklearn.linear_model import LogisticRegression
-
-    lr = LogisticRegression(C=1e4, max_iter=1000).fit(np.asarray(logits).reshape(-1, 1), y)
-    return float(lr.coef_[0, 0]), float(lr.intercept_[0])
 
 
 def _code_version() -> str:
