@@ -7,7 +7,6 @@ snapshot with a churn label (Telco). Results are memoised per session on (data k
 
 from __future__ import annotations
 
-import hashlib
 import os
 
 import pandas as pd
@@ -18,12 +17,12 @@ from core.cohorts import datasets as ds
 from core.cohorts.activity import assign_cohorts
 from core.cohorts.labels import default_cutoff
 from core.cohorts.retention import retention_matrix
-from core.cohorts.risk import at_risk_users, risk_by_group
+from core.cohorts.risk import at_risk_users, default_group, risk_by_group
 from core.cohorts.survival import activity_survival, survival_curves
 from core.errors import UserError
 from core.export import csv_bytes
 from core.viz import cohorts as viz
-from ui.cache import load_table, table_version_key
+from ui.cache import load_table, session_memo, table_version_key
 from ui.cache import workspace_columns as support_columns
 from ui.common import held_upload, page_setup, tr, view_support
 from ui.state import sticky
@@ -34,10 +33,7 @@ EPOCHS = int(os.environ.get("CE_CHURN_EPOCHS", "30"))  # tests lower it to keep 
 
 
 def memo(key: tuple, compute):
-    store = st.session_state.setdefault(MEMO, {})
-    if key not in store:
-        store[key] = compute()
-    return store[key]
+    return session_memo(MEMO, key, compute)
 
 
 def show_error(exc: UserError) -> None:
@@ -280,7 +276,7 @@ from core.cohorts.churn import ChurnConfig, ChurnPredictor  # noqa: E402 - torch
 from ui import training  # noqa: E402
 
 config = ChurnConfig(epochs=EPOCHS)
-job_key = f"churn:{hashlib.sha256(repr((data_key, getattr(train_data, 'cutoff', None), inactive_days if mode == 'events' else None)).encode()).hexdigest()[:20]}"
+data_id = (data_key, getattr(train_data, "cutoff", None), inactive_days if mode == "events" else None)
 
 
 def train(progress, cancel):
@@ -288,13 +284,13 @@ def train(progress, cancel):
 
 
 try:
-    if memo(("cached", job_key), lambda: ChurnPredictor(config).is_cached(train_data.features, train_data.labels)):
-        predictor = memo(("model", job_key), lambda: train(None, None))  # a load, not a training
-        st.caption(tr("churn.cached_note"))
-    else:
-        predictor = training.training_panel(job_key, train, button_label=tr("common.train"))
+    spec = memo(("spec", data_id), lambda: ChurnPredictor(config).spec(train_data.features, train_data.labels))
+    job_key = spec.job_key  # the cache key: one job per model
+    predictor = training.model_panel(spec, train, button_label=tr("common.train"))
 except UserError as exc:
     show_error(exc)
+if predictor is not None and not predictor.result_.trained:
+    st.caption(tr("churn.cached_note"))
 if predictor is None:
     st.stop()
 
@@ -350,9 +346,9 @@ st.download_button(tr("churn.download"), csv_bytes(at_risk), "at_risk_users.csv"
 group_cols = [c for c in score_data.features.categorical if score_data.features.table[c].nunique() <= 30]
 if group_cols:
     st.subheader(tr("churn.risk_header"))
-    preferred = next((c for c in ("community", "segment", "Contract") if c in group_cols), group_cols[0])
-    by = st.selectbox(tr("churn.risk_by"), group_cols, index=group_cols.index(preferred), key="churn_risk_by")
     probs = explained.set_index("user_id")["churn_probability"]
+    preferred = default_group(probs, score_data.features.table, group_cols)
+    by = st.selectbox(tr("churn.risk_by"), group_cols, index=group_cols.index(preferred), key="churn_risk_by")
     risk = risk_by_group(probs, score_data.features.table[by])
     st.plotly_chart(
         viz.risk_by_group_figure(risk, {"risk": tr("churn.mean_risk"), "users": tr("churn.users")}), width="stretch"

@@ -10,47 +10,22 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from core.data.workspace import Workspace
 from core.errors import UserError
 from core.export import csv_bytes
-from core.graph.analysis import GraphSettings, analyse_communities, graph_source, time_span
+from core.graph.analysis import GraphSettings
 from core.graph.detect import METHODS
-from core.graph.layout import MAX_DRAWN_NODES, community_network, neighbourhood, user_network
+from core.graph.layout import MAX_DRAWN_NODES, neighbourhood
 from core.viz.graph import community_label, community_sizes_figure, growth_figure, network_figure
 from ui import state, training
+from ui.cache import GRAPH_TABLES as TABLES
+from ui.cache import graph_analysis as cached_analysis
+from ui.cache import graph_source as cached_source
+from ui.cache import graph_tables as _tables
+from ui.cache import graph_view as cached_view
 from ui.cache import load_table, table_version_key
 from ui.common import link_home, page_setup, tr, view_support
 from ui.resolution import page_analysis, picked_resolution, resolution_panel
 from ui.state import sticky
-
-TABLES = ("edges", "posts", "interactions", "users", "ad_events")
-
-
-def _tables(ws_path: str) -> dict[str, pd.DataFrame]:
-    ws = Workspace(ws_path)
-    return {t: load_table(ws, t) for t in TABLES if ws.has(t)}
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def cached_source(ws_path: str, versions: tuple):
-    """(graph source, its time span): small, so reruns need not copy the tables out of the cache."""
-    tables = _tables(ws_path)
-    source = graph_source(tables)
-    return source, (time_span(tables, source) if source else None)
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def cached_analysis(ws_path: str, versions: tuple, settings: GraphSettings, _progress=None):
-    return analyse_communities(_tables(ws_path), settings, progress=_progress)
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def cached_view(ws_path: str, versions: tuple, settings: GraphSettings, community: int | None):
-    """The layout, computed once per (data, settings, drill-down)."""
-    a = cached_analysis(ws_path, versions, settings)
-    if community is None and a.graph.n_nodes > MAX_DRAWN_NODES:
-        return community_network(a.graph, a.result, seed=settings.seed)
-    return user_network(a.graph, a.result, a.influence, community=community, seed=settings.seed)
 
 
 def labelled(frame: pd.DataFrame) -> pd.DataFrame:
@@ -212,13 +187,18 @@ with st.expander(tr("graph.gat")):
 
     users = load_table(ws, "users") if ws.has("users") else None
 
-    def train(progress, cancel):
-        from core.graph.attention import place_users
+    from core.graph.attention import place_users, placement_spec
 
+    def train(progress, cancel):
         return place_users(graph, result, users, progress=progress, cancel=cancel)
 
-    job_key = "gat:" + "|".join(versions) + f"|{settings}|{result.resolution}"  # auto: the scale in use
-    placement = training.training_panel(job_key, train, button_label=tr("common.train"))
+    try:  # the job key is the GAT's cache key; a GAT already on disk loads without a click
+        placement = training.model_panel(
+            placement_spec(graph, result, users)[0], train, button_label=tr("common.train")
+        )
+    except UserError as exc:
+        st.info(str(exc))
+        placement = None
     if placement is not None:
         low = placement.low_degree
         moved = int((placement.community[low] != result.membership[low]).sum())

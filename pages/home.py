@@ -323,7 +323,7 @@ def unlocks_section(ws: Workspace) -> None:
         label = ("✅ " if support.available else "⬜ ") + tr(f"nav.{view}")
         try:
             st.page_link(VIEW_PAGES[view], label=label, disabled=not support.available)
-        except StreamlitPageNotFoundError:  # page not registered (not built yet, or run outside the router)
+        except StreamlitPageNotFoundError:  # run outside the router (AppTest of this page alone)
             st.write(label)
         shown = ", ".join(tr(f"cap.{view}.{p}") for p in support.shown)
         if support.available and support.needs:

@@ -9,7 +9,6 @@ model cache, so a reload or an app restart loads it instead of retraining.
 from __future__ import annotations
 
 import os
-from dataclasses import asdict
 
 import pandas as pd
 import streamlit as st
@@ -17,7 +16,7 @@ import streamlit as st
 from core.errors import UserError
 from core.export import csv_bytes
 from core.viz import recommend as viz
-from ui.cache import table_version_key
+from ui.cache import load_baselines, load_sequences, table_version_key
 from ui.common import link_home, page_setup, tr, view_support
 from ui.state import sticky
 
@@ -35,23 +34,6 @@ if not support.available:
 data_key = table_version_key(ws, "interactions")
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
-def load_sequences(ws_path: str, version_key: str):
-    """Per-member item sequences of the workspace's interactions (read-only; keyed on the version)."""
-    from core.data.workspace import Workspace
-    from core.recommend.data import build_sequences
-
-    return build_sequences(Workspace(ws_path).read("interactions"), source="interactions")
-
-
-@st.cache_resource(show_spinner=False, max_entries=8)
-def load_baselines(ws_path: str, version_key: str):
-    """Popularity and item-kNN with their held-out HR/NDCG: no training, shown before SASRec exists."""
-    from core.recommend.recommender import evaluate_baselines
-
-    return evaluate_baselines(load_sequences(ws_path, version_key))
-
-
 with st.expander(tr("reco.settings")):
     c1, c2 = st.columns(2)
     max_len = c1.select_slider(
@@ -62,8 +44,7 @@ with st.expander(tr("reco.settings")):
     )
     epochs = c2.number_input(tr("reco.epochs"), 1, 500, EPOCHS, key="reco_epochs")
 
-from core.models.cache import fingerprint  # noqa: E402 - cheap (torch is imported lazily)
-from core.recommend.recommender import RecommendConfig, cached_training_exists, evaluate  # noqa: E402
+from core.recommend.recommender import RecommendConfig, cached_training_exists, evaluate, sasrec_spec  # noqa: E402
 
 try:
     ws_path = str(ws.path.resolve())
@@ -74,18 +55,17 @@ except UserError as exc:
     st.error(str(exc))
     st.stop()
 
-job_key = f"reco:{data_key}:{fingerprint(asdict(config))[:16]}"
-cached = cached_training_exists(data, config, "eval")
-if not cached:
+spec = sasrec_spec(data, None, config, "eval")
+job_key = spec.job_key  # the cache key: one job per model
+if not cached_training_exists(data, config, "eval"):
     st.info(tr("reco.not_trained"))
 
 from ui import training  # noqa: E402 - imports torch: only once there is something to train
 
-report = training.training_panel(
-    job_key,
+report = training.model_panel(
+    spec,
     lambda progress, cancel: evaluate(data, config, progress=progress, cancel=cancel),
     button_label=tr("reco.train"),
-    autostart=cached,
 )
 shown = report if report is not None else baselines  # the baselines until SASRec is ready
 

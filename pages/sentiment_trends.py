@@ -18,7 +18,7 @@ from core.text import analysis as sa
 from core.text.shifts import ShiftConfig
 from core.viz import sentiment as viz
 from ui import state
-from ui.cache import table_version_key
+from ui.cache import session_memo, table_version_key
 from ui.common import held_upload, link_home, note_missing, page_setup, require_table, tr, view_support
 from ui.state import sticky
 
@@ -28,10 +28,7 @@ CLASSIFIER_EPOCHS = int(os.environ.get("CE_SENT_EPOCHS", "0")) or None  # tests 
 
 
 def memo(key: tuple, compute):
-    store = st.session_state.setdefault(MEMO, {})
-    if key not in store:
-        store[key] = compute()
-    return store[key]
+    return session_memo(MEMO, key, compute)
 
 
 def uploaded_labels() -> tuple[list[str], pd.Series, str] | None:
@@ -140,7 +137,7 @@ scorer = sticky(
 
 classifier = None
 if scorer == "attention":
-    from core.text.classifier import ClassifierConfig, fit_sentiment_classifier
+    from core.text.classifier import ClassifierConfig, fit_sentiment_classifier, sentiment_is_trained
     from ui import training
 
     st.subheader(tr("sent.train_header"))
@@ -166,10 +163,12 @@ if scorer == "attention":
         config = ClassifierConfig()
         if CLASSIFIER_EPOCHS:
             config.en_epochs = config.zh_epochs = CLASSIFIER_EPOCHS
+        job_key = f"sent:{train_key}:{config}"
         classifier = training.training_panel(
-            f"sent:{train_key}:{config}",
+            job_key,
             lambda progress, cancel: fit_sentiment_classifier(texts, labels, config, progress=progress, cancel=cancel),
-            button_label=tr("common.train"),
+            button_label=tr("common.train"),  # a model already on disk loads without a click
+            autostart=training.jobs.get_job(job_key) is None and sentiment_is_trained(texts, labels, config),
         )
     if classifier is None:  # until the model is ready the lexicon's charts stay on screen
         st.info(tr("sent.lexicon_meanwhile"))

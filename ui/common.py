@@ -6,7 +6,8 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
-from core.data.workspace import SAMPLE_NAME, Workspace, list_workspaces, open_workspace, sample_workspace
+from core.data.sample import sample_workspace
+from core.data.workspace import SAMPLE_NAME, Workspace, list_workspaces, open_workspace
 from core.errors import UserError
 from core.i18n import LANGUAGES, t
 from ui import state

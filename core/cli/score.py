@@ -103,11 +103,13 @@ def run(args: argparse.Namespace) -> int:
         if args.what == "posts":
             rows = S.spark_score_posts(spark, source, out, model, args.partitions)
         else:
-            rows = S.spark_score_users(spark, source, out, model, args.id, args.partitions)
+            rows = S.spark_score_users(spark, source, out, str(model), args.id, args.partitions)
     else:
         table = S.read_table(source)
         frame = (
-            S.score_posts_frame(table, model) if args.what == "posts" else S.score_users_frame(table, model, args.id)
+            S.score_posts_frame(table, model)
+            if args.what == "posts"
+            else S.score_users_frame(table, str(model), args.id)
         )
         S.write_parquet(frame, out)
         rows = len(frame)

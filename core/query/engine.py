@@ -70,6 +70,12 @@ class Engine:
             self.register(table, path, exclude=hidden)
         return self
 
+    def register(self, table: str, parquet, exclude=()) -> None:
+        raise NotImplementedError
+
+    def sql(self, query: str) -> pd.DataFrame:
+        raise NotImplementedError
+
     def close(self) -> None:
         pass
 

@@ -22,7 +22,7 @@ def _page(repo_root) -> AppTest:
 def _wait_for_jobs():
     from core.models import jobs
 
-    for key in jobs.job_keys("reco:"):
+    for key in jobs.job_keys("sasrec:"):
         assert jobs.get_job(key).wait(timeout=300), "training did not finish"
 
 
@@ -80,7 +80,7 @@ def test_train_then_metrics_recommendations_and_reload(repo_root, sample_ws, tin
     full = metrics[metrics["protocol"] == "full ranking"].set_index("model")["NDCG@10"]
     assert full["SASRec"] >= 1.5 * full["Popularity"] and full["SASRec"] > full["Item-kNN"]
     # the chosen member's list never contains an item from their history
-    user = at.selectbox(key="reco_user").value
+    user = at.selectbox(key="reco_user").value  # noqa: F841 - used by query("@user")
     history = sample_ws.read("interactions").query("user_id == @user")["item_id"].tolist()
     top = next(d.value for d in at.dataframe if "item" in d.value.columns)
     assert len(top) == 10 and not set(top["item"]) & set(history)
@@ -93,7 +93,7 @@ def test_train_then_metrics_recommendations_and_reload(repo_root, sample_ws, tin
     # no Train button, the results load
     from core.models import jobs
 
-    for key in jobs.job_keys("reco:"):
+    for key in jobs.job_keys("sasrec:"):
         jobs.forget_job(key)
     again = _page(repo_root)
     again.run()
