@@ -6,15 +6,15 @@ BIN := $(VENV)/bin
 PORT ?= 8501
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install browser bench clean
+.PHONY: run test test-fast lint install browser java bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
 
-# Reinstall only when requirements.txt changes.
-$(STAMP): requirements.txt | $(BIN)/python
+# Reinstall only when the requirements change (runtime + tests and linters).
+$(STAMP): requirements.txt requirements-test.txt | $(BIN)/python
 	$(BIN)/python -m pip install -q --upgrade pip
-	$(BIN)/python -m pip install -q -r requirements.txt
+	$(BIN)/python -m pip install -q -r requirements-test.txt
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -25,12 +25,28 @@ browser:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; }
 
+# Java for the Spark tests (`--engine spark`); `make run` never needs it: the app stays on DuckDB.
+java:
+	@command -v java >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q openjdk-17-jre-headless; }
+
 run: install
 	$(BIN)/python -m core.data.prepare
 	$(BIN)/python -m ui.serve --server.headless true --server.port $(PORT)
 
-test: install browser
-	OMP_NUM_THREADS=2 $(BIN)/python -m pytest -q
+# ruff (lint + format) and mypy on core/ first, then the whole suite with its 15 slowest tests listed.
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+test: install browser java lint
+	OMP_NUM_THREADS=2 $(BIN)/python -m pytest -q --durations=15
+
+# No browser, no training-heavy tests (marked slow): the quick loop while editing.
+test-fast: install lint
+	OMP_NUM_THREADS=2 $(BIN)/python -m pytest -q --durations=15 -m "not browser and not slow"
 
 bench: install
 	for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done

@@ -1,8 +1,6 @@
-"""Router: `streamlit run app.py`. Registers the pages that exist; the home page is the default."""
+"""Router: `streamlit run app.py`. Registers the home page (the default) and the five views."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import streamlit as st
 
@@ -13,7 +11,6 @@ st.set_page_config(page_title="Community economy", page_icon="🫂", layout="wid
 state.init_session_state()
 lang = st.session_state[state.LANG]
 
-ROOT = Path(__file__).parent
 VIEWS = [  # (file, title key, icon)
     ("pages/community_graph.py", "nav.community_graph", "🕸️"),
     ("pages/sentiment_trends.py", "nav.sentiment_trends", "💬"),
@@ -22,5 +19,5 @@ VIEWS = [  # (file, title key, icon)
     ("pages/recommendations.py", "nav.recommendations", "🎯"),
 ]
 home = st.Page("pages/home.py", title=t("nav.home", lang), icon="🏠", default=True)
-views = [st.Page(f, title=t(k, lang), icon=i) for f, k, i in VIEWS if (ROOT / f).exists()]
+views = [st.Page(f, title=t(k, lang), icon=i) for f, k, i in VIEWS]
 st.navigation({t("nav.data", lang): [home], t("nav.views", lang): views}).run()

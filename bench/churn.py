@@ -74,7 +74,8 @@ def bench_telco(epochs: int) -> None:
 def bench_cdnow(epochs: int) -> None:
     from sklearn.ensemble import HistGradientBoostingClassifier
 
-    from core.cohorts.churn import ChurnConfig, ChurnPredictor, binary_metrics
+    from core.cohorts.churn import ChurnConfig, ChurnPredictor
+    from core.cohorts.churn_metrics import binary_metrics
     from core.cohorts.datasets import event_log_dataset
 
     df = pd.read_csv(DATASETS / "cdnow" / "CDNOW_master.txt", sep=r"\s+", dtype={"customer_id": str})
@@ -105,7 +106,7 @@ def bench_cdnow(epochs: int) -> None:
 def bench_sample(epochs: int) -> None:
     from core.cohorts.churn import ChurnConfig, ChurnPredictor
     from core.cohorts.datasets import workspace_dataset
-    from core.data.workspace import sample_workspace
+    from core.data.sample import sample_workspace
 
     ws = sample_workspace(users=2000, seed=0)
     data = workspace_dataset(ws)

@@ -14,7 +14,18 @@ import sys
 
 from core.errors import UserError
 
-SUBCOMMANDS = ["sample", "ingest", "tables", "communities", "sentiment", "abtest", "churn", "recommend"]
+SUBCOMMANDS = [
+    "sample",
+    "ingest",
+    "tables",
+    "communities",
+    "sentiment",
+    "abtest",
+    "churn",
+    "recommend",
+    "score",
+    "aggregate",
+]
 
 
 class _Parser(argparse.ArgumentParser):
@@ -26,13 +37,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m core", description="Community-economy analytics, headless.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     for name in SUBCOMMANDS:
-        try:
-            module = importlib.import_module(f"core.cli.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"core.cli.{name}":
-                continue  # subcommand not built yet
-            raise
-        module.register(sub)
+        importlib.import_module(f"core.cli.{name}").register(sub)
     return parser
 
 

@@ -7,23 +7,25 @@ snapshot with a churn label (Telco). Results are memoised per session on (data k
 
 from __future__ import annotations
 
-import hashlib
 import os
 
 import pandas as pd
 import streamlit as st
 
+from core.capabilities import activity_tables
 from core.cohorts import datasets as ds
 from core.cohorts.activity import assign_cohorts
 from core.cohorts.labels import default_cutoff
 from core.cohorts.retention import retention_matrix
-from core.cohorts.risk import at_risk_users, risk_by_group
+from core.cohorts.risk import at_risk_users, default_group, risk_by_group
 from core.cohorts.survival import activity_survival, survival_curves
 from core.errors import UserError
 from core.export import csv_bytes
 from core.viz import cohorts as viz
-from ui.cache import load_table, table_version_key
-from ui.common import held_upload, page_setup, tr
+from ui.cache import load_table, session_memo, table_version_key
+from ui.cache import workspace_columns as support_columns
+from ui.common import held_upload, page_setup, tr, view_support
+from ui.state import sticky
 
 UPLOAD = "churn_upload_df"  # (file name, sha, DataFrame) of the CSV uploaded here
 MEMO = "churn_memo"  # {(what, data key, settings): result}, per session
@@ -31,10 +33,7 @@ EPOCHS = int(os.environ.get("CE_CHURN_EPOCHS", "30"))  # tests lower it to keep 
 
 
 def memo(key: tuple, compute):
-    store = st.session_state.setdefault(MEMO, {})
-    if key not in store:
-        store[key] = compute()
-    return store[key]
+    return session_memo(MEMO, key, compute)
 
 
 def show_error(exc: UserError) -> None:
@@ -46,10 +45,17 @@ ws = page_setup("churn.title")
 st.caption(tr("churn.intro"))
 
 # ---- data source ----------------------------------------------------------------------------------
-has_events = ws.has("interactions") or ws.has("posts")
-sources = (["workspace"] if has_events else []) + ["upload"]
-source = st.radio(
-    tr("churn.source"), sources, horizontal=True, key="churn_source", format_func=lambda s: tr(f"churn.source_{s}")
+support = view_support(ws, "churn_cohorts")
+if not support.available:  # no per-user activity with times in the workspace: say what would do
+    st.info(tr("churn.workspace_needs", needs=support.needs["retention"]))
+sources = (["workspace"] if support.available else []) + ["upload"]
+source = sticky(
+    st.radio,
+    tr("churn.source"),
+    sources,
+    horizontal=True,
+    key="churn_source",
+    format_func=lambda s: tr(f"churn.source_{s}"),
 )
 users = None
 if source == "upload":
@@ -60,23 +66,25 @@ if source == "upload":
     file_name, data_key, df = held
     guess = ds.guess_churn_columns(df.head(2000))
     cols = list(df.columns)
-    none = tr("churn.none")
+    # "(none)" is the value None shown through format_func: a language change keeps the choice
+    optional = [None] + cols
+    show = lambda c: tr("churn.none") if c is None else c  # noqa: E731
     c1, c2, c3 = st.columns(3)
     id_col = c1.selectbox(tr("churn.id_column"), cols, index=cols.index(guess.id), key="churn_id_col")
     time_col = c2.selectbox(
         tr("churn.time_column"),
-        [none] + cols,
+        optional,
+        format_func=show,
         index=(cols.index(guess.time) + 1) if guess.time else 0,
         key="churn_time_col",
     )
     label_col = c3.selectbox(
         tr("churn.label_column"),
-        [none] + cols,
+        optional,
+        format_func=show,
         index=(cols.index(guess.label) + 1) if guess.label else 0,
         key="churn_label_col",
     )
-    time_col = None if time_col == none else time_col
-    label_col = None if label_col == none else label_col
     mode = "events" if time_col else "snapshot"
     if mode == "snapshot" and label_col is None:
         st.info(tr("churn.need_label"))
@@ -93,9 +101,11 @@ if source == "upload":
             show_error(exc)
 else:
     mode = "events"
-    tables = {t: load_table(ws, t) if ws.has(t) else None for t in ("users", "interactions", "posts", "edges")}
+    # only tables that can take part: posts without user_id/ts (a labelled review file) are left out
+    usable = set(activity_tables(support_columns(ws))) | {t for t in ("users", "edges") if ws.has(t)}
+    tables = {t: load_table(ws, t) if t in usable else None for t in ("users", "interactions", "posts", "edges")}
     users = tables["users"]
-    data_key = tuple(table_version_key(ws, t) for t in tables if ws.has(t))
+    data_key = tuple(table_version_key(ws, t) for t in tables if t in usable)
     activity = memo(("activity", data_key), lambda: ds.tables_activity(tables))
 
 # ---- cohorts and retention --------------------------------------------------------------------------
@@ -103,13 +113,23 @@ st.subheader(tr("churn.retention_header"))
 if mode == "events":
     signup = ds.signup_times(users)
     c1, c2, c3, c4 = st.columns(4)
-    period = c1.selectbox(
-        tr("churn.period"), ["month", "week"], key="churn_period", format_func=lambda p: tr(f"churn.period_{p}")
+    period = sticky(
+        c1.selectbox,
+        tr("churn.period"),
+        ["month", "week"],
+        key="churn_period",
+        format_func=lambda p: tr(f"churn.period_{p}"),
     )
     bases = (["signup"] if signup is not None else []) + ["first_activity"]
-    basis = c2.selectbox(tr("churn.basis"), bases, key="churn_basis", format_func=lambda b: tr(f"churn.basis_{b}"))
-    kind = c3.selectbox(
-        tr("churn.kind"), ["classic", "unbounded"], key="churn_kind", format_func=lambda k: tr(f"churn.kind_{k}")
+    basis = sticky(
+        c2.selectbox, tr("churn.basis"), bases, key="churn_basis", format_func=lambda b: tr(f"churn.basis_{b}")
+    )
+    kind = sticky(
+        c3.selectbox,
+        tr("churn.kind"),
+        ["classic", "unbounded"],
+        key="churn_kind",
+        format_func=lambda k: tr(f"churn.kind_{k}"),
     )
     inactive_days = int(
         c4.number_input(tr("churn.inactive_days"), min_value=1, max_value=365, value=30, key="churn_inactive")
@@ -145,7 +165,8 @@ try:
         group_options = ["cohort", "all"] + [
             c for c in ("segment", "region", "age_group", "language") if users is not None and c in users.columns
         ]
-        group = st.selectbox(
+        group = sticky(
+            st.selectbox,
             tr("churn.survival_group"),
             group_options,
             key="churn_surv_group",
@@ -255,7 +276,7 @@ from core.cohorts.churn import ChurnConfig, ChurnPredictor  # noqa: E402 - torch
 from ui import training  # noqa: E402
 
 config = ChurnConfig(epochs=EPOCHS)
-job_key = f"churn:{hashlib.sha256(repr((data_key, getattr(train_data, 'cutoff', None), inactive_days if mode == 'events' else None)).encode()).hexdigest()[:20]}"
+data_id = (data_key, getattr(train_data, "cutoff", None), inactive_days if mode == "events" else None)
 
 
 def train(progress, cancel):
@@ -263,13 +284,13 @@ def train(progress, cancel):
 
 
 try:
-    if memo(("cached", job_key), lambda: ChurnPredictor(config).is_cached(train_data.features, train_data.labels)):
-        predictor = memo(("model", job_key), lambda: train(None, None))  # a load, not a training
-        st.caption(tr("churn.cached_note"))
-    else:
-        predictor = training.training_panel(job_key, train, button_label=tr("common.train"))
+    spec = memo(("spec", data_id), lambda: ChurnPredictor(config).spec(train_data.features, train_data.labels))
+    job_key = spec.job_key  # the cache key: one job per model
+    predictor = training.model_panel(spec, train, button_label=tr("common.train"))
 except UserError as exc:
     show_error(exc)
+if predictor is not None and not predictor.result_.trained:
+    st.caption(tr("churn.cached_note"))
 if predictor is None:
     st.stop()
 
@@ -325,9 +346,9 @@ st.download_button(tr("churn.download"), csv_bytes(at_risk), "at_risk_users.csv"
 group_cols = [c for c in score_data.features.categorical if score_data.features.table[c].nunique() <= 30]
 if group_cols:
     st.subheader(tr("churn.risk_header"))
-    preferred = next((c for c in ("community", "segment", "Contract") if c in group_cols), group_cols[0])
-    by = st.selectbox(tr("churn.risk_by"), group_cols, index=group_cols.index(preferred), key="churn_risk_by")
     probs = explained.set_index("user_id")["churn_probability"]
+    preferred = default_group(probs, score_data.features.table, group_cols)
+    by = st.selectbox(tr("churn.risk_by"), group_cols, index=group_cols.index(preferred), key="churn_risk_by")
     risk = risk_by_group(probs, score_data.features.table[by])
     st.plotly_chart(
         viz.risk_by_group_figure(risk, {"risk": tr("churn.mean_risk"), "users": tr("churn.users")}), width="stretch"

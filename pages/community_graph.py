@@ -10,57 +10,37 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
-from core.data.workspace import Workspace
 from core.errors import UserError
 from core.export import csv_bytes
-from core.graph.analysis import GraphSettings, analyse_communities, graph_source, time_span
+from core.graph.analysis import GraphSettings
 from core.graph.detect import METHODS
-from core.graph.layout import MAX_DRAWN_NODES, community_network, neighbourhood, user_network
-from core.viz.graph import community_sizes_figure, growth_figure, network_figure
-from ui import training
+from core.graph.layout import MAX_DRAWN_NODES, neighbourhood
+from core.viz.graph import community_label, community_sizes_figure, growth_figure, network_figure
+from ui import state, training
+from ui.cache import GRAPH_TABLES as TABLES
+from ui.cache import graph_analysis as cached_analysis
+from ui.cache import graph_source as cached_source
+from ui.cache import graph_tables as _tables
+from ui.cache import graph_view as cached_view
 from ui.cache import load_table, table_version_key
-from ui.common import link_home, page_setup, tr
+from ui.common import link_home, page_setup, tr, view_support
 from ui.resolution import page_analysis, picked_resolution, resolution_panel
-
-TABLES = ("edges", "posts", "interactions", "users", "ad_events")
-
-
-def _tables(ws_path: str) -> dict[str, pd.DataFrame]:
-    ws = Workspace(ws_path)
-    return {t: load_table(ws, t) for t in TABLES if ws.has(t)}
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def cached_source(ws_path: str, versions: tuple):
-    """(graph source, its time span): small, so reruns need not copy the tables out of the cache."""
-    tables = _tables(ws_path)
-    source = graph_source(tables)
-    return source, (time_span(tables, source) if source else None)
-
-
-@st.cache_data(show_spinner=False, max_entries=8)
-def cached_analysis(ws_path: str, versions: tuple, settings: GraphSettings, _progress=None):
-    return analyse_communities(_tables(ws_path), settings, progress=_progress)
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def cached_view(ws_path: str, versions: tuple, settings: GraphSettings, community: int | None):
-    """The layout, computed once per (data, settings, drill-down)."""
-    a = cached_analysis(ws_path, versions, settings)
-    if community is None and a.graph.n_nodes > MAX_DRAWN_NODES:
-        return community_network(a.graph, a.result, seed=settings.seed)
-    return user_network(a.graph, a.result, a.influence, community=community, seed=settings.seed)
+from ui.state import sticky
 
 
 def labelled(frame: pd.DataFrame) -> pd.DataFrame:
-    """Column headers in the session's language (the CSV downloads keep the raw names)."""
+    """Column headers in the session's language and communities named as in the charts ('#3');
+    the CSV downloads keep the raw names and numbers."""
+    if "community" in frame.columns:
+        frame = frame.assign(community=frame["community"].map(community_label))
     return frame.rename(columns={c: tr(f"graph.col.{c}") for c in frame.columns})
 
 
 ws = page_setup("graph.title")
 st.caption(tr("graph.intro"))
+support = view_support(ws, "community_graph")
 versions = tuple(table_version_key(ws, t) for t in TABLES if ws.has(t))
-source, span = cached_source(str(ws.path), versions)
+source, span = cached_source(str(ws.path), versions) if support.available else (None, None)
 if source is None:
     st.info(tr("graph.no_source"))
     link_home()
@@ -68,18 +48,20 @@ if source is None:
 
 with st.sidebar:
     st.subheader(tr("graph.settings"))
-    method = st.selectbox(
-        tr("graph.algorithm"), METHODS, key="graph_method", format_func=lambda m: tr(f"graph.algo.{m}")
+    method = sticky(
+        st.selectbox, tr("graph.algorithm"), METHODS, key="graph_method", format_func=lambda m: tr(f"graph.algo.{m}")
     )
-    min_weight = st.number_input(tr("graph.min_weight"), 0.0, value=0.0, step=1.0, key="graph_min_weight")
+    min_weight = sticky(st.number_input, tr("graph.min_weight"), 0.0, value=0.0, step=1.0, key="graph_min_weight")
     start = end = None
     if span is not None:
-        picked = st.date_input(
+        picked = sticky(
+            st.date_input,
             tr("graph.date_range"),
-            (span[0].date(), span[1].date()),
+            value=(span[0].date(), span[1].date()),
             min_value=span[0].date(),
             max_value=span[1].date(),
             key="graph_dates",
+            share=state.SHARED_DATES,
         )
         if isinstance(picked, (tuple, list)) and len(picked) == 2:
             start = pd.Timestamp(picked[0])
@@ -146,17 +128,24 @@ if query:
             community = user_comm
 view = cached_view(str(ws.path), versions, settings, community)
 title = tr("graph.network_users") if view.level == "users" else tr("graph.network_communities")
-st.plotly_chart(
-    network_figure(
-        view,
-        highlight=query or None,
-        title=title,
-        hover_community=tr("graph.community"),
-        hover_size=tr("graph.members"),
-    ),
-    key="graph_network",
-    config={"scrollZoom": True},
-)
+if len(view.nodes):
+    st.plotly_chart(
+        network_figure(
+            view,
+            highlight=query or None,
+            title=title,
+            hover_community=tr("graph.community"),
+            hover_size=tr("graph.members") if view.level == "communities" else tr("graph.ties"),
+            other_label=tr("graph.other_communities"),
+            legend_title=tr("graph.community"),
+        ),
+        key="graph_network",
+        config={"scrollZoom": True},
+    )
+else:
+    st.caption(tr("graph.nothing_to_draw"))
+if view.isolates_hidden:
+    st.caption(tr("graph.isolates_hidden", n=f"{view.isolates_hidden:,}"))
 if view.level == "users" and len(view.nodes) < view.total_nodes:
     st.caption(tr("graph.truncated", shown=f"{len(view.nodes):,}", total=f"{view.total_nodes:,}"))
 if found is not None:
@@ -184,9 +173,13 @@ left.plotly_chart(
     ),
     key="graph_sizes",
 )
-right.plotly_chart(
-    growth_figure(analysis.growth, title=tr("graph.growth"), y_label=tr("graph.members")), key="graph_growth"
-)
+if len(analysis.growth):
+    right.plotly_chart(
+        growth_figure(analysis.growth, title=tr("graph.growth"), y_label=tr("graph.members")), key="graph_growth"
+    )
+else:  # edges without times: no empty chart, one line saying why
+    right.markdown(f"**{tr('graph.growth')}**")
+    right.caption(tr("graph.no_growth"))
 
 # --- attention model ---------------------------------------------------------------------------
 with st.expander(tr("graph.gat")):
@@ -194,13 +187,18 @@ with st.expander(tr("graph.gat")):
 
     users = load_table(ws, "users") if ws.has("users") else None
 
-    def train(progress, cancel):
-        from core.graph.attention import place_users
+    from core.graph.attention import place_users, placement_spec
 
+    def train(progress, cancel):
         return place_users(graph, result, users, progress=progress, cancel=cancel)
 
-    job_key = "gat:" + "|".join(versions) + f"|{settings}|{result.resolution}"  # auto: the scale in use
-    placement = training.training_panel(job_key, train, button_label=tr("common.train"))
+    try:  # the job key is the GAT's cache key; a GAT already on disk loads without a click
+        placement = training.model_panel(
+            placement_spec(graph, result, users)[0], train, button_label=tr("common.train")
+        )
+    except UserError as exc:
+        st.info(str(exc))
+        placement = None
     if placement is not None:
         low = placement.low_degree
         moved = int((placement.community[low] != result.membership[low]).sum())

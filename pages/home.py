@@ -9,7 +9,6 @@ import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
 from core.config import workspaces_dir
-from core.data.health import unlocked_views
 from core.data.ingest import ConfirmationNeeded, FilePreview, IngestCheck, ingest_file, preview_file
 from core.data.mapping import suggest_mapping
 from core.data.schemas import SCHEMAS, TABLE_NAMES
@@ -17,7 +16,7 @@ from core.data.uploads import discard_upload, save_upload, sweep_at_start, sweep
 from core.data.workspace import SAMPLE_NAME, Workspace, open_workspace, validate_name
 from core.errors import UserError
 from ui import state
-from ui.cache import load_health
+from ui.cache import load_health, workspace_support
 from ui.common import page_setup, tr
 
 VIEW_PAGES = {
@@ -314,13 +313,29 @@ def health_section(ws: Workspace) -> None:
             st.dataframe(h.preview, hide_index=True, width="stretch")
     versions_section(ws, infos)
 
+    unlocks_section(ws)
+
+
+def unlocks_section(ws: Workspace) -> None:
+    """What each view can show from this workspace: core.capabilities, the same answer the views use."""
     st.subheader(tr("home.unlocks"))
-    for view, ok in unlocked_views([i.table for i in infos]).items():
-        label = ("✅ " if ok else "⬜ ") + tr(f"nav.{view}")
+    for view, support in workspace_support(ws).items():
+        label = ("✅ " if support.available else "⬜ ") + tr(f"nav.{view}")
         try:
-            st.page_link(VIEW_PAGES[view], label=label, disabled=not ok)
-        except StreamlitPageNotFoundError:  # page not registered (not built yet, or run outside the router)
+            st.page_link(VIEW_PAGES[view], label=label, disabled=not support.available)
+        except StreamlitPageNotFoundError:  # run outside the router (AppTest of this page alone)
             st.write(label)
+        shown = ", ".join(tr(f"cap.{view}.{p}") for p in support.shown)
+        if support.available and support.needs:
+            st.caption(
+                tr(
+                    "home.unlocks_partial",
+                    shown=shown,
+                    missing="; ".join(f"{tr(f'cap.{view}.{p}')} ({n})" for p, n in support.needs.items()),
+                )
+            )
+        elif not support.available:
+            st.caption(tr("home.unlocks_needs", needs=next(iter(support.needs.values()))))
 
 
 ws = page_setup("home.title")

@@ -9,7 +9,6 @@ model cache, so a reload or an app restart loads it instead of retraining.
 from __future__ import annotations
 
 import os
-from dataclasses import asdict
 
 import pandas as pd
 import streamlit as st
@@ -17,8 +16,9 @@ import streamlit as st
 from core.errors import UserError
 from core.export import csv_bytes
 from core.viz import recommend as viz
-from ui.cache import table_version_key
-from ui.common import page_setup, require_table, tr
+from ui.cache import load_baselines, load_sequences, table_version_key
+from ui.common import link_home, page_setup, tr, view_support
+from ui.state import sticky
 
 EPOCHS = int(os.environ.get("CE_RECO_EPOCHS", "100"))  # tests lower it to keep AppTest quick
 MAX_LEN = int(os.environ.get("CE_RECO_MAX_LEN", "50"))
@@ -26,17 +26,12 @@ CSV_MEMO = "reco_csv"  # {job key: CSV bytes of every member's top 10}, per sess
 
 ws = page_setup("reco.title")
 st.caption(tr("reco.intro"))
-require_table(ws, "interactions")
+support = view_support(ws, "recommendations")
+if not support.available:
+    st.info(tr("common.view_needs", needs=support.needs["lists"]))
+    link_home()
+    st.stop()
 data_key = table_version_key(ws, "interactions")
-
-
-@st.cache_resource(show_spinner=False, max_entries=8)
-def load_sequences(ws_path: str, version_key: str):
-    """Per-member item sequences of the workspace's interactions (read-only; keyed on the version)."""
-    from core.data.workspace import Workspace
-    from core.recommend.data import build_sequences
-
-    return build_sequences(Workspace(ws_path).read("interactions"), source="interactions")
 
 
 with st.expander(tr("reco.settings")):
@@ -49,56 +44,58 @@ with st.expander(tr("reco.settings")):
     )
     epochs = c2.number_input(tr("reco.epochs"), 1, 500, EPOCHS, key="reco_epochs")
 
-from core.models.cache import fingerprint  # noqa: E402 - cheap (torch is imported lazily)
-from core.recommend.recommender import RecommendConfig, cached_training_exists, evaluate  # noqa: E402
+from core.recommend.recommender import RecommendConfig, cached_training_exists, evaluate, sasrec_spec  # noqa: E402
 
 try:
-    data = load_sequences(str(ws.path.resolve()), data_key)
+    ws_path = str(ws.path.resolve())
+    data = load_sequences(ws_path, data_key)
+    baselines = load_baselines(ws_path, data_key)
     config = RecommendConfig(max_len=int(max_len), epochs=int(epochs))
 except UserError as exc:
     st.error(str(exc))
     st.stop()
 
-job_key = f"reco:{data_key}:{fingerprint(asdict(config))[:16]}"
-cached = cached_training_exists(data, config, "eval")
-if not cached:
+spec = sasrec_spec(data, None, config, "eval")
+job_key = spec.job_key  # the cache key: one job per model
+if not cached_training_exists(data, config, "eval"):
     st.info(tr("reco.not_trained"))
 
 from ui import training  # noqa: E402 - imports torch: only once there is something to train
 
-report = training.training_panel(
-    job_key,
+report = training.model_panel(
+    spec,
     lambda progress, cancel: evaluate(data, config, progress=progress, cancel=cancel),
     button_label=tr("reco.train"),
-    autostart=cached,
 )
-if report is None:
-    st.stop()
+shown = report if report is not None else baselines  # the baselines until SASRec is ready
 
 # ---- quality ---------------------------------------------------------------------------------
 st.subheader(tr("reco.metrics"))
-t = report.training
-if t.get("trained"):
-    st.caption(
-        tr(
-            "reco.trained_now",
-            epochs=t.get("epochs_run"),
-            seconds=float(t.get("seconds") or 0),
-            device=t.get("device"),
-            stopped=t.get("stopped"),
-            val=float(t.get("val_ndcg10") or 0),
-        )
-    )
+if report is None:
+    st.caption(tr("reco.baselines_first"))
 else:
-    st.caption(tr("reco.from_cache"))
-table = report.table()
+    t = report.training
+    if t.get("trained"):
+        st.caption(
+            tr(
+                "reco.trained_now",
+                epochs=t.get("epochs_run"),
+                seconds=float(t.get("seconds") or 0),
+                device=t.get("device"),
+                stopped=t.get("stopped"),
+                val=float(t.get("val_ndcg10") or 0),
+            )
+        )
+    else:
+        st.caption(tr("reco.from_cache"))
+table = shown.table()
 c1, c2 = st.columns(2)
 c1.plotly_chart(viz.metrics_figure(table, "full ranking", {"title": tr("reco.full_ranking")}), key="reco_full_fig")
 c2.plotly_chart(
     viz.metrics_figure(table, "100 sampled negatives", {"title": tr("reco.sampled")}), key="reco_sampled_fig"
 )
 st.dataframe(table, hide_index=True, key="reco_metrics_table")
-if report.history:
+if report is not None and report.history:
     with st.expander(tr("reco.curve")):
         st.plotly_chart(
             viz.training_curve(
@@ -109,25 +106,33 @@ if report.history:
 
 st.subheader(tr("reco.diversity"))
 labels = {k: tr(f"reco.{k}") for k in ("coverage", "mean_popularity_percentile", "top10pct_share")}
-st.plotly_chart(viz.popularity_bias_figure(report.diversity, labels), key="reco_bias_fig")
+st.plotly_chart(viz.popularity_bias_figure(shown.diversity, labels), key="reco_bias_fig")
 
 # ---- per member ------------------------------------------------------------------------------
 st.subheader(tr("reco.per_user"))
+user = sticky(st.selectbox, tr("reco.user"), list(data.user_ids[:5000]), key="reco_user")
+u = int(pd.Index(data.user_ids).get_loc(user))
+item_cols = {"rank": tr("reco.col_rank"), "item": tr("reco.col_item"), "score": tr("reco.col_score")}
+if report is None:  # the baselines' lists side by side, plain tables (item ids are user data)
+    cols = st.columns(len(baselines.scorers))
+    for col, model in zip(cols, baselines.scorers):
+        col.markdown(f"**{tr('reco.model_' + model)}**")
+        col.dataframe(
+            baselines.recommend(data, model, [u])[["rank", "item"]].rename(columns=item_cols),
+            hide_index=True,
+            key=f"reco_base_{model}",
+        )
+    st.caption(tr("reco.history"))
+    st.text(" → ".join(str(data.item_ids[i]) for i in data.sequences[u][-8:]))
+    st.stop()
+
 rec = report.recommender
-user = st.selectbox(tr("reco.user"), list(rec.data.user_ids[:5000]), key="reco_user")
-u = int(pd.Index(rec.data.user_ids).get_loc(user))
 top = rec.recommend([u], k=10)
 why = rec.explain(u)
 if why:  # item ids are user data: plain text, never markdown or HTML
     st.text("💡 " + tr("reco.because", items=", ".join(i for i, _ in why)))
 c1, c2 = st.columns([3, 2])
-c1.dataframe(
-    top[["rank", "item", "score"]].rename(
-        columns={"rank": tr("reco.col_rank"), "item": tr("reco.col_item"), "score": tr("reco.col_score")}
-    ),
-    hide_index=True,
-    key="reco_user_table",
-)
+c1.dataframe(top[["rank", "item", "score"]].rename(columns=item_cols), hide_index=True, key="reco_user_table")
 with c2:
     if why:
         st.plotly_chart(

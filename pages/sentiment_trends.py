@@ -17,8 +17,10 @@ from core.export import csv_bytes
 from core.text import analysis as sa
 from core.text.shifts import ShiftConfig
 from core.viz import sentiment as viz
-from ui.cache import table_version_key
-from ui.common import held_upload, page_setup, require_table, tr
+from ui import state
+from ui.cache import session_memo, table_version_key
+from ui.common import held_upload, link_home, note_missing, page_setup, require_table, tr, view_support
+from ui.state import sticky
 
 MEMO = "sent_memo"  # {(what, data key, settings): result}, per session
 LABEL_UPLOAD = "sent_label_upload"  # (file name, sha, DataFrame) of a labelled file uploaded here
@@ -26,21 +28,18 @@ CLASSIFIER_EPOCHS = int(os.environ.get("CE_SENT_EPOCHS", "0")) or None  # tests 
 
 
 def memo(key: tuple, compute):
-    store = st.session_state.setdefault(MEMO, {})
-    if key not in store:
-        store[key] = compute()
-    return store[key]
+    return session_memo(MEMO, key, compute)
 
 
-def uploaded_labels() -> tuple[list[str], pd.Series, str]:
+def uploaded_labels() -> tuple[list[str], pd.Series, str] | None:
     """Texts, labels and a cache key from a labelled CSV uploaded here (kept in the session, since
-    the uploader empties when the user leaves the page). Stops the page until there is one."""
+    the uploader empties when the user leaves the page). None until there is one."""
     from core.data.csvfile import read_csv_frame
 
     held = held_upload(tr("sent.train_upload"), "sent_label_uploader", LABEL_UPLOAD, read_csv_frame)
     if held is None:
         st.info(tr("sent.train_upload_hint"))
-        st.stop()
+        return None
     name, sha, df = held
     guess_text, guess_label = memo(("label_guess", sha), lambda: sa.guess_text_label_columns(df))
     cols = list(df.columns)
@@ -53,7 +52,7 @@ def uploaded_labels() -> tuple[list[str], pd.Series, str]:
         )
     except UserError as exc:
         st.error(str(exc))
-        st.stop()
+        return None
     names = sorted(pd.unique(labels.astype(str)))
     st.caption(
         tr(
@@ -68,71 +67,111 @@ def uploaded_labels() -> tuple[list[str], pd.Series, str]:
 
 ws = page_setup("sent.title")
 st.caption(tr("sent.intro"))
+support = view_support(ws, "sentiment_trends")
+if not support.available:
+    st.info(tr("common.view_needs", needs=support.needs["scoring"]))
+    link_home()
+    st.stop()
 posts = require_table(ws, "posts")
 data_key = table_version_key(ws, "posts")
 posts = memo(("lang", data_key), lambda: sa.add_language(posts))
+has_trend = support.can("trend")
+if not has_trend:
+    posts = posts.drop(columns=["ts"], errors="ignore")
 
 # ---- filters ----------------------------------------------------------------------------------------
-communities = sorted(posts["community"].dropna().astype(str).unique()) if "community" in posts else []
-c1, c2, c3, c4 = st.columns([3, 2, 3, 2])
-chosen = c1.multiselect(tr("sent.community"), communities, default=communities, key="sent_communities")
-langs = c2.multiselect(
+communities = sorted(posts["community"].dropna().astype(str).unique()) if support.can("communities") else []
+widths = ([3] if communities else []) + [2] + ([3, 2] if has_trend else [])  # only the filters the data allows
+slots = iter(st.columns(widths + [10 - sum(widths)] if sum(widths) < 10 else widths))
+c1 = next(slots) if communities else None
+c2 = next(slots)
+c3, c4 = (next(slots), next(slots)) if has_trend else (None, None)
+chosen = []
+if communities:
+    chosen = sticky(c1.multiselect, tr("sent.community"), communities, default=communities, key="sent_communities")
+langs = sticky(
+    c2.multiselect,
     tr("sent.language"),
     ["en", "zh"],
     default=["en", "zh"],
     key="sent_langs",
     format_func=lambda v: tr(f"sent.lang_{v}"),
 )
-first, last = posts["ts"].min().date(), posts["ts"].max().date()
-dates = c3.date_input(tr("sent.date_range"), value=(first, last), min_value=first, max_value=last, key="sent_dates")
-span_days = (last - first).days
-periods = ["week", "day", "month"]
-default_period = "day" if span_days <= 56 else "month" if span_days > 730 else "week"  # enough points to see
-freq = c4.selectbox(
-    tr("sent.period"),
-    periods,
-    index=periods.index(default_period),
-    key="sent_freq",
-    format_func=lambda v: tr(f"sent.period_{v}"),
-)
-start, end = (dates[0], dates[1]) if isinstance(dates, (tuple, list)) and len(dates) == 2 else (first, last)
+start = end = None
+freq = "week"
+if has_trend:
+    first, last = posts["ts"].min().date(), posts["ts"].max().date()
+    dates = sticky(
+        c3.date_input,
+        tr("sent.date_range"),
+        value=(first, last),
+        min_value=first,
+        max_value=last,
+        key="sent_dates",
+        share=state.SHARED_DATES,
+    )
+    span_days = (last - first).days
+    periods = ["week", "day", "month"]
+    default_period = "day" if span_days <= 56 else "month" if span_days > 730 else "week"  # enough points to see
+    freq = sticky(
+        c4.selectbox,
+        tr("sent.period"),
+        periods,
+        index=periods.index(default_period),
+        key="sent_freq",
+        format_func=lambda v: tr(f"sent.period_{v}"),
+    )
+    start, end = (dates[0], dates[1]) if isinstance(dates, (tuple, list)) and len(dates) == 2 else (first, last)
+note_missing(support, ("trend",))
 
 labelled = sa.labelled_posts(posts)
 scorers = ["lexicon", "attention"]  # the attention model trains on labelled posts or an uploaded file
-scorer = st.radio(
-    tr("sent.scorer"), scorers, horizontal=True, key="sent_scorer", format_func=lambda v: tr(f"sent.scorer_{v}")
+scorer = sticky(
+    st.radio,
+    tr("sent.scorer"),
+    scorers,
+    horizontal=True,
+    key="sent_scorer",
+    format_func=lambda v: tr(f"sent.scorer_{v}"),
 )
 
 classifier = None
 if scorer == "attention":
-    from core.text.classifier import ClassifierConfig, fit_sentiment_classifier
+    from core.text.classifier import ClassifierConfig, fit_sentiment_classifier, sentiment_is_trained
     from ui import training
 
     st.subheader(tr("sent.train_header"))
     sources = (["posts"] if len(labelled) >= 30 else []) + ["upload"]
-    source = st.radio(
+    source = sticky(
+        st.radio,
         tr("sent.train_source"),
         sources,
         horizontal=True,
         key="sent_train_source",
         format_func=lambda v: tr(f"sent.train_source_{v}", n=len(labelled)),
     )
+    train_key = None
     if source == "upload":
-        texts, labels, train_key = uploaded_labels()
+        held = uploaded_labels()
+        if held is not None:
+            texts, labels, train_key = held
     else:
         texts, labels = labelled["text"].tolist(), labelled["label"].astype(str).tolist()
         train_key = data_key
-    st.caption(tr("sent.train_hint"))
-    config = ClassifierConfig()
-    if CLASSIFIER_EPOCHS:
-        config.en_epochs = config.zh_epochs = config.e5_epochs = CLASSIFIER_EPOCHS
-    classifier = training.training_panel(
-        f"sent:{train_key}:{config}",
-        lambda progress, cancel: fit_sentiment_classifier(texts, labels, config, progress=progress, cancel=cancel),
-        button_label=tr("common.train"),
-    )
-    if classifier is None:
-        st.stop()
+    if train_key is not None:
+        st.caption(tr("sent.train_hint"))
+        config = ClassifierConfig()
+        if CLASSIFIER_EPOCHS:
+            config.en_epochs = config.zh_epochs = config.e5_epochs = CLASSIFIER_EPOCHS
+        job_key = f"sent:{train_key}:{config}"
+        classifier = training.training_panel(
+            job_key,
+            lambda progress, cancel: fit_sentiment_classifier(texts, labels, config, progress=progress, cancel=cancel),
+            button_label=tr("common.train"),  # a model already on disk loads without a click
+            autostart=training.jobs.get_job(job_key) is None and sentiment_is_trained(texts, labels, config),
+        )
+    if classifier is None:  # until the model is ready the lexicon's charts stay on screen
+        st.info(tr("sent.lexicon_meanwhile"))
 
 selected = sa.filter_posts(posts, chosen if communities else None, start, end, langs)
 if selected.empty:
@@ -141,7 +180,17 @@ if selected.empty:
 shift_config = ShiftConfig()
 try:
     result = memo(
-        ("analysis", data_key, tuple(chosen), str(start), str(end), tuple(langs), freq, scorer, id(classifier)),
+        (
+            "analysis",
+            data_key,
+            tuple(chosen),
+            str(start),
+            str(end),
+            tuple(langs),
+            freq,
+            "attention" if classifier is not None else "lexicon",
+            id(classifier),
+        ),
         lambda: sa.analyse_sentiment(selected, sa.AnalysisConfig(freq=freq, shift=shift_config), classifier=classifier),
     )
 except UserError as exc:
@@ -149,66 +198,74 @@ except UserError as exc:
     st.stop()
 
 # ---- trends with shifts -----------------------------------------------------------------------------
-st.subheader(tr("sent.trend_header"))
-shifts = sa.shifts_table(result.shifts)
-trend_rows = result.trends[result.trends["community"] != "all"] if communities else result.trends
-st.plotly_chart(
-    viz.trend_figure(
-        trend_rows,
-        shifts,
-        {
-            "score": tr("sent.score"),
-            "volume": tr("sent.volume"),
-            "shift": tr("sent.shift"),
-            "period": tr("sent.period"),
-        },
-    ),
-    width="stretch",
-)
-st.caption(tr("sent.band_note"))
-for lang, th in result.thresholds.items():
-    if result.scorer == "lexicon":
-        st.caption(
+if has_trend and len(result.trends):
+    st.subheader(tr("sent.trend_header"))
+    shifts = sa.shifts_table(result.shifts)
+    trend_rows = result.trends[result.trends["community"] != "all"] if communities else result.trends
+    st.plotly_chart(
+        viz.trend_figure(
+            trend_rows,
+            shifts,
+            {
+                "score": tr("sent.score"),
+                "volume": tr("sent.volume"),
+                "shift": tr("sent.shift"),
+                "period": tr("sent.period"),
+            },
+        ),
+        width="stretch",
+    )
+    st.caption(tr("sent.band_note"))
+    for lang, th in result.thresholds.items():
+        if result.scorer == "lexicon":
+            st.caption(
+                tr(
+                    "sent.thresholds",
+                    language=tr(f"sent.lang_{lang}"),
+                    low=f"{th.low:.3f}",
+                    high=f"{th.high:.3f}",
+                    source=tr(f"sent.band_source_{th.source}", n=th.n),
+                )
+            )
+
+    # ---- shifts: terms and example posts ------------------------------------------------------------------
+    st.subheader(tr("sent.shifts_header"))
+    st.caption(tr("sent.method", k=shift_config.baseline_periods, z=shift_config.z_limit))
+    if not result.shifts:
+        st.info(tr("sent.no_shifts"))
+    else:
+        options = list(range(len(result.shifts)))
+
+        def shift_label(i: int) -> str:
+            s = result.shifts[i]
+            return tr(
+                "sent.shift_label",
+                community=s.community,
+                period=s.period.strftime("%Y-%m-%d"),
+                direction=tr(f"sent.{s.direction}"),
+                z=f"{s.z:.1f}",
+            )
+
+        pick = st.selectbox(tr("sent.choose_shift"), options, format_func=shift_label, key="sent_shift")
+        shift = result.shifts[pick]
+        st.write(
             tr(
-                "sent.thresholds",
-                language=tr(f"sent.lang_{lang}"),
-                low=f"{th.low:.3f}",
-                high=f"{th.high:.3f}",
-                source=tr(f"sent.band_source_{th.source}", n=th.n),
+                "sent.shift_summary",
+                mean=f"{shift.mean_score:.3f}",
+                baseline=f"{shift.baseline_mean:.3f}",
+                n=shift.volume,
             )
         )
-
-# ---- shifts: terms and example posts ------------------------------------------------------------------
-st.subheader(tr("sent.shifts_header"))
-st.caption(tr("sent.method", k=shift_config.baseline_periods, z=shift_config.z_limit))
-if not result.shifts:
-    st.info(tr("sent.no_shifts"))
-else:
-    options = list(range(len(result.shifts)))
-
-    def shift_label(i: int) -> str:
-        s = result.shifts[i]
-        return tr(
-            "sent.shift_label",
-            community=s.community,
-            period=s.period.strftime("%Y-%m-%d"),
-            direction=tr(f"sent.{s.direction}"),
-            z=f"{s.z:.1f}",
-        )
-
-    pick = st.selectbox(tr("sent.choose_shift"), options, format_func=shift_label, key="sent_shift")
-    shift = result.shifts[pick]
-    st.write(
-        tr("sent.shift_summary", mean=f"{shift.mean_score:.3f}", baseline=f"{shift.baseline_mean:.3f}", n=shift.volume)
-    )
-    t1, t2 = st.columns(2)
-    with t1:
-        st.markdown(f"**{tr('sent.terms_header')}**")
-        st.dataframe(pd.DataFrame(shift.terms, columns=["term", "z"]), hide_index=True, key="sent_terms")
-    with t2:
-        st.markdown(f"**{tr('sent.examples_header')}**")
-        for text in shift.examples:
-            st.text(text)  # plain text, never HTML
+        t1, t2 = st.columns(2)
+        with t1:
+            st.markdown(f"**{tr('sent.terms_header')}**")
+            st.dataframe(pd.DataFrame(shift.terms, columns=["term", "z"]), hide_index=True, key="sent_terms")
+        with t2:
+            st.markdown(f"**{tr('sent.examples_header')}**")
+            for text in shift.examples:
+                st.text(text)  # plain text, never HTML
+elif has_trend:
+    st.caption(tr("sent.no_trend_rows"))
 
 # ---- drivers --------------------------------------------------------------------------------------------
 st.subheader(tr("sent.drivers_header"))

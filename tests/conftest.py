@@ -45,7 +45,7 @@ def shared_datasets() -> Path:
 @pytest.fixture(scope="session")
 def sample_ws(isolated_data_dir):
     """The sample workspace (all five tables), built once per run in the isolated data dir."""
-    from core.data.workspace import sample_workspace
+    from core.data.sample import sample_workspace
 
     return sample_workspace(users=SAMPLE_USERS, seed=0)
 
@@ -99,3 +99,28 @@ def one_torch_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(previous)
+
+
+# Training-heavy test files (real models trained, AppTest pages that train, CLI fits, the adversarial
+# corpus): marked `slow` here, in one place, so `make test-fast` (-m "not browser and not slow") skips them.
+SLOW_FILES = (
+    "tests/app/",
+    "tests/adversarial/",
+    "tests/cli/",
+    "tests/cohorts/test_churn_model.py",
+    "tests/graph/test_gat.py",
+    "tests/models/test_ddp.py",
+    "tests/models/test_lifecycle.py",
+    "tests/recommend/test_recommender.py",
+    "tests/text/test_classifier.py",
+    "tests/text/test_labelled_files.py",
+)
+
+
+def pytest_collection_modifyitems(config, items):
+    root = Path(__file__).resolve().parents[1]
+    for item in items:
+        path = Path(str(item.fspath)).resolve()
+        rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else ""
+        if rel.startswith(SLOW_FILES):
+            item.add_marker(pytest.mark.slow)

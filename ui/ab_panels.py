@@ -86,7 +86,7 @@ def response_panel(
     if unit_col is None or not ws.has("interactions") or outcome_col is None:
         st.info(tr("ab.no_history"))
         return
-    from core.experiments.response import DINSettings, response_data, train_response_model
+    from core.experiments.response import DINSettings, response_data, response_spec, train_response_model
 
     try:
         rdata = response_data(
@@ -107,9 +107,8 @@ def response_panel(
         return
     from ui import training  # imports torch: only once there is something to train
 
-    key = f"din:{data_key}:{variant_col}:{outcome_col}:{control}:{','.join(seg_features)}"
-    response = training.training_panel(
-        key,
+    response = training.model_panel(
+        response_spec(rdata, DINSettings()),
         lambda progress, cancel: train_response_model(rdata, DINSettings(), progress, cancel),
         button_label=tr("ab.train_model"),
     )

@@ -17,6 +17,7 @@ from core.experiments.analysis import parse_split, variant_names
 from core.export import csv_bytes
 from core.viz import experiments as viz
 from ui.ab_panels import fmt_interval, fmt_num, fmt_pct, md_literal, power_panel
+from ui.cache import session_memo
 from ui.common import held_upload, tr
 
 UPLOAD = "ab_summary_upload"  # (file name, sha, DataFrame)
@@ -38,12 +39,7 @@ ROLES = (
 
 
 def _memo(key: tuple, compute):
-    store = st.session_state.setdefault(MEMO, {})
-    if key not in store:
-        if len(store) > 16:
-            store.clear()
-        store[key] = compute()
-    return store[key]
+    return session_memo(MEMO, key, compute, max_entries=16)
 
 
 def _columns(df: pd.DataFrame, sha: str) -> sm.SummaryColumns | None:

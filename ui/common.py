@@ -6,7 +6,8 @@ import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
-from core.data.workspace import SAMPLE_NAME, Workspace, list_workspaces, open_workspace, sample_workspace
+from core.data.sample import sample_workspace
+from core.data.workspace import SAMPLE_NAME, Workspace, list_workspaces, open_workspace
 from core.errors import UserError
 from core.i18n import LANGUAGES, t
 from ui import state
@@ -46,6 +47,7 @@ def sidebar_controls() -> None:
             key=state.WORKSPACE,
             format_func=lambda n: tr("common.sample_workspace") if n == SAMPLE_NAME else n,
         )
+    state.remember_choices()
 
 
 def page_setup(title_key: str) -> Workspace:
@@ -58,6 +60,21 @@ def page_setup(title_key: str) -> Workspace:
     except UserError as exc:
         st.error(str(exc))
         st.stop()
+
+
+def view_support(ws: Workspace, view: str):
+    """What `view` can show from this workspace (core.capabilities, the same answer as the home
+    page's "unlocks" list)."""
+    from ui.cache import workspace_support
+
+    return workspace_support(ws)[view]
+
+
+def note_missing(support, parts: tuple[str, ...] | None = None) -> None:
+    """One plain line per part the data cannot show, naming what it needs."""
+    for part, needs in support.needs.items():
+        if parts is None or part in parts:
+            st.caption(tr("common.part_needs", part=tr(f"cap.{support.view}.{part}"), needs=needs))
 
 
 def link_home() -> None:

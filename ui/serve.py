@@ -8,6 +8,7 @@ Clearing the flag before the server starts makes `app.py`'s `st.navigation` deci
 
 from __future__ import annotations
 
+import logging
 import sys
 
 from streamlit.runtime.pages_manager import PagesManager
@@ -15,6 +16,8 @@ from streamlit.web import cli
 
 
 def main() -> None:
+    # failed training jobs, cache retrains and refused model folders reach the server's console
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     PagesManager.uses_pages_directory = False
     sys.argv = ["streamlit", "run", "app.py", *sys.argv[1:]]
     sys.exit(cli.main())

@@ -1,7 +1,8 @@
 """Streamlit helpers for background model training: a Train button, a live progress bar, Cancel.
 
-Usage in a page (the training function should go through `core.models.cache.get_or_train`, so
-its result lands on disk and a reload or an app restart loads it instead of retraining)::
+Usage in a page (the training function goes through `core.models.lifecycle.train_or_load`, so
+its result lands on disk and a reload or an app restart loads it instead of retraining; with the
+model's spec, `model_panel(spec, fn)` keys the job by the cache key and loads a stored model at once)::
 
     from ui import training
     key = "reco:" + data_key + config_key          # what the job computes, not who asked
@@ -28,17 +29,7 @@ import streamlit as st
 
 from core.models import jobs
 from core.models.engine import Progress
-
-
-def _tr(key: str, **fmt) -> str:
-    """Translate through ui.common when it exists (it holds the session's language)."""
-    try:
-        from ui.common import tr
-    except ImportError:
-        from core.i18n import t
-
-        return t(key, "en", **fmt)
-    return tr(key, **fmt)
+from ui.common import tr
 
 
 def start_training(key: str, fn: Callable[[Callable[[Progress], None], threading.Event], Any]) -> jobs.TrainingJob:
@@ -49,9 +40,9 @@ def start_training(key: str, fn: Callable[[Callable[[Progress], None], threading
 def progress_text(p: Progress | None) -> str:
     """One line: epoch, step, loss, validation metric, time left."""
     if p is None:
-        return _tr("common.training")
+        return tr("common.training")
     if p.stage is not None:  # work outside the epochs: encoding inputs, scoring held-out rows
-        text = _tr(p.stage)
+        text = tr(p.stage)
         if p.steps_per_epoch and p.steps_per_epoch > 1:
             return f"{text} · {p.step:,}/{p.steps_per_epoch:,}"
         return text + "…"
@@ -80,12 +71,24 @@ def show_progress(key: str, *, poll_seconds: float = 1.0) -> None:
             st.rerun(scope="app")
         p = job.progress
         st.progress(p.fraction if p is not None else 0.0, text=progress_text(p))
-        if st.button(_tr("common.cancel"), key=f"cancel:{key}"):
+        if st.button(tr("common.cancel"), key=f"cancel:{key}"):
             job.cancel()
             job.wait(timeout=10)
             st.rerun(scope="app")
 
     _panel()
+
+
+def model_panel(
+    spec, fn: Callable[[Callable[[Progress], None], threading.Event], Any], *, button_label: str | None = None
+) -> Any | None:
+    """`training_panel` for a model of the lifecycle (core.models.lifecycle.ModelSpec): the job key
+    is the spec's cache key, and a model already on disk loads without a Train button."""
+    from core.models.lifecycle import is_trained
+
+    return training_panel(
+        spec.job_key, fn, button_label=button_label, autostart=jobs.get_job(spec.job_key) is None and is_trained(spec)
+    )
 
 
 def training_panel(
@@ -109,13 +112,15 @@ def training_panel(
         show_progress(key, poll_seconds=poll_seconds)
         return None
     if job is not None and job.status == jobs.FAILED:
-        st.error(f"{_tr('common.error')}: {job.error}")
+        st.error(f"{tr('common.error')}: {job.error}")
     elif job is not None and job.status == jobs.CANCELLED:
-        st.warning(_tr("common.train_cancelled"))
+        st.warning(tr("common.train_cancelled"))
     start_now = autostart and job is None  # e.g. a cache load after an app restart: no button
+    slot = st.empty()
     if not start_now:
-        start_now = st.button(button_label or _tr("common.train"), key=f"train:{key}", type="primary")
+        start_now = slot.button(button_label or tr("common.train"), key=f"train:{key}", type="primary")
     if start_now:
+        slot.empty()  # the progress bar takes the button's place
         job = start_training(key, fn)
         if job.status == jobs.DONE:
             return job.result

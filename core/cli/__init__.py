@@ -76,3 +76,20 @@ def _quiet_loggers() -> None:
 
     for name in ("jieba", "torch", "py.warnings"):
         logging.getLogger(name).setLevel(logging.ERROR)
+
+
+def add_engine_options(parser) -> None:
+    """--engine duckdb|spark and --spark-master, for the subcommands whose work can run on Spark."""
+    from core.query.engine import DEFAULT_MASTER, ENGINES
+
+    parser.add_argument(
+        "--engine",
+        choices=ENGINES,
+        default="duckdb",
+        help="duckdb (default: embedded, one machine) or spark (a cluster, or local[N])",
+    )
+    parser.add_argument(
+        "--spark-master",
+        default=DEFAULT_MASTER,
+        help=f"Spark master URL with --engine spark (default {DEFAULT_MASTER}; spark://host:7077, yarn, k8s://...)",
+    )

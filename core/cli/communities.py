@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     from core.graph.build import graph_from_edges
     from core.graph.detect import detect_communities, parse_resolution
 
-    resolution = parse_resolution(args.resolution)  # a bad value fails before reading the file
+    resolution = parse_resolution(args.resolution, "--resolution")  # a bad value fails before reading the file
     check_range(args.stability_seeds, "--stability-seeds", 0, 1000)
     check_output(args.out, [args.edges])
     edges = _read_edges(args.edges)

@@ -23,6 +23,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from core.cohorts.churn_features import TabularEncoder, slice_batch
+from core.cohorts.churn_metrics import baseline_frames, binary_metrics, fit_baselines, platt_scaling, reliability_table
 from core.cohorts.features import FeatureSet
 from core.errors import ConfigError, InputError
 
@@ -65,181 +67,6 @@ class ChurnResult:
 
 
 # ---------------------------------------------------------------------------------------------------
-# encoding a FeatureSet into arrays
-
-
-@dataclass
-class TabularEncoder:
-    """Numeric scaling, category vocabularies and timeline transform learned on the training rows."""
-
-    numeric: list[str]
-    categorical: list[str]
-    n_weeks: int
-    log_columns: list[str]
-    means: dict[str, float]
-    stds: dict[str, float]
-    vocab: dict[str, list[str]]
-
-    @classmethod
-    def fit(cls, features: FeatureSet) -> TabularEncoder:
-        t = features.table
-        log_cols, means, stds = [], {}, {}
-        for col in features.numeric:
-            x = pd.to_numeric(t[col], errors="coerce").astype(float)
-            if x.notna().any() and x.min() >= 0 and x.max() > 1:  # counts, days, money: log scale
-                log_cols.append(col)
-                x = np.log1p(x)
-            mean, std = float(x.mean()) if x.notna().any() else 0.0, float(x.std()) if x.notna().sum() > 1 else 1.0
-            means[col], stds[col] = mean, std if std > 1e-9 else 1.0
-        vocab = {col: sorted(t[col].astype(str).unique().tolist()) for col in features.categorical}
-        return cls(list(features.numeric), list(features.categorical), features.n_weeks, log_cols, means, stds, vocab)
-
-    def check(self, features: FeatureSet, source: str = "table") -> None:
-        missing = [c for c in self.numeric + self.categorical if c not in features.table.columns]
-        if missing:
-            raise InputError(
-                f"the model was trained with column(s) {', '.join(missing)}, which are missing",
-                file=source,
-                column=missing[0],
-            )
-        if features.n_weeks != self.n_weeks:
-            raise InputError(
-                f"the model expects a {self.n_weeks}-week activity timeline, got {features.n_weeks}", file=source
-            )
-
-    def numeric_array(self, features: FeatureSet) -> np.ndarray:
-        out = np.zeros((len(features.table), len(self.numeric)), dtype=np.float32)
-        for j, col in enumerate(self.numeric):
-            x = pd.to_numeric(features.table[col], errors="coerce").astype(float).to_numpy()
-            if col in self.log_columns:
-                x = np.log1p(np.clip(x, 0, None))
-            out[:, j] = np.clip((x - self.means[col]) / self.stds[col], -6, 6)  # NaN stays NaN
-        return out
-
-    def categorical_array(self, features: FeatureSet) -> np.ndarray:
-        out = np.zeros((len(features.table), len(self.categorical)), dtype=np.int64)
-        for j, col in enumerate(self.categorical):
-            lookup = {v: i + 1 for i, v in enumerate(self.vocab[col])}
-            out[:, j] = features.table[col].astype(str).map(lookup).fillna(0).to_numpy(dtype=np.int64)
-        return out
-
-    def timeline_array(self, features: FeatureSet) -> np.ndarray:
-        return np.log1p(features.timeline.astype(np.float32))
-
-    def tensors(self, features: FeatureSet, labels: np.ndarray | None = None) -> dict:
-        import torch
-
-        batch = {
-            "numeric": torch.from_numpy(self.numeric_array(features)),
-            "categorical": torch.from_numpy(self.categorical_array(features)),
-            "timeline": torch.from_numpy(self.timeline_array(features)),
-        }
-        if labels is not None:
-            batch["label"] = torch.as_tensor(np.asarray(labels, dtype=np.float32))
-        return batch
-
-    @property
-    def token_names(self) -> list[str]:
-        return self.numeric + self.categorical + [f"week_-{self.n_weeks - i}" for i in range(self.n_weeks)]
-
-    def to_dict(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: dict) -> TabularEncoder:
-        return cls(**d)
-
-
-def _slice(batch: dict, idx) -> dict:
-    return {k: v[idx] for k, v in batch.items()}
-
-
-# ---------------------------------------------------------------------------------------------------
-# metrics
-
-
-def binary_metrics(y: np.ndarray, p: np.ndarray) -> dict:
-    from sklearn.metrics import average_precision_score, brier_score_loss, roc_auc_score
-
-    return {
-        "auc": float(roc_auc_score(y, p)),
-        "pr_auc": float(average_precision_score(y, p)),
-        "brier": float(brier_score_loss(y, p)),
-    }
-
-
-def reliability_table(y: np.ndarray, p: np.ndarray, bins: int = 10) -> pd.DataFrame:
-    """Mean predicted vs observed churn rate in equal-width probability bins (empty bins left out)."""
-    edges = np.linspace(0, 1, bins + 1)
-    which = np.clip(np.digitize(p, edges[1:-1]), 0, bins - 1)
-    frame = pd.DataFrame({"bin": which, "p": p, "y": y})
-    out = frame.groupby("bin").agg(mean_predicted=("p", "mean"), observed=("y", "mean"), users=("y", "size"))
-    return out.reset_index()
-
-
-# ---------------------------------------------------------------------------------------------------
-# baselines
-
-
-def _baseline_frames(features: FeatureSet) -> pd.DataFrame:
-    flat = features.flat()
-    for col in features.categorical:
-        flat[col] = flat[col].astype(str)
-    return flat
-
-
-def fit_baselines(features: FeatureSet, y: np.ndarray, seed: int = 0) -> dict:
-    """Logistic regression and HistGradientBoosting on the same inputs (timeline weeks as columns)."""
-    from sklearn.compose import ColumnTransformer
-    from sklearn.ensemble import HistGradientBoostingClassifier
-    from sklearn.impute import SimpleImputer
-    from sklearn.linear_model import LogisticRegression
-    from sklearn.pipeline import make_pipeline
-    from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, OrdinalEncoder, StandardScaler
-
-    X = _baseline_frames(features)
-    numeric = features.numeric + features.week_columns()
-    cats = features.categorical
-    lr = make_pipeline(
-        ColumnTransformer(
-            [
-                (
-                    "num",
-                    make_pipeline(
-                        SimpleImputer(strategy="median", add_indicator=True),
-                        FunctionTransformer(_signed_log1p),
-                        StandardScaler(),
-                    ),
-                    numeric,
-                ),
-                ("cat", OneHotEncoder(handle_unknown="ignore"), cats),
-            ]
-        ),
-        LogisticRegression(max_iter=2000, C=1.0),
-    )
-    gb = make_pipeline(
-        ColumnTransformer(
-            [
-                ("num", "passthrough", numeric),
-                (
-                    "cat",
-                    OrdinalEncoder(handle_unknown="use_encoded_value", unknown_value=-1, encoded_missing_value=-1),
-                    cats,
-                ),
-            ]
-        ),
-        HistGradientBoostingClassifier(
-            random_state=seed, categorical_features=list(range(len(numeric), len(numeric) + len(cats)))
-        ),
-    )
-    return {"logistic_regression": lr.fit(X, y), "gradient_boosting": gb.fit(X, y)}
-
-
-def _signed_log1p(x):
-    return np.sign(x) * np.log1p(np.abs(x))
-
-
-# ---------------------------------------------------------------------------------------------------
 # the predictor
 
 
@@ -248,6 +75,7 @@ class ChurnPredictor:
 
     def __init__(self, config: ChurnConfig | None = None):
         self.config = config or ChurnConfig()
+        self.meta_: dict = {}  # the model folder's meta.json once loaded
 
     # -- fitting -------------------------------------------------------------------------------------
     def _prepare(self, features: FeatureSet, labels: pd.Series) -> dict:
@@ -272,7 +100,7 @@ class ChurnPredictor:
             features.table.reset_index(), features.timeline, y_all, [str(w) for w in features.week_starts]
         )
         model_config = self._model_config(encoder, y_all[train])
-        train_config = {k: v for k, v in asdict(cfg).items() if k not in ("baselines", "top_k", "device")}
+        train_config = {k: v for k, v in asdict(cfg).items() if k not in ("baselines", "top_k")}
         return dict(
             users=users,
             y_all=y_all,
@@ -287,18 +115,44 @@ class ChurnPredictor:
             cache_config={"model": asdict(model_config), "train": train_config},
         )
 
+    def _spec(self, prep: dict, cancel=None):
+        """The churn model's ModelSpec (its key is the cache key and the job key)."""
+        from core.models.churn_transformer import CODE_VERSION
+        from core.models.lifecycle import ModelSpec
+
+        model_config = prep["model_config"]
+        batch = prep["encoder"].tensors(prep["features"], prep["y_all"])
+
+        def fit_fn(model, progress_cb, cancel_event):
+            state, metrics, extra = self._train(
+                model, model_config, batch, prep["train"], prep["val"], prep["y_all"], progress_cb, cancel_event
+            )
+            # the model card is part of the artefact: a cached load restores it instead of refitting
+            self._adopt(prep, self._build(model_config, state), extra["calibration"])
+            card = self._model_card(prep)
+            if self.config.baselines:
+                card.update(self._baseline_card(prep))
+            return state, metrics, {**extra, "card": card}
+
+        return ModelSpec(
+            kind="churn",
+            code_version=CODE_VERSION,
+            config=prep["cache_config"],
+            data=prep["data_key"],
+            build=lambda: self._build(model_config),
+            fit=fit_fn,
+            seed=self.config.seed,
+        )
+
+    def spec(self, features: FeatureSet, labels: pd.Series):
+        """The ModelSpec `fit` trains or loads on these inputs (its key is the job key)."""
+        return self._spec(self._prepare(features, labels))
+
     def is_cached(self, features: FeatureSet, labels: pd.Series, cache_dir: str | Path | None = None) -> bool:
         """True when `fit` on these inputs would load stored weights instead of training."""
-        from core.models import cache as model_cache
-        from core.models.churn_transformer import CODE_VERSION
+        from core.models.lifecycle import is_trained
 
-        prep = self._prepare(features, labels)
-        return (
-            model_cache.lookup(
-                "churn", prep["data_key"], prep["cache_config"], code_version=CODE_VERSION, cache_dir=cache_dir
-            )
-            is not None
-        )
+        return is_trained(self.spec(features, labels), cache_dir)
 
     def fit(
         self,
@@ -313,48 +167,20 @@ class ChurnPredictor:
 
         `progress` (engine.Progress callback) and `cancel` (threading.Event) go to the trainer.
         """
-        from core.models import cache as model_cache
-        from core.models.churn_transformer import CODE_VERSION
+        from core.models.lifecycle import train_or_load
 
         cfg = self.config
         prep = self._prepare(features, labels)
         users, y_all, features = prep["users"], prep["y_all"], prep["features"]
-        rest, test, train, val = prep["rest"], prep["test"], prep["train"], prep["val"]
-        encoder, model_config = prep["encoder"], prep["model_config"]
-        batch = encoder.tensors(features, y_all)
-
-        def train_fn(progress_cb):
-            return self._train(model_config, batch, train, val, y_all, progress_cb, cancel)
-
-        artifact = model_cache.get_or_train(
-            "churn",
-            prep["data_key"],
-            prep["cache_config"],
-            train_fn,
-            code_version=CODE_VERSION,
-            progress=progress,
-            cache_dir=cache_dir,
-        )
-        self.encoder_ = encoder
-        self.model_config_ = model_config
-        self.model_ = self._build(model_config, artifact.state_dict)
-        self.calibration_ = tuple(artifact.extra["calibration"])
-        self.token_names_ = encoder.token_names
-
-        # -- the model card: model and baselines on the same test rows -----------------------------
-        test_features = features.subset(users[test])
-        p_test = self.predict_proba(test_features).to_numpy()
-        rows = [{"model": "churn_transformer", **binary_metrics(y_all[test], p_test)}]
-        reliability = [reliability_table(y_all[test], p_test).assign(model="churn_transformer")]
-        self.baselines_ = {}
-        if cfg.baselines:
-            self.baselines_ = fit_baselines(features.subset(users[rest]), y_all[rest], seed=cfg.seed)
-            X_test = _baseline_frames(test_features)
-            for name, est in self.baselines_.items():
-                p = est.predict_proba(X_test)[:, 1]
-                rows.append({"model": name, **binary_metrics(y_all[test], p)})
-                reliability.append(reliability_table(y_all[test], p).assign(model=name))
-        metrics = pd.DataFrame(rows)
+        test, train, val = prep["test"], prep["train"], prep["val"]
+        artifact = train_or_load(self._spec(prep), progress=progress, cancel=cancel, cache_dir=cache_dir)
+        self._adopt(prep, artifact.model, artifact.extra["calibration"])
+        card = artifact.extra.get("card") or self._model_card(prep)
+        if cfg.baselines and not card.get("baselines"):  # stored without them: fit them once now
+            card = {**card, **self._baseline_card(prep)}
+        rows = card["metrics"] + (card.get("baselines") or [] if cfg.baselines else [])
+        reliability = card["reliability"] + (card.get("baseline_reliability") or [] if cfg.baselines else [])
+        metrics = pd.DataFrame(rows, columns=["model", "auc", "pr_auc", "brier"])  # stored JSON sorts keys
         metrics["test_users"] = len(test)
         metrics["test_churn_rate"] = float(y_all[test].mean())
 
@@ -370,9 +196,11 @@ class ChurnPredictor:
         )
         self.result_ = ChurnResult(
             metrics=metrics,
-            reliability=pd.concat(reliability, ignore_index=True),
             scores=scores,
-            importance=self._importance(test_features, y_all[test]),
+            reliability=pd.DataFrame(reliability, columns=["bin", "mean_predicted", "observed", "users", "model"]),
+            importance=pd.DataFrame(
+                card["importance"], columns=["feature", "contribution", "attention", "permutation"]
+            ),
             history=artifact.extra.get("history", []),
             attention_used=bool(artifact.extra.get("attention_used", True)),
             trained=artifact.trained,
@@ -380,6 +208,40 @@ class ChurnPredictor:
             seconds=float(artifact.meta.get("train_seconds", 0.0) or 0.0),
         )
         return self
+
+    def _adopt(self, prep: dict, model, calibration) -> None:
+        """Make a trained (or loaded) model this predictor's."""
+        self.encoder_ = prep["encoder"]
+        self.model_config_ = prep["model_config"]
+        self.model_ = model
+        self.calibration_ = tuple(calibration)
+        self.token_names_ = self.encoder_.token_names
+
+    def _model_card(self, prep: dict) -> dict:
+        """The model's test metrics, reliability and importances (records; stored with the weights,
+        so a cached load does not recompute permutation importance)."""
+        users, y_all, test = prep["users"], prep["y_all"], prep["test"]
+        test_features = prep["features"].subset(users[test])
+        p_test = self.predict_proba(test_features).to_numpy()
+        reliability = reliability_table(y_all[test], p_test).assign(model="churn_transformer")
+        return {
+            "metrics": [{"model": "churn_transformer", **binary_metrics(y_all[test], p_test)}],
+            "reliability": reliability.to_dict(orient="records"),
+            "importance": self._importance(test_features, y_all[test]).to_dict(orient="records"),
+        }
+
+    def _baseline_card(self, prep: dict) -> dict:
+        """The baselines (fit on training + validation rows) scored on the same test rows, as records."""
+        users, y_all, rest, test = prep["users"], prep["y_all"], prep["rest"], prep["test"]
+        features = prep["features"]
+        models = fit_baselines(features.subset(users[rest]), y_all[rest], seed=self.config.seed)
+        X_test = baseline_frames(features.subset(users[test]))
+        rows, reliability = [], []
+        for name, est in models.items():
+            p = est.predict_proba(X_test)[:, 1]
+            rows.append({"model": name, **binary_metrics(y_all[test], p)})
+            reliability.extend(reliability_table(y_all[test], p).assign(model=name).to_dict(orient="records"))
+        return {"baselines": rows, "baseline_reliability": reliability}
 
     def _model_config(self, encoder: TabularEncoder, y_train: np.ndarray):
         from core.models.churn_transformer import ChurnTransformerConfig
@@ -406,23 +268,23 @@ class ChurnPredictor:
         model.eval()
         return model
 
-    def _train(self, model_config, batch, train, val, y_all, progress, cancel):
+    def _train(self, model, model_config, batch, train, val, y_all, progress, cancel):
+        """The lifecycle's fit step: warm-start the wide part, fit, keep attention only when it helps,
+        calibrate on the validation rows. `model` is freshly built and seeded."""
         import torch
         from sklearn.metrics import roc_auc_score
 
-        from core.models.engine import TrainConfig, fit, seed_everything
+        from core.models.engine import TrainConfig, fit
 
         cfg = self.config
-        seed_everything(cfg.seed)  # initial weights from the seed, not from the RNG's history
-        model = self._build(model_config)
         rest = np.sort(np.concatenate([train, val]))
-        _warm_start_wide(model, _slice(batch, torch.as_tensor(rest)), y_all[rest], model_config)
+        _warm_start_wide(model, slice_batch(batch, torch.as_tensor(rest)), y_all[rest], model_config)
         train_t = torch.as_tensor(train)
-        val_batch = _slice(batch, torch.as_tensor(val))
+        val_batch = slice_batch(batch, torch.as_tensor(val))
 
         def make_batches(epoch, generator):
             order = train_t[torch.randperm(len(train_t), generator=generator)]
-            return [_slice(batch, order[i : i + cfg.batch_size]) for i in range(0, len(order), cfg.batch_size)]
+            return [slice_batch(batch, order[i : i + cfg.batch_size]) for i in range(0, len(order), cfg.batch_size)]
 
         def validate(m):
             device = next(m.parameters()).device
@@ -433,16 +295,7 @@ class ChurnPredictor:
         model.eval()
         with torch.no_grad():
             start_metric = validate(model)  # the frozen linear part alone (the deep head starts at zero)
-        tc = TrainConfig(
-            epochs=cfg.epochs,
-            batch_size=cfg.batch_size,
-            lr=cfg.lr,
-            weight_decay=cfg.weight_decay,
-            patience=cfg.patience,
-            seed=cfg.seed,
-            device=cfg.device,
-            max_seconds=cfg.max_seconds,
-        )
+        tc = TrainConfig.of(cfg)
         result = fit(model, make_batches, validate, tc, progress=progress, cancel=cancel)
         # Early stopping compares epochs; the linear start is a candidate too, so attention is kept only
         # when it improves the validation AUC.
@@ -477,7 +330,7 @@ class ChurnPredictor:
         logits, per_token = [], []
         with torch.no_grad():
             for start in range(0, len(features.table), 4096):
-                part = _slice(batch, slice(start, start + 4096))
+                part = slice_batch(batch, slice(start, start + 4096))
                 lg, tok = self.model_.contributions(part) if contributions else self.model_(part)
                 logits.append(lg.numpy())
                 per_token.append(tok.numpy())
@@ -631,14 +484,6 @@ def _warm_start_wide(model, batch: dict, y: np.ndarray, model_config) -> None:
     parts = torch.split(coef, [n_num, n_num, n_cat, n_weeks])
     model.init_wide(parts[0], parts[1], parts[2], parts[3], float(lr.intercept_[0]))
     model.freeze_wide()
-
-
-def platt_scaling(logits: np.ndarray, y: np.ndarray) -> tuple[float, float]:
-    """(a, b) so that sigmoid(a * logit + b) is calibrated on (logits, y)."""
-    from sklearn.linear_model import LogisticRegression
-
-    lr = LogisticRegression(C=1e4, max_iter=1000).fit(np.asarray(logits).reshape(-1, 1), y)
-    return float(lr.coef_[0, 0]), float(lr.intercept_[0])
 
 
 def _code_version() -> str:

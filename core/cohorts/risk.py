@@ -33,3 +33,18 @@ def risk_by_group(probabilities: pd.Series, groups: pd.Series) -> pd.DataFrame:
     frame = pd.DataFrame({"p": probabilities, "group": groups.reindex(probabilities.index).astype(str)})
     out = frame.groupby("group").agg(mean_risk=("p", "mean"), users=("p", "size"), expected_churners=("p", "sum"))
     return out.sort_values("mean_risk", ascending=False).reset_index()
+
+
+def default_group(probabilities: pd.Series, table: pd.DataFrame, columns: list[str]) -> str:
+    """The column to show risk by first: the canonical `community` or `segment` when present, else
+    the one whose groups differ most in mean risk (size-weighted spread), on any data set."""
+    for canonical in ("community", "segment"):
+        if canonical in columns:
+            return canonical
+
+    def spread(col: str) -> float:
+        risk = risk_by_group(probabilities, table[col])
+        mean = float((risk["mean_risk"] * risk["users"]).sum() / max(risk["users"].sum(), 1))
+        return float((risk["users"] * (risk["mean_risk"] - mean) ** 2).sum() / max(risk["users"].sum(), 1))
+
+    return max(columns, key=spread)

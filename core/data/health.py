@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from core.data.schemas import SCHEMAS, VIEWS_BY_TABLE
+from core.data.schemas import SCHEMAS
 from core.data.workspace import Workspace
 
 
@@ -51,12 +51,3 @@ def table_health(ws: Workspace, table: str, preview_rows: int = 20) -> TableHeal
             tcol = None
         preview = con.execute(f"SELECT * FROM {_q(table)} LIMIT {int(preview_rows)}").df()
     return TableHealth(table, n, tcol, tmin, tmax, int(dups), stats, preview)
-
-
-def unlocked_views(tables: list[str]) -> dict[str, bool]:
-    """Which views have the tables they need. A view is unlocked by any table that feeds it."""
-    views: dict[str, bool] = {}
-    for table, vs in VIEWS_BY_TABLE.items():
-        for v in vs:
-            views[v] = views.get(v, False) or table in tables
-    return views

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from core.data.uploads import sweep_at_start
-from core.data.workspace import sample_workspace
+from core.data.sample import sample_workspace
 
 
 def main() -> None:

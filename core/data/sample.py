@@ -12,6 +12,7 @@ interactions, ad_events) and `ground_truth.json` describing what every view must
   (no activity in the 30 days after the cutoff), so the truth and the tables cannot disagree.
 
 Everything is drawn from one numpy Generator, so a seed gives the same files byte for byte.
+`sample_workspace()` generates and ingests it into the reserved `sample` workspace on first use.
 """
 
 from __future__ import annotations
@@ -22,6 +23,10 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from core.config import workspaces_dir
+from core.data.schemas import SCHEMAS
+from core.data.workspace import SAMPLE_NAME, Workspace
 
 GENERATOR_VERSION = 2  # bump when the generated data changes: existing sample workspaces are rebuilt
 N_COMMUNITIES = 8
@@ -314,3 +319,50 @@ def generate_sample(out_dir: str | Path, users: int = 2000, seed: int = 0) -> di
     }
     (out / "ground_truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
     return truth
+
+
+# ---------------------------------------------------------------------------------------------
+# the sample workspace: generated and ingested on first use (ingest imports workspace, never back)
+
+_sample_ready: set[tuple] = set()  # per process: the app checks the sample once, not on every rerun
+
+
+def sample_workspace(users: int = 2000, seed: int = 0) -> Workspace:
+    """The bundled sample community, generated and ingested on first use (a few seconds)."""
+    from filelock import FileLock
+
+    ws = Workspace(workspaces_dir() / SAMPLE_NAME)
+
+    def ready() -> bool:
+        truth = sample_ground_truth(ws) if ws.db_path.exists() else None
+        return (truth is not None and truth.get("generator_version") == GENERATOR_VERSION
+                and truth.get("users") == users and truth.get("seed") == seed
+                and {t.table for t in ws.tables()} >= set(SCHEMAS))
+
+    key = (str(ws.path), users, seed)
+    if key in _sample_ready or ready():
+        _sample_ready.add(key)
+        return ws
+    ws.path.mkdir(parents=True, exist_ok=True)
+    with FileLock(str(ws.path / ".sample.lock"), timeout=600):
+        if not ready():
+            build_sample_workspace(ws, users=users, seed=seed)
+    _sample_ready.add(key)
+    return ws
+
+
+def build_sample_workspace(ws: Workspace, users: int = 2000, seed: int = 0) -> dict:
+    """Generate the sample CSVs into `<ws>/source/` and ingest all five tables. Returns the ground truth."""
+    from core.data.ingest import ingest_file
+
+    src = ws.path / "source"
+    truth = generate_sample(src, users=users, seed=seed)
+    for table in SCHEMAS:
+        ingest_file(ws, src / f"{table}.csv", table)
+    return truth
+
+
+def sample_ground_truth(ws: Workspace) -> dict | None:
+    """The planted truth of a sample workspace (None for a user's workspace)."""
+    p = ws.path / "source" / "ground_truth.json"
+    return json.loads(p.read_text(encoding="utf-8")) if p.exists() else None

@@ -66,12 +66,3 @@ SCHEMAS: dict[str, TableSchema] = {
 }
 
 TABLE_NAMES = list(SCHEMAS)
-
-# Which views each table unlocks (home page "what this data unlocks").
-VIEWS_BY_TABLE = {
-    "edges": ["community_graph"],
-    "posts": ["sentiment_trends", "community_graph", "churn_cohorts"],
-    "interactions": ["recommendations", "churn_cohorts", "community_graph"],
-    "ad_events": ["ad_ab_results"],
-    "users": ["churn_cohorts"],
-}

@@ -464,20 +464,20 @@ def grouped_sums(
         return [_sums(groups, size, None if k == "n" else values[k]) for k in names]
     import duckdb
 
-    expr = {"n": "count(*)", "y": "sum(y)", "yy": "sum(y * y)", "x": "sum(x)", "xx": "sum(x * x)", "xy": "sum(x * y)"}
+    from core.query.sql import ab_sums  # the A/B sums query, written once for DuckDB and Spark
+
     frame = pd.DataFrame({"g": groups, "y": y, **({"x": x} if x is not None else {})}, copy=False)
     con = duckdb.connect()
     try:
         con.register("rows_", frame)
-        res = con.execute(
-            f"SELECT g, {', '.join(f'{expr[k]} AS {k}' for k in names)} FROM rows_ GROUP BY g"
-        ).fetchnumpy()
+        res = con.execute(ab_sums("rows_", "g", "y", "x" if x is not None else None)).fetchnumpy()
     finally:
         con.close()
     out = []
+    g = np.asarray(res["variant"]).astype(np.int64)
     for k in names:
         col = np.zeros(size)
-        col[np.asarray(res["g"], dtype=np.int64)] = np.asarray(res[k], dtype=float)
+        col[g] = np.asarray(res["n" if k == "n" else f"sum_{k}"], dtype=float)
         out.append(col)
     return out
 

@@ -6,8 +6,7 @@ logistic baseline, evaluated by uplift (Qini / AUUC) on held-out users.
     if not data.has_history: ...   # say so, show the plain segment analysis instead
     result = train_response_model(data, DINSettings(), progress=cb, cancel=event)
 
-Training goes through core.models.engine.fit and is cached by core.models.cache.get_or_train on
-(data fingerprint, settings, model code version).
+Training, caching and reloading go through core.models.lifecycle.train_or_load (`response_spec`).
 """
 
 from __future__ import annotations
@@ -257,6 +256,53 @@ def _tensors(data: ResponseData, idx: np.ndarray):
     }
 
 
+def response_spec(data: ResponseData, settings: DINSettings = DINSettings()):
+    """The DIN's ModelSpec for these users and settings (its key is the cache key and the job key)."""
+    import torch
+
+    from core.models import cache
+    from core.models.din import CODE_VERSION, DIN, DINConfig
+    from core.models.engine import TrainConfig
+    from core.models.lifecycle import ModelSpec, engine_fit
+
+    cfg = DINConfig(
+        n_items=len(data.items),
+        n_variants=len(data.variants),
+        feature_sizes=tuple(len(v) for v in data.feature_values),
+        dim=settings.dim,
+        hidden=settings.hidden,
+    )
+    train_idx, val_idx = np.flatnonzero(data.split == 0), np.flatnonzero(data.split == 1)
+
+    def validate(model) -> float:
+        device = next(model.parameters()).device
+        b = {k: v.to(device) for k, v in _tensors(data, val_idx).items()}
+        return _auc(model.predict(b).float().cpu().numpy(), data.outcome[val_idx])
+
+    def make_batches(epoch: int, generator):
+        perm = train_idx[torch.randperm(len(train_idx), generator=generator).numpy()]
+        return [_tensors(data, perm[i : i + settings.batch_size]) for i in range(0, len(perm), settings.batch_size)]
+
+    train_config = TrainConfig.of(settings)
+    fp = cache.fingerprint(
+        data.history,
+        data.variant,
+        data.outcome,
+        data.features,
+        data.split,
+        {"variants": data.variants, "features": data.feature_names},
+    )
+    return ModelSpec(
+        kind="din",
+        code_version=CODE_VERSION,
+        config={**asdict(settings), **asdict(cfg)},
+        data=fp,
+        build=lambda: DIN(cfg),
+        fit=engine_fit(make_batches, validate, train_config, "val_auc"),
+        seed=settings.seed,
+    )
+
+
 def train_response_model(
     data: ResponseData,
     settings: DINSettings = DINSettings(),
@@ -268,74 +314,11 @@ def train_response_model(
     held-out users, and recommend a variant per segment value."""
     import torch
 
-    from core.models import cache
-    from core.models.din import CODE_VERSION, DIN, DINConfig
-    from core.models.engine import TrainConfig, fit, seed_everything
+    from core.models.lifecycle import train_or_load
 
-    cfg = DINConfig(
-        n_items=len(data.items),
-        n_variants=len(data.variants),
-        feature_sizes=tuple(len(v) for v in data.feature_values),
-        dim=settings.dim,
-        hidden=settings.hidden,
-    )
-    train_idx, val_idx = np.flatnonzero(data.split == 0), np.flatnonzero(data.split == 1)
     all_batch = _tensors(data, np.arange(len(data.users)))
-
-    def validate(model) -> float:
-        device = next(model.parameters()).device
-        b = {k: v.to(device) for k, v in _tensors(data, val_idx).items()}
-        return _auc(model.predict(b).float().cpu().numpy(), data.outcome[val_idx])
-
-    def make_batches(epoch: int, generator):
-        perm = train_idx[torch.randperm(len(train_idx), generator=generator).numpy()]
-        return [_tensors(data, perm[i : i + settings.batch_size]) for i in range(0, len(perm), settings.batch_size)]
-
-    def train_fn(cb):
-        seed_everything(settings.seed)  # initial weights from the seed, not from the RNG's history
-        model = DIN(cfg)
-        res = fit(
-            model,
-            make_batches,
-            validate,
-            TrainConfig(
-                epochs=settings.epochs,
-                batch_size=settings.batch_size,
-                lr=settings.lr,
-                weight_decay=settings.weight_decay,
-                patience=settings.patience,
-                seed=settings.seed,
-                device=settings.device,
-                max_seconds=settings.max_seconds,
-            ),
-            progress=cb,
-            cancel=cancel,
-        )
-        return (
-            res.state_dict,
-            {"val_auc": res.best_metric},
-            {"epochs_run": res.epochs_run, "seconds": res.seconds, "device": res.device},
-        )
-
-    fp = cache.fingerprint(
-        data.history,
-        data.variant,
-        data.outcome,
-        data.features,
-        data.split,
-        {"variants": data.variants, "features": data.feature_names},
-    )
-    art = cache.get_or_train(
-        "din",
-        fp,
-        {**asdict(settings), **asdict(cfg)},
-        train_fn,
-        code_version=CODE_VERSION,
-        progress=progress,
-        cache_dir=cache_dir,
-    )
-    model = DIN(cfg)
-    model.load_state_dict(art.state_dict)
+    art = train_or_load(response_spec(data, settings), progress=progress, cancel=cancel, cache_dir=cache_dir)
+    model = art.model
     model.eval()
     with torch.no_grad():
         din_pred = model.predict_all_variants(all_batch).numpy()

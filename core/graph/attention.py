@@ -4,7 +4,7 @@ Labels come from community detection on well-connected users (degree >= `min_deg
 community of at least `min_community_size`); the GAT learns them from the graph plus user
 attributes, then predicts a community for every user. Low-degree users are the ones a modularity
 method places on one or two ties (or, for isolates, not at all); that is where the GAT may help.
-Trained through `core.models.engine.fit` and cached with `core.models.cache.get_or_train`.
+Trained, cached and reloaded through `core.models.lifecycle.train_or_load`.
 """
 
 from __future__ import annotations
@@ -155,26 +155,18 @@ def _threads_for(graph: UserGraph):
         torch.set_num_threads(before)
 
 
-def place_users(
-    graph: UserGraph,
-    result: CommunityResult,
-    users: pd.DataFrame | None = None,
-    config: PlacementConfig | None = None,
-    *,
-    progress: Callable | None = None,
-    cancel: threading.Event | None = None,
-    cache_dir=None,
-) -> GATPlacement:
-    """Train (or load from the cache) a GAT on `result`'s communities and place every user.
+def placement_spec(
+    graph: UserGraph, result: CommunityResult, users: pd.DataFrame | None = None, config: PlacementConfig | None = None
+) -> tuple:
+    """(ModelSpec, batch, low-degree mask, labelled mask, n_classes) of the GAT for this partition.
 
-    Metrics: val_accuracy (held-out well-connected users), classes, labelled, low_degree_users.
-    Raises InputError when there is nothing to learn (fewer than 2 communities big enough).
-    """
+    Raises InputError when there is nothing to learn (fewer than 2 communities big enough)."""
     import torch
 
-    from core.models.cache import fingerprint, get_or_train
-    from core.models.engine import TrainConfig, fit, pick_device, seed_everything
+    from core.models.cache import fingerprint
+    from core.models.engine import TrainConfig
     from core.models.gat import CODE_VERSION, GATConfig, GraphAttentionNetwork
+    from core.models.lifecycle import ModelSpec, engine_fit
 
     config = config or PlacementConfig()
     degree = graph.degrees()
@@ -204,15 +196,7 @@ def place_users(
     gat_config = GATConfig(
         in_dim=feats.shape[1], n_classes=n_classes, hidden=config.hidden, heads=config.heads, dropout=config.dropout
     )
-    train_config = TrainConfig(
-        epochs=config.epochs,
-        lr=config.lr,
-        weight_decay=config.weight_decay,
-        patience=config.patience,
-        seed=config.seed,
-        device=config.device,
-        grad_clip=None,
-    )
+    train_config = TrainConfig.of(config, grad_clip=None)
     data_key = fingerprint(graph.nodes.astype(str).tolist(), graph.src, graph.dst, graph.weight, membership, feats)
 
     def validate(model) -> float:
@@ -220,30 +204,55 @@ def place_users(
         pred = model.predict(b).argmax(dim=1).cpu()
         return float((pred[val_idx] == batch["y"][val_idx]).float().mean())
 
-    def train_fn(report):
-        seed_everything(train_config.seed)  # initial weights from the seed, not from the RNG's history
-        model = GraphAttentionNetwork(gat_config)
-        fitted = fit(model, lambda epoch, gen: [batch], validate, train_config, progress=report, cancel=cancel)
-        metrics = {
-            "val_accuracy": fitted.best_metric,
-            "epochs_run": fitted.epochs_run,
-            "seconds": fitted.seconds,
-            "device": fitted.device,
-        }
-        return fitted.state_dict, metrics, {"stopped": fitted.stopped}
+    spec = ModelSpec(
+        kind="gat",
+        code_version=CODE_VERSION,
+        config={"model": asdict(gat_config), "placement": asdict(config)},
+        data=data_key,
+        build=lambda: GraphAttentionNetwork(gat_config),
+        fit=engine_fit(lambda epoch, gen: [batch], validate, train_config, "val_accuracy"),
+        seed=train_config.seed,
+    )
+    return spec, batch, low, labelled, n_classes
 
+
+def placement_is_trained(
+    graph: UserGraph,
+    result: CommunityResult,
+    users: pd.DataFrame | None = None,
+    config: PlacementConfig | None = None,
+    cache_dir=None,
+) -> bool:
+    """True when `place_users` on these inputs would load the GAT instead of training it."""
+    from core.models.lifecycle import is_trained
+
+    return is_trained(placement_spec(graph, result, users, config)[0], cache_dir)
+
+
+def place_users(
+    graph: UserGraph,
+    result: CommunityResult,
+    users: pd.DataFrame | None = None,
+    config: PlacementConfig | None = None,
+    *,
+    progress: Callable | None = None,
+    cancel: threading.Event | None = None,
+    cache_dir=None,
+) -> GATPlacement:
+    """Train (or load from the cache) a GAT on `result`'s communities and place every user.
+
+    Metrics: val_accuracy (held-out well-connected users), classes, labelled, low_degree_users.
+    Raises InputError when there is nothing to learn (fewer than 2 communities big enough).
+    """
+    from core.models.engine import pick_device
+    from core.models.lifecycle import train_or_load
+
+    config = config or PlacementConfig()
+    spec, batch, low, labelled, n_classes = placement_spec(graph, result, users, config)
+    membership = result.membership
     with _threads_for(graph):
-        artifact = get_or_train(
-            "gat",
-            data_key,
-            {"model": asdict(gat_config), "placement": asdict(config)},
-            train_fn,
-            code_version=CODE_VERSION,
-            progress=progress,
-            cache_dir=cache_dir,
-        )
-        model = GraphAttentionNetwork(gat_config)
-        model.load_state_dict(artifact.state_dict)
+        done = train_or_load(spec, progress=progress, cancel=cancel, cache_dir=cache_dir)
+        model = done.model
         device = pick_device(config.device)
         model.to(device).eval()
         on_device = {k: v.to(device) for k, v in batch.items()}
@@ -252,7 +261,7 @@ def place_users(
     gat_community = probs.argmax(axis=1)
     placed = np.where(low, gat_community, membership)
     metrics = {
-        **artifact.metrics,
+        **done.metrics,
         "classes": n_classes,
         "labelled": int(labelled.sum()),
         "low_degree_users": int(low.sum()),
@@ -265,6 +274,6 @@ def place_users(
         influence=influence,
         low_degree=low,
         metrics=metrics,
-        trained=artifact.trained,
-        key=artifact.key,
+        trained=done.trained,
+        key=done.key,
     )

@@ -243,8 +243,9 @@ def detect_communities(
     )
 
 
-def parse_resolution(value) -> float | str:
-    """'auto' or a positive number (also from a string such as '1.5'); else ConfigError."""
+def parse_resolution(value, name: str = "resolution") -> float | str:
+    """'auto' or a positive number (also from a string such as '1.5'); else ConfigError naming `name`
+    (the CLI passes its option, `--resolution`)."""
     if isinstance(value, str):
         text = value.strip().lower()
         if text == "auto":
@@ -252,9 +253,9 @@ def parse_resolution(value) -> float | str:
         try:
             value = float(text)
         except ValueError:
-            raise ConfigError(f"resolution must be 'auto' or a number > 0, got '{value}'") from None
+            raise ConfigError(f"{name} must be 'auto' or a number > 0, got '{value}'") from None
     if not (isinstance(value, (int, float, np.floating, np.integer)) and np.isfinite(value) and value > 0):
-        raise ConfigError(f"resolution must be 'auto' or a number > 0, got {value}")
+        raise ConfigError(f"{name} must be 'auto' or a number > 0, got {value}")
     return float(value)
 
 

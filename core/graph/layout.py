@@ -28,13 +28,17 @@ _LAYOUT_LOCK = threading.Lock()
 @dataclass(frozen=True, eq=False)
 class NetworkView:
     """What to draw. nodes: id, label, x, y, community, size (members or degree), score.
-    edges: a, b (row positions in `nodes`), weight. `total_nodes` is before any truncation."""
+    edges: a, b (row positions in `nodes`), weight. `total_nodes` is before any truncation and
+    counts the drawable (connected) nodes; `isolates_hidden` users without any tie (or communities
+    of one such user) are left out of the drawing, since a ring of them squeezes the network into
+    a blob; the page counts them beside it."""
 
     level: Literal["users", "communities"]
     nodes: pd.DataFrame
     edges: pd.DataFrame
     total_nodes: int
     total_edges: int
+    isolates_hidden: int = 0
 
     @property
     def truncated(self) -> bool:
@@ -72,6 +76,9 @@ def user_network(
     highest-PageRank ones, else highest degree) and the `max_edges` heaviest ties among them."""
     membership = result.membership
     keep = np.arange(graph.n_nodes) if community is None else np.flatnonzero(membership == community)
+    connected = graph.degrees()[keep] > 0
+    isolates_hidden = int((~connected).sum())
+    keep = keep[connected]
     if influence is not None and len(influence):
         score = influence.set_index("node")["pagerank"].reindex(graph.nodes.astype(str)).to_numpy(float)
     else:
@@ -105,7 +112,9 @@ def user_network(
             "score": score[keep],
         }
     )
-    return NetworkView("users", nodes, pd.DataFrame({"a": a, "b": b, "weight": w}), total_nodes, total_edges)
+    return NetworkView(
+        "users", nodes, pd.DataFrame({"a": a, "b": b, "weight": w}), total_nodes, total_edges, isolates_hidden
+    )
 
 
 def community_network(
@@ -113,11 +122,14 @@ def community_network(
 ) -> NetworkView:
     """One node per community (sized by members), edges weighted by cross-community ties.
 
-    Singleton communities (isolates) are left out when there are more than `max_nodes`
-    communities; then the largest `max_nodes` are kept.
+    Communities made only of isolated users (one each) are left out and counted in
+    `isolates_hidden`; of the rest the largest `max_nodes` are kept.
     """
     sizes = np.asarray(result.sizes)
-    keep = np.arange(len(sizes))
+    lonely = np.bincount(result.membership[graph.degrees() == 0], minlength=len(sizes))
+    drawable = lonely < sizes
+    isolates_hidden = int(lonely[~drawable].sum())
+    keep = np.flatnonzero(drawable)
     if len(keep) > max_nodes:
         keep = keep[:max_nodes]  # communities are numbered largest first
     links = community_links(graph, result)  # heaviest first
@@ -139,7 +151,14 @@ def community_network(
             "score": sizes[keep].astype(float),
         }
     )
-    return NetworkView("communities", nodes, pd.DataFrame({"a": a, "b": b, "weight": w}), len(sizes), total_links)
+    return NetworkView(
+        "communities",
+        nodes,
+        pd.DataFrame({"a": a, "b": b, "weight": w}),
+        int(drawable.sum()),
+        total_links,
+        isolates_hidden,
+    )
 
 
 def neighbourhood(graph: UserGraph, result: CommunityResult, node: str) -> pd.DataFrame:

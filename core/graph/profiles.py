@@ -96,7 +96,8 @@ def community_profiles(
 
     Always: community, size, internal_edges, density, cross_edges, top_members (by PageRank when
     `influence` is given, else by degree), new_members_30d, growth_30d (new members in the last
-    30 days of the data / members before). With `posts`: posts, mean_sentiment (-1..1) and
+    30 days of the data / members before). Other tables join only through users in the graph;
+    a table none of whose users are in the graph adds no columns. With `posts`: posts, mean_sentiment (-1..1) and
     sentiment_from ('label' when the label column has values, else 'lexicon' on the text).
     With activity timestamps: churn_rate (share of members inactive for the last 30 days of the
     data). With `ad_events` per user: ad_users, ad_conversion_rate, ad_ctr, ad_revenue_per_user.
@@ -135,17 +136,23 @@ def community_profiles(
         with np.errstate(invalid="ignore", divide="ignore"):
             prof["growth_30d"] = np.where(before > 0, new / np.maximum(before, 1), np.nan)
 
+    # other tables join only through users that are in the graph: a workspace's posts or ad events
+    # from unrelated users (a review file beside an e-mail network) add no columns
     posts = tables.get("posts")
     if posts is not None and "user_id" in posts.columns:
         comm = posts["user_id"].astype(str).map(members)
-        prof["posts"] = prof["community"].map(comm.value_counts()).fillna(0).astype(int)
-        scored = _post_sentiment(posts)
-        if scored is not None:
-            scores, origin = scored
-            prof["mean_sentiment"] = prof["community"].map(scores.groupby(comm).mean())
-            prof["sentiment_from"] = origin
+        joined = comm.notna().to_numpy()
+        if joined.any():
+            posts, comm = posts[joined], comm[joined]
+            prof["posts"] = prof["community"].map(comm.value_counts()).fillna(0).astype(int)
+            scored = _post_sentiment(posts)
+            if scored is not None:
+                scores, origin = scored
+                prof["mean_sentiment"] = prof["community"].map(scores.groupby(comm).mean())
+                prof["sentiment_from"] = origin
 
     last = _user_last_activity(tables)
+    last = last[last.index.isin(members.index)]
     if len(last):
         end = last.max()
         churned = (last < end - pd.Timedelta(days=CHURN_INACTIVE_DAYS)).astype(float)
@@ -162,7 +169,9 @@ def community_profiles(
         agg = {c: ("max" if c == "converted" else "sum") for c in per_user.columns if c != "user"}
         per_user = per_user.groupby("user").agg(agg) if agg else per_user.groupby("user").size().to_frame("n")
         per_user["community"] = per_user.index.map(members)
-        grouped = per_user.dropna(subset=["community"]).groupby("community")
+        per_user = per_user.dropna(subset=["community"])
+    if ads is not None and "user_id" in ads.columns and len(per_user):
+        grouped = per_user.groupby("community")
         prof["ad_users"] = prof["community"].map(grouped.size()).fillna(0).astype(int)
         if "converted" in per_user.columns:
             prof["ad_conversion_rate"] = prof["community"].map(grouped["converted"].mean())

@@ -16,13 +16,23 @@ meta.json readable and unedited (its own sha256), the kind and code version ours
 file present with its size and sha256. Any failure raises `ConfigError` with one line ("fit it again"); the
 loader then reads weights only with `torch.load(..., weights_only=True)` / safetensors.
 
-`sha256_file` is the one hashing helper; the model cache (`core/models/cache.py`) may use it.
+Replacing a model moves the old folder aside (`.<name>.old-*`) and renames the new one in; a
+process killed between those two renames leaves no folder at the name, so `read_model_dir` and
+`write_model_dir` first put a verified aside copy back (`_recover`): a reader always finds the old
+model or the new one, never a mix and never nothing.
+
+`info` (write_model_dir) adds fields to meta.json's top level (the model cache records its key,
+metrics, data fingerprint and timings there); they are covered by meta.json's sha256 too.
+
+The model cache (`core/models/cache.py`) stores every entry in this format; `sha256_file` is the
+one hashing helper.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
 import shutil
 import tempfile
@@ -36,6 +46,8 @@ from core.errors import ConfigError
 META = "meta.json"
 ARTEFACT_VERSION = 1
 
+log = logging.getLogger(__name__)
+
 
 def sha256_file(path: Path | str) -> str:
     """Hex sha256 of a file, read in 1 MiB chunks."""
@@ -48,7 +60,7 @@ def sha256_file(path: Path | str) -> str:
 
 def _meta_digest(meta: dict) -> str:
     """sha256 of meta.json's own content (kind, code version, config, files): an edited meta.json fails."""
-    body = {k: meta.get(k) for k in ("artefact", "kind", "code_version", "config", "files")}
+    body = {k: v for k, v in meta.items() if k not in ("sha256", "created_at")}
     return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8")).hexdigest()
 
 
@@ -83,10 +95,38 @@ def check_writable(model_dir: Path | str, kind: str) -> Path:
     return path
 
 
+RESERVED = frozenset({"artefact", "kind", "code_version", "created_at", "config", "files", "sha256"})
+
+
+def _recover(path: Path) -> None:
+    """Put a model moved aside by a replacement that was killed half-way back in place."""
+    if path.exists() or path.is_symlink():
+        return
+    parent = path.absolute().parent
+    try:
+        aside = sorted(parent.glob(f".{path.name}.old-*"), key=lambda p: p.stat().st_mtime, reverse=True)
+    except OSError:
+        return
+    for old in aside:
+        if _read_meta(old) is not None:
+            try:
+                os.rename(old, path)
+                log.warning("model folder %s: restored the copy a killed replacement moved aside", path)
+            except OSError:
+                pass
+            return
+
+
 def write_model_dir(
-    model_dir: Path | str, kind: str, code_version: str, config: dict, write_files: Callable[[Path], None]
+    model_dir: Path | str,
+    kind: str,
+    code_version: str,
+    config: dict,
+    write_files: Callable[[Path], None],
+    info: dict | None = None,
 ) -> Path:
     """Write a model folder atomically (see the module docstring); returns its path."""
+    _recover(Path(model_dir))
     path = check_writable(model_dir, kind)
     parent = path.absolute().parent
     try:
@@ -110,6 +150,7 @@ def write_model_dir(
             "created_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
             "config": config,
             "files": files,
+            **{k: v for k, v in (info or {}).items() if k not in RESERVED},
         }
         meta = json.loads(json.dumps(meta, ensure_ascii=False, default=str))  # what load will read back
         meta["sha256"] = _meta_digest(meta)
@@ -133,7 +174,16 @@ def write_model_dir(
 def read_model_dir(model_dir: Path | str, kind: str, code_version: str, fit_hint: str) -> tuple[Path, dict]:
     """(folder, config) of a verified model folder of `kind`; ConfigError (one line) otherwise.
 
-    `fit_hint` is the command that makes one ("python -m core churn fit")."""
+    `fit_hint` is the command that makes one ("python -m core churn fit"). Refusals are logged."""
+    try:
+        return _verified(model_dir, kind, code_version, fit_hint)
+    except ConfigError as exc:
+        log.warning("refused model folder: %s", exc)
+        raise
+
+
+def _verified(model_dir: Path | str, kind: str, code_version: str, fit_hint: str) -> tuple[Path, dict]:
+    _recover(Path(model_dir))
     path = Path(model_dir)
     if not path.is_dir():
         raise ConfigError(f"--model-dir {path}: no {kind} model here (no such folder); run '{fit_hint}' first")

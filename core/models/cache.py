@@ -3,10 +3,12 @@
     art = get_or_train("sasrec", fingerprint(df), asdict(cfg), train_fn, code_version=CODE_VERSION)
     model.load_state_dict(art.state_dict)      # art.trained is False when it came from the cache
 
-Layout: `<cache_dir>/<kind>/<key>/{weights.pt, meta.json}`. `meta.json` records the config,
-metrics, extra, data fingerprint, code version, training seconds, creation time and the sha256 and
-size of `weights.pt`; an artefact whose weights do not match is treated as absent and retrained.
-Writes go to a temp folder that is renamed into place, so readers never see half an artefact.
+Layout: `<cache_dir>/<kind>/<key>/{weights.pt, meta.json}`, the one model-folder format of
+`core.models.artefact` (the same as every CLI `--model-dir`): `meta.json` records the kind, config,
+code version, creation time and the sha256 of every file, plus the key, metrics, extra, data
+fingerprint and training seconds; an artefact that fails verification is treated as absent and
+retrained (logged). Writes go to a temp folder that is renamed into place, so readers never see
+half an artefact.
 A per-key lock file (fcntl) makes a second process asking for the same key wait for the first
 and then load its result, so a key is never trained twice. Weights load with weights_only=True.
 
@@ -17,12 +19,11 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import datetime as _dt
 import hashlib
 import json
+import logging
 import os
 import shutil
-import tempfile
 import time
 import uuid
 from collections.abc import Callable
@@ -34,6 +35,8 @@ if TYPE_CHECKING:
     import torch
 
 WEIGHTS = "weights.pt"
+
+log = logging.getLogger(__name__)
 META = "meta.json"
 
 
@@ -152,38 +155,32 @@ def _json_default(obj: Any) -> Any:
     raise TypeError(f"{type(obj).__name__} is not JSON-serialisable")
 
 
-from core.models.artefact import sha256_file as _sha256_file  # noqa: E402 - the one file hasher
-
-
 class CorruptArtifact(Exception):
     """An artefact folder exists but is incomplete or does not match its recorded checksum."""
 
 
-def _load(path: Path, key: str) -> Artifact:
-    """Load a complete artefact or raise CorruptArtifact (never returns half of one)."""
-    meta_path, weights_path = path / META, path / WEIGHTS
+def _load(path: Path, key: str, kind: str, code_version: str) -> Artifact:
+    """Load a complete, verified artefact or raise CorruptArtifact (never returns half of one)."""
+    from core.errors import ConfigError
+    from core.models.artefact import read_model_dir
+
     try:
-        meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise CorruptArtifact(f"{meta_path}: unreadable ({exc})") from exc
+        _, config = read_model_dir(path, kind, code_version, "retrain")
+        meta = json.loads((path / META).read_text(encoding="utf-8"))
+    except (ConfigError, OSError, ValueError) as exc:
+        raise CorruptArtifact(str(exc)) from exc
     if meta.get("key") != key:
-        raise CorruptArtifact(f"{meta_path}: key mismatch")
-    try:
-        size = weights_path.stat().st_size
-    except OSError as exc:
-        raise CorruptArtifact(f"{weights_path}: missing") from exc
-    if size != meta.get("weights_bytes") or _sha256_file(weights_path) != meta.get("weights_sha256"):
-        raise CorruptArtifact(f"{weights_path}: size or checksum does not match meta.json")
+        raise CorruptArtifact(f"{path / META}: key mismatch")
     import torch
 
     try:
-        state = torch.load(weights_path, map_location="cpu", weights_only=True)
+        state = torch.load(path / WEIGHTS, map_location="cpu", weights_only=True)
     except Exception as exc:  # noqa: BLE001 - any unpickling failure means a bad file
-        raise CorruptArtifact(f"{weights_path}: cannot be loaded ({exc})") from exc
+        raise CorruptArtifact(f"{path / WEIGHTS}: cannot be loaded ({exc})") from exc
     return Artifact(
         key=key,
         state_dict=state,
-        config=meta.get("config", {}),
+        config=config,
         metrics=meta.get("metrics", {}),
         extra=meta.get("extra", {}),
         path=path,
@@ -192,30 +189,29 @@ def _load(path: Path, key: str) -> Artifact:
     )
 
 
-def _write(root: Path, path: Path, key: str, state_dict: dict, meta: dict) -> None:
-    """Write weights + meta into a temp folder beside `path`, then rename it into place."""
+def _write(
+    root: Path, path: Path, key: str, kind: str, code_version: str, config: dict, state_dict: dict, info: dict
+) -> None:
+    """Write weights + meta.json in the one model-folder format (core.models.artefact): into a
+    temporary sibling, renamed into place. A corrupt leftover at `path` is moved away first."""
     import torch
 
+    from core.models.artefact import write_model_dir
+
     root.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".tmp-{key[:16]}-", dir=root))
-    try:
-        weights_path = tmp / WEIGHTS
-        torch.save(
-            {k: (v.detach().cpu() if isinstance(v, torch.Tensor) else v) for k, v in state_dict.items()}, weights_path
-        )
-        meta = dict(meta, weights_sha256=_sha256_file(weights_path), weights_bytes=weights_path.stat().st_size)
-        (tmp / META).write_text(json.dumps(meta, indent=1, sort_keys=True, default=_json_default), encoding="utf-8")
-        for f in (weights_path, tmp / META):
-            with open(f, "rb") as fh:
-                os.fsync(fh.fileno())
-        if path.exists():  # a corrupt leftover: move it aside, then rename the new one in
-            trash = root / f".trash-{key[:16]}-{uuid.uuid4().hex[:8]}"
-            os.rename(path, trash)
-            shutil.rmtree(trash, ignore_errors=True)
-        os.rename(tmp, path)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
+    if path.exists():  # a corrupt leftover (we hold the key's lock): move it aside, then write anew
+        trash = root / f".trash-{key[:16]}-{uuid.uuid4().hex[:8]}"
+        os.rename(path, trash)
+        shutil.rmtree(trash, ignore_errors=True)
+    state = {k: (v.detach().cpu() if isinstance(v, torch.Tensor) else v) for k, v in state_dict.items()}
+    write_model_dir(
+        path,
+        kind,
+        code_version,
+        config,
+        lambda tmp: torch.save(state, tmp / WEIGHTS),
+        info=json.loads(json.dumps(info, default=_json_default)),
+    )
 
 
 @contextlib.contextmanager
@@ -263,7 +259,7 @@ def lookup(
     if not path.exists():
         return None
     try:
-        return _load(path, key)
+        return _load(path, key, kind, code_version)
     except CorruptArtifact:
         return None
 
@@ -292,31 +288,27 @@ def get_or_train(
     path = root / key
     if path.exists():
         try:
-            return _load(path, key)
+            return _load(path, key, kind, code_version)
         except CorruptArtifact:
             pass  # retrain below, under the lock
     with _file_lock(root / f"{key}.lock"):
         if path.exists():  # someone finished while we waited, or a corrupt leftover
             try:
-                return _load(path, key)
-            except CorruptArtifact:
-                pass
+                return _load(path, key, kind, code_version)
+            except CorruptArtifact as exc:
+                log.warning("model cache: %s; retraining %s", exc, kind)
         started = time.perf_counter()
         state_dict, metrics, extra = train_fn(progress)
         seconds = time.perf_counter() - started
-        meta = {
+        info = {
             "key": key,
-            "kind": kind,
             "data_fingerprint": data_fingerprint,
-            "code_version": code_version,
-            "config": config,
             "metrics": _jsonable(metrics or {}),
             "extra": _jsonable(extra or {}),
             "train_seconds": seconds,
-            "created_at": _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds"),
             "torch_version": _torch_version(),
         }
-        _write(root, path, key, state_dict, meta)
-    art = _load(path, key)
+        _write(root, path, key, kind, code_version, config, state_dict, info)
+    art = _load(path, key, kind, code_version)
     art.trained = True
     return art

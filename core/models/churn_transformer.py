@@ -24,7 +24,9 @@ import torch
 from torch import nn
 from torch.nn import functional as F
 
-CODE_VERSION = "churn-transformer-5"
+from core.models.layers import PreNormBlock
+
+CODE_VERSION = "churn-transformer-6"  # 6: the shared PreNormBlock (layers.py)
 
 
 @dataclass
@@ -72,7 +74,8 @@ class FeatureTokenizer(nn.Module):
             tok = x.unsqueeze(-1) * self.num_weight + self.num_bias  # [B, n_num, d]
             parts.append(torch.where(missing.unsqueeze(-1), self.num_missing.expand_as(tok), tok))
         if categorical.shape[1]:
-            parts.append(self.cat_embedding(categorical + self.cat_offsets) + self.cat_bias)  # [B, n_cat, d]
+            offsets = self.get_buffer("cat_offsets")
+            parts.append(self.cat_embedding(categorical + offsets) + self.cat_bias)  # [B, n_cat, d]
         if timeline.shape[1]:
             parts.append(timeline.unsqueeze(-1) * self.week_weight + self.week_bias + self.week_position)  # [B, W, d]
         return torch.cat(parts, dim=1)  # [B, T, d]
@@ -100,25 +103,6 @@ class SelfAttention(nn.Module):
         return self.out(y), att
 
 
-class Block(nn.Module):
-    def __init__(self, cfg: ChurnTransformerConfig):
-        super().__init__()
-        d = cfg.d_model
-        self.norm1 = nn.LayerNorm(d)
-        self.attn = SelfAttention(d, cfg.n_heads, cfg.dropout)
-        self.norm2 = nn.LayerNorm(d)
-        self.ffn = nn.Sequential(
-            nn.Linear(d, d * cfg.ffn_factor), nn.GELU(), nn.Dropout(cfg.dropout), nn.Linear(d * cfg.ffn_factor, d)
-        )
-        self.dropout = nn.Dropout(cfg.dropout)
-
-    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        y, att = self.attn(self.norm1(x))
-        x = x + self.dropout(y)
-        x = x + self.dropout(self.ffn(self.norm2(x)))
-        return x, att
-
-
 class ChurnTransformer(nn.Module):
     def __init__(self, cfg: ChurnTransformerConfig):
         super().__init__()
@@ -126,7 +110,10 @@ class ChurnTransformer(nn.Module):
         d = cfg.d_model
         self.tokenizer = FeatureTokenizer(cfg)
         self.cls = nn.Parameter(torch.randn(1, 1, d) * 0.02)
-        self.blocks = nn.ModuleList(Block(cfg) for _ in range(cfg.n_layers))
+        self.blocks = nn.ModuleList(
+            PreNormBlock(d, SelfAttention(d, cfg.n_heads, cfg.dropout), d * cfg.ffn_factor, cfg.dropout)
+            for _ in range(cfg.n_layers)
+        )
         self.head = nn.Sequential(nn.LayerNorm(d), nn.ReLU(), nn.Linear(d, 1))
         # wide part: a linear logit over the raw inputs
         self.wide_numeric = nn.Linear(cfg.n_numeric, 1, bias=True)
@@ -153,16 +140,23 @@ class ChurnTransformer(nn.Module):
             self.wide_categorical.weight.copy_(categorical.view(-1, 1))
         if self.wide_timeline is not None:
             self.wide_timeline.weight.copy_(timeline.view(1, -1))
-        nn.init.zeros_(self.head[-1].weight)
-        nn.init.zeros_(self.head[-1].bias)
+        last = self.head[-1]
+        assert isinstance(last, nn.Linear)
+        nn.init.zeros_(last.weight)
+        nn.init.zeros_(last.bias)
 
     def freeze_wide(self) -> None:
         """Keep the wide part fixed while the attention part trains (the trainer skips frozen tensors)."""
         for p in self.wide_parameters():
             p.requires_grad_(False)
 
-    def wide_parameters(self) -> list[nn.Parameter]:
-        params = [self.wide_numeric.weight, self.wide_numeric.bias, self.wide_missing, self.wide_categorical.weight]
+    def wide_parameters(self) -> list[torch.Tensor]:
+        params: list[torch.Tensor] = [
+            self.wide_numeric.weight,
+            self.wide_numeric.bias,
+            self.wide_missing,
+            self.wide_categorical.weight,
+        ]
         return params + ([self.wide_timeline.weight] if self.wide_timeline is not None else [])
 
     def forward(self, batch: dict) -> tuple[torch.Tensor, torch.Tensor]:

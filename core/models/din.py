@@ -72,7 +72,7 @@ class DIN(nn.Module):
         length = mask.sum(1, keepdim=True)  # (B, 1)
         interest = interest / length.clamp(min=1.0)  # scale-free across history lengths
         parts = [interest, t, interest * t, torch.log1p(length)]
-        feats = batch.get("features")
+        feats = batch.get("features", torch.empty(0, 0, dtype=torch.long))
         for i, emb in enumerate(self.features):
             f = emb(feats[:, i])  # (B, d)
             parts += [f, f * t]  # feature x variant interaction

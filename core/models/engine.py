@@ -27,7 +27,7 @@ import random
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 import torch
@@ -54,6 +54,14 @@ class TrainConfig:
     grad_clip: float | None = 1.0
     max_seconds: float | None = None  # wall-clock budget; the best weights so far are kept
     num_threads: int | None = None  # CPU threads torch may use while fitting (None: as set)
+
+    @classmethod
+    def of(cls, settings: Any, **overrides: Any) -> TrainConfig:
+        """The trainer settings a model's own config carries (its fields named like ours: epochs, lr,
+        batch_size, patience, seed, device, ...), with `overrides` on top: no field copied by hand."""
+        ours = {f.name for f in fields(cls)}
+        values = {k: v for k, v in asdict(settings).items() if k in ours}
+        return cls(**{**values, **overrides})
 
 
 @dataclass

@@ -8,10 +8,16 @@ Jobs live in a process-wide registry keyed by what they compute (a cache key, no
 so a browser reload or a second tab finds the job that is already running instead of starting
 another. Results are meant to land in the disk cache (core.models.cache), so an app restart loads
 them instead of retraining. Streamlit-free: ui/training.py draws these jobs.
+
+The registry is bounded: it keeps every running job and at most `MAX_FINISHED` finished ones (the
+oldest finished are evicted when a new job starts), so a long-lived server does not keep every
+result (models and their data) forever; an evicted result is in the disk cache. A failed job's
+traceback goes to the `core.models.jobs` logger.
 """
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 import traceback
@@ -22,6 +28,9 @@ from typing import Any
 from core.models.engine import Progress, TrainingCancelled
 
 RUNNING, DONE, FAILED, CANCELLED = "running", "done", "failed", "cancelled"
+MAX_FINISHED = 8
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -75,6 +84,8 @@ def start_job(
         if job is not None and (job.running or (job.status == DONE and not restart_finished)):
             return job
         job = TrainingJob(key=key)
+        _jobs.pop(key, None)
+        _evict_finished(MAX_FINISHED - 1)
         _jobs[key] = job
 
         def work() -> None:
@@ -88,12 +99,22 @@ def start_job(
                 job.error = f"{type(exc).__name__}: {first}" if not _is_user_error(exc) else str(exc)
                 job.traceback = traceback.format_exc()
                 job.status = FAILED
+                log.error("training job %s failed: %s\n%s", key, job.error, job.traceback)
             finally:
                 job.finished_at = time.time()
 
         job.thread = threading.Thread(target=work, name=f"train-{key[:12]}", daemon=True)
         job.thread.start()
         return job
+
+
+def _evict_finished(keep: int) -> None:
+    """Drop the oldest finished jobs until at most `keep` remain (caller holds `_lock`)."""
+    finished = sorted(
+        (j for j in _jobs.values() if not j.running and j.finished_at is not None), key=lambda j: j.finished_at or 0.0
+    )
+    for job in finished[: max(0, len(finished) - keep)]:
+        del _jobs[job.key]
 
 
 def get_job(key: str) -> TrainingJob | None:

@@ -27,8 +27,9 @@ import torch.nn.functional as F
 from torch import nn
 
 from core.models.engine import FitResult, Progress, TrainConfig, fit
+from core.models.layers import PreNormBlock
 
-CODE_VERSION = "sasrec-2"
+CODE_VERSION = "sasrec-3"  # 3: the shared PreNormBlock (layers.py)
 
 
 @dataclass
@@ -74,24 +75,6 @@ class CausalSelfAttention(nn.Module):
         return self.proj(out), weights
 
 
-class Block(nn.Module):
-    """Pre-norm transformer block: x + attn(LN(x)), then x + FFN(LN(x))."""
-
-    def __init__(self, hidden: int, n_heads: int, dropout: float):
-        super().__init__()
-        self.ln1 = nn.LayerNorm(hidden)
-        self.attn = CausalSelfAttention(hidden, n_heads)
-        self.ln2 = nn.LayerNorm(hidden)
-        self.ffn = nn.Sequential(nn.Linear(hidden, hidden), nn.GELU(), nn.Dropout(dropout), nn.Linear(hidden, hidden))
-        self.drop = nn.Dropout(dropout)
-
-    def forward(self, x, allowed, need_weights=False):
-        a, w = self.attn(self.ln1(x), allowed, need_weights)
-        x = x + self.drop(a)
-        x = x + self.drop(self.ffn(self.ln2(x)))
-        return x, w
-
-
 class SASRec(nn.Module):
     """Sequential recommender. `calculate_loss(batch)` trains, `predict(seq)` scores all items."""
 
@@ -104,7 +87,10 @@ class SASRec(nn.Module):
         self.pos_emb = nn.Embedding(config.max_len, config.hidden)
         self.emb_drop = nn.Dropout(config.dropout)
         self.blocks = nn.ModuleList(
-            Block(config.hidden, config.n_heads, config.dropout) for _ in range(config.n_layers)
+            PreNormBlock(
+                config.hidden, CausalSelfAttention(config.hidden, config.n_heads), config.hidden, config.dropout
+            )
+            for _ in range(config.n_layers)
         )
         self.ln_f = nn.LayerNorm(config.hidden)
         self.apply(self._init)
@@ -268,6 +254,40 @@ def ndcg_at_k_excluding_seen(
     return float(np.where(rank < k, 1.0 / np.log2(rank + 2.0), 0.0).mean()) if len(rank) else 0.0
 
 
+def sasrec_training(
+    sequences: Sequence[np.ndarray],
+    model_config: SASRecConfig,
+    batch_size: int,
+    val_histories: Sequence[np.ndarray] = (),
+    val_targets: np.ndarray | None = None,
+) -> tuple[Callable, Callable | None, int]:
+    """(make_batches, validate, number of training windows) for `engine.fit` on these sequences.
+
+    Early stopping uses NDCG@10 (full ranking, history excluded) of `val_targets` given
+    `val_histories`; without them validate is None (every epoch runs, the last weights are kept)."""
+    x, y = training_windows(sequences, model_config.max_len)
+    if len(x) == 0:
+        raise ValueError("no user has two or more items: nothing to learn a next item from")
+    inputs, targets = torch.from_numpy(x), torch.from_numpy(y)
+
+    def make_batches(epoch: int, generator: torch.Generator):
+        return WindowBatches(inputs, targets, batch_size, generator)
+
+    validate = None
+    if val_targets is not None and len(val_targets):
+        val_targets = np.asarray(val_targets, dtype=np.int64)
+
+        def validate(m: SASRec) -> float:
+            total = 0.0
+            for i in range(0, len(val_targets), 1024):  # chunks bound the (users, items) matrix
+                hist = val_histories[i : i + 1024]
+                scores = score_histories(m, hist)
+                total += ndcg_at_k_excluding_seen(scores, hist, val_targets[i : i + 1024]) * len(hist)
+            return total / len(val_targets)
+
+    return make_batches, validate, len(x)
+
+
 def train_sasrec(
     sequences: Sequence[np.ndarray],
     model_config: SASRecConfig,
@@ -277,35 +297,17 @@ def train_sasrec(
     progress: Callable[[Progress], None] | None = None,
     cancel: threading.Event | None = None,
 ) -> tuple[SASRec, FitResult]:
-    """Train SASRec on item-index sequences with the shared trainer.
+    """Train SASRec on item-index sequences with the shared trainer, uncached (benchmarks, DDP).
 
-    Early stopping uses NDCG@10 (full ranking, history excluded) of `val_targets` given
-    `val_histories`; without them every epoch runs and the last weights are kept.
     Returns the model (holding the best weights, on the training device) and the FitResult.
+    The app trains through `core.recommend.recommender` (the model lifecycle) instead.
     """
     from core.models.engine import seed_everything
 
+    make_batches, validate, _ = sasrec_training(
+        sequences, model_config, train_config.batch_size, val_histories, val_targets
+    )
     seed_everything(train_config.seed)
     model = SASRec(model_config)
-    x, y = training_windows(sequences, model_config.max_len)
-    if len(x) == 0:
-        raise ValueError("no user has two or more items: nothing to learn a next item from")
-    inputs, targets = torch.from_numpy(x), torch.from_numpy(y)
-
-    def make_batches(epoch: int, generator: torch.Generator):
-        return WindowBatches(inputs, targets, train_config.batch_size, generator)
-
-    validate = None
-    if val_targets is not None and len(val_targets):
-        val_targets = np.asarray(val_targets, dtype=np.int64)
-
-        def validate(m: nn.Module) -> float:
-            total = 0.0
-            for i in range(0, len(val_targets), 1024):  # chunks bound the (users, items) matrix
-                hist = val_histories[i : i + 1024]
-                scores = score_histories(m, hist)
-                total += ndcg_at_k_excluding_seen(scores, hist, val_targets[i : i + 1024]) * len(hist)
-            return total / len(val_targets)
-
     result = fit(model, make_batches, validate, train_config, progress=progress, cancel=cancel)
     return model, result

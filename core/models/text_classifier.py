@@ -192,9 +192,8 @@ class TextClassifier(nn.Module):
 
     def calculate_loss(self, batch: dict) -> torch.Tensor:
         logits, _ = self(batch)
-        return F.cross_entropy(
-            logits, batch["labels"], weight=self.class_weights, label_smoothing=self.config.label_smoothing
-        )
+        weight = self.class_weights if isinstance(self.class_weights, torch.Tensor) else None
+        return F.cross_entropy(logits, batch["labels"], weight=weight, label_smoothing=self.config.label_smoothing)
 
     def predict(self, batch: dict) -> torch.Tensor:
         """Class probabilities [B,C]."""

@@ -85,18 +85,7 @@ class RecommendConfig:
             steps_per_epoch = max(1, math.ceil(n_windows / self.batch_size))
             patience = max(patience, math.ceil(PATIENCE_STEPS / steps_per_epoch))
             min_epochs = math.ceil(MIN_STEPS / steps_per_epoch)
-        return TrainConfig(
-            epochs=self.epochs,
-            batch_size=self.batch_size,
-            lr=self.lr,
-            weight_decay=self.weight_decay,
-            patience=patience,
-            min_epochs=min_epochs,
-            seed=self.seed,
-            device=self.device,
-            amp=self.amp,
-            max_seconds=self.max_seconds,
-        )
+        return TrainConfig.of(self, patience=patience, min_epochs=min_epochs)
 
     @classmethod
     def from_dict(cls, d: dict) -> RecommendConfig:
@@ -123,6 +112,32 @@ def _val_subset(split: Split, limit: int, seed: int) -> tuple[list[np.ndarray], 
     return [split.val_histories[i] for i in pick], split.val_targets[pick]
 
 
+def sasrec_spec(data: SequenceData, split: Split | None, config: RecommendConfig, mode: str):
+    """SASRec's ModelSpec for this data, mode and config (its key is the cache key and the job key).
+
+    `split` may be None when only the key is needed (`cached_training_exists`)."""
+    from core.models.lifecycle import ModelSpec, engine_fit
+    from core.models.sasrec import CODE_VERSION, SASRec, sasrec_training
+
+    model_config = config.model_config(data.n_items)
+
+    def fit_fn(model, progress, cancel):
+        assert split is not None, "sasrec_spec(split=None) only answers is_trained"
+        hist, targets = _val_subset(split, config.val_users, config.seed)
+        make_batches, validate, n_windows = sasrec_training(split.train, model_config, config.batch_size, hist, targets)
+        return engine_fit(make_batches, validate, config.train_config(n_windows), "val_ndcg10")(model, progress, cancel)
+
+    return ModelSpec(
+        kind="sasrec",
+        code_version=CODE_VERSION,
+        config={"recommend": asdict(config), "model": asdict(model_config), "mode": mode},
+        data=sequences_fingerprint(data),
+        build=lambda: SASRec(model_config),
+        fit=fit_fn,
+        seed=config.seed,
+    )
+
+
 def train_sasrec_cached(
     data: SequenceData,
     split: Split,
@@ -134,55 +149,19 @@ def train_sasrec_cached(
 ) -> TrainedModel:
     """Train SASRec on `split.train` with early stopping on its validation cases, or load the
     identical run from the model cache (key: data, mode, config, code version)."""
-    from core.models import cache
-    from core.models.sasrec import CODE_VERSION, SASRec, train_sasrec
+    from core.models.lifecycle import train_or_load
 
-    model_config = config.model_config(data.n_items)
-    cfg = {"recommend": asdict(config), "model": asdict(model_config), "mode": mode}
-    # the device does not change the result's meaning: keep it out of the key
-    cfg["recommend"].pop("device"), cfg["recommend"].pop("amp")
-    data_fp = sequences_fingerprint(data)
-
-    def train_fn(prog):
-        hist, targets = _val_subset(split, config.val_users, config.seed)
-        from core.models.sasrec import training_windows
-
-        n_windows = len(training_windows(split.train, model_config.max_len)[0])
-        model, result = train_sasrec(
-            split.train, model_config, config.train_config(n_windows), hist, targets, progress=prog, cancel=cancel
-        )
-        metrics = {
-            "val_ndcg10": result.best_metric,
-            "epochs_run": result.epochs_run,
-            "steps": result.steps,
-            "seconds": result.seconds,
-            "device": result.device,
-            "stopped": result.stopped,
-        }
-        return result.state_dict, metrics, {"history": result.history}
-
-    art = cache.get_or_train(
-        "sasrec", data_fp, cfg, train_fn, code_version=CODE_VERSION, progress=progress, cache_dir=cache_dir
-    )
-    model = SASRec(model_config)
-    model.load_state_dict(art.state_dict)
-    model.eval()
-    return TrainedModel(model, dict(art.metrics), list(art.extra.get("history", [])), art.trained, art.key)
+    done = train_or_load(sasrec_spec(data, split, config, mode), progress=progress, cancel=cancel, cache_dir=cache_dir)
+    return TrainedModel(done.model, dict(done.metrics), list(done.extra.get("history", [])), done.trained, done.key)
 
 
 def cached_training_exists(
     data: SequenceData, config: RecommendConfig, mode: str = "eval", cache_dir: Path | str | None = None
 ) -> bool:
     """True when `evaluate`/`fit` would load SASRec from the cache instead of training."""
-    from core.models import cache
-    from core.models.sasrec import CODE_VERSION
+    from core.models.lifecycle import is_trained
 
-    cfg = {"recommend": asdict(config), "model": asdict(config.model_config(data.n_items)), "mode": mode}
-    cfg["recommend"].pop("device"), cfg["recommend"].pop("amp")
-    return (
-        cache.lookup("sasrec", sequences_fingerprint(data), cfg, code_version=CODE_VERSION, cache_dir=cache_dir)
-        is not None
-    )
+    return is_trained(sasrec_spec(data, None, config, mode), cache_dir)
 
 
 class SequentialRecommender:
@@ -345,6 +324,53 @@ class EvaluationReport:
         raise KeyError((model, protocol))
 
 
+@dataclass
+class BaselineReport:
+    """Popularity and item-kNN on the leave-last-out split: no training, so a view can show them at once."""
+
+    metrics: list[RankingMetrics]
+    scorers: dict  # model name -> score_fn(histories) fitted on the baseline rows
+    popularity: np.ndarray
+    diversity: dict = field(default_factory=dict)
+
+    def table(self) -> pd.DataFrame:
+        return EvaluationReport.table(self)  # same columns as the full report
+
+    def recommend(self, data: SequenceData, model: str, users: np.ndarray, k: int = 10) -> pd.DataFrame:
+        """user, item, rank of `model`'s top-k unseen items for `users` (indices into data.user_ids)."""
+        hist = [data.sequences[u] for u in users]
+        top = top_k(self.scorers[model](hist), hist, k)
+        rows = [
+            (data.user_ids[u], data.item_ids[i], r + 1)
+            for u, items in zip(users, top)
+            for r, i in enumerate(items)
+            if i > 0
+        ]
+        return pd.DataFrame(rows, columns=["user", "item", "rank"])
+
+
+def evaluate_baselines(
+    data: SequenceData, k: int = 10, seed: int = 0, split: Split | None = None, diversity_users: int = 2000
+) -> BaselineReport:
+    """Popularity and item-kNN fitted on every interaction except the test items (histories up to
+    the test target) and scored on the leave-last-out test targets, both protocols."""
+    split = split if split is not None else leave_last_out(data)
+    if len(split.test_targets) == 0:
+        raise InputError("no user has 3 or more distinct items: nothing to evaluate on")
+    tested = set(split.test_users.tolist())
+    baseline_train = list(split.test_histories) + [split.train[u] for u in range(data.n_users) if u not in tested]
+    pop = PopularityRecommender().fit(baseline_train, data.n_items)
+    knn = ItemKNNRecommender().fit(baseline_train, data.n_items)
+    scorers = {pop.name: pop.score, knn.name: knn.score}
+    metrics: list[RankingMetrics] = []
+    for name, fn in scorers.items():
+        metrics.extend(evaluate_scores(name, fn, split.test_histories, split.test_targets, k, seed=seed))
+    users = np.arange(min(data.n_users, diversity_users))
+    hist = [data.sequences[u] for u in users]
+    diversity = {name: list_diversity(top_k(fn(hist), hist, k), pop.popularity_) for name, fn in scorers.items()}
+    return BaselineReport(metrics, scorers, pop.popularity_, diversity)
+
+
 def evaluate(
     data: SequenceData,
     config: RecommendConfig | None = None,
@@ -361,25 +387,21 @@ def evaluate(
     """
     config = config or RecommendConfig()
     split = leave_last_out(data)
-    if len(split.test_targets) == 0:
-        raise InputError("no user has 3 or more distinct items: nothing to evaluate on")
+    base = evaluate_baselines(data, k, config.seed, split, diversity_users)  # raises on too little data
     trained = train_sasrec_cached(data, split, config, "eval", progress, cancel, cache_dir)
     from core.models.sasrec import score_histories
 
-    tested = set(split.test_users.tolist())
-    baseline_train = list(split.test_histories) + [split.train[u] for u in range(data.n_users) if u not in tested]
-    pop = PopularityRecommender().fit(baseline_train, data.n_items)
-    knn = ItemKNNRecommender().fit(baseline_train, data.n_items)
-    scorers = {"SASRec": lambda h: score_histories(trained.model, h), pop.name: pop.score, knn.name: knn.score}
-    metrics: list[RankingMetrics] = []
-    for name, fn in scorers.items():
-        full, sampled = evaluate_scores(name, fn, split.test_histories, split.test_targets, k, seed=config.seed)
-        metrics.extend([full, sampled])
+    sasrec = lambda h: score_histories(trained.model, h)  # noqa: E731
+    scorers = {"SASRec": sasrec, **base.scorers}
+    metrics = (
+        list(evaluate_scores("SASRec", sasrec, split.test_histories, split.test_targets, k, seed=config.seed))
+        + base.metrics
+    )
     metrics.sort(key=lambda m: (m.protocol != "full ranking", list(scorers).index(m.model)))
     # coverage and popularity bias of each model's top-k lists for (a sample of) users
     users = np.arange(min(data.n_users, diversity_users))
     hist = [data.sequences[u] for u in users]
-    diversity = {name: list_diversity(top_k(fn(hist), hist, k), pop.popularity_) for name, fn in scorers.items()}
+    diversity = {"SASRec": list_diversity(top_k(sasrec(hist), hist, k), base.popularity), **base.diversity}
     recommender = SequentialRecommender(trained.model, data, trained.metrics, config)
     training = dict(trained.metrics, trained=trained.trained)
-    return EvaluationReport(metrics, training, trained.history, recommender, pop.popularity_, diversity)
+    return EvaluationReport(metrics, training, trained.history, recommender, base.popularity, diversity)

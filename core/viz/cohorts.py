@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 
 from core.cohorts.retention import RetentionResult
 from core.cohorts.survival import SurvivalResult
+from core.viz.safe import escaped_figure
 
 _PALETTE = [
     "#1f77b4",
@@ -31,6 +32,7 @@ def _rgba(hex_color: str, alpha: float) -> str:
     return f"rgba({r},{g},{b},{alpha})"
 
 
+@escaped_figure
 def retention_heatmap(result: RetentionResult, labels: dict | None = None) -> go.Figure:
     """Cohort x period heatmap of retention shares; hover shows users, share and cohort size."""
     lab = {
@@ -68,6 +70,7 @@ def retention_heatmap(result: RetentionResult, labels: dict | None = None) -> go
     return fig
 
 
+@escaped_figure
 def survival_figure(result: SurvivalResult, labels: dict | None = None) -> go.Figure:
     """Kaplan-Meier step curves per group with shaded confidence bands."""
     lab = {"time": f"Time ({result.time_unit})", "survival": "Still active", **(labels or {})}
@@ -107,15 +110,16 @@ def survival_figure(result: SurvivalResult, labels: dict | None = None) -> go.Fi
                 line={"color": color, "shape": "hv"},
                 legendgroup=group,
                 customdata=part["at_risk"],
-                hovertemplate=f"{group}<br>%{{x:.0f}}: %{{y:.1%}} (n=%{{customdata:.0f}})<extra></extra>",
+                hovertemplate="%{fullData.name}<br>%{x:.0f}: %{y:.1%} (n=%{customdata:.0f})<extra></extra>",
             )
-        )
+        )  # the group via its escaped name
     fig.update_yaxes(title=lab["survival"], range=[0, 1.02], tickformat=".0%")
     fig.update_xaxes(title=lab["time"])
     fig.update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10}, hovermode="closest")
     return fig
 
 
+@escaped_figure
 def reliability_figure(reliability: pd.DataFrame, labels: dict | None = None) -> go.Figure:
     """Mean predicted vs observed churn per probability bin, one line per model, with the diagonal."""
     lab = {
@@ -146,6 +150,7 @@ def reliability_figure(reliability: pd.DataFrame, labels: dict | None = None) ->
     return fig
 
 
+@escaped_figure
 def importance_figure(importance: pd.DataFrame, labels: dict | None = None, top: int = 12) -> go.Figure:
     """Horizontal bars: mean absolute contribution to the churn logit; hover adds the test-AUC drop when
     the feature is shuffled and its mean attention."""
@@ -173,6 +178,7 @@ def importance_figure(importance: pd.DataFrame, labels: dict | None = None, top:
     return fig
 
 
+@escaped_figure
 def risk_by_group_figure(risk: pd.DataFrame, labels: dict | None = None) -> go.Figure:
     """Bars of mean churn risk per group (columns: group, mean_risk, users)."""
     lab = {"risk": "Mean churn risk", "users": "Users", **(labels or {})}

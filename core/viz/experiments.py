@@ -7,6 +7,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from core.viz.safe import escaped_figure
+
 _COLOURS = ["#636EFA", "#EF553B", "#00CC96", "#AB63FA", "#FFA15A", "#19D3F3"]
 
 
@@ -14,6 +16,7 @@ def _label(labels: dict | None, key: str, default: str) -> str:
     return (labels or {}).get(key, default)
 
 
+@escaped_figure
 def cumulative_lift_figure(frame: pd.DataFrame, labels: dict | None = None) -> go.Figure:
     """Lift of each treatment over time (from `analysis.cumulative_lift`): the point estimate,
     the fixed-horizon 95% CI (dotted) and the always-valid sequential band (shaded)."""
@@ -64,6 +67,7 @@ def cumulative_lift_figure(frame: pd.DataFrame, labels: dict | None = None) -> g
     return fig
 
 
+@escaped_figure
 def funnel_figure(table: pd.DataFrame, labels: dict | None = None) -> go.Figure:
     """Impressions -> clicks -> conversions per variant (from `analysis.funnel_table`)."""
     stages = [s for s in ("impressions", "clicks", "conversions") if s in table]
@@ -82,6 +86,7 @@ def funnel_figure(table: pd.DataFrame, labels: dict | None = None) -> go.Figure:
     return fig
 
 
+@escaped_figure
 def segment_heatmap(frame: pd.DataFrame, value: str = "relative_lift", labels: dict | None = None) -> go.Figure:
     """Segments x treatments, coloured by `value` (relative lift), text shows the lift and the
     Holm-corrected p-value. `frame` columns: segment_value, variant, relative_lift, p_value_holm."""
@@ -113,6 +118,7 @@ def segment_heatmap(frame: pd.DataFrame, value: str = "relative_lift", labels: d
     return fig
 
 
+@escaped_figure
 def power_curve_figure(effects, powers, n_per_variant: float, labels: dict | None = None) -> go.Figure:
     """Power against the true effect at a fixed sample size."""
     fig = go.Figure(go.Scatter(x=list(effects), y=list(powers), mode="lines"))
@@ -128,6 +134,7 @@ def power_curve_figure(effects, powers, n_per_variant: float, labels: dict | Non
     return fig
 
 
+@escaped_figure
 def variant_interval_figure(table: pd.DataFrame, labels: dict | None = None) -> go.Figure:
     """Each variant's mean with its CI (a forest plot). `table`: name, mean, ci_low, ci_high."""
     fig = go.Figure(
@@ -156,6 +163,7 @@ DECISION_COLOURS = {
 }
 
 
+@escaped_figure
 def forest_figure(table: pd.DataFrame, labels: dict | None = None) -> go.Figure:
     """Relative lift with its CI for each metric x treatment (from `summary.metrics_table`), one
     row each, coloured by decision; the always-valid interval beside it (thin, shaded) when the
@@ -225,6 +233,7 @@ def forest_figure(table: pd.DataFrame, labels: dict | None = None) -> go.Figure:
     return fig
 
 
+@escaped_figure
 def metric_means_figure(table: pd.DataFrame, labels: dict | None = None) -> go.Figure:
     """Each variant's mean with its CI, one small panel per metric (metrics live on their own
     scales). `table`: metric, variant, mean, ci_low, ci_high (from `summary.metrics_table`)."""

@@ -1,7 +1,7 @@
 """Plotly builders for the community graph view: data in, figure out, no I/O.
 
-Text from users (ids) only goes into hover text and plotly escapes it; nothing is rendered as HTML
-by the page.
+Text from users (ids) only goes into data fields (customdata, text), which `escaped_figure`
+escapes; the templates are ours.
 """
 
 from __future__ import annotations
@@ -10,6 +10,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import qualitative
+
+from core.viz.safe import escaped_figure
 
 PALETTE = qualitative.Plotly + qualitative.D3 + qualitative.Set3
 
@@ -34,41 +36,66 @@ def _edge_trace(nodes: pd.DataFrame, edges: pd.DataFrame, width: float) -> go.Sc
     )
 
 
+OTHER_COLOUR = "#c8c8c8"
+
+
+def community_label(community: int) -> str:
+    """How a community is named everywhere (legend, tables, search): '#3'."""
+    return f"#{int(community)}"
+
+
+@escaped_figure
 def network_figure(
-    view, *, highlight: str | None = None, title: str = "", hover_community: str = "community", hover_size: str = "size"
+    view,
+    *,
+    highlight: str | None = None,
+    title: str = "",
+    hover_community: str = "community",
+    hover_size: str = "size",
+    legend_top: int = 10,
+    other_label: str = "other communities",
+    legend_title: str = "",
 ) -> go.Figure:
-    """Figure for a `core.graph.layout.NetworkView`: nodes coloured by community, sized by
-    `size`, one edge trace. `highlight` (a node id) is drawn as a larger ringed marker."""
+    """Figure for a `core.graph.layout.NetworkView`: nodes coloured by community and sized by
+    `size`, one edge trace. The legend names the `legend_top` largest communities shown (one trace
+    each, communities are numbered largest first); the rest are one grey trace, `other_label`.
+    `highlight` (a node id) is drawn as a larger ringed marker."""
     nodes, edges = view.nodes, view.edges
     fig = go.Figure()
     if len(edges):
         fig.add_trace(_edge_trace(nodes, edges, 0.5 if view.level == "users" else 1.5))
     size = nodes["size"].to_numpy(float)
-    if view.level == "users":
-        marker_size = 4 + 10 * np.sqrt(size / max(size.max(), 1.0)) if len(size) else []
-    else:
-        marker_size = 8 + 40 * np.sqrt(size / max(size.max(), 1.0)) if len(size) else []
-    hover = [
-        f"{label}<br>{hover_community}: {c}<br>{hover_size}: {s:g}"
-        for label, c, s in zip(nodes["label"], nodes["community"], size)
-    ]
-    fig.add_trace(
-        go.Scattergl(
-            x=nodes["x"],
-            y=nodes["y"],
-            mode="markers",
-            name="nodes",
-            showlegend=False,
-            text=hover,
-            hoverinfo="text",
-            customdata=nodes["id"],
-            marker={
-                "size": marker_size,
-                "color": [community_colour(c) for c in nodes["community"]],
-                "line": {"width": 0.5, "color": "white"},
-            },
-        )
+    scale = (4, 10) if view.level == "users" else (8, 40)
+    marker_size = scale[0] + scale[1] * np.sqrt(size / max(size.max(), 1.0)) if len(size) else np.zeros(0)
+    community = nodes["community"].to_numpy(int)
+    named = sorted(pd.unique(community))[:legend_top]
+    groups = [(c, community == c, community_label(c), community_colour(c)) for c in named]
+    rest = ~np.isin(community, named)
+    if rest.any():
+        groups.append((None, rest, other_label, OTHER_COLOUR))
+    template = (
+        "%{customdata[0]}<br>"
+        + hover_community
+        + ": %{customdata[1]}<br>"
+        + hover_size
+        + ": %{customdata[2]:,}<extra></extra>"
     )
+    for _, mask, name, colour in groups:
+        part = nodes[mask]
+        custom = np.column_stack(
+            [part["label"].astype(str).to_numpy(object), [community_label(c) for c in community[mask]], size[mask]]
+        )
+        fig.add_trace(
+            go.Scattergl(
+                x=part["x"],
+                y=part["y"],
+                mode="markers",
+                name=name,
+                customdata=custom,
+                hovertemplate=template,
+                marker={"size": marker_size[mask], "color": colour, "line": {"width": 0.5, "color": "white"}},
+            )
+        )
     if highlight is not None and highlight in set(nodes["id"]):
         row = nodes[nodes["id"] == highlight].iloc[0]
         fig.add_trace(
@@ -80,6 +107,7 @@ def network_figure(
                 textposition="top center",
                 showlegend=False,
                 name="highlight",
+                hoverinfo="skip",
                 marker={"size": 18, "color": "rgba(0,0,0,0)", "line": {"width": 3, "color": "black"}},
             )
         )
@@ -92,10 +120,12 @@ def network_figure(
         plot_bgcolor="white",
         hovermode="closest",
         dragmode="pan",
+        legend={"title": {"text": legend_title}, "itemsizing": "constant"},
     )
     return fig
 
 
+@escaped_figure
 def community_sizes_figure(
     sizes: list[int], *, title: str = "", x_label: str = "community", y_label: str = "members", top: int = 40
 ) -> go.Figure:
@@ -103,15 +133,23 @@ def community_sizes_figure(
     shown = list(range(min(top, len(sizes))))
     fig = go.Figure(
         go.Bar(
-            x=[f"#{c}" for c in shown], y=[sizes[c] for c in shown], marker_color=[community_colour(c) for c in shown]
+            x=[community_label(c) for c in shown],
+            y=[sizes[c] for c in shown],
+            marker_color=[community_colour(c) for c in shown],
         )
     )
     fig.update_layout(
-        title=title, height=300, margin={"l": 10, "r": 10, "t": 40, "b": 10}, xaxis_title=x_label, yaxis_title=y_label
-    )
+        title=title,
+        height=300,
+        margin={"l": 10, "r": 10, "t": 40, "b": 10},
+        xaxis_title=x_label,
+        yaxis_title=y_label,
+        xaxis_type="category",
+    )  # '#3', not 3
     return fig
 
 
+@escaped_figure
 def growth_figure(growth: pd.DataFrame, *, title: str = "", y_label: str = "members", top: int = 10) -> go.Figure:
     """Cumulative members per period for the `top` largest communities."""
     fig = go.Figure()
@@ -120,7 +158,11 @@ def growth_figure(growth: pd.DataFrame, *, title: str = "", y_label: str = "memb
             part = growth[growth["community"] == c]
             fig.add_trace(
                 go.Scatter(
-                    x=part["period"], y=part["members"], mode="lines", name=f"#{c}", line={"color": community_colour(c)}
+                    x=part["period"],
+                    y=part["members"],
+                    mode="lines",
+                    name=community_label(c),
+                    line={"color": community_colour(c)},
                 )
             )
     fig.update_layout(title=title, height=300, margin={"l": 10, "r": 10, "t": 40, "b": 10}, yaxis_title=y_label)

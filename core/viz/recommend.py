@@ -6,6 +6,8 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from core.viz.safe import escaped_figure
+
 _COLOURS = {"SASRec": "#636EFA", "Popularity": "#B6B6B6", "Item-kNN": "#00CC96"}
 
 
@@ -13,6 +15,7 @@ def _label(labels: dict | None, key: str, default: str) -> str:
     return (labels or {}).get(key, default)
 
 
+@escaped_figure
 def metrics_figure(table: pd.DataFrame, protocol: str = "full ranking", labels: dict | None = None) -> go.Figure:
     """Grouped bars of HR@10 and NDCG@10 per model under one protocol (from
     `EvaluationReport.table()`)."""
@@ -40,6 +43,7 @@ def metrics_figure(table: pd.DataFrame, protocol: str = "full ranking", labels: 
     return fig
 
 
+@escaped_figure
 def training_curve(history: list[dict], labels: dict | None = None) -> go.Figure:
     """Training loss and validation NDCG@10 per epoch (from the trainer's history)."""
     epochs = [h["epoch"] for h in history]
@@ -73,6 +77,7 @@ def training_curve(history: list[dict], labels: dict | None = None) -> go.Figure
     return fig
 
 
+@escaped_figure
 def popularity_bias_figure(diversity: dict[str, dict], labels: dict | None = None) -> go.Figure:
     """Per model: catalogue coverage, mean popularity percentile of recommended items and the
     share of slots taken by the top-10% items (from `EvaluationReport.diversity`)."""
@@ -95,6 +100,7 @@ def popularity_bias_figure(diversity: dict[str, dict], labels: dict | None = Non
     return fig
 
 
+@escaped_figure
 def attention_figure(items: list[str], weights: list[float], labels: dict | None = None) -> go.Figure:
     """Horizontal bars: how much the model attended to each past item (the explanation)."""
     fig = go.Figure(

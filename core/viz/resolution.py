@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from core.viz.safe import escaped_figure
+
 COMMUNITIES_COLOUR = "#1f77b4"
 STABILITY_COLOUR = "#ff7f0e"
 CHOSEN_COLOUR = "#d62728"
 
 
+@escaped_figure
 def profile_figure(
     rows: list[dict],
     *,

@@ -10,7 +10,10 @@ import plotly.graph_objects as go
 from plotly.colors import qualitative
 from plotly.subplots import make_subplots
 
+from core.viz.safe import escaped_figure
 
+
+@escaped_figure
 def trend_figure(trends: pd.DataFrame, shifts: pd.DataFrame, labels: dict[str, str]) -> go.Figure:
     """Mean score with its confidence band (top) and volume (bottom) per community; shifts marked.
 
@@ -50,10 +53,9 @@ def trend_figure(trends: pd.DataFrame, shifts: pd.DataFrame, labels: dict[str, s
                 customdata=g[["volume", "share_negative"]].to_numpy(),
                 hovertemplate="%{x|%Y-%m-%d}<br>"
                 + labels.get("score", "score")
-                + " %{y:.3f}<br>n=%{customdata[0]}<br>neg %{customdata[1]:.0%}<extra>"
-                + str(community)
-                + "</extra>",
-            ),
+                + " %{y:.3f}<br>n=%{customdata[0]}<br>neg %{customdata[1]:.0%}"
+                "<extra>%{fullData.name}</extra>",
+            ),  # the community via its escaped name
             row=1,
             col=1,
         )
@@ -92,6 +94,7 @@ def trend_figure(trends: pd.DataFrame, shifts: pd.DataFrame, labels: dict[str, s
     return fig
 
 
+@escaped_figure
 def confusion_figure(confusion: list[list[int]], class_names: list[str], labels: dict[str, str]) -> go.Figure:
     """Confusion matrix heatmap: rows true label, columns predicted (counts shown in cells)."""
     fig = go.Figure(
@@ -115,6 +118,7 @@ def confusion_figure(confusion: list[list[int]], class_names: list[str], labels:
     return fig
 
 
+@escaped_figure
 def terms_figure(terms: list[tuple[str, float]], labels: dict[str, str]) -> go.Figure:
     """Horizontal bars of log-odds z per term (largest on top)."""
     terms = list(terms)[::-1]

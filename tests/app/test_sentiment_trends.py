@@ -49,6 +49,10 @@ def test_filters_and_chinese_ui(sample_ws):
     at.run()
     assert not at.exception, at.exception
     assert any("情感趋势" in t.value for t in at.title)
+    # a language change keeps every choice (options are stable values shown through format_func)
+    assert at.multiselect(key="sent_communities").value == ["c0", "c1"]
+    assert at.multiselect(key="sent_langs").value == ["zh"]
+    assert set(_scored_posts(at)["community"]) <= {"c0", "c1"}
 
 
 def _train_and_read_cards(at, button_prefix: str) -> list[pd.DataFrame]:
@@ -73,8 +77,12 @@ def test_trained_model_card_on_the_sample_labels(sample_ws, monkeypatch):
     and the posts are scored by the model."""
     monkeypatch.setenv("CE_SENT_EPOCHS", "1")
     at = AppTest.from_file(PAGE, default_timeout=180).run()
+    lexicon_scores = _scored_posts(at)["score"]
     at.radio(key="sent_scorer").set_value("attention").run()
     assert not at.exception, at.exception
+    # until the model is trained the lexicon's charts and scores stay on screen, and say so
+    assert len(at.get("plotly_chart")) >= 2 and any("lexicon scorer" in i.value for i in at.info)
+    assert _scored_posts(at)["score"].equals(lexicon_scores)
     cards = _train_and_read_cards(at, "train:sent:")
     assert {c["language"].iloc[0] for c in cards} == {"en", "zh"}
     for card in cards:

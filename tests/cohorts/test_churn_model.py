@@ -121,3 +121,28 @@ def test_too_few_labels():
     f = FeatureSet(table, ["x"], [], np.zeros((10, 0), dtype=np.float32))
     with pytest.raises(InputError, match="at least 20"):
         ChurnPredictor(TINY).fit(f, pd.Series(np.arange(10) % 2, index=table.index))
+
+
+def test_a_cached_load_restores_baselines_and_importances_without_refitting(fitted, sample_churn, monkeypatch):
+    import core.cohorts.churn as churn
+
+    predictor, cache = fitted
+
+    def refit(*args, **kwargs):
+        raise AssertionError("a cached load refitted something")
+
+    monkeypatch.setattr(churn, "fit_baselines", refit)
+    monkeypatch.setattr(churn.ChurnPredictor, "_importance", refit)
+    again = ChurnPredictor(TINY).fit(sample_churn.features, sample_churn.labels, cache_dir=cache)
+    assert not again.result_.trained
+    pd.testing.assert_frame_equal(again.result_.metrics, predictor.result_.metrics)
+    pd.testing.assert_frame_equal(again.result_.reliability, predictor.result_.reliability)
+    pd.testing.assert_frame_equal(again.result_.importance, predictor.result_.importance)
+    assert set(again.result_.metrics["model"]) > {"churn_transformer"}  # the baselines are there
+
+
+def test_the_model_card_keeps_its_column_order(fitted):
+    result = fitted[0].result_
+    assert list(result.metrics.columns)[:4] == ["model", "auc", "pr_auc", "brier"]
+    assert list(result.reliability.columns) == ["bin", "mean_predicted", "observed", "users", "model"]
+    assert list(result.importance.columns) == ["feature", "contribution", "attention", "permutation"]

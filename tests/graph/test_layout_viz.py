@@ -9,7 +9,7 @@ from core.graph.build import graph_from_edges
 from core.graph.detect import detect_communities
 from core.graph.influence import community_links, influence_table
 from core.graph.layout import community_network, neighbourhood, user_network
-from core.viz.graph import community_colour, network_figure
+from core.viz.graph import OTHER_COLOUR, community_colour, network_figure
 
 
 def test_user_network_keeps_the_most_central_and_is_seeded(planted):
@@ -52,10 +52,36 @@ def test_network_figure_colours_nodes_by_community_and_highlights_search(planted
     graph, _ = planted
     r = detect_communities(graph)
     view = user_network(graph, r)
-    fig = network_figure(view, highlight=str(view.nodes["id"].iloc[0]))
-    nodes = next(t for t in fig.data if t.name == "nodes")
-    assert len(nodes.x) == graph.n_nodes
-    assert list(nodes.marker.color) == [community_colour(c) for c in view.nodes["community"]]
+    fig = network_figure(view, highlight=str(view.nodes["id"].iloc[0]), legend_top=2, other_label="rest")
+    groups = [t for t in fig.data if t.name not in ("edges", "highlight")]
+    assert sum(len(t.x) for t in groups) == graph.n_nodes
+    # one legend entry per community among the 2 largest, named as in the tables, the rest grey
+    assert r.n_communities > 2 and [t.name for t in groups] == ["#0", "#1", "rest"]
+    for t in groups[:2]:
+        c = int(t.name[1:])
+        assert t.marker.color == community_colour(c) and len(t.x) == (view.nodes["community"] == c).sum()
+        assert {row[1] for row in t.customdata} == {t.name}  # hover names the same community
+    assert groups[-1].marker.color == OTHER_COLOUR and len(groups[-1].x) == (view.nodes["community"] >= 2).sum()
     assert any(t.name == "highlight" for t in fig.data)
     edges = next(t for t in fig.data if t.name == "edges")
     assert len(edges.x) == 3 * len(view.edges)  # one segment + gap per edge
+
+
+def test_isolates_are_left_out_of_the_drawing_and_counted():
+    # a triangle, a pair and 19 users known only from a self-loop (as in email-Eu-core)
+    loops = [f"lonely{i}" for i in range(19)]
+    edges = pd.DataFrame({"src": ["a", "b", "c", "d"] + loops, "dst": ["b", "c", "a", "e"] + loops})
+    g = graph_from_edges(edges)
+    r = detect_communities(g)
+    reference = set(edges["src"]) | set(edges["dst"])
+    ties = edges[edges["src"] != edges["dst"]]
+    isolated = reference - set(ties["src"]) - set(ties["dst"])
+    assert len(isolated) == 19
+    view = user_network(g, r)
+    assert set(view.nodes["id"]) == reference - isolated and view.isolates_hidden == 19
+    assert view.total_nodes == 5
+    spread = view.nodes[["x", "y"]].to_numpy()
+    assert np.ptp(spread, axis=0).min() > 0  # the connected users spread over the drawing
+    cview = community_network(g, r)
+    assert cview.isolates_hidden == 19 and len(cview.nodes) == 2
+    assert sorted(cview.nodes["size"]) == [2, 3]

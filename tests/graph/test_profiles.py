@@ -103,3 +103,21 @@ def test_sentiment_falls_back_to_the_lexicon_without_labels(two_groups):
     prof = community_profiles(g, r, tables={"posts": posts}).set_index("community")
     assert (prof["sentiment_from"] == "lexicon").all()
     assert prof.loc[comm["a"], "mean_sentiment"] > 0.2 > -0.2 > prof.loc[comm["d"], "mean_sentiment"]
+
+
+def test_posts_and_ads_join_only_through_users_in_the_graph(two_groups):
+    """A review file or ad log of other users (same workspace, unrelated to the network) adds no
+    columns; where some users are in the graph only their rows count."""
+    g, r, edges = two_groups
+    comm = dict(zip(g.nodes.astype(str), r.membership))
+    reviews = pd.DataFrame({"user_id": ["x1", "x2", "x3"], "text": ["great", "awful", "fine"]})
+    ads = pd.DataFrame({"user_id": ["y1", "y2"], "converted": [1, 0]})
+    prof = community_profiles(g, r, tables={"edges": edges, "posts": reviews, "ad_events": ads})
+    assert not {"posts", "mean_sentiment", "sentiment_from", "ad_users", "ad_conversion_rate"} & set(prof.columns)
+    # posts without any user id: nothing to join either
+    prof = community_profiles(g, r, tables={"posts": pd.DataFrame({"text": ["great", "awful"]})})
+    assert "posts" not in prof.columns
+    mixed = pd.DataFrame({"user_id": ["a", "x1", "x2"], "label": ["positive", "negative", "negative"]})
+    prof = community_profiles(g, r, tables={"posts": mixed}).set_index("community")
+    assert prof["posts"].sum() == 1 and prof.loc[comm["a"], "mean_sentiment"] == pytest.approx(1.0)
+    assert prof["mean_sentiment"].drop(comm["a"]).isna().all()

@@ -97,3 +97,18 @@ def test_max_seconds_keeps_best_so_far_and_device_choice():
         assert pick_device("auto").type == "cpu"
         with pytest.raises(RuntimeError):
             pick_device("cuda")
+
+
+def test_train_config_of_takes_the_trainer_fields_a_model_config_carries():
+    from dataclasses import dataclass
+
+    @dataclass
+    class Settings:
+        epochs: int = 7
+        lr: float = 0.5
+        device: str = "cpu"
+        hidden: int = 64  # the model's own: not a trainer field
+
+    tc = TrainConfig.of(Settings(), lr=0.1)
+    assert (tc.epochs, tc.lr, tc.device) == (7, 0.1, "cpu")
+    assert tc.batch_size == TrainConfig().batch_size and not hasattr(tc, "hidden")

@@ -52,3 +52,21 @@ def test_cancel_and_failure():
     # a failed job is started afresh on the next request
     assert jobs.start_job("test:fail", lambda p, c: 1).wait(10)
     assert jobs.get_job("test:fail").result == 1
+
+
+def test_registry_stays_bounded_under_50_sequential_trainings(caplog):
+    import logging
+
+    before = set(jobs.job_keys())
+    for i in range(50):
+        job = jobs.start_job(f"bounded:{i}", lambda progress, cancel, i=i: [i] * 1000)
+        assert job.wait(10) and job.result[0] == i
+    mine = jobs.job_keys("bounded:")
+    assert len(set(jobs.job_keys()) - before) <= jobs.MAX_FINISHED
+    assert mine == [f"bounded:{i}" for i in range(50 - len(mine), 50)]  # the newest are kept
+    with caplog.at_level(logging.ERROR, logger="core.models.jobs"):
+        bad = jobs.start_job("bounded:fail", lambda p, c: 1 / 0)
+        bad.wait(10)
+    assert "bounded:fail" in caplog.text and "ZeroDivisionError" in caplog.text
+    for key in jobs.job_keys("bounded:"):
+        jobs.forget_job(key)

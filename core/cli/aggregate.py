@@ -1,0 +1,121 @@
+"""`python -m core aggregate ab|retention|trends|edges --workspace W --out OUT.csv [--engine duckdb|spark]`.
+
+The heavy aggregations of `core/query` over a workspace's Parquet tables, on DuckDB (default) or on
+Spark (`--engine spark --spark-master URL`); the same SQL on both, the same statistics after it.
+
+    aggregate ab --variant C --metric C [--covariate C] [--by C ...] [--day C] [--control NAME]
+        OUT.csv: variant[, by..][, day], n, sum_y, sum_yy[, sum_x, sum_xx, sum_xy]
+        stdout (no --by/--day): the A/B result JSON of `abtest` (from the sums, Welch / pooled z)
+    aggregate retention [--period month|week] [--kind classic|unbounded]
+        OUT.csv: cohort, period, users, share, cohort_size
+    aggregate trends [--scored DIR] [--freq day|week|month]
+        OUT.csv: community, period, volume, mean_score, ... (input: the output of `score posts`)
+    aggregate edges [--source replies|co_interaction] [--min-shared N] [--max-item-users N]
+        OUT.csv: src, dst, weight;  stdout: the graph summary
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+from core.cli import add_engine_options, check_range
+from core.errors import ConfigError
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser(
+        "aggregate",
+        help="A/B sums, retention, sentiment trends or graph edges (DuckDB or Spark)",
+        description="Run one of the heavy aggregations over a workspace; writes CSV.",
+    )
+    p.add_argument("what", choices=["ab", "retention", "trends", "edges"])
+    p.add_argument("--workspace", required=True, help="workspace name or folder")
+    p.add_argument("--out", type=Path, required=True, help="output CSV")
+    add_engine_options(p)
+    a = p.add_argument_group("ab")
+    a.add_argument("--table", default="ad_events", help="table of A/B rows (default ad_events)")
+    a.add_argument("--variant", default="variant")
+    a.add_argument("--metric", default=None)
+    a.add_argument("--covariate", default=None)
+    a.add_argument("--by", nargs="*", default=[], help="segment columns")
+    a.add_argument("--day", default=None, help="time column: sums per day")
+    a.add_argument("--control", default=None)
+    r = p.add_argument_group("retention")
+    r.add_argument("--period", choices=["month", "week"], default="month")
+    r.add_argument("--kind", choices=["classic", "unbounded"], default="classic")
+    t = p.add_argument_group("trends")
+    t.add_argument("--scored", type=Path, default=None, help="Parquet folder from 'score posts'")
+    t.add_argument("--freq", choices=["day", "week", "month"], default="week")
+    e = p.add_argument_group("edges")
+    e.add_argument("--source", choices=["replies", "co_interaction"], default="replies")
+    e.add_argument("--min-shared", type=int, default=2)
+    e.add_argument("--max-item-users", type=int, default=200)
+    p.set_defaults(func=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from core.data.workspace import open_workspace
+    from core.export import check_output, write_csv
+    from core.query import aggregates as A
+    from core.query.engine import open_engine
+
+    check_range(args.min_shared, "--min-shared", 1)
+    check_range(args.max_item_users, "--max-item-users", 1)
+    if args.what == "ab" and not args.metric:
+        raise ConfigError("aggregate ab needs --metric")
+    if args.what == "trends" and args.scored is None:
+        raise ConfigError("aggregate trends needs --scored DIR (the output of 'score posts')")
+    ws = open_workspace(args.workspace)
+    check_output(args.out, [args.scored] if args.scored else [])
+    start = time.perf_counter()
+    summary: dict = {}
+    with open_engine(args.engine, args.spark_master) as eng:
+        eng.register_workspace(ws)
+        if args.what == "ab":
+            out = A.ab_sums(eng, args.table, args.variant, args.metric, args.covariate, tuple(args.by), args.day)
+            if not args.by and not args.day:
+                summary = A.ab_result(out, args.metric, control=args.control, source=args.table).to_dict()
+        elif args.what == "retention":
+            _need(eng, "interactions", ws)
+            res = A.retention(eng, period=args.period, kind=args.kind)
+            out = res.to_long()
+            summary = {"cohorts": int(len(res.sizes)), "periods": int(res.counts.shape[1])}
+        elif args.what == "trends":
+            eng.register("scored", args.scored)
+            out = A.sentiment_trends(eng, "scored", args.freq)
+        else:
+            table = "posts" if args.source == "replies" else "interactions"
+            _need(eng, table, ws)
+            graph = (
+                A.reply_graph(eng)
+                if args.source == "replies"
+                else A.co_interaction_graph(eng, min_shared=args.min_shared, max_item_users=args.max_item_users)
+            )
+            names = graph.nodes.astype(str)
+            import pandas as pd
+
+            out = pd.DataFrame({"src": names[graph.src], "dst": names[graph.dst], "weight": graph.weight})
+            summary = graph.summary()
+    write_csv(out, args.out)
+    print(
+        json.dumps(
+            {
+                "rows": int(len(out)),
+                "out": str(args.out),
+                "engine": args.engine,
+                "seconds": round(time.perf_counter() - start, 3),
+                **summary,
+            },
+            ensure_ascii=False,
+            default=str,
+        )
+    )
+    return 0
+
+
+def _need(eng, table: str, ws) -> None:
+    if not eng.has(table):
+        raise ConfigError(f"workspace '{ws.name}' has no '{table}' table")

@@ -1,0 +1,195 @@
+"""One lifecycle for every attention model: seed, build, fit, cache, reload; or say it is trained.
+
+    spec = ModelSpec(kind="din", code_version=CODE_VERSION, config={...}, data=fingerprint(...),
+                     build=lambda: DIN(cfg), fit=engine_fit(make_batches, validate, train_config),
+                     seed=settings.seed)
+    done = train_or_load(spec, progress=cb, cancel=event)   # done.model: eval mode, on the CPU
+    is_trained(spec)                                         # True when train_or_load would only load
+    spec.key, spec.job_key                                   # the cache key; the job key "<kind>:<key>"
+
+The one key rule (`spec_key`): kind + data fingerprint + config + code version, with the device
+settings (`device`, `amp`, `num_threads`, at any depth of the config) left out: the same model
+trained on the CPU or a GPU is the same model, so a model cached under `cpu` loads under `auto`.
+A background job that trains a spec is registered under the same key, so a page, a reload and a
+second tab all find one job and one artefact.
+
+`spec.fit(model, progress, cancel) -> (state_dict, metrics, extra)` trains the freshly built,
+freshly seeded model (most models: `engine_fit(...)`; churn adds a warm start and calibration).
+Nobody else seeds, rebuilds or calls `load_state_dict` on a cached state.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from core.models import cache
+
+log = logging.getLogger(__name__)
+
+DEVICE_FIELDS = frozenset({"device", "amp", "num_threads"})
+
+FitFn = Callable[[Any, Callable | None, "threading.Event | None"], tuple[dict, dict, dict]]
+
+
+def without_device(config: Any) -> Any:
+    """`config` (a dict, list or scalar; dataclasses become dicts) without device settings."""
+    config = cache._jsonable(config)
+    return _strip(config)
+
+
+def _strip(obj: Any) -> Any:
+    if isinstance(obj, dict):
+        return {k: _strip(v) for k, v in obj.items() if k not in DEVICE_FIELDS}
+    if isinstance(obj, list):
+        return [_strip(v) for v in obj]
+    return obj
+
+
+@dataclass
+class ModelSpec:
+    """What one model needs from the lifecycle: how to build it, how to fit it, what defines it.
+
+    `config` is everything that changes the trained weights (model and trainer settings; the device
+    fields are dropped by the key rule), `data` the fingerprint of the encoded training data
+    (`cache.fingerprint(...)`), `build()` a fresh untrained module, `fit(model, progress, cancel)`
+    trains it and returns `(state_dict, metrics, extra)` (metrics and extra JSON-able)."""
+
+    kind: str
+    code_version: str
+    config: dict
+    data: str
+    build: Callable[[], Any]
+    fit: FitFn
+    seed: int = 0
+    restore: Callable[[dict], Any] | None = None  # stored state -> usable model; default: build,
+    #                                               load_state_dict, eval (text keeps its raw state)
+    key_config: dict = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.key_config = without_device(self.config)
+
+    @property
+    def key(self) -> str:
+        """The cache key (the artefact's folder name under `<cache>/<kind>/`)."""
+        return spec_key(self)
+
+    @property
+    def job_key(self) -> str:
+        """The key of a background job training this spec: `<kind>:<cache key>`, the cache entry's
+        name, so every page, reload and tab asking for this model finds one job and one artefact."""
+        return f"{self.kind}:{self.key}"
+
+
+def spec_key(spec: ModelSpec) -> str:
+    """The one cache-key rule: kind, data, config without device settings, code version."""
+    return cache.cache_key(spec.kind, spec.data, spec.key_config, spec.code_version)
+
+
+@dataclass
+class Trained:
+    """A model out of the lifecycle: eval mode, on the CPU, with its artefact's record."""
+
+    model: Any
+    key: str
+    trained: bool  # True when this call trained it, False when it was loaded
+    metrics: dict
+    extra: dict
+    meta: dict
+    steps: int = 0  # progress steps reported by this call's training (0 on a load)
+
+
+def is_trained(spec: ModelSpec, cache_dir: Path | str | None = None) -> bool:
+    """True when `train_or_load(spec)` would load stored weights instead of training. Never trains."""
+    return (
+        cache.lookup(spec.kind, spec.data, spec.key_config, code_version=spec.code_version, cache_dir=cache_dir)
+        is not None
+    )
+
+
+def train_or_load(
+    spec: ModelSpec,
+    *,
+    progress: Callable | None = None,
+    cancel: threading.Event | None = None,
+    cache_dir: Path | str | None = None,
+) -> Trained:
+    """Load `spec`'s model from the cache, or seed, build, fit and store it, then load it.
+
+    Another process training the same key makes this call wait and load that result (the
+    cache's lock). `TrainingCancelled` and fit errors propagate and store nothing."""
+    from core.models.engine import seed_everything
+
+    steps = 0
+
+    def counted(p: Any) -> None:
+        nonlocal steps
+        if getattr(p, "stage", None) is None:
+            steps += 1
+        if progress is not None:
+            progress(p)
+
+    def train_fn(report: Callable | None) -> tuple[dict, dict, dict]:
+        seed_everything(spec.seed)  # initial weights from the seed, not from the RNG's history
+        model = spec.build()
+        return spec.fit(model, report, cancel)
+
+    art = cache.get_or_train(
+        spec.kind,
+        spec.data,
+        spec.key_config,
+        train_fn,
+        code_version=spec.code_version,
+        progress=counted,
+        cache_dir=cache_dir,
+    )
+    if spec.restore is not None:
+        model = spec.restore(art.state_dict)
+    else:
+        model = spec.build()
+        model.load_state_dict(art.state_dict)
+        model.eval()
+    return Trained(
+        model=model,
+        key=art.key,
+        trained=art.trained,
+        metrics=dict(art.metrics),
+        extra=dict(art.extra),
+        meta=dict(art.meta),
+        steps=steps,
+    )
+
+
+def engine_fit(make_batches: Callable, validate: Callable, train_config: Any, metric: str = "val_metric") -> FitFn:
+    """The usual `spec.fit`: `engine.fit` with these batches, validation and trainer settings;
+    metrics = {metric: best, epochs_run, steps, seconds, device, stopped}, extra = {history}."""
+
+    def fit_fn(model: Any, progress: Callable | None, cancel: threading.Event | None) -> tuple[dict, dict, dict]:
+        from core.models.engine import fit
+
+        res = fit(model, make_batches, validate, train_config, progress=progress, cancel=cancel)
+        metrics = {
+            metric: res.best_metric,
+            "epochs_run": res.epochs_run,
+            "steps": res.steps,
+            "seconds": res.seconds,
+            "device": res.device,
+            "stopped": res.stopped,
+        }
+        return (
+            res.state_dict,
+            metrics,
+            {
+                "history": res.history,
+                "epochs_run": res.epochs_run,
+                "seconds": res.seconds,
+                "device": res.device,
+                "stopped": res.stopped,
+            },
+        )
+
+    return fit_fn

@@ -1,0 +1,172 @@
+"""The heavy aggregations on either engine, handed to the same statistics code as the in-process path.
+
+    with open_engine("spark", "local[2]") as eng:   # or "duckdb"
+        eng.register_workspace(ws)
+        sums = ab_sums(eng, "ad_events", "variant", "converted")      # n, sum_y, sum_yy per variant
+        result = ab_result(sums)                                      # the summary A/B engine
+        retention(eng, period="month")                                # a RetentionResult
+        sentiment_trends(eng, "scored", freq="week")                  # core.text.trends' table
+        reply_graph(eng) / co_interaction_graph(eng)                  # a core.graph UserGraph
+
+Every function runs one query from `core/query/sql.py`; sorting the result makes the engines'
+answers comparable row by row.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from core.query import sql
+from core.query.engine import Engine
+
+
+def _sorted(df: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    return df.sort_values(keys, na_position="first", kind="mergesort").reset_index(drop=True)
+
+
+def ab_sums(
+    engine: Engine,
+    table: str,
+    variant: str,
+    metric: str,
+    covariate: str | None = None,
+    by: tuple[str, ...] = (),
+    day: str | None = None,
+) -> pd.DataFrame:
+    """Per variant (and `by` columns, and day): n, sum_y, sum_yy (+ sum_x, sum_xx, sum_xy)."""
+    from core.errors import InputError
+
+    cols = engine.columns(table)
+    for c in (variant, metric, covariate, *by, day):
+        if c and c not in cols:
+            raise InputError(f"no such column; the columns are: {', '.join(cols[:12])}", file=table, column=c)
+    df = engine.sql(sql.ab_sums(table, variant, metric, covariate, tuple(by), day))
+    if "day" in df:
+        df["day"] = pd.to_datetime(df["day"])
+    df["n"] = df["n"].astype(np.int64)
+    keys = ["variant", *by] + (["day"] if day else [])
+    return _sorted(df, keys)
+
+
+def ab_result(
+    sums: pd.DataFrame,
+    metric: str = "metric",
+    binary: bool | None = None,
+    control: str | None = None,
+    alpha: float = 0.05,
+    source: str | None = None,
+):
+    """The A/B result for one metric from per-variant sums: the summary engine (Welch / pooled z)
+    of `core.experiments.summary`, the same statistics the row-level path runs on."""
+    from core.experiments.summary import SummaryColumns, SummarySpec, analyze_summary, read_summary
+
+    frame = sums.dropna(subset=["variant"]).assign(metric=metric)
+    if binary is None:  # 0/1 values: sum of squares equals the sum
+        binary = bool(np.allclose(frame["sum_y"], frame["sum_yy"]) and (frame["sum_y"] <= frame["n"]).all())
+    if binary:
+        cols = SummaryColumns(variant="variant", count="n", conversions="sum_y", metric="metric")
+    else:
+        cols = SummaryColumns(variant="variant", count="n", sum="sum_y", sum_squares="sum_yy", metric="metric")
+    table = read_summary(frame, cols, source)
+    spec = SummarySpec(control=control, alpha=alpha, source=source)
+    return analyze_summary(table, spec)[0].results[0]
+
+
+def retention(engine: Engine, period: str = "month", kind: str = "classic", table: str = "interactions"):
+    """`core.cohorts.retention.retention_matrix` (default cohorts: period of the first event) from
+    three grouped counts: cells, last active periods and cohort sizes."""
+    from core.cohorts.retention import RetentionResult, period_start_of_index
+    from core.errors import ConfigError
+
+    if kind not in ("classic", "unbounded"):
+        raise ConfigError(f"unknown retention kind '{kind}'; use 'classic' or 'unbounded'")
+    rows = engine.sql(sql.retention_cells(table, period))
+    rows[["cohort", "period", "users"]] = rows[["cohort", "period", "users"]].astype(np.int64)
+    cells, last, size = (rows[rows["what"] == w] for w in ("cell", "last", "size"))
+    if size.empty:
+        raise ConfigError(f"{table}: no events with a user and a time")
+    first = int(size["cohort"].min())
+    n_cohorts = int(size["cohort"].max()) - first + 1
+    n_periods = int(cells["period"].max()) + 1
+    last_idx = int((cells["cohort"] + cells["period"]).max())
+    grid = np.zeros((n_cohorts, n_periods))
+    use = cells if kind == "classic" else last
+    grid[use["cohort"].to_numpy() - first, use["period"].to_numpy()] = use["users"].to_numpy(dtype=float)
+    if kind == "unbounded":  # a user counts in every period up to their last active one
+        grid = np.cumsum(grid[:, ::-1], axis=1)[:, ::-1]
+    sizes_raw = np.zeros(n_cohorts, dtype=np.int64)
+    sizes_raw[size["cohort"].to_numpy() - first] = size["users"].to_numpy()
+    present = sizes_raw > 0
+    cohort_idx = np.flatnonzero(present) + first
+    index = period_start_of_index(cohort_idx, period)
+    index.name = "cohort"
+    sizes = pd.Series(sizes_raw[present], index=index, name="cohort_size")
+    observed = (cohort_idx[:, None] + np.arange(n_periods)[None, :]) <= last_idx
+    counts = pd.DataFrame(
+        np.where(observed, grid[present], np.nan), index=index, columns=pd.RangeIndex(n_periods, name="period")
+    )
+    return RetentionResult(
+        counts=counts, shares=counts.div(sizes.to_numpy(), axis=0), sizes=sizes, period=period, kind=kind
+    )
+
+
+def sentiment_trends(
+    engine: Engine, table: str = "scored", freq: str = "week", level: float = 0.95, overall: bool = True
+) -> pd.DataFrame:
+    """`core.text.trends.sentiment_trends` over a scored-posts table (ts, score, sentiment[, community])."""
+    from core.text.trends import trend_intervals
+
+    has_community = "community" in engine.columns(table)
+    out = engine.sql(sql.sentiment_trends(table, freq, has_community, overall))
+    out["period"] = pd.to_datetime(out["period"]).astype("datetime64[ns]")
+    out["volume"] = out["volume"].astype(np.int64)
+    out["negatives"] = out["negatives"].astype(float)
+    out["sd"] = out["sd"].astype(float)
+    return trend_intervals(_sorted(out, ["community", "period"]), level)
+
+
+def reply_edges(engine: Engine, table: str = "posts") -> pd.DataFrame:
+    """src, dst, weight (number of replies) per ordered pair, sorted."""
+    out = engine.sql(sql.reply_edges(table, engine.columns(table)))
+    out["weight"] = out["weight"].astype(float)
+    return _sorted(out, ["src", "dst"])
+
+
+def co_interaction_edges(
+    engine: Engine, table: str = "interactions", min_shared: int = 2, max_item_users: int = 200
+) -> pd.DataFrame:
+    """src < dst, weight (distinct shared items) per pair, sorted."""
+    out = engine.sql(sql.co_interaction_edges(table, min_shared, max_item_users))
+    out["weight"] = out["weight"].astype(float)
+    return _sorted(out, ["src", "dst"])
+
+
+def reply_graph(engine: Engine, table: str = "posts"):
+    """The reply `UserGraph` (every poster a node) from the engine's edge list."""
+    from core.graph.build import graph_from_pairs
+
+    edges = reply_edges(engine, table)
+    posters = engine.sql(f"SELECT DISTINCT {sql.q('user_id')} AS u FROM {sql.q(table)}")["u"]
+    return graph_from_pairs(
+        edges["src"], edges["dst"], edges["weight"], directed=True, source="replies", extra_nodes=posters, table=table
+    )
+
+
+def co_interaction_graph(engine: Engine, table: str = "interactions", min_shared: int = 2, max_item_users: int = 200):
+    """The co-interaction `UserGraph` (every user a node) from the engine's edge list."""
+    from core.graph.build import graph_from_pairs
+
+    edges = co_interaction_edges(engine, table, min_shared, max_item_users)
+    users = engine.sql(
+        f"SELECT DISTINCT {sql.q('user_id')} AS u FROM {sql.q(table)} WHERE {sql.q('item_id')} IS NOT NULL"
+    )["u"]
+    return graph_from_pairs(
+        edges["src"],
+        edges["dst"],
+        edges["weight"],
+        directed=False,
+        source="co_interaction",
+        extra_nodes=users,
+        table=table,
+    )

@@ -1,0 +1,236 @@
+"""Two engines behind one `sql()`: DuckDB (embedded, the default) and Spark SQL (a cluster).
+
+Queries are written once, in DuckDB's dialect (`core/query/sql.py`); `SparkEngine` transpiles them
+with sqlglot before handing them to Spark. Both engines see the same tables: a workspace's current
+Parquet files (or any Parquet file / folder), registered as views under the table's name. Results
+come back as pandas DataFrames, so the statistics code after the query is shared too.
+
+PySpark is imported only when a `SparkEngine` is made: the app and `make run` never need Java.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from pathlib import Path
+
+import pandas as pd
+
+from core.errors import ConfigError
+
+ENGINES = ("duckdb", "spark")
+DEFAULT_MASTER = "local[*]"
+
+
+def _lit(text: str) -> str:
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+def _ident(name: str) -> str:
+    return '"' + str(name).replace('"', '""') + '"'
+
+
+def parquet_files(path: str | Path) -> list[str]:
+    """The Parquet files of a file or of a folder written by Spark/DuckDB (part files)."""
+    p = Path(path)
+    if p.is_dir():
+        files = sorted(str(f) for f in p.glob("*.parquet"))
+        if not files:
+            raise ConfigError(f"{p}: no Parquet files in this folder")
+        return files
+    if not p.exists():
+        raise ConfigError(f"{p}: no such Parquet file or folder")
+    return [str(p)]
+
+
+class Engine:
+    """Common interface: `register(name, parquet, columns)`, `columns(name)`, `sql(query)`."""
+
+    name = "engine"
+
+    def __init__(self):
+        self._columns: dict[str, list[str]] = {}
+
+    def columns(self, table: str) -> list[str]:
+        if table not in self._columns:
+            raise ConfigError(f"no table '{table}' in this workspace")
+        return list(self._columns[table])
+
+    def has(self, table: str) -> bool:
+        return table in self._columns
+
+    def register_workspace(self, ws, tables=None) -> Engine:
+        """Every current table of a workspace (helper columns of the ingest left out)."""
+        from core.data.schemas import SCHEMAS
+
+        for table in tables or SCHEMAS:
+            current = ws.current_file(table)
+            if current is None:
+                continue
+            _, path, hidden, _ = current
+            self.register(table, path, exclude=hidden)
+        return self
+
+    def register(self, table: str, parquet, exclude=()) -> None:
+        raise NotImplementedError
+
+    def sql(self, query: str) -> pd.DataFrame:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+
+class DuckDBEngine(Engine):
+    name = "duckdb"
+
+    def __init__(self):
+        super().__init__()
+        import duckdb
+
+        self.con = duckdb.connect()
+
+    def register(self, table: str, parquet, exclude=()) -> None:
+        files = "[" + ", ".join(_lit(f) for f in parquet_files(parquet)) + "]"
+        cols = [r[0] for r in self.con.execute(f"DESCRIBE SELECT * FROM read_parquet({files})").fetchall()]
+        keep = [c for c in cols if c not in set(exclude or ())]
+        self.con.execute(
+            f"CREATE OR REPLACE VIEW {_ident(table)} AS SELECT "
+            f"{', '.join(_ident(c) for c in keep)} FROM read_parquet({files})"
+        )
+        self._columns[table] = keep
+
+    def register_frame(self, table: str, frame: pd.DataFrame) -> None:
+        self.con.register(table, frame)
+        self._columns[table] = [str(c) for c in frame.columns]
+
+    def sql(self, query: str) -> pd.DataFrame:
+        return self.con.execute(query).fetchdf()
+
+    def close(self) -> None:
+        self.con.close()
+
+
+_SESSIONS: dict = {}
+
+
+def spark_session(master: str = DEFAULT_MASTER, app_name: str = "community-economy"):
+    """One SparkSession per master in this process (UTC, Arrow on for pandas conversions)."""
+    import os
+    import sys
+
+    from pyspark.sql import SparkSession
+
+    spark = _SESSIONS.get(master)
+    if spark is not None and spark.sparkContext._jsc is not None:
+        return spark
+    builder = SparkSession.builder
+    # under spark-submit (it starts the JVM and sets PYSPARK_GATEWAY_PORT) the default master is
+    # spark-submit's --master; an explicit --spark-master still wins
+    submitted = bool(os.environ.get("PYSPARK_GATEWAY_PORT"))
+    if not (submitted and master == DEFAULT_MASTER):
+        builder = builder.master(master)
+    if master.startswith("local") and not submitted:
+        # local workers run this interpreter and import this checkout's `core` (on a cluster: the
+        # same venv on every node, or spark-submit --py-files / --archives; README "Scaling out")
+        os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+        root = str(Path(__file__).resolve().parents[2])
+        paths = [p for p in os.environ.get("PYTHONPATH", "").split(os.pathsep) if p]
+        if root not in paths:
+            os.environ["PYTHONPATH"] = os.pathsep.join([root, *paths])
+        builder = builder.config("spark.executorEnv.PYTHONPATH", os.environ["PYTHONPATH"])
+    builder = (
+        builder.appName(app_name)
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .config("spark.sql.shuffle.partitions", "8")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.driver.extraJavaOptions", "-Duser.timezone=UTC")
+        .config("spark.executor.extraJavaOptions", "-Duser.timezone=UTC")
+    )
+    with _jvm_stderr_silenced(not os.environ.get("CE_DEBUG")):
+        spark = builder.getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
+    _SESSIONS[master] = spark
+    return spark
+
+
+@contextmanager
+def _jvm_stderr_silenced(quiet: bool):
+    """The JVM (and the Python workers it starts) inherit stderr when launched: launched with
+    /dev/null there, Spark's log lines stay off the CLI's stderr (its errors still reach Python as
+    exceptions). CE_DEBUG=1 keeps them."""
+    if not quiet:
+        yield
+        return
+    import os
+    import sys
+
+    sys.stderr.flush()
+    saved = os.dup(2)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    try:
+        os.dup2(devnull, 2)
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
+class SparkEngine(Engine):
+    name = "spark"
+
+    def __init__(self, master: str = DEFAULT_MASTER, spark=None):
+        super().__init__()
+        import os
+        import shutil
+
+        if spark is None and shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+            raise ConfigError(
+                "--engine spark needs Java 17 (Debian: apt-get install openjdk-17-jre-headless; "
+                "`make test` installs it)"
+            )
+        try:
+            # a session of its own (sharing the SparkContext): its table views are this engine's only
+            self.spark = (spark or spark_session(master)).newSession()
+        except ImportError as exc:
+            raise ConfigError("--engine spark needs pyspark (pip install -r requirements.txt) and Java 17") from exc
+
+    def register(self, table: str, parquet, exclude=()) -> None:
+        df = self.spark.read.parquet(*parquet_files(parquet))
+        keep = [c for c in df.columns if c not in set(exclude or ())]
+        df.select(*keep).createOrReplaceTempView(table)
+        self._columns[table] = keep
+
+    def register_frame(self, table: str, frame: pd.DataFrame) -> None:
+        self.spark.createDataFrame(frame).createOrReplaceTempView(table)
+        self._columns[table] = [str(c) for c in frame.columns]
+
+    @staticmethod
+    def dialect(query: str) -> str:
+        """The DuckDB query in Spark SQL."""
+        import sqlglot
+
+        return sqlglot.transpile(query, read="duckdb", write="spark")[0]
+
+    def dataframe(self, query: str):
+        return self.spark.sql(self.dialect(query))
+
+    def sql(self, query: str) -> pd.DataFrame:
+        return self.dataframe(query).toPandas()
+
+
+def open_engine(kind: str = "duckdb", master: str = DEFAULT_MASTER) -> Engine:
+    if kind == "duckdb":
+        return DuckDBEngine()
+    if kind == "spark":
+        return SparkEngine(master)
+    raise ConfigError(f"unknown engine '{kind}'; use one of {', '.join(ENGINES)}")

@@ -1,0 +1,153 @@
+"""The one model lifecycle: every model kind trains once, says so, and keys without the device."""
+
+from __future__ import annotations
+
+import dataclasses
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from core.models.lifecycle import ModelSpec, is_trained, spec_key, train_or_load
+
+
+def _gat_spec(device: str):
+    import networkx as nx
+
+    from core.graph.attention import PlacementConfig, placement_spec
+    from core.graph.build import graph_from_edges
+    from core.graph.detect import detect_communities
+
+    g = nx.planted_partition_graph(3, 20, 0.4, 0.01, seed=1, directed=True)
+    edges = pd.DataFrame([(f"n{a}", f"n{b}") for a, b in g.edges()], columns=["src", "dst"]).assign(weight=1.0)
+    graph = graph_from_edges(edges)
+    result = detect_communities(graph)
+    return placement_spec(graph, result, None, PlacementConfig(epochs=3, positional_dim=4, device=device))[0]
+
+
+def _din_spec(device: str):
+    from core.experiments.response import DINSettings, response_data, response_spec
+
+    rng = np.random.default_rng(0)
+    users = [f"u{i}" for i in range(200)]
+    ad = pd.DataFrame(
+        {
+            "user_id": users,
+            "variant": rng.choice(["A", "B"], 200),
+            "converted": rng.integers(0, 2, 200),
+            "ts": pd.Timestamp("2026-02-01"),
+        }
+    )
+    inter = pd.DataFrame(
+        {
+            "user_id": np.repeat(users, 3),
+            "item_id": rng.integers(0, 20, 600).astype(str),
+            "ts": pd.Timestamp("2026-01-01"),
+        }
+    )
+    data = response_data(ad, inter, variant="variant", unit="user_id", outcome="converted", control="A", time="ts")
+    return response_spec(data, DINSettings(epochs=2, dim=4, hidden=8, device=device))
+
+
+def _sasrec_spec(device: str):
+    from core.recommend.data import build_sequences, holdout_last
+    from core.recommend.recommender import RecommendConfig, sasrec_spec
+
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame(
+        {
+            "user_id": np.repeat([f"u{i}" for i in range(60)], 6),
+            "item_id": rng.integers(0, 15, 360).astype(str),
+            "ts": pd.Timestamp("2026-01-01") + pd.to_timedelta(np.tile(np.arange(6), 60), unit="h"),
+        }
+    )
+    data = build_sequences(df)
+    config = RecommendConfig(max_len=8, hidden=8, n_layers=1, n_heads=1, epochs=2, batch_size=64, device=device)
+    return sasrec_spec(data, holdout_last(data), config, "fit")
+
+
+def _churn_spec(device: str):
+    from core.cohorts.churn import ChurnConfig, ChurnPredictor
+    from core.cohorts.features import FeatureSet
+
+    rng = np.random.default_rng(0)
+    n = 120
+    table = pd.DataFrame(
+        {"recency_days": rng.integers(0, 60, n).astype(float), "plan": rng.choice(["a", "b"], n)},
+        index=pd.Index([f"u{i}" for i in range(n)]),
+    )
+    labels = pd.Series((table["recency_days"] > 30).astype(int).to_numpy(), index=table.index)
+    features = FeatureSet(table, ["recency_days"], ["plan"], np.zeros((n, 0), np.float32), [], None)
+    config = ChurnConfig(epochs=2, d_model=8, n_heads=2, n_layers=1, baselines=False, device=device)
+    return ChurnPredictor(config).spec(features, labels)
+
+
+def _text_spec(device: str):
+    from core.text.classifier import ClassifierConfig, language_spec
+
+    texts = ["很好很喜欢", "太差了失望", "非常满意", "质量很差"] * 10
+    y = np.array([1, 0, 1, 0] * 10)
+    return language_spec("zh", texts, y, 2, ClassifierConfig(zh_epochs=1, zh_d_model=16, batch_size=8, device=device))[
+        0
+    ]
+
+
+SPECS = {"gat": _gat_spec, "din": _din_spec, "sasrec": _sasrec_spec, "churn": _churn_spec, "sentiment": _text_spec}
+
+
+@pytest.mark.parametrize("kind", sorted(SPECS))
+def test_second_call_trains_zero_steps_and_is_trained_says_so(kind, tmp_path, one_torch_thread):
+    spec = SPECS[kind]("cpu")
+    assert not is_trained(spec, tmp_path)
+    first = train_or_load(spec, cache_dir=tmp_path)
+    assert first.trained and first.steps > 0
+    assert is_trained(spec, tmp_path)
+    again = SPECS[kind]("auto")  # another device: the same key, so a load
+    assert again.key == spec.key == first.key
+    assert is_trained(again, tmp_path)
+    second = train_or_load(again, cache_dir=tmp_path)
+    assert not second.trained and second.steps == 0
+    assert second.metrics == first.metrics
+
+
+def _tiny_spec(config: dict) -> ModelSpec:
+    from core.models.engine import TrainConfig
+    from core.models.lifecycle import engine_fit
+    from tests.models.test_engine import Linear, batches
+
+    return ModelSpec(
+        kind="tiny",
+        code_version="t1",
+        config=config,
+        data="d",
+        build=Linear,
+        fit=engine_fit(batches, None, TrainConfig(epochs=2, device="cpu")),
+    )
+
+
+def test_key_rule_drops_device_settings_at_any_depth_and_nothing_else():
+    base = {"lr": 0.1, "train": {"device": "cpu", "amp": True, "epochs": 2}, "device": "cpu"}
+    moved = {"lr": 0.1, "train": {"device": "cuda", "amp": False, "epochs": 2}, "device": "auto"}
+    assert spec_key(_tiny_spec(base)) == spec_key(_tiny_spec(moved))
+    assert spec_key(_tiny_spec(base)) != spec_key(_tiny_spec({**base, "lr": 0.2}))
+    spec = _tiny_spec(base)
+    assert spec_key(spec) != spec_key(dataclasses.replace(spec, code_version="t2"))
+    assert spec_key(spec) != spec_key(dataclasses.replace(spec, data="e"))
+
+
+def test_two_processes_train_once(tmp_path):
+    script = textwrap.dedent(f"""
+        import sys
+        sys.path.insert(0, {str(__import__("pathlib").Path(__file__).resolve().parents[2])!r})
+        from tests.models.test_lifecycle import _tiny_spec
+        from core.models.lifecycle import train_or_load
+        done = train_or_load(_tiny_spec({{"lr": 0.1}}), cache_dir={str(tmp_path)!r})
+        print("TRAINED" if done.trained else "LOADED", done.key)
+    """)
+    procs = [subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True) for _ in range(2)]
+    outs = [p.communicate(timeout=120)[0].split() for p in procs]
+    assert sorted(o[0] for o in outs) == ["LOADED", "TRAINED"]
+    assert outs[0][1] == outs[1][1]
