@@ -17,7 +17,7 @@ from core.experiments.columns import guess_roles
 from core.experiments.summary import looks_like_summary
 from core.export import csv_bytes
 from core.viz import experiments as viz
-from ui.ab_panels import fmt_interval, power_panel, response_panel
+from ui.ab_panels import fmt_interval, power_panel, response_panel, timeline_chart
 from ui.cache import load_table, table_version_key
 from ui.common import held_upload, page_setup, tr
 
@@ -191,19 +191,7 @@ with tabs[0]:
     if timeline is None or timeline.empty:
         st.info(tr("ab.no_time"))
     else:
-        st.plotly_chart(
-            viz.cumulative_lift_figure(
-                timeline,
-                labels={
-                    "band": tr("ab.band"),
-                    "ci": tr("ab.ci95"),
-                    "lift": tr("ab.lift"),
-                    "x": tr("ab.day"),
-                    "y": tr("ab.lift_axis"),
-                },
-            ),
-            key="ab_timeline",
-        )
+        timeline_chart(timeline, key="ab_timeline")
         st.caption(tr("ab.band_note", tuning=int(tuning)))
 with tabs[1]:
     ft = report.funnel

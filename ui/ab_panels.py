@@ -34,6 +34,18 @@ def fmt_num(x, fmt: str = "{:.4g}") -> str:
     return "" if x is None or pd.isna(x) else fmt.format(x)
 
 
+def timeline_chart(timeline: pd.DataFrame, key: str) -> None:
+    """The cumulative-lift chart (unit rows by day, or a summary file's checkpoints), labels translated."""
+    labels = {
+        "band": tr("ab.band"),
+        "ci": tr("ab.ci95"),
+        "lift": tr("ab.lift"),
+        "x": tr("ab.day"),
+        "y": tr("ab.lift_axis"),
+    }
+    st.plotly_chart(viz.cumulative_lift_figure(timeline, labels=labels), key=key)
+
+
 def power_panel(result: ab.ExperimentResult, alpha: float, key: str = "ab_pw") -> None:
     """MDE at the current size, units needed for a target lift, and the power curve; the inputs
     start from the control's numbers and can be edited."""

@@ -16,7 +16,7 @@ from core.experiments import summary as sm
 from core.experiments.analysis import parse_split, variant_names
 from core.export import csv_bytes
 from core.viz import experiments as viz
-from ui.ab_panels import fmt_interval, fmt_num, fmt_pct, md_literal, power_panel
+from ui.ab_panels import fmt_interval, fmt_num, fmt_pct, md_literal, power_panel, timeline_chart
 from ui.cache import session_memo
 from ui.common import held_upload, tr
 
@@ -291,19 +291,7 @@ def _detail(
     timeline = _memo(
         ("timeline", sha, cols, spec, experiment, metric), lambda: sm.checkpoint_lift(table, experiment, metric, spec)
     )
-    st.plotly_chart(
-        viz.cumulative_lift_figure(
-            timeline,
-            labels={
-                "band": tr("ab.band"),
-                "ci": tr("ab.ci95"),
-                "lift": tr("ab.lift"),
-                "x": tr("ab.day"),
-                "y": tr("ab.lift_axis"),
-            },
-        ),
-        key="ab_checkpoints",
-    )
+    timeline_chart(timeline, key="ab_checkpoints")
     for row in sm.first_decisions(timeline, spec.alpha).itertuples():
         if row.sequential_day is None:
             st.info(tr("ab.seq_never", variant=md_literal(row.variant)))

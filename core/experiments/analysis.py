@@ -715,6 +715,23 @@ def analyze_segments(data: ExperimentData, metric: MetricSpec, segment: str) -> 
     return list(correct(*results)) if len(results) > 1 else results
 
 
+def timeline_row(day, variant, n, c) -> dict:
+    """One row of a cumulative-lift timeline: the comparison `c` of `variant` with control at `day`."""
+    return {
+        "day": day,
+        "variant": variant,
+        "n": n,
+        "lift": c.lift,
+        "lift_ci_low": c.lift_ci_low,
+        "lift_ci_high": c.lift_ci_high,
+        "sequential_ci_low": c.sequential_ci_low,
+        "sequential_ci_high": c.sequential_ci_high,
+        "p_value": c.p_value,
+        "sequential_p_value": c.sequential_p_value,
+        "relative_lift": c.relative_lift,
+    }
+
+
 def cumulative_lift(data: ExperimentData, metric: MetricSpec) -> pd.DataFrame:
     """Per day and treatment, the lift of the data up to that day: fixed-horizon CI and the
     always-valid (sequential) band. Columns: day, variant, n, lift, lift_ci_low, lift_ci_high,
@@ -743,21 +760,7 @@ def cumulative_lift(data: ExperimentData, metric: MetricSpec) -> pd.DataFrame:
         )
         for i in range(1, nv):
             c = compare(running[0], running[i], cfg)
-            rows.append(
-                {
-                    "day": days[j],
-                    "variant": data.variants[i],
-                    "n": running[0].n + running[i].n,
-                    "lift": c.lift,
-                    "lift_ci_low": c.lift_ci_low,
-                    "lift_ci_high": c.lift_ci_high,
-                    "sequential_ci_low": c.sequential_ci_low,
-                    "sequential_ci_high": c.sequential_ci_high,
-                    "p_value": c.p_value,
-                    "sequential_p_value": c.sequential_p_value,
-                    "relative_lift": c.relative_lift,
-                }
-            )
+            rows.append(timeline_row(days[j], data.variants[i], running[0].n + running[i].n, c))
     return pd.DataFrame(rows)
 
 

@@ -36,6 +36,7 @@ from core.experiments.analysis import (
     correct,
     relative_mde,
     result_from_statistics,
+    timeline_row,
 )
 from core.experiments.corrections import adjust_p_values
 from core.experiments.health import SRM_THRESHOLD, srm_p_values
@@ -392,21 +393,7 @@ def checkpoint_lift(
             if v not in stats:
                 continue
             c = compare(stats[names[0]], stats[v], cfg)
-            out.append(
-                {
-                    "day": day,
-                    "variant": v,
-                    "n": stats[names[0]].n + stats[v].n,
-                    "lift": c.lift,
-                    "lift_ci_low": c.lift_ci_low,
-                    "lift_ci_high": c.lift_ci_high,
-                    "sequential_ci_low": c.sequential_ci_low,
-                    "sequential_ci_high": c.sequential_ci_high,
-                    "p_value": c.p_value,
-                    "sequential_p_value": c.sequential_p_value,
-                    "relative_lift": c.relative_lift,
-                }
-            )
+            out.append(timeline_row(day, v, stats[names[0]].n + stats[v].n, c))
     return pd.DataFrame(out)
 
 
