@@ -440,30 +440,23 @@ def language_model_config(
     from core.models.text_classifier import TextClassifierConfig
 
     kind = language_encoder(lang, config)
-    if kind == "e5":
-        from core.text.e5 import N_LAYERS as E5_LAYERS
+    if kind in STATE_KINDS:  # e5-small and MiniLM share the BERT-small shape: 384 wide, 12 heads
+        if kind == "e5":
+            from core.text.e5 import N_LAYERS
 
+            frozen, max_len = config.e5_frozen_layers, max_tokens
+        else:
+            from core.text.encoder import N_LAYERS
+
+            frozen, max_len = config.en_frozen_layers, 128
         return TextClassifierConfig(
             n_classes=n_classes,
             input="states",
             d_model=384,
             n_heads=12,
-            n_layers=E5_LAYERS - config.e5_frozen_layers,
+            n_layers=N_LAYERS - frozen,
             d_ff=1536,
-            max_len=max_tokens,
-            class_weights=list(class_weights or []),
-        )
-    if kind == "minilm":
-        from core.text.encoder import N_LAYERS
-
-        return TextClassifierConfig(
-            n_classes=n_classes,
-            input="states",
-            d_model=384,
-            n_heads=12,
-            n_layers=N_LAYERS - config.en_frozen_layers,
-            d_ff=1536,
-            max_len=128,
+            max_len=max_len,
             class_weights=list(class_weights or []),
         )
     return TextClassifierConfig(
