@@ -1,0 +1,3 @@
+"""Column labels: `col.<name>` for every column and feature name a user can see (tables, chart axes)."""
+
+TABLE: dict[str, dict[str, str]] = {}

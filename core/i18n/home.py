@@ -1,0 +1,115 @@
+"""The home page: workspace, uploads, ingest report, what each view unlocks."""
+
+TABLE: dict[str, dict[str, str]] = {
+    "home.unlocks_partial": {"en": "Shows {shown}. Not yet: {missing}.", "zh": "可显示：{shown}。尚缺：{missing}。"},
+    "home.unlocks_needs": {"en": "Needs {needs}.", "zh": "需要 {needs}。"},
+    "home.title": {"en": "Community economy dashboard", "zh": "社群经济仪表盘"},
+    "home.intro": {
+        "en": "Upload your platform's CSV exports (members, interactions, posts, follows, ad events). Each view trains its models on your data.",
+        "zh": "上传平台导出的 CSV（成员、互动、帖子、关注、广告事件），每个视图都会基于您的数据训练模型。",
+    },
+    "home.new_workspace": {"en": "Create a new workspace", "zh": "新建工作区"},
+    "home.workspace_name": {"en": "Workspace name", "zh": "工作区名称"},
+    "home.create": {"en": "Create", "zh": "创建"},
+    "home.upload_header": {"en": "Upload data", "zh": "上传数据"},
+    "home.upload": {
+        "en": "CSV files (UTF-8, GBK, UTF-16; comma, semicolon, tab or pipe)",
+        "zh": "CSV 文件（UTF-8、GBK、UTF-16；逗号、分号、制表符或竖线分隔）",
+    },
+    "home.file": {"en": "File", "zh": "文件"},
+    "home.detected": {
+        "en": "Detected {encoding}, delimiter {delimiter}, {columns} columns",
+        "zh": "检测到编码 {encoding}，分隔符 {delimiter}，共 {columns} 列",
+    },
+    "home.remembered": {"en": "mapping remembered from an earlier upload", "zh": "已沿用上次相同表头的映射"},
+    "home.table": {"en": "Table", "zh": "表"},
+    "home.required": {"en": "Required fields: {fields}", "zh": "必填字段：{fields}"},
+    "home.col_column": {"en": "Your column", "zh": "您的列"},
+    "home.col_example": {"en": "Example value", "zh": "示例值"},
+    "home.col_field": {"en": "Maps to", "zh": "映射为"},
+    "home.col_field_help": {
+        "en": "Leave empty to keep the column as an extra attribute",
+        "zh": "留空则作为附加属性列保留",
+    },
+    "home.skip_bad": {
+        "en": "Skip rows that cannot be read (and report how many)",
+        "zh": "跳过无法解析的行（并报告数量）",
+    },
+    "home.ingest": {"en": "Ingest", "zh": "导入"},
+    "home.discard": {"en": "Discard", "zh": "放弃"},
+    "home.ingesting": {"en": "Ingesting…", "zh": "正在导入…"},
+    "home.ingested": {
+        "en": "{file}: {rows} rows ingested into '{table}' of workspace '{workspace}' (version {version}; {skipped} rows skipped)",
+        "zh": "{file}：已导入 {rows} 行到工作区“{workspace}”的“{table}”表（版本 {version}；跳过 {skipped} 行）",
+    },
+    "home.target_workspace": {"en": "Save into workspace", "zh": "保存到工作区"},
+    "home.target_help": {
+        "en": "The sample community stays as it is; your data goes into a workspace of its own (created if new).",
+        "zh": "示例社区保持不变；您的数据将保存到单独的工作区（不存在时自动创建）。",
+    },
+    "home.table_has": {
+        "en": "'{table}' already has {rows} rows (version {version}).",
+        "zh": "“{table}”表已有 {rows} 行（版本 {version}）。",
+    },
+    "home.mode": {"en": "Into the existing table", "zh": "导入到已有表的方式"},
+    "home.mode_replace": {"en": "Replace its rows", "zh": "替换原有行"},
+    "home.mode_append": {"en": "Append to its rows (same columns)", "zh": "追加到原有行（列须相同）"},
+    "home.confirm": {"en": "Confirm", "zh": "确认"},
+    "home.cancel_ingest": {"en": "Cancel", "zh": "取消"},
+    "home.confirm_replace": {
+        "en": "Replacing '{table}' would change it from {before} rows to {after} rows.",
+        "zh": "替换后“{table}”表将从 {before} 行变为 {after} 行。",
+    },
+    "home.confirm_append": {
+        "en": "Appending to '{table}' would change it from {before} rows to {after} rows.",
+        "zh": "追加后“{table}”表将从 {before} 行变为 {after} 行。",
+    },
+    "home.confirm_new": {
+        "en": "'{table}' is new: it would get {after} rows.",
+        "zh": "“{table}”是新表：将导入 {after} 行。",
+    },
+    "home.confirm_skipped": {
+        "en": "{skipped} rows of the file could not be read and would be skipped (first: {examples}). Confirm to go ahead, or cancel to keep the table as it is.",
+        "zh": "文件中有 {skipped} 行无法解析，将被跳过（前几行：{examples}）。确认继续，或取消以保持原表不变。",
+    },
+    "home.upload_gone": {
+        "en": "{file}: the uploaded copy is no longer on the server (it was cleaned up); upload the file again",
+        "zh": "{file}：服务器上的上传副本已被清理，请重新上传该文件",
+    },
+    "home.replaced": {
+        "en": "{file}: {rows} rows ingested into '{table}' of workspace '{workspace}', replacing {before} rows (version {version}; {skipped} rows skipped)",
+        "zh": "{file}：已导入 {rows} 行到工作区“{workspace}”的“{table}”表，替换原有 {before} 行（版本 {version}；跳过 {skipped} 行）",
+    },
+    "home.appended": {
+        "en": "{file}: {added} rows appended to '{table}' of workspace '{workspace}' ({before} → {rows} rows; version {version}; {skipped} rows skipped)",
+        "zh": "{file}：已追加 {added} 行到工作区“{workspace}”的“{table}”表（{before} → {rows} 行；版本 {version}；跳过 {skipped} 行）",
+    },
+    "home.skipped_first": {"en": "Skipped first: {examples}", "zh": "被跳过的前几行：{examples}"},
+    "home.restored": {
+        "en": "'{table}': version {version} restored as version {new}",
+        "zh": "“{table}”表：版本 {version} 已恢复为新版本 {new}",
+    },
+    "home.versions": {"en": "Versions", "zh": "版本"},
+    "home.versions_help": {
+        "en": "Every ingest, append and restore makes a new version; the last three are kept and can be restored.",
+        "zh": "每次导入、追加和恢复都会生成新版本；保留最近三个版本，可随时恢复。",
+    },
+    "home.versions_of": {"en": "{table} · {n} versions", "zh": "{table} · {n} 个版本"},
+    "home.action_replace": {"en": "replaced", "zh": "替换"},
+    "home.action_append": {"en": "appended", "zh": "追加"},
+    "home.action_restore": {"en": "restored v{version}", "zh": "恢复自 v{version}"},
+    "home.current": {"en": "current", "zh": "当前"},
+    "home.restore": {"en": "Restore", "zh": "恢复"},
+    "home.health": {"en": "Data health", "zh": "数据健康"},
+    "home.no_tables": {
+        "en": "This workspace has no tables yet: upload a CSV above.",
+        "zh": "此工作区还没有数据表：请在上方上传 CSV。",
+    },
+    "home.rows": {"en": "Rows", "zh": "行数"},
+    "home.version": {"en": "Version", "zh": "版本"},
+    "home.source": {"en": "Source file", "zh": "来源文件"},
+    "home.loaded": {"en": "Loaded at", "zh": "导入时间"},
+    "home.duplicates": {"en": "Duplicate rows", "zh": "重复行"},
+    "home.date_range": {"en": "Date range", "zh": "日期范围"},
+    "home.unlocks": {"en": "Views this data unlocks", "zh": "这些数据可用于以下视图"},
+}
