@@ -399,22 +399,51 @@ class BaselineReport:
         return pd.DataFrame(rows, columns=["user", "item", "rank"])
 
 
+def stage_steps(
+    progress: Callable[[Progress], None] | None, cancel: threading.Event | None, stage: str
+) -> Callable[[int, int], None]:
+    """A `(done, total)` callback for work outside the epochs: reports `stage` (an i18n key) to the
+    progress bar and raises TrainingCancelled when `cancel` is set, so a cancel stops every stage."""
+    from core.models.engine import TrainingCancelled, stage_progress
+
+    report = stage_progress(progress, stage)
+
+    def step(done: int, total: int) -> None:
+        if cancel is not None and cancel.is_set():
+            raise TrainingCancelled("training was cancelled")
+        if report is not None:
+            report(done, total)
+
+    return step
+
+
 def evaluate_baselines(
-    data: SequenceData, k: int = 10, seed: int = 0, split: Split | None = None, diversity_users: int = 2000
+    data: SequenceData,
+    k: int = 10,
+    seed: int = 0,
+    split: Split | None = None,
+    diversity_users: int = 2000,
+    *,
+    on_chunk: Callable[[int, int], None] | None = None,
 ) -> BaselineReport:
     """Popularity and item-kNN fitted on every interaction except the test items (histories up to
-    the test target) and scored on the leave-last-out test targets, both protocols."""
+    the test target) and scored on the leave-last-out test targets, both protocols. `on_chunk`
+    (see `stage_steps`) hears of each chunk of scored users."""
     split = split if split is not None else leave_last_out(data)
     if len(split.test_targets) == 0:
         raise InputError("no user has 3 or more distinct items: nothing to evaluate on")
     tested = set(split.test_users.tolist())
     baseline_train = list(split.test_histories) + [split.train[u] for u in range(data.n_users) if u not in tested]
     pop = PopularityRecommender().fit(baseline_train, data.n_items)
+    if on_chunk is not None:
+        on_chunk(0, 1)
     knn = ItemKNNRecommender().fit(baseline_train, data.n_items)
     scorers = {pop.name: pop.score, knn.name: knn.score}
     metrics: list[RankingMetrics] = []
     for name, fn in scorers.items():
-        metrics.extend(evaluate_scores(name, fn, split.test_histories, split.test_targets, k, seed=seed))
+        metrics.extend(
+            evaluate_scores(name, fn, split.test_histories, split.test_targets, k, seed=seed, on_chunk=on_chunk)
+        )
     users = np.arange(min(data.n_users, diversity_users))
     hist = [data.sequences[u] for u in users]
     diversity = {name: list_diversity(top_k(fn(hist), hist, k), pop.popularity_) for name, fn in scorers.items()}
@@ -437,14 +466,21 @@ def evaluate(
     """
     config = config or RecommendConfig()
     split = leave_last_out(data)
-    base = evaluate_baselines(data, k, config.train.seed, split, diversity_users)  # raises on too little data
+    base = evaluate_baselines(  # raises on too little data
+        data, k, config.train.seed, split, diversity_users, on_chunk=stage_steps(progress, cancel, "stage.baselines")
+    )
     trained = train_sasrec_cached(data, split, config, "eval", progress, cancel, cache_dir)
     from core.models.sasrec import score_histories
 
     sasrec = lambda h: score_histories(trained.model, h)  # noqa: E731
     scorers = {"SASRec": sasrec, **base.scorers}
+    scoring = stage_steps(progress, cancel, "stage.scoring")
     metrics = (
-        list(evaluate_scores("SASRec", sasrec, split.test_histories, split.test_targets, k, seed=config.train.seed))
+        list(
+            evaluate_scores(
+                "SASRec", sasrec, split.test_histories, split.test_targets, k, seed=config.train.seed, on_chunk=scoring
+            )
+        )
         + base.metrics
     )
     metrics.sort(key=lambda m: (m.protocol != "full ranking", list(scorers).index(m.model)))

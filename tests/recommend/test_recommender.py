@@ -146,3 +146,17 @@ def test_cancel_stops_training_at_the_next_step_and_stores_nothing(sample_data, 
         evaluate(sample_data, config, progress=progress, cancel=cancel, cache_dir=tmp_path)
     assert steps == [1]  # checked before every batch: the second never ran
     assert not cached_training_exists(sample_data, config, "eval", cache_dir=tmp_path)
+
+
+def test_cancel_stops_the_stages_outside_the_epochs_too(sample_data, tmp_path):
+    cancel, stages = threading.Event(), []
+
+    def progress(p):
+        stages.append(p.stage)
+        if p.stage == "stage.baselines":
+            cancel.set()
+
+    with pytest.raises(TrainingCancelled):
+        evaluate(sample_data, RecommendConfig(**TINY), progress=progress, cancel=cancel, cache_dir=tmp_path)
+    assert stages == ["stage.baselines"]  # reported, then the next chunk of baseline scoring saw the cancel
+    assert not cached_training_exists(sample_data, RecommendConfig(**TINY), "eval", cache_dir=tmp_path)
