@@ -87,7 +87,33 @@ class ModelSpec:
 
 def spec_key(spec: ModelSpec) -> str:
     """The one cache-key rule: kind, data, config without device settings, code version."""
-    return cache.cache_key(spec.kind, spec.data, spec.key_config, spec.code_version)
+    return cache.cache_key(spec.kind, spec.data, keyed_config(spec), spec.code_version)
+
+
+def keyed_config(spec: ModelSpec) -> dict:
+    """The config the key hashes: `spec.key_config`, with every `max_seconds` (at any depth; at the
+    top when there is none) set to the budget of an enclosing `engine.training_budget` block, the
+    budget the fit will run under: a model trained for 5 minutes is not the one asked for with 20."""
+    from core.models.engine import current_budget
+
+    overridden, seconds = current_budget()
+    if not overridden:
+        return spec.key_config
+    found = False
+
+    def put(obj: Any) -> Any:
+        nonlocal found
+        if isinstance(obj, dict):
+            out = {k: put(v) for k, v in obj.items()}
+            if "max_seconds" in out:
+                out["max_seconds"], found = seconds, True
+            return out
+        if isinstance(obj, list):
+            return [put(v) for v in obj]
+        return obj
+
+    config = put(spec.key_config)
+    return config if found else {**config, "max_seconds": seconds}
 
 
 @dataclass
@@ -106,7 +132,7 @@ class Trained:
 def is_trained(spec: ModelSpec, cache_dir: Path | str | None = None) -> bool:
     """True when `train_or_load(spec)` would load stored weights instead of training. Never trains."""
     return (
-        cache.lookup(spec.kind, spec.data, spec.key_config, code_version=spec.code_version, cache_dir=cache_dir)
+        cache.lookup(spec.kind, spec.data, keyed_config(spec), code_version=spec.code_version, cache_dir=cache_dir)
         is not None
     )
 
@@ -141,7 +167,7 @@ def train_or_load(
     art = cache.get_or_train(
         spec.kind,
         spec.data,
-        spec.key_config,
+        keyed_config(spec),
         train_fn,
         code_version=spec.code_version,
         progress=counted,
@@ -166,30 +192,14 @@ def train_or_load(
 
 def engine_fit(make_batches: Callable, validate: Callable, train_config: Any, metric: str = "val_metric") -> FitFn:
     """The usual `spec.fit`: `engine.fit` with these batches, validation and trainer settings;
-    metrics = {metric: best, epochs_run, steps, seconds, device, stopped}, extra = {history}."""
+    metrics = {metric: best} + `FitResult.summary()` (epochs, seconds, device, stopped_by, budget),
+    extra = the same summary + {history}."""
 
     def fit_fn(model: Any, progress: Callable | None, cancel: threading.Event | None) -> tuple[dict, dict, dict]:
         from core.models.engine import fit
 
         res = fit(model, make_batches, validate, train_config, progress=progress, cancel=cancel)
-        metrics = {
-            metric: res.best_metric,
-            "epochs_run": res.epochs_run,
-            "steps": res.steps,
-            "seconds": res.seconds,
-            "device": res.device,
-            "stopped": res.stopped,
-        }
-        return (
-            res.state_dict,
-            metrics,
-            {
-                "history": res.history,
-                "epochs_run": res.epochs_run,
-                "seconds": res.seconds,
-                "device": res.device,
-                "stopped": res.stopped,
-            },
-        )
+        summary = res.summary()
+        return res.state_dict, {metric: res.best_metric, **summary}, {"history": res.history, **summary}
 
     return fit_fn

@@ -151,3 +151,33 @@ def test_two_processes_train_once(tmp_path):
     outs = [p.communicate(timeout=120)[0].split() for p in procs]
     assert sorted(o[0] for o in outs) == ["LOADED", "TRAINED"]
     assert outs[0][1] == outs[1][1]
+
+
+def test_budget_override_is_in_the_key_and_the_card_records_it(tmp_path, one_torch_thread):
+    from core.models.engine import TrainConfig, training_budget
+    from core.models.lifecycle import engine_fit
+    from tests.models.test_engine import SlowLinear, batches, neg_mse
+
+    spec = ModelSpec(
+        kind="tiny",
+        code_version="t1",
+        config={"train": {"epochs": 1000, "max_seconds": "auto"}},
+        data="d",
+        build=SlowLinear,
+        fit=engine_fit(batches, neg_mse, TrainConfig(epochs=1000, device="cpu")),
+    )
+    with training_budget(0.3):
+        short = spec.key
+        done = train_or_load(spec, cache_dir=tmp_path)
+        assert is_trained(spec, tmp_path) and done.key == short
+    with training_budget(600):
+        assert spec.key != short and not is_trained(spec, tmp_path)  # a longer budget is another model
+    assert spec.key not in (short,)  # and so is the config's own "auto"
+    m = done.metrics
+    assert m["stopped_by"] == "budget" and m["max_seconds"] == 0.3 and m["epochs"] == 1000
+    assert 1 <= m["epochs_run"] < 1000 and m["val_metric"] == max(h["val_metric"] for h in done.extra["history"])
+    from ui.training import card_line
+
+    line = card_line(m)  # the model card's line says the budget stopped it, where and on what
+    assert line.startswith("Training: stopped by the") and f"epoch {m['epochs_run']}/1000" in line and "cpu" in line
+    assert "trained all 2 epochs" in card_line({"stopped": "completed", "epochs_run": 2, "device": "cpu", "seconds": 3})
