@@ -16,8 +16,8 @@ on both. Rows (targets on 2 CPU cores; issue 14):
 - telco: Telco 7,043; <= 90 s; AUC >= best baseline - 0.005;
 - gat: community placement on the sample graph; <= 20 s; validation accuracy reported;
 - din: the sample's ad test response model; <= 20 s; Qini of DIN beside the two-model logistic.
-The pages that train through `ui.training.model_panel` (all but sentiment) run under the budget
-control's default (5 min on the CPU, none on a GPU); `--budget` sets another (0: none).
+Every model runs under the pages' budget control's default (5 min per fit on the CPU, none on a
+GPU), as the training panel runs them; `--budget` sets another (0: none).
 """
 
 from __future__ import annotations
@@ -247,11 +247,8 @@ def main(argv: list[str] | None = None) -> int:
         cache = Path(tmp) / "models"
         for name in names:
             print(f"{name} ...", flush=True)
-            if name == "sentiment":  # its page trains without the budget control (training_panel)
+            with training_budget(budget):  # as the pages' training panel runs them
                 BENCHES[name](cache, args.device)
-            else:
-                with training_budget(budget):
-                    BENCHES[name](cache, args.device)
     print()
     print(pd.DataFrame(ROWS).to_string(index=False))
     print(

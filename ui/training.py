@@ -20,9 +20,9 @@ the fragment triggers one full rerun so the page draws the result and no stale m
 Jobs are keyed by `key` in a process-wide registry (core.models.jobs), so a browser reload finds
 the running job instead of starting a second one.
 
-The training budget: `model_panel` draws a number input (minutes; 5 on the CPU, none on a GPU)
-beside the Train button and runs the model's fit under it (`engine.training_budget`), with the
-budget in the cache and job keys. `card_line(metrics)` is the model card's line on how training
+The training budget: `model_panel` (and `training_panel(..., budget=SCOPE)`) draws a number input
+(minutes; 5 on the CPU, none on a GPU) above the Train button and runs the model's fit under it
+(`engine.training_budget`), with the budget in the cache and job keys. `card_line(metrics)` is the model card's line on how training
 ended ("stopped by the 5-min budget at epoch 7/30 · cpu · 301 s").
 """
 
@@ -47,8 +47,10 @@ def start_training(key: str, fn: Callable[[Callable[[Progress], None], threading
 
 
 def duration_text(seconds: float) -> str:
-    """'45 s', '3 min', '1 h 5 min' in the session's language."""
-    s = max(0, round(seconds))
+    """'0.4 s', '45 s', '3 min', '1 h 5 min' in the session's language."""
+    if seconds < 9.95:
+        return tr("common.seconds", n=f"{max(0.0, seconds):.1f}")
+    s = round(seconds)
     if s < 90:
         return tr("common.seconds", n=s)
     m = round(s / 60)
@@ -125,9 +127,10 @@ def budget_seconds(scope: str = "model") -> float | None:
     return minutes * 60 if minutes > 0 else None
 
 
-def budget_control(scope: str = "model") -> float | None:
+def budget_control(scope: str = "model", *, disabled: bool = False) -> float | None:
     """A number input for the training budget in minutes (0: none); one value for every view (each
-    `scope` is one input, e.g. a model kind). Returns `budget_seconds(scope)`."""
+    `scope` is one input, e.g. a model kind; `disabled` while its model trains). Returns
+    `budget_seconds(scope)`."""
     seconds = budget_seconds(scope)
     minutes = st.number_input(
         tr("common.budget"),
@@ -137,6 +140,7 @@ def budget_control(scope: str = "model") -> float | None:
         value=(seconds or 0.0) / 60,
         help=tr("common.budget_help"),
         key=f"train_budget:{scope}",
+        disabled=disabled,
     )
     st.session_state[BUDGET_KEY] = float(minutes)
     return budget_seconds(scope)
@@ -168,23 +172,14 @@ def card_line(metrics: dict) -> str:
 def model_panel(
     spec, fn: Callable[[Callable[[Progress], None], threading.Event], Any], *, button_label: str | None = None
 ) -> Any | None:
-    """`training_panel` for a model of the lifecycle (core.models.lifecycle.ModelSpec): the job key
-    is the spec's cache key under the session's training budget, a model already on disk loads
-    without a Train button, and the budget control sits beside the button; `fn` runs under that
-    budget (`engine.training_budget`), which every fit inside it and the cache key follow."""
-    from core.models.engine import training_budget
+    """`training_panel` for a model of the lifecycle (core.models.lifecycle.ModelSpec): the job is
+    keyed by the spec's cache key (and the budget), a model already on disk under the session's
+    budget loads without a Train button, and the budget control sits above the button."""
     from core.models.lifecycle import is_trained
 
-    budget = budget_seconds(spec.kind)
-    with training_budget(budget):
-        key = spec.job_key
-        trained = jobs.get_job(key) is None and is_trained(spec)
-
-    def budgeted(progress: Callable[[Progress], None], cancel: threading.Event) -> Any:
-        with training_budget(budget):
-            return fn(progress, cancel)
-
-    return training_panel(key, budgeted, button_label=button_label, autostart=trained, budget=spec.kind)
+    return training_panel(
+        spec.job_key, fn, button_label=button_label, autostart=lambda: is_trained(spec), budget=spec.kind
+    )
 
 
 def training_panel(
@@ -192,18 +187,39 @@ def training_panel(
     fn: Callable[[Callable[[Progress], None], threading.Event], Any],
     *,
     button_label: str | None = None,
-    autostart: bool = False,
+    autostart: bool | Callable[[], bool] = False,
     poll_seconds: float = 1.0,
     budget: str | None = None,
 ) -> Any | None:
     """The whole flow: result when done; else a progress bar (running) or a Train button.
 
-    `autostart=True` starts training without a click (use it when the result is already in the
-    disk cache, so the "training" is a load that finishes at once). A failed job shows its error
-    and the button again; a cancelled one says so. `budget=SCOPE` draws the budget control above
-    the button (the caller runs `fn` under `budget_seconds(SCOPE)`, as `model_panel` does).
+    `autostart=True` (or a callable answering it) starts training without a click (use it when the
+    result is already in the disk cache, so the "training" is a load that finishes at once). A
+    failed job shows its error and the button again; a cancelled one says so.
+
+    `budget=SCOPE` (a name for the control, e.g. the model kind) adds the training budget: the
+    control above the button or the result (disabled while training), `fn` and a callable `autostart` run under `budget_seconds(SCOPE)`
+    (`engine.training_budget`: every fit inside and the lifecycle's cache key follow it), and the
+    job key carries it, so a model trained for 5 minutes is not taken for the one asked with 20.
     """
+    if budget is not None:
+        from core.models.engine import training_budget
+
+        seconds = budget_seconds(budget)
+        key = f"{key}@budget={seconds or 'none'}"
+        inner, ask = fn, autostart
+
+        def fn(progress: Callable[[Progress], None], cancel: threading.Event) -> Any:
+            with training_budget(seconds):
+                return inner(progress, cancel)
+
+        def autostart() -> bool:
+            with training_budget(seconds):
+                return ask() if callable(ask) else bool(ask)
+
     job = jobs.get_job(key)
+    if budget is not None:  # also beside a trained model, so that another budget can be asked for
+        budget_control(budget, disabled=job is not None and job.running)
     if job is not None and job.status == jobs.DONE:
         return job.result
     if job is not None and job.running:
@@ -213,13 +229,11 @@ def training_panel(
         st.error(f"{tr('common.error')}: {job.error}")
     elif job is not None and job.status == jobs.CANCELLED:
         st.warning(tr("common.train_cancelled"))
-    start_now = autostart and job is None  # e.g. a cache load after an app restart: no button
+    # e.g. a cache load after an app restart: no button
+    start_now = job is None and (autostart() if callable(autostart) else autostart)
     slot = st.empty()
     if not start_now:
-        with slot.container():
-            if budget is not None:
-                budget_control(budget)
-            start_now = st.button(button_label or tr("common.train"), key=f"train:{key}", type="primary")
+        start_now = slot.button(button_label or tr("common.train"), key=f"train:{key}", type="primary")
     if start_now:
         slot.empty()  # the progress bar takes the button's place
         job = start_training(key, fn)
