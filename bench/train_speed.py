@@ -60,7 +60,9 @@ def record(model: str, data: str, seconds: float, target: float, quality: str, f
 
 def ended(metrics: dict) -> str:
     """'budget at epoch 7/30' / 'early_stop at 12/100' / 'epochs 30/30', from a model's metrics."""
-    by = metrics.get("stopped_by") or metrics.get("stopped") or "?"
+    from core.models.engine import stopped_by
+
+    by = stopped_by(metrics) or "?"
     return f"{by} at {metrics.get('epochs_run')}/{metrics.get('epochs') or '?'} on {metrics.get('device')}"
 
 
@@ -210,7 +212,8 @@ def bench_din(cache: Path, device: str) -> None:
     )
     res, s = timed(lambda: train_response_model(rdata, DINSettings(device=device), cache_dir=cache))
     din, base = res.mean_qini["din"], res.mean_qini["logistic"]
-    record("DIN response", "sample ad test", s, 20, f"Qini {din:.4f} (logistic {base:.4f})", "(reported)", None)
+    how = f"{res.epochs_run} epochs"
+    record("DIN response", "sample ad test", s, 20, f"Qini {din:.4f} (logistic {base:.4f})", "(reported)", None, how)
 
 
 BENCHES = {

@@ -22,8 +22,8 @@ the running job instead of starting a second one.
 
 The training budget: `model_panel` (and `training_panel(..., budget=SCOPE)`) draws a number input
 (minutes; 5 on the CPU, none on a GPU) above the Train button and runs the model's fit under it
-(`engine.training_budget`), with the budget in the cache and job keys. `card_line(metrics)` is the model card's line on how training
-ended ("stopped by the 5-min budget at epoch 7/30 · cpu · 301 s").
+(`engine.training_budget`), with the budget in the cache and job keys. `card_line(metrics)` is the
+model card's line on how training ended ("stopped by the 5 min budget at epoch 7/30 · cpu · 5 min").
 """
 
 from __future__ import annotations
@@ -35,7 +35,7 @@ from typing import Any
 import streamlit as st
 
 from core.models import jobs
-from core.models.engine import Progress
+from core.models.engine import Progress, stopped_by
 from ui.common import tr
 
 BUDGET_KEY = "train_budget_minutes"  # session key of the budget (its own key: survives page changes)
@@ -85,7 +85,7 @@ def job_text(job: jobs.TrainingJob) -> str:
     """The bar's line for a running job: its current stage with the time left, else how long the
     stage has been running (a stage that reports no steps still shows it is alive)."""
     text = progress_text(job.progress, job.eta_seconds)
-    if job.eta_seconds is None and job.progress is not None:
+    if job.eta_seconds is None:
         text += " · " + tr("common.elapsed", t=duration_text(job.stage_seconds))
     return text
 
@@ -149,9 +149,7 @@ def budget_control(scope: str = "model", *, disabled: bool = False) -> float | N
 def card_line(metrics: dict) -> str:
     """How training ended, for a model card: 'Stopped by the 5-min budget at epoch 7/30 · cpu ·
     301 s' (or early stopping, or all epochs), from a trained model's metrics (FitResult.summary())."""
-    by = metrics.get("stopped_by") or {"completed": "epochs", "max_seconds": "budget"}.get(
-        str(metrics.get("stopped")), metrics.get("stopped")
-    )
+    by = stopped_by(metrics)
     epoch, epochs = metrics.get("epochs_run"), metrics.get("epochs") or metrics.get("epochs_run")
     if by == "budget":
         how = tr(

@@ -1,5 +1,7 @@
 """One trainer for every attention model: device choice, mixed precision, seeding, early stopping,
-progress, cancel, and DistributedDataParallel when launched under `torchrun`.
+a time budget (5 min on the CPU by default, `training_budget` to override), an optional one-cycle
+schedule, threads from the free cores, progress with an ETA, cancel, and DistributedDataParallel
+when launched under `torchrun`.
 
 Imports only torch (and stdlib), so benchmarks run on a GPU box without the app's other packages.
 
@@ -117,21 +119,34 @@ class FitResult:
     @property
     def stopped(self) -> str:
         """The older name of `stopped_by`: "completed" | "early_stop" | "max_seconds"."""
-        return {"epochs": "completed", "budget": "max_seconds"}.get(self.stopped_by, self.stopped_by)
+        return _OLD_STOPPED.get(self.stopped_by, self.stopped_by)
 
     def summary(self) -> dict:
         """The JSON-able record a model card reads (`ui.training.card_line`): how and why training ended."""
-        return {
-            "epochs_run": self.epochs_run,
-            "epochs": self.epochs,
-            "steps": self.steps,
-            "seconds": self.seconds,
-            "device": self.device,
-            "stopped": self.stopped,
-            "stopped_by": self.stopped_by,
-            "max_seconds": self.max_seconds,
-            "num_threads": self.num_threads,
-        }
+        return {name: getattr(self, name) for name in SUMMARY_FIELDS}
+
+
+SUMMARY_FIELDS = (
+    "epochs_run",
+    "epochs",
+    "steps",
+    "seconds",
+    "device",
+    "stopped",
+    "stopped_by",
+    "max_seconds",
+    "num_threads",
+)
+_OLD_STOPPED = {"epochs": "completed", "budget": "max_seconds"}  # FitResult.stopped's values
+
+
+def stopped_by(metrics: dict) -> str | None:
+    """Why a stored model's training ended ("epochs" | "early_stop" | "budget"), from its metrics;
+    models stored before `stopped_by` existed say it by their `stopped` value."""
+    if metrics.get("stopped_by"):
+        return str(metrics["stopped_by"])
+    old = metrics.get("stopped")
+    return next((new for new, name in _OLD_STOPPED.items() if name == old), old)
 
 
 def stage_progress(progress: Callable[[Progress], None] | None, stage: str) -> Callable[[int, int], None] | None:

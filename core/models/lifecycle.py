@@ -11,7 +11,9 @@ The one key rule (`spec_key`): kind + data fingerprint + config + code version, 
 settings (`device`, `amp`, `num_threads`, at any depth of the config) left out: the same model
 trained on the CPU or a GPU is the same model, so a model cached under `cpu` loads under `auto`.
 A background job that trains a spec is registered under the same key, so a page, a reload and a
-second tab all find one job and one artefact.
+second tab all find one job and one artefact. Inside an `engine.training_budget(seconds)` block
+(the app's budget control) the key hashes that budget in place of the config's `max_seconds`
+(`keyed_config`): the fit runs under it, so a model trained for 5 minutes is not the one for 20.
 
 `spec.fit(model, progress, cancel) -> (state_dict, metrics, extra)` trains the freshly built,
 freshly seeded model (most models: `engine_fit(...)`; churn adds a warm start and calibration).
