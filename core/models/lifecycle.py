@@ -8,12 +8,16 @@
     spec.key, spec.job_key                                   # the cache key; the job key "<kind>:<key>"
 
 The one key rule (`spec_key`): kind + data fingerprint + config + code version, with the device
-settings (`device`, `amp`, `num_threads`, at any depth of the config) left out: the same model
+settings (`device`, `amp`, `num_threads`, `max_seconds`, at any depth of the config) left out: the same model
 trained on the CPU or a GPU is the same model, so a model cached under `cpu` loads under `auto`.
 A background job that trains a spec is registered under the same key, so a page, a reload and a
-second tab all find one job and one artefact. Inside an `engine.training_budget(seconds)` block
-(the app's budget control) the key hashes that budget in place of the config's `max_seconds`
-(`keyed_config`): the fit runs under it, so a model trained for 5 minutes is not the one for 20.
+second tab all find one job and one artefact.
+
+The training budget (`max_seconds`, or an `engine.training_budget(seconds)` block: the app's budget
+control) is left out of the key too: a model that ended by its epochs or by early stopping is the
+same under any budget, and a model trained on a GPU without one loads on the CPU. Inside a budget
+block, a stored model that a shorter budget stopped is not taken as trained (`fits_budget`): asking
+with 20 minutes retrains a model that 5 minutes cut short, and replaces it.
 
 `spec.fit(model, progress, cancel) -> (state_dict, metrics, extra)` trains the freshly built,
 freshly seeded model (most models: `engine_fit(...)`; churn adds a warm start and calibration).
@@ -33,7 +37,7 @@ from core.models import cache
 
 log = logging.getLogger(__name__)
 
-DEVICE_FIELDS = frozenset({"device", "amp", "num_threads"})
+DEVICE_FIELDS = frozenset({"device", "amp", "num_threads", "max_seconds"})  # how, not what, is trained
 
 FitFn = Callable[[Any, Callable | None, "threading.Event | None"], tuple[dict, dict, dict]]
 
@@ -89,33 +93,19 @@ class ModelSpec:
 
 def spec_key(spec: ModelSpec) -> str:
     """The one cache-key rule: kind, data, config without device settings, code version."""
-    return cache.cache_key(spec.kind, spec.data, keyed_config(spec), spec.code_version)
+    return cache.cache_key(spec.kind, spec.data, spec.key_config, spec.code_version)
 
 
-def keyed_config(spec: ModelSpec) -> dict:
-    """The config the key hashes: `spec.key_config`, with every `max_seconds` (at any depth; at the
-    top when there is none) set to the budget of an enclosing `engine.training_budget` block, the
-    budget the fit will run under: a model trained for 5 minutes is not the one asked for with 20."""
-    from core.models.engine import current_budget
+def fits_budget(metrics: dict) -> bool:
+    """Whether a stored model (its metrics) answers a request made inside an `engine.training_budget`
+    block: yes unless a budget shorter than the one asked for stopped it. Outside a block, and for
+    models whose metrics do not say their budget, yes."""
+    from core.models.engine import current_budget, stopped_by
 
-    overridden, seconds = current_budget()
-    if not overridden:
-        return spec.key_config
-    found = False
-
-    def put(obj: Any) -> Any:
-        nonlocal found
-        if isinstance(obj, dict):
-            out = {k: put(v) for k, v in obj.items()}
-            if "max_seconds" in out:
-                out["max_seconds"], found = seconds, True
-            return out
-        if isinstance(obj, list):
-            return [put(v) for v in obj]
-        return obj
-
-    config = put(spec.key_config)
-    return config if found else {**config, "max_seconds": seconds}
+    overridden, asked = current_budget()
+    if not overridden or stopped_by(metrics) != "budget" or metrics.get("max_seconds") is None:
+        return True
+    return asked is not None and float(metrics["max_seconds"]) >= asked
 
 
 @dataclass
@@ -133,10 +123,8 @@ class Trained:
 
 def is_trained(spec: ModelSpec, cache_dir: Path | str | None = None) -> bool:
     """True when `train_or_load(spec)` would load stored weights instead of training. Never trains."""
-    return (
-        cache.lookup(spec.kind, spec.data, keyed_config(spec), code_version=spec.code_version, cache_dir=cache_dir)
-        is not None
-    )
+    art = cache.lookup(spec.kind, spec.data, spec.key_config, code_version=spec.code_version, cache_dir=cache_dir)
+    return art is not None and fits_budget(art.metrics)
 
 
 def train_or_load(
@@ -169,11 +157,12 @@ def train_or_load(
     art = cache.get_or_train(
         spec.kind,
         spec.data,
-        keyed_config(spec),
+        spec.key_config,
         train_fn,
         code_version=spec.code_version,
         progress=counted,
         cache_dir=cache_dir,
+        accept=lambda art: fits_budget(art.metrics),
     )
     if spec.restore is not None:
         model = spec.restore(art.state_dict)
