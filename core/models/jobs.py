@@ -38,9 +38,17 @@ from core.models.engine import Progress, TrainingCancelled
 RUNNING, DONE, FAILED, CANCELLED = "running", "done", "failed", "cancelled"
 MAX_FINISHED = 8
 TRAINING = "stage.training"  # the stage of the epochs (Progress.stage is None there)
-# the share of the rest of the bar a stage may fill: the epochs most of it, other stages half of it
-# (a plan-free split: the bar never runs back and always leaves room for a stage that follows)
-STAGE_SHARE: dict[str | None, float] = {TRAINING: 0.85, None: 0.5}
+# The share of the rest of the bar a stage may fill when it begins: a plan-free split, so the bar never
+# runs back and leaves room for what usually follows (encoding: the epochs; the epochs: blending,
+# scoring, baselines); a stage not named here is taken to be the job's last (e.g. a graph profile).
+STAGE_SHARE: dict[str | None, float] = {
+    "stage.encoding": 0.5,
+    TRAINING: 0.85,
+    "stage.fusion": 0.3,
+    "stage.scoring": 0.5,
+    "stage.baselines": 0.9,
+    None: 0.95,
+}
 
 log = logging.getLogger(__name__)
 
