@@ -974,7 +974,7 @@ def evaluate_sentiment_classifier(
         if polarity:
             inv = {v: k for k, v in polarity.items()}
             pol_tr = np.array([polarity[label_names[i]] for i in y[tr]], dtype=object)
-            s_tr, s_te = lexicon_scores(t_tr), lexicon_scores(t_te)
+            s_tr, s_te = lexicon_scores(t_tr, cancel), lexicon_scores(t_te, cancel)
             th = choose_thresholds(s_tr, pol_tr, source="training")
             clf.thresholds[lang] = th
             words = th.label(s_te)
