@@ -90,9 +90,9 @@ def _text_spec(device: str):
 
     texts = ["很好很喜欢", "太差了失望", "非常满意", "质量很差"] * 10
     y = np.array([1, 0, 1, 0] * 10)
-    return language_spec("zh", texts, y, 2, ClassifierConfig(zh_epochs=1, zh_d_model=16, batch_size=8, device=device))[
-        0
-    ]
+    config = ClassifierConfig(zh_encoder="chars", zh_d_model=16)
+    config.train.epochs, config.train.batch_size, config.train.device = 1, 8, device
+    return language_spec("zh", texts, y, 2, config)[0]
 
 
 SPECS = {"gat": _gat_spec, "din": _din_spec, "sasrec": _sasrec_spec, "churn": _churn_spec, "sentiment": _text_spec}
