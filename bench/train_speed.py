@@ -72,6 +72,13 @@ def timed(fn: Callable):
     return out, time.perf_counter() - t
 
 
+def on(device: str, config):
+    """`config` with its device set: its own `device` field, or its nested TrainConfig's (`train`)."""
+    target = config.train if hasattr(config, "train") and not hasattr(config, "device") else config
+    target.device = device
+    return config
+
+
 def sample_ws():
     from core.data.sample import sample_workspace
 
@@ -86,7 +93,7 @@ def bench_sentiment(cache: Path, device: str) -> None:
 
     df = pd.read_csv(DATASETS / "twitter_airline_sentiment" / "Tweets.csv").drop_duplicates("tweet_id")
     texts, labels = df["text"].fillna("").astype(str).tolist(), df["airline_sentiment"].astype(str).tolist()
-    clf, s = timed(lambda: fit_sentiment_classifier(texts, labels, ClassifierConfig(device=device), cache_dir=cache))
+    clf, s = timed(lambda: fit_sentiment_classifier(texts, labels, on(device, ClassifierConfig()), cache_dir=cache))
     lang = next(iter(clf.evaluations))
     f1 = {e.scorer: e.macro_f1 for e in clf.evaluations[lang]}["attention"]
     info = clf.train_info.get(lang, {})
@@ -96,7 +103,7 @@ def bench_sentiment(cache: Path, device: str) -> None:
 def _reco(name: str, data, cache: Path, device: str, target: float, floor: float | None) -> None:
     from core.recommend.recommender import RecommendConfig, evaluate
 
-    config = RecommendConfig(device=device)
+    config = on(device, RecommendConfig())
     report, s = timed(lambda: evaluate(data, config, cache_dir=cache))
     ndcg = report.metric("SASRec").ndcg
     ok = None if floor is None else ndcg >= floor
@@ -152,9 +159,7 @@ def bench_reco_1m(cache: Path, device: str) -> None:
 def _churn(name: str, data, cache: Path, device: str, target: float, floor_of: Callable) -> None:
     from core.cohorts.churn import ChurnConfig, ChurnPredictor
 
-    p, s = timed(
-        lambda: ChurnPredictor(ChurnConfig(device=device, seed=0)).fit(data.features, data.labels, cache_dir=cache)
-    )
+    p, s = timed(lambda: ChurnPredictor(on(device, ChurnConfig())).fit(data.features, data.labels, cache_dir=cache))
     m = p.result_.metrics.set_index("model")["auc"]
     floor, text = floor_of(m)
     auc = float(m["churn_transformer"])
@@ -190,7 +195,7 @@ def bench_gat(cache: Path, device: str) -> None:
     analysis = analyse_communities(tables)
     users = tables.get("users")
     placed, s = timed(
-        lambda: place_users(analysis.graph, analysis.result, users, PlacementConfig(device=device), cache_dir=cache)
+        lambda: place_users(analysis.graph, analysis.result, users, on(device, PlacementConfig()), cache_dir=cache)
     )
     acc = float(placed.metrics.get("val_accuracy") or 0.0)
     record("GAT placement", "sample graph", s, 20, f"val accuracy {acc:.3f}", "(reported)", None, ended(placed.metrics))
@@ -210,7 +215,7 @@ def bench_din(cache: Path, device: str) -> None:
         features=["age_group"],
         time="ts",
     )
-    res, s = timed(lambda: train_response_model(rdata, DINSettings(device=device), cache_dir=cache))
+    res, s = timed(lambda: train_response_model(rdata, on(device, DINSettings()), cache_dir=cache))
     din, base = res.mean_qini["din"], res.mean_qini["logistic"]
     how = f"{res.epochs_run} epochs"
     record("DIN response", "sample ad test", s, 20, f"Qini {din:.4f} (logistic {base:.4f})", "(reported)", None, how)
