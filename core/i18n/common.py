@@ -22,6 +22,26 @@ TABLE: dict[str, dict[str, str]] = {
         "en": "Scoring the baselines (TF-IDF + LR, lexicon) on the held-out rows",
         "zh": "在留出数据上评估基线（TF-IDF + LR、词典）",
     },
+    # churn, GAT placement and DIN response stages (core/cohorts/churn.py, core/graph/attention.py,
+    # core/experiments/response.py)
+    "stage.linear_start": {
+        "en": "Fitting the linear start (logistic regression)",
+        "zh": "拟合线性起点（逻辑回归）",
+    },
+    "stage.importance": {
+        "en": "Measuring what drives the predictions (permutation importance)",
+        "zh": "评估影响预测的因素（置换重要性）",
+    },
+    "stage.churn_baselines": {
+        "en": "Fitting the baselines (logistic regression, gradient boosting)",
+        "zh": "拟合基线模型（逻辑回归、梯度提升）",
+    },
+    "stage.graph_features": {"en": "Computing graph positions and features", "zh": "计算图位置与节点特征"},
+    "stage.placing": {"en": "Placing every user", "zh": "为每位用户分配社群"},
+    "stage.uplift_baseline": {
+        "en": "Fitting the two-model logistic baseline and scoring uplift",
+        "zh": "拟合双模型逻辑回归基线并评估增益",
+    },
     "common.error": {"en": "Error", "zh": "错误"},
     "common.preparing_sample": {
         "en": "Preparing the sample community (first run only)…",
