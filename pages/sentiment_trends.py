@@ -168,7 +168,8 @@ if scorer == "attention":
             job_key,
             lambda progress, cancel: fit_sentiment_classifier(texts, labels, config, progress=progress, cancel=cancel),
             button_label=tr("common.train"),  # a model already on disk loads without a click
-            autostart=training.jobs.get_job(job_key) is None and sentiment_is_trained(texts, labels, config),
+            autostart=lambda: sentiment_is_trained(texts, labels, config),
+            budget="sentiment",  # the training budget control; the fits and the cache key follow it
         )
     if classifier is None:  # until the model is ready the lexicon's charts stay on screen
         st.info(tr("sent.lexicon_meanwhile"))

@@ -12,6 +12,7 @@ Training, caching and reloading go through core.models.lifecycle.train_or_load (
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -20,6 +21,7 @@ import pandas as pd
 from core.errors import InputError
 from core.experiments.columns import metric_values
 from core.experiments.uplift import auuc, qini_coefficient
+from core.models.engine import TrainConfig, nests_train_config
 
 
 @dataclass
@@ -55,7 +57,7 @@ def response_data(
     unit: str,
     outcome: str,
     control: str,
-    features: list[str] = (),
+    features: Sequence[str] = (),
     max_history: int = 30,
     time: str | None = None,
     seed: int = 0,
@@ -126,18 +128,21 @@ def response_data(
     )
 
 
+def _din_training() -> TrainConfig:
+    # one thread: a small model, where thread hand-offs cost more than they save (engine.torch_threads)
+    return TrainConfig(
+        epochs=30, batch_size=128, lr=3e-3, weight_decay=1e-4, patience=10, max_seconds=120.0, num_threads=1
+    )
+
+
+@nests_train_config
 @dataclass
 class DINSettings:
+    """The DIN's settings; trainer settings are its one nested `train`."""
+
     dim: int = 16
     hidden: int = 64
-    epochs: int = 30
-    batch_size: int = 128
-    lr: float = 3e-3
-    weight_decay: float = 1e-4
-    patience: int = 10
-    seed: int = 0
-    device: str = "auto"
-    max_seconds: float | None = 120.0
+    train: TrainConfig = field(default_factory=_din_training)
 
 
 @dataclass
@@ -262,7 +267,6 @@ def response_spec(data: ResponseData, settings: DINSettings = DINSettings()):
 
     from core.models import cache
     from core.models.din import CODE_VERSION, DIN, DINConfig
-    from core.models.engine import TrainConfig
     from core.models.lifecycle import ModelSpec, engine_fit
 
     cfg = DINConfig(
@@ -281,9 +285,12 @@ def response_spec(data: ResponseData, settings: DINSettings = DINSettings()):
 
     def make_batches(epoch: int, generator):
         perm = train_idx[torch.randperm(len(train_idx), generator=generator).numpy()]
-        return [_tensors(data, perm[i : i + settings.batch_size]) for i in range(0, len(perm), settings.batch_size)]
+        return [
+            _tensors(data, perm[i : i + settings.train.batch_size])
+            for i in range(0, len(perm), settings.train.batch_size)
+        ]
 
-    train_config = TrainConfig.of(settings)
+    train_config = settings.train
     fp = cache.fingerprint(
         data.history,
         data.variant,
@@ -299,7 +306,7 @@ def response_spec(data: ResponseData, settings: DINSettings = DINSettings()):
         data=fp,
         build=lambda: DIN(cfg),
         fit=engine_fit(make_batches, validate, train_config, "val_auc"),
-        seed=settings.seed,
+        seed=settings.train.seed,
     )
 
 
@@ -314,14 +321,17 @@ def train_response_model(
     held-out users, and recommend a variant per segment value."""
     import torch
 
+    from core.models.engine import stage_checkpoint, torch_threads
     from core.models.lifecycle import train_or_load
 
     all_batch = _tensors(data, np.arange(len(data.users)))
-    art = train_or_load(response_spec(data, settings), progress=progress, cancel=cancel, cache_dir=cache_dir)
-    model = art.model
-    model.eval()
-    with torch.no_grad():
-        din_pred = model.predict_all_variants(all_batch).numpy()
+    with torch_threads(settings.train.num_threads):
+        art = train_or_load(response_spec(data, settings), progress=progress, cancel=cancel, cache_dir=cache_dir)
+        model = art.model
+        model.eval()
+        with torch.inference_mode():
+            din_pred = model.predict_all_variants(all_batch).numpy()
+    stage_checkpoint(progress, cancel, "stage.uplift_baseline", 0, 1)
     base_pred = two_model_logistic(data)
     test = data.split == 2
     shown = np.arange(len(data.users))

@@ -1,0 +1,171 @@
+"""How numbers, dates and missing values read in every table and figure, in English and 简体中文.
+
+One rule set the pages share (ui/present.py applies it to tables; figure builders call
+`localize_figure`): counts with thousands separators, shares as percentages, p-values to three
+decimals and '< 0.001' below, other numbers to three significant decimals, missing values blank.
+A column's kind comes from its name (`column_kind`): the canonical tables and our result frames
+name shares `*_share` / `*rate*`, p-values `p` / `p_*` / `*_p`, counts `n` / `n_*` / `*_count` /
+`rows` / `users` ... so the same column reads the same in every view.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+# column kinds
+COUNT, SHARE, P_VALUE, NUMBER, SIGNED_SHARE, TEXT, DATE = (
+    "count",
+    "share",
+    "p",
+    "number",
+    "signed_share",
+    "text",
+    "date",
+)
+
+_P = re.compile(r"^(p|p_.*|.*_p|p_value|pvalue|.*_p_value)$")
+_SHARE = re.compile(r"^(.*_share|share.*|.*_rate|rate|.*rate_.*|retention|churn_rate|coverage|.*_pct)$")
+_SIGNED = re.compile(r"^(lift|relative_lift|lift_.*|.*_lift|uplift)$")
+_COUNT = re.compile(
+    r"^(n|n_.*|.*_count|count|rows|users|members|posts|events|size|.*_n|impressions|clicks|edges|nodes)$"
+)
+
+
+def column_kind(name: str, values: pd.Series | None = None) -> str:
+    """The display kind of a column, from its name first, then from its values' dtype."""
+    key = str(name).lower()
+    if _P.match(key):
+        return P_VALUE
+    if _SIGNED.match(key):
+        return SIGNED_SHARE
+    if _SHARE.match(key):
+        return SHARE
+    if values is not None:
+        if pd.api.types.is_bool_dtype(values):
+            return TEXT
+        if pd.api.types.is_datetime64_any_dtype(values):
+            return DATE
+        if pd.api.types.is_integer_dtype(values):
+            return COUNT
+        if pd.api.types.is_float_dtype(values):
+            whole = values.dropna()
+            if _COUNT.match(key) and bool(np.all(np.mod(whole, 1) == 0)):
+                return COUNT
+            return NUMBER
+    return COUNT if _COUNT.match(key) else TEXT
+
+
+def is_missing(value: Any) -> bool:
+    if value is None or value is pd.NaT:
+        return True
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):
+        return False
+
+
+def fmt_count(value: Any) -> str:
+    """1234567 -> '1,234,567'; missing -> ''."""
+    if is_missing(value):
+        return ""
+    return f"{float(value):,.0f}"
+
+
+def fmt_share(value: Any, digits: int = 1) -> str:
+    """0.1234 -> '12.3%'; missing -> ''."""
+    if is_missing(value):
+        return ""
+    return f"{float(value) * 100:,.{digits}f}%"
+
+
+def fmt_signed_share(value: Any, digits: int = 1) -> str:
+    """0.0123 -> '+1.2%'; -0.05 -> '−5.0%'; missing -> ''."""
+    if is_missing(value):
+        return ""
+    return f"{float(value) * 100:+,.{digits}f}%".replace("-", "−")
+
+
+def fmt_p(value: Any) -> str:
+    """p-values: '< 0.001' below a thousandth, else three decimals; missing -> ''."""
+    if is_missing(value):
+        return ""
+    v = float(value)
+    return "< 0.001" if v < 0.001 else f"{v:.3f}"
+
+
+def fmt_number(value: Any) -> str:
+    """Other numbers: thousands separators, three decimals under 1,000, none above; missing -> ''."""
+    if is_missing(value):
+        return ""
+    v = float(value)
+    if not math.isfinite(v):
+        return "∞" if v > 0 else "−∞"
+    if abs(v) >= 1000:
+        return f"{v:,.0f}"
+    return f"{v:,.3f}"
+
+
+def fmt_date(value: Any) -> str:
+    if is_missing(value):
+        return ""
+    ts = pd.Timestamp(value)
+    return ts.strftime("%Y-%m-%d") if ts == ts.normalize() else ts.strftime("%Y-%m-%d %H:%M")
+
+
+def fmt_text(value: Any) -> str:
+    return "" if is_missing(value) else str(value)
+
+
+FORMATTERS: dict[str, Callable[[Any], str]] = {
+    COUNT: fmt_count,
+    SHARE: fmt_share,
+    SIGNED_SHARE: fmt_signed_share,
+    P_VALUE: fmt_p,
+    NUMBER: fmt_number,
+    DATE: fmt_date,
+    TEXT: fmt_text,
+}
+
+
+def formatter(kind: str) -> Callable[[Any], str]:
+    return FORMATTERS[kind]
+
+
+# --- figures -------------------------------------------------------------------------------------
+# Plotly's own locale files are not in the bundle Streamlit ships, so month names would stay English;
+# date axes get numeric, language-neutral formats instead (d3 time format), Chinese with 年/月/日.
+DATE_TICKS = {
+    "en": {"day": "%b %-d", "month": "%b %Y", "hover": "%Y-%m-%d"},
+    "zh": {"day": "%-m月%-d日", "month": "%Y年%-m月", "hover": "%Y-%m-%d"},
+}
+
+
+def localize_figure(fig: Any, lang: str, *, period: str = "day") -> Any:
+    """Date axes of `fig` in `lang` (ticks and hover), and '1,234' separators on numbers. Returns fig."""
+    ticks = DATE_TICKS.get(lang, DATE_TICKS["en"])
+    tick = ticks["month"] if period in ("month", "M", "MS") else ticks["day"]
+    fig.update_layout(separators=".,")
+    for axis in ("xaxis", "yaxis"):
+        layout_axis = getattr(fig.layout, axis, None)
+        if layout_axis is not None and layout_axis.type == "date" or _has_dates(fig, axis[0]):
+            fig.update_layout({axis: {"tickformat": tick, "hoverformat": ticks["hover"]}})
+    return fig
+
+
+def _has_dates(fig: Any, letter: str) -> bool:
+    for trace in fig.data:
+        values = getattr(trace, letter, None)
+        if values is None or len(values) == 0:
+            continue
+        first = values[0]
+        if isinstance(first, (pd.Timestamp, np.datetime64)) or hasattr(first, "isoformat"):
+            return True
+        if isinstance(first, str) and re.match(r"^\d{4}-\d{2}-\d{2}", first):
+            return True
+    return False

@@ -1,0 +1,47 @@
+"""The house number formats (core.viz.format): kinds from column names and dtypes, blanks for missing."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+
+from core.viz import format as vf
+
+
+@pytest.mark.parametrize(
+    ("name", "values", "kind"),
+    [
+        ("p", [0.2], vf.P_VALUE),
+        ("p_adjusted", [0.2], vf.P_VALUE),
+        ("null_share", [0.2], vf.SHARE),
+        ("conversion_rate", [0.2], vf.SHARE),
+        ("lift", [0.2], vf.SIGNED_SHARE),
+        ("users", [3.0, np.nan], vf.COUNT),
+        ("rows", [3, 4], vf.COUNT),
+        ("score", [0.25], vf.NUMBER),
+        ("community", ["a"], vf.TEXT),
+        ("ts", pd.to_datetime(["2026-01-01"]), vf.DATE),
+    ],
+)
+def test_kind_from_name_then_dtype(name, values, kind):
+    assert vf.column_kind(name, pd.Series(values)) == kind
+
+
+def test_formats_read_like_a_report_and_missing_is_blank():
+    assert vf.fmt_count(1234567) == "1,234,567"
+    assert vf.fmt_share(0.1234) == "12.3%"
+    assert vf.fmt_signed_share(0.0123) == "+1.2%" and vf.fmt_signed_share(-0.05) == "−5.0%"
+    assert vf.fmt_p(0.0004) == "< 0.001" and vf.fmt_p(0.0123) == "0.012"
+    assert vf.fmt_number(12345.678) == "12,346" and vf.fmt_number(0.12345) == "0.123"
+    for fmt in vf.FORMATTERS.values():
+        assert fmt(None) == "" and fmt(np.nan) == "" and fmt(pd.NaT) == ""
+
+
+def test_date_axes_read_in_the_ui_language():
+    days = pd.date_range("2026-01-01", periods=3)
+    fig = vf.localize_figure(go.Figure(go.Scatter(x=days, y=[1, 2, 3])), "zh", period="month")
+    assert fig.layout.xaxis.tickformat == "%Y年%-m月" and fig.layout.yaxis.tickformat is None
+    fig = vf.localize_figure(go.Figure(go.Scatter(x=days, y=[1, 2, 3])), "en")
+    assert fig.layout.xaxis.tickformat == "%b %-d"

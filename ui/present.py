@@ -1,0 +1,70 @@
+"""The one way a page shows a table: translated column labels, readable numbers, blank missing values,
+key columns pinned while wide tables scroll inside their frame.
+
+    show_table(frame, key="churn_risk", pinned=("user_id",), kinds={"score": "share"})
+
+Labels come from `col.<name>` in core/i18n/columns.py (a column with no entry keeps its name, which
+the zh completeness test flags); formats from core.viz.format (`column_kind` by name and dtype,
+overridable per column). Values are formatted for display only (a pandas Styler): sorting a column
+in the browser still sorts the numbers, and downloads keep the raw frame.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+
+import pandas as pd
+import streamlit as st
+
+from core.i18n import TABLE
+from core.viz import format as vf
+from ui.common import tr
+
+
+def col_label(name: str) -> str:
+    """A column's label in the session's language (its own name when it has no `col.` entry)."""
+    key = f"col.{name}"
+    return tr(key) if key in TABLE else str(name)
+
+
+def labelled(frame: pd.DataFrame, labels: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """`frame` with translated column headers (`labels` overrides per column)."""
+    labels = labels or {}
+    return frame.rename(columns={c: labels.get(c) or col_label(c) for c in frame.columns})
+
+
+def styled(frame: pd.DataFrame, kinds: Mapping[str, str] | None = None, labels: Mapping[str, str] | None = None):
+    """A Styler over `frame` with every column formatted by its kind and headers translated."""
+    kinds = kinds or {}
+    shown = frame.reset_index(drop=True)
+    formats = {c: vf.formatter(kinds.get(c) or vf.column_kind(c, shown[c])) for c in shown.columns}
+    renamed = labelled(shown, labels)
+    by_label = dict(zip(renamed.columns, formats.values(), strict=True))
+    return renamed.style.format(by_label, na_rep="")
+
+
+def show_table(
+    frame: pd.DataFrame,
+    *,
+    key: str | None = None,
+    pinned: Iterable[str] = (),
+    kinds: Mapping[str, str] | None = None,
+    labels: Mapping[str, str] | None = None,
+    height: int | None = None,
+    max_rows: int = 2000,
+    selection: bool = False,
+):
+    """Draw `frame` (at most `max_rows` rows) the house way; returns st.dataframe's result."""
+    pinned = [c for c in pinned if c in frame.columns]
+    label_of = {c: (labels or {}).get(c) or col_label(c) for c in frame.columns}
+    config = {label_of[c]: st.column_config.Column(pinned=True) for c in pinned}
+    extra = {"on_select": "rerun", "selection_mode": "single-row"} if selection else {}
+    return st.dataframe(
+        styled(frame.head(max_rows), kinds, labels),
+        hide_index=True,
+        width="stretch",
+        column_config=config or None,
+        key=key,
+        height=height if height is not None else "auto",
+        **extra,
+    )
