@@ -22,10 +22,10 @@ at least 300 steps with 150 steps' patience, validation on up to 5,000 users, a 
 batches in plain shuffled order) against today's defaults (`RecommendConfig()`), trained and
 evaluated by `evaluate` on the sample: wall and CPU seconds of the whole evaluation, epochs, and
 test NDCG@10, with ratios against the previous settings. `--big` adds a MovieLens-1M-sized
-synthetic log (6,040 users, 3,706 items, 1M interactions, planted series; generated here) trained
-with today's defaults only (the target there is a time: <= 15 min on CPU). `--jobs N` runs the
-rows in N processes at once (use --threads 1 then): CPU seconds stay comparable, wall seconds
-only on a machine with N free cores.
+synthetic log (6,040 users, 3,706 items, 1M events walking planted series: bench/train_speed.py's
+`synthetic_1m`) trained with today's defaults only (the target there is a time: <= 15 min on
+CPU). `--jobs N` runs the rows in N processes at once (use --threads 1 then): CPU seconds stay
+comparable, wall seconds only on a machine with N free cores.
 Imports only torch, numpy, pandas, scipy and this repo (runs on the GPU box).
 """
 
@@ -79,51 +79,8 @@ def load(name: str, users: int) -> SequenceData | None:
     raise SystemExit(f"unknown data set {name!r}")
 
 
-def synthetic_movielens(
-    users: int = 6040, items: int = 3706, interactions: int = 1_000_000, seed: int = 0
-) -> pd.DataFrame:
-    """A MovieLens-1M-sized log with planted order: items form series of 8 consecutive ids; a
-    member continues the series of their last item with probability 0.7 (when its next part is
-    unseen), else picks an unseen item by Zipf popularity. History lengths are lognormal (median
-    ~100, at least 20) like ML-1M's. DataFrame user_id, item_id, ts; `interactions` distinct pairs."""
-    rng = np.random.default_rng(seed)
-    raw = np.clip(rng.lognormal(np.log(96), 1.0, users), 20, items // 2)
-    lengths = np.clip(np.round(raw * interactions / raw.sum()), 20, items // 2).astype(np.int64)
-    lengths[np.argmax(lengths)] += interactions - lengths.sum()
-    popularity = 1.0 / np.arange(1, items + 1) ** 0.9
-    popularity = popularity[rng.permutation(items)]
-    popularity /= popularity.sum()
-    successor = np.arange(1, items + 1)
-    successor[7::8] = -1  # the last part of a series has no successor
-    successor[-1] = -1
-    seqs = []
-    for n in lengths.tolist():
-        seen: set[int] = set()
-        seq: list[int] = []
-        draws = iter(rng.choice(items, size=3 * n + 50, p=popularity).tolist())
-        follow = rng.random(n) < 0.7
-        current = -1
-        while len(seq) < n:
-            nxt = int(successor[current]) if current >= 0 and follow[len(seq)] else -1
-            while nxt < 0 or nxt in seen:
-                nxt = next(draws, -1)
-                if nxt < 0:  # the popular draws ran out: any unseen item
-                    nxt = int(rng.choice(np.setdiff1d(np.arange(items), list(seen))))
-            seen.add(nxt)
-            seq.append(nxt)
-            current = nxt
-        seqs.append(seq)
-    return pd.DataFrame(
-        {
-            "user_id": np.repeat([f"u{u}" for u in range(users)], lengths),
-            "item_id": [f"m{i}" for s in seqs for i in s],
-            "ts": np.concatenate([np.arange(n) for n in lengths]),
-        }
-    )
-
-
 PREVIOUS = dict(max_len=50, val_users=5000, min_steps=300, patience_steps=150, bucket=1)
-PREVIOUS_TRAIN = dict(epochs=100, batch_size=128, lr=1e-3, patience=5)
+PREVIOUS_TRAIN = dict(epochs=100, batch_size=128, lr=1e-3, patience=5, max_seconds=None)  # no budget then
 
 
 def settings_run(job: tuple[str, str, int, int]) -> dict:
@@ -137,7 +94,9 @@ def settings_run(job: tuple[str, str, int, int]) -> dict:
     if name == "sample":
         data = load("sample", users)
     else:
-        data = build_sequences(synthetic_movielens(), source="synthetic")
+        from train_speed import synthetic_1m  # bench/ is on the path when a bench runs as a script
+
+        data = build_sequences(synthetic_1m(), source="synthetic")
     assert data is not None
     train = {"num_threads": threads} if threads else {}
     if setting == "previous":

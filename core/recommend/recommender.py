@@ -5,21 +5,20 @@ and save/load a self-describing model folder for the CLI.
 
 from __future__ import annotations
 
-import inspect
 import json
 import math
 import pickle
 import threading
 from collections.abc import Callable
-from dataclasses import InitVar, asdict, dataclass, field, fields, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from core.errors import ConfigError, InputError
-from core.models.engine import Progress, TrainConfig
+from core.models.engine import Progress, TrainConfig, nests_train_config
 from core.recommend.baselines import ItemKNNRecommender, PopularityRecommender
 from core.recommend.data import SequenceData, Split, holdout_last, leave_last_out, sequences_fingerprint
 from core.recommend.metrics import RankingMetrics, evaluate_scores, list_diversity, top_k
@@ -43,15 +42,13 @@ def default_train() -> TrainConfig:
     return TrainConfig(epochs=20, batch_size=128, lr=3e-3, patience=3)
 
 
-# Trainer settings once spelled on RecommendConfig itself: `RecommendConfig(epochs=3)` still works
-# (it writes into `train`), so callers written before `train` was nested keep working. They are
-# constructor arguments only (dataclass InitVars): read `config.train.epochs`, never `config.epochs`.
-_TRAIN_ALIASES = ("epochs", "batch_size", "lr", "patience", "seed", "device", "max_seconds")
-
-
+@nests_train_config
 @dataclass
 class RecommendConfig:
-    """SASRec settings for the recommender plus its trainer settings (`train`); JSON-able."""
+    """SASRec settings for the recommender plus its trainer settings (`train`); JSON-able.
+
+    Trainer fields given flat (`RecommendConfig(epochs=3)`, as pages/recommendations.py and older
+    callers write them) go into `train` (engine.nests_train_config)."""
 
     max_len: int | None = None  # history window; None: from the data (MAX_LEN_PERCENTILE)
     hidden: int = 64
@@ -65,18 +62,8 @@ class RecommendConfig:
     patience_steps: int = 60  # ... and for this many steps without improvement
     bucket: int = 50  # batches grouped by window length this many at a time (1: plain shuffle)
     train: TrainConfig = field(default_factory=default_train)
-    epochs: InitVar[int | None] = None
-    batch_size: InitVar[int | None] = None
-    lr: InitVar[float | None] = None
-    patience: InitVar[int | None] = None
-    seed: InitVar[int | None] = None
-    device: InitVar[str | None] = None
-    max_seconds: InitVar[float | None] = None
 
-    def __post_init__(self, *aliases: Any) -> None:
-        given = {k: v for k, v in zip(_TRAIN_ALIASES, aliases) if v is not None}
-        if given:
-            self.train = replace(self.train, **given)
+    def __post_init__(self) -> None:
         if self.loss not in ("ce", "bce"):
             raise ConfigError(f"loss must be 'ce' or 'bce', not {self.loss!r}")
         if self.max_len is not None and self.max_len < 2:
@@ -128,11 +115,11 @@ class RecommendConfig:
     def from_dict(cls, d: dict) -> RecommendConfig:
         """Back from `asdict` (a model folder's meta.json); unknown keys are ignored, and the flat
         trainer fields of folders written before `train` was nested are read into it."""
-        known = set(inspect.signature(cls).parameters)
+        trainer = {f.name for f in fields(TrainConfig)}
+        known = {f.name for f in fields(cls)} | trainer
         values = {k: v for k, v in d.items() if k in known}
         if isinstance(values.get("train"), dict):
-            ours = {f.name for f in fields(TrainConfig)}
-            values["train"] = TrainConfig(**{k: v for k, v in values["train"].items() if k in ours})
+            values["train"] = TrainConfig(**{k: v for k, v in values["train"].items() if k in trainer})
         return cls(**values)
 
 
@@ -399,24 +386,6 @@ class BaselineReport:
         return pd.DataFrame(rows, columns=["user", "item", "rank"])
 
 
-def stage_steps(
-    progress: Callable[[Progress], None] | None, cancel: threading.Event | None, stage: str
-) -> Callable[[int, int], None]:
-    """A `(done, total)` callback for work outside the epochs: reports `stage` (an i18n key) to the
-    progress bar and raises TrainingCancelled when `cancel` is set, so a cancel stops every stage."""
-    from core.models.engine import TrainingCancelled, stage_progress
-
-    report = stage_progress(progress, stage)
-
-    def step(done: int, total: int) -> None:
-        if cancel is not None and cancel.is_set():
-            raise TrainingCancelled("training was cancelled")
-        if report is not None:
-            report(done, total)
-
-    return step
-
-
 def evaluate_baselines(
     data: SequenceData,
     k: int = 10,
@@ -427,8 +396,8 @@ def evaluate_baselines(
     on_chunk: Callable[[int, int], None] | None = None,
 ) -> BaselineReport:
     """Popularity and item-kNN fitted on every interaction except the test items (histories up to
-    the test target) and scored on the leave-last-out test targets, both protocols. `on_chunk`
-    (see `stage_steps`) hears of each chunk of scored users."""
+    the test target) and scored on the leave-last-out test targets, both protocols. `on_chunk(done,
+    total)` hears of each piece of work (progress; it may raise TrainingCancelled to stop)."""
     split = split if split is not None else leave_last_out(data)
     if len(split.test_targets) == 0:
         raise InputError("no user has 3 or more distinct items: nothing to evaluate on")
@@ -450,6 +419,13 @@ def evaluate_baselines(
     return BaselineReport(metrics, scorers, pop.popularity_, diversity)
 
 
+def _checkpoints(progress: Callable | None, cancel: threading.Event | None, stage: str) -> Callable[[int, int], None]:
+    """`(done, total)` -> engine.stage_checkpoint: progress for `stage`, and a cancel stops it."""
+    from core.models.engine import stage_checkpoint
+
+    return lambda done, total: stage_checkpoint(progress, cancel, stage, done, total)
+
+
 def evaluate(
     data: SequenceData,
     config: RecommendConfig | None = None,
@@ -467,14 +443,14 @@ def evaluate(
     config = config or RecommendConfig()
     split = leave_last_out(data)
     base = evaluate_baselines(  # raises on too little data
-        data, k, config.train.seed, split, diversity_users, on_chunk=stage_steps(progress, cancel, "stage.baselines")
+        data, k, config.train.seed, split, diversity_users, on_chunk=_checkpoints(progress, cancel, "stage.baselines")
     )
     trained = train_sasrec_cached(data, split, config, "eval", progress, cancel, cache_dir)
     from core.models.sasrec import score_histories
 
     sasrec = lambda h: score_histories(trained.model, h)  # noqa: E731
     scorers = {"SASRec": sasrec, **base.scorers}
-    scoring = stage_steps(progress, cancel, "stage.scoring")
+    scoring = _checkpoints(progress, cancel, "stage.scoring")
     metrics = (
         list(
             evaluate_scores(
