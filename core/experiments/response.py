@@ -19,7 +19,7 @@ import pandas as pd
 
 from core.errors import InputError
 from core.experiments.columns import metric_values
-from core.experiments.uplift import auuc, qini_coefficient
+from core.experiments.uplift import QiniDifference, auuc, qini_coefficient, qini_difference
 
 
 @dataclass
@@ -156,6 +156,7 @@ class ResponseModelResult:
     n_users: int
     history_share: float
     extra: dict = field(default_factory=dict)
+    qini_difference: QiniDifference | None = None  # DIN minus logistic, bootstrapped over held-out users
 
 
 def _auc(score: np.ndarray, y: np.ndarray) -> float:
@@ -341,4 +342,5 @@ def train_response_model(
         n_users=len(data.users),
         history_share=data.history_share,
         extra=dict(art.extra),
+        qini_difference=qini_difference(din_pred[test], base_pred[test], data.variant[test], data.outcome[test]),
     )

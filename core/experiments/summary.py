@@ -393,7 +393,7 @@ def checkpoint_lift(
             if v not in stats:
                 continue
             c = compare(stats[names[0]], stats[v], cfg)
-            out.append(timeline_row(day, v, stats[names[0]].n + stats[v].n, c))
+            out.append(timeline_row(day, v, stats[names[0]].n + stats[v].n, c, stats[names[0]].mean))
     return pd.DataFrame(out)
 
 

@@ -18,8 +18,9 @@ def _label(labels: dict | None, key: str, default: str) -> str:
 
 @escaped_figure
 def cumulative_lift_figure(frame: pd.DataFrame, labels: dict | None = None) -> go.Figure:
-    """Lift of each treatment over time (from `analysis.cumulative_lift`): the point estimate,
-    the fixed-horizon 95% CI (dotted) and the always-valid sequential band (shaded)."""
+    """Relative lift of each treatment over control over time (from `analysis.cumulative_lift`), as
+    the results table shows it: the point estimate, the fixed-horizon 95% CI (dotted) and the
+    always-valid sequential band (shaded), all relative to the control's mean (a +x% axis)."""
     fig = go.Figure()
     for i, (variant, g) in enumerate(frame.groupby("variant", sort=False)):
         colour = _COLOURS[(i + 1) % len(_COLOURS)]
@@ -27,7 +28,7 @@ def cumulative_lift_figure(frame: pd.DataFrame, labels: dict | None = None) -> g
         fig.add_trace(
             go.Scatter(
                 x=x + x[::-1],
-                y=list(g["sequential_ci_high"]) + list(g["sequential_ci_low"])[::-1],
+                y=list(g["sequential_relative_ci_high"]) + list(g["sequential_relative_ci_low"])[::-1],
                 fill="toself",
                 fillcolor=colour,
                 opacity=0.18,
@@ -36,7 +37,7 @@ def cumulative_lift_figure(frame: pd.DataFrame, labels: dict | None = None) -> g
                 hoverinfo="skip",
             )
         )
-        for col in ("lift_ci_low", "lift_ci_high"):
+        for col in ("relative_lift_ci_low", "relative_lift_ci_high"):
             fig.add_trace(
                 go.Scatter(
                     x=x,
@@ -44,25 +45,28 @@ def cumulative_lift_figure(frame: pd.DataFrame, labels: dict | None = None) -> g
                     mode="lines",
                     line={"color": colour, "dash": "dot", "width": 1},
                     name=f"{variant}: {_label(labels, 'ci', '95% CI')}",
-                    showlegend=col == "lift_ci_low",
+                    showlegend=col == "relative_lift_ci_low",
+                    hovertemplate="%{x}: %{y:+.1%}<extra></extra>",
                 )
             )
         fig.add_trace(
             go.Scatter(
                 x=x,
-                y=g["lift"],
+                y=g["relative_lift"],
                 mode="lines+markers",
                 line={"color": colour, "width": 2},
                 name=f"{variant}: {_label(labels, 'lift', 'lift')}",
+                hovertemplate="%{x}: %{y:+.1%}<extra></extra>",
             )
         )
     fig.add_hline(y=0, line={"color": "grey", "width": 1})
     fig.update_layout(
         xaxis_title=_label(labels, "x", "day"),
-        yaxis_title=_label(labels, "y", "lift vs control"),
+        yaxis_title=_label(labels, "y", "relative lift vs control"),
+        yaxis_tickformat="+.0%",
         margin={"t": 30, "b": 40},
-        height=380,
-        legend={"orientation": "h", "y": -0.2},
+        height=420,
+        legend={"orientation": "h", "y": -0.3},
     )
     return fig
 
