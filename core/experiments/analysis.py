@@ -952,64 +952,6 @@ def metric_choices(roles: ColumnRoles, variant: str | None = None) -> list[Metri
     return funnel + plain if roles.unit is None and funnel else plain + funnel
 
 
-@dataclass(frozen=True)
-class ExperimentReport:
-    """Everything the A/B view draws: the result for the chosen metric, the funnel table, the
-    cumulative lift (None without a time column) and per-segment results (empty without one)."""
-
-    result: ExperimentResult
-    funnel: pd.DataFrame | None
-    timeline: pd.DataFrame | None
-    segments: list[ExperimentResult]
-
-
-def experiment_report(
-    df: pd.DataFrame, spec: ExperimentSpec, metric: MetricSpec, roles: ColumnRoles, segment: str | None = None
-) -> ExperimentReport:
-    """Prepare once and run every analysis the view shows."""
-    funnel = funnel_metrics(roles)
-    metrics = [metric] + [m for m in funnel if m != metric]
-    data = prepare(df, spec, metrics, segments=[segment] if segment else [])
-    return ExperimentReport(
-        result=analyze(data, metric),
-        funnel=funnel_table(data, roles) if funnel else None,
-        timeline=cumulative_lift(data, metric) if spec.time else None,
-        segments=analyze_segments(data, metric, segment) if segment else [],
-    )
-
-
-def view_spec(
-    roles: ColumnRoles,
-    metric: MetricSpec,
-    variant: str,
-    control: str | None,
-    unit: str | None,
-    covariate: str | None,
-    time: str | None,
-    weights,
-    alpha: float,
-    tuning: float,
-    source: str | None,
-    check_srm: bool = True,
-) -> ExperimentSpec:
-    """The spec for the view's choices: the covariate is dropped when it is the metric itself, and
-    aggregated rows (no unit column) check SRM on the impressions when there are some."""
-    exposure = roles.impressions if unit is None and roles.impressions and not roles.unit else None
-    return ExperimentSpec(
-        variant=variant,
-        control=control,
-        unit=unit,
-        covariate=covariate if covariate not in (metric.column, metric.denominator) else None,
-        time=time,
-        weights=weights,
-        alpha=float(alpha),
-        sequential_tuning=float(tuning),
-        source=source,
-        exposure=exposure,
-        check_srm=check_srm,
-    )
-
-
 def response_outcome(result: ExperimentResult, metric: MetricSpec, roles: ColumnRoles) -> str | None:
     """The binary outcome a response model predicts: the metric when it is a plain proportion,
     else the conversions column (None when there is none)."""

@@ -125,7 +125,7 @@ TABLE: dict[str, dict[str, str]] = {
     "ab.ci95": {"en": "95% CI (fixed horizon)", "zh": "95% 置信区间（固定样本）"},
     "ab.lift": {"en": "lift", "zh": "提升"},
     "ab.day": {"en": "day", "zh": "日期"},
-    "ab.lift_axis": {"en": "difference vs control", "zh": "与对照组之差"},
+    "ab.lift_axis": {"en": "lift vs control (relative)", "zh": "相对对照组的提升"},
     "ab.band_note": {
         "en": "The shaded band stays valid however often you look (Waudby-Smith et al. confidence sequence, N* = {tuning}); the dotted lines are only valid at one planned look.",
         "zh": "阴影区间无论查看多少次都有效（Waudby-Smith 等人的置信序列，N* = {tuning}）；虚线仅在预定的单次查看时有效。",
@@ -181,13 +181,48 @@ TABLE: dict[str, dict[str, str]] = {
     "ab.qini": {"en": "Qini coefficient (held out)", "zh": "Qini 系数（留出集）"},
     "ab.auc": {"en": "AUC (held out)", "zh": "AUC（留出集）"},
     "ab.model_better": {
-        "en": "DIN ranks responders better than the baseline ({n} users, {share:.0%} with history).",
-        "zh": "DIN 对响应用户的排序优于基线（{n} 个用户，{share:.0%} 有历史）。",
+        "en": "DIN ranks responders better than the baseline: Qini difference {diff}, 95% bootstrap interval {low} … {high} over held-out users ({n} users, {share} with history).",
+        "zh": "DIN 对响应用户的排序优于基线：Qini 差值 {diff}，留出用户上的 95% 自助法区间 {low} … {high}（{n} 个用户，{share} 有历史）。",
     },
     "ab.model_not_better": {
         "en": "DIN does not beat the baseline here ({n} users, {share:.0%} with history); prefer the plain segment analysis.",
         "zh": "此处 DIN 未胜过基线（{n} 个用户，{share:.0%} 有历史）；请以普通分群分析为准。",
     },
+    "ab.not_used": {"en": "— none —", "zh": "— 不使用 —"},
+    "ab.outliers": {
+        "en": "Heavy outliers in {column}: the largest unit has {max}, more than {ratio:g}× the {pct:g}th percentile of all units ({cap}); {n} units lie above that percentile. A few units move the mean and its variance more than thousands of others; capping them is the usual remedy.",
+        "zh": "{column} 存在严重离群值：最大的单位为 {max}，超过全部单位第 {pct:g} 百分位数（{cap}）的 {ratio:g} 倍；有 {n} 个单位高于该百分位数。少数单位对均值和方差的影响超过其余成千上万个单位；通常的做法是对其封顶。",
+    },
+    "ab.cap": {
+        "en": "Cap each unit's {column} at a percentile (winsorise)",
+        "zh": "将每个单位的 {column} 封顶于某百分位数（缩尾处理）",
+    },
+    "ab.cap_pct": {"en": "Cap at percentile", "zh": "封顶百分位数"},
+    "ab.capped": {
+        "en": "Capped analysis: each unit's {column} is capped at {cap} (the {pct:g}th percentile of all units; {n} units capped). Untick the box to see the uncapped analysis.",
+        "zh": "封顶分析：每个单位的 {column} 封顶于 {cap}（全部单位的第 {pct:g} 百分位数；{n} 个单位被封顶）。取消勾选即可查看未封顶的分析。",
+    },
+    "ab.table_title_capped": {
+        "en": "Variants: {metric} (capped at the {pct:g}th percentile)",
+        "zh": "各版本：{metric}（封顶于第 {pct:g} 百分位数）",
+    },
+    "ab.seq_note": {
+        "en": "p (sequential) is the always-valid p-value: it stays valid however often the results were looked at along {time}; the plain p-value is valid only at one planned look.",
+        "zh": "p（序贯）是随时有效的 p 值：无论沿 {time} 查看结果多少次都有效；普通 p 值仅在预定的单次查看时有效。",
+    },
+    "ab.timeline_note": {
+        "en": "Lift relative to the control's mean, as in the table (+10% = the variant's {metric} is 10% above control's).",
+        "zh": "相对于对照组均值的提升，与表格一致（+10% 表示该版本的 {metric} 比对照组高 10%）。",
+    },
+    "ab.model_no_clear": {
+        "en": "No clear difference between DIN and the baseline: Qini difference {diff} with a 95% bootstrap interval {low} … {high} that covers 0 ({n} users, {share} with history). Prefer the plain segment analysis.",
+        "zh": "DIN 与基线没有明显差异：Qini 差值 {diff}，95% 自助法区间 {low} … {high} 包含 0（{n} 个用户，{share} 有历史）。请以普通分群分析为准。",
+    },
+    "ab.model_worse": {
+        "en": "DIN ranks responders worse than the baseline: Qini difference {diff}, 95% bootstrap interval {low} … {high} ({n} users, {share} with history). Prefer the plain segment analysis.",
+        "zh": "DIN 对响应用户的排序差于基线：Qini 差值 {diff}，95% 自助法区间 {low} … {high}（{n} 个用户，{share} 有历史）。请以普通分群分析为准。",
+    },
+    "ab.predicted_of": {"en": "predicted {outcome}", "zh": "预测的 {outcome}"},
     "ab.value": {"en": "Value", "zh": "取值"},
     "ab.best_variant": {"en": "Best variant", "zh": "最佳版本"},
     "ab.predicted_rate": {"en": "Predicted conversion", "zh": "预测转化率"},

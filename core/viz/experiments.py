@@ -72,9 +72,10 @@ def cumulative_lift_figure(frame: pd.DataFrame, labels: dict | None = None) -> g
 
 
 @escaped_figure
-def funnel_figure(table: pd.DataFrame, labels: dict | None = None) -> go.Figure:
-    """Impressions -> clicks -> conversions per variant (from `analysis.funnel_table`)."""
-    stages = [s for s in ("impressions", "clicks", "conversions") if s in table]
+def funnel_figure(table: pd.DataFrame, stages: list[str] | None = None, labels: dict | None = None) -> go.Figure:
+    """Impressions -> clicks -> conversions per variant (from `analysis.funnel_table`); `stages`:
+    the table's stage columns in funnel order (default impressions, clicks, conversions)."""
+    stages = [s for s in (stages or ("impressions", "clicks", "conversions")) if s in table]
     fig = go.Figure()
     for i, row in table.reset_index(drop=True).iterrows():
         fig.add_trace(

@@ -23,14 +23,22 @@ def _frame_with(at: AppTest, column: str):
     return next(d.value for d in at.dataframe if column in d.value.columns)
 
 
+def _shown(at: AppTest, column: str):
+    """The cells of that table as the reader sees them (the Styler's display values)."""
+    from streamlit import dataframe_util
+
+    el = next(d for d in at.dataframe if column in d.value.columns)
+    return dataframe_util.convert_arrow_bytes_to_pandas_df(el.proto.arrow_data.styler.display_values)
+
+
 def test_sample_workspace_finds_planted_winner_and_segment(repo_root, sample_ws, ground_truth):
     at = _page(repo_root)
     at.run()
     assert not at.exception, _texts(at.exception)
     truth = ground_truth["ad"]
     assert any(f"Winner: {truth['lift_variant']}" in s for s in _texts(at.success))
-    table = _frame_with(at, "Variant")
-    assert list(table["Variant"]) == truth["variants"] and table["n"].sum() == ground_truth["users"]
+    table = _frame_with(at, "variant")
+    assert list(table["variant"]) == truth["variants"] and table["n"].sum() == ground_truth["users"]
     # segment heatmap drawn for age_group, one of the guessed segment columns
     at.selectbox(key="ab_segment").set_value(truth["segment"]["column"]).run()
     assert not at.exception
@@ -53,7 +61,7 @@ def test_cookie_cats_upload_shows_mild_srm_calmly(repo_root, sample_ws, shared_d
     assert not at.error  # p = 0.009 is not an alarm
     assert any("Mild imbalance" in c for c in _texts(at.caption))
     assert any("No winner yet" in s for s in _texts(at.info))  # retention_1: p = 0.074
-    table = _frame_with(at, "Variant")
+    table = _frame_with(at, "variant")
     assert list(table["n"]) == [44700, 45489]
     at.selectbox(key="ab_metric").set_value("retention_7").run()
     assert any("No variant beats control" in w for w in _texts(at.warning))
@@ -69,9 +77,9 @@ def test_kag_upload_funnel_and_unrandomised_groups(repo_root, sample_ws, shared_
     assert at.selectbox(key="ab_metric").value == "CTR"
     # three campaigns of very different sizes are not a randomised split: SRM says so
     assert any("Test unhealthy" in e for e in _texts(at.error))
-    funnel = _frame_with(at, "impressions")
-    assert funnel["impressions"].sum() == pytest.approx(213_434_828)  # README totals
-    assert funnel["clicks"].sum() == pytest.approx(38_165)
+    funnel = _frame_with(at, "Impressions")  # the file's own column names
+    assert funnel["Impressions"].sum() == pytest.approx(213_434_828)  # README totals
+    assert funnel["Clicks"].sum() == pytest.approx(38_165)
     at.checkbox(key="ab_check_srm").uncheck().run()
     assert not at.exception and not at.error
 
@@ -89,7 +97,7 @@ def test_per_variant_count_rows_upload_is_a_proportion_test(repo_root, sample_ws
     at = _upload(_page(repo_root), f)
     assert not at.exception, _texts(at.exception)
     assert at.selectbox(key="ab_metric").value == "CTR"
-    table = _frame_with(at, "Variant")
+    table = _frame_with(at, "variant")
     _, p = proportions_ztest([80, 50], [1000, 1000])
     assert list(table["n"]) == [1000, 1000] and table["p-value"].iloc[1] == pytest.approx(p, abs=1e-6)
     assert not at.error
@@ -138,15 +146,15 @@ def test_summary_upload_portfolio_to_detail_forest(repo_root, sample_ws, tmp_pat
     at.radio(key="ab_source").set_value("summary").run()
     at.file_uploader(key="ab_summary_uploader").set_value((path.name, path.read_bytes(), "text/csv")).run()
     assert not at.exception, _texts(at.exception)
-    portfolio = _frame_with(at, "Experiment")
-    assert len(portfolio) == 3 * 2 * 2 and set(portfolio["Experiment"]) == {"exp-0", "exp-1", "exp-2"}
-    assert "p (FDR)" in portfolio.columns and "Decision" in portfolio.columns
+    portfolio = _frame_with(at, "experiment")
+    assert len(portfolio) == 3 * 2 * 2 and set(portfolio["experiment"]) == {"exp-0", "exp-1", "exp-2"}
+    assert "p (FDR)" in portfolio.columns and "decision" in portfolio.columns
     at.selectbox(key="ab_sum_open").set_value("exp-0").run()
     assert not at.exception, _texts(at.exception)
-    detail = _frame_with(at, "Guardrail")
+    detail = _frame_with(at, "guardrail")
     assert len(detail) == 2 * 3  # metric x variant, control rows included
-    control = detail[detail["Variant"] == "control"]
-    assert (control["Lift"] == "").all() and not detail.isin(["None", "nan"]).any().any()
+    control = detail[detail["variant"] == "control"]
+    assert control["lift vs control"].isna().all() and not _shown(at, "guardrail").isin(["None", "nan"]).any().any()
     forest = json.loads(at.get("plotly_chart")[0].proto.spec)
     ys = {y for trace in forest["data"] for y in trace.get("y", [])}
     assert ys == {f"{m} · {v}" for m in ("conversion", "revenue") for v in ("B", "C")}
@@ -157,8 +165,9 @@ def test_summary_upload_portfolio_to_detail_forest(repo_root, sample_ws, tmp_pat
     assert control_box.options[1:] == ["B", "C", "control"]
     control_box.set_value("B").run()
     assert not at.exception, _texts(at.exception)
-    detail = _frame_with(at, "Guardrail")
-    assert (detail.loc[detail["Lift"] == "", "Variant"] == "B").all() and (detail["Lift"] == "").sum() == 2
+    detail = _frame_with(at, "guardrail")
+    lift = detail["lift vs control"]
+    assert (detail.loc[lift.isna(), "variant"] == "B").all() and lift.isna().sum() == 2
     at.selectbox(key="lang").set_value("zh").run()
     assert not at.exception and any("个实验" in s for s in _texts(at.subheader))
 
@@ -190,8 +199,8 @@ def test_summary_checkpoints_say_when_peeking_was_safe(repo_root, sample_ws, tmp
     at.radio(key="ab_source").set_value("summary").run()
     at.file_uploader(key="ab_summary_uploader").set_value((path.name, path.read_bytes(), "text/csv")).run()
     assert not at.exception, _texts(at.exception)
-    portfolio = _frame_with(at, "Experiment")
-    assert list(portfolio["Experiment"]) == ["pricing", "onboarding"] and "p (sequential)" in portfolio.columns
+    portfolio = _frame_with(at, "experiment")
+    assert list(portfolio["experiment"]) == ["pricing", "onboarding"] and "p (sequential)" in portfolio.columns
     assert (portfolio["p (sequential)"] >= portfolio["p-value"]).all()
     assert len(at.get("plotly_chart")) == 4  # forest, means, power curve, cumulative lift from the checkpoints
     safe = [s for s in _texts(at.success) if "peeking-safe decision was first possible" in s]
