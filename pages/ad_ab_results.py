@@ -29,7 +29,7 @@ st.caption(tr("ab.intro"))
 # ---- data source --------------------------------------------------------------------------------
 sources = (["workspace"] if ws.has("ad_events") else []) + ["upload", "summary"]
 source = st.radio(
-    tr("ab.source"), sources, horizontal=True, key="ab_source", format_func=lambda s: tr(f"ab.source_{s}")
+    tr("ab.source"), sources, horizontal=True, key="ab_source", format_func=panels.option_label("ab.source_")
 )
 if source == "summary":  # per-variant summaries: their own view
     from ui.ab_summary import summary_view
@@ -54,12 +54,10 @@ if choices.summary:
     st.info(tr("ab.looks_like_summary"))
 
 
-def _pick(label_key: str, options: list, default, key: str, optional: bool = False, where=st):
+def _pick(label_key: str, options: list, default, key: str, optional: bool = False, where=st, fmt=None):
     opts = ([None] if optional else []) + options
     index = opts.index(default) if default in opts else 0
-    return where.selectbox(
-        tr(label_key), opts, index=index, key=key, format_func=lambda v: tr("ab.not_used") if v is None else str(v)
-    )
+    return where.selectbox(tr(label_key), opts, index=index, key=key, format_func=fmt or panels.option_label())
 
 
 # ---- settings -----------------------------------------------------------------------------------
@@ -67,7 +65,8 @@ roles, columns = choices.roles, choices.columns
 c1, c2, c3, c4 = st.columns(4)
 variant_col = _pick("ab.variant_column", columns, roles.variant, "ab_variant", where=c1)
 control = _pick("ab.control", choices.variants, choices.control, "ab_control", where=c2) if choices.variants else None
-metric_name = _pick("ab.metric", list(choices.metrics), next(iter(choices.metrics), None), "ab_metric", where=c3)
+metrics = list(choices.metrics)
+metric_name = _pick("ab.metric", metrics, next(iter(metrics), None), "ab_metric", where=c3, fmt=panels.metric_label())
 unit_col = _pick("ab.unit_column", columns, roles.unit, "ab_unit", optional=True, where=c4)
 c5, c6, c7 = st.columns(3)
 covariate = _pick("ab.covariate", columns, roles.covariate, "ab_covariate", optional=True, where=c5)

@@ -13,6 +13,7 @@ from core.experiments import analysis as ab
 from core.experiments.outliers import HEAVY_RATIO, OutlierCheck
 from core.experiments.power import power_plan
 from core.experiments.view import PowerDefaults
+from core.i18n import t
 from core.viz import experiments as viz
 from core.viz.format import fmt_count, fmt_number, fmt_share, localize_figure
 from ui import state
@@ -29,6 +30,21 @@ def md_literal(text) -> str:
 
 def lang() -> str:
     return st.session_state.get(state.LANG, "en")
+
+
+def option_label(prefix: str = "", none: str = "ab.not_used"):
+    """A select's format_func: option ids are stable (they survive a language switch) and their
+    labels are fixed in this run's language (`prefix + id` translated, or the id itself; None is
+    `none`), so the function needs no session when Streamlit calls it later."""
+    lang_now, none_text = lang(), tr(none)
+    return lambda v: none_text if v is None else (t(f"{prefix}{v}", lang_now) if prefix else str(v))
+
+
+def metric_label():
+    """A metric select's format_func: the funnel ratios (CTR, CVR, CPA, ROAS) by their translated
+    names, every other metric by its column name."""
+    names = {m: tr(f"col.{m.lower()}") for m in ("CTR", "CVR", "CPA", "ROAS")}
+    return lambda v: names.get(v, str(v))
 
 
 def notice_text(n: ab.Notice) -> str:

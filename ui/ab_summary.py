@@ -18,7 +18,7 @@ from core.experiments import view as ev
 from core.experiments.analysis import parse_split, variant_names
 from core.export import csv_bytes
 from core.viz import experiments as viz
-from ui.ab_panels import md_literal, notice_text, power_panel, timeline_chart
+from ui.ab_panels import md_literal, notice_text, option_label, power_panel, timeline_chart
 from ui.cache import session_memo
 from ui.common import held_upload, tr
 from ui.present import show_table
@@ -32,10 +32,6 @@ def _memo(key: tuple, compute):
     return session_memo(MEMO, key, compute, max_entries=16)
 
 
-def _none(v) -> str:
-    return tr("ab.not_used") if v is None else str(v)
-
-
 def _columns(df: pd.DataFrame, sha: str) -> sm.SummaryColumns | None:
     guess = _memo(("guess", sha), lambda: sm.guess_summary_columns(df))
     options = [None] + [str(c) for c in df.columns]
@@ -47,7 +43,7 @@ def _columns(df: pd.DataFrame, sha: str) -> sm.SummaryColumns | None:
                 options,
                 index=options.index(guess.get(role)) if guess.get(role) in options else 0,
                 key=f"ab_sum_{role}:{sha}",
-                format_func=_none,
+                format_func=option_label(),
             )
             for i, role in enumerate(ev.SUMMARY_ROLES)
         }
@@ -81,7 +77,7 @@ def summary_view() -> None:
             tr("ab.control"),
             [None] + names,
             key=f"ab_sum_control:{sha}",
-            format_func=lambda v: tr("ab.control_auto") if v is None else v,
+            format_func=option_label(none="ab.control_auto"),
         )
         split_text = st.text_input(tr("ab.split"), value="", key="ab_sum_split", help=tr("ab.split_help"))
     try:
@@ -119,7 +115,7 @@ def _portfolio(port: pd.DataFrame, experiments: list[str], checkpoints: bool) ->
         list(sm.DECISIONS),
         default=list(sm.DECISIONS),
         key="ab_sum_decisions",
-        format_func=lambda d: tr(f"ab.decision.{d}"),
+        format_func=option_label("ab.decision."),
     )
     view = ev.filter_portfolio(port, decisions, f2.text_input(tr("ab.filter_text"), value="", key="ab_sum_find"))
     shown = _decisions(ev.portfolio_frame(view, checkpoints))

@@ -27,7 +27,7 @@ TABLE: dict[str, dict[str, str]] = {
     "col.p_value": {"en": "p-value", "zh": "p 值"},
     "col.p_value_holm": {"en": "p (Holm)", "zh": "p（Holm 校正）"},
     "col.p_value_bh": {"en": "p (BH)", "zh": "p（BH 校正）"},
-    "col.p_value_fdr": {"en": "p (FDR)", "zh": "p（FDR 校正）"},
+    "col.p_value_fdr": {"en": "p (FDR)", "zh": "p（错误发现率校正）"},
     "col.sequential_p_value": {"en": "p (sequential)", "zh": "p（序贯）"},
     "col.prob_beat_control": {"en": "chance to beat control", "zh": "胜过对照组的概率"},
     "col.expected_loss": {"en": "expected loss", "zh": "预期损失"},

@@ -43,6 +43,11 @@ def test_sample_workspace_finds_planted_winner_and_segment(repo_root, sample_ws,
     at.selectbox(key="ab_segment").set_value(truth["segment"]["column"]).run()
     assert not at.exception
     assert len(at.get("plotly_chart")) >= 3  # timeline, funnel, heatmap, power
+    shown = _shown(at, "variant")  # the control row reads blank, never None/nan; nothing is left out
+    assert (shown.iloc[0][["lift vs control", "p-value", "expected loss"]] == "").all()
+    assert not shown.isin(["None", "nan", "NaN"]).any().any() and "p (sequential)" in shown
+    at.selectbox(key="ab_time").select_index(0).run()  # no time column: no sequential p-value to explain
+    assert "p (sequential)" not in _frame_with(at, "variant") and not at.exception
     at.selectbox(key="lang").set_value("zh").run()
     assert not at.exception and at.title[0].value == "广告 A/B 实验结果"
     assert any("胜出：B" in s for s in _texts(at.success))
@@ -65,6 +70,15 @@ def test_cookie_cats_upload_shows_mild_srm_calmly(repo_root, sample_ws, shared_d
     assert list(table["n"]) == [44700, 45489]
     at.selectbox(key="ab_metric").set_value("retention_7").run()
     assert any("No variant beats control" in w for w in _texts(at.warning))
+    # one player with 49,854 rounds: a warning, and capping at the 99th percentile on request
+    at.selectbox(key="ab_metric").set_value("sum_gamerounds").run()
+    warnings = [w.replace("\\", "") for w in _texts(at.warning)]  # markdown escapes of the file's names
+    assert any("Heavy outliers in sum_gamerounds" in w and "49,854" in w for w in warnings)
+    raw_mean = _frame_with(at, "variant").iloc[0]["sum_gamerounds"]
+    at.checkbox(key="ab_cap").check().run()
+    assert not at.exception and any("Capped analysis" in i for i in _texts(at.info))
+    assert any("capped at the 99th percentile" in h for h in _texts(at.subheader))
+    assert _frame_with(at, "variant").iloc[0]["sum_gamerounds"] < raw_mean
     # no interactions for these players: the response model says so instead of training
     at.toggle(key="ab_show_model").set_value(True).run()
     assert not at.exception and any("No user history" in i for i in _texts(at.info))
