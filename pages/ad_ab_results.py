@@ -126,7 +126,9 @@ if view.capped is not None:
 else:
     st.subheader(tr("ab.table_title", metric=title))
 kinds = {"mean": "share" if result.kind == "proportion" else "number", "prob_beat_control": "share"}
-show_table(view.table, key="ab_table", pinned=("variant",), kinds=kinds, labels={"mean": view.metric_title})
+show_table(
+    view.table, key="ab_table", pinned=("variant",), kinds=kinds, labels={"mean": view.metric_title}, gaps_as_text=True
+)
 if view.sequential:
     st.caption(tr("ab.seq_note", time=panels.md_literal(settings.time)))
 st.download_button(
@@ -148,7 +150,7 @@ with tabs[1]:
     else:
         fig = viz.funnel_figure(view.funnel, stages=view.funnel_steps)
         st.plotly_chart(localize_figure(fig, panels.lang()), key="ab_funnel")
-        show_table(view.funnel, key="ab_funnel_table", pinned=("variant",), kinds=view.funnel_kinds)
+        show_table(view.funnel, key="ab_funnel_table", pinned=("variant",), kinds=view.funnel_kinds, gaps_as_text=True)
 with tabs[2]:
     if view.segments is None or view.segments.empty:
         st.info(tr("ab.no_segments"))

@@ -119,7 +119,7 @@ def _portfolio(port: pd.DataFrame, experiments: list[str], checkpoints: bool) ->
     )
     view = ev.filter_portfolio(port, decisions, f2.text_input(tr("ab.filter_text"), value="", key="ab_sum_find"))
     shown = _decisions(ev.portfolio_frame(view, checkpoints))
-    event = show_table(shown, key="ab_portfolio", pinned=("experiment", "variant"), selection=True)
+    event = show_table(shown, key="ab_portfolio", pinned=("experiment", "variant"), selection=True, gaps_as_text=True)
     st.caption(tr("ab.portfolio_note", k=len(port)))
     st.download_button(
         tr("common.download_csv"), csv_bytes(port), file_name="ab_portfolio.csv", mime="text/csv", key="ab_pf_csv"
@@ -153,7 +153,7 @@ def _detail(table, spec: sm.SummarySpec, experiment: str, target: float, sha: st
     for text in dict.fromkeys(notice_text(n) for r in exp.results for n in r.notices if n.code != "srm"):
         st.warning(text)
     frame = _decisions(ev.metrics_frame(mt, exp.checkpoints))
-    show_table(frame, key="ab_sum_metrics", pinned=("metric", "variant"), kinds=SHARES)
+    show_table(frame, key="ab_sum_metrics", pinned=("metric", "variant"), kinds=SHARES, gaps_as_text=True)
     csv_name = f"ab_{experiment or 'experiment'}.csv"
     st.download_button(tr("common.download_csv"), csv_bytes(mt), file_name=csv_name, mime="text/csv", key="ab_sum_csv")
     decision_names = {d: tr(f"ab.decision.{d}") for d in sm.DECISIONS}

@@ -71,9 +71,7 @@ def test_power_defaults_recover_the_per_unit_sd(ad_events):
 
 
 def test_aggregated_rows_check_the_split_on_impressions_and_a_bad_split_is_refused():
-    df = pd.DataFrame(
-        {"variant": ["A", "B"] * 2, "impressions": [1000, 1000, 1000, 3000], "clicks": [50, 60, 40, 150]}
-    )
+    df = pd.DataFrame({"variant": ["A", "B"] * 2, "impressions": [1000, 1000, 1000, 3000], "clicks": [50, 60, 40, 150]})
     choices = ab_choices(df)
     view = ab_view(df, ABSettings(variant="variant", metric="CTR"), choices)
     assert view.result.srm.mismatch  # 2,000 vs 4,000 impressions on an equal split
@@ -154,3 +152,20 @@ def test_response_verdict_follows_the_interval_not_the_point_estimates():
     assert response_view(_response(QiniDifference(-0.008, -0.02, -0.001, 0.95, 200))).verdict == "worse"
     assert response_view(_response(None)).verdict == "no_clear_difference"
     assert list(covers.best["best_variant"]) == ["C"] and list(covers.scores["response_model"]) == ["din", "logistic"]
+
+
+def test_daily_count_rows_are_a_two_proportion_test():
+    """Issue 11: one row per variant and day with impressions and clicks: the summed counts."""
+    from statsmodels.stats.proportion import proportions_ztest
+
+    df = pd.DataFrame(
+        {
+            "variant": ["A", "B", "A", "B"],
+            "date": ["2024-01-01", "2024-01-01", "2024-01-02", "2024-01-02"],
+            "impressions": [500] * 4,
+            "clicks": [20, 35, 30, 45],
+        }
+    )
+    view = ab_view(df, ABSettings(variant="variant", metric="CTR"), ab_choices(df))
+    _, p = proportions_ztest([80, 50], [1000, 1000])
+    assert list(view.table["n"]) == [1000, 1000] and view.table["p_value"].iloc[1] == pytest.approx(p, abs=1e-6)
