@@ -48,6 +48,10 @@ else:
     df = load_table(ws, "ad_events")
     file_name, data_key = "ad_events", table_version_key(ws, "ad_events")
 
+if st.session_state.get("ab_data") != data_key:  # another file: its own guesses, not the last file's picks
+    for key in ("ab_variant", "ab_control", "ab_metric", "ab_unit", "ab_covariate", "ab_time", "ab_segment"):
+        st.session_state.pop(key, None)
+    st.session_state["ab_data"] = data_key
 variant = st.session_state.get("ab_variant")
 choices = session_memo(MEMO, ("choices", data_key, variant), lambda: ab_choices(df, variant))
 if choices.summary:

@@ -77,6 +77,11 @@ def timeline_chart(timeline, metric: str, key: str) -> None:
     st.caption(tr("ab.timeline_note", metric=md_literal(metric)))
 
 
+def _amount(x: float) -> str:
+    """A metric value: no decimals when it is whole (rounds, clicks), three otherwise."""
+    return fmt_count(x) if float(x).is_integer() else fmt_number(x)
+
+
 def outlier_panel(outliers: OutlierCheck | None, capped: OutlierCheck | None) -> None:
     """Warn about heavy outliers and offer capping at a percentile; say so when the analysis is capped."""
     check = capped or outliers
@@ -88,10 +93,10 @@ def outlier_panel(outliers: OutlierCheck | None, capped: OutlierCheck | None) ->
             tr(
                 "ab.outliers",
                 column=column,
-                max=fmt_number(check.max),
+                max=_amount(check.max),
                 ratio=HEAVY_RATIO,
                 pct=check.percentile,
-                cap=fmt_number(check.cap),
+                cap=_amount(check.cap),
                 n=fmt_count(check.n_above),
             )
         )
@@ -100,7 +105,7 @@ def outlier_panel(outliers: OutlierCheck | None, capped: OutlierCheck | None) ->
     c2.number_input(tr("ab.cap_pct"), min_value=50.0, max_value=99.99, value=99.0, step=0.5, key=CAP_PCT)
     if capped is not None:
         st.info(
-            tr("ab.capped", column=column, cap=fmt_number(check.cap), pct=check.percentile, n=fmt_count(check.n_above))
+            tr("ab.capped", column=column, cap=_amount(check.cap), pct=check.percentile, n=fmt_count(check.n_above))
         )
 
 
