@@ -83,11 +83,16 @@ def funnel_figure(table: pd.DataFrame, stages: list[str] | None = None, labels: 
                 name=str(row["variant"]),
                 y=[_label(labels, s, s) for s in stages],
                 x=[row[s] for s in stages],
-                textinfo="value+percent initial",
+                texttemplate="%{value:,.0f} (%{percentInitial:.1%})",
+                textposition="auto",
                 marker={"color": _COLOURS[i % len(_COLOURS)]},
             )
         )
-    fig.update_layout(margin={"t": 30, "b": 30}, height=340)
+    # variants side by side within each step, numbers beside their bars: stacked, the later steps'
+    # labels (a few hundred conversions under tens of thousands of impressions) overlapped
+    fig.update_layout(
+        funnelmode="group", margin={"t": 30, "b": 30, "r": 90}, height=120 + 110 * len(stages), separators=".,"
+    )
     return fig
 
 
@@ -111,7 +116,7 @@ def segment_heatmap(frame: pd.DataFrame, value: str = "relative_lift", labels: d
             zmid=0,
             zmin=-bound,
             zmax=bound,
-            colorbar={"title": _label(labels, "colour", "relative lift")},
+            colorbar={"title": _label(labels, "colour", "relative lift"), "tickformat": "+.0%"},
         )
     )
     fig.update_layout(
