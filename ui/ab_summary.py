@@ -115,6 +115,7 @@ def _portfolio(port: pd.DataFrame, experiments: list[str], checkpoints: bool) ->
         list(sm.DECISIONS),
         default=list(sm.DECISIONS),
         key="ab_sum_decisions",
+        placeholder=tr("ab.choose"),
         format_func=option_label("ab.decision."),
     )
     view = ev.filter_portfolio(port, decisions, f2.text_input(tr("ab.filter_text"), value="", key="ab_sum_find"))
@@ -143,8 +144,16 @@ def _detail(table, spec: sm.SummarySpec, experiment: str, target: float, sha: st
     if experiment:
         st.subheader(tr("ab.detail_title", name=md_literal(experiment)))
     g1, g2 = st.columns(2)
-    chosen = g1.multiselect(tr("ab.metrics_shown"), metrics, default=metrics, key=f"ab_sum_metrics:{experiment}")
-    guardrails = g2.multiselect(tr("ab.guardrails"), metrics, default=[], key=f"ab_sum_guard:{experiment}")
+    chosen = g1.multiselect(
+        tr("ab.metrics_shown"),
+        metrics,
+        default=metrics,
+        key=f"ab_sum_metrics:{experiment}",
+        placeholder=tr("ab.choose"),
+    )
+    guardrails = g2.multiselect(
+        tr("ab.guardrails"), metrics, default=[], key=f"ab_sum_guard:{experiment}", placeholder=tr("ab.choose")
+    )
     mt = sm.metrics_table(exp, tuple(guardrails), target)
     mt = mt[mt["metric"].isin(chosen or metrics)].reset_index(drop=True)
     srm = next((r.srm for r in exp.results if r.srm.mismatch), None)

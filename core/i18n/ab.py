@@ -235,6 +235,7 @@ TABLE: dict[str, dict[str, str]] = {
         "en": "'No difference' when the lift's CI rules out effects this large.",
         "zh": "当提升的置信区间排除了这么大的效应时判为“无差异”。",
     },
+    "ab.choose": {"en": "Choose one or more", "zh": "请选择（可多选）"},
     "ab.guardrails": {"en": "Guardrail metrics", "zh": "护栏指标"},
     "ab.metrics_shown": {"en": "Metrics", "zh": "指标"},
     "ab.looks_like_summary": {

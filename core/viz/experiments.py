@@ -236,9 +236,10 @@ def forest_figure(table: pd.DataFrame, labels: dict | None = None) -> go.Figure:
         xaxis_title=_label(labels, "x", "relative lift vs control"),
         xaxis_tickformat="+.1%",
         yaxis={"categoryorder": "array", "categoryarray": names[::-1]},
-        height=120 + 36 * len(rows),
-        margin={"t": 30, "b": 40},
-        legend={"orientation": "h", "y": -0.25},
+        height=140 + 36 * len(rows),
+        margin={"t": 50, "b": 40},
+        # above the plot: below it, a one-row forest plot's legend sat on the axis' tick labels
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
     )
     return fig
 
