@@ -152,30 +152,35 @@ def _spec(settings: ABSettings, metric: ab.MetricSpec, roles: ColumnRoles) -> ab
     )
 
 
+NUMBERS = ("relative_lift", "p_value", "p_value_holm", "prob_beat_control", "expected_loss")
+
+
+def _compared(t: pd.DataFrame) -> dict:
+    """The columns both results tables show, from rows with VariantResult's fields (NaN, shown
+    blank, where control has no comparison)."""
+    num = {c: pd.to_numeric(t[c], errors="coerce") for c in NUMBERS}
+    return {
+        "n": t["n"],
+        "mean": t["mean"],
+        "mean_ci": [interval_text(a, b, relative=False) for a, b in zip(t["ci_low"], t["ci_high"])],
+        "relative_lift": num["relative_lift"],
+        "relative_lift_ci": [
+            interval_text(a, b) for a, b in zip(t["relative_lift_ci_low"], t["relative_lift_ci_high"])
+        ],
+        **{c: num[c] for c in NUMBERS[1:]},
+    }
+
+
 def result_frame(result: ab.ExperimentResult, sequential: bool) -> pd.DataFrame:
     """The results table: variant, n, mean, mean_ci, relative_lift, relative_lift_ci, p_value,
     p_value_holm, p_value_bh, [sequential_p_value], prob_beat_control, expected_loss. Control's
     comparison cells are missing (shown blank). The sequential p-value only with a time column:
     without one nobody peeked, and the fixed-horizon p-value is the right one."""
     t = result.table()
-    frame = pd.DataFrame(
-        {
-            "variant": t["name"],
-            "n": t["n"],
-            "mean": t["mean"],
-            "mean_ci": [interval_text(a, b, relative=False) for a, b in zip(t["ci_low"], t["ci_high"])],
-            "relative_lift": pd.to_numeric(t["relative_lift"], errors="coerce"),
-            "relative_lift_ci": [
-                interval_text(a, b) for a, b in zip(t["relative_lift_ci_low"], t["relative_lift_ci_high"])
-            ],
-            "p_value": pd.to_numeric(t["p_value"], errors="coerce"),
-            "p_value_holm": pd.to_numeric(t["p_value_holm"], errors="coerce"),
-            "p_value_bh": pd.to_numeric(t["p_value_bh"], errors="coerce"),
-            "sequential_p_value": pd.to_numeric(t["sequential_p_value"], errors="coerce"),
-            "prob_beat_control": pd.to_numeric(t["prob_beat_control"], errors="coerce"),
-            "expected_loss": pd.to_numeric(t["expected_loss"], errors="coerce"),
-        }
-    )
+    num = {c: pd.to_numeric(t[c], errors="coerce") for c in ("p_value_bh", "sequential_p_value")}
+    frame = pd.DataFrame({"variant": t["name"], **_compared(t), **num})
+    order = ["variant", "n", "mean", "mean_ci", "relative_lift", "relative_lift_ci", "p_value", "p_value_holm"]
+    frame = frame[order + ["p_value_bh", "sequential_p_value", "prob_beat_control", "expected_loss"]]
     return frame if sequential else frame.drop(columns=["sequential_p_value"])
 
 
@@ -345,25 +350,17 @@ def metrics_frame(mt: pd.DataFrame, checkpoints: bool) -> pd.DataFrame:
     """One experiment's results (summary.metrics_table) as shown: metric, variant, guardrail ('✓'),
     n, mean, mean_ci, relative_lift, relative_lift_ci, [sequential_relative_ci], p_value,
     p_value_holm, prob_beat_control, expected_loss, relative_mde, decision (code; blank on control)."""
+    shared = _compared(mt)
     frame = pd.DataFrame(
         {
             "metric": mt["metric"],
             "variant": mt["variant"],
             "guardrail": ["✓" if g else "" for g in mt["guardrail"]],
-            "n": mt["n"],
-            "mean": mt["mean"],
-            "mean_ci": [interval_text(a, b, relative=False) for a, b in zip(mt["ci_low"], mt["ci_high"])],
-            "relative_lift": pd.to_numeric(mt["relative_lift"], errors="coerce"),
-            "relative_lift_ci": [
-                interval_text(a, b) for a, b in zip(mt["relative_lift_ci_low"], mt["relative_lift_ci_high"])
-            ],
+            **{c: shared[c] for c in ("n", "mean", "mean_ci", "relative_lift", "relative_lift_ci")},
             "sequential_relative_ci": [
                 interval_text(a, b) for a, b in zip(mt["sequential_relative_ci_low"], mt["sequential_relative_ci_high"])
             ],
-            "p_value": pd.to_numeric(mt["p_value"], errors="coerce"),
-            "p_value_holm": pd.to_numeric(mt["p_value_holm"], errors="coerce"),
-            "prob_beat_control": pd.to_numeric(mt["prob_beat_control"], errors="coerce"),
-            "expected_loss": pd.to_numeric(mt["expected_loss"], errors="coerce"),
+            **{c: shared[c] for c in NUMBERS[1:]},
             "relative_mde": pd.to_numeric(mt["relative_mde"], errors="coerce"),
             "decision": mt["decision"].fillna(""),
         }
