@@ -56,6 +56,12 @@ def test_upload_confirm_and_ingest_into_new_workspace(sample_ws, tmp_path):
     assert any("2 rows ingested into 'posts'" in s.value for s in at.success), [s.value for s in at.success]
     summary = _summary(at)
     assert dict(zip(summary["table"], summary["rows"])) == {"posts": 2}
+    # the report is kept as facts: after switching to 简体中文 it reads in Chinese
+    at.sidebar.selectbox(key="lang").set_value("zh").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("评论.csv：已导入 2 行到工作区“团队-a”的“posts”表" in s.value for s in at.success), [
+        s.value for s in at.success
+    ]
 
 
 def test_bad_upload_shows_plain_error_and_keeps_data(sample_ws):

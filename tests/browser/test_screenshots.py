@@ -52,7 +52,7 @@ def _full_page_shot(page, path: Path) -> None:
     that section's content; every expander is opened first so that its content is seen too."""
     for summary in page.locator('[data-testid="stExpander"] details:not([open]) > summary').all():
         summary.click()
-    height = page.evaluate("document.querySelector('[data-testid=\\"stMain\\"]').scrollHeight")
+    height = page.evaluate("document.querySelector('[data-testid=stMain]').scrollHeight")
     page.set_viewport_size({"width": 1400, "height": max(1000, min(int(height) + 50, 16000))})
     page.wait_for_timeout(300)
     page.screenshot(path=str(path), full_page=True)
