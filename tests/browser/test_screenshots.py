@@ -18,14 +18,10 @@ from core.i18n import t
 pytestmark = pytest.mark.browser
 
 SHOTS = Path(os.environ.get("CE_SCREENSHOTS", Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"))
-VIEWS = {  # nav key -> title key
-    "home": "home.title",
-    "community_graph": "graph.title",
-    "sentiment_trends": "sent.title",
-    "ad_ab_results": "ab.title",
-    "churn_cohorts": "churn.title",
-    "recommendations": "reco.title",
-}
+PAGES = ("home", "community_graph", "sentiment_trends", "ad_ab_results", "churn_cohorts", "recommendations")
+VIEWS = dict(
+    zip(PAGES, ("home.title", "graph.title", "sent.title", "ab.title", "churn.title", "reco.title"))
+)  # -> title key
 
 
 @pytest.fixture(scope="module")

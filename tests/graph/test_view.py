@@ -55,3 +55,10 @@ def test_display_kinds_counted_ties_and_shares():
         "community": ["#0", "#2"],
         "gat_community": ["#1", "#1"],
     }
+
+
+def test_the_profile_axis_labels_round_counts_only():
+    from core.viz.resolution import log_ticks
+
+    assert log_ticks([6, 8, 120]) == [1, 2, 5, 10, 20, 50, 100, 200]
+    assert log_ticks([3]) == [1, 2, 5] and log_ticks([]) == [1, 2]
