@@ -46,8 +46,9 @@ def _pick_language(page, lang: str, wait_idle) -> None:
 def _full_page_shot(page, path: Path) -> None:
     """Streamlit scrolls inside its main section, so a full-page screenshot needs a viewport as tall as
     that section's content; every expander is opened first so that its content is seen too."""
-    for summary in page.locator('[data-testid="stExpander"] details:not([open]) > summary').all():
-        summary.click()
+    page.evaluate(
+        "document.querySelectorAll('[data-testid=stExpander] details:not([open]) > summary').forEach(s => s.click())"
+    )
     height = page.evaluate("document.querySelector('[data-testid=stMain]').scrollHeight")
     page.set_viewport_size({"width": 1400, "height": max(1000, min(int(height) + 50, 16000))})
     page.wait_for_timeout(300)

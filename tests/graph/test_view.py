@@ -62,3 +62,24 @@ def test_the_profile_axis_labels_round_counts_only():
 
     assert log_ticks([6, 8, 120]) == [1, 2, 5, 10, 20, 50, 100, 200]
     assert log_ticks([3]) == [1, 2, 5] and log_ticks([]) == [1, 2]
+
+
+def test_the_attention_models_placements_list_low_degree_members_most_confident_first(planted_analysis):
+    import numpy as np
+
+    from core.graph.attention import GATPlacement
+    from core.graph.view import placements
+
+    a = planted_analysis
+    n = a.graph.n_nodes
+    low = np.zeros(n, bool)
+    low[:3] = True
+    gat = a.result.membership.copy()
+    gat[0] = (gat[0] + 1) % a.result.n_communities  # one low-degree member moved
+    placement = GATPlacement(
+        a.graph.nodes, gat, gat, np.linspace(0.2, 0.9, n), np.zeros(n), low, metrics={"val_accuracy": 0.5}
+    )
+    note, frame = placements(placement, a.result, "zh")
+    assert "已定位 3 位低连接用户" in note and "其中 1 位" in note and "50.0%" in note
+    assert list(frame["confidence"]) == sorted(frame["confidence"], reverse=True) and len(frame) == 3
+    assert "low_degree" not in frame.columns and frame["gat_community"].str.fullmatch(r"#\d+").all()
