@@ -16,7 +16,7 @@ from core.data.ingest import ConfirmationNeeded, FilePreview, ingest_file
 from core.data.mapping import suggest_mapping
 from core.data.schemas import SCHEMAS, TABLE_NAMES
 from core.data.uploads import discard_upload
-from core.data.view import confirmation_notes, ingest_notes, version_rows
+from core.data.view import confirmation_notes, delimiter_kind, ingest_notes, version_rows
 from core.data.workspace import SAMPLE_NAME, Workspace, open_workspace, validate_name
 from core.errors import UserError
 from ui import state
@@ -109,7 +109,10 @@ def pending_upload(ws: Workspace, key: str, item: dict) -> None:
     with st.container(border=True):
         st.markdown(f"**{tr('home.file')}:** `{preview.name}`")
         detected = tr(
-            "home.detected", encoding=preview.encoding, delimiter=repr(preview.delimiter), columns=len(preview.header)
+            "home.detected",
+            encoding=preview.encoding,
+            delimiter=tr(f"home.delim.{delimiter_kind(preview.delimiter)}", char=repr(preview.delimiter)),
+            columns=len(preview.header),
         )
         st.caption(detected + (" · " + tr("home.remembered") if preview.remembered else ""))
         table = st.selectbox(

@@ -30,6 +30,14 @@ _TYPE_KINDS = (
 )
 
 
+DELIMITERS = {",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe", " ": "whitespace"}
+
+
+def delimiter_kind(delimiter: str) -> str:
+    """The name of a sniffed delimiter (the key of `home.delim.<kind>`); 'other' for anything else."""
+    return DELIMITERS.get(delimiter, "other")
+
+
 def type_kind(duckdb_type: str) -> str:
     """'VARCHAR' -> 'text', 'BIGINT' -> 'number', 'TIMESTAMP' -> 'time', 'BOOLEAN' -> 'flag'; else 'other'."""
     upper = str(duckdb_type).upper()

@@ -83,3 +83,17 @@ def test_versions_say_which_is_current_and_which_can_be_restored():
     assert [r["version"] for r in rows] == [3, 2, 1] and [r["state"] for r in rows] == ["current", "kept", "gone"]
     assert rows[0]["rows"] == "3,000" and t(rows[0]["action"][0], "zh", **rows[0]["action"][1]) == "恢复自 v2"
     assert version_rows([], current=1) == []
+
+
+def test_delimiters_are_named_not_quoted():
+    from core.data.view import delimiter_kind
+
+    assert [delimiter_kind(d) for d in (",", ";", "\t", "|", " ", "#")] == [
+        "comma",
+        "semicolon",
+        "tab",
+        "pipe",
+        "whitespace",
+        "other",
+    ]
+    assert t(f"home.delim.{delimiter_kind(' ')}", "zh") == "空白"
