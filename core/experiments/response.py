@@ -20,7 +20,7 @@ import pandas as pd
 
 from core.errors import InputError
 from core.experiments.columns import metric_values
-from core.experiments.uplift import auuc, qini_coefficient
+from core.experiments.uplift import QiniDifference, auuc, qini_coefficient, qini_difference
 from core.models.engine import TrainConfig, nests_train_config
 
 
@@ -161,6 +161,7 @@ class ResponseModelResult:
     n_users: int
     history_share: float
     extra: dict = field(default_factory=dict)
+    qini_difference: QiniDifference | None = None  # DIN minus logistic, bootstrapped over held-out users
 
 
 def _auc(score: np.ndarray, y: np.ndarray) -> float:
@@ -351,4 +352,5 @@ def train_response_model(
         n_users=len(data.users),
         history_share=data.history_share,
         extra=dict(art.extra),
+        qini_difference=qini_difference(din_pred[test], base_pred[test], data.variant[test], data.outcome[test]),
     )
