@@ -20,9 +20,9 @@ from ui.common import link_home, page_setup, tr, view_support
 from ui.present import show_table
 from ui.state import sticky
 
-EPOCHS = int(os.environ.get("CE_RECO_EPOCHS", "100"))  # tests lower it to keep AppTest quick
-MAX_LEN = int(os.environ.get("CE_RECO_MAX_LEN", "50"))
-WINDOWS = [20, 50, 100, 200]
+EPOCHS = int(os.environ.get("CE_RECO_EPOCHS", "0"))  # tests lower it to keep AppTest quick; 0: the model's default
+MAX_LEN = int(os.environ.get("CE_RECO_MAX_LEN", "0"))  # 0: from the history lengths (90th percentile)
+WINDOWS = [0, 20, 50, 100, 200]
 
 ws = page_setup("reco.title")
 lang = st.session_state[state.LANG]
@@ -34,19 +34,40 @@ if not support.available:
     st.stop()
 data_key = table_version_key(ws, "interactions")
 
+from core.recommend.recommender import (  # noqa: E402 - torch: only once the view has data
+    RecommendConfig,
+    cached_training_exists,
+    default_train,
+    evaluate,
+    sasrec_spec,
+)
+
 with st.expander(tr("reco.settings")):
     c1, c2 = st.columns(2)
-    default_len = MAX_LEN if MAX_LEN in WINDOWS else 50
-    max_len = sticky(c1.select_slider, tr("reco.max_len"), WINDOWS, value=default_len, key="reco_max_len")
-    epochs = sticky(c2.number_input, tr("reco.epochs"), min_value=1, max_value=500, value=EPOCHS, key="reco_epochs")
-
-from core.recommend.recommender import RecommendConfig, cached_training_exists, evaluate, sasrec_spec  # noqa: E402
+    default_len = MAX_LEN if MAX_LEN in WINDOWS else 0
+    auto = tr("reco.window_auto")
+    max_len = sticky(
+        c1.select_slider,
+        tr("reco.max_len"),
+        WINDOWS,
+        value=default_len,
+        key="reco_max_len",
+        format_func=lambda w: auto if w == 0 else str(w),
+    )
+    epochs = sticky(
+        c2.number_input,
+        tr("reco.epochs"),
+        min_value=1,
+        max_value=500,
+        value=EPOCHS or default_train().epochs,
+        key="reco_epochs",
+    )
 
 try:
     ws_path = str(ws.path.resolve())
     data = load_sequences(ws_path, data_key)
     baselines = load_baselines(ws_path, data_key)
-    config = RecommendConfig(max_len=int(max_len), epochs=int(epochs))
+    config = RecommendConfig(max_len=int(max_len) or None, epochs=int(epochs))
 except UserError as exc:
     st.error(str(exc))
     st.stop()

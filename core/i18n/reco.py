@@ -13,6 +13,7 @@ TABLE: dict[str, dict[str, str]] = {
         "zh": "自注意力序列推荐模型（SASRec）学习成员下一步会互动的内容，并与热门推荐和物品 kNN 在同一划分上比较：每位成员的最后一个物品被留出，与其尚未互动过的所有物品一起排序。",
     },
     "reco.settings": {"en": "Model settings", "zh": "模型设置"},
+    "reco.window_auto": {"en": "auto", "zh": "自动"},
     "reco.max_len": {"en": "History window (most recent items)", "zh": "历史窗口（最近的物品数）"},
     "reco.epochs": {"en": "Maximum epochs (early stopping may end sooner)", "zh": "最大训练轮数（可能提前停止）"},
     "reco.train": {"en": "Train the recommender", "zh": "训练推荐模型"},
