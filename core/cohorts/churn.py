@@ -71,6 +71,8 @@ class ChurnResult:
     trained: bool = True  # False when the weights came from the model cache
     device: str = "cpu"
     seconds: float = 0.0
+    training: dict = field(default_factory=dict)  # the fit's summary (FitResult.summary(): epochs, stopped_by,
+    #                                               budget, ...) for the model card line (ui.training.card_line)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -221,6 +223,7 @@ class ChurnPredictor:
             trained=artifact.trained,
             device=str(artifact.extra.get("device", "cpu")),
             seconds=float(artifact.meta.get("train_seconds", 0.0) or 0.0),
+            training=dict(artifact.metrics),
         )
         return self
 
@@ -333,17 +336,18 @@ class ChurnPredictor:
         with torch.no_grad():
             val_logits = model(val_batch)[0].numpy()
         calibration = platt_scaling(val_logits, y_all[val])
+        summary = result.summary()  # how and why training ended (epochs, seconds, stopped_by, budget)
         metrics = {
             "validation_auc": max(result.best_metric or 0.0, start_metric),
             "validation_auc_linear_start": start_metric,
-            "epochs_run": result.epochs_run,
             "attention_used": attention_used,
+            **summary,
         }
         extra = {
             "calibration": list(calibration),
             "history": result.history,
-            "device": result.device,
             "attention_used": attention_used,
+            **summary,
         }
         return {k: v.detach().cpu() for k, v in state.items()}, metrics, extra
 
