@@ -49,6 +49,10 @@ def test_planted_sample_auc_and_drivers(fitted, sample_churn):
 
 def test_splits_and_scores(fitted, sample_churn):
     predictor, _ = fitted
+    training = predictor.result_.training  # what the model card line reads
+    assert training["stopped_by"] in ("epochs", "early_stop") and training["epochs_run"] == len(
+        predictor.result_.history
+    )
     scores = predictor.result_.scores
     assert scores["split"].value_counts(normalize=True)["test"] == pytest.approx(0.2, abs=0.01)
     assert scores["churn_probability"].between(0, 1).all()
