@@ -366,13 +366,8 @@ def fit(
     config = config or TrainConfig()
     if config.schedule not in ("constant", "onecycle"):
         raise ValueError(f"schedule must be 'constant' or 'onecycle', not {config.schedule!r}")
-    threads = config.num_threads or free_threads()
-    previous = torch.get_num_threads()
-    torch.set_num_threads(threads)
-    try:
+    with torch_threads(config.num_threads or free_threads()):
         return _fit(model, make_batches, validate, config, progress, cancel)
-    finally:
-        torch.set_num_threads(previous)
 
 
 def _fit(model, make_batches, validate, config, progress, cancel) -> FitResult:
