@@ -26,6 +26,7 @@ from ui.present import show_table
 UPLOAD = "ab_summary_upload"  # (file name, sha, DataFrame)
 MEMO = "ab_summary_memo"
 SHARES = {"prob_beat_control": "share", "relative_mde": "share"}
+SHOWN = 500  # portfolio rows drawn; the filters find the others
 
 
 def _memo(key: tuple, compute):
@@ -120,8 +121,12 @@ def _portfolio(port: pd.DataFrame, experiments: list[str], checkpoints: bool) ->
     )
     view = ev.filter_portfolio(port, decisions, f2.text_input(tr("ab.filter_text"), value="", key="ab_sum_find"))
     shown = _decisions(ev.portfolio_frame(view, checkpoints))
-    event = show_table(shown, key="ab_portfolio", pinned=("experiment", "variant"), selection=True, gaps_as_text=True)
+    event = show_table(
+        shown, key="ab_portfolio", pinned=("experiment", "variant"), selection=True, gaps_as_text=True, max_rows=SHOWN
+    )
     st.caption(tr("ab.portfolio_note", k=len(port)))
+    if len(shown) > SHOWN:  # formatting every row of a large portfolio took seconds per rerun
+        st.caption(tr("ab.portfolio_more", shown=SHOWN, k=len(shown)))
     st.download_button(
         tr("common.download_csv"), csv_bytes(port), file_name="ab_portfolio.csv", mime="text/csv", key="ab_pf_csv"
     )

@@ -252,6 +252,10 @@ TABLE: dict[str, dict[str, str]] = {
         "en": "p (FDR): Benjamini–Hochberg over all {k} comparisons in the file. Select a row, or pick an experiment below, to open it.",
         "zh": "p（错误发现率校正）：对文件中全部 {k} 个比较做 Benjamini–Hochberg 校正。选中一行或在下方选择实验即可打开。",
     },
+    "ab.portfolio_more": {
+        "en": "The first {shown} of {k} rows are shown: filter by decision or name to find the others.",
+        "zh": "仅显示 {k} 行中的前 {shown} 行：可按决策或名称筛选查找其余各行。",
+    },
     "ab.srm_some": {
         "en": "Sample ratio mismatch in {k} experiment(s): see the SRM column.",
         "zh": "{k} 个实验存在样本比例失衡：见 SRM 列。",
