@@ -18,7 +18,7 @@ from core.experiments import view as ev
 from core.experiments.analysis import parse_split, variant_names
 from core.export import csv_bytes
 from core.viz import experiments as viz
-from ui.ab_panels import md_literal, notice_text, option_label, power_panel, timeline_chart
+from ui.ab_panels import md_literal, notice_text, option_label, p_text, power_panel, timeline_chart
 from ui.cache import session_memo
 from ui.common import held_upload, tr
 from ui.present import show_table
@@ -163,7 +163,7 @@ def _detail(table, spec: sm.SummarySpec, experiment: str, target: float, sha: st
     mt = mt[mt["metric"].isin(chosen or metrics)].reset_index(drop=True)
     srm = next((r.srm for r in exp.results if r.srm.mismatch), None)
     if srm is not None:
-        st.error(tr("ab.verdict_unhealthy", p=srm.p_value))
+        st.error(tr("ab.verdict_unhealthy", p=p_text(srm.p_value)))
     for text in dict.fromkeys(notice_text(n) for r in exp.results for n in r.notices if n.code != "srm"):
         st.warning(text)
     frame = _decisions(ev.metrics_frame(mt, exp.checkpoints))
