@@ -15,7 +15,8 @@ from core.experiments.power import power_plan
 from core.experiments.view import PowerDefaults
 from core.i18n import t
 from core.viz import experiments as viz
-from core.viz.format import fmt_count, fmt_number, fmt_share, localize_figure
+from core.viz.experiments import p_text
+from core.viz.format import fmt_count, fmt_number, fmt_share, fmt_signed_share, localize_figure
 from ui import state
 from ui.common import tr
 from ui.present import show_table
@@ -55,11 +56,17 @@ def notice_text(n: ab.Notice) -> str:
 def show_verdict(v: ab.Verdict) -> None:
     """The one-line decision: unhealthy, a winner, control wins, or why there is no winner yet."""
     if v.status == "unhealthy":
-        st.error(tr("ab.verdict_unhealthy", p=v.params["p"]))
+        st.error(tr("ab.verdict_unhealthy", p=p_text(v.params["p"])))
     elif v.status == "winner":
         p = v.params
         st.success(
-            tr("ab.verdict_winner", variant=md_literal(v.variant), lift=p["relative_lift"], p=p["p"], prob=p["prob"])
+            tr(
+                "ab.verdict_winner",
+                variant=md_literal(v.variant),
+                lift=fmt_signed_share(p["relative_lift"]),
+                p=p_text(p["p"]),
+                prob=fmt_share(p["prob"]),
+            )
         )
     elif v.status == "control_wins":
         st.warning(tr("ab.verdict_control", variant=md_literal(v.variant)))

@@ -18,7 +18,7 @@ from core.experiments import view as ev
 from core.experiments.analysis import parse_split, variant_names
 from core.export import csv_bytes
 from core.viz import experiments as viz
-from ui.ab_panels import md_literal, notice_text, option_label, power_panel, timeline_chart
+from ui.ab_panels import md_literal, notice_text, option_label, p_text, power_panel, timeline_chart
 from ui.cache import session_memo
 from ui.common import held_upload, tr
 from ui.present import show_table
@@ -26,6 +26,7 @@ from ui.present import show_table
 UPLOAD = "ab_summary_upload"  # (file name, sha, DataFrame)
 MEMO = "ab_summary_memo"
 SHARES = {"prob_beat_control": "share", "relative_mde": "share"}
+SHOWN = 500  # portfolio rows drawn; the filters find the others
 
 
 def _memo(key: tuple, compute):
@@ -120,8 +121,12 @@ def _portfolio(port: pd.DataFrame, experiments: list[str], checkpoints: bool) ->
     )
     view = ev.filter_portfolio(port, decisions, f2.text_input(tr("ab.filter_text"), value="", key="ab_sum_find"))
     shown = _decisions(ev.portfolio_frame(view, checkpoints))
-    event = show_table(shown, key="ab_portfolio", pinned=("experiment", "variant"), selection=True, gaps_as_text=True)
+    event = show_table(
+        shown, key="ab_portfolio", pinned=("experiment", "variant"), selection=True, gaps_as_text=True, max_rows=SHOWN
+    )
     st.caption(tr("ab.portfolio_note", k=len(port)))
+    if len(shown) > SHOWN:  # formatting every row of a large portfolio took seconds per rerun
+        st.caption(tr("ab.portfolio_more", shown=SHOWN, k=len(shown)))
     st.download_button(
         tr("common.download_csv"), csv_bytes(port), file_name="ab_portfolio.csv", mime="text/csv", key="ab_pf_csv"
     )
@@ -158,7 +163,7 @@ def _detail(table, spec: sm.SummarySpec, experiment: str, target: float, sha: st
     mt = mt[mt["metric"].isin(chosen or metrics)].reset_index(drop=True)
     srm = next((r.srm for r in exp.results if r.srm.mismatch), None)
     if srm is not None:
-        st.error(tr("ab.verdict_unhealthy", p=srm.p_value))
+        st.error(tr("ab.verdict_unhealthy", p=p_text(srm.p_value)))
     for text in dict.fromkeys(notice_text(n) for r in exp.results for n in r.notices if n.code != "srm"):
         st.warning(text)
     frame = _decisions(ev.metrics_frame(mt, exp.checkpoints))

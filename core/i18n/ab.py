@@ -51,8 +51,8 @@ TABLE: dict[str, dict[str, str]] = {
     },
     "ab.computing": {"en": "Computing…", "zh": "计算中…"},
     "ab.verdict_winner": {
-        "en": "Winner: {variant}, {lift:+.1%} vs control (corrected p = {p:.3g}, chance to beat control {prob:.1%}).",
-        "zh": "胜出：{variant}，相对对照组 {lift:+.1%}（校正后 p = {p:.3g}，胜过对照组的概率 {prob:.1%}）。",
+        "en": "Winner: {variant}, {lift} vs control (corrected p {p}, chance to beat control {prob}).",
+        "zh": "胜出：{variant}，相对对照组 {lift}（校正后 p {p}，胜过对照组的概率 {prob}）。",
     },
     "ab.verdict_control": {
         "en": "No variant beats control; every variant is significantly worse than {variant}.",
@@ -67,8 +67,8 @@ TABLE: dict[str, dict[str, str]] = {
         "zh": "暂无胜出者：版本 {variant} 只有 {n} 个单位（至少需要 {min} 个）。",
     },
     "ab.verdict_unhealthy": {
-        "en": "Test unhealthy: sample ratio mismatch (p = {p:.2g}). Check the assignment before trusting any result.",
-        "zh": "实验不健康：样本比例不匹配（p = {p:.2g}）。请先检查分流，再信任任何结果。",
+        "en": "Test unhealthy: sample ratio mismatch (p {p}). Check the assignment before trusting any result.",
+        "zh": "实验不健康：样本比例不匹配（p {p}）。请先检查分流，再信任任何结果。",
     },
     "ab.warn.dropped_missing_variant": {
         "en": "{rows} rows without a variant were left out.",
@@ -251,6 +251,10 @@ TABLE: dict[str, dict[str, str]] = {
     "ab.portfolio_note": {
         "en": "p (FDR): Benjamini–Hochberg over all {k} comparisons in the file. Select a row, or pick an experiment below, to open it.",
         "zh": "p（错误发现率校正）：对文件中全部 {k} 个比较做 Benjamini–Hochberg 校正。选中一行或在下方选择实验即可打开。",
+    },
+    "ab.portfolio_more": {
+        "en": "The first {shown} of {k} rows are shown: filter by decision or name to find the others.",
+        "zh": "仅显示 {k} 行中的前 {shown} 行：可按决策或名称筛选查找其余各行。",
     },
     "ab.srm_some": {
         "en": "Sample ratio mismatch in {k} experiment(s): see the SRM column.",

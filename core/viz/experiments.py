@@ -7,9 +7,16 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from core.viz.format import fmt_p, fmt_signed_share
 from core.viz.safe import escaped_figure
 
 _COLOURS = ["#636EFA", "#EF553B", "#00CC96", "#AB63FA", "#FFA15A", "#19D3F3"]
+
+
+def p_text(p) -> str:
+    """A p-value to follow a 'p': '= 0.034', or '< 0.001'."""
+    text = fmt_p(p)
+    return text if text.startswith("<") else f"= {text}"
 
 
 def _label(labels: dict | None, key: str, default: str) -> str:
@@ -103,7 +110,9 @@ def segment_heatmap(frame: pd.DataFrame, value: str = "relative_lift", labels: d
     pivot = frame.pivot(index="segment_value", columns="variant", values=value)
     pvals = frame.pivot(index="segment_value", columns="variant", values="p_value_holm").reindex_like(pivot)
     z = pivot.to_numpy(dtype=float)
-    text = np.vectorize(lambda v, p: "" if np.isnan(v) else f"{v:+.1%}<br>p={p:.3g}")(z, pvals.to_numpy(dtype=float))
+    text = np.vectorize(lambda v, p: "" if np.isnan(v) else f"{fmt_signed_share(v)}<br>p {p_text(p)}")(
+        z, pvals.to_numpy(dtype=float)
+    )
     bound = float(np.nanmax(np.abs(z))) if np.isfinite(z).any() else 1.0
     fig = go.Figure(
         go.Heatmap(

@@ -60,7 +60,10 @@ def test_every_key_has_english_and_chinese_with_the_same_placeholders():
 
 
 def _data_words(ws) -> set[str]:
-    words: set[str] = set()
+    from core.data.workspace import list_workspaces
+
+    # workspace names (the sidebar's picker) are the user's data too: earlier tests create some
+    words: set[str] = {w.lower() for name in list_workspaces() for w in WORD.findall(name)}
     for info in ws.tables():
         frame = ws.read(info.table)
         words |= {w.lower() for c in frame.columns for w in WORD.findall(str(c))}

@@ -9,7 +9,7 @@ import pytest
 
 from core.experiments.analysis import ExperimentSpec, MetricSpec, analyze, cumulative_lift, prepare
 from core.experiments.outliers import HEAVY_RATIO, outlier_check, winsorize
-from core.experiments.uplift import mean_qini, qini_coefficient, qini_difference
+from core.experiments.uplift import _weighted_qini, mean_qini, qini_coefficient, qini_difference
 
 
 def _rounds(seed: int = 0, whale: float = 50_000.0) -> pd.DataFrame:
@@ -115,6 +115,14 @@ def test_qini_difference_finds_the_model_that_knows_the_uplift():
     assert d.difference == pytest.approx(reference) and d.low < d.difference < d.high
     assert d.clear and d.low > 0
     assert mean_qini(truth, variant, y) == pytest.approx(qini_coefficient(truth[:, 1] - truth[:, 0], variant == 1, y))
+    # a resample reweighs the sorted units instead of sorting again: weight 1 is the plain coefficient,
+    # weight 2 on every unit (each unit twice) the coefficient of the doubled sample
+    score = noise[:, 1] - noise[:, 0]
+    order = np.argsort(-score, kind="stable")
+    t, yy = variant[order] == 1, y[order]
+    assert _weighted_qini(t, yy, np.ones(len(y))) == pytest.approx(qini_coefficient(score, variant == 1, y))
+    doubled = qini_coefficient(np.repeat(score, 2), np.repeat(variant == 1, 2), np.repeat(y, 2))
+    assert _weighted_qini(t, yy, np.full(len(y), 2.0)) == pytest.approx(doubled, rel=1e-3)
 
 
 def test_two_uninformed_models_show_no_clear_difference():
