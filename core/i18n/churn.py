@@ -52,8 +52,8 @@ TABLE: dict[str, dict[str, str]] = {
     "churn.group_all": {"en": "Everyone", "zh": "全部"},
     "churn.duration_column": {"en": "Tenure column", "zh": "在网时长列"},
     "churn.logrank": {
-        "en": "Log-rank test across groups: χ² = {stat:.1f}, p = {p:.3g}",
-        "zh": "组间 log-rank 检验：χ² = {stat:.1f}，p = {p:.3g}",
+        "en": "Log-rank test across groups: χ² = {stat}, p {p}",
+        "zh": "组间 log-rank 检验：χ² = {stat}，p {p}",
     },
     "churn.medians": {"en": "Median lifetime per group", "zh": "各组中位生存时间"},
     "churn.model_header": {"en": "Churn model", "zh": "流失模型"},
@@ -62,8 +62,8 @@ TABLE: dict[str, dict[str, str]] = {
         "zh": "基于特征与每周活跃时间线的注意力模型，与逻辑回归、梯度提升在同一测试用户上对比。",
     },
     "churn.labels_summary": {
-        "en": "{users} users, {rate:.1%} churned after {cutoff}",
-        "zh": "{users} 位用户，{cutoff} 之后流失率 {rate:.1%}",
+        "en": "{users} users, {rate} churned after {cutoff}",
+        "zh": "{users} 位用户，{cutoff} 之后流失率 {rate}",
     },
     "churn.metrics": {"en": "Model card (test users)", "zh": "模型卡（测试用户）"},
     "churn.calibration": {"en": "Calibration", "zh": "校准"},
@@ -97,4 +97,19 @@ TABLE: dict[str, dict[str, str]] = {
     "churn.contribution": {"en": "Mean contribution to risk (logit)", "zh": "对风险的平均贡献（logit）"},
     "churn.mean_attention": {"en": "Mean attention", "zh": "平均注意力"},
     "churn.mean_risk": {"en": "Mean churn risk", "zh": "平均流失风险"},
+    # --- presentation (issue 15) ---
+    "churn.total_of": {"en": "total {column}", "zh": "{column} 合计"},
+    "churn.model_churn_transformer": {"en": "attention model (FT-Transformer)", "zh": "注意力模型（FT-Transformer）"},
+    "churn.model_logistic_regression": {"en": "logistic regression", "zh": "逻辑回归"},
+    "churn.model_gradient_boosting": {"en": "gradient boosting", "zh": "梯度提升"},
+    "churn.day_zero": {
+        "en": "{share} of users were active on a single day only (or left on the day they started): their lifetime is 0 days, so the curves start below 100% at day 0. That is the data, not a gap: these users never came back.",
+        "zh": "{share} 的用户只在一天内活跃过（或在开始当天即离开）：其生存时长为 0 天，因此曲线在第 0 天就低于 100%。这反映的是数据本身而非缺失：这些用户再未回来。",
+    },
+    "churn.week_events": {"en": "week of {week}: {n} events", "zh": "{week} 当周：{n} 次活动"},
+    "churn.group_col": {"en": "group", "zh": "分组"},
+    "churn.median_churned": {"en": "churned", "zh": "已流失"},
+    "churn.median_value": {"en": "median lifetime", "zh": "中位生存时长"},
+    "churn.median_low": {"en": "median, CI low", "zh": "中位数 CI 下限"},
+    "churn.median_high": {"en": "median, CI high", "zh": "中位数 CI 上限"},
 }
