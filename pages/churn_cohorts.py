@@ -64,14 +64,14 @@ except UserError as exc:
 st.subheader(tr("churn.retention_header"))
 events = source.mode == "events"
 if events:
-    c1, c2, c3, c4 = st.columns(4)
+    c1, c2, c3 = st.columns(3)  # two rows of three: no label or option cut
+    c4, c5, c6 = st.columns(3)
     period = panels.pick(c1.selectbox, "churn.period", ["month", "week"], "churn_period", "churn.period_")
     basis = panels.pick(c2.selectbox, "churn.basis", options.bases, "churn_basis", "churn.basis_")
     kind = panels.pick(c3.selectbox, "churn.kind", ["classic", "unbounded"], "churn_kind", "churn.kind_")
     inactive_days = int(
         c4.number_input(tr("churn.inactive_days"), min_value=1, max_value=365, value=30, key="churn_inactive")
     )
-    c5, c6 = st.columns(2)
     group = sticky(
         c5.selectbox,
         tr("churn.survival_group"),

@@ -31,8 +31,8 @@ posts = panels.memo(("lang", data_key), lambda: sa.add_language(posts))
 filters = panels.memo(("filters", data_key), lambda: sentiment_filters(posts))
 
 # ---- filters: only those the data allows ----------------------------------------------------------------
-widths = ([3] if filters.communities else []) + [2] + ([3, 2] if filters.has_time else [])
-slots = iter(st.columns(widths + [10 - sum(widths)] if sum(widths) < 10 else widths))
+# two rows, so chips and dates are never cut: (communities, languages), (date range, period)
+slots = iter(st.columns([3, 2] if filters.communities else [2, 3]) + (st.columns([3, 2]) if filters.has_time else []))
 chosen = None
 if filters.communities:
     chosen = sticky(

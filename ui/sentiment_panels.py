@@ -114,10 +114,18 @@ def trained_classifier(labelled: pd.DataFrame, data_key: str):
 
 # ---- the view -------------------------------------------------------------------------------------------
 def draw_summary(view: SentimentView) -> None:
-    c1, c2, c3 = st.columns(3)
+    c1, c2, c3, c4 = st.columns(4)
     c1.metric(tr("sent.metric_posts"), vf.fmt_count(view.n_posts))
-    c2.metric(tr("sent.metric_mean"), f"{view.mean_score:+.3f}".replace("-", "−"))
+    c2.metric(tr("sent.metric_mean"), signed(view.mean_score))
     c3.metric(tr("sent.metric_negative"), vf.fmt_share(view.share_negative))
+    if view.labelled_negative is not None:  # what the labels say, beside what the scorer says
+        c4.metric(tr("sent.metric_labelled_negative"), vf.fmt_share(view.labelled_negative))
+
+
+def signed(value: float) -> str:
+    """'+0.052', '−0.310', '0.000' (never '-0.000')."""
+    value = 0.0 if abs(value) < 5e-4 else value
+    return f"{value:+.3f}".replace("-", "−") if value else "0.000"
 
 
 def draw_trends(view: SentimentView, freq: str) -> None:
@@ -130,7 +138,7 @@ def draw_trends(view: SentimentView, freq: str) -> None:
     st.caption(tr("sent.band_note", n=view.min_volume))
     for code, th in view.bands.items():
         source = tr(f"sent.band_source_{th.source}", n=th.n)
-        low, high = f"{th.low:.3f}", f"{th.high:.3f}"
+        low, high = signed(th.low), signed(th.high)
         st.caption(tr("sent.thresholds", language=language_name(code), low=low, high=high, source=source))
 
 

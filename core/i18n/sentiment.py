@@ -150,4 +150,5 @@ TABLE: dict[str, dict[str, str]] = {
     "sent.scorer_name_lexicon": {"en": "lexicon", "zh": "词典"},
     "sent.scorer_name_attention": {"en": "attention", "zh": "注意力模型"},
     "sent.scorer_name_tfidf_lr": {"en": "TF-IDF + LR", "zh": "TF-IDF + 逻辑回归"},
+    "sent.metric_labelled_negative": {"en": "Labelled negative", "zh": "标注为负面"},
 }

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from core.text import analysis as sa
-from core.text.lexicon import Thresholds
+from core.text.lexicon import LABELS, Thresholds
 from core.text.shifts import ShiftConfig
 from core.text.trends import ALL
 
@@ -57,6 +57,7 @@ class SentimentView:
     n_posts: int
     mean_score: float
     share_negative: float
+    labelled_negative: float | None  # share of the selection's labelled posts labelled negative (None: too few)
     min_volume: int  # periods with fewer posts are drawn grey and never flagged
     shift_config: ShiftConfig = field(default_factory=ShiftConfig)
 
@@ -84,6 +85,16 @@ def sentiment_filters(posts: pd.DataFrame) -> SentimentFilters:
         return SentimentFilters(communities, None, None, "week")
     first, last = ts.min().date(), ts.max().date()
     return SentimentFilters(communities, first, last, default_freq(first, last))
+
+
+def labelled_negative(scored: pd.DataFrame) -> float | None:
+    """Share of posts labelled negative among those labelled negative/neutral/positive (any case), to
+    read beside the scorer's own share; None with fewer than MIN_LABELS_TO_CALIBRATE such labels."""
+    if "label" not in scored.columns:
+        return None
+    labels = scored["label"].dropna().astype(str).str.strip().str.lower()
+    labels = labels[labels.isin(LABELS)]
+    return float((labels == "negative").mean()) if len(labels) >= sa.MIN_LABELS_TO_CALIBRATE else None
 
 
 def sentiment_view(
@@ -125,6 +136,7 @@ def sentiment_view(
         n_posts=len(scored),
         mean_score=float(scored["score"].mean()),
         share_negative=float((scored["sentiment"] == "negative").mean()),
+        labelled_negative=labelled_negative(scored),
         min_volume=shift_config.min_volume,
         shift_config=shift_config,
     )

@@ -115,7 +115,7 @@ def trend_figure(
                 row=row,
                 col=1,
             )
-    for names, (band_low, band_high) in _merged_bands(bands or {}).items():
+    for i, (names, (band_low, band_high)) in enumerate(_merged_bands(bands or {}).items()):
         fig.add_hrect(
             y0=band_low,
             y1=band_high,
@@ -125,7 +125,7 @@ def trend_figure(
             row=1,
             col=1,
             annotation_text=f"{labels.get('band', 'neutral band')} ({names})",
-            annotation_position="top left",
+            annotation_position="top left" if i % 2 == 0 else "bottom right",  # two bands' names apart
             annotation_font_size=11,
         )
     if len(shifts):

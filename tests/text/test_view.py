@@ -71,3 +71,12 @@ def test_filters_and_default_period():
     assert default_freq(dt.date(2026, 1, 1), dt.date(2026, 9, 1)) == "week"
     assert default_freq(dt.date(2020, 1, 1), dt.date(2026, 1, 1)) == "month"
     assert sentiment_view(posts, SentimentSettings(communities=("nobody",))) is None
+
+
+def test_labelled_share_negative_read_beside_the_scorer():
+    posts = _posts(zh=False)
+    labels = np.array(["negative", "Neutral", "positive ", "negative"])[np.arange(len(posts)) % 4]
+    view = sentiment_view(posts.assign(label=labels))
+    assert view.labelled_negative == 0.5  # 'Neutral' and 'positive ' count, whatever their case and spaces
+    assert sentiment_view(posts).labelled_negative is None
+    assert sentiment_view(posts.head(20).assign(label="negative")).labelled_negative is None  # too few labels
