@@ -144,6 +144,7 @@ def draw_card(predictor) -> None:
         st.plotly_chart(viz.importance_figure(importance, labels), width="stretch")
 
 
+FILLERS = {"(none)": "churn.none", "(missing)": "churn.missing"}
 _REASON = re.compile(r"(^|; )([^=;]+)=")
 _WEEK = re.compile(r"(\d{4}-\d{2}-\d{2}) \((\d+)\)")
 
@@ -152,10 +153,17 @@ def readable_reasons(frame: pd.DataFrame) -> pd.DataFrame:
     """The reasons' feature names as labels ('recency_days=40' -> 'days since last activity = 40') and
     weeks as '2026-01-05: 3 events' (the CSV keeps the raw form)."""
     out = frame.copy()
+    for col in out.columns:
+        if out[col].dtype == object and col not in ("user_id", "top_features", "top_weeks"):
+            out[col] = out[col].map(filler)
     if "top_features" in out:
         out["top_features"] = out["top_features"].map(
-            lambda s: _REASON.sub(lambda m: f"{m.group(1)}{feature_label(m.group(2))} = ", str(s))
+            lambda s: _REASON.sub(lambda m: f"{m.group(1)}{feature_label(m.group(2))} = ", str(s)).replace(
+                "= (none)", "= " + tr("churn.none")
+            )
         )
+    if "top_weeks" in out and not out["top_weeks"].astype(str).str.strip().any():
+        out = out.drop(columns=["top_weeks"])  # a snapshot has no weekly timeline
     if "top_weeks" in out:
         out["top_weeks"] = out["top_weeks"].map(
             lambda s: _WEEK.sub(lambda m: tr("churn.week_events", week=m.group(1), n=m.group(2)), str(s))
@@ -179,4 +187,10 @@ def draw_risk(risk: RiskView) -> None:
         tr("churn.risk_by"), cols, index=cols.index(risk.default_group), key="churn_risk_by", format_func=feature_label
     )
     labels = {"risk": tr("churn.mean_risk"), "users": tr("churn.users")}
-    st.plotly_chart(viz.risk_by_group_figure(risk.groups[by], labels), width="stretch")
+    groups = risk.groups[by].assign(group=risk.groups[by]["group"].map(filler))
+    st.plotly_chart(viz.risk_by_group_figure(groups, labels), width="stretch")
+
+
+def filler(value):
+    """The features' stand-ins for no value, '(none)' / '(missing)', in the reader's language."""
+    return tr(FILLERS[value]) if value in FILLERS else value

@@ -112,4 +112,5 @@ TABLE: dict[str, dict[str, str]] = {
     "churn.median_value": {"en": "median lifetime", "zh": "中位生存时长"},
     "churn.median_low": {"en": "median, CI low", "zh": "中位数 CI 下限"},
     "churn.median_high": {"en": "median, CI high", "zh": "中位数 CI 上限"},
+    "churn.missing": {"en": "(missing)", "zh": "（缺失）"},
 }

@@ -172,7 +172,15 @@ def reliability_figure(reliability: pd.DataFrame, labels: dict | None = None) ->
         )
     fig.update_xaxes(title=lab["predicted"], range=[0, 1])
     fig.update_yaxes(title=lab["observed"], range=[0, 1])
-    fig.update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10})
+    fig.update_layout(
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        legend={
+            "orientation": "h",
+            "y": 1.02,
+            "yanchor": "bottom",
+            "x": 0,
+        },  # above: a half-width column keeps its plot
+    )
     return fig
 
 
