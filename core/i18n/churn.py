@@ -94,7 +94,7 @@ TABLE: dict[str, dict[str, str]] = {
     "churn.observed": {"en": "Observed churn rate", "zh": "实际流失率"},
     "churn.perfect": {"en": "Perfect calibration", "zh": "完美校准"},
     "churn.auc_drop": {"en": "Test AUC drop when shuffled", "zh": "打乱后测试 AUC 下降"},
-    "churn.contribution": {"en": "Mean contribution to risk (logit)", "zh": "对风险的平均贡献（logit）"},
+    "churn.contribution": {"en": "Mean contribution to risk (logit)", "zh": "对风险的平均贡献（对数几率）"},
     "churn.mean_attention": {"en": "Mean attention", "zh": "平均注意力"},
     "churn.mean_risk": {"en": "Mean churn risk", "zh": "平均流失风险"},
     # --- presentation (issue 15) ---
