@@ -64,7 +64,7 @@ TABLE: dict[str, dict[str, str]] = {
     "sent.model_card": {"en": "Model card", "zh": "模型卡"},
     "sent.card_validation": {
         "en": "Validation macro-F1 (early-stopping rows): attention model alone {att}, TF-IDF + LR alone {wide}, blended {model} with weight {w} on the attention model.",
-        "zh": "验证集 macro-F1（早停用的行）：仅注意力模型 {att}，仅 TF-IDF + LR {wide}，融合后 {model}（注意力模型权重 {w}）。",
+        "zh": "验证集宏平均 F1（早停用的行）：仅注意力模型 {att}，仅 TF-IDF + LR {wide}，融合后 {model}（注意力模型权重 {w}）。",
     },
     "sent.card_scorer": {"en": "Scorer: {name}", "zh": "评分方式：{name}"},
     "sent.card_lexicon": {
