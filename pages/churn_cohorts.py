@@ -109,6 +109,10 @@ else:
     inactive_days = None
 try:
     view = panels.memo(("view", key, settings), lambda: cv.churn_view(source, settings))
+    data = panels.memo(
+        ("data", key, settings.cutoff, inactive_days),
+        lambda: cv.model_data(source, settings.cutoff, settings.inactive_days),
+    )
 except UserError as exc:
     show_error(exc)
 
@@ -121,21 +125,14 @@ panels.draw_survival(view, tr("churn.days") if events else panels.feature_label(
 st.subheader(tr("churn.model_header"))
 st.caption(tr("churn.model_intro"))
 if events:
-    cut = f"{view.cutoff:%Y-%m-%d}"
-    st.caption(
-        tr(
-            "churn.labels_summary",
-            users=f"{len(view.train_data.labels):,}",
-            rate=fmt_share(view.label_rate),
-            cutoff=cut,
-        )
-    )
+    users, cut = f"{len(data.train.features.users):,}", f"{data.cutoff:%Y-%m-%d}"
+    st.caption(tr("churn.labels_summary", users=users, rate=fmt_share(data.label_rate), cutoff=cut))
 
 from core.cohorts.churn import ChurnConfig, ChurnPredictor  # noqa: E402 - torch loads only when needed
 from ui import training  # noqa: E402
 
 config = ChurnConfig(epochs=EPOCHS)
-train_data = view.train_data
+train_data = data.train
 
 
 def train(progress, cancel):
@@ -144,7 +141,7 @@ def train(progress, cancel):
 
 try:
     spec = panels.memo(
-        ("spec", key, view.cutoff, inactive_days),
+        ("spec", key, data.cutoff, inactive_days),
         lambda: ChurnPredictor(config).spec(train_data.features, train_data.labels),
     )
     predictor = training.model_panel(spec, train, button_label=tr("common.train"))
@@ -159,9 +156,9 @@ panels.draw_card(predictor)
 # ---- at-risk users and risk by group -------------------------------------------------------------------
 st.subheader(tr("churn.at_risk_header"))
 threshold = st.slider(tr("churn.threshold"), 0.0, 1.0, 0.5, 0.05, key="churn_threshold")
-explained = panels.memo(("explain", spec.job_key), lambda: cv.explained_users(predictor, view.score_data, source.mode))
+explained = panels.memo(("explain", spec.job_key), lambda: cv.explained_users(predictor, data.score, source.mode))
 risk = panels.memo(
     ("risk", spec.job_key, key, threshold, inactive_days),
-    lambda: cv.risk_view(explained, view.score_data, threshold, inactive_days),
+    lambda: cv.risk_view(explained, data.score, threshold, inactive_days),
 )
 panels.draw_risk(risk)

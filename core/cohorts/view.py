@@ -2,8 +2,9 @@
 
     source = workspace_source(tables, key)  |  upload_source(df, file, id_col, time_col, label_col, key)
     options = churn_options(source)          # cohort bases, survival groupings, cutoff bounds, tenure columns
-    view = churn_view(source, ChurnSettings(...))    # retention, survival (+ its day-0 note), model data
-    risk = risk_view(predictor, view.score_data, source.mode, threshold, inactive_days)   # after training
+    view = churn_view(source, ChurnSettings(...))    # retention, survival (+ its day-0 note)
+    data = model_data(source, cutoff, inactive_days)  # the model's training and scoring data (fewer settings)
+    risk = risk_view(explained_users(predictor, data.score, mode), data.score, threshold, inactive_days)
 
 Works on any data with a user and a time column (an event log) or a user and a churn label column (a
 snapshot): no data set's column names are assumed beyond the canonical tables' own.
@@ -11,7 +12,7 @@ snapshot): no data set's column names are assumed beyond the canonical tables' o
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import cast
 
 import pandas as pd
@@ -106,12 +107,15 @@ class ChurnView:
     retention: RetentionResult | None  # None for a snapshot (no dates)
     survival: SurvivalResult
     day_zero_share: float  # share of users whose lifetime is 0: the curves start that far below 100%
-    train_data: ds.ChurnDataset
-    score_data: ds.ChurnDataset
+    cohort_groups: bool = False  # survival curves are ordered cohorts (a sequential colour scale)
+
+
+@dataclass
+class ModelData:
+    train: ds.ChurnDataset  # labelled: features before the cutoff, churn after it
+    score: ds.ChurnDataset  # everyone as of the end of the log (a snapshot: the same rows)
     cutoff: pd.Timestamp | None
     label_rate: float  # share of training users labelled churned
-    cohort_groups: bool = False  # survival curves are ordered cohorts (a sequential colour scale)
-    extra: dict = field(default_factory=dict)
 
 
 def churn_view(source: ChurnSource, settings: ChurnSettings) -> ChurnView:
@@ -125,7 +129,7 @@ def churn_view(source: ChurnSource, settings: ChurnSettings) -> ChurnView:
         durations = table[duration].fillna(0)
         survival = survival_curves(durations, labels, groups, time_unit=duration)
         zero = float(((durations <= 0) & (labels == 1)).mean())
-        return ChurnView(None, survival, zero, snap, snap, None, float(labels.mean()))
+        return ChurnView(None, survival, zero)
     activity, users = _activity(source), source.users
     period, kind = cast(Period, settings.period), cast(Kind, settings.kind)
     cohorts = assign_cohorts(activity, period, by=settings.basis, users=users)
@@ -135,18 +139,7 @@ def churn_view(source: ChurnSource, settings: ChurnSettings) -> ChurnView:
     survival = activity_survival(activity, inactive_days=settings.inactive_days, starts=starts, groups=groups)
     life = lifetimes_from_activity(activity, inactive_days=settings.inactive_days, starts=starts)
     zero = float(((life["duration"] <= 0) & (life["event"] == 1)).mean())
-    cutoff = settings.cutoff if settings.cutoff is not None else default_cutoff(activity, settings.inactive_days)
-    train, score = model_data(source, pd.Timestamp(cutoff), settings.inactive_days)
-    return ChurnView(
-        retention,
-        survival,
-        zero,
-        train,
-        score,
-        pd.Timestamp(cutoff),
-        float(_labels(train).mean()),
-        cohort_groups=settings.group == "cohort",
-    )
+    return ChurnView(retention, survival, zero, cohort_groups=settings.group == "cohort")
 
 
 def survival_groups(group: str, cohorts: pd.Series, period: str, users: pd.DataFrame | None) -> pd.Series | None:
@@ -158,17 +151,22 @@ def survival_groups(group: str, cohorts: pd.Series, period: str, users: pd.DataF
     return users.assign(user_id=users["user_id"].astype(str)).set_index("user_id")[group]
 
 
-def model_data(source: ChurnSource, cutoff: pd.Timestamp, inactive_days: int) -> tuple[ds.ChurnDataset, ...]:
-    """(training data labelled after `cutoff`, everyone's features as of the end of the log)."""
+def model_data(source: ChurnSource, cutoff=None, inactive_days: int = 30) -> ModelData:
+    """Training data labelled `inactive_days` after `cutoff` (None: the latest cutoff the log allows)
+    and everyone's features as of the end of the log; a snapshot is both."""
+    if source.snapshot is not None:
+        return ModelData(source.snapshot, source.snapshot, None, float(_labels(source.snapshot).mean()))
+    cutoff = pd.Timestamp(cutoff) if cutoff is not None else default_cutoff(_activity(source), inactive_days)
     if source.tables is not None:
         train = ds.tables_dataset(source.tables, cutoff=cutoff, inactive_days=inactive_days)
         score = ds.tables_dataset(source.tables, inactive_days=inactive_days, as_of_end=True)
-        return train, score
-    events, user, time = source.events, str(source.id_col), str(source.time_col)
-    assert events is not None, "an uploaded source without its events"
-    train = ds.event_log_dataset(events, user, time, cutoff=cutoff, inactive_days=inactive_days, source=source.file)
-    score = ds.event_log_dataset(events, user, time, inactive_days=inactive_days, source=source.file, with_labels=False)
-    return train, score
+    else:
+        events, user, time = source.events, str(source.id_col), str(source.time_col)
+        assert events is not None, "an uploaded source without its events"
+        days, file = inactive_days, source.file
+        train = ds.event_log_dataset(events, user, time, cutoff=cutoff, inactive_days=days, source=file)
+        score = ds.event_log_dataset(events, user, time, with_labels=False, inactive_days=days, source=file)
+    return ModelData(train, score, cutoff, float(_labels(train).mean()))
 
 
 def _activity(source: ChurnSource) -> pd.DataFrame:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from core.cohorts.view import ChurnSettings, churn_options, churn_view, upload_mode, upload_source
+from core.cohorts.view import ChurnSettings, churn_options, churn_view, model_data, upload_mode, upload_source
 
 
 def _event_log(seed: int = 0) -> tuple[pd.DataFrame, int]:
@@ -45,7 +45,9 @@ def test_event_log_with_its_own_column_names_and_the_day_zero_share():
     first = view.survival.curves.sort_values("time").iloc[0]
     assert first["time"] == 0 and abs(first["survival"] - (1 - view.day_zero_share)) < 1e-9  # the curve's start
     assert view.retention is not None and int(view.retention.sizes.sum()) == 120
-    assert "total_Betrag" in view.train_data.features.table.columns  # amounts summed, whatever their name
+    data = model_data(source, None, 30)
+    assert "total_Betrag" in data.train.features.table.columns  # amounts summed, whatever their name
+    assert data.label_rate == float(data.train.labels.mean()) and data.score.labels is None
 
 
 def test_snapshot_without_telco_columns():
