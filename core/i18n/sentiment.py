@@ -143,7 +143,7 @@ TABLE: dict[str, dict[str, str]] = {
     "sent.band": {"en": "Neutral band", "zh": "中性区间"},
     "sent.metric_posts": {"en": "Posts scored", "zh": "已评分帖子"},
     "sent.metric_mean": {"en": "Mean score (−1…1)", "zh": "平均得分（−1…1）"},
-    "sent.metric_negative": {"en": "Share negative", "zh": "负面占比"},
+    "sent.metric_negative": {"en": "Scored negative", "zh": "评分为负面"},
     "sent.class_negative": {"en": "negative", "zh": "负面"},
     "sent.class_neutral": {"en": "neutral", "zh": "中性"},
     "sent.class_positive": {"en": "positive", "zh": "正面"},
