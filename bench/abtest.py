@@ -217,29 +217,40 @@ def print_portfolio(experiments: int, rng) -> bool:
     return ok
 
 
-def din_uplift(users: int, seed: int) -> None:
-    """DIN vs the two-model logistic baseline on the generated sample (planted: C wins for 18-24s
-    and for fans of some series), held-out Qini / AUUC / AUC."""
+def sample_response_data(users: int, seed: int):
+    """The generated sample's ad test as DIN's ResponseData (features age group, region, segment;
+    history before the test). Also used by bench/churn.py's training-speed section."""
     import tempfile
 
     from core.data.sample import generate_sample
-    from core.experiments.response import DINSettings, response_data, train_response_model
+    from core.experiments.response import response_data
 
     with tempfile.TemporaryDirectory() as tmp:
         generate_sample(tmp, users=users, seed=seed)
         ad = pd.read_csv(Path(tmp) / "ad_events.csv")
         inter = pd.read_csv(Path(tmp) / "interactions.csv")
-        data = response_data(
-            ad,
-            inter,
-            variant="variant",
-            unit="user_id",
-            outcome="converted",
-            control="A",
-            features=["age_group", "region", "segment"],
-            time="ts",
-            seed=seed,
-        )
+    return response_data(
+        ad,
+        inter,
+        variant="variant",
+        unit="user_id",
+        outcome="converted",
+        control="A",
+        features=["age_group", "region", "segment"],
+        time="ts",
+        seed=seed,
+    )
+
+
+def din_uplift(users: int, seed: int) -> None:
+    """DIN vs the two-model logistic baseline on the generated sample (planted: C wins for 18-24s
+    and for fans of some series), held-out Qini / AUUC / AUC."""
+    import tempfile
+
+    from core.experiments.response import DINSettings, train_response_model
+
+    data = sample_response_data(users, seed)
+    with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
         res = train_response_model(data, DINSettings(seed=seed), cache_dir=Path(tmp) / "cache")
         secs = time.perf_counter() - t

@@ -157,17 +157,38 @@ def bench_email() -> dict:
 # ---- 2. planted sample + GAT ---------------------------------------------------------------------
 
 
-def bench_sample() -> dict:
+def low_degree_accuracy(truth: np.ndarray, result, low: np.ndarray, placed: np.ndarray) -> float:
+    """Share of the `low`-degree users whose `placed` community is their planted one, detected ids
+    mapped to planted ids by majority over well-connected users (for every method alike). Also used by
+    bench/churn.py's training-speed section."""
+    mapping = {
+        c: np.bincount(truth[(result.membership == c) & ~low], minlength=8).argmax()
+        for c in range(result.n_communities)
+        if ((result.membership == c) & ~low).any()
+    }
+    as_truth = np.vectorize(lambda c: mapping.get(c, -1))
+    return float((as_truth(placed[low]) == truth[low]).mean())
+
+
+def planted_sample_graph(users: int = 2000, seed: int = 0):
+    """(graph, planted community per node, users table, ground truth) of the generated sample. Also
+    used by bench/churn.py's training-speed section."""
     from core.data.sample import generate_sample
+
+    with tempfile.TemporaryDirectory() as tmp:
+        truth_json = generate_sample(tmp, users=users, seed=seed)
+        edges = pd.read_csv(Path(tmp) / "edges.csv", dtype=str)
+        table = pd.read_csv(Path(tmp) / "users.csv", dtype=str)
+    graph = graph_from_edges(edges, extra_nodes=table["user_id"])
+    truth = np.array([truth_json["communities"][n] for n in graph.nodes.astype(str)])
+    return graph, truth, table, truth_json
+
+
+def bench_sample() -> dict:
     from core.graph.attention import PlacementConfig, place_users
     from core.graph.influence import influence_table
 
-    with tempfile.TemporaryDirectory() as tmp:
-        truth_json = generate_sample(tmp, users=2000, seed=0)
-        edges = pd.read_csv(Path(tmp) / "edges.csv", dtype=str)
-        users = pd.read_csv(Path(tmp) / "users.csv", dtype=str)
-    graph = graph_from_edges(edges, extra_nodes=users["user_id"])
-    truth = np.array([truth_json["communities"][n] for n in graph.nodes.astype(str)])
+    graph, truth, users, truth_json = planted_sample_graph()
     rows = []
     for name, run in (
         ("leiden auto (ours, default)", lambda: auto_run(graph, truth, 0, "planted sample")),
@@ -196,15 +217,8 @@ def bench_sample() -> dict:
         placement = place_users(graph, result, users, PlacementConfig(min_degree=5, device="cpu"), cache_dir=cache)
         gat_seconds = time.perf_counter() - t
     low = placement.low_degree
-    # detected ids -> planted ids by majority over well-connected users, for both methods alike
-    mapping = {
-        c: np.bincount(truth[(result.membership == c) & ~low], minlength=8).argmax()
-        for c in range(result.n_communities)
-        if ((result.membership == c) & ~low).any()
-    }
-    as_truth = np.vectorize(lambda c: mapping.get(c, -1))
-    leiden_low = (as_truth(result.membership[low]) == truth[low]).mean()
-    gat_low = (as_truth(placement.gat_community[low]) == truth[low]).mean()
+    leiden_low = low_degree_accuracy(truth, result, low, result.membership)
+    gat_low = low_degree_accuracy(truth, result, low, placement.gat_community)
     hubs = {u for members in truth_json["hubs"].values() for u in members}
     k = len(hubs)
     names = graph.nodes.astype(str)

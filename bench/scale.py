@@ -6,7 +6,7 @@ is checked against DuckDB's in the same run (max relative difference).
 
 Data is generated into a temporary folder as Parquet (what a workspace holds): A/B rows (3 variants,
 4 segments, 30 days, a binary and a revenue metric with a covariate) and an event log (500k users
-over a year). Posts for scoring are real reviews and tweets from ../shared/datasets, repeated with
+over a year, their signups in users). Posts for scoring are real reviews and tweets from ../shared/datasets, repeated with
 new ids. Spark is slower here (one machine, JVM start, Arrow hops): the point is that it runs and agrees.
 """
 
@@ -37,6 +37,7 @@ def make_data(folder: Path, rows: int, events: int, posts: int) -> dict:
         "ad_events": folder / "ad_events.parquet",
         "interactions": folder / "interactions.parquet",
         "posts": folder / "posts.parquet",
+        "users": folder / "users.parquet",
     }
     con = duckdb.connect()
     con.execute("SELECT setseed(0.42)")
@@ -48,6 +49,9 @@ def make_data(folder: Path, rows: int, events: int, posts: int) -> dict:
     con.execute(f"""COPY (SELECT 'u' || CAST(hash(i) % 500000 AS VARCHAR) AS user_id,
         TIMESTAMP '2025-01-01' + to_seconds(CAST(hash(i + 3) % (365 * 86400) AS BIGINT)) AS ts
         FROM range({events}) t(i)) TO '{paths["interactions"]}' (FORMAT parquet)""")
+    con.execute(f"""COPY (SELECT 'u' || CAST(i AS VARCHAR) AS user_id,
+        TIMESTAMP '2024-12-01' + to_seconds(CAST(hash(i + 5) % (365 * 86400) AS BIGINT)) AS signup_at
+        FROM range(500000) t(i)) TO '{paths["users"]}' (FORMAT parquet)""")
     con.close()
     zh = pd.read_csv(DATASETS / "waimai_10k" / "waimai_10k.csv")["review"].astype(str)
     en = pd.read_csv(DATASETS / "twitter_airline_sentiment" / "Tweets.csv")["text"].astype(str)
@@ -67,6 +71,9 @@ def queries(eng) -> dict:
             eng, "ad_events", "variant", "converted", by=("segment",), day="ts"
         ),
         "retention (month, classic)": lambda: A.retention(eng, period="month").counts.reset_index(),
+        "retention (week, unbounded, signup cohorts)": lambda: A.retention(
+            eng, "week", "unbounded", cohorts="users", cohort_col="signup_at"
+        ).counts.reset_index(),
     }
 
 
@@ -104,7 +111,7 @@ def main() -> None:
         paths, secs = timed(lambda: make_data(folder, args.rows, args.events, args.posts))
         print(f"data: {args.rows:,} A/B rows, {args.events:,} events, {args.posts:,} posts generated in {secs:.1f} s\n")
         duck = DuckDBEngine()
-        for t in ("ad_events", "interactions"):
+        for t in ("ad_events", "interactions", "users"):
             duck.register(t, paths[t])
         ref = {}
         for name, fn in queries(duck).items():
@@ -119,7 +126,7 @@ def main() -> None:
         for w in args.workers:
             spark = spark_session(f"local[{w}]")
             eng = SparkEngine(spark=spark)
-            for t in ("ad_events", "interactions"):
+            for t in ("ad_events", "interactions", "users"):
                 eng.register(t, paths[t])
                 eng.sql(f"SELECT count(*) AS n FROM {t}")  # warm-up: JVM start and JIT are not the query's
             for row, (name, fn) in zip(rows, queries(eng).items()):

@@ -1,29 +1,27 @@
 """Ad A/B results: which variant won, by how much, for whom, and whether the test is healthy.
 
-Settings -> core.experiments -> core.viz.experiments -> draw. Data: the workspace's ad_events,
-a CSV of rows uploaded here (kept in session state, so it survives reruns), or a file of
-per-variant summaries (drawn by ui/ab_summary.py: portfolio, results table, forest plot).
+Settings -> core.experiments.view.ab_view (one call: every number and frame drawn here) -> draw.
+Data: the workspace's ad_events, a CSV of rows uploaded here, or a file of per-variant summaries
+(drawn by ui/ab_summary.py).
 """
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from core.data.csvfile import read_csv_frame
 from core.errors import UserError
-from core.experiments import analysis as ab
-from core.experiments.columns import guess_roles
-from core.experiments.summary import looks_like_summary
+from core.experiments.view import ABSettings, BadSplit, ab_choices, ab_view
 from core.export import csv_bytes
 from core.viz import experiments as viz
-from ui.ab_panels import fmt_interval, power_panel, response_panel, timeline_chart
-from ui.cache import load_table, table_version_key
+from core.viz.format import localize_figure
+from ui import ab_panels as panels
+from ui.cache import load_table, session_memo, table_version_key
 from ui.common import held_upload, page_setup, tr
+from ui.present import show_table
 
 UPLOAD_DF = "ab_upload_df"  # (name, sha, DataFrame) of the CSV uploaded on this page
-MEMO = "ab_memo"  # {(data key, settings): computed results}, per session
-NONE = "—"
+MEMO = "ab_memo"
 
 ws = page_setup("ab.title")
 st.caption(tr("ab.intro"))
@@ -31,61 +29,54 @@ st.caption(tr("ab.intro"))
 # ---- data source --------------------------------------------------------------------------------
 sources = (["workspace"] if ws.has("ad_events") else []) + ["upload", "summary"]
 source = st.radio(
-    tr("ab.source"), sources, horizontal=True, key="ab_source", format_func=lambda s: tr(f"ab.source_{s}")
+    tr("ab.source"), sources, horizontal=True, key="ab_source", format_func=panels.option_label("ab.source_")
 )
-if source == "summary":  # per-variant summaries: their own view (ui/ab_summary.py)
+if source == "summary":  # per-variant summaries: their own view
     from ui.ab_summary import summary_view
 
     summary_view()
     st.stop()
 if source == "upload":
-    if (
-        held_upload(
-            tr("ab.upload"), "ab_uploader", UPLOAD_DF, lambda raw, name: read_csv_frame(raw, name, as_text=False)
-        )
-        is None
-    ):
+    held = held_upload(
+        tr("ab.upload"), "ab_uploader", UPLOAD_DF, lambda raw, name: read_csv_frame(raw, name, as_text=False)
+    )
+    if held is None:
         st.info(tr("ab.upload_hint"))
         st.stop()
-    file_name, data_key, df = st.session_state[UPLOAD_DF]
-    if looks_like_summary(df):
-        st.info(tr("ab.looks_like_summary"))
+    file_name, data_key, df = held
 else:
     df = load_table(ws, "ad_events")
     file_name, data_key = "ad_events", table_version_key(ws, "ad_events")
 
-roles = guess_roles(df.head(5000))
-columns = [str(c) for c in df.columns]
+if st.session_state.get("ab_data") != data_key:  # another file: its own guesses, not the last file's picks
+    for key in ("ab_variant", "ab_control", "ab_metric", "ab_unit", "ab_covariate", "ab_time", "ab_segment"):
+        st.session_state.pop(key, None)
+    st.session_state["ab_data"] = data_key
+variant = st.session_state.get("ab_variant")
+choices = session_memo(MEMO, ("choices", data_key, variant), lambda: ab_choices(df, variant))
+if choices.summary:
+    st.info(tr("ab.looks_like_summary"))
 
 
-def _pick(label_key: str, options: list, default, key: str, optional: bool = False):
-    opts = ([NONE] if optional else []) + options
+def _pick(label_key: str, options: list, default, key: str, optional: bool = False, where=st, fmt=None):
+    opts = ([None] if optional else []) + options
     index = opts.index(default) if default in opts else 0
-    value = st.selectbox(tr(label_key), opts, index=index, key=key)
-    return None if value == NONE else value
+    return where.selectbox(tr(label_key), opts, index=index, key=key, format_func=fmt or panels.option_label())
 
 
 # ---- settings -----------------------------------------------------------------------------------
+roles, columns = choices.roles, choices.columns
 c1, c2, c3, c4 = st.columns(4)
-with c1:
-    variant_col = _pick("ab.variant_column", columns, roles.variant, "ab_variant")
-with c2:
-    names = ab.variant_names(df[variant_col])
-    control = _pick("ab.control", names, ab.default_control(names), "ab_control") if names else None
-choices = {m.label: m for m in ab.metric_choices(roles, variant_col)}
-with c3:
-    metric_name = _pick("ab.metric", list(choices), next(iter(choices), None), "ab_metric")
-with c4:
-    unit_col = _pick("ab.unit_column", columns, roles.unit, "ab_unit", optional=True)
+variant_col = _pick("ab.variant_column", columns, roles.variant, "ab_variant", where=c1)
+control = _pick("ab.control", choices.variants, choices.control, "ab_control", where=c2) if choices.variants else None
+metrics = list(choices.metrics)
+metric_name = _pick("ab.metric", metrics, next(iter(metrics), None), "ab_metric", where=c3, fmt=panels.metric_label())
+unit_col = _pick("ab.unit_column", columns, roles.unit, "ab_unit", optional=True, where=c4)
 c5, c6, c7 = st.columns(3)
-with c5:
-    covariate = _pick("ab.covariate", columns, roles.covariate, "ab_covariate", optional=True)
-with c6:
-    time_col = _pick("ab.time_column", columns, roles.time, "ab_time", optional=True)
-with c7:
-    segment_col = _pick(
-        "ab.segment_column", roles.segments, roles.segments[0] if roles.segments else None, "ab_segment", optional=True
-    )
+covariate = _pick("ab.covariate", columns, roles.covariate, "ab_covariate", optional=True, where=c5)
+time_col = _pick("ab.time_column", columns, roles.time, "ab_time", optional=True, where=c6)
+first_segment = choices.segments[0] if choices.segments else None
+segment_col = _pick("ab.segment_column", choices.segments, first_segment, "ab_segment", optional=True, where=c7)
 with st.expander(tr("ab.advanced")):
     a1, a2, a3 = st.columns(3)
     alpha = a1.select_slider(tr("ab.alpha"), [0.01, 0.05, 0.1], value=0.05, key="ab_alpha")
@@ -98,127 +89,80 @@ with st.expander(tr("ab.advanced")):
 if metric_name is None or control is None:
     st.warning(tr("ab.no_metric"))
     st.stop()
-metric = choices[metric_name]
+settings = ABSettings(
+    variant=variant_col,
+    metric=metric_name,
+    control=control,
+    unit=unit_col,
+    covariate=covariate,
+    time=time_col,
+    segment=segment_col,
+    split=split_text,
+    alpha=float(alpha),
+    tuning=float(tuning),
+    check_srm=check_srm,
+    cap_percentile=float(st.session_state.get(panels.CAP_PCT, 99.0)) if st.session_state.get(panels.CAP) else None,
+    source=file_name,
+)
 try:
-    weights = ab.parse_split(split_text)
-except ValueError:
+    with st.spinner(tr("ab.computing")):
+        view = session_memo(MEMO, ("view", data_key, settings), lambda: ab_view(df, settings, choices), max_entries=8)
+except BadSplit:
     st.error(tr("ab.bad_split"))
     st.stop()
-spec = ab.view_spec(
-    roles, metric, variant_col, control, unit_col, covariate, time_col, weights, alpha, tuning, file_name, check_srm
-)
-
-
-# ---- analysis (memoised per session on the data version and the settings) ------------------------
-memo = st.session_state.setdefault(MEMO, {})
-memo_key = (data_key, repr(spec), repr(metric), segment_col)
-if memo_key not in memo:
-    try:
-        with st.spinner(tr("ab.computing")):
-            memo.clear()
-            memo[memo_key] = ab.experiment_report(df, spec, metric, roles, segment_col)
-    except UserError as exc:
-        st.error(str(exc))
-        st.stop()
-report: ab.ExperimentReport = memo[memo_key]
-result = report.result
+except UserError as exc:
+    st.error(str(exc))
+    st.stop()
+result = view.result
 
 # ---- verdict and health -------------------------------------------------------------------------
-v = ab.verdict(result)
-if v.status == "unhealthy":
-    st.error(tr("ab.verdict_unhealthy", p=v.params["p"]))
-elif v.status == "winner":
-    st.success(
-        tr(
-            "ab.verdict_winner",
-            variant=v.variant,
-            lift=v.params["relative_lift"],
-            p=v.params["p"],
-            prob=v.params["prob"],
-        )
-    )
-elif v.status == "control_wins":
-    st.warning(tr("ab.verdict_control", variant=v.variant))
-elif v.reason == "too_small":
-    st.info(tr("ab.verdict_too_small", **v.params))
-else:
-    st.info(tr("ab.verdict_none"))
-for n in result.notices:
-    if n.code == "srm":
-        continue  # already the verdict
-    text = tr(f"ab.warn.{n.code}", **n.params)
-    (st.caption if n.code == "srm_mild" else st.warning)(text)
+panels.show_verdict(view.verdict)
+for n in view.notices:
+    (st.caption if n.code == "srm_mild" else st.warning)(panels.notice_text(n))
 if result.covariate and result.variance_reduction is not None:
-    st.caption(tr("ab.cuped_note", covariate=result.covariate, reduction=result.variance_reduction))
+    st.caption(tr("ab.cuped_note", covariate=panels.md_literal(result.covariate), reduction=result.variance_reduction))
+panels.outlier_panel(view.outliers, view.capped)
 
 # ---- variant table ------------------------------------------------------------------------------
-table = result.table()
-shown = pd.DataFrame(
-    {
-        tr("ab.col.variant"): table["name"],
-        tr("ab.col.n"): table["n"],
-        tr("ab.col.mean"): table["mean"],
-        tr("ab.col.ci"): [f"[{lo:.4g}, {hi:.4g}]" for lo, hi in zip(table["ci_low"], table["ci_high"])],
-        tr("ab.col.lift"): table["relative_lift"],
-        tr("ab.col.lift_ci"): [
-            fmt_interval(lo, hi) for lo, hi in zip(table["relative_lift_ci_low"], table["relative_lift_ci_high"])
-        ],
-        tr("ab.col.p"): table["p_value"],
-        tr("ab.col.p_holm"): table["p_value_holm"],
-        tr("ab.col.p_bh"): table["p_value_bh"],
-        tr("ab.col.p_seq"): table["sequential_p_value"],
-        tr("ab.col.prob"): table["prob_beat_control"],
-        tr("ab.col.loss"): table["expected_loss"],
-    }
+title = panels.md_literal(view.metric_title)
+if view.capped is not None:
+    st.subheader(tr("ab.table_title_capped", metric=title, pct=view.capped.percentile))
+else:
+    st.subheader(tr("ab.table_title", metric=title))
+kinds = {"mean": "share" if result.kind == "proportion" else "number", "prob_beat_control": "share"}
+show_table(
+    view.table, key="ab_table", pinned=("variant",), kinds=kinds, labels={"mean": view.metric_title}, gaps_as_text=True
 )
-st.subheader(tr("ab.table_title", metric=result.metric))
-st.dataframe(
-    shown,
-    hide_index=True,
-    key="ab_table",
-    column_config={
-        tr("ab.col.lift"): st.column_config.NumberColumn(format="percent"),
-        tr("ab.col.prob"): st.column_config.NumberColumn(format="percent"),
-    },
+if view.sequential:
+    st.caption(tr("ab.seq_note", time=panels.md_literal(settings.time)))
+st.download_button(
+    tr("common.download_csv"), csv_bytes(view.download), file_name=f"ab_{result.metric}.csv", mime="text/csv"
 )
-st.download_button(tr("common.download_csv"), csv_bytes(table), file_name=f"ab_{result.metric}.csv", mime="text/csv")
 
 tabs = st.tabs(
     [tr("ab.tab.timeline"), tr("ab.tab.funnel"), tr("ab.tab.segments"), tr("ab.tab.power"), tr("ab.tab.model")]
 )
 with tabs[0]:
-    timeline = report.timeline
-    if timeline is None or timeline.empty:
+    if view.timeline is None or view.timeline.empty:
         st.info(tr("ab.no_time"))
     else:
-        timeline_chart(timeline, key="ab_timeline")
+        panels.timeline_chart(view.timeline, view.metric_title, key="ab_timeline")
         st.caption(tr("ab.band_note", tuning=int(tuning)))
 with tabs[1]:
-    ft = report.funnel
-    if ft is None:
+    if view.funnel is None:
         st.info(tr("ab.no_funnel"))
     else:
-        st.plotly_chart(
-            viz.funnel_figure(ft, labels={s: tr(f"ab.stage.{s}") for s in ("impressions", "clicks", "conversions")}),
-            key="ab_funnel",
-        )
-        st.dataframe(
-            ft.rename(columns={c: tr(f"ab.stage.{c}") for c in ft.columns}), hide_index=True, key="ab_funnel_table"
-        )
+        fig = viz.funnel_figure(view.funnel, stages=view.funnel_steps)
+        st.plotly_chart(localize_figure(fig, panels.lang()), key="ab_funnel")
+        show_table(view.funnel, key="ab_funnel_table", pinned=("variant",), kinds=view.funnel_kinds, gaps_as_text=True)
 with tabs[2]:
-    segs = report.segments
-    if not segs:
+    if view.segments is None or view.segments.empty:
         st.info(tr("ab.no_segments"))
     else:
-        seg_table = ab.segment_table(segs)
-        st.plotly_chart(
-            viz.segment_heatmap(
-                seg_table, labels={"colour": tr("ab.col.lift"), "x": tr("ab.col.variant"), "y": segment_col}
-            ),
-            key="ab_heatmap",
-        )
-        st.caption(tr("ab.segment_note", k=len(seg_table)))
+        labels = {"colour": tr("col.relative_lift"), "x": tr("col.variant"), "y": segment_col}
+        st.plotly_chart(viz.segment_heatmap(view.segments, labels=labels), key="ab_heatmap")
+        st.caption(tr("ab.segment_note", k=len(view.segments)))
 with tabs[3]:
-    power_panel(result, alpha)
+    panels.power_panel(view.power, alpha)
 with tabs[4]:
-    response_panel(ws, df, roles, result, metric, variant_col, unit_col, control, time_col, data_key)
+    panels.response_panel(ws, df, view, settings, load_table)

@@ -1,20 +1,26 @@
-"""Panels of the A/B page drawn for unit rows and for summaries alike: the power calculator, the
-response model, and the cell formats of its tables (blank, never 'None', where there is no value).
-Numbers come from core.experiments; figures from core.viz.experiments."""
+"""Drawing helpers of the A/B view (unit rows and summaries alike): the verdict line, the cumulative
+lift chart, the outlier warning with its capping controls, the power calculator and the response
+model. Every number comes from core.experiments (core/experiments/view.py); figures from
+core.viz.experiments; nothing here decides anything."""
 
 from __future__ import annotations
 
 import re
 
-import pandas as pd
 import streamlit as st
 
-from core.errors import UserError
 from core.experiments import analysis as ab
+from core.experiments.outliers import HEAVY_RATIO, OutlierCheck
 from core.experiments.power import power_plan
+from core.experiments.view import PowerDefaults
+from core.i18n import t
 from core.viz import experiments as viz
-from ui.cache import load_table
+from core.viz.format import fmt_count, fmt_number, fmt_share, localize_figure
+from ui import state
 from ui.common import tr
+from ui.present import show_table
+
+CAP, CAP_PCT = "ab_cap", "ab_cap_pct"  # the capping checkbox and percentile (read before they are drawn)
 
 
 def md_literal(text) -> str:
@@ -22,42 +28,96 @@ def md_literal(text) -> str:
     return re.sub(r"([\\`*_{}\[\]()#+\-.!|<>~$:])", r"\\\1", str(text))
 
 
-def fmt_pct(x, signed: bool = True) -> str:
-    return "" if x is None or pd.isna(x) else (f"{x:+.2%}" if signed else f"{x:.2%}")
+def lang() -> str:
+    return st.session_state.get(state.LANG, "en")
 
 
-def fmt_interval(lo, hi) -> str:
-    return "" if lo is None or hi is None or pd.isna(lo) or pd.isna(hi) else f"[{lo:+.2%}, {hi:+.2%}]"
+def option_label(prefix: str = "", none: str = "ab.not_used"):
+    """A select's format_func: option ids are stable (they survive a language switch) and their
+    labels are fixed in this run's language (`prefix + id` translated, or the id itself; None is
+    `none`), so the function needs no session when Streamlit calls it later."""
+    lang_now, none_text = lang(), tr(none)
+    return lambda v: none_text if v is None else (t(f"{prefix}{v}", lang_now) if prefix else str(v))
 
 
-def fmt_num(x, fmt: str = "{:.4g}") -> str:
-    return "" if x is None or pd.isna(x) else fmt.format(x)
+def metric_label():
+    """A metric select's format_func: the funnel ratios (CTR, CVR, CPA, ROAS) by their translated
+    names, every other metric by its column name."""
+    names = {m: tr(f"col.{m.lower()}") for m in ("CTR", "CVR", "CPA", "ROAS")}
+    return lambda v: names.get(v, str(v))
 
 
-def timeline_chart(timeline: pd.DataFrame, key: str) -> None:
-    """The cumulative-lift chart (unit rows by day, or a summary file's checkpoints), labels translated."""
-    labels = {
-        "band": tr("ab.band"),
-        "ci": tr("ab.ci95"),
-        "lift": tr("ab.lift"),
-        "x": tr("ab.day"),
-        "y": tr("ab.lift_axis"),
-    }
-    st.plotly_chart(viz.cumulative_lift_figure(timeline, labels=labels), key=key)
+def notice_text(n: ab.Notice) -> str:
+    params = {k: md_literal(v) if isinstance(v, str) else v for k, v in n.params.items()}
+    return tr(f"ab.warn.{n.code}", **params)
 
 
-def power_panel(result: ab.ExperimentResult, alpha: float, key: str = "ab_pw") -> None:
+def show_verdict(v: ab.Verdict) -> None:
+    """The one-line decision: unhealthy, a winner, control wins, or why there is no winner yet."""
+    if v.status == "unhealthy":
+        st.error(tr("ab.verdict_unhealthy", p=v.params["p"]))
+    elif v.status == "winner":
+        p = v.params
+        st.success(
+            tr("ab.verdict_winner", variant=md_literal(v.variant), lift=p["relative_lift"], p=p["p"], prob=p["prob"])
+        )
+    elif v.status == "control_wins":
+        st.warning(tr("ab.verdict_control", variant=md_literal(v.variant)))
+    elif v.reason == "too_small":
+        st.info(tr("ab.verdict_too_small", **{**v.params, "variant": md_literal(v.params["variant"])}))
+    else:
+        st.info(tr("ab.verdict_none"))
+
+
+def timeline_chart(timeline, metric: str, key: str) -> None:
+    """The cumulative relative-lift chart (unit rows by day, or a summary file's checkpoints)."""
+    labels = {"band": tr("ab.band"), "ci": tr("ab.ci95"), "lift": tr("ab.lift"), "x": tr("ab.day")}
+    fig = viz.cumulative_lift_figure(timeline, labels={**labels, "y": tr("ab.lift_axis")})
+    st.plotly_chart(localize_figure(fig, lang()), key=key)
+    st.caption(tr("ab.timeline_note", metric=md_literal(metric)))
+
+
+def _amount(x: float) -> str:
+    """A metric value: no decimals when it is whole (rounds, clicks), three otherwise."""
+    return fmt_count(x) if float(x).is_integer() else fmt_number(x)
+
+
+def outlier_panel(outliers: OutlierCheck | None, capped: OutlierCheck | None) -> None:
+    """Warn about heavy outliers and offer capping at a percentile; say so when the analysis is capped."""
+    check = capped or outliers
+    if check is None:
+        return
+    column = md_literal(check.column)
+    if outliers is not None and capped is None:
+        st.warning(
+            tr(
+                "ab.outliers",
+                column=column,
+                max=_amount(check.max),
+                ratio=HEAVY_RATIO,
+                pct=check.percentile,
+                cap=_amount(check.cap),
+                n=fmt_count(check.n_above),
+            )
+        )
+    c1, c2 = st.columns([3, 1])
+    c1.checkbox(tr("ab.cap", column=check.column), key=CAP)
+    c2.number_input(tr("ab.cap_pct"), min_value=50.0, max_value=99.99, value=99.0, step=0.5, key=CAP_PCT)
+    if capped is not None:
+        st.info(
+            tr("ab.capped", column=column, cap=_amount(check.cap), pct=check.percentile, n=fmt_count(check.n_above))
+        )
+
+
+def power_panel(defaults: PowerDefaults, alpha: float, key: str = "ab_pw") -> None:
     """MDE at the current size, units needed for a target lift, and the power curve; the inputs
     start from the control's numbers and can be edited."""
-    control_row = result.variants[0]
     p1, p2, p3 = st.columns(3)
-    baseline = p1.number_input(tr("ab.baseline"), value=float(control_row.mean), format="%.4f", key=f"{key}_base")
-    sd = (
-        None
-        if result.kind == "proportion"
-        else p1.number_input(tr("ab.sd"), value=float(ab.per_unit_sd(control_row)), min_value=1e-9, key=f"{key}_sd")
-    )
-    n_per = p2.number_input(tr("ab.n_per_variant"), min_value=10, value=int(max(control_row.n, 10)), key=f"{key}_n")
+    baseline = p1.number_input(tr("ab.baseline"), value=defaults.baseline, format="%.4f", key=f"{key}_base")
+    sd = None
+    if defaults.sd is not None:
+        sd = p1.number_input(tr("ab.sd"), value=defaults.sd, min_value=1e-9, key=f"{key}_sd")
+    n_per = p2.number_input(tr("ab.n_per_variant"), min_value=10, value=defaults.n, key=f"{key}_n")
     target = p3.number_input(tr("ab.target_lift"), value=0.05, min_value=0.001, format="%.3f", key=f"{key}_target")
     try:
         plan = power_plan(n_per, baseline, sd, target, alpha=float(alpha))
@@ -66,55 +126,37 @@ def power_panel(result: ab.ExperimentResult, alpha: float, key: str = "ab_pw") -
         return
     st.markdown(tr("ab.mde_line", n=n_per, mde=plan.mde.mde, rel=plan.mde.relative_mde))
     st.markdown(tr("ab.n_line", target=target, n=plan.n_needed))
-    st.plotly_chart(
-        viz.power_curve_figure(
-            plan.effects,
-            plan.powers,
-            n_per,
-            labels={"x": tr("ab.effect_axis"), "y": tr("ab.power_axis"), "title": tr("ab.power_title", n=n_per)},
-        ),
-        key=f"{key}_curve",
-    )
+    labels = {"x": tr("ab.effect_axis"), "y": tr("ab.power_axis"), "title": tr("ab.power_title", n=n_per)}
+    st.plotly_chart(viz.power_curve_figure(plan.effects, plan.powers, n_per, labels=labels), key=f"{key}_curve")
 
 
-def response_panel(
-    ws,
-    df: pd.DataFrame,
-    roles,
-    result: ab.ExperimentResult,
-    metric: ab.MetricSpec,
-    variant_col: str,
-    unit_col: str | None,
-    control: str,
-    time_col: str | None,
-    data_key,
-) -> None:
+def response_panel(ws, df, view, settings, load_table) -> None:
     """The DIN response model behind a toggle (it trains on the workspace's interactions)."""
     st.caption(tr("ab.model_intro"))
-    seg_features = [c for c in roles.segments if c in df.columns][:4]
     if not st.toggle(tr("ab.show_model"), key="ab_show_model"):
         return
-    outcome_col = ab.response_outcome(result, metric, roles)
-    if unit_col is None or not ws.has("interactions") or outcome_col is None:
+    if settings.unit is None or not ws.has("interactions") or view.response_outcome is None:
         st.info(tr("ab.no_history"))
         return
+    from core.errors import UserError
     from core.experiments.response import DINSettings, response_data, response_spec, train_response_model
+    from core.experiments.view import response_view
 
     try:
         rdata = response_data(
             df,
             load_table(ws, "interactions"),
-            variant=variant_col,
-            unit=unit_col,
-            outcome=outcome_col,
-            control=control,
-            features=seg_features,
-            time=time_col,
+            variant=settings.variant,
+            unit=settings.unit,
+            outcome=view.response_outcome,
+            control=view.result.control,
+            features=view.response_features,
+            time=settings.time,
         )
     except UserError as exc:
         st.warning(str(exc))
-        rdata = None
-    if rdata is None or not rdata.has_history:
+        return
+    if not rdata.has_history:
         st.info(tr("ab.no_history"))
         return
     from ui import training  # imports torch: only once there is something to train
@@ -126,32 +168,12 @@ def response_panel(
     )
     if response is None:
         return
-    st.dataframe(
-        pd.DataFrame(
-            {
-                tr("ab.model"): [tr("ab.model_din"), tr("ab.model_logistic")],
-                tr("ab.qini"): [response.mean_qini["din"], response.mean_qini["logistic"]],
-                tr("ab.auc"): [response.auc["din"], response.auc["logistic"]],
-            }
-        ),
-        hide_index=True,
-        key="ab_model_scores",
-    )
-    better = response.mean_qini["din"] > response.mean_qini["logistic"]
-    st.caption(
-        tr("ab.model_better" if better else "ab.model_not_better", n=response.n_users, share=response.history_share)
-    )
-    best = response.segments.loc[response.segments["best"]]
-    st.dataframe(
-        best.rename(
-            columns={
-                "feature": tr("ab.segment_column"),
-                "value": tr("ab.value"),
-                "variant": tr("ab.best_variant"),
-                "predicted": tr("ab.predicted_rate"),
-                "users": tr("ab.col.n"),
-            }
-        ).drop(columns=["best"]),
-        hide_index=True,
-        key="ab_model_segments",
-    )
+    rv = response_view(response)
+    names = {"din": tr("ab.model_din"), "logistic": tr("ab.model_logistic")}
+    show_table(rv.scores.assign(response_model=rv.scores["response_model"].map(names)), key="ab_model_scores")
+    key = {"better": "ab.model_better", "worse": "ab.model_worse"}.get(rv.verdict, "ab.model_no_clear")
+    nums = {k: fmt_number(getattr(rv, k)) for k in ("low", "high")}
+    share = fmt_share(response.history_share, 0)
+    st.caption(tr(key, diff=fmt_number(rv.difference), **nums, n=fmt_count(response.n_users), share=share))
+    labels = {"predicted_rate": tr("ab.predicted_of", outcome=view.response_outcome)}
+    show_table(rv.best, key="ab_model_segments", pinned=("segment_value",), labels=labels)

@@ -130,3 +130,21 @@ def session_memo(store: str, key: tuple, compute: Callable[[], Any], max_entries
     while len(memo) > max_entries:
         memo.popitem(last=False)
     return value
+
+
+# ---- the home page: summary, health cards and unlocks, per table versions -------------------------
+def load_home(ws: Workspace):
+    """core.data.view.home_view of the workspace (health figures cached per table version)."""
+    from core.data.view import home_view
+
+    infos = ws.tables() if ws.db_path.exists() else []
+    return home_view(infos, {i.table: load_health(ws, i.table) for i in infos}, workspace_support(ws))
+
+
+def recommendations_csv(job_key: str, recommender) -> bytes:
+    """Every member's top 10 (user, item, rank) as CSV bytes, computed once per trained model and session."""
+    from core.export import csv_bytes
+
+    return session_memo(
+        "reco_csv", (job_key,), lambda: csv_bytes(recommender.recommend(k=10)[["user", "item", "rank"]])
+    )

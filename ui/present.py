@@ -33,11 +33,22 @@ def labelled(frame: pd.DataFrame, labels: Mapping[str, str] | None = None) -> pd
     return frame.rename(columns={c: labels.get(c) or col_label(c) for c in frame.columns})
 
 
-def styled(frame: pd.DataFrame, kinds: Mapping[str, str] | None = None, labels: Mapping[str, str] | None = None):
-    """A Styler over `frame` with every column formatted by its kind and headers translated."""
+def styled(
+    frame: pd.DataFrame,
+    kinds: Mapping[str, str] | None = None,
+    labels: Mapping[str, str] | None = None,
+    gaps_as_text: bool = False,
+):
+    """A Styler over `frame` with every column formatted by its kind and headers translated.
+    `gaps_as_text`: a number column with missing values is shown as its formatted text, because
+    Streamlit's grid draws a grey 'None' for a missing number whatever the Styler says (that
+    column then sorts as text)."""
     kinds = kinds or {}
     shown = frame.reset_index(drop=True)
     formats = {c: vf.formatter(kinds.get(c) or vf.column_kind(c, shown[c])) for c in shown.columns}
+    for c in shown.columns if gaps_as_text else ():
+        if shown[c].dtype.kind == "f" and shown[c].isna().any():
+            shown[c], formats[c] = shown[c].map(formats[c]), vf.fmt_text
     renamed = labelled(shown, labels)
     by_label = dict(zip(renamed.columns, formats.values(), strict=True))
     return renamed.style.format(by_label, na_rep="")
@@ -53,6 +64,7 @@ def show_table(
     height: int | None = None,
     max_rows: int = 2000,
     selection: bool = False,
+    gaps_as_text: bool = False,
 ):
     """Draw `frame` (at most `max_rows` rows) the house way; returns st.dataframe's result."""
     pinned = [c for c in pinned if c in frame.columns]
@@ -60,7 +72,7 @@ def show_table(
     config = {label_of[c]: st.column_config.Column(pinned=True) for c in pinned}
     extra = {"on_select": "rerun", "selection_mode": "single-row"} if selection else {}
     return st.dataframe(
-        styled(frame.head(max_rows), kinds, labels),
+        styled(frame.head(max_rows), kinds, labels, gaps_as_text),
         hide_index=True,
         width="stretch",
         column_config=config or None,

@@ -96,7 +96,8 @@ def resolution_panel(profile, workspace: str) -> None:
             stability=by_res[value]["stability_ari"],
         )
 
-    st.selectbox(tr("graph.profile.pick"), ["auto", *resolutions], key=SELECT_KEY, format_func=label, on_change=on_pick)
+    labels = {v: label(v) for v in ["auto", *resolutions]}  # in this run's language
+    st.selectbox(tr("graph.profile.pick"), list(labels), key=SELECT_KEY, format_func=labels.get, on_change=on_pick)
 
 
 def profile_progress():

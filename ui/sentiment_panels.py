@@ -77,7 +77,12 @@ def uploaded_labels() -> tuple[list[str], pd.Series, str] | None:
 def trained_classifier(labelled: pd.DataFrame, data_key: str):
     """The train-on-labelled-texts block: source choice, Train button and progress; the classifier
     once it is trained (or loaded from the cache), else None."""
-    from core.text.classifier import ClassifierConfig, fit_sentiment_classifier, sentiment_is_trained
+    from core.text.classifier import (
+        ClassifierConfig,
+        fit_sentiment_classifier,
+        sentiment_is_trained,
+        sentiment_job_key,
+    )
     from ui import training
 
     st.subheader(tr("sent.train_header"))
@@ -102,13 +107,14 @@ def trained_classifier(labelled: pd.DataFrame, data_key: str):
     config = ClassifierConfig()
     if CLASSIFIER_EPOCHS:
         config.en_epochs = config.zh_epochs = config.e5_epochs = CLASSIFIER_EPOCHS
-    # TODO(lifecycle): model_panel(spec, fn) once core.text.classifier returns the classifier's ModelSpec
-    job_key = f"sent:{train_key}:{config}"
+    # the job goes under the lifecycle specs' key (one per language trained), so a reload finds it
+    job_key = memo(("job_key", train_key, str(config)), lambda: sentiment_job_key(texts, labels, config))
     return training.training_panel(
         job_key,
         lambda progress, cancel: fit_sentiment_classifier(texts, labels, config, progress=progress, cancel=cancel),
         button_label=tr("common.train"),  # a model already on disk loads without a click
-        autostart=training.jobs.get_job(job_key) is None and sentiment_is_trained(texts, labels, config),
+        autostart=lambda: sentiment_is_trained(texts, labels, config),
+        budget="sentiment",  # the training budget control; the fits and the cache key follow it
     )
 
 

@@ -36,6 +36,8 @@ def init_session_state() -> None:
     from core.i18n import LANGUAGES
 
     kept = st.session_state.setdefault(KEPT, {})
+    if LANG in kept and st.session_state.get(LANG, kept[LANG]) != kept[LANG]:
+        hold_choices_across_language()
     for key, default in ((LANG, lambda: os.environ.get("CE_LANG", "en")), (WORKSPACE, default_workspace_name)):
         if key in st.session_state:  # the widget (or a callback) set it this run: newest
             kept[key] = st.session_state[key]
@@ -47,6 +49,31 @@ def init_session_state() -> None:
     st.session_state.setdefault(PENDING_UPLOADS, {})
     st.session_state.setdefault(LAST_INGEST, [])
     st.session_state.setdefault(HANDLED_UPLOADS, set())
+
+
+_PLAIN = (str, int, float, _dt.date)
+
+
+def hold_choices_across_language() -> None:
+    """Run once when the language has just changed, before any widget is drawn: every choice widget
+    (radio, selectbox, select_slider, multiselect, ...) keeps the option it showed.
+
+    Streamlit's browser side sends a choice back as its *shown* text ('Replace its rows'); a widget
+    drawn with a translated format_func no longer finds that text among its options ('替换原有行') and
+    falls back to its default, or to nothing selected. The value read now is still decoded with the
+    last run's labels, so it is the stable option id; writing it back as session state makes it the
+    widget's value for this run, whatever the browser sent.
+    """
+    for key in list(st.session_state.keys()):
+        if key in (LANG, WORKSPACE, KEPT) or str(key).startswith(("_", "$$")):
+            continue
+        try:
+            value = st.session_state[key]
+        except Exception:  # noqa: BLE001 - a widget whose value cannot be decoded: leave it to Streamlit
+            continue
+        plain = isinstance(value, _PLAIN) and not isinstance(value, bool)
+        if plain or (isinstance(value, (list, tuple)) and value and all(isinstance(v, _PLAIN) for v in value)):
+            st.session_state[key] = value
 
 
 def remember_choices() -> None:

@@ -12,11 +12,18 @@ model's spec, `model_panel(spec, fn)` keys the job by the cache key and loads a 
         st.stop()                                  # still training, or not started yet
     ...draw result...
 
-`training_panel` returns the job's result once it is done. While it runs it draws a progress bar
-inside an `st.fragment(run_every=...)`, so only that fragment re-runs every `poll_seconds` and the
-rest of the page stays usable; when the job ends the fragment triggers one full rerun so the page
-can draw the result. Jobs are keyed by `key` in a process-wide registry (core.models.jobs), so a
-browser reload finds the running job instead of starting a second one.
+`training_panel` returns the job's result once it is done. While it runs it draws one progress bar
+for the whole job (every stage: encoding, epochs, blending, scoring, baselines) with the current
+stage's time left, inside an `st.fragment(run_every=...)`, so only that fragment re-runs every
+`poll_seconds` and the rest of the page stays usable; when the job ends (done, failed, cancelled)
+the fragment triggers one full rerun so the page draws the result and no stale message stays.
+Jobs are keyed by `key` in a process-wide registry (core.models.jobs), so a browser reload finds
+the running job instead of starting a second one.
+
+The training budget: `model_panel` (and `training_panel(..., budget=SCOPE)`) draws a number input
+(minutes; 5 on the CPU, none on a GPU) above the Train button and runs the model's fit under it
+(`engine.training_budget`), with the budget in the cache and job keys. `card_line(metrics)` is the
+model card's line on how training ended ("stopped by the 5 min budget at epoch 7/30 · cpu · 5 min").
 """
 
 from __future__ import annotations
@@ -28,8 +35,10 @@ from typing import Any
 import streamlit as st
 
 from core.models import jobs
-from core.models.engine import Progress
+from core.models.engine import Progress, stopped_by
 from ui.common import tr
+
+BUDGET_KEY = "train_budget_minutes"  # session key of the budget (its own key: survives page changes)
 
 
 def start_training(key: str, fn: Callable[[Callable[[Progress], None], threading.Event], Any]) -> jobs.TrainingJob:
@@ -37,31 +46,55 @@ def start_training(key: str, fn: Callable[[Callable[[Progress], None], threading
     return jobs.start_job(key, fn)
 
 
-def progress_text(p: Progress | None) -> str:
-    """One line: epoch, step, loss, validation metric, time left."""
+def duration_text(seconds: float) -> str:
+    """'0.4 s', '45 s', '3 min', '1 h 5 min' in the session's language."""
+    if seconds < 9.95:
+        return tr("common.seconds", n=f"{max(0.0, seconds):.1f}")
+    s = round(seconds)
+    if s < 90:
+        return tr("common.seconds", n=s)
+    m = round(s / 60)
+    if m < 90:
+        return tr("common.minutes", n=m)
+    return tr("common.hours", h=m // 60, m=m % 60)
+
+
+def progress_text(p: Progress | None, eta_seconds: float | None = None) -> str:
+    """One line: the stage (or epoch, step, loss, validation metric) and the time left
+    (`eta_seconds`, else the trainer's estimate)."""
     if p is None:
         return tr("common.training")
+    eta = p.eta_seconds if eta_seconds is None and p.stage is None else eta_seconds
     if p.stage is not None:  # work outside the epochs: encoding inputs, scoring held-out rows
-        text = tr(p.stage)
+        parts = [tr(p.stage)]
         if p.steps_per_epoch and p.steps_per_epoch > 1:
-            return f"{text} · {p.step:,}/{p.steps_per_epoch:,}"
-        return text + "…"
-    parts = [f"epoch {p.epoch}/{p.epochs}"]
-    if p.steps_per_epoch:
-        parts.append(f"step {p.step}/{p.steps_per_epoch}")
-    parts.append(f"loss {p.loss:.4f}")
-    if p.val_metric is not None:
-        parts.append(f"val {p.val_metric:.4f}")
-    if p.eta_seconds is not None:
-        parts.append(f"≤{p.eta_seconds:.0f}s left")
-    return " · ".join(parts)
+            parts.append(f"{p.step:,}/{p.steps_per_epoch:,}")
+    else:
+        parts = [tr("common.epoch", epoch=p.epoch, epochs=p.epochs)]
+        if p.steps_per_epoch:
+            parts.append(tr("common.step", step=p.step, steps=p.steps_per_epoch))
+        parts.append(tr("common.loss", loss=p.loss))
+        if p.val_metric is not None:
+            parts.append(tr("common.val", val=p.val_metric))
+    if eta is not None:
+        parts.append(tr("common.eta", t=duration_text(eta)))
+    return " · ".join(parts) if len(parts) > 1 or p.stage is None else parts[0] + "…"
+
+
+def job_text(job: jobs.TrainingJob) -> str:
+    """The bar's line for a running job: its current stage with the time left, else how long the
+    stage has been running (a stage that reports no steps still shows it is alive)."""
+    text = progress_text(job.progress, job.eta_seconds)
+    if job.eta_seconds is None:
+        text += " · " + tr("common.elapsed", t=duration_text(job.stage_seconds))
+    return text
 
 
 def show_progress(key: str, *, poll_seconds: float = 1.0) -> None:
     """Draw the job's progress bar and a Cancel button; refreshes itself every `poll_seconds`.
 
     When the job has finished (or there is none) it reruns the whole page once, so the caller
-    can draw the result.
+    can draw the result. Cancel ends the job at once (core.models.jobs) and reruns the page.
     """
 
     @st.fragment(run_every=poll_seconds)
@@ -69,25 +102,81 @@ def show_progress(key: str, *, poll_seconds: float = 1.0) -> None:
         job = jobs.get_job(key)
         if job is None or not job.running:
             st.rerun(scope="app")
-        p = job.progress
-        st.progress(p.fraction if p is not None else 0.0, text=progress_text(p))
+        st.progress(job.fraction, text=job_text(job))
         if st.button(tr("common.cancel"), key=f"cancel:{key}"):
             job.cancel()
-            job.wait(timeout=10)
             st.rerun(scope="app")
 
     _panel()
 
 
+def default_budget_minutes() -> float:
+    """5 minutes on the CPU, 0 (no budget) when a CUDA GPU will train."""
+    import torch
+
+    from core.models.engine import CPU_BUDGET_SECONDS
+
+    return 0.0 if torch.cuda.is_available() else CPU_BUDGET_SECONDS / 60
+
+
+def budget_seconds(scope: str = "model") -> float | None:
+    """The session's training budget in seconds (None: no budget): the `scope`'s control when it has
+    just been changed (before it is drawn again in this run), else the last one set on any view."""
+    minutes = st.session_state.get(f"train_budget:{scope}", st.session_state.get(BUDGET_KEY))
+    minutes = default_budget_minutes() if minutes is None else float(minutes)
+    return minutes * 60 if minutes > 0 else None
+
+
+def budget_control(scope: str = "model", *, disabled: bool = False) -> float | None:
+    """A number input for the training budget in minutes (0: none); one value for every view (each
+    `scope` is one input, e.g. a model kind; `disabled` while its model trains). Returns
+    `budget_seconds(scope)`."""
+    seconds = budget_seconds(scope)
+    minutes = st.number_input(
+        tr("common.budget"),
+        min_value=0.0,
+        max_value=600.0,
+        step=1.0,
+        value=(seconds or 0.0) / 60,
+        help=tr("common.budget_help"),
+        key=f"train_budget:{scope}",
+        disabled=disabled,
+    )
+    st.session_state[BUDGET_KEY] = float(minutes)
+    return budget_seconds(scope)
+
+
+def card_line(metrics: dict) -> str:
+    """How training ended, for a model card: 'Stopped by the 5-min budget at epoch 7/30 · cpu ·
+    301 s' (or early stopping, or all epochs), from a trained model's metrics (FitResult.summary())."""
+    by = stopped_by(metrics)
+    epoch, epochs = metrics.get("epochs_run"), metrics.get("epochs") or metrics.get("epochs_run")
+    if by == "budget":
+        how = tr(
+            "common.card_budget", t=duration_text(float(metrics.get("max_seconds") or 0)), epoch=epoch, epochs=epochs
+        )
+    elif by == "early_stop":
+        how = tr("common.card_early", epoch=epoch, epochs=epochs)
+    else:
+        how = tr("common.card_epochs", epochs=epoch)
+    return tr(
+        "common.card_line",
+        how=how,
+        device=metrics.get("device", "cpu"),
+        t=duration_text(float(metrics.get("seconds") or 0)),
+    )
+
+
 def model_panel(
     spec, fn: Callable[[Callable[[Progress], None], threading.Event], Any], *, button_label: str | None = None
 ) -> Any | None:
-    """`training_panel` for a model of the lifecycle (core.models.lifecycle.ModelSpec): the job key
-    is the spec's cache key, and a model already on disk loads without a Train button."""
+    """`training_panel` for a model of the lifecycle (core.models.lifecycle.ModelSpec): the job is
+    keyed by the spec's cache key (and the budget), a model already on disk under the session's
+    budget loads without a Train button, and the budget control sits above the button."""
     from core.models.lifecycle import is_trained
 
     return training_panel(
-        spec.job_key, fn, button_label=button_label, autostart=jobs.get_job(spec.job_key) is None and is_trained(spec)
+        spec.job_key, fn, button_label=button_label, autostart=lambda: is_trained(spec), budget=spec.kind
     )
 
 
@@ -96,16 +185,39 @@ def training_panel(
     fn: Callable[[Callable[[Progress], None], threading.Event], Any],
     *,
     button_label: str | None = None,
-    autostart: bool = False,
+    autostart: bool | Callable[[], bool] = False,
     poll_seconds: float = 1.0,
+    budget: str | None = None,
 ) -> Any | None:
     """The whole flow: result when done; else a progress bar (running) or a Train button.
 
-    `autostart=True` starts training without a click (use it when the result is already in the
-    disk cache, so the "training" is a load that finishes at once). A failed job shows its error
-    and the button again; a cancelled one says so.
+    `autostart=True` (or a callable answering it) starts training without a click (use it when the
+    result is already in the disk cache, so the "training" is a load that finishes at once). A
+    failed job shows its error and the button again; a cancelled one says so.
+
+    `budget=SCOPE` (a name for the control, e.g. the model kind) adds the training budget: the
+    control above the button or the result (disabled while training), `fn` and a callable `autostart` run under `budget_seconds(SCOPE)`
+    (`engine.training_budget`: every fit inside and the lifecycle's cache key follow it), and the
+    job key carries it, so a model trained for 5 minutes is not taken for the one asked with 20.
     """
+    if budget is not None:
+        from core.models.engine import training_budget
+
+        seconds = budget_seconds(budget)
+        key = f"{key}@budget={seconds or 'none'}"
+        inner, ask = fn, autostart
+
+        def fn(progress: Callable[[Progress], None], cancel: threading.Event) -> Any:
+            with training_budget(seconds):
+                return inner(progress, cancel)
+
+        def autostart() -> bool:
+            with training_budget(seconds):
+                return ask() if callable(ask) else bool(ask)
+
     job = jobs.get_job(key)
+    if budget is not None:  # also beside a trained model, so that another budget can be asked for
+        budget_control(budget, disabled=job is not None and job.running)
     if job is not None and job.status == jobs.DONE:
         return job.result
     if job is not None and job.running:
@@ -115,7 +227,8 @@ def training_panel(
         st.error(f"{tr('common.error')}: {job.error}")
     elif job is not None and job.status == jobs.CANCELLED:
         st.warning(tr("common.train_cancelled"))
-    start_now = autostart and job is None  # e.g. a cache load after an app restart: no button
+    # e.g. a cache load after an app restart: no button
+    start_now = job is None and (autostart() if callable(autostart) else autostart)
     slot = st.empty()
     if not start_now:
         start_now = slot.button(button_label or tr("common.train"), key=f"train:{key}", type="primary")

@@ -6,7 +6,8 @@ Spark (`--engine spark --spark-master URL`); the same SQL on both, the same stat
     aggregate ab --variant C --metric C [--covariate C] [--by C ...] [--day C] [--control NAME]
         OUT.csv: variant[, by..][, day], n, sum_y, sum_yy[, sum_x, sum_xx, sum_xy]
         stdout (no --by/--day): the A/B result JSON of `abtest` (from the sums, Welch / pooled z)
-    aggregate retention [--period month|week] [--kind classic|unbounded]
+    aggregate retention [--period month|week] [--kind classic|unbounded] [--cohort first_activity|signup]
+        [--max-periods N]   activity: interactions and posts (user_id, ts), as the churn page reads it
         OUT.csv: cohort, period, users, share, cohort_size
     aggregate trends [--scored DIR] [--freq day|week|month]
         OUT.csv: community, period, volume, mean_score, ... (input: the output of `score posts`)
@@ -46,6 +47,13 @@ def register(subparsers) -> None:
     r = p.add_argument_group("retention")
     r.add_argument("--period", choices=["month", "week"], default="month")
     r.add_argument("--kind", choices=["classic", "unbounded"], default="classic")
+    r.add_argument(
+        "--cohort",
+        choices=["first_activity", "signup"],
+        default="first_activity",
+        help="cohort of a user: period of the first event, or of users.signup_at",
+    )
+    r.add_argument("--max-periods", type=int, default=None, help="keep periods 0 .. N-1")
     t = p.add_argument_group("trends")
     t.add_argument("--scored", type=Path, default=None, help="Parquet folder from 'score posts'")
     t.add_argument("--freq", choices=["day", "week", "month"], default="week")
@@ -63,6 +71,7 @@ def run(args: argparse.Namespace) -> int:
     from core.query.engine import open_engine
 
     check_range(args.min_shared, "--min-shared", 1)
+    check_range(args.max_periods, "--max-periods", 1)
     check_range(args.max_item_users, "--max-item-users", 1)
     if args.what == "ab" and not args.metric:
         raise ConfigError("aggregate ab needs --metric")
@@ -79,8 +88,17 @@ def run(args: argparse.Namespace) -> int:
             if not args.by and not args.day:
                 summary = A.ab_result(out, args.metric, control=args.control, source=args.table).to_dict()
         elif args.what == "retention":
-            _need(eng, "interactions", ws)
-            res = A.retention(eng, period=args.period, kind=args.kind)
+            if args.cohort == "signup" and not (eng.has("users") and "signup_at" in eng.columns("users")):
+                raise ConfigError(f"--cohort signup needs a 'users' table with signup_at in workspace '{ws.name}'")
+            res = A.retention(
+                eng,
+                period=args.period,
+                kind=args.kind,
+                tables=_activity_tables(eng, ws),
+                cohorts="users" if args.cohort == "signup" else None,
+                cohort_col="signup_at",
+                max_periods=args.max_periods,
+            )
             out = res.to_long()
             summary = {"cohorts": int(len(res.sizes)), "periods": int(res.counts.shape[1])}
         elif args.what == "trends":
@@ -114,6 +132,14 @@ def run(args: argparse.Namespace) -> int:
         )
     )
     return 0
+
+
+def _activity_tables(eng, ws) -> tuple[str, ...]:
+    """The tables whose rows are events (user_id and ts), as `core.cohorts.datasets.tables_activity`."""
+    tables = tuple(t for t in ("interactions", "posts") if eng.has(t) and {"user_id", "ts"} <= set(eng.columns(t)))
+    if not tables:
+        raise ConfigError(f"workspace '{ws.name}' has no 'interactions' or 'posts' table with user_id and ts")
+    return tables
 
 
 def _need(eng, table: str, ws) -> None:

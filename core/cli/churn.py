@@ -115,7 +115,8 @@ def run(args) -> int:
                 weeks=args.weeks,
                 source=source,
             )
-        config = ChurnConfig(epochs=args.epochs, seed=args.seed)
+        config = ChurnConfig()
+        config.train.epochs, config.train.seed = args.epochs, args.seed
         with about_file(source):
             predictor = ChurnPredictor(config).fit(data.features, data.labels)
         extra = {
@@ -126,10 +127,12 @@ def run(args) -> int:
         }
         predictor.save(args.model_dir, extra=extra)
         metrics = predictor.result_.metrics
+        labels = data.labels
+        assert labels is not None  # a fit's dataset always has them
         summary = {
             "mode": mode,
-            "users": int(len(data.labels)),
-            "churn_rate": float(data.labels.mean()),
+            "users": int(len(labels)),
+            "churn_rate": float(labels.mean()),
             "cutoff": extra["cutoff"],
             "inactive_days": data.inactive_days if mode == "events" else None,
             "model_dir": str(args.model_dir),

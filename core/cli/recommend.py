@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import replace
 
 from core.cli import about_file, check_range
 from core.errors import ConfigError, InputError
@@ -29,15 +30,16 @@ def register(subparsers) -> None:
     fit.add_argument("--item", default="item_id", help="item id column (default item_id)")
     fit.add_argument("--time", default="ts", help="timestamp column (default ts)")
     fit.add_argument("--model-dir", required=True, help="folder to write the model into")
-    fit.add_argument("--epochs", type=int, default=100, help="maximum epochs (early stopping ends sooner)")
-    fit.add_argument("--max-len", type=int, default=50, help="history window (items)")
+    # trainer flags (default: the recommender's own settings, core.recommend.recommender.default_train)
+    fit.add_argument("--epochs", type=int, help="maximum epochs (early stopping ends sooner)")
+    fit.add_argument("--max-len", type=int, help="history window in items (default: from the data's history lengths)")
     fit.add_argument("--hidden", type=int, default=64)
     fit.add_argument("--layers", type=int, default=2)
     fit.add_argument("--heads", type=int, default=2)
     fit.add_argument("--dropout", type=float, default=0.2)
-    fit.add_argument("--lr", type=float, default=1e-3)
-    fit.add_argument("--batch-size", type=int, default=128)
-    fit.add_argument("--patience", type=int, default=5)
+    fit.add_argument("--lr", type=float)
+    fit.add_argument("--batch-size", type=int)
+    fit.add_argument("--patience", type=int)
     fit.add_argument(
         "--loss",
         choices=["ce", "bce"],
@@ -45,10 +47,7 @@ def register(subparsers) -> None:
         help="ce: full-softmax cross-entropy (SASRec+, default); bce: original one negative",
     )
     fit.add_argument(
-        "--max-seconds",
-        type=float,
-        default=1800.0,
-        help="training time budget; the best epoch so far is kept (default 1800)",
+        "--max-seconds", type=float, help="training time budget; the best epoch so far is kept (default: the trainer's)"
     )
     fit.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
     fit.add_argument("--seed", type=int, default=0)
@@ -80,7 +79,7 @@ def _fit(args: argparse.Namespace) -> int:
     from core.models.artefact import check_writable
     from core.recommend.data import build_sequences
 
-    check_range(args.epochs, "--epochs", 1, 10_000)
+    check_range(args.epochs, "--epochs", 1, 10_000)  # trainer flags: None keeps the default
     check_range(args.max_len, "--max-len", 2, 10_000)
     check_range(args.hidden, "--hidden", 1, 4096)
     check_range(args.layers, "--layers", 1, 64)
@@ -102,8 +101,17 @@ def _fit(args: argparse.Namespace) -> int:
             file=args.interactions,
             column=args.user,
         )
-    from core.recommend.recommender import RecommendConfig, fit_recommender  # imports torch
+    from core.recommend.recommender import RecommendConfig, default_train, fit_recommender  # imports torch
 
+    flags = {
+        "epochs": args.epochs,
+        "batch_size": args.batch_size,
+        "lr": args.lr,
+        "patience": args.patience,
+        "max_seconds": args.max_seconds,
+        "seed": args.seed,
+        "device": args.device,
+    }
     config = RecommendConfig(
         max_len=args.max_len,
         hidden=args.hidden,
@@ -111,13 +119,7 @@ def _fit(args: argparse.Namespace) -> int:
         n_heads=args.heads,
         dropout=args.dropout,
         loss=args.loss,
-        epochs=args.epochs,
-        batch_size=args.batch_size,
-        lr=args.lr,
-        patience=args.patience,
-        seed=args.seed,
-        device=args.device,
-        max_seconds=args.max_seconds,
+        train=replace(default_train(), **{k: v for k, v in flags.items() if v is not None}),
     )
     with about_file(args.interactions):
         rec = fit_recommender(data, config)

@@ -1,6 +1,7 @@
 """`python -m core sentiment fit|predict`: train a sentiment classifier, or score texts.
 
-    sentiment fit TRAIN.csv --text C --label C --model-dir DIR [--epochs N] [--seed S]
+    sentiment fit TRAIN.csv --text C --label C --model-dir DIR [--epochs N] [--seed S] [--max-seconds S]
+        [--device auto|cpu|cuda]
         stdout: JSON {labels, languages: {lang: {n_train, n_test, attention, tfidf_lr, lexicon}}}
     sentiment predict IN.csv --text C [--model-dir DIR] --out OUT.csv
         OUT.csv: input columns + sentiment + score (-1..1). Without --model-dir every text is scored
@@ -18,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from core.cli import about_file, check_range
-from core.errors import InputError
+from core.errors import ConfigError, InputError
 
 
 def register(subparsers) -> None:
@@ -31,6 +32,8 @@ def register(subparsers) -> None:
     fit.add_argument("--model-dir", required=True, help="folder to write the model into")
     fit.add_argument("--epochs", type=int, default=None, help="maximum epochs (default: per language)")
     fit.add_argument("--seed", type=int, default=0)
+    fit.add_argument("--max-seconds", type=float, default=None, help="training time budget per language")
+    fit.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
     fit.set_defaults(func=run)
     pred = sub.add_parser("predict", help="score texts: sentiment + score per row")
     pred.add_argument("csv", help="input CSV")
@@ -62,6 +65,12 @@ def _fit(args) -> int:
     from core.text.classifier import ClassifierConfig, fit_sentiment_classifier
 
     check_range(args.epochs, "--epochs", 1, 10_000)
+    check_range(args.max_seconds, "--max-seconds", 1, 10**7)
+    if args.device == "cuda":
+        import torch
+
+        if not torch.cuda.is_available():
+            raise ConfigError("--device cuda: no CUDA GPU is available here (use auto or cpu)")
     check_output(args.model_dir, [args.csv], option="--model-dir", folder=True)
     check_writable(args.model_dir, "sentiment")  # before training, not after it
     df = read_text_csv(args.csv, [args.text, args.label])
@@ -70,9 +79,10 @@ def _fit(args) -> int:
         raise InputError(
             "every labelled row has an empty text; nothing to train on", file=Path(args.csv).name, column=args.text
         )
-    config = ClassifierConfig(seed=args.seed)
-    if args.epochs is not None:
-        config = replace(config, en_epochs=args.epochs, zh_epochs=args.epochs, e5_epochs=args.epochs)
+    config = ClassifierConfig()  # the flags write into its trainer settings; epochs unset: each encoder's own
+    config.train = replace(
+        config.train, seed=args.seed, epochs=args.epochs or 0, max_seconds=args.max_seconds, device=args.device
+    )
     with about_file(Path(args.csv).name):
         clf = fit_sentiment_classifier(texts, labels, config)
     clf.save(args.model_dir)

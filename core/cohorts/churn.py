@@ -27,28 +27,35 @@ from core.cohorts.churn_features import TabularEncoder, slice_batch
 from core.cohorts.churn_metrics import baseline_frames, binary_metrics, fit_baselines, platt_scaling, reliability_table
 from core.cohorts.features import FeatureSet
 from core.errors import ConfigError, InputError
+from core.models.engine import TrainConfig, nests_train_config
 
 WEIGHTS_FILE = "weights.pt"
+IMPORTANCE_ROWS = 1000  # permutation importance shuffles at most this many test rows
 
 
+def _churn_training() -> TrainConfig:
+    # one thread: the model is small, and thread hand-offs cost more than they save (most of all
+    # on a busy CPU; see engine.torch_threads)
+    # patience 4 (was 6): on the sample and Telco the best epoch is the same and the 2 more epochs
+    # cost 13-25% of the fit (measured in bench/churn.py --only train)
+    return TrainConfig(epochs=40, batch_size=128, lr=1e-3, weight_decay=1e-4, patience=4, num_threads=1)
+
+
+@nests_train_config
 @dataclass
 class ChurnConfig:
+    """The churn model's settings; trainer settings (epochs, lr, batch, patience, seed, device, budget)
+    are its one nested `train` (flat keywords such as `ChurnConfig(epochs=5)` still land there)."""
+
     test_size: float = 0.2
     validation_size: float = 0.2  # share of the non-test rows held out for early stopping and calibration
-    seed: int = 0
-    epochs: int = 40
-    batch_size: int = 128
-    lr: float = 1e-3
-    weight_decay: float = 1e-4
-    patience: int = 6
     d_model: int = 32
     n_heads: int = 4
     n_layers: int = 2
     dropout: float = 0.1
-    device: str = "auto"
-    max_seconds: float | None = None
     baselines: bool = True
     top_k: int = 3
+    train: TrainConfig = field(default_factory=_churn_training)
 
 
 @dataclass
@@ -93,8 +100,10 @@ class ChurnPredictor:
             raise InputError("too few churned (or retained) users to train and test a model (need 4 of each)")
         features = features.subset(users)
         idx = np.arange(len(users))
-        rest, test = train_test_split(idx, test_size=cfg.test_size, stratify=y_all, random_state=cfg.seed)
-        train, val = train_test_split(rest, test_size=cfg.validation_size, stratify=y_all[rest], random_state=cfg.seed)
+        rest, test = train_test_split(idx, test_size=cfg.test_size, stratify=y_all, random_state=cfg.train.seed)
+        train, val = train_test_split(
+            rest, test_size=cfg.validation_size, stratify=y_all[rest], random_state=cfg.train.seed
+        )
         encoder = TabularEncoder.fit(features.subset(users[train]))
         data_key = model_cache.fingerprint(
             features.table.reset_index(), features.timeline, y_all, [str(w) for w in features.week_starts]
@@ -129,9 +138,9 @@ class ChurnPredictor:
             )
             # the model card is part of the artefact: a cached load restores it instead of refitting
             self._adopt(prep, self._build(model_config, state), extra["calibration"])
-            card = self._model_card(prep)
+            card = self._model_card(prep, progress_cb, cancel_event)
             if self.config.baselines:
-                card.update(self._baseline_card(prep))
+                card.update(self._baseline_card(prep, progress_cb, cancel_event))
             return state, metrics, {**extra, "card": card}
 
         return ModelSpec(
@@ -141,7 +150,7 @@ class ChurnPredictor:
             data=prep["data_key"],
             build=lambda: self._build(model_config),
             fit=fit_fn,
-            seed=self.config.seed,
+            seed=self.config.train.seed,
         )
 
     def spec(self, features: FeatureSet, labels: pd.Series):
@@ -167,6 +176,12 @@ class ChurnPredictor:
 
         `progress` (engine.Progress callback) and `cancel` (threading.Event) go to the trainer.
         """
+        from core.models.engine import torch_threads
+
+        with torch_threads(self.config.train.num_threads):
+            return self._fit(features, labels, progress, cancel, cache_dir)
+
+    def _fit(self, features, labels, progress, cancel, cache_dir) -> ChurnPredictor:
         from core.models.lifecycle import train_or_load
 
         cfg = self.config
@@ -175,9 +190,9 @@ class ChurnPredictor:
         test, train, val = prep["test"], prep["train"], prep["val"]
         artifact = train_or_load(self._spec(prep), progress=progress, cancel=cancel, cache_dir=cache_dir)
         self._adopt(prep, artifact.model, artifact.extra["calibration"])
-        card = artifact.extra.get("card") or self._model_card(prep)
+        card = artifact.extra.get("card") or self._model_card(prep, progress, cancel)
         if cfg.baselines and not card.get("baselines"):  # stored without them: fit them once now
-            card = {**card, **self._baseline_card(prep)}
+            card = {**card, **self._baseline_card(prep, progress, cancel)}
         rows = card["metrics"] + (card.get("baselines") or [] if cfg.baselines else [])
         reliability = card["reliability"] + (card.get("baseline_reliability") or [] if cfg.baselines else [])
         metrics = pd.DataFrame(rows, columns=["model", "auc", "pr_auc", "brier"])  # stored JSON sorts keys
@@ -217,24 +232,33 @@ class ChurnPredictor:
         self.calibration_ = tuple(calibration)
         self.token_names_ = self.encoder_.token_names
 
-    def _model_card(self, prep: dict) -> dict:
+    def _model_card(self, prep: dict, progress=None, cancel=None) -> dict:
         """The model's test metrics, reliability and importances (records; stored with the weights,
         so a cached load does not recompute permutation importance)."""
         users, y_all, test = prep["users"], prep["y_all"], prep["test"]
         test_features = prep["features"].subset(users[test])
         p_test = self.predict_proba(test_features).to_numpy()
         reliability = reliability_table(y_all[test], p_test).assign(model="churn_transformer")
+        importance = self._importance(test_features, y_all[test], progress, cancel)
         return {
             "metrics": [{"model": "churn_transformer", **binary_metrics(y_all[test], p_test)}],
             "reliability": reliability.to_dict(orient="records"),
-            "importance": self._importance(test_features, y_all[test]).to_dict(orient="records"),
+            "importance": importance.to_dict(orient="records"),
         }
 
-    def _baseline_card(self, prep: dict) -> dict:
+    def _baseline_card(self, prep: dict, progress=None, cancel=None) -> dict:
         """The baselines (fit on training + validation rows) scored on the same test rows, as records."""
+        from core.models.engine import stage_checkpoint
+
         users, y_all, rest, test = prep["users"], prep["y_all"], prep["rest"], prep["test"]
         features = prep["features"]
-        models = fit_baselines(features.subset(users[rest]), y_all[rest], seed=self.config.seed)
+        stage_checkpoint(progress, cancel, "stage.churn_baselines", 0, 2)
+        models = fit_baselines(
+            features.subset(users[rest]),
+            y_all[rest],
+            seed=self.config.train.seed,
+            between=lambda done: stage_checkpoint(progress, cancel, "stage.churn_baselines", done, 2),
+        )
         X_test = baseline_frames(features.subset(users[test]))
         rows, reliability = [], []
         for name, est in models.items():
@@ -274,17 +298,21 @@ class ChurnPredictor:
         import torch
         from sklearn.metrics import roc_auc_score
 
-        from core.models.engine import TrainConfig, fit
+        from core.models.engine import fit, stage_checkpoint
 
         cfg = self.config
         rest = np.sort(np.concatenate([train, val]))
+        stage_checkpoint(progress, cancel, "stage.linear_start", 0, 1)
         _warm_start_wide(model, slice_batch(batch, torch.as_tensor(rest)), y_all[rest], model_config)
         train_t = torch.as_tensor(train)
         val_batch = slice_batch(batch, torch.as_tensor(val))
 
         def make_batches(epoch, generator):
             order = train_t[torch.randperm(len(train_t), generator=generator)]
-            return [slice_batch(batch, order[i : i + cfg.batch_size]) for i in range(0, len(order), cfg.batch_size)]
+            return [
+                slice_batch(batch, order[i : i + cfg.train.batch_size])
+                for i in range(0, len(order), cfg.train.batch_size)
+            ]
 
         def validate(m):
             device = next(m.parameters()).device
@@ -295,8 +323,7 @@ class ChurnPredictor:
         model.eval()
         with torch.no_grad():
             start_metric = validate(model)  # the frozen linear part alone (the deep head starts at zero)
-        tc = TrainConfig.of(cfg)
-        result = fit(model, make_batches, validate, tc, progress=progress, cancel=cancel)
+        result = fit(model, make_batches, validate, cfg.train, progress=progress, cancel=cancel)
         # Early stopping compares epochs; the linear start is a candidate too, so attention is kept only
         # when it improves the validation AUC.
         attention_used = result.best_metric is not None and result.best_metric > start_metric
@@ -323,13 +350,16 @@ class ChurnPredictor:
     # -- predicting ----------------------------------------------------------------------------------
     def _forward(self, features: FeatureSet, source: str = "table", contributions: bool = False):
         """(logits [N], attention [N, T]), or (logits, contributions [N, T]) with `contributions`."""
+        self.encoder_.check(features, source)
+        return self._forward_encoded(self.encoder_.tensors(features), contributions)
+
+    def _forward_encoded(self, batch: dict, contributions: bool = False):
         import torch
 
-        self.encoder_.check(features, source)
-        batch = self.encoder_.tensors(features)
+        n = len(batch["numeric"])
         logits, per_token = [], []
-        with torch.no_grad():
-            for start in range(0, len(features.table), 4096):
+        with torch.inference_mode():
+            for start in range(0, n, 4096):
                 part = slice_batch(batch, slice(start, start + 4096))
                 lg, tok = self.model_.contributions(part) if contributions else self.model_(part)
                 logits.append(lg.numpy())
@@ -374,15 +404,24 @@ class ChurnPredictor:
         out["top_weeks"] = weeks if weeks else ""
         return out
 
-    def _importance(self, features: FeatureSet, y: np.ndarray) -> pd.DataFrame:
+    def _importance(self, features: FeatureSet, y: np.ndarray, progress=None, cancel=None) -> pd.DataFrame:
         """Per feature (weeks pooled into 'weekly timeline'): mean absolute contribution to the logit
-        (as in `explain`), mean [CLS] attention, and the test-AUC drop when it is shuffled across users."""
+        (as in `explain`), mean [CLS] attention, and the test-AUC drop when it is shuffled across users
+        (on a seeded sample of IMPORTANCE_ROWS rows when there are more).
+
+        The rows are encoded once; a shuffle permutes that feature's encoded column (the encoding is
+        per row, so this equals shuffling the raw column and encoding again)."""
+        import torch
         from sklearn.metrics import roc_auc_score
 
-        logits, attention = self._forward(features)
-        _, contrib = self._forward(features, contributions=True)
+        from core.models.engine import stage_checkpoint
+
+        self.encoder_.check(features)
+        batch = self.encoder_.tensors(features)
+        _, attention = self._forward_encoded(batch)
+        logits, contrib = self._forward_encoded(batch, contributions=True)
         contrib = contrib - contrib.mean(axis=0, keepdims=True)
-        n_feat = len(self.encoder_.numeric) + len(self.encoder_.categorical)
+        n_num, n_feat = len(self.encoder_.numeric), len(self.encoder_.numeric) + len(self.encoder_.categorical)
         names = self.token_names_[:n_feat]
         att = list(attention[:, :n_feat].mean(axis=0))
         size = list(np.abs(contrib[:, :n_feat]).mean(axis=0))
@@ -390,24 +429,25 @@ class ChurnPredictor:
             names = names + ["weekly timeline"]
             att.append(float(attention[:, n_feat:].sum(axis=1).mean()))
             size.append(float(np.abs(contrib[:, n_feat:].sum(axis=1)).mean()))
+        rng = np.random.default_rng(self.config.train.seed)
+        if len(y) > IMPORTANCE_ROWS:  # the shuffles on a sample of the rows (the means above use all)
+            rows = np.sort(rng.choice(len(y), IMPORTANCE_ROWS, replace=False))
+            batch, y, logits = slice_batch(batch, torch.as_tensor(rows)), y[rows], logits[rows]
         base = roc_auc_score(y, logits) if len(np.unique(y)) > 1 else float("nan")
-        rng = np.random.default_rng(self.config.seed)
         drops = []
-        for name in names:
-            perm = rng.permutation(len(features.table))
-            shuffled = FeatureSet(
-                features.table.copy(),
-                features.numeric,
-                features.categorical,
-                features.timeline,
-                features.week_starts,
-                features.cutoff,
-            )
+        for j, name in enumerate(names):
+            stage_checkpoint(progress, cancel, "stage.importance", j, len(names))
+            perm = rng.permutation(len(y))
+            shuffled = dict(batch)
             if name == "weekly timeline":
-                shuffled.timeline = features.timeline[perm]
+                shuffled["timeline"] = batch["timeline"][perm]
+            elif j < n_num:
+                shuffled["numeric"] = batch["numeric"].clone()
+                shuffled["numeric"][:, j] = batch["numeric"][perm, j]
             else:
-                shuffled.table[name] = features.table[name].to_numpy()[perm]
-            drops.append(base - roc_auc_score(y, self._forward(shuffled)[0]))
+                shuffled["categorical"] = batch["categorical"].clone()
+                shuffled["categorical"][:, j - n_num] = batch["categorical"][perm, j - n_num]
+            drops.append(base - roc_auc_score(y, self._forward_encoded(shuffled)[0]))
         out = pd.DataFrame({"feature": names, "contribution": size, "attention": att, "permutation": drops})
         return out.sort_values("contribution", ascending=False, ignore_index=True)
 

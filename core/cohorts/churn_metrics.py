@@ -5,6 +5,8 @@ Split out of core/cohorts/churn.py (features | baselines + metrics | predictor).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
@@ -44,14 +46,21 @@ def baseline_frames(features: FeatureSet) -> pd.DataFrame:
     return flat
 
 
-def fit_baselines(features: FeatureSet, y: np.ndarray, seed: int = 0) -> dict:
-    """Logistic regression and HistGradientBoosting on the same inputs (timeline weeks as columns)."""
+def fit_baselines(
+    features: FeatureSet, y: np.ndarray, seed: int = 0, between: Callable[[int], None] | None = None
+) -> dict:
+    """Logistic regression and HistGradientBoosting on the same inputs (timeline weeks as columns).
+
+    `between(done)` is called after each model (progress, and a chance to cancel). Both fit on one
+    thread: on a small table OpenMP's thread hand-offs cost more than they save, most of all on a
+    busy machine (HistGradientBoosting spin-waits for cores other work holds)."""
     from sklearn.compose import ColumnTransformer
     from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.impute import SimpleImputer
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, OrdinalEncoder, StandardScaler
+    from threadpoolctl import threadpool_limits
 
     X = baseline_frames(features)
     numeric = features.numeric + features.week_columns()
@@ -88,7 +97,14 @@ def fit_baselines(features: FeatureSet, y: np.ndarray, seed: int = 0) -> dict:
             random_state=seed, categorical_features=list(range(len(numeric), len(numeric) + len(cats)))
         ),
     )
-    return {"logistic_regression": lr.fit(X, y), "gradient_boosting": gb.fit(X, y)}
+    with threadpool_limits(limits=1):
+        lr.fit(X, y)
+        if between is not None:
+            between(1)
+        gb.fit(X, y)
+    if between is not None:
+        between(2)
+    return {"logistic_regression": lr, "gradient_boosting": gb}
 
 
 def _signed_log1p(x):

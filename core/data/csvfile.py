@@ -19,6 +19,7 @@ import io
 import os
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -110,7 +111,7 @@ def _sniff_delimiter(text: str) -> str:
         return csv.Sniffer().sniff("\n".join(lines[:20]), delimiters="".join(DELIMITERS)).delimiter
     except csv.Error:
         counts = {d: lines[0].count(d) for d in DELIMITERS}
-        return max(counts, key=counts.get) if max(counts.values()) > 0 else ","
+        return max(counts, key=lambda d: counts[d]) if max(counts.values()) > 0 else ","
 
 
 def undecodable(encoding: str, byte: int, line: int, name: str) -> InputError:
@@ -120,7 +121,7 @@ def undecodable(encoding: str, byte: int, line: int, name: str) -> InputError:
 
 def _whitespace_edge_list(text: str) -> list[list[str]] | None:
     """Rows of a headerless, whitespace-separated list of 2 or 3 numbers per line (comments skipped), else None."""
-    rows = []
+    rows: list[list[str]] = []
     for line in text.splitlines():
         stripped = line.strip()
         if not stripped or stripped.startswith(COMMENT_PREFIXES):
@@ -204,8 +205,7 @@ def sniff(path: str | Path, name: str | None = None, encoding: str | None = None
         pos = [i + 1 for i, h in enumerate(header) if h == ""]
         raise InputError(f"the header has blank column names (column position {', '.join(map(str, pos[:20]))})",
                          file=name)
-    seen: set[str] = set()
-    dups = sorted({h for h in header if h in seen or seen.add(h)})
+    dups = sorted(h for h, n in Counter(header).items() if n > 1)
     if dups:
         raise InputError(f"the header repeats column names: {name_list(dups)}; rename them so each is unique",
                          file=name)
@@ -354,9 +354,12 @@ def read_csv_frame(source: str | Path | bytes, name: str | None = None, required
     if fmt.headerless:  # comment lines may start with '#' or '%' (pandas knows only one comment character)
         with open(path, encoding=enc, newline="") as fh:
             lines = [ln for ln in fh if ln.strip() and not ln.lstrip().startswith(COMMENT_PREFIXES)]
-        path, enc = io.StringIO("".join(lines)), None
+        reader: Path | io.StringIO = io.StringIO("".join(lines))
+        read_enc: str | None = None
+    else:
+        reader, read_enc = path, enc
     try:
-        df = pd.read_csv(path, encoding=enc, sep=sep, **kwargs)
+        df = pd.read_csv(reader, encoding=read_enc, sep=sep, **kwargs)
     except UnicodeDecodeError as exc:
         raise undecodable(fmt.encoding, exc.start, 0, name) from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:

@@ -197,6 +197,14 @@ class _Plan:
     extra_checks: list[tuple[int, str]]      # (column index, flag name) for inferred extras
 
 
+def _one(con, sql: str) -> tuple:
+    """The one row an aggregate query returns."""
+    row = con.execute(sql).fetchone()
+    if row is None:  # an aggregate always returns a row; this is DuckDB breaking its contract
+        raise RuntimeError(f"no row from: {sql[:80]}")
+    return row
+
+
 def _plan(con, fmt, mapping: dict, schema, text_extras: set[int], row_offset: int = 0) -> _Plan:
     select, outer, hidden, checks, extra_checks = [], [], [], [], []
     decimal_comma = fmt.delimiter not in (",", " ")
@@ -345,7 +353,7 @@ def ingest_file(ws: Workspace, path: str | Path, table: str, mapping: dict | Non
             # try shows longer lines (then up to MAX_LINE_BYTES)
             longest = max(sum(len(c) + 1 for c in r) for r in [fmt.header, *fmt.sample_rows])
             line_limit = 2 << 20 if 4 * longest < (2 << 20) else MAX_LINE_BYTES
-            row_offset = rows_before if appending else 0
+            row_offset = (rows_before or 0) if appending else 0
             text_extras: set[int] = set()
             for _attempt in range(4):
                 opts = (f"auto_detect = false, header = true, delim = {_lit(delim)}, quote = '\"', "
@@ -368,22 +376,22 @@ def ingest_file(ws: Workspace, path: str | Path, table: str, mapping: dict | Non
                 stage_rel = f"read_parquet({_lit(str(stage))}, file_row_number = true)"
                 if not plan.extra_checks:
                     break
-                flags = con.execute("SELECT " + ", ".join(f"bool_or({f})" for _, f in plan.extra_checks)
-                                    + f" FROM {stage_rel}").fetchone()
-                late = {i for (i, _), hit in zip(plan.extra_checks, flags) if hit}
+                hits = _one(con, "SELECT " + ", ".join(f"bool_or({f})" for _, f in plan.extra_checks)
+                            + f" FROM {stage_rel}")
+                late = {i for (i, _), hit in zip(plan.extra_checks, hits) if hit}
                 if not late:
                     break
                 text_extras |= late
             skipped_lines: list[str] = []
             skipped = 0
             if skip_bad_rows:
-                skipped = con.execute("SELECT count(DISTINCT line) FROM reject_errors").fetchone()[0]
+                skipped = _one(con, "SELECT count(DISTINCT line) FROM reject_errors")[0]
                 skipped_lines = [f"line {r[0]}: {_clip(r[1])}" for r in con.execute(
                     "SELECT line, any_value(csv_line) FROM reject_errors GROUP BY line ORDER BY line LIMIT 5"
                 ).fetchall()]
             flags = [c[2] for c in plan.checks]
-            counts = con.execute("SELECT count(*)" + "".join(f", count(*) FILTER (WHERE {f})" for f in flags)
-                                 + f" FROM {stage_rel}").fetchone()
+            counts = _one(con, "SELECT count(*)" + "".join(f", count(*) FILTER (WHERE {f})" for f in flags)
+                          + f" FROM {stage_rel}")
             total, bad_counts = counts[0], counts[1:]
             if total == 0:
                 raise InputError("no data rows could be read" if skipped else "the file has a header but no data rows",
@@ -409,10 +417,10 @@ def ingest_file(ws: Workspace, path: str | Path, table: str, mapping: dict | Non
                     val = r[2 + 2 * k]
                     skipped_lines.append(f"row {r[0]}: {cols[k]} = {_clip(val) if val is not None else 'empty'}")
                 skipped_lines = skipped_lines[:5]
-                skipped += con.execute(f"SELECT count(*) FROM {stage_rel} WHERE {any_bad}").fetchone()[0]
+                skipped += _one(con, f"SELECT count(*) FROM {stage_rel} WHERE {any_bad}")[0]
             rows = total
             if problems:
-                rows = con.execute(f"SELECT count(*) FROM {stage_rel} WHERE NOT ({any_bad})").fetchone()[0]
+                rows = _one(con, f"SELECT count(*) FROM {stage_rel} WHERE NOT ({any_bad})")[0]
             if rows == 0:
                 raise InputError("every row was bad; nothing to ingest", file=name)
             hidden = plan.helper_cols
@@ -423,6 +431,7 @@ def ingest_file(ws: Workspace, path: str | Path, table: str, mapping: dict | Non
             else:
                 stage.replace(final)
             if appending:
+                assert previous is not None  # appending means there is a current version
                 _append_onto(con, previous, final, stage, hidden, table, name)
                 stage.replace(final)
                 hidden = []
@@ -434,11 +443,13 @@ def ingest_file(ws: Workspace, path: str | Path, table: str, mapping: dict | Non
                 raise ConfirmationNeeded(check)
             # an append was built on the current version: commit only onto that one; a confirmed
             # replace only onto the version the user reviewed; a plain replace onto whatever is current
-            expect = expected_version if expected_version is not False else (previous[0] if appending else False)
+            onto: int | bool | None = expected_version
+            if expected_version is False and appending and previous is not None:
+                onto = previous[0]
             version = ws.commit_version(
                 final, table, source=name, sha256=digest, rows=rows, skipped=skipped, mapping=mapping,
                 encoding=fmt.encoding, delimiter=fmt.delimiter, hidden=hidden,
-                action="append" if appending else "replace", expect_current=expect,
+                action="append" if appending else "replace", expect_current=onto,
                 remember_header=fmt.header if remember else None)
             return IngestReport(table, version, rows, skipped, digest, name, mapping, fmt.encoding, fmt.delimiter,
                                 skipped_lines, rows_before, "append" if appending else "replace")

@@ -95,19 +95,20 @@ def suggest_mapping(header: list[str], rows: list[list[str]], table: str,
                 hit = n == normalise(field) if exact else n in SYNONYMS.get(field, [])
                 # a synonym must also look right (a 'date' column of words is not a time); the exact
                 # field name is trusted even when some values are bad, so the ingest can name them
-                kind_ok = exact or schema.field(field).kind != "time" or kinds[c] in ("time", "number", "empty")
+                spec = schema.field(field)
+                kind_ok = exact or (spec is not None and spec.kind != "time") or kinds[c] in ("time", "number", "empty")
                 if hit and kind_ok:
                     mapping[c] = field
                     taken.add(field)
                     break
     # 2) values: an unclaimed required time/text field takes the first column whose values fit
-    for field in schema.fields if use_values else ():
-        if field.name in taken or field.kind not in ("time", "text"):
+    for wanted in schema.fields if use_values else ():
+        if wanted.name in taken or wanted.kind not in ("time", "text"):
             continue
         for c in header:
-            if mapping[c] is None and kinds[c] == field.kind:
-                mapping[c] = field.name
-                taken.add(field.name)
+            if mapping[c] is None and kinds[c] == wanted.kind:
+                mapping[c] = wanted.name
+                taken.add(wanted.name)
                 break
     return mapping
 

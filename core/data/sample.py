@@ -286,11 +286,11 @@ def generate_sample(out_dir: str | Path, users: int = 2000, seed: int = 0) -> di
     signed_before = users_df["signup_at"] <= cutoff
     churned = {str(u): int(u not in seen_after) for u in users_df.loc[signed_before, "user_id"]}
 
-    fmt = "%Y-%m-%d %H:%M:%S"
+    time_format = "%Y-%m-%d %H:%M:%S"
     for df, cols in [(users_df, ["signup_at"]), (interactions, ["ts"]), (posts, ["ts"]), (edges, ["ts"]),
                      (ad_events, ["ts"])]:
-        for c in cols:
-            df[c] = pd.to_datetime(df[c]).dt.strftime(fmt)
+        for col in cols:
+            df[col] = pd.to_datetime(df[col]).dt.strftime(time_format)
     users_df.to_csv(out / "users.csv", index=False)
     edges.to_csv(out / "edges.csv", index=False)
     posts.to_csv(out / "posts.csv", index=False)

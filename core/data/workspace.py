@@ -31,6 +31,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -407,7 +408,7 @@ class WriteToken:
         self.ws = ws
         self.name = uuid.uuid4().hex
         self.dir = ws.path / STAGING_DIR / self.name
-        self._lock = None
+        self._lock: Any = None
 
     def __enter__(self) -> WriteToken:
         from filelock import FileLock

@@ -29,6 +29,7 @@ from core.experiments.columns import ColumnRoles, metric_values
 from core.experiments.corrections import adjust_p_values
 from core.experiments.health import MIN_EVENTS, MIN_UNITS, SrmCheck, srm_check
 from core.experiments.inference import CompareConfig, Comparison, compare, mean_interval
+from core.experiments.outliers import DEFAULT_PERCENTILE, outlier_check, winsorize
 from core.experiments.statistics import (
     ProportionStatistic,
     RatioStatistic,
@@ -80,6 +81,9 @@ class ExperimentSpec:
     exposure: str | None = None
     check_srm: bool = True
     bayesian: bool = True  # False skips chance to beat / expected loss (a portfolio's first pass)
+    # cap each unit's value of a non-binary metric at this percentile of all units (winsorising,
+    # core.experiments.outliers); None: no capping (heavy outliers are still reported)
+    cap_percentile: float | None = None
 
 
 @dataclass(frozen=True)
@@ -208,6 +212,10 @@ class ExperimentData:
     prefetched: dict = field(default_factory=dict)
     # (numerator, denominator) pairs whose rows are counts: summed per variant, tested as proportions
     counts: set = field(default_factory=set)
+    # per non-binary metric column: its OutlierCheck on the uncapped per-unit values; `caps`: the
+    # value each column was capped at (only with spec.cap_percentile)
+    outliers: dict = field(default_factory=dict)
+    caps: dict = field(default_factory=dict)
 
     def is_counts(self, metric: MetricSpec) -> bool:
         return metric.denominator is not None and (metric.column, metric.denominator) in self.counts
@@ -332,6 +340,7 @@ def prepare(
         remap[raw_names.index(n)] = i
     codes = remap[vcodes]
 
+    outliers, caps = _cap_outliers(values, binary, metrics, counts, spec)
     data = ExperimentData(
         variants=names,
         codes=codes,
@@ -343,6 +352,8 @@ def prepare(
         segments=seg,
         rows=rows,
         counts=counts,
+        outliers=outliers,
+        caps=caps,
     )
     for m in metrics:
         for c in [m.column] + ([m.denominator] if m.denominator else []):
@@ -354,6 +365,24 @@ def prepare(
             if empty:
                 raise InputError(f"variant '{empty[0]}' has no values", file=src, column=c)
     return data
+
+
+def _cap_outliers(values: dict, binary: dict, metrics: list[MetricSpec], counts: set, spec: ExperimentSpec):
+    """Check every non-binary metric column's per-unit values for heavy outliers and, with
+    spec.cap_percentile, cap them in place (`values` is changed). Counts tested as proportions
+    (clicks / impressions summed per variant) are not per-unit values and are left alone.
+    Returns ({column: OutlierCheck}, {column: cap})."""
+    percentile = spec.cap_percentile or DEFAULT_PERCENTILE
+    checks, caps = {}, {}
+    for m in metrics:
+        c = m.column
+        if c in checks or binary.get(c) or (m.column, m.denominator) in counts:
+            continue
+        checks[c] = outlier_check(values[c], c, percentile)
+        if spec.cap_percentile is not None and np.isfinite(checks[c].cap):
+            caps[c] = checks[c].cap
+            values[c] = winsorize(values[c], caps[c])
+    return checks, caps
 
 
 _EXPOSURE = re.compile(
@@ -715,8 +744,13 @@ def analyze_segments(data: ExperimentData, metric: MetricSpec, segment: str) -> 
     return list(correct(*results)) if len(results) > 1 else results
 
 
-def timeline_row(day, variant, n, c) -> dict:
-    """One row of a cumulative-lift timeline: the comparison `c` of `variant` with control at `day`."""
+def timeline_row(day, variant, n, c, base: float | None = None) -> dict:
+    """One row of a cumulative-lift timeline: the comparison `c` of `variant` with control at `day`.
+    With the control's mean `base`, the always-valid interval also relative to it (as the summary
+    table's: the absolute interval over |base|), so the chart can plot relative lift throughout."""
+    seq_rel = (math.nan, math.nan)
+    if base is not None and base != 0 and math.isfinite(base):
+        seq_rel = (c.sequential_ci_low / abs(base), c.sequential_ci_high / abs(base))
     return {
         "day": day,
         "variant": variant,
@@ -729,13 +763,18 @@ def timeline_row(day, variant, n, c) -> dict:
         "p_value": c.p_value,
         "sequential_p_value": c.sequential_p_value,
         "relative_lift": c.relative_lift,
+        "relative_lift_ci_low": c.relative_lift_ci_low,
+        "relative_lift_ci_high": c.relative_lift_ci_high,
+        "sequential_relative_ci_low": seq_rel[0],
+        "sequential_relative_ci_high": seq_rel[1],
     }
 
 
 def cumulative_lift(data: ExperimentData, metric: MetricSpec) -> pd.DataFrame:
     """Per day and treatment, the lift of the data up to that day: fixed-horizon CI and the
     always-valid (sequential) band. Columns: day, variant, n, lift, lift_ci_low, lift_ci_high,
-    sequential_ci_low, sequential_ci_high, p_value, sequential_p_value, relative_lift."""
+    sequential_ci_low, sequential_ci_high, p_value, sequential_p_value, relative_lift and its
+    relative_lift_ci_low/high and sequential_relative_ci_low/high."""
     if data.day is None:
         raise ConfigError("a time column is needed for the cumulative lift")
     if data.rows is not None:
@@ -760,7 +799,7 @@ def cumulative_lift(data: ExperimentData, metric: MetricSpec) -> pd.DataFrame:
         )
         for i in range(1, nv):
             c = compare(running[0], running[i], cfg)
-            rows.append(timeline_row(days[j], data.variants[i], running[0].n + running[i].n, c))
+            rows.append(timeline_row(days[j], data.variants[i], running[0].n + running[i].n, c, running[0].mean))
     return pd.DataFrame(rows)
 
 
@@ -782,6 +821,8 @@ def _cumulative_from_rows(data: ExperimentData, metric: MetricSpec) -> pd.DataFr
             total = np.bincount(unit[m], weights=x[m], minlength=n_units)
             has = np.bincount(unit[m], minlength=n_units) > 0
             v = (total > 0).astype(float) if data.binary[c] and not metric.denominator else total
+            if c in data.caps:  # capped as in the whole analysis
+                v = winsorize(v, data.caps[c])
             values[c] = np.where(has, v, np.nan)
         sub = replace(
             data,
@@ -909,64 +950,6 @@ def metric_choices(roles: ColumnRoles, variant: str | None = None) -> list[Metri
     funnel = funnel_metrics(roles)
     plain = [MetricSpec(c) for c in roles.metrics if c != variant]
     return funnel + plain if roles.unit is None and funnel else plain + funnel
-
-
-@dataclass(frozen=True)
-class ExperimentReport:
-    """Everything the A/B view draws: the result for the chosen metric, the funnel table, the
-    cumulative lift (None without a time column) and per-segment results (empty without one)."""
-
-    result: ExperimentResult
-    funnel: pd.DataFrame | None
-    timeline: pd.DataFrame | None
-    segments: list[ExperimentResult]
-
-
-def experiment_report(
-    df: pd.DataFrame, spec: ExperimentSpec, metric: MetricSpec, roles: ColumnRoles, segment: str | None = None
-) -> ExperimentReport:
-    """Prepare once and run every analysis the view shows."""
-    funnel = funnel_metrics(roles)
-    metrics = [metric] + [m for m in funnel if m != metric]
-    data = prepare(df, spec, metrics, segments=[segment] if segment else [])
-    return ExperimentReport(
-        result=analyze(data, metric),
-        funnel=funnel_table(data, roles) if funnel else None,
-        timeline=cumulative_lift(data, metric) if spec.time else None,
-        segments=analyze_segments(data, metric, segment) if segment else [],
-    )
-
-
-def view_spec(
-    roles: ColumnRoles,
-    metric: MetricSpec,
-    variant: str,
-    control: str | None,
-    unit: str | None,
-    covariate: str | None,
-    time: str | None,
-    weights,
-    alpha: float,
-    tuning: float,
-    source: str | None,
-    check_srm: bool = True,
-) -> ExperimentSpec:
-    """The spec for the view's choices: the covariate is dropped when it is the metric itself, and
-    aggregated rows (no unit column) check SRM on the impressions when there are some."""
-    exposure = roles.impressions if unit is None and roles.impressions and not roles.unit else None
-    return ExperimentSpec(
-        variant=variant,
-        control=control,
-        unit=unit,
-        covariate=covariate if covariate not in (metric.column, metric.denominator) else None,
-        time=time,
-        weights=weights,
-        alpha=float(alpha),
-        sequential_tuning=float(tuning),
-        source=source,
-        exposure=exposure,
-        check_srm=check_srm,
-    )
 
 
 def response_outcome(result: ExperimentResult, metric: MetricSpec, roles: ColumnRoles) -> str | None:

@@ -12,6 +12,7 @@ Training, caching and reloading go through core.models.lifecycle.train_or_load (
 from __future__ import annotations
 
 import threading
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
 import numpy as np
@@ -19,7 +20,8 @@ import pandas as pd
 
 from core.errors import InputError
 from core.experiments.columns import metric_values
-from core.experiments.uplift import auuc, qini_coefficient
+from core.experiments.uplift import QiniDifference, auuc, qini_coefficient, qini_difference
+from core.models.engine import TrainConfig, nests_train_config
 
 
 @dataclass
@@ -55,7 +57,7 @@ def response_data(
     unit: str,
     outcome: str,
     control: str,
-    features: list[str] = (),
+    features: Sequence[str] = (),
     max_history: int = 30,
     time: str | None = None,
     seed: int = 0,
@@ -126,18 +128,21 @@ def response_data(
     )
 
 
+def _din_training() -> TrainConfig:
+    # one thread: a small model, where thread hand-offs cost more than they save (engine.torch_threads)
+    return TrainConfig(
+        epochs=30, batch_size=128, lr=3e-3, weight_decay=1e-4, patience=10, max_seconds=120.0, num_threads=1
+    )
+
+
+@nests_train_config
 @dataclass
 class DINSettings:
+    """The DIN's settings; trainer settings are its one nested `train`."""
+
     dim: int = 16
     hidden: int = 64
-    epochs: int = 30
-    batch_size: int = 128
-    lr: float = 3e-3
-    weight_decay: float = 1e-4
-    patience: int = 10
-    seed: int = 0
-    device: str = "auto"
-    max_seconds: float | None = 120.0
+    train: TrainConfig = field(default_factory=_din_training)
 
 
 @dataclass
@@ -156,6 +161,7 @@ class ResponseModelResult:
     n_users: int
     history_share: float
     extra: dict = field(default_factory=dict)
+    qini_difference: QiniDifference | None = None  # DIN minus logistic, bootstrapped over held-out users
 
 
 def _auc(score: np.ndarray, y: np.ndarray) -> float:
@@ -262,7 +268,6 @@ def response_spec(data: ResponseData, settings: DINSettings = DINSettings()):
 
     from core.models import cache
     from core.models.din import CODE_VERSION, DIN, DINConfig
-    from core.models.engine import TrainConfig
     from core.models.lifecycle import ModelSpec, engine_fit
 
     cfg = DINConfig(
@@ -281,9 +286,12 @@ def response_spec(data: ResponseData, settings: DINSettings = DINSettings()):
 
     def make_batches(epoch: int, generator):
         perm = train_idx[torch.randperm(len(train_idx), generator=generator).numpy()]
-        return [_tensors(data, perm[i : i + settings.batch_size]) for i in range(0, len(perm), settings.batch_size)]
+        return [
+            _tensors(data, perm[i : i + settings.train.batch_size])
+            for i in range(0, len(perm), settings.train.batch_size)
+        ]
 
-    train_config = TrainConfig.of(settings)
+    train_config = settings.train
     fp = cache.fingerprint(
         data.history,
         data.variant,
@@ -299,7 +307,7 @@ def response_spec(data: ResponseData, settings: DINSettings = DINSettings()):
         data=fp,
         build=lambda: DIN(cfg),
         fit=engine_fit(make_batches, validate, train_config, "val_auc"),
-        seed=settings.seed,
+        seed=settings.train.seed,
     )
 
 
@@ -314,14 +322,17 @@ def train_response_model(
     held-out users, and recommend a variant per segment value."""
     import torch
 
+    from core.models.engine import stage_checkpoint, torch_threads
     from core.models.lifecycle import train_or_load
 
     all_batch = _tensors(data, np.arange(len(data.users)))
-    art = train_or_load(response_spec(data, settings), progress=progress, cancel=cancel, cache_dir=cache_dir)
-    model = art.model
-    model.eval()
-    with torch.no_grad():
-        din_pred = model.predict_all_variants(all_batch).numpy()
+    with torch_threads(settings.train.num_threads):
+        art = train_or_load(response_spec(data, settings), progress=progress, cancel=cancel, cache_dir=cache_dir)
+        model = art.model
+        model.eval()
+        with torch.inference_mode():
+            din_pred = model.predict_all_variants(all_batch).numpy()
+    stage_checkpoint(progress, cancel, "stage.uplift_baseline", 0, 1)
     base_pred = two_model_logistic(data)
     test = data.split == 2
     shown = np.arange(len(data.users))
@@ -341,4 +352,5 @@ def train_response_model(
         n_users=len(data.users),
         history_share=data.history_share,
         extra=dict(art.extra),
+        qini_difference=qini_difference(din_pred[test], base_pred[test], data.variant[test], data.outcome[test]),
     )

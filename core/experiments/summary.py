@@ -393,7 +393,7 @@ def checkpoint_lift(
             if v not in stats:
                 continue
             c = compare(stats[names[0]], stats[v], cfg)
-            out.append(timeline_row(day, v, stats[names[0]].n + stats[v].n, c))
+            out.append(timeline_row(day, v, stats[names[0]].n + stats[v].n, c, stats[names[0]].mean))
     return pd.DataFrame(out)
 
 
@@ -573,7 +573,8 @@ def metrics_table(
     return pd.DataFrame(rows)
 
 
-def _checkpoint_text(x) -> str | None:
+def checkpoint_text(x) -> str | None:
+    """A checkpoint as text: a date (with the time when it has one), a number or a name; None when missing."""
     if x is None or (not isinstance(x, str) and pd.isna(x)):
         return None
     if isinstance(x, (pd.Timestamp, np.datetime64)):
@@ -597,8 +598,8 @@ def experiment_dict(
             entry["decisions"] = [
                 {
                     "variant": row.variant,
-                    "sequential_checkpoint": _checkpoint_text(row.sequential_day),
-                    "fixed_checkpoint": _checkpoint_text(row.fixed_day),
+                    "sequential_checkpoint": checkpoint_text(row.sequential_day),
+                    "fixed_checkpoint": checkpoint_text(row.fixed_day),
                 }
                 for row in first.itertuples()
             ]

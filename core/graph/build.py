@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Literal
 
 import numpy as np
@@ -293,6 +293,13 @@ def graph_from_edges(
     )
 
 
+def _frame_ts(df: pd.DataFrame) -> pd.DataFrame:
+    """`df` with its `ts` (if any) read as times, unreadable ones NaT (for the SQL engine)."""
+    if "ts" not in df.columns:
+        return df
+    return df.assign(ts=pd.to_datetime(df["ts"], errors="coerce"))
+
+
 def graph_from_replies(
     posts: pd.DataFrame, *, min_weight: float = 0.0, start=None, end=None, table: str = "posts"
 ) -> UserGraph:
@@ -300,36 +307,17 @@ def graph_from_replies(
 
     Uses `reply_to_user` where present, else looks `parent_id` up among the posts. Weight is the
     number of replies. Every poster is a node, so people nobody replied to show up as isolates.
+    The pairs come from the shared query (`core.query.sql.reply_pairs`, the one Spark runs too).
     """
+    from core.query.aggregates import reply_graph
+    from core.query.engine import DuckDBEngine
+
     _require(posts, ["post_id", "user_id"], table)
     if "reply_to_user" not in posts.columns and "parent_id" not in posts.columns:
         raise InputError("needs 'reply_to_user' or 'parent_id' to derive a reply graph", file=table)
-    posts = _filter_dates(posts, "ts" if "ts" in posts.columns else None, start, end)
-    target = (
-        _clean_ids(posts["reply_to_user"])
-        if "reply_to_user" in posts.columns
-        else pd.Series(pd.NA, index=posts.index, dtype="string")
-    )
-    if "parent_id" in posts.columns:
-        author = pd.Series(_clean_ids(posts["user_id"]).to_numpy(), index=_clean_ids(posts["post_id"]).to_numpy())
-        author = author[~author.index.duplicated()]
-        parent = _clean_ids(posts["parent_id"])
-        from_parent = pd.Series(author.reindex(parent.to_numpy()).to_numpy(), index=posts.index, dtype="string")
-        target = target.fillna(from_parent)
-    is_reply = target.notna()
-    g = graph_from_pairs(
-        posts.loc[is_reply, "user_id"],
-        target[is_reply],
-        None,
-        ts=posts.loc[is_reply, "ts"] if "ts" in posts.columns else None,
-        directed=True,
-        source="replies",
-        min_weight=min_weight,
-        extra_nodes=posts["user_id"],
-        table=table,
-    )
-    g.notes.append(f"{int(is_reply.sum())} replies out of {len(posts)} posts")
-    return g
+    posts = _frame_ts(_filter_dates(posts, "ts" if "ts" in posts.columns else None, start, end))
+    with DuckDBEngine.of_frames(posts=posts) as eng:
+        return reply_graph(eng, "posts", min_weight=min_weight)
 
 
 def graph_from_co_interaction(
@@ -345,51 +333,16 @@ def graph_from_co_interaction(
 
     Weight = number of distinct items both touched; pairs below `min_shared` are dropped. Items
     touched by more than `max_item_users` users are skipped (a blockbuster links everyone to
-    everyone and says nothing about communities); how many were skipped is noted.
+    everyone and says nothing about communities); how many were skipped is noted. The pairs come
+    from the shared query (`core.query.sql.co_interaction_edges`, the one Spark runs too).
     """
-    from scipy import sparse
+    from core.query.aggregates import co_interaction_graph
+    from core.query.engine import DuckDBEngine
 
     _require(interactions, ["user_id", "item_id"], table)
-    df = _filter_dates(interactions, "ts" if "ts" in interactions.columns else None, start, end)
-    users = _clean_ids(df["user_id"])
-    items = _clean_ids(df["item_id"])
-    ok = (users.notna() & items.notna()).to_numpy()
-    pairs = pd.DataFrame({"u": users[ok].to_numpy(str), "i": items[ok].to_numpy(str)})
-    if "ts" in df.columns:
-        pairs["ts"] = pd.to_datetime(df["ts"], errors="coerce")[ok].to_numpy()
-    pairs = pairs.drop_duplicates(["u", "i"])
-    item_users = pairs.groupby("i")["u"].transform("size")
-    skipped_items = int(pairs.loc[item_users > max_item_users, "i"].nunique())
-    kept = pairs[item_users <= max_item_users]
-    user_codes, user_names = pd.factorize(pairs["u"], sort=True)
-    ucode = pd.Series(np.arange(len(user_names)), index=user_names)
-    icodes, _ = pd.factorize(kept["i"])
-    rows = ucode.reindex(kept["u"].to_numpy()).to_numpy()
-    m = sparse.csr_matrix(
-        (np.ones(len(kept)), (rows, icodes)), shape=(len(user_names), int(icodes.max()) + 1 if len(icodes) else 0)
-    )
-    co = sparse.triu(m @ m.T, k=1).tocoo()
-    keep = co.data >= min_shared
-    below = int((~keep).sum())
-    src = user_names.to_numpy(str)[co.row[keep]]
-    dst = user_names.to_numpy(str)[co.col[keep]]
-    g = graph_from_pairs(
-        pd.Series(src),
-        pd.Series(dst),
-        pd.Series(co.data[keep]),
-        directed=False,
-        source="co_interaction",
-        extra_nodes=user_names,
-        table=table,
-    )
-    if "ts" in pairs.columns:
-        first = pairs.groupby("u")["ts"].min()
-        first_seen = first.reindex(g.nodes.astype(str)).to_numpy("datetime64[ns]")
-        g = replace(g, first_seen=first_seen)
-    g.notes.append(f"pairs sharing fewer than {min_shared} items dropped: {below}")
-    if skipped_items:
-        g.notes.append(f"{skipped_items} items with more than {max_item_users} users skipped")
-    return g
+    df = _frame_ts(_filter_dates(interactions, "ts" if "ts" in interactions.columns else None, start, end))
+    with DuckDBEngine.of_frames(interactions=df) as eng:
+        return co_interaction_graph(eng, "interactions", min_shared=min_shared, max_item_users=max_item_users)
 
 
 def build_graph(

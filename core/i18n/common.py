@@ -22,6 +22,26 @@ TABLE: dict[str, dict[str, str]] = {
         "en": "Scoring the baselines (TF-IDF + LR, lexicon) on the held-out rows",
         "zh": "在留出数据上评估基线（TF-IDF + LR、词典）",
     },
+    # churn, GAT placement and DIN response stages (core/cohorts/churn.py, core/graph/attention.py,
+    # core/experiments/response.py)
+    "stage.linear_start": {
+        "en": "Fitting the linear start (logistic regression)",
+        "zh": "拟合线性起点（逻辑回归）",
+    },
+    "stage.importance": {
+        "en": "Measuring what drives the predictions (permutation importance)",
+        "zh": "评估影响预测的因素（置换重要性）",
+    },
+    "stage.churn_baselines": {
+        "en": "Fitting the baselines (logistic regression, gradient boosting)",
+        "zh": "拟合基线模型（逻辑回归、梯度提升）",
+    },
+    "stage.graph_features": {"en": "Computing graph positions and features", "zh": "计算图位置与节点特征"},
+    "stage.placing": {"en": "Placing every user", "zh": "为每位用户分配社群"},
+    "stage.uplift_baseline": {
+        "en": "Fitting the two-model logistic baseline and scoring uplift",
+        "zh": "拟合双模型逻辑回归基线并评估增益",
+    },
     "common.error": {"en": "Error", "zh": "错误"},
     "common.preparing_sample": {
         "en": "Preparing the sample community (first run only)…",
@@ -59,4 +79,30 @@ TABLE: dict[str, dict[str, str]] = {
     "nav.churn_cohorts": {"en": "Churn cohorts", "zh": "流失与留存"},
     "nav.recommendations": {"en": "Recommendations", "zh": "推荐"},
     "common.train_cancelled": {"en": "Training was cancelled.", "zh": "训练已取消。"},
+    # the training panel: progress line, budget control, model card line (ui/training.py)
+    "stage.training": {"en": "Training", "zh": "训练"},
+    "common.epoch": {"en": "epoch {epoch}/{epochs}", "zh": "第 {epoch}/{epochs} 轮"},
+    "common.step": {"en": "step {step}/{steps}", "zh": "第 {step}/{steps} 步"},
+    "common.loss": {"en": "loss {loss:.4f}", "zh": "损失 {loss:.4f}"},
+    "common.val": {"en": "val {val:.4f}", "zh": "验证 {val:.4f}"},
+    "common.eta": {"en": "about {t} left", "zh": "约剩 {t}"},
+    "common.elapsed": {"en": "{t} so far", "zh": "已用 {t}"},
+    "common.seconds": {"en": "{n} s", "zh": "{n} 秒"},
+    "common.minutes": {"en": "{n} min", "zh": "{n} 分钟"},
+    "common.hours": {"en": "{h} h {m} min", "zh": "{h} 小时 {m} 分钟"},
+    "common.budget": {"en": "Training budget (minutes, 0 = none)", "zh": "训练时间预算（分钟，0 = 不限）"},
+    "common.budget_help": {
+        "en": "Training stops when the budget is spent and keeps the best model so far; the model card says so.",
+        "zh": "预算用完时训练停止，并保留迄今最好的模型；模型卡会注明。",
+    },
+    "common.card_budget": {
+        "en": "stopped by the {t} budget at epoch {epoch}/{epochs}",
+        "zh": "在第 {epoch}/{epochs} 轮因 {t} 的时间预算停止",
+    },
+    "common.card_early": {
+        "en": "stopped early at epoch {epoch}/{epochs} (validation stopped improving)",
+        "zh": "在第 {epoch}/{epochs} 轮提前停止（验证指标不再提升）",
+    },
+    "common.card_epochs": {"en": "trained all {epochs} epochs", "zh": "完成全部 {epochs} 轮训练"},
+    "common.card_line": {"en": "Training: {how} · {device} · {t}", "zh": "训练：{how} · {device} · {t}"},
 }

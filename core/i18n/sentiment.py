@@ -79,6 +79,18 @@ TABLE: dict[str, dict[str, str]] = {
         "en": "{language}: encoder {name} (licence {licence}; pip package {package}); {top} of {layers} layers fine-tuned, texts cut at {tokens} tokens.",
         "zh": "{language}：编码器 {name}（许可证 {licence}；pip 包 {package}）；微调 {layers} 层中的最上 {top} 层，文本截断为 {tokens} 个词元。",
     },
+    "sent.card_choice_en": {
+        "en": "Chosen for English because it validated higher than multilingual-e5-small on the airline tweets (top layer alone, macro-F1 0.804 against 0.679 on 2,000 tweets).",
+        "zh": "英文选用此编码器：在航空推文上它的验证分数高于 multilingual-e5-small（仅最上层，2,000 条推文上宏平均 F1 0.804 对 0.679）。",
+    },
+    "sent.card_choice_zh": {
+        "en": "Chosen for Chinese: pretrained on about 100 languages, it knows Chinese before it sees your labels (the alternative is a character Transformer trained from scratch on them).",
+        "zh": "中文选用此编码器：它在约 100 种语言上预训练，在看到你的标签之前就懂中文（另一选择是只用你的标签从零训练的字符 Transformer）。",
+    },
+    "sent.card_budget": {
+        "en": "The training time budget ended training early, after {epochs} epoch(s); the best weights so far are used.",
+        "zh": "训练时间预算提前结束了训练（{epochs} 轮后）；使用目前为止最好的权重。",
+    },
     "sent.card_encoder_scratch": {
         "en": "{language}: {name}, {layers} layer(s).",
         "zh": "{language}：{name}，{layers} 层。",

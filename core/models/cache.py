@@ -273,8 +273,11 @@ def get_or_train(
     code_version: str,
     progress: Callable | None = None,
     cache_dir: Path | str | None = None,
+    accept: Callable[[Artifact], bool] | None = None,
 ) -> Artifact:
     """Load the artefact for (kind, data fingerprint, config, code version), or train and store it.
+    An artefact that `accept` refuses (e.g. trained under a shorter budget than asked) is trained
+    anew and replaced.
 
     `train_fn(progress) -> (state_dict, metrics, extra)`: metrics and extra must be JSON-able.
     Returns an Artifact; `.trained` says whether this call ran `train_fn`. Another process (or
@@ -288,13 +291,17 @@ def get_or_train(
     path = root / key
     if path.exists():
         try:
-            return _load(path, key, kind, code_version)
+            art = _load(path, key, kind, code_version)
+            if accept is None or accept(art):
+                return art
         except CorruptArtifact:
             pass  # retrain below, under the lock
     with _file_lock(root / f"{key}.lock"):
-        if path.exists():  # someone finished while we waited, or a corrupt leftover
+        if path.exists():  # someone finished while we waited, a corrupt leftover, or a refused one
             try:
-                return _load(path, key, kind, code_version)
+                art = _load(path, key, kind, code_version)
+                if accept is None or accept(art):
+                    return art
             except CorruptArtifact as exc:
                 log.warning("model cache: %s; retraining %s", exc, kind)
         started = time.perf_counter()

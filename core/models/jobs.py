@@ -9,6 +9,14 @@ so a browser reload or a second tab finds the job that is already running instea
 another. Results are meant to land in the disk cache (core.models.cache), so an app restart loads
 them instead of retraining. Streamlit-free: ui/training.py draws these jobs.
 
+One job, one progress bar: every stage of the work (encoding inputs, the epochs, blending, scoring,
+baselines; `Progress.stage`, None for the epochs) moves `job.fraction`, which never goes back, and
+`job.eta_seconds` estimates the current stage's time left from its first report on (the trainer's
+ETA for the epochs, the rate so far for the other stages). Cancel: `job.cancel()` ends the job as
+cancelled at once (its status, for the page); the worker stops at its next step or progress report,
+because the progress callback the job hands to `fn` raises `TrainingCancelled` once the event is set,
+so every stage that reports progress polls the cancel event, and what it computes after is dropped.
+
 The registry is bounded: it keeps every running job and at most `MAX_FINISHED` finished ones (the
 oldest finished are evicted when a new job starts), so a long-lived server does not keep every
 result (models and their data) forever; an evicted result is in the disk cache. A failed job's
@@ -29,6 +37,18 @@ from core.models.engine import Progress, TrainingCancelled
 
 RUNNING, DONE, FAILED, CANCELLED = "running", "done", "failed", "cancelled"
 MAX_FINISHED = 8
+TRAINING = "stage.training"  # the stage of the epochs (Progress.stage is None there)
+# The share of the rest of the bar a stage may fill when it begins: a plan-free split, so the bar never
+# runs back and leaves room for what usually follows (encoding: the epochs; the epochs: blending,
+# scoring, baselines); a stage not named here is taken to be the job's last (e.g. a graph profile).
+STAGE_SHARE: dict[str | None, float] = {
+    "stage.encoding": 0.5,
+    TRAINING: 0.85,
+    "stage.fusion": 0.3,
+    "stage.scoring": 0.5,
+    "stage.baselines": 0.9,
+    None: 0.95,
+}
 
 log = logging.getLogger(__name__)
 
@@ -47,14 +67,29 @@ class TrainingJob:
     finished_at: float | None = None
     cancel_event: threading.Event = field(default_factory=threading.Event)
     thread: threading.Thread | None = None
+    stage: str | None = None  # the current stage's i18n key; TRAINING for the epochs
+    fraction: float = 0.0  # the whole job's completion in [0, 1]; never decreases
+    eta_seconds: float | None = None  # the current stage's seconds left (None: no estimate yet)
+    stage_started: float = field(default_factory=time.monotonic)
+    _stage_from: float = 0.0  # `fraction` when the current stage began
+    _stage_span: float = 0.0  # the share of the bar the current stage may fill
 
     @property
     def running(self) -> bool:
         return self.status == RUNNING
 
+    @property
+    def stage_seconds(self) -> float:
+        """Seconds since the current stage began."""
+        return time.monotonic() - self.stage_started
+
     def cancel(self) -> None:
-        """Ask the trainer to stop at its next step."""
+        """End the job as cancelled now; the worker stops at its next step or progress report."""
         self.cancel_event.set()
+        with _lock:
+            if self.status == RUNNING:
+                self.status = CANCELLED
+                self.finished_at = time.time()
 
     def wait(self, timeout: float | None = None) -> bool:
         """Block until the job ends (True) or `timeout` seconds pass (False)."""
@@ -64,6 +99,27 @@ class TrainingJob:
         return not self.thread.is_alive()
 
     def _on_progress(self, p: Progress) -> None:
+        """The callback `fn` reports to: raises TrainingCancelled once cancelled (so every stage that
+        reports polls the cancel event), else moves the bar and the estimate."""
+        if self.cancel_event.is_set():
+            raise TrainingCancelled("training was cancelled")
+        stage = p.stage or TRAINING
+        if stage != self.stage:  # a new stage takes a share of what is left of the bar
+            self.stage, self.stage_started = stage, time.monotonic()
+            self._stage_from = self.fraction
+            self._stage_span = (1.0 - self.fraction) * STAGE_SHARE.get(stage, STAGE_SHARE[None])
+        elapsed = self.stage_seconds
+        if p.stage is None:
+            eta = p.eta_seconds
+        elif p.steps_per_epoch and p.step > 0:
+            eta = elapsed / p.step * max(0, p.steps_per_epoch - p.step)
+        else:
+            eta = None
+        done = p.fraction
+        if eta is not None and elapsed + eta > 0:
+            done = max(done, elapsed / (elapsed + eta))  # a budget can end the epochs early
+        self.fraction = max(self.fraction, min(1.0, self._stage_from + self._stage_span * done))
+        self.eta_seconds = eta
         self.progress = p
 
 
@@ -89,19 +145,23 @@ def start_job(
         _jobs[key] = job
 
         def work() -> None:
+            status, result = DONE, None
             try:
-                job.result = fn(job._on_progress, job.cancel_event)
-                job.status = DONE
+                result = fn(job._on_progress, job.cancel_event)
             except TrainingCancelled:
-                job.status = CANCELLED
+                status = CANCELLED
             except Exception as exc:  # noqa: BLE001 - reported to the page, not swallowed
                 first = str(exc).splitlines()[0] if str(exc) else ""
                 job.error = f"{type(exc).__name__}: {first}" if not _is_user_error(exc) else str(exc)
                 job.traceback = traceback.format_exc()
-                job.status = FAILED
+                status = FAILED
                 log.error("training job %s failed: %s\n%s", key, job.error, job.traceback)
-            finally:
-                job.finished_at = time.time()
+            with _lock:
+                if job.status == RUNNING:  # a cancel already ended the job: its late result is dropped
+                    job.result, job.status = result, status
+                    if status == DONE:
+                        job.fraction, job.eta_seconds = 1.0, 0.0
+                    job.finished_at = time.time()
 
         job.thread = threading.Thread(target=work, name=f"train-{key[:12]}", daemon=True)
         job.thread.start()

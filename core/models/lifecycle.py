@@ -8,10 +8,16 @@
     spec.key, spec.job_key                                   # the cache key; the job key "<kind>:<key>"
 
 The one key rule (`spec_key`): kind + data fingerprint + config + code version, with the device
-settings (`device`, `amp`, `num_threads`, at any depth of the config) left out: the same model
+settings (`device`, `amp`, `num_threads`, `max_seconds`, at any depth of the config) left out: the same model
 trained on the CPU or a GPU is the same model, so a model cached under `cpu` loads under `auto`.
 A background job that trains a spec is registered under the same key, so a page, a reload and a
 second tab all find one job and one artefact.
+
+The training budget (`max_seconds`, or an `engine.training_budget(seconds)` block: the app's budget
+control) is left out of the key too: a model that ended by its epochs or by early stopping is the
+same under any budget, and a model trained on a GPU without one loads on the CPU. Inside a budget
+block, a stored model that a shorter budget stopped is not taken as trained (`fits_budget`): asking
+with 20 minutes retrains a model that 5 minutes cut short, and replaces it.
 
 `spec.fit(model, progress, cancel) -> (state_dict, metrics, extra)` trains the freshly built,
 freshly seeded model (most models: `engine_fit(...)`; churn adds a warm start and calibration).
@@ -31,7 +37,7 @@ from core.models import cache
 
 log = logging.getLogger(__name__)
 
-DEVICE_FIELDS = frozenset({"device", "amp", "num_threads"})
+DEVICE_FIELDS = frozenset({"device", "amp", "num_threads", "max_seconds"})  # how, not what, is trained
 
 FitFn = Callable[[Any, Callable | None, "threading.Event | None"], tuple[dict, dict, dict]]
 
@@ -90,6 +96,18 @@ def spec_key(spec: ModelSpec) -> str:
     return cache.cache_key(spec.kind, spec.data, spec.key_config, spec.code_version)
 
 
+def fits_budget(metrics: dict) -> bool:
+    """Whether a stored model (its metrics) answers a request made inside an `engine.training_budget`
+    block: yes unless a budget shorter than the one asked for stopped it. Outside a block, and for
+    models whose metrics do not say their budget, yes."""
+    from core.models.engine import current_budget, stopped_by
+
+    overridden, asked = current_budget()
+    if not overridden or stopped_by(metrics) != "budget" or metrics.get("max_seconds") is None:
+        return True
+    return asked is not None and float(metrics["max_seconds"]) >= asked
+
+
 @dataclass
 class Trained:
     """A model out of the lifecycle: eval mode, on the CPU, with its artefact's record."""
@@ -105,10 +123,8 @@ class Trained:
 
 def is_trained(spec: ModelSpec, cache_dir: Path | str | None = None) -> bool:
     """True when `train_or_load(spec)` would load stored weights instead of training. Never trains."""
-    return (
-        cache.lookup(spec.kind, spec.data, spec.key_config, code_version=spec.code_version, cache_dir=cache_dir)
-        is not None
-    )
+    art = cache.lookup(spec.kind, spec.data, spec.key_config, code_version=spec.code_version, cache_dir=cache_dir)
+    return art is not None and fits_budget(art.metrics)
 
 
 def train_or_load(
@@ -146,6 +162,7 @@ def train_or_load(
         code_version=spec.code_version,
         progress=counted,
         cache_dir=cache_dir,
+        accept=lambda art: fits_budget(art.metrics),
     )
     if spec.restore is not None:
         model = spec.restore(art.state_dict)
@@ -166,30 +183,14 @@ def train_or_load(
 
 def engine_fit(make_batches: Callable, validate: Callable, train_config: Any, metric: str = "val_metric") -> FitFn:
     """The usual `spec.fit`: `engine.fit` with these batches, validation and trainer settings;
-    metrics = {metric: best, epochs_run, steps, seconds, device, stopped}, extra = {history}."""
+    metrics = {metric: best} + `FitResult.summary()` (epochs, seconds, device, stopped_by, budget),
+    extra = the same summary + {history}."""
 
     def fit_fn(model: Any, progress: Callable | None, cancel: threading.Event | None) -> tuple[dict, dict, dict]:
         from core.models.engine import fit
 
         res = fit(model, make_batches, validate, train_config, progress=progress, cancel=cancel)
-        metrics = {
-            metric: res.best_metric,
-            "epochs_run": res.epochs_run,
-            "steps": res.steps,
-            "seconds": res.seconds,
-            "device": res.device,
-            "stopped": res.stopped,
-        }
-        return (
-            res.state_dict,
-            metrics,
-            {
-                "history": res.history,
-                "epochs_run": res.epochs_run,
-                "seconds": res.seconds,
-                "device": res.device,
-                "stopped": res.stopped,
-            },
-        )
+        summary = res.summary()
+        return res.state_dict, {metric: res.best_metric, **summary}, {"history": res.history, **summary}
 
     return fit_fn

@@ -29,7 +29,7 @@ from torch import nn
 from core.models.engine import FitResult, Progress, TrainConfig, fit
 from core.models.layers import PreNormBlock
 
-CODE_VERSION = "sasrec-3"  # 3: the shared PreNormBlock (layers.py)
+CODE_VERSION = "sasrec-4"  # 3: the shared PreNormBlock (layers.py); 4: length-bucketed batches
 
 
 @dataclass
@@ -204,23 +204,48 @@ def training_windows(sequences: Sequence[np.ndarray], max_len: int) -> tuple[np.
     return np.stack(inputs), np.stack(targets)
 
 
-class WindowBatches:
-    """A shuffled, sized list of (inputs, targets) batches for one epoch."""
+def window_lengths(inputs: torch.Tensor) -> torch.Tensor:
+    """Real (non-padding) items of each left-padded window: (W,) int64."""
+    return (inputs > 0).sum(dim=1)
 
-    def __init__(self, inputs: torch.Tensor, targets: torch.Tensor, batch_size: int, generator: torch.Generator):
-        self.inputs, self.targets, self.batch_size = inputs, targets, batch_size
-        self.order = torch.randperm(len(inputs), generator=generator)
+
+class WindowBatches:
+    """One epoch's batches of (inputs, targets), cut to the longest window they hold.
+
+    The windows are shuffled, then each run of `bucket` batches' worth is sorted by length and cut
+    into batches, and the batches are shuffled again: a batch holds windows of similar length, so
+    its left padding (which the model masks out anyway) is trimmed instead of computed. Positions
+    are counted from the right, so a trimmed batch gives the same outputs as a padded one."""
+
+    def __init__(
+        self,
+        inputs: torch.Tensor,
+        targets: torch.Tensor,
+        batch_size: int,
+        generator: torch.Generator,
+        bucket: int = 50,
+    ):
+        self.inputs, self.targets = inputs, targets
+        self.lengths = window_lengths(inputs)
+        order = torch.randperm(len(inputs), generator=generator)
+        pieces: list[torch.Tensor] = []
+        span = batch_size * max(1, bucket)
+        for i in range(0, len(order), span):
+            run = order[i : i + span]
+            run = run[torch.argsort(self.lengths[run], descending=True, stable=True)]
+            pieces.extend(run.split(batch_size))
+        self.batches = [pieces[j] for j in torch.randperm(len(pieces), generator=generator).tolist()]
 
     def __len__(self) -> int:
-        return math.ceil(len(self.order) / self.batch_size)
+        return len(self.batches)
 
     def __iter__(self):
-        for i in range(0, len(self.order), self.batch_size):
-            idx = self.order[i : i + self.batch_size]
-            yield self.inputs[idx], self.targets[idx]
+        for idx in self.batches:
+            width = max(1, int(self.lengths[idx].max()))
+            yield self.inputs[idx, -width:], self.targets[idx, -width:]
 
 
-@torch.no_grad()
+@torch.inference_mode()
 def score_histories(
     model: SASRec, histories: Sequence[np.ndarray], batch_size: int = 512, device: torch.device | str | None = None
 ) -> np.ndarray:
@@ -230,7 +255,9 @@ def score_histories(
     device = device or next(model.parameters()).device
     out = []
     for i in range(0, len(histories), batch_size):
-        seq = pad_histories(histories[i : i + batch_size], model.config.max_len).to(device)
+        chunk = histories[i : i + batch_size]
+        width = max(1, min(model.config.max_len, max(len(h) for h in chunk)))  # no all-padding columns
+        seq = pad_histories(chunk, width).to(device)
         out.append(model.predict(seq).float().cpu().numpy())
     model.train(was_training)
     if not out:
@@ -260,9 +287,12 @@ def sasrec_training(
     batch_size: int,
     val_histories: Sequence[np.ndarray] = (),
     val_targets: np.ndarray | None = None,
+    bucket: int = 50,
 ) -> tuple[Callable, Callable | None, int]:
     """(make_batches, validate, number of training windows) for `engine.fit` on these sequences.
 
+    Batches group windows of similar length, `bucket` batches' worth at a time (1: plain shuffle;
+    see WindowBatches).
     Early stopping uses NDCG@10 (full ranking, history excluded) of `val_targets` given
     `val_histories`; without them validate is None (every epoch runs, the last weights are kept)."""
     x, y = training_windows(sequences, model_config.max_len)
@@ -271,7 +301,7 @@ def sasrec_training(
     inputs, targets = torch.from_numpy(x), torch.from_numpy(y)
 
     def make_batches(epoch: int, generator: torch.Generator):
-        return WindowBatches(inputs, targets, batch_size, generator)
+        return WindowBatches(inputs, targets, batch_size, generator, bucket)
 
     validate = None
     if val_targets is not None and len(val_targets):

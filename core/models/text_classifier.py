@@ -2,7 +2,7 @@
 
 - "states": hidden states of a frozen pretrained encoder's lower layers (all-MiniLM-L6-v2, English).
   The top `n_layers` BERT layers are fine-tuned (their weights copied in from the pretrained model),
-  then attention pooling and a linear head. Caching the frozen lower layers' output makes
+  then attention pooling (optionally beside the masked mean) and a linear head. Caching the frozen lower layers' output makes
   fine-tuning affordable on a CPU.
 - "tokens": token ids of our own vocabulary (Chinese characters, plus at each position the embedding
   of the bigram starting there), a Transformer encoder trained from scratch, attention pooling, a
@@ -42,6 +42,7 @@ class TextClassifierConfig:
     layer_norm_eps: float = 1e-12  # BERT's value, so copied layers behave as pretrained
     class_weights: list[float] = field(default_factory=list)  # cross-entropy weights ([] = equal)
     label_smoothing: float = 0.0
+    pooling: str = "attention"  # "attention" | "attention+mean": both pooled vectors, concatenated
 
 
 class BertBlock(nn.Module):
@@ -161,9 +162,11 @@ class TextClassifier(nn.Module):
         self.blocks = nn.ModuleList(
             BertBlock(c.d_model, c.n_heads, c.d_ff, c.dropout, c.layer_norm_eps) for _ in range(c.n_layers)
         )
+        if c.pooling not in ("attention", "attention+mean"):
+            raise ValueError(f"unknown pooling {c.pooling!r}")
         self.pool = AttentionPool(c.d_model)
         self.dropout = nn.Dropout(c.dropout)
-        self.head = nn.Linear(c.d_model, c.n_classes)
+        self.head = nn.Linear(c.d_model * (2 if c.pooling == "attention+mean" else 1), c.n_classes)
         weights = torch.tensor(c.class_weights, dtype=torch.float32) if c.class_weights else None
         self.register_buffer("class_weights", weights, persistent=False)
 
@@ -186,7 +189,10 @@ class TextClassifier(nn.Module):
             x, mask = batch["states"].float(), batch["mask"]
         for block in self.blocks:
             x = block(x, mask)
-        pooled, weights = self.pool(x, mask)
+        pooled, weights = self.pool(x, mask)  # [B,D], [B,T]
+        if self.config.pooling == "attention+mean":
+            m = mask.unsqueeze(-1).to(x.dtype)  # [B,T,1]
+            pooled = torch.cat([pooled, (x * m).sum(1) / m.sum(1).clamp(min=1.0)], dim=-1)  # [B,2D]
         logits = self.head(self.dropout(pooled))
         return logits, weights
 

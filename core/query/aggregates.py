@@ -73,23 +73,36 @@ def ab_result(
     return analyze_summary(table, spec)[0].results[0]
 
 
-def retention(engine: Engine, period: str = "month", kind: str = "classic", table: str = "interactions"):
-    """`core.cohorts.retention.retention_matrix` (default cohorts: period of the first event) from
-    three grouped counts: cells, last active periods and cohort sizes."""
+def retention(
+    engine: Engine,
+    period: str = "month",
+    kind: str = "classic",
+    tables: tuple[str, ...] = ("interactions",),
+    cohorts: str | None = None,
+    cohort_col: str = "cohort",
+    max_periods: int | None = None,
+):
+    """The `RetentionResult` of the activity in `tables` (user_id, ts each) from four grouped counts:
+    cells, last active periods, cohort sizes and the last period with an event. Cohorts: the period
+    of each user's first event, or of `cohort_col` in table `cohorts` (e.g. `users`, `signup_at`),
+    whose users count in the cohort size active or not. Cells after the last event are NaN."""
+    from core.cohorts.activity import PERIODS
     from core.cohorts.retention import RetentionResult, period_start_of_index
     from core.errors import ConfigError
 
+    if period not in PERIODS:
+        raise ConfigError(f"unknown period '{period}'; use one of {', '.join(PERIODS)}")
     if kind not in ("classic", "unbounded"):
         raise ConfigError(f"unknown retention kind '{kind}'; use 'classic' or 'unbounded'")
-    rows = engine.sql(sql.retention_cells(table, period))
-    rows[["cohort", "period", "users"]] = rows[["cohort", "period", "users"]].astype(np.int64)
+    rows = engine.sql(sql.retention_cells(tuple(tables), period, cohorts, cohort_col, max_periods))
+    end = rows.loc[rows["what"] == "end", "cohort"].dropna()
+    rows = rows[rows["what"] != "end"].astype({"cohort": np.int64, "period": np.int64, "users": np.int64})
     cells, last, size = (rows[rows["what"] == w] for w in ("cell", "last", "size"))
-    if size.empty:
-        raise ConfigError(f"{table}: no events with a user and a time")
+    if size.empty or end.empty:
+        raise ConfigError(f"{', '.join(tables)}: no events with a user and a time")
     first = int(size["cohort"].min())
     n_cohorts = int(size["cohort"].max()) - first + 1
-    n_periods = int(cells["period"].max()) + 1
-    last_idx = int((cells["cohort"] + cells["period"]).max())
+    n_periods = int(cells["period"].max()) + 1 if len(cells) else 1
     grid = np.zeros((n_cohorts, n_periods))
     use = cells if kind == "classic" else last
     grid[use["cohort"].to_numpy() - first, use["period"].to_numpy()] = use["users"].to_numpy(dtype=float)
@@ -102,7 +115,7 @@ def retention(engine: Engine, period: str = "month", kind: str = "classic", tabl
     index = period_start_of_index(cohort_idx, period)
     index.name = "cohort"
     sizes = pd.Series(sizes_raw[present], index=index, name="cohort_size")
-    observed = (cohort_idx[:, None] + np.arange(n_periods)[None, :]) <= last_idx
+    observed = (cohort_idx[:, None] + np.arange(n_periods)[None, :]) <= int(end.iloc[0])
     counts = pd.DataFrame(
         np.where(observed, grid[present], np.nan), index=index, columns=pd.RangeIndex(n_periods, name="period")
     )
@@ -142,31 +155,59 @@ def co_interaction_edges(
     return _sorted(out, ["src", "dst"])
 
 
-def reply_graph(engine: Engine, table: str = "posts"):
-    """The reply `UserGraph` (every poster a node) from the engine's edge list."""
+def reply_graph(engine: Engine, table: str = "posts", min_weight: float = 0.0):
+    """The reply `UserGraph`: every poster a node, weight = replies, first_seen = each node's earliest
+    reply; self-replies and replies without an author counted (`self_loops`, `dropped_rows`)."""
+    from dataclasses import replace
+
     from core.graph.build import graph_from_pairs
 
-    edges = reply_edges(engine, table)
-    posters = engine.sql(f"SELECT DISTINCT {sql.q('user_id')} AS u FROM {sql.q(table)}")["u"]
-    return graph_from_pairs(
-        edges["src"], edges["dst"], edges["weight"], directed=True, source="replies", extra_nodes=posters, table=table
+    columns = engine.columns(table)
+    pairs = engine.sql(sql.reply_pairs(table, columns))
+    posters = engine.sql(sql.posters(table))
+    replies = pairs["replies"].to_numpy(np.int64)
+    g = graph_from_pairs(
+        pairs["src"],
+        pairs["dst"],
+        pd.Series(replies.astype(float)),
+        ts=pairs["first_ts"] if "ts" in columns else None,
+        directed=True,
+        source="replies",
+        min_weight=min_weight,
+        extra_nodes=posters["u"],
+        table=table,
     )
+    known = pairs["src"].notna().to_numpy()
+    loops = known & (pairs["src"].astype(object) == pairs["dst"].astype(object)).to_numpy()
+    g = replace(g, self_loops=int(replies[loops].sum()), dropped_rows=int(replies[~known].sum()))
+    g.notes.append(f"{int(replies.sum())} replies out of {int(posters['posts'].sum())} posts")
+    return g
 
 
 def co_interaction_graph(engine: Engine, table: str = "interactions", min_shared: int = 2, max_item_users: int = 200):
-    """The co-interaction `UserGraph` (every user a node) from the engine's edge list."""
+    """The co-interaction `UserGraph`: every user with an item a node, first_seen = their earliest row;
+    the notes say how many pairs fell below `min_shared` and how many items were skipped."""
+    from dataclasses import replace
+
     from core.graph.build import graph_from_pairs
 
     edges = co_interaction_edges(engine, table, min_shared, max_item_users)
-    users = engine.sql(
-        f"SELECT DISTINCT {sql.q('user_id')} AS u FROM {sql.q(table)} WHERE {sql.q('item_id')} IS NOT NULL"
-    )["u"]
-    return graph_from_pairs(
+    has_ts = "ts" in engine.columns(table)
+    users = engine.sql(sql.item_users(table, has_ts))
+    facts = engine.sql(sql.co_interaction_facts(table, min_shared, max_item_users)).iloc[0]
+    g = graph_from_pairs(
         edges["src"],
         edges["dst"],
         edges["weight"],
         directed=False,
         source="co_interaction",
-        extra_nodes=users,
+        extra_nodes=users["u"],
         table=table,
     )
+    if has_ts:
+        first = pd.Series(pd.to_datetime(users["first_ts"]).to_numpy(), index=users["u"].astype(str).to_numpy())
+        g = replace(g, first_seen=first.reindex(g.nodes.astype(str)).to_numpy("datetime64[ns]"))
+    g.notes.append(f"pairs sharing fewer than {min_shared} items dropped: {int(facts['pairs_below'])}")
+    if int(facts["skipped_items"]):
+        g.notes.append(f"{int(facts['skipped_items'])} items with more than {max_item_users} users skipped")
+    return g

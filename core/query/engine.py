@@ -109,6 +109,14 @@ class DuckDBEngine(Engine):
         self.con.register(table, frame)
         self._columns[table] = [str(c) for c in frame.columns]
 
+    @classmethod
+    def of_frames(cls, **frames: pd.DataFrame) -> DuckDBEngine:
+        """An engine over in-memory frames: the app's path, the same queries on what a page loaded."""
+        eng = cls()
+        for table, frame in frames.items():
+            eng.register_frame(table, frame)
+        return eng
+
     def sql(self, query: str) -> pd.DataFrame:
         return self.con.execute(query).fetchdf()
 

@@ -67,19 +67,44 @@ def ab_sums(
     )
 
 
-def retention_cells(table: str = "interactions", period: str = "month", user: str = "user_id", ts: str = "ts") -> str:
-    """Rows (what, cohort, period, users): 'cell' = distinct users of cohort c active in period p
-    after it; 'last' = users of cohort c whose last active period is p; 'size' = users of cohort c
-    (period -1). Cohort = period of the user's first event (integer period index)."""
+def retention_cells(
+    tables: tuple[str, ...] = ("interactions",),
+    period: str = "month",
+    cohorts: str | None = None,
+    cohort_col: str = "cohort",
+    max_periods: int | None = None,
+) -> str:
+    """Rows (what, cohort, period, users) over the events (user_id, ts) of `tables` (several logs are
+    one activity log: interactions and posts):
+    'cell' = distinct users of cohort c active in period p after it (0 <= p < `max_periods`);
+    'last' = users of cohort c whose last such period is p; 'size' = users of cohort c (period -1),
+    active or not; 'end' = the period of the last event of all (in `cohort`; NULL without events).
+    Cohort = the period of the user's first event, or with `cohorts` the period of `cohort_col` in
+    that table (user_id, e.g. `users` and `signup_at`; the earliest when a user has several rows).
+    Events before a user's cohort and of users without one are left out (they still move 'end')."""
+    uid = f"CAST({q('user_id')} AS VARCHAR)"
+    ev = " UNION ALL ".join(
+        f"SELECT {uid} AS u, {period_index(q('ts'), period)} AS p FROM {q(t)} "
+        f"WHERE {q('user_id')} IS NOT NULL AND trim({uid}) <> '' AND {q('ts')} IS NOT NULL"
+        for t in tables
+    )
+    if cohorts is None:
+        co = "SELECT u, min(p) AS c FROM ev GROUP BY u"
+    else:
+        co = (
+            f"SELECT {uid} AS u, min({period_index(q(cohort_col), period)}) AS c FROM {q(cohorts)} "
+            f"WHERE {q('user_id')} IS NOT NULL AND {q(cohort_col)} IS NOT NULL GROUP BY {uid}"
+        )
+    upto = f" AND ev.p - co.c < {int(max_periods)}" if max_periods is not None else ""
     return (
-        f"WITH ev AS (SELECT CAST({q(user)} AS VARCHAR) AS u, {period_index(q(ts), period)} AS p "
-        f"FROM {q(table)} WHERE {q(user)} IS NOT NULL AND {q(ts)} IS NOT NULL), "
-        "fl AS (SELECT u, min(p) AS c, max(p) AS l FROM ev GROUP BY u), "
-        "dist AS (SELECT DISTINCT u, p FROM ev) "
-        "SELECT 'cell' AS what, fl.c AS cohort, dist.p - fl.c AS period, count(*) AS users "
-        "FROM dist JOIN fl ON dist.u = fl.u GROUP BY fl.c, dist.p - fl.c "
-        "UNION ALL SELECT 'last' AS what, c AS cohort, l - c AS period, count(*) AS users FROM fl GROUP BY c, l - c "
-        "UNION ALL SELECT 'size' AS what, c AS cohort, -1 AS period, count(*) AS users FROM fl GROUP BY c"
+        f"WITH ev AS ({ev}), co AS ({co}), "
+        f"act AS (SELECT DISTINCT ev.u AS u, co.c AS c, ev.p - co.c AS k FROM ev JOIN co ON ev.u = co.u "
+        f"WHERE ev.p >= co.c{upto}) "
+        "SELECT 'cell' AS what, c AS cohort, k AS period, count(*) AS users FROM act GROUP BY c, k "
+        "UNION ALL SELECT 'last' AS what, c AS cohort, l AS period, count(*) AS users "
+        "FROM (SELECT u, c, max(k) AS l FROM act GROUP BY u, c) AS m GROUP BY c, l "
+        "UNION ALL SELECT 'size' AS what, c AS cohort, -1 AS period, count(*) AS users FROM co GROUP BY c "
+        "UNION ALL SELECT 'end' AS what, max(p) AS cohort, -1 AS period, count(*) AS users FROM ev"
     )
 
 
@@ -102,9 +127,10 @@ def sentiment_trends(table: str, freq: str = "week", community: bool = True, ove
     )
 
 
-def reply_edges(table: str = "posts", columns: list[str] | tuple[str, ...] = ()) -> str:
-    """Directed replier -> replied-to pairs with the number of replies (self-replies left out).
-    The target is `reply_to_user`, else the author of `parent_id` (as `graph_from_replies`)."""
+def _replies(table: str, columns) -> str:
+    """CTEs up to `g`: every reply grouped by (src, dst) with its number of replies and earliest
+    time. The target is `reply_to_user`, else the author of `parent_id` (the smallest author id when a
+    post id repeats); src may be NULL (a reply without an author) or equal to dst (a self-reply)."""
     has_to, has_parent = "reply_to_user" in columns, "parent_id" in columns
     if not (has_to or has_parent):
         raise ConfigError("posts need 'reply_to_user' or 'parent_id' for a reply graph")
@@ -112,31 +138,80 @@ def reply_edges(table: str = "posts", columns: list[str] | tuple[str, ...] = ())
         f"{_clean_id('user_id')} AS u",
         f"{_clean_id('reply_to_user')} AS r" if has_to else "CAST(NULL AS VARCHAR) AS r",
         f"{_clean_id('parent_id')} AS par" if has_parent else "CAST(NULL AS VARCHAR) AS par",
+        f"CAST({q('ts')} AS TIMESTAMP) AS ts" if "ts" in columns else "CAST(NULL AS TIMESTAMP) AS ts",
     ]
     sql = f"WITH p AS (SELECT {', '.join(p_cols)} FROM {q(table)})"
     if has_parent:
         sql += (
             f", author AS (SELECT pid, min(au) AS au FROM (SELECT {_clean_id('post_id')} AS pid, "
             f"{_clean_id('user_id')} AS au FROM {q(table)}) AS a WHERE pid IS NOT NULL GROUP BY pid), "
-            "t AS (SELECT p.u AS u, coalesce(p.r, author.au) AS v FROM p LEFT JOIN author ON p.par = author.pid)"
+            "t AS (SELECT p.u AS u, coalesce(p.r, author.au) AS v, p.ts AS ts FROM p "
+            "LEFT JOIN author ON p.par = author.pid)"
         )
     else:
-        sql += ", t AS (SELECT u, r AS v FROM p)"
+        sql += ", t AS (SELECT u, r AS v, ts FROM p)"
     return (
-        sql + " SELECT u AS src, v AS dst, count(*) AS weight FROM t "
-        "WHERE u IS NOT NULL AND v IS NOT NULL AND u <> v GROUP BY u, v"
+        sql + ", g AS (SELECT u AS src, v AS dst, count(*) AS replies, min(ts) AS first_ts FROM t "
+        "WHERE v IS NOT NULL GROUP BY u, v)"
+    )
+
+
+def posters(table: str = "posts") -> str:
+    """u (the raw user_id) and the number of posts of each."""
+    return f"SELECT {q('user_id')} AS u, count(*) AS posts FROM {q(table)} GROUP BY {q('user_id')}"
+
+
+def reply_pairs(table: str = "posts", columns: list[str] | tuple[str, ...] = ()) -> str:
+    """src, dst, replies, first_ts for every (replier, replied-to) pair, NULL repliers and
+    self-replies included (the graph builder counts them)."""
+    return _replies(table, columns) + " SELECT src, dst, replies, first_ts FROM g"
+
+
+def reply_edges(table: str = "posts", columns: list[str] | tuple[str, ...] = ()) -> str:
+    """Directed replier -> replied-to pairs with the number of replies (self-replies left out)."""
+    return _replies(table, columns) + " SELECT src, dst, replies AS weight FROM g WHERE src IS NOT NULL AND src <> dst"
+
+
+def _user_items(table: str, has_ts: bool = False) -> str:
+    """Rows of `table` with a user and an item (ids cleaned): u, i, ts (NULL without `has_ts`)."""
+    ts = f"CAST({q('ts')} AS TIMESTAMP)" if has_ts else "CAST(NULL AS TIMESTAMP)"
+    return (
+        f"SELECT u, i, ts FROM (SELECT {_clean_id('user_id')} AS u, {_clean_id('item_id')} AS i, "
+        f"{ts} AS ts FROM {q(table)}) AS r WHERE u IS NOT NULL AND i IS NOT NULL"
+    )
+
+
+def _co_pairs(table: str, max_item_users: int) -> str:
+    """CTEs up to `pairs`: undirected user pairs (src < dst) with the number of distinct items both
+    touched (`shared`), items with more than `max_item_users` users left out (`pop` has them all)."""
+    return (
+        f"WITH ok AS (SELECT DISTINCT u, i FROM ({_user_items(table)}) AS r), "
+        "pop AS (SELECT i, count(*) AS k FROM ok GROUP BY i), "
+        f"kept AS (SELECT ok.u AS u, ok.i AS i FROM ok JOIN pop ON ok.i = pop.i WHERE pop.k <= {int(max_item_users)}), "
+        "pairs AS (SELECT a.u AS src, b.u AS dst, count(*) AS shared FROM kept AS a JOIN kept AS b "
+        "ON a.i = b.i AND a.u < b.u GROUP BY a.u, b.u)"
     )
 
 
 def co_interaction_edges(table: str = "interactions", min_shared: int = 2, max_item_users: int = 200) -> str:
     """Undirected user pairs (src < dst) with the number of distinct items both touched, at least
-    `min_shared`; items with more than `max_item_users` users are skipped (as `graph_from_co_interaction`)."""
+    `min_shared`; items with more than `max_item_users` users are skipped."""
     return (
-        f"WITH ui AS (SELECT DISTINCT {_clean_id('user_id')} AS u, {_clean_id('item_id')} AS i "
-        f"FROM {q(table)}), ok AS (SELECT u, i FROM ui WHERE u IS NOT NULL AND i IS NOT NULL), "
-        "pop AS (SELECT i, count(*) AS k FROM ok GROUP BY i), "
-        f"kept AS (SELECT ok.u AS u, ok.i AS i FROM ok JOIN pop ON ok.i = pop.i WHERE pop.k <= {int(max_item_users)}) "
-        "SELECT a.u AS src, b.u AS dst, count(*) AS weight FROM kept AS a JOIN kept AS b "
-        "ON a.i = b.i AND a.u < b.u GROUP BY a.u, b.u "
-        f"HAVING count(*) >= {int(min_shared)}"
+        _co_pairs(table, max_item_users)
+        + f" SELECT src, dst, shared AS weight FROM pairs WHERE shared >= {int(min_shared)}"
     )
+
+
+def co_interaction_facts(table: str = "interactions", min_shared: int = 2, max_item_users: int = 200) -> str:
+    """One row: pairs_below (pairs sharing fewer than `min_shared` items) and skipped_items (items
+    with more than `max_item_users` users), for the graph's notes."""
+    return (
+        _co_pairs(table, max_item_users)
+        + f" SELECT (SELECT count(*) FROM pairs WHERE shared < {int(min_shared)}) AS pairs_below, "
+        f"(SELECT count(*) FROM pop WHERE k > {int(max_item_users)}) AS skipped_items"
+    )
+
+
+def item_users(table: str = "interactions", has_ts: bool = True) -> str:
+    """Every user with an item: u and the earliest time of their rows (first_ts; NULL without ts)."""
+    return f"SELECT u, min(ts) AS first_ts FROM ({_user_items(table, has_ts)}) AS r GROUP BY u"

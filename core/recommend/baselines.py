@@ -72,7 +72,9 @@ class ItemKNNRecommender:
             if len(v) > k:
                 keep = np.argpartition(-v, k)[:k]
                 idx, v = idx[keep], v[keep]
-            rows.append(np.full(len(idx), i)), cols.append(idx), vals.append(v)
+            rows.append(np.full(len(idx), i))
+            cols.append(idx)
+            vals.append(v)
         if not rows:
             return sp.csr_matrix(sim.shape)
         return sp.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))), shape=sim.shape)

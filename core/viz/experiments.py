@@ -18,8 +18,9 @@ def _label(labels: dict | None, key: str, default: str) -> str:
 
 @escaped_figure
 def cumulative_lift_figure(frame: pd.DataFrame, labels: dict | None = None) -> go.Figure:
-    """Lift of each treatment over time (from `analysis.cumulative_lift`): the point estimate,
-    the fixed-horizon 95% CI (dotted) and the always-valid sequential band (shaded)."""
+    """Relative lift of each treatment over control over time (from `analysis.cumulative_lift`), as
+    the results table shows it: the point estimate, the fixed-horizon 95% CI (dotted) and the
+    always-valid sequential band (shaded), all relative to the control's mean (a +x% axis)."""
     fig = go.Figure()
     for i, (variant, g) in enumerate(frame.groupby("variant", sort=False)):
         colour = _COLOURS[(i + 1) % len(_COLOURS)]
@@ -27,7 +28,7 @@ def cumulative_lift_figure(frame: pd.DataFrame, labels: dict | None = None) -> g
         fig.add_trace(
             go.Scatter(
                 x=x + x[::-1],
-                y=list(g["sequential_ci_high"]) + list(g["sequential_ci_low"])[::-1],
+                y=list(g["sequential_relative_ci_high"]) + list(g["sequential_relative_ci_low"])[::-1],
                 fill="toself",
                 fillcolor=colour,
                 opacity=0.18,
@@ -36,7 +37,7 @@ def cumulative_lift_figure(frame: pd.DataFrame, labels: dict | None = None) -> g
                 hoverinfo="skip",
             )
         )
-        for col in ("lift_ci_low", "lift_ci_high"):
+        for col in ("relative_lift_ci_low", "relative_lift_ci_high"):
             fig.add_trace(
                 go.Scatter(
                     x=x,
@@ -44,33 +45,37 @@ def cumulative_lift_figure(frame: pd.DataFrame, labels: dict | None = None) -> g
                     mode="lines",
                     line={"color": colour, "dash": "dot", "width": 1},
                     name=f"{variant}: {_label(labels, 'ci', '95% CI')}",
-                    showlegend=col == "lift_ci_low",
+                    showlegend=col == "relative_lift_ci_low",
+                    hovertemplate="%{x}: %{y:+.1%}<extra></extra>",
                 )
             )
         fig.add_trace(
             go.Scatter(
                 x=x,
-                y=g["lift"],
+                y=g["relative_lift"],
                 mode="lines+markers",
                 line={"color": colour, "width": 2},
                 name=f"{variant}: {_label(labels, 'lift', 'lift')}",
+                hovertemplate="%{x}: %{y:+.1%}<extra></extra>",
             )
         )
     fig.add_hline(y=0, line={"color": "grey", "width": 1})
     fig.update_layout(
         xaxis_title=_label(labels, "x", "day"),
-        yaxis_title=_label(labels, "y", "lift vs control"),
+        yaxis_title=_label(labels, "y", "relative lift vs control"),
+        yaxis_tickformat="+.0%",
         margin={"t": 30, "b": 40},
-        height=380,
-        legend={"orientation": "h", "y": -0.2},
+        height=420,
+        legend={"orientation": "h", "y": -0.3},
     )
     return fig
 
 
 @escaped_figure
-def funnel_figure(table: pd.DataFrame, labels: dict | None = None) -> go.Figure:
-    """Impressions -> clicks -> conversions per variant (from `analysis.funnel_table`)."""
-    stages = [s for s in ("impressions", "clicks", "conversions") if s in table]
+def funnel_figure(table: pd.DataFrame, stages: list[str] | None = None, labels: dict | None = None) -> go.Figure:
+    """Impressions -> clicks -> conversions per variant (from `analysis.funnel_table`); `stages`:
+    the table's stage columns in funnel order (default impressions, clicks, conversions)."""
+    stages = [s for s in (stages or ("impressions", "clicks", "conversions")) if s in table]
     fig = go.Figure()
     for i, row in table.reset_index(drop=True).iterrows():
         fig.add_trace(
@@ -78,11 +83,16 @@ def funnel_figure(table: pd.DataFrame, labels: dict | None = None) -> go.Figure:
                 name=str(row["variant"]),
                 y=[_label(labels, s, s) for s in stages],
                 x=[row[s] for s in stages],
-                textinfo="value+percent initial",
+                texttemplate="%{value:,.0f} (%{percentInitial:.1%})",
+                textposition="auto",
                 marker={"color": _COLOURS[i % len(_COLOURS)]},
             )
         )
-    fig.update_layout(margin={"t": 30, "b": 30}, height=340)
+    # variants side by side within each step, numbers beside their bars: stacked, the later steps'
+    # labels (a few hundred conversions under tens of thousands of impressions) overlapped
+    fig.update_layout(
+        funnelmode="group", margin={"t": 30, "b": 30, "r": 90}, height=120 + 110 * len(stages), separators=".,"
+    )
     return fig
 
 
@@ -106,7 +116,7 @@ def segment_heatmap(frame: pd.DataFrame, value: str = "relative_lift", labels: d
             zmid=0,
             zmin=-bound,
             zmax=bound,
-            colorbar={"title": _label(labels, "colour", "relative lift")},
+            colorbar={"title": _label(labels, "colour", "relative lift"), "tickformat": "+.0%"},
         )
     )
     fig.update_layout(
@@ -226,9 +236,10 @@ def forest_figure(table: pd.DataFrame, labels: dict | None = None) -> go.Figure:
         xaxis_title=_label(labels, "x", "relative lift vs control"),
         xaxis_tickformat="+.1%",
         yaxis={"categoryorder": "array", "categoryarray": names[::-1]},
-        height=120 + 36 * len(rows),
-        margin={"t": 30, "b": 40},
-        legend={"orientation": "h", "y": -0.25},
+        height=140 + 36 * len(rows),
+        margin={"t": 50, "b": 40},
+        # above the plot: below it, a one-row forest plot's legend sat on the axis' tick labels
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},
     )
     return fig
 

@@ -18,14 +18,14 @@ def _label(labels: dict | None, key: str, default: str) -> str:
 @escaped_figure
 def metrics_figure(table: pd.DataFrame, protocol: str = "full ranking", labels: dict | None = None) -> go.Figure:
     """Grouped bars of HR@10 and NDCG@10 per model under one protocol (from
-    `EvaluationReport.table()`)."""
+    `EvaluationReport.table()`). `labels`: title, and `model:<name>` for each model's legend name."""
     rows = table[table["protocol"] == protocol]
     metrics = [c for c in rows.columns if c.startswith(("HR@", "NDCG@"))]
     fig = go.Figure()
     for _, row in rows.iterrows():
         fig.add_trace(
             go.Bar(
-                name=str(row["model"]),
+                name=_label(labels, f"model:{row['model']}", str(row["model"])),
                 x=metrics,
                 y=[row[m] for m in metrics],
                 marker={"color": _COLOURS.get(row["model"], "#AB63FA")},
@@ -86,7 +86,7 @@ def popularity_bias_figure(diversity: dict[str, dict], labels: dict | None = Non
     for model, d in diversity.items():
         fig.add_trace(
             go.Bar(
-                name=model,
+                name=_label(labels, f"model:{model}", model),
                 x=[_label(labels, k, k) for k in keys],
                 y=[d[k] for k in keys],
                 marker={"color": _COLOURS.get(model, "#AB63FA")},

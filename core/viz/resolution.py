@@ -97,7 +97,7 @@ def profile_figure(
         margin={"l": 50, "r": 50, "t": 40, "b": 40},
         clickmode="event+select",
         xaxis={"title": x_label, "type": "log", "tickvals": res, "ticktext": [f"{r:.2g}" for r in res]},
-        yaxis={"title": communities_label, "type": "log"},
+        yaxis={"title": communities_label, "type": "log", "tickvals": log_ticks([r["communities"] for r in rows])},
         # explicit linear type and ticks: an overlaying axis otherwise picks up odd log-style ticks
         yaxis2={
             "title": stability_label,
@@ -111,3 +111,13 @@ def profile_figure(
         legend={"orientation": "h", "y": -0.25},
     )
     return fig
+
+
+def log_ticks(values) -> list[int]:
+    """1, 2, 5, 10, 20, 50, ... covering `values`: a log axis otherwise labels every digit (9 8 7 6 5 ...)."""
+    top = max([v for v in values if v and v > 0] or [1])
+    ticks, base = [], 1
+    while base <= top * 10:
+        ticks += [base, 2 * base, 5 * base]
+        base *= 10
+    return [t for t in ticks if t <= max(top * 2, 2)]

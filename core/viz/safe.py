@@ -93,5 +93,5 @@ def escaped_figure(builder: Callable[..., go.Figure]) -> Callable[..., go.Figure
     def wrapper(*args, **kwargs) -> go.Figure:
         return escape_figure(builder(*args, **kwargs))
 
-    wrapper.__escapes_user_text__ = True
+    wrapper.__escapes_user_text__ = True  # type: ignore[attr-defined]
     return wrapper

@@ -23,18 +23,31 @@ def _frame_with(at: AppTest, column: str):
     return next(d.value for d in at.dataframe if column in d.value.columns)
 
 
+def _shown(at: AppTest, column: str):
+    """The cells of that table as the reader sees them (the Styler's display values)."""
+    from streamlit import dataframe_util
+
+    el = next(d for d in at.dataframe if column in d.value.columns)
+    return dataframe_util.convert_arrow_bytes_to_pandas_df(el.proto.arrow_data.styler.display_values)
+
+
 def test_sample_workspace_finds_planted_winner_and_segment(repo_root, sample_ws, ground_truth):
     at = _page(repo_root)
     at.run()
     assert not at.exception, _texts(at.exception)
     truth = ground_truth["ad"]
     assert any(f"Winner: {truth['lift_variant']}" in s for s in _texts(at.success))
-    table = _frame_with(at, "Variant")
-    assert list(table["Variant"]) == truth["variants"] and table["n"].sum() == ground_truth["users"]
+    table = _frame_with(at, "variant")
+    assert list(table["variant"]) == truth["variants"] and table["n"].sum() == ground_truth["users"]
     # segment heatmap drawn for age_group, one of the guessed segment columns
     at.selectbox(key="ab_segment").set_value(truth["segment"]["column"]).run()
     assert not at.exception
     assert len(at.get("plotly_chart")) >= 3  # timeline, funnel, heatmap, power
+    shown = _shown(at, "variant")  # the control row reads blank, never None/nan; nothing is left out
+    assert (shown.iloc[0][["lift vs control", "p-value", "expected loss"]] == "").all()
+    assert not shown.isin(["None", "nan", "NaN"]).any().any() and "p (sequential)" in shown
+    at.selectbox(key="ab_time").select_index(0).run()  # no time column: no sequential p-value to explain
+    assert "p (sequential)" not in _frame_with(at, "variant") and not at.exception
     at.selectbox(key="lang").set_value("zh").run()
     assert not at.exception and at.title[0].value == "广告 A/B 实验结果"
     assert any("胜出：B" in s for s in _texts(at.success))
@@ -53,10 +66,19 @@ def test_cookie_cats_upload_shows_mild_srm_calmly(repo_root, sample_ws, shared_d
     assert not at.error  # p = 0.009 is not an alarm
     assert any("Mild imbalance" in c for c in _texts(at.caption))
     assert any("No winner yet" in s for s in _texts(at.info))  # retention_1: p = 0.074
-    table = _frame_with(at, "Variant")
+    table = _frame_with(at, "variant")
     assert list(table["n"]) == [44700, 45489]
     at.selectbox(key="ab_metric").set_value("retention_7").run()
     assert any("No variant beats control" in w for w in _texts(at.warning))
+    # one player with 49,854 rounds: a warning, and capping at the 99th percentile on request
+    at.selectbox(key="ab_metric").set_value("sum_gamerounds").run()
+    warnings = [w.replace("\\", "") for w in _texts(at.warning)]  # markdown escapes of the file's names
+    assert any("Heavy outliers in sum_gamerounds" in w and "49,854" in w for w in warnings)
+    raw_mean = _frame_with(at, "variant").iloc[0]["sum_gamerounds"]
+    at.checkbox(key="ab_cap").check().run()
+    assert not at.exception and any("Capped analysis" in i for i in _texts(at.info))
+    assert any("capped at the 99th percentile" in h for h in _texts(at.subheader))
+    assert _frame_with(at, "variant").iloc[0]["sum_gamerounds"] < raw_mean
     # no interactions for these players: the response model says so instead of training
     at.toggle(key="ab_show_model").set_value(True).run()
     assert not at.exception and any("No user history" in i for i in _texts(at.info))
@@ -69,9 +91,9 @@ def test_kag_upload_funnel_and_unrandomised_groups(repo_root, sample_ws, shared_
     assert at.selectbox(key="ab_metric").value == "CTR"
     # three campaigns of very different sizes are not a randomised split: SRM says so
     assert any("Test unhealthy" in e for e in _texts(at.error))
-    funnel = _frame_with(at, "impressions")
-    assert funnel["impressions"].sum() == pytest.approx(213_434_828)  # README totals
-    assert funnel["clicks"].sum() == pytest.approx(38_165)
+    funnel = _frame_with(at, "Impressions")  # the file's own column names
+    assert funnel["Impressions"].sum() == pytest.approx(213_434_828)  # README totals
+    assert funnel["Clicks"].sum() == pytest.approx(38_165)
     at.checkbox(key="ab_check_srm").uncheck().run()
     assert not at.exception and not at.error
 
@@ -79,6 +101,8 @@ def test_kag_upload_funnel_and_unrandomised_groups(repo_root, sample_ws, shared_
 def test_per_variant_count_rows_upload_is_a_proportion_test(repo_root, sample_ws, tmp_path):
     """Issue 11 in the page: ad_events as one row per variant and day with impressions and clicks."""
     from statsmodels.stats.proportion import proportions_ztest
+
+    from core.viz.format import fmt_p
 
     f = tmp_path / "daily_ads.csv"
     f.write_text(
@@ -89,9 +113,9 @@ def test_per_variant_count_rows_upload_is_a_proportion_test(repo_root, sample_ws
     at = _upload(_page(repo_root), f)
     assert not at.exception, _texts(at.exception)
     assert at.selectbox(key="ab_metric").value == "CTR"
-    table = _frame_with(at, "Variant")
+    table = _frame_with(at, "variant")
     _, p = proportions_ztest([80, 50], [1000, 1000])
-    assert list(table["n"]) == [1000, 1000] and table["p-value"].iloc[1] == pytest.approx(p, abs=1e-6)
+    assert list(table["n"]) == [1000, 1000] and table["p-value"].iloc[1] == fmt_p(p)  # to 1e-6: tests/experiments
     assert not at.error
 
 
@@ -138,15 +162,15 @@ def test_summary_upload_portfolio_to_detail_forest(repo_root, sample_ws, tmp_pat
     at.radio(key="ab_source").set_value("summary").run()
     at.file_uploader(key="ab_summary_uploader").set_value((path.name, path.read_bytes(), "text/csv")).run()
     assert not at.exception, _texts(at.exception)
-    portfolio = _frame_with(at, "Experiment")
-    assert len(portfolio) == 3 * 2 * 2 and set(portfolio["Experiment"]) == {"exp-0", "exp-1", "exp-2"}
-    assert "p (FDR)" in portfolio.columns and "Decision" in portfolio.columns
+    portfolio = _frame_with(at, "experiment")
+    assert len(portfolio) == 3 * 2 * 2 and set(portfolio["experiment"]) == {"exp-0", "exp-1", "exp-2"}
+    assert "p (FDR)" in portfolio.columns and "decision" in portfolio.columns
     at.selectbox(key="ab_sum_open").set_value("exp-0").run()
     assert not at.exception, _texts(at.exception)
-    detail = _frame_with(at, "Guardrail")
+    detail = _frame_with(at, "guardrail")
     assert len(detail) == 2 * 3  # metric x variant, control rows included
-    control = detail[detail["Variant"] == "control"]
-    assert (control["Lift"] == "").all() and not detail.isin(["None", "nan"]).any().any()
+    control = detail[detail["variant"] == "control"]
+    assert (control["lift vs control"] == "").all() and not _shown(at, "guardrail").isin(["None", "nan"]).any().any()
     forest = json.loads(at.get("plotly_chart")[0].proto.spec)
     ys = {y for trace in forest["data"] for y in trace.get("y", [])}
     assert ys == {f"{m} · {v}" for m in ("conversion", "revenue") for v in ("B", "C")}
@@ -157,8 +181,9 @@ def test_summary_upload_portfolio_to_detail_forest(repo_root, sample_ws, tmp_pat
     assert control_box.options[1:] == ["B", "C", "control"]
     control_box.set_value("B").run()
     assert not at.exception, _texts(at.exception)
-    detail = _frame_with(at, "Guardrail")
-    assert (detail.loc[detail["Lift"] == "", "Variant"] == "B").all() and (detail["Lift"] == "").sum() == 2
+    detail = _frame_with(at, "guardrail")
+    assert (detail.loc[detail["lift vs control"] == "", "variant"] == "B").all()
+    assert (detail["lift vs control"] == "").sum() == 2
     at.selectbox(key="lang").set_value("zh").run()
     assert not at.exception and any("个实验" in s for s in _texts(at.subheader))
 
@@ -190,8 +215,8 @@ def test_summary_checkpoints_say_when_peeking_was_safe(repo_root, sample_ws, tmp
     at.radio(key="ab_source").set_value("summary").run()
     at.file_uploader(key="ab_summary_uploader").set_value((path.name, path.read_bytes(), "text/csv")).run()
     assert not at.exception, _texts(at.exception)
-    portfolio = _frame_with(at, "Experiment")
-    assert list(portfolio["Experiment"]) == ["pricing", "onboarding"] and "p (sequential)" in portfolio.columns
+    portfolio = _frame_with(at, "experiment")
+    assert list(portfolio["experiment"]) == ["pricing", "onboarding"] and "p (sequential)" in portfolio.columns
     assert (portfolio["p (sequential)"] >= portfolio["p-value"]).all()
     assert len(at.get("plotly_chart")) == 4  # forest, means, power curve, cumulative lift from the checkpoints
     safe = [s for s in _texts(at.success) if "peeking-safe decision was first possible" in s]

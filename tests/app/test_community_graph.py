@@ -16,8 +16,8 @@ def test_page_shows_planted_communities_search_and_profiles(sample_ws, ground_tr
     assert metrics["Users"] == "2,000" and metrics["Communities"] == "8"
     assert float(metrics["Modularity"]) > 0.6 and float(metrics["Stability across seeds (NMI)"]) > 0.9
     profiles = at.dataframe[0].value
-    assert len(profiles) == 8 and profiles["Members"].sum() == 2000
-    assert {"Density", "Top members", "Mean sentiment", "Churn rate", "Ad conversion rate"} <= set(profiles.columns)
+    assert len(profiles) == 8 and profiles["members"].sum() == 2000
+    assert {"density", "top members", "mean sentiment", "churn rate", "ad conversion rate"} <= set(profiles.columns)
     assert at.selectbox(key="graph_method").value == "leiden"
 
     hub = ground_truth["hubs"]["0"][0]

@@ -10,7 +10,7 @@ APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
 def _summary(at):
-    return next(d.value for d in at.dataframe if d.value.columns[0] in ("Table", "表"))
+    return next(d.value for d in at.dataframe if d.value.columns[0] in ("table", "表"))
 
 
 def _app(sample_ws) -> AppTest:
@@ -25,8 +25,8 @@ def test_home_shows_sample_health_in_both_languages(sample_ws):
     at = _app(sample_ws)
     assert at.title[0].value == "Community economy dashboard"
     summary = _summary(at)
-    assert set(summary["Table"]) == {"users", "interactions", "posts", "edges", "ad_events"}
-    rows = dict(zip(summary["Table"], summary["Rows"]))
+    assert set(summary["table"]) == {"users", "interactions", "posts", "edges", "ad_events"}
+    rows = dict(zip(summary["table"], summary["rows"]))
     assert rows == {t.table: t.rows for t in sample_ws.tables()}
     assert any("posts · " in e.label for e in at.expander)
 
@@ -55,7 +55,13 @@ def test_upload_confirm_and_ingest_into_new_workspace(sample_ws, tmp_path):
     assert not at.exception, [e.value for e in at.exception]
     assert any("2 rows ingested into 'posts'" in s.value for s in at.success), [s.value for s in at.success]
     summary = _summary(at)
-    assert dict(zip(summary["Table"], summary["Rows"])) == {"posts": 2}
+    assert dict(zip(summary["table"], summary["rows"])) == {"posts": 2}
+    # the report is kept as facts: after switching to 简体中文 it reads in Chinese
+    at.sidebar.selectbox(key="lang").set_value("zh").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("评论.csv：已导入 2 行到工作区“团队-a”的“posts”表" in s.value for s in at.success), [
+        s.value for s in at.success
+    ]
 
 
 def test_bad_upload_shows_plain_error_and_keeps_data(sample_ws):

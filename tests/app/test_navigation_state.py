@@ -92,3 +92,41 @@ def test_url_opens_the_workspace_and_language(sample_ws, tmp_path):
     bad.query_params["ws"] = "no-such-workspace"
     bad.run()
     assert not bad.exception and bad.sidebar.selectbox(key="workspace").value == "sample"
+
+
+def _choices_script():
+    """Radios, a selectbox, a multiselect and a select_slider whose options are stable ids shown
+    through the translation table, under the app's language picker (ui.common.sidebar_controls)."""
+    import streamlit as st
+
+    from ui.common import page_setup, tr
+    from ui.state import sticky
+
+    page_setup("home.title")
+    modes = {m: tr(f"home.mode_{m}") for m in ("replace", "append")}  # labels of this run, as the app's
+    algos = {m: tr(f"graph.algo.{m}") for m in ("leiden", "louvain")}
+    tables = {n: tr(f"home.about.{n}") for n in ("users", "posts")}
+    st.radio(tr("home.mode"), list(modes), key="mode_x", format_func=modes.get)
+    sticky(st.selectbox, tr("graph.algorithm"), list(algos), key="algo_x", format_func=algos.get)
+    st.multiselect(tr("home.table"), list(tables), key="tables_x", format_func=tables.get)
+    st.select_slider(tr("home.mode"), list(modes), key="slide_x", format_func=modes.get)
+
+
+def test_choices_keep_their_option_when_the_language_changes(sample_ws):
+    """The browser sends a choice back as its shown text; after a language switch that text is not
+    among the new labels, and Streamlit fell back to the default (or showed nothing selected)."""
+    at = AppTest.from_function(_choices_script, default_timeout=60)
+    at.session_state["workspace"] = "sample"
+    at.run()
+    at.radio(key="mode_x").set_value("append")
+    at.selectbox(key="algo_x").set_value("louvain")
+    at.multiselect(key="tables_x").set_value(["posts"])
+    at.select_slider(key="slide_x").set_value("append").run()
+    assert not at.exception, [e.value for e in at.exception]
+    for lang in ("zh", "en", "zh"):
+        at.sidebar.selectbox(key="lang").set_value(lang).run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert at.radio(key="mode_x").value == "append", lang  # not 'Append to its rows…', not the default
+        assert at.selectbox(key="algo_x").value == "louvain", lang
+        assert at.multiselect(key="tables_x").value == ["posts"], lang
+        assert at.select_slider(key="slide_x").value == "append", lang

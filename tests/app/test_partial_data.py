@@ -145,9 +145,9 @@ def test_graph_on_edges_only_has_no_growth_chart_and_hides_isolates(partial_work
     assert isolates and any(
         c.value.startswith(f"{len(isolates)} users without any tie are left out") for c in at.caption
     )
-    profiles = next(d.value for d in at.dataframe if "Density" in d.value.columns)
-    assert "Posts" not in profiles.columns and "Mean sentiment" not in profiles.columns
-    assert profiles["Community"].str.fullmatch(r"#\d+").all()  # named as in the legend
+    profiles = next(d.value for d in at.dataframe if "density" in d.value.columns)
+    assert "posts" not in profiles.columns and "mean sentiment" not in profiles.columns
+    assert profiles["community"].str.fullmatch(r"#\d+").all()  # named as in the legend
 
 
 def test_headerless_edge_list_workspace(shared_datasets, isolated_data_dir):

@@ -111,3 +111,10 @@ def test_train_then_metrics_recommendations_and_reload(repo_root, sample_ws, tin
 
     again.selectbox(key="lang").set_value("zh").run()
     assert not again.exception and again.title[0].value == "推荐"
+    # with SASRec trained, the Chinese page still shows no English beyond data, units and names
+    from tests.app.test_zh_complete import ALLOWED, _data_words, _english, _visible_texts
+
+    allowed = ALLOWED | _data_words(sample_ws)
+    left = [(where, text) for where, text in _visible_texts(again) if _english(text, allowed)]
+    assert not left, left
+    assert "SASRec" in set(next(d.value for d in again.dataframe if "NDCG@10" in d.value.columns)["模型"])

@@ -93,7 +93,7 @@ def test_trained_model_card_on_the_sample_labels(sample_ws, monkeypatch):
     # until the model is trained the lexicon's charts and scores stay on screen, and say so
     assert len(at.get("plotly_chart")) >= 2 and any("lexicon scorer" in i.value for i in at.info)
     assert _scored_posts(at)["score"].equals(lexicon_scores)
-    cards = _train_and_read_cards(at, "train:sent:")
+    cards = _train_and_read_cards(at, "train:")  # the job key is the specs'
     assert {c["language"].iloc[0] for c in cards} == {"en", "zh"}
     for card in cards:
         assert list(card["scorer"]) == ["attention", "tfidf_lr", "lexicon"]
@@ -130,7 +130,7 @@ def test_trains_on_an_uploaded_gbk_labelled_file_and_scores_the_posts(sample_ws,
     boxes = {str(s.key).split(":")[0]: s.value for s in at.selectbox if str(s.key).startswith("sent_")}
     assert boxes["sent_text_col"] == "评论" and boxes["sent_label_col"] == "情感"
     assert any("400 labelled rows from 外卖评论.csv" in c.value and "正面" in c.value for c in at.caption)
-    cards = _train_and_read_cards(at, "train:sent:file:")
+    cards = _train_and_read_cards(at, "train:")  # the job key is the specs'
     assert [c["language"].iloc[0] for c in cards] == ["zh"]
     assert cards[0]["n"].iloc[0] == 80  # 20% of the file held out
     posts = _scored_posts(at)

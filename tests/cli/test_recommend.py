@@ -7,6 +7,8 @@ import json
 import pandas as pd
 import pytest
 
+from core.recommend.recommender import default_train
+
 
 @pytest.fixture(scope="module")
 def small_interactions(sample_dir, tmp_path_factory):
@@ -40,11 +42,18 @@ def test_fit_predict_never_returns_seen_items_and_refit_loads(run_cli, small_int
         "20",
         "--hidden",
         "32",
+        "--lr",
+        "0.004",
     )
     assert fit.returncode == 0, fit.stderr
     summary = json.loads(fit.stdout)
     assert summary["users"] == 300 and summary["trained"] is True and summary["epochs_run"] == 2
     assert summary["items"] == df["product"].nunique()
+    # trainer flags land in the one nested TrainConfig; the flags not given keep its defaults
+    config = json.loads((model_dir / "meta.json").read_text())["config"]
+    train = config["recommend"]["train"]
+    assert (train["epochs"], train["lr"], train["seed"]) == (2, 0.004, 0)
+    assert train["batch_size"] == default_train().batch_size and config["model"]["max_len"] == 20
 
     out = tmp_path / "recs.csv"
     pred = run_cli("recommend", "predict", "--model-dir", model_dir, "--k", "5", "--out", out)
@@ -74,6 +83,8 @@ def test_fit_predict_never_returns_seen_items_and_refit_loads(run_cli, small_int
         "20",
         "--hidden",
         "32",
+        "--lr",
+        "0.004",
     )
     assert again.returncode == 0, again.stderr
     assert json.loads(again.stdout)["trained"] is False  # same data + settings: from the cache

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -146,3 +148,77 @@ def test_the_model_card_keeps_its_column_order(fitted):
     assert list(result.metrics.columns)[:4] == ["model", "auc", "pr_auc", "brier"]
     assert list(result.reliability.columns) == ["bin", "mean_predicted", "observed", "users", "model"]
     assert list(result.importance.columns) == ["feature", "contribution", "attention", "permutation"]
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda **kw: ChurnConfig(**kw),
+        lambda **kw: __import__("core.graph.attention", fromlist=["x"]).PlacementConfig(**kw),
+        lambda **kw: __import__("core.experiments.response", fromlist=["x"]).DINSettings(**kw),
+    ],
+    ids=["churn", "placement", "din"],
+)
+def test_each_model_config_nests_one_train_config(make):
+    from dataclasses import asdict, fields
+
+    from core.models.engine import TrainConfig
+
+    default = make()
+    own = {f.name for f in fields(default)}
+    assert own & {f.name for f in fields(TrainConfig)} == set()  # nothing re-declared beside `train`
+    assert isinstance(default.train, TrainConfig)
+    flat = make(epochs=3, device="cpu")  # older callers' flat keywords land in `train`...
+    assert (flat.train.epochs, flat.train.device) == (3, "cpu")
+    assert flat.train.lr == default.train.lr and flat.train.patience == default.train.patience  # ...on its defaults
+    again = make(**json.loads(json.dumps(asdict(flat))))  # a config read back from JSON
+    assert again == flat
+
+
+def test_permutation_importance_on_encoded_columns_equals_shuffling_the_raw_column(fitted, sample_churn, monkeypatch):
+    """The importance shuffles encoded columns of a sample of the rows; shuffling the raw column of the
+    same sample and encoding again is the reference."""
+    from sklearn.metrics import roc_auc_score
+
+    import core.cohorts.churn as churn
+
+    predictor, _ = fitted
+    monkeypatch.setattr(churn, "IMPORTANCE_ROWS", 200)
+    f = sample_churn.features.subset(sample_churn.features.users[:300])
+    y = sample_churn.labels.reindex(f.users).to_numpy()
+    imp = predictor._importance(f, y).set_index("feature")["permutation"]
+    rng = np.random.default_rng(predictor.config.train.seed)  # the same draws, in the same order
+    rows = np.sort(rng.choice(300, 200, replace=False))
+    users, y = f.users[rows], y[rows]
+    f = f.subset(users)
+    base = roc_auc_score(y, predictor._forward(f)[0])
+    for name in predictor.token_names_[: len(imp) - 1] + ["weekly timeline"]:
+        perm = rng.permutation(len(users))
+        shuffled = f.subset(users)
+        shuffled.table = shuffled.table.copy()
+        if name == "weekly timeline":
+            shuffled.timeline = f.timeline[perm]
+        else:
+            shuffled.table[name] = f.table[name].to_numpy()[perm]
+        assert imp[name] == pytest.approx(base - roc_auc_score(y, predictor._forward(shuffled)[0]), abs=1e-9), name
+
+
+def test_cancel_during_the_model_card_stops_there_and_caches_nothing(sample_churn, tmp_path):
+    import threading
+
+    from core.models.engine import TrainingCancelled
+
+    cancel, stages = threading.Event(), []
+
+    def progress(p):
+        if p.stage is not None:
+            stages.append(p.stage)
+            if p.stage == "stage.importance":
+                cancel.set()
+
+    predictor = ChurnPredictor(ChurnConfig(epochs=1, d_model=8, n_heads=2, n_layers=1, device="cpu"))
+    with pytest.raises(TrainingCancelled):
+        predictor.fit(sample_churn.features, sample_churn.labels, progress=progress, cancel=cancel, cache_dir=tmp_path)
+    assert stages[0] == "stage.linear_start" and stages.count("stage.importance") == 1  # stopped at the first check
+    assert "stage.churn_baselines" not in stages
+    assert not predictor.is_cached(sample_churn.features, sample_churn.labels, cache_dir=tmp_path)

@@ -110,29 +110,51 @@ def test_matches_pandas_reference_on_random_log():
         assert r.counts.loc[cohort, p] == n_users
 
 
-def test_factorize_users_hash_path_partitions_like_pandas(monkeypatch):
-    """The DuckDB-hash factorisation used for large logs groups rows exactly as pd.factorize does,
-    and the retention matrix does not change when it is used."""
-    import core.cohorts.retention as retention
+def retention_reference(log: pd.DataFrame, cohorts: pd.Series, period: str, kind: str, max_periods: int) -> dict:
+    """(cohort start, period) -> users, by plain pandas: a user counts in period k of their cohort when
+    active in it (classic) or in it or later (unbounded), periods 0 .. max_periods - 1. `cohorts`:
+    user_id -> any time in the cohort's period (also used by tests/query)."""
+    starts = period_start(log["ts"], period)
+    step = (lambda a, b: (a.dt.year - b.dt.year) * 12 + a.dt.month - b.dt.month) if period == "month" else None
+    start = period_start(pd.to_datetime(log["user_id"].astype(str).map(cohorts)), period)
+    k = step(starts, start) if step else (starts - start).dt.days // 7
+    act = pd.DataFrame({"u": log["user_id"].astype(str), "c": start, "k": k}).dropna()
+    act = act[(act["k"] >= 0) & (act["k"] < max_periods)].drop_duplicates()
+    if kind == "unbounded":
+        last = act.groupby(["u", "c"])["k"].max().reset_index()
+        act = pd.DataFrame([(u, c, j) for u, c, k in last.itertuples(index=False) for j in range(int(k) + 1)])
+        act.columns = ["u", "c", "k"]
+    return act.groupby(["c", "k"]).size().to_dict()
 
+
+@pytest.mark.parametrize("basis", ["first_activity", "signup"])
+@pytest.mark.parametrize("period,kind", [("month", "classic"), ("week", "unbounded"), ("week", "classic")])
+def test_every_cohort_kind_matches_pandas_reference(basis, period, kind):
+    """The app's choices (signup / first activity, week / month, classic / unbounded, 53 periods at
+    most) against a reference computed here; Chinese and categorical ids give the same matrix."""
     rng = np.random.default_rng(1)
-    ids = np.array([f"用户{i}" if i % 3 else f"u{i}" for i in range(500)], dtype=object)
-    users = pd.Series(ids[rng.integers(0, 500, 20_000)])
-    ts = pd.Series(pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 200, 20_000), unit="D"))
-    log = pd.DataFrame({"user_id": users, "ts": ts})
-    expected = retention.retention_matrix(log, period="week")
-    monkeypatch.setattr(retention, "_HASH_FROM", 10)
-    codes, uniques = retention.factorize_users(users)
-    ref_codes, ref_uniques = pd.factorize(users)
-    assert len(uniques) == len(ref_uniques) == users.nunique()
-    assert (uniques[codes] == users.to_numpy()).all()  # every row maps back to its own id
-    assert pd.crosstab(codes, ref_codes).astype(bool).sum(axis=1).eq(1).all()  # same partition
-    got = retention.retention_matrix(log, period="week")
-    pd.testing.assert_frame_equal(got.counts, expected.counts)
-    cohorts = pd.Series(pd.Timestamp("2024-01-01"), index=pd.Index(ids, name="user_id"))
-    pd.testing.assert_frame_equal(
-        retention.retention_matrix(log, cohorts, period="month").counts,
-        retention.retention_matrix(
-            log.assign(user_id=log["user_id"].astype("category")), cohorts, period="month"
-        ).counts,
+    ids = np.array([f"用户{i}" if i % 3 else f"u{i}" for i in range(300)], dtype=object)
+    log = pd.DataFrame(
+        {
+            "user_id": ids[rng.integers(0, 300, 6000)],
+            "ts": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 500 * 24, 6000), unit="h"),
+        }
     )
+    signups = pd.DataFrame(  # some sign up after their first event, some (ids 300+) are never active
+        {
+            "user_id": np.concatenate([ids, ["新人1", "新人2"]]),
+            "signup_at": pd.Timestamp("2023-12-01") + pd.to_timedelta(rng.integers(0, 90, 302), unit="D"),
+        }
+    )
+    cohorts = assign_cohorts(log, period, by=basis, users=signups)
+    r = retention_matrix(log, cohorts, period=period, kind=kind, max_periods=53)
+    want = retention_reference(log, cohorts, period, kind, 53)
+    got = r.counts.stack()
+    got = {key: int(v) for key, v in got.items() if v > 0}
+    assert got == want and len(want) > 20
+    assert r.counts.shape[1] <= 53
+    assert r.sizes.sum() == cohorts.notna().sum()  # never-active signups count in the sizes
+    as_category = retention_matrix(
+        log.assign(user_id=log["user_id"].astype("category")), cohorts, period=period, kind=kind, max_periods=53
+    )
+    pd.testing.assert_frame_equal(as_category.counts, r.counts)

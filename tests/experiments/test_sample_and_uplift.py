@@ -125,9 +125,14 @@ def test_din_learns_a_history_driven_response(tmp_path):
     inter = pd.DataFrame(rows, columns=["user_id", "item_id", "ts"])
     data = response_data(ad, inter, variant="variant", unit="user_id", outcome="converted", control="A", time="ts")
     assert data.has_history
+    stages: list = []
     res = train_response_model(
-        data, DINSettings(epochs=8, patience=8, device="cpu", lr=1e-2, dim=8, hidden=32), cache_dir=tmp_path
+        data,
+        DINSettings(epochs=8, patience=8, device="cpu", lr=1e-2, dim=8, hidden=32),
+        progress=lambda p: stages.append(p.stage),
+        cache_dir=tmp_path,
     )
+    assert stages[0] is None and stages[-1] == "stage.uplift_baseline"  # the epochs, then the baseline
     # the oracle ranks by the planted fan flag on the same held-out users
     fan_of = dict(zip(users, fan))
     c = data.variants.index("C")

@@ -59,8 +59,11 @@ def test_place_users_learns_the_partition_and_is_cached(planted_with_stragglers,
     graph, truth, users = planted_with_stragglers
     result = detect_communities(graph)
     config = PlacementConfig(epochs=60, patience=15, hidden=8, heads=2, device="cpu")
-    first = place_users(graph, result, users, config, cache_dir=tmp_path)
+    stages: list = []
+    first = place_users(graph, result, users, config, progress=lambda p: stages.append(p.stage), cache_dir=tmp_path)
     assert first.trained and first.metrics["val_accuracy"] >= 0.9
+    # every stage reports: features, the epochs, then placing
+    assert stages[0] == "stage.graph_features" and stages[-1] == "stage.placing" and None in stages
     assert first.metrics["classes"] == 4 and first.low_degree.sum() >= 12
     # detection's ids -> planted ids, by majority over well-connected users
     to_truth = {c: np.bincount(truth[(result.membership == c) & ~first.low_degree]).argmax() for c in range(4)}

@@ -112,3 +112,68 @@ def test_train_config_of_takes_the_trainer_fields_a_model_config_carries():
     tc = TrainConfig.of(Settings(), lr=0.1)
     assert (tc.epochs, tc.lr, tc.device) == (7, 0.1, "cpu")
     assert tc.batch_size == TrainConfig().batch_size and not hasattr(tc, "hidden")
+
+
+class SlowLinear(Linear):
+    """The same model with a step that takes ~20 ms, so a budget is reached within a few epochs."""
+
+    def calculate_loss(self, batch):
+        import time
+
+        time.sleep(0.02)
+        return super().calculate_loss(batch)
+
+
+def test_budget_stops_training_keeps_the_best_weights_and_is_recorded():
+    from core.models.engine import CPU_BUDGET_SECONDS, resolve_budget, training_budget
+
+    seen: list[Progress] = []
+    model = SlowLinear()
+    result = fit(model, batches, neg_mse, TrainConfig(epochs=1000, lr=0.05, max_seconds=0.5, device="cpu"), seen.append)
+    # 8 steps of >= 20 ms an epoch: the 0.5 s budget ends training in the fourth epoch at the latest
+    assert result.stopped_by == "budget" and result.stopped == "max_seconds" and 1 <= result.epochs_run <= 4
+    assert 0.5 <= result.seconds < 5 and result.max_seconds == 0.5 and result.epochs == 1000
+    best = max(h["val_metric"] for h in result.history)
+    with torch.no_grad():
+        assert result.best_metric == best and neg_mse(model) == pytest.approx(best)  # the best epoch's weights
+    # the ETA is there from the first step on, and never beyond the budget's remaining seconds
+    assert seen[0].step == 1 and seen[0].eta_seconds is not None and seen[0].eta_seconds <= 0.5
+    summary = result.summary()
+    assert summary["stopped_by"] == "budget" and summary["max_seconds"] == 0.5 and summary["epochs"] == 1000
+    # the override of the app's budget control wins over the config; "auto" is 5 min on the CPU, none on a GPU
+    with training_budget(0.1):
+        assert fit(SlowLinear(), batches, None, TrainConfig(epochs=1000, device="cpu")).max_seconds == 0.1
+        assert resolve_budget(None, "cpu") == 0.1
+    assert resolve_budget("auto", "cpu") == CPU_BUDGET_SECONDS and resolve_budget("auto", "cuda") is None
+    done = fit(Linear(), batches, neg_mse, TrainConfig(epochs=2, device="cpu"))
+    assert done.stopped_by == "epochs" and done.max_seconds == CPU_BUDGET_SECONDS
+
+
+def test_eta_without_budget_comes_from_the_first_steps_rate():
+    seen: list[Progress] = []
+    fit(SlowLinear(), batches, None, TrainConfig(epochs=3, max_seconds=None, device="cpu"), seen.append)
+    first = seen[0]
+    # 23 steps left at >= 20 ms each: at least ~0.4 s, and the estimate falls as training goes on
+    assert first.step == 1 and first.eta_seconds is not None and first.eta_seconds > 0.3
+    assert seen[-1].eta_seconds == 0.0 and seen[len(seen) // 2].eta_seconds < first.eta_seconds
+
+
+def test_one_cycle_schedule_follows_torch_and_still_trains():
+    from core.models.engine import _one_cycle, free_threads
+
+    opt = torch.optim.SGD([torch.zeros(1, requires_grad=True)], lr=0.1)
+    total = 10_000
+    ref = torch.optim.lr_scheduler.OneCycleLR(opt, max_lr=0.1, total_steps=total, cycle_momentum=False)
+    for i in range(0, total, 500):
+        while ref.last_epoch < i:
+            opt.step()
+            ref.step()
+        assert _one_cycle(i / (total - 1), 0.1) == pytest.approx(opt.param_groups[0]["lr"], abs=2e-4)
+    model = Linear()
+    result = fit(
+        model, batches, neg_mse, TrainConfig(epochs=25, lr=0.2, patience=100, schedule="onecycle", device="cpu")
+    )
+    assert torch.allclose(model.lin.weight.detach().squeeze(), W_TRUE, atol=2e-2)
+    assert 1 <= result.num_threads <= max(1, torch.get_num_threads()) and 1 <= free_threads()
+    with pytest.raises(ValueError, match="schedule"):
+        fit(Linear(), batches, None, TrainConfig(epochs=1, schedule="cosine", device="cpu"))

@@ -70,3 +70,86 @@ def test_registry_stays_bounded_under_50_sequential_trainings(caplog):
     assert "bounded:fail" in caplog.text and "ZeroDivisionError" in caplog.text
     for key in jobs.job_keys("bounded:"):
         jobs.forget_job(key)
+
+
+def _stage(progress, stage, n, pause=0.0):
+    import time
+
+    from core.models.engine import stage_progress
+
+    report = stage_progress(progress, stage)
+    for i in range(1, n + 1):
+        time.sleep(pause)
+        report(i, n)
+
+
+def test_one_bar_covers_every_stage_monotonically_with_an_estimate():
+    trace: list[tuple[str | None, float, float | None]] = []
+    holder: dict = {}
+
+    def pipeline(progress, cancel):
+        def watched(p):
+            progress(p)
+            job = holder["job"]
+            trace.append((job.stage, job.fraction, job.eta_seconds))
+
+        _stage(watched, "stage.encoding", 5, pause=0.01)
+        fit(Linear(), batches, None, TrainConfig(epochs=3, device="cpu"), watched, cancel)
+        _stage(watched, "stage.scoring", 4)
+        _stage(watched, "stage.baselines", 1)
+        return "ok"
+
+    release = threading.Event()
+    holder["job"] = job = jobs.start_job("test:stages", lambda p, c: release.wait(10) and pipeline(p, c))
+    release.set()
+    assert job.wait(60) and job.status == jobs.DONE and job.result == "ok"
+    stages = [s for s, _, _ in trace]
+    assert list(dict.fromkeys(stages)) == ["stage.encoding", jobs.TRAINING, "stage.scoring", "stage.baselines"]
+    fractions = [f for _, f, _ in trace]
+    assert fractions == sorted(fractions) and 0.0 < fractions[0] and fractions[-1] < 1.0 == job.fraction
+    for stage in ("stage.encoding", jobs.TRAINING, "stage.scoring"):  # each stage moves the bar
+        mine = [f for s, f, _ in trace if s == stage]
+        assert mine[-1] > mine[0]
+    # an estimate from the first report of a stage that counts its steps (encoding, the epochs)
+    assert trace[0][2] is not None and next(e for s, _, e in trace if s == jobs.TRAINING) is not None
+    jobs.forget_job("test:stages")
+
+
+def test_cancel_during_a_non_epoch_stage_ends_the_job_within_a_second():
+    import time
+
+    reported = threading.Event()
+
+    def encoding_forever(progress, cancel):
+        def tick(p):
+            progress(p)
+            reported.set()
+
+        _stage(tick, "stage.encoding", 10_000, pause=0.05)  # never looks at `cancel` itself
+        return "finished"
+
+    job = jobs.start_job("test:cancel-stage", encoding_forever)
+    assert reported.wait(30)
+    asked = time.monotonic()
+    job.cancel()
+    assert job.status == jobs.CANCELLED  # the page sees it at once: no stale bar
+    assert job.wait(1.0) and time.monotonic() - asked < 1.0  # the worker stopped at its next report
+    assert job.status == jobs.CANCELLED and job.result is None
+
+    # a stage that reports nothing for a long while: the job still ends as cancelled at once, and
+    # what the worker returns afterwards is dropped
+    busy = threading.Event()
+
+    def silent(progress, cancel):
+        busy.set()
+        cancel.wait(30)
+        time.sleep(0.2)
+        return "late"
+
+    quiet = jobs.start_job("test:cancel-silent", silent)
+    assert busy.wait(10)
+    quiet.cancel()
+    assert quiet.status == jobs.CANCELLED and not quiet.running
+    assert quiet.wait(5) and quiet.status == jobs.CANCELLED and quiet.result is None
+    for key in ("test:cancel-stage", "test:cancel-silent"):
+        jobs.forget_job(key)

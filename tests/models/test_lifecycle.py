@@ -90,9 +90,9 @@ def _text_spec(device: str):
 
     texts = ["很好很喜欢", "太差了失望", "非常满意", "质量很差"] * 10
     y = np.array([1, 0, 1, 0] * 10)
-    return language_spec("zh", texts, y, 2, ClassifierConfig(zh_epochs=1, zh_d_model=16, batch_size=8, device=device))[
-        0
-    ]
+    config = ClassifierConfig(zh_encoder="chars", zh_d_model=16)
+    config.train.epochs, config.train.batch_size, config.train.device = 1, 8, device
+    return language_spec("zh", texts, y, 2, config)[0]
 
 
 SPECS = {"gat": _gat_spec, "din": _din_spec, "sasrec": _sasrec_spec, "churn": _churn_spec, "sentiment": _text_spec}
@@ -151,3 +151,47 @@ def test_two_processes_train_once(tmp_path):
     outs = [p.communicate(timeout=120)[0].split() for p in procs]
     assert sorted(o[0] for o in outs) == ["LOADED", "TRAINED"]
     assert outs[0][1] == outs[1][1]
+
+
+def test_a_model_a_shorter_budget_stopped_is_retrained_for_a_longer_one(tmp_path, one_torch_thread):
+    from core.models.engine import TrainConfig, training_budget
+    from core.models.lifecycle import engine_fit
+    from tests.models.test_engine import Linear, SlowLinear, batches, neg_mse
+    from ui.training import card_line
+
+    def spec(build, epochs):
+        return ModelSpec(
+            kind="tiny",
+            code_version="t1",
+            config={"train": {"epochs": epochs, "max_seconds": "auto"}},
+            data=build.__name__,
+            build=build,
+            fit=engine_fit(batches, neg_mse, TrainConfig(epochs=epochs, device="cpu")),
+        )
+
+    slow = spec(SlowLinear, 1000)
+    with training_budget(0.3):
+        short = train_or_load(slow, cache_dir=tmp_path)
+        assert short.trained and is_trained(slow, tmp_path)
+    with training_budget(0.2):
+        assert is_trained(slow, tmp_path)  # a shorter budget takes the longer-trained model
+    with training_budget(1.0):  # a longer budget is not answered by the model 0.3 s cut short
+        assert slow.key == short.key and not is_trained(slow, tmp_path)
+        longer = train_or_load(slow, cache_dir=tmp_path)
+        assert longer.trained and longer.metrics["max_seconds"] == 1.0 and longer.key == short.key
+        assert is_trained(slow, tmp_path)
+    assert is_trained(slow, tmp_path)  # outside a budget block any stored model answers
+    m = short.metrics
+    assert m["stopped_by"] == "budget" and m["max_seconds"] == 0.3 and m["epochs"] == 1000
+    assert 1 <= m["epochs_run"] < 1000 and m["val_metric"] == max(h["val_metric"] for h in short.extra["history"])
+    # a model that ran all its epochs is the same model under any budget (and from a GPU without one)
+    quick = spec(Linear, 2)
+    with training_budget(None):
+        assert train_or_load(quick, cache_dir=tmp_path).metrics["stopped_by"] == "epochs"
+    with training_budget(0.1):
+        assert is_trained(quick, tmp_path)
+
+    line = card_line(m)  # the model card's line says the budget stopped it, where and on what
+    assert line.startswith("Training: stopped by the 0.3 s budget") and f"epoch {m['epochs_run']}/1000" in line
+    assert "cpu" in line
+    assert "trained all 2 epochs" in card_line({"stopped": "completed", "epochs_run": 2, "device": "cpu", "seconds": 3})

@@ -10,6 +10,7 @@ from core.models.engine import TrainConfig
 from core.models.sasrec import (
     SASRec,
     SASRecConfig,
+    WindowBatches,
     ndcg_at_k_excluding_seen,
     pad_histories,
     score_histories,
@@ -67,6 +68,33 @@ def test_training_windows_use_every_target_once():
     for xi, yi in zip(x, y):  # each target's input is the item before it
         real = yi > 0
         assert (xi[real][1:] == yi[real][:-1]).all()
+
+
+def test_length_buckets_cover_every_window_once_and_trim_only_padding():
+    rng = np.random.default_rng(1)
+    seqs = [rng.permutation(20)[: rng.integers(2, 12)] + 1 for _ in range(300)]
+    x, y = training_windows(seqs, max_len=8)
+    inputs, targets = torch.from_numpy(x), torch.from_numpy(y)
+    batches = WindowBatches(inputs, targets, 16, torch.Generator().manual_seed(0), bucket=5)
+    plain = WindowBatches(inputs, targets, 16, torch.Generator().manual_seed(0), bucket=1)
+    seen, widths, plain_widths = [], [], [b[0].shape[1] for b in plain]
+    for bx, by in batches:
+        widths.append(bx.shape[1])
+        assert bx.shape == by.shape and len(bx) <= 16
+        assert ((bx > 0).sum(1) == (by > 0).sum(1)).all() and (bx[:, 0] > 0).any()  # only padding went
+        # put the trimmed padding back: each row is one of the original windows
+        full = torch.cat([torch.zeros(len(bx), 8 - bx.shape[1], dtype=bx.dtype), bx], dim=1)
+        seen.extend(tuple(r) for r in full.tolist())
+    assert len(batches) == len(plain) == len(widths)
+    assert sorted(seen) == sorted(tuple(r) for r in x.tolist())  # every window exactly once
+    assert sum(widths) < sum(plain_widths)  # grouping by length trims more padding than a plain shuffle
+
+
+def test_scoring_trims_padding_without_changing_scores():
+    m = small()
+    hist = [np.array([3, 4, 5]), np.array([1]), np.array([], dtype=np.int64), np.array([7, 2])]
+    expected = m.predict(pad_histories(hist, 8)).detach().numpy()
+    assert np.allclose(score_histories(m, hist, batch_size=2), expected, atol=1e-5)
 
 
 @pytest.mark.parametrize("loss,extra", [("ce", {}), ("ce", {"ce_negatives": 5}), ("bce", {})])

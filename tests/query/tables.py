@@ -26,7 +26,8 @@ def scored_posts(sample_ws, tmp_path_factory):
 @pytest.fixture(scope="session")
 def edge_tables(tmp_path_factory) -> dict:
     """Parquet files of awkward tables: NULL metrics/covariates/variants/ids/times, blank ids, a
-    variant with no metric at all, a self-reply, Chinese communities, an item everybody touched."""
+    variant with no metric at all, a self-reply, Chinese communities, an item everybody touched, users
+    with signups (missing ones, a repeated id, users never active)."""
     rng = np.random.default_rng(7)
     d = tmp_path_factory.mktemp("edge_ws")
     n = 400
@@ -79,8 +80,12 @@ def edge_tables(tmp_path_factory) -> dict:
     posts["reply_to_user"] = pd.Series(rng.choice(np.array(users, dtype=object), k)).where(rng.random(k) < 0.2, None)
     posts.loc[0, ["reply_to_user", "user_id"]] = ["u3", "u3"]  # a self-reply
     posts.loc[rng.random(k) < 0.05, "ts"] = pd.NaT
+    signup = pd.Timestamp("2025-10-01") + pd.to_timedelta(rng.integers(0, 120, len(users) + 3), unit="D")
+    people = pd.DataFrame({"user_id": users + ["从未活跃", "never", "u2"], "signup_at": signup})
+    people.loc[[3, 7], "signup_at"] = pd.NaT  # no signup time; 'u2' twice (the earliest counts)
+    tables = {"ad_events": ad, "ad_one": one, "interactions": inter, "posts": posts, "users": people}
     paths = {}
-    for name, frame in {"ad_events": ad, "ad_one": one, "interactions": inter, "posts": posts}.items():
+    for name, frame in tables.items():
         paths[name] = d / f"{name}.parquet"
         save_parquet(frame, paths[name])
     from core.query.score import score_posts_frame

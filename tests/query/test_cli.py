@@ -18,15 +18,31 @@ def _one_line_error(proc, *words):
 
 
 def test_aggregate_retention_and_ab(run_cli, sample_ws, tmp_path):
+    """Retention as the churn page computes it (interactions + posts, first-activity or signup cohorts)."""
+    from core.cohorts.activity import assign_cohorts
+    from core.cohorts.datasets import tables_activity
     from core.cohorts.retention import retention_matrix
 
-    out = tmp_path / "ret.csv"
-    proc = run_cli("aggregate", "retention", "--workspace", sample_ws.path, "--period", "week", "--out", out)
-    assert proc.returncode == 0 and proc.stderr == "", proc.stderr
-    got = pd.read_csv(out)
-    want = retention_matrix(sample_ws.read("interactions", ["user_id", "ts"]), period="week").to_long()
-    assert got["users"].tolist() == want["users"].tolist()
-    np.testing.assert_allclose(got["share"], want["share"], rtol=1e-12)
+    activity = tables_activity({t: sample_ws.read(t) for t in ("interactions", "posts")})
+    users = sample_ws.read("users")
+    for extra, cohorts in (
+        ((), None),
+        (("--cohort", "signup", "--kind", "unbounded", "--max-periods", "8"), "signup"),
+    ):
+        out = tmp_path / "ret.csv"
+        proc = run_cli(
+            "aggregate", "retention", "--workspace", sample_ws.path, "--period", "week", *extra, "--out", out
+        )
+        assert proc.returncode == 0 and proc.stderr == "", proc.stderr
+        got = pd.read_csv(out)
+        if cohorts is None:
+            want = retention_matrix(activity, period="week").to_long()
+        else:
+            signup = assign_cohorts(activity, "week", by="signup", users=users)
+            want = retention_matrix(activity, signup, period="week", kind="unbounded", max_periods=8).to_long()
+            assert got["period"].max() == 7 and json.loads(proc.stdout)["periods"] == 8
+        assert got["users"].tolist() == want["users"].tolist() and len(got) > 10
+        np.testing.assert_allclose(got["share"], want["share"], rtol=1e-12)
 
     out = tmp_path / "ab.csv"
     proc = run_cli("aggregate", "ab", "--workspace", sample_ws.path, "--metric", "converted", "--out", out)

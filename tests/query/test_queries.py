@@ -1,8 +1,12 @@
 """The shared SQL on DuckDB against the in-process code it stands in for (references computed here):
-A/B sums vs numpy bincounts, retention vs `retention_matrix`, trends vs `sentiment_trends`, edges vs
-`graph_from_replies` / `graph_from_co_interaction`. Spark's agreement with DuckDB: tests/spark."""
+A/B sums vs pandas groupby, retention (every cohort kind) vs a pandas reference, trends vs a pandas
+groupby, reply and co-interaction graphs vs brute-force counts. (The app's in-process functions run
+these same queries on DuckDB over frames.) Spark's agreement with DuckDB: tests/spark."""
 
 from __future__ import annotations
+
+from collections import Counter
+from itertools import combinations
 
 import numpy as np
 import pandas as pd
@@ -71,28 +75,62 @@ def test_ab_result_equals_row_level_engine(duck, sample_ws):
             np.testing.assert_allclose(g[v.name].p_value, v.p_value, rtol=1e-6)
 
 
-@pytest.mark.parametrize("period,kind", [("month", "classic"), ("week", "classic"), ("week", "unbounded")])
-def test_retention_matches_retention_matrix(duck, sample_ws, period, kind):
-    from core.cohorts.retention import retention_matrix
-
-    act = sample_ws.read("interactions", ["user_id", "ts"]).dropna()
-    want = retention_matrix(act, period=period, kind=kind)
-    got = A.retention(duck, period=period, kind=kind)
-    pd.testing.assert_series_equal(got.sizes, want.sizes, check_dtype=False)
-    pd.testing.assert_frame_equal(got.counts, want.counts, check_dtype=False)
-    pd.testing.assert_frame_equal(got.shares, want.shares, check_dtype=False, rtol=1e-12)
+def _activity(ws) -> pd.DataFrame:
+    """interactions and posts as one log of (user_id, ts), rows with both."""
+    parts = [ws.read(t, ["user_id", "ts"]) for t in ("interactions", "posts")]
+    log = pd.concat(parts, ignore_index=True).dropna()
+    return log[log["user_id"].astype(str).str.strip() != ""].assign(user_id=lambda d: d["user_id"].astype(str))
 
 
-def test_trends_match_sentiment_trends(duck, scored_posts):
-    from core.text.trends import sentiment_trends
+@pytest.mark.parametrize("basis", ["first_activity", "signup"])
+@pytest.mark.parametrize("period,kind", [("month", "classic"), ("week", "unbounded")])
+def test_retention_matches_pandas_reference(duck, sample_ws, basis, period, kind):
+    from tests.cohorts.test_retention import retention_reference
 
-    scored = pd.read_parquet(scored_posts)
-    want = sentiment_trends(scored.dropna(subset=["ts"]), "week")
-    got = A.sentiment_trends(duck, "scored", "week")
-    assert got[["community", "period", "volume", "negatives"]].equals(
-        want[["community", "period", "volume", "negatives"]]
+    log = _activity(sample_ws)
+    if basis == "signup":
+        users = sample_ws.read("users", ["user_id", "signup_at"]).dropna()
+        cohorts = pd.Series(pd.to_datetime(users["signup_at"]).to_numpy(), index=users["user_id"].astype(str))
+    else:
+        cohorts = log.groupby("user_id")["ts"].min()
+    got = A.retention(
+        duck,
+        period,
+        kind,
+        tables=("interactions", "posts"),
+        cohorts="users" if basis == "signup" else None,
+        cohort_col="signup_at",
+        max_periods=20,
     )
-    for c in ("mean_score", "sd", "ci_low", "ci_high", "neg_ci_low", "neg_ci_high"):
+    want = retention_reference(log, cohorts, period, kind, 20)
+    cells = {key: int(v) for key, v in got.counts.stack().items() if v > 0}
+    assert cells == want and len(want) > 20
+    assert got.sizes.sum() == len(cohorts) and got.counts.shape[1] <= 20
+
+
+def test_trends_match_pandas_reference(duck, scored_posts):
+    from core.text.trends import period_start
+
+    scored = pd.read_parquet(scored_posts).dropna(subset=["ts"])
+    rows = pd.DataFrame(
+        {
+            "community": scored["community"].astype(object),
+            "period": period_start(scored["ts"], "week"),
+            "score": scored["score"],
+            "neg": (scored["sentiment"] == "negative").astype(int),
+        }
+    )
+    rows = pd.concat([rows, rows.assign(community="all")], ignore_index=True)
+    want = (
+        rows.groupby(["community", "period"])
+        .agg(volume=("score", "size"), mean_score=("score", "mean"), sd=("score", "std"), negatives=("neg", "sum"))
+        .reset_index()
+    )
+    got = A.sentiment_trends(duck, "scored", "week")
+    assert got["community"].tolist() == want["community"].tolist()
+    assert got["period"].tolist() == want["period"].tolist()
+    assert got["volume"].tolist() == want["volume"].tolist() and got["negatives"].tolist() == want["negatives"].tolist()
+    for c in ("mean_score", "sd"):
         np.testing.assert_allclose(got[c], want[c], rtol=1e-9, atol=1e-12)
 
 
@@ -101,29 +139,59 @@ def _edge_list(g):
     return sorted(zip(names[g.src], names[g.dst], g.weight.tolist()))
 
 
-@pytest.mark.parametrize("name", ["sample", "edge"])
-def test_reply_graph_matches_graph_from_replies(duck, duck_edge, sample_ws, edge_tables, name):
-    from core.graph.build import graph_from_replies
+def _clean(value):
+    return None if value is None or pd.isna(value) or str(value).strip() == "" else str(value).strip()
 
+
+@pytest.mark.parametrize("name", ["sample", "edge"])
+def test_reply_graph_matches_reference(duck, duck_edge, sample_ws, edge_tables, name):
+    """Replies counted one post at a time: the target is reply_to_user, else the parent post's author."""
     eng, posts = (
         (duck, sample_ws.read("posts")) if name == "sample" else (duck_edge, pd.read_parquet(edge_tables["posts"]))
     )
-    want = graph_from_replies(posts)
+    author = {_clean(p): _clean(u) for p, u in zip(posts["post_id"], posts["user_id"])}
+    pairs, loops, no_author = Counter(), 0, 0
+    for row in posts.itertuples(index=False):
+        u = _clean(row.user_id)
+        v = _clean(getattr(row, "reply_to_user", None)) or author.get(_clean(getattr(row, "parent_id", None)))
+        if v is None:
+            continue
+        if u is None:
+            no_author += 1
+        elif u == v:
+            loops += 1
+        else:
+            pairs[(u, v)] += 1
     got = A.reply_graph(eng)
-    assert _edge_list(got) == _edge_list(want) and len(_edge_list(want)) > 10
-    assert sorted(got.nodes.astype(str)) == sorted(want.nodes.astype(str))
+    assert _edge_list(got) == sorted((u, v, float(n)) for (u, v), n in pairs.items()) and len(pairs) > 10
+    posters = {_clean(u) for u in posts["user_id"]} - {None}
+    assert set(got.nodes.astype(str)) == posters | {v for _, v in pairs}
+    assert (got.self_loops, got.dropped_rows) == (loops, no_author)
+    assert name == "sample" or loops >= 1  # the edge case plants a self-reply
 
 
 @pytest.mark.parametrize("name", ["sample", "edge"])
-def test_co_interaction_matches_graph_builder(duck, duck_edge, sample_ws, edge_tables, name):
-    from core.graph.build import graph_from_co_interaction
-
+def test_co_interaction_graph_matches_brute_force(duck, duck_edge, sample_ws, edge_tables, name):
     eng, inter = (
         (duck, sample_ws.read("interactions"))
         if name == "sample"
         else (duck_edge, pd.read_parquet(edge_tables["interactions"]))
     )
     max_users = 200 if name == "sample" else 35  # the edge case's 'everyone' item is skipped
-    want = graph_from_co_interaction(inter, min_shared=2, max_item_users=max_users)
+    rows = {(_clean(u), _clean(i)) for u, i in zip(inter["user_id"], inter["item_id"])}
+    rows = {(u, i) for u, i in rows if u is not None and i is not None}
+    users_of: dict = {}
+    for u, i in rows:
+        users_of.setdefault(i, set()).add(u)
+    shared = Counter()
+    for members in (m for m in users_of.values() if len(m) <= max_users):
+        for a, b in combinations(sorted(members), 2):
+            shared[(a, b)] += 1
     got = A.co_interaction_graph(eng, min_shared=2, max_item_users=max_users)
-    assert _edge_list(got) == _edge_list(want) and len(_edge_list(want)) > 10
+    want = sorted((a, b, float(n)) for (a, b), n in shared.items() if n >= 2)
+    assert _edge_list(got) == want and len(want) > 10
+    assert set(got.nodes.astype(str)) == {u for u, _ in rows}
+    below = sum(1 for n in shared.values() if n < 2)
+    assert f"pairs sharing fewer than 2 items dropped: {below}" in got.notes
+    skipped = sum(1 for m in users_of.values() if len(m) > max_users)
+    assert (name == "sample") or f"{skipped} items with more than {max_users} users skipped" in got.notes

@@ -3,14 +3,33 @@ recommends a seen item, explains with the user's own history, and is cached and 
 
 from __future__ import annotations
 
+import threading
+from dataclasses import asdict
+
 import numpy as np
 import pytest
 
 from core.errors import ConfigError
-from core.recommend.data import build_sequences
-from core.recommend.recommender import RecommendConfig, SequentialRecommender, cached_training_exists, evaluate
+from core.models.engine import TrainConfig, TrainingCancelled
+from core.recommend.data import SequenceData, build_sequences
+from core.recommend.recommender import (
+    FULL_CE_MAX_ITEMS,
+    SAMPLED_CE_NEGATIVES,
+    RecommendConfig,
+    SequentialRecommender,
+    cached_training_exists,
+    default_train,
+    evaluate,
+)
 
-TINY = dict(max_len=20, hidden=32, n_layers=1, n_heads=1, epochs=4, batch_size=64, lr=3e-3, device="cpu", val_users=500)
+TINY = dict(
+    max_len=20,
+    hidden=32,
+    n_layers=1,
+    n_heads=1,
+    val_users=500,
+    train=TrainConfig(epochs=4, batch_size=64, lr=3e-3, device="cpu"),
+)
 
 
 @pytest.fixture(scope="module")
@@ -74,3 +93,70 @@ def test_save_load_round_trip(report, tmp_path):
         SequentialRecommender.load(tmp_path / "m")
     with pytest.raises(ConfigError, match="recommend fit"):
         SequentialRecommender.load(tmp_path / "missing")
+
+
+def test_config_nests_the_trainer_settings_and_round_trips():
+    config = RecommendConfig(**TINY)
+    assert config.train.epochs == 4 and config.train.lr == 3e-3
+    # the flat spellings of before write into `train` (pages/recommendations.py still uses them)
+    legacy = RecommendConfig(max_len=20, epochs=7, batch_size=32, device="cpu")
+    assert (legacy.train.epochs, legacy.train.batch_size, legacy.train.device) == (7, 32, "cpu")
+    assert legacy.train.lr == RecommendConfig().train.lr  # untouched fields keep the defaults
+    assert RecommendConfig.from_dict(asdict(config)) == config
+    old_folder = {"max_len": 20, "epochs": 3, "lr": 0.01, "seed": 4, "hidden": 16, "n_heads": 2}
+    assert RecommendConfig.from_dict(old_folder).train == TrainConfig(
+        **{**asdict(default_train()), "epochs": 3, "lr": 0.01, "seed": 4}
+    )
+    with pytest.raises(ConfigError, match="epochs"):
+        RecommendConfig(train=TrainConfig(epochs=0))
+    # patience and the minimum length stretch to the step counts, never past the epochs asked for
+    tc = RecommendConfig(min_steps=50, patience_steps=30, train=TrainConfig(epochs=4, batch_size=10, patience=1))
+    stretched = tc.train_config(n_windows=100)  # 10 steps an epoch
+    assert (stretched.min_epochs, stretched.patience) == (4, 3)
+
+
+def test_window_follows_the_history_length_percentile():
+    lengths = list(range(1, 101))  # 90th percentile 90.1 -> 96 (a multiple of 8)
+    data = SequenceData(
+        user_ids=np.array([f"u{i}" for i in lengths]),
+        item_ids=np.array([""] + [f"i{j}" for j in range(100)]),
+        sequences=[np.arange(1, n + 1) for n in lengths],
+    )
+    assert RecommendConfig().window(data) == 96 and RecommendConfig(max_len=30).window(data) == 30
+    assert RecommendConfig().model_config(data).max_len == 96
+    assert RecommendConfig().model_config(data).ce_negatives == 0  # a small catalogue: full softmax
+    many = SequenceData(data.user_ids, np.array([""] + [f"i{j}" for j in range(FULL_CE_MAX_ITEMS + 1)]), data.sequences)
+    assert RecommendConfig().model_config(many).ce_negatives == SAMPLED_CE_NEGATIVES
+    assert RecommendConfig(ce_negatives=0).model_config(many).ce_negatives == 0
+    short = SequenceData(data.user_ids[:3], data.item_ids, data.sequences[:3])
+    long = SequenceData(data.user_ids[:1], data.item_ids, [np.tile(np.arange(1, 101), 5)])
+    assert RecommendConfig().window(short) == 8 and RecommendConfig().window(long) == 200  # kept in range
+
+
+def test_cancel_stops_training_at_the_next_step_and_stores_nothing(sample_data, tmp_path):
+    cancel, steps = threading.Event(), []
+
+    def progress(p):
+        if p.stage is None:
+            steps.append(p.step)
+            cancel.set()
+
+    config = RecommendConfig(**{**TINY, "train": TrainConfig(epochs=50, batch_size=16, device="cpu")})
+    with pytest.raises(TrainingCancelled):
+        evaluate(sample_data, config, progress=progress, cancel=cancel, cache_dir=tmp_path)
+    assert steps == [1]  # checked before every batch: the second never ran
+    assert not cached_training_exists(sample_data, config, "eval", cache_dir=tmp_path)
+
+
+def test_cancel_stops_the_stages_outside_the_epochs_too(sample_data, tmp_path):
+    cancel, stages = threading.Event(), []
+
+    def progress(p):
+        stages.append(p.stage)
+        if p.stage == "stage.baselines":
+            cancel.set()
+
+    with pytest.raises(TrainingCancelled):
+        evaluate(sample_data, RecommendConfig(**TINY), progress=progress, cancel=cancel, cache_dir=tmp_path)
+    assert stages == ["stage.baselines"]  # reported, then the next chunk of baseline scoring saw the cancel
+    assert not cached_training_exists(sample_data, RecommendConfig(**TINY), "eval", cache_dir=tmp_path)

@@ -1,6 +1,7 @@
 """Every shared query gives the same answer on Spark local[2] as on DuckDB (1e-9 after sorting), on
 the sample workspace and on generated edge cases (NULLs, blank ids, empty groups, one variant,
-Chinese community and variant names). DuckDB's own agreement with the in-process code: tests/query."""
+Chinese community and variant names): A/B sums, retention of every cohort kind, trends, reply and
+co-interaction edges and the graphs built from them (posters, first times, counts and notes). DuckDB's own agreement with the in-process code: tests/query."""
 
 from __future__ import annotations
 
@@ -80,10 +81,26 @@ def test_ab_result_agrees(engines):
 
 
 @pytest.mark.parametrize("name", ["sample", "edge"])
-@pytest.mark.parametrize("period,kind", [("month", "classic"), ("week", "classic"), ("week", "unbounded")])
-def test_retention_agrees(engines, name, period, kind):
+@pytest.mark.parametrize("basis,period,kind", [("first_activity", "month", "classic"), ("signup", "week", "unbounded")])
+def test_retention_agrees(engines, name, basis, period, kind):
+    """Every cohort option the churn page offers, over interactions + posts (signup: 12 periods at most).
+    Classic and unbounded read the same query (cells and last periods), so the two cases cover both
+    bases, both periods and both kinds."""
     duck, spark = engines[name]
-    a, b = (A.retention(e, period=period, kind=kind) for e in (duck, spark))
+    signup = basis == "signup"
+    a, b = (
+        A.retention(
+            e,
+            period,
+            kind,
+            tables=("interactions", "posts"),
+            cohorts="users" if signup else None,
+            cohort_col="signup_at",
+            max_periods=12 if signup else None,
+        )
+        for e in (duck, spark)
+    )
+    assert len(a.sizes) > 2
     pd.testing.assert_series_equal(a.sizes, b.sizes)
     pd.testing.assert_frame_equal(a.counts, b.counts)
     pd.testing.assert_frame_equal(a.shares, b.shares, rtol=1e-12)
@@ -99,9 +116,25 @@ def test_trends_agree(engines, name, freq):
         assert {"数码", "旅行", "all"} <= set(a["community"].dropna())
 
 
+def assert_same_graph(a, b):
+    """Same nodes, edges, weights, first-seen times, counts and notes."""
+    assert a.nodes.astype(str).tolist() == b.nodes.astype(str).tolist() and a.n_edges > 10
+    assert (a.src.tolist(), a.dst.tolist()) == (b.src.tolist(), b.dst.tolist())
+    np.testing.assert_allclose(a.weight, b.weight, rtol=1e-12)
+    assert (a.first_seen is None) == (b.first_seen is None)
+    if a.first_seen is not None:
+        pd.testing.assert_index_equal(pd.DatetimeIndex(a.first_seen), pd.DatetimeIndex(b.first_seen))
+        assert pd.notna(a.first_seen).any()
+    assert a.summary() == b.summary()
+
+
 @pytest.mark.parametrize("name", ["sample", "edge"])
-def test_edges_agree(engines, name):
+def test_edges_and_graphs_agree(engines, name):
     duck, spark = engines[name]
     assert_same(A.reply_edges(duck), A.reply_edges(spark))
     most = 200 if name == "sample" else 35  # the edge case's 'everyone' item is skipped
     assert_same(A.co_interaction_edges(duck, max_item_users=most), A.co_interaction_edges(spark, max_item_users=most))
+    assert_same_graph(A.reply_graph(duck), A.reply_graph(spark))
+    a, b = (A.co_interaction_graph(e, max_item_users=most) for e in (duck, spark))
+    assert_same_graph(a, b)
+    assert name == "sample" or any("items with more than 35 users skipped" in n for n in a.notes)

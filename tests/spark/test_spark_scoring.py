@@ -46,13 +46,17 @@ def sentiment_model(shared_datasets, tmp_path_factory):
     """A small Chinese attention classifier (the character Transformer), really trained (2 epochs on 600
     reviews). Not e5: its 12 frozen layers run on differently padded batches in the two paths, which moves
     scores by up to ~6e-6 (float32 reduction order), above this test's 1e-6."""
+    from dataclasses import replace
+
     from core.text.classifier import ClassifierConfig, fit_sentiment_classifier
 
     df = pd.read_csv(shared_datasets / "waimai_10k" / "waimai_10k.csv").sample(600, random_state=0)
+    config = ClassifierConfig(zh_encoder="chars", zh_d_model=32)
+    config.train = replace(config.train, epochs=2, max_seconds=60, device="cpu")
     clf = fit_sentiment_classifier(
         df["review"].tolist(),
         df["label"].astype(str).tolist(),
-        ClassifierConfig(zh_encoder="chars", zh_epochs=2, zh_d_model=32, max_seconds=60, device="cpu"),
+        config,
     )
     out = tmp_path_factory.mktemp("sentiment") / "model"
     clf.save(out)

@@ -52,7 +52,8 @@ def test_small_english_training_beats_chance_and_round_trips(tmp_path):
             (f"I hate the {t}, awful experience", "bad"),
         ]
     df = pd.DataFrame(rows, columns=["text", "label"])
-    config = ClassifierConfig(en_epochs=3, batch_size=16)
+    config = ClassifierConfig()
+    config.train.epochs, config.train.batch_size = 3, 16
     seen = []
     clf = fit_sentiment_classifier(df["text"], df["label"], config, cache_dir=tmp_path / "cache", progress=seen.append)
     # the page's bar names the work before and after the epochs instead of sitting at "0 s left"
@@ -158,10 +159,74 @@ def test_training_repeats_whatever_ran_before_in_the_process(tmp_path):
     pos = ["味道很好，下次还点", "送餐很快，好吃", "非常满意，推荐", "分量足，好吃不贵", "很棒，服务好"]
     neg = ["太难吃了，退款", "送了两个小时，凉了", "很差，不会再点", "分量太少，失望", "难吃，服务差"]
     texts, labels = (pos + neg) * 3, ([1] * 5 + [0] * 5) * 3
-    config = ClassifierConfig(zh_epochs=2, batch_size=8)
+    config = ClassifierConfig(zh_encoder="chars")
+    config.train.epochs, config.train.batch_size = 2, 8
     first = fit_sentiment_classifier(texts, labels, config, cache_dir=tmp_path / "a")
     torch.rand(12345)  # use up some of the global stream
     second = fit_sentiment_classifier(texts, labels, config, cache_dir=tmp_path / "b")
     assert second.train_info["zh"]["trained"]  # a fresh cache: really trained again
     a, b = first.models["zh"].state_dict, second.models["zh"].state_dict
     assert a.keys() == b.keys() and all(torch.equal(a[k], b[k]) for k in a)
+
+
+def _tiny_english() -> pd.DataFrame:
+    rows = []
+    for t in ["app", "update", "event", "forum", "shop", "stream", "rewards", "team"]:
+        rows += [(f"I love the new {t}, great", "good"), (f"The {t} is terrible and broken", "bad")] * 2
+    return pd.DataFrame(rows, columns=["text", "label"])
+
+
+def test_cancel_stops_every_stage_and_the_spec_keys_the_job(tmp_path):
+    """A cancel set when a stage starts ends the fit before that stage's next batch: nothing after it
+    is reported. The job key is the spec's key: unchanged by the device, trained after a fit."""
+    import threading
+    from dataclasses import replace
+
+    from core.models.engine import TrainingCancelled
+    from core.text.classifier import sentiment_is_trained, sentiment_job_key, sentiment_specs
+
+    df = _tiny_english()
+    config = ClassifierConfig()
+    config.train = replace(config.train, epochs=1, batch_size=8, device="cpu")
+    cache = tmp_path / "cache"
+    spec = sentiment_specs(df["text"], df["label"], config, cache)[0]
+    assert sentiment_job_key(df["text"], df["label"], config, cache) == spec.job_key == f"sentiment-en:{spec.key}"
+    gpu = replace(config, train=replace(config.train, device="cuda"))
+    assert sentiment_job_key(df["text"], df["label"], gpu, cache) == spec.job_key
+    assert not sentiment_is_trained(df["text"], df["label"], config, cache)
+    for stage in ["stage.encoding", "epochs", "stage.fusion", "stage.scoring", "stage.baselines"]:
+        cancel, seen = threading.Event(), []
+
+        def progress(p, stage=stage, cancel=cancel, seen=seen):
+            seen.append(p.stage or "epochs")
+            if seen[-1] == stage:
+                cancel.set()
+
+        with pytest.raises(TrainingCancelled):
+            fit_sentiment_classifier(df["text"], df["label"], config, progress, cancel, cache)
+        assert seen.count(stage) == 1 and seen[-1] == stage, (stage, seen)
+        # the model is stored once training and the blend are done, not before
+        trained = sentiment_is_trained(df["text"], df["label"], config, cache)
+        assert trained == (stage in ("stage.scoring", "stage.baselines")), stage
+
+
+@pytest.mark.parametrize("pooling", ["attention", "attention+mean"])
+def test_pooled_head_ignores_padding(pooling):
+    """Padding a batch longer changes nothing: attention and mean pooling both mask it."""
+    import torch
+
+    from core.models.text_classifier import TextClassifier, TextClassifierConfig
+
+    torch.manual_seed(0)
+    model = TextClassifier(
+        TextClassifierConfig(n_classes=3, input="states", d_model=16, n_heads=2, n_layers=1, d_ff=32, pooling=pooling)
+    ).eval()
+    states = torch.randn(2, 5, 16)
+    mask = torch.tensor([[1, 1, 1, 0, 0], [1, 1, 1, 1, 1]], dtype=torch.bool)
+    padded = torch.cat([states, torch.randn(2, 4, 16)], dim=1)
+    long_mask = torch.cat([mask, torch.zeros(2, 4, dtype=torch.bool)], dim=1)
+    with torch.no_grad():
+        a = model.predict({"states": states, "mask": mask})
+        b = model.predict({"states": padded, "mask": long_mask})
+    torch.testing.assert_close(a, b, atol=1e-5, rtol=1e-5)
+    assert model.head.in_features == (32 if pooling == "attention+mean" else 16)

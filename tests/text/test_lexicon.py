@@ -207,3 +207,18 @@ def test_the_band_says_honestly_where_it_came_from():
         said = [t(f"sent.band_source_{th['en'].source}", lang, n=th["en"].n) for th in (unlabelled, labelled)]
         assert "VADER" in said[0] and "60" in said[1]
         assert not any("waimai" in s or "airline" in s for s in said)
+
+
+def test_lexicon_scoring_stops_on_cancel():
+    import threading
+
+    from core.models.engine import TrainingCancelled
+    from core.text.lexicon import lexicon_scores
+
+    texts = ["great crew", "awful delay", "太好吃了", "很差"] * 3
+    cancel = threading.Event()
+    before = lexicon_scores(texts, cancel)
+    assert np.array_equal(before, lexicon_scores(texts))
+    cancel.set()
+    with pytest.raises(TrainingCancelled):
+        lexicon_scores(texts, cancel)

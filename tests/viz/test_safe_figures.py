@@ -156,6 +156,11 @@ def test_cohort_recommend_and_experiment_builders_on_hostile_names():
             "lift_ci_high": [0.2] * 3,
             "sequential_ci_low": [-0.1] * 3,
             "sequential_ci_high": [0.3] * 3,
+            "relative_lift": [0.1, 0.1, 0.1],
+            "relative_lift_ci_low": [0.0] * 3,
+            "relative_lift_ci_high": [0.2] * 3,
+            "sequential_relative_ci_low": [-0.1] * 3,
+            "sequential_relative_ci_high": [0.3] * 3,
         }
     )
     _assert_safe(experiments.cumulative_lift_figure(lift))

@@ -1,0 +1,63 @@
+"""Frozen encoder states are stored per distinct text: a text is encoded once per encoder and depth,
+whatever list it arrives in, and a cancel stops the pass before the next batch."""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+import pytest
+
+from core.text.encoder import lower_states
+
+TWEETS = ["the flight was late again", "great crew, thanks!", "lost my bag in Denver", "great crew, thanks!"]
+
+
+def _totals(calls: list) -> list[int]:
+    return [total for _, total in calls]
+
+
+def test_each_distinct_text_is_encoded_once_whatever_list_it_arrives_in(tmp_path):
+    seen: list = []
+    first = lower_states(TWEETS, 1, cache_dir=tmp_path, progress=lambda d, t: seen.append((d, t)))
+    assert _totals(seen)[0] == 3  # the repeated tweet is encoded once
+    assert len(first) == 4 and np.array_equal(first.take([1]).values, first.take([3]).values)
+    seen.clear()
+    again = ["lost my bag in Denver", "a text never seen", "the flight was late again"]
+    second = lower_states(again, 1, cache_dir=tmp_path, progress=lambda d, t: seen.append((d, t)))
+    assert _totals(seen)[0] == 1  # only the new text
+    np.testing.assert_array_equal(second.take([0]).values, first.take([2]).values)
+    fresh = lower_states(again, 1, cache_dir=tmp_path / "elsewhere")  # the same states, computed anew
+    np.testing.assert_allclose(second.values.astype(np.float32), fresh.values.astype(np.float32), atol=2e-3)
+    seen.clear()
+    lower_states(list(reversed(again)), 1, cache_dir=tmp_path, progress=lambda d, t: seen.append((d, t)))
+    assert _totals(seen) == [0]  # nothing left to encode
+
+
+def test_a_cut_text_is_stored_per_cap_and_a_short_one_once(tmp_path):
+    long_text = "the seat was broken and nobody came to help us at all, " * 4
+    seen: list = []
+    a = lower_states([long_text, "ok"], 1, cache_dir=tmp_path, max_tokens=32, progress=lambda d, t: seen.append(t))
+    b = lower_states([long_text, "ok"], 1, cache_dir=tmp_path, max_tokens=48, progress=lambda d, t: seen.append(t))
+    assert seen[0] == 2 and seen[-1] == 1  # the short text is the same under both caps
+    assert np.diff(a.offsets).tolist() == [32, 3] and np.diff(b.offsets).tolist() == [48, 3]
+
+
+def test_cancel_stops_encoding_before_the_next_batch_and_stores_nothing(tmp_path):
+    from core.models.engine import TrainingCancelled
+
+    cancel = threading.Event()
+    batches: list = []
+
+    def progress(done, total):
+        batches.append(done)
+        if done >= 2:
+            cancel.set()
+
+    texts = [f"tweet number {i} about the flight" for i in range(8)]
+    with pytest.raises(TrainingCancelled):
+        lower_states(texts, 1, batch_size=2, cache_dir=tmp_path, progress=progress, cancel=cancel)
+    assert batches == [0, 2]  # one batch ran, the next was not started
+    seen: list = []
+    lower_states(texts, 1, batch_size=2, cache_dir=tmp_path, progress=lambda d, t: seen.append(t))
+    assert seen[0] == 8

@@ -1,0 +1,251 @@
+"""The home page's upload panel and version list: Streamlit widgets and their callbacks only.
+
+What the panel says comes from core.data.view as facts (`Note`s) and is rendered in the language of
+the moment (`say`), so a report stays readable after the user switches language.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from core.config import workspaces_dir
+from core.data.ingest import ConfirmationNeeded, FilePreview, ingest_file
+from core.data.mapping import suggest_mapping
+from core.data.schemas import SCHEMAS, TABLE_NAMES
+from core.data.uploads import discard_upload
+from core.data.view import confirmation_notes, delimiter_kind, ingest_notes, version_rows
+from core.data.workspace import SAMPLE_NAME, Workspace, open_workspace, validate_name
+from core.errors import UserError
+from ui import state
+from ui.common import tr
+from ui.present import col_label
+
+
+def say(notes) -> str:
+    """Notes (translation key, arguments) as one text in the session's language."""
+    return " ".join(tr(key, **args) for key, args in notes)
+
+
+def create_workspace(name_key: str) -> None:
+    """Button callback (runs before the script, so it may set the sidebar picker's value)."""
+    try:
+        name = validate_name(st.session_state.get(name_key, ""))
+        with Workspace(workspaces_dir() / name).writer():
+            pass  # creates the DuckDB file and its catalog
+        st.session_state[state.WORKSPACE] = name
+    except UserError as exc:
+        st.session_state["create_error"] = str(exc)
+
+
+def session_id() -> str:
+    """This browser session's id: its uploads live in a folder of their own."""
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx is not None else "local"
+
+
+def session_alive(sid: str) -> bool:
+    """False only for a session the Streamlit runtime knows has closed (never for this one)."""
+    from streamlit import runtime
+
+    if sid == session_id() or not runtime.exists():
+        return True
+    return runtime.get_instance().is_active_session(sid)
+
+
+def mapping_editor(key: str, preview: FilePreview, table: str) -> dict:
+    """Editable column -> field table; returns {column: field or None}."""
+    suggested = (
+        preview.mapping if table == preview.table else suggest_mapping(preview.header, preview.sample_rows, table)
+    )
+    example = [
+        next((r[i] for r in preview.sample_rows if i < len(r) and r[i].strip()), "")[:60]
+        for i in range(len(preview.header))
+    ]
+    frame = pd.DataFrame(
+        {"column": preview.header, "example": example, "field": [suggested.get(c) or "" for c in preview.header]}
+    )
+
+    fields = [""] + [f.name for f in SCHEMAS[table].fields]
+    shown = {f: f"{f} · {col_label(f)}" if col_label(f) != f else f for f in fields[1:]}
+    shown[""] = tr("home.field_none")  # labels in this run's language
+
+    edited = st.data_editor(
+        frame,
+        key=f"map_{key}_{table}",
+        hide_index=True,
+        width="stretch",
+        disabled=["column", "example"],
+        column_config={
+            "column": st.column_config.TextColumn(tr("home.col_column")),
+            "example": st.column_config.TextColumn(tr("home.col_example")),
+            "field": st.column_config.SelectboxColumn(
+                tr("home.col_field"),
+                options=fields,
+                help=tr("home.col_field_help"),
+                format_func=shown.get,
+            ),
+        },
+    )
+    return {r["column"]: (r["field"] or None) for _, r in edited.iterrows()}
+
+
+def target_table_info(target: str, table: str):
+    """The current version of `table` in the workspace an upload would go to, or None."""
+    try:
+        tws = open_workspace(validate_name(target))
+        return tws.info(table) if tws.db_path.exists() and tws.has(table) else None
+    except UserError:
+        return None  # an invalid target name is reported when the user ingests
+
+
+def pending_upload(ws: Workspace, key: str, item: dict) -> None:
+    """One uploaded file waiting for its mapping to be confirmed."""
+    preview: FilePreview = item["preview"]
+    with st.container(border=True):
+        st.markdown(f"**{tr('home.file')}:** `{preview.name}`")
+        detected = tr(
+            "home.detected",
+            encoding=preview.encoding,
+            delimiter=tr(f"home.delim.{delimiter_kind(preview.delimiter)}", char=repr(preview.delimiter)),
+            columns=len(preview.header),
+        )
+        st.caption(detected + (" · " + tr("home.remembered") if preview.remembered else ""))
+        table = st.selectbox(
+            tr("home.table"),
+            TABLE_NAMES,
+            index=TABLE_NAMES.index(preview.table),
+            key=f"table_{key}",
+            format_func={n: f"{n} · {tr(f'home.about.{n}')}" for n in TABLE_NAMES}.get,  # this run's language
+        )
+        st.caption(tr("home.required", fields=", ".join(SCHEMAS[table].required) or "-"))
+        mapping = mapping_editor(key, preview, table)
+        skip = st.checkbox(tr("home.skip_bad"), key=f"skip_{key}")
+        target = ws.name
+        if ws.name == SAMPLE_NAME:  # the sample stays pristine: a user's data gets its own workspace
+            target = st.text_input(
+                tr("home.target_workspace"), value="my-data", key=f"target_{key}", help=tr("home.target_help")
+            )
+        mode = "replace"
+        current = target_table_info(target, table)
+        if current is not None:
+            st.caption(tr("home.table_has", table=table, rows=f"{current.rows:,}", version=current.version))
+            labels = {m: tr(f"home.mode_{m}") for m in ("replace", "append")}  # in this run's language
+            mode = st.radio(tr("home.mode"), list(labels), key=f"mode_{key}", horizontal=True, format_func=labels.get)
+        review = item.get("confirm")
+        c1, c2 = st.columns([1, 5])
+        if review is None:
+            c1.button(
+                tr("home.ingest"),
+                key=f"ingest_{key}",
+                type="primary",
+                on_click=run_ingest,
+                args=(key, target, table, mapping, skip, mode),
+            )
+            c2.button(tr("home.discard"), key=f"discard_{key}", on_click=finish_upload, args=(key,))
+        else:
+            st.warning(say(confirmation_notes(review["check"])))
+            c1.button(
+                tr("home.confirm"),
+                key=f"confirm_{key}",
+                type="primary",
+                on_click=run_ingest,
+                args=(key, *review["args"]),
+                kwargs={"expected_version": review["check"].current_version},
+            )
+            c2.button(tr("home.cancel_ingest"), key=f"cancel_{key}", on_click=item.pop, args=("confirm", None))
+        if st.session_state.get(f"ingest_error_{key}"):
+            st.error(st.session_state.pop(f"ingest_error_{key}"))
+
+
+def run_ingest(
+    key: str, target: str, table: str, mapping: dict, skip: bool, mode: str, expected_version: int | None | bool = False
+) -> None:
+    """Ingest/Confirm button callback: runs before the script, so it may switch the sidebar's workspace.
+
+    The first click asks for confirmation when the new version is risky (fewer rows, >1% skipped);
+    Confirm runs the same ingest again, committing only if the table is still the version reviewed.
+    """
+    item = st.session_state[state.PENDING_UPLOADS].get(key)
+    if item is None:
+        return
+    name = item["preview"].name
+    if not Path(item["path"]).exists():  # swept (e.g. after a server restart): say so, by the user's name
+        st.session_state[f"ingest_error_{key}"] = tr("home.upload_gone", file=name)
+        item.pop("confirm", None)
+        return
+    try:
+        ws = open_workspace(validate_name(target))
+        report = ingest_file(
+            ws,
+            item["path"],
+            table,
+            mapping=mapping,
+            skip_bad_rows=skip,
+            source_name=name,
+            mode=mode,
+            require_confirmation=expected_version is False,
+            expected_version=expected_version,
+        )
+    except ConfirmationNeeded as need:
+        item["confirm"] = {"check": need.check, "args": (target, table, mapping, skip, mode)}
+        return
+    except UserError as exc:
+        item.pop("confirm", None)
+        st.session_state[f"ingest_error_{key}"] = str(exc)
+        return
+    st.session_state[state.LAST_INGEST].append(ingest_notes(report, file=name, workspace=ws.name))
+    st.session_state[state.WORKSPACE] = ws.name
+    finish_upload(key)
+
+
+def finish_upload(key: str) -> None:
+    """Forget a pending upload (ingested or discarded) and its saved copy; never offer it again."""
+    item = st.session_state[state.PENDING_UPLOADS].pop(key, None)
+    if item:
+        st.session_state[state.HANDLED_UPLOADS].add(item["file_id"])
+        discard_upload(item["path"])
+
+
+def restore_version(workspace: str, table: str, version: int) -> None:
+    """Restore button callback: the kept version becomes current again (as a new, undoable version)."""
+    try:
+        new = open_workspace(workspace).restore(table, version)
+    except UserError as exc:
+        st.session_state["restore_error"] = str(exc)
+        return
+    st.session_state[state.LAST_INGEST].append([("home.restored", {"table": table, "version": version, "new": new})])
+
+
+def versions_section(ws: Workspace, infos) -> None:
+    """Each table's recorded versions; kept earlier ones can be restored."""
+    st.subheader(tr("home.versions"))
+    st.caption(tr("home.versions_help"))
+    if st.session_state.get("restore_error"):
+        st.error(st.session_state.pop("restore_error"))
+    widths = [1, 2, 4, 3, 2, 2]
+    for info in infos:
+        rows = version_rows(ws.history(info.table), info.version)
+        with st.expander(tr("home.versions_of", table=info.table, n=len(rows))):
+            for col, k in zip(st.columns(widths), ("home.version", "home.rows", "home.source", "home.loaded")):
+                col.caption(tr(k))
+            for v in rows:
+                c = st.columns(widths)
+                c[0].text(f"v{v['version']}")
+                c[1].text(v["rows"])
+                c[2].text(v["source"])
+                c[3].text(v["loaded"])
+                c[4].text(say([v["action"]]) if v["action"] else "")
+                if v["state"] == "current":
+                    c[5].text(tr("home.current"))
+                elif v["state"] == "kept":
+                    c[5].button(
+                        tr("home.restore"),
+                        key=f"restore_{info.table}_{v['version']}",
+                        on_click=restore_version,
+                        args=(ws.name, info.table, v["version"]),
+                    )
