@@ -32,8 +32,8 @@ TABLE: dict[str, dict[str, str]] = {
     "sent.volume": {"en": "Posts", "zh": "帖子数"},
     "sent.shift": {"en": "Shift", "zh": "突变"},
     "sent.band_note": {
-        "en": "Bands: 95% confidence interval of the mean score.",
-        "zh": "阴影：平均得分的 95% 置信区间。",
+        "en": "Shaded around each line: its 95% confidence interval (t for the mean score, Wilson for the share negative). Grey circles: periods with fewer than {n} posts, too few to read (never flagged as shifts). Grey strip: the lexicon's neutral band.",
+        "zh": "线条周围的阴影：95% 置信区间（平均得分用 t 区间，负面占比用威尔逊得分区间）。灰色圆圈：帖子少于 {n} 条的周期，数量太少不宜解读（不会被标记为突变）。灰色横带：词典的中性区间。",
     },
     "sent.shifts_header": {"en": "Shifts", "zh": "情感突变"},
     "sent.method": {
@@ -64,7 +64,7 @@ TABLE: dict[str, dict[str, str]] = {
     "sent.model_card": {"en": "Model card", "zh": "模型卡"},
     "sent.card_validation": {
         "en": "Validation macro-F1 (early-stopping rows): attention model alone {att}, TF-IDF + LR alone {wide}, blended {model} with weight {w} on the attention model.",
-        "zh": "验证集 macro-F1（早停用的行）：仅注意力模型 {att}，仅 TF-IDF + LR {wide}，融合后 {model}（注意力模型权重 {w}）。",
+        "zh": "验证集宏平均 F1（早停用的行）：仅注意力模型 {att}，仅 TF-IDF + LR {wide}，融合后 {model}（注意力模型权重 {w}）。",
     },
     "sent.card_scorer": {"en": "Scorer: {name}", "zh": "评分方式：{name}"},
     "sent.card_lexicon": {
@@ -149,4 +149,18 @@ TABLE: dict[str, dict[str, str]] = {
     },
     "sent.download": {"en": "Download scored posts (CSV)", "zh": "下载已评分帖子（CSV）"},
     "sent.scored_posts": {"en": "Scored posts", "zh": "已评分帖子"},
+    # --- presentation (issue 15) ---
+    "sent.share_negative": {"en": "Share negative", "zh": "负面占比"},
+    "sent.sparse": {"en": "Fewer than {n} posts", "zh": "帖子少于 {n} 条"},
+    "sent.band": {"en": "Neutral band", "zh": "中性区间"},
+    "sent.metric_posts": {"en": "Posts scored", "zh": "已评分帖子"},
+    "sent.metric_mean": {"en": "Mean score (−1…1)", "zh": "平均得分（−1…1）"},
+    "sent.metric_negative": {"en": "Scored negative", "zh": "评分为负面"},
+    "sent.class_negative": {"en": "negative", "zh": "负面"},
+    "sent.class_neutral": {"en": "neutral", "zh": "中性"},
+    "sent.class_positive": {"en": "positive", "zh": "正面"},
+    "sent.scorer_name_lexicon": {"en": "lexicon", "zh": "词典"},
+    "sent.scorer_name_attention": {"en": "attention", "zh": "注意力模型"},
+    "sent.scorer_name_tfidf_lr": {"en": "TF-IDF + LR", "zh": "TF-IDF + 逻辑回归"},
+    "sent.metric_labelled_negative": {"en": "Labelled negative", "zh": "标注为负面"},
 }

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.colors import qualitative, sample_colorscale
 
 from core.cohorts.retention import RetentionResult
 from core.cohorts.survival import SurvivalResult
@@ -27,7 +28,21 @@ _PALETTE = [
 ]
 
 
-def _rgba(hex_color: str, alpha: float) -> str:
+MAX_LABELLED_PERIODS = 26  # beyond this many columns a percentage no longer fits in its cell
+
+
+def group_colours(n: int, ordered: bool) -> list[str]:
+    """`n` colours: a sequential scale for ordered groups (cohorts, oldest darkest), else a qualitative
+    palette large enough that no two groups share a colour (up to 26; beyond, a sampled scale)."""
+    if ordered or n > len(qualitative.Alphabet):
+        return sample_colorscale("Viridis", [i / max(n - 1, 1) * 0.9 for i in range(n)], colortype="rgb")
+    return _PALETTE[:n] if n <= len(_PALETTE) else qualitative.Alphabet[:n]
+
+
+def _rgba(color: str, alpha: float) -> str:
+    if color.startswith("rgb("):
+        return color.replace("rgb(", "rgba(").replace(")", f",{alpha})")
+    hex_color = color
     r, g, b = (int(hex_color[i : i + 2], 16) for i in (1, 3, 5))
     return f"rgba({r},{g},{b},{alpha})"
 
@@ -44,15 +59,20 @@ def retention_heatmap(result: RetentionResult, labels: dict | None = None) -> go
         **(labels or {}),
     }
     fmt = "%Y-%m-%d" if result.period == "week" else "%Y-%m"
-    cohorts = [c.strftime(fmt) for c in result.shares.index]
     sizes = result.sizes.reindex(result.shares.index).to_numpy()
+    cohorts = [f"{c.strftime(fmt)} · {n:,.0f}" for c, n in zip(result.shares.index, sizes)]  # cohort · its size
     custom = np.dstack([result.counts.to_numpy(), np.repeat(sizes[:, None], result.counts.shape[1], axis=1)])
+    shares = result.shares.to_numpy()
+    cells = np.where(np.isnan(shares), "", np.vectorize(lambda v: f"{v:.0%}")(np.nan_to_num(shares)))
     fig = go.Figure(
         go.Heatmap(
-            z=result.shares.to_numpy(),
+            z=shares,
             x=[str(c) for c in result.shares.columns],
             y=cohorts,
             customdata=custom,
+            text=cells if shares.shape[1] <= MAX_LABELLED_PERIODS else None,  # percentages where they fit
+            texttemplate="%{text}" if shares.shape[1] <= MAX_LABELLED_PERIODS else None,
+            textfont={"size": 10},
             colorscale="Blues",
             zmin=0,
             zmax=1,
@@ -64,19 +84,21 @@ def retention_heatmap(result: RetentionResult, labels: dict | None = None) -> go
             ),
         )
     )
-    fig.update_yaxes(autorange="reversed", title=lab["cohort"], type="category")
+    fig.update_yaxes(autorange="reversed", title=f"{lab['cohort']} · {lab['size']}", type="category")
     fig.update_xaxes(title=lab["period"], type="category")
-    fig.update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10})
+    fig.update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10}, height=max(320, 120 + 24 * len(cohorts)))
     return fig
 
 
 @escaped_figure
-def survival_figure(result: SurvivalResult, labels: dict | None = None) -> go.Figure:
-    """Kaplan-Meier step curves per group with shaded confidence bands."""
+def survival_figure(result: SurvivalResult, labels: dict | None = None, ordered: bool = False) -> go.Figure:
+    """Kaplan-Meier step curves per group with shaded confidence bands. `ordered`: the groups are in
+    time order (cohorts), coloured along a sequential scale; else each group gets its own colour."""
     lab = {"time": f"Time ({result.time_unit})", "survival": "Still active", **(labels or {})}
     fig = go.Figure()
-    for i, (group, part) in enumerate(result.curves.groupby("group", sort=True)):
-        color = _PALETTE[i % len(_PALETTE)]
+    parts = list(result.curves.groupby("group", sort=True))
+    colours = group_colours(len(parts), ordered)
+    for (group, part), color in zip(parts, colours):
         fig.add_trace(
             go.Scatter(
                 x=part["time"],
@@ -106,7 +128,7 @@ def survival_figure(result: SurvivalResult, labels: dict | None = None) -> go.Fi
                 x=part["time"],
                 y=part["survival"],
                 mode="lines",
-                name=str(group),
+                name=lab.get("all", "all") if group == "all" else str(group),
                 line={"color": color, "shape": "hv"},
                 legendgroup=group,
                 customdata=part["at_risk"],
@@ -115,7 +137,11 @@ def survival_figure(result: SurvivalResult, labels: dict | None = None) -> go.Fi
         )  # the group via its escaped name
     fig.update_yaxes(title=lab["survival"], range=[0, 1.02], tickformat=".0%")
     fig.update_xaxes(title=lab["time"])
-    fig.update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10}, hovermode="closest")
+    fig.update_layout(
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        hovermode="closest",
+        legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0},  # above the plot, clear of the axis title
+    )
     return fig
 
 
@@ -146,7 +172,15 @@ def reliability_figure(reliability: pd.DataFrame, labels: dict | None = None) ->
         )
     fig.update_xaxes(title=lab["predicted"], range=[0, 1])
     fig.update_yaxes(title=lab["observed"], range=[0, 1])
-    fig.update_layout(margin={"l": 10, "r": 10, "t": 30, "b": 10})
+    fig.update_layout(
+        margin={"l": 10, "r": 10, "t": 30, "b": 10},
+        legend={
+            "orientation": "h",
+            "y": 1.02,
+            "yanchor": "bottom",
+            "x": 0,
+        },  # above: a half-width column keeps its plot
+    )
     return fig
 
 

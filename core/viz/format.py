@@ -151,10 +151,11 @@ def localize_figure(fig: Any, lang: str, *, period: str = "day") -> Any:
     ticks = DATE_TICKS.get(lang, DATE_TICKS["en"])
     tick = ticks["month"] if period in ("month", "M", "MS") else ticks["day"]
     fig.update_layout(separators=".,")
-    for axis in ("xaxis", "yaxis"):
-        layout_axis = getattr(fig.layout, axis, None)
-        if layout_axis is not None and layout_axis.type == "date" or _has_dates(fig, axis[0]):
-            fig.update_layout({axis: {"tickformat": tick, "hoverformat": ticks["hover"]}})
+    for letter in ("x", "y"):
+        layout_axis = getattr(fig.layout, f"{letter}axis", None)
+        if layout_axis is not None and layout_axis.type == "date" or _has_dates(fig, letter):
+            update = fig.update_xaxes if letter == "x" else fig.update_yaxes
+            update(tickformat=tick, hoverformat=ticks["hover"])  # every subplot's axis, not only the first
     return fig
 
 

@@ -29,6 +29,14 @@ def _wait_for_training(at: AppTest) -> AppTest:
     return at.run()
 
 
+def _named(frame):
+    """A shown table with its column names back (tables show translated labels: col.<name>)."""
+    from core.i18n import TABLE
+
+    names = {e["en"]: k.removeprefix("col.") for k, e in TABLE.items() if k.startswith("col.")}
+    return frame.rename(columns=lambda c: names.get(c, c))
+
+
 def test_sample_workspace_end_to_end(sample_ws, quick_training):
     at = AppTest.from_file(PAGE, default_timeout=120).run()
     assert not at.exception, at.exception
@@ -37,10 +45,13 @@ def test_sample_workspace_end_to_end(sample_ws, quick_training):
     assert any("Log-rank" in c.value for c in at.caption)
     at = _wait_for_training(at)
     assert not at.exception, at.exception
-    card = at.dataframe[1].value  # [0] is the medians table
-    assert set(card.iloc[:, 0]) == {"churn_transformer", "logistic_regression", "gradient_boosting"}
+    from core.i18n import t
+
+    card = _named(at.dataframe[1].value)  # [0] is the medians table
+    models = ("churn_transformer", "logistic_regression", "gradient_boosting")
+    assert set(card.iloc[:, 0]) == {t(f"churn.model_{m}") for m in models}  # shown by their names
     assert card["auc"].min() > 0.7
-    at_risk = at.dataframe[2].value
+    at_risk = _named(at.dataframe[2].value)
     assert len(at_risk) > 0 and {"user_id", "churn_probability", "top_features"} <= set(at_risk.columns)
     assert at_risk["churn_probability"].is_monotonic_decreasing
     assert at.get("download_button")
@@ -70,7 +81,7 @@ def test_uploaded_telco_snapshot(shared_datasets, quick_training):
     assert any("no dates" in i.value for i in at.info)
     at = _wait_for_training(at)
     assert not at.exception, at.exception
-    card = at.dataframe[1].value
+    card = _named(at.dataframe[1].value)
     assert card["auc"].min() > 0.7
 
 
@@ -81,6 +92,6 @@ def test_uploaded_online_retail_event_log(shared_datasets):
     at.file_uploader(key="churn_uploader").set_value(("online_cohorts.csv", raw, "text/csv")).run()
     assert not at.exception, at.exception
     assert at.selectbox(key="churn_time_col").value == "InvoiceDate"
-    assert any(c.value == "13 cohorts, 4372 users" for c in at.caption)  # the README's cohort table
+    assert any(c.value == "13 cohorts, 4,372 users" for c in at.caption)  # the README's cohort table
     assert len(at.get("plotly_chart")) >= 2
     assert any(b.label == "Train" for b in at.button)  # the model waits for a click

@@ -102,13 +102,25 @@ def test_every_view_runs_and_agrees_with_unlocks(partial_workspaces, kind):
             assert at.info, view  # a plain statement of what the view needs, no traceback
 
 
+def _named_zh(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table shown in zh with its column names and sentiment codes back (headers are col.<name>
+    labels; the sentiment classes are shown in Chinese)."""
+    from core.i18n import TABLE
+
+    names = {e["zh"]: k.removeprefix("col.") for k, e in TABLE.items() if k.startswith("col.")}
+    out = frame.rename(columns=lambda c: names.get(c, c))
+    codes = {TABLE[f"sent.class_{c}"]["zh"]: c for c in ("positive", "neutral", "negative")}
+    return out.assign(sentiment=out["sentiment"].map(lambda v: codes.get(v, v))) if "sentiment" in out else out
+
+
 def test_sentiment_without_ts_scores_and_drives_without_trend(partial_workspaces):
     ws = partial_workspaces["posts_text_label"]
     at = _run(str(REPO / VIEWS["sentiment_trends"]), ws.name, lang="zh")
     assert not at.exception, [e.value for e in at.exception]
-    scored = next(d.value for d in at.dataframe if "sentiment" in d.value.columns)
+    frames = [_named_zh(d.value) for d in at.dataframe]
+    scored = next(f for f in frames if "sentiment" in f.columns)
     assert len(scored) == 400 and set(scored["sentiment"]) <= {"positive", "neutral", "negative"}
-    assert any(list(d.value.columns) == ["community", "term", "z", "target_count"] for d in at.dataframe)
+    assert any(list(f.columns) == ["community", "term", "z", "target_count"] for f in frames)
     assert "sent_dates" not in [w.key for w in at.get("date_input")]  # no time: no date filter, no trend
     assert any("posts.ts" in c.value for c in at.caption)  # says what the trend needs
     # the same lexicon the page uses, on the same texts: references computed here

@@ -32,8 +32,17 @@ def test_page_shows_planted_shift_terms_examples_card_and_download(sample_ws, gr
     assert at.metric[0].value  # lexicon macro-F1 on held-out labelled posts
 
 
-def _scored_posts(at):
-    return next(d.value for d in at.dataframe if "sentiment" in d.value.columns and "text" in d.value.columns)
+def _named(frame: pd.DataFrame, lang: str = "en") -> pd.DataFrame:
+    """A shown table with its column names back (tables show translated labels: col.<name>)."""
+    from core.i18n import TABLE
+
+    names = {e[lang]: k.removeprefix("col.") for k, e in TABLE.items() if k.startswith("col.")}
+    return frame.rename(columns=lambda c: names.get(c, c))
+
+
+def _scored_posts(at, lang: str = "en"):
+    frames = [_named(d.value, lang) for d in at.dataframe]
+    return next(f for f in frames if "sentiment" in f.columns and "text" in f.columns)
 
 
 def test_filters_and_chinese_ui(sample_ws):
@@ -52,7 +61,7 @@ def test_filters_and_chinese_ui(sample_ws):
     # a language change keeps every choice (options are stable values shown through format_func)
     assert at.multiselect(key="sent_communities").value == ["c0", "c1"]
     assert at.multiselect(key="sent_langs").value == ["zh"]
-    assert set(_scored_posts(at)["community"]) <= {"c0", "c1"}
+    assert set(_scored_posts(at, "zh")["community"]) <= {"c0", "c1"}
 
 
 def _train_and_read_cards(at, button_prefix: str) -> list[pd.DataFrame]:
@@ -68,7 +77,8 @@ def _train_and_read_cards(at, button_prefix: str) -> list[pd.DataFrame]:
     assert job.error is None, job.error
     at.run()
     assert not at.exception, at.exception
-    return [d.value for d in at.dataframe if list(d.value.columns)[:3] == ["language", "scorer", "macro_f1"]]
+    frames = [_named(d.value) for d in at.dataframe]
+    return [f for f in frames if list(f.columns)[:3] == ["language", "scorer", "macro_f1"]]
 
 
 def test_trained_model_card_on_the_sample_labels(sample_ws, monkeypatch):
@@ -83,7 +93,7 @@ def test_trained_model_card_on_the_sample_labels(sample_ws, monkeypatch):
     # until the model is trained the lexicon's charts and scores stay on screen, and say so
     assert len(at.get("plotly_chart")) >= 2 and any("lexicon scorer" in i.value for i in at.info)
     assert _scored_posts(at)["score"].equals(lexicon_scores)
-    cards = _train_and_read_cards(at, "train:sent:")
+    cards = _train_and_read_cards(at, "train:")  # the job key is the specs'
     assert {c["language"].iloc[0] for c in cards} == {"en", "zh"}
     for card in cards:
         assert list(card["scorer"]) == ["attention", "tfidf_lr", "lexicon"]
@@ -120,7 +130,7 @@ def test_trains_on_an_uploaded_gbk_labelled_file_and_scores_the_posts(sample_ws,
     boxes = {str(s.key).split(":")[0]: s.value for s in at.selectbox if str(s.key).startswith("sent_")}
     assert boxes["sent_text_col"] == "评论" and boxes["sent_label_col"] == "情感"
     assert any("400 labelled rows from 外卖评论.csv" in c.value and "正面" in c.value for c in at.caption)
-    cards = _train_and_read_cards(at, "train:sent:file:")
+    cards = _train_and_read_cards(at, "train:")  # the job key is the specs'
     assert [c["language"].iloc[0] for c in cards] == ["zh"]
     assert cards[0]["n"].iloc[0] == 80  # 20% of the file held out
     posts = _scored_posts(at)
