@@ -99,8 +99,11 @@ def detect_encoding(head: bytes, name: str) -> str:
             return "cp1252"
         except UnicodeDecodeError:
             pass
-    raise InputError("the file has bytes that are not valid text in UTF-8, UTF-16, GBK/GB18030 or Windows-1252; "
-                     "save it again as 'CSV UTF-8' and retry", file=name)
+    raise InputError(
+        "the file has bytes that are not valid text in UTF-8, UTF-16, GBK/GB18030 or Windows-1252; "
+        "save it again as 'CSV UTF-8' and retry",
+        file=name,
+    )
 
 
 def _sniff_delimiter(text: str) -> str:
@@ -115,8 +118,11 @@ def _sniff_delimiter(text: str) -> str:
 
 
 def undecodable(encoding: str, byte: int, line: int, name: str) -> InputError:
-    return InputError(f"undecodable bytes for {encoding} at byte {byte} (line {line}); the file mixes encodings "
-                      "or is not text. Save it again as 'CSV UTF-8' and retry", file=name)
+    return InputError(
+        f"undecodable bytes for {encoding} at byte {byte} (line {line}); the file mixes encodings "
+        "or is not text. Save it again as 'CSV UTF-8' and retry",
+        file=name,
+    )
 
 
 def _whitespace_edge_list(text: str) -> list[list[str]] | None:
@@ -167,8 +173,11 @@ def _read_head(path: Path, name: str, encoding: str | None) -> tuple[str, str, b
                 return cut, enc, False
             if size >= MAX_LINE_BYTES:
                 what = "first line" if "\n" not in text.strip("\r\n") else "first data row"
-                raise InputError(f"the {what} is longer than {MAX_LINE_BYTES >> 20} MiB (no line break); "
-                                 "this does not look like a CSV export", file=name)
+                raise InputError(
+                    f"the {what} is longer than {MAX_LINE_BYTES >> 20} MiB (no line break); "
+                    "this does not look like a CSV export",
+                    file=name,
+                )
             size = min(size * 4, MAX_LINE_BYTES)
 
 
@@ -183,8 +192,13 @@ def sniff(path: str | Path, name: str | None = None, encoding: str | None = None
     text, enc, _complete = _read_head(path, name, encoding)
     edges = _whitespace_edge_list(text)
     if edges:
-        return CsvFormat(encoding=enc, delimiter=" ", header=list(EDGE_LIST_HEADERS[len(edges[0])]),
-                         sample_rows=edges[:200], headerless=True)
+        return CsvFormat(
+            encoding=enc,
+            delimiter=" ",
+            header=list(EDGE_LIST_HEADERS[len(edges[0])]),
+            sample_rows=edges[:200],
+            headerless=True,
+        )
     first = text.split("\n", 1)[0]
     delimiter = _sniff_delimiter(text[:65536])  # csv.Sniffer is slow on long lines; the start decides
     if first.count(delimiter) >= MAX_COLUMNS:  # refuse before parsing 200 rows of a very wide file
@@ -203,20 +217,25 @@ def sniff(path: str | Path, name: str | None = None, encoding: str | None = None
     header = [unicodedata.normalize("NFC", h.strip()) for h in rows[0]]
     if any(h == "" for h in header):
         pos = [i + 1 for i, h in enumerate(header) if h == ""]
-        raise InputError(f"the header has blank column names (column position {', '.join(map(str, pos[:20]))})",
-                         file=name)
+        raise InputError(
+            f"the header has blank column names (column position {', '.join(map(str, pos[:20]))})", file=name
+        )
     dups = sorted(h for h, n in Counter(header).items() if n > 1)
     if dups:
-        raise InputError(f"the header repeats column names: {name_list(dups)}; rename them so each is unique",
-                         file=name)
+        raise InputError(
+            f"the header repeats column names: {name_list(dups)}; rename them so each is unique", file=name
+        )
     if len(rows) < 2:
         raise InputError("the file has a header but no data rows", file=name)
     return CsvFormat(encoding=enc, delimiter=delimiter, header=header, sample_rows=rows[1:])
 
 
 def _too_wide(n: int, name: str) -> InputError:
-    return InputError(f"the file has {n:,} columns; at most {MAX_COLUMNS:,} are supported (is the delimiter "
-                      "right, or is this a matrix rather than a table?)", file=name)
+    return InputError(
+        f"the file has {n:,} columns; at most {MAX_COLUMNS:,} are supported (is the delimiter "
+        "right, or is this a matrix rather than a table?)",
+        file=name,
+    )
 
 
 def utf8_copy(path: str | Path, encoding: str, dest: str | Path, name: str | None = None) -> Path:
@@ -289,8 +308,11 @@ def readable_copy(path: str | Path, fmt: CsvFormat, dest: str | Path, name: str 
                     if not tokens or tokens[0].startswith(COMMENT_PREFIXES):
                         continue
                     if len(tokens) != width:
-                        raise InputError(f"line {line_no} has {len(tokens)} values; the lines above have {width} "
-                                         f"({', '.join(fmt.header)})", file=name)
+                        raise InputError(
+                            f"line {line_no} has {len(tokens)} values; the lines above have {width} "
+                            f"({', '.join(fmt.header)})",
+                            file=name,
+                        )
                     rows.append(",".join(tokens))
                 if rows:
                     out.write("\n".join(rows) + "\n")
@@ -316,8 +338,14 @@ def file_size(path: str | Path) -> int:
     return os.path.getsize(path)
 
 
-def read_csv_frame(source: str | Path | bytes, name: str | None = None, required: tuple[str, ...] = (),
-                   as_text: bool = True, whitespace_ok: bool = False, encoding: str | None = None):
+def read_csv_frame(
+    source: str | Path | bytes,
+    name: str | None = None,
+    required: tuple[str, ...] = (),
+    as_text: bool = True,
+    whitespace_ok: bool = False,
+    encoding: str | None = None,
+):
     """A whole CSV as a pandas DataFrame, for the headless subcommands and page uploads.
 
     The one reader every analysis uses: the same encoding/delimiter sniffing and plain errors as an
@@ -367,6 +395,5 @@ def read_csv_frame(source: str | Path | bytes, name: str | None = None, required
     df.columns = [str(c).strip().lstrip("\ufeff") for c in df.columns]
     for col in required:
         if col and col not in df.columns:
-            raise InputError(f"no such column; the columns are: {name_list(list(df.columns))}", file=name,
-                             column=col)
+            raise InputError(f"no such column; the columns are: {name_list(list(df.columns))}", file=name, column=col)
     return df

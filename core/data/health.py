@@ -34,15 +34,20 @@ def table_health(ws: Workspace, table: str, preview_rows: int = 20) -> TableHeal
         agg = ", ".join(f"count(*) - count({_q(c)}), approx_count_distinct({_q(c)})" for c, _ in cols)
         row = con.execute(f"SELECT count(*), {agg} FROM {_q(table)}").fetchone()
         n = row[0]
-        stats = pd.DataFrame({
-            "column": [c for c, _ in cols], "type": [t for _, t in cols],
-            "nulls": [row[1 + 2 * i] for i in range(len(cols))],
-            "distinct": [row[2 + 2 * i] for i in range(len(cols))],
-        })
+        stats = pd.DataFrame(
+            {
+                "column": [c for c, _ in cols],
+                "type": [t for _, t in cols],
+                "nulls": [row[1 + 2 * i] for i in range(len(cols))],
+                "distinct": [row[2 + 2 * i] for i in range(len(cols))],
+            }
+        )
         stats["null_share"] = (stats["nulls"] / max(n, 1)).round(4)
         all_cols = ", ".join(_q(c) for c, _ in cols)
-        dups = con.execute(f"SELECT coalesce(sum(k - 1), 0) FROM (SELECT count(*) AS k FROM {_q(table)} "
-                           f"GROUP BY {all_cols} HAVING k > 1)").fetchone()[0]
+        dups = con.execute(
+            f"SELECT coalesce(sum(k - 1), 0) FROM (SELECT count(*) AS k FROM {_q(table)} "
+            f"GROUP BY {all_cols} HAVING k > 1)"
+        ).fetchone()[0]
         tcol = SCHEMAS[table].time_field if table in SCHEMAS else None
         tmin = tmax = None
         if tcol and tcol in dict(cols):

@@ -25,11 +25,32 @@ from core.data.workspace import TABLES_DIR, Workspace, WriteToken, sweep_leftove
 from core.errors import ConfigError, InputError
 
 TIME_FORMATS = [
-    "%Y-%m-%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S.%f", "%Y-%m-%dT%H:%M:%S.%f", "%Y-%m-%d %H:%M",
-    "%Y-%m-%dT%H:%M", "%Y-%m-%d", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M", "%Y/%m/%d", "%Y年%m月%d日 %H:%M:%S",
-    "%Y年%m月%d日 %H:%M", "%Y年%m月%d日", "%Y.%m.%d", "%m/%d/%Y %H:%M:%S", "%m/%d/%Y %H:%M", "%m/%d/%Y",
-    "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%d.%m.%Y %H:%M", "%d.%m.%Y", "%Y%m%d",
-    "%a %b %d %H:%M:%S %Y", "%d %b %Y", "%b %d, %Y",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M:%S.%f",
+    "%Y-%m-%dT%H:%M:%S.%f",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%d",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%Y/%m/%d",
+    "%Y年%m月%d日 %H:%M:%S",
+    "%Y年%m月%d日 %H:%M",
+    "%Y年%m月%d日",
+    "%Y.%m.%d",
+    "%m/%d/%Y %H:%M:%S",
+    "%m/%d/%Y %H:%M",
+    "%m/%d/%Y",
+    "%d/%m/%Y %H:%M:%S",
+    "%d/%m/%Y %H:%M",
+    "%d/%m/%Y",
+    "%d.%m.%Y %H:%M",
+    "%d.%m.%Y",
+    "%Y%m%d",
+    "%a %b %d %H:%M:%S %Y",
+    "%d %b %Y",
+    "%b %d, %Y",
 ]
 _LINE_RE = re.compile(r"CSV Error on Line: (\d+)")
 
@@ -47,12 +68,13 @@ class IngestReport:
     delimiter: str
     skipped_examples: list[str] = field(default_factory=list)
     rows_before: int | None = None  # rows of the table's previous current version (None: new table)
-    mode: str = "replace"           # "replace" | "append"
+    mode: str = "replace"  # "replace" | "append"
 
 
 @dataclass
 class FilePreview:
     """What the home page shows before an ingest: format, a suggested table and mapping, sample rows."""
+
     name: str
     encoding: str
     delimiter: str
@@ -63,17 +85,38 @@ class FilePreview:
     remembered: bool
 
 
-def preview_file(ws: Workspace | None, path: str | Path, name: str | None = None, table: str | None = None,
-                 encoding: str | None = None) -> FilePreview:
+def preview_file(
+    ws: Workspace | None,
+    path: str | Path,
+    name: str | None = None,
+    table: str | None = None,
+    encoding: str | None = None,
+) -> FilePreview:
     """Sniff a file and suggest (or recall) its table and mapping. Raises InputError for unreadable files."""
     fmt = sniff(path, name, encoding)
     remembered = ws.remembered_mapping(fmt.header) if ws is not None else None
     if remembered and (table is None or remembered[0] == table):
-        return FilePreview(name or Path(path).name, fmt.encoding, fmt.delimiter, fmt.header, fmt.sample_rows[:20],
-                           remembered[0], _complete(remembered[1], fmt.header), True)
+        return FilePreview(
+            name or Path(path).name,
+            fmt.encoding,
+            fmt.delimiter,
+            fmt.header,
+            fmt.sample_rows[:20],
+            remembered[0],
+            _complete(remembered[1], fmt.header),
+            True,
+        )
     table = table or suggest_table(fmt.header, fmt.sample_rows)
-    return FilePreview(name or Path(path).name, fmt.encoding, fmt.delimiter, fmt.header, fmt.sample_rows[:20],
-                       table, suggest_mapping(fmt.header, fmt.sample_rows, table), False)
+    return FilePreview(
+        name or Path(path).name,
+        fmt.encoding,
+        fmt.delimiter,
+        fmt.header,
+        fmt.sample_rows[:20],
+        table,
+        suggest_mapping(fmt.header, fmt.sample_rows, table),
+        False,
+    )
 
 
 def _complete(mapping: dict, header: list[str]) -> dict:
@@ -91,19 +134,23 @@ def parse_map_args(items: list[str] | None) -> dict[str, str]:
     return out
 
 
-def resolve_mapping(header: list[str], sample_rows: list[list[str]], table: str, given: dict | None,
-                    name: str) -> dict[str, str | None]:
+def resolve_mapping(
+    header: list[str], sample_rows: list[list[str]], table: str, given: dict | None, name: str
+) -> dict[str, str | None]:
     """Combine a user's (partial) mapping with suggestions for the rest; validate it against the schema."""
     schema = SCHEMAS[table]
     valid = {f.name for f in schema.fields}
     given = {k: (v or None) for k, v in (given or {}).items()}
     for col, fld in given.items():
         if col not in header:
-            raise ConfigError(f"the mapping names column '{col}', which the file does not have "
-                              f"(columns: {name_list(header)})", file=name)
+            raise ConfigError(
+                f"the mapping names column '{col}', which the file does not have (columns: {name_list(header)})",
+                file=name,
+            )
         if fld is not None and fld not in valid:
-            raise ConfigError(f"'{fld}' is not a field of table '{table}' (fields: {', '.join(sorted(valid))})",
-                              file=name)
+            raise ConfigError(
+                f"'{fld}' is not a field of table '{table}' (fields: {', '.join(sorted(valid))})", file=name
+            )
     mapping = suggest_mapping(header, sample_rows, table)
     claimed = {v for v in given.values() if v}
     mapping = {c: (given[c] if c in given else (None if mapping[c] in claimed else mapping[c])) for c in header}
@@ -113,14 +160,19 @@ def resolve_mapping(header: list[str], sample_rows: list[list[str]], table: str,
         raise ConfigError(f"more than one column is mapped to {', '.join(dup)}", file=name)
     missing = missing_required(mapping, table)
     if missing:
-        raise InputError(f"table '{table}' needs a column for {', '.join(missing)}; the file has "
-                         f"{name_list(header)}. Map one of them (CLI: --map COLUMN={missing[0].split(' ')[0]})",
-                         file=name)
+        raise InputError(
+            f"table '{table}' needs a column for {', '.join(missing)}; the file has "
+            f"{name_list(header)}. Map one of them (CLI: --map COLUMN={missing[0].split(' ')[0]})",
+            file=name,
+        )
     extras = {c for c, f in mapping.items() if not f}
     clash = sorted(extras & valid)
     if clash:
-        raise ConfigError(f"column(s) {', '.join(clash)} have a canonical field's name but another column is "
-                          "mapped to that field; rename or unmap one of them", file=name)
+        raise ConfigError(
+            f"column(s) {', '.join(clash)} have a canonical field's name but another column is "
+            "mapped to that field; rename or unmap one of them",
+            file=name,
+        )
     return mapping
 
 
@@ -142,10 +194,14 @@ def _number_expr(v: str, decimal_comma: bool) -> str:
     s = f"regexp_replace({v}, '^[$€£¥￥]|[$€£¥￥%]$|\\s', '', 'g')"
     thousands = f"CASE WHEN regexp_full_match({s}, '[-+]?\\d{{1,3}}(,\\d{{3}})+(\\.\\d+)?') THEN replace({s}, ',', '')"
     if decimal_comma:
-        thousands += (f" WHEN regexp_full_match({s}, '[-+]?\\d{{1,3}}(\\.\\d{{3}})*,\\d+') "
-                      f"THEN replace(replace({s}, '.', ''), ',', '.')")
-    flag = (f"CASE lower({v}) WHEN 'true' THEN 1 WHEN 'yes' THEN 1 WHEN 'y' THEN 1 WHEN '是' THEN 1 "
-            f"WHEN 'false' THEN 0 WHEN 'no' THEN 0 WHEN 'n' THEN 0 WHEN '否' THEN 0 END")
+        thousands += (
+            f" WHEN regexp_full_match({s}, '[-+]?\\d{{1,3}}(\\.\\d{{3}})*,\\d+') "
+            f"THEN replace(replace({s}, '.', ''), ',', '.')"
+        )
+    flag = (
+        f"CASE lower({v}) WHEN 'true' THEN 1 WHEN 'yes' THEN 1 WHEN 'y' THEN 1 WHEN '是' THEN 1 "
+        f"WHEN 'false' THEN 0 WHEN 'no' THEN 0 WHEN 'n' THEN 0 WHEN '否' THEN 0 END"
+    )
     return f"COALESCE(TRY_CAST({v} AS DOUBLE), TRY_CAST(({thousands} ELSE {s} END) AS DOUBLE), {flag})"
 
 
@@ -155,12 +211,15 @@ _TZ = "'\\s*(Z|UTC|[+-]\\d{2}:?\\d{2})$'"
 def _time_expr(v: str, fmt: str | None) -> str:
     """Detected format first (fast), then unix seconds/milliseconds, then every known format."""
     all_fmts = "[" + ", ".join(_lit(f) for f in TIME_FORMATS) + "]"
-    epoch = (f"CASE WHEN regexp_full_match({v}, '\\d{{12,13}}') THEN make_timestamp(CAST({v} AS BIGINT) * 1000) "
-             f"WHEN regexp_full_match({v}, '\\d{{9,10}}(\\.\\d+)?') "
-             f"THEN make_timestamp(CAST(CAST({v} AS DOUBLE) * 1000000 AS BIGINT)) END")
+    epoch = (
+        f"CASE WHEN regexp_full_match({v}, '\\d{{12,13}}') THEN make_timestamp(CAST({v} AS BIGINT) * 1000) "
+        f"WHEN regexp_full_match({v}, '\\d{{9,10}}(\\.\\d+)?') "
+        f"THEN make_timestamp(CAST(CAST({v} AS DOUBLE) * 1000000 AS BIGINT)) END"
+    )
     slow = f"try_strptime(regexp_replace({v}, {_TZ}, ''), {all_fmts})"
-    first = [f"try_strptime({v}, {_lit(fmt)})", f"try_strptime(regexp_replace({v}, {_TZ}, ''), {_lit(fmt)})"] \
-        if fmt else []
+    first = (
+        [f"try_strptime({v}, {_lit(fmt)})", f"try_strptime(regexp_replace({v}, {_TZ}, ''), {_lit(fmt)})"] if fmt else []
+    )
     return "COALESCE(" + ", ".join(first + [epoch, slow]) + ")"
 
 
@@ -171,11 +230,15 @@ def _sample_kind(con, values: list[str]) -> tuple[str, str | None]:
         return "text", None
     x = "x"
     num = _number_expr(x, True)
-    checks = ", ".join(f"count(*) FILTER (WHERE try_strptime(regexp_replace(x, {_TZ}, ''), {_lit(f)}) IS NULL)"
-                       for f in TIME_FORMATS)
-    row = con.execute(f"SELECT count(*) FILTER (WHERE ({num}) IS NULL), "
-                      f"count(*) FILTER (WHERE TRY_CAST(x AS DOUBLE) IS NULL), {checks} "
-                      "FROM (SELECT unnest(?::VARCHAR[]) AS x)", [vals]).fetchone()
+    checks = ", ".join(
+        f"count(*) FILTER (WHERE try_strptime(regexp_replace(x, {_TZ}, ''), {_lit(f)}) IS NULL)" for f in TIME_FORMATS
+    )
+    row = con.execute(
+        f"SELECT count(*) FILTER (WHERE ({num}) IS NULL), "
+        f"count(*) FILTER (WHERE TRY_CAST(x AS DOUBLE) IS NULL), {checks} "
+        "FROM (SELECT unnest(?::VARCHAR[]) AS x)",
+        [vals],
+    ).fetchone()
     num_bad, not_plain_num = row[0], row[1]
     for f, misses in zip(TIME_FORMATS, row[2:]):
         if misses == 0:
@@ -191,10 +254,11 @@ def _pick_time_format(con, values: list[str]) -> str | None:
 @dataclass
 class _Plan:
     """How each CSV column becomes a typed column, and which conversions must be checked."""
-    query: str                               # SELECT ... FROM {source}
-    helper_cols: list[str]                   # check columns kept in the file but hidden by the view
+
+    query: str  # SELECT ... FROM {source}
+    helper_cols: list[str]  # check columns kept in the file but hidden by the view
     checks: list[tuple[str, str, str, str]]  # (csv column, field, bad flag name, expected)
-    extra_checks: list[tuple[int, str]]      # (column index, flag name) for inferred extras
+    extra_checks: list[tuple[int, str]]  # (column index, flag name) for inferred extras
 
 
 def _one(con, sql: str) -> tuple:
@@ -269,10 +333,11 @@ def _plan(con, fmt, mapping: dict, schema, text_extras: set[int], row_offset: in
 @dataclass(frozen=True)
 class IngestCheck:
     """What an ingest is about to do, shown to the user before a risky replace is committed."""
+
     table: str
-    mode: str                  # "replace" | "append"
-    rows_before: int | None    # rows of the current version (None: the table is new)
-    rows_after: int            # rows of the new version
+    mode: str  # "replace" | "append"
+    rows_before: int | None  # rows of the current version (None: the table is new)
+    rows_after: int  # rows of the new version
     skipped: int
     skipped_examples: list[str]
     current_version: int | None
@@ -296,10 +361,20 @@ class ConfirmationNeeded(Exception):
 _NUMERIC = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "FLOAT", "DOUBLE", "DECIMAL"}
 
 
-def ingest_file(ws: Workspace, path: str | Path, table: str, mapping: dict | None = None,
-                skip_bad_rows: bool = False, source_name: str | None = None, encoding: str | None = None,
-                remember: bool = True, memory_limit: str = "512MB", mode: str = "replace",
-                require_confirmation: bool = False, expected_version: int | None | bool = False) -> IngestReport:
+def ingest_file(
+    ws: Workspace,
+    path: str | Path,
+    table: str,
+    mapping: dict | None = None,
+    skip_bad_rows: bool = False,
+    source_name: str | None = None,
+    encoding: str | None = None,
+    remember: bool = True,
+    memory_limit: str = "512MB",
+    mode: str = "replace",
+    require_confirmation: bool = False,
+    expected_version: int | None | bool = False,
+) -> IngestReport:
     """Ingest the CSV at `path` as a new version of `table` in `ws`. All or nothing.
 
     `mapping` ({csv column: canonical field or None}) may be partial: unnamed columns are suggested, or
@@ -345,8 +420,10 @@ def ingest_file(ws: Workspace, path: str | Path, table: str, mapping: dict | Non
         try:
             src = readable_copy(path, fmt, stage_csv, name)
             digest = sha256_file(path)
-            con.execute(f"SET memory_limit = {_lit(memory_limit)}; SET temp_directory = {_lit(str(token.dir))}; "
-                        "SET preserve_insertion_order = true")
+            con.execute(
+                f"SET memory_limit = {_lit(memory_limit)}; SET temp_directory = {_lit(str(token.dir))}; "
+                "SET preserve_insertion_order = true"
+            )
             cols_sql = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(fmt.header))) + "}"
             delim = "," if fmt.whitespace else fmt.delimiter
             # DuckDB's line buffer costs memory per thread: 2 MiB unless the sample or a failed first
@@ -356,9 +433,11 @@ def ingest_file(ws: Workspace, path: str | Path, table: str, mapping: dict | Non
             row_offset = (rows_before or 0) if appending else 0
             text_extras: set[int] = set()
             for _attempt in range(4):
-                opts = (f"auto_detect = false, header = true, delim = {_lit(delim)}, quote = '\"', "
-                        f"escape = '\"', columns = {cols_sql}, max_line_size = {line_limit}, "
-                        f"buffer_size = {max(line_limit, 8 << 20)}")
+                opts = (
+                    f"auto_detect = false, header = true, delim = {_lit(delim)}, quote = '\"', "
+                    f"escape = '\"', columns = {cols_sql}, max_line_size = {line_limit}, "
+                    f"buffer_size = {max(line_limit, 8 << 20)}"
+                )
                 if skip_bad_rows:
                     opts += ", ignore_errors = true, store_rejects = true"
                 plan = _plan(con, fmt, mapping, schema, text_extras, row_offset)
@@ -366,8 +445,10 @@ def ingest_file(ws: Workspace, path: str | Path, table: str, mapping: dict | Non
                     # a small dictionary budget: high-cardinality ids give up on dictionaries at once
                     # (building them doubled the write time), low-cardinality columns keep them
                     source = f"read_csv({_lit(str(src))}, {opts})"
-                    con.execute(f"COPY ({plan.query.format(source=source)}) TO {_lit(str(stage))} "
-                                "(FORMAT parquet, COMPRESSION snappy, DICTIONARY_SIZE_LIMIT 16384)")
+                    con.execute(
+                        f"COPY ({plan.query.format(source=source)}) TO {_lit(str(stage))} "
+                        "(FORMAT parquet, COMPRESSION snappy, DICTIONARY_SIZE_LIMIT 16384)"
+                    )
                 except duckdb.Error as exc:
                     if "maximum line size" in str(exc).lower() and line_limit < MAX_LINE_BYTES:
                         line_limit = MAX_LINE_BYTES
@@ -376,8 +457,9 @@ def ingest_file(ws: Workspace, path: str | Path, table: str, mapping: dict | Non
                 stage_rel = f"read_parquet({_lit(str(stage))}, file_row_number = true)"
                 if not plan.extra_checks:
                     break
-                hits = _one(con, "SELECT " + ", ".join(f"bool_or({f})" for _, f in plan.extra_checks)
-                            + f" FROM {stage_rel}")
+                hits = _one(
+                    con, "SELECT " + ", ".join(f"bool_or({f})" for _, f in plan.extra_checks) + f" FROM {stage_rel}"
+                )
                 late = {i for (i, _), hit in zip(plan.extra_checks, hits) if hit}
                 if not late:
                     break
@@ -386,33 +468,46 @@ def ingest_file(ws: Workspace, path: str | Path, table: str, mapping: dict | Non
             skipped = 0
             if skip_bad_rows:
                 skipped = _one(con, "SELECT count(DISTINCT line) FROM reject_errors")[0]
-                skipped_lines = [f"line {r[0]}: {_clip(r[1])}" for r in con.execute(
-                    "SELECT line, any_value(csv_line) FROM reject_errors GROUP BY line ORDER BY line LIMIT 5"
-                ).fetchall()]
+                skipped_lines = [
+                    f"line {r[0]}: {_clip(r[1])}"
+                    for r in con.execute(
+                        "SELECT line, any_value(csv_line) FROM reject_errors GROUP BY line ORDER BY line LIMIT 5"
+                    ).fetchall()
+                ]
             flags = [c[2] for c in plan.checks]
-            counts = _one(con, "SELECT count(*)" + "".join(f", count(*) FILTER (WHERE {f})" for f in flags)
-                          + f" FROM {stage_rel}")
+            counts = _one(
+                con, "SELECT count(*)" + "".join(f", count(*) FILTER (WHERE {f})" for f in flags) + f" FROM {stage_rel}"
+            )
             total, bad_counts = counts[0], counts[1:]
             if total == 0:
-                raise InputError("no data rows could be read" if skipped else "the file has a header but no data rows",
-                                 file=name)
+                raise InputError(
+                    "no data rows could be read" if skipped else "the file has a header but no data rows", file=name
+                )
             problems = [(c, n) for c, n in zip(plan.checks, bad_counts) if n]
             any_bad = " OR ".join(flags) or "false"
             if problems and not skip_bad_rows:
                 (col, fld, flag, expect), n = problems[0]
                 i = flag.rsplit("_", 1)[1]
-                ex = con.execute(f"SELECT file_row_number + 1, __raw_{i} FROM {stage_rel} WHERE {flag} "
-                                 "ORDER BY file_row_number LIMIT 5").fetchall()
+                ex = con.execute(
+                    f"SELECT file_row_number + 1, __raw_{i} FROM {stage_rel} WHERE {flag} "
+                    "ORDER BY file_row_number LIMIT 5"
+                ).fetchall()
                 shown = "; ".join(f"row {r} = {repr(val) if val is not None else 'empty'}" for r, val in ex)
                 others = "".join(f"; also column '{c[0]}': {k} rows" for c, k in problems[1:])
-                raise InputError(f"{n} of {total} rows are not {expect} (mapped to '{fld}'): {shown}{others}. "
-                                 "Fix those rows, map another column, or choose to skip bad rows",
-                                 file=name, column=col, rows=[r for r, _ in ex])
+                raise InputError(
+                    f"{n} of {total} rows are not {expect} (mapped to '{fld}'): {shown}{others}. "
+                    "Fix those rows, map another column, or choose to skip bad rows",
+                    file=name,
+                    column=col,
+                    rows=[r for r, _ in ex],
+                )
             if problems:  # name the first skipped rows with the value that did not convert
                 cols = [c[0] for c, _ in problems]
                 picks = [f"{c[2]}, __raw_{c[2].rsplit('_', 1)[1]}" for c, _ in problems]
-                for r in con.execute(f"SELECT file_row_number + 1, {', '.join(picks)} FROM {stage_rel} "
-                                     f"WHERE {any_bad} ORDER BY file_row_number LIMIT 5").fetchall():
+                for r in con.execute(
+                    f"SELECT file_row_number + 1, {', '.join(picks)} FROM {stage_rel} "
+                    f"WHERE {any_bad} ORDER BY file_row_number LIMIT 5"
+                ).fetchall():
                     k = next(k for k in range(len(cols)) if r[1 + 2 * k])  # the first column that failed
                     val = r[2 + 2 * k]
                     skipped_lines.append(f"row {r[0]}: {cols[k]} = {_clip(val) if val is not None else 'empty'}")
@@ -425,8 +520,10 @@ def ingest_file(ws: Workspace, path: str | Path, table: str, mapping: dict | Non
                 raise InputError("every row was bad; nothing to ingest", file=name)
             hidden = plan.helper_cols
             if problems:  # skip_bad_rows: write the kept rows once more (the common, clean case never does)
-                con.execute(f"COPY (SELECT * FROM read_parquet({_lit(str(stage))}) WHERE NOT ({any_bad})) "
-                            f"TO {_lit(str(final))} (FORMAT parquet, COMPRESSION snappy, DICTIONARY_SIZE_LIMIT 16384)")
+                con.execute(
+                    f"COPY (SELECT * FROM read_parquet({_lit(str(stage))}) WHERE NOT ({any_bad})) "
+                    f"TO {_lit(str(final))} (FORMAT parquet, COMPRESSION snappy, DICTIONARY_SIZE_LIMIT 16384)"
+                )
                 stage.unlink()
             else:
                 stage.replace(final)
@@ -437,8 +534,15 @@ def ingest_file(ws: Workspace, path: str | Path, table: str, mapping: dict | Non
                 hidden = []
                 rows += rows_before
             con.close()
-            check = IngestCheck(table, mode if previous is not None else "replace", rows_before, rows, skipped,
-                                skipped_lines, previous[0] if previous else None)
+            check = IngestCheck(
+                table,
+                mode if previous is not None else "replace",
+                rows_before,
+                rows,
+                skipped,
+                skipped_lines,
+                previous[0] if previous else None,
+            )
             if require_confirmation and check.needs_confirmation:
                 raise ConfirmationNeeded(check)
             # an append was built on the current version: commit only onto that one; a confirmed
@@ -447,12 +551,34 @@ def ingest_file(ws: Workspace, path: str | Path, table: str, mapping: dict | Non
             if expected_version is False and appending and previous is not None:
                 onto = previous[0]
             version = ws.commit_version(
-                final, table, source=name, sha256=digest, rows=rows, skipped=skipped, mapping=mapping,
-                encoding=fmt.encoding, delimiter=fmt.delimiter, hidden=hidden,
-                action="append" if appending else "replace", expect_current=onto,
-                remember_header=fmt.header if remember else None)
-            return IngestReport(table, version, rows, skipped, digest, name, mapping, fmt.encoding, fmt.delimiter,
-                                skipped_lines, rows_before, "append" if appending else "replace")
+                final,
+                table,
+                source=name,
+                sha256=digest,
+                rows=rows,
+                skipped=skipped,
+                mapping=mapping,
+                encoding=fmt.encoding,
+                delimiter=fmt.delimiter,
+                hidden=hidden,
+                action="append" if appending else "replace",
+                expect_current=onto,
+                remember_header=fmt.header if remember else None,
+            )
+            return IngestReport(
+                table,
+                version,
+                rows,
+                skipped,
+                digest,
+                name,
+                mapping,
+                fmt.encoding,
+                fmt.delimiter,
+                skipped_lines,
+                rows_before,
+                "append" if appending else "replace",
+            )
         finally:
             con.close()
 
@@ -462,22 +588,28 @@ def _clip(value, limit: int = 60) -> str:
     return repr(text if len(text) <= limit else text[:limit] + "...")
 
 
-def _append_onto(con, previous: tuple[int, Path, list[str], int], new: Path, out: Path, new_hidden: list[str],
-                 table: str, name: str) -> None:
+def _append_onto(
+    con, previous: tuple[int, Path, list[str], int], new: Path, out: Path, new_hidden: list[str], table: str, name: str
+) -> None:
     """Write the current version's rows followed by `new`'s into `out`; InputError unless the columns
     match (same names; same types, or both numeric)."""
     version, old_path, old_hidden, _rows = previous
 
     def columns(p: Path, hidden: list[str]) -> dict[str, str]:
         hide = f" EXCLUDE ({', '.join(_q(h) for h in hidden)})" if hidden else ""
-        return {r[0]: r[1] for r in con.execute(f"DESCRIBE SELECT *{hide} FROM read_parquet({_lit(str(p))})").fetchall()}
+        return {
+            r[0]: r[1] for r in con.execute(f"DESCRIBE SELECT *{hide} FROM read_parquet({_lit(str(p))})").fetchall()
+        }
 
     old, new_cols = columns(old_path, old_hidden), columns(new, new_hidden)
     missing, extra = [c for c in old if c not in new_cols], [c for c in new_cols if c not in old]
     if missing or extra:
         parts = ([f"missing {name_list(missing)}"] if missing else []) + ([f"new {name_list(extra)}"] if extra else [])
-        raise InputError(f"cannot append to '{table}' (version {version}): the columns differ ({'; '.join(parts)}). "
-                         "Map the same columns, or replace the table instead", file=name)
+        raise InputError(
+            f"cannot append to '{table}' (version {version}): the columns differ ({'; '.join(parts)}). "
+            "Map the same columns, or replace the table instead",
+            file=name,
+        )
     select_old, select_new = [], []
     for c, t in old.items():
         u = new_cols[c]
@@ -492,11 +624,17 @@ def _append_onto(con, previous: tuple[int, Path, list[str], int], new: Path, out
             select_old.append(_q(c))
             select_new.append(f"CAST({_q(c)} AS VARCHAR) AS {_q(c)}")
         else:
-            raise InputError(f"cannot append to '{table}' (version {version}): the values are {u.lower()} here but "
-                             f"{t.lower()} in the table", file=name, column=c)
-    con.execute(f"COPY (SELECT {', '.join(select_old)} FROM read_parquet({_lit(str(old_path))}) UNION ALL "
-                f"SELECT {', '.join(select_new)} FROM read_parquet({_lit(str(new))})) TO {_lit(str(out))} "
-                "(FORMAT parquet, COMPRESSION snappy, DICTIONARY_SIZE_LIMIT 16384)")
+            raise InputError(
+                f"cannot append to '{table}' (version {version}): the values are {u.lower()} here but "
+                f"{t.lower()} in the table",
+                file=name,
+                column=c,
+            )
+    con.execute(
+        f"COPY (SELECT {', '.join(select_old)} FROM read_parquet({_lit(str(old_path))}) UNION ALL "
+        f"SELECT {', '.join(select_new)} FROM read_parquet({_lit(str(new))})) TO {_lit(str(out))} "
+        "(FORMAT parquet, COMPRESSION snappy, DICTIONARY_SIZE_LIMIT 16384)"
+    )
 
 
 def _csv_error(exc: Exception, name: str) -> InputError:
@@ -514,6 +652,9 @@ def _csv_error(exc: Exception, name: str) -> InputError:
     original = " ".join(original.split())
     if m:
         shown = f" ({original[:80]!r})" if original else ""
-        return InputError(f"line {m.group(1)} is not valid CSV: {reason.rstrip('.')}{shown}. Fix the line or choose "
-                          "to skip bad rows", file=name, rows=[int(m.group(1))])
+        return InputError(
+            f"line {m.group(1)} is not valid CSV: {reason.rstrip('.')}{shown}. Fix the line or choose to skip bad rows",
+            file=name,
+            rows=[int(m.group(1))],
+        )
     return InputError(f"the file is not valid CSV: {text.splitlines()[0] if text else type(exc).__name__}", file=name)

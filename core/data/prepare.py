@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import time
 
-from core.data.uploads import sweep_at_start
 from core.data.sample import sample_workspace
+from core.data.uploads import sweep_at_start
 
 
 def main() -> None:
@@ -14,8 +14,10 @@ def main() -> None:
     if swept:
         print(f"removed {swept} leftover file(s) of earlier runs")
     ws = sample_workspace()
-    print(f"sample workspace ready at {ws.path} ({time.time() - t0:.1f} s): "
-          + ", ".join(f"{t.table} {t.rows:,}" for t in ws.tables()))
+    print(
+        f"sample workspace ready at {ws.path} ({time.time() - t0:.1f} s): "
+        + ", ".join(f"{t.table} {t.rows:,}" for t in ws.tables())
+    )
 
 
 if __name__ == "__main__":

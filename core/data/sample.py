@@ -36,29 +36,72 @@ DROP_COMMUNITY = 3
 DROP_WEEK = 14
 INACTIVE_DAYS = 30
 
-_EN_TOPICS = ["app", "update", "event", "community", "moderators", "new feature", "livestream", "forum",
-              "shop", "rewards program"]
+_EN_TOPICS = [
+    "app",
+    "update",
+    "event",
+    "community",
+    "moderators",
+    "new feature",
+    "livestream",
+    "forum",
+    "shop",
+    "rewards program",
+]
 _ZH_TOPICS = ["应用", "更新", "活动", "社区", "管理员", "新功能", "直播", "论坛", "商城", "积分计划"]
 _EN = {
-    "positive": ["Love the {t}, great job team!", "The {t} is really awesome :)", "So happy with the {t} 😍",
-                 "Best {t} ever, thank you!", "The {t} works great, very helpful", "Really enjoying the {t}!"],
-    "neutral": ["Anyone know when the {t} opens?", "Posting the {t} schedule here.", "Where can I find the {t}?",
-                "The {t} changes on Monday.", "Question about the {t} settings"],
-    "negative": ["The {t} is terrible, really disappointed", "Not happy with the {t} at all 😡",
-                 "The {t} keeps crashing, so annoying", "Worst {t} ever, I want a refund",
-                 "The {t} is broken again, this is awful"],
+    "positive": [
+        "Love the {t}, great job team!",
+        "The {t} is really awesome :)",
+        "So happy with the {t} 😍",
+        "Best {t} ever, thank you!",
+        "The {t} works great, very helpful",
+        "Really enjoying the {t}!",
+    ],
+    "neutral": [
+        "Anyone know when the {t} opens?",
+        "Posting the {t} schedule here.",
+        "Where can I find the {t}?",
+        "The {t} changes on Monday.",
+        "Question about the {t} settings",
+    ],
+    "negative": [
+        "The {t} is terrible, really disappointed",
+        "Not happy with the {t} at all 😡",
+        "The {t} keeps crashing, so annoying",
+        "Worst {t} ever, I want a refund",
+        "The {t} is broken again, this is awful",
+    ],
 }
 _ZH = {
-    "positive": ["这个{t}太棒了，非常喜欢！", "{t}很好用，谢谢大家", "超级喜欢新的{t} 😍", "{t}做得真不错，点赞！",
-                 "{t}体验很好，非常满意"],
-    "neutral": ["请问{t}什么时候开始？", "分享一下{t}的时间表", "{t}在哪里可以找到？", "{t}周一会调整",
-                "关于{t}设置的问题"],
-    "negative": ["{t}太差了，很失望", "{t}又崩溃了，真烦人 😡", "对{t}非常不满意，要求退款", "{t}体验糟糕透了",
-                 "{t}总是出问题，垃圾"],
+    "positive": [
+        "这个{t}太棒了，非常喜欢！",
+        "{t}很好用，谢谢大家",
+        "超级喜欢新的{t} 😍",
+        "{t}做得真不错，点赞！",
+        "{t}体验很好，非常满意",
+    ],
+    "neutral": [
+        "请问{t}什么时候开始？",
+        "分享一下{t}的时间表",
+        "{t}在哪里可以找到？",
+        "{t}周一会调整",
+        "关于{t}设置的问题",
+    ],
+    "negative": [
+        "{t}太差了，很失望",
+        "{t}又崩溃了，真烦人 😡",
+        "对{t}非常不满意，要求退款",
+        "{t}体验糟糕透了",
+        "{t}总是出问题，垃圾",
+    ],
 }
 # The drop week in community c3 is about one concrete thing, so term shifts have an answer.
-_DROP_EN = ["Payment outage again, the shop is down and nobody answers", "Outage for hours, lost my order, terrible",
-            "The outage ruined the event, very disappointed"]
+_DROP_EN = [
+    "Payment outage again, the shop is down and nobody answers",
+    "Outage for hours, lost my order, terrible",
+    "The outage ruined the event, very disappointed",
+]
 _DROP_ZH = ["支付故障，商城又宕机了，没人回复", "宕机好几个小时，订单丢了，太差了", "宕机毁了活动，非常失望"]
 
 
@@ -94,8 +137,10 @@ def generate_sample(out_dir: str | Path, users: int = 2000, seed: int = 0) -> di
     zh_share = np.where(np.arange(N_COMMUNITIES) % 2 == 1, 0.8, 0.2)
     lang = np.where(rng.random(users) < zh_share[comm], "zh", "en")
     signup_day = np.minimum(rng.exponential(35, users), horizon_days - 60).astype(int)
-    signup_at = [START + timedelta(days=int(d), seconds=int(s))
-                 for d, s in zip(signup_day, rng.integers(8 * 3600, 23 * 3600, users))]
+    signup_at = [
+        START + timedelta(days=int(d), seconds=int(s))
+        for d, s in zip(signup_day, rng.integers(8 * 3600, 23 * 3600, users))
+    ]
     age_group = rng.choice(["18-24", "25-34", "35-44", "45+"], users, p=[0.27, 0.33, 0.24, 0.16])
     region = rng.choice(["north", "south", "east", "west"], users)
     activity = rng.lognormal(np.log(0.35), 0.6, users)  # events per day
@@ -156,7 +201,9 @@ def generate_sample(out_dir: str | Path, users: int = 2000, seed: int = 0) -> di
     def stamps(days: np.ndarray) -> pd.Series:
         """Day offsets -> timestamps at a random second between 07:00 and midnight."""
         secs = rng.integers(7 * 3600, 24 * 3600, len(days))
-        return pd.Series(pd.Timestamp(START) + pd.to_timedelta(np.asarray(days, dtype=np.int64) * 86400 + secs, unit="s"))
+        return pd.Series(
+            pd.Timestamp(START) + pd.to_timedelta(np.asarray(days, dtype=np.int64) * 86400 + secs, unit="s")
+        )
 
     # ---- interactions: series consumed in order ----------------------------------------------------
     n_series = 40
@@ -206,11 +253,17 @@ def generate_sample(out_dir: str | Path, users: int = 2000, seed: int = 0) -> di
                 latent -= 1.6
             label = "positive" if latent > 0.35 else "negative" if latent < -0.35 else "neutral"
             if lang[u] == "zh":
-                text = (rng.choice(_DROP_ZH) if in_drop and rng.random() < 0.6
-                        else rng.choice(_ZH[label]).format(t=rng.choice(_ZH_TOPICS)))
+                text = (
+                    rng.choice(_DROP_ZH)
+                    if in_drop and rng.random() < 0.6
+                    else rng.choice(_ZH[label]).format(t=rng.choice(_ZH_TOPICS))
+                )
             else:
-                text = (rng.choice(_DROP_EN) if in_drop and rng.random() < 0.6
-                        else rng.choice(_EN[label]).format(t=rng.choice(_EN_TOPICS)))
+                text = (
+                    rng.choice(_DROP_EN)
+                    if in_drop and rng.random() < 0.6
+                    else rng.choice(_EN[label]).format(t=rng.choice(_EN_TOPICS))
+                )
             post_rows.append([uid[u], d, str(text), f"c{comm[u]}", label])
         # extra volume in the drop week: people come to complain
         if comm[u] == DROP_COMMUNITY and signup_day[u] <= drop_start < stop_day[u] and rng.random() < 0.5:
@@ -225,7 +278,7 @@ def generate_sample(out_dir: str | Path, users: int = 2000, seed: int = 0) -> di
     posts["parent_id"] = ""
     posts["reply_to_user"] = ""
     by_comm = {c: g.index.to_numpy() for c, g in posts.groupby("community")}
-    for c, idx in by_comm.items():
+    for idx in by_comm.values():
         for pos in range(1, len(idx)):
             if rng.random() < 0.3:
                 parent = idx[int(rng.integers(max(0, pos - 40), pos))]
@@ -238,20 +291,28 @@ def generate_sample(out_dir: str | Path, users: int = 2000, seed: int = 0) -> di
     # ---- edges (with a first-contact time and a kind) -----------------------------------------------
     first = np.maximum(signup_day[src], signup_day[dst])
     edge_day = first + (rng.random(len(src)) * np.maximum(horizon_days - first, 1)).astype(int)
-    edges = pd.DataFrame({
-        "src": uid[src], "dst": uid[dst],
-        "weight": 1 + rng.poisson(1.5, len(src)),
-        "ts": stamps(edge_day),
-        "kind": rng.choice(["follow", "reply", "mention"], len(src), p=[0.6, 0.3, 0.1]),
-    }).sort_values("ts", kind="stable").reset_index(drop=True)
+    edges = (
+        pd.DataFrame(
+            {
+                "src": uid[src],
+                "dst": uid[dst],
+                "weight": 1 + rng.poisson(1.5, len(src)),
+                "ts": stamps(edge_day),
+                "kind": rng.choice(["follow", "reply", "mention"], len(src), p=[0.6, 0.3, 0.1]),
+            }
+        )
+        .sort_values("ts", kind="stable")
+        .reset_index(drop=True)
+    )
 
     # ---- ad experiment: B lifts overall, C wins among 18-24s and fans of series 0-2 ----------------
     variants = np.array(["A", "B", "C"])
     ad_rng = np.random.default_rng([seed, 1])  # its own stream: other sections' draws do not move it
     assign = variants[ad_rng.permutation(np.arange(users) % 3)]
     fan_items = {i for s in series[:3] for i in s}
-    fans = set(interactions.loc[interactions["item_id"].isin(fan_items), "user_id"].value_counts()
-               .loc[lambda s: s >= 3].index)
+    fans = set(
+        interactions.loc[interactions["item_id"].isin(fan_items), "user_id"].value_counts().loc[lambda s: s >= 3].index
+    )
     base = {"A": 0.04, "B": 0.06, "C": 0.015}  # C: worse for most, better for its niches; B strong enough
     # to be found at any seed (per-user conversion 0.46 against 0.34 over 10 days: z ~ 4.5 at 667 users)
     pre_spend = np.round(ad_rng.gamma(2.0, 15.0, users), 2)
@@ -269,15 +330,51 @@ def generate_sample(out_dir: str | Path, users: int = 2000, seed: int = 0) -> di
             clicks = int(ad_rng.binomial(imps, 0.12 if v != "B" else 0.14))
             conv = int(ad_rng.random() < p)
             revenue = round(float(ad_rng.lognormal(3.3, 0.4)), 2) if conv else 0.0
-            ad_rows.append((uid[u], v, "spring_promo", d, age_group[u], region[u], segment[u],
-                            imps, clicks, conv, revenue, pre_spend[u]))
-    ad_events = pd.DataFrame(ad_rows, columns=["user_id", "variant", "campaign", "ts", "age_group", "region",
-                                               "segment", "impressions", "clicks", "converted", "revenue",
-                                               "pre_spend"])
+            ad_rows.append(
+                (
+                    uid[u],
+                    v,
+                    "spring_promo",
+                    d,
+                    age_group[u],
+                    region[u],
+                    segment[u],
+                    imps,
+                    clicks,
+                    conv,
+                    revenue,
+                    pre_spend[u],
+                )
+            )
+    ad_events = pd.DataFrame(
+        ad_rows,
+        columns=[
+            "user_id",
+            "variant",
+            "campaign",
+            "ts",
+            "age_group",
+            "region",
+            "segment",
+            "impressions",
+            "clicks",
+            "converted",
+            "revenue",
+            "pre_spend",
+        ],
+    )
     ad_events["ts"] = stamps(ad_events["ts"].to_numpy())
 
-    users_df = pd.DataFrame({"user_id": uid, "signup_at": signup_at, "segment": segment, "region": region,
-                             "age_group": age_group, "language": lang})
+    users_df = pd.DataFrame(
+        {
+            "user_id": uid,
+            "signup_at": signup_at,
+            "segment": segment,
+            "region": region,
+            "age_group": age_group,
+            "language": lang,
+        }
+    )
 
     # ---- churn truth read off the generated activity -----------------------------------------------
     cutoff = START + timedelta(days=cutoff_day)
@@ -287,8 +384,13 @@ def generate_sample(out_dir: str | Path, users: int = 2000, seed: int = 0) -> di
     churned = {str(u): int(u not in seen_after) for u in users_df.loc[signed_before, "user_id"]}
 
     time_format = "%Y-%m-%d %H:%M:%S"
-    for df, cols in [(users_df, ["signup_at"]), (interactions, ["ts"]), (posts, ["ts"]), (edges, ["ts"]),
-                     (ad_events, ["ts"])]:
+    for df, cols in [
+        (users_df, ["signup_at"]),
+        (interactions, ["ts"]),
+        (posts, ["ts"]),
+        (edges, ["ts"]),
+        (ad_events, ["ts"]),
+    ]:
         for col in cols:
             df[col] = pd.to_datetime(df[col]).dt.strftime(time_format)
     users_df.to_csv(out / "users.csv", index=False)
@@ -306,16 +408,27 @@ def generate_sample(out_dir: str | Path, users: int = 2000, seed: int = 0) -> di
         "communities": {str(u): int(c) for u, c in zip(uid, comm)},
         "n_communities": N_COMMUNITIES,
         "hubs": hubs,
-        "sentiment_drop": {"community": f"c{DROP_COMMUNITY}",
-                           "week_start": (START + timedelta(weeks=DROP_WEEK)).strftime("%Y-%m-%d"),
-                           "terms": ["outage", "宕机"]},
+        "sentiment_drop": {
+            "community": f"c{DROP_COMMUNITY}",
+            "week_start": (START + timedelta(weeks=DROP_WEEK)).strftime("%Y-%m-%d"),
+            "terms": ["outage", "宕机"],
+        },
         "community_sentiment": {f"c{c}": float(m) for c, m in enumerate(comm_mood)},
         "series": series,
-        "ad": {"control": "A", "variants": ["A", "B", "C"], "conversion_rates": base, "lift_variant": "B",
-               "segment": {"column": "age_group", "value": "18-24", "winner": "C"},
-               "history_effect": {"items": sorted(fan_items), "variant": "C", "multiplier": 1.5}},
-        "churn": {"cutoff": cutoff.strftime("%Y-%m-%d"), "inactive_days": INACTIVE_DAYS, "churned": churned,
-                  "drivers": ["falling activity", "negative sentiment", "few ties"]},
+        "ad": {
+            "control": "A",
+            "variants": ["A", "B", "C"],
+            "conversion_rates": base,
+            "lift_variant": "B",
+            "segment": {"column": "age_group", "value": "18-24", "winner": "C"},
+            "history_effect": {"items": sorted(fan_items), "variant": "C", "multiplier": 1.5},
+        },
+        "churn": {
+            "cutoff": cutoff.strftime("%Y-%m-%d"),
+            "inactive_days": INACTIVE_DAYS,
+            "churned": churned,
+            "drivers": ["falling activity", "negative sentiment", "few ties"],
+        },
     }
     (out / "ground_truth.json").write_text(json.dumps(truth, ensure_ascii=False, indent=1), encoding="utf-8")
     return truth
@@ -335,9 +448,13 @@ def sample_workspace(users: int = 2000, seed: int = 0) -> Workspace:
 
     def ready() -> bool:
         truth = sample_ground_truth(ws) if ws.db_path.exists() else None
-        return (truth is not None and truth.get("generator_version") == GENERATOR_VERSION
-                and truth.get("users") == users and truth.get("seed") == seed
-                and {t.table for t in ws.tables()} >= set(SCHEMAS))
+        return (
+            truth is not None
+            and truth.get("generator_version") == GENERATOR_VERSION
+            and truth.get("users") == users
+            and truth.get("seed") == seed
+            and {t.table for t in ws.tables()} >= set(SCHEMAS)
+        )
 
     key = (str(ws.path), users, seed)
     if key in _sample_ready or ready():

@@ -36,33 +36,74 @@ class TableSchema:
 
 
 SCHEMAS: dict[str, TableSchema] = {
-    "users": TableSchema("users", (
-        Field("user_id", "id", True), Field("signup_at", "time"), Field("segment", "category"),
-        Field("region", "category"),
-    ), time_field="signup_at"),
-    "interactions": TableSchema("interactions", (
-        # item_id is optional on purpose: an event log without items still feeds cohorts and churn;
-        # the recommender asks for it.
-        Field("user_id", "id", True), Field("item_id", "id"), Field("ts", "time", True),
-        Field("action", "category"), Field("value", "number"),
-    ), time_field="ts"),
+    "users": TableSchema(
+        "users",
+        (
+            Field("user_id", "id", True),
+            Field("signup_at", "time"),
+            Field("segment", "category"),
+            Field("region", "category"),
+        ),
+        time_field="signup_at",
+    ),
+    "interactions": TableSchema(
+        "interactions",
+        (
+            # item_id is optional on purpose: an event log without items still feeds cohorts and churn;
+            # the recommender asks for it.
+            Field("user_id", "id", True),
+            Field("item_id", "id"),
+            Field("ts", "time", True),
+            Field("action", "category"),
+            Field("value", "number"),
+        ),
+        time_field="ts",
+    ),
     # Only text is required: a labelled review file (no authors, no times) still trains the sentiment
     # model; trends need ts and say so. A missing post_id is numbered from the row.
-    "posts": TableSchema("posts", (
-        Field("post_id", "id"), Field("user_id", "id"), Field("ts", "time"),
-        Field("text", "text", True), Field("community", "category"), Field("parent_id", "id"),
-        Field("reply_to_user", "id"), Field("label", "category"),
-    ), time_field="ts"),
-    "edges": TableSchema("edges", (
-        Field("src", "id", True), Field("dst", "id", True), Field("weight", "number"), Field("ts", "time"),
-        Field("kind", "category"),
-    ), time_field="ts"),
-    "ad_events": TableSchema("ad_events", (
-        Field("variant", "category", True), Field("user_id", "id"), Field("impressions", "number"),
-        Field("campaign", "category"), Field("ts", "time"), Field("clicks", "number"),
-        Field("conversions", "number"), Field("converted", "number"), Field("spend", "number"),
-        Field("revenue", "number"), Field("pre_spend", "number"),
-    ), one_of=(("user_id", "impressions"),), time_field="ts"),
+    "posts": TableSchema(
+        "posts",
+        (
+            Field("post_id", "id"),
+            Field("user_id", "id"),
+            Field("ts", "time"),
+            Field("text", "text", True),
+            Field("community", "category"),
+            Field("parent_id", "id"),
+            Field("reply_to_user", "id"),
+            Field("label", "category"),
+        ),
+        time_field="ts",
+    ),
+    "edges": TableSchema(
+        "edges",
+        (
+            Field("src", "id", True),
+            Field("dst", "id", True),
+            Field("weight", "number"),
+            Field("ts", "time"),
+            Field("kind", "category"),
+        ),
+        time_field="ts",
+    ),
+    "ad_events": TableSchema(
+        "ad_events",
+        (
+            Field("variant", "category", True),
+            Field("user_id", "id"),
+            Field("impressions", "number"),
+            Field("campaign", "category"),
+            Field("ts", "time"),
+            Field("clicks", "number"),
+            Field("conversions", "number"),
+            Field("converted", "number"),
+            Field("spend", "number"),
+            Field("revenue", "number"),
+            Field("pre_spend", "number"),
+        ),
+        one_of=(("user_id", "impressions"),),
+        time_field="ts",
+    ),
 }
 
 TABLE_NAMES = list(SCHEMAS)

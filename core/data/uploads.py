@@ -30,8 +30,8 @@ _SUFFIX = re.compile(r"\.[A-Za-z0-9]{1,5}")
 
 @dataclass(frozen=True)
 class Upload:
-    path: Path   # where the bytes are (never shown to the user)
-    name: str    # the user's file name (what messages say)
+    path: Path  # where the bytes are (never shown to the user)
+    name: str  # the user's file name (what messages say)
     sha256: str
     size: int
 

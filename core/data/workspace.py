@@ -73,7 +73,7 @@ class TableInfo:
     skipped: int = 0
     encoding: str = ""
     delimiter: str = ""
-    action: str = ""   # "replace", "append", "restore v2" (empty for versions made before this was kept)
+    action: str = ""  # "replace", "append", "restore v2" (empty for versions made before this was kept)
     kept: bool = True  # its Parquet file still exists (the last KEEP_VERSIONS are kept), so it can be restored
 
 
@@ -145,12 +145,18 @@ class Workspace:
             has = con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = '_versions'").fetchone()[0]
             if not has:
                 return []
-            cols = {r[0] for r in con.execute("SELECT column_name FROM duckdb_columns() "
-                                              "WHERE table_name = '_versions'").fetchall()}
+            cols = {
+                r[0]
+                for r in con.execute(
+                    "SELECT column_name FROM duckdb_columns() WHERE table_name = '_versions'"
+                ).fetchall()
+            }
             action = "v.action" if "action" in cols else "NULL"
-            q = ('SELECT v."table", v.version, v.rows, v.sha256, v.source, v.mapping, '
-                 'strftime(v.created_at, \'%Y-%m-%d %H:%M:%S\'), v.skipped, v.encoding, v.delimiter, '
-                 f'{action}, v.physical IS NOT NULL FROM _versions v')
+            q = (
+                'SELECT v."table", v.version, v.rows, v.sha256, v.source, v.mapping, '
+                "strftime(v.created_at, '%Y-%m-%d %H:%M:%S'), v.skipped, v.encoding, v.delimiter, "
+                f"{action}, v.physical IS NOT NULL FROM _versions v"
+            )
             if current_only:
                 q += ' JOIN _current c ON c."table" = v."table" AND c.version = v.version'
             params = []
@@ -158,8 +164,23 @@ class Workspace:
                 q += ' WHERE v."table" = ?'
                 params.append(table)
             rows = con.execute(q + ' ORDER BY v."table", v.version', params).fetchall()
-        return [TableInfo(r[0], r[1], r[2], r[3], r[4], json.loads(r[5] or "{}"), r[6], r[7] or 0, r[8] or "",
-                          r[9] or "", r[10] or "", bool(r[11])) for r in rows]
+        return [
+            TableInfo(
+                r[0],
+                r[1],
+                r[2],
+                r[3],
+                r[4],
+                json.loads(r[5] or "{}"),
+                r[6],
+                r[7] or 0,
+                r[8] or "",
+                r[9] or "",
+                r[10] or "",
+                bool(r[11]),
+            )
+            for r in rows
+        ]
 
     def tables(self) -> list[TableInfo]:
         """Current version of every table in the workspace."""
@@ -176,21 +197,41 @@ class Workspace:
         with self.connect() as con:
             if not con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = '_current'").fetchone()[0]:
                 return None
-            cols = {r[0] for r in con.execute("SELECT column_name FROM duckdb_columns() "
-                                              "WHERE table_name = '_versions'").fetchall()}
+            cols = {
+                r[0]
+                for r in con.execute(
+                    "SELECT column_name FROM duckdb_columns() WHERE table_name = '_versions'"
+                ).fetchall()
+            }
             hidden = "v.hidden" if "hidden" in cols else "NULL"
-            row = con.execute(f'SELECT v.version, v.physical, {hidden}, v.rows FROM _versions v JOIN _current c '
-                              'ON c."table" = v."table" AND c.version = v.version WHERE v."table" = ?',
-                              [table]).fetchone()
+            row = con.execute(
+                f"SELECT v.version, v.physical, {hidden}, v.rows FROM _versions v JOIN _current c "
+                'ON c."table" = v."table" AND c.version = v.version WHERE v."table" = ?',
+                [table],
+            ).fetchone()
         if row is None:
             return None
         path = self.path / TABLES_DIR / row[1]
         return row[0], path, json.loads(row[2]) if row[2] else _hidden_columns(path), row[3]
 
     # ---- writing versions -----------------------------------------------------------------------------
-    def commit_version(self, staged: Path, table: str, *, source: str, sha256: str, rows: int, skipped: int,
-                       mapping: dict, encoding: str, delimiter: str, hidden: list[str], action: str,
-                       expect_current: int | None | bool = False, remember_header: list[str] | None = None) -> int:
+    def commit_version(
+        self,
+        staged: Path,
+        table: str,
+        *,
+        source: str,
+        sha256: str,
+        rows: int,
+        skipped: int,
+        mapping: dict,
+        encoding: str,
+        delimiter: str,
+        hidden: list[str],
+        action: str,
+        expect_current: int | None | bool = False,
+        remember_header: list[str] | None = None,
+    ) -> int:
         """Make the staged Parquet file `table`'s new current version in one short transaction; returns it.
 
         `expect_current`: the version the caller built on or showed the user (None: no table yet);
@@ -204,32 +245,55 @@ class Workspace:
                 current = con.execute('SELECT version FROM _current WHERE "table" = ?', [table]).fetchone()
                 current = current[0] if current else None
                 if expect_current is not False and current != expect_current:
-                    raise ConfigError(f"table '{table}' changed while you were reviewing it or while this ran "
-                                      f"(now version {current}); look at it again and retry")
-                version = con.execute('SELECT coalesce(max(version), 0) + 1 FROM _versions WHERE "table" = ?',
-                                      [table]).fetchone()[0]
+                    raise ConfigError(
+                        f"table '{table}' changed while you were reviewing it or while this ran "
+                        f"(now version {current}); look at it again and retry"
+                    )
+                version = con.execute(
+                    'SELECT coalesce(max(version), 0) + 1 FROM _versions WHERE "table" = ?', [table]
+                ).fetchone()[0]
                 physical = f"{table}__v{version}.parquet"
                 target = self.path / TABLES_DIR / physical
                 staged.replace(target)  # a kill after this but before COMMIT leaves an orphan file, swept later
-                con.execute('INSERT INTO _versions ("table", version, physical, source, sha256, rows, skipped, '
-                            'mapping, encoding, delimiter, created_at, action, hidden) '
-                            'VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now()::TIMESTAMP, ?, ?)',
-                            [table, version, physical, source, sha256, rows, skipped,
-                             json.dumps(mapping, ensure_ascii=False), encoding, delimiter, action,
-                             json.dumps(hidden)])
-                con.execute('INSERT OR REPLACE INTO _current VALUES (?, ?)', [table, version])
+                con.execute(
+                    'INSERT INTO _versions ("table", version, physical, source, sha256, rows, skipped, '
+                    "mapping, encoding, delimiter, created_at, action, hidden) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, now()::TIMESTAMP, ?, ?)",
+                    [
+                        table,
+                        version,
+                        physical,
+                        source,
+                        sha256,
+                        rows,
+                        skipped,
+                        json.dumps(mapping, ensure_ascii=False),
+                        encoding,
+                        delimiter,
+                        action,
+                        json.dumps(hidden),
+                    ],
+                )
+                con.execute("INSERT OR REPLACE INTO _current VALUES (?, ?)", [table, version])
                 # the view names the file by absolute path: readers in any process resolve it the same way
                 # (conversion-check columns stay in the file, out of sight: dropping them costs a pass)
                 hide = f" EXCLUDE ({', '.join(_q(h) for h in hidden)})" if hidden else ""
-                con.execute(f"CREATE OR REPLACE VIEW {_q(table)} AS SELECT *{hide} FROM read_parquet({_lit(str(target))})")
+                con.execute(
+                    f"CREATE OR REPLACE VIEW {_q(table)} AS SELECT *{hide} FROM read_parquet({_lit(str(target))})"
+                )
                 if remember_header is not None:
-                    con.execute("INSERT OR REPLACE INTO _mappings VALUES (?, ?, ?, now()::TIMESTAMP)",
-                                [self.header_signature(remember_header), table,
-                                 json.dumps(mapping, ensure_ascii=False)])
-                old = con.execute('SELECT physical FROM _versions WHERE "table" = ? AND version <= ? '
-                                  'AND physical IS NOT NULL', [table, version - KEEP_VERSIONS]).fetchall()
-                con.execute('UPDATE _versions SET physical = NULL WHERE "table" = ? AND version <= ?',
-                            [table, version - KEEP_VERSIONS])
+                    con.execute(
+                        "INSERT OR REPLACE INTO _mappings VALUES (?, ?, ?, now()::TIMESTAMP)",
+                        [self.header_signature(remember_header), table, json.dumps(mapping, ensure_ascii=False)],
+                    )
+                old = con.execute(
+                    'SELECT physical FROM _versions WHERE "table" = ? AND version <= ? AND physical IS NOT NULL',
+                    [table, version - KEEP_VERSIONS],
+                ).fetchall()
+                con.execute(
+                    'UPDATE _versions SET physical = NULL WHERE "table" = ? AND version <= ?',
+                    [table, version - KEEP_VERSIONS],
+                )
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")
@@ -249,17 +313,20 @@ class Workspace:
             raise ConfigError(f"workspace '{self.name}' has no '{table}' table")
         info = infos.get(version)
         if info is None:
-            raise ConfigError(f"table '{table}' has no version {version} (versions: "
-                              f"{', '.join(str(v) for v in infos)})")
+            raise ConfigError(
+                f"table '{table}' has no version {version} (versions: {', '.join(str(v) for v in infos)})"
+            )
         if not info.kept:
-            raise ConfigError(f"version {version} of '{table}' is no longer kept (only the last {KEEP_VERSIONS} "
-                              "versions are)")
+            raise ConfigError(
+                f"version {version} of '{table}' is no longer kept (only the last {KEEP_VERSIONS} versions are)"
+            )
         current = self.info(table).version
         if current == version:
             raise ConfigError(f"version {version} is already the current version of '{table}'")
         with self.connect() as con:
-            physical, hidden = con.execute('SELECT physical, hidden FROM _versions WHERE "table" = ? AND version = ?',
-                                           [table, version]).fetchone()
+            physical, hidden = con.execute(
+                'SELECT physical, hidden FROM _versions WHERE "table" = ? AND version = ?', [table, version]
+            ).fetchone()
         src = self.path / TABLES_DIR / physical
         token = new_write_token(self)
         with token:
@@ -270,10 +337,19 @@ class Workspace:
                 shutil.copyfile(src, staged)
             try:
                 return self.commit_version(
-                    staged, table, source=info.source, sha256=info.sha256, rows=info.rows, skipped=info.skipped,
-                    mapping=info.mapping, encoding=info.encoding, delimiter=info.delimiter,
-                    hidden=json.loads(hidden) if hidden else _hidden_columns(src), action=f"restore v{version}",
-                    expect_current=current)
+                    staged,
+                    table,
+                    source=info.source,
+                    sha256=info.sha256,
+                    rows=info.rows,
+                    skipped=info.skipped,
+                    mapping=info.mapping,
+                    encoding=info.encoding,
+                    delimiter=info.delimiter,
+                    hidden=json.loads(hidden) if hidden else _hidden_columns(src),
+                    action=f"restore v{version}",
+                    expect_current=current,
+                )
             finally:
                 staged.unlink(missing_ok=True)
 
@@ -314,8 +390,9 @@ class Workspace:
             return None
         with self.connect() as con:
             try:
-                row = con.execute('SELECT "table", mapping FROM _mappings WHERE header_sig = ?',
-                                  [self.header_signature(header)]).fetchone()
+                row = con.execute(
+                    'SELECT "table", mapping FROM _mappings WHERE header_sig = ?', [self.header_signature(header)]
+                ).fetchone()
             except Exception as exc:  # noqa: BLE001 - a workspace made before _mappings existed
                 if "_mappings" in str(exc):
                     return None
@@ -352,8 +429,10 @@ def validate_name(name: str) -> str:
     """A workspace name: letters, digits, '-', '_' or CJK, 1 to 64 characters (no dots, no separators)."""
     name = name.strip()
     if not _NAME_RE.match(name):
-        raise ConfigError(f"'{_shown(name)}' is not a valid workspace name: use letters, digits, '-' or '_' "
-                          "(no dots or slashes, at most 64 characters)")
+        raise ConfigError(
+            f"'{_shown(name)}' is not a valid workspace name: use letters, digits, '-' or '_' "
+            "(no dots or slashes, at most 64 characters)"
+        )
     return name
 
 
@@ -389,8 +468,10 @@ def open_workspace(name_or_path: str | Path) -> Workspace:
     if p.exists() and not p.is_dir():
         raise ConfigError(f"workspace folder '{shown}' is a file, not a folder")
     if p.is_dir() and not (p / DB_FILE).exists() and any(e.name not in _OWN_ENTRIES for e in p.iterdir()):
-        raise ConfigError(f"workspace folder '{shown}' already holds other files and is not a workspace; "
-                          "name a new or empty folder, or give a workspace name")
+        raise ConfigError(
+            f"workspace folder '{shown}' already holds other files and is not a workspace; "
+            "name a new or empty folder, or give a workspace name"
+        )
     return Workspace(p)
 
 
@@ -474,7 +555,7 @@ def sweep_leftovers(ws: Workspace, orphans: bool = True) -> int:
     if staging.is_dir():
         tokens |= {p.name.split(".")[0] for p in staging.iterdir()}
     if tables.is_dir():
-        tokens |= {p.name[len(".tmp-"):].split("-")[0].split(".")[0] for p in tables.glob(".tmp-*")}
+        tokens |= {p.name[len(".tmp-") :].split("-")[0].split(".")[0] for p in tables.glob(".tmp-*")}
     for token in sorted(t for t in tokens if t):
         lock_path = staging / f"{token}.lock"
         staging.mkdir(parents=True, exist_ok=True)

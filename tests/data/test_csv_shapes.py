@@ -54,8 +54,10 @@ def test_very_wide_files_are_refused_at_once_with_one_short_line(ws, tmp_path, n
         with pytest.raises(InputError) as err:
             call()
         msg = str(err.value)
-        assert msg == (f"wide.csv: the file has {n:,} columns; at most {MAX_COLUMNS:,} are supported (is the "
-                       "delimiter right, or is this a matrix rather than a table?)")
+        assert msg == (
+            f"wide.csv: the file has {n:,} columns; at most {MAX_COLUMNS:,} are supported (is the "
+            "delimiter right, or is this a matrix rather than a table?)"
+        )
     assert time.perf_counter() - t0 < 10
     assert not ws.db_path.exists()
     ok = tmp_path / "ok.csv"  # exactly the limit is fine
@@ -72,8 +74,11 @@ def test_missing_column_errors_list_a_few_columns_not_all(tmp_path):
 
 
 def _snap(path, edges, sep="\t", weights=None):
-    lines = ["# Directed graph (each unordered pair of nodes is saved once): test.txt",
-             f"# Nodes: 9 Edges: {len(edges)}", "# FromNodeId\tToNodeId"]
+    lines = [
+        "# Directed graph (each unordered pair of nodes is saved once): test.txt",
+        f"# Nodes: 9 Edges: {len(edges)}",
+        "# FromNodeId\tToNodeId",
+    ]
     for k, (a, b) in enumerate(edges):
         lines.append(sep.join([str(a), str(b)] + ([str(weights[k])] if weights else [])))
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

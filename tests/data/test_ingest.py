@@ -11,12 +11,19 @@ from core.data.ingest import ingest_file, preview_file
 from core.data.workspace import Workspace
 from core.errors import ConfigError, InputError
 
-POSTS = pd.DataFrame({
-    "post_id": ["p1", "p2", "p3", "p4"],
-    "user_id": ["u1", "u2", "u1", "u3"],
-    "ts": ["2024-01-05 13:00:00", "2024-01-06 08:30:00", "2024-01-07 00:00:00", "2024-02-01 23:59:59"],
-    "text": ["服务很好，非常满意！", "Terrible service, never again 😡", '说 "你好", then; left|now', "multi\nline\ttext"],
-})
+POSTS = pd.DataFrame(
+    {
+        "post_id": ["p1", "p2", "p3", "p4"],
+        "user_id": ["u1", "u2", "u1", "u3"],
+        "ts": ["2024-01-05 13:00:00", "2024-01-06 08:30:00", "2024-01-07 00:00:00", "2024-02-01 23:59:59"],
+        "text": [
+            "服务很好，非常满意！",
+            "Terrible service, never again 😡",
+            '说 "你好", then; left|now',
+            "multi\nline\ttext",
+        ],
+    }
+)
 
 
 @pytest.fixture()
@@ -29,7 +36,8 @@ def snapshot(ws: Workspace):
     if not ws.db_path.exists():
         return None
     return [(t.table, t.version, t.rows, t.sha256) for t in ws.tables()], {
-        t.table: ws.read(t.table).to_csv(index=False) for t in ws.tables()}
+        t.table: ws.read(t.table).to_csv(index=False) for t in ws.tables()
+    }
 
 
 @pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gbk", "gb18030", "utf-16", "utf-16-le"])
@@ -55,16 +63,19 @@ def test_delimiters_with_quoted_fields(ws, tmp_path, sep):
     assert list(ws.read("posts")["text"]) == list(POSTS["text"])
 
 
-@pytest.mark.parametrize("raw,expected", [
-    ("2024-01-05T13:00:00", datetime(2024, 1, 5, 13)),
-    ("2024/1/5 13:00", datetime(2024, 1, 5, 13)),
-    ("2024年1月5日", datetime(2024, 1, 5)),
-    ("1704459600", datetime(2024, 1, 5, 13)),
-    ("1704459600000", datetime(2024, 1, 5, 13)),
-    ("2015-02-24 11:35:52 -0800", datetime(2015, 2, 24, 11, 35, 52)),  # wall-clock time as written
-    ("2024-01-05T13:00:00Z", datetime(2024, 1, 5, 13)),
-    ("01/05/2024 13:00", datetime(2024, 1, 5, 13)),
-])
+@pytest.mark.parametrize(
+    "raw,expected",
+    [
+        ("2024-01-05T13:00:00", datetime(2024, 1, 5, 13)),
+        ("2024/1/5 13:00", datetime(2024, 1, 5, 13)),
+        ("2024年1月5日", datetime(2024, 1, 5)),
+        ("1704459600", datetime(2024, 1, 5, 13)),
+        ("1704459600000", datetime(2024, 1, 5, 13)),
+        ("2015-02-24 11:35:52 -0800", datetime(2015, 2, 24, 11, 35, 52)),  # wall-clock time as written
+        ("2024-01-05T13:00:00Z", datetime(2024, 1, 5, 13)),
+        ("01/05/2024 13:00", datetime(2024, 1, 5, 13)),
+    ],
+)
 def test_date_formats(ws, tmp_path, raw, expected):
     path = tmp_path / "i.csv"
     path.write_text(f"user_id,item_id,ts\nu1,i1,{raw}\nu2,i2,{raw}\n", encoding="utf-8")
@@ -74,8 +85,7 @@ def test_date_formats(ws, tmp_path, raw, expected):
 
 def test_numbers_with_thousands_separators(ws, tmp_path):
     path = tmp_path / "ads.csv"
-    path.write_text('variant,impressions,spend,revenue\nA,"1,234,567",$12.50,"2,000.25"\nB,900,7,0\n',
-                    encoding="utf-8")
+    path.write_text('variant,impressions,spend,revenue\nA,"1,234,567",$12.50,"2,000.25"\nB,900,7,0\n', encoding="utf-8")
     ingest_file(ws, path, "ad_events")
     got = ws.read("ad_events")
     assert list(got["impressions"]) == [1234567.0, 900.0]
@@ -91,8 +101,9 @@ def test_numbers_with_thousands_separators(ws, tmp_path):
 
 def test_extra_columns_keep_inferred_types(ws, tmp_path):
     path = tmp_path / "users.csv"
-    path.write_text("用户ID,注册时间,age,score,city,vip\nu1,2024-01-02,31,1.5,北京,yes\nu2,2024-01-03,,2,上海,no\n",
-                    encoding="gbk")
+    path.write_text(
+        "用户ID,注册时间,age,score,city,vip\nu1,2024-01-02,31,1.5,北京,yes\nu2,2024-01-03,,2,上海,no\n", encoding="gbk"
+    )
     report = ingest_file(ws, path, "users")
     assert report.mapping["用户ID"] == "user_id" and report.mapping["注册时间"] == "signup_at"
     got = ws.read("users")
@@ -106,8 +117,9 @@ def test_wrong_types_fail_naming_file_column_rows_and_values(ws, tmp_path, sampl
     ingest_file(ws, sample_dir / "interactions.csv", "interactions")
     before = snapshot(ws)
     path = tmp_path / "bad_dates.csv"
-    path.write_text("user_id,item_id,ts\nu1,i1,2024-01-05\nu2,i2,yesterday\nu3,i3,2024-01-07\nu4,i4,n/a\n",
-                    encoding="utf-8")
+    path.write_text(
+        "user_id,item_id,ts\nu1,i1,2024-01-05\nu2,i2,yesterday\nu3,i3,2024-01-07\nu4,i4,n/a\n", encoding="utf-8"
+    )
     with pytest.raises(InputError) as err:
         ingest_file(ws, path, "interactions")
     msg = str(err.value)
@@ -119,25 +131,31 @@ def test_wrong_types_fail_naming_file_column_rows_and_values(ws, tmp_path, sampl
 
 def test_skip_bad_rows_reports_how_many(ws, tmp_path):
     path = tmp_path / "bad.csv"
-    path.write_text('user_id,item_id,ts,value\nu1,i1,2024-01-05,1\nu2,i2,never,2\nu3,i3,2024-01-07,x\n'
-                    'u4,i4,2024-01-08,4,extra\nu5,i5,2024-01-09,5\n', encoding="utf-8")
+    path.write_text(
+        "user_id,item_id,ts,value\nu1,i1,2024-01-05,1\nu2,i2,never,2\nu3,i3,2024-01-07,x\n"
+        "u4,i4,2024-01-08,4,extra\nu5,i5,2024-01-09,5\n",
+        encoding="utf-8",
+    )
     report = ingest_file(ws, path, "interactions", skip_bad_rows=True)
     assert report.rows == 2
     assert report.skipped == 3
     assert ws.read("interactions")["user_id"].tolist() == ["u1", "u5"]
 
 
-@pytest.mark.parametrize("content,needle", [
-    (b"", "the file is empty"),
-    (b"   \n\n", "the file is empty"),
-    (b"user_id,item_id,ts\n", "header but no data rows"),
-    (b"user_id,user_id,ts\nu1,u2,2024-01-01\n", "repeats column names: user_id"),
-    (b"user_id,,ts\nu1,x,2024-01-01\n", "blank column names"),
-    (b"user_id,item_id,ts\nu1,\xff\xfe\xfa\xfb\xfc,2024-01-01\n" * 3, "not valid text"),
-    (b"\x00\x01\x02binary\x00\x00\x00\x00\x00", "binary file"),
-    (b'user_id,item_id,ts\nu1,i1,2024-01-01\nu2,"i2,2024-01-02\n', "line 3 is not valid CSV"),
-    (b"uid,thing\nu1,i1\n", "needs a column for ts"),
-])
+@pytest.mark.parametrize(
+    "content,needle",
+    [
+        (b"", "the file is empty"),
+        (b"   \n\n", "the file is empty"),
+        (b"user_id,item_id,ts\n", "header but no data rows"),
+        (b"user_id,user_id,ts\nu1,u2,2024-01-01\n", "repeats column names: user_id"),
+        (b"user_id,,ts\nu1,x,2024-01-01\n", "blank column names"),
+        (b"user_id,item_id,ts\nu1,\xff\xfe\xfa\xfb\xfc,2024-01-01\n" * 3, "not valid text"),
+        (b"\x00\x01\x02binary\x00\x00\x00\x00\x00", "binary file"),
+        (b'user_id,item_id,ts\nu1,i1,2024-01-01\nu2,"i2,2024-01-02\n', "line 3 is not valid CSV"),
+        (b"uid,thing\nu1,i1\n", "needs a column for ts"),
+    ],
+)
 def test_each_bad_file_gets_its_own_message_and_changes_nothing(ws, tmp_path, sample_dir, content, needle):
     ingest_file(ws, sample_dir / "interactions.csv", "interactions")
     before = snapshot(ws)
@@ -202,12 +220,15 @@ def test_versions_are_recorded_and_old_ones_pruned(ws, tmp_path):
     assert files == {"edges__v3.parquet", "edges__v4.parquet", "edges__v5.parquet"}
 
 
-@pytest.mark.parametrize("rel,table,rows,checks", [
-    ("twitter_airline_sentiment/Tweets.csv", "posts", 14640, {"label": "neutral", "community": "Virgin America"}),
-    ("cookie_cats/cookie_cats.csv", "ad_events", 90189, {"variant": "gate_30"}),
-    ("telco_churn/Telco-Customer-Churn.csv", "users", 7043, {"user_id": "7590-VHVEG", "Churn": "No"}),
-    ("waimai_10k/waimai_10k.csv", "posts", 11987, {"label": "1"}),
-])
+@pytest.mark.parametrize(
+    "rel,table,rows,checks",
+    [
+        ("twitter_airline_sentiment/Tweets.csv", "posts", 14640, {"label": "neutral", "community": "Virgin America"}),
+        ("cookie_cats/cookie_cats.csv", "ad_events", 90189, {"variant": "gate_30"}),
+        ("telco_churn/Telco-Customer-Churn.csv", "users", 7043, {"user_id": "7590-VHVEG", "Churn": "No"}),
+        ("waimai_10k/waimai_10k.csv", "posts", 11987, {"label": "1"}),
+    ],
+)
 def test_real_exports(ws, shared_datasets, rel, table, rows, checks):
     report = ingest_file(ws, shared_datasets / rel, table)
     got = ws.read(table)
@@ -218,8 +239,19 @@ def test_real_exports(ws, shared_datasets, rel, table, rows, checks):
         assert got["ts"].notna().all()
 
 
-@pytest.mark.parametrize("text", ["你好，世界", "很快，好吃，味道足，量大", "没有送水没有送水", "服务态度差，再也不来了",
-                                  "菜品一般，价格偏贵", "送餐速度快，包装好", "好评！", "太难吃了"])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "你好，世界",
+        "很快，好吃，味道足，量大",
+        "没有送水没有送水",
+        "服务态度差，再也不来了",
+        "菜品一般，价格偏贵",
+        "送餐速度快，包装好",
+        "好评！",
+        "太难吃了",
+    ],
+)
 def test_short_gbk_files_are_not_mistaken_for_utf8(ws, tmp_path, text):
     """GBK byte pairs can look like UTF-8 by chance; a short file must still be read as GBK."""
     path = tmp_path / "gbk.csv"

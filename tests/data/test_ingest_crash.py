@@ -23,16 +23,25 @@ def big_csv(tmp_path_factory):
     n = 1_500_000
     rng = np.random.default_rng(0)
     path = tmp_path_factory.mktemp("big") / "interactions.csv"
-    pd.DataFrame({"user_id": rng.integers(0, 50_000, n).astype(str), "item_id": rng.integers(0, 5_000, n).astype(str),
-                  "ts": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 10**7, n), unit="s")}
-                 ).to_csv(path, index=False)
+    pd.DataFrame(
+        {
+            "user_id": rng.integers(0, 50_000, n).astype(str),
+            "item_id": rng.integers(0, 5_000, n).astype(str),
+            "ts": pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 10**7, n), unit="s"),
+        }
+    ).to_csv(path, index=False)
     return path, n
 
 
 def _spawn(ws: Workspace, path, cli_env):
-    return subprocess.Popen([sys.executable, "-m", "core", "ingest", str(path), "--table", "interactions",
-                             "--workspace", str(ws.path)], cwd=REPO, env=cli_env, start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [sys.executable, "-m", "core", "ingest", str(path), "--table", "interactions", "--workspace", str(ws.path)],
+        cwd=REPO,
+        env=cli_env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def test_sigkill_midway_keeps_previous_version(tmp_path, big_csv, cli_env):
@@ -91,7 +100,8 @@ with WriteToken(ws) as t:
 
 def _leftovers(ws: Workspace) -> set[str]:
     return {p.name for p in (ws.path / "tables").glob(".tmp-*")} | {
-        p.name for p in (ws.path / ".staging").iterdir() if not p.name.endswith(".lock")}
+        p.name for p in (ws.path / ".staging").iterdir() if not p.name.endswith(".lock")
+    }
 
 
 def test_leftovers_of_killed_writers_go_at_the_next_write_and_live_writers_keep_theirs(tmp_path, big_csv, cli_env):
@@ -113,8 +123,14 @@ def test_leftovers_of_killed_writers_go_at_the_next_write_and_live_writers_keep_
     dead = _leftovers(ws)
     assert dead, "the killed ingest left nothing to sweep"
     # a live writer in another process, holding its token lock
-    holder = subprocess.Popen([sys.executable, "-c", _HOLDER, str(ws.path)], cwd=REPO, env=cli_env,
-                              stdout=subprocess.PIPE, text=True, start_new_session=True)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", _HOLDER, str(ws.path)],
+        cwd=REPO,
+        env=cli_env,
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     try:
         token = holder.stdout.readline().strip()
         live = {n for n in _leftovers(ws) if token in n}
@@ -133,5 +149,7 @@ def test_leftovers_of_killed_writers_go_at_the_next_write_and_live_writers_keep_
         holder.wait()
     assert sweep_leftovers(ws) == len(live)  # its writer died too: now they go
     assert _leftovers(ws) == set()
-    assert {p.name for p in (ws.path / "tables").glob("*.parquet")} == {"interactions__v1.parquet",
-                                                                       "interactions__v2.parquet"}
+    assert {p.name for p in (ws.path / "tables").glob("*.parquet")} == {
+        "interactions__v1.parquet",
+        "interactions__v2.parquet",
+    }

@@ -47,8 +47,27 @@ def _check(data: bytes, skip: bool) -> None:
 
 cells = st.one_of(
     st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=12),
-    st.sampled_from(["2024-01-05", "2024/1/5 13:00", "1704459600", "2024年1月5日", "u1", "i9", '"', '""', ",", ";",
-                     "\n", "\t", "|", "用户", "1,234", "NaN", ""]),
+    st.sampled_from(
+        [
+            "2024-01-05",
+            "2024/1/5 13:00",
+            "1704459600",
+            "2024年1月5日",
+            "u1",
+            "i9",
+            '"',
+            '""',
+            ",",
+            ";",
+            "\n",
+            "\t",
+            "|",
+            "用户",
+            "1,234",
+            "NaN",
+            "",
+        ]
+    ),
 )
 rows = st.lists(st.lists(cells, min_size=0, max_size=5), min_size=0, max_size=8)
 headers = st.one_of(st.just(["user_id", "item_id", "ts"]), st.lists(cells, min_size=1, max_size=5))
@@ -61,8 +80,13 @@ def test_random_bytes_ingest_or_fail_cleanly(data, skip):
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(header=headers, body=rows, sep=st.sampled_from([",", ";", "\t", "|"]),
-       encoding=st.sampled_from(["utf-8", "utf-8-sig", "gb18030", "utf-16"]), skip=st.booleans())
+@given(
+    header=headers,
+    body=rows,
+    sep=st.sampled_from([",", ";", "\t", "|"]),
+    encoding=st.sampled_from(["utf-8", "utf-8-sig", "gb18030", "utf-16"]),
+    skip=st.booleans(),
+)
 def test_random_csv_like_text_ingests_or_fails_cleanly(header, body, sep, encoding, skip):
     text = "\n".join(sep.join(r) for r in [header, *body]) + "\n"
     try:

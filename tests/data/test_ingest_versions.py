@@ -65,8 +65,11 @@ def test_append_checks_the_schema(ws, tmp_path):
     ingest_file(ws, _events(tmp_path / "a.csv", ["u1", "u2"]), "interactions")
     other = tmp_path / "other.csv"
     other.write_text("user_id,ts,colour\nu3,2024-01-01,red\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"other.csv: cannot append to 'interactions' \(version 1\): the columns "
-                                         r"differ \(missing item_id; new colour\)"):
+    with pytest.raises(
+        InputError,
+        match=r"other.csv: cannot append to 'interactions' \(version 1\): the columns "
+        r"differ \(missing item_id; new colour\)",
+    ):
         ingest_file(ws, other, "interactions", mode="append")
     typed = tmp_path / "typed.csv"
     typed.write_text("user_id,item_id,ts,extra\nu3,i1,2024-01-01,2024-01-01\n", encoding="utf-8")

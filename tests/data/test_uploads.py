@@ -13,7 +13,7 @@ from core.data.uploads import discard_upload, process_dir, save_upload, sweep_up
 from core.data.workspace import Workspace
 from core.errors import InputError
 
-DATA = "user_id,item_id,ts\nu1,i1,2024-01-01\nu2,i2,2024-01-02\n".encode()
+DATA = b"user_id,item_id,ts\nu1,i1,2024-01-01\nu2,i2,2024-01-02\n"
 
 
 @pytest.fixture()
@@ -50,8 +50,10 @@ def test_messages_name_the_users_file_never_the_server_path(data_dir, tmp_path):
 
 def test_sweep_removes_uploads_of_ended_processes_and_closed_sessions(data_dir, cli_env):
     env = dict(cli_env, CE_DATA_DIR=str(data_dir))
-    code = ("import io; from core.data.uploads import save_upload; "
-            "print(save_upload('other', io.BytesIO(b'x,y\\n1,2\\n'), 'x.csv').path)")
+    code = (
+        "import io; from core.data.uploads import save_upload; "
+        "print(save_upload('other', io.BytesIO(b'x,y\\n1,2\\n'), 'x.csv').path)"
+    )
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     dead = __import__("pathlib").Path(out.stdout.strip())
     assert dead.exists()  # the process that saved it has ended without cleaning up
@@ -78,8 +80,9 @@ def test_app_start_sweeps_leftovers_of_every_workspace_and_of_ended_servers(samp
     ended = uploads_root() / "p999999-deadbeef"  # a server process that is gone (its lock is free)
     (ended / "session").mkdir(parents=True)
     (ended / "session" / "f.csv").write_text("a\n1\n")
-    out = subprocess.run([sys.executable, "-m", "core.data.prepare"], env=cli_env, capture_output=True, text=True,
-                         timeout=600)
+    out = subprocess.run(
+        [sys.executable, "-m", "core.data.prepare"], env=cli_env, capture_output=True, text=True, timeout=600
+    )
     assert out.returncode == 0, out.stderr
     import re
 

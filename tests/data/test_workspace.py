@@ -72,8 +72,12 @@ def test_reads_keep_working_while_another_process_ingests(tmp_path, cli_env):
         fh.write("user_id,item_id,ts\n")
         for i in range(300_000):
             fh.write(f"u{i % 977},i{i % 131},2024-01-{1 + i % 28:02d}\n")
-    proc = subprocess.Popen([sys.executable, "-m", "core", "ingest", str(big), "--table", "interactions",
-                             "--workspace", str(ws.path)], env=cli_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "core", "ingest", str(big), "--table", "interactions", "--workspace", str(ws.path)],
+        env=cli_env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
     seen = set()
     while proc.poll() is None:
         seen.add(len(ws.read("interactions")))
