@@ -17,7 +17,7 @@ def test_churn_page_trains_on_uploaded_telco(streamlit_url, browser_page, wait_i
     page.get_by_text("Upload a CSV").click()
     wait_idle(page)
     page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(telco))
-    train = page.get_by_role("button", name="Train")
+    train = page.get_by_role("button", name="Train", exact=True)  # not the budget help button
     train.wait_for(timeout=90_000)
     wait_idle(page)
     # the guessed columns: the customer id and the Churn label (a snapshot: no time column)
