@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from functools import cached_property
-from typing import Literal
+from typing import Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -260,7 +261,7 @@ def _require(df: pd.DataFrame, column: str | None, source: str | None):
 
 
 def prepare(
-    df: pd.DataFrame, spec: ExperimentSpec, metrics: list[MetricSpec], segments: list[str] = ()
+    df: pd.DataFrame, spec: ExperimentSpec, metrics: list[MetricSpec], segments: Sequence[str] = ()
 ) -> ExperimentData:
     """Validate and reshape `df` for the metrics (and segment columns) to analyse.
 
@@ -360,8 +361,8 @@ def prepare(
             nan = np.isnan(data.values[c])
             if not nan.any():
                 continue  # every variant has rows, so every variant has values
-            counts = np.bincount(codes[~nan], minlength=len(names))
-            empty = [n for n, k in zip(names, counts) if k == 0]
+            per_variant = np.bincount(codes[~nan], minlength=len(names))
+            empty = [n for n, k in zip(names, per_variant) if k == 0]
             if empty:
                 raise InputError(f"variant '{empty[0]}' has no values", file=src, column=c)
     return data
@@ -611,7 +612,7 @@ def result_from_statistics(
     reductions = [c.variance_reduction for c in comps if c.variance_reduction is not None]
     result = ExperimentResult(
         metric=metric.label,
-        kind=kind,
+        kind=cast(Literal["proportion", "mean", "ratio"], kind),
         control=data.control,
         variants=tuple(rows),
         srm=srm,
@@ -627,8 +628,13 @@ def result_from_statistics(
     return correct(result)
 
 
-def correct(*results: ExperimentResult) -> list[ExperimentResult] | ExperimentResult:
-    """Holm and BH over every treatment comparison in `results` together. One result in, one out."""
+def correct(result: ExperimentResult) -> ExperimentResult:
+    """Holm and BH over the treatment comparisons of one result."""
+    return correct_all(result)[0]
+
+
+def correct_all(*results: ExperimentResult) -> list[ExperimentResult]:
+    """Holm and BH over every treatment comparison in `results` together."""
     p = [v.p_value for r in results for v in r.treatments]
     holm, bh = adjust_p_values(p, "holm"), adjust_p_values(p, "bh")
     out, k = [], 0
@@ -640,7 +646,7 @@ def correct(*results: ExperimentResult) -> list[ExperimentResult] | ExperimentRe
                 k += 1
             rows.append(v)
         out.append(replace(r, variants=tuple(rows)))
-    return out[0] if len(results) == 1 else out
+    return out
 
 
 # ---- public analyses ----------------------------------------------------------------------------
@@ -718,7 +724,7 @@ def analyze_metrics(data: ExperimentData, metrics: list[MetricSpec]) -> list[Exp
     """Several metrics, corrected together (Holm and BH over metrics x variants)."""
     prefetch_sums(data, metrics)
     results = [analyze(data, m) for m in metrics]
-    return list(correct(*results)) if len(results) > 1 else results
+    return correct_all(*results) if len(results) > 1 else results
 
 
 def analyze_segments(data: ExperimentData, metric: MetricSpec, segment: str) -> list[ExperimentResult]:
@@ -741,7 +747,7 @@ def analyze_segments(data: ExperimentData, metric: MetricSpec, segment: str) -> 
                 kind, chunk, data, metric, units=part, segment=segment, segment_value=str(name), covariate=cov
             )
         )
-    return list(correct(*results)) if len(results) > 1 else results
+    return correct_all(*results) if len(results) > 1 else results
 
 
 def timeline_row(day, variant, n, c, base: float | None = None) -> dict:
@@ -806,6 +812,7 @@ def cumulative_lift(data: ExperimentData, metric: MetricSpec) -> pd.DataFrame:
 def _cumulative_from_rows(data: ExperimentData, metric: MetricSpec) -> pd.DataFrame:
     """Cumulative lift when rows were summed per unit: at each day, each unit seen so far with
     its metric summed (binary: maxed) over its rows up to that day. One vectorised pass per day."""
+    assert data.rows is not None  # called only for data read row by row
     unit, day = data.rows["unit"], data.rows["day"]
     n_units = len(data.codes)
     days = np.sort(pd.unique(day[~pd.isna(day)]))
@@ -904,7 +911,8 @@ def verdict(result: ExperimentResult, sequential: bool = False) -> Verdict:
     if result.srm.mismatch:
         return Verdict("unhealthy", reason="srm", params={"p": result.srm.p_value})
     small = [v for v in result.variants if v.n < MIN_UNITS]
-    good, bad = [], []
+    good: list[VariantResult] = []
+    bad: list[VariantResult] = []
     for v in result.treatments:
         p = v.sequential_p_value if sequential else v.p_value_holm
         if p is None or not p < result.alpha or v.lift is None:

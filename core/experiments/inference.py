@@ -170,6 +170,7 @@ def compare(control: Statistic, treatment: Statistic, config: CompareConfig = Co
     reduction = None
 
     if isinstance(control, RegressionAdjustedStatistic):
+        assert isinstance(treatment, RegressionAdjustedStatistic)  # both arms are summarised alike
         theta = config.theta or 0.0
         va, vb = control.adjusted_variance(theta), treatment.adjusted_variance(theta)
         diff = (mb - ma) - theta * (treatment.pre.mean - control.pre.mean)
@@ -190,6 +191,7 @@ def compare(control: Statistic, treatment: Statistic, config: CompareConfig = Co
     se = math.sqrt(var_diff)
 
     if isinstance(control, ProportionStatistic):
+        assert isinstance(treatment, ProportionStatistic)
         dof = float("inf")
         pooled = (control.sum + treatment.sum) / (na + nb)
         se0 = math.sqrt(pooled * (1 - pooled) * (1 / na + 1 / nb))
@@ -212,6 +214,7 @@ def compare(control: Statistic, treatment: Statistic, config: CompareConfig = Co
     if not config.bayesian:
         chance, loss_t, loss_c = float("nan"), float("nan"), float("nan")
     elif isinstance(control, ProportionStatistic):
+        assert isinstance(treatment, ProportionStatistic)
         chance, loss_t, loss_c = beta_chance_and_loss(
             1 + control.sum, 1 + na - control.sum, 1 + treatment.sum, 1 + nb - treatment.sum
         )

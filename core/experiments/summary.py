@@ -33,7 +33,7 @@ from core.experiments.analysis import (
     MetricSpec,
     _natural_key,
     _pick_control,
-    correct,
+    correct_all,
     relative_mde,
     result_from_statistics,
     timeline_row,
@@ -157,7 +157,7 @@ def _checkpoints(values: pd.Series, column: str, source: str | None) -> np.ndarr
     return values.astype("string").str.strip().to_numpy()
 
 
-def _fail(message: str, mask: np.ndarray, column: str, source: str | None):
+def _fail(message: str, mask: np.ndarray, column: str | None, source: str | None):
     raise InputError(message, file=source, column=column, rows=(np.flatnonzero(mask)[:5] + 1).tolist())
 
 
@@ -368,7 +368,7 @@ def analyze_summary(
                 )
             except ValueError as exc:  # a planned split with the wrong number of weights
                 raise ConfigError(f"{where}: {exc}", file=spec.source) from exc
-        results = correct(*results) if len(results) > 1 else results
+        results = correct_all(*results) if len(results) > 1 else results
         out.append(SummaryExperiment(str(exp), tuple(results), "checkpoint" in table))
     return out
 
@@ -554,7 +554,12 @@ def metrics_table(
                 "decision": None,
             }
             if not v.is_control:
-                if experiment.checkpoints and base and v.sequential_ci_low is not None:
+                if (
+                    experiment.checkpoints
+                    and base
+                    and v.sequential_ci_low is not None
+                    and v.sequential_ci_high is not None
+                ):
                     row["sequential_relative_ci_low"] = v.sequential_ci_low / abs(base)
                     row["sequential_relative_ci_high"] = v.sequential_ci_high / abs(base)
                 p = v.sequential_p_value if experiment.checkpoints else v.p_value  # as in portfolio_table

@@ -219,24 +219,23 @@ def detect_communities(
             criterion=profile.criterion,
             profile=profile,
         )
-    if resolution == "auto":  # label propagation has no resolution
-        resolution = 1.0
+    res = 1.0 if resolution == "auto" else float(resolution)  # label propagation has no resolution
     start = time.perf_counter()
-    labels = canonical_membership(_run_igraph(graph, method, weight, resolution, seed))
+    labels = canonical_membership(_run_igraph(graph, method, weight, res, seed))
     seconds = time.perf_counter() - start
     stability, seeds = None, []
     if stability_seeds > 1:
         seeds = [seed + i for i in range(stability_seeds)]
-        runs = [labels] + [_run_igraph(graph, method, weight, resolution, s) for s in seeds[1:]]
+        runs = [labels] + [_run_igraph(graph, method, weight, res, s) for s in seeds[1:]]
         stability = partition_stability(runs)
     return CommunityResult(
         nodes=graph.nodes,
         membership=labels,
         method=method,
         weight=weight,
-        resolution=float(resolution),
+        resolution=res,
         seed=int(seed),
-        modularity=modularity(graph, labels, weight=weight, resolution=resolution),
+        modularity=modularity(graph, labels, weight=weight, resolution=res),
         seconds=seconds,
         stability=stability,
         stability_seeds=seeds,
