@@ -41,8 +41,11 @@ lint: install
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
+# One worker per core (pytest-xdist; a test file stays on one worker, so its fixtures are built once),
+# each worker's torch on one thread so the workers do not fight over the cores.
+TEST_JOBS ?= auto
 test: install browser java lint
-	OMP_NUM_THREADS=2 $(BIN)/python -m pytest -q --durations=15
+	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -q --durations=15 -n $(TEST_JOBS) --dist loadfile
 
 # No browser, no training-heavy tests (marked slow): the quick loop while editing.
 test-fast: install lint
