@@ -80,9 +80,9 @@ def _fit(args) -> int:
             "every labelled row has an empty text; nothing to train on", file=Path(args.csv).name, column=args.text
         )
     config = ClassifierConfig()  # the flags write into its trainer settings; epochs unset: each encoder's own
-    config.train = replace(
-        config.train, seed=args.seed, epochs=args.epochs or 0, max_seconds=args.max_seconds, device=args.device
-    )
+    config.train = replace(config.train, seed=args.seed, epochs=args.epochs or 0, device=args.device)
+    if args.max_seconds is not None:  # else the trainer's default budget
+        config.train = replace(config.train, max_seconds=args.max_seconds)
     with about_file(Path(args.csv).name):
         clf = fit_sentiment_classifier(texts, labels, config)
     clf.save(args.model_dir)

@@ -103,3 +103,24 @@ def test_bad_input_is_one_line_exit_2(tmp_path, cli_env):
         cli_env, "sentiment", "fit", str(src), "--text", "body", "--label", "body", "--model-dir", str(tmp_path / "m")
     )
     assert res.returncode == 2 and "label" in res.stderr
+    # trainer flags: a budget out of range, or a GPU the machine does not have, is a user error
+    import torch
+
+    for flags, word in ((["--max-seconds", "0"], "--max-seconds"), (["--device", "cuda"], "cuda")):
+        if flags[-1] == "cuda" and torch.cuda.is_available():
+            continue
+        res = _cli(
+            cli_env,
+            "sentiment",
+            "fit",
+            str(src),
+            "--text",
+            "body",
+            "--label",
+            "body",
+            "--model-dir",
+            str(tmp_path / "m"),
+            *flags,
+        )
+        assert res.returncode == 2 and word in res.stderr and res.stderr.count("\n") == 1, res.stderr
+        assert not (tmp_path / "m").exists()
