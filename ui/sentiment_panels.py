@@ -7,6 +7,7 @@ Post text is shown with st.text / show_table (plain text), never as HTML.
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
@@ -105,8 +106,8 @@ def trained_classifier(labelled: pd.DataFrame, data_key: str):
         train_key = data_key
     st.caption(tr("sent.train_hint"))
     config = ClassifierConfig()
-    if CLASSIFIER_EPOCHS:
-        config.en_epochs = config.zh_epochs = config.e5_epochs = CLASSIFIER_EPOCHS
+    if CLASSIFIER_EPOCHS:  # tests shorten training; 0 keeps each encoder's own number of epochs
+        config.train = replace(config.train, epochs=CLASSIFIER_EPOCHS)
     # the job goes under the lifecycle specs' key (one per language trained), so a reload finds it
     job_key = memo(("job_key", train_key, str(config)), lambda: sentiment_job_key(texts, labels, config))
     return training.training_panel(

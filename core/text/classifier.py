@@ -353,8 +353,7 @@ def _predict_proba(model, inputs: _Inputs, rows=None, batch_size: int = 256, can
     `cancel` (a threading.Event) is checked before every batch."""
     import torch
 
-    from core.models.engine import to_device
-    from core.text.encoder import free_cores, torch_threads
+    from core.models.engine import free_threads, to_device, torch_threads
 
     lengths = inputs.lengths()
     rows = np.arange(len(lengths)) if rows is None else np.asarray(rows)
@@ -362,7 +361,7 @@ def _predict_proba(model, inputs: _Inputs, rows=None, batch_size: int = 256, can
     model.eval()
     out = np.zeros((len(rows), model.config.n_classes))
     order = np.argsort(lengths[rows], kind="stable")  # similar lengths together: less padding
-    with torch_threads(free_cores() if device.type == "cpu" else None), torch.inference_mode():
+    with torch_threads(free_threads() if device.type == "cpu" else None), torch.inference_mode():
         for start in range(0, len(rows), batch_size):
             _check(cancel)
             pos = order[start : start + batch_size]
@@ -555,7 +554,7 @@ def language_spec(lang: str, texts: list[str], y: np.ndarray, n_classes: int, co
     def fit_fn(model, prog, cancel_event):
         from dataclasses import replace
 
-        from core.text.encoder import free_cores
+        from core.models.engine import free_threads
 
         inputs = _Inputs(
             lm,
@@ -586,7 +585,7 @@ def language_spec(lang: str, texts: list[str], y: np.ndarray, n_classes: int, co
         def validate(m):
             return _validation_score(y[val_idx], _predict_proba(m, inputs, val_idx, cancel=cancel_event), n_classes)
 
-        threads = free_cores() if engine.pick_device(train_cfg.device).type == "cpu" else None
+        threads = free_threads() if engine.pick_device(train_cfg.device).type == "cpu" else None
         result = engine.fit(
             model, make_batches, validate, replace(train_cfg, num_threads=threads), progress=prog, cancel=cancel_event
         )

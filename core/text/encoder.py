@@ -16,7 +16,6 @@ import math
 import os
 import time
 import uuid
-from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -95,34 +94,6 @@ def token_cap(texts: list[str], encoder: str, percentile: float) -> int:
     32..256. A rare long text does not make every batch long (texts are cut there)."""
     lengths = [len(ids) for ids in encoder_ids(list(texts), encoder)] or [32]
     return int(min(256, max(32, 8 * math.ceil(np.percentile(lengths, percentile) / 8))))
-
-
-def free_cores() -> int:
-    """CPU cores free for our work now: the cores this process may run on less the 1-minute load
-    average, at least 1. On a busy 2-core machine one thread is ~2.5x faster than two (no spinning
-    on a core another process holds: bench/sentiment.py's speed section)."""
-    n = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    try:
-        load = os.getloadavg()[0]
-    except OSError:
-        load = 0.0
-    return max(1, min(n, round(n - load)))
-
-
-@contextmanager
-def torch_threads(n: int | None):
-    """Run the block with torch using `n` CPU threads (None: as set), restored afterwards."""
-    import torch
-
-    if not n:
-        yield
-        return
-    before = torch.get_num_threads()
-    torch.set_num_threads(n)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(before)
 
 
 def encoder_state(encoder: str = "minilm") -> dict:
@@ -248,7 +219,7 @@ def lower_states(
     import torch
 
     from core.config import model_cache_dir
-    from core.models.engine import TrainingCancelled, pick_device
+    from core.models.engine import TrainingCancelled, free_threads, pick_device, torch_threads
 
     texts = [t or "" for t in texts]
     if encoder not in ENCODERS:
@@ -267,7 +238,7 @@ def lower_states(
         dev = pick_device(device)
         model = _encoder(n_layers, encoder).to(dev)
         new: dict[int, np.ndarray] = {}
-        with torch_threads(free_cores() if dev.type == "cpu" else None), torch.inference_mode():
+        with torch_threads(free_threads() if dev.type == "cpu" else None), torch.inference_mode():
             for start in range(0, len(order), batch_size):
                 if cancel is not None and cancel.is_set():
                     raise TrainingCancelled("training was cancelled")
