@@ -46,8 +46,10 @@ def test_smaller_upload_asks_cancel_confirm_restore_append(streamlit_url, browse
     page.screenshot(path=str(tmp_path / "confirm.png"), full_page=True)
     assert "Replacing 'interactions' would change it from 50 rows to 3 rows." in warning.inner_text()
     page.get_by_role("button", name="Cancel").click()
+    expect(page.locator('[data-testid="stAlertContentWarning"]')).to_have_count(
+        0, timeout=30_000
+    )  # the rerun may start late
     wait_idle(page)
-    assert page.locator('[data-testid="stAlertContentWarning"]').count() == 0
     assert (ws.info("interactions").version, ws.info("interactions").rows) == (1, 50)
 
     # 2) Confirm replaces it
