@@ -40,14 +40,18 @@ def styled(
     gaps_as_text: bool = False,
 ):
     """A Styler over `frame` with every column formatted by its kind and headers translated.
-    `gaps_as_text`: a number column with missing values is shown as its formatted text, because
-    Streamlit's grid draws a grey 'None' for a missing number whatever the Styler says (that
-    column then sorts as text)."""
+    Missing text is blank. `gaps_as_text`: a number column with missing values is shown as its
+    formatted text, because Streamlit's grid draws a grey 'None' for a missing number whatever the
+    Styler says (that column then sorts as text)."""
     kinds = kinds or {}
     shown = frame.reset_index(drop=True)
     formats = {c: vf.formatter(kinds.get(c) or vf.column_kind(c, shown[c])) for c in shown.columns}
-    for c in shown.columns if gaps_as_text else ():
-        if shown[c].dtype.kind == "f" and shown[c].isna().any():
+    for c in shown.columns:
+        if not shown[c].isna().any():
+            continue
+        if shown[c].dtype == object or isinstance(shown[c].dtype, pd.StringDtype):
+            shown[c] = shown[c].astype(object).where(shown[c].notna(), "")  # text: blank, sorts the same
+        elif gaps_as_text and shown[c].dtype.kind == "f":
             shown[c], formats[c] = shown[c].map(formats[c]), vf.fmt_text
     renamed = labelled(shown, labels)
     by_label = dict(zip(renamed.columns, formats.values(), strict=True))
