@@ -49,7 +49,7 @@ test: install browser java lint
 
 # No browser, no training-heavy tests (marked slow): the quick loop while editing.
 test-fast: install lint
-	OMP_NUM_THREADS=2 $(BIN)/python -m pytest -q --durations=15 -m "not browser and not slow"
+	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -q --durations=15 -n $(TEST_JOBS) --dist loadfile -m "not browser and not slow"
 
 bench: install
 	for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
