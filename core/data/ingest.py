@@ -95,27 +95,14 @@ def preview_file(
     """Sniff a file and suggest (or recall) its table and mapping. Raises InputError for unreadable files."""
     fmt = sniff(path, name, encoding)
     remembered = ws.remembered_mapping(fmt.header) if ws is not None else None
-    if remembered and (table is None or remembered[0] == table):
-        return FilePreview(
-            name or Path(path).name,
-            fmt.encoding,
-            fmt.delimiter,
-            fmt.header,
-            fmt.sample_rows[:20],
-            remembered[0],
-            _complete(remembered[1], fmt.header),
-            True,
-        )
-    table = table or suggest_table(fmt.header, fmt.sample_rows)
+    recalled = remembered is not None and (table is None or remembered[0] == table)
+    if remembered is not None and recalled:
+        table, mapping = remembered[0], _complete(remembered[1], fmt.header)
+    else:
+        table = table or suggest_table(fmt.header, fmt.sample_rows)
+        mapping = suggest_mapping(fmt.header, fmt.sample_rows, table)
     return FilePreview(
-        name or Path(path).name,
-        fmt.encoding,
-        fmt.delimiter,
-        fmt.header,
-        fmt.sample_rows[:20],
-        table,
-        suggest_mapping(fmt.header, fmt.sample_rows, table),
-        False,
+        name or Path(path).name, fmt.encoding, fmt.delimiter, fmt.header, fmt.sample_rows[:20], table, mapping, recalled
     )
 
 
