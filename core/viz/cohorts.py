@@ -99,30 +99,20 @@ def survival_figure(result: SurvivalResult, labels: dict | None = None, ordered:
     parts = list(result.curves.groupby("group", sort=True))
     colours = group_colours(len(parts), ordered)
     for (group, part), color in zip(parts, colours):
-        fig.add_trace(
-            go.Scatter(
-                x=part["time"],
-                y=part["ci_high"],
-                mode="lines",
-                line={"width": 0, "shape": "hv"},
-                showlegend=False,
-                hoverinfo="skip",
-                legendgroup=group,
+        for edge, fill in (("ci_high", None), ("ci_low", "tonexty")):  # a step-shaped band: two edges
+            fig.add_trace(
+                go.Scatter(
+                    x=part["time"],
+                    y=part[edge],
+                    mode="lines",
+                    line={"width": 0, "shape": "hv"},
+                    fill=fill,
+                    fillcolor=_rgba(color, 0.15) if fill else None,
+                    showlegend=False,
+                    hoverinfo="skip",
+                    legendgroup=group,
+                )
             )
-        )
-        fig.add_trace(
-            go.Scatter(
-                x=part["time"],
-                y=part["ci_low"],
-                mode="lines",
-                line={"width": 0, "shape": "hv"},
-                fill="tonexty",
-                fillcolor=_rgba(color, 0.15),
-                showlegend=False,
-                hoverinfo="skip",
-                legendgroup=group,
-            )
-        )
         fig.add_trace(
             go.Scatter(
                 x=part["time"],

@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 
 from core.viz.format import fmt_p, fmt_signed_share
 from core.viz.safe import escaped_figure
+from core.viz.traces import band
 
 _COLOURS = ["#636EFA", "#EF553B", "#00CC96", "#AB63FA", "#FFA15A", "#19D3F3"]
 
@@ -33,15 +34,13 @@ def cumulative_lift_figure(frame: pd.DataFrame, labels: dict | None = None) -> g
         colour = _COLOURS[(i + 1) % len(_COLOURS)]
         x = list(g["day"])
         fig.add_trace(
-            go.Scatter(
-                x=x + x[::-1],
-                y=list(g["sequential_relative_ci_high"]) + list(g["sequential_relative_ci_low"])[::-1],
-                fill="toself",
-                fillcolor=colour,
-                opacity=0.18,
-                line={"width": 0},
+            band(
+                x,
+                g["sequential_relative_ci_low"],
+                g["sequential_relative_ci_high"],
+                colour,
+                0.18,
                 name=f"{variant}: {_label(labels, 'band', 'always-valid band')}",
-                hoverinfo="skip",
             )
         )
         for col in ("relative_lift_ci_low", "relative_lift_ci_high"):

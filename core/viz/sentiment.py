@@ -12,6 +12,7 @@ from plotly.subplots import make_subplots
 
 from core.viz.format import localize_figure
 from core.viz.safe import escaped_figure
+from core.viz.traces import band
 
 
 @escaped_figure
@@ -47,14 +48,12 @@ def trend_figure(
         ):
             if low in dense and high in dense and len(dense):
                 fig.add_trace(
-                    go.Scatter(
-                        x=list(dense["period"]) + list(dense["period"])[::-1],
-                        y=list(dense[high].fillna(dense[mean])) + list(dense[low].fillna(dense[mean]))[::-1],
-                        fill="toself",
-                        fillcolor=color,
-                        opacity=0.15,
-                        line=dict(width=0),
-                        hoverinfo="skip",
+                    band(
+                        dense["period"],
+                        dense[low].fillna(dense[mean]),
+                        dense[high].fillna(dense[mean]),
+                        color,
+                        0.15,
                         showlegend=False,
                         legendgroup=community,
                     ),
@@ -159,9 +158,9 @@ def trend_figure(
 def _merged_bands(bands: dict[str, tuple[float, float]]) -> dict[str, tuple[float, float]]:
     """One strip per distinct band, named by every language that uses it ('English, Chinese')."""
     by_band: dict[tuple[float, float], list[str]] = {}
-    for name, band in bands.items():
-        by_band.setdefault((float(band[0]), float(band[1])), []).append(name)
-    return {", ".join(names): band for band, names in by_band.items()}
+    for name, (low, high) in bands.items():
+        by_band.setdefault((float(low), float(high)), []).append(name)
+    return {", ".join(names): edges for edges, names in by_band.items()}
 
 
 @escaped_figure
