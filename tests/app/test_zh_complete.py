@@ -59,13 +59,19 @@ def test_every_key_has_english_and_chinese_with_the_same_placeholders():
     assert not problems, problems
 
 
-def _data_words(ws) -> set[str]:
+def _workspace_words() -> set[str]:
+    """Workspace names (the sidebar's picker) are the user's data too: earlier tests create some."""
     from core.data.workspace import list_workspaces
 
-    # workspace names (the sidebar's picker) are the user's data too: earlier tests create some
-    words: set[str] = {w.lower() for name in list_workspaces() for w in WORD.findall(name)}
-    for info in ws.tables():
-        frame = ws.read(info.table)
+    return {w.lower() for name in list_workspaces() for w in WORD.findall(name)}
+
+
+@pytest.fixture(scope="module")
+def sample_words(sample_ws) -> set[str]:
+    """Words of the sample's table names, column names and category values, read once per module."""
+    words: set[str] = set()
+    for info in sample_ws.tables():
+        frame = sample_ws.read(info.table)
         words |= {w.lower() for c in frame.columns for w in WORD.findall(str(c))}
         words |= {w.lower() for w in WORD.findall(info.table)}
         for col in frame.columns:
@@ -141,13 +147,13 @@ def _english(text: str, allowed: set[str]) -> list[str]:
 
 
 @pytest.mark.parametrize("view", VIEWS, ids=[Path(v).stem for v in VIEWS])
-def test_view_in_chinese_shows_no_untranslated_english(view, sample_ws):
+def test_view_in_chinese_shows_no_untranslated_english(view, sample_words):
     at = AppTest.from_file(str(ROOT / view), default_timeout=240)
     at.session_state["lang"] = "zh"
     at.session_state["workspace"] = "sample"
     at.run()
     assert not at.exception, [e.value for e in at.exception]
-    allowed = ALLOWED | _data_words(sample_ws)
+    allowed = ALLOWED | sample_words | _workspace_words()
     found = []
     for where, text in _visible_texts(at):
         if RAW_KEY.match(text.strip()):
