@@ -66,12 +66,22 @@ def _workspace_words() -> set[str]:
     return {w.lower() for name in list_workspaces() for w in WORD.findall(name)}
 
 
+def _data_words(ws) -> set[str]:
+    """The allow-list drawn from the data: workspace names and `ws`'s table words."""
+    return _table_words(ws) | _workspace_words()
+
+
 @pytest.fixture(scope="module")
 def sample_words(sample_ws) -> set[str]:
-    """Words of the sample's table names, column names and category values, read once per module."""
+    """The sample's table words, read once per module."""
+    return _table_words(sample_ws)
+
+
+def _table_words(ws) -> set[str]:
+    """Words of `ws`'s table names, column names and category values."""
     words: set[str] = set()
-    for info in sample_ws.tables():
-        frame = sample_ws.read(info.table)
+    for info in ws.tables():
+        frame = ws.read(info.table)
         words |= {w.lower() for c in frame.columns for w in WORD.findall(str(c))}
         words |= {w.lower() for w in WORD.findall(info.table)}
         for col in frame.columns:
