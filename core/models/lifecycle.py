@@ -37,7 +37,7 @@ from core.models import cache
 
 log = logging.getLogger(__name__)
 
-DEVICE_FIELDS = frozenset({"device", "amp", "num_threads", "max_seconds"})  # how, not what, is trained
+DEVICE_FIELDS = frozenset({"device", "amp", "cpu_amp", "num_threads", "max_seconds"})  # how, not what, is trained
 
 FitFn = Callable[[Any, Callable | None, "threading.Event | None"], tuple[dict, dict, dict]]
 

@@ -189,11 +189,14 @@ class TextClassifier(nn.Module):
             x, mask = batch["states"].float(), batch["mask"]
         for block in self.blocks:
             x = block(x, mask)
-        pooled, weights = self.pool(x, mask)  # [B,D], [B,T]
-        if self.config.pooling == "attention+mean":
-            m = mask.unsqueeze(-1).to(x.dtype)  # [B,T,1]
-            pooled = torch.cat([pooled, (x * m).sum(1) / m.sum(1).clamp(min=1.0)], dim=-1)  # [B,2D]
-        logits = self.head(self.dropout(pooled))
+        # pooling and head in full precision under autocast: probabilities to more than bf16's 3 digits
+        with torch.autocast(device_type=x.device.type, enabled=False):
+            x = x.float()
+            pooled, weights = self.pool(x, mask)  # [B,D], [B,T]
+            if self.config.pooling == "attention+mean":
+                m = mask.unsqueeze(-1).to(x.dtype)  # [B,T,1]
+                pooled = torch.cat([pooled, (x * m).sum(1) / m.sum(1).clamp(min=1.0)], dim=-1)  # [B,2D]
+            logits = self.head(self.dropout(pooled))
         return logits, weights
 
     def calculate_loss(self, batch: dict) -> torch.Tensor:

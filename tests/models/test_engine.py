@@ -177,3 +177,47 @@ def test_one_cycle_schedule_follows_torch_and_still_trains():
     assert 1 <= result.num_threads <= max(1, torch.get_num_threads()) and 1 <= free_threads()
     with pytest.raises(ValueError, match="schedule"):
         fit(Linear(), batches, None, TrainConfig(epochs=1, schedule="cosine", device="cpu"))
+
+
+class _DtypeProbe(Linear):
+    """Linear that records the dtype its layer computes in during training steps."""
+
+    def __init__(self):
+        super().__init__()
+        self.seen: set[torch.dtype] = set()
+
+    def calculate_loss(self, batch):
+        x, y = batch
+        out = self.lin(x).squeeze(-1)
+        self.seen.add(out.dtype)
+        return ((out.float() - y) ** 2).mean()
+
+
+def test_cpu_autocast_is_opt_in_and_only_where_the_cpu_has_bf16(monkeypatch):
+    from core.models import engine
+
+    cpu = torch.device("cpu")
+    assert engine.amp_dtype(cpu, cuda=True, cpu=False) is None  # the default: CPU training stays fp32
+    monkeypatch.setattr(engine, "cpu_has_bf16", lambda: False)
+    assert engine.amp_dtype(cpu, cpu=True) is None  # emulated bf16 does not pay: no autocast
+    probe = _DtypeProbe()
+    fit(probe, batches, neg_mse, TrainConfig(epochs=1, lr=0.1, device="cpu", cpu_amp=True))
+    assert probe.seen == {torch.float32}
+    monkeypatch.setattr(engine, "cpu_has_bf16", lambda: True)
+    assert engine.amp_dtype(cpu, cpu=True) == torch.bfloat16
+    for cpu_amp, want in ((True, {torch.bfloat16}), (False, {torch.float32})):
+        probe = _DtypeProbe()
+        result = fit(probe, batches, neg_mse, TrainConfig(epochs=20, lr=0.1, device="cpu", cpu_amp=cpu_amp))
+        assert probe.seen == want
+        # bf16 steps still learn the known answer (master weights stay fp32 under autocast)
+        assert probe.lin.weight.dtype == torch.float32
+        assert torch.allclose(probe.lin.weight.detach().squeeze(), W_TRUE, atol=0.05), result.history[-1]
+
+
+def test_cpu_has_bf16_reads_the_cpu_flags():
+    from pathlib import Path
+
+    from core.models.engine import cpu_has_bf16
+
+    flags = Path("/proc/cpuinfo").read_text() if Path("/proc/cpuinfo").exists() else ""
+    assert cpu_has_bf16() == (" avx512_bf16" in flags or " amx_bf16" in flags)

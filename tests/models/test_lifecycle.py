@@ -129,8 +129,8 @@ def _tiny_spec(config: dict) -> ModelSpec:
 
 
 def test_key_rule_drops_device_settings_at_any_depth_and_nothing_else():
-    base = {"lr": 0.1, "train": {"device": "cpu", "amp": True, "epochs": 2}, "device": "cpu"}
-    moved = {"lr": 0.1, "train": {"device": "cuda", "amp": False, "epochs": 2}, "device": "auto"}
+    base = {"lr": 0.1, "train": {"device": "cpu", "amp": True, "cpu_amp": False, "epochs": 2}, "device": "cpu"}
+    moved = {"lr": 0.1, "train": {"device": "cuda", "amp": False, "cpu_amp": True, "epochs": 2}, "device": "auto"}
     assert spec_key(_tiny_spec(base)) == spec_key(_tiny_spec(moved))
     assert spec_key(_tiny_spec(base)) != spec_key(_tiny_spec({**base, "lr": 0.2}))
     spec = _tiny_spec(base)

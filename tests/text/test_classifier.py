@@ -230,3 +230,54 @@ def test_pooled_head_ignores_padding(pooling):
         b = model.predict({"states": padded, "mask": long_mask})
     torch.testing.assert_close(a, b, atol=1e-5, rtol=1e-5)
     assert model.head.in_features == (32 if pooling == "attention+mean" else 16)
+
+
+def test_under_bf16_autocast_the_head_stays_fp32_and_close_to_full_precision():
+    """The sentiment Transformer's layers may run in bf16 (CPU with native bf16, GPU); pooling and
+    the head do not, so logits are fp32 and the probabilities agree with fp32 to ~1e-2."""
+    import torch
+
+    from core.models.text_classifier import TextClassifier, TextClassifierConfig
+    from core.text.encoder import hf_state
+
+    torch.manual_seed(0)
+    model = TextClassifier(
+        TextClassifierConfig(n_classes=3, input="states", d_model=384, n_heads=12, n_layers=1, d_ff=1536)
+    )
+    model.load_pretrained_top(hf_state(), 5)
+    model.eval()
+    batch = {"states": torch.randn(8, 20, 384), "mask": torch.ones(8, 20, dtype=torch.bool)}
+    with torch.no_grad():
+        full_logits, _ = model(batch)
+        full = model.predict(batch)
+        with torch.autocast("cpu", dtype=torch.bfloat16):
+            query = model.blocks[0].query(batch["states"])
+            fast_logits, weights = model(batch)
+            fast = model.predict(batch)
+    assert query.dtype == torch.bfloat16  # the layer's matrix products really ran in bf16
+    assert fast_logits.dtype == torch.float32 and weights.dtype == torch.float32
+    assert fast.dtype == torch.float32
+    assert float((fast - full).abs().max()) < 0.02
+    assert not torch.equal(fast_logits, full_logits)
+
+
+def test_a_model_cut_short_by_a_budget_is_retrained_when_more_time_is_given(tmp_path):
+    """The budget control: a sentiment model that a short budget stopped says so (card, metrics),
+    and asking again with a longer budget trains anew instead of loading the cut-short one."""
+    from core.models.engine import training_budget
+
+    df = _tiny_english()
+    config = ClassifierConfig()
+    config.train.epochs, config.train.batch_size, config.train.device = 2, 8, "cpu"
+    with training_budget(1e-6):
+        short = fit_sentiment_classifier(df["text"], df["label"], config, cache_dir=tmp_path)
+    info = short.train_info["en"]
+    assert info["stopped_by"] == "budget" and info["max_seconds"] == 1e-6 and info["epochs"] == 2
+    with training_budget(1e-6):  # the same budget again: loaded
+        assert (
+            fit_sentiment_classifier(df["text"], df["label"], config, cache_dir=tmp_path).train_info["en"]["trained"]
+            is False
+        )
+    with training_budget(600):
+        longer = fit_sentiment_classifier(df["text"], df["label"], config, cache_dir=tmp_path)
+    assert longer.train_info["en"]["trained"] is True and longer.train_info["en"]["stopped_by"] != "budget"
