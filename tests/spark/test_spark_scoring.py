@@ -1,6 +1,7 @@
 """Batch scoring on Spark local[2] (mapInPandas, the model loaded from its folder on the executors)
 equals scoring in-process with the same model: 10,000 posts by the lexicon and by a trained sentiment
-classifier (labels equal, scores to 1e-6), and every member of a snapshot table by a churn model."""
+classifier (labels equal away from ties, scores to 1e-6 in fp32, to 5e-4 where the classifier runs in
+bf16), and every member of a snapshot table by a churn model."""
 
 from __future__ import annotations
 
@@ -63,14 +64,28 @@ def sentiment_model(shared_datasets, tmp_path_factory):
     return out
 
 
-def _compare(got: pd.DataFrame, want: pd.DataFrame, key: str, label: str | None, score: str):
+def _compare(got: pd.DataFrame, want: pd.DataFrame, key: str, label: str | None, score: str, atol: float = 1e-6):
+    """Same rows, scores within `atol`, the same label except where the score moved and lies within
+    `atol` of a tie (a score of 0: P(positive) = P(negative))."""
     got = got.sort_values(key).reset_index(drop=True)
     want = want.sort_values(key).reset_index(drop=True)
     assert len(got) == len(want)
     assert got[key].tolist() == want[key].tolist()
     if label:
-        assert got[label].tolist() == want[label].tolist()
-    np.testing.assert_allclose(got[score].to_numpy(float), want[score].to_numpy(float), rtol=0, atol=1e-6)
+        moved_near_tie = (want[score].abs() <= 2 * atol) & (got[score] != want[score])
+        assert moved_near_tie.mean() < 0.01  # rare
+        clear = ~moved_near_tie
+        assert got.loc[clear, label].tolist() == want.loc[clear, label].tolist()
+    np.testing.assert_allclose(got[score].to_numpy(float), want[score].to_numpy(float), rtol=0, atol=atol)
+
+
+def _score_tolerance(model: str) -> float:
+    """1e-6 in fp32. On a CPU with native bf16 the classifier's Transformer scores in bf16
+    (core.text.classifier: 1.9x), and a post's score then moves with the padding of the batch it
+    is scored in (Spark partitions batch differently): measured up to 6e-5, within bf16's precision."""
+    from core.models.engine import cpu_has_bf16
+
+    return 5e-4 if model == "classifier" and cpu_has_bf16() else 1e-6
 
 
 @pytest.mark.parametrize("model", ["lexicon", "classifier"])
@@ -81,7 +96,7 @@ def test_spark_post_scores_equal_in_process(spark, posts_10k, sentiment_model, t
     got = read_table(out)
     want = score_posts_frame(pd.read_parquet(posts_10k), model_dir)
     assert list(got.columns) == ["post_id", "user_id", "ts", "community", "sentiment", "score"]
-    _compare(got, want, "post_id", "sentiment", "score")
+    _compare(got, want, "post_id", "sentiment", "score", _score_tolerance(model))
     assert (
         set(want["sentiment"]) >= {"positive", "negative"} if model == "lexicon" else len(set(want["sentiment"])) == 2
     )
