@@ -16,6 +16,7 @@ from core.export import csv_bytes
 from core.viz import experiments as viz
 from core.viz.format import localize_figure
 from ui import ab_panels as panels
+from ui.ab_panels import pick
 from ui.cache import load_table, session_memo, table_version_key
 from ui.common import held_upload, page_setup, tr
 from ui.present import show_table
@@ -49,7 +50,8 @@ else:
     file_name, data_key = "ad_events", table_version_key(ws, "ad_events")
 
 if st.session_state.get("ab_data") != data_key:  # another file: its own guesses, not the last file's picks
-    for key in ("ab_variant", "ab_control", "ab_metric", "ab_unit", "ab_covariate", "ab_time", "ab_segment"):
+    picks = ["ab_variant", "ab_control", "ab_metric", "ab_unit", "ab_covariate", "ab_time", "ab_segment"]
+    for key in picks + [k for k in st.session_state if str(k).startswith("ab_lower:")]:
         st.session_state.pop(key, None)
     st.session_state["ab_data"] = data_key
 variant = st.session_state.get("ab_variant")
@@ -58,25 +60,22 @@ if choices.summary:
     st.info(tr("ab.looks_like_summary"))
 
 
-def _pick(label_key: str, options: list, default, key: str, optional: bool = False, where=st, fmt=None):
-    opts = ([None] if optional else []) + options
-    index = opts.index(default) if default in opts else 0
-    return where.selectbox(tr(label_key), opts, index=index, key=key, format_func=fmt or panels.option_label())
-
-
 # ---- settings -----------------------------------------------------------------------------------
 roles, columns = choices.roles, choices.columns
 c1, c2, c3, c4 = st.columns(4)
-variant_col = _pick("ab.variant_column", columns, roles.variant, "ab_variant", where=c1)
-control = _pick("ab.control", choices.variants, choices.control, "ab_control", where=c2) if choices.variants else None
+variant_col = pick("ab.variant_column", columns, roles.variant, "ab_variant", where=c1)
+control = pick("ab.control", choices.variants, choices.control, "ab_control", where=c2) if choices.variants else None
 metrics = list(choices.metrics)
-metric_name = _pick("ab.metric", metrics, next(iter(metrics), None), "ab_metric", where=c3, fmt=panels.metric_label())
-unit_col = _pick("ab.unit_column", columns, roles.unit, "ab_unit", optional=True, where=c4)
-c5, c6, c7 = st.columns(3)
-covariate = _pick("ab.covariate", columns, roles.covariate, "ab_covariate", optional=True, where=c5)
-time_col = _pick("ab.time_column", columns, roles.time, "ab_time", optional=True, where=c6)
+metric_name = pick("ab.metric", metrics, next(iter(metrics), None), "ab_metric", where=c3, fmt=panels.metric_label())
+unit_col = pick("ab.unit_column", columns, roles.unit, "ab_unit", optional=True, where=c4)
+c5, c6, c7, c8 = st.columns(4)
+covariate = pick("ab.covariate", columns, roles.covariate, "ab_covariate", optional=True, where=c5)
+time_col = pick("ab.time_column", columns, roles.time, "ab_time", optional=True, where=c6)
 first_segment = choices.segments[0] if choices.segments else None
-segment_col = _pick("ab.segment_column", choices.segments, first_segment, "ab_segment", optional=True, where=c7)
+segment_col = pick("ab.segment_column", choices.segments, first_segment, "ab_segment", optional=True, where=c7)
+lower = c8.checkbox(
+    tr("ab.lower_better"), choices.lower(metric_name), f"ab_lower:{metric_name}", tr("ab.lower_better_help")
+)
 with st.expander(tr("ab.advanced")):
     a1, a2, a3 = st.columns(3)
     alpha = a1.select_slider(tr("ab.alpha"), [0.01, 0.05, 0.1], value=0.05, key="ab_alpha")
@@ -103,6 +102,7 @@ settings = ABSettings(
     check_srm=check_srm,
     cap_percentile=float(st.session_state.get(panels.CAP_PCT, 99.0)) if st.session_state.get(panels.CAP) else None,
     source=file_name,
+    higher_is_better=not lower,
 )
 try:
     with st.spinner(tr("ab.computing")):

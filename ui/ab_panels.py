@@ -41,6 +41,13 @@ def option_label(prefix: str = "", none: str = "ab.not_used"):
     return lambda v: none_text if v is None else (t(f"{prefix}{v}", lang_now) if prefix else str(v))
 
 
+def pick(label_key: str, options: list, default, key: str, optional: bool = False, where=st, fmt=None):
+    """A selectbox of `options` (with None first when `optional`) starting at `default`."""
+    opts = ([None] if optional else []) + options
+    index = opts.index(default) if default in opts else 0
+    return where.selectbox(tr(label_key), opts, index=index, key=key, format_func=fmt or option_label())
+
+
 def metric_label():
     """A metric select's format_func: the funnel ratios (CTR, CVR, CPA, ROAS) by their translated
     names, every other metric by its column name."""

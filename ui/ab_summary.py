@@ -63,6 +63,12 @@ def summary_view() -> None:
     if cols is None:
         st.warning(tr("ab.summary_need"))
         st.stop()
+    try:
+        table = _memo(("table", sha, cols), lambda: sm.read_summary(df, cols, name))
+    except UserError as exc:
+        st.error(str(exc))
+        st.stop()
+    metrics = [str(m) for m in dict.fromkeys(table["metric"])]
     with st.expander(tr("ab.advanced")):
         a1, a2, a3, a4 = st.columns(4)
         alpha = a1.select_slider(tr("ab.alpha"), [0.01, 0.05, 0.1], value=0.05, key="ab_sum_alpha")
@@ -81,14 +87,30 @@ def summary_view() -> None:
             format_func=option_label(none="ab.control_auto"),
         )
         split_text = st.text_input(tr("ab.split"), value="", key="ab_sum_split", help=tr("ab.split_help"))
+        lower = st.multiselect(
+            tr("ab.lower_metrics"),
+            metrics,
+            default=[m for m in metrics if not sm.SummarySpec().direction(m)],  # guessed from the names
+            key=f"ab_sum_lower:{sha}",
+            help=tr("ab.lower_metrics_help"),
+            placeholder=tr("ab.choose"),
+        )
     try:
         weights = parse_split(split_text)
     except ValueError:
         st.error(tr("ab.bad_split"))
         st.stop()
-    spec = sm.SummarySpec(control, float(alpha), float(tuning), weights, check_srm, source=name)
+    spec = sm.SummarySpec(
+        control,
+        float(alpha),
+        float(tuning),
+        weights,
+        check_srm,
+        source=name,
+        lower_is_better=tuple(lower),
+        higher_is_better=tuple(m for m in metrics if m not in lower),
+    )
     try:
-        table = _memo(("table", sha, cols), lambda: sm.read_summary(df, cols, name))
         port = _memo(("portfolio", sha, cols, spec, target), lambda: sm.portfolio_table(table, spec, target))
     except UserError as exc:
         st.error(str(exc))

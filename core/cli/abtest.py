@@ -14,6 +14,9 @@ several metrics in --metric-column) stdout is {"experiments": [{"experiment": ID
 above...}, ...]}, one entry per experiment and metric; with --time the rows are cumulative
 checkpoints, the latest one is reported, and `decisions` names per treatment the first checkpoint
 where the always-valid (peeking-safe) test decided and where the fixed test first crossed alpha.
+Each entry says `higher_is_better`: a metric's direction is guessed from its name (cost, CPA,
+churn, bounce, error, refund, 流失, 成本 ... : a fall is good news) unless --lower-is-better /
+--higher-is-better name it; verdicts, chance to beat control and decisions follow it.
 """
 
 from __future__ import annotations
@@ -37,6 +40,16 @@ def register(subparsers) -> None:
     p.add_argument("--denominator", default=None, help="make the metric a ratio: metric / this column")
     p.add_argument(
         "--unit", default=None, help="unit column (rows are summed per unit); default user_id/userid when present"
+    )
+    p.add_argument(
+        "--lower-is-better",
+        default="",
+        metavar="METRICS",
+        help="comma-separated metrics where a fall is good news (default: guessed from the name: cost, "
+        "CPA, churn, bounce, error, refund, ... are lower-is-better)",
+    )
+    p.add_argument(
+        "--higher-is-better", default="", metavar="METRICS", help="comma-separated metrics where a rise is good news"
     )
     p.add_argument("--alpha", type=float, default=0.05)
     p.add_argument(
@@ -91,7 +104,14 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _rows(df, args, name) -> dict:
-    from core.experiments.analysis import ExperimentSpec, MetricSpec, analyze, prepare
+    from core.experiments.analysis import (
+        ExperimentSpec,
+        MetricSpec,
+        analyze,
+        check_direction_names,
+        higher_is_better,
+        prepare,
+    )
     from core.experiments.columns import guess_roles
 
     unit = args.unit
@@ -107,12 +127,22 @@ def _rows(df, args, name) -> dict:
         sequential_tuning=args.sequential_tuning,
         source=name,
     )
-    metric = MetricSpec(args.metric, denominator=args.denominator)
+    lower, higher = _names(args.lower_is_better), _names(args.higher_is_better)
+    check_direction_names([args.metric], lower, higher, name)
+    better = higher_is_better(args.metric, lower, higher)
+    metric = MetricSpec(args.metric, denominator=args.denominator, higher_is_better=better)
     return analyze(prepare(df, spec, [metric]), metric).to_dict()
 
 
+def _names(text: str) -> tuple[str, ...]:
+    return tuple(n.strip() for n in text.split(",") if n.strip())
+
+
 def _summary(df, args, name) -> dict:
+    import pandas as pd
+
     from core.errors import ConfigError
+    from core.experiments.analysis import check_direction_names
     from core.experiments.summary import SummaryColumns, SummarySpec, analyze_summary, experiment_dict, read_summary
 
     if not (args.mean or args.sum or args.conversions):
@@ -131,7 +161,16 @@ def _summary(df, args, name) -> dict:
         time=args.time,
     )
     table = read_summary(df, cols, name)
-    spec = SummarySpec(control=args.control, alpha=args.alpha, sequential_tuning=args.sequential_tuning, source=name)
+    lower, higher = _names(args.lower_is_better), _names(args.higher_is_better)
+    check_direction_names(list(pd.unique(table["metric"])), lower, higher, name)
+    spec = SummarySpec(
+        control=args.control,
+        alpha=args.alpha,
+        sequential_tuning=args.sequential_tuning,
+        source=name,
+        lower_is_better=lower,
+        higher_is_better=higher,
+    )
     entries = [e for exp in analyze_summary(table, spec) for e in experiment_dict(exp, table, spec)]
     if args.experiment is None and len(entries) == 1:
         entries[0].pop("experiment")

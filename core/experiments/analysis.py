@@ -43,6 +43,42 @@ MAX_VARIANTS = 20
 CONTROL_NAMES = ("control", "a", "baseline", "base", "ctrl", "对照", "对照组", "gate_30")
 
 
+# Words that make a metric one where a fall is good news (a cost, a loss, a failure), en and zh.
+# `higher_is_better` guesses from them; the page and the CLI (--lower-is-better / --higher-is-better)
+# let the analyst say otherwise, and every output names the direction it used.
+_LOWER_WORDS = re.compile(
+    r"cost|cpa|cpc|cpm|cpi|churn|bounce|latency|load_?time|refund|unsubscri|complain|error|crash|"
+    r"cancel|uninstall|abandon|fail|"
+    r"流失|成本|跳出|退款|退订|投诉|错误|崩溃|延迟|取消|卸载|放弃|失败|单价",
+    re.IGNORECASE,
+)
+
+
+def higher_is_better(name: str, lower: Sequence[str] = (), higher: Sequence[str] = ()) -> bool:
+    """Whether a rise in metric `name` is good news: False when `name` is in `lower`, True when it
+    is in `higher`, else guessed from its name (costs, churn, bounces, errors, refunds ... are
+    lower-is-better; everything else higher)."""
+    if name in lower:
+        return False
+    if name in higher:
+        return True
+    return _LOWER_WORDS.search(str(name)) is None
+
+
+def check_direction_names(metrics: Sequence[str], lower: Sequence[str], higher: Sequence[str], source=None) -> None:
+    """ConfigError when a metric named in `lower` / `higher` is not among `metrics` (a typo would
+    otherwise leave the guess in place silently) or is named in both."""
+    both = sorted(set(lower) & set(higher))
+    if both:
+        raise ConfigError(f"metric {both[0]!r} is named both lower- and higher-is-better", file=source)
+    for flag, names in (("--lower-is-better", lower), ("--higher-is-better", higher)):
+        unknown = [n for n in names if n not in metrics]
+        if unknown:
+            raise ConfigError(
+                f"{flag}: no metric named {unknown[0]!r} (metrics: {', '.join(map(str, metrics))})", file=source
+            )
+
+
 @dataclass(frozen=True)
 class MetricSpec:
     """A metric: `column` alone (a proportion when its values are binary, else a mean), or
@@ -179,6 +215,7 @@ class ExperimentResult:
             "srm_p_value": clean(self.srm.p_value),
             "srm_mismatch": self.srm.mismatch,
             "alpha": self.alpha,
+            "higher_is_better": self.higher_is_better,
             "covariate": self.covariate,
             "cuped_theta": clean(self.cuped_theta),
             "variance_reduction": clean(self.variance_reduction),
@@ -956,7 +993,7 @@ def metric_choices(roles: ColumnRoles, variant: str | None = None) -> list[Metri
     """Metrics worth offering, best first: for aggregated rows (no unit column) the funnel
     ratios, else the binary metrics; then the other numeric columns."""
     funnel = funnel_metrics(roles)
-    plain = [MetricSpec(c) for c in roles.metrics if c != variant]
+    plain = [MetricSpec(c, higher_is_better=higher_is_better(c)) for c in roles.metrics if c != variant]
     return funnel + plain if roles.unit is None and funnel else plain + funnel
 
 

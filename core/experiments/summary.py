@@ -34,6 +34,7 @@ from core.experiments.analysis import (
     _natural_key,
     _pick_control,
     correct_all,
+    higher_is_better,
     relative_mde,
     result_from_statistics,
     timeline_row,
@@ -95,6 +96,13 @@ class SummarySpec:
     check_srm: bool = True
     bayesian: bool = True
     source: str | None = None
+    # metrics where a fall is good news / a rise is, whatever their names suggest (`higher_is_better`)
+    lower_is_better: tuple[str, ...] = ()
+    higher_is_better: tuple[str, ...] = ()
+
+    def direction(self, metric: str) -> bool:
+        """True when a rise in `metric` is good news (as said here, else guessed from its name)."""
+        return higher_is_better(metric, self.lower_is_better, self.higher_is_better)
 
 
 _GUESS = {
@@ -363,7 +371,10 @@ def analyze_summary(
             try:
                 results.append(
                     result_from_statistics(
-                        "proportion" if binary else "mean", _statistics(frame, binary), data, MetricSpec(str(met))
+                        "proportion" if binary else "mean",
+                        _statistics(frame, binary),
+                        data,
+                        MetricSpec(str(met), higher_is_better=spec.direction(str(met))),
                     )
                 )
             except ValueError as exc:  # a planned split with the wrong number of weights
@@ -443,6 +454,7 @@ PORTFOLIO_COLUMNS = [
     "p_value",
     "p_value_fdr",
     "sequential_p_value",
+    "higher_is_better",
     "decision",
     "srm_p_value",
     "srm_mismatch",
@@ -453,7 +465,8 @@ def portfolio_table(table: pd.DataFrame, spec: SummarySpec = SummarySpec(), targ
     """One row per experiment x metric x treatment, every comparison at once (vectorised: 1,000
     experiments x 4 metrics x 3 variants in well under a second): experiment, metric, variant,
     control, variants, units, relative_lift (+ _ci_low/high), p_value, p_value_fdr (Benjamini-
-    Hochberg over the whole portfolio), sequential_p_value, decision (see `decide`; with cumulative
+    Hochberg over the whole portfolio), sequential_p_value, higher_is_better (the metric's direction,
+    `SummarySpec.direction`), decision (see `decide`; with cumulative
     checkpoints the always-valid p-value decides), srm_p_value, srm_mismatch."""
     latest = _latest(table).reset_index(drop=True)
     keys = ["experiment", "metric"]
@@ -489,10 +502,13 @@ def portfolio_table(table: pd.DataFrame, spec: SummarySpec = SummarySpec(), targ
     binary = latest["binary"].to_numpy(dtype=bool)
     r = compare_arrays(binary[t], n[c], s[c], ss[c], n[t], s[t], ss[t], spec.alpha, spec.sequential_tuning)
     checkpoints = "checkpoint" in table
+    metrics = latest["metric"].to_numpy()[t]
+    better = {m: spec.direction(str(m)) for m in pd.unique(metrics)}
+    rise_is_good = np.array([better[m] for m in metrics], dtype=bool)
     frame = pd.DataFrame(
         {
             "experiment": latest["experiment"].to_numpy()[t],
-            "metric": latest["metric"].to_numpy()[t],
+            "metric": metrics,
             "variant": latest["variant"].to_numpy()[t],
             "control": np.asarray(controls, dtype=object)[gcode[t]],
             "variants": k[gcode[t]],
@@ -503,13 +519,14 @@ def portfolio_table(table: pd.DataFrame, spec: SummarySpec = SummarySpec(), targ
             "p_value": r["p_value"],
             "p_value_fdr": adjust_p_values(r["p_value"], "bh"),
             "sequential_p_value": r["sequential_p_value"],
+            "higher_is_better": rise_is_good,
             "decision": decide(
                 r["relative_lift"],
                 r["relative_lift_ci_low"],
                 r["relative_lift_ci_high"],
                 r["sequential_p_value"] if checkpoints else r["p_value"],
                 spec.alpha,
-                True,
+                rise_is_good,
                 target,
             ),
             "srm_p_value": srm[gcode[t]],
@@ -524,7 +541,7 @@ def metrics_table(
     experiment: SummaryExperiment, guardrails: tuple[str, ...] = (), target: float = 0.05
 ) -> pd.DataFrame:
     """GrowthBook's results table: one row per metric x variant (control rows with empty
-    comparisons): metric, variant, is_control, guardrail, n, mean, ci_low, ci_high, relative_lift
+    comparisons): metric, variant, is_control, guardrail, higher_is_better, n, mean, ci_low, ci_high, relative_lift
     (+ CI), with cumulative checkpoints the always-valid relative interval (the absolute
     sequential interval over control's mean; None otherwise), p_value, p_value_holm,
     prob_beat_control, expected_loss, relative_mde (80% power at the current size), decision."""
@@ -537,6 +554,7 @@ def metrics_table(
                 "variant": v.name,
                 "is_control": v.is_control,
                 "guardrail": r.metric in guardrails,
+                "higher_is_better": r.higher_is_better,
                 "n": v.n,
                 "mean": v.mean,
                 "ci_low": v.ci_low,

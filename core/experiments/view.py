@@ -14,7 +14,7 @@ already as text; the raw numbers stay in `download`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -55,6 +55,10 @@ class ABChoices:
     segments: list[str]
     summary: bool
 
+    def lower(self, metric: str | None) -> bool:
+        """Whether `metric` (a label) starts as lower-is-better: its name says a fall is good news."""
+        return metric in self.metrics and not self.metrics[metric].higher_is_better
+
 
 def ab_choices(df: pd.DataFrame, variant: str | None = None) -> ABChoices:
     """Options for the view's pickers; `variant`: the variant column picked (None: the guess)."""
@@ -91,6 +95,7 @@ class ABSettings:
     check_srm: bool = True
     cap_percentile: float | None = None
     source: str | None = None
+    higher_is_better: bool | None = None  # the metric's direction (None: the offered metric's own, guessed)
 
 
 @dataclass(frozen=True)
@@ -210,6 +215,8 @@ def ab_view(df: pd.DataFrame, settings: ABSettings, choices: ABChoices | None = 
     if settings.metric not in choices.metrics:
         raise ConfigError(f"no metric '{settings.metric}'", file=settings.source)
     metric = choices.metrics[settings.metric]
+    if settings.higher_is_better is not None:
+        metric = replace(metric, higher_is_better=settings.higher_is_better)
     roles = choices.roles
     spec = _spec(settings, metric, roles)
     funnel_metrics = ab.funnel_metrics(roles)
@@ -324,7 +331,8 @@ def filter_portfolio(port: pd.DataFrame, decisions=DECISIONS, text: str = "") ->
 def portfolio_frame(view: pd.DataFrame, checkpoints: bool) -> pd.DataFrame:
     """The portfolio as shown: experiment, metric, variant, variants, units, relative_lift,
     relative_lift_ci, p_value, p_value_fdr, [sequential_p_value: only with checkpoints, where the
-    test was peeked at], decision (code), srm_mismatch ('⚠' or blank)."""
+    test was peeked at], better ('↑' higher / '↓' lower is better), decision (code), srm_mismatch
+    ('⚠' or blank)."""
     frame = pd.DataFrame(
         {
             "experiment": view["experiment"],
@@ -339,6 +347,7 @@ def portfolio_frame(view: pd.DataFrame, checkpoints: bool) -> pd.DataFrame:
             "p_value": view["p_value"],
             "p_value_fdr": view["p_value_fdr"],
             "sequential_p_value": view["sequential_p_value"],
+            "better": direction_marks(view["higher_is_better"]),
             "decision": view["decision"],
             "srm_mismatch": ["⚠" if m else "" for m in view["srm_mismatch"]],
         }
@@ -346,8 +355,14 @@ def portfolio_frame(view: pd.DataFrame, checkpoints: bool) -> pd.DataFrame:
     return frame if checkpoints else frame.drop(columns=["sequential_p_value"])
 
 
+def direction_marks(higher_is_better) -> list[str]:
+    """'↑' where a rise is good news, '↓' where a fall is: the direction a decision was read in."""
+    return ["↑" if h else "↓" for h in higher_is_better]
+
+
 def metrics_frame(mt: pd.DataFrame, checkpoints: bool) -> pd.DataFrame:
     """One experiment's results (summary.metrics_table) as shown: metric, variant, guardrail ('✓'),
+    better (`direction_marks`),
     n, mean, mean_ci, relative_lift, relative_lift_ci, [sequential_relative_ci], p_value,
     p_value_holm, prob_beat_control, expected_loss, relative_mde, decision (code; blank on control)."""
     shared = _compared(mt)
@@ -356,6 +371,7 @@ def metrics_frame(mt: pd.DataFrame, checkpoints: bool) -> pd.DataFrame:
             "metric": mt["metric"],
             "variant": mt["variant"],
             "guardrail": ["✓" if g else "" for g in mt["guardrail"]],
+            "better": direction_marks(mt["higher_is_better"]),
             **{c: shared[c] for c in ("n", "mean", "mean_ci", "relative_lift", "relative_lift_ci")},
             "sequential_relative_ci": [
                 interval_text(a, b) for a, b in zip(mt["sequential_relative_ci_low"], mt["sequential_relative_ci_high"])

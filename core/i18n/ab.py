@@ -32,6 +32,18 @@ TABLE: dict[str, dict[str, str]] = {
         "zh": "随时有效区间在此样本量附近最窄。",
     },
     "ab.check_srm": {"en": "Check the split (SRM)", "zh": "检查分流比例（SRM）"},
+    "ab.lower_better": {"en": "Lower is better", "zh": "越低越好"},
+    "ab.lower_better_help": {
+        "en": "Tick for a metric where a fall is good news (a cost, churn, bounces, errors). "
+        "Guessed from the metric's name; the verdict, chance to beat control and decisions follow it.",
+        "zh": "若指标下降才是好事（成本、流失、跳出、错误等），请勾选。默认按指标名称推断；结论、胜过对照的概率和决策都据此判断。",
+    },
+    "ab.lower_metrics": {"en": "Metrics where lower is better", "zh": "越低越好的指标"},
+    "ab.lower_metrics_help": {
+        "en": "Metrics where a fall is good news (a cost, churn, bounces, errors): guessed from their names. "
+        "Decisions read each metric in its direction (↑ / ↓ in the tables).",
+        "zh": "下降才是好事的指标（成本、流失、跳出、错误等），默认按名称推断。决策按各指标的方向判断（表中 ↑ / ↓）。",
+    },
     "ab.check_srm_help": {
         "en": "Turn off when the groups were not randomised (e.g. comparing campaigns).",
         "zh": "若分组并非随机分配（例如比较不同广告活动），请关闭。",

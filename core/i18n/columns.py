@@ -94,6 +94,7 @@ TABLE: dict[str, dict[str, str]] = {
     "col.relative_mde": {"en": "MDE (80% power)", "zh": "最小可检测效应（80% 功效）"},
     "col.decision": {"en": "decision", "zh": "决策"},
     "col.guardrail": {"en": "guardrail", "zh": "护栏"},
+    "col.better": {"en": "better", "zh": "更优方向"},
     "col.srm_mismatch": {"en": "SRM", "zh": "样本比例失衡"},
     "col.experiment": {"en": "experiment", "zh": "实验"},
     "col.metric": {"en": "metric", "zh": "指标"},

@@ -240,3 +240,51 @@ def test_summary_with_a_tiny_variant_warns_instead_of_failing(repo_root, sample_
     assert not at.exception, _texts(at.exception)
     assert any("only 40 units" in w for w in _texts(at.warning))
     assert any("Test unhealthy" in e for e in _texts(at.error))  # 5000 vs 40 on a planned 50/50 split
+
+
+def test_a_loss_metric_is_read_as_lower_is_better_and_the_analyst_can_say_otherwise(repo_root, sample_ws, tmp_path):
+    """Rows with a 'refunded' flag: B refunds fewer orders. The box starts ticked (the name says a
+    fall is good news) and B wins; unticked, the same numbers say B is worse. In the summary view a
+    cost per order starts among the lower-is-better metrics and the portfolio marks it ↓."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"user_id": range(6000), "variant": np.repeat(["A", "B"], 3000)})
+    df["refunded"] = (rng.random(len(df)) < np.where(df["variant"] == "A", 0.10, 0.06)).astype(int)
+    f = tmp_path / "refunds.csv"
+    df.to_csv(f, index=False)
+    at = _upload(_page(repo_root), f)
+    assert not at.exception, _texts(at.exception)
+    assert at.selectbox(key="ab_metric").value == "refunded"
+    box = at.checkbox(key="ab_lower:refunded")
+    assert box.value is True
+    assert any("Winner: B" in s for s in _texts(at.success))
+    box.uncheck().run()
+    assert not at.exception and not at.success
+    assert any("No variant beats control" in w for w in _texts(at.warning))
+
+    path = tmp_path / "costs.csv"
+    pd.DataFrame(
+        {
+            "metric": ["cost_per_order"] * 2 + ["conversion"] * 2,
+            "variant": ["control", "B"] * 2,
+            "users": [4000] * 4,
+            "mean": [10.0, 9.0, 0.10, 0.10],
+            "std": [5.0, 5.0, "", ""],
+        }
+    ).to_csv(path, index=False)
+    at = _page(repo_root)
+    at.run()
+    at.radio(key="ab_source").set_value("summary").run()
+    at.file_uploader(key="ab_summary_uploader").set_value((path.name, path.read_bytes(), "text/csv")).run()
+    assert not at.exception, _texts(at.exception)
+    lower = next(m for m in at.multiselect if m.key.startswith("ab_sum_lower:"))
+    assert lower.value == ["cost_per_order"]
+    detail = _frame_with(at, "guardrail").set_index("metric")
+    assert detail.loc["cost_per_order"].query("variant == 'B'")["better"].item() == "↓"
+    assert detail.loc["cost_per_order"].query("variant == 'B'")["decision"].item() == "ship"
+    lower.set_value([]).run()
+    detail = _frame_with(at, "guardrail").set_index("metric")
+    assert detail.loc["cost_per_order"].query("variant == 'B'")["better"].item() == "↑"
+    assert detail.loc["cost_per_order"].query("variant == 'B'")["decision"].item() == "stop for harm"

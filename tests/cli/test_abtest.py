@@ -154,3 +154,34 @@ def test_summary_checkpoints_name_the_safe_decision(run_cli, tmp_path):
     (decision,) = out["decisions"]
     assert decision["variant"] == "new" and decision["sequential_checkpoint"].startswith("2024-06-")
     assert decision["sequential_checkpoint"] >= decision["fixed_checkpoint"]
+
+
+def test_metric_direction_from_the_name_or_the_flags(run_cli, tmp_path, shared_datasets):
+    # cookie_cats: gate_40 retains fewer players at day 7. Read as a loss metric (the analyst says
+    # so) gate_40 is then the better variant: chance to beat control flips
+    path = shared_datasets / "cookie_cats" / "cookie_cats.csv"
+    args = ("abtest", path, "--variant", "version", "--metric", "retention_7")
+    plain, flipped = run_cli(*args), run_cli(*args, "--lower-is-better", "retention_7")
+    assert plain.returncode == flipped.returncode == 0, flipped.stderr
+    a, b = json.loads(plain.stdout), json.loads(flipped.stdout)
+    assert a["higher_is_better"] is True and b["higher_is_better"] is False
+    assert a["variants"][1]["prob_beat_control"] < 0.01 and b["variants"][1]["prob_beat_control"] > 0.99
+    assert a["variants"][1]["p_value"] == b["variants"][1]["p_value"]  # the test itself is the same
+    # summaries: a cost per order is lower-is-better by its name; --higher-is-better overrides it
+    f = tmp_path / "cost.csv"
+    f.write_text("variant,n,mean,sd\nA,4000,10,5\nB,4000,9,5\n", encoding="utf-8")
+    cols = ("--count", "n", "--mean", "mean", "--sd", "sd")
+    guessed = run_cli("abtest", f, "--variant", "variant", *cols)
+    assert guessed.returncode == 0, guessed.stderr
+    assert json.loads(guessed.stdout)["higher_is_better"] is True  # the metric is the column 'mean'
+    g = tmp_path / "cost_per_order.csv"
+    g.write_text("variant,n,cost_per_order,sd\nA,4000,10,5\nB,4000,9,5\n", encoding="utf-8")
+    cols = ("--count", "n", "--mean", "cost_per_order", "--sd", "sd")
+    out = json.loads(run_cli("abtest", g, "--variant", "variant", *cols).stdout)
+    assert out["higher_is_better"] is False and out["variants"][1]["prob_beat_control"] > 0.99
+    told = run_cli("abtest", g, "--variant", "variant", *cols, "--higher-is-better", "cost_per_order")
+    assert json.loads(told.stdout)["higher_is_better"] is True
+    # a name that is no metric is a user error, not a silent guess
+    typo = run_cli("abtest", g, "--variant", "variant", *cols, "--lower-is-better", "cost_per_ordr")
+    assert typo.returncode == 2 and len(typo.stderr.strip().splitlines()) == 1
+    assert "cost_per_ordr" in typo.stderr and "cost_per_order" in typo.stderr

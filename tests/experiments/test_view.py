@@ -111,6 +111,7 @@ def test_summary_frames_filter_and_columns():
             "p_value": [0.01, 1.0, 0.2],
             "p_value_fdr": [0.03, 1.0, 0.3],
             "sequential_p_value": [0.2, 1.0, 1.0],
+            "higher_is_better": [True, True, False],
             "decision": ["ship", "keep_running", "no_difference"],
             "srm_mismatch": [False, True, False],
         }
@@ -120,6 +121,7 @@ def test_summary_frames_filter_and_columns():
     shown = portfolio_frame(port, checkpoints=False)
     assert "sequential_p_value" not in shown and list(shown["srm_mismatch"]) == ["", "⚠", ""]
     assert shown["relative_lift_ci"].tolist()[:2] == ["[+1.0%, +20.0%]", ""]
+    assert shown["better"].tolist() == ["↑", "↑", "↓"]
     assert "sequential_p_value" in portfolio_frame(port, checkpoints=True)
     assert summary_columns({"variant": "v", "count": "n"}) is None
     cols = summary_columns({"variant": "v", "count": "n", "mean": "m", "sd": "s", "variance": "var"})
