@@ -11,9 +11,11 @@ texts' token lengths (`token_cap`), not at a fixed maximum.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import math
 import os
+import shutil
 import time
 import uuid
 from dataclasses import dataclass
@@ -150,12 +152,24 @@ class RaggedStates:
         return torch.from_numpy(out), torch.from_numpy(mask)
 
 
+def states_budget_bytes() -> int:
+    """The disk all stored encoder states may take: $CE_STATES_MAX_MB megabytes (default 2048; 14,640
+    tweets through MiniLM's five lower layers take about 300 MB)."""
+    try:
+        return int(float(os.environ.get("CE_STATES_MAX_MB", "2048")) * 2**20)
+    except ValueError:
+        return 2048 * 2**20
+
+
 class StatesStore:
     """Frozen lower-layer states of single texts on disk, found by a hash of the text (and of the cap
     when the text was cut): each distinct text is encoded once per encoder and frozen depth, whatever
     list it comes in (a second model on the same posts, the next CV fold, the held-out rows scored
     after training). Shards are folders of keys.npy / offsets.npy / values.npy, written into a
-    temporary sibling and renamed; values are memory-mapped, so a lookup reads only its rows."""
+    temporary sibling and renamed; values are memory-mapped, so a lookup reads only its rows.
+    A lookup marks the shards it used; when all stores (every encoder, depth and precision, the
+    siblings of `root`) pass `states_budget_bytes`, the least recently used shards go first (renamed
+    away, then deleted: a reader never sees half a shard; a text whose shard went is encoded again)."""
 
     def __init__(self, root: Path):
         self.root = root
@@ -164,29 +178,66 @@ class StatesStore:
     def key(text: str, cut_at: int | None) -> bytes:
         return hashlib.sha1(f"{cut_at or 0}\x00{text}".encode("utf-8", "surrogatepass")).digest()
 
-    def _shards(self) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    def _shards(self) -> list[tuple[Path, np.ndarray, np.ndarray, np.ndarray]]:
         out = []
         for shard in sorted(self.root.glob("shard-*")) if self.root.exists() else []:
             if shard.name.endswith(".tmp"):
                 continue
-            keys = np.load(shard / "keys.npy", allow_pickle=False)
-            offsets = np.load(shard / "offsets.npy", allow_pickle=False)
-            values = np.load(shard / "values.npy", mmap_mode="r", allow_pickle=False)
-            out.append((keys, offsets, values))
+            try:
+                keys = np.load(shard / "keys.npy", allow_pickle=False)
+                offsets = np.load(shard / "offsets.npy", allow_pickle=False)
+                values = np.load(shard / "values.npy", mmap_mode="r", allow_pickle=False)
+            except FileNotFoundError:  # evicted by another process meanwhile
+                continue
+            out.append((shard, keys, offsets, values))
         return out
 
     def lookup(self, keys: list[bytes]) -> dict[int, np.ndarray]:
-        """{position in `keys`: states [tokens, D] float16} for the keys already stored."""
+        """{position in `keys`: states [tokens, D] float16} for the keys already stored; the shards
+        that held some are marked as just used."""
         found: dict[int, np.ndarray] = {}
         want = {k: i for i, k in enumerate(keys)}
-        for shard_keys, offsets, values in self._shards():
+        for shard, shard_keys, offsets, values in self._shards():
+            hits = 0
             for row, k in enumerate(shard_keys.tolist()):
                 i = want.pop(k, None)
                 if i is not None:
                     found[i] = np.asarray(values[offsets[row] : offsets[row + 1]])
+                    hits += 1
+            if hits:
+                with contextlib.suppress(OSError):
+                    os.utime(shard)
             if not want:
                 break
         return found
+
+    def evict(self, keep: Path | None = None, max_bytes: int | None = None) -> int:
+        """Delete the least recently used shards of all stores beside this one (never `keep`) until
+        they fit in `max_bytes` (default `states_budget_bytes()`); returns the bytes freed."""
+        limit = states_budget_bytes() if max_bytes is None else max_bytes
+        shards = []
+        for shard in self.root.parent.glob("*/shard-*"):
+            if shard.name.endswith(".tmp"):
+                continue
+            try:
+                size = sum(f.stat().st_size for f in shard.iterdir())
+                shards.append((shard.stat().st_mtime_ns, size, shard))
+            except FileNotFoundError:
+                continue
+        total, freed = sum(size for _, size, _ in shards), 0
+        for _, size, shard in sorted(shards, key=lambda x: x[0]):
+            if total <= limit:
+                break
+            if shard == keep:
+                continue
+            trash = shard.with_name(f"{shard.name}.evicted.tmp")
+            try:
+                os.replace(shard, trash)
+            except OSError:  # gone already (another process evicted it)
+                continue
+            shutil.rmtree(trash, ignore_errors=True)
+            total, freed = total - size, freed + size
+        return freed
 
     def add(self, keys: list[bytes], states: list[np.ndarray]) -> None:
         if not keys:
@@ -199,6 +250,7 @@ class StatesStore:
         np.save(tmp / "offsets.npy", np.concatenate([[0], np.cumsum([len(s) for s in states])]).astype(np.int64))
         np.save(tmp / "values.npy", np.concatenate(states).astype(np.float16))
         os.replace(tmp, self.root / name)
+        self.evict(keep=self.root / name)
 
 
 def lower_states(

@@ -79,3 +79,42 @@ def test_bf16_states_are_stored_apart_from_fp32_and_close_to_them(tmp_path):
     seen.clear()
     lower_states(TWEETS, 2, cache_dir=tmp_path, amp=True, progress=lambda d, t: seen.append(t))
     assert seen == [0]
+
+
+def test_the_store_keeps_to_its_budget_least_recently_used_first(tmp_path, monkeypatch):
+    """Stored states stay under $CE_STATES_MAX_MB across encoders and depths: the shard used least
+    recently goes first, the one just written and the ones just read stay, and a text whose shard
+    went is encoded again (same states) instead of failing."""
+    import os
+    import time
+
+    from core.text.encoder import StatesStore
+
+    batches = [[f"old post {i} about the flight" for i in range(4)], ["fresh post, great crew"], ["lost bag"]]
+    first = lower_states(batches[0], 1, cache_dir=tmp_path, amp=False)
+    lower_states(batches[1], 2, cache_dir=tmp_path, amp=False)  # another depth: another store, the same budget
+    root = tmp_path / "encoder-states"
+    shards = sorted(root.glob("*/shard-*"), key=lambda p: p.stat().st_mtime_ns)
+    sizes = {p: sum(f.stat().st_size for f in p.iterdir()) for p in shards}
+    time.sleep(0.01)
+    lower_states(batches[0][:1], 1, cache_dir=tmp_path, amp=False)  # reading the first shard marks it used
+    assert shards[0].stat().st_mtime_ns > shards[1].stat().st_mtime_ns
+    # a budget just under the two shards: the next (shorter) text's write evicts the depth-2 shard,
+    # the least recently used, and then fits
+    budget = sizes[shards[0]] + sizes[shards[1]] - 1
+    monkeypatch.setenv("CE_STATES_MAX_MB", str(budget / 2**20))
+    time.sleep(0.01)
+    lower_states(batches[2], 1, cache_dir=tmp_path, amp=False)
+    left = {p.parent.name for p in root.glob("*/shard-*")}
+    assert left == {"minilm-L1"} and len(list(root.glob("minilm-L1/shard-*"))) == 2
+    assert sum(sum(f.stat().st_size for f in p.iterdir()) for p in root.glob("*/shard-*")) <= budget
+    assert not list(root.glob("*/*.tmp"))  # nothing half-deleted left behind
+    seen: list = []
+    same = lower_states(batches[0], 1, cache_dir=tmp_path, amp=False, progress=lambda d, t: seen.append(t))
+    assert seen == [0]  # the recently used shard stayed
+    np.testing.assert_array_equal(same.values, first.values)
+    seen.clear()
+    again = lower_states(batches[1], 2, cache_dir=tmp_path, amp=False, progress=lambda d, t: seen.append(t))
+    assert seen[0] == 1 and len(again) == 1  # evicted: encoded again
+    assert StatesStore(root / "minilm-L1").evict(max_bytes=0) > 0 and not list(root.glob("*/shard-*"))
+    assert os.path.isdir(root)
