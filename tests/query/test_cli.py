@@ -144,3 +144,17 @@ def test_spark_without_java_is_a_user_error(cli_env, sample_ws, tmp_path):
     )
     _one_line_error(proc, "Java 17")
     assert not (tmp_path / "r.csv").exists()
+
+
+def test_signup_cohorts_without_a_users_table_is_a_user_error(run_cli, sample_dir, tmp_path):
+    """A workspace holding only posts: first-activity cohorts work, signup cohorts say what is
+    missing in one line and write nothing."""
+    ws = tmp_path / "posts_only"
+    assert run_cli("ingest", sample_dir / "posts.csv", "--table", "posts", "--workspace", ws).returncode == 0
+    out = tmp_path / "retention.csv"
+    args = ("aggregate", "retention", "--workspace", ws, "--period", "week", "--out", out)
+    _one_line_error(run_cli(*args, "--cohort", "signup"), "--cohort signup", "users", "signup_at")
+    assert not out.exists()
+    ok = run_cli(*args)
+    assert ok.returncode == 0, ok.stderr
+    assert len(pd.read_csv(out)) > 0
