@@ -68,7 +68,7 @@ control = pick("ab.control", choices.variants, choices.control, "ab_control", wh
 metrics = list(choices.metrics)
 metric_name = pick("ab.metric", metrics, next(iter(metrics), None), "ab_metric", where=c3, fmt=panels.metric_label())
 unit_col = pick("ab.unit_column", columns, roles.unit, "ab_unit", optional=True, where=c4)
-c5, c6, c7, c8 = st.columns(4)
+c5, c6, c7, c8 = st.columns(4, vertical_alignment="bottom")  # the box level with the inputs
 covariate = pick("ab.covariate", columns, roles.covariate, "ab_covariate", optional=True, where=c5)
 time_col = pick("ab.time_column", columns, roles.time, "ab_time", optional=True, where=c6)
 first_segment = choices.segments[0] if choices.segments else None
