@@ -6,6 +6,8 @@ Anything else that escapes is a bug in our code, not the user's input.
 
 from __future__ import annotations
 
+from typing import Self
+
 
 class UserError(Exception):
     """A problem with the user's input or request, with a message the user can act on.
@@ -15,7 +17,14 @@ class UserError(Exception):
     """
 
     def __init__(
-        self, message: str, *, file: str | None = None, column: str | None = None, rows: list[int] | None = None
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        column: str | None = None,
+        rows: list[int] | None = None,
+        key: str | None = None,
+        params: dict | None = None,
     ):
         parts = []
         if file:
@@ -31,6 +40,39 @@ class UserError(Exception):
         self.column = column
         self.rows = rows or []
         self.plain = message
+        self.key = key  # the message's translation key (core/i18n/errors.py), when it has one
+        self.params = dict(params or {})
+
+    @classmethod
+    def keyed(
+        cls,
+        key: str,
+        *,
+        file: str | None = None,
+        column: str | None = None,
+        rows: list[int] | None = None,
+        **params,
+    ) -> Self:
+        """The error whose message is translation `key` (English here; `text(lang)` for others)
+        formatted with `params`: one source for the CLI's line and the page's message."""
+        from core.i18n import t
+
+        return cls(t(key, "en", **params), file=file, column=column, rows=rows, key=key, params=params)
+
+    def text(self, lang: str = "en") -> str:
+        """The message for a reader of `lang`: the file, column and rows it names, then the message,
+        translated when it has a key (else as written, in English)."""
+        if lang == "en":
+            return str(self)
+        from core.i18n import t
+
+        parts = [self.file] if self.file else []
+        if self.column:
+            parts.append(t("err.column", lang, column=self.column))
+        if self.rows:
+            parts.append(t("err.rows", lang, rows="、".join(str(r) for r in self.rows[:5])))
+        body = t(self.key, lang, **self.params) if self.key else self.plain
+        return "，".join(parts) + "：" + body if parts else body
 
 
 class InputError(UserError):

@@ -18,7 +18,7 @@ from core.viz.format import localize_figure
 from ui import ab_panels as panels
 from ui.ab_panels import pick
 from ui.cache import load_table, session_memo, table_version_key
-from ui.common import held_upload, page_setup, tr
+from ui.common import error_text, held_upload, page_setup, tr
 from ui.present import show_table
 
 UPLOAD_DF = "ab_upload_df"  # (name, sha, DataFrame) of the CSV uploaded on this page
@@ -111,7 +111,7 @@ except BadSplit:
     st.error(tr("ab.bad_split"))
     st.stop()
 except UserError as exc:
-    st.error(str(exc))
+    st.error(error_text(exc))
     st.stop()
 result = view.result
 

@@ -20,14 +20,14 @@ from core.viz.format import fmt_share
 from ui import churn_panels as panels
 from ui.cache import load_table, table_version_key
 from ui.cache import workspace_columns as support_columns
-from ui.common import page_setup, tr, view_support
+from ui.common import error_text, page_setup, tr, view_support
 from ui.state import sticky
 
 EPOCHS = int(os.environ.get("CE_CHURN_EPOCHS", "30"))  # tests lower it to keep AppTest quick
 
 
 def show_error(exc: UserError) -> None:
-    st.error(str(exc))
+    st.error(error_text(exc))
     st.stop()
 
 

@@ -22,7 +22,7 @@ from ui.cache import graph_source as cached_source
 from ui.cache import graph_tables as _tables
 from ui.cache import graph_view as cached_view
 from ui.cache import load_table, table_version_key
-from ui.common import link_home, page_setup, tr, view_support
+from ui.common import error_text, link_home, page_setup, tr, view_support
 from ui.present import show_table
 from ui.resolution import page_analysis, picked_resolution, resolution_panel
 from ui.state import sticky
@@ -63,7 +63,7 @@ try:
     with st.spinner(tr("graph.computing")):
         analysis = page_analysis(ws, versions, settings, source, cached_analysis, _tables)
 except UserError as exc:
-    st.error(tr("graph.error", error=str(exc)))
+    st.error(tr("graph.error", error=error_text(exc)))
     st.stop()
 graph, result = analysis.graph, analysis.result
 shown = graph_page(analysis, lang)
@@ -142,7 +142,7 @@ with st.expander(tr("graph.gat")):
             placement_spec(graph, result, users)[0], train, button_label=tr("common.train")
         )
     except UserError as exc:
-        st.info(str(exc))
+        st.info(error_text(exc))
         placement = None
     if placement is not None:
         note, frame = placements(placement, result, lang)

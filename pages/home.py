@@ -13,7 +13,7 @@ from core.data.uploads import discard_upload, save_upload, sweep_at_start, sweep
 from core.errors import UserError
 from ui import state
 from ui.cache import load_home
-from ui.common import page_setup, tr
+from ui.common import error_text, page_setup, tr
 from ui.home import create_workspace, pending_upload, say, session_alive, session_id, versions_section
 from ui.present import show_table
 
@@ -106,7 +106,7 @@ for f in files or []:
         }
     except UserError as exc:
         discard_upload(upload.path)  # shown again on the next run while the file stays in the uploader
-        st.error(str(exc))
+        st.error(error_text(exc))
 for key, item in list(pending.items()):
     pending_upload(ws, key, item)
 

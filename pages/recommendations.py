@@ -16,7 +16,7 @@ from core.errors import UserError
 from core.recommend.view import member_lists, reco_page
 from ui import state
 from ui.cache import load_baselines, load_sequences, recommendations_csv, table_version_key
-from ui.common import link_home, page_setup, tr, view_support
+from ui.common import error_text, link_home, page_setup, tr, view_support
 from ui.present import show_table
 from ui.state import sticky
 
@@ -69,7 +69,7 @@ try:
     baselines = load_baselines(ws_path, data_key)
     config = RecommendConfig(max_len=int(max_len) or None, epochs=int(epochs))
 except UserError as exc:
-    st.error(str(exc))
+    st.error(error_text(exc))
     st.stop()
 
 spec = sasrec_spec(data, None, config, "eval")

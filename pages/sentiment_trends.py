@@ -15,7 +15,7 @@ from core.text.view import SentimentSettings, sentiment_filters, sentiment_view
 from ui import sentiment_panels as panels
 from ui import state
 from ui.cache import table_version_key
-from ui.common import link_home, note_missing, page_setup, require_table, tr, view_support
+from ui.common import error_text, link_home, note_missing, page_setup, require_table, tr, view_support
 from ui.state import sticky
 
 ws = page_setup("sent.title")
@@ -95,7 +95,7 @@ try:
         ("view", data_key, settings, id(classifier)), lambda: sentiment_view(posts, settings, classifier=classifier)
     )
 except UserError as exc:
-    st.error(str(exc))
+    st.error(error_text(exc))
     st.stop()
 if view is None:
     st.info(tr("sent.no_posts"))

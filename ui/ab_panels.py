@@ -18,7 +18,7 @@ from core.viz import experiments as viz
 from core.viz.experiments import p_text
 from core.viz.format import fmt_count, fmt_number, fmt_share, fmt_signed_share, localize_figure
 from ui import state
-from ui.common import tr
+from ui.common import error_text, tr
 from ui.present import show_table
 
 CAP, CAP_PCT = "ab_cap", "ab_cap_pct"  # the capping checkbox and percentile (read before they are drawn)
@@ -168,7 +168,7 @@ def response_panel(ws, df, view, settings, load_table) -> None:
             time=settings.time,
         )
     except UserError as exc:
-        st.warning(str(exc))
+        st.warning(error_text(exc))
         return
     if not rdata.has_history:
         st.info(tr("ab.no_history"))

@@ -20,7 +20,7 @@ from core.export import csv_bytes
 from core.viz import experiments as viz
 from ui.ab_panels import md_literal, notice_text, option_label, p_text, power_panel, timeline_chart
 from ui.cache import session_memo
-from ui.common import held_upload, tr
+from ui.common import error_text, held_upload, tr
 from ui.present import show_table
 
 UPLOAD = "ab_summary_upload"  # (file name, sha, DataFrame)
@@ -66,7 +66,7 @@ def summary_view() -> None:
     try:
         table = _memo(("table", sha, cols), lambda: sm.read_summary(df, cols, name))
     except UserError as exc:
-        st.error(str(exc))
+        st.error(error_text(exc))
         st.stop()
     metrics = [str(m) for m in dict.fromkeys(table["metric"])]
     with st.expander(tr("ab.advanced")):
@@ -113,7 +113,7 @@ def summary_view() -> None:
     try:
         port = _memo(("portfolio", sha, cols, spec, target), lambda: sm.portfolio_table(table, spec, target))
     except UserError as exc:
-        st.error(str(exc))
+        st.error(error_text(exc))
         st.stop()
     st.caption(tr("ab.summary_unit_only"))
     experiments = list(dict.fromkeys(port["experiment"]))
@@ -165,7 +165,7 @@ def _detail(table, spec: sm.SummarySpec, experiment: str, target: float, sha: st
         key = ("detail", sha, cols, spec, experiment)
         (exp,) = _memo(key, lambda: sm.analyze_summary(table, spec, experiments=[experiment]))
     except UserError as exc:
-        st.error(str(exc))
+        st.error(error_text(exc))
         st.stop()
     metrics = [r.metric for r in exp.results]
     if experiment:

@@ -21,6 +21,12 @@ def tr(key: str, **fmt) -> str:
     return t(key, st.session_state.get(state.LANG, "en"), **fmt)
 
 
+def error_text(exc: UserError) -> str:
+    """A user error in the session's language: the file, column and rows it names, then its message
+    (translated where the error has a key, core/i18n/errors.py)."""
+    return exc.text(st.session_state.get(state.LANG, "en"))
+
+
 def current_workspace() -> Workspace:
     """The session's workspace; the sample one is generated on first use."""
     name = st.session_state.get(state.WORKSPACE) or SAMPLE_NAME
@@ -54,7 +60,7 @@ def page_setup(title_key: str) -> Workspace:
     try:
         return current_workspace()
     except UserError as exc:
-        st.error(str(exc))
+        st.error(error_text(exc))
         st.stop()
 
 
@@ -104,6 +110,6 @@ def held_upload(label: str, key: str, state_key: str, read) -> tuple[str, str, o
             try:
                 st.session_state[state_key] = (up.name, sha, read(raw, up.name))
             except UserError as exc:
-                st.error(str(exc))
+                st.error(error_text(exc))
                 st.stop()
     return st.session_state.get(state_key)

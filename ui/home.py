@@ -20,7 +20,7 @@ from core.data.view import confirmation_notes, delimiter_kind, ingest_notes, ver
 from core.data.workspace import SAMPLE_NAME, Workspace, open_workspace, validate_name
 from core.errors import UserError
 from ui import state
-from ui.common import tr
+from ui.common import error_text, tr
 from ui.present import col_label
 
 
@@ -37,7 +37,7 @@ def create_workspace(name_key: str) -> None:
             pass  # creates the DuckDB file and its catalog
         st.session_state[state.WORKSPACE] = name
     except UserError as exc:
-        st.session_state["create_error"] = str(exc)
+        st.session_state["create_error"] = error_text(exc)
 
 
 def session_id() -> str:
@@ -196,7 +196,7 @@ def run_ingest(
         return
     except UserError as exc:
         item.pop("confirm", None)
-        st.session_state[f"ingest_error_{key}"] = str(exc)
+        st.session_state[f"ingest_error_{key}"] = error_text(exc)
         return
     st.session_state[state.LAST_INGEST].append(ingest_notes(report, file=name, workspace=ws.name))
     st.session_state[state.WORKSPACE] = ws.name
@@ -216,7 +216,7 @@ def restore_version(workspace: str, table: str, version: int) -> None:
     try:
         new = open_workspace(workspace).restore(table, version)
     except UserError as exc:
-        st.session_state["restore_error"] = str(exc)
+        st.session_state["restore_error"] = error_text(exc)
         return
     st.session_state[state.LAST_INGEST].append([("home.restored", {"table": table, "version": version, "new": new})])
 

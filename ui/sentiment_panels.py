@@ -19,7 +19,7 @@ from core.text.view import SentimentView
 from core.viz import format as vf
 from core.viz import sentiment as viz
 from ui.cache import session_memo
-from ui.common import held_upload, tr
+from ui.common import error_text, held_upload, tr
 from ui.present import show_table
 from ui.state import LANG, sticky
 
@@ -67,7 +67,7 @@ def uploaded_labels() -> tuple[list[str], pd.Series, str] | None:
             ("label_rows", sha, text_col, label_col), lambda: sa.labelled_texts(df, text_col, label_col, name)
         )
     except UserError as exc:
-        st.error(str(exc))
+        st.error(error_text(exc))
         return None
     names = sorted(pd.unique(labels.astype(str)))
     shown = ", ".join(names[:10]) + (" …" if len(names) > 10 else "")

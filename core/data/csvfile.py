@@ -72,7 +72,7 @@ def detect_encoding(head: bytes, name: str) -> str:
         if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd):
             return "utf-16-be"
     if b"\x00" in head:
-        raise InputError("this looks like a binary file, not a CSV (it contains NUL bytes)", file=name)
+        raise InputError.keyed("err.csv.binary", file=name)
     try:
         codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
         return "utf-8"
@@ -99,9 +99,8 @@ def detect_encoding(head: bytes, name: str) -> str:
             return "cp1252"
         except UnicodeDecodeError:
             pass
-    raise InputError(
-        "the file has bytes that are not valid text in UTF-8, UTF-16, GBK/GB18030 or Windows-1252; "
-        "save it again as 'CSV UTF-8' and retry",
+    raise InputError.keyed(
+        "err.csv.encoding",
         file=name,
     )
 
@@ -118,11 +117,7 @@ def _sniff_delimiter(text: str) -> str:
 
 
 def undecodable(encoding: str, byte: int, line: int, name: str) -> InputError:
-    return InputError(
-        f"undecodable bytes for {encoding} at byte {byte} (line {line}); the file mixes encodings "
-        "or is not text. Save it again as 'CSV UTF-8' and retry",
-        file=name,
-    )
+    return InputError.keyed("err.csv.undecodable", file=name, encoding=encoding, byte=byte, line=line)
 
 
 def _whitespace_edge_list(text: str) -> list[list[str]] | None:
@@ -155,14 +150,14 @@ def _read_head(path: Path, name: str, encoding: str | None) -> tuple[str, str, b
             head = fh.read(size)
             complete = len(head) < size
             if not head.strip():
-                raise InputError("the file is empty", file=name)
+                raise InputError.keyed("err.csv.empty", file=name)
             enc = encoding or detect_encoding(head[:SAMPLE_BYTES], name)
             try:
                 text = codecs.getincrementaldecoder(enc)().decode(head, final=complete)
             except UnicodeDecodeError as exc:
                 raise undecodable(enc, exc.start, head[: exc.start].count(b"\n") + 1, name) from None
             except LookupError:
-                raise InputError(f"unknown encoding '{enc}'", file=name) from None
+                raise InputError.keyed("err.csv.unknown_encoding", file=name, encoding=enc) from None
             text = text.lstrip("\ufeff")
             if complete:
                 return text, enc, True
@@ -172,12 +167,8 @@ def _read_head(path: Path, name: str, encoding: str | None) -> tuple[str, str, b
             if sum(1 for ln in cut.splitlines() if ln.strip()) >= 2:
                 return cut, enc, False
             if size >= MAX_LINE_BYTES:
-                what = "first line" if "\n" not in text.strip("\r\n") else "first data row"
-                raise InputError(
-                    f"the {what} is longer than {MAX_LINE_BYTES >> 20} MiB (no line break); "
-                    "this does not look like a CSV export",
-                    file=name,
-                )
+                what = "line" if "\n" not in text.strip("\r\n") else "row"
+                raise InputError.keyed(f"err.csv.long_first_{what}", file=name, mib=MAX_LINE_BYTES >> 20)
             size = min(size * 4, MAX_LINE_BYTES)
 
 
@@ -208,34 +199,26 @@ def sniff(path: str | Path, name: str | None = None, encoding: str | None = None
     try:
         rows = [r for _, r in zip(range(201), reader)]
     except csv.Error as exc:
-        raise InputError(f"the first rows are not valid CSV: {exc}", file=name) from None
+        raise InputError.keyed("err.csv.bad_rows", file=name, reason=str(exc)) from None
     rows = [r for r in rows if any(c.strip() for c in r)]
     if not rows:
-        raise InputError("the file is empty", file=name)
+        raise InputError.keyed("err.csv.empty", file=name)
     if len(rows[0]) > MAX_COLUMNS:
         raise _too_wide(len(rows[0]), name)
     header = [unicodedata.normalize("NFC", h.strip()) for h in rows[0]]
     if any(h == "" for h in header):
         pos = [i + 1 for i, h in enumerate(header) if h == ""]
-        raise InputError(
-            f"the header has blank column names (column position {', '.join(map(str, pos[:20]))})", file=name
-        )
+        raise InputError.keyed("err.csv.blank_names", file=name, positions=", ".join(map(str, pos[:20])))
     dups = sorted(h for h, n in Counter(header).items() if n > 1)
     if dups:
-        raise InputError(
-            f"the header repeats column names: {name_list(dups)}; rename them so each is unique", file=name
-        )
+        raise InputError.keyed("err.csv.repeated_names", file=name, names=name_list(dups))
     if len(rows) < 2:
-        raise InputError("the file has a header but no data rows", file=name)
+        raise InputError.keyed("err.csv.no_rows", file=name)
     return CsvFormat(encoding=enc, delimiter=delimiter, header=header, sample_rows=rows[1:])
 
 
 def _too_wide(n: int, name: str) -> InputError:
-    return InputError(
-        f"the file has {n:,} columns; at most {MAX_COLUMNS:,} are supported (is the delimiter "
-        "right, or is this a matrix rather than a table?)",
-        file=name,
-    )
+    return InputError.keyed("err.csv.too_wide", file=name, n=f"{n:,}", most=f"{MAX_COLUMNS:,}")
 
 
 def utf8_copy(path: str | Path, encoding: str, dest: str | Path, name: str | None = None) -> Path:
@@ -308,10 +291,13 @@ def readable_copy(path: str | Path, fmt: CsvFormat, dest: str | Path, name: str 
                     if not tokens or tokens[0].startswith(COMMENT_PREFIXES):
                         continue
                     if len(tokens) != width:
-                        raise InputError(
-                            f"line {line_no} has {len(tokens)} values; the lines above have {width} "
-                            f"({', '.join(fmt.header)})",
+                        raise InputError.keyed(
+                            "err.csv.uneven_line",
                             file=name,
+                            line=line_no,
+                            n=len(tokens),
+                            width=width,
+                            header=", ".join(fmt.header),
                         )
                     rows.append(",".join(tokens))
                 if rows:
@@ -369,7 +355,7 @@ def read_csv_frame(
     path = Path(source)
     name = name or path.name
     if not path.is_file():
-        raise InputError("file not found", file=str(source))
+        raise InputError.keyed("err.csv.not_found", file=str(source))
     fmt = sniff(path, name, encoding)
     sep = fmt.delimiter
     kwargs = {"dtype": str, "keep_default_na": False} if as_text else {}
@@ -391,9 +377,9 @@ def read_csv_frame(
     except UnicodeDecodeError as exc:
         raise undecodable(fmt.encoding, exc.start, 0, name) from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
-        raise InputError(f"not a readable CSV ({str(exc).splitlines()[0]})", file=name) from None
+        raise InputError.keyed("err.csv.unreadable", file=name, reason=str(exc).splitlines()[0]) from None
     df.columns = [str(c).strip().lstrip("\ufeff") for c in df.columns]
     for col in required:
         if col and col not in df.columns:
-            raise InputError(f"no such column; the columns are: {name_list(list(df.columns))}", file=name, column=col)
+            raise InputError.keyed("err.csv.no_column", file=name, column=col, names=name_list(list(df.columns)))
     return df

@@ -130,10 +130,7 @@ def resolve_mapping(
     given = {k: (v or None) for k, v in (given or {}).items()}
     for col, fld in given.items():
         if col not in header:
-            raise ConfigError(
-                f"the mapping names column '{col}', which the file does not have (columns: {name_list(header)})",
-                file=name,
-            )
+            raise ConfigError.keyed("err.ingest.unknown_column", file=name, mapped=col, names=name_list(header))
         if fld is not None and fld not in valid:
             raise ConfigError(
                 f"'{fld}' is not a field of table '{table}' (fields: {', '.join(sorted(valid))})", file=name
@@ -144,13 +141,16 @@ def resolve_mapping(
     fields = [f for f in mapping.values() if f]
     dup = sorted({f for f in fields if fields.count(f) > 1})
     if dup:
-        raise ConfigError(f"more than one column is mapped to {', '.join(dup)}", file=name)
+        raise ConfigError.keyed("err.ingest.two_columns", file=name, fields=", ".join(dup))
     missing = missing_required(mapping, table)
     if missing:
-        raise InputError(
-            f"table '{table}' needs a column for {', '.join(missing)}; the file has "
-            f"{name_list(header)}. Map one of them (CLI: --map COLUMN={missing[0].split(' ')[0]})",
+        raise InputError.keyed(
+            "err.ingest.missing",
             file=name,
+            table=table,
+            fields=", ".join(missing),
+            names=name_list(header),
+            field=missing[0].split(" ")[0],
         )
     extras = {c for c, f in mapping.items() if not f}
     clash = sorted(extras & valid)
@@ -386,7 +386,7 @@ def ingest_file(
     if mode not in ("replace", "append"):
         raise ConfigError(f"unknown mode '{mode}'; use replace or append")
     if not path.is_file():
-        raise InputError("file not found" if not path.exists() else "not a file", file=name)
+        raise InputError.keyed("err.csv.not_found" if not path.exists() else "err.csv.not_a_file", file=name)
     fmt = sniff(path, name, encoding)
     if mapping is None:
         remembered = ws.remembered_mapping(fmt.header)
@@ -467,9 +467,7 @@ def ingest_file(
             )
             total, bad_counts = counts[0], counts[1:]
             if total == 0:
-                raise InputError(
-                    "no data rows could be read" if skipped else "the file has a header but no data rows", file=name
-                )
+                raise InputError.keyed("err.ingest.no_rows_read" if skipped else "err.csv.no_rows", file=name)
             problems = [(c, n) for c, n in zip(plan.checks, bad_counts) if n]
             any_bad = " OR ".join(flags) or "false"
             if problems and not skip_bad_rows:
@@ -504,7 +502,7 @@ def ingest_file(
             if problems:
                 rows = _one(con, f"SELECT count(*) FROM {stage_rel} WHERE NOT ({any_bad})")[0]
             if rows == 0:
-                raise InputError("every row was bad; nothing to ingest", file=name)
+                raise InputError.keyed("err.ingest.all_bad", file=name)
             hidden = plan.helper_cols
             if problems:  # skip_bad_rows: write the kept rows once more (the common, clean case never does)
                 con.execute(

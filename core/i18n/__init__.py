@@ -3,13 +3,14 @@
 `t("key", "zh", n=3)` looks a key up and formats it. A missing key falls back to English, then to
 the key itself, so a forgotten entry shows up as a visible key instead of crashing a page.
 Keys are grouped by view with a prefix, one module each (so a change to one view touches one file):
-common (common., stage., cap., nav.), home, graph, sentiment (sent.), ab, churn, reco, and columns
+common (common., stage., cap., nav.), home, graph, sentiment (sent.), ab, churn, reco, errors (err.:
+user errors' messages), and columns
 (col.: the label of every column and feature a user can see in a table or chart).
 """
 
 from __future__ import annotations
 
-from core.i18n import ab, churn, columns, common, graph, home, reco, sentiment
+from core.i18n import ab, churn, columns, common, errors, graph, home, reco, sentiment
 
 LANGUAGES = {"en": "English", "zh": "简体中文"}
 
@@ -25,7 +26,15 @@ def _merge(*parts: dict[str, dict[str, str]]) -> dict[str, dict[str, str]]:
 
 
 TABLE: dict[str, dict[str, str]] = _merge(
-    common.TABLE, home.TABLE, graph.TABLE, sentiment.TABLE, ab.TABLE, churn.TABLE, reco.TABLE, columns.TABLE
+    common.TABLE,
+    home.TABLE,
+    graph.TABLE,
+    sentiment.TABLE,
+    ab.TABLE,
+    churn.TABLE,
+    reco.TABLE,
+    columns.TABLE,
+    errors.TABLE,
 )
 
 

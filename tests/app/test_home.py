@@ -70,6 +70,14 @@ def test_bad_upload_shows_plain_error_and_keeps_data(sample_ws):
     at.file_uploader(key="uploader").set_value(("dup.csv", b"a,a\n1,2\n", "text/csv")).run()
     assert any("dup.csv: the header repeats column names: a" in e.value for e in at.error)
     assert [(t.table, t.version) for t in sample_ws.tables()] == before
+    # in Chinese, the same file reads in Chinese (GBK export, Chinese names)
+    at.sidebar.selectbox(key="lang").set_value("zh").run()
+    at.file_uploader(key="uploader").set_value(("重复.csv", "用户,用户\n1,2\n".encode("gbk"), "text/csv")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any(e.value == "重复.csv：表头中有重复的列名：用户；请改名，使每列名称唯一" for e in at.error), [
+        e.value for e in at.error
+    ]
+    assert [(t.table, t.version) for t in sample_ws.tables()] == before
 
 
 def test_default_workspace_is_the_newest_users_one(tmp_path, monkeypatch):

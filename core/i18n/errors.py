@@ -1,0 +1,83 @@
+"""Messages of user errors (core.errors.UserError.keyed): the CSV reader's and the ingest's, the
+first a user meets, and the parts every error's Chinese text starts with (its column and rows).
+Errors without a key keep their English message after a translated prefix (`UserError.text`)."""
+
+from __future__ import annotations
+
+TABLE: dict[str, dict[str, str]] = {
+    "err.column": {"en": "column '{column}'", "zh": "列“{column}”"},
+    "err.rows": {"en": "rows {rows}", "zh": "第 {rows} 行"},
+    # core/data/csvfile.py
+    "err.csv.binary": {
+        "en": "this looks like a binary file, not a CSV (it contains NUL bytes)",
+        "zh": "这看起来是二进制文件，不是 CSV（其中有 NUL 字节）",
+    },
+    "err.csv.encoding": {
+        "en": "the file has bytes that are not valid text in UTF-8, UTF-16, GBK/GB18030 or Windows-1252; "
+        "save it again as 'CSV UTF-8' and retry",
+        "zh": "文件中有些字节不是有效的 UTF-8、UTF-16、GBK/GB18030 或 Windows-1252 文本；请另存为“CSV UTF-8”后重试",
+    },
+    "err.csv.undecodable": {
+        "en": "undecodable bytes for {encoding} at byte {byte} (line {line}); the file mixes encodings "
+        "or is not text. Save it again as 'CSV UTF-8' and retry",
+        "zh": "按 {encoding} 无法解码第 {byte} 个字节（第 {line} 行）；文件混用了多种编码或不是文本。请另存为“CSV UTF-8”后重试",
+    },
+    "err.csv.empty": {"en": "the file is empty", "zh": "文件是空的"},
+    "err.csv.unknown_encoding": {"en": "unknown encoding '{encoding}'", "zh": "未知的编码“{encoding}”"},
+    "err.csv.long_first_line": {
+        "en": "the first line is longer than {mib} MiB (no line break); this does not look like a CSV export",
+        "zh": "第一行超过 {mib} MiB（没有换行）；这不像是导出的 CSV",
+    },
+    "err.csv.long_first_row": {
+        "en": "the first data row is longer than {mib} MiB (no line break); this does not look like a CSV export",
+        "zh": "第一条数据行超过 {mib} MiB（没有换行）；这不像是导出的 CSV",
+    },
+    "err.csv.too_wide": {
+        "en": "the file has {n} columns; at most {most} are supported (is the delimiter right, or is this a "
+        "matrix rather than a table?)",
+        "zh": "文件有 {n} 列，最多支持 {most} 列（分隔符对吗？还是这是矩阵而不是表格？）",
+    },
+    "err.csv.bad_rows": {
+        "en": "the first rows are not valid CSV: {reason}",
+        "zh": "开头几行不是有效的 CSV：{reason}",
+    },
+    "err.csv.blank_names": {
+        "en": "the header has blank column names (column position {positions})",
+        "zh": "表头中有空白的列名（第 {positions} 列）",
+    },
+    "err.csv.repeated_names": {
+        "en": "the header repeats column names: {names}; rename them so each is unique",
+        "zh": "表头中有重复的列名：{names}；请改名，使每列名称唯一",
+    },
+    "err.csv.no_rows": {
+        "en": "the file has a header but no data rows",
+        "zh": "文件只有表头，没有数据行",
+    },
+    "err.csv.uneven_line": {
+        "en": "line {line} has {n} values; the lines above have {width} ({header})",
+        "zh": "第 {line} 行有 {n} 个值；上面各行有 {width} 个（{header}）",
+    },
+    "err.csv.not_found": {"en": "file not found", "zh": "找不到文件"},
+    "err.csv.not_a_file": {"en": "not a file", "zh": "不是文件"},
+    "err.csv.unreadable": {"en": "not a readable CSV ({reason})", "zh": "无法读取的 CSV（{reason}）"},
+    "err.csv.no_column": {
+        "en": "no such column; the columns are: {names}",
+        "zh": "没有这一列；文件的列为：{names}",
+    },
+    # core/data/ingest.py
+    "err.ingest.unknown_column": {
+        "en": "the mapping names column '{mapped}', which the file does not have (columns: {names})",
+        "zh": "映射中的列“{mapped}”在文件中不存在（文件的列：{names}）",
+    },
+    "err.ingest.two_columns": {
+        "en": "more than one column is mapped to {fields}",
+        "zh": "有多于一列被映射到 {fields}",
+    },
+    "err.ingest.missing": {
+        "en": "table '{table}' needs a column for {fields}; the file has {names}. Map one of them "
+        "(CLI: --map COLUMN={field})",
+        "zh": "表“{table}”需要一列作为 {fields}；文件的列为 {names}。请映射其中一列（命令行：--map 列名={field}）",
+    },
+    "err.ingest.no_rows_read": {"en": "no data rows could be read", "zh": "没有读到任何数据行"},
+    "err.ingest.all_bad": {"en": "every row was bad; nothing to ingest", "zh": "每一行都有问题；没有可导入的数据"},
+}

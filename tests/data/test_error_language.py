@@ -1,0 +1,71 @@
+"""User errors in the reader's language: one translation table gives the CLI's English line and the
+page's Chinese message; the file, column and rows an error names lead either way."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from core.data.csvfile import read_csv_frame
+from core.errors import ConfigError, InputError, UserError
+from core.i18n import TABLE
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize(
+    "content, english, chinese",
+    [
+        (
+            "用户,用户,时间\nu1,u2,2024-01-01\n".encode("gbk"),
+            "the header repeats column names: 用户",
+            "表头中有重复的列名：用户",
+        ),
+        (b"", "the file is empty", "文件是空的"),
+        (b"a,b\n", "the file has a header but no data rows", "文件只有表头，没有数据行"),
+        (b"a,b\x00\x00\x01\n1,2\n", "binary file", "二进制文件"),
+        (b"a,,c\n1,2,3\n", "blank column names (column position 2)", "表头中有空白的列名（第 2 列）"),
+    ],
+)
+def test_a_bad_csv_reads_in_english_and_in_chinese(tmp_path, content, english, chinese):
+    f = tmp_path / "导出.csv"
+    f.write_bytes(content)
+    with pytest.raises(InputError) as caught:
+        read_csv_frame(f, "导出.csv")
+    exc = caught.value
+    assert str(exc).startswith("导出.csv: ") and english in str(exc)  # the CLI's line, as before
+    assert exc.text("en") == str(exc)
+    zh = exc.text("zh")
+    assert zh.startswith("导出.csv：") and chinese in zh
+    assert not re.search(r"\b(the|file|header|column|rows?)\b", zh)  # no English words left
+
+
+def test_a_missing_column_names_the_column_in_chinese(tmp_path):
+    f = tmp_path / "posts.csv"
+    f.write_text("user,ts\nu1,2024-01-01\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        read_csv_frame(f, "posts.csv", required=["text"])
+    assert caught.value.text("zh") == "posts.csv，列“text”：没有这一列；文件的列为：user, ts"
+    assert str(caught.value) == "posts.csv, column 'text': no such column; the columns are: user, ts"
+
+
+def test_an_error_without_a_key_keeps_its_words_after_a_chinese_prefix():
+    exc = ConfigError("3 of 10 values are negative", file="ads.csv", column="clicks", rows=[3, 5])
+    assert exc.text("en") == str(exc) == "ads.csv, column 'clicks', rows 3, 5: 3 of 10 values are negative"
+    assert exc.text("zh") == "ads.csv，列“clicks”，第 3、5 行：3 of 10 values are negative"
+    assert UserError("plain").text("zh") == "plain"
+
+
+def test_every_key_the_code_raises_is_translated():
+    """A typo in a key would show the key itself to the user: every `keyed("err....")` in core names
+    an entry with English and Chinese (f-string keys: every expansion)."""
+    used = set()
+    for path in (REPO / "core").rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        used |= set(re.findall(r'"(err\.[a-z_.]+)"', text))
+        used |= {f"err.csv.long_first_{w}" for w in ("line", "row")} if "long_first_" in text else set()
+    assert len(used) >= 20
+    missing = sorted(k for k in used if k not in TABLE or not TABLE[k].get("zh"))
+    assert not missing
