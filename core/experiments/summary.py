@@ -144,11 +144,12 @@ def _numbers(df: pd.DataFrame, column: str, source: str | None) -> np.ndarray:
     bad = np.isnan(x) & df[column].notna().to_numpy()
     if bad.any() or np.isinf(x).any():
         rows = np.flatnonzero(bad | np.isinf(x))
-        raise InputError(
-            f"values must be finite numbers, found '{str(df[column].iloc[rows[0]])[:40]}'",
+        raise InputError.keyed(
+            "err.summary.not_numbers",
             file=source,
             column=column,
             rows=(rows[:5] + 1).tolist(),
+            value=str(df[column].iloc[rows[0]])[:40],
         )
     return x
 
@@ -156,7 +157,7 @@ def _numbers(df: pd.DataFrame, column: str, source: str | None) -> np.ndarray:
 def _checkpoints(values: pd.Series, column: str, source: str | None) -> np.ndarray:
     """Checkpoint keys that sort in time order: numbers (day 1, 2, ...), dates, else text."""
     if values.isna().any():
-        _fail("a checkpoint is missing", values.isna().to_numpy(), column, source)
+        _fail("err.summary.no_checkpoint", values.isna().to_numpy(), column, source)
     if pd.api.types.is_numeric_dtype(values.dtype):
         return values.to_numpy()
     dates = pd.to_datetime(values, errors="coerce", format="mixed")
@@ -165,8 +166,10 @@ def _checkpoints(values: pd.Series, column: str, source: str | None) -> np.ndarr
     return values.astype("string").str.strip().to_numpy()
 
 
-def _fail(message: str, mask: np.ndarray, column: str | None, source: str | None):
-    raise InputError(message, file=source, column=column, rows=(np.flatnonzero(mask)[:5] + 1).tolist())
+def _fail(key: str, mask: np.ndarray, column: str | None, source: str | None, **params):
+    """Raise the user error `key` (core/i18n/errors.py) naming `column` and the first rows in `mask`."""
+    rows = (np.flatnonzero(mask)[:5] + 1).tolist()
+    raise InputError.keyed(key, file=source, column=column, rows=rows, **params)
 
 
 def read_summary(df: pd.DataFrame, cols: SummaryColumns, source: str | None = None) -> pd.DataFrame:
@@ -177,33 +180,33 @@ def read_summary(df: pd.DataFrame, cols: SummaryColumns, source: str | None = No
     counts falling between cumulative checkpoints."""
     for c in cols.used():
         if c not in df.columns:
-            raise InputError(f"no such column; columns are: {', '.join(map(str, df.columns))}", file=source, column=c)
+            raise InputError.keyed("err.csv.no_column", file=source, column=c, names=", ".join(map(str, df.columns)))
     if df.empty:
-        raise InputError("the table has no rows", file=source)
+        raise InputError.keyed("err.summary.no_rows", file=source)
     if not (cols.conversions or cols.mean or cols.sum):
-        raise ConfigError("a summary needs a mean, a sum or a conversions column beside the count", file=source)
+        raise ConfigError.keyed("err.summary.no_centre", file=source)
     if cols.sum and not (cols.variance or cols.sd or cols.sum_squares):
-        raise ConfigError("sums need a variance, sd or sum-of-squares column", file=source, column=cols.sum)
+        raise ConfigError.keyed("err.summary.sum_spread", file=source, column=cols.sum)
     out = pd.DataFrame({"row": np.arange(1, len(df) + 1)})
     for key in KEYS:
         col = getattr(cols, key)
         out[key] = df[col].astype("string").str.strip().to_numpy() if col else ""
         if col and out[key].isna().any():
-            _fail("a name is missing", out[key].isna().to_numpy(), col, source)
+            _fail("err.summary.no_name", out[key].isna().to_numpy(), col, source)
     if not cols.metric:
         out["metric"] = cols.mean or cols.sum or cols.conversions
     n = _numbers(df, cols.count, source)
     if np.isnan(n).any():
-        _fail("a count is missing", np.isnan(n), cols.count, source)
+        _fail("err.summary.no_count", np.isnan(n), cols.count, source)
     if (n < 0).any():
-        _fail("counts must not be negative", n < 0, cols.count, source)
+        _fail("err.summary.negative_count", n < 0, cols.count, source)
     if (n != np.floor(n)).any():
-        _fail("counts must be whole numbers", n != np.floor(n), cols.count, source)
+        _fail("err.summary.fractional_count", n != np.floor(n), cols.count, source)
     out["n"] = n
     spread_col = cols.variance or cols.sd or cols.sum_squares
     spread = _numbers(df, spread_col, source) if spread_col else np.full(len(df), np.nan)
     if spread_col and (spread < 0).any():
-        _fail("variances (and sds, sums of squares) must not be negative", spread < 0, spread_col, source)
+        _fail("err.summary.negative_spread", spread < 0, spread_col, source)
     if cols.conversions:
         conv = _numbers(df, cols.conversions, source)
         binary = ~np.isnan(conv) & np.isnan(spread)
@@ -219,13 +222,7 @@ def read_summary(df: pd.DataFrame, cols: SummaryColumns, source: str | None = No
         if rate.any() and cols.mean:
             outside = rate & ((mean < 0) | (mean > 1))
             if outside.any():
-                _fail(
-                    "a mean without a variance is a binary rate and must lie in [0, 1]; give a variance, "
-                    "sd or sum of squares for a numeric metric",
-                    outside,
-                    cols.mean,
-                    source,
-                )
+                _fail("err.summary.rate_outside", outside, cols.mean, source)
             binary = binary | rate
             total = np.where(rate, mean * n, total)
         numeric = ~binary
@@ -234,13 +231,13 @@ def read_summary(df: pd.DataFrame, cols: SummaryColumns, source: str | None = No
         numeric = np.zeros(len(df), dtype=bool)
     missing = np.isnan(total) | (numeric & np.isnan(spread))
     if missing.any():
-        _fail("a value is missing", missing, centre_col or cols.conversions, source)
+        _fail("err.summary.no_value", missing, centre_col or cols.conversions, source)
     if cols.conversions:
         over = binary & (total > n + 1e-9)
         if over.any():
-            _fail(f"conversions exceed the count in '{cols.count}'", over, cols.conversions, source)
+            _fail("err.summary.conversions_over", over, cols.conversions, source, count=cols.count)
         if (binary & (total < 0)).any():
-            _fail("conversions must not be negative", binary & (total < 0), cols.conversions, source)
+            _fail("err.summary.negative_conversions", binary & (total < 0), cols.conversions, source)
     if cols.variance:
         ss = (n - 1) * spread + n * (total / np.where(n > 0, n, 1)) ** 2
     elif cols.sd:
@@ -249,7 +246,7 @@ def read_summary(df: pd.DataFrame, cols: SummaryColumns, source: str | None = No
         ss = spread
     short = numeric & (ss < total**2 / np.where(n > 0, n, 1) * (1 - 1e-9) - 1e-9)
     if short.any():
-        _fail("a sum of squares must be at least sum^2 / count", short, spread_col, source)
+        _fail("err.summary.short_squares", short, spread_col, source)
     out["sum"] = total
     out["sum_squares"] = np.where(numeric, ss, np.nan)
     out["binary"] = binary
@@ -258,20 +255,11 @@ def read_summary(df: pd.DataFrame, cols: SummaryColumns, source: str | None = No
     keys = list(KEYS) + (["checkpoint"] if cols.time else [])
     dup = out.duplicated(keys, keep=False).to_numpy()
     if dup.any():
-        what = (
-            "(experiment, metric, variant, time)"
-            if cols.time
-            else "(experiment, metric, variant); cumulative checkpoints need a time column"
-        )
-        _fail(f"duplicate rows for one {what}", dup, cols.variant, source)
+        _fail("err.summary.duplicate_time" if cols.time else "err.summary.duplicate", dup, cols.variant, source)
     mixed = out.groupby(["experiment", "metric"], sort=False)["binary"].nunique()
     if (mixed > 1).any():
         exp, met = mixed.index[np.flatnonzero(mixed.to_numpy() > 1)[0]]
-        raise InputError(
-            f"metric '{met}' is binary in some rows and numeric in others",
-            file=source,
-            column=cols.metric or centre_col,
-        )
+        raise InputError.keyed("err.summary.mixed", file=source, column=cols.metric or centre_col, metric=met)
     if cols.time:
         # checkpoints in time order within each series; experiments and metrics keep the file's order
         order = pd.DataFrame(
@@ -285,12 +273,8 @@ def read_summary(df: pd.DataFrame, cols: SummaryColumns, source: str | None = No
         out = out.iloc[order.sort_values(["e", "m", "v", "t"], kind="stable").index].reset_index(drop=True)
         falls = out.groupby(list(KEYS), sort=False)["n"].diff().to_numpy() < 0
         if falls.any():
-            raise InputError(
-                "counts fall between checkpoints; a time column must hold cumulative totals "
-                "(each row the totals so far)",
-                file=source,
-                column=cols.count,
-                rows=out.loc[falls, "row"].head(5).tolist(),
+            raise InputError.keyed(
+                "err.summary.falling", file=source, column=cols.count, rows=out.loc[falls, "row"].head(5).tolist()
             )
     return out
 

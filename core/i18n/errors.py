@@ -80,4 +80,58 @@ TABLE: dict[str, dict[str, str]] = {
     },
     "err.ingest.no_rows_read": {"en": "no data rows could be read", "zh": "没有读到任何数据行"},
     "err.ingest.all_bad": {"en": "every row was bad; nothing to ingest", "zh": "每一行都有问题；没有可导入的数据"},
+    # core/experiments/summary.py: per-variant summaries
+    "err.summary.not_numbers": {
+        "en": "values must be finite numbers, found '{value}'",
+        "zh": "值必须是有限的数字，却出现了“{value}”",
+    },
+    "err.summary.no_checkpoint": {"en": "a checkpoint is missing", "zh": "缺少检查点（时间）"},
+    "err.summary.no_rows": {"en": "the table has no rows", "zh": "表中没有数据行"},
+    "err.summary.no_centre": {
+        "en": "a summary needs a mean, a sum or a conversions column beside the count",
+        "zh": "汇总表除样本量外，还需要均值、总和或转化数其中一列",
+    },
+    "err.summary.sum_spread": {
+        "en": "sums need a variance, sd or sum-of-squares column",
+        "zh": "给出总和时还需要方差、标准差或平方和其中一列",
+    },
+    "err.summary.no_name": {"en": "a name is missing", "zh": "缺少名称"},
+    "err.summary.no_count": {"en": "a count is missing", "zh": "缺少样本量"},
+    "err.summary.negative_count": {"en": "counts must not be negative", "zh": "样本量不能为负数"},
+    "err.summary.fractional_count": {"en": "counts must be whole numbers", "zh": "样本量必须是整数"},
+    "err.summary.negative_spread": {
+        "en": "variances (and sds, sums of squares) must not be negative",
+        "zh": "方差（以及标准差、平方和）不能为负数",
+    },
+    "err.summary.rate_outside": {
+        "en": "a mean without a variance is a binary rate and must lie in [0, 1]; give a variance, "
+        "sd or sum of squares for a numeric metric",
+        "zh": "没有方差的均值视为比率，必须在 [0, 1] 之间；数值型指标请给出方差、标准差或平方和",
+    },
+    "err.summary.no_value": {"en": "a value is missing", "zh": "缺少数值"},
+    "err.summary.conversions_over": {
+        "en": "conversions exceed the count in '{count}'",
+        "zh": "转化数超过了“{count}”中的样本量",
+    },
+    "err.summary.negative_conversions": {"en": "conversions must not be negative", "zh": "转化数不能为负数"},
+    "err.summary.short_squares": {
+        "en": "a sum of squares must be at least sum^2 / count",
+        "zh": "平方和至少应为 总和² / 样本量",
+    },
+    "err.summary.duplicate": {
+        "en": "duplicate rows for one (experiment, metric, variant); cumulative checkpoints need a time column",
+        "zh": "同一（实验、指标、版本）有重复行；累计检查点需要时间列",
+    },
+    "err.summary.duplicate_time": {
+        "en": "duplicate rows for one (experiment, metric, variant, time)",
+        "zh": "同一（实验、指标、版本、时间）有重复行",
+    },
+    "err.summary.mixed": {
+        "en": "metric '{metric}' is binary in some rows and numeric in others",
+        "zh": "指标“{metric}”在有些行是二元比率，在另一些行是数值",
+    },
+    "err.summary.falling": {
+        "en": "counts fall between checkpoints; a time column must hold cumulative totals (each row the totals so far)",
+        "zh": "样本量在检查点之间减少了；时间列对应的每一行都必须是截至当时的累计总数",
+    },
 }

@@ -69,3 +69,23 @@ def test_every_key_the_code_raises_is_translated():
     assert len(used) >= 20
     missing = sorted(k for k in used if k not in TABLE or not TABLE[k].get("zh"))
     assert not missing
+
+
+def test_a_bad_summary_reads_in_chinese_on_the_page(repo_root, sample_ws, tmp_path):
+    """The A/B summary upload in 简体中文: conversions above the count are named by file, column and
+    row, in Chinese; in English the words the CLI prints."""
+    from streamlit.testing.v1 import AppTest
+
+    f = tmp_path / "汇总.csv"
+    f.write_text("variant,users,conversions\nA,100,10\nB,100,120\n", encoding="utf-8")
+    at = AppTest.from_file(str(repo_root / "pages" / "ad_ab_results.py"), default_timeout=120)
+    at.session_state["lang"] = "zh"
+    at.run()
+    at.radio(key="ab_source").set_value("summary").run()
+    at.file_uploader(key="ab_summary_uploader").set_value((f.name, f.read_bytes(), "text/csv")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    errors = [e.value for e in at.error]
+    assert "汇总.csv，列“conversions”，第 2 行：转化数超过了“users”中的样本量" in errors, errors
+    at.selectbox(key="lang").set_value("en").run()
+    errors = [e.value for e in at.error]
+    assert "汇总.csv, column 'conversions', row 2: conversions exceed the count in 'users'" in errors, errors
