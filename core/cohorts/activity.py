@@ -20,7 +20,7 @@ def _require_columns(df: pd.DataFrame, columns: list[str], source: str) -> None:
     for col in columns:
         if col not in df.columns:
             shown = ", ".join(map(str, df.columns[:12]))
-            raise InputError(f"no such column; the columns are: {shown}", file=source, column=col)
+            raise InputError.keyed("err.csv.no_column", file=source, column=col, names=shown)
 
 
 def parse_times(values: pd.Series, *, column: str, source: str) -> pd.Series:
@@ -39,7 +39,7 @@ def parse_times(values: pd.Series, *, column: str, source: str) -> pd.Series:
     if getattr(out.dt, "tz", None) is not None:
         out = out.dt.tz_convert(None)
     if out.notna().sum() == 0:
-        raise InputError("no value could be read as a date or time", file=source, column=column)
+        raise InputError.keyed("err.churn.no_times", file=source, column=column)
     return out.astype("datetime64[ns]")
 
 
@@ -65,7 +65,7 @@ def activity_from_table(
     if not keep.all():
         users, ts = users[keep], ts[keep]
     if len(users) == 0:
-        raise InputError("no row has both a user and a time", file=source, column=user_col)
+        raise InputError.keyed("err.churn.no_user_time", file=source, column=user_col)
     if users.dtype != object or not isinstance(users.iloc[0], str):
         users = users.astype(str)
     out = pd.DataFrame({"user_id": users.to_numpy(), "ts": ts.to_numpy()})

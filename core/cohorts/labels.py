@@ -23,16 +23,15 @@ def parse_churn_labels(values: pd.Series, *, column: str = "label", source: str 
     bad = mapped.isna().to_numpy().nonzero()[0]
     if len(bad):
         examples = ", ".join(repr(str(v)) for v in values.iloc[bad[:3]])
-        raise InputError(
-            f"labels must be yes/no, true/false or 1/0; found {examples}",
+        raise InputError.keyed(
+            "err.churn.labels",
             file=source,
             column=column,
-            rows=[int(i) + 2 for i in bad[:5]],
-        )  # +2: header, 1-based
-    if mapped.nunique() < 2:
-        raise InputError(
-            "the labels hold a single class; churn needs both churned and retained rows", file=source, column=column
+            rows=[int(i) + 2 for i in bad[:5]],  # +2: header, 1-based
+            examples=examples,
         )
+    if mapped.nunique() < 2:
+        raise InputError.keyed("err.churn.one_class", file=source, column=column)
     return mapped.astype(int)
 
 

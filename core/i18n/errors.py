@@ -134,4 +134,20 @@ TABLE: dict[str, dict[str, str]] = {
         "en": "counts fall between checkpoints; a time column must hold cumulative totals (each row the totals so far)",
         "zh": "样本量在检查点之间减少了；时间列对应的每一行都必须是截至当时的累计总数",
     },
+    # core/cohorts (the churn upload), core/text/analysis.py (a labelled file)
+    "err.churn.labels": {
+        "en": "labels must be yes/no, true/false or 1/0; found {examples}",
+        "zh": "标签必须是 yes/no、true/false 或 1/0；却出现了 {examples}",
+    },
+    "err.churn.one_class": {
+        "en": "the labels hold a single class; churn needs both churned and retained rows",
+        "zh": "标签只有一类；流失模型需要既有流失也有留存的行",
+    },
+    "err.churn.no_times": {"en": "no value could be read as a date or time", "zh": "没有任何值能读成日期或时间"},
+    "err.churn.no_user_time": {"en": "no row has both a user and a time", "zh": "没有同时包含用户和时间的行"},
+    "err.text.same_columns": {
+        "en": "the text and the label must be different columns",
+        "zh": "文本列和标签列必须是不同的列",
+    },
+    "err.text.no_labels": {"en": "no row has a label", "zh": "没有任何一行有标签"},
 }

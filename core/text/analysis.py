@@ -212,15 +212,13 @@ def labelled_texts(df: pd.DataFrame, text: str, label: str, source: str = "uploa
     and column when a column is missing or no row has a label."""
     for col in (text, label):
         if col not in df.columns:
-            raise InputError(
-                f"no such column; the columns are: {', '.join(map(str, df.columns))}", file=source, column=col
-            )
+            raise InputError.keyed("err.csv.no_column", file=source, column=col, names=", ".join(map(str, df.columns)))
     if text == label:
-        raise InputError("the text and the label must be different columns", file=source, column=label)
+        raise InputError.keyed("err.text.same_columns", file=source, column=label)
     labels = df[label].fillna("").astype(str).str.strip()
     keep = labels != ""
     if not keep.any():
-        raise InputError("no row has a label", file=source, column=label)
+        raise InputError.keyed("err.text.no_labels", file=source, column=label)
     labels = labels[keep]
     numeric = pd.to_numeric(labels, errors="coerce")
     if numeric.notna().all():

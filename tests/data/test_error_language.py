@@ -89,3 +89,21 @@ def test_a_bad_summary_reads_in_chinese_on_the_page(repo_root, sample_ws, tmp_pa
     at.selectbox(key="lang").set_value("en").run()
     errors = [e.value for e in at.error]
     assert "汇总.csv, column 'conversions', row 2: conversions exceed the count in 'users'" in errors, errors
+
+
+def test_churn_and_labelled_file_errors_read_in_chinese():
+    import pandas as pd
+
+    from core.cohorts.labels import parse_churn_labels
+    from core.text.analysis import labelled_texts
+
+    with pytest.raises(InputError) as caught:
+        parse_churn_labels(pd.Series(["yes", "no", "也许"]), column="流失", source="客户.csv")
+    assert (
+        caught.value.text("zh") == "客户.csv，列“流失”，第 4 行：标签必须是 yes/no、true/false 或 1/0；却出现了 '也许'"
+    )
+    assert str(caught.value).endswith("labels must be yes/no, true/false or 1/0; found '也许'")
+    df = pd.DataFrame({"评论": ["很好", "太差"], "标签": ["", " "]})
+    with pytest.raises(InputError) as caught:
+        labelled_texts(df, "评论", "标签", "评论.csv")
+    assert caught.value.text("zh") == "评论.csv，列“标签”：没有任何一行有标签"
