@@ -9,6 +9,33 @@ from __future__ import annotations
 from typing import Self
 
 
+class Phrase:
+    """A translatable part of an error message (a key of core/i18n/errors.py and its params), put into
+    another error's params: 'a number' / '数字', 'row 3 = 'x'' / '第 3 行 = 'x''."""
+
+    def __init__(self, key: str, **params):
+        self.key, self.params = key, params
+
+    def text(self, lang: str) -> str:
+        from core.i18n import t
+
+        return t(self.key, lang, **_rendered(self.params, lang))
+
+
+class Phrases:
+    """Phrases joined by `sep` (one separator per language: {"en": "; ", "zh": "；"})."""
+
+    def __init__(self, items: list[Phrase], sep: dict[str, str]):
+        self.items, self.sep = items, sep
+
+    def text(self, lang: str) -> str:
+        return self.sep.get(lang, self.sep["en"]).join(p.text(lang) for p in self.items)
+
+
+def _rendered(params: dict, lang: str) -> dict:
+    return {k: v.text(lang) if isinstance(v, Phrase | Phrases) else v for k, v in params.items()}
+
+
 class UserError(Exception):
     """A problem with the user's input or request, with a message the user can act on.
 
@@ -54,10 +81,11 @@ class UserError(Exception):
         **params,
     ) -> Self:
         """The error whose message is translation `key` (English here; `text(lang)` for others)
-        formatted with `params`: one source for the CLI's line and the page's message."""
+        formatted with `params` (a `Phrase` among them is translated too): one source for the CLI's
+        line and the page's message."""
         from core.i18n import t
 
-        return cls(t(key, "en", **params), file=file, column=column, rows=rows, key=key, params=params)
+        return cls(t(key, "en", **_rendered(params, "en")), file=file, column=column, rows=rows, key=key, params=params)
 
     def text(self, lang: str = "en") -> str:
         """The message for a reader of `lang`: the file, column and rows it names, then the message,
@@ -71,7 +99,7 @@ class UserError(Exception):
             parts.append(t("err.column", lang, column=self.column))
         if self.rows:
             parts.append(t("err.rows", lang, rows="、".join(str(r) for r in self.rows[:5])))
-        body = t(self.key, lang, **self.params) if self.key else self.plain
+        body = t(self.key, lang, **_rendered(self.params, lang)) if self.key else self.plain
         return "，".join(parts) + "：" + body if parts else body
 
 

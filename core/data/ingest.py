@@ -22,7 +22,7 @@ from core.data.csvfile import MAX_LINE_BYTES, name_list, readable_copy, sha256_f
 from core.data.mapping import missing_required, suggest_mapping, suggest_table
 from core.data.schemas import SCHEMAS
 from core.data.workspace import TABLES_DIR, Workspace, WriteToken, sweep_leftovers
-from core.errors import ConfigError, InputError
+from core.errors import ConfigError, InputError, Phrase, Phrases
 
 TIME_FORMATS = [
     "%Y-%m-%d %H:%M:%S",
@@ -267,9 +267,9 @@ def _plan(con, fmt, mapping: dict, schema, text_extras: set[int], row_offset: in
         if fld:
             f = schema.field(fld)
             if f.kind == "time":
-                expr, expect = _time_expr(v, _pick_time_format(con, samples[i])), "a date/time"
+                expr, expect = _time_expr(v, _pick_time_format(con, samples[i])), "time"
             elif f.kind == "number":
-                expr, expect = _number_expr(v, decimal_comma), "a number"
+                expr, expect = _number_expr(v, decimal_comma), "number"
             elif f.kind == "text":  # free text keeps its own spacing; blank means missing
                 expr, expect = f"CASE WHEN {v} IS NULL THEN NULL ELSE {raw} END", "text"
             else:
@@ -282,7 +282,7 @@ def _plan(con, fmt, mapping: dict, schema, text_extras: set[int], row_offset: in
                 bad = f"({w} IS NOT NULL AND {x} IS NULL)"
                 if f.required:
                     bad = f"({x} IS NULL)"
-                    expect = expect if f.kind in ("time", "number") else "a value (it is required)"
+                    expect = expect if f.kind in ("time", "number") else "required"
                 select.append(f"{v} AS {w}")
                 flag = f"__bad_{i}"
                 outer.append(f"{bad} AS {flag}")
@@ -477,14 +477,24 @@ def ingest_file(
                     f"SELECT file_row_number + 1, __raw_{i} FROM {stage_rel} WHERE {flag} "
                     "ORDER BY file_row_number LIMIT 5"
                 ).fetchall()
-                shown = "; ".join(f"row {r} = {repr(val) if val is not None else 'empty'}" for r, val in ex)
-                others = "".join(f"; also column '{c[0]}': {k} rows" for c, k in problems[1:])
-                raise InputError(
-                    f"{n} of {total} rows are not {expect} (mapped to '{fld}'): {shown}{others}. "
-                    "Fix those rows, map another column, or choose to skip bad rows",
+                shown = [
+                    Phrase("err.ingest.row_value", row=r, value=repr(val))
+                    if val is not None
+                    else Phrase("err.ingest.row_empty", row=r)
+                    for r, val in ex
+                ]
+                others = [Phrase("err.ingest.also_column", column=c[0], n=k) for c, k in problems[1:]]
+                raise InputError.keyed(
+                    "err.ingest.bad_values",
                     file=name,
                     column=col,
                     rows=[r for r, _ in ex],
+                    n=n,
+                    total=total,
+                    expect=Phrase(f"err.expect.{expect}"),
+                    field=fld,
+                    shown=Phrases(shown, {"en": "; ", "zh": "；"}),
+                    others=Phrases(others, {"en": "", "zh": ""}),
                 )
             if problems:  # name the first skipped rows with the value that did not convert
                 cols = [c[0] for c, _ in problems]

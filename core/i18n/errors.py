@@ -150,4 +150,17 @@ TABLE: dict[str, dict[str, str]] = {
         "zh": "文本列和标签列必须是不同的列",
     },
     "err.text.no_labels": {"en": "no row has a label", "zh": "没有任何一行有标签"},
+    # the ingest's check of every mapped value (core/data/ingest.py)
+    "err.ingest.bad_values": {
+        "en": "{n} of {total} rows are not {expect} (mapped to '{field}'): {shown}{others}. "
+        "Fix those rows, map another column, or choose to skip bad rows",
+        "zh": "{total} 行中有 {n} 行不是{expect}（映射到“{field}”）：{shown}{others}。请修正这些行、映射另一列，或选择跳过有问题的行",
+    },
+    "err.ingest.row_value": {"en": "row {row} = {value}", "zh": "第 {row} 行 = {value}"},
+    "err.ingest.row_empty": {"en": "row {row} = empty", "zh": "第 {row} 行为空"},
+    "err.ingest.also_column": {"en": "; also column '{column}': {n} rows", "zh": "；另外列“{column}”：{n} 行"},
+    "err.expect.time": {"en": "a date/time", "zh": "日期/时间"},
+    "err.expect.number": {"en": "a number", "zh": "数字"},
+    "err.expect.text": {"en": "text", "zh": "文本"},
+    "err.expect.required": {"en": "a value (it is required)", "zh": "有效值（此字段必填）"},
 }

@@ -66,6 +66,7 @@ def test_every_key_the_code_raises_is_translated():
         text = path.read_text(encoding="utf-8")
         used |= set(re.findall(r'"(err\.[a-z_.]+)"', text))
         used |= {f"err.csv.long_first_{w}" for w in ("line", "row")} if "long_first_" in text else set()
+        used |= {f"err.expect.{w}" for w in ("time", "number", "text", "required")} if "err.expect." in text else set()
     assert len(used) >= 20
     missing = sorted(k for k in used if k not in TABLE or not TABLE[k].get("zh"))
     assert not missing
@@ -89,6 +90,30 @@ def test_a_bad_summary_reads_in_chinese_on_the_page(repo_root, sample_ws, tmp_pa
     at.selectbox(key="lang").set_value("en").run()
     errors = [e.value for e in at.error]
     assert "汇总.csv, column 'conversions', row 2: conversions exceed the count in 'users'" in errors, errors
+
+
+def test_values_that_do_not_fit_their_field_read_in_chinese(tmp_path):
+    """The ingest's most common refusal: times that are not times, named with rows and values, in
+    English as the CLI prints it and in Chinese for the page; the workspace keeps no new version."""
+    from core.data.ingest import ingest_file
+    from core.data.workspace import Workspace
+
+    ws = Workspace(tmp_path / "ws")
+    f = tmp_path / "帖子.csv"
+    f.write_text("user_id,ts,text\nu1,2024-01-05,好\nu2,昨天,差\nu3,,还行\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        ingest_file(ws, f, "posts")
+    exc = caught.value
+    assert str(exc) == (
+        "帖子.csv, column 'ts', row 2: 1 of 3 rows are not a date/time (mapped to 'ts'): row 2 = '昨天'. "
+        "Fix those rows, map another column, or choose to skip bad rows"
+    )
+    zh = exc.text("zh")
+    assert zh == (
+        "帖子.csv，列“ts”，第 2 行：3 行中有 1 行不是日期/时间（映射到“ts”）：第 2 行 = '昨天'。"
+        "请修正这些行、映射另一列，或选择跳过有问题的行"
+    )
+    assert ws.tables() == []
 
 
 def test_churn_and_labelled_file_errors_read_in_chinese():
