@@ -424,7 +424,7 @@ def bench_pageflow(n=None, reference=True):
     blend), score the held-out rows and the baselines, then score every tweet; seconds per stage.
     With `reference` and a CPU where the default runs in bf16 (`engine.cpu_has_bf16`), the same flow
     in fp32 (train.cpu_amp=False) in the same process: the speed-up as a ratio, the F1 of both."""
-    from core.models.engine import cpu_has_bf16, pick_device
+    from core.models.engine import amp_dtype, pick_device
 
     df = pd.read_csv(DATASETS / "twitter_airline_sentiment" / "Tweets.csv").drop_duplicates("tweet_id")
     if n:
@@ -432,13 +432,16 @@ def bench_pageflow(n=None, reference=True):
     texts, labels = df["text"].astype(str).tolist(), df["airline_sentiment"]
     config = _config()
     runs = [("default", config)]
-    on_cpu = pick_device(config.train.device).type == "cpu"
-    if reference and on_cpu and config.train.cpu_amp and cpu_has_bf16():
+    device = pick_device(config.train.device)
+
+    def precision(cfg) -> str:  # the trainer's own rule (engine.amp_dtype)
+        return "bf16" if amp_dtype(device, cuda=cfg.train.amp, cpu=cfg.train.cpu_amp) is not None else "fp32"
+
+    if reference and device.type == "cpu" and precision(config) == "bf16":
         runs.append(("fp32 reference", _config(**{"train.cpu_amp": False})))
     totals = {}
     for name, cfg in runs:
-        precision = "bf16" if on_cpu and cfg.train.cpu_amp and cpu_has_bf16() else "fp32"
-        label = f"{name} ({precision})"
+        label = f"{name} ({precision(cfg)})"
         stages, before_first, usable, total, clf = _pageflow_run(texts, labels, cfg)
         totals[name] = total
         row("pageflow", f"{label}, {len(texts):,} tweets: setup before the first stage (s)", f"{before_first:.1f}")

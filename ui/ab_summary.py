@@ -15,7 +15,7 @@ from core.data.csvfile import read_csv_frame
 from core.errors import UserError
 from core.experiments import summary as sm
 from core.experiments import view as ev
-from core.experiments.analysis import parse_split, variant_names
+from core.experiments.analysis import higher_is_better, parse_split, variant_names
 from core.export import csv_bytes
 from core.viz import experiments as viz
 from ui.ab_panels import md_literal, notice_text, option_label, p_text, power_panel, timeline_chart
@@ -90,7 +90,7 @@ def summary_view() -> None:
         lower = st.multiselect(
             tr("ab.lower_metrics"),
             metrics,
-            default=[m for m in metrics if not sm.SummarySpec().direction(m)],  # guessed from the names
+            default=[m for m in metrics if not higher_is_better(m)],  # guessed from the names
             key=f"ab_sum_lower:{sha}",
             help=tr("ab.lower_metrics_help"),
             placeholder=tr("ab.choose"),
