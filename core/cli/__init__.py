@@ -55,9 +55,11 @@ def one_line(exc: BaseException) -> str:
 def run_quietly(func, args) -> int:
     """Run a subcommand: library warnings (torch, sklearn, jieba's log) kept off stderr unless
     CE_DEBUG is set; a reader that closes stdout early (`| head`) ends the run quietly."""
+    from core.data.csvfile import reading
+
     debug = bool(os.environ.get("CE_DEBUG"))
     try:
-        with warnings.catch_warnings():
+        with warnings.catch_warnings(), reading(bool(getattr(args, "skip_bad_rows", False))):
             if not debug:
                 warnings.simplefilter("ignore")
                 _quiet_loggers()
@@ -93,3 +95,26 @@ def add_engine_options(parser) -> None:
         default=DEFAULT_MASTER,
         help=f"Spark master URL with --engine spark (default {DEFAULT_MASTER}; spark://host:7077, yarn, k8s://...)",
     )
+
+
+def add_read_options(parser) -> None:
+    """--skip-bad-rows, for every subcommand that reads a CSV (the same row rule as `ingest`)."""
+    parser.add_argument(
+        "--skip-bad-rows",
+        action="store_true",
+        help="skip (and count) rows with more fields than the header instead of failing",
+    )
+
+
+def skipped_rows(args) -> dict:
+    """With --skip-bad-rows: {"skipped_rows": n, "skipped_examples": [...]} for the JSON a subcommand
+    prints (rows the CSV reader left out, the first five named by line); else {}."""
+    if not getattr(args, "skip_bad_rows", False):
+        return {}
+    from core.data.csvfile import skipped_reads
+
+    reads = skipped_reads()
+    return {
+        "skipped_rows": sum(r["skipped"] for r in reads),
+        "skipped_examples": [f"{r['file']}: {e}" for r in reads for e in r["examples"]][:5],
+    }

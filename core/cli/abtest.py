@@ -25,6 +25,8 @@ import argparse
 import json
 from pathlib import Path
 
+from core.cli import add_read_options, skipped_rows
+
 
 def register(subparsers) -> None:
     p = subparsers.add_parser(
@@ -70,6 +72,7 @@ def register(subparsers) -> None:
     s.add_argument("--experiment", default=None, help="column naming the experiment (a portfolio)")
     s.add_argument("--metric-column", default=None, help="column naming the metric (several metrics)")
     s.add_argument("--time", default=None, help="checkpoint column: rows are cumulative totals so far")
+    add_read_options(p)
     p.set_defaults(func=run)
 
 
@@ -99,6 +102,7 @@ def run(args: argparse.Namespace) -> int:
         )
     df = read_events_csv(args.events, name)
     out = _summary(df, args, name) if args.count else _rows(df, args, name)
+    out.update(skipped_rows(args))
     print(json.dumps(out, ensure_ascii=False, indent=1))
     return 0
 

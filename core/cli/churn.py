@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from core.cli import about_file, check_range
+from core.cli import about_file, add_read_options, check_range, skipped_rows
 from core.errors import ConfigError, InputError
 
 
@@ -51,6 +51,7 @@ def register(subparsers) -> None:
             p.add_argument("--seed", type=int, default=0)
         else:
             p.add_argument("--out", required=True, help="output CSV: id,churn_probability")
+        add_read_options(p)
         p.set_defaults(func=run)
 
 
@@ -141,7 +142,7 @@ def run(args) -> int:
                 for r in metrics.to_dict(orient="records")
             },
         }
-        print(json.dumps(summary))
+        print(json.dumps({**summary, **skipped_rows(args)}))
         return 0
 
     predictor = ChurnPredictor.load(args.model_dir)
@@ -159,5 +160,5 @@ def run(args) -> int:
         prob = predictor.predict_proba(data.features, source=source)
     out = pd.DataFrame({"id": prob.index, "churn_probability": prob.to_numpy().round(6)})
     write_csv(out, args.out, inputs=[args.csv, args.model_dir])
-    print(json.dumps({"rows": len(out), "out": str(args.out)}))
+    print(json.dumps({"rows": len(out), "out": str(args.out), **skipped_rows(args)}))
     return 0

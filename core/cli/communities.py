@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from core.cli import about_file, check_range
+from core.cli import about_file, add_read_options, check_range, skipped_rows
 from core.errors import InputError
 
 
@@ -43,6 +43,7 @@ def register(subparsers) -> None:
         help="with a number resolution: also rerun with N seeds and report mean pairwise "
         "NMI; with auto: seeds per scanned resolution (default 4, 2 above 200,000 ties)",
     )
+    add_read_options(p)
     p.set_defaults(func=run)
 
 
@@ -86,6 +87,6 @@ def run(args: argparse.Namespace) -> int:
             graph, args.method, resolution=resolution, seed=args.seed, stability_seeds=args.stability_seeds
         )
     write_csv(result.to_frame(), args.out, inputs=[args.edges])  # atomic: never a half-written OUT.csv
-    summary = {**result.summary(), "graph": graph.summary(), "out": str(args.out)}
+    summary = {**result.summary(), "graph": graph.summary(), "out": str(args.out), **skipped_rows(args)}
     print(json.dumps(summary, ensure_ascii=False))
     return 0

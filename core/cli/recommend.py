@@ -16,7 +16,7 @@ import json
 import sys
 from dataclasses import replace
 
-from core.cli import about_file, check_range
+from core.cli import about_file, add_read_options, check_range, skipped_rows
 from core.errors import ConfigError, InputError
 
 
@@ -51,6 +51,7 @@ def register(subparsers) -> None:
     )
     fit.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
     fit.add_argument("--seed", type=int, default=0)
+    add_read_options(fit)
     fit.set_defaults(func=run)
 
     predict = sub.add_parser("predict", help="top-k unseen items for every user")
@@ -137,7 +138,7 @@ def _fit(args: argparse.Namespace) -> int:
         "trained": m.get("trained"),
         "model_dir": str(args.model_dir),
     }
-    json.dump(summary, sys.stdout)
+    json.dump({**summary, **skipped_rows(args)}, sys.stdout)
     sys.stdout.write("\n")
     return 0
 

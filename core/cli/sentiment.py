@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from core.cli import about_file, check_range
+from core.cli import about_file, add_read_options, check_range, skipped_rows
 from core.errors import ConfigError, InputError
 
 
@@ -34,12 +34,14 @@ def register(subparsers) -> None:
     fit.add_argument("--seed", type=int, default=0)
     fit.add_argument("--max-seconds", type=float, default=None, help="training time budget per language")
     fit.add_argument("--device", choices=("auto", "cpu", "cuda"), default="auto")
+    add_read_options(fit)
     fit.set_defaults(func=run)
     pred = sub.add_parser("predict", help="score texts: sentiment + score per row")
     pred.add_argument("csv", help="input CSV")
     pred.add_argument("--text", required=True, help="text column")
     pred.add_argument("--model-dir", help="a model from 'sentiment fit' (default: lexicon scoring)")
     pred.add_argument("--out", required=True, help="output CSV")
+    add_read_options(pred)
     pred.set_defaults(func=run)
 
 
@@ -97,6 +99,7 @@ def _fit(args) -> int:
             }
             for lang, evals in clf.evaluations.items()
         },
+        **skipped_rows(args),
     }
     print(json.dumps(summary, ensure_ascii=False))
     return 0
@@ -124,7 +127,12 @@ def _predict(args) -> int:
     write_csv(out, args.out, inputs=[args.csv, args.model_dir])
     print(
         json.dumps(
-            {"rows": len(out), "out": str(args.out), "counts": pd.Series(sentiment).value_counts().to_dict()},
+            {
+                "rows": len(out),
+                "out": str(args.out),
+                "counts": pd.Series(sentiment).value_counts().to_dict(),
+                **skipped_rows(args),
+            },
             ensure_ascii=False,
         )
     )

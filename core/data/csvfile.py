@@ -20,7 +20,10 @@ import os
 import re
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from core.errors import InputError
@@ -42,10 +45,21 @@ class CsvFormat:
     header: list[str]
     sample_rows: list[list[str]]
     headerless: bool = False  # True: `header` was supplied by us (src, dst[, weight]), every line is data
+    # every sampled row ends with one empty field more than the header (an Excel/forum export's trailing
+    # delimiter; the header may end with it too): that field is dropped from every row
+    trailing_empty: bool = False
+    # a sampled row has more fields than the header: the rows are read through `shaped_copy`, which
+    # names the line (or skips and counts it)
+    ragged: bool = False
 
     @property
     def whitespace(self) -> bool:
         return self.delimiter == " "
+
+    @property
+    def needs_shaping(self) -> bool:
+        """Rows must pass `shaped_copy` before a fast reader (DuckDB, pandas) sees them."""
+        return self.trailing_empty or self.ragged
 
 
 def name_list(names: list[str], limit: int = 20) -> str:
@@ -206,15 +220,35 @@ def sniff(path: str | Path, name: str | None = None, encoding: str | None = None
     if len(rows[0]) > MAX_COLUMNS:
         raise _too_wide(len(rows[0]), name)
     header = [unicodedata.normalize("NFC", h.strip()) for h in rows[0]]
+    data = rows[1:]
+    trailing = _trailing_empty(header, data)
+    if trailing:
+        header = header[: len(header) - 1] if header[-1] == "" else header
+        data = [r[: len(header)] if len(r) > len(header) else r for r in data]
     if any(h == "" for h in header):
         pos = [i + 1 for i, h in enumerate(header) if h == ""]
         raise InputError.keyed("err.csv.blank_names", file=name, positions=", ".join(map(str, pos[:20])))
     dups = sorted(h for h, n in Counter(header).items() if n > 1)
     if dups:
         raise InputError.keyed("err.csv.repeated_names", file=name, names=name_list(dups))
-    if len(rows) < 2:
+    if not data:
         raise InputError.keyed("err.csv.no_rows", file=name)
-    return CsvFormat(encoding=enc, delimiter=delimiter, header=header, sample_rows=rows[1:])
+    ragged = any(len(r) > len(header) for r in data)
+    return CsvFormat(
+        encoding=enc, delimiter=delimiter, header=header, sample_rows=data, trailing_empty=trailing, ragged=ragged
+    )
+
+
+def _trailing_empty(header: list[str], rows: list[list[str]]) -> bool:
+    """True when every row carries one trailing empty field beyond the header: rows one field longer
+    than the header ending in an empty one, or a header whose last name is blank over rows whose last
+    field is empty (both the header and the rows end with the delimiter)."""
+    if not rows or len(header) < 2:
+        return False
+    width = len(header)
+    if header[-1] == "" and all(h for h in header[:-1]):
+        return all(len(r) == width and not r[-1].strip() for r in rows)
+    return all(len(r) == width + 1 and not r[-1].strip() for r in rows)
 
 
 def _too_wide(n: int, name: str) -> InputError:
@@ -310,6 +344,72 @@ def readable_copy(path: str | Path, fmt: CsvFormat, dest: str | Path, name: str 
     return dest
 
 
+@dataclass
+class Shaped:
+    """What `shaped_copy` wrote: the file to parse, and the rows it skipped (skip_bad_rows)."""
+
+    path: Path
+    skipped: int = 0
+    examples: list[str] | None = None  # "line N: '<start of the line>'" for the first five skipped
+
+
+def _clip_line(fields: list[str], delimiter: str, limit: int = 60) -> str:
+    text = delimiter.join(fields)
+    return repr(text if len(text) <= limit else text[:limit] + "...")
+
+
+def shaped_copy(src: str | Path, fmt: CsvFormat, dest: str | Path, name: str, skip_bad_rows: bool = False) -> Shaped:
+    """The one rule for rows with more fields than the header, for every reader (ingest and analysis).
+
+    `src` is UTF-8 (what `utf8_copy` returns). A trailing empty field that every row carries
+    (`fmt.trailing_empty`) is dropped; any other row with more fields than the header fails with
+    InputError naming its line, or, with `skip_bad_rows`, is left out and counted. Writes a UTF-8 CSV
+    with `fmt.header` to `dest` (streamed); rows with fewer fields pass unchanged (the reader decides).
+    """
+    src, dest = Path(src), Path(dest)
+    width = len(fmt.header)
+    skipped, examples = 0, list[str]()
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_LINE_BYTES))
+    try:
+        with (
+            open(src, encoding="utf-8-sig", newline="") as fh,
+            open(dest, "w", encoding="utf-8", newline="") as out,
+        ):
+            reader = csv.reader(fh, delimiter=fmt.delimiter)
+            writer = csv.writer(out, delimiter=fmt.delimiter, lineterminator="\n")
+            writer.writerow(fmt.header)
+            end = 0
+            for i, row in enumerate(reader):
+                start, end = end + 1, reader.line_num
+                if i == 0 or not any(c.strip() for c in row):  # the header (written above); blank lines
+                    continue
+                if fmt.trailing_empty and len(row) == width + 1 and not row[-1].strip():
+                    row = row[:width]
+                if len(row) > width:
+                    if not skip_bad_rows:
+                        raise InputError.keyed(
+                            "err.csv.extra_fields",
+                            file=name,
+                            rows=None,
+                            line=start,
+                            n=len(row),
+                            width=width,
+                            start=_clip_line(row, fmt.delimiter),
+                        )
+                    skipped += 1
+                    if len(examples) < 5:
+                        examples.append(f"line {start}: {_clip_line(row, fmt.delimiter)}")
+                    continue
+                writer.writerow(row)
+    except csv.Error as exc:
+        dest.unlink(missing_ok=True)
+        raise InputError.keyed("err.csv.unreadable", file=name, reason=str(exc)) from None
+    except BaseException:
+        dest.unlink(missing_ok=True)
+        raise
+    return Shaped(dest, skipped, examples)
+
+
 def sha256_file(path: str | Path) -> str:
     import hashlib
 
@@ -324,6 +424,29 @@ def file_size(path: str | Path) -> int:
     return os.path.getsize(path)
 
 
+_SKIP_BAD_ROWS: ContextVar[bool] = ContextVar("skip_bad_rows", default=False)
+_SKIPPED: ContextVar[list[dict] | None] = ContextVar("skipped_rows", default=None)
+
+
+@contextmanager
+def reading(skip_bad_rows: bool) -> Iterator[list[dict]]:
+    """Within this block `read_csv_frame` skips (and counts) rows with more fields than the header
+    unless told otherwise; yields the list each read appends {file, skipped, examples} to. The CLI
+    wraps every subcommand in it (`--skip-bad-rows`), so readers deep in core need no new argument."""
+    skipped: list[dict] = []
+    flag, log = _SKIP_BAD_ROWS.set(skip_bad_rows), _SKIPPED.set(skipped)
+    try:
+        yield skipped
+    finally:
+        _SKIP_BAD_ROWS.reset(flag)
+        _SKIPPED.reset(log)
+
+
+def skipped_reads() -> list[dict]:
+    """{file, skipped, examples} of every read with skipping on, in the current `reading` block."""
+    return list(_SKIPPED.get() or [])
+
+
 def read_csv_frame(
     source: str | Path | bytes,
     name: str | None = None,
@@ -331,32 +454,69 @@ def read_csv_frame(
     as_text: bool = True,
     whitespace_ok: bool = False,
     encoding: str | None = None,
+    skip_bad_rows: bool | None = None,
 ):
     """A whole CSV as a pandas DataFrame, for the headless subcommands and page uploads.
 
-    The one reader every analysis uses: the same encoding/delimiter sniffing and plain errors as an
-    ingest (GBK, UTF-16, BOMs, ; tab |). `source` is a path or the raw bytes of an upload.
-    `as_text`: every column as str with "" for empty cells (callers convert what they need); else
-    pandas infers numbers. `whitespace_ok`: a file without any delimiter is split on runs of
-    whitespace (fixed-width exports such as CDNOW's). `required` columns must exist, else
+    The one reader every analysis uses: the same encoding/delimiter sniffing, row rule and plain
+    errors as an ingest (GBK, UTF-16, BOMs, ; tab |; a trailing delimiter on every row dropped; a row
+    with more fields than the header an error naming its line, or skipped and counted with
+    `skip_bad_rows`, default: the CLI's `--skip-bad-rows` via `reading`). `source` is a path or the
+    raw bytes of an upload. `as_text`: every column as str with "" for empty cells (callers convert
+    what they need); else pandas infers numbers. `whitespace_ok`: a file without any delimiter is split
+    on runs of whitespace (fixed-width exports such as CDNOW's). `required` columns must exist, else
     InputError naming the missing one and the columns there are.
     """
     import tempfile
-
-    import pandas as pd
 
     if isinstance(source, (bytes, bytearray)):
         with tempfile.NamedTemporaryFile(suffix=".csv", delete=False) as tmp:
             tmp.write(source)
         try:
-            return read_csv_frame(tmp.name, name or "upload.csv", required, as_text, whitespace_ok, encoding)
+            return read_csv_frame(
+                tmp.name, name or "upload.csv", required, as_text, whitespace_ok, encoding, skip_bad_rows
+            )
         finally:
             os.unlink(tmp.name)
     path = Path(source)
     name = name or path.name
     if not path.is_file():
         raise InputError.keyed("err.csv.not_found", file=str(source))
+    skip = _SKIP_BAD_ROWS.get() if skip_bad_rows is None else skip_bad_rows
     fmt = sniff(path, name, encoding)
+    try:
+        df = _frame(path, fmt, name, as_text, whitespace_ok)
+    except _TooManyFields:  # a long row past the sampled head: the row rule names it (or skips it)
+        df = None
+    if df is None or fmt.needs_shaping:
+        with tempfile.TemporaryDirectory(prefix="ce-read-") as work:
+            utf8 = utf8_copy(path, fmt.encoding, Path(work) / "utf8.csv", name)
+            shaped = shaped_copy(utf8, fmt, Path(work) / "shaped.csv", name, skip)
+            df = _frame(shaped.path, replace(fmt, encoding="utf-8"), name, as_text, whitespace_ok)
+        if df is None:  # pandas still finds a long row: not one the row rule sees (quoting); say so
+            raise InputError.keyed("err.csv.unreadable", file=name, reason="rows with more fields than the header")
+        log = _SKIPPED.get()
+        if log is not None and skip:
+            log.append({"file": name, "skipped": shaped.skipped, "examples": shaped.examples or []})
+    df.columns = [str(c).strip().lstrip("\ufeff") for c in df.columns]
+    for col in required:
+        if col and col not in df.columns:
+            raise InputError.keyed("err.csv.no_column", file=name, column=col, names=name_list(list(df.columns)))
+    return df
+
+
+class _TooManyFields(Exception):
+    """pandas met a row with more fields than the header."""
+
+
+_PANDAS_LONG_ROW = re.compile(r"Expected \d+ fields in line \d+, saw \d+")
+
+
+def _frame(path: Path, fmt: CsvFormat, name: str, as_text: bool, whitespace_ok: bool):
+    """pandas' fast reader over a file `sniff` described; _TooManyFields (or None after shaping)
+    when a row has more fields than the header."""
+    import pandas as pd
+
     sep = fmt.delimiter
     kwargs = {"dtype": str, "keep_default_na": False} if as_text else {}
     if fmt.headerless:  # a whitespace edge list: our column names, comment lines skipped
@@ -373,13 +533,12 @@ def read_csv_frame(
     else:
         reader, read_enc = path, enc
     try:
-        df = pd.read_csv(reader, encoding=read_enc, sep=sep, **kwargs)
+        return pd.read_csv(reader, encoding=read_enc, sep=sep, **kwargs)
     except UnicodeDecodeError as exc:
         raise undecodable(fmt.encoding, exc.start, 0, name) from None
     except (pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+        if _PANDAS_LONG_ROW.search(str(exc)) and not fmt.headerless:
+            if fmt.needs_shaping:
+                return None
+            raise _TooManyFields() from None
         raise InputError.keyed("err.csv.unreadable", file=name, reason=str(exc).splitlines()[0]) from None
-    df.columns = [str(c).strip().lstrip("\ufeff") for c in df.columns]
-    for col in required:
-        if col and col not in df.columns:
-            raise InputError.keyed("err.csv.no_column", file=name, column=col, names=name_list(list(df.columns)))
-    return df

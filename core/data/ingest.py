@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from core.data.csvfile import MAX_LINE_BYTES, name_list, readable_copy, sha256_file, sniff
+from core.data.csvfile import MAX_LINE_BYTES, name_list, readable_copy, sha256_file, shaped_copy, sniff
 from core.data.mapping import missing_required, suggest_mapping, suggest_table
 from core.data.schemas import SCHEMAS
 from core.data.workspace import TABLES_DIR, Workspace, WriteToken, sweep_leftovers
@@ -406,6 +406,11 @@ def ingest_file(
         con = duckdb.connect()
         try:
             src = readable_copy(path, fmt, stage_csv, name)
+            shaped_skips: list[str] = []
+            shaped_skipped = 0
+            if fmt.needs_shaping:  # a trailing delimiter on every row, or long rows: the one row rule
+                shaped = shaped_copy(src, fmt, token.dir / "shaped.csv", name, skip_bad_rows)
+                src, shaped_skipped, shaped_skips = shaped.path, shaped.skipped, shaped.examples or []
             digest = sha256_file(path)
             con.execute(
                 f"SET memory_limit = {_lit(memory_limit)}; SET temp_directory = {_lit(str(token.dir))}; "
@@ -440,6 +445,8 @@ def ingest_file(
                     if "maximum line size" in str(exc).lower() and line_limit < MAX_LINE_BYTES:
                         line_limit = MAX_LINE_BYTES
                         continue
+                    if "Expected Number of Columns" in str(exc) and not fmt.needs_shaping:
+                        shaped_copy(src, fmt, token.dir / "shaped.csv", name)  # names a long row's line
                     raise _csv_error(exc, name) from None
                 stage_rel = f"read_parquet({_lit(str(stage))}, file_row_number = true)"
                 if not plan.extra_checks:
@@ -451,16 +458,16 @@ def ingest_file(
                 if not late:
                     break
                 text_extras |= late
-            skipped_lines: list[str] = []
-            skipped = 0
+            skipped_lines: list[str] = list(shaped_skips)
+            skipped = shaped_skipped
             if skip_bad_rows:
-                skipped = _one(con, "SELECT count(DISTINCT line) FROM reject_errors")[0]
-                skipped_lines = [
+                skipped += _one(con, "SELECT count(DISTINCT line) FROM reject_errors")[0]
+                skipped_lines += [
                     f"line {r[0]}: {_clip(r[1])}"
                     for r in con.execute(
                         "SELECT line, any_value(csv_line) FROM reject_errors GROUP BY line ORDER BY line LIMIT 5"
                     ).fetchall()
-                ]
+                ][:5]
             flags = [c[2] for c in plan.checks]
             counts = _one(
                 con, "SELECT count(*)" + "".join(f", count(*) FILTER (WHERE {f})" for f in flags) + f" FROM {stage_rel}"

@@ -57,6 +57,12 @@ TABLE: dict[str, dict[str, str]] = {
         "en": "line {line} has {n} values; the lines above have {width} ({header})",
         "zh": "第 {line} 行有 {n} 个值；上面各行有 {width} 个（{header}）",
     },
+    "err.csv.extra_fields": {
+        "en": "line {line} is not valid CSV: Expected Number of Columns: {width} (the header's), found {n} "
+        "({start}). Fix the line, or skip such rows (--skip-bad-rows)",
+        "zh": "第 {line} 行不是有效的 CSV：表头有 {width} 列，这一行却有 {n} 个字段（{start}）。"
+        "请改正这一行，或跳过这样的行（--skip-bad-rows）",
+    },
     "err.csv.not_found": {"en": "file not found", "zh": "找不到文件"},
     "err.csv.not_a_file": {"en": "not a file", "zh": "不是文件"},
     "err.csv.unreadable": {"en": "not a readable CSV ({reason})", "zh": "无法读取的 CSV（{reason}）"},
