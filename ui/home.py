@@ -190,6 +190,7 @@ def run_ingest(
             mode=mode,
             require_confirmation=expected_version is False,
             expected_version=expected_version,
+            allow_duplicate=expected_version is not False,  # confirmed: the analyst saw any repeats
         )
     except ConfirmationNeeded as need:
         item["confirm"] = {"check": need.check, "args": (target, table, mapping, skip, mode)}

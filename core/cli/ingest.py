@@ -27,6 +27,11 @@ def register(sub) -> None:
         action="store_true",
         help="add the rows to the table's current ones (same columns) instead of replacing them",
     )
+    p.add_argument(
+        "--allow-duplicate",
+        action="store_true",
+        help="with --append: append even a file already loaded, or rows whose key the table already has",
+    )
     p.add_argument("--encoding", default=None, help="force a file encoding (default: detect)")
     p.set_defaults(func=run)
 
@@ -44,6 +49,7 @@ def run(args) -> int:
         skip_bad_rows=args.skip_bad_rows,
         encoding=args.encoding,
         mode="append" if args.append else "replace",
+        allow_duplicate=args.allow_duplicate,
     )
     print(
         json.dumps(
@@ -56,6 +62,7 @@ def run(args) -> int:
                 "rows": report.rows,
                 "skipped": report.skipped,
                 "skipped_examples": report.skipped_examples,
+                "overlapping_rows": report.overlap,
                 "sha256": report.sha256,
                 "encoding": report.encoding,
                 "delimiter": report.delimiter,

@@ -69,6 +69,8 @@ class IngestReport:
     skipped_examples: list[str] = field(default_factory=list)
     rows_before: int | None = None  # rows of the table's previous current version (None: new table)
     mode: str = "replace"  # "replace" | "append"
+    overlap: int = 0  # appended rows whose key (SCHEMAS[table].key) the table already had
+    duplicate_of: int | None = None  # an appended file identical (sha256) to this earlier version's
 
 
 @dataclass
@@ -328,13 +330,18 @@ class IngestCheck:
     skipped: int
     skipped_examples: list[str]
     current_version: int | None
+    overlap: int = 0  # an append: rows of the file whose key the table already has
+    duplicate_of: int | None = None  # an append: the earlier version whose source file is identical
+    key: tuple[str, ...] = ()  # the fields `overlap` compares
 
     @property
     def needs_confirmation(self) -> bool:
-        """A replace that shrinks a table, or any ingest that skipped more than 1% of the file's rows."""
+        """A replace that shrinks a table, any ingest that skipped more than 1% of the file's rows, or an
+        append that repeats a file already loaded or rows already there (by the table's key)."""
         shrinks = self.mode == "replace" and self.rows_before is not None and self.rows_after < self.rows_before
         new_rows = self.rows_after - (self.rows_before or 0) if self.mode == "append" else self.rows_after
-        return shrinks or self.skipped > 0.01 * (new_rows + self.skipped)
+        repeats = self.duplicate_of is not None or self.overlap > 0
+        return shrinks or repeats or self.skipped > 0.01 * (new_rows + self.skipped)
 
 
 class ConfirmationNeeded(Exception):
@@ -361,6 +368,7 @@ def ingest_file(
     mode: str = "replace",
     require_confirmation: bool = False,
     expected_version: int | None | bool = False,
+    allow_duplicate: bool = False,
 ) -> IngestReport:
     """Ingest the CSV at `path` as a new version of `table` in `ws`. All or nothing.
 
@@ -373,6 +381,11 @@ def ingest_file(
     immutable version, so `Workspace.restore` undoes it. `require_confirmation`: raise
     ConfirmationNeeded (committing nothing) when `IngestCheck.needs_confirmation`; the caller shows it
     and calls again with `expected_version=check.current_version`, which fails if the table changed.
+
+    Duplicate appends: an append of a file whose sha256 a version of the table already recorded, or
+    whose rows repeat the table's key (`SCHEMAS[table].key`, when every key field is mapped), raises
+    InputError (one line, with how many rows) unless `allow_duplicate`; with `require_confirmation`
+    it asks instead (ConfirmationNeeded, `check.duplicate_of` / `check.overlap`).
 
     One streaming pass: DuckDB parses the CSV (in parallel), converts every column and writes an
     immutable Parquet file; a short transaction then makes that file the table's current version.
@@ -399,6 +412,12 @@ def ingest_file(
     previous = ws.current_file(table)
     appending = mode == "append" and previous is not None
     rows_before = previous[3] if previous is not None else None
+    digest = sha256_file(path)
+    duplicate_of = None
+    if appending and not allow_duplicate:
+        duplicate_of = ws.version_with_sha(table, digest)
+        if duplicate_of is not None and not require_confirmation:  # refused before any parsing
+            raise InputError.keyed("err.ingest.duplicate_file", file=name, table=table, version=duplicate_of)
     with WriteToken(ws) as token:
         stage_csv = token.dir / "source.csv"
         stage = ws.path / TABLES_DIR / f".tmp-{token.name}.parquet"
@@ -411,7 +430,6 @@ def ingest_file(
             if fmt.needs_shaping:  # a trailing delimiter on every row, or long rows: the one row rule
                 shaped = shaped_copy(src, fmt, token.dir / "shaped.csv", name, skip_bad_rows)
                 src, shaped_skipped, shaped_skips = shaped.path, shaped.skipped, shaped.examples or []
-            digest = sha256_file(path)
             con.execute(
                 f"SET memory_limit = {_lit(memory_limit)}; SET temp_directory = {_lit(str(token.dir))}; "
                 "SET preserve_insertion_order = true"
@@ -529,6 +547,21 @@ def ingest_file(
                 stage.unlink()
             else:
                 stage.replace(final)
+            key = tuple(k for k in schema.key if k in mapping.values())
+            overlap = 0
+            if appending and key and key == schema.key:
+                assert previous is not None
+                overlap = _overlap(con, previous[1], final, key)
+                if overlap and not (allow_duplicate or require_confirmation):
+                    raise InputError.keyed(
+                        "err.ingest.overlap",
+                        file=name,
+                        table=table,
+                        n=f"{overlap:,}",
+                        total=f"{rows:,}",
+                        fields=", ".join(key),
+                        version=previous[0],
+                    )
             if appending:
                 assert previous is not None  # appending means there is a current version
                 _append_onto(con, previous, final, stage, hidden, table, name)
@@ -544,6 +577,9 @@ def ingest_file(
                 skipped,
                 skipped_lines,
                 previous[0] if previous else None,
+                overlap,
+                duplicate_of,
+                key if overlap else (),
             )
             if require_confirmation and check.needs_confirmation:
                 raise ConfirmationNeeded(check)
@@ -580,9 +616,27 @@ def ingest_file(
                 skipped_lines,
                 rows_before,
                 "append" if appending else "replace",
+                overlap,
+                duplicate_of,
             )
         finally:
             con.close()
+
+
+def _overlap(con, old: Path, new: Path, key: tuple[str, ...]) -> int:
+    """Rows of `new` whose key (every field non-null) is among `old`'s rows; 0 when a key column is
+    missing from either file (nothing to compare)."""
+    for p in (old, new):
+        have = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet({_lit(str(p))})").fetchall()}
+        if not set(key) <= have:
+            return 0
+    cols = ", ".join(_q(k) for k in key)
+    as_text = ", ".join(f"CAST({_q(k)} AS VARCHAR) AS {_q(k)}" for k in key)  # old and new types may differ
+    return _one(
+        con,
+        f"SELECT count(*) FROM (SELECT {as_text} FROM read_parquet({_lit(str(new))})) n "
+        f"SEMI JOIN (SELECT DISTINCT {as_text} FROM read_parquet({_lit(str(old))})) o USING ({cols})",
+    )[0]
 
 
 def _clip(value, limit: int = 60) -> str:

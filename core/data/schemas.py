@@ -26,6 +26,9 @@ class TableSchema:
     # groups of which at least one field must be mapped (ad_events: user_id or impressions)
     one_of: tuple[tuple[str, ...], ...] = ()
     time_field: str | None = None
+    # the fields that identify a row: an append whose rows repeat a key already in the table asks
+    # first (page) or needs --allow-duplicate (CLI). Checked only when every key field is mapped.
+    key: tuple[str, ...] = ()
 
     def field(self, name: str) -> Field | None:
         return next((f for f in self.fields if f.name == name), None)
@@ -45,6 +48,7 @@ SCHEMAS: dict[str, TableSchema] = {
             Field("region", "category"),
         ),
         time_field="signup_at",
+        key=("user_id",),
     ),
     "interactions": TableSchema(
         "interactions",
@@ -58,6 +62,7 @@ SCHEMAS: dict[str, TableSchema] = {
             Field("value", "number"),
         ),
         time_field="ts",
+        key=("user_id", "ts", "item_id"),
     ),
     # Only text is required: a labelled review file (no authors, no times) still trains the sentiment
     # model; trends need ts and say so. A missing post_id is numbered from the row.
@@ -74,6 +79,7 @@ SCHEMAS: dict[str, TableSchema] = {
             Field("label", "category"),
         ),
         time_field="ts",
+        key=("post_id",),
     ),
     "edges": TableSchema(
         "edges",
@@ -85,6 +91,7 @@ SCHEMAS: dict[str, TableSchema] = {
             Field("kind", "category"),
         ),
         time_field="ts",
+        key=("src", "dst", "ts"),  # without ts, repeated pairs are legitimate (weights add up)
     ),
     "ad_events": TableSchema(
         "ad_events",
@@ -103,6 +110,7 @@ SCHEMAS: dict[str, TableSchema] = {
         ),
         one_of=(("user_id", "impressions"),),
         time_field="ts",
+        key=("user_id", "variant", "ts"),
     ),
 }
 

@@ -132,6 +132,17 @@ def confirmation_notes(check) -> list[Note]:
     else:
         args = {"table": check.table, "before": fmt_count(check.rows_before), "after": fmt_count(check.rows_after)}
         notes = [(f"home.confirm_{check.mode}", args)]
+    if check.duplicate_of is not None:
+        notes.append(("home.confirm_duplicate", {"table": check.table, "version": check.duplicate_of}))
+    if check.overlap:
+        notes.append(
+            (
+                "home.confirm_overlap",
+                {"n": fmt_count(check.overlap), "fields": ", ".join(check.key), "table": check.table},
+            )
+        )
+    if check.duplicate_of is not None or check.overlap:
+        notes.append(("home.confirm_repeat_ask", {}))
     if check.skipped:
         examples = "; ".join(check.skipped_examples)
         notes.append(("home.confirm_skipped", {"skipped": fmt_count(check.skipped), "examples": examples}))

@@ -190,6 +190,11 @@ class Workspace:
         """Every recorded version of `table`, oldest first (`kept` says which can still be restored)."""
         return self._catalog(current_only=False, table=table)
 
+    def version_with_sha(self, table: str, sha256: str) -> int | None:
+        """The newest recorded version of `table` whose source file had this sha256, or None."""
+        same = [v.version for v in self.history(table) if v.sha256 == sha256]
+        return same[-1] if same else None
+
     def current_file(self, table: str) -> tuple[int, Path, list[str], int] | None:
         """(version, Parquet path, hidden helper columns, rows) of the table's current version, or None."""
         if not self.db_path.exists():

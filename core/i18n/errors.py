@@ -79,6 +79,18 @@ TABLE: dict[str, dict[str, str]] = {
         "en": "more than one column is mapped to {fields}",
         "zh": "有多于一列被映射到 {fields}",
     },
+    "err.ingest.duplicate_file": {
+        "en": "this file is identical (same SHA-256) to the one loaded as version {version} of '{table}'; "
+        "appending it again would repeat its rows. Append anyway with --allow-duplicate",
+        "zh": "这个文件与“{table}”表版本 {version} 导入的文件完全相同（SHA-256 一致），再次追加会让这些行重复。"
+        "如确需追加，请加上 --allow-duplicate",
+    },
+    "err.ingest.overlap": {
+        "en": "{n} of the file's {total} rows repeat a key ({fields}) that '{table}' (version {version}) already has; "
+        "appending would repeat them. Append anyway with --allow-duplicate, or replace the table",
+        "zh": "文件的 {total} 行中有 {n} 行的键（{fields}）在“{table}”表（版本 {version}）中已经存在，追加会让它们重复。"
+        "如确需追加，请加上 --allow-duplicate，或改为替换整张表",
+    },
     "err.ingest.missing": {
         "en": "table '{table}' needs a column for {fields}; the file has {names}. Map one of them "
         "(CLI: --map COLUMN={field})",

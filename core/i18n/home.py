@@ -68,6 +68,18 @@ TABLE: dict[str, dict[str, str]] = {
         "en": "'{table}' is new: it would get {after} rows.",
         "zh": "“{table}”是新表：将导入 {after} 行。",
     },
+    "home.confirm_duplicate": {
+        "en": "This file is identical to the one loaded as version {version} of '{table}': appending it again repeats its rows.",
+        "zh": "这个文件与“{table}”表版本 {version} 导入的文件完全相同，再次追加会让这些行重复。",
+    },
+    "home.confirm_overlap": {
+        "en": "{n} of its rows repeat a key ({fields}) that '{table}' already has.",
+        "zh": "其中 {n} 行的键（{fields}）在“{table}”表中已经存在。",
+    },
+    "home.confirm_repeat_ask": {
+        "en": "Confirm to append anyway, or cancel to keep the table as it is.",
+        "zh": "确认仍要追加，或取消以保持原表不变。",
+    },
     "home.confirm_skipped": {
         "en": "{skipped} rows of the file could not be read and would be skipped (first: {examples}). Confirm to go ahead, or cancel to keep the table as it is.",
         "zh": "文件中有 {skipped} 行无法解析，将被跳过（前几行：{examples}）。确认继续，或取消以保持原表不变。",

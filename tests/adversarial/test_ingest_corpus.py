@@ -131,3 +131,42 @@ def test_formula_and_markup_cells_are_kept_as_plain_data(run_cli, corpus_ws, tmp
     path = tmp_path / "hostile.csv"
     df.to_csv(path, index=False)
     _roundtrip(run_cli, corpus_ws, path, df)
+
+
+def _main(*argv) -> tuple[int, str, str]:
+    """`python -m core ARGV` in this process (its entry point), returning (code, stdout, stderr)."""
+    import contextlib
+
+    from core.__main__ import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main([str(a) for a in argv])
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_duplicate_appends_are_refused_in_one_line(tmp_path):
+    """The same rows appended again under another name, encoding, line ending or with trailing commas."""
+    ws = tmp_path / "dup-ws"
+    df = pd.DataFrame({"post_id": [f"p{i}" for i in range(12)], "text": [f"评论 {i}" for i in range(12)]})
+    seed = tmp_path / "seed.csv"
+    df.to_csv(seed, index=False)
+    assert _main("ingest", seed, "--table", "posts", "--workspace", ws)[0] == 0
+    lines = df.to_csv(index=False, lineterminator="\n").splitlines()
+    variants = {
+        "renamed copy.csv": (seed.read_bytes(), "identical (same SHA-256)"),
+        "gbk_crlf.csv": (df.to_csv(index=False, lineterminator="\r\n").encode("gbk"), "12 of the file's 12 rows"),
+        "bom.csv": (b"\xef\xbb\xbf" + seed.read_bytes(), "12 of the file's 12 rows"),
+        "trailing_commas.csv": (
+            ("\n".join([lines[0]] + [ln + "," for ln in lines[1::2]]) + "\n").encode(),
+            "6 of the file's 6 rows",
+        ),
+    }
+    history = _main("tables", "--workspace", ws, "--history", "posts")[1]
+    for name, (data, needle) in variants.items():
+        path = tmp_path / name
+        path.write_bytes(data)
+        code, _, err = _main("ingest", path, "--table", "posts", "--workspace", ws, "--append")
+        assert code == 2 and err.startswith(f"error: {name}: ") and err.count("\n") == 1, (name, err)
+        assert needle in err and "--allow-duplicate" in err, err
+        assert _main("tables", "--workspace", ws, "--history", "posts")[1] == history

@@ -160,3 +160,28 @@ def test_snap_edge_list_ingests_as_src_dst_without_mapping_flags(run_cli, tmp_pa
     got = Workspace(ws).read("edges")
     assert list(got.columns) == ["src", "dst"]
     assert {frozenset((int(a), int(b))) for a, b in zip(got["src"], got["dst"])} == {frozenset(e) for e in g.edges()}
+
+
+def test_duplicate_appends_need_allow_duplicate(run_cli, tmp_path):
+    """Issue 24 item 5: the same file twice, or rows whose post_id the table has, never append silently."""
+    ws = tmp_path / "ws"
+    a, b = tmp_path / "a.csv", tmp_path / "b.csv"
+    old = pd.DataFrame({"post_id": [f"p{i}" for i in range(6)], "text": [f"t{i}" for i in range(6)]})
+    new = pd.DataFrame({"post_id": ["p1", "p4", "p9"], "text": ["x", "y", "z"]})
+    old.to_csv(a, index=False)
+    new.to_csv(b, index=False)
+    overlap = int(new["post_id"].isin(old["post_id"]).sum())
+    assert run_cli("ingest", a, "--table", "posts", "--workspace", ws).returncode == 0
+    r = run_cli("ingest", a, "--table", "posts", "--workspace", ws, "--append")
+    assert r.returncode == 2 and r.stderr.count("\n") == 1, r.stderr
+    assert r.stderr.startswith("error: a.csv: this file is identical (same SHA-256) to the one loaded as version 1")
+    r = run_cli("ingest", b, "--table", "posts", "--workspace", ws, "--append")
+    assert r.returncode == 2 and r.stderr.count("\n") == 1, r.stderr
+    assert (
+        f"{overlap} of the file's {len(new)} rows repeat a key (post_id)" in r.stderr
+        and "--allow-duplicate" in r.stderr
+    )
+    r = run_cli("ingest", b, "--table", "posts", "--workspace", ws, "--append", "--allow-duplicate")
+    assert r.returncode == 0, r.stderr
+    rep = json.loads(r.stdout)
+    assert (rep["rows"], rep["overlapping_rows"], rep["version"]) == (len(old) + len(new), overlap, 2)
