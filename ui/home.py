@@ -19,6 +19,7 @@ from core.data.uploads import discard_upload
 from core.data.view import confirmation_notes, delimiter_kind, ingest_notes, version_rows
 from core.data.workspace import SAMPLE_NAME, Workspace, open_workspace, validate_name
 from core.errors import UserError
+from core.i18n import encoding_name
 from ui import state
 from ui.common import error_text, tr
 from ui.present import col_label
@@ -110,7 +111,7 @@ def pending_upload(ws: Workspace, key: str, item: dict) -> None:
         st.markdown(f"**{tr('home.file')}:** `{preview.name}`")
         detected = tr(
             "home.detected",
-            encoding=preview.encoding,
+            encoding=encoding_name(preview.encoding, st.session_state.get(state.LANG, "en")),
             delimiter=tr(f"home.delim.{delimiter_kind(preview.delimiter)}", char=repr(preview.delimiter)),
             columns=len(preview.header),
         )

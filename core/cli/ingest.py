@@ -39,6 +39,7 @@ def register(sub) -> None:
 def run(args) -> int:
     from core.data.ingest import ingest_file, parse_map_args
     from core.data.workspace import open_workspace
+    from core.i18n import encoding_name
 
     ws = open_workspace(args.workspace)
     report = ingest_file(
@@ -65,6 +66,7 @@ def run(args) -> int:
                 "overlapping_rows": report.overlap,
                 "sha256": report.sha256,
                 "encoding": report.encoding,
+                "encoding_name": encoding_name(report.encoding),
                 "delimiter": report.delimiter,
                 "mapping": report.mapping,
             },

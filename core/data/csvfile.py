@@ -99,13 +99,9 @@ def detect_encoding(head: bytes, name: str) -> str:
         good = sum(1 for c in text if ord(c) > 127) - bad
         if good >= 20 * bad:
             return "utf-8"
-    try:
-        text = codecs.getincrementaldecoder("gb18030")().decode(head, final=False)
-        wide = [c for c in text if ord(c) > 127]
-        if wide and sum(_is_cjk(c) for c in wide) >= 0.6 * len(wide):
-            return "gb18030"
-    except UnicodeDecodeError:
-        pass
+    chinese = _chinese_encoding(head, name)
+    if chinese is not None:
+        return chinese
     non_ascii = sum(b > 127 for b in head)
     if non_ascii < 0.05 * max(len(head), 1):
         try:
@@ -117,6 +113,45 @@ def detect_encoding(head: bytes, name: str) -> str:
         "err.csv.encoding",
         file=name,
     )
+
+
+CHINESE_CODECS = ("gb18030", "cp950")  # simplified (GBK/GB18030) and traditional (Big5, as Windows writes it)
+
+
+def _decoded(head: bytes, codec: str) -> str | None:
+    """`head` decoded (a character cut at the end is fine), or None when `codec` cannot decode it."""
+    try:
+        return codecs.getincrementaldecoder(codec)().decode(head, final=False)
+    except UnicodeDecodeError:
+        return None
+
+
+def _mostly_cjk(text: str | None) -> bool:
+    wide = [c for c in text or "" if ord(c) > 127]
+    return bool(wide) and sum(_is_cjk(c) for c in wide) >= 0.6 * len(wide)
+
+
+def _chinese_encoding(head: bytes, name: str) -> str | None:
+    """GB18030 (a superset of GBK) or Big5 (cp950) for a Chinese file, else None.
+
+    GB18030 decodes nearly any byte pairs, Big5 bytes included (as the wrong characters), and short GBK
+    text may decode as Big5 too: when both read as Chinese, charset-normalizer, limited to these two,
+    decides by which decoding reads as text; with no evidence either way (a few characters common in
+    both) GB18030. Bytes that read as text in neither are refused (InputError, in Chinese too)."""
+    readable = [c for c in CHINESE_CODECS if _mostly_cjk(_decoded(head, c))]
+    if len(readable) < 2:
+        return readable[0] if readable else None
+    from charset_normalizer import from_bytes
+
+    cut = head[:65536]
+    cut = cut[: cut.rfind(b"\n") + 1] or cut  # whole lines: no character cut in two
+    matches = [m for m in from_bytes(cut, cp_isolation=list(CHINESE_CODECS)) if m.encoding in CHINESE_CODECS]
+    if not matches:  # neither reads as text
+        raise InputError.keyed("err.csv.chinese_undecided", file=name)
+    tie = len(matches) > 1 and (matches[0].chaos, matches[0].coherence) == (matches[1].chaos, matches[1].coherence)
+    # a tie means a few characters that are common in both (你好 is 斕疑 in Big5): GB18030, the
+    # encoding of mainland platforms' exports, as before
+    return "gb18030" if tie else matches[0].encoding
 
 
 def _sniff_delimiter(text: str) -> str:

@@ -15,6 +15,7 @@ A failure or a kill anywhere before step 5 commits leaves the workspace exactly 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -101,11 +102,17 @@ def preview_file(
     if remembered is not None and recalled:
         table, mapping = remembered[0], _complete(remembered[1], fmt.header)
     else:
-        table = table or suggest_table(fmt.header, fmt.sample_rows)
-        mapping = suggest_mapping(fmt.header, fmt.sample_rows, table)
+        rows = nfkc_rows(fmt.sample_rows)  # full-width digits read as the numbers and dates they are
+        table = table or suggest_table(fmt.header, rows)
+        mapping = suggest_mapping(fmt.header, rows, table)
     return FilePreview(
         name or Path(path).name, fmt.encoding, fmt.delimiter, fmt.header, fmt.sample_rows[:20], table, mapping, recalled
     )
+
+
+def nfkc_rows(rows: list[list[str]]) -> list[list[str]]:
+    """Sample rows in NFKC (`４８０` -> `480`), for guessing kinds the way the conversion reads them."""
+    return [[unicodedata.normalize("NFKC", c) for c in r] for r in rows]
 
 
 def _complete(mapping: dict, header: list[str]) -> dict:
@@ -137,7 +144,7 @@ def resolve_mapping(
             raise ConfigError(
                 f"'{fld}' is not a field of table '{table}' (fields: {', '.join(sorted(valid))})", file=name
             )
-    mapping = suggest_mapping(header, sample_rows, table)
+    mapping = suggest_mapping(header, nfkc_rows(sample_rows), table)
     claimed = {v for v in given.values() if v}
     mapping = {c: (given[c] if c in given else (None if mapping[c] in claimed else mapping[c])) for c in header}
     fields = [f for f in mapping.values() if f]
@@ -195,6 +202,27 @@ def _number_expr(v: str, decimal_comma: bool) -> str:
 
 
 _TZ = "'\\s*(Z|UTC|[+-]\\d{2}:?\\d{2})$'"
+
+# NFKC of the characters Chinese platforms write in numbers and dates: full-width ASCII (４８０,
+# ２０２６－０１－０２, ：, ．, ，, ￥) and the ideographic space. Derived from unicodedata's NFKC itself;
+# applied in SQL (translate) to the values that do not convert as written.
+_WIDE = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u3000\uffe5"
+_NFKC_FROM, _NFKC_TO = zip(*((c, unicodedata.normalize("NFKC", c)) for c in _WIDE))
+assert all(len(c) == 1 for c in _NFKC_TO)
+
+
+def _nfkc(v: str) -> str:
+    return f"translate({v}, {_lit(''.join(_NFKC_FROM))}, {_lit(''.join(_NFKC_TO))})"
+
+
+def _number_any(v: str, decimal_comma: bool) -> str:
+    """A number as written, else after NFKC (full-width digits)."""
+    return f"COALESCE({_number_expr(v, decimal_comma)}, {_number_expr(_nfkc(v), decimal_comma)})"
+
+
+def _time_any(v: str, fmt: str | None) -> str:
+    """A date/time as written, else after NFKC (full-width digits and dashes)."""
+    return f"COALESCE({_time_expr(v, fmt)}, {_time_expr(_nfkc(v), fmt)})"
 
 
 def _time_expr(v: str, fmt: str | None) -> str:
@@ -261,7 +289,10 @@ def _one(con, sql: str) -> tuple:
 def _plan(con, fmt, mapping: dict, schema, text_extras: set[int], row_offset: int = 0) -> _Plan:
     select, outer, hidden, checks, extra_checks = [], [], [], [], []
     decimal_comma = fmt.delimiter not in (",", " ")
-    samples = [[r[i] if i < len(r) else "" for r in fmt.sample_rows] for i in range(len(fmt.header))]
+    samples = [
+        [unicodedata.normalize("NFKC", r[i]) if i < len(r) else "" for r in fmt.sample_rows]
+        for i in range(len(fmt.header))
+    ]
     for i, col in enumerate(fmt.header):
         raw = _q(f"c{i}")
         v = _clean(raw)
@@ -269,9 +300,9 @@ def _plan(con, fmt, mapping: dict, schema, text_extras: set[int], row_offset: in
         if fld:
             f = schema.field(fld)
             if f.kind == "time":
-                expr, expect = _time_expr(v, _pick_time_format(con, samples[i])), "time"
+                expr, expect = _time_any(v, _pick_time_format(con, samples[i])), "time"
             elif f.kind == "number":
-                expr, expect = _number_expr(v, decimal_comma), "number"
+                expr, expect = _number_any(v, decimal_comma), "number"
             elif f.kind == "text":  # free text keeps its own spacing; blank means missing
                 expr, expect = f"CASE WHEN {v} IS NULL THEN NULL ELSE {raw} END", "text"
             else:
@@ -294,12 +325,12 @@ def _plan(con, fmt, mapping: dict, schema, text_extras: set[int], row_offset: in
         else:
             kind, tfmt = ("text", None) if i in text_extras else _sample_kind(con, samples[i])
             if kind == "number":
-                expr = _number_expr(v, decimal_comma)
+                expr = _number_any(v, decimal_comma)
                 integral = all(re.fullmatch(r"[-+]?\d+", x.strip()) for x in samples[i] if x.strip())
                 if integral:
                     expr = f"TRY_CAST({expr} AS BIGINT)"
             elif kind == "time":
-                expr = _time_expr(v, tfmt)
+                expr = _time_any(v, tfmt)
             else:
                 select.append(f"{v} AS {_q(col)}")
                 continue

@@ -43,3 +43,10 @@ def t(key: str, lang: str = "en", **fmt) -> str:
     entry = TABLE.get(key)
     text = key if entry is None else entry.get(lang) or entry.get("en") or key
     return text.format(**fmt) if fmt else text
+
+
+def encoding_name(encoding: str, lang: str = "en") -> str:
+    """The name a user reads for a codec the CSV reader detected ("utf-8-sig" -> "UTF-8 (with BOM)");
+    a codec given by hand without a name of its own is shown as it was given."""
+    key = f"enc.{encoding.lower()}"
+    return t(key, lang) if key in TABLE else encoding

@@ -13,9 +13,15 @@ TABLE: dict[str, dict[str, str]] = {
         "zh": "这看起来是二进制文件，不是 CSV（其中有 NUL 字节）",
     },
     "err.csv.encoding": {
-        "en": "the file has bytes that are not valid text in UTF-8, UTF-16, GBK/GB18030 or Windows-1252; "
+        "en": "the file has bytes that are not valid text in UTF-8, UTF-16, GBK/GB18030, Big5 or Windows-1252; "
         "save it again as 'CSV UTF-8' and retry",
-        "zh": "文件中有些字节不是有效的 UTF-8、UTF-16、GBK/GB18030 或 Windows-1252 文本；请另存为“CSV UTF-8”后重试",
+        "zh": "文件中有些字节不是有效的 UTF-8、UTF-16、GBK/GB18030、Big5 或 Windows-1252 文本；请另存为“CSV UTF-8”后重试",
+    },
+    "err.csv.chinese_undecided": {
+        "en": "cannot tell whether this Chinese file is GBK/GB18030 (simplified) or Big5 (traditional); save it "
+        "again as 'CSV UTF-8', or name the encoding (CLI: --encoding gb18030 or --encoding big5)",
+        "zh": "无法判断这个中文文件是 GBK/GB18030（简体）还是 Big5（繁体）编码。请在 Excel 中另存为“CSV UTF-8（逗号分隔）”"
+        "后重新上传，或者指定编码（命令行：--encoding gb18030 或 --encoding big5）",
     },
     "err.csv.undecodable": {
         "en": "undecodable bytes for {encoding} at byte {byte} (line {line}); the file mixes encodings "

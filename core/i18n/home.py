@@ -80,6 +80,16 @@ TABLE: dict[str, dict[str, str]] = {
         "en": "Confirm to append anyway, or cancel to keep the table as it is.",
         "zh": "确认仍要追加，或取消以保持原表不变。",
     },
+    # the name of each encoding the CSV reader detects, as the user reads it ("utf-8-sig" is Python's)
+    "enc.utf-8": {"en": "UTF-8", "zh": "UTF-8"},
+    "enc.utf-8-sig": {"en": "UTF-8 (with BOM)", "zh": "UTF-8（带 BOM）"},
+    "enc.utf-16": {"en": "UTF-16 (with BOM)", "zh": "UTF-16（带 BOM）"},
+    "enc.utf-16-le": {"en": "UTF-16 LE (no BOM)", "zh": "UTF-16 LE（无 BOM）"},
+    "enc.utf-16-be": {"en": "UTF-16 BE (no BOM)", "zh": "UTF-16 BE（无 BOM）"},
+    "enc.gb18030": {"en": "GBK/GB18030 (simplified Chinese)", "zh": "GBK/GB18030（简体中文）"},
+    "enc.cp950": {"en": "Big5 (traditional Chinese)", "zh": "Big5（繁体中文）"},
+    "enc.big5": {"en": "Big5 (traditional Chinese)", "zh": "Big5（繁体中文）"},
+    "enc.cp1252": {"en": "Windows-1252 (Western)", "zh": "Windows-1252（西欧）"},
     "home.confirm_skipped": {
         "en": "{skipped} rows of the file could not be read and would be skipped (first: {examples}). Confirm to go ahead, or cancel to keep the table as it is.",
         "zh": "文件中有 {skipped} 行无法解析，将被跳过（前几行：{examples}）。确认继续，或取消以保持原表不变。",

@@ -13,8 +13,8 @@ from core.data.workspace import Workspace
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
 
 
-def _upload(at, name: str, df: pd.DataFrame):
-    at.file_uploader(key="uploader").set_value((name, df.to_csv(index=False).encode(), "text/csv")).run()
+def _upload(at, name: str, df: pd.DataFrame, bom: bytes = b""):
+    at.file_uploader(key="uploader").set_value((name, bom + df.to_csv(index=False).encode(), "text/csv")).run()
     assert not at.exception, [e.value for e in at.exception]
 
 
@@ -32,7 +32,10 @@ def test_overlapping_append_asks_then_appends_on_confirm(sample_ws):
     old = pd.DataFrame({"post_id": [f"p{i}" for i in range(8)], "text": [f"old {i}" for i in range(8)]})
     new = pd.DataFrame({"post_id": ["p2", "p3", "p5", "q1"], "text": ["a", "b", "c", "d"]})
     overlap = int(new["post_id"].isin(old["post_id"]).sum())
-    _upload(at, "old.csv", old)
+    _upload(at, "old.csv", old, bom=b"\xef\xbb\xbf")  # Excel's "CSV UTF-8" writes a BOM
+    assert any(c.value.startswith("Detected UTF-8 (with BOM), delimiter") for c in at.caption), [
+        c.value for c in at.caption
+    ]
     _click(at, "Ingest")
     ws = Workspace(workspaces_dir() / "dup-check")
     assert ws.info("posts").rows == len(old)
