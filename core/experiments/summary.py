@@ -545,6 +545,7 @@ def portfolio_table(table: pd.DataFrame, spec: SummarySpec = SummarySpec(), targ
         },
         columns=PORTFOLIO_COLUMNS,
     )
+    frame.attrs["alpha"] = spec.alpha
     return frame
 
 

@@ -89,11 +89,28 @@ def test_kag_upload_funnel_and_unrandomised_groups(repo_root, sample_ws, shared_
     assert not at.exception, _texts(at.exception)
     assert at.selectbox(key="ab_variant").value == "xyz_campaign_id"
     assert at.selectbox(key="ab_metric").value == "CTR"
-    # three campaigns of very different sizes are not a randomised split: SRM says so
-    assert any("Test unhealthy" in e for e in _texts(at.error))
+    # campaigns were never a randomised split: descriptive, one line of caveat, no SRM verdict, no tests
+    assert at.checkbox(key="ab_randomised:xyz_campaign_id").value is False
+    assert not at.error and any("Not a randomised split" in i for i in _texts(at.info))
+    shown = _shown(at, "variant")
+    assert "p-value" not in shown.columns and "p (Holm)" not in shown.columns
+    # CTR ~ 0.018%: shown with enough significant digits, never 0.0% [0.000, 0.000]
+    import pandas as pd
+
+    raw = pd.read_csv(shared_datasets / "fb_ad_conversion" / "KAG_conversion_data.csv")
+    sums = raw.groupby("xyz_campaign_id")[["Clicks", "Impressions"]].sum()
+    ctr = (sums["Clicks"] / sums["Impressions"]).rename(index=str)
+    for _, row in shown.iterrows():
+        mean_text, ci_text = row.iloc[2], row.iloc[3]
+        assert float(mean_text.rstrip("%")) / 100 == pytest.approx(ctr[row["variant"]], rel=0.05), mean_text
+        low, high = (float(x.strip(" %")) for x in ci_text.strip("[]").split(","))
+        assert 0 < low < float(mean_text.rstrip("%")) < high, ci_text
     funnel = _frame_with(at, "Impressions")  # the file's own column names
     assert funnel["Impressions"].sum() == pytest.approx(213_434_828)  # README totals
     assert funnel["Clicks"].sum() == pytest.approx(38_165)
+    # said to be randomised, three campaigns of very different sizes fail the SRM check
+    at.checkbox(key="ab_randomised:xyz_campaign_id").check().run()
+    assert any("Test unhealthy" in e for e in _texts(at.error))
     at.checkbox(key="ab_check_srm").uncheck().run()
     assert not at.exception and not at.error
 
