@@ -116,7 +116,9 @@ def metric_direction(name: str, lower: Sequence[str] = (), higher: Sequence[str]
     lower_hits += [" ".join(p) for p in _LOWER_PAIRS if _has_run(latin, p)]
     lower_hits += _zh_terms(chinese, _LOWER_ZH)
     inverting = [w for w in latin if _INVERTING.match(w)] + _zh_terms(chinese, _INVERTING_ZH)
-    interface = [w for w in latin if _INTERFACE.match(w)] + _zh_terms(chinese, _INTERFACE_ZH)
+    # an interface word right after a direction word: the word names a button or page (cancel_button_ctr)
+    interface = [b for a, b in zip(latin, latin[1:]) if _LOWER_STEMS.match(a) and _INTERFACE.match(b)]
+    interface += [t for w in _LOWER_ZH for t in _INTERFACE_ZH if w + t in chinese]
     if not lower_hits:
         return Direction(True, "default")
     if inverting or interface:

@@ -40,12 +40,12 @@ def interval_text(low, high, relative: bool = True) -> str:
 
 def rate_texts(means, lows, highs) -> tuple[list[str], list[str]]:
     """Rates and their intervals as percentages with enough significant digits to tell the ends
-    apart (two significant digits of the rate and of the interval's width): '0.018%' and
+    apart (two significant digits of the rate, one of the interval's width): '0.018%' and
     '[0.016%, 0.020%]' (never '0.0%' and '[0.000, 0.000]')."""
     shown, intervals = [], []
     for m, lo, hi in zip(means, lows, highs):
         width = hi - lo if pd.notna(lo) and pd.notna(hi) else None
-        d = rate_decimals(m, lo, hi, width)  # enough digits to tell the interval's ends apart
+        d = max(rate_decimals(m, lo, hi), rate_decimals(width, digits=1))  # the interval's ends apart
         shown.append(fmt_rate(m, d))
         a, b = fmt_rate(lo, d), fmt_rate(hi, d)
         intervals.append(f"[{a}, {b}]" if a and b else "")
@@ -110,10 +110,12 @@ def few_valued_variant(df: pd.DataFrame, roles: ColumnRoles) -> str | None:
         k = int(df[c].nunique(dropna=True))
         if 2 <= k <= ab.MAX_VARIANTS:
             sizes.append((ab.randomised_guess(str(c)) is True, k, str(c)))
-    # a named split first when there is one, else a campaign-like column; fewest values first
-    named = [t for t in sizes if ab._RANDOMISED_NAMES.match(t[2])]
-    pool = named or sizes
-    return min(pool, key=lambda t: (t[1], t[2]))[2] if pool else guess
+
+    # a named split first, then a campaign-like column (age, gender ... are segments); fewest values first
+    def rank(t):
+        return (0 if ab._RANDOMISED_NAMES.match(t[2]) else 1 if not t[0] else 2, t[1], t[2])
+
+    return min(sizes, key=rank)[2] if sizes else guess
 
 
 @dataclass(frozen=True)
