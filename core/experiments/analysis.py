@@ -77,7 +77,7 @@ class MetricSpec:
     kind: Literal["auto", "proportion", "mean"] = "auto"
     higher_is_better: bool = True
     # where the direction came from: 'name' (a direction word), 'user' (said), 'default' (no word)
-    direction_source: Literal["name", "user", "default"] = "default"
+    direction_source: str = "default"
     direction_ambiguous: bool = False  # the name's guess needs the analyst's confirmation
 
     def with_direction(self, lower: Sequence[str] = (), higher: Sequence[str] = ()) -> MetricSpec:

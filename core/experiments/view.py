@@ -229,8 +229,15 @@ def _compared(t: pd.DataFrame, rates: bool = False) -> dict:
     }
 
 
-TESTS = ("relative_p_value", "p_value", "p_value_holm", "p_value_bh", "sequential_p_value")
-TESTS += ("prob_beat_control", "expected_loss")
+TESTS = (
+    "relative_p_value",
+    "p_value",
+    "p_value_holm",
+    "p_value_bh",
+    "sequential_p_value",
+    "prob_beat_control",
+    "expected_loss",
+)
 
 
 def result_frame(result: ab.ExperimentResult, sequential: bool) -> pd.DataFrame:

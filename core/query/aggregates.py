@@ -85,7 +85,7 @@ def ab_checks(engine: Engine, table: str, metric: str, denominator: str | None =
         if c and c not in cols:
             raise InputError(f"no such column; the columns are: {', '.join(cols[:12])}", file=table, column=c)
     row = engine.sql(sql.ab_checks(table, metric, denominator)).iloc[0].to_dict()
-    out = {k: (None if v is None or (isinstance(v, float) and np.isnan(v)) else v) for k, v in row.items()}
+    out: dict = {k: (None if v is None or (isinstance(v, float) and np.isnan(v)) else v) for k, v in row.items()}
     for c, key in ((metric, "not_numbers"), (denominator, "d_not_numbers")):
         if c and out.get(key):
             example = f", found '{str(out['example'])[:40]}'" if c == metric and out.get("example") else ""
