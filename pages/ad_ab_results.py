@@ -49,11 +49,7 @@ else:
     df = load_table(ws, "ad_events")
     file_name, data_key = "ad_events", table_version_key(ws, "ad_events")
 
-if st.session_state.get("ab_data") != data_key:  # another file: its own guesses, not the last file's picks
-    picks = ["ab_variant", "ab_control", "ab_metric", "ab_unit", "ab_covariate", "ab_time", "ab_segment"]
-    for key in picks + [k for k in st.session_state if str(k).startswith("ab_lower:")]:
-        st.session_state.pop(key, None)
-    st.session_state["ab_data"] = data_key
+panels.reset_picks(data_key)  # another file: its own guesses, not the last file's picks
 variant = st.session_state.get("ab_variant")
 choices = session_memo(MEMO, ("choices", data_key, variant), lambda: ab_choices(df, variant))
 if choices.summary:
@@ -73,9 +69,8 @@ covariate = pick("ab.covariate", columns, roles.covariate, "ab_covariate", optio
 time_col = pick("ab.time_column", columns, roles.time, "ab_time", optional=True, where=c6)
 first_segment = choices.segments[0] if choices.segments else None
 segment_col = pick("ab.segment_column", choices.segments, first_segment, "ab_segment", optional=True, where=c7)
-lower = c8.checkbox(
-    tr("ab.lower_better"), choices.lower(metric_name), f"ab_lower:{metric_name}", tr("ab.lower_better_help")
-)
+lower, direction_source = panels.direction_box(choices, metric_name, where=c8)
+randomised = panels.randomised_box(variant_col)
 with st.expander(tr("ab.advanced")):
     a1, a2, a3 = st.columns(3)
     alpha = a1.select_slider(tr("ab.alpha"), [0.01, 0.05, 0.1], value=0.05, key="ab_alpha")
@@ -103,6 +98,8 @@ settings = ABSettings(
     cap_percentile=float(st.session_state.get(panels.CAP_PCT, 99.0)) if st.session_state.get(panels.CAP) else None,
     source=file_name,
     higher_is_better=not lower,
+    direction_source=direction_source,
+    randomised=randomised,
 )
 try:
     with st.spinner(tr("ab.computing")):
@@ -116,7 +113,7 @@ except UserError as exc:
 result = view.result
 
 # ---- verdict and health -------------------------------------------------------------------------
-panels.show_verdict(view.verdict)
+panels.show_verdict(view.verdict, variant_col)
 for n in view.notices:
     (st.caption if n.code == "srm_mild" else st.warning)(panels.notice_text(n))
 if result.covariate and result.variance_reduction is not None:
@@ -129,10 +126,10 @@ if view.capped is not None:
     st.subheader(tr("ab.table_title_capped", metric=title, pct=view.capped.percentile))
 else:
     st.subheader(tr("ab.table_title", metric=title))
-kinds = {"mean": "share" if result.kind == "proportion" else "number", "prob_beat_control": "share"}
-show_table(
-    view.table, key="ab_table", pinned=("variant",), kinds=kinds, labels={"mean": view.metric_title}, gaps_as_text=True
-)
+labels = {"mean": view.metric_title}
+show_table(view.table, key="ab_table", pinned=("variant",), kinds=view.table_kinds, labels=labels, gaps_as_text=True)
+if result.randomised:
+    st.caption(tr("ab.relative_test_note"))
 if view.sequential:
     st.caption(tr("ab.seq_note", time=panels.md_literal(settings.time)))
 st.download_button(

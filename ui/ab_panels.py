@@ -10,6 +10,7 @@ import re
 import streamlit as st
 
 from core.experiments import analysis as ab
+from core.experiments.direction import metric_direction
 from core.experiments.outliers import HEAVY_RATIO, OutlierCheck
 from core.experiments.power import power_plan
 from core.experiments.view import PowerDefaults
@@ -60,9 +61,56 @@ def notice_text(n: ab.Notice) -> str:
     return tr(f"ab.warn.{n.code}", **params)
 
 
-def show_verdict(v: ab.Verdict) -> None:
-    """The one-line decision: unhealthy, a winner, control wins, or why there is no winner yet."""
-    if v.status == "unhealthy":
+def reset_picks(data_key) -> None:
+    """Another file: its own guesses, not the last file's picks (nor its confirmed directions)."""
+    if st.session_state.get("ab_data") == data_key:
+        return
+    picks = ["ab_variant", "ab_control", "ab_metric", "ab_unit", "ab_covariate", "ab_time", "ab_segment"]
+    mine = ("ab_lower:", "ab_dir_ok:", "ab_randomised:")
+    for key in picks + [k for k in st.session_state if str(k).startswith(mine)]:
+        st.session_state.pop(key, None)
+    st.session_state["ab_data"] = data_key
+
+
+def direction_box(choices, metric: str | None, where=st) -> tuple[bool, str]:
+    """The lower-is-better box of `metric`: (ticked, where the direction came from). A name whose
+    direction is ambiguous (cost_savings) reads '(guessed)' with a line saying why and a confirm
+    button, until the analyst confirms or changes it."""
+    ok_key = f"ab_dir_ok:{metric}"
+
+    def confirm() -> None:
+        st.session_state[ok_key] = True
+
+    default = choices.lower(metric)
+    guessed = choices.guessed(metric) and not st.session_state.get(ok_key)
+    label = tr("ab.lower_better_guessed") if guessed else tr("ab.lower_better")
+    lower = where.checkbox(label, default, f"ab_lower:{metric}", tr("ab.lower_better_help"), on_change=confirm)
+    if guessed:
+        spec = choices.metrics[metric]
+        d = metric_direction(spec.label)
+        guess = tr("ab.direction_lower" if lower else "ab.direction_higher")
+        words = {"metric": md_literal(metric), "word": md_literal(d.word), "other": md_literal(d.other)}
+        st.warning(tr("ab.direction_guessed", guess=guess, **words))
+        st.button(tr("ab.direction_confirm"), key=f"ab_dir_confirm:{metric}", on_click=confirm)
+    said = st.session_state.get(ok_key) or lower != default
+    source = "user" if said else (choices.metrics[metric].direction_source if metric in choices.metrics else "default")
+    return lower, source
+
+
+def randomised_box(variant_column: str, where=st) -> bool:
+    """Whether the groups of `variant_column` were assigned at random: starts from its name
+    (campaigns, ads, ad sets: no), the analyst says otherwise."""
+    default = ab.randomised_guess(variant_column)
+    key = f"ab_randomised:{variant_column}"
+    return where.checkbox(tr("ab.randomised"), default, key, tr("ab.randomised_help"))
+
+
+def show_verdict(v: ab.Verdict, column: str = "") -> None:
+    """The one-line decision: unhealthy, a winner, control wins, or why there is no winner yet; for
+    groups nobody randomised the one-line caveat instead."""
+    if v.status == "descriptive":
+        st.info(tr("ab.descriptive_note", column=md_literal(column)))
+    elif v.status == "unhealthy":
         st.error(tr("ab.verdict_unhealthy", p=p_text(v.params["p"])))
     elif v.status == "winner":
         p = v.params

@@ -16,6 +16,7 @@ from core.errors import UserError
 from core.experiments import summary as sm
 from core.experiments import view as ev
 from core.experiments.analysis import higher_is_better, parse_split, variant_names
+from core.experiments.direction import ambiguous_metrics
 from core.export import csv_bytes
 from core.viz import experiments as viz
 from ui.ab_panels import md_literal, notice_text, option_label, p_text, power_panel, timeline_chart
@@ -95,6 +96,7 @@ def summary_view() -> None:
             help=tr("ab.lower_metrics_help"),
             placeholder=tr("ab.choose"),
         )
+    said = _directions_said(metrics, lower, sha)
     try:
         weights = parse_split(split_text)
     except ValueError:
@@ -107,8 +109,8 @@ def summary_view() -> None:
         weights,
         check_srm,
         source=name,
-        lower_is_better=tuple(lower),
-        higher_is_better=tuple(m for m in metrics if m not in lower),
+        lower_is_better=tuple(m for m in lower if m in said),
+        higher_is_better=tuple(m for m in metrics if m not in lower and m in said),
     )
     try:
         port = _memo(("portfolio", sha, cols, spec, target), lambda: sm.portfolio_table(table, spec, target))
@@ -120,7 +122,22 @@ def summary_view() -> None:
     chosen = experiments[0]
     if len(experiments) > 1:
         chosen = _portfolio(port, experiments, "checkpoint" in table)
-    _detail(table, spec, chosen, target, sha, cols)
+    _detail(table, spec, chosen, target, sha, cols, port)
+
+
+def _directions_said(metrics: list[str], lower: list[str], sha: str) -> set[str]:
+    """The metrics whose direction the analyst has said (changed from the name's guess, or
+    confirmed); a guess on an ambiguous name (cost_savings) is flagged until confirmed."""
+    ok_key = f"ab_sum_dir_ok:{sha}"
+    unclear = ambiguous_metrics(metrics)
+    changed = {m for m in metrics if (m in lower) == higher_is_better(m)}
+    if unclear and not st.session_state.get(ok_key):
+        st.warning(tr("ab.summary_direction_guessed", metrics=", ".join(md_literal(m) for m in unclear)))
+        if st.button(tr("ab.direction_confirm"), key=f"ab_sum_dir_confirm:{sha}"):
+            st.session_state[ok_key] = True
+            st.rerun()
+        return changed
+    return changed | set(unclear)
 
 
 def _decisions(frame: pd.DataFrame) -> pd.DataFrame:
@@ -147,6 +164,8 @@ def _portfolio(port: pd.DataFrame, experiments: list[str], checkpoints: bool) ->
         shown, key="ab_portfolio", pinned=("experiment", "variant"), selection=True, gaps_as_text=True, max_rows=SHOWN
     )
     st.caption(tr("ab.portfolio_note", k=len(port)))
+    basis = "ab.decision_basis_sequential" if checkpoints else "ab.decision_basis_fdr"
+    st.caption(tr(basis, alpha=port.attrs.get("alpha", 0.05)))
     if len(shown) > SHOWN:  # formatting every row of a large portfolio took seconds per rerun
         st.caption(tr("ab.portfolio_more", shown=SHOWN, k=len(shown)))
     st.download_button(
@@ -160,7 +179,7 @@ def _portfolio(port: pd.DataFrame, experiments: list[str], checkpoints: bool) ->
     return st.selectbox(tr("ab.open_experiment"), experiments, key="ab_sum_open")
 
 
-def _detail(table, spec: sm.SummarySpec, experiment: str, target: float, sha: str, cols) -> None:
+def _detail(table, spec: sm.SummarySpec, experiment: str, target: float, sha: str, cols, port=None) -> None:
     try:
         key = ("detail", sha, cols, spec, experiment)
         (exp,) = _memo(key, lambda: sm.analyze_summary(table, spec, experiments=[experiment]))
@@ -181,7 +200,7 @@ def _detail(table, spec: sm.SummarySpec, experiment: str, target: float, sha: st
     guardrails = g2.multiselect(
         tr("ab.guardrails"), metrics, default=[], key=f"ab_sum_guard:{experiment}", placeholder=tr("ab.choose")
     )
-    mt = sm.metrics_table(exp, tuple(guardrails), target)
+    mt = sm.metrics_table(exp, tuple(guardrails), target, portfolio=port)
     mt = mt[mt["metric"].isin(chosen or metrics)].reset_index(drop=True)
     srm = next((r.srm for r in exp.results if r.srm.mismatch), None)
     if srm is not None:

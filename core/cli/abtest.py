@@ -14,9 +14,20 @@ several metrics in --metric-column) stdout is {"experiments": [{"experiment": ID
 above...}, ...]}, one entry per experiment and metric; with --time the rows are cumulative
 checkpoints, the latest one is reported, and `decisions` names per treatment the first checkpoint
 where the always-valid (peeking-safe) test decided and where the fixed test first crossed alpha.
-Each entry says `higher_is_better`: a metric's direction is guessed from its name (cost, CPA,
-churn, bounce, error, refund, 流失, 成本 ... : a fall is good news) unless --lower-is-better /
---higher-is-better name it; verdicts, chance to beat control and decisions follow it.
+Each entry says `higher_is_better` and where it came from (`direction_source`: name, user,
+default): a metric's direction is guessed from the whole words of its name (cost, CPA, churn,
+bounce, error, refund, 流失, 成本 ... : a fall is good news) unless --lower-is-better /
+--higher-is-better name it; a name that mixes such a word with one that turns it around
+(cost_savings, error_free_sessions, 成本节约) exits 2 asking which. Verdicts, chance to beat control
+and decisions follow it. Summaries: every treatment carries its portfolio `decision` and the p it
+rests on (`decision_p_value`: BH-corrected over the file, or the always-valid one with --time;
+`decision_basis` says which); a broken split (SRM) is `check_split`, never a ship.
+
+Rows without a unit column whose metric is a count (clicks per ad or per day) beside an
+impressions / exposures / visits column are tested as a share of it (`denominator`,
+`denominator_source`: guessed; --denominator none tests the rows as units). A variant column
+named like a campaign, ad or ad set is taken as not randomised (--randomised says it was): the
+output is descriptive, without p-values, verdict or SRM check (`randomised`: false).
 """
 
 from __future__ import annotations
@@ -39,7 +50,28 @@ def register(subparsers) -> None:
     p.add_argument("--metric", default=None, help="metric column (0/1, yes/no, true/false or numbers)")
     p.add_argument("--control", default=None, help="control variant (default: 'control'/'A' or the first)")
     p.add_argument("--covariate", default=None, help="pre-period covariate column for CUPED")
-    p.add_argument("--denominator", default=None, help="make the metric a ratio: metric / this column")
+    p.add_argument(
+        "--denominator",
+        default=None,
+        help="make the metric a ratio: metric / this column (default for aggregated rows of counts: an "
+        "impressions/exposures/visits column; 'none': no denominator)",
+    )
+    rand = p.add_mutually_exclusive_group()
+    rand.add_argument(
+        "--randomised",
+        dest="randomised",
+        action="store_const",
+        const=True,
+        default=None,
+        help="the variants were assigned at random (default unless the column is named like a campaign/ad)",
+    )
+    rand.add_argument(
+        "--not-randomised",
+        dest="randomised",
+        action="store_const",
+        const=False,
+        help="the groups were not randomised (campaigns, ads): descriptive output only",
+    )
     p.add_argument(
         "--unit", default=None, help="unit column (rows are summed per unit); default user_id/userid when present"
     )
@@ -95,7 +127,7 @@ def run(args: argparse.Namespace) -> int:
             raise ConfigError(f"{summary_only[0]} reads per-variant summaries and needs --count")
         if args.metric is None:
             raise ConfigError("--metric is required (or --count with --mean/--conversions for summaries)")
-    elif args.metric or args.covariate or args.denominator or args.unit:
+    elif args.metric or args.covariate or args.denominator or args.unit or args.randomised is not None:
         raise ConfigError(
             "--count reads per-variant summaries: use --mean/--sum/--conversions instead of "
             "--metric, and CUPED (--covariate) or --unit need unit rows"
@@ -108,20 +140,38 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _rows(df, args, name) -> dict:
+    from dataclasses import replace
+
+    from core.errors import ConfigError
     from core.experiments.analysis import (
         ExperimentSpec,
         MetricSpec,
+        Notice,
         analyze,
         check_direction_names,
-        higher_is_better,
+        guess_denominator,
         prepare,
+        randomised_guess,
     )
     from core.experiments.columns import guess_roles
+    from core.experiments.direction import ambiguity_message, metric_direction
 
     unit = args.unit
     if unit is None:
         guess = guess_roles(df.head(0)).unit
         unit = guess if guess in df.columns and guess not in (args.variant, args.metric) else None
+    lower, higher = _names(args.lower_is_better), _names(args.higher_is_better)
+    check_direction_names([args.metric], lower, higher, name)
+    direction = metric_direction(args.metric, lower, higher)
+    if direction.ambiguous:
+        raise ConfigError(ambiguity_message([args.metric]), file=name, column=args.metric)
+    denominator, denominator_source = args.denominator, "user" if args.denominator else None
+    if denominator is not None and denominator.strip().lower() == "none":
+        denominator, denominator_source = None, None
+    elif denominator is None and unit is None and args.metric in df.columns:
+        denominator = guess_denominator(df, args.metric, exclude=(args.variant, args.covariate))
+        denominator_source = "guessed" if denominator else None
+    randomised = randomised_guess(args.variant) if args.randomised is None else args.randomised
     spec = ExperimentSpec(
         variant=args.variant,
         control=args.control,
@@ -130,12 +180,21 @@ def _rows(df, args, name) -> dict:
         alpha=args.alpha,
         sequential_tuning=args.sequential_tuning,
         source=name,
+        randomised=randomised,
     )
-    lower, higher = _names(args.lower_is_better), _names(args.higher_is_better)
-    check_direction_names([args.metric], lower, higher, name)
-    better = higher_is_better(args.metric, lower, higher)
-    metric = MetricSpec(args.metric, denominator=args.denominator, higher_is_better=better)
-    return analyze(prepare(df, spec, [metric]), metric).to_dict()
+    metric = MetricSpec(
+        args.metric,
+        denominator=denominator,
+        higher_is_better=direction.higher_is_better,
+        direction_source=direction.source,
+    )
+    result = analyze(prepare(df, spec, [metric]), metric)
+    if denominator_source == "guessed":
+        said = Notice("denominator_guessed", {"metric": args.metric, "denominator": denominator})
+        result = replace(result, notices=(said, *result.notices))
+    out = result.to_dict()
+    out["denominator"], out["denominator_source"] = denominator, denominator_source
+    return out
 
 
 def _names(text: str) -> tuple[str, ...]:
@@ -147,7 +206,15 @@ def _summary(df, args, name) -> dict:
 
     from core.errors import ConfigError
     from core.experiments.analysis import check_direction_names
-    from core.experiments.summary import SummaryColumns, SummarySpec, analyze_summary, experiment_dict, read_summary
+    from core.experiments.direction import ambiguity_message, ambiguous_metrics
+    from core.experiments.summary import (
+        SummaryColumns,
+        SummarySpec,
+        analyze_summary,
+        experiment_dict,
+        portfolio_table,
+        read_summary,
+    )
 
     if not (args.mean or args.sum or args.conversions):
         raise ConfigError("--count needs --mean, --sum or --conversions")
@@ -166,7 +233,11 @@ def _summary(df, args, name) -> dict:
     )
     table = read_summary(df, cols, name)
     lower, higher = _names(args.lower_is_better), _names(args.higher_is_better)
-    check_direction_names(list(pd.unique(table["metric"])), lower, higher, name)
+    names = [str(m) for m in pd.unique(table["metric"])]
+    check_direction_names(names, lower, higher, name)
+    unclear = ambiguous_metrics(names, lower, higher)
+    if unclear:
+        raise ConfigError(ambiguity_message(unclear), file=name)
     spec = SummarySpec(
         control=args.control,
         alpha=args.alpha,
@@ -175,7 +246,8 @@ def _summary(df, args, name) -> dict:
         lower_is_better=lower,
         higher_is_better=higher,
     )
-    entries = [e for exp in analyze_summary(table, spec) for e in experiment_dict(exp, table, spec)]
+    portfolio = portfolio_table(table, spec)
+    entries = [e for exp in analyze_summary(table, spec) for e in experiment_dict(exp, table, spec, portfolio)]
     if args.experiment is None and len(entries) == 1:
         entries[0].pop("experiment")
         return entries[0]

@@ -3,9 +3,13 @@
 The heavy aggregations of `core/query` over a workspace's Parquet tables, on DuckDB (default) or on
 Spark (`--engine spark --spark-master URL`); the same SQL on both, the same statistics after it.
 
-    aggregate ab --variant C --metric C [--covariate C] [--by C ...] [--day C] [--control NAME]
+    aggregate ab --variant C --metric C [--covariate C | --denominator C|none] [--by C ...] [--day C]
+        [--control NAME] [--lower-is-better M] [--higher-is-better M]
         OUT.csv: variant[, by..][, day], n, sum_y, sum_yy[, sum_x, sum_xx, sum_xy]
-        stdout (no --by/--day): the A/B result JSON of `abtest` (from the sums, Welch / pooled z)
+        stdout (no --by/--day): the A/B result JSON of `abtest` (from the sums, Welch / pooled z);
+        a metric that is not numbers, or an ambiguous metric name, is one line and exit 2; rows with
+        a NULL metric are left out with a warning; a count metric beside an impressions / exposures
+        / visits column in a table without user_id is tested as a share of it (as `abtest`)
     aggregate retention [--period month|week] [--kind classic|unbounded] [--cohort first_activity|signup]
         [--max-periods N]   activity: interactions and posts (user_id, ts), as the churn page reads it
         OUT.csv: cohort, period, users, share, cohort_size
@@ -44,6 +48,14 @@ def register(subparsers) -> None:
     a.add_argument("--by", nargs="*", default=[], help="segment columns")
     a.add_argument("--day", default=None, help="time column: sums per day")
     a.add_argument("--control", default=None)
+    a.add_argument(
+        "--denominator",
+        default=None,
+        help="metric / this column (default for counts without user_id: an impressions/exposures/visits "
+        "column; 'none': no denominator)",
+    )
+    a.add_argument("--lower-is-better", default="", metavar="METRIC", help="the metric is one where a fall is good")
+    a.add_argument("--higher-is-better", default="", metavar="METRIC", help="the metric is one where a rise is good")
     r = p.add_argument_group("retention")
     r.add_argument("--period", choices=["month", "week"], default="month")
     r.add_argument("--kind", choices=["classic", "unbounded"], default="classic")
@@ -84,9 +96,7 @@ def run(args: argparse.Namespace) -> int:
     with open_engine(args.engine, args.spark_master) as eng:
         eng.register_workspace(ws)
         if args.what == "ab":
-            out = A.ab_sums(eng, args.table, args.variant, args.metric, args.covariate, tuple(args.by), args.day)
-            if not args.by and not args.day:
-                summary = A.ab_result(out, args.metric, control=args.control, source=args.table).to_dict()
+            out, summary = _ab(eng, args)
         elif args.what == "retention":
             if args.cohort == "signup" and not (eng.has("users") and "signup_at" in eng.columns("users")):
                 raise ConfigError(f"--cohort signup needs a 'users' table with signup_at in workspace '{ws.name}'")
@@ -132,6 +142,61 @@ def run(args: argparse.Namespace) -> int:
         )
     )
     return 0
+
+
+def _ab(eng, args):
+    """(the per-variant sums, the A/B result JSON or {}) for `aggregate ab`."""
+    from dataclasses import replace
+
+    from core.errors import InputError
+    from core.experiments.analysis import _EXPOSURE, Notice, check_direction_names
+    from core.experiments.direction import ambiguity_message, metric_direction
+    from core.query import aggregates as A
+
+    lower = tuple(n for n in args.lower_is_better.split(",") if n.strip())
+    higher = tuple(n for n in args.higher_is_better.split(",") if n.strip())
+    check_direction_names([args.metric], lower, higher, args.table)
+    if metric_direction(args.metric, lower, higher).ambiguous:
+        raise ConfigError(ambiguity_message([args.metric]), file=args.table, column=args.metric)
+    den, guessed = args.denominator, False
+    if den is not None and den.strip().lower() == "none":
+        den = None
+    elif den is not None and args.covariate:
+        raise ConfigError("--denominator and --covariate cannot be combined (CUPED needs a plain metric)")
+    checks = A.ab_checks(eng, args.table, args.metric, den)
+    if args.denominator is None and not args.covariate:
+        den = A.guess_ab_denominator(eng, args.table, args.metric, checks)
+        guessed = den is not None
+        if den:
+            checks = A.ab_checks(eng, args.table, args.metric, den)
+    counts = bool(den) and not checks.get("not_counts") and not checks.get("d_not_counts")
+    if counts and checks.get("over"):
+        if _EXPOSURE.match(str(den).strip()):
+            raise InputError(
+                f"{args.metric} exceeds {den} in {int(checks['over'])} rows; a count of clicks or conversions "
+                "cannot be larger than its exposures",
+                file=args.table,
+                column=args.metric,
+            )
+        counts = False
+    out = A.ab_sums(eng, args.table, args.variant, args.metric, den or args.covariate, tuple(args.by), args.day)
+    if args.by or args.day:
+        return out, {}
+    if den:
+        result = A.ab_ratio_result(
+            out, args.metric, den, counts, args.control, source=args.table, lower=lower, higher=higher
+        )
+    else:
+        result = A.ab_result(out, args.metric, control=args.control, source=args.table, lower=lower, higher=higher)
+    notices = []
+    if guessed:
+        notices.append(Notice("denominator_guessed", {"metric": args.metric, "denominator": den}))
+    left_out = int(checks.get("missing") or 0) + int(checks.get("d_missing") or 0)
+    if left_out:
+        notices.append(Notice("dropped_missing_metric", {"rows": left_out, "metric": result.metric}))
+    summary = replace(result, notices=(*notices, *result.notices)).to_dict()
+    summary["denominator"], summary["denominator_source"] = den, ("guessed" if guessed else "user" if den else None)
+    return out, summary
 
 
 def _activity_tables(eng, ws) -> tuple[str, ...]:

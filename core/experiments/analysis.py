@@ -28,6 +28,7 @@ import pandas as pd
 from core.errors import ConfigError, InputError
 from core.experiments.columns import ColumnRoles, metric_values
 from core.experiments.corrections import adjust_p_values
+from core.experiments.direction import metric_direction
 from core.experiments.health import MIN_EVENTS, MIN_UNITS, SrmCheck, srm_check
 from core.experiments.inference import CompareConfig, Comparison, compare, mean_interval
 from core.experiments.outliers import DEFAULT_PERCENTILE, outlier_check, winsorize
@@ -43,26 +44,12 @@ MAX_VARIANTS = 20
 CONTROL_NAMES = ("control", "a", "baseline", "base", "ctrl", "对照", "对照组", "gate_30")
 
 
-# Words that make a metric one where a fall is good news (a cost, a loss, a failure), en and zh.
-# `higher_is_better` guesses from them; the page and the CLI (--lower-is-better / --higher-is-better)
-# let the analyst say otherwise, and every output names the direction it used.
-_LOWER_WORDS = re.compile(
-    r"cost|cpa|cpc|cpm|cpi|churn|bounce|latency|load_?time|refund|unsubscri|complain|error|crash|"
-    r"cancel|uninstall|abandon|fail|"
-    r"流失|成本|跳出|退款|退订|投诉|错误|崩溃|延迟|取消|卸载|放弃|失败|单价",
-    re.IGNORECASE,
-)
-
-
 def higher_is_better(name: str, lower: Sequence[str] = (), higher: Sequence[str] = ()) -> bool:
     """Whether a rise in metric `name` is good news: False when `name` is in `lower`, True when it
-    is in `higher`, else guessed from its name (costs, churn, bounces, errors, refunds ... are
-    lower-is-better; everything else higher)."""
-    if name in lower:
-        return False
-    if name in higher:
-        return True
-    return _LOWER_WORDS.search(str(name)) is None
+    is in `higher`, else guessed from the whole words of its name (core.experiments.direction:
+    costs, churn, bounces, errors, refunds ... are lower-is-better; everything else higher; an
+    ambiguous name such as cost_savings guesses higher, and `metric_direction` says it is a guess)."""
+    return metric_direction(name, lower, higher).higher_is_better
 
 
 def check_direction_names(metrics: Sequence[str], lower: Sequence[str], higher: Sequence[str], source=None) -> None:
@@ -89,6 +76,16 @@ class MetricSpec:
     name: str | None = None
     kind: Literal["auto", "proportion", "mean"] = "auto"
     higher_is_better: bool = True
+    # where the direction came from: 'name' (a direction word), 'user' (said), 'default' (no word)
+    direction_source: str = "default"
+    direction_ambiguous: bool = False  # the name's guess needs the analyst's confirmation
+
+    def with_direction(self, lower: Sequence[str] = (), higher: Sequence[str] = ()) -> MetricSpec:
+        """This metric with the direction said in `lower` / `higher`, else guessed from its label."""
+        d = metric_direction(self.label, lower, higher)
+        return replace(
+            self, higher_is_better=d.higher_is_better, direction_source=d.source, direction_ambiguous=d.ambiguous
+        )
 
     @property
     def label(self) -> str:
@@ -121,6 +118,9 @@ class ExperimentSpec:
     # cap each unit's value of a non-binary metric at this percentile of all units (winsorising,
     # core.experiments.outliers); None: no capping (heavy outliers are still reported)
     cap_percentile: float | None = None
+    # False when the groups were never assigned at random (campaigns, ads): the comparison is
+    # descriptive (means, intervals, differences), with no p-values, verdict or SRM check
+    randomised: bool = True
 
 
 @dataclass(frozen=True)
@@ -144,9 +144,87 @@ NOTICE_TEXT = {
     "srm": "sample ratio mismatch: p = {p:.2g} < {threshold}; assignment may be broken",
     "srm_mild": "mild imbalance between variants (SRM p = {p:.2g}); below the {threshold} alarm threshold",
     "zero_variance": "variant {variant} has no variation in {metric}; no test is possible",
+    "untestable_units": "{variant} vs {control}: {arm} has {n} unit(s); at least 2 per arm are needed, so there "
+    "is no p-value",
+    "untestable_variance": "{variant} vs {control}: neither arm varies in {metric} ({arms}); no test is possible, "
+    "so there is no p-value",
     "not_counts": "{metric}: {column} exceeds {denominator} in {rows} rows, so they are not counts of one "
     "exposure; analysed as a ratio with rows as units",
+    "denominator_guessed": "rows are aggregates (no unit column): {metric} is tested as a share of {denominator} "
+    "summed per variant (--denominator none tests the rows as units)",
+    "not_randomised": "{column} was not assigned at random: these are descriptive differences, which may come "
+    "from who each {column} reached; no p-values, verdict or sample-ratio check",
 }
+
+
+# what a descriptive (not randomised) comparison leaves out: every test and what is read from one
+INFERENCE_FIELDS = (
+    "relative_p_value",
+    "p_value",
+    "p_value_reason",
+    "p_value_holm",
+    "p_value_bh",
+    "prob_beat_control",
+    "expected_loss",
+    "sequential_ci_low",
+    "sequential_ci_high",
+    "sequential_p_value",
+)
+
+# variant columns: names of a randomised split, and of groups nobody randomised (en and zh)
+_RANDOMISED_NAMES = re.compile(
+    r"^(variant|variation|version|group|arm|bucket|treatment|test_?group|experiment_?group|ab_?group|"
+    r"实验组|分组|组别|版本|实验分组)$",
+    re.I,
+)
+_NOT_RANDOMISED_NAMES = re.compile(
+    r"(campaign|ad_?set|adset|ad_?group|adgroup|creative|placement|channel|source|medium|publisher|"
+    r"广告|计划|渠道|投放|来源|素材)|^(ad|ads|ad_?id|ad_?name)$",
+    re.I,
+)
+
+
+def randomised_guess(column: str) -> bool:
+    """Whether groups in `column` were presumably assigned at random: False for campaigns, ads,
+    ad sets, channels (广告, 渠道 ...), which reach different people; True otherwise (variant,
+    group, arm, bucket, 实验组 ... and unknown names: the analyst can say otherwise)."""
+    name = str(column).strip()
+    if _RANDOMISED_NAMES.match(name):
+        return True
+    return _NOT_RANDOMISED_NAMES.search(name) is None
+
+
+_DENOMINATOR_NAMES = re.compile(
+    r"^(impressions?|imps?|exposures?|exposed|visits?|visitors?|views?|page_?views?|reach|sends?|sent|delivered|"
+    r"recipients?|展示|曝光|访问|访客|浏览|送达)",
+    re.I,
+)
+
+
+def guess_denominator(df: pd.DataFrame, metric: str, exclude: Sequence[str | None] = ()) -> str | None:
+    """For rows without a unit column: the exposure count (impressions, exposures, visits ...) a
+    count metric (whole numbers, some above 1: clicks per ad or per day) is a share of; None when
+    the metric is not such a count or there is no such column. Impressions before visits."""
+    if metric not in df.columns or _DENOMINATOR_NAMES.match(str(metric).strip()):
+        return None
+    try:
+        m, binary = metric_values(df[metric], metric)
+    except InputError:
+        return None
+    ok = m[np.isfinite(m)]
+    if binary or not len(ok) or (ok < 0).any() or (ok != np.floor(ok)).any() or not (ok > 1).any():
+        return None
+    hits = []
+    for c in df.columns:
+        name = str(c).strip()
+        if c == metric or c in exclude or not _DENOMINATOR_NAMES.match(name):
+            continue
+        d = pd.to_numeric(df[c], errors="coerce").to_numpy(dtype=float)
+        d = d[np.isfinite(d)]
+        if len(d) and (d >= 0).all() and (d == np.floor(d)).all():
+            rank = 0 if re.match(r"^(impressions?|imps?|exposures?|exposed|展示|曝光)", name, re.I) else 1
+            hits.append((rank, c))
+    return min(hits, key=lambda t: t[0])[1] if hits else None
 
 
 @dataclass(frozen=True)
@@ -167,7 +245,12 @@ class VariantResult:
     relative_lift: float | None = None
     relative_lift_ci_low: float | None = None
     relative_lift_ci_high: float | None = None
+    # the delta-method test of relative_lift: the p-value of the same test as its interval
+    relative_p_value: float | None = None
     p_value: float | None = None
+    # why p_value is missing on a treatment row: 'too_few_units' (an arm with 0 or 1 unit) or
+    # 'no_variance' (no variation in either arm): such a comparison cannot be tested
+    p_value_reason: str | None = None
     p_value_holm: float | None = None
     p_value_bh: float | None = None
     prob_beat_control: float | None = None
@@ -189,11 +272,13 @@ class ExperimentResult:
     notices: tuple[Notice, ...] = ()
     alpha: float = 0.05
     higher_is_better: bool = True
+    direction_source: str = "default"
     covariate: str | None = None
     cuped_theta: float | None = None
     variance_reduction: float | None = None
     segment: str | None = None
     segment_value: str | None = None
+    randomised: bool = True
 
     @property
     def treatments(self) -> tuple[VariantResult, ...]:
@@ -208,6 +293,9 @@ class ExperimentResult:
             return x
 
         variants = [{k: clean(v) for k, v in asdict(vr).items()} for vr in self.variants]
+        if not self.randomised:  # descriptive: no test was meaningful
+            for v in variants:
+                v.update({k: None for k in INFERENCE_FIELDS})
         return {
             "metric": self.metric,
             "kind": self.kind,
@@ -216,11 +304,13 @@ class ExperimentResult:
             "srm_mismatch": self.srm.mismatch,
             "alpha": self.alpha,
             "higher_is_better": self.higher_is_better,
+            "direction_source": self.direction_source,
             "covariate": self.covariate,
             "cuped_theta": clean(self.cuped_theta),
             "variance_reduction": clean(self.variance_reduction),
             "segment": self.segment,
             "segment_value": self.segment_value,
+            "randomised": self.randomised,
             "warnings": [n.message() for n in self.notices],
             "variants": variants,
         }
@@ -424,8 +514,8 @@ def _cap_outliers(values: dict, binary: dict, metrics: list[MetricSpec], counts:
 
 
 _EXPOSURE = re.compile(
-    r"^(impressions?|imps?|views?|exposures?|exposed|reach|sends?|sent|delivered|recipients?|"
-    r"users?|visitors?|sessions?|展示|曝光|访客|用户)",
+    r"^(impressions?|imps?|views?|page_?views?|exposures?|exposed|reach|sends?|sent|delivered|recipients?|"
+    r"users?|visitors?|visits?|sessions?|展示|曝光|访客|访问|浏览|用户)",
     re.I,
 )
 
@@ -619,8 +709,14 @@ def result_from_statistics(
         if i > 0:
             c = compare(stats[0], s, cfg)
             comps.append(c)
-            if not c.valid and s.n >= 2:
-                notices.append(Notice("zero_variance", {"variant": name, "metric": metric.label}))
+            if c.reason == "too_few_units":
+                arm = min((stats[0], data.variants[0]), (s, name), key=lambda t: t[0].n)
+                params = {"variant": name, "control": data.variants[0], "arm": arm[1], "n": int(arm[0].n)}
+                notices.append(Notice("untestable_units", params))
+            elif c.reason == "no_variance":
+                flat = [v for v, st_ in ((data.variants[0], stats[0]), (name, s)) if not st_.variance > 0]
+                params = {"variant": name, "control": data.variants[0], "metric": metric.label}
+                notices.append(Notice("untestable_variance", {**params, "arms": ", ".join(flat)}))
             base = replace(
                 base,
                 lift=c.lift,
@@ -629,7 +725,9 @@ def result_from_statistics(
                 relative_lift=c.relative_lift,
                 relative_lift_ci_low=c.relative_lift_ci_low,
                 relative_lift_ci_high=c.relative_lift_ci_high,
+                relative_p_value=c.relative_p_value,
                 p_value=c.p_value,
+                p_value_reason=c.reason,
                 prob_beat_control=c.prob_beat_control,
                 expected_loss=c.expected_loss,
                 sequential_ci_low=c.sequential_ci_low,
@@ -638,7 +736,10 @@ def result_from_statistics(
             )
         rows.append(base)
     counts = units if units is not None else [int(s.n) for s in stats]
-    if spec.check_srm:
+    if not spec.randomised:
+        notices = [n for n in notices if n.code not in ("untestable_units", "untestable_variance")]
+        notices.insert(0, Notice("not_randomised", {"column": spec.variant}))
+    if spec.check_srm and spec.randomised:
         srm = srm_check(data.variants, counts, list(spec.weights) if spec.weights else None)
     else:
         srm = SrmCheck(tuple(data.variants), tuple(int(c) for c in counts), (), float("nan"), float("nan"))
@@ -656,11 +757,13 @@ def result_from_statistics(
         notices=tuple(notices),
         alpha=spec.alpha,
         higher_is_better=metric.higher_is_better,
+        direction_source=metric.direction_source,
         covariate=covariate,
         cuped_theta=theta,
         variance_reduction=float(np.mean(reductions)) if reductions else None,
         segment=segment,
         segment_value=segment_value,
+        randomised=spec.randomised,
     )
     return correct(result)
 
@@ -891,7 +994,9 @@ def funnel_metrics(roles: ColumnRoles) -> list[MetricSpec]:
     if roles.clicks and roles.conversions:
         out.append(MetricSpec(roles.conversions, roles.clicks, name="CVR"))
     if roles.spend and roles.conversions:
-        out.append(MetricSpec(roles.spend, roles.conversions, name="CPA", higher_is_better=False))
+        out.append(
+            MetricSpec(roles.spend, roles.conversions, name="CPA", higher_is_better=False, direction_source="name")
+        )
     if roles.spend and roles.revenue:
         out.append(MetricSpec(roles.revenue, roles.spend, name="ROAS"))
     return out
@@ -935,7 +1040,7 @@ class Verdict:
     """status: 'unhealthy' (reason: srm), 'winner' (variant), 'control_wins', or 'no_winner'
     (reason: too_small, not_significant)."""
 
-    status: Literal["unhealthy", "winner", "control_wins", "no_winner"]
+    status: Literal["unhealthy", "winner", "control_wins", "no_winner", "descriptive"]
     variant: str | None = None
     reason: str | None = None
     params: dict = field(default_factory=dict)
@@ -944,7 +1049,10 @@ class Verdict:
 def verdict(result: ExperimentResult, sequential: bool = False) -> Verdict:
     """One line's worth of decision: unhealthy on SRM; otherwise the treatment whose Holm-corrected
     (or sequential) p-value is below alpha in the good direction with the highest chance to beat
-    control; 'control_wins' when every treatment is significantly worse."""
+    control; 'control_wins' when every treatment is significantly worse; 'descriptive' when the
+    groups were not randomised (nothing is decided)."""
+    if not result.randomised:
+        return Verdict("descriptive")
     if result.srm.mismatch:
         return Verdict("unhealthy", reason="srm", params={"p": result.srm.p_value})
     small = [v for v in result.variants if v.n < MIN_UNITS]
@@ -993,7 +1101,7 @@ def metric_choices(roles: ColumnRoles, variant: str | None = None) -> list[Metri
     """Metrics worth offering, best first: for aggregated rows (no unit column) the funnel
     ratios, else the binary metrics; then the other numeric columns."""
     funnel = funnel_metrics(roles)
-    plain = [MetricSpec(c, higher_is_better=higher_is_better(c)) for c in roles.metrics if c != variant]
+    plain = [MetricSpec(c).with_direction() for c in roles.metrics if c != variant]
     return funnel + plain if roles.unit is None and funnel else plain + funnel
 
 

@@ -3,13 +3,17 @@
 `compare(control, treatment, config)` returns one `Comparison` holding
 - absolute lift (treatment - control) with CI and two-sided p-value: pooled two-proportion
   z-test for proportions, Welch's t for means, ratios (delta method) and CUPED-adjusted means;
-- relative lift (treatment / control - 1) with a delta-method CI;
+- relative lift (treatment / control - 1) with a delta-method CI and the p-value of the same
+  delta-method test (`relative_p_value`, as gbstats tests relative effects): p < alpha exactly when
+  that interval excludes 0, as the absolute lift's interval and `p_value` agree for means and ratios;
 - Bayesian chance to beat control and expected loss (Beta-Binomial with a Beta(1, 1) prior for
   proportions, Normal with a flat prior for everything else);
 - an always-valid confidence sequence and p-value for the absolute lift: the asymptotic
   confidence sequences of Waudby-Smith et al. (arXiv 2103.06476v7, eqs. 9, 155, 161), as in
   GrowthBook, tightest near `sequential_tuning` total units.
-Bad data (a zero variance, an empty group) gives a flagged default instead of NaNs everywhere.
+A comparison that cannot be tested (an arm with fewer than two units, no variation in either arm)
+has the observed difference, no p-value (NaN) and `reason` ('too_few_units' / 'no_variance'),
+never a made-up p = 1 or chance to beat 0.5.
 """
 
 from __future__ import annotations
@@ -60,11 +64,15 @@ class Comparison:
     expected_loss: float
     variance_reduction: float | None = None
     valid: bool = True
+    relative_p_value: float = float("nan")  # the delta-method test of relative_lift (its interval's test)
+    reason: str | None = None  # why there is no test: 'too_few_units', 'no_variance'
 
 
-def _default(lift: float = 0.0) -> Comparison:
+def _default(lift: float = float("nan"), base: float = float("nan"), reason: str = "too_few_units") -> Comparison:
+    """An untestable comparison: the observed difference (and relative difference), nothing else."""
     nan = float("nan")
-    return Comparison(lift, nan, nan, nan, nan, nan, nan, 1.0, nan, nan, nan, 1.0, 0.5, nan, None, False)
+    rel = lift / base if math.isfinite(base) and base != 0 else nan
+    return Comparison(lift, nan, nan, nan, rel, nan, nan, nan, nan, nan, nan, nan, nan, nan, None, False, nan, reason)
 
 
 def welch_dof(var_a, n_a, var_b, n_b):
@@ -164,7 +172,8 @@ def compare(control: Statistic, treatment: Statistic, config: CompareConfig = Co
         raise TypeError("control and treatment must be the same statistic type")
     na, nb = control.n, treatment.n
     if na < 2 or nb < 2:
-        return _default()
+        seen = na >= 1 and nb >= 1
+        return _default(treatment.mean - control.mean if seen else float("nan"), control.mean if seen else math.nan)
     alpha = config.alpha
     ma, mb = control.mean, treatment.mean
     reduction = None
@@ -187,7 +196,7 @@ def compare(control: Statistic, treatment: Statistic, config: CompareConfig = Co
         cov_diff_a = -var_mean_a
 
     if not var_diff > 0:
-        return _default(diff)
+        return _default(diff, ma, "no_variance")
     se = math.sqrt(var_diff)
 
     if isinstance(control, ProportionStatistic):
@@ -204,8 +213,9 @@ def compare(control: Statistic, treatment: Statistic, config: CompareConfig = Co
     if ma != 0:
         rel, var_rel = _relative(ma, var_mean_a, diff, var_diff, cov_diff_a)
         rel_half = q * math.sqrt(var_rel)
+        rel_p = _two_sided_p(rel / math.sqrt(var_rel), dof) if var_rel > 0 else float("nan")
     else:
-        rel, rel_half = float("nan"), float("nan")
+        rel, rel_half, rel_p = float("nan"), float("nan"), float("nan")
 
     n_total = na + nb
     half_seq = sequential_halfwidth(var_diff, n_total, alpha, config.sequential_tuning)
@@ -239,6 +249,7 @@ def compare(control: Statistic, treatment: Statistic, config: CompareConfig = Co
         prob_beat_control=chance,
         expected_loss=loss_t,
         variance_reduction=reduction,
+        relative_p_value=min(float(rel_p), 1.0),
     )
 
 
@@ -248,9 +259,9 @@ def compare_arrays(
     """`compare` for many proportion / mean comparisons at once (a portfolio of summaries), without
     the Bayesian part: element i compares control (na, sa, ssa) with treatment (nb, sb, ssb), a
     proportion where `binary` (ssa/ssb unused), else a mean. Same formulas (checked equal to
-    `compare` in tests/experiments); invalid comparisons get p = 1 and NaN intervals, as there.
-    Keys: lift, lift_ci_low/high, relative_lift (+ _ci_low/high), p_value, sequential_ci_low/high,
-    sequential_p_value, valid."""
+    `compare` in tests/experiments); invalid comparisons get no p-value and NaN intervals, as there.
+    Keys: lift, lift_ci_low/high, relative_lift (+ _ci_low/high), relative_p_value, p_value,
+    sequential_ci_low/high, sequential_p_value, valid; invalid comparisons have p-values NaN."""
     binary = np.asarray(binary, dtype=bool)
     na, nb = np.asarray(na, dtype=float), np.asarray(nb, dtype=float)
     sa, sb = np.asarray(sa, dtype=float), np.asarray(sb, dtype=float)
@@ -275,6 +286,7 @@ def compare_arrays(
         rel, var_rel = _relative(np.where(ma != 0, ma, 1.0), va / na, diff, var_diff, -va / na)
         rel = np.where(ma != 0, rel, np.nan)
         rel_half = q * np.sqrt(var_rel)
+        rel_p = np.minimum(_two_sided_p(rel / np.sqrt(np.where(var_rel > 0, var_rel, np.nan)), dof), 1.0)
         n_total = na + nb
         half_seq = sequential_halfwidth(np.where(valid, var_diff, 1.0), n_total, alpha, tuning)
         p_seq = sequential_p_value(diff, np.where(valid, var_diff, 1.0), n_total, alpha, tuning)
@@ -287,13 +299,14 @@ def compare_arrays(
         "lift": diff,
         "lift_ci_low": ok(diff - q * se),
         "lift_ci_high": ok(diff + q * se),
-        "relative_lift": ok(rel),
+        "relative_lift": np.where(na * nb > 0, rel, np.nan),
         "relative_lift_ci_low": ok(rel - rel_half),
         "relative_lift_ci_high": ok(rel + rel_half),
-        "p_value": ok(p, 1.0),
+        "relative_p_value": ok(rel_p),
+        "p_value": ok(p),
         "sequential_ci_low": ok(diff - half_seq),
         "sequential_ci_high": ok(diff + half_seq),
-        "sequential_p_value": ok(p_seq, 1.0),
+        "sequential_p_value": ok(p_seq),
         "valid": valid,
     }
 

@@ -40,6 +40,7 @@ from core.experiments.analysis import (
     timeline_row,
 )
 from core.experiments.corrections import adjust_p_values
+from core.experiments.direction import metric_direction
 from core.experiments.health import SRM_THRESHOLD, srm_p_values
 from core.experiments.inference import CompareConfig, compare, compare_arrays
 from core.experiments.statistics import ProportionStatistic, SampleMeanStatistic
@@ -103,6 +104,10 @@ class SummarySpec:
     def direction(self, metric: str) -> bool:
         """True when a rise in `metric` is good news (as said here, else guessed from its name)."""
         return higher_is_better(metric, self.lower_is_better, self.higher_is_better)
+
+    def direction_source(self, metric: str) -> str:
+        """Where `metric`'s direction came from: 'user', 'name' or 'default' (`metric_direction`)."""
+        return metric_direction(metric, self.lower_is_better, self.higher_is_better).source
 
 
 _GUESS = {
@@ -358,7 +363,7 @@ def analyze_summary(
                         "proportion" if binary else "mean",
                         _statistics(frame, binary),
                         data,
-                        MetricSpec(str(met), higher_is_better=spec.direction(str(met))),
+                        MetricSpec(str(met)).with_direction(spec.lower_is_better, spec.higher_is_better),
                     )
                 )
             except ValueError as exc:  # a planned split with the wrong number of weights
@@ -412,17 +417,24 @@ def first_decisions(timeline: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame
 
 # ---- tables the views draw ------------------------------------------------------------------------
 
-DECISIONS = ("ship", "stop_for_harm", "no_difference", "keep_running")
+DECISIONS = ("ship", "stop_for_harm", "no_difference", "keep_running", "check_split")
 
 
-def decide(rel, lo, hi, p, alpha: float, higher_is_better, target: float) -> np.ndarray:
-    """Per comparison: ship / stop_for_harm when p < alpha (good / bad direction); no_difference when
-    the relative lift's CI lies within +-target (an effect that large is ruled out); else keep_running."""
+def decide(rel, lo, hi, p, alpha: float, higher_is_better, target: float, srm_mismatch=False) -> np.ndarray:
+    """Per comparison: check_split when the split is broken (sample ratio mismatch: nothing is read
+    from it, least of all a ship); ship / stop_for_harm when p (the corrected or always-valid one: the
+    caller's `p`) < alpha (good / bad direction); no_difference when the relative lift's CI lies
+    within +-target (an effect that large is ruled out); else keep_running."""
     rel, lo, hi, p = (np.asarray(x, dtype=float) for x in (rel, lo, hi, p))
+    broken = np.asarray(srm_mismatch, dtype=bool)
     good = (rel > 0) == np.asarray(higher_is_better, dtype=bool)
     sig = (p < alpha) & ~np.isnan(rel)
     narrow = (lo > -target) & (hi < target)
-    return np.select([sig & good, sig & ~good, narrow], ["ship", "stop_for_harm", "no_difference"], "keep_running")
+    return np.select(
+        [broken, sig & good, sig & ~good, narrow],
+        ["check_split", "ship", "stop_for_harm", "no_difference"],
+        "keep_running",
+    )
 
 
 PORTFOLIO_COLUMNS = [
@@ -435,11 +447,15 @@ PORTFOLIO_COLUMNS = [
     "relative_lift",
     "relative_lift_ci_low",
     "relative_lift_ci_high",
+    "relative_p_value",
     "p_value",
     "p_value_fdr",
     "sequential_p_value",
     "higher_is_better",
+    "direction_source",
     "decision",
+    "decision_p_value",
+    "decision_basis",
     "srm_p_value",
     "srm_mismatch",
 ]
@@ -448,10 +464,12 @@ PORTFOLIO_COLUMNS = [
 def portfolio_table(table: pd.DataFrame, spec: SummarySpec = SummarySpec(), target: float = 0.05) -> pd.DataFrame:
     """One row per experiment x metric x treatment, every comparison at once (vectorised: 1,000
     experiments x 4 metrics x 3 variants in well under a second): experiment, metric, variant,
-    control, variants, units, relative_lift (+ _ci_low/high), p_value, p_value_fdr (Benjamini-
+    control, variants, units, relative_lift (+ _ci_low/high), relative_p_value (the delta-method
+    test of the relative lift, the same test as its interval), p_value, p_value_fdr (Benjamini-
     Hochberg over the whole portfolio), sequential_p_value, higher_is_better (the metric's direction,
-    `SummarySpec.direction`), decision (see `decide`; with cumulative
-    checkpoints the always-valid p-value decides), srm_p_value, srm_mismatch."""
+    `SummarySpec.direction`), direction_source, decision (see `decide`), decision_p_value (the p it
+    rests on: p_value_fdr, or with cumulative checkpoints the always-valid p-value) and decision_basis
+    (which of the two), srm_p_value, srm_mismatch (such a comparison's decision is check_split)."""
     latest = _latest(table).reset_index(drop=True)
     keys = ["experiment", "metric"]
     gcode, groups = pd.factorize(pd.MultiIndex.from_frame(latest[keys]))
@@ -489,6 +507,10 @@ def portfolio_table(table: pd.DataFrame, spec: SummarySpec = SummarySpec(), targ
     metrics = latest["metric"].to_numpy()[t]
     better = {m: spec.direction(str(m)) for m in pd.unique(metrics)}
     rise_is_good = np.array([better[m] for m in metrics], dtype=bool)
+    sources = {m: spec.direction_source(str(m)) for m in better}
+    p_fdr = adjust_p_values(r["p_value"], "bh")
+    decision_p = r["sequential_p_value"] if checkpoints else p_fdr
+    broken = srm[gcode[t]] < SRM_THRESHOLD
     frame = pd.DataFrame(
         {
             "experiment": latest["experiment"].to_numpy()[t],
@@ -500,35 +522,54 @@ def portfolio_table(table: pd.DataFrame, spec: SummarySpec = SummarySpec(), targ
             "relative_lift": r["relative_lift"],
             "relative_lift_ci_low": r["relative_lift_ci_low"],
             "relative_lift_ci_high": r["relative_lift_ci_high"],
+            "relative_p_value": r["relative_p_value"],
             "p_value": r["p_value"],
-            "p_value_fdr": adjust_p_values(r["p_value"], "bh"),
+            "p_value_fdr": p_fdr,
             "sequential_p_value": r["sequential_p_value"],
             "higher_is_better": rise_is_good,
+            "direction_source": [sources[m] for m in metrics],
             "decision": decide(
                 r["relative_lift"],
                 r["relative_lift_ci_low"],
                 r["relative_lift_ci_high"],
-                r["sequential_p_value"] if checkpoints else r["p_value"],
+                decision_p,
                 spec.alpha,
                 rise_is_good,
                 target,
+                broken,
             ),
+            "decision_p_value": decision_p,
+            "decision_basis": "sequential_p_value" if checkpoints else "p_value_fdr",
             "srm_p_value": srm[gcode[t]],
-            "srm_mismatch": srm[gcode[t]] < SRM_THRESHOLD,
+            "srm_mismatch": broken,
         },
         columns=PORTFOLIO_COLUMNS,
     )
+    frame.attrs["alpha"] = spec.alpha
     return frame
 
 
 def metrics_table(
-    experiment: SummaryExperiment, guardrails: tuple[str, ...] = (), target: float = 0.05
+    experiment: SummaryExperiment,
+    guardrails: tuple[str, ...] = (),
+    target: float = 0.05,
+    portfolio: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """GrowthBook's results table: one row per metric x variant (control rows with empty
     comparisons): metric, variant, is_control, guardrail, higher_is_better, n, mean, ci_low, ci_high, relative_lift
     (+ CI), with cumulative checkpoints the always-valid relative interval (the absolute
     sequential interval over control's mean; None otherwise), p_value, p_value_holm,
-    prob_beat_control, expected_loss, relative_mde (80% power at the current size), decision."""
+    prob_beat_control, expected_loss, relative_mde (80% power at the current size), decision and
+    decision_p_value: the `portfolio` table's (so a portfolio's page and CLI agree) when given, else
+    read here the same way on this experiment's own BH-corrected p-values (always-valid ones with
+    checkpoints), check_split when the split is broken."""
+    decided = {}
+    if portfolio is not None:
+        mine = portfolio[portfolio["experiment"] == experiment.experiment]
+        decided = {
+            (m, v): (d, p)
+            for m, v, d, p in zip(mine["metric"], mine["variant"], mine["decision"], mine["decision_p_value"])
+        }
     rows = []
     for r in experiment.results:
         base = r.variants[0].mean
@@ -548,12 +589,14 @@ def metrics_table(
                 "relative_lift_ci_high": v.relative_lift_ci_high,
                 "sequential_relative_ci_low": None,
                 "sequential_relative_ci_high": None,
+                "relative_p_value": v.relative_p_value,
                 "p_value": v.p_value,
                 "p_value_holm": v.p_value_holm,
                 "prob_beat_control": v.prob_beat_control,
                 "expected_loss": v.expected_loss,
                 "relative_mde": None if v.is_control else relative_mde(r, v),
                 "decision": None,
+                "decision_p_value": None,
             }
             if not v.is_control:
                 if (
@@ -564,18 +607,22 @@ def metrics_table(
                 ):
                     row["sequential_relative_ci_low"] = v.sequential_ci_low / abs(base)
                     row["sequential_relative_ci_high"] = v.sequential_ci_high / abs(base)
-                p = v.sequential_p_value if experiment.checkpoints else v.p_value  # as in portfolio_table
+                p = v.sequential_p_value if experiment.checkpoints else v.p_value_bh  # as in portfolio_table
                 row["decision"] = str(
                     decide(
                         v.relative_lift,
                         v.relative_lift_ci_low,
                         v.relative_lift_ci_high,
-                        p,
+                        np.nan if p is None else p,
                         r.alpha,
                         r.higher_is_better,
                         target,
+                        r.srm.mismatch,
                     )
                 )
+                row["decision_p_value"] = p
+                if (r.metric, v.name) in decided:
+                    row["decision"], row["decision_p_value"] = decided[(r.metric, v.name)]
             rows.append(row)
     return pd.DataFrame(rows)
 
@@ -591,15 +638,30 @@ def checkpoint_text(x) -> str | None:
 
 
 def experiment_dict(
-    experiment: SummaryExperiment, table: pd.DataFrame | None = None, spec: SummarySpec = SummarySpec()
+    experiment: SummaryExperiment,
+    table: pd.DataFrame | None = None,
+    spec: SummarySpec = SummarySpec(),
+    portfolio: pd.DataFrame | None = None,
 ) -> list[dict]:
     """The CLI's JSON entries for one experiment: one per metric, today's shape plus `experiment`;
     with cumulative checkpoints (and the table) also `decisions`: per treatment the first checkpoint
     where the always-valid test decided (`sequential_checkpoint`) and where the fixed test first
-    crossed alpha (`fixed_checkpoint`, valid only at the planned end)."""
+    crossed alpha (`fixed_checkpoint`, valid only at the planned end). With the `portfolio`
+    (portfolio_table of the whole file) every treatment carries its portfolio `decision`,
+    `decision_p_value` (the p it rests on) and `decision_basis` (p_value_fdr / sequential_p_value)."""
     out = []
+    mine = None if portfolio is None else portfolio[portfolio["experiment"] == experiment.experiment]
     for r in experiment.results:
         entry = {"experiment": experiment.experiment, **r.to_dict()}
+        if mine is not None:
+            rows = mine[mine["metric"] == r.metric].set_index("variant")
+            for v in entry["variants"]:
+                if not v["is_control"] and v["name"] in rows.index:
+                    row = rows.loc[v["name"]]
+                    p = float(row["decision_p_value"])
+                    v["decision"] = str(row["decision"])
+                    v["decision_p_value"] = p if np.isfinite(p) else None
+                    v["decision_basis"] = str(row["decision_basis"])
         if experiment.checkpoints and table is not None:
             first = first_decisions(checkpoint_lift(table, experiment.experiment, r.metric, spec), spec.alpha)
             entry["decisions"] = [

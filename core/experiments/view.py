@@ -24,7 +24,7 @@ from core.experiments import analysis as ab
 from core.experiments.columns import ColumnRoles, guess_roles
 from core.experiments.outliers import OutlierCheck
 from core.experiments.summary import DECISIONS, SummaryColumns, looks_like_summary
-from core.viz.format import fmt_number, fmt_signed_share
+from core.viz.format import fmt_number, fmt_rate, fmt_signed_share, rate_decimals
 
 
 class BadSplit(ConfigError):
@@ -36,6 +36,20 @@ def interval_text(low, high, relative: bool = True) -> str:
     fmt = fmt_signed_share if relative else fmt_number
     a, b = fmt(low), fmt(high)
     return f"[{a}, {b}]" if a and b else ""
+
+
+def rate_texts(means, lows, highs) -> tuple[list[str], list[str]]:
+    """Rates and their intervals as percentages with enough significant digits to tell the ends
+    apart (two significant digits of the rate, one of the interval's width): '0.018%' and
+    '[0.016%, 0.020%]' (never '0.0%' and '[0.000, 0.000]')."""
+    shown, intervals = [], []
+    for m, lo, hi in zip(means, lows, highs):
+        width = hi - lo if pd.notna(lo) and pd.notna(hi) else None
+        d = max(rate_decimals(m, lo, hi), rate_decimals(width, digits=1))  # the interval's ends apart
+        shown.append(fmt_rate(m, d))
+        a, b = fmt_rate(lo, d), fmt_rate(hi, d)
+        intervals.append(f"[{a}, {b}]" if a and b else "")
+    return shown, intervals
 
 
 # ---- unit rows -----------------------------------------------------------------------------------
@@ -59,10 +73,15 @@ class ABChoices:
         """Whether `metric` (a label) starts as lower-is-better: its name says a fall is good news."""
         return metric in self.metrics and not self.metrics[metric].higher_is_better
 
+    def guessed(self, metric: str | None) -> bool:
+        """Whether `metric`'s direction is only a guess the analyst must confirm (cost_savings)."""
+        return metric in self.metrics and self.metrics[metric].direction_ambiguous
+
 
 def ab_choices(df: pd.DataFrame, variant: str | None = None) -> ABChoices:
     """Options for the view's pickers; `variant`: the variant column picked (None: the guess)."""
     roles = guess_roles(df.head(5000))
+    roles.variant = few_valued_variant(df, roles)
     column = variant if variant in df.columns else roles.variant
     names = ab.variant_names(df[column]) if column in df.columns else []
     return ABChoices(
@@ -74,6 +93,29 @@ def ab_choices(df: pd.DataFrame, variant: str | None = None) -> ABChoices:
         segments=list(roles.segments),
         summary=looks_like_summary(df),
     )
+
+
+def few_valued_variant(df: pd.DataFrame, roles: ColumnRoles) -> str | None:
+    """The guessed variant column, unless it has more distinct values than a variant column holds
+    (an ad id mapped as the variant: 1,143 ads); then the column with the fewest distinct values
+    (2 to MAX_VARIANTS) among the other non-metric, non-unit columns, campaigns first."""
+    guess = roles.variant
+    if guess is None or guess not in df.columns or df[guess].nunique(dropna=True) <= ab.MAX_VARIANTS:
+        return guess
+    skip = {guess, roles.unit, roles.time, *roles.metrics}
+    sizes = []
+    for c in df.columns:
+        if c in skip:
+            continue
+        k = int(df[c].nunique(dropna=True))
+        if 2 <= k <= ab.MAX_VARIANTS:
+            sizes.append((ab.randomised_guess(str(c)) is True, k, str(c)))
+
+    # a named split first, then a campaign-like column (age, gender ... are segments); fewest values first
+    def rank(t):
+        return (0 if ab._RANDOMISED_NAMES.match(t[2]) else 1 if not t[0] else 2, t[1], t[2])
+
+    return min(sizes, key=rank)[2] if sizes else guess
 
 
 @dataclass(frozen=True)
@@ -96,6 +138,8 @@ class ABSettings:
     cap_percentile: float | None = None
     source: str | None = None
     higher_is_better: bool | None = None  # the metric's direction (None: the offered metric's own, guessed)
+    direction_source: str = "user"  # where `higher_is_better` came from when it is given
+    randomised: bool = True  # False: groups nobody randomised (campaigns): descriptive, no tests
 
 
 @dataclass(frozen=True)
@@ -118,6 +162,7 @@ class ABView:
     metric: ab.MetricSpec
     metric_title: str  # the metric as the file names it: 'retention_1', 'CTR = clicks / impressions'
     table: pd.DataFrame  # one row per variant (display)
+    table_kinds: dict[str, str]  # display kind of the table's number columns
     download: pd.DataFrame  # the result's raw numbers
     sequential: bool  # the always-valid p-value is shown (there is a time column to peek along)
     timeline: pd.DataFrame | None
@@ -152,41 +197,69 @@ def _spec(settings: ABSettings, metric: ab.MetricSpec, roles: ColumnRoles) -> ab
         sequential_tuning=float(settings.tuning),
         source=settings.source,
         exposure=exposure,
-        check_srm=settings.check_srm,
+        check_srm=settings.check_srm and settings.randomised,
         cap_percentile=settings.cap_percentile,
+        randomised=settings.randomised,
     )
 
 
-NUMBERS = ("relative_lift", "p_value", "p_value_holm", "prob_beat_control", "expected_loss")
+NUMBERS = ("relative_lift", "relative_p_value", "p_value", "p_value_holm", "prob_beat_control", "expected_loss")
 
 
-def _compared(t: pd.DataFrame) -> dict:
+def _compared(t: pd.DataFrame, rates: bool = False) -> dict:
     """The columns both results tables show, from rows with VariantResult's fields (NaN, shown
-    blank, where control has no comparison)."""
-    num = {c: pd.to_numeric(t[c], errors="coerce") for c in NUMBERS}
+    blank, where control has no comparison). `rates`: the means are rates, shown as percentages
+    with enough significant digits (`rate_texts`). The relative lift's interval is followed by the
+    p-value of the same (delta-method) test, so the two never contradict each other."""
+    num = {c: pd.to_numeric(t[c], errors="coerce") for c in NUMBERS if c in t}
+    if rates:
+        mean, mean_ci = rate_texts(t["mean"], t["ci_low"], t["ci_high"])
+    else:
+        mean = t["mean"]
+        mean_ci = [interval_text(a, b, relative=False) for a, b in zip(t["ci_low"], t["ci_high"])]
     return {
         "n": t["n"],
-        "mean": t["mean"],
-        "mean_ci": [interval_text(a, b, relative=False) for a, b in zip(t["ci_low"], t["ci_high"])],
+        "mean": mean,
+        "mean_ci": mean_ci,
         "relative_lift": num["relative_lift"],
         "relative_lift_ci": [
             interval_text(a, b) for a, b in zip(t["relative_lift_ci_low"], t["relative_lift_ci_high"])
         ],
-        **{c: num[c] for c in NUMBERS[1:]},
+        **{c: num[c] for c in NUMBERS[1:] if c in num},
     }
 
 
+TESTS = (
+    "relative_p_value",
+    "p_value",
+    "p_value_holm",
+    "p_value_bh",
+    "sequential_p_value",
+    "prob_beat_control",
+    "expected_loss",
+)
+
+
 def result_frame(result: ab.ExperimentResult, sequential: bool) -> pd.DataFrame:
-    """The results table: variant, n, mean, mean_ci, relative_lift, relative_lift_ci, p_value,
-    p_value_holm, p_value_bh, [sequential_p_value], prob_beat_control, expected_loss. Control's
-    comparison cells are missing (shown blank). The sequential p-value only with a time column:
-    without one nobody peeked, and the fixed-horizon p-value is the right one."""
+    """The results table: variant, n, mean, mean_ci, relative_lift, relative_lift_ci,
+    relative_p_value (the interval's own test), p_value, p_value_holm, p_value_bh,
+    [sequential_p_value], prob_beat_control, expected_loss. Control's comparison cells are missing
+    (shown blank); rates (proportions) are text with enough significant digits. The sequential
+    p-value only with a time column: without one nobody peeked, and the fixed-horizon p-value is the
+    right one. Groups that were not randomised: descriptive, without any test column."""
     t = result.table()
     num = {c: pd.to_numeric(t[c], errors="coerce") for c in ("p_value_bh", "sequential_p_value")}
-    frame = pd.DataFrame({"variant": t["name"], **_compared(t), **num})
-    order = ["variant", "n", "mean", "mean_ci", "relative_lift", "relative_lift_ci", "p_value", "p_value_holm"]
-    frame = frame[order + ["p_value_bh", "sequential_p_value", "prob_beat_control", "expected_loss"]]
+    frame = pd.DataFrame({"variant": t["name"], **_compared(t, rates=result.kind == "proportion"), **num})
+    order = ["variant", "n", "mean", "mean_ci", "relative_lift", "relative_lift_ci", "relative_p_value"]
+    frame = frame[order + ["p_value", "p_value_holm", "p_value_bh", "sequential_p_value"] + list(TESTS[-2:])]
+    if not result.randomised:
+        return frame.drop(columns=list(TESTS))
     return frame if sequential else frame.drop(columns=["sequential_p_value"])
+
+
+def table_kinds(result: ab.ExperimentResult) -> dict[str, str]:
+    """Display kinds of the results table's number columns (rates are already text)."""
+    return {"prob_beat_control": "share"} | ({} if result.kind == "proportion" else {"mean": "number"})
 
 
 def power_defaults(result: ab.ExperimentResult) -> PowerDefaults:
@@ -216,7 +289,7 @@ def ab_view(df: pd.DataFrame, settings: ABSettings, choices: ABChoices | None = 
         raise ConfigError(f"no metric '{settings.metric}'", file=settings.source)
     metric = choices.metrics[settings.metric]
     if settings.higher_is_better is not None:
-        metric = replace(metric, higher_is_better=settings.higher_is_better)
+        metric = replace(metric, higher_is_better=settings.higher_is_better, direction_source=settings.direction_source)
     roles = choices.roles
     spec = _spec(settings, metric, roles)
     funnel_metrics = ab.funnel_metrics(roles)
@@ -232,20 +305,24 @@ def ab_view(df: pd.DataFrame, settings: ABSettings, choices: ABChoices | None = 
     if funnel_metrics:
         raw = ab.funnel_table(data, roles)
         funnel = raw.rename(columns={s: c for s, c in stages.items()})
+        for rate in ("ctr", "cvr"):  # tiny rates (CTR 0.018%) with enough significant digits
+            if rate in funnel:
+                d = ab_rate_decimals(funnel[rate])
+                funnel[rate] = [fmt_rate(x, d) for x in funnel[rate]]
     return ABView(
         result=result,
         verdict=ab.verdict(result),
-        notices=tuple(n for n in result.notices if n.code != "srm"),
+        notices=tuple(n for n in result.notices if n.code not in ("srm", "not_randomised")),
         metric=metric,
         metric_title=metric_title(metric),
         table=result_frame(result, sequential),
+        table_kinds=table_kinds(result),
         download=result.table(),
         sequential=sequential,
         timeline=ab.cumulative_lift(data, metric) if sequential else None,
         funnel=funnel,
         funnel_steps=[stages[s] for s in ("impressions", "clicks", "conversions") if s in stages],
-        funnel_kinds={c: "number" if s in ("spend", "revenue") else "count" for s, c in stages.items()}
-        | {"ctr": "share", "cvr": "share"},
+        funnel_kinds={c: "number" if s in ("spend", "revenue") else "count" for s, c in stages.items()},
         segments=ab.segment_table(ab.analyze_segments(data, metric, segments[0])) if segments else None,
         outliers=check if check is not None and check.heavy else None,
         capped=check if check is not None and metric.column in data.caps else None,
@@ -253,6 +330,11 @@ def ab_view(df: pd.DataFrame, settings: ABSettings, choices: ABChoices | None = 
         response_outcome=ab.response_outcome(result, metric, roles),
         response_features=[c for c in roles.segments if c in df.columns][:4],
     )
+
+
+def ab_rate_decimals(values) -> int:
+    """One number of decimals for a column of rates (`rate_decimals` over all of them)."""
+    return rate_decimals(*[v for v in values])
 
 
 @dataclass(frozen=True)
@@ -330,9 +412,10 @@ def filter_portfolio(port: pd.DataFrame, decisions=DECISIONS, text: str = "") ->
 
 def portfolio_frame(view: pd.DataFrame, checkpoints: bool) -> pd.DataFrame:
     """The portfolio as shown: experiment, metric, variant, variants, units, relative_lift,
-    relative_lift_ci, p_value, p_value_fdr, [sequential_p_value: only with checkpoints, where the
-    test was peeked at], better ('↑' higher / '↓' lower is better), decision (code), srm_mismatch
-    ('⚠' or blank)."""
+    relative_lift_ci, relative_p_value (the interval's own test), p_value, p_value_fdr,
+    [sequential_p_value: only with checkpoints, where the test was peeked at], better ('↑' higher /
+    '↓' lower is better), decision (code), decision_p_value (the p it rests on: p_value_fdr, or the
+    sequential one with checkpoints), srm_mismatch ('⚠' or blank)."""
     frame = pd.DataFrame(
         {
             "experiment": view["experiment"],
@@ -344,11 +427,13 @@ def portfolio_frame(view: pd.DataFrame, checkpoints: bool) -> pd.DataFrame:
             "relative_lift_ci": [
                 interval_text(a, b) for a, b in zip(view["relative_lift_ci_low"], view["relative_lift_ci_high"])
             ],
+            "relative_p_value": view["relative_p_value"],
             "p_value": view["p_value"],
             "p_value_fdr": view["p_value_fdr"],
             "sequential_p_value": view["sequential_p_value"],
             "better": direction_marks(view["higher_is_better"]),
             "decision": view["decision"],
+            "decision_p_value": view["decision_p_value"],
             "srm_mismatch": ["⚠" if m else "" for m in view["srm_mismatch"]],
         }
     )
@@ -363,8 +448,9 @@ def direction_marks(higher_is_better) -> list[str]:
 def metrics_frame(mt: pd.DataFrame, checkpoints: bool) -> pd.DataFrame:
     """One experiment's results (summary.metrics_table) as shown: metric, variant, guardrail ('✓'),
     better (`direction_marks`),
-    n, mean, mean_ci, relative_lift, relative_lift_ci, [sequential_relative_ci], p_value,
-    p_value_holm, prob_beat_control, expected_loss, relative_mde, decision (code; blank on control)."""
+    n, mean, mean_ci, relative_lift, relative_lift_ci, [sequential_relative_ci], relative_p_value,
+    p_value, p_value_holm, prob_beat_control, expected_loss, relative_mde, decision (code; blank on
+    control), decision_p_value."""
     shared = _compared(mt)
     frame = pd.DataFrame(
         {
@@ -379,6 +465,7 @@ def metrics_frame(mt: pd.DataFrame, checkpoints: bool) -> pd.DataFrame:
             **{c: shared[c] for c in NUMBERS[1:]},
             "relative_mde": pd.to_numeric(mt["relative_mde"], errors="coerce"),
             "decision": mt["decision"].fillna(""),
+            "decision_p_value": pd.to_numeric(mt["decision_p_value"], errors="coerce"),
         }
     )
     return frame if checkpoints else frame.drop(columns=["sequential_relative_ci"])

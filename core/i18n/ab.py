@@ -294,4 +294,61 @@ TABLE: dict[str, dict[str, str]] = {
         "zh": "固定样本置信区间（虚线）仅在计划结束时有效；阴影的随时有效区间可在每个检查点解读。",
     },
     "ab.never": {"en": "never", "zh": "从未"},
+    "ab.warn.untestable_units": {
+        "en": "{variant} vs {control}: {arm} has {n} unit(s); a test needs at least 2 in each arm, so there is no p-value.",
+        "zh": "{variant} 与 {control} 的比较：{arm} 只有 {n} 个用户，每组至少需要 2 个才能检验，因此没有 p 值。",
+    },
+    "ab.warn.untestable_variance": {
+        "en": "{variant} vs {control}: {metric} does not vary within the arms ({arms}); no test is possible, so there is no p-value.",
+        "zh": "{variant} 与 {control} 的比较：{metric} 在组内没有任何波动（{arms}），无法检验，因此没有 p 值。",
+    },
+    "ab.warn.denominator_guessed": {
+        "en": "Rows are aggregates: {metric} is tested as a share of {denominator} (summed per variant).",
+        "zh": "每行是汇总数据：{metric} 按占 {denominator} 的比例检验（按分组求和）。",
+    },
+    "ab.lower_better_guessed": {"en": "Lower is better (guessed)", "zh": "越低越好（推测）"},
+    "ab.direction_guessed": {
+        "en": "The name {metric} holds both {word} and {other}, so whether a rise is good news is only a guess "
+        "(shown: {guess}). Tick or untick the box, or confirm the guess.",
+        "zh": "指标名 {metric} 中既有“{word}”又有“{other}”，上升是好是坏只是推测（当前：{guess}）。"
+        "请勾选或取消勾选，或确认这一推测。",
+    },
+    "ab.direction_higher": {"en": "higher is better", "zh": "越高越好"},
+    "ab.direction_lower": {"en": "lower is better", "zh": "越低越好"},
+    "ab.direction_confirm": {"en": "Confirm the direction", "zh": "确认方向"},
+    "ab.summary_direction_guessed": {
+        "en": "Guessed direction for {metrics}: the names mix a cost or loss word with one that turns it around. "
+        "Check the list of lower-is-better metrics, then confirm.",
+        "zh": "{metrics} 的方向是推测的：名称里既有成本或损失类的词，又有把它反过来的词。"
+        "请检查“越低越好的指标”列表后确认。",
+    },
+    "ab.randomised": {"en": "Randomised split (an experiment)", "zh": "随机分组（实验）"},
+    "ab.randomised_help": {
+        "en": "Ticked when users were assigned to the groups at random. Campaigns, ads and ad sets usually were "
+        "not: they reach different people.",
+        "zh": "用户是随机分配到各组时勾选。广告系列、广告和广告组通常不是随机分配的：它们触达的人群不同。",
+    },
+    "ab.descriptive_note": {
+        "en": "Not a randomised split: these are descriptive differences, and they may come from who each "
+        "{column} reached rather than from the {column} itself.",
+        "zh": "这不是随机分组：以下只是描述性的差异，可能来自各{column}触达的人群不同，而不是{column}本身的效果。",
+    },
+    "ab.relative_test_note": {
+        "en": "The relative lift's interval and its p-value come from the same test (delta method on the ratio, "
+        "as GrowthBook); Holm, BH and the verdict use the test of the difference (Welch's t or the two-proportion z-test).",
+        "zh": "相对提升的区间与其 p 值来自同一检验（对比值用 Delta 方法，与 GrowthBook 相同）；"
+        "Holm、BH 校正和结论使用差值检验（Welch t 检验或两比例 z 检验）。",
+    },
+    "ab.decision.check_split": {"en": "check the split (SRM)", "zh": "先查分流（SRM）"},
+    "ab.decision_basis_fdr": {
+        "en": "Decisions rest on the portfolio-corrected p-value (BH, column p (FDR)) below {alpha}.",
+        "zh": "决策依据组合校正后的 p 值（BH，即 p（FDR）列）是否低于 {alpha}。",
+    },
+    "ab.decision_basis_sequential": {
+        "en": "Decisions rest on the always-valid (sequential) p-value below {alpha}: the checkpoints were peeked at.",
+        "zh": "决策依据始终有效（序贯）p 值是否低于 {alpha}：因为每个检查点都被查看过。",
+    },
+    "col.relative_p_value": {"en": "p (lift CI's test)", "zh": "p（与区间同一检验）"},
+    "col.decision_p_value": {"en": "decided on p", "zh": "决策所用 p"},
+    "col.p_value_reason": {"en": "why no p", "zh": "无 p 值的原因"},
 }

@@ -56,6 +56,8 @@ def ab_result(
     control: str | None = None,
     alpha: float = 0.05,
     source: str | None = None,
+    lower: tuple[str, ...] = (),
+    higher: tuple[str, ...] = (),
 ):
     """The A/B result for one metric from per-variant sums: the summary engine (Welch / pooled z)
     of `core.experiments.summary`, the same statistics the row-level path runs on."""
@@ -69,8 +71,85 @@ def ab_result(
     else:
         cols = SummaryColumns(variant="variant", count="n", sum="sum_y", sum_squares="sum_yy", metric="metric")
     table = read_summary(frame, cols, source)
-    spec = SummarySpec(control=control, alpha=alpha, source=source)
+    spec = SummarySpec(control=control, alpha=alpha, source=source, lower_is_better=lower, higher_is_better=higher)
     return analyze_summary(table, spec)[0].results[0]
+
+
+def ab_checks(engine: Engine, table: str, metric: str, denominator: str | None = None) -> dict:
+    """`sql.ab_checks` as a dict of numbers (None where SQL gave NULL). InputError naming the table
+    and column when the metric (or denominator) holds values that are not numbers."""
+    from core.errors import InputError
+
+    cols = engine.columns(table)
+    for c in (metric, denominator):
+        if c and c not in cols:
+            raise InputError(f"no such column; the columns are: {', '.join(cols[:12])}", file=table, column=c)
+    row = engine.sql(sql.ab_checks(table, metric, denominator)).iloc[0].to_dict()
+    out: dict = {k: (None if v is None or (isinstance(v, float) and np.isnan(v)) else v) for k, v in row.items()}
+    for c, key in ((metric, "not_numbers"), (denominator, "d_not_numbers")):
+        if c and out.get(key):
+            example = f", found '{str(out['example'])[:40]}'" if c == metric and out.get("example") else ""
+            raise InputError(
+                f"metric values must be numbers{example} ({int(out[key])} of {int(out['n_rows'])} rows are not)",
+                file=table,
+                column=c,
+            )
+    return out
+
+
+_DENOMINATOR_EXPOSURE = ("impressions", "imps", "exposures", "exposed", "views", "visits", "visitors", "reach")
+
+
+def guess_ab_denominator(engine: Engine, table: str, metric: str, checks: dict) -> str | None:
+    """For a table without user_id: the impressions / exposures / visits column a count metric
+    (whole numbers, some above 1) is a share of, as `core.experiments.analysis.guess_denominator`."""
+    from core.experiments.analysis import _DENOMINATOR_NAMES
+
+    cols = engine.columns(table)
+    if "user_id" in cols or _DENOMINATOR_NAMES.match(metric) or checks.get("not_counts"):
+        return None
+    if not (checks.get("max_value") or 0) > 1:
+        return None
+    hits = [c for c in cols if c != metric and _DENOMINATOR_NAMES.match(str(c))]
+    hits.sort(key=lambda c: not str(c).lower().startswith(_DENOMINATOR_EXPOSURE[:4]))
+    return hits[0] if hits else None
+
+
+def ab_ratio_result(
+    sums: pd.DataFrame,
+    metric: str,
+    denominator: str,
+    counts: bool,
+    control: str | None = None,
+    alpha: float = 0.05,
+    source: str | None = None,
+    lower: tuple[str, ...] = (),
+    higher: tuple[str, ...] = (),
+):
+    """The A/B result for metric / denominator from per-variant sums with the denominator as x
+    (`ab_sums(..., covariate=denominator)`): counts (clicks over impressions) are a proportion of the
+    summed counts (the two-proportion z-test), other ratios a delta-method ratio with rows as units."""
+    from core.experiments.analysis import ExperimentData, ExperimentSpec, MetricSpec, result_from_statistics
+    from core.experiments.direction import metric_direction
+    from core.experiments.statistics import ProportionStatistic, RatioStatistic
+    from core.experiments.summary import SummarySpec, _variant_order
+
+    frame = sums.dropna(subset=["variant"]).set_index("variant")
+    names = _variant_order(frame.index, SummarySpec(control=control, source=source), f"{metric} / {denominator}")
+    frame = frame.loc[names]
+    if counts:
+        kind = "proportion"
+        stats: list = [ProportionStatistic(int(round(x)), float(y)) for x, y in zip(frame["sum_x"], frame["sum_y"])]
+        units = [int(round(x)) for x in frame["sum_x"]]
+    else:
+        kind = "ratio"
+        stats = [RatioStatistic(int(r.n), r.sum_y, r.sum_yy, r.sum_x, r.sum_xx, r.sum_xy) for r in frame.itertuples()]
+        units = [int(n) for n in frame["n"]]
+    spec = ExperimentSpec(variant="variant", control=names[0], alpha=alpha, source=source)
+    data = ExperimentData(variants=names, codes=np.zeros(0, dtype=np.int64), values={}, binary={}, spec=spec)
+    d = metric_direction(metric, lower, higher)
+    m = MetricSpec(metric, denominator, higher_is_better=d.higher_is_better, direction_source=d.source)
+    return result_from_statistics(kind, stats, data, m, units=units)
 
 
 def retention(

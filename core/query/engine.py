@@ -211,6 +211,15 @@ class SparkEngine(Engine):
             self.spark = (spark or spark_session(master)).newSession()
         except ImportError as exc:
             raise ConfigError("--engine spark needs pyspark (pip install -r requirements.txt) and Java 17") from exc
+        except Exception as exc:  # py4j's Py4JJavaError: the JVM could not start a session on that master
+            if type(exc).__name__ not in ("Py4JJavaError", "Py4JError", "PySparkRuntimeError", "SparkRuntimeException"):
+                raise
+            _SESSIONS.pop(master, None)
+            reason = str(getattr(exc, "java_exception", "") or exc).strip().splitlines()
+            raise ConfigError(
+                f"--spark-master {master}: Spark could not start a session there "
+                f"({reason[0][:160] if reason else type(exc).__name__}); check the URL and that the master is running"
+            ) from None
 
     def register(self, table: str, parquet, exclude=()) -> None:
         df = self.spark.read.parquet(*parquet_files(parquet))

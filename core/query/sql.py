@@ -67,6 +67,31 @@ def ab_sums(
     )
 
 
+def ab_checks(table: str, metric: str, denominator: str | None = None) -> str:
+    """One row about an A/B metric column before it is summed: rows, missing (NULL) values, values
+    that are not numbers (and the smallest such, as text), values that are not counts (fractional
+    or negative), the largest value; with a denominator the same for it and the rows where the
+    metric exceeds it. TRY_CAST, so a text column is reported instead of failing the query."""
+    m = f"TRY_CAST({q(metric)} AS DOUBLE)"
+    cols = [
+        "count(*) AS n_rows",
+        f"sum(CASE WHEN {q(metric)} IS NULL THEN 1 ELSE 0 END) AS missing",
+        f"sum(CASE WHEN {q(metric)} IS NOT NULL AND {m} IS NULL THEN 1 ELSE 0 END) AS not_numbers",
+        f"min(CASE WHEN {q(metric)} IS NOT NULL AND {m} IS NULL THEN CAST({q(metric)} AS VARCHAR) END) AS example",
+        f"sum(CASE WHEN {m} < 0 OR {m} <> floor({m}) THEN 1 ELSE 0 END) AS not_counts",
+        f"max({m}) AS max_value",
+    ]
+    if denominator:
+        d = f"TRY_CAST({q(denominator)} AS DOUBLE)"
+        cols += [
+            f"sum(CASE WHEN {q(denominator)} IS NULL THEN 1 ELSE 0 END) AS d_missing",
+            f"sum(CASE WHEN {q(denominator)} IS NOT NULL AND {d} IS NULL THEN 1 ELSE 0 END) AS d_not_numbers",
+            f"sum(CASE WHEN {d} < 0 OR {d} <> floor({d}) THEN 1 ELSE 0 END) AS d_not_counts",
+            f"sum(CASE WHEN {m} > {d} THEN 1 ELSE 0 END) AS over",
+        ]
+    return f"SELECT {', '.join(cols)} FROM {q(table)}"
+
+
 def retention_cells(
     tables: tuple[str, ...] = ("interactions",),
     period: str = "month",

@@ -91,6 +91,26 @@ def fmt_signed_share(value: Any, digits: int = 1) -> str:
     return f"{float(value) * 100:+,.{digits}f}%".replace("-", "−")
 
 
+def rate_decimals(*values: Any, digits: int = 2) -> int:
+    """Decimals that show each of `values` (shares, 0.00018 = 0.018%) as a percentage with at least
+    `digits` significant digits: 1 for 2.0% or 45.1%, 3 for 0.018%."""
+    out = 1
+    for v in values:
+        if is_missing(v) or not math.isfinite(float(v)) or float(v) == 0:
+            continue
+        out = max(out, digits - 1 - math.floor(math.log10(abs(float(v)) * 100)))
+    return min(out, 8)
+
+
+def fmt_rate(value: Any, decimals: int | None = None) -> str:
+    """A rate as a percentage with enough significant digits: 0.00018 -> '0.018%', 0.02 -> '2.0%'
+    (`rate_decimals`; pass `decimals` to line several up); missing -> ''."""
+    if is_missing(value):
+        return ""
+    d = rate_decimals(value) if decimals is None else decimals
+    return f"{float(value) * 100:,.{d}f}%"
+
+
 def fmt_p(value: Any) -> str:
     """p-values: '< 0.001' below a thousandth, else three decimals; missing -> ''."""
     if is_missing(value):

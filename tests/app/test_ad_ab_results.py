@@ -89,11 +89,28 @@ def test_kag_upload_funnel_and_unrandomised_groups(repo_root, sample_ws, shared_
     assert not at.exception, _texts(at.exception)
     assert at.selectbox(key="ab_variant").value == "xyz_campaign_id"
     assert at.selectbox(key="ab_metric").value == "CTR"
-    # three campaigns of very different sizes are not a randomised split: SRM says so
-    assert any("Test unhealthy" in e for e in _texts(at.error))
+    # campaigns were never a randomised split: descriptive, one line of caveat, no SRM verdict, no tests
+    assert at.checkbox(key="ab_randomised:xyz_campaign_id").value is False
+    assert not at.error and any("Not a randomised split" in i for i in _texts(at.info))
+    shown = _shown(at, "variant")
+    assert "p-value" not in shown.columns and "p (Holm)" not in shown.columns
+    # CTR ~ 0.018%: shown with enough significant digits, never 0.0% [0.000, 0.000]
+    import pandas as pd
+
+    raw = pd.read_csv(shared_datasets / "fb_ad_conversion" / "KAG_conversion_data.csv")
+    sums = raw.groupby("xyz_campaign_id")[["Clicks", "Impressions"]].sum()
+    ctr = (sums["Clicks"] / sums["Impressions"]).rename(index=str)
+    for _, row in shown.iterrows():
+        mean_text, ci_text = row.iloc[2], row.iloc[3]
+        assert float(mean_text.rstrip("%")) / 100 == pytest.approx(ctr[row["variant"]], rel=0.05), mean_text
+        low, high = (float(x.strip(" %")) for x in ci_text.strip("[]").split(","))
+        assert 0 < low < float(mean_text.rstrip("%")) < high, ci_text
     funnel = _frame_with(at, "Impressions")  # the file's own column names
     assert funnel["Impressions"].sum() == pytest.approx(213_434_828)  # README totals
     assert funnel["Clicks"].sum() == pytest.approx(38_165)
+    # said to be randomised, three campaigns of very different sizes fail the SRM check
+    at.checkbox(key="ab_randomised:xyz_campaign_id").check().run()
+    assert any("Test unhealthy" in e for e in _texts(at.error))
     at.checkbox(key="ab_check_srm").uncheck().run()
     assert not at.exception and not at.error
 
@@ -288,3 +305,34 @@ def test_a_loss_metric_is_read_as_lower_is_better_and_the_analyst_can_say_otherw
     detail = _frame_with(at, "guardrail").set_index("metric")
     assert detail.loc["cost_per_order"].query("variant == 'B'")["better"].item() == "↑"
     assert detail.loc["cost_per_order"].query("variant == 'B'")["decision"].item() == "stop for harm"
+
+
+def test_an_ambiguous_direction_reads_guessed_until_confirmed(repo_root, sample_ws, tmp_path):
+    """cost_savings holds a cost word and a word that turns it around: the box says its tick is a
+    guess (in both languages) and why, until the analyst confirms it or changes it."""
+    import numpy as np
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    df = pd.DataFrame({"user_id": range(2000), "variant": np.repeat(["A", "B"], 1000)})
+    df["cost_savings"] = rng.gamma(2, 5, len(df)) * np.where(df["variant"] == "B", 1.1, 1.0)
+    f = tmp_path / "savings.csv"
+    df.to_csv(f, index=False)
+    at = _upload(_page(repo_root), f)
+    assert not at.exception, _texts(at.exception)
+    assert at.selectbox(key="ab_metric").value == "cost_savings"
+    box = at.checkbox(key="ab_lower:cost_savings")
+    assert box.label == "Lower is better (guessed)" and box.value is False  # the guess: savings are good
+    assert any("savings" in w and "only a guess" in w for w in _texts(at.warning))
+    at.selectbox(key="lang").set_value("zh").run()
+    assert at.checkbox(key="ab_lower:cost_savings").label == "越低越好（推测）"
+    assert any("只是推测" in w for w in _texts(at.warning))
+    at.button(key="ab_dir_confirm:cost_savings").click().run()
+    assert not at.exception and at.checkbox(key="ab_lower:cost_savings").label == "越低越好"
+    assert not any("只是推测" in w for w in _texts(at.warning))
+    at.selectbox(key="lang").set_value("en").run()
+    box = at.checkbox(key="ab_lower:cost_savings")
+    assert box.label == "Lower is better" and box.value is False
+    box.check().run()  # the analyst's word: the rise is now bad news, and nothing says 'guessed'
+    assert not at.exception and at.checkbox(key="ab_lower:cost_savings").value is True
+    assert any("No variant beats control" in w for w in _texts(at.warning))

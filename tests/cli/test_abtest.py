@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats as st
@@ -185,3 +186,213 @@ def test_metric_direction_from_the_name_or_the_flags(run_cli, tmp_path, shared_d
     typo = run_cli("abtest", g, "--variant", "variant", *cols, "--lower-is-better", "cost_per_ordr")
     assert typo.returncode == 2 and len(typo.stderr.strip().splitlines()) == 1
     assert "cost_per_ordr" in typo.stderr and "cost_per_order" in typo.stderr
+
+
+# ---- trust at the edges (issue 24 items 2, 3, 4, 6, 11, 12, 14): through the CLI's entry point -------
+
+
+def _main(*args):
+    """`python -m core ARGS` through core.__main__.main in this process: (exit code, stdout, stderr)."""
+    import contextlib
+    import io
+
+    from core.__main__ import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main([str(a) for a in args])
+        except SystemExit as exc:
+            code = exc.code
+    return code, out.getvalue(), err.getvalue()
+
+
+def _one_line(code, err, *words):
+    assert (code, err.count("\n"), err[:7]) == (2, 1, "error: "), err
+    assert all(w in err for w in words), err
+
+
+def test_an_ambiguous_metric_name_asks_for_its_direction(tmp_path):
+    """Before: cost_savings was read as lower-is-better from the substring 'cost' (a +10% rise got
+    prob_beat_control 0). Now exit 2 asking; said, the direction and its source come back, and the
+    relative interval agrees with the p-value printed beside it (the delta-method test, computed here)."""
+    rng = np.random.default_rng(1)
+    df = pd.DataFrame({"variant": np.repeat(["A", "B"], 400)})
+    df["cost_savings"] = rng.gamma(2, 5, len(df)) * np.where(df["variant"] == "B", 1.12, 1.0)
+    f = tmp_path / "s.csv"
+    df.to_csv(f, index=False)
+    code, _, err = _main("abtest", f, "--variant", "variant", "--metric", "cost_savings")
+    _one_line(code, err, "cost_savings", "--higher-is-better", "--lower-is-better", "savings")
+    code, out, err = _main(
+        "abtest", f, "--variant", "variant", "--metric", "cost_savings", "--higher-is-better", "cost_savings"
+    )
+    assert code == 0, err
+    res = json.loads(out)
+    assert (res["higher_is_better"], res["direction_source"]) == (True, "user")
+    b = res["variants"][1]
+    x, y = (df.loc[df["variant"] == v, "cost_savings"].to_numpy() for v in "AB")
+    assert b["p_value"] == pytest.approx(st.ttest_ind(y, x, equal_var=False).pvalue, rel=1e-9)
+    va, vb, ma, mb = x.var(ddof=1) / len(x), y.var(ddof=1) / len(y), x.mean(), y.mean()
+    se = np.sqrt(vb / ma**2 + mb**2 * va / ma**4)
+    dof = (va + vb) ** 2 / (va**2 / (len(x) - 1) + vb**2 / (len(y) - 1))
+    assert b["relative_p_value"] == pytest.approx(2 * st.t.sf(abs(mb / ma - 1) / se, dof), rel=1e-9)
+    assert (b["relative_p_value"] < 0.05) == (b["relative_lift_ci_low"] > 0 or b["relative_lift_ci_high"] < 0)
+    assert b["prob_beat_control"] > 0.5  # a rise, read as good news
+    g = pd.DataFrame({"variant": ["A", "B"] * 3, "churn_rate": [0.1, 0.2, 0.15, 0.25, 0.12, 0.2]})
+    g.to_csv(f, index=False)
+    code, out, err = _main("abtest", f, "--variant", "variant", "--metric", "churn_rate")
+    assert code == 0 and json.loads(out)["direction_source"] == "name" and not json.loads(out)["higher_is_better"]
+
+
+def test_arms_with_one_unit_or_no_spread_have_a_null_p_and_say_why(tmp_path):
+    """Before: lift 0.0, p 1.0, chance to beat 0.5 for an arm of one unit, p 1.0 for two flat arms
+    whose means differ (10 vs 10.5). Now: the observed difference, p null, the reason, and warnings
+    that name the arm concerned."""
+    f = tmp_path / "flat.csv"
+    df = pd.DataFrame({"variant": ["A"] * 5 + ["B"] * 5 + ["C"], "m": [10.0] * 5 + [10.5] * 5 + [11.0]})
+    df.to_csv(f, index=False)
+    code, out, err = _main("abtest", f, "--variant", "variant", "--metric", "m")
+    assert code == 0, err
+    res = json.loads(out)
+    a, b, c = res["variants"]
+    means = df.groupby("variant")["m"].mean()
+    assert b["lift"] == pytest.approx(means["B"] - means["A"]) and c["lift"] == pytest.approx(means["C"] - means["A"])
+    assert (b["p_value"], b["p_value_reason"], b["prob_beat_control"]) == (None, "no_variance", None)
+    assert (c["p_value"], c["p_value_reason"], c["prob_beat_control"]) == (None, "too_few_units", None)
+    text = " | ".join(res["warnings"])
+    assert "C vs A: C has 1 unit" in text and "B vs A: neither arm varies in m (A, B)" in text
+
+
+def _per_day(tmp_path, over: bool = False):
+    rng = np.random.default_rng(4)
+    rows = []
+    for v, rate in (("A", 0.020), ("B", 0.024)):
+        for day in pd.date_range("2026-01-01", periods=3):
+            imps = int(rng.integers(90_000, 110_000))
+            rows.append({"variant": v, "day": day.date(), "impressions": imps, "clicks": int(rng.binomial(imps, rate))})
+    df = pd.DataFrame(rows)
+    if over:
+        df.loc[4, "clicks"] = df.loc[4, "impressions"] + 1
+    f = tmp_path / "per_day.csv"
+    df.to_csv(f, index=False)
+    return f, df
+
+
+def test_per_day_ad_rows_are_tested_on_their_summed_impressions(tmp_path):
+    """Before: --metric clicks on per-day rows tested n = 3 days per arm (p = 0.34). Now the impressions
+    column is the denominator (said in the output): the two-proportion test on the summed counts."""
+    f, df = _per_day(tmp_path)
+    code, out, err = _main("abtest", f, "--variant", "variant", "--metric", "clicks")
+    assert code == 0, err
+    res = json.loads(out)
+    assert (res["denominator"], res["denominator_source"], res["kind"]) == ("impressions", "guessed", "proportion")
+    assert any("share of impressions" in w for w in res["warnings"])
+    s = df.groupby("variant")[["clicks", "impressions"]].sum()
+    _, p = proportions_ztest(
+        [s.loc["B", "clicks"], s.loc["A", "clicks"]], [s.loc["B", "impressions"], s.loc["A", "impressions"]]
+    )
+    assert res["variants"][1]["p_value"] == pytest.approx(p, rel=1e-9) and p < 0.001
+    assert [v["n"] for v in res["variants"]] == s["impressions"].tolist()
+    code, out, err = _main("abtest", f, "--variant", "variant", "--metric", "clicks", "--denominator", "none")
+    assert code == 0 and [v["n"] for v in json.loads(out)["variants"]] == [3, 3]
+    f, _ = _per_day(tmp_path, over=True)
+    code, _, err = _main("abtest", f, "--variant", "variant", "--metric", "clicks")
+    _one_line(code, err, "clicks", "impressions", "row 5")
+
+
+def test_portfolio_decisions_rest_on_the_corrected_p(tmp_path):
+    """Every treatment of `abtest --experiment` carries the portfolio decision and the p it rests on:
+    BH over the file (statsmodels here); no ship/stop above alpha; a broken split is never shipped."""
+    from statsmodels.stats.multitest import multipletests
+
+    from tests.experiments.test_trust import _portfolio
+
+    f = tmp_path / "portfolio.csv"
+    _portfolio(seed=9, experiments=20).to_csv(f, index=False)
+    args = ("--variant", "variant", "--count", "n", "--mean", "mean", "--sd", "sd")
+    code, out, err = _main("abtest", f, *args, "--experiment", "experiment", "--metric-column", "metric")
+    assert code == 0, err
+    treat = [
+        {**v, "srm": e["srm_mismatch"]}
+        for e in json.loads(out)["experiments"]
+        for v in e["variants"]
+        if not v["is_control"]
+    ]
+    _, want, _, _ = multipletests([t["p_value"] for t in treat], method="fdr_bh")
+    np.testing.assert_allclose([t["decision_p_value"] for t in treat], want, rtol=1e-10)
+    assert {t["decision_basis"] for t in treat} == {"p_value_fdr"}
+    decided = [t for t in treat if t["decision"] in ("ship", "stop_for_harm")]
+    assert decided and all(t["decision_p_value"] < 0.05 for t in decided)
+    assert any(t["srm"] for t in treat) and all(t["decision"] == "check_split" for t in treat if t["srm"])
+
+
+def test_campaigns_are_compared_descriptively(tmp_path, shared_datasets):
+    """Before: KAG compared by campaign got a sample-ratio-mismatch verdict. Campaigns were never a
+    randomised split: descriptive rates (the file's own sums), no tests, no SRM; --randomised says otherwise."""
+    path = shared_datasets / "fb_ad_conversion" / "KAG_conversion_data.csv"
+    args = ("abtest", path, "--variant", "xyz_campaign_id", "--metric", "Clicks")
+    code, out, err = _main(*args)
+    assert code == 0, err
+    res = json.loads(out)
+    assert (res["randomised"], res["srm_p_value"], res["denominator"]) == (False, None, "Impressions")
+    df = pd.read_csv(path)
+    s = df.groupby("xyz_campaign_id")[["Clicks", "Impressions"]].sum()
+    for v in res["variants"]:
+        assert v["mean"] == pytest.approx(s.loc[int(v["name"]), "Clicks"] / s.loc[int(v["name"]), "Impressions"])
+        assert v["p_value"] is None and v["prob_beat_control"] is None
+    code, out, _ = _main(*args, "--randomised")
+    assert code == 0 and json.loads(out)["srm_mismatch"] is True
+
+
+@pytest.fixture()
+def ad_workspace(tmp_path):
+    """A workspace whose ad_events are per-day rows (no user_id), one with a NULL click count."""
+    rows = ["variant,date,impressions,clicks,campaign"]
+    rng = np.random.default_rng(2)
+    for v, rate in (("A", 0.020), ("B", 0.024)):
+        for d in range(1, 6):
+            imps = int(rng.integers(40_000, 60_000))
+            clicks = "" if (v, d) == ("B", 3) else str(int(rng.binomial(imps, rate)))
+            rows.append(f"{v},2026-01-0{d},{imps},{clicks},c{d % 2}")
+    f = tmp_path / "ads.csv"
+    f.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    ws = tmp_path / "ws"
+    code, _, err = _main("ingest", f, "--table", "ad_events", "--workspace", ws)
+    assert code == 0, err
+    return ws, pd.read_csv(f)
+
+
+def test_aggregate_ab_denominator_nulls_and_text_metrics(ad_workspace, tmp_path):
+    """Before: no --denominator (clicks tested per row), NULL clicks dropped without a word, a text
+    metric exited 1 with DuckDB's ConversionException. Now: the share of impressions (the summed
+    counts' z-test, as abtest), a warning counting the NULL rows, and exit 2 in one line."""
+    ws, df = ad_workspace
+    out_csv = tmp_path / "a.csv"
+    code, out, err = _main("aggregate", "ab", "--workspace", ws, "--metric", "clicks", "--out", out_csv)
+    assert code == 0 and err == "", err
+    res = json.loads(out)
+    assert (res["denominator"], res["denominator_source"]) == ("impressions", "guessed")
+    known = df.dropna(subset=["clicks"])
+    s = known.groupby("variant")[["clicks", "impressions"]].sum()
+    _, p = proportions_ztest(
+        [s.loc["B", "clicks"], s.loc["A", "clicks"]], [s.loc["B", "impressions"], s.loc["A", "impressions"]]
+    )
+    assert res["variants"][1]["p_value"] == pytest.approx(p, rel=1e-9)
+    assert any(w.startswith(f"{df['clicks'].isna().sum()} units without a value") for w in res["warnings"])
+    code, out, _ = _main(
+        "aggregate", "ab", "--workspace", ws, "--metric", "clicks", "--denominator", "none", "--out", out_csv
+    )
+    assert code == 0 and json.loads(out)["variants"][0]["n"] == known["variant"].eq("A").sum()
+    code, _, err = _main("aggregate", "ab", "--workspace", ws, "--metric", "campaign", "--out", out_csv)
+    _one_line(code, err, "campaign", "numbers", "c0")
+
+
+@pytest.mark.slow
+def test_an_unreachable_spark_master_is_one_line(run_cli, ad_workspace, tmp_path):
+    """Before: Py4JJavaError / the gateway's RuntimeError, exit 1. Now exit 2, one line, no Spark log."""
+    ws, _ = ad_workspace
+    proc = run_cli(
+        "aggregate", "ab", "--workspace", ws, "--metric", "clicks", "--engine", "spark",
+        "--spark-master", "nowhere://x", "--out", tmp_path / "a.csv", timeout=240,
+    )  # fmt: skip
+    _one_line(proc.returncode, proc.stderr, "--spark-master nowhere://x")

@@ -353,7 +353,9 @@ def test_metrics_table_blanks_control_and_marks_guardrails():
     table = read_summary(
         pd.DataFrame(rows), SummaryColumns(variant="variant", count="n", mean="mean", variance="var", metric="metric")
     )
-    (exp,) = analyze_summary(table)
+    # the file's split is 40/30/30 by design: said, the split is healthy (unsaid, it is a mismatch
+    # and nothing is decided from it: tests/experiments/test_trust.py)
+    (exp,) = analyze_summary(table, SummarySpec(weights=(0.4, 0.3, 0.3)))
     t = metrics_table(exp, guardrails=("converted",))
     assert len(t) == 6 and t["guardrail"].sum() == 3
     ctrl = t[t["is_control"]]
