@@ -20,6 +20,7 @@ from ui.ab_panels import pick
 from ui.cache import load_table, session_memo, table_version_key
 from ui.common import error_text, held_upload, page_setup, tr
 from ui.present import show_table
+from ui.state import choice
 
 UPLOAD_DF = "ab_upload_df"  # (name, sha, DataFrame) of the CSV uploaded on this page
 MEMO = "ab_memo"
@@ -29,8 +30,8 @@ st.caption(tr("ab.intro"))
 
 # ---- data source --------------------------------------------------------------------------------
 sources = (["workspace"] if ws.has("ad_events") else []) + ["upload", "summary"]
-source = st.radio(
-    tr("ab.source"), sources, horizontal=True, key="ab_source", format_func=panels.option_label("ab.source_")
+source = choice(
+    st.radio, tr("ab.source"), sources, horizontal=True, key="ab_source", format_func=panels.option_label("ab.source_")
 )
 if source == "summary":  # per-variant summaries: their own view
     from ui.ab_summary import summary_view

@@ -21,7 +21,7 @@ from ui import churn_panels as panels
 from ui.cache import load_table, table_version_key
 from ui.cache import workspace_columns as support_columns
 from ui.common import error_text, page_setup, tr, view_support
-from ui.state import sticky
+from ui.state import choice, sticky
 
 EPOCHS = int(os.environ.get("CE_CHURN_EPOCHS", "30"))  # tests lower it to keep AppTest quick
 
@@ -95,15 +95,20 @@ else:
     st.info(tr("churn.no_retention"))
     c1, c2 = st.columns(2)
     durations = list(options.durations)
-    duration = c1.selectbox(
+    duration = choice(
+        c1.selectbox,
         tr("churn.duration_column"),
         durations,
         index=durations.index(options.default_duration),
         key="churn_duration",
         format_func=panels.feature_label,
     )
-    group = c2.selectbox(
-        tr("churn.survival_group"), list(options.groups), key="churn_surv_group_snap", format_func=panels.group_name
+    group = choice(
+        c2.selectbox,
+        tr("churn.survival_group"),
+        list(options.groups),
+        key="churn_surv_group_snap",
+        format_func=panels.group_name,
     )
     settings = cv.ChurnSettings(group=group, duration=duration)
     inactive_days = None

@@ -85,8 +85,8 @@ community = None
 if graph.n_nodes > MAX_DRAWN_NODES:
     st.info(tr("graph.too_big", n=f"{graph.n_nodes:,}"))
     options = [None] + list(range(min(result.n_communities, 200)))
-    community = st.selectbox(
-        tr("graph.drill"), options, key="graph_drill", format_func=lambda c: drill_label(result, c, lang)
+    community = state.choice(
+        st.selectbox, tr("graph.drill"), options, key="graph_drill", format_func=lambda c: drill_label(result, c, lang)
     )
 found = find_member(analysis, query, lang) if query else None
 if query and found is None:

@@ -40,7 +40,7 @@ def sidebar_controls() -> None:
     """Language and workspace pickers, drawn in the sidebar of every page."""
     with st.sidebar:
         langs = list(LANGUAGES)
-        st.selectbox("🌐 " + tr("common.language"), langs, key=state.LANG, format_func=LANGUAGES.get)
+        state.choice(st.selectbox, "🌐 " + tr("common.language"), langs, key=state.LANG, format_func=LANGUAGES.get)
         names = list_workspaces()
         if SAMPLE_NAME not in names:
             names.insert(0, SAMPLE_NAME)
@@ -48,7 +48,7 @@ def sidebar_controls() -> None:
         if current and current not in names:
             names.append(current)
         shown = {n: tr("common.sample_workspace") if n == SAMPLE_NAME else n for n in names}  # this run's language
-        st.selectbox(tr("common.workspace"), names, key=state.WORKSPACE, format_func=shown.get)
+        state.choice(st.selectbox, tr("common.workspace"), names, key=state.WORKSPACE, format_func=shown.get)
     state.remember_choices()
 
 

@@ -21,7 +21,7 @@ from core.viz import sentiment as viz
 from ui.cache import session_memo
 from ui.common import error_text, held_upload, tr
 from ui.present import show_table
-from ui.state import LANG, sticky
+from ui.state import LANG, choice, sticky
 
 MEMO = "sent_memo"  # {(what, data key, settings): result}, per session
 LABEL_UPLOAD = "sent_label_upload"  # (file name, sha, DataFrame) of a labelled file uploaded here
@@ -165,7 +165,7 @@ def draw_shifts(view: SentimentView) -> None:
             "sent.shift_label", community=s.community, period=vf.fmt_date(s.period), direction=direction, z=f"{s.z:.1f}"
         )
 
-    pick = st.selectbox(tr("sent.choose_shift"), range(len(shifts)), format_func=shift_label, key="sent_shift")
+    pick = choice(st.selectbox, tr("sent.choose_shift"), range(len(shifts)), format_func=shift_label, key="sent_shift")
     shift = shifts[pick]
     mean, base = f"{shift.mean_score:.3f}", f"{shift.baseline_mean:.3f}"
     st.write(tr("sent.shift_summary", mean=mean, baseline=base, n=vf.fmt_count(shift.volume)))

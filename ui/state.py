@@ -25,6 +25,8 @@ KEPT = "_kept"  # {widget key or shared name: last value}: never a widget key, n
 SHARED_DATES = "date_range"  # a date range chosen on one page is the default on the others
 QUERY = {WORKSPACE: "ws", LANG: "lang"}  # session key -> URL query parameter
 GRAPH_RESOLUTION = "graph_resolution_pick"  # {workspace path: resolution picked on the profile}
+SHOWN_LABELS = "_shown_labels"  # {choice widget key: [(option, label drawn)]}: what the browser holds
+CHOICE_WIDGETS = ("selectbox", "radio", "multiselect", "select_slider", "pills", "segmented_control")
 
 
 def init_session_state() -> None:
@@ -143,9 +145,86 @@ def sticky(
             st.session_state[key] = value
             for a in _DEFAULT_ARGS:
                 kwargs.pop(a, None)
-    value = widget(label, *args, key=key, **kwargs)
+    value = _draw(widget, label, args, key, kwargs)
     kept[name] = value
     return value
+
+
+# ---- choice widgets: the value is the option, never its label -------------------------------------------
+
+
+def choice(widget: Callable, label: str, options, *, key: str, format_func: Callable[[Any], Any], **kwargs) -> Any:
+    """Draw a choice widget (selectbox, radio, multiselect, select_slider, ...) whose options are stable
+    keys shown through `format_func` (translated or data-dependent labels), e.g.
+    `choice(st.selectbox, tr("graph.algorithm"), METHODS, key="graph_method", format_func=...)`.
+
+    Streamlit's browser side holds and sends back the *label* it was last told; a label that changes
+    while the value stays (a language switch, a scale whose community count depends on the
+    algorithm) is not re-sent, so the next run would decode the stale label to itself (a string that
+    is no option: 'Automatic: resolution 0.354 (8 communities)'). Here the labels drawn are kept, and
+    when the current value's label changes the value is set again (Streamlit then sends its new
+    label); a stale label that did arrive is decoded back to its option.
+    """
+    return _draw(widget, label, (list(options),), key, dict(kwargs, format_func=format_func))
+
+
+def choice_value(key: str) -> Any:
+    """A choice widget's value in a callback (callbacks run before the page re-draws the widget):
+    the option, even where the browser sent a label drawn on an earlier run."""
+    value = st.session_state.get(key)
+    held = st.session_state.get(SHOWN_LABELS, {}).get(key)
+    return _decode(value, held) if held else value
+
+
+def _draw(widget: Callable, label: str, args: tuple, key: str, kwargs: dict) -> Any:
+    fmt = kwargs.get("format_func")
+    options = kwargs.get("options", args[0] if args else None)
+    if fmt is None or options is None or getattr(widget, "__name__", "") not in CHOICE_WIDGETS:
+        return widget(label, *args, key=key, **kwargs)
+    options = list(options)
+    if args:
+        args = (options, *args[1:])
+    else:
+        kwargs["options"] = options
+    now = [(o, str(fmt(o))) for o in options]
+    held = st.session_state.setdefault(SHOWN_LABELS, {})
+    before = held.get(key)
+    if before is not None and key in st.session_state:
+        try:
+            current = st.session_state[key]
+        except Exception:  # noqa: BLE001 - a value Streamlit cannot decode: its own reset applies
+            current = None
+        value = _decode(current, before)
+        if current is not None and (value != current or _label(value, before) != _label(value, now)):
+            st.session_state[key] = value  # Streamlit sends the value's label of this run
+            for a in _DEFAULT_ARGS:
+                kwargs.pop(a, None)
+    value = widget(label, *args, key=key, **kwargs)
+    held[key] = now
+    return value
+
+
+def _decode(value: Any, pairs: list) -> Any:
+    """`value` as an option of `pairs` [(option, label)]: a label (sent by a browser still showing an
+    earlier run's labels) becomes its option; lists element by element."""
+    if isinstance(value, (list, tuple)) and not isinstance(value, str):
+        return type(value)(_decode(v, pairs) for v in value)
+    if any(_same(o, value) for o, _ in pairs):
+        return value
+    return next((o for o, shown in pairs if isinstance(value, str) and shown == value), value)
+
+
+def _label(value: Any, pairs: list) -> Any:
+    if isinstance(value, (list, tuple)) and not isinstance(value, str):
+        return tuple(_label(v, pairs) for v in value)
+    return next((shown for o, shown in pairs if _same(o, value)), None)
+
+
+def _same(a: Any, b: Any) -> bool:
+    try:
+        return bool(a == b) and isinstance(a, str) == isinstance(b, str)
+    except Exception:  # noqa: BLE001 - options that do not compare (arrays): not the same
+        return False
 
 
 def _fit(value: Any, args: tuple, kwargs: dict, widget: Callable) -> Any:
