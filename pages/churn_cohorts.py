@@ -12,7 +12,7 @@ import os
 import pandas as pd
 import streamlit as st
 
-from core.capabilities import activity_tables
+from core.capabilities import activity_tables, data_sources
 from core.cohorts import view as cv
 from core.cohorts.labels import default_cutoff
 from core.errors import UserError
@@ -34,12 +34,13 @@ def show_error(exc: UserError) -> None:
 ws = page_setup("churn.title")
 st.caption(tr("churn.intro"))
 
-# ---- data source ----------------------------------------------------------------------------------
 support = view_support(ws, "churn_cohorts")
 if not support.available:  # no per-user activity with times in the workspace: say what would do
     st.info(tr("churn.workspace_needs", needs=support.needs["retention"]))
-sources = (["workspace"] if support.available else []) + ["upload"]
-origin = panels.pick(st.radio, "churn.source", sources, "churn_source", "churn.source_", horizontal=True)
+sources = data_sources("churn_cohorts", support.available)  # kept per workspace: its own tables first
+origin = panels.pick(
+    st.radio, "churn.source", sources, "churn_source", "churn.source_", horizontal=True, filter="source:churn"
+)
 try:
     if origin == "upload":
         held = panels.upload_columns()

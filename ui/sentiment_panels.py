@@ -12,6 +12,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
+from core.capabilities import data_sources
 from core.errors import UserError
 from core.export import csv_bytes
 from core.text import analysis as sa
@@ -87,13 +88,14 @@ def trained_classifier(labelled: pd.DataFrame, data_key: str):
     from ui import training
 
     st.subheader(tr("sent.train_header"))
-    sources = (["posts"] if len(labelled) >= 30 else []) + ["upload"]
+    sources = data_sources("sentiment_trends", len(labelled) >= 30)
     source = sticky(
         st.radio,
         tr("sent.train_source"),
         sources,
         horizontal=True,
         key="sent_train_source",
+        filter="source:sentiment",  # a workspace with labelled posts opens on them
         format_func=lambda v: tr(f"sent.train_source_{v}", n=len(labelled)),
     )
     if source == "upload":

@@ -23,6 +23,15 @@ HANDLED_UPLOADS = "handled_uploads"  # uploader file ids already ingested or dis
 LAST_INGEST = "last_ingest"  # list of (file, report summary) of this session's successful ingests
 KEPT = "_kept"  # {widget key or shared name: last value}: never a widget key, never dropped
 SHARED_DATES = "date_range"  # a date range chosen on one page is the default on the others
+# Filters belong to their workspace: FILTERS[workspace][filter name] is the analyst's last choice there
+# (a workspace without one opens on its own full span / the view's default). A widget joins by
+# sticky(..., filter=NAME); pages in the same workspace share a name (the date range of the graph and
+# the sentiment view). Adding a filter is adding a name (and, for one from the URL, setting
+# FILTERS[workspace][name] before the page draws it).
+FILTERS = "_filters"  # {workspace: {filter name: last value}}
+FILTER_OF = "_filter_of"  # {widget key: (filter name, workspace its value belongs to, widget default)}
+DATES, COMMUNITIES, POST_LANGUAGES, SCORER = SHARED_DATES, "communities", "post_languages", "scorer"
+ROW_FILTERS = (DATES, COMMUNITIES, POST_LANGUAGES)  # filters that hide rows (the page says so)
 QUERY = {WORKSPACE: "ws", LANG: "lang"}  # session key -> URL query parameter
 GRAPH_RESOLUTION = "graph_resolution_pick"  # {workspace path: resolution picked on the profile}
 SHOWN_LABELS = "_shown_labels"  # {choice widget key: [(option, label drawn)]}: what the browser holds
@@ -120,6 +129,7 @@ def sticky(
     key: str,
     share: str | None = None,
     valid: Callable[[Any], bool] | None = None,
+    filter: str | None = None,  # noqa: A002 - the filter's name, kept per workspace (FILTERS)
     **kwargs,
 ) -> Any:
     """Draw `widget(label, *args, key=key, **kwargs)` so its choice survives leaving the page and
@@ -135,11 +145,26 @@ def sticky(
     kept = st.session_state.setdefault(KEPT, {})
     name = share or key  # a shared choice is kept once, so the latest page's choice wins
     present = key in st.session_state
+    default = _default(widget, args, kwargs)
+    if filter is not None:  # kept per workspace: the widget's value may be another workspace's
+        workspace = str(st.session_state.get(WORKSPACE))
+        kept, name = st.session_state.setdefault(FILTERS, {}).setdefault(workspace, {}), filter
+        owner = st.session_state.setdefault(FILTER_OF, {}).get(key)
+        if present and (owner is None or owner[1] != workspace):
+            present = False  # this workspace's own choice (or its default) replaces it below
+            if name not in kept and default is not None:
+                st.session_state[key] = default  # the browser shows the other workspace's choice
+                for a in _DEFAULT_ARGS:
+                    kwargs.pop(a, None)
     if present or name in kept:
         current = st.session_state[key] if present else kept[name]
         value = _fit(current, args, kwargs, widget)
         if value is None or (valid is not None and not valid(value)):
-            if present:  # e.g. another workspace's communities: back to the widget's default
+            if present and filter is not None and default is not None:
+                st.session_state[key] = default  # (the browser would keep showing the dropped value)
+                for a in _DEFAULT_ARGS:
+                    kwargs.pop(a, None)
+            elif present:  # e.g. another workspace's communities: back to the widget's default
                 del st.session_state[key]
         elif not present or value != current:
             st.session_state[key] = value
@@ -147,7 +172,58 @@ def sticky(
                 kwargs.pop(a, None)
     value = _draw(widget, label, args, key, kwargs)
     kept[name] = value
+    if filter is not None:
+        st.session_state[FILTER_OF][key] = (filter, str(st.session_state.get(WORKSPACE)), default)
     return value
+
+
+def _default(widget: Callable, args: tuple, kwargs: dict) -> Any:
+    """What the widget shows with no choice made (its `value`/`default`/`index`), or None."""
+    if "value" in kwargs:
+        return kwargs["value"]
+    if "default" in kwargs:
+        return list(kwargs["default"] or [])
+    options = kwargs.get("options", args[0] if args else None)
+    if getattr(widget, "__name__", "") in CHOICE_WIDGETS and options is not None:
+        options = list(options)
+        index = kwargs.get("index", 0)
+        return options[index] if options and index is not None else None
+    return None
+
+
+def active_filters(names: tuple[str, ...] = ROW_FILTERS) -> list[str]:
+    """The filters among `names` whose widget on this page (this run) holds anything but its default
+    (a narrower date range, fewer communities or languages), in the order of `names`."""
+    workspace = str(st.session_state.get(WORKSPACE))
+    out = []
+    for key, (name, owner, default) in st.session_state.get(FILTER_OF, {}).items():
+        if name in names and owner == workspace and key in st.session_state and name not in out:
+            if _differs(st.session_state[key], default):
+                out.append(name)
+    return sorted(out, key=names.index)
+
+
+def reset_filters(names: tuple[str, ...] = ROW_FILTERS) -> None:
+    """Button callback: the workspace's filters among `names` back to their defaults (full span, every
+    community and language)."""
+    workspace = str(st.session_state.get(WORKSPACE))
+    store = st.session_state.get(FILTERS, {}).get(workspace, {})
+    for key, (name, owner, default) in st.session_state.get(FILTER_OF, {}).items():
+        if name in names:
+            store.pop(name, None)
+            if owner == workspace and key in st.session_state and default is not None:
+                st.session_state[key] = default
+
+
+def _differs(value: Any, default: Any) -> bool:
+    if isinstance(value, (list, tuple)) and isinstance(default, (list, tuple)):
+        if len(value) == 1 and all(isinstance(v, _dt.date) for v in value):
+            return False  # a range being typed (start only): not applied yet
+        try:
+            return sorted(value) != sorted(default)
+        except TypeError:
+            return list(value) != list(default)
+    return bool(value != default)
 
 
 # ---- choice widgets: the value is the option, never its label -------------------------------------------
