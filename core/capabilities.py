@@ -153,6 +153,18 @@ def view_capabilities(columns: Mapping[str, Collection[str]]) -> dict[str, ViewS
     return out
 
 
+# a view's sources besides the workspace's own data ('posts': sentiment's labelled posts to train on)
+OWN_SOURCE = {"ad_ab_results": "workspace", "churn_cohorts": "workspace", "sentiment_trends": "posts"}
+OTHER_SOURCES = {"ad_ab_results": ("upload", "summary"), "churn_cohorts": ("upload",), "sentiment_trends": ("upload",)}
+
+
+def data_sources(view: str, workspace_can: bool) -> list[str]:
+    """The data sources `view` offers, its default first: the workspace's own data whenever the
+    workspace can feed the view (`workspace_can`: from view_capabilities, or enough labelled posts),
+    then the files an analyst uploads. A view opens on the first (per workspace, ui.state.FILTERS)."""
+    return ([OWN_SOURCE[view]] if workspace_can else []) + list(OTHER_SOURCES[view])
+
+
 def _missing(parts: dict[str, bool], needs: dict[str, str]) -> dict[str, str]:
     return {p: needs[p] for p, ok in parts.items() if not ok}
 

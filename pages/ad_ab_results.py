@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from core.capabilities import data_sources
 from core.data.csvfile import read_csv_frame
 from core.errors import UserError
 from core.experiments.view import ABSettings, BadSplit, ab_choices, ab_view
@@ -20,6 +21,7 @@ from ui.ab_panels import pick
 from ui.cache import load_table, session_memo, table_version_key
 from ui.common import error_text, held_upload, page_setup, tr
 from ui.present import show_table
+from ui.state import sticky
 
 UPLOAD_DF = "ab_upload_df"  # (name, sha, DataFrame) of the CSV uploaded on this page
 MEMO = "ab_memo"
@@ -27,10 +29,10 @@ MEMO = "ab_memo"
 ws = page_setup("ab.title")
 st.caption(tr("ab.intro"))
 
-# ---- data source --------------------------------------------------------------------------------
-sources = (["workspace"] if ws.has("ad_events") else []) + ["upload", "summary"]
-source = st.radio(
-    tr("ab.source"), sources, horizontal=True, key="ab_source", format_func=panels.option_label("ab.source_")
+sources = data_sources("ad_ab_results", ws.has("ad_events"))  # kept per workspace: ad_events opens on them
+fmt = panels.option_label("ab.source_")
+source = sticky(
+    st.radio, tr("ab.source"), sources, horizontal=True, key="ab_source", format_func=fmt, filter="source:ab"
 )
 if source == "summary":  # per-variant summaries: their own view
     from ui.ab_summary import summary_view

@@ -12,7 +12,7 @@ import os
 import pandas as pd
 import streamlit as st
 
-from core.capabilities import activity_tables
+from core.capabilities import activity_tables, data_sources
 from core.cohorts import view as cv
 from core.cohorts.labels import default_cutoff
 from core.errors import UserError
@@ -21,7 +21,7 @@ from ui import churn_panels as panels
 from ui.cache import load_table, table_version_key
 from ui.cache import workspace_columns as support_columns
 from ui.common import error_text, page_setup, tr, view_support
-from ui.state import sticky
+from ui.state import choice, sticky
 
 EPOCHS = int(os.environ.get("CE_CHURN_EPOCHS", "30"))  # tests lower it to keep AppTest quick
 
@@ -34,12 +34,13 @@ def show_error(exc: UserError) -> None:
 ws = page_setup("churn.title")
 st.caption(tr("churn.intro"))
 
-# ---- data source ----------------------------------------------------------------------------------
 support = view_support(ws, "churn_cohorts")
 if not support.available:  # no per-user activity with times in the workspace: say what would do
     st.info(tr("churn.workspace_needs", needs=support.needs["retention"]))
-sources = (["workspace"] if support.available else []) + ["upload"]
-origin = panels.pick(st.radio, "churn.source", sources, "churn_source", "churn.source_", horizontal=True)
+sources = data_sources("churn_cohorts", support.available)  # kept per workspace: its own tables first
+origin = panels.pick(
+    st.radio, "churn.source", sources, "churn_source", "churn.source_", horizontal=True, filter="source:churn"
+)
 try:
     if origin == "upload":
         held = panels.upload_columns()
@@ -95,15 +96,20 @@ else:
     st.info(tr("churn.no_retention"))
     c1, c2 = st.columns(2)
     durations = list(options.durations)
-    duration = c1.selectbox(
+    duration = choice(
+        c1.selectbox,
         tr("churn.duration_column"),
         durations,
         index=durations.index(options.default_duration),
         key="churn_duration",
         format_func=panels.feature_label,
     )
-    group = c2.selectbox(
-        tr("churn.survival_group"), list(options.groups), key="churn_surv_group_snap", format_func=panels.group_name
+    group = choice(
+        c2.selectbox,
+        tr("churn.survival_group"),
+        list(options.groups),
+        key="churn_surv_group_snap",
+        format_func=panels.group_name,
     )
     settings = cv.ChurnSettings(group=group, duration=duration)
     inactive_days = None

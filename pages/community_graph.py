@@ -20,9 +20,9 @@ from ui.cache import GRAPH_TABLES as TABLES
 from ui.cache import graph_analysis as cached_analysis
 from ui.cache import graph_source as cached_source
 from ui.cache import graph_tables as _tables
+from ui.cache import graph_users, load_table, table_version_key
 from ui.cache import graph_view as cached_view
-from ui.cache import load_table, table_version_key
-from ui.common import error_text, link_home, page_setup, tr, view_support
+from ui.common import error_text, filter_note, link_home, page_setup, tr, view_support
 from ui.present import show_table
 from ui.resolution import page_analysis, picked_resolution, resolution_panel
 from ui.state import sticky
@@ -52,7 +52,7 @@ with st.sidebar:
             min_value=span[0].date(),
             max_value=span[1].date(),
             key="graph_dates",
-            share=state.SHARED_DATES,
+            filter=state.DATES,
         )
     start, end = date_window(span, picked)
 
@@ -68,6 +68,8 @@ except UserError as exc:
 graph, result = analysis.graph, analysis.result
 shown = graph_page(analysis, lang)
 
+if start is not None or end is not None:  # a date window: say how many users it leaves out
+    filter_note(graph.n_nodes, graph_users(str(ws.path), versions, float(min_weight)), "users", (state.DATES,))
 st.caption(shown.source_note)
 for col, (label, value) in zip(st.columns(len(shown.metrics)), shown.metrics):
     col.metric(label, value)
@@ -85,8 +87,8 @@ community = None
 if graph.n_nodes > MAX_DRAWN_NODES:
     st.info(tr("graph.too_big", n=f"{graph.n_nodes:,}"))
     options = [None] + list(range(min(result.n_communities, 200)))
-    community = st.selectbox(
-        tr("graph.drill"), options, key="graph_drill", format_func=lambda c: drill_label(result, c, lang)
+    community = state.choice(
+        st.selectbox, tr("graph.drill"), options, key="graph_drill", format_func=lambda c: drill_label(result, c, lang)
     )
 found = find_member(analysis, query, lang) if query else None
 if query and found is None:

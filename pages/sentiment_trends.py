@@ -15,7 +15,7 @@ from core.text.view import SentimentSettings, sentiment_filters, sentiment_view
 from ui import sentiment_panels as panels
 from ui import state
 from ui.cache import table_version_key
-from ui.common import error_text, link_home, note_missing, page_setup, require_table, tr, view_support
+from ui.common import error_text, filter_note, link_home, note_missing, page_setup, require_table, tr, view_support
 from ui.state import sticky
 
 ws = page_setup("sent.title")
@@ -41,14 +41,17 @@ if filters.communities:
         filters.communities,
         default=filters.communities,
         key="sent_communities",
+        filter=state.COMMUNITIES,
     )
+present = [code for code in ("en", "zh") if (posts["language"] == code).any()] or ["en", "zh"]  # in the data
 langs = sticky(
     next(slots).multiselect,
     tr("sent.language"),
-    ["en", "zh"],
-    default=["en", "zh"],
+    present,
+    default=present,
     key="sent_langs",
     format_func=panels.language_name,
+    filter=state.POST_LANGUAGES,
 )
 start = end = None
 freq = filters.default_freq
@@ -61,7 +64,7 @@ if filters.has_time:
         min_value=first,
         max_value=last,
         key="sent_dates",
-        share=state.SHARED_DATES,
+        filter=state.DATES,
     )
     periods = ["week", "day", "month"]
     freq = sticky(
@@ -82,6 +85,7 @@ scorer = sticky(
     horizontal=True,
     key="sent_scorer",
     format_func=lambda v: tr(f"sent.scorer_{v}"),
+    filter=state.SCORER,
 )
 classifier = None
 if scorer == "attention":
@@ -101,6 +105,7 @@ if view is None:
     st.info(tr("sent.no_posts"))
     st.stop()
 
+filter_note(view.n_posts, len(posts), "posts")
 panels.draw_summary(view)
 if filters.has_time and len(view.trends):
     panels.draw_trends(view, freq)

@@ -46,7 +46,7 @@ def pick(label_key: str, options: list, default, key: str, optional: bool = Fals
     """A selectbox of `options` (with None first when `optional`) starting at `default`."""
     opts = ([None] if optional else []) + options
     index = opts.index(default) if default in opts else 0
-    return where.selectbox(tr(label_key), opts, index=index, key=key, format_func=fmt or option_label())
+    return state.choice(where.selectbox, tr(label_key), opts, index=index, key=key, format_func=fmt or option_label())
 
 
 def metric_label():

@@ -23,6 +23,7 @@ from ui.ab_panels import md_literal, notice_text, option_label, p_text, power_pa
 from ui.cache import session_memo
 from ui.common import error_text, held_upload, tr
 from ui.present import show_table
+from ui.state import choice
 
 UPLOAD = "ab_summary_upload"  # (file name, sha, DataFrame)
 MEMO = "ab_summary_memo"
@@ -40,7 +41,8 @@ def _columns(df: pd.DataFrame, sha: str) -> sm.SummaryColumns | None:
     with st.expander(tr("ab.summary_columns"), expanded=False):
         grid = st.columns(4)
         picked = {
-            role: grid[i % 4].selectbox(
+            role: choice(
+                grid[i % 4].selectbox,
                 tr(f"ab.role.{role}"),
                 options,
                 index=options.index(guess.get(role)) if guess.get(role) in options else 0,
@@ -81,7 +83,8 @@ def summary_view() -> None:
         )
         check_srm = a4.checkbox(tr("ab.check_srm"), value=True, key="ab_sum_check_srm", help=tr("ab.check_srm_help"))
         names = _memo(("variants", sha, cols.variant), lambda: variant_names(df[cols.variant]))
-        control = st.selectbox(
+        control = choice(
+            st.selectbox,
             tr("ab.control"),
             [None] + names,
             key=f"ab_sum_control:{sha}",
@@ -150,7 +153,8 @@ def _portfolio(port: pd.DataFrame, experiments: list[str], checkpoints: bool) ->
     if srm:
         st.warning(tr("ab.srm_some", k=srm))
     f1, f2 = st.columns([2, 1])
-    decisions = f1.multiselect(
+    decisions = choice(
+        f1.multiselect,
         tr("ab.filter_decision"),
         list(sm.DECISIONS),
         default=list(sm.DECISIONS),

@@ -148,3 +148,11 @@ def recommendations_csv(job_key: str, recommender) -> bytes:
     return session_memo(
         "reco_csv", (job_key,), lambda: csv_bytes(recommender.recommend(k=10)[["user", "item", "rank"]])
     )
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def graph_users(ws_path: str, versions: tuple, min_weight: float) -> int:
+    """Users in the graph with no date window: what a date filter's "showing n of N users" counts from."""
+    from core.graph.build import build_graph
+
+    return build_graph(graph_tables(ws_path), min_weight=min_weight).n_nodes

@@ -17,7 +17,7 @@ from core.viz import format as vf
 from ui.cache import session_memo
 from ui.common import held_upload, tr
 from ui.present import col_label, show_table
-from ui.state import LANG, sticky
+from ui.state import LANG, choice, sticky
 
 MEMO = "churn_memo"  # {(what, data key, settings): result}, per session
 UPLOAD = "churn_upload_df"  # (file name, sha, DataFrame) of the CSV uploaded here
@@ -62,10 +62,12 @@ def upload_columns() -> tuple | None:
     c1, c2, c3 = st.columns(3)
     id_col = c1.selectbox(tr("churn.id_column"), cols, index=cols.index(guess.id), key="churn_id_col")
     time_index = (cols.index(guess.time) + 1) if guess.time else 0
-    time_col = c2.selectbox(tr("churn.time_column"), optional, format_func=show, index=time_index, key="churn_time_col")
+    time_col = choice(
+        c2.selectbox, tr("churn.time_column"), optional, format_func=show, index=time_index, key="churn_time_col"
+    )
     label_index = (cols.index(guess.label) + 1) if guess.label else 0
-    label_col = c3.selectbox(
-        tr("churn.label_column"), optional, format_func=show, index=label_index, key="churn_label_col"
+    label_col = choice(
+        c3.selectbox, tr("churn.label_column"), optional, format_func=show, index=label_index, key="churn_label_col"
     )
     return df, file_name, (sha, id_col, time_col, label_col), id_col, time_col, label_col
 
@@ -183,8 +185,13 @@ def draw_risk(risk: RiskView) -> None:
         return
     st.subheader(tr("churn.risk_header"))
     cols = list(risk.groups)
-    by = st.selectbox(
-        tr("churn.risk_by"), cols, index=cols.index(risk.default_group), key="churn_risk_by", format_func=feature_label
+    by = choice(
+        st.selectbox,
+        tr("churn.risk_by"),
+        cols,
+        index=cols.index(risk.default_group),
+        key="churn_risk_by",
+        format_func=feature_label,
     )
     labels = {"risk": tr("churn.mean_risk"), "users": tr("churn.users")}
     groups = risk.groups[by].assign(group=risk.groups[by]["group"].map(filler))

@@ -40,7 +40,7 @@ def sidebar_controls() -> None:
     """Language and workspace pickers, drawn in the sidebar of every page."""
     with st.sidebar:
         langs = list(LANGUAGES)
-        st.selectbox("🌐 " + tr("common.language"), langs, key=state.LANG, format_func=LANGUAGES.get)
+        state.choice(st.selectbox, "🌐 " + tr("common.language"), langs, key=state.LANG, format_func=LANGUAGES.get)
         names = list_workspaces()
         if SAMPLE_NAME not in names:
             names.insert(0, SAMPLE_NAME)
@@ -48,7 +48,7 @@ def sidebar_controls() -> None:
         if current and current not in names:
             names.append(current)
         shown = {n: tr("common.sample_workspace") if n == SAMPLE_NAME else n for n in names}  # this run's language
-        st.selectbox(tr("common.workspace"), names, key=state.WORKSPACE, format_func=shown.get)
+        state.choice(st.selectbox, tr("common.workspace"), names, key=state.WORKSPACE, format_func=shown.get)
     state.remember_choices()
 
 
@@ -113,3 +113,22 @@ def held_upload(label: str, key: str, state_key: str, read) -> tuple[str, str, o
                 st.error(error_text(exc))
                 st.stop()
     return st.session_state.get(state_key)
+
+
+def filter_note(shown: int, total: int, what: str, names: tuple[str, ...] = state.ROW_FILTERS) -> None:
+    """When an active filter of this workspace hides rows, one line saying so (“Showing 28 of 300
+    posts: date range”) and a one-click reset. `what`: 'posts' or 'users'."""
+    active = state.active_filters(names)
+    if not active or shown >= total:
+        return
+    text = tr(
+        "journey.filtered",
+        shown=f"{shown:,}",
+        total=f"{total:,}",
+        what=tr(f"journey.what.{what}"),
+        unit=tr(f"journey.unit.{what}"),
+        filters=", ".join(tr(f"journey.filter.{f}") for f in active),
+    )
+    left, right = st.columns([6, 1], vertical_alignment="center")
+    left.info(text, icon="🔎")
+    right.button(tr("journey.show_all"), key="filters_reset", on_click=state.reset_filters, args=(names,))

@@ -116,7 +116,8 @@ def pending_upload(ws: Workspace, key: str, item: dict) -> None:
             columns=len(preview.header),
         )
         st.caption(detected + (" · " + tr("home.remembered") if preview.remembered else ""))
-        table = st.selectbox(
+        table = state.choice(
+            st.selectbox,
             tr("home.table"),
             TABLE_NAMES,
             index=TABLE_NAMES.index(preview.table),
@@ -136,7 +137,9 @@ def pending_upload(ws: Workspace, key: str, item: dict) -> None:
         if current is not None:
             st.caption(tr("home.table_has", table=table, rows=f"{current.rows:,}", version=current.version))
             labels = {m: tr(f"home.mode_{m}") for m in ("replace", "append")}  # in this run's language
-            mode = st.radio(tr("home.mode"), list(labels), key=f"mode_{key}", horizontal=True, format_func=labels.get)
+            mode = state.choice(
+                st.radio, tr("home.mode"), list(labels), key=f"mode_{key}", horizontal=True, format_func=labels.get
+            )
         review = item.get("confirm")
         c1, c2 = st.columns([1, 5])
         if review is None:

@@ -19,7 +19,7 @@ import streamlit as st
 
 from core.viz.resolution import profile_figure
 from ui.common import tr
-from ui.state import GRAPH_RESOLUTION
+from ui.state import GRAPH_RESOLUTION, choice, choice_value
 
 SELECT_KEY = "graph_resolution_select"
 CHART_KEY = "graph_profile_chart"
@@ -32,7 +32,9 @@ def picked_resolution(workspace: str) -> float | str:
 
 
 def _store(workspace: str, value, resolutions: list[float], chosen: float) -> None:
-    if value != "auto":
+    if not isinstance(value, (int, float)):  # 'auto' (or, defensively, anything that is no scale)
+        value = "auto"
+    else:
         value = min(resolutions, key=lambda r: abs(r - float(value)))  # snap to a scanned scale
         if abs(value - chosen) < 1e-12:
             value = "auto"  # the chosen scale is the automatic view (same cache entry)
@@ -59,7 +61,7 @@ def resolution_panel(profile, workspace: str) -> None:
                 _store(workspace, float(x), resolutions, chosen)
 
     def on_pick() -> None:
-        _store(workspace, st.session_state[SELECT_KEY], resolutions, chosen)
+        _store(workspace, choice_value(SELECT_KEY), resolutions, chosen)
 
     st.subheader(tr("graph.profile.title"))
     st.caption(
@@ -97,7 +99,9 @@ def resolution_panel(profile, workspace: str) -> None:
         )
 
     labels = {v: label(v) for v in ["auto", *resolutions]}  # in this run's language
-    st.selectbox(tr("graph.profile.pick"), list(labels), key=SELECT_KEY, format_func=labels.get, on_change=on_pick)
+    choice(
+        st.selectbox, tr("graph.profile.pick"), list(labels), key=SELECT_KEY, format_func=labels.get, on_change=on_pick
+    )
 
 
 def profile_progress():

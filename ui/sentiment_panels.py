@@ -12,6 +12,7 @@ from dataclasses import replace
 import pandas as pd
 import streamlit as st
 
+from core.capabilities import data_sources
 from core.errors import UserError
 from core.export import csv_bytes
 from core.text import analysis as sa
@@ -21,7 +22,7 @@ from core.viz import sentiment as viz
 from ui.cache import session_memo
 from ui.common import error_text, held_upload, tr
 from ui.present import show_table
-from ui.state import LANG, sticky
+from ui.state import LANG, choice, sticky
 
 MEMO = "sent_memo"  # {(what, data key, settings): result}, per session
 LABEL_UPLOAD = "sent_label_upload"  # (file name, sha, DataFrame) of a labelled file uploaded here
@@ -87,13 +88,14 @@ def trained_classifier(labelled: pd.DataFrame, data_key: str):
     from ui import training
 
     st.subheader(tr("sent.train_header"))
-    sources = (["posts"] if len(labelled) >= 30 else []) + ["upload"]
+    sources = data_sources("sentiment_trends", len(labelled) >= 30)
     source = sticky(
         st.radio,
         tr("sent.train_source"),
         sources,
         horizontal=True,
         key="sent_train_source",
+        filter="source:sentiment",  # a workspace with labelled posts opens on them
         format_func=lambda v: tr(f"sent.train_source_{v}", n=len(labelled)),
     )
     if source == "upload":
@@ -165,7 +167,7 @@ def draw_shifts(view: SentimentView) -> None:
             "sent.shift_label", community=s.community, period=vf.fmt_date(s.period), direction=direction, z=f"{s.z:.1f}"
         )
 
-    pick = st.selectbox(tr("sent.choose_shift"), range(len(shifts)), format_func=shift_label, key="sent_shift")
+    pick = choice(st.selectbox, tr("sent.choose_shift"), range(len(shifts)), format_func=shift_label, key="sent_shift")
     shift = shifts[pick]
     mean, base = f"{shift.mean_score:.3f}", f"{shift.baseline_mean:.3f}"
     st.write(tr("sent.shift_summary", mean=mean, baseline=base, n=vf.fmt_count(shift.volume)))

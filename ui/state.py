@@ -23,8 +23,19 @@ HANDLED_UPLOADS = "handled_uploads"  # uploader file ids already ingested or dis
 LAST_INGEST = "last_ingest"  # list of (file, report summary) of this session's successful ingests
 KEPT = "_kept"  # {widget key or shared name: last value}: never a widget key, never dropped
 SHARED_DATES = "date_range"  # a date range chosen on one page is the default on the others
+# Filters belong to their workspace: FILTERS[workspace][filter name] is the analyst's last choice there
+# (a workspace without one opens on its own full span / the view's default). A widget joins by
+# sticky(..., filter=NAME); pages in the same workspace share a name (the date range of the graph and
+# the sentiment view). Adding a filter is adding a name (and, for one from the URL, setting
+# FILTERS[workspace][name] before the page draws it).
+FILTERS = "_filters"  # {workspace: {filter name: last value}}
+FILTER_OF = "_filter_of"  # {widget key: (filter name, workspace its value belongs to, widget default)}
+DATES, COMMUNITIES, POST_LANGUAGES, SCORER = SHARED_DATES, "communities", "post_languages", "scorer"
+ROW_FILTERS = (DATES, COMMUNITIES, POST_LANGUAGES)  # filters that hide rows (the page says so)
 QUERY = {WORKSPACE: "ws", LANG: "lang"}  # session key -> URL query parameter
 GRAPH_RESOLUTION = "graph_resolution_pick"  # {workspace path: resolution picked on the profile}
+SHOWN_LABELS = "_shown_labels"  # {choice widget key: [(option, label drawn)]}: what the browser holds
+CHOICE_WIDGETS = ("selectbox", "radio", "multiselect", "select_slider", "pills", "segmented_control")
 
 
 def init_session_state() -> None:
@@ -118,6 +129,7 @@ def sticky(
     key: str,
     share: str | None = None,
     valid: Callable[[Any], bool] | None = None,
+    filter: str | None = None,  # noqa: A002 - the filter's name, kept per workspace (FILTERS)
     **kwargs,
 ) -> Any:
     """Draw `widget(label, *args, key=key, **kwargs)` so its choice survives leaving the page and
@@ -133,19 +145,162 @@ def sticky(
     kept = st.session_state.setdefault(KEPT, {})
     name = share or key  # a shared choice is kept once, so the latest page's choice wins
     present = key in st.session_state
+    default = _default(widget, args, kwargs)
+    if filter is not None:  # kept per workspace: the widget's value may be another workspace's
+        workspace = str(st.session_state.get(WORKSPACE))
+        kept, name = st.session_state.setdefault(FILTERS, {}).setdefault(workspace, {}), filter
+        owner = st.session_state.setdefault(FILTER_OF, {}).get(key)
+        if present and (owner is None or owner[1] != workspace):
+            present = False  # this workspace's own choice (or its default) replaces it below
+            if name not in kept and default is not None:
+                st.session_state[key] = default  # the browser shows the other workspace's choice
+                for a in _DEFAULT_ARGS:
+                    kwargs.pop(a, None)
     if present or name in kept:
         current = st.session_state[key] if present else kept[name]
         value = _fit(current, args, kwargs, widget)
         if value is None or (valid is not None and not valid(value)):
-            if present:  # e.g. another workspace's communities: back to the widget's default
+            if present and filter is not None and default is not None:
+                st.session_state[key] = default  # (the browser would keep showing the dropped value)
+                for a in _DEFAULT_ARGS:
+                    kwargs.pop(a, None)
+            elif present:  # e.g. another workspace's communities: back to the widget's default
                 del st.session_state[key]
         elif not present or value != current:
             st.session_state[key] = value
             for a in _DEFAULT_ARGS:
                 kwargs.pop(a, None)
-    value = widget(label, *args, key=key, **kwargs)
+    value = _draw(widget, label, args, key, kwargs)
     kept[name] = value
+    if filter is not None:
+        st.session_state[FILTER_OF][key] = (filter, str(st.session_state.get(WORKSPACE)), default)
     return value
+
+
+def _default(widget: Callable, args: tuple, kwargs: dict) -> Any:
+    """What the widget shows with no choice made (its `value`/`default`/`index`), or None."""
+    if "value" in kwargs:
+        return kwargs["value"]
+    if "default" in kwargs:
+        return list(kwargs["default"] or [])
+    options = kwargs.get("options", args[0] if args else None)
+    if getattr(widget, "__name__", "") in CHOICE_WIDGETS and options is not None:
+        options = list(options)
+        index = kwargs.get("index", 0)
+        return options[index] if options and index is not None else None
+    return None
+
+
+def active_filters(names: tuple[str, ...] = ROW_FILTERS) -> list[str]:
+    """The filters among `names` whose widget on this page (this run) holds anything but its default
+    (a narrower date range, fewer communities or languages), in the order of `names`."""
+    workspace = str(st.session_state.get(WORKSPACE))
+    out = []
+    for key, (name, owner, default) in st.session_state.get(FILTER_OF, {}).items():
+        if name in names and owner == workspace and key in st.session_state and name not in out:
+            if _differs(st.session_state[key], default):
+                out.append(name)
+    return sorted(out, key=names.index)
+
+
+def reset_filters(names: tuple[str, ...] = ROW_FILTERS) -> None:
+    """Button callback: the workspace's filters among `names` back to their defaults (full span, every
+    community and language)."""
+    workspace = str(st.session_state.get(WORKSPACE))
+    store = st.session_state.get(FILTERS, {}).get(workspace, {})
+    for key, (name, owner, default) in st.session_state.get(FILTER_OF, {}).items():
+        if name in names:
+            store.pop(name, None)
+            if owner == workspace and key in st.session_state and default is not None:
+                st.session_state[key] = default
+
+
+def _differs(value: Any, default: Any) -> bool:
+    if isinstance(value, (list, tuple)) and isinstance(default, (list, tuple)):
+        if len(value) == 1 and all(isinstance(v, _dt.date) for v in value):
+            return False  # a range being typed (start only): not applied yet
+        try:
+            return sorted(value) != sorted(default)
+        except TypeError:
+            return list(value) != list(default)
+    return bool(value != default)
+
+
+# ---- choice widgets: the value is the option, never its label -------------------------------------------
+
+
+def choice(widget: Callable, label: str, options, *, key: str, format_func: Callable[[Any], Any], **kwargs) -> Any:
+    """Draw a choice widget (selectbox, radio, multiselect, select_slider, ...) whose options are stable
+    keys shown through `format_func` (translated or data-dependent labels), e.g.
+    `choice(st.selectbox, tr("graph.algorithm"), METHODS, key="graph_method", format_func=...)`.
+
+    Streamlit's browser side holds and sends back the *label* it was last told; a label that changes
+    while the value stays (a language switch, a scale whose community count depends on the
+    algorithm) is not re-sent, so the next run would decode the stale label to itself (a string that
+    is no option: 'Automatic: resolution 0.354 (8 communities)'). Here the labels drawn are kept, and
+    when the current value's label changes the value is set again (Streamlit then sends its new
+    label); a stale label that did arrive is decoded back to its option.
+    """
+    return _draw(widget, label, (list(options),), key, dict(kwargs, format_func=format_func))
+
+
+def choice_value(key: str) -> Any:
+    """A choice widget's value in a callback (callbacks run before the page re-draws the widget):
+    the option, even where the browser sent a label drawn on an earlier run."""
+    value = st.session_state.get(key)
+    held = st.session_state.get(SHOWN_LABELS, {}).get(key)
+    return _decode(value, held) if held else value
+
+
+def _draw(widget: Callable, label: str, args: tuple, key: str, kwargs: dict) -> Any:
+    fmt = kwargs.get("format_func")
+    options = kwargs.get("options", args[0] if args else None)
+    if fmt is None or options is None or getattr(widget, "__name__", "") not in CHOICE_WIDGETS:
+        return widget(label, *args, key=key, **kwargs)
+    options = list(options)
+    if args:
+        args = (options, *args[1:])
+    else:
+        kwargs["options"] = options
+    now = [(o, str(fmt(o))) for o in options]
+    held = st.session_state.setdefault(SHOWN_LABELS, {})
+    before = held.get(key)
+    if before is not None and key in st.session_state:
+        try:
+            current = st.session_state[key]
+        except Exception:  # noqa: BLE001 - a value Streamlit cannot decode: its own reset applies
+            current = None
+        value = _decode(current, before)
+        if current is not None and (value != current or _label(value, before) != _label(value, now)):
+            st.session_state[key] = value  # Streamlit sends the value's label of this run
+            for a in _DEFAULT_ARGS:
+                kwargs.pop(a, None)
+    value = widget(label, *args, key=key, **kwargs)
+    held[key] = now
+    return value
+
+
+def _decode(value: Any, pairs: list) -> Any:
+    """`value` as an option of `pairs` [(option, label)]: a label (sent by a browser still showing an
+    earlier run's labels) becomes its option; lists element by element."""
+    if isinstance(value, (list, tuple)) and not isinstance(value, str):
+        return type(value)(_decode(v, pairs) for v in value)
+    if any(_same(o, value) for o, _ in pairs):
+        return value
+    return next((o for o, shown in pairs if isinstance(value, str) and shown == value), value)
+
+
+def _label(value: Any, pairs: list) -> Any:
+    if isinstance(value, (list, tuple)) and not isinstance(value, str):
+        return tuple(_label(v, pairs) for v in value)
+    return next((shown for o, shown in pairs if _same(o, value)), None)
+
+
+def _same(a: Any, b: Any) -> bool:
+    try:
+        return bool(a == b) and isinstance(a, str) == isinstance(b, str)
+    except Exception:  # noqa: BLE001 - options that do not compare (arrays): not the same
+        return False
 
 
 def _fit(value: Any, args: tuple, kwargs: dict, widget: Callable) -> Any:
