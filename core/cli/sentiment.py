@@ -8,6 +8,12 @@
         by the lexicon of its language (VADER / Chinese lexicon) and labelled with VADER's own +-0.05
         cut-offs (a score of 0 is neutral); with it, `sentiment` uses the
         training file's label names.
+    sentiment shifts POSTS.csv --text C --time C [--community C] [--model-dir DIR]
+        [--freq day|week|month] --out shifts.json
+        shifts.json: {"shifts": [{community, period, direction, mean_score, baseline_mean, z, volume,
+        terms}]}, the control-chart shifts (core/text/shifts.py) of the whole-site series (community
+        null) and, with --community, of each community's. Scores from the lexicon, or the model.
+        stdout: JSON {posts, posts_without_time, periods, freq, shifts, out}
 Labels may be strings ("positive", "Yes") or numbers (0/1, 1-5); unlabelled rows are skipped in fit.
 """
 
@@ -41,6 +47,15 @@ def register(subparsers) -> None:
     pred.add_argument("--model-dir", help="a model from 'sentiment fit' (default: lexicon scoring)")
     pred.add_argument("--out", required=True, help="output CSV")
     pred.set_defaults(func=run)
+    sh = sub.add_parser("shifts", help="find sentiment shifts beyond noise, whole-site and per community")
+    sh.add_argument("csv", help="posts CSV")
+    sh.add_argument("--text", required=True, help="text column")
+    sh.add_argument("--time", required=True, help="time column (a date or date-time)")
+    sh.add_argument("--community", help="community column (default: the whole-site series only)")
+    sh.add_argument("--model-dir", help="a model from 'sentiment fit' (default: lexicon scoring)")
+    sh.add_argument("--freq", choices=("day", "week", "month"), default="week", help="period (default week)")
+    sh.add_argument("--out", required=True, help="output JSON file")
+    sh.set_defaults(func=run)
 
 
 def read_text_csv(path: str, columns: list[str]) -> pd.DataFrame:
@@ -53,6 +68,8 @@ def read_text_csv(path: str, columns: list[str]) -> pd.DataFrame:
 def run(args) -> int:
     if args.sentiment_command == "fit":
         return _fit(args)
+    if args.sentiment_command == "shifts":
+        return _shifts(args)
     return _predict(args)
 
 
@@ -129,3 +146,70 @@ def _predict(args) -> int:
         )
     )
     return 0
+
+
+def _shifts(args) -> int:
+    from core.cohorts.activity import parse_times
+    from core.export import check_output
+    from core.text.analysis import AnalysisConfig, analyse_sentiment
+    from core.text.trends import ALL
+
+    out_path = check_output(args.out, [args.csv, args.model_dir])
+    columns = [args.text, args.time] + ([args.community] if args.community else [])
+    source = Path(args.csv).name
+    df = read_text_csv(args.csv, columns)
+    ts = parse_times(df[args.time], column=args.time, source=source)
+    posts = pd.DataFrame({"text": df[args.text].fillna("").astype(str), "ts": ts})
+    if args.community:
+        posts["community"] = df[args.community].fillna("").astype(str)
+    classifier = None
+    if args.model_dir:
+        from core.text.classifier import SentimentClassifier
+
+        classifier = SentimentClassifier.load(args.model_dir)
+    with about_file(source):
+        result = analyse_sentiment(posts[posts["ts"].notna()], AnalysisConfig(freq=args.freq), classifier=classifier)
+    shifts = [
+        {
+            "community": None if s.community == ALL else s.community,
+            "period": s.period.strftime("%Y-%m-%d"),
+            "direction": s.direction,
+            "mean_score": round(s.mean_score, 4),
+            "baseline_mean": round(s.baseline_mean, 4),
+            "z": round(s.z, 2),
+            "volume": s.volume,
+            "terms": [t for t, _ in s.terms],
+        }
+        for s in result.shifts
+    ]
+    _write_json({"shifts": shifts}, out_path)
+    summary = {
+        "posts": len(posts),
+        "posts_without_time": int(posts["ts"].isna().sum()),
+        "periods": int(result.trends.loc[result.trends["community"] == ALL, "period"].nunique()),
+        "freq": args.freq,
+        "shifts": len(shifts),
+        "out": str(out_path),
+    }
+    print(json.dumps(summary, ensure_ascii=False))
+    return 0
+
+
+def _write_json(obj: dict, out: Path) -> None:
+    """`obj` as UTF-8 JSON at `out`, written atomically (a temporary sibling renamed into place)."""
+    import os
+    import tempfile
+
+    parent = out.absolute().parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=parent)
+    except OSError as exc:
+        raise ConfigError(f"--out {out}: cannot write in {parent} ({exc.strerror})") from exc
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(obj, fh, ensure_ascii=False, indent=1)
+        os.replace(tmp, out)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

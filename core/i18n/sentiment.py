@@ -46,6 +46,7 @@ TABLE: dict[str, dict[str, str]] = {
         "en": "{community} · {period} · {direction} (z = {z})",
         "zh": "{community} · {period} · {direction}（z = {z}）",
     },
+    "sent.all_posts": {"en": "All posts", "zh": "全部帖子"},  # the whole-site series (community "all")
     "sent.drop": {"en": "drop", "zh": "下降"},
     "sent.rise": {"en": "rise", "zh": "上升"},
     "sent.shift_summary": {
