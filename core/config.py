@@ -19,3 +19,8 @@ def workspaces_dir() -> Path:
 
 def model_cache_dir() -> Path:
     return data_dir() / "cache" / "models"
+
+
+def model_key_path() -> Path:
+    """The secret that signs model folders (core.models.artefact): one per data directory."""
+    return data_dir() / "model-signing.key"

@@ -51,6 +51,11 @@ def register(subparsers) -> None:
             p.add_argument("--seed", type=int, default=0)
         else:
             p.add_argument("--out", required=True, help="output CSV: id,churn_probability")
+            p.add_argument(
+                "--trust-model-dir",
+                action="store_true",
+                help="accept a model folder this data folder did not sign (made elsewhere or by an older version)",
+            )
         p.set_defaults(func=run)
 
 
@@ -144,7 +149,7 @@ def run(args) -> int:
         print(json.dumps(summary))
         return 0
 
-    predictor = ChurnPredictor.load(args.model_dir)
+    predictor = ChurnPredictor.load(args.model_dir, trust=args.trust_model_dir)
     trained_mode = predictor.meta_.get("extra", {}).get("mode", "snapshot")
     if trained_mode != mode:
         hint = "--user and --time" if trained_mode == "events" else "--id"

@@ -46,6 +46,11 @@ def register(subparsers) -> None:
     pred.add_argument("--text", required=True, help="text column")
     pred.add_argument("--model-dir", help="a model from 'sentiment fit' (default: lexicon scoring)")
     pred.add_argument("--out", required=True, help="output CSV")
+    pred.add_argument(
+        "--trust-model-dir",
+        action="store_true",
+        help="accept a model folder this data folder did not sign (made elsewhere or by an older version)",
+    )
     pred.set_defaults(func=run)
     sh = sub.add_parser("shifts", help="find sentiment shifts beyond noise, whole-site and per community")
     sh.add_argument("csv", help="posts CSV")
@@ -55,6 +60,11 @@ def register(subparsers) -> None:
     sh.add_argument("--model-dir", help="a model from 'sentiment fit' (default: lexicon scoring)")
     sh.add_argument("--freq", choices=("day", "week", "month"), default="week", help="period (default week)")
     sh.add_argument("--out", required=True, help="output JSON file")
+    sh.add_argument(
+        "--trust-model-dir",
+        action="store_true",
+        help="accept a model folder this data folder did not sign (made elsewhere or by an older version)",
+    )
     sh.set_defaults(func=run)
 
 
@@ -130,7 +140,7 @@ def _predict(args) -> int:
     if args.model_dir:
         from core.text.classifier import SentimentClassifier
 
-        pred = SentimentClassifier.load(args.model_dir).predict(texts)
+        pred = SentimentClassifier.load(args.model_dir, trust=args.trust_model_dir).predict(texts)
         sentiment, score = pred["sentiment"].to_numpy(), pred["score"].to_numpy()
     else:
         score = lexicon_scores(texts)
@@ -166,7 +176,7 @@ def _shifts(args) -> int:
     if args.model_dir:
         from core.text.classifier import SentimentClassifier
 
-        classifier = SentimentClassifier.load(args.model_dir)
+        classifier = SentimentClassifier.load(args.model_dir, trust=args.trust_model_dir)
     with about_file(source):
         result = analyse_sentiment(posts[posts["ts"].notna()], AnalysisConfig(freq=args.freq), classifier=classifier)
     shifts = [

@@ -482,14 +482,15 @@ class ChurnPredictor:
         )
 
     @classmethod
-    def load(cls, model_dir: str | Path) -> ChurnPredictor:
-        """Load a folder written by `save`, verified first; ConfigError when missing, tampered or foreign."""
+    def load(cls, model_dir: str | Path, trust: bool = False) -> ChurnPredictor:
+        """Load a folder written by `save`, verified first; ConfigError when missing, tampered or foreign
+        (`trust`: accept a folder this data folder did not sign, see core.models.artefact)."""
         import torch
 
         from core.models.artefact import read_model_dir
         from core.models.churn_transformer import ChurnTransformerConfig
 
-        path, meta = read_model_dir(model_dir, "churn", _code_version(), "python -m core churn fit")
+        path, meta = read_model_dir(model_dir, "churn", _code_version(), "python -m core churn fit", trust=trust)
         try:
             self = cls(ChurnConfig(**meta["config"]))
             self.encoder_ = TabularEncoder.from_dict(meta["encoder"])

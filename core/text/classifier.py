@@ -833,14 +833,17 @@ class SentimentClassifier:
         return write_model_dir(model_dir, "sentiment", CODE_VERSION, json.loads(json.dumps(meta, default=str)), write)
 
     @classmethod
-    def load(cls, model_dir: str | Path) -> SentimentClassifier:
-        """Load a folder written by `save`, verified first; ConfigError when missing, tampered or foreign."""
+    def load(cls, model_dir: str | Path, trust: bool = False) -> SentimentClassifier:
+        """Load a folder written by `save`, verified first; ConfigError when missing, tampered or foreign
+        (`trust`: accept a folder this data folder did not sign, see core.models.artefact)."""
         from safetensors.torch import load_file
 
         from core.models.artefact import read_model_dir
         from core.models.text_classifier import CODE_VERSION
 
-        model_dir, meta = read_model_dir(model_dir, "sentiment", CODE_VERSION, "python -m core sentiment fit")
+        model_dir, meta = read_model_dir(
+            model_dir, "sentiment", CODE_VERSION, "python -m core sentiment fit", trust=trust
+        )
         try:
             if meta.get("format") != 3:
                 raise ValueError(f"format {meta.get('format')} is from an older version; fit the model again")
