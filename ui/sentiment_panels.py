@@ -216,6 +216,7 @@ def draw_card(view: SentimentView, classifier) -> None:
             for e in evals
         ]
         show_table(coded_cells(pd.DataFrame(rows)), key=f"sent_card_{code}")
+        _verdict(classifier, code)
         st.caption(
             encoder_card(classifier.models[code], lambda k, **f: tr(k, **(f | {"language": language_name(code)})))
         )
@@ -229,6 +230,18 @@ def draw_card(view: SentimentView, classifier) -> None:
             }
             st.caption(tr("sent.card_validation", **numbers))
         _confusion(evals[0], f"sent_cm_{code}")
+
+
+def _verdict(classifier, code: str) -> None:
+    """Which scorer this language's scores come from, and the card's warnings (no better than chance
+    or than a baseline)."""
+    from core.text.classifier import note_text
+
+    info = classifier.train_info.get(code, {})
+    scorer = info.get("scorer") or classifier.models[code].scorer
+    st.caption(tr("sent.scores_from", language=language_name(code), scorer=scorer_name(scorer)))
+    for note in info.get("notes", []):
+        st.warning(note_text(note, lang()))
 
 
 def _confusion(evaluation, key: str) -> None:

@@ -2,7 +2,9 @@
 
     sentiment fit TRAIN.csv --text C --label C --model-dir DIR [--epochs N] [--seed S] [--max-seconds S]
         [--device auto|cpu|cuda]
-        stdout: JSON {labels, languages: {lang: {n_train, n_test, attention, tfidf_lr, lexicon}}}
+        stdout: JSON {labels, languages: {lang: {n_train, n_test, attention, tfidf_lr, lexicon, scorer, notes}}}
+        `scorer`: what predict scores the language with (the best on the held-out rows); a model no
+        better than chance or than its baseline is also said on stderr ("warning: [lang] ...")
     sentiment predict IN.csv --text C [--model-dir DIR] --out OUT.csv
         OUT.csv: input columns + sentiment + score (-1..1). Without --model-dir every text is scored
         by the lexicon of its language (VADER / Chinese lexicon) and labelled with VADER's own +-0.05
@@ -20,6 +22,7 @@ Labels may be strings ("positive", "Yes") or numbers (0/1, 1-5); unlabelled rows
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -89,7 +92,7 @@ def _fit(args) -> int:
     from core.export import check_output
     from core.models.artefact import check_writable
     from core.text.analysis import labelled_texts
-    from core.text.classifier import ClassifierConfig, fit_sentiment_classifier
+    from core.text.classifier import ClassifierConfig, fit_sentiment_classifier, note_text
 
     check_range(args.epochs, "--epochs", 1, 10_000)
     check_range(args.max_seconds, "--max-seconds", 1, 10**7)
@@ -113,7 +116,7 @@ def _fit(args) -> int:
     with about_file(Path(args.csv).name):
         clf = fit_sentiment_classifier(texts, labels, config)
     clf.save(args.model_dir)
-    summary = {
+    summary: dict = {
         "labels": clf.label_names,
         "model_dir": str(args.model_dir),
         "languages": {
@@ -121,10 +124,15 @@ def _fit(args) -> int:
                 "n_train": clf.train_info[lang]["n_train"],
                 "n_test": clf.train_info[lang]["n_test"],
                 **{e.scorer: {"macro_f1": round(e.macro_f1, 4), "accuracy": round(e.accuracy, 4)} for e in evals},
+                "scorer": clf.train_info[lang].get("scorer"),  # what `predict` scores this language with
+                "notes": [note_text(n) for n in clf.train_info[lang].get("notes", [])],
             }
             for lang, evals in clf.evaluations.items()
         },
     }
+    for lang, info in summary["languages"].items():  # no better than chance or than a baseline: said aloud
+        for note in info["notes"]:
+            print(f"warning: [{lang}] {note}", file=sys.stderr)
     print(json.dumps(summary, ensure_ascii=False))
     return 0
 
