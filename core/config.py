@@ -19,3 +19,21 @@ def workspaces_dir() -> Path:
 
 def model_cache_dir() -> Path:
     return data_dir() / "cache" / "models"
+
+
+def model_key_path() -> Path:
+    """The secret that signs model folders (core.models.artefact): one per data directory."""
+    return data_dir() / "model-signing.key"
+
+
+DEFAULT_CACHE_GB = 5.0
+
+
+def cache_budget_bytes() -> int:
+    """The disk the whole model cache (trained models and stored encoder states) may take:
+    $CE_CACHE_GB gigabytes (GiB; default 5). Past it the least recently used entries go first."""
+    try:
+        gb = float(os.environ.get("CE_CACHE_GB", DEFAULT_CACHE_GB))
+    except ValueError:
+        gb = DEFAULT_CACHE_GB
+    return int((gb if gb >= 0 else DEFAULT_CACHE_GB) * 2**30)

@@ -124,8 +124,12 @@ def group_value(group: str) -> str:
 
 
 def draw_card(predictor) -> None:
+    from core.cohorts.churn import note_text
+
     result = predictor.result_
     st.markdown(f"**{tr('churn.metrics')}**")
+    for note in result.notes:  # no better than chance or than its baseline; which model scores
+        st.warning(note_text(note, lang()))
     show_table(
         result.metrics.assign(model=result.metrics["model"].map(model_name)), key="churn_card", pinned=("model",)
     )

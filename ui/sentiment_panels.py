@@ -16,6 +16,7 @@ from core.capabilities import data_sources
 from core.errors import UserError
 from core.export import csv_bytes
 from core.text import analysis as sa
+from core.text.trends import ALL
 from core.text.view import SentimentView
 from core.viz import format as vf
 from core.viz import sentiment as viz
@@ -143,12 +144,24 @@ def draw_trends(view: SentimentView, freq: str) -> None:
         "sparse": tr("sent.sparse", n=view.min_volume)
     }
     bands = {language_name(k): (b.low, b.high) for k, b in view.bands.items()}
-    st.plotly_chart(viz.trend_figure(view.trends, view.shifts, labels, bands, lang(), freq), width="stretch")
+    trends, shifts = _named_overall(view.trends), _named_overall(view.shifts)
+    st.plotly_chart(viz.trend_figure(trends, shifts, labels, bands, lang(), freq), width="stretch")
     st.caption(tr("sent.band_note", n=view.min_volume))
     for code, th in view.bands.items():
         source = tr(f"sent.band_source_{th.source}", n=th.n)
         low, high = signed(th.low), signed(th.high)
         st.caption(tr("sent.thresholds", language=language_name(code), low=low, high=high, source=source))
+
+
+def _named_overall(frame: pd.DataFrame) -> pd.DataFrame:
+    """The whole-site series (community "all") named in the reader's language for the legend."""
+    if "community" not in frame or not len(frame):
+        return frame
+    return frame.assign(community=frame["community"].replace({ALL: tr("sent.all_posts")}))
+
+
+def community_name(community: str) -> str:
+    return tr("sent.all_posts") if community == ALL else community
 
 
 def draw_shifts(view: SentimentView) -> None:
@@ -164,7 +177,11 @@ def draw_shifts(view: SentimentView) -> None:
         s = shifts[i]
         direction = tr(f"sent.{s.direction}")
         return tr(
-            "sent.shift_label", community=s.community, period=vf.fmt_date(s.period), direction=direction, z=f"{s.z:.1f}"
+            "sent.shift_label",
+            community=community_name(s.community),
+            period=vf.fmt_date(s.period),
+            direction=direction,
+            z=f"{s.z:.1f}",
         )
 
     pick = choice(st.selectbox, tr("sent.choose_shift"), range(len(shifts)), format_func=shift_label, key="sent_shift")
@@ -201,6 +218,7 @@ def draw_card(view: SentimentView, classifier) -> None:
             for e in evals
         ]
         show_table(coded_cells(pd.DataFrame(rows)), key=f"sent_card_{code}")
+        _verdict(classifier, code)
         st.caption(
             encoder_card(classifier.models[code], lambda k, **f: tr(k, **(f | {"language": language_name(code)})))
         )
@@ -214,6 +232,18 @@ def draw_card(view: SentimentView, classifier) -> None:
             }
             st.caption(tr("sent.card_validation", **numbers))
         _confusion(evals[0], f"sent_cm_{code}")
+
+
+def _verdict(classifier, code: str) -> None:
+    """Which scorer this language's scores come from, and the card's warnings (no better than chance
+    or than a baseline)."""
+    from core.text.classifier import note_text
+
+    info = classifier.train_info.get(code, {})
+    scorer = info.get("scorer") or classifier.models[code].scorer
+    st.caption(tr("sent.scores_from", language=language_name(code), scorer=scorer_name(scorer)))
+    for note in info.get("notes", []):
+        st.warning(note_text(note, lang()))
 
 
 def _confusion(evaluation, key: str) -> None:

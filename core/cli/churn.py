@@ -6,12 +6,15 @@
     churn predict EVENTS.csv --user C --time C --model-dir DIR --out OUT.csv   (as of the end of the log)
 
 `fit` prints a JSON summary (users, churn rate, cutoff, AUC / PR-AUC / Brier of the model and the
-baselines on the same test rows).
+baselines on the same test rows, `scorer`: the model whose probabilities `predict` writes, the best
+on the test rows, and `notes`); a model no better than chance or than its baseline is also said on
+stderr, one `warning:` line each (exit 0: the model is saved, and says so in its meta.json).
 """
 
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -51,6 +54,11 @@ def register(subparsers) -> None:
             p.add_argument("--seed", type=int, default=0)
         else:
             p.add_argument("--out", required=True, help="output CSV: id,churn_probability")
+            p.add_argument(
+                "--trust-model-dir",
+                action="store_true",
+                help="accept a model folder this data folder did not sign (made elsewhere or by an older version)",
+            )
         add_read_options(p)
         p.set_defaults(func=run)
 
@@ -78,7 +86,7 @@ def _mode(args) -> str:
 
 
 def run(args) -> int:
-    from core.cohorts.churn import ChurnConfig, ChurnPredictor
+    from core.cohorts.churn import ChurnConfig, ChurnPredictor, note_text
     from core.cohorts.datasets import event_log_dataset, numeric_value_columns, snapshot_dataset
     from core.export import check_output, write_csv
     from core.models.artefact import check_writable
@@ -130,6 +138,7 @@ def run(args) -> int:
         metrics = predictor.result_.metrics
         labels = data.labels
         assert labels is not None  # a fit's dataset always has them
+        notes = [note_text(n) for n in predictor.result_.notes]
         summary = {
             "mode": mode,
             "users": int(len(labels)),
@@ -141,11 +150,15 @@ def run(args) -> int:
                 r["model"]: {k: round(float(r[k]), 4) for k in ("auc", "pr_auc", "brier")}
                 for r in metrics.to_dict(orient="records")
             },
+            "scorer": predictor.result_.scorer,  # the model churn_probability comes from (also in meta.json)
+            "notes": notes,
         }
+        for note in notes:  # a model no better than chance or than its baseline: said aloud
+            print(f"warning: {note}", file=sys.stderr)
         print(json.dumps({**summary, **skipped_rows(args)}))
         return 0
 
-    predictor = ChurnPredictor.load(args.model_dir)
+    predictor = ChurnPredictor.load(args.model_dir, trust=args.trust_model_dir)
     trained_mode = predictor.meta_.get("extra", {}).get("mode", "snapshot")
     if trained_mode != mode:
         hint = "--user and --time" if trained_mode == "events" else "--id"

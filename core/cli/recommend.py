@@ -56,6 +56,11 @@ def register(subparsers) -> None:
 
     predict = sub.add_parser("predict", help="top-k unseen items for every user")
     predict.add_argument("--model-dir", required=True)
+    predict.add_argument(
+        "--trust-model-dir",
+        action="store_true",
+        help="accept a model folder this data folder did not sign (made elsewhere or by an older version)",
+    )
     predict.add_argument("--k", type=int, default=10)
     predict.add_argument("--out", required=True, help="CSV to write: user,item,rank")
     predict.set_defaults(func=run)
@@ -149,7 +154,7 @@ def _predict(args: argparse.Namespace) -> int:
 
     check_range(args.k, "--k", 1, 100_000)
     out_path = check_output(args.out, [args.model_dir])
-    rec = SequentialRecommender.load(args.model_dir)
+    rec = SequentialRecommender.load(args.model_dir, trust=args.trust_model_dir)
     out = rec.recommend(k=args.k)[["user", "item", "rank"]]
     write_csv(out, out_path, inputs=[args.model_dir])
     json.dump({"users": int(out["user"].nunique()), "rows": len(out), "k": args.k, "out": str(out_path)}, sys.stdout)

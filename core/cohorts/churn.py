@@ -10,7 +10,14 @@ validation part picks the epoch (early stopping) and fits the calibration (Platt
 The model's linear (wide) part is a logistic regression on all non-test rows, frozen; the attention
 part learns what it misses.
 The baselines (logistic regression, HistGradientBoosting) train on training + validation, so they see
-more rows than the model; all are scored on the same test rows. Training goes through the shared engine
+more rows than the model; all are scored on the same test rows.
+
+Trust (`model_verdict`): a model whose held-out AUC is not above 0.5 beyond chance (one-sided
+Mann-Whitney U, p >= 0.05, `chance_p_value`) is "no better than chance"; the attention model at or
+below a baseline's AUC is "no better than its baseline". Either is said in the model card's `notes`
+(the CLI prints them on stderr, the page as warnings), and scores come from the best model on the
+held-out rows (`scorer`: the attention model unless a baseline beats it and chance); a baseline that scores
+is stored with the model folder (skops, types allow-listed: no pickle). Training goes through the shared engine
 and model cache: the same data and config load the stored weights instead of training again.
 """
 
@@ -30,6 +37,19 @@ from core.errors import ConfigError, InputError
 from core.models.engine import TrainConfig, nests_train_config
 
 WEIGHTS_FILE = "weights.pt"
+BASELINE_FILE = "baseline.skops"  # the baseline that scores, when one beat the attention model
+TRANSFORMER = "churn_transformer"
+CHANCE_ALPHA = 0.05  # a held-out AUC above 0.5 with p below this is better than chance
+# what a stored baseline may contain beyond skops' own trusted types (checked before loading)
+BASELINE_TYPES = frozenset(
+    {
+        "core.cohorts.churn_metrics._signed_log1p",
+        "numpy.dtype",
+        "functools.partial",
+        "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
+        "sklearn.utils.validation.check_array",
+    }
+)
 IMPORTANCE_ROWS = 1000  # permutation importance shuffles at most this many test rows
 
 
@@ -77,6 +97,79 @@ class ChurnResult:
     seconds: float = 0.0
     training: dict = field(default_factory=dict)  # the fit's summary (FitResult.summary(): epochs, stopped_by,
     #                                               budget, ...) for the model card line (ui.training.card_line)
+    scorer: str = TRANSFORMER  # the model churn_probability comes from: the best on the test rows
+    notes: list[dict] = field(default_factory=list)  # model_verdict's notes: {"key", "params"} (note_text)
+
+
+@dataclass
+class ModelVerdict:
+    """Which model scores, and what the card must say about the others (`note_text` renders a note)."""
+
+    scorer: str
+    notes: list[dict]
+
+
+def chance_p_value(y: np.ndarray, p: np.ndarray) -> float:
+    """One-sided Mann-Whitney U p-value that churned users (y = 1) score higher than retained ones,
+    i.e. that the AUC is above 0.5 (the AUC is U / (n1 n0)); NaN without both classes."""
+    from scipy.stats import mannwhitneyu
+
+    y, p = np.asarray(y), np.asarray(p, dtype=float)
+    if y.min(initial=1) == y.max(initial=0):
+        return float("nan")
+    return float(mannwhitneyu(p[y == 1], p[y == 0], alternative="greater").pvalue)
+
+
+def _better_than_chance(row: dict) -> bool:
+    p = row.get("auc_p_value")
+    if p is None or not np.isfinite(p):  # not recorded: judge by the AUC alone
+        return float(row["auc"]) > 0.5
+    return float(row["auc"]) > 0.5 and float(p) < CHANCE_ALPHA
+
+
+def model_verdict(metrics: pd.DataFrame, test_users: int = 0, test_churners: int = 0) -> ModelVerdict:
+    """The scorer (the attention model unless a baseline's held-out AUC is higher) and the notes:
+    a model no better than chance, the attention model no better than a baseline, where scores come
+    from. `metrics`: rows of model, auc, auc_p_value (ChurnResult.metrics)."""
+    rows = {r["model"]: r for r in metrics.to_dict(orient="records")}
+    notes: list[dict] = []
+    if TRANSFORMER not in rows:
+        return ModelVerdict(TRANSFORMER, notes)
+    att = rows[TRANSFORMER]
+    baselines = [r for name, r in rows.items() if name != TRANSFORMER]
+    if not any(_better_than_chance(r) for r in rows.values()):
+        notes.append({"key": "churn.note_all_chance", "params": {"users": test_users, "churners": test_churners}})
+    else:
+        for r in rows.values():
+            if not _better_than_chance(r):
+                notes.append({"key": "churn.note_chance", "params": {"model": r["model"], **_numbers(r)}})
+    best = max(baselines, key=lambda r: float(r["auc"]), default=None)
+    if best is not None and float(att["auc"]) <= float(best["auc"]) + 1e-12:
+        tie = abs(float(att["auc"]) - float(best["auc"])) <= 1e-12
+        notes.append(
+            {
+                "key": "churn.note_tie" if tie else "churn.note_baseline",
+                "params": {"baseline": best["model"], "auc": f"{att['auc']:.3f}", "baseline_auc": f"{best['auc']:.3f}"},
+            }
+        )
+    scorer = TRANSFORMER  # a baseline scores when it beats the attention model and chance (not noise-chasing)
+    if best is not None and float(best["auc"]) > float(att["auc"]) + 1e-12 and _better_than_chance(best):
+        scorer = str(best["model"])
+        notes.append({"key": "churn.note_scorer", "params": {"model": scorer, "auc": f"{best['auc']:.3f}"}})
+    return ModelVerdict(scorer, notes)
+
+
+def _numbers(row: dict) -> dict:
+    p = row.get("auc_p_value")
+    return {"auc": f"{row['auc']:.3f}", "p": "?" if p is None or not np.isfinite(p) else f"{p:.2g}"}
+
+
+def note_text(note: dict, lang: str = "en") -> str:
+    """A verdict note in `lang`, model names translated (core.i18n churn.model_*)."""
+    from core.i18n import t
+
+    params = {k: t(f"churn.model_{v}", lang) if k in ("model", "baseline") else v for k, v in note["params"].items()}
+    return t(note["key"], lang, **params)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -201,9 +294,14 @@ class ChurnPredictor:
             card = {**card, **self._baseline_card(prep, progress, cancel)}
         rows = card["metrics"] + (card.get("baselines") or [] if cfg.baselines else [])
         reliability = card["reliability"] + (card.get("baseline_reliability") or [] if cfg.baselines else [])
-        metrics = pd.DataFrame(rows, columns=["model", "auc", "pr_auc", "brier"])  # stored JSON sorts keys
+        metrics = pd.DataFrame(rows, columns=["model", "auc", "pr_auc", "brier", "auc_p_value"])  # JSON sorts keys
         metrics["test_users"] = len(test)
         metrics["test_churn_rate"] = float(y_all[test].mean())
+        verdict = model_verdict(metrics, len(test), int(y_all[test].sum()))
+        self.scorer_, self.baseline_ = TRANSFORMER, None
+        if verdict.scorer != TRANSFORMER:  # a baseline beat the attention model: it scores (seeded: as carded)
+            self.baseline_ = self._fit_baselines(prep)[verdict.scorer]
+            self.scorer_ = verdict.scorer
 
         split = np.empty(len(users), dtype=object)
         split[train], split[val], split[test] = "train", "validation", "test"
@@ -228,6 +326,8 @@ class ChurnPredictor:
             device=str(artifact.extra.get("device", "cpu")),
             seconds=float(artifact.meta.get("train_seconds", 0.0) or 0.0),
             training=dict(artifact.metrics),
+            scorer=verdict.scorer,
+            notes=verdict.notes,
         )
         return self
 
@@ -238,6 +338,7 @@ class ChurnPredictor:
         self.model_ = model
         self.calibration_ = tuple(calibration)
         self.token_names_ = self.encoder_.token_names
+        self.scorer_, self.baseline_ = TRANSFORMER, None  # until the verdict picks another
 
     def _model_card(self, prep: dict, progress=None, cancel=None) -> dict:
         """The model's test metrics, reliability and importances (records; stored with the weights,
@@ -248,7 +349,13 @@ class ChurnPredictor:
         reliability = reliability_table(y_all[test], p_test).assign(model="churn_transformer")
         importance = self._importance(test_features, y_all[test], progress, cancel)
         return {
-            "metrics": [{"model": "churn_transformer", **binary_metrics(y_all[test], p_test)}],
+            "metrics": [
+                {
+                    "model": TRANSFORMER,
+                    **binary_metrics(y_all[test], p_test),
+                    "auc_p_value": chance_p_value(y_all[test], p_test),
+                }
+            ],
             "reliability": reliability.to_dict(orient="records"),
             "importance": importance.to_dict(orient="records"),
         }
@@ -257,22 +364,28 @@ class ChurnPredictor:
         """The baselines (fit on training + validation rows) scored on the same test rows, as records."""
         from core.models.engine import stage_checkpoint
 
-        users, y_all, rest, test = prep["users"], prep["y_all"], prep["rest"], prep["test"]
+        users, y_all, test = prep["users"], prep["y_all"], prep["test"]
         features = prep["features"]
         stage_checkpoint(progress, cancel, "stage.churn_baselines", 0, 2)
-        models = fit_baselines(
-            features.subset(users[rest]),
-            y_all[rest],
-            seed=self.config.train.seed,
-            between=lambda done: stage_checkpoint(progress, cancel, "stage.churn_baselines", done, 2),
+        models = self._fit_baselines(
+            prep, between=lambda done: stage_checkpoint(progress, cancel, "stage.churn_baselines", done, 2)
         )
         X_test = baseline_frames(features.subset(users[test]))
         rows, reliability = [], []
         for name, est in models.items():
             p = est.predict_proba(X_test)[:, 1]
-            rows.append({"model": name, **binary_metrics(y_all[test], p)})
+            rows.append(
+                {"model": name, **binary_metrics(y_all[test], p), "auc_p_value": chance_p_value(y_all[test], p)}
+            )
             reliability.extend(reliability_table(y_all[test], p).assign(model=name).to_dict(orient="records"))
         return {"baselines": rows, "baseline_reliability": reliability}
+
+    def _fit_baselines(self, prep: dict, between=None) -> dict:
+        """The baselines fitted on the training + validation rows (seeded: the same models each time)."""
+        users, rest = prep["users"], prep["rest"]
+        return fit_baselines(
+            prep["features"].subset(users[rest]), prep["y_all"][rest], seed=self.config.train.seed, between=between
+        )
 
     def _model_config(self, encoder: TabularEncoder, y_train: np.ndarray):
         from core.models.churn_transformer import ChurnTransformerConfig
@@ -377,7 +490,13 @@ class ChurnPredictor:
         return np.concatenate(logits), np.concatenate(per_token)
 
     def predict_proba(self, features: FeatureSet, source: str = "table") -> pd.Series:
-        """Calibrated churn probability per user (Series indexed by user_id)."""
+        """Churn probability per user (Series indexed by user_id) from the scorer: the attention model
+        (calibrated), or the baseline that beat it on the held-out rows."""
+        baseline = getattr(self, "baseline_", None)
+        if baseline is not None:
+            self.encoder_.check(features, source)
+            p = baseline.predict_proba(baseline_frames(features))[:, 1]
+            return pd.Series(p, index=features.users, name="churn_probability")
         logits, _ = self._forward(features, source)
         a, b = self.calibration_
         return pd.Series(1.0 / (1.0 + np.exp(-(a * logits + b))), index=features.users, name="churn_probability")
@@ -394,6 +513,8 @@ class ChurnPredictor:
         contrib = contrib - contrib.mean(axis=0, keepdims=True)
         a, b = self.calibration_
         prob = 1.0 / (1.0 + np.exp(-(a * logits + b)))
+        if getattr(self, "baseline_", None) is not None:  # the probability from the scorer in use
+            prob = self.predict_proba(features, source).to_numpy()
         n_feat = len(self.encoder_.numeric) + len(self.encoder_.categorical)
         names = self.token_names_[:n_feat]
         values = features.table[names]
@@ -474,22 +595,32 @@ class ChurnPredictor:
             "config": asdict(self.config),
             "extra": extra or {},
             "metrics": self.result_.metrics.to_dict(orient="records") if hasattr(self, "result_") else [],
+            "scorer": getattr(self, "scorer_", TRANSFORMER),  # which model churn_probability comes from
+            "notes": [dict(n, text=note_text(n)) for n in (self.result_.notes if hasattr(self, "result_") else [])],
         }
         meta = json.loads(json.dumps(meta, default=str))
         state = self.model_.state_dict()
-        return write_model_dir(
-            model_dir, "churn", _code_version(), meta, lambda tmp: torch.save(state, tmp / WEIGHTS_FILE)
-        )
+        baseline = getattr(self, "baseline_", None)
+
+        def write(tmp: Path) -> None:
+            torch.save(state, tmp / WEIGHTS_FILE)
+            if baseline is not None:
+                import skops.io as sio
+
+                sio.dump(baseline, tmp / BASELINE_FILE)
+
+        return write_model_dir(model_dir, "churn", _code_version(), meta, write)
 
     @classmethod
-    def load(cls, model_dir: str | Path) -> ChurnPredictor:
-        """Load a folder written by `save`, verified first; ConfigError when missing, tampered or foreign."""
+    def load(cls, model_dir: str | Path, trust: bool = False) -> ChurnPredictor:
+        """Load a folder written by `save`, verified first; ConfigError when missing, tampered or foreign
+        (`trust`: accept a folder this data folder did not sign, see core.models.artefact)."""
         import torch
 
         from core.models.artefact import read_model_dir
         from core.models.churn_transformer import ChurnTransformerConfig
 
-        path, meta = read_model_dir(model_dir, "churn", _code_version(), "python -m core churn fit")
+        path, meta = read_model_dir(model_dir, "churn", _code_version(), "python -m core churn fit", trust=trust)
         try:
             self = cls(ChurnConfig(**meta["config"]))
             self.encoder_ = TabularEncoder.from_dict(meta["encoder"])
@@ -497,6 +628,9 @@ class ChurnPredictor:
             state = torch.load(path / WEIGHTS_FILE, map_location="cpu", weights_only=True)
             self.model_ = self._build(self.model_config_, state)
             self.calibration_ = tuple(meta["calibration"])
+            self.scorer_, self.baseline_ = meta.get("scorer", TRANSFORMER), None
+            if self.scorer_ != TRANSFORMER:
+                self.baseline_ = _load_baseline(path / BASELINE_FILE)
         except (OSError, KeyError, TypeError, ValueError, RuntimeError) as exc:
             raise ConfigError(
                 f"--model-dir {path}: the churn model cannot be read "
@@ -505,6 +639,18 @@ class ChurnPredictor:
         self.token_names_ = self.encoder_.token_names
         self.meta_ = meta
         return self
+
+
+def _load_baseline(path: Path):
+    """A stored baseline pipeline, through skops (no pickle): every type outside skops' trusted set
+    must be one of BASELINE_TYPES, else ValueError before anything is built."""
+    import skops.io as sio
+
+    data = path.read_bytes()
+    unknown = set(sio.get_untrusted_types(data=data)) - BASELINE_TYPES
+    if unknown:
+        raise ValueError(f"{path.name} holds types we never store ({', '.join(sorted(unknown))})")
+    return sio.loads(data, trusted=sorted(set(sio.get_untrusted_types(data=data))))
 
 
 def _warm_start_wide(model, batch: dict, y: np.ndarray, model_config) -> None:

@@ -102,6 +102,27 @@ TABLE: dict[str, dict[str, str]] = {
     "churn.model_churn_transformer": {"en": "attention model (FT-Transformer)", "zh": "注意力模型（FT-Transformer）"},
     "churn.model_logistic_regression": {"en": "logistic regression", "zh": "逻辑回归"},
     "churn.model_gradient_boosting": {"en": "gradient boosting", "zh": "梯度提升"},
+    # the model card's verdict (core.cohorts.churn.model_verdict): CLI stderr, meta.json, page warnings
+    "churn.note_chance": {
+        "en": "No better than chance on the held-out users: {model} (AUC {auc}; p = {p} for ranking churners above the others).",
+        "zh": "在留出用户上并不比随机猜测更好：{model}（AUC {auc}；把流失用户排在其他用户之前的 p 值 = {p}）。",
+    },
+    "churn.note_all_chance": {
+        "en": "No model is better than chance on the held-out users ({churners} churners among {users}): these churn probabilities carry no signal.",
+        "zh": "在留出用户（{users} 人，其中流失 {churners} 人）上，没有任何模型比随机猜测更好：这些流失概率不含有效信号。",
+    },
+    "churn.note_baseline": {
+        "en": "The attention model is no better than its baseline, {baseline}, on the held-out users (AUC {auc} vs {baseline_auc}).",
+        "zh": "注意力模型在留出用户上并不比基线（{baseline}）更好（AUC {auc} 对 {baseline_auc}）。",
+    },
+    "churn.note_tie": {
+        "en": "The attention model only ties its baseline, {baseline}, on the held-out users (AUC {auc} both): its attention adds nothing measurable here.",
+        "zh": "注意力模型在留出用户上与基线（{baseline}）持平（AUC 均为 {auc}）：注意力在这里没有带来可测的提升。",
+    },
+    "churn.note_scorer": {
+        "en": "Churn probabilities come from the {model} model, the best on the held-out users (AUC {auc}).",
+        "zh": "流失概率来自{model}，它在留出用户上表现最好（AUC {auc}）。",
+    },
     "churn.day_zero": {
         "en": "{share} of users were active on a single day only (or left on the day they started): their lifetime is 0 days, so the curves start below 100% at day 0. That is the data, not a gap: these users never came back.",
         "zh": "{share} 的用户只在一天内活跃过（或在开始当天即离开）：其生存时长为 0 天，因此曲线在第 0 天就低于 100%。这反映的是数据本身而非缺失：这些用户再未回来。",

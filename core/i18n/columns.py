@@ -118,6 +118,7 @@ TABLE: dict[str, dict[str, str]] = {
     "col.auc": {"en": "AUC", "zh": "AUC"},
     "col.pr_auc": {"en": "PR-AUC", "zh": "精确率-召回率 AUC"},
     "col.brier": {"en": "Brier score", "zh": "布里尔分数"},
+    "col.auc_p_value": {"en": "p (AUC > 0.5)", "zh": "p 值（AUC > 0.5）"},
     "col.test_users": {"en": "test members", "zh": "测试成员数"},
     "col.test_churn_rate": {"en": "test churn rate", "zh": "测试集流失率"},
     "col.recency_days": {"en": "days since last activity", "zh": "距上次活跃天数"},

@@ -46,6 +46,7 @@ TABLE: dict[str, dict[str, str]] = {
         "en": "{community} · {period} · {direction} (z = {z})",
         "zh": "{community} · {period} · {direction}（z = {z}）",
     },
+    "sent.all_posts": {"en": "All posts", "zh": "全部帖子"},  # the whole-site series (community "all")
     "sent.drop": {"en": "drop", "zh": "下降"},
     "sent.rise": {"en": "rise", "zh": "上升"},
     "sent.shift_summary": {
@@ -162,5 +163,27 @@ TABLE: dict[str, dict[str, str]] = {
     "sent.scorer_name_lexicon": {"en": "lexicon", "zh": "词典"},
     "sent.scorer_name_attention": {"en": "attention", "zh": "注意力模型"},
     "sent.scorer_name_tfidf_lr": {"en": "TF-IDF + LR", "zh": "TF-IDF + 逻辑回归"},
+    # the model card's verdict per language (core.text.classifier.sentiment_verdict): CLI stderr, meta.json, page
+    "sent.note_chance": {
+        "en": "No better than chance on the held-out texts: {scorer} (macro-F1 {f1}; p = {p} for beating the most common label).",
+        "zh": "在留出文本上并不比随机猜测更好：{scorer}（宏 F1 {f1}；胜过“总猜最常见标签”的 p 值 = {p}）。",
+    },
+    "sent.note_all_chance": {
+        "en": "No scorer is better than chance on the {n} held-out texts: these sentiment labels carry no signal.",
+        "zh": "在 {n} 条留出文本上，没有任何评分方式比随机猜测更好：这些情感标签不含有效信号。",
+    },
+    "sent.note_baseline": {
+        "en": "The trained model is no better than its baseline, {baseline}, on the held-out texts (macro-F1 {f1} vs {baseline_f1}).",
+        "zh": "训练的模型在留出文本上并不比基线（{baseline}）更好（宏 F1 {f1} 对 {baseline_f1}）。",
+    },
+    "sent.note_scorer": {
+        "en": "Scores come from {scorer}, the best on the held-out texts.",
+        "zh": "得分来自{scorer}，它在留出文本上表现最好。",
+    },
+    "sent.note_weight0": {
+        "en": "The blend gave the attention model weight 0: scores come from TF-IDF + LR alone.",
+        "zh": "融合时注意力模型的权重为 0：得分只来自 TF-IDF + 逻辑回归。",
+    },
+    "sent.scores_from": {"en": "Scores ({language}) come from: {scorer}.", "zh": "得分（{language}）来自：{scorer}。"},
     "sent.metric_labelled_negative": {"en": "Labelled negative", "zh": "标注为负面"},
 }

@@ -21,6 +21,15 @@ process killed between those two renames leaves no folder at the name, so `read_
 `write_model_dir` first put a verified aside copy back (`_recover`): a reader always finds the old
 model or the new one, never a mix and never nothing.
 
+Signed: meta.json also carries `signature`, an HMAC-SHA256 of everything else in it (and so of
+every file's sha256), keyed by a secret kept in the data folder (`core.config.model_key_path()`,
+32 random bytes made on first use, mode 0600, created atomically: two processes racing get the
+same key). `read_model_dir` refuses a folder whose signature is missing (unsigned: made by hand or
+by an older version) or does not match (edited, even with its sha256 recomputed, or made with
+another data folder's key) unless `trust=True` (the CLI's `--trust-model-dir`); the sha256 checks
+still apply then. This protects against accidental and casual edits and against folders from
+another installation; it does not protect against anyone who can read the key file.
+
 `info` (write_model_dir) adds fields to meta.json's top level (the model cache records its key,
 metrics, data fingerprint and timings there); they are covered by meta.json's sha256 too.
 
@@ -31,9 +40,11 @@ one hashing helper.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import logging
 import os
+import secrets
 import shutil
 import tempfile
 import time
@@ -60,8 +71,60 @@ def sha256_file(path: Path | str) -> str:
 
 def _meta_digest(meta: dict) -> str:
     """sha256 of meta.json's own content (kind, code version, config, files): an edited meta.json fails."""
-    body = {k: v for k, v in meta.items() if k not in ("sha256", "created_at")}
+    body = {k: v for k, v in meta.items() if k not in ("sha256", "created_at", SIGNATURE)}
     return hashlib.sha256(json.dumps(body, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8")).hexdigest()
+
+
+SIGNATURE = "signature"
+KEY_BYTES = 32
+
+
+def _read_key(path: Path) -> bytes:
+    key = bytes.fromhex(path.read_text(encoding="ascii").strip())
+    if len(key) != KEY_BYTES:
+        raise ValueError("wrong length")
+    return key
+
+
+def signing_key() -> bytes:
+    """This data folder's model-signing secret, made on first use (0600; `os.link` of a finished
+    temporary file makes the creation atomic: whoever links first wins, the others read theirs)."""
+    from core.config import model_key_path
+
+    path = model_key_path()
+    try:
+        return _read_key(path)
+    except FileNotFoundError:
+        pass
+    except (OSError, ValueError) as exc:
+        raise ConfigError(
+            f"the model-signing key {path} is unreadable or damaged; delete it (models it signed "
+            "will then need --trust-model-dir or a refit)"
+        ) from exc
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)  # mode 0600
+    except OSError as exc:
+        raise ConfigError(f"cannot create the model-signing key in {path.parent} ({exc.strerror})") from exc
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as fh:
+            fh.write(secrets.token_hex(KEY_BYTES) + "\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            os.link(tmp, path)
+        except FileExistsError:  # another process made it first: use theirs
+            pass
+    finally:
+        Path(tmp).unlink(missing_ok=True)
+    return _read_key(path)
+
+
+def _meta_signature(meta: dict, key: bytes) -> str:
+    """HMAC-SHA256 (keyed by this data folder's secret) of meta.json less its sha256 and signature."""
+    body = {k: v for k, v in meta.items() if k not in ("sha256", SIGNATURE)}
+    text = json.dumps(body, sort_keys=True, ensure_ascii=False, default=str)
+    return hmac.new(key, text.encode("utf-8"), hashlib.sha256).hexdigest()
 
 
 def _read_meta(path: Path) -> dict | None:
@@ -95,7 +158,7 @@ def check_writable(model_dir: Path | str, kind: str) -> Path:
     return path
 
 
-RESERVED = frozenset({"artefact", "kind", "code_version", "created_at", "config", "files", "sha256"})
+RESERVED = frozenset({"artefact", "kind", "code_version", "created_at", "config", "files", "sha256", SIGNATURE})
 
 
 def _recover(path: Path) -> None:
@@ -154,6 +217,7 @@ def write_model_dir(
         }
         meta = json.loads(json.dumps(meta, ensure_ascii=False, default=str))  # what load will read back
         meta["sha256"] = _meta_digest(meta)
+        meta[SIGNATURE] = _meta_signature(meta, signing_key())
         with open(tmp / META, "w", encoding="utf-8") as fh:
             fh.write(json.dumps(meta, ensure_ascii=False, indent=1, default=str))
             fh.flush()
@@ -171,18 +235,21 @@ def write_model_dir(
     return path
 
 
-def read_model_dir(model_dir: Path | str, kind: str, code_version: str, fit_hint: str) -> tuple[Path, dict]:
+def read_model_dir(
+    model_dir: Path | str, kind: str, code_version: str, fit_hint: str, trust: bool = False
+) -> tuple[Path, dict]:
     """(folder, config) of a verified model folder of `kind`; ConfigError (one line) otherwise.
 
-    `fit_hint` is the command that makes one ("python -m core churn fit"). Refusals are logged."""
+    `fit_hint` is the command that makes one ("python -m core churn fit"). `trust`: accept a folder
+    this data folder's key did not sign (logged); its sha256s are still checked. Refusals are logged."""
     try:
-        return _verified(model_dir, kind, code_version, fit_hint)
+        return _verified(model_dir, kind, code_version, fit_hint, trust)
     except ConfigError as exc:
         log.warning("refused model folder: %s", exc)
         raise
 
 
-def _verified(model_dir: Path | str, kind: str, code_version: str, fit_hint: str) -> tuple[Path, dict]:
+def _verified(model_dir: Path | str, kind: str, code_version: str, fit_hint: str, trust: bool) -> tuple[Path, dict]:
     _recover(Path(model_dir))
     path = Path(model_dir)
     if not path.is_dir():
@@ -202,6 +269,7 @@ def _verified(model_dir: Path | str, kind: str, code_version: str, fit_hint: str
             f"--model-dir {path}: {META} was changed (its sha256 does not match); the model "
             f"folder fails its integrity check (run '{fit_hint}' again)"
         )
+    _check_signature(path, meta, fit_hint, trust)
     if meta.get("code_version") != code_version:
         raise ConfigError(
             f"--model-dir {path}: the model was made by {meta.get('code_version')}, this code "
@@ -225,3 +293,22 @@ def _verified(model_dir: Path | str, kind: str, code_version: str, fit_hint: str
                 f"(run '{fit_hint}' again)"
             )
     return path, meta["config"]
+
+
+def _check_signature(path: Path, meta: dict, fit_hint: str, trust: bool) -> None:
+    """Refuse (ConfigError) a folder this data folder's key did not sign, unless `trust`."""
+    signature = meta.get(SIGNATURE)
+    if isinstance(signature, str) and hmac.compare_digest(signature, _meta_signature(meta, signing_key())):
+        return
+    why = (
+        "is not signed (made by hand or by an older version)"
+        if signature is None
+        else "has a signature this installation did not make (edited, or made with another data folder)"
+    )
+    if trust:
+        log.warning("model folder %s %s; loaded because it is trusted (--trust-model-dir)", path, why)
+        return
+    raise ConfigError(
+        f"--model-dir {path}: the model folder {why}; run '{fit_hint}' here, or pass "
+        "--trust-model-dir if you trust where it came from"
+    )

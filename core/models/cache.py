@@ -12,6 +12,13 @@ half an artefact.
 A per-key lock file (fcntl) makes a second process asking for the same key wait for the first
 and then load its result, so a key is never trained twice. Weights load with weights_only=True.
 
+One size budget for the whole cache (`core.config.cache_budget_bytes()`, $CE_CACHE_GB, default 5
+GB): trained models and the encoder states' shards (core/text/encoder.py) are entries of one LRU
+(`evict_lru`, `trim_cache`). Reading an entry marks it used (its folder's mtime); after every write
+the least recently used entries go first until the cache fits, never the one just written and never
+one in use (a model entry whose key lock someone holds: it is being trained, written or read).
+An evicted entry is renamed away, then deleted, so a reader never sees half of one.
+
 Imports only torch, numpy, pandas and stdlib (torch lazily, so fingerprinting is cheap).
 """
 
@@ -159,8 +166,13 @@ class CorruptArtifact(Exception):
     """An artefact folder exists but is incomplete or does not match its recorded checksum."""
 
 
-def _load(path: Path, key: str, kind: str, code_version: str) -> Artifact:
-    """Load a complete, verified artefact or raise CorruptArtifact (never returns half of one)."""
+def _load(path: Path, key: str, kind: str, code_version: str, lock: bool = True) -> Artifact:
+    """Load a complete, verified artefact or raise CorruptArtifact (never returns half of one).
+    `lock`: hold the key's lock shared while reading (so eviction leaves it alone); False when the
+    caller holds it already."""
+    if lock:
+        with _file_lock(path.parent / f"{key}.lock", shared=True):
+            return _load(path, key, kind, code_version, lock=False)
     from core.errors import ConfigError
     from core.models.artefact import read_model_dir
 
@@ -177,6 +189,8 @@ def _load(path: Path, key: str, kind: str, code_version: str) -> Artifact:
         state = torch.load(path / WEIGHTS, map_location="cpu", weights_only=True)
     except Exception as exc:  # noqa: BLE001 - any unpickling failure means a bad file
         raise CorruptArtifact(f"{path / WEIGHTS}: cannot be loaded ({exc})") from exc
+    with contextlib.suppress(OSError):
+        os.utime(path)  # just used: the last to be evicted
     return Artifact(
         key=key,
         state_dict=state,
@@ -215,8 +229,8 @@ def _write(
 
 
 @contextlib.contextmanager
-def _file_lock(lock_path: Path):
-    """An exclusive inter-process lock on `lock_path` (blocks until it is free)."""
+def _file_lock(lock_path: Path, shared: bool = False):
+    """An exclusive (or `shared`) inter-process lock on `lock_path` (blocks until it is free)."""
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     try:
         import fcntl
@@ -227,7 +241,7 @@ def _file_lock(lock_path: Path):
             yield
         return
     with open(lock_path, "a+b") as fh:
-        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        fcntl.flock(fh.fileno(), fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
         try:
             yield
         finally:
@@ -299,7 +313,7 @@ def get_or_train(
     with _file_lock(root / f"{key}.lock"):
         if path.exists():  # someone finished while we waited, a corrupt leftover, or a refused one
             try:
-                art = _load(path, key, kind, code_version)
+                art = _load(path, key, kind, code_version, lock=False)
                 if accept is None or accept(art):
                     return art
             except CorruptArtifact as exc:
@@ -318,4 +332,120 @@ def get_or_train(
         _write(root, path, key, kind, code_version, config, state_dict, info)
     art = _load(path, key, kind, code_version)
     art.trained = True
+    trim_cache(root.parent, keep=[path])
     return art
+
+
+# ---------------------------------------------------------------------------------------------
+# one size budget for the whole cache: least recently used entries first, never one in use
+
+
+@dataclass(frozen=True)
+class CacheEntry:
+    """One evictable thing in the cache: a trained model's folder or an encoder-states shard."""
+
+    path: Path
+    size: int  # bytes of its files
+    used_ns: int  # last use (the folder's mtime: touched on every read)
+    lock: Path | None = None  # held (shared or exclusive) while it is trained, written or read
+
+
+def _tree_bytes(path: Path) -> int:
+    total = 0
+    for folder, _, files in os.walk(path):
+        for name in files:
+            with contextlib.suppress(FileNotFoundError):
+                total += os.stat(os.path.join(folder, name)).st_size
+    return total
+
+
+def _entry(path: Path, lock: Path | None = None) -> CacheEntry | None:
+    try:
+        return CacheEntry(path, _tree_bytes(path), path.stat().st_mtime_ns, lock)
+    except FileNotFoundError:  # evicted by another process meanwhile
+        return None
+
+
+STATES = "encoder-states"
+
+
+def state_shards(states_root: Path) -> list[CacheEntry]:
+    """The shards of every encoder-states store under `states_root` (<cache>/encoder-states)."""
+    found = [_entry(p) for p in states_root.glob("*/shard-*") if not p.name.endswith(".tmp")]
+    return [e for e in found if e is not None]
+
+
+def model_entries(cache_root: Path) -> list[CacheEntry]:
+    """Every trained model's folder (<cache>/<kind>/<key>/ with a meta.json) under `cache_root`."""
+    out = []
+    for kind in sorted(cache_root.iterdir()) if cache_root.is_dir() else []:
+        if not kind.is_dir() or kind.name == STATES or kind.name.startswith("."):
+            continue
+        for path in kind.iterdir():
+            if path.name.startswith(".") or not (path / META).is_file():
+                continue
+            entry = _entry(path, kind / f"{path.name}.lock")
+            if entry is not None:
+                out.append(entry)
+    return out
+
+
+@contextlib.contextmanager
+def _unused(lock: Path | None):
+    """Yields True while this process holds `lock` exclusively (nobody else is using the entry), False
+    when someone holds it; never blocks."""
+    try:
+        import fcntl
+    except ImportError:  # not POSIX: no lock to probe, the rename below is the guard
+        yield True
+        return
+    if lock is None or not lock.exists():
+        yield True
+        return
+
+    with open(lock, "a+b") as fh:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+def evict_lru(entries: list[CacheEntry], max_bytes: int, keep=()) -> int:
+    """Delete the least recently used of `entries` until they fit in `max_bytes`, skipping those in
+    `keep` and those in use; returns the bytes freed. The one LRU of the model cache and of the
+    encoder states' store."""
+    keep = {Path(k) for k in keep}
+    total, freed = sum(e.size for e in entries), 0
+    for entry in sorted(entries, key=lambda e: e.used_ns):
+        if total <= max_bytes:
+            break
+        if entry.path in keep:
+            continue
+        with _unused(entry.lock) as free:
+            if not free:
+                continue
+            trash = entry.path.with_name(f".{entry.path.name}.evicted-{uuid.uuid4().hex[:8]}.tmp")
+            try:
+                os.replace(entry.path, trash)
+            except OSError:  # gone already (another process evicted it)
+                continue
+        shutil.rmtree(trash, ignore_errors=True)
+        total, freed = total - entry.size, freed + entry.size
+    if freed:
+        log.info("model cache: evicted %.1f MB (least recently used first)", freed / 2**20)
+    return freed
+
+
+def trim_cache(cache_dir: Path | str | None = None, max_bytes: int | None = None, keep=()) -> int:
+    """Keep the whole cache (every kind's models and the encoder states) under `max_bytes` (default
+    `core.config.cache_budget_bytes()`), least recently used entries first; returns the bytes freed."""
+    from core.config import cache_budget_bytes, model_cache_dir
+
+    root = Path(cache_dir) if cache_dir is not None else model_cache_dir()
+    limit = cache_budget_bytes() if max_bytes is None else max_bytes
+    return evict_lru(model_entries(root) + state_shards(root / STATES), limit, keep)

@@ -281,14 +281,15 @@ class SequentialRecommender:
         return write_model_dir(model_dir, "recommend", CODE_VERSION, meta, write)
 
     @classmethod
-    def load(cls, model_dir: str | Path) -> SequentialRecommender:
-        """Load a folder written by `save`, verified first; ConfigError when missing, tampered or foreign."""
+    def load(cls, model_dir: str | Path, trust: bool = False) -> SequentialRecommender:
+        """Load a folder written by `save`, verified first; ConfigError when missing, tampered or foreign
+        (`trust`: accept a folder this data folder did not sign, see core.models.artefact)."""
         import torch
 
         from core.models.artefact import read_model_dir
         from core.models.sasrec import CODE_VERSION, SASRec, SASRecConfig
 
-        path, meta = read_model_dir(model_dir, "recommend", CODE_VERSION, "python -m core recommend fit")
+        path, meta = read_model_dir(model_dir, "recommend", CODE_VERSION, "python -m core recommend fit", trust=trust)
         try:
             state = torch.load(path / "model.pt", map_location="cpu", weights_only=True)
             with np.load(path / "history.npz", allow_pickle=False) as z:

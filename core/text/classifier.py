@@ -27,6 +27,15 @@ CPU with native bf16 (`train.cpu_amp`, on by default; `engine.cpu_has_bf16`), th
 run in bf16 for encoding, training and scoring; pooling and head stay fp32 (bench/sentiment.py
 --only pageflow: the airline page flow 155.5 s against 295.4 s in fp32, macro-F1 0.781 in both).
 
+Trust (`sentiment_verdict`, per language, on the held-out rows): a scorer whose accuracy is not
+above the majority class's share beyond chance (one-sided binomial test, p >= 0.05) is "no better
+than chance"; the trained model at or below TF-IDF + LR's or the lexicon's macro-F1 is "no better
+than its baseline". The notes go to `train_info[lang]["notes"]` (the CLI's stderr, meta.json, the
+page's warnings), and scores come from the best on the held-out rows: the trained model, else the
+TF-IDF + LR baseline (stored as its wide part at weight 0) or the lexicon. Scores are named after
+what made them (`predict`'s `scorer`): "attention" when the attention model has a weight in the
+blend, "tfidf_lr" when it has none (weight 0, or the baseline chosen), "lexicon".
+
 `fit_sentiment_classifier(texts, labels) -> SentimentClassifier`; `.predict(texts)` gives label names
 of the training file, a score in -1..1 (P(positive) - P(negative) when the labels say which is
 which) and the probabilities; `.save(dir)` / `SentimentClassifier.load(dir)` (meta.json + safetensors, verified on load).
@@ -118,6 +127,15 @@ class LanguageModel:
     frozen_layers: int = 0
     prior: LinearPrior | None = None  # the wide part (None: the model has none)
     fusion_weight: float = 1.0  # w in p = w * p_attention + (1 - w) * p_linear
+    selected: str = ""  # "lexicon" when the lexicon beat the model on the held-out rows (it then scores)
+
+    @property
+    def scorer(self) -> str:
+        """What this language's scores come from: "attention" (alone or blended with a weight above
+        0), "tfidf_lr" (the wide part alone: weight 0) or "lexicon"."""
+        if self.selected == "lexicon":
+            return "lexicon"
+        return "tfidf_lr" if self.prior is not None and self.fusion_weight <= 0.0 else "attention"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -713,6 +731,8 @@ def language_proba(
     """Class probabilities of one language's trained model: attention and linear parts blended.
     `progress(done, total)` follows the pretrained encoder's pass over new texts, if there is one;
     `cancel` is checked before every batch; `amp` as in `_predict_proba`."""
+    if lm.prior is not None and lm.fusion_weight <= 0.0:  # the attention model has no say: skip it
+        return _softmax(lm.prior.logits(texts))
     inputs = _Inputs(lm, texts, cache_dir=cache_dir, progress=progress, device=device, cancel=cancel, amp=amp)
     p = _predict_proba(_build_model(lm), inputs, cancel=cancel, amp=amp)
     if lm.prior is None or lm.fusion_weight >= 1.0:
@@ -759,14 +779,14 @@ class SentimentClassifier:
         polarity = self.polarity
         for lang, lm in self.models.items():
             rows = np.flatnonzero(langs == lang)
-            if len(rows) == 0:
+            if len(rows) == 0 or lm.scorer == "lexicon":
                 continue
             probs[rows] = language_proba(lm, [texts[i] for i in rows])
-            scorer[rows] = "attention"
+            scorer[rows] = lm.scorer
         out = pd.DataFrame({"language": langs, "scorer": scorer})
         labels = np.empty(n, dtype=object)
         score = np.zeros(n)
-        model_rows = scorer == "attention"
+        model_rows = scorer != "lexicon"
         if model_rows.any():
             labels[model_rows] = np.array(self.label_names, dtype=object)[probs[model_rows].argmax(1)]
             if polarity:
@@ -820,6 +840,8 @@ class SentimentClassifier:
                     "weights": f"{lang}.safetensors",
                     "prior": lm.prior.meta() if lm.prior else None,
                     "fusion_weight": lm.fusion_weight,
+                    "selected": lm.selected,
+                    "scorer": lm.scorer,  # what this language's scores come from
                 }
                 for lang, lm in self.models.items()
             },
@@ -833,14 +855,17 @@ class SentimentClassifier:
         return write_model_dir(model_dir, "sentiment", CODE_VERSION, json.loads(json.dumps(meta, default=str)), write)
 
     @classmethod
-    def load(cls, model_dir: str | Path) -> SentimentClassifier:
-        """Load a folder written by `save`, verified first; ConfigError when missing, tampered or foreign."""
+    def load(cls, model_dir: str | Path, trust: bool = False) -> SentimentClassifier:
+        """Load a folder written by `save`, verified first; ConfigError when missing, tampered or foreign
+        (`trust`: accept a folder this data folder did not sign, see core.models.artefact)."""
         from safetensors.torch import load_file
 
         from core.models.artefact import read_model_dir
         from core.models.text_classifier import CODE_VERSION
 
-        model_dir, meta = read_model_dir(model_dir, "sentiment", CODE_VERSION, "python -m core sentiment fit")
+        model_dir, meta = read_model_dir(
+            model_dir, "sentiment", CODE_VERSION, "python -m core sentiment fit", trust=trust
+        )
         try:
             if meta.get("format") != 3:
                 raise ValueError(f"format {meta.get('format')} is from an older version; fit the model again")
@@ -858,6 +883,7 @@ class SentimentClassifier:
                     m["frozen_layers"],
                     prior,
                     float(m.get("fusion_weight", 1.0)),
+                    str(m.get("selected", "")),
                 )
             return cls(
                 meta["label_names"],
@@ -1018,7 +1044,95 @@ def evaluate_sentiment_classifier(
         if baselines is not None:
             baselines(2, 2)
         clf.evaluations[lang] = evals
+        lm = clf.models[lang]
+        verdict = sentiment_verdict(evals, y[te], lm.fusion_weight)
+        if verdict.scorer == "tfidf_lr" and lm.scorer != "tfidf_lr":  # the baseline, exactly as evaluated
+            lm.prior, lm.fusion_weight = baseline, 0.0
+        lm.selected = "lexicon" if verdict.scorer == "lexicon" else ""
+        clf.train_info.setdefault(lang, {}).update(scorer=lm.scorer, notes=verdict.notes)
     return clf
+
+
+CHANCE_ALPHA = 0.05  # a held-out accuracy above the majority share with p below this beats chance
+
+
+@dataclass
+class SentimentVerdict:
+    scorer: str  # "attention" | "tfidf_lr" | "lexicon": what scores this language
+    notes: list[dict]  # {"key": i18n key, "params"}: `note_text` renders one
+
+
+def chance_p_value(evaluation: Evaluation, y_test: np.ndarray) -> float:
+    """One-sided binomial p-value that `evaluation`'s held-out accuracy is above the share of the
+    most common label (what always answering that label scores)."""
+    from scipy.stats import binomtest
+
+    n = len(y_test)
+    if n == 0:
+        return float("nan")
+    majority = float(np.bincount(np.asarray(y_test)).max() / n)
+    correct = int(round(evaluation.accuracy * n))
+    return float(binomtest(correct, n, majority, alternative="greater").pvalue) if majority < 1 else 1.0
+
+
+def sentiment_verdict(evals: list[Evaluation], y_test: np.ndarray, fusion_weight: float = 1.0) -> SentimentVerdict:
+    """Which scorer serves a language and what its card must say, from the held-out evaluations
+    ([trained model ("attention"), "tfidf_lr", "lexicon"]): a scorer no better than chance, the
+    trained model no better than a baseline (ties included), and where scores come from. A baseline
+    scores only when it beats the trained model and chance; else the trained model does, named
+    "tfidf_lr" when its blend gives the attention model weight 0."""
+    by = {e.scorer: e for e in evals}
+    model = by["attention"]
+    own = "attention" if fusion_weight > 0.0 else "tfidf_lr"
+    notes: list[dict] = []
+    p = {name: chance_p_value(e, y_test) for name, e in by.items()}
+    chance = [name for name in by if not p[name] < CHANCE_ALPHA]
+    if len(chance) == len(by):
+        notes.append({"key": "sent.note_all_chance", "params": {"n": len(y_test)}})
+    else:
+        for name in chance:
+            e = by[name]
+            notes.append(
+                {
+                    "key": "sent.note_chance",
+                    "params": {
+                        "scorer": name if name != "attention" else own,
+                        "f1": f"{e.macro_f1:.3f}",
+                        "p": f"{p[name]:.2g}",
+                    },
+                }
+            )
+    others = [by[k] for k in ("tfidf_lr", "lexicon") if k in by]
+    best = max(others, key=lambda e: e.macro_f1, default=None)
+    scorer = own
+    if best is not None and model.macro_f1 <= best.macro_f1 + 1e-12:
+        notes.append(
+            {
+                "key": "sent.note_baseline",
+                "params": {
+                    "baseline": best.scorer,
+                    "f1": f"{model.macro_f1:.3f}",
+                    "baseline_f1": f"{best.macro_f1:.3f}",
+                },
+            }
+        )
+        if best.macro_f1 > model.macro_f1 + 1e-12 and best.scorer not in chance:
+            scorer = best.scorer
+    if scorer != own:  # a baseline beat the trained model: it scores
+        notes.append({"key": "sent.note_scorer", "params": {"scorer": scorer}})
+    elif own == "tfidf_lr":  # the blend left the attention model out: say whose scores these are
+        notes.append({"key": "sent.note_weight0", "params": {}})
+    return SentimentVerdict(scorer, notes)
+
+
+def note_text(note: dict, lang: str = "en") -> str:
+    """A verdict note in `lang`, scorer names translated (core.i18n sent.scorer_name_*)."""
+    from core.i18n import t
+
+    params = {
+        k: t(f"sent.scorer_name_{v}", lang) if k in ("scorer", "baseline") else v for k, v in note["params"].items()
+    }
+    return t(note["key"], lang, **params)
 
 
 def fit_sentiment_classifier(

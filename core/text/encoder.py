@@ -15,7 +15,6 @@ import contextlib
 import hashlib
 import math
 import os
-import shutil
 import time
 import uuid
 from dataclasses import dataclass
@@ -213,31 +212,12 @@ class StatesStore:
 
     def evict(self, keep: Path | None = None, max_bytes: int | None = None) -> int:
         """Delete the least recently used shards of all stores beside this one (never `keep`) until
-        they fit in `max_bytes` (default `states_budget_bytes()`); returns the bytes freed."""
+        they fit in `max_bytes` (default `states_budget_bytes()`); returns the bytes freed. The
+        model cache's one LRU (`core.models.cache.evict_lru`) does the work."""
+        from core.models.cache import evict_lru, state_shards
+
         limit = states_budget_bytes() if max_bytes is None else max_bytes
-        shards = []
-        for shard in self.root.parent.glob("*/shard-*"):
-            if shard.name.endswith(".tmp"):
-                continue
-            try:
-                size = sum(f.stat().st_size for f in shard.iterdir())
-                shards.append((shard.stat().st_mtime_ns, size, shard))
-            except FileNotFoundError:
-                continue
-        total, freed = sum(size for _, size, _ in shards), 0
-        for _, size, shard in sorted(shards, key=lambda x: x[0]):
-            if total <= limit:
-                break
-            if shard == keep:
-                continue
-            trash = shard.with_name(f"{shard.name}.evicted.tmp")
-            try:
-                os.replace(shard, trash)
-            except OSError:  # gone already (another process evicted it)
-                continue
-            shutil.rmtree(trash, ignore_errors=True)
-            total, freed = total - size, freed + size
-        return freed
+        return evict_lru(state_shards(self.root.parent), limit, keep=[keep] if keep else [])
 
     def add(self, keys: list[bytes], states: list[np.ndarray]) -> None:
         if not keys:
@@ -250,7 +230,10 @@ class StatesStore:
         np.save(tmp / "offsets.npy", np.concatenate([[0], np.cumsum([len(s) for s in states])]).astype(np.int64))
         np.save(tmp / "values.npy", np.concatenate(states).astype(np.float16))
         os.replace(tmp, self.root / name)
-        self.evict(keep=self.root / name)
+        self.evict(keep=self.root / name)  # the states' own cap, then the whole cache's budget
+        from core.models.cache import trim_cache
+
+        trim_cache(self.root.parent.parent, keep=[self.root / name])
 
 
 def lower_states(

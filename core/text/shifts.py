@@ -49,13 +49,16 @@ class Shift:
     examples: list[str] = field(default_factory=list)  # post texts (plain text)
 
 
-def detect_shifts(
-    trends: pd.DataFrame, config: ShiftConfig | None = None, include_overall: bool = False
-) -> list[Shift]:
-    """Control-chart shifts in a trend table from `sentiment_trends` (see the module docstring)."""
+def detect_shifts(trends: pd.DataFrame, config: ShiftConfig | None = None, include_overall: bool = True) -> list[Shift]:
+    """Control-chart shifts in a trend table from `sentiment_trends` (see the module docstring), in
+    the whole-site series (community `ALL`) and in every community's. The whole-site series is
+    always looked at by default: posts without a community column have no other series, and a
+    site-wide drop spread thinly over many communities may show only there. Shifts come whole-site
+    first, then by community."""
     config = config or ShiftConfig()
     shifts: list[Shift] = []
-    for community, g in trends.groupby("community", sort=True):
+    groups = sorted(trends.groupby("community", sort=True), key=lambda kv: kv[0] != ALL)
+    for community, g in groups:
         if community == ALL and not include_overall:
             continue
         g = g.sort_values("period")

@@ -117,3 +117,63 @@ def test_bad_input_is_one_line(run_cli, telco_small, tmp_path):
     _one_line_error(
         run_cli("churn", "fit", telco_small, "--user", "customerID", "--time", "gender", "--model-dir", m), "gender"
     )
+
+
+# ---- a model no better than chance or than its baseline says so (issue 24 item 8) --------------------
+
+
+def _users(n: int, seed: int, churn) -> pd.DataFrame:
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    tenure = rng.integers(1, 100, n)
+    df = pd.DataFrame({"id": [f"u{i}" for i in range(n)], "tenure": tenure, "spend": rng.gamma(2.0, 30.0, n).round(2)})
+    df["churn"] = np.where(churn(tenure, rng), "Yes", "No")
+    return df
+
+
+@pytest.mark.slow
+def test_a_model_no_better_than_chance_or_its_baseline_says_so_and_the_best_scores(run_cli, tmp_path):
+    import numpy as np
+    from scipy.stats import mannwhitneyu
+
+    # few churners, unrelated to anything: no model can beat chance, and the CLI says so
+    noise = tmp_path / "noise.csv"
+    _users(1500, 1, lambda t, rng: rng.random(len(t)) < 0.02).to_csv(noise, index=False)
+    model_dir = tmp_path / "noise_model"
+    proc = run_cli("churn", "fit", noise, "--id", "id", "--label", "churn", "--model-dir", model_dir, "--epochs", "2")
+    assert proc.returncode == 0, proc.stderr
+    summary = json.loads(proc.stdout)
+    warnings = [line for line in proc.stderr.splitlines() if line.startswith("warning: ")]
+    assert any("No model is better than chance" in w for w in warnings), proc.stderr
+    assert warnings == [f"warning: {n}" for n in summary["notes"]]
+    assert summary["scorer"] == "churn_transformer"  # no switching between models that all guess
+    meta = json.loads((model_dir / "meta.json").read_text(encoding="utf-8"))
+    assert [n["text"] for n in meta["config"]["notes"]] == summary["notes"]
+    assert meta["config"]["scorer"] == summary["scorer"]
+
+    # churn only in a middle band of tenure: trees find it, a linear start cannot; the trees score
+    band = tmp_path / "band.csv"
+    users = _users(1200, 2, lambda t, rng: (t > 40) & (t < 60))
+    users.to_csv(band, index=False)
+    model_dir = tmp_path / "band_model"
+    proc = run_cli("churn", "fit", band, "--id", "id", "--label", "churn", "--model-dir", model_dir, "--epochs", "1")
+    assert proc.returncode == 0, proc.stderr
+    summary = json.loads(proc.stdout)
+    aucs = {m: v["auc"] for m, v in summary["metrics"].items()}
+    assert aucs["gradient_boosting"] > aucs["churn_transformer"]
+    assert summary["scorer"] == "gradient_boosting"
+    meta = json.loads((model_dir / "meta.json").read_text(encoding="utf-8"))
+    assert meta["config"]["scorer"] == "gradient_boosting"
+    assert any("no better than its baseline, gradient boosting" in n for n in summary["notes"]), summary
+    assert (model_dir / "baseline.skops").is_file() and "baseline.skops" in meta["files"]
+    assert "warning: Churn probabilities come from the gradient boosting model" in proc.stderr
+    out = tmp_path / "scores.csv"
+    proc = run_cli("churn", "predict", band, "--id", "id", "--model-dir", model_dir, "--out", out)
+    assert proc.returncode == 0, proc.stderr
+    p = pd.read_csv(out)["churn_probability"].to_numpy()
+    y = (users["churn"] == "Yes").to_numpy()
+    # the scores written rank the band's users first, as the chosen model did on the held-out rows
+    auc = mannwhitneyu(p[y], p[~y]).statistic / (y.sum() * (~y).sum())
+    assert auc > 0.9 and aucs[summary["scorer"]] > 0.9
+    assert np.isfinite(p).all()

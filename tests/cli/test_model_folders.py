@@ -47,14 +47,15 @@ def files(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def models(files, tmp_path_factory):
-    """A real churn model and a real recommender, trained once through the CLI."""
+def models(files, tmp_path_factory, isolated_data_dir):
+    """A real churn model and a real recommender, trained once through the CLI (in the data folder
+    `run_cli` uses: its signing key signs them, issue 24 item 9)."""
     import os
     import subprocess
     import sys
 
     repo = Path(__file__).resolve().parents[2]
-    env = dict(os.environ, CE_DATA_DIR=str(tmp_path_factory.mktemp("data")), OMP_NUM_THREADS="1", PYTHONPATH=str(repo))
+    env = dict(os.environ, CE_DATA_DIR=str(isolated_data_dir), OMP_NUM_THREADS="1", PYTHONPATH=str(repo))
     root = tmp_path_factory.mktemp("models")
     for argv in (
         [
@@ -256,3 +257,86 @@ def test_out_never_lands_inside_the_model_folder_being_read(models, files, run_c
         "inside the input folder",
     )
     assert sha256_file(models / "rec" / "meta.json") == before and not (models / "churn" / "p.csv").exists()
+
+
+# ---- signed folders (issue 24 item 9) ------------------------------------------------------------------
+
+
+@pytest.mark.slow
+def test_an_edited_meta_json_with_its_digest_recomputed_is_refused_unless_trusted(models, files, run_cli, tmp_path):
+    from core.cohorts.churn import ChurnPredictor
+    from core.cohorts.datasets import read_csv_bytes, snapshot_dataset
+    from core.models import artefact
+
+    folder = _copy(models / "churn", tmp_path / "m")
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    a, b = meta["config"]["calibration"]
+    meta["config"]["calibration"] = [-a, -b]  # every prediction inverted
+    meta["sha256"] = artefact._meta_digest(meta)  # the product's own digest, recomputed
+    (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    args = ["churn", "predict", files / "churn.csv", "--id", "id", "--model-dir", folder, "--out", tmp_path / "p.csv"]
+    _one_line(run_cli(*args), "signature", "--trust-model-dir")
+    assert not (tmp_path / "p.csv").exists()
+    with pytest.raises(ConfigError, match="signature"):
+        read_model_dir(folder, "churn", meta["code_version"], "fit")
+    # the analyst's explicit trust loads it (its files' sha256s still checked), inverted as edited
+    res = run_cli(*args, "--trust-model-dir")
+    assert res.returncode == 0, res.stderr
+    data = snapshot_dataset(read_csv_bytes((files / "churn.csv").read_bytes(), source="churn.csv"), "id", None)
+    p_good = ChurnPredictor.load(models / "churn").predict_proba(data.features).to_numpy()
+    p_edit = pd.read_csv(tmp_path / "p.csv")["churn_probability"].to_numpy()
+    assert np.allclose(p_good + p_edit, 1.0, atol=1e-5)  # sigmoid(-x) = 1 - sigmoid(x)
+
+
+@pytest.mark.slow
+def test_a_folder_from_another_data_folder_or_unsigned_is_refused_unless_trusted(models, cli_env, tmp_path):
+    import subprocess
+    import sys
+
+    from core.config import model_key_path
+    from core.models.sasrec import CODE_VERSION
+
+    elsewhere = dict(cli_env, CE_DATA_DIR=str(tmp_path / "other-install"))  # its own key, made on first use
+    argv = ["recommend", "predict", "--model-dir", str(models / "rec"), "--k", "3", "--out", str(tmp_path / "r.csv")]
+
+    def other(*extra):
+        return subprocess.run(
+            [sys.executable, "-m", "core", *argv, *extra],
+            cwd=Path(__file__).resolve().parents[2],
+            env=elsewhere,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+
+    _one_line(other(), "signature this installation did not make", "--trust-model-dir")
+    key = tmp_path / "other-install" / model_key_path().name
+    assert key.is_file() and key.stat().st_mode & 0o777 == 0o600
+    assert key.read_bytes() != model_key_path().read_bytes()
+    assert model_key_path().stat().st_mode & 0o777 == 0o600
+    res = other("--trust-model-dir")
+    assert res.returncode == 0, res.stderr
+    assert len(pd.read_csv(tmp_path / "r.csv")) == 20 * 3
+    # unsigned (an older version's folder): its signature removed, its sha256 still right
+    folder = _copy(models / "rec", tmp_path / "unsigned")
+    meta = json.loads((folder / "meta.json").read_text(encoding="utf-8"))
+    del meta["signature"]
+    (folder / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    with pytest.raises(ConfigError, match="is not signed"):
+        read_model_dir(folder, "recommend", CODE_VERSION, "fit")
+    assert read_model_dir(folder, "recommend", CODE_VERSION, "fit", trust=True)[0] == folder
+
+
+def test_the_signing_key_is_made_once_even_when_processes_race(tmp_path):
+    import subprocess
+    import sys
+
+    repo = Path(__file__).resolve().parents[2]
+    code = "from core.models.artefact import signing_key; print(signing_key().hex())"
+    env = dict(os.environ, CE_DATA_DIR=str(tmp_path), PYTHONPATH=str(repo))
+    procs = [
+        subprocess.Popen([sys.executable, "-c", code], env=env, stdout=subprocess.PIPE, text=True) for _ in range(4)
+    ]
+    keys = {p.communicate(timeout=60)[0].strip() for p in procs}
+    assert len(keys) == 1 and len(next(iter(keys))) == 64
+    assert [p.name for p in tmp_path.iterdir()] == ["model-signing.key"]  # no temporary file left

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 REPO = Path(__file__).resolve().parents[2]
@@ -124,3 +125,61 @@ def test_bad_input_is_one_line_exit_2(tmp_path, cli_env):
         )
         assert res.returncode == 2 and word in res.stderr and res.stderr.count("\n") == 1, res.stderr
         assert not (tmp_path / "m").exists()
+
+
+GOOD = ["great app, love it", "works well, very happy", "excellent update, thanks", "nice and fast"]
+BAD = ["terrible app, hate it", "awful update, crashes all the time", "worst service ever", "broken and useless"]
+
+
+def _weekly_posts(seed: int, drop_week: int | None, weeks: int = 16, per_week: int = 60) -> pd.DataFrame:
+    """Posts without a community column: each week ~25% negative texts; the planted week ~85%."""
+    rng = np.random.default_rng(seed)
+    start = pd.Timestamp("2026-03-02")  # a Monday: week w starts at start + w weeks
+    rows = []
+    for w in range(weeks):
+        share_bad = 0.85 if w == drop_week else 0.25
+        for _ in range(per_week):
+            bad = rng.random() < share_bad
+            text = (BAD if bad else GOOD)[rng.integers(4)]
+            rows.append({"posted": start + pd.Timedelta(days=7 * w + float(rng.uniform(0, 7))), "body": text})
+    return pd.DataFrame(rows)
+
+
+def test_shifts_found_in_the_whole_site_series_without_a_community_column(tmp_path, cli_env):
+    posts = _weekly_posts(3, drop_week=11)
+    src = tmp_path / "posts.csv"
+    posts.to_csv(src, index=False)
+    out = tmp_path / "shifts.json"
+    res = _cli(cli_env, "sentiment", "shifts", str(src), "--text", "body", "--time", "posted", "--out", str(out))
+    assert res.returncode == 0, res.stderr
+    shifts = json.loads(out.read_text(encoding="utf-8"))["shifts"]
+    week = pd.Timestamp("2026-03-02") + pd.Timedelta(weeks=11)
+    assert [(s["community"], s["period"], s["direction"]) for s in shifts] == [(None, f"{week:%Y-%m-%d}", "drop")]
+    in_week = posts[(posts["posted"] >= week) & (posts["posted"] < week + pd.Timedelta(weeks=1))]
+    assert shifts[0]["volume"] == len(in_week)
+    assert shifts[0]["mean_score"] < shifts[0]["baseline_mean"] and shifts[0]["z"] < -4
+    assert set(shifts[0]["terms"]) & {"terrible", "awful", "worst", "broken", "hate", "crashes", "useless"}
+    # the same posts with no planted week: a stable series gives no shift
+    _weekly_posts(3, drop_week=None).to_csv(src, index=False)
+    res = _cli(cli_env, "sentiment", "shifts", str(src), "--text", "body", "--time", "posted", "--out", str(out))
+    assert res.returncode == 0, res.stderr
+    assert json.loads(out.read_text(encoding="utf-8")) == {"shifts": []}
+    assert json.loads(res.stdout)["periods"] == 16
+
+
+def test_shifts_per_community_and_whole_site_and_bad_time_column(tmp_path, cli_env):
+    posts = _weekly_posts(5, drop_week=9).assign(forum="a")
+    other = _weekly_posts(6, drop_week=None).assign(forum="b")
+    src = tmp_path / "posts.csv"
+    pd.concat([posts, other]).to_csv(src, index=False)
+    out = tmp_path / "shifts.json"
+    res = _cli(
+        cli_env, "sentiment", "shifts", str(src), "--text", "body", "--time", "posted", "--community", "forum",
+        "--freq", "week", "--out", str(out),
+    )  # fmt: skip
+    assert res.returncode == 0, res.stderr
+    week = f"{pd.Timestamp('2026-03-02') + pd.Timedelta(weeks=9):%Y-%m-%d}"
+    found = {(s["community"], s["period"]) for s in json.loads(out.read_text(encoding="utf-8"))["shifts"]}
+    assert ("a", week) in found and not any(c == "b" for c, _ in found)
+    res = _cli(cli_env, "sentiment", "shifts", str(src), "--text", "body", "--time", "body", "--out", str(out))
+    assert res.returncode == 2 and "body" in res.stderr and res.stderr.count("\n") == 1, res.stderr

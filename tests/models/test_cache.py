@@ -168,3 +168,65 @@ def test_two_processes_asking_at_once_train_once(tmp_path, repo_root):
 
 def test_cache_key_ignores_dict_order():
     assert cache_key("k", "d", {"a": 1, "b": 2}, "v") == cache_key("k", "d", {"b": 2, "a": 1}, "v")
+
+
+# ---- one size budget for the whole cache (issue 24 item 10) ----------------------------------------
+
+
+def _big(seed: int):
+    """train_fn of a 1 MiB 'model' (real weights through the real cache; nothing to fit)."""
+
+    def train_fn(progress):
+        return {"w": torch.from_numpy(np.random.default_rng(seed).random(2**17))}, {}, {}
+
+    return train_fn
+
+
+def _folders(root) -> set[str]:
+    return {p.name for p in (root / "big").iterdir() if p.is_dir() and not p.name.startswith(".")}
+
+
+def test_the_whole_cache_keeps_its_budget_least_recently_used_first_never_one_in_use(tmp_path, monkeypatch):
+    import fcntl
+
+    from core.models.cache import trim_cache
+    from core.text.encoder import StatesStore
+
+    monkeypatch.setenv("CE_CACHE_GB", "1")
+    key = {}
+    for name in "abc":
+        art = get_or_train("big", name, {}, _big(ord(name)), code_version="v", cache_dir=tmp_path)
+        key[name] = art.path.name
+        time.sleep(0.02)
+    assert lookup("big", "a", {}, code_version="v", cache_dir=tmp_path) is not None  # a read: `a` used last
+    size = sum(f.stat().st_size for f in art.path.iterdir())
+    # a second process holds b's lock (training or reading it): b is in use and must stay
+    with open(tmp_path / "big" / f"{key['b']}.lock", "a+b") as held:
+        fcntl.flock(held.fileno(), fcntl.LOCK_SH)
+        monkeypatch.setenv("CE_CACHE_GB", str(3.5 * size / 2**30))  # room for three and a half
+        d = get_or_train("big", "d", {}, _big(4), code_version="v", cache_dir=tmp_path)
+        assert d.trained
+        # four entries over a 3.5-entry budget: the least recently used one not in use (c) goes
+        assert _folders(tmp_path) == {key["a"], key["b"], d.path.name}
+    # encoder states count in the same budget: a 2 MiB shard pushes out b (now free), then a
+    StatesStore(tmp_path / "encoder-states" / "minilm-L1").add(
+        [StatesStore.key("x", None)], [np.zeros((2**19, 2), dtype=np.float16)]
+    )
+    assert _folders(tmp_path) == {d.path.name}
+    assert len(list((tmp_path / "encoder-states" / "minilm-L1").glob("shard-*"))) == 1
+    assert not [p for p in tmp_path.rglob("*.tmp")]  # nothing half-deleted left behind
+    # an evicted model is trained again on request, not an error
+    again = get_or_train("big", "a", {}, _big(ord("a")), code_version="v", cache_dir=tmp_path)
+    assert again.trained and again.path.name == key["a"]
+    assert trim_cache(tmp_path, max_bytes=0) > 0 and _folders(tmp_path) == set()
+
+
+def test_cache_budget_reads_ce_cache_gb(monkeypatch):
+    from core.config import cache_budget_bytes
+
+    monkeypatch.delenv("CE_CACHE_GB", raising=False)
+    assert cache_budget_bytes() == 5 * 2**30
+    monkeypatch.setenv("CE_CACHE_GB", "0.5")
+    assert cache_budget_bytes() == 2**29
+    monkeypatch.setenv("CE_CACHE_GB", "lots")
+    assert cache_budget_bytes() == 5 * 2**30

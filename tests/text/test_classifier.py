@@ -281,3 +281,70 @@ def test_a_model_cut_short_by_a_budget_is_retrained_when_more_time_is_given(tmp_
     with training_budget(600):
         longer = fit_sentiment_classifier(df["text"], df["label"], config, cache_dir=tmp_path)
     assert longer.train_info["en"]["trained"] is True and longer.train_info["en"]["stopped_by"] != "budget"
+
+
+# ---- trust: the best scorer on the held-out rows scores, named after itself (issue 24 item 8) ------
+
+
+def _evals(y, preds: dict[str, np.ndarray]):
+    from core.text.classifier import evaluate
+
+    return [evaluate(name, y, p, ["negative", "positive"]) for name, p in preds.items()]
+
+
+def test_verdict_picks_the_best_scorer_beyond_chance_and_says_why():
+    from scipy.stats import binomtest
+
+    from core.text.classifier import chance_p_value, note_text, sentiment_verdict
+
+    rng = np.random.default_rng(0)
+    y = np.array([0] * 60 + [1] * 40)
+    right = y.copy()
+    noisy = np.where(rng.random(100) < 0.3, 1 - y, y)  # 70% right
+    coin = rng.integers(0, 2, 100)  # a guess
+    # the reference: a one-sided binomial test of the accuracy against the majority share (0.6)
+    for e in _evals(y, {"attention": noisy, "tfidf_lr": coin}):
+        expect = binomtest(int(round(e.accuracy * 100)), 100, 0.6, alternative="greater").pvalue
+        assert chance_p_value(e, y) == pytest.approx(expect)
+    # TF-IDF + LR beats the trained model: it scores, and the card says both things
+    v = sentiment_verdict(_evals(y, {"attention": noisy, "tfidf_lr": right, "lexicon": coin}), y, 0.4)
+    assert v.scorer == "tfidf_lr"
+    text = [note_text(n) for n in v.notes]
+    assert any("no better than its baseline, TF-IDF + LR" in t for t in text), text
+    assert any(t.startswith("No better than chance on the held-out texts: lexicon") for t in text), text
+    assert "Scores come from TF-IDF + LR, the best on the held-out texts." in text
+    assert any("得分来自TF-IDF + 逻辑回归" in note_text(n, "zh") for n in v.notes)
+    # every scorer guessing: nothing switches, and the card says the labels carry no signal
+    v = sentiment_verdict(_evals(y, {"attention": coin, "tfidf_lr": 1 - coin, "lexicon": np.zeros(100, int)}), y)
+    assert v.scorer == "attention" and v.notes[0]["key"] == "sent.note_all_chance"
+    # a tie with the baseline is said, but the trained model keeps scoring
+    v = sentiment_verdict(_evals(y, {"attention": right, "tfidf_lr": right, "lexicon": coin}), y)
+    assert v.scorer == "attention" and [n["key"] for n in v.notes] == ["sent.note_chance", "sent.note_baseline"]
+    # the blend gave the attention model weight 0: the scores are TF-IDF + LR's, and named so
+    v = sentiment_verdict(_evals(y, {"attention": right, "tfidf_lr": noisy, "lexicon": noisy}), y, 0.0)
+    assert v.scorer == "tfidf_lr" and v.notes[-1]["key"] == "sent.note_weight0"
+
+
+def test_scores_are_named_after_the_model_they_come_from(tmp_path):
+    from core.text.classifier import LanguageModel, LinearPrior, _softmax
+    from core.text.lexicon import lexicon_scores
+
+    texts = ["great app, love it", "awful update, hate it", "love the feed", "the feed is awful"] * 6
+    y = np.array([1, 0, 1, 0] * 6)
+    prior = LinearPrior.fit(texts, y, "en", 2)
+    # an attention model whose blend weight is 0 (as on the Chinese hotel reviews): no weights needed
+    lm = LanguageModel("en", "minilm", {}, {}, prior=prior, fusion_weight=0.0)
+    clf = SentimentClassifier(["negative", "positive"], {"en": lm}, {}, {})
+    new = ["love it", "hate the update", "好吃"]
+    pred = clf.predict(new)
+    assert pred["scorer"].tolist() == ["tfidf_lr", "tfidf_lr", "lexicon"]
+    p = _softmax(prior.logits(new[:2]))
+    np.testing.assert_allclose(pred["score"][:2], p[:, 1] - p[:, 0], atol=1e-6)
+    clf.save(tmp_path / "m")
+    loaded = SentimentClassifier.load(tmp_path / "m")
+    pd.testing.assert_frame_equal(loaded.predict(new), pred)
+    # the lexicon beat the model on the held-out rows: the lexicon scores the language, named so
+    loaded.models["en"].selected = "lexicon"
+    pred = loaded.predict(new)
+    assert pred["scorer"].tolist() == ["lexicon"] * 3
+    np.testing.assert_allclose(pred["score"], np.clip(lexicon_scores(new), -1, 1))
