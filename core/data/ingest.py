@@ -18,10 +18,13 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core import access
+from core.access import Actor
+from core.data import audit
 from core.data.csvfile import MAX_LINE_BYTES, name_list, readable_copy, sha256_file, sniff
 from core.data.mapping import missing_required, suggest_mapping, suggest_table
 from core.data.schemas import SCHEMAS
-from core.data.workspace import TABLES_DIR, Workspace, WriteToken, sweep_leftovers
+from core.data.workspace import TABLES_DIR, Workspace, WriteToken, check_write, sweep_leftovers
 from core.errors import ConfigError, InputError, Phrase, Phrases
 
 TIME_FORMATS = [
@@ -361,6 +364,7 @@ def ingest_file(
     mode: str = "replace",
     require_confirmation: bool = False,
     expected_version: int | None | bool = False,
+    actor: Actor | None = None,
 ) -> IngestReport:
     """Ingest the CSV at `path` as a new version of `table` in `ws`. All or nothing.
 
@@ -374,6 +378,9 @@ def ingest_file(
     ConfirmationNeeded (committing nothing) when `IngestCheck.needs_confirmation`; the caller shows it
     and calls again with `expected_version=check.current_version`, which fails if the table changed.
 
+    `actor` (None: the command line): a signed-in user must own the workspace (or be an admin), or
+    create it, becoming its owner (core.access); who it was goes into the audit trail.
+
     One streaming pass: DuckDB parses the CSV (in parallel), converts every column and writes an
     immutable Parquet file; a short transaction then makes that file the table's current version.
     """
@@ -381,6 +388,8 @@ def ingest_file(
 
     path = Path(path)
     name = source_name or path.name
+    actor = actor or access.CLI
+    new = check_write(ws, actor)  # before reading a byte: a refused user learns nothing from the file
     if table not in SCHEMAS:
         raise ConfigError(f"unknown table '{table}'; choose one of {', '.join(SCHEMAS)}")
     if mode not in ("replace", "append"):
@@ -559,7 +568,10 @@ def ingest_file(
                 action="append" if appending else "replace",
                 expect_current=onto,
                 remember_header=fmt.header if remember else None,
+                who=actor.who,
             )
+            if new and access.claim_workspace(actor, ws.name):  # the creator owns what they made
+                audit.log(ws, actor.who, "access", detail=f"owner: {actor.email}")
             return IngestReport(
                 table,
                 version,
