@@ -21,7 +21,7 @@ from core.data.workspace import SAMPLE_NAME, Workspace, open_workspace, validate
 from core.data.workspace import create_workspace as create_workspace_as
 from core.errors import UserError
 from ui import state
-from ui.auth import current_actor, may_change, who_text
+from ui.auth import current_actor, may_change, visible_workspaces, who_text
 from ui.common import error_text, tr
 from ui.present import col_label
 
@@ -98,6 +98,8 @@ def target_table_info(target: str, table: str):
     """The current version of `table` in the workspace an upload would go to, or None."""
     try:
         tws = open_workspace(validate_name(target))
+        if not visible_workspaces([tws.name]):  # another team's workspace: say nothing about it
+            return None
         return tws.info(table) if tws.db_path.exists() and tws.has(table) else None
     except UserError:
         return None  # an invalid target name is reported when the user ingests

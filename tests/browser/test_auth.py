@@ -130,6 +130,11 @@ def test_owner_signs_in_sees_only_theirs_and_a_tampered_cookie_signs_out(team_ap
     body = page.locator("body").inner_text()
     assert "Sign in" in body and not any(w in body for w in ("marketing", "research", "support"))
     assert page.locator('[data-testid="stFileUploader"], [data-testid="stSelectbox"]').count() == 0
+    page.goto(f"{team_app}/churn_cohorts?ws=research")  # a bookmarked view: the same screen
+    page.get_by_role("button", name="Sign in").wait_for()
+    wait_for_script(page)
+    assert "research" not in page.locator("body").inner_text()
+    assert page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]').count() == 0
 
     _sign_in(page, team_app, "alice")
     assert sorted(n for n in _workspace_options(page) if n != t("common.sample_workspace")) == [
