@@ -49,6 +49,13 @@ def team(tmp_path, monkeypatch):
     return tmp_path
 
 
+def test_the_readme_shows_the_example_files_as_they_are():
+    readme = (REPO / "README.md").read_text()
+    section = readme[readme.index("## Deploying for a team") :]
+    for name in ("secrets.toml", "access.toml"):
+        assert "```toml\n" + (EXAMPLE.parent / name).read_text() + "```" in section, name
+
+
 def test_roles_follow_the_example_file(team):
     policy = access.load_policy()
     names = ["sample", "marketing", "support", "research"]
