@@ -15,6 +15,7 @@ import signal
 import subprocess
 import sys
 import time
+import tomllib
 import urllib.request
 from pathlib import Path
 
@@ -96,6 +97,23 @@ def team_app(tmp_path_factory):
             yield f"http://localhost:{app_port}"
 
 
+def _resigned(value: str, age_days: float | None) -> str:
+    """The auth cookie's payload signed again as `age_days` old, or (None) with one character changed."""
+    from itsdangerous import TimestampSigner, URLSafeTimedSerializer
+
+    secret = tomllib.loads((EXAMPLES / "secrets.toml").read_text())["auth"]["cookie_secret"]
+    payload = URLSafeTimedSerializer(secret, salt="_streamlit_user").loads(value)
+    if age_days is None:
+        middle = len(value) // 2
+        return value[:middle] + ("A" if value[middle] != "A" else "B") + value[middle + 1 :]
+
+    class Aged(TimestampSigner):
+        def get_timestamp(self) -> int:
+            return int(time.time() - age_days * 86400)
+
+    return URLSafeTimedSerializer(secret, salt="_streamlit_user", signer=Aged).dumps(payload)
+
+
 def _sign_in(page, url: str, sub: str) -> None:
     page.goto(url)
     page.get_by_role("button", name="Sign in").click()
@@ -122,7 +140,7 @@ def _warning_for(page, url: str, ws: str) -> str:
     return alert.inner_text().strip()
 
 
-def test_owner_signs_in_sees_only_theirs_and_a_tampered_cookie_signs_out(team_app, browser_page):
+def test_owner_signs_in_sees_only_theirs_and_an_expired_or_tampered_cookie_signs_out(team_app, browser_page):
     page = browser_page
     page.goto(team_app)
     page.get_by_role("button", name="Sign in").wait_for()
@@ -154,16 +172,16 @@ def test_owner_signs_in_sees_only_theirs_and_a_tampered_cookie_signs_out(team_ap
     page.get_by_text(t("home.versions_of", "en", table="users", n=2)).click()
     assert page.get_by_role("button", name="Restore").count() == 1
 
-    cookies = page.context.cookies()
-    user = next(c for c in cookies if c["name"] == "_streamlit_user")
-    value = user["value"]
-    middle = len(value) // 2
-    user["value"] = value[:middle] + ("A" if value[middle] != "A" else "B") + value[middle + 1 :]
-    page.context.add_cookies([user])
-    page.goto(team_app)
-    page.get_by_role("button", name="Sign in").wait_for()
-    wait_for_script(page)
-    assert "Signed in as" not in page.locator("body").inner_text()
+    # the identity cookie, signed again with the README's cookie_secret: as of now it still signs in
+    # (so the re-signing is right), 40 days old it has expired; one changed character is a forgery
+    user = next(c for c in page.context.cookies() if c["name"] == "_streamlit_user")
+    for age_days, signed_in in ((0, True), (40, False), (None, False)):
+        cookie = dict(user, value=_resigned(user["value"], age_days))
+        page.context.add_cookies([cookie])
+        page.goto(team_app)
+        page.get_by_text("Signed in as Alice" if signed_in else "Sign in", exact=True).first.wait_for()
+        wait_for_script(page)
+        assert ("Signed in as Alice" in page.locator("body").inner_text()) is signed_in, age_days
 
 
 def test_member_cannot_change_data_and_sign_out_returns_to_sign_in(team_app, browser_page):
