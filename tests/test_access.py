@@ -153,6 +153,25 @@ def test_an_unknown_workspace_link_says_so_and_shows_the_picker(lang, tmp_path):
     assert at.sidebar.selectbox(key="workspace").value == "picked-small"
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_with_auth_configured_only_the_sign_in_screen_is_drawn(lang, tmp_path):
+    """[auth] set (here through AppTest's secrets), nobody signed in: a title, one line, the button."""
+    import tomllib
+
+    if not open_workspace("picked-small").db_path.exists():
+        ingest_file(open_workspace("picked-small"), _users(tmp_path), "users")
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.secrets["auth"] = tomllib.loads((EXAMPLE.parent / "secrets.toml").read_text())["auth"]
+    at.query_params["ws"] = "picked-small"
+    at.query_params["lang"] = lang
+    at.run()
+    assert not at.exception
+    assert [x.value for x in at.title] == [t("auth.sign_in_title", lang)]
+    assert [b.label for b in at.button] == [t("auth.sign_in", lang)]
+    assert [m.value for m in at.markdown] == [t("auth.sign_in_text", lang)]
+    assert not at.selectbox and not at.sidebar.children and not at.caption and not at.warning
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
