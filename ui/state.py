@@ -58,6 +58,9 @@ def init_session_state() -> None:
             if key == WORKSPACE and from_url is not None and not valid:
                 st.session_state[MISSING_WS] = from_url
         st.session_state[key] = kept[key]  # re-seed the picker (Streamlit may have dropped its key)
+    if _revoked(kept[WORKSPACE]):  # the access file changed under this session: as if it were gone
+        st.session_state[MISSING_WS] = kept[WORKSPACE]
+        kept[WORKSPACE] = st.session_state[WORKSPACE] = default_workspace_name()
     st.session_state.setdefault(PENDING_UPLOADS, {})
     st.session_state.setdefault(LAST_INGEST, [])
     st.session_state.setdefault(HANDLED_UPLOADS, set())
@@ -105,6 +108,13 @@ def pick_missing(widget_key: str) -> None:
     if st.session_state.get(widget_key):
         st.session_state[WORKSPACE] = st.session_state[widget_key]
         st.session_state.pop(MISSING_WS, None)
+
+
+def _revoked(name: str) -> bool:
+    """A signed-in session's workspace it may no longer see (never in local mode)."""
+    from ui.auth import configured
+
+    return configured() and not _workspace_exists(name)
 
 
 def _workspace_exists(name: str) -> bool:
