@@ -160,16 +160,21 @@ def test_with_auth_configured_only_the_sign_in_screen_is_drawn(lang, tmp_path):
 
     if not open_workspace("picked-small").db_path.exists():
         ingest_file(open_workspace("picked-small"), _users(tmp_path), "users")
-    at = AppTest.from_file(APP, default_timeout=60)
-    at.secrets["auth"] = tomllib.loads((EXAMPLE.parent / "secrets.toml").read_text())["auth"]
-    at.query_params["ws"] = "picked-small"
-    at.query_params["lang"] = lang
-    at.run()
-    assert not at.exception
-    assert [x.value for x in at.title] == [t("auth.sign_in_title", lang)]
-    assert [b.label for b in at.button] == [t("auth.sign_in", lang)]
-    assert [m.value for m in at.markdown] == [t("auth.sign_in_text", lang)]
-    assert not at.selectbox and not at.sidebar.children and not at.caption and not at.warning
+    auth = tomllib.loads((EXAMPLE.parent / "secrets.toml").read_text())["auth"]
+    for secret in (auth["cookie_secret"], "a-long-random-secret-" + "x" * 24):
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.secrets["auth"] = dict(auth, cookie_secret=secret)
+        at.query_params["ws"] = "picked-small"
+        at.query_params["lang"] = lang
+        at.run()
+        assert not at.exception
+        assert [x.value for x in at.title] == [t("auth.sign_in_title", lang)]
+        assert [m.value for m in at.markdown] == [t("auth.sign_in_text", lang)]
+        assert not at.selectbox and not at.sidebar.children and not at.caption and not at.warning
+        if secret.startswith("REPLACE-ME"):  # the README's placeholder: public, so nobody is signed in
+            assert [e.value for e in at.error] == [t("auth.placeholder_secret", lang)] and not at.button
+        else:
+            assert [b.label for b in at.button] == [t("auth.sign_in", lang)] and not at.error
 
 
 def _free_port() -> int:

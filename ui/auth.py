@@ -28,15 +28,23 @@ def configured() -> bool:
         return False
 
 
+PLACEHOLDER = "REPLACE-ME"  # how the README's example cookie_secret begins
+
+
+def placeholder_secret() -> bool:
+    """True while `cookie_secret` is still the README's example text: a public secret signs anyone in."""
+    return str(st.secrets["auth"].get("cookie_secret", "")).startswith(PLACEHOLDER)
+
+
 def signed_in() -> bool:
-    return bool(configured() and st.user.get("is_logged_in"))
+    return bool(configured() and not placeholder_secret() and st.user.get("is_logged_in"))
 
 
 def current_actor() -> access.Actor:
     """The signed-in user (checked against the access file), or local mode's unchecked actor."""
     if not configured():
         return access.LOCAL
-    email = str(st.user.get("email") or "") if st.user.get("is_logged_in") else ""
+    email = str(st.user.get("email") or "") if signed_in() else ""
     return access.Actor(email, enforced=True)
 
 
@@ -75,6 +83,9 @@ def sign_in_screen(lang: str) -> None:
     """The only thing drawn before sign-in: a title, one line and a button per provider; stops."""
     st.title(t("auth.sign_in_title", lang))
     st.write(t("auth.sign_in_text", lang))
+    if placeholder_secret():
+        st.error(t("auth.placeholder_secret", lang))
+        st.stop()
     for provider in _providers():
         label = t("auth.sign_in", lang) if provider is None else t("auth.sign_in_with", lang, provider=provider)
         st.button(label, type="primary", key=f"sign_in_{provider}", on_click=st.login, args=(provider,))

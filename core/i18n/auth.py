@@ -8,6 +8,12 @@ TABLE: dict[str, dict[str, str]] = {
     },
     "auth.sign_in": {"en": "Sign in", "zh": "登录"},
     "auth.sign_in_with": {"en": "Sign in with {provider}", "zh": "通过 {provider} 登录"},
+    "auth.placeholder_secret": {
+        "en": "Sign-in is switched off: cookie_secret in .streamlit/secrets.toml is still the example's "
+        "REPLACE-ME text, which anyone could use to forge a sign-in. Put a long random secret there.",
+        "zh": "登录已停用：.streamlit/secrets.toml 中的 cookie_secret 仍是示例中的 REPLACE-ME 文本，"
+        "任何人都可以用它伪造登录。请换成一个足够长的随机密钥。",
+    },
     "auth.sign_out": {"en": "Sign out", "zh": "退出登录"},
     "auth.signed_in_as": {"en": "Signed in as {name}", "zh": "已登录：{name}"},
     "auth.local_mode": {

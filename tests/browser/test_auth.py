@@ -1,7 +1,8 @@
 """Sign-in for a team, in Chromium against a real OpenID Connect provider (`oidc-provider-mock`).
 
 One provider and one app server for the file, configured with the README's own example files
-(docs/examples/secrets.toml with only its two port numbers changed, docs/examples/access.toml as is).
+(docs/examples/secrets.toml with its two port numbers and cookie_secret changed, docs/examples/access.toml
+as is).
 Users sign in through the provider's authorize page, as a user does.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import secrets as secrets_module
 import shutil
 import signal
 import subprocess
@@ -28,6 +30,7 @@ from tests.browser.conftest import REPO, _free_port, wait_for_script
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 EXAMPLES = REPO / "docs" / "examples"
+COOKIE_SECRET: dict[str, str] = {}  # app URL -> the cookie_secret its secrets.toml got
 USERS = [
     {"sub": "alice", "email": "alice@example.com", "name": "Alice"},
     {"sub": "bob", "email": "bob@example.org", "name": "Bob"},
@@ -78,6 +81,9 @@ def team_app(tmp_path_factory):
     app_port, idp_port = _free_port(), _free_port()
     secrets = (EXAMPLES / "secrets.toml").read_text()
     assert secrets.count("localhost:8501") == 1 and secrets.count("localhost:9400") == 1
+    placeholder = tomllib.loads(secrets)["auth"]["cookie_secret"]
+    secret = secrets_module.token_urlsafe(32)  # the example's REPLACE-ME signs nobody in
+    secrets = secrets.replace(placeholder, secret)
     secrets = secrets.replace("localhost:8501", f"localhost:{app_port}").replace(
         "localhost:9400", f"localhost:{idp_port}"
     )
@@ -94,14 +100,14 @@ def team_app(tmp_path_factory):
     idp_health = f"http://localhost:{idp_port}/.well-known/openid-configuration"
     with _process(idp, tmp / "idp.log", env, idp_health):
         with _process(app, tmp / "app.log", env, f"http://127.0.0.1:{app_port}/_stcore/health"):
+            COOKIE_SECRET[f"http://localhost:{app_port}"] = secret
             yield f"http://localhost:{app_port}"
 
 
-def _resigned(value: str, age_days: float | None) -> str:
+def _resigned(value: str, age_days: float | None, secret: str) -> str:
     """The auth cookie's payload signed again as `age_days` old, or (None) with one character changed."""
     from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
-    secret = tomllib.loads((EXAMPLES / "secrets.toml").read_text())["auth"]["cookie_secret"]
     payload = URLSafeTimedSerializer(secret, salt="_streamlit_user").loads(value)
     if age_days is None:
         middle = len(value) // 2
@@ -172,11 +178,11 @@ def test_owner_signs_in_sees_only_theirs_and_an_expired_or_tampered_cookie_signs
     page.get_by_text(t("home.versions_of", "en", table="users", n=2)).click()
     assert page.get_by_role("button", name="Restore").count() == 1
 
-    # the identity cookie, signed again with the README's cookie_secret: as of now it still signs in
+    # the identity cookie, signed again with the server's cookie_secret: as of now it still signs in
     # (so the re-signing is right), 40 days old it has expired; one changed character is a forgery
     user = next(c for c in page.context.cookies() if c["name"] == "_streamlit_user")
     for age_days, signed_in in ((0, True), (40, False), (None, False)):
-        cookie = dict(user, value=_resigned(user["value"], age_days))
+        cookie = dict(user, value=_resigned(user["value"], age_days, COOKIE_SECRET[team_app]))
         page.context.add_cookies([cookie])
         page.goto(team_app)
         page.get_by_text("Signed in as Alice" if signed_in else "Sign in", exact=True).first.wait_for()
