@@ -85,3 +85,25 @@ def test_home_versions_list_shows_who_made_each_version(sample_ws, tmp_path, mon
         assert shown.index("v2") < shown.index("alice@example.com") < shown.index("v1") < shown.index(cli)
         local = {"en": "Local mode: no sign-in", "zh": "本地模式：无需登录"}[lang]  # no [auth]: said on Home
         assert any(c.value.startswith(local) for c in at.caption)
+
+
+def _train_click_script():
+    import threading
+
+    import streamlit as st
+
+    from ui import state, training
+
+    st.session_state.setdefault(state.WORKSPACE, "audit-train")
+    training.training_panel("audit-train:job", lambda progress, cancel: threading.Event().wait(0.01))
+
+
+def test_a_train_click_is_recorded_but_not_a_cache_load(tmp_path):
+    ws = create_workspace("audit-train")
+    ingest_file(ws, _csv(tmp_path / "a.csv", ["u1,a"]), "users")
+    at = AppTest.from_function(_train_click_script, default_timeout=60)
+    at.run()
+    assert [e.action for e in audit.trail(ws)] == ["ingest"]  # drawing the button records nothing
+    at.button(key="train:audit-train:job").click().run()
+    assert not at.exception
+    assert [(e.who, e.action, e.detail) for e in audit.trail(ws)][1:] == [("local", "training", "audit-train:job")]
