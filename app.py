@@ -14,8 +14,10 @@ from ui import auth, state
 from ui.common import sidebar_controls
 
 st.set_page_config(page_title="Community economy", page_icon="🫂", layout="wide")
-if auth.configured() and not auth.signed_in():
-    auth.sign_in_screen(auth.url_language())  # stops: no workspace name, no data, no upload
+if auth.configured():
+    if not auth.signed_in():
+        auth.sign_in_screen(auth.url_language())  # stops: no workspace name, no data, no upload
+    auth.require_readable_access_file(st.session_state.get(state.LANG) or auth.url_language())
 state.init_session_state()
 lang = st.session_state[state.LANG]
 

@@ -92,6 +92,18 @@ def sign_in_screen(lang: str) -> None:
     st.stop()
 
 
+def require_readable_access_file(lang: str) -> None:
+    """Signed in: a malformed access file stops every page with its one-line error (nobody sees
+    anything until an admin fixes it), never a traceback and never a guess."""
+    from core.errors import ConfigError
+
+    try:
+        access.load_policy()
+    except ConfigError as exc:
+        st.error(exc.text(lang))
+        st.stop()
+
+
 def sidebar_account(lang: str) -> None:
     """The signed-in user's name and a sign-out button, in the sidebar."""
     name = st.user.get("name") or st.user.get("email") or ""
