@@ -230,7 +230,7 @@ def versions_section(ws: Workspace, infos) -> None:
     st.caption(tr("home.versions_help"))
     if st.session_state.get("restore_error"):
         st.error(st.session_state.pop("restore_error"))
-    widths = [1, 2, 4, 3, 2, 2, 3]
+    widths = [1, 2, 3, 3, 2, 2, 2]  # room for "By" without squeezing "Version"
     writable = may_change(ws.name)  # members see the versions but no Restore (core.access refuses too)
     lang = st.session_state.get(state.LANG, "en")
     for info in infos:
