@@ -20,7 +20,7 @@ TABLE: dict[str, dict[str, str]] = {
         "en": "Local mode: no sign-in. Anyone who can open this address sees every workspace; "
         'before sharing it, read "Deploying for a team" in the README.',
         "zh": "本地模式：无需登录。任何能打开此地址的人都能看到所有工作区；"
-        "与他人共享前，请先阅读 README 中的“团队部署”一节。",
+        "与他人共享前，请先阅读项目说明文档中关于团队部署的一节。",
     },
     "auth.ws_missing": {
         "en": "Workspace '{workspace}' does not exist. Pick a workspace:",
