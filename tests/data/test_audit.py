@@ -69,7 +69,7 @@ def test_access_changes_are_recorded(tmp_path, monkeypatch):
     ]
 
 
-def test_home_versions_list_shows_who_made_each_version(sample_ws, tmp_path, monkeypatch):
+def test_home_versions_list_shows_who_made_each_version(tmp_path, monkeypatch):
     monkeypatch.setenv("CE_WORKSPACE", "audit-home")
     ws = create_workspace("audit-home")
     ingest_file(ws, _csv(tmp_path / "a.csv", ["u1,a", "u2,b"]), "users")
