@@ -4,6 +4,8 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
+# empty: .streamlit/config.toml's server.address (127.0.0.1, this machine only); HOST=0.0.0.0 exposes it
+HOST ?=
 STAMP := $(VENV)/.installed
 
 .PHONY: run test test-fast lint install browser java bench clean
@@ -33,7 +35,7 @@ java:
 
 run: install
 	$(BIN)/python -m core.data.prepare
-	$(BIN)/python -m ui.serve --server.headless true --server.port $(PORT)
+	$(BIN)/python -m ui.serve --server.headless true --server.port $(PORT)$(if $(HOST), --server.address $(HOST))
 
 # ruff (lint + format) and mypy on core/ first, then the whole suite with its 15 slowest tests listed.
 lint: install

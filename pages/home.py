@@ -10,8 +10,9 @@ from streamlit.errors import StreamlitPageNotFoundError
 
 from core.data.ingest import preview_file
 from core.data.uploads import discard_upload, save_upload, sweep_at_start, sweep_uploads
+from core.data.workspace import SAMPLE_NAME
 from core.errors import UserError
-from ui import state
+from ui import auth, state
 from ui.cache import load_home
 from ui.common import error_text, page_setup, tr
 from ui.home import create_workspace, pending_upload, say, session_alive, session_id, versions_section
@@ -68,6 +69,8 @@ def unlocks_section(unlocks) -> None:
 
 ws = page_setup("home.title")
 st.caption(tr("home.intro"))
+if not auth.configured():
+    st.caption(tr("auth.local_mode"))
 
 with st.expander(tr("home.new_workspace")):
     st.text_input(tr("home.workspace_name"), key="new_ws_name", placeholder="my-community")
@@ -78,6 +81,10 @@ with st.expander(tr("home.new_workspace")):
 for notes in st.session_state[state.LAST_INGEST]:  # facts, in the language of the moment
     st.success(say(notes))
 
+if not auth.may_change(ws.name) and ws.name != SAMPLE_NAME:  # a member: no upload (core refuses too)
+    st.info(tr("auth.read_only"))
+    health_section(ws)
+    st.stop()
 st.header(tr("home.upload_header"))
 st.markdown(f"**{tr('home.upload')}**")  # Streamlit's own drop-zone text cannot be translated: ours says it
 st.caption(tr("home.upload_help"))

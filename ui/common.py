@@ -11,6 +11,7 @@ from core.data.workspace import SAMPLE_NAME, Workspace, list_workspaces, open_wo
 from core.errors import UserError
 from core.i18n import LANGUAGES, t
 from ui import state
+from ui.auth import visible_workspaces
 from ui.cache import load_table
 
 HOME_PAGE = "pages/home.py"
@@ -41,7 +42,7 @@ def sidebar_controls() -> None:
     with st.sidebar:
         langs = list(LANGUAGES)
         state.choice(st.selectbox, "🌐 " + tr("common.language"), langs, key=state.LANG, format_func=LANGUAGES.get)
-        names = list_workspaces()
+        names = visible_workspaces(list_workspaces())  # a signed-in user's own (ui.auth)
         if SAMPLE_NAME not in names:
             names.insert(0, SAMPLE_NAME)
         current = st.session_state.get(state.WORKSPACE)

@@ -11,16 +11,18 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from core.config import workspaces_dir
+from core.data.audit import version_authors
 from core.data.ingest import ConfirmationNeeded, FilePreview, ingest_file
 from core.data.mapping import suggest_mapping
 from core.data.schemas import SCHEMAS, TABLE_NAMES
 from core.data.uploads import discard_upload
 from core.data.view import confirmation_notes, delimiter_kind, ingest_notes, version_rows
 from core.data.workspace import SAMPLE_NAME, Workspace, open_workspace, validate_name
+from core.data.workspace import create_workspace as create_workspace_as
 from core.errors import UserError
 from core.i18n import encoding_name
 from ui import state
+from ui.auth import current_actor, may_change, visible_workspaces, who_text
 from ui.common import error_text, tr
 from ui.present import col_label
 
@@ -33,9 +35,7 @@ def say(notes) -> str:
 def create_workspace(name_key: str) -> None:
     """Button callback (runs before the script, so it may set the sidebar picker's value)."""
     try:
-        name = validate_name(st.session_state.get(name_key, ""))
-        with Workspace(workspaces_dir() / name).writer():
-            pass  # creates the DuckDB file and its catalog
+        name = create_workspace_as(st.session_state.get(name_key, ""), current_actor()).name
         st.session_state[state.WORKSPACE] = name
     except UserError as exc:
         st.session_state["create_error"] = error_text(exc)
@@ -99,6 +99,8 @@ def target_table_info(target: str, table: str):
     """The current version of `table` in the workspace an upload would go to, or None."""
     try:
         tws = open_workspace(validate_name(target))
+        if not visible_workspaces([tws.name]):  # another team's workspace: say nothing about it
+            return None
         return tws.info(table) if tws.db_path.exists() and tws.has(table) else None
     except UserError:
         return None  # an invalid target name is reported when the user ingests
@@ -195,6 +197,7 @@ def run_ingest(
             require_confirmation=expected_version is False,
             expected_version=expected_version,
             allow_duplicate=expected_version is not False,  # confirmed: the analyst saw any repeats
+            actor=current_actor(),
         )
     except ConfirmationNeeded as need:
         item["confirm"] = {"check": need.check, "args": (target, table, mapping, skip, mode)}
@@ -219,7 +222,7 @@ def finish_upload(key: str) -> None:
 def restore_version(workspace: str, table: str, version: int) -> None:
     """Restore button callback: the kept version becomes current again (as a new, undoable version)."""
     try:
-        new = open_workspace(workspace).restore(table, version)
+        new = open_workspace(workspace).restore(table, version, actor=current_actor())
     except UserError as exc:
         st.session_state["restore_error"] = error_text(exc)
         return
@@ -232,12 +235,17 @@ def versions_section(ws: Workspace, infos) -> None:
     st.caption(tr("home.versions_help"))
     if st.session_state.get("restore_error"):
         st.error(st.session_state.pop("restore_error"))
-    widths = [1, 2, 4, 3, 2, 2]
+    widths = [1, 2, 3, 3, 2, 2, 2]  # room for "By" without squeezing "Version"
+    writable = may_change(ws.name)  # members see the versions but no Restore (core.access refuses too)
+    lang = st.session_state.get(state.LANG, "en")
     for info in infos:
         rows = version_rows(ws.history(info.table), info.version)
+        authors = version_authors(ws, info.table)
         with st.expander(tr("home.versions_of", table=info.table, n=len(rows))):
-            for col, k in zip(st.columns(widths), ("home.version", "home.rows", "home.source", "home.loaded")):
+            header = st.columns(widths)
+            for col, k in zip(header, ("home.version", "home.rows", "home.source", "home.loaded")):
                 col.caption(tr(k))
+            header[6].caption(tr("auth.who"))
             for v in rows:
                 c = st.columns(widths)
                 c[0].text(f"v{v['version']}")
@@ -245,9 +253,10 @@ def versions_section(ws: Workspace, infos) -> None:
                 c[2].text(v["source"])
                 c[3].text(v["loaded"])
                 c[4].text(say([v["action"]]) if v["action"] else "")
+                c[6].text(who_text(authors[v["version"]], lang) if v["version"] in authors else "")
                 if v["state"] == "current":
                     c[5].text(tr("home.current"))
-                elif v["state"] == "kept":
+                elif v["state"] == "kept" and writable:
                     c[5].button(
                         tr("home.restore"),
                         key=f"restore_{info.table}_{v['version']}",

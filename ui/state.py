@@ -36,6 +36,7 @@ QUERY = {WORKSPACE: "ws", LANG: "lang"}  # session key -> URL query parameter
 GRAPH_RESOLUTION = "graph_resolution_pick"  # {workspace path: resolution picked on the profile}
 SHOWN_LABELS = "_shown_labels"  # {choice widget key: [(option, label drawn)]}: what the browser holds
 CHOICE_WIDGETS = ("selectbox", "radio", "multiselect", "select_slider", "pills", "segmented_control")
+MISSING_WS = "missing_workspace"  # a `?ws=` naming no workspace this session may see, until one is picked
 
 
 def init_session_state() -> None:
@@ -43,12 +44,21 @@ def init_session_state() -> None:
 
     Order for workspace and language: the value this session already chose, a value set on the
     widget key (callbacks, tests), the URL's `?ws=`/`?lang=`, then the environment/default.
+    A `?ws=` naming a workspace that does not exist, or that the signed-in user may not see (the
+    same answer, so names do not leak), is kept under MISSING_WS: the app says so and shows the
+    picker instead of opening another workspace, and the URL keeps the name until one is picked.
     """
     from core.i18n import LANGUAGES
 
     kept = st.session_state.setdefault(KEPT, {})
     if LANG in kept and st.session_state.get(LANG, kept[LANG]) != kept[LANG]:
         hold_choices_across_language()
+    missing = st.session_state.get(MISSING_WS)
+    if missing is not None and (
+        st.query_params.get(QUERY[WORKSPACE]) != missing  # the user went on (another page, a new link)
+        or st.session_state.get(WORKSPACE, kept.get(WORKSPACE)) != kept.get(WORKSPACE)  # or picked one
+    ):
+        st.session_state.pop(MISSING_WS, None)
     for key, default in ((LANG, lambda: os.environ.get("CE_LANG", "en")), (WORKSPACE, default_workspace_name)):
         if key in st.session_state:  # the widget (or a callback) set it this run: newest
             kept[key] = st.session_state[key]
@@ -56,7 +66,12 @@ def init_session_state() -> None:
             from_url = st.query_params.get(QUERY[key])
             valid = (from_url in LANGUAGES) if key == LANG else (from_url is not None and _workspace_exists(from_url))
             kept[key] = from_url if valid else default()
+            if key == WORKSPACE and from_url is not None and not valid:
+                st.session_state[MISSING_WS] = from_url
         st.session_state[key] = kept[key]  # re-seed the picker (Streamlit may have dropped its key)
+    if _revoked(kept[WORKSPACE]):  # the access file changed under this session: as if it were gone
+        st.session_state[MISSING_WS] = kept[WORKSPACE]
+        kept[WORKSPACE] = st.session_state[WORKSPACE] = default_workspace_name()
     st.session_state.setdefault(PENDING_UPLOADS, {})
     st.session_state.setdefault(LAST_INGEST, [])
     st.session_state.setdefault(HANDLED_UPLOADS, set())
@@ -91,27 +106,46 @@ def remember_choices() -> None:
     """After the pickers are drawn: keep their values and mirror them in the URL."""
     kept = st.session_state.setdefault(KEPT, {})
     for key, param in QUERY.items():
+        if key == WORKSPACE and st.session_state.get(MISSING_WS) is not None:
+            continue  # the link's name stays in the URL until the user picks a workspace
         if key in st.session_state:
             kept[key] = st.session_state[key]
             if st.query_params.get(param) != str(kept[key]):
                 st.query_params[param] = str(kept[key])
 
 
-def _workspace_exists(name: str) -> bool:
-    from core.data.workspace import SAMPLE_NAME, list_workspaces
+def pick_missing(widget_key: str) -> None:
+    """Callback of the picker shown for an unknown `?ws=`: open the chosen workspace."""
+    if st.session_state.get(widget_key):
+        st.session_state[WORKSPACE] = st.session_state[widget_key]
+        st.session_state.pop(MISSING_WS, None)
 
-    return name == SAMPLE_NAME or name in list_workspaces()
+
+def _revoked(name: str) -> bool:
+    """A signed-in session's workspace it may no longer see (never in local mode)."""
+    from ui.auth import configured
+
+    return configured() and not _workspace_exists(name)
+
+
+def _workspace_exists(name: str) -> bool:
+    """Exists and this session may see it (ui.auth: every workspace in local mode)."""
+    from core.data.workspace import SAMPLE_NAME, list_workspaces
+    from ui.auth import visible_workspaces
+
+    return name == SAMPLE_NAME or name in visible_workspaces(list_workspaces())
 
 
 def default_workspace_name() -> str:
     """$CE_WORKSPACE if set, else the most recently changed user workspace, else the sample."""
     from core.config import workspaces_dir
     from core.data.workspace import SAMPLE_NAME, list_workspaces
+    from ui.auth import visible_workspaces
 
     env = os.environ.get("CE_WORKSPACE")
-    if env:
+    if env and visible_workspaces([env]):
         return env
-    others = [w for w in list_workspaces() if w != SAMPLE_NAME]
+    others = [w for w in visible_workspaces(list_workspaces()) if w != SAMPLE_NAME]
     if not others:
         return SAMPLE_NAME
     return max(others, key=lambda w: (workspaces_dir() / w / "workspace.duckdb").stat().st_mtime)

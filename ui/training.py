@@ -41,6 +41,15 @@ from ui.common import tr
 BUDGET_KEY = "train_budget_minutes"  # session key of the budget (its own key: survives page changes)
 
 
+def record_training(key: str) -> None:
+    """Record who started training `key` in the current workspace's audit trail."""
+    from ui import auth, state
+    from ui.common import current_workspace
+
+    if st.session_state.get(state.WORKSPACE):
+        auth.record(current_workspace(), "training", detail=key)
+
+
 def start_training(key: str, fn: Callable[[Callable[[Progress], None], threading.Event], Any]) -> jobs.TrainingJob:
     """Start `fn(progress, cancel)` in the background under `key` (or return the running job)."""
     return jobs.start_job(key, fn)
@@ -232,6 +241,8 @@ def training_panel(
     slot = st.empty()
     if not start_now:
         start_now = slot.button(button_label or tr("common.train"), key=f"train:{key}", type="primary")
+        if start_now:  # a user's request (not a cache load): in the workspace's audit trail
+            record_training(key)
     if start_now:
         slot.empty()  # the progress bar takes the button's place
         job = start_training(key, fn)

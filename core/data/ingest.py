@@ -19,10 +19,13 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from core import access
+from core.access import Actor
+from core.data import audit
 from core.data.csvfile import MAX_LINE_BYTES, name_list, readable_copy, sha256_file, shaped_copy, sniff
 from core.data.mapping import missing_required, suggest_mapping, suggest_table
 from core.data.schemas import SCHEMAS
-from core.data.workspace import TABLES_DIR, Workspace, WriteToken, sweep_leftovers
+from core.data.workspace import TABLES_DIR, Workspace, WriteToken, check_write, sweep_leftovers
 from core.errors import ConfigError, InputError, Phrase, Phrases
 
 TIME_FORMATS = [
@@ -400,6 +403,7 @@ def ingest_file(
     require_confirmation: bool = False,
     expected_version: int | None | bool = False,
     allow_duplicate: bool = False,
+    actor: Actor | None = None,
 ) -> IngestReport:
     """Ingest the CSV at `path` as a new version of `table` in `ws`. All or nothing.
 
@@ -417,6 +421,8 @@ def ingest_file(
     whose rows repeat the table's key (`SCHEMAS[table].key`, when every key field is mapped), raises
     InputError (one line, with how many rows) unless `allow_duplicate`; with `require_confirmation`
     it asks instead (ConfirmationNeeded, `check.duplicate_of` / `check.overlap`).
+    `actor` (None: the command line): a signed-in user must own the workspace (or be an admin), or
+    create it, becoming its owner (core.access); who it was goes into the audit trail.
 
     One streaming pass: DuckDB parses the CSV (in parallel), converts every column and writes an
     immutable Parquet file; a short transaction then makes that file the table's current version.
@@ -425,6 +431,8 @@ def ingest_file(
 
     path = Path(path)
     name = source_name or path.name
+    actor = actor or access.CLI
+    new = check_write(ws, actor)  # before reading a byte: a refused user learns nothing from the file
     if table not in SCHEMAS:
         raise ConfigError(f"unknown table '{table}'; choose one of {', '.join(SCHEMAS)}")
     if mode not in ("replace", "append"):
@@ -633,7 +641,10 @@ def ingest_file(
                 action="append" if appending else "replace",
                 expect_current=onto,
                 remember_header=fmt.header if remember else None,
+                who=actor.who,
             )
+            if new and access.claim_workspace(actor, ws.name):  # the creator owns what they made
+                audit.log(ws, actor.who, "access", detail=f"owner: {actor.email}")
             return IngestReport(
                 table,
                 version,

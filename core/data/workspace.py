@@ -35,7 +35,10 @@ from typing import Any
 
 import pandas as pd
 
+from core import access
+from core.access import Actor
 from core.config import workspaces_dir
+from core.data import audit
 from core.data.schemas import SCHEMAS
 from core.errors import ConfigError
 
@@ -236,12 +239,14 @@ class Workspace:
         action: str,
         expect_current: int | None | bool = False,
         remember_header: list[str] | None = None,
+        who: str = "cli",
     ) -> int:
         """Make the staged Parquet file `table`'s new current version in one short transaction; returns it.
 
         `expect_current`: the version the caller built on or showed the user (None: no table yet);
         if another writer changed the table since, ConfigError and nothing changes. False: no check.
         Files of versions older than the last KEEP_VERSIONS are deleted after the commit.
+        `who` (an e-mail, 'cli', 'local') goes into the audit trail in the same transaction.
         """
         with self.writer() as con:
             _remove_orphan_versions(self, con)
@@ -280,6 +285,7 @@ class Workspace:
                     ],
                 )
                 con.execute("INSERT OR REPLACE INTO _current VALUES (?, ?)", [table, version])
+                audit.record(con, who, audit.version_action(action, current), table, version, source)
                 # the view names the file by absolute path: readers in any process resolve it the same way
                 # (conversion-check columns stay in the file, out of sight: dropping them costs a pass)
                 hide = f" EXCLUDE ({', '.join(_q(h) for h in hidden)})" if hidden else ""
@@ -307,12 +313,14 @@ class Workspace:
             (self.path / TABLES_DIR / p).unlink(missing_ok=True)
         return version
 
-    def restore(self, table: str, version: int) -> int:
+    def restore(self, table: str, version: int, actor: Actor | None = None) -> int:
         """Make a kept earlier version of `table` current again, as a new version (so it can be undone).
 
         The new version's file is a hard link to the old one (a copy where links are not possible).
         Returns the new version number; ConfigError for an unknown, pruned or already current version.
+        `actor` (None: the command line) must be an owner or admin when signed in (core.access).
         """
+        access.require(actor or access.CLI, self.name, "write")
         infos = {i.version: i for i in self.history(table)}
         if not infos:
             raise ConfigError(f"workspace '{self.name}' has no '{table}' table")
@@ -354,6 +362,7 @@ class Workspace:
                     hidden=json.loads(hidden) if hidden else _hidden_columns(src),
                     action=f"restore v{version}",
                     expect_current=current,
+                    who=(actor or access.CLI).who,
                 )
             finally:
                 staged.unlink(missing_ok=True)
@@ -593,3 +602,29 @@ def sweep_all_workspaces() -> int:
 
 
 SAMPLE_NAME = "sample"  # the reserved name of the bundled sample (built by core.data.sample)
+
+
+def check_write(ws: Workspace, actor: Actor) -> bool:
+    """Raise AccessDenied unless `actor` may change `ws` (core.access); True when `ws` does not exist
+    yet (a signed-in creator then claims it with `access.claim_workspace` once it does)."""
+    if ws.db_path.exists():
+        access.require(actor, ws.name, "write")
+        return False
+    access.require(actor, ws.name, "write", exists=False)
+    return True
+
+
+def create_workspace(name: str, actor: Actor | None = None) -> Workspace:
+    """The empty workspace `name` (an existing one the actor may change is returned as it is). A
+    signed-in creator becomes its owner in the access file, recorded in its audit trail; a name that
+    is someone else's reads as taken."""
+    actor = actor or access.CLI
+    ws = open_workspace(validate_name(name))
+    if ws.db_path.exists() and not access.can(actor, ws.name, "view"):
+        raise access.AccessDenied.keyed("auth.err.taken", workspace=ws.name)
+    new = check_write(ws, actor)
+    with ws.writer():
+        pass  # creates the DuckDB file and its catalog
+    if new and access.claim_workspace(actor, ws.name):
+        audit.log(ws, actor.who, "access", detail=f"owner: {actor.email}")
+    return ws
