@@ -42,11 +42,12 @@ if filters.communities:
         default=filters.communities,
         key="sent_communities",
     )
+present = [code for code in ("en", "zh") if code in set(posts["language"])] or ["en", "zh"]
 langs = sticky(
     next(slots).multiselect,
     tr("sent.language"),
-    ["en", "zh"],
-    default=["en", "zh"],
+    present,  # only languages the posts have: no 英文 on all-Chinese data
+    default=present,
     key="sent_langs",
     format_func=panels.language_name,
 )

@@ -111,6 +111,10 @@ TABLE: dict[str, dict[str, str]] = {
         "en": "VADER's standard cut-offs (±0.05); no labelled posts to choose a band on",
         "zh": "采用 VADER 的标准阈值（±0.05），没有可用于选择区间的有标签帖子",
     },
+    "sent.band_source_default_zh": {
+        "en": "the Chinese lexicon's standard cut-offs (words' evidence under 6:5 odds either way is neutral); no labelled Chinese posts to choose a band on",
+        "zh": "采用中文词典的标准阈值（词语证据偏向任一边都不到 6:5 即为中性），没有可用于选定区间的中文有标签帖子",
+    },
     "sent.band_source_labelled": {
         "en": "chosen on {n:,} labelled posts in this workspace",
         "zh": "依据本工作区 {n:,} 条有标签的帖子选定",
