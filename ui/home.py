@@ -79,6 +79,7 @@ def mapping_editor(key: str, preview: FilePreview, table: str) -> dict:
         key=f"map_{key}_{table}",
         hide_index=True,
         width="stretch",
+        height=35 * (len(frame) + 1) + 3,  # every column in sight (the default stops at ten rows)
         disabled=["column", "example"],
         column_config={
             "column": st.column_config.TextColumn(tr("home.col_column")),

@@ -29,3 +29,33 @@ def test_table_suggestion_and_missing_fields():
     assert suggest_table(["label", "review"]) == "posts"
     assert missing_required({"a": "user_id"}, "interactions") == ["ts"]
     assert missing_required({"a": "campaign"}, "ad_events") == ["variant", "user_id or impressions"]
+
+
+def test_session_ids_shop_names_and_amounts_are_guessed():
+    """OTTO's session is a visitor id; Chinese platform exports name their community a shop, hotel,
+    channel or board, and their money columns 金额 / 订单金额 / 收入 / 消费."""
+    import json
+    from pathlib import Path
+
+    otto = Path(__file__).resolve().parents[2] / ".." / "shared" / "datasets" / "otto_sessions_sample" / "train.jsonl"
+    rows = [["12", "1517085", "1659304800025", "clicks"]]
+    if otto.exists():  # the real file's events, flattened as an analyst's export would be
+        first = json.loads(otto.read_text(encoding="utf-8").splitlines()[0])
+        rows = [[str(first["session"]), str(e["aid"]), str(e["ts"]), e["type"]] for e in first["events"][:20]]
+    header = ["session", "aid", "ts", "type"]
+    assert suggest_table(header, rows) == "interactions"
+    assert suggest_mapping(header, rows, "interactions") == {
+        "session": "user_id",
+        "aid": "item_id",
+        "ts": "ts",
+        "type": "action",
+    }
+    review = ["很好，下次还来", "2024-03-01"]
+    for name in ("酒店", "店铺", "门店", "频道", "版块", "门店名称"):
+        m = suggest_mapping(["评论", "时间", name], [[*review, "如家"]] * 3, "posts")
+        assert m[name] == "community", name
+    for name in ("订单金额", "金额", "收入", "消费"):
+        m = suggest_mapping(["用户ID", "分组", name], [["u1", "A", "123.82"]] * 3, "ad_events")
+        assert m == {"用户ID": "user_id", "分组": "variant", name: "revenue"}, name
+    # an amount in an event log stays the event's value (interactions have no revenue field)
+    assert suggest_mapping(["用户", "时间", "金额"], [["u", "2024-01-01", "5"]], "interactions")["金额"] == "value"
