@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.data.csvfile import read_csv_frame
+from core.data.mapping import to_analyst_names
 from core.errors import UserError
 from core.experiments.view import ABSettings, BadSplit, ab_choices, ab_view
 from core.export import csv_bytes
@@ -19,7 +20,7 @@ from ui import ab_panels as panels
 from ui.ab_panels import pick
 from ui.cache import load_table, session_memo, table_version_key
 from ui.common import error_text, held_upload, page_setup, tr
-from ui.present import show_table
+from ui.present import named, show_table, use_names
 
 UPLOAD_DF = "ab_upload_df"  # (name, sha, DataFrame) of the CSV uploaded on this page
 MEMO = "ab_memo"
@@ -32,6 +33,7 @@ sources = (["workspace"] if ws.has("ad_events") else []) + ["upload", "summary"]
 source = st.radio(
     tr("ab.source"), sources, horizontal=True, key="ab_source", format_func=panels.option_label("ab.source_")
 )
+names = use_names(ws, *(["ad_events"] if source == "workspace" else []))  # an upload keeps its own names
 if source == "summary":  # per-variant summaries: their own view
     from ui.ab_summary import summary_view
 
@@ -46,7 +48,7 @@ if source == "upload":
         st.stop()
     file_name, data_key, df = held
 else:
-    df = load_table(ws, "ad_events")
+    df = to_analyst_names(load_table(ws, "ad_events"), names)  # the analyst's 'retention_1', not 'converted'
     file_name, data_key = "ad_events", table_version_key(ws, "ad_events")
 
 if st.session_state.get("ab_data") != data_key:  # another file: its own guesses, not the last file's picks
@@ -136,7 +138,7 @@ show_table(
 if view.sequential:
     st.caption(tr("ab.seq_note", time=panels.md_literal(settings.time)))
 st.download_button(
-    tr("common.download_csv"), csv_bytes(view.download), file_name=f"ab_{result.metric}.csv", mime="text/csv"
+    tr("common.download_csv"), csv_bytes(named(view.download)), file_name=f"ab_{result.metric}.csv", mime="text/csv"
 )
 
 tabs = st.tabs(

@@ -313,3 +313,36 @@ def missing_required(mapping: dict[str, str | None], table: str) -> list[str]:
         if not any(f in mapped for f in group):
             missing.append(" or ".join(group))
     return missing
+
+
+def analyst_names(mapping: dict[str, str | None]) -> dict[str, str]:
+    """{canonical field: the analyst's own column name} for the fields a mapping renamed.
+
+    Canonical names are for the engine; views, tables, charts and downloads show the analyst's
+    names (cookie_cats' `retention_1`, not `converted`). Fields mapped from a column of the same
+    name are left out, so a lookup falls back to the field's translated label."""
+    return {field: str(column) for column, field in mapping.items() if field and str(column) != field}
+
+
+def workspace_names(ws, *tables: str) -> dict[str, str]:
+    """`analyst_names` of the current version of each of `tables` in workspace `ws` (a table it
+    lacks is skipped; the first table naming a field wins)."""
+    out: dict[str, str] = {}
+    infos = {t.table: t for t in ws.tables()}  # no workspace file yet: no tables, no names
+    for table in tables:
+        info = infos.get(table)
+        for field, column in analyst_names(info.mapping if info else {}).items():
+            out.setdefault(field, column)
+    return out
+
+
+def to_analyst_names(frame, names: dict[str, str]):
+    """`frame` (a DataFrame) with canonical columns renamed to the analyst's names, where that name
+    is not already a column of its own."""
+    taken = {str(c) for c in frame.columns}
+    renames = {f: n for f, n in names.items() if f in taken and n not in taken}
+    if not renames:
+        return frame
+    out = frame.copy(deep=False)  # the same data under other names: no copy of a large table
+    out.columns = [renames.get(str(c), c) for c in frame.columns]
+    return out

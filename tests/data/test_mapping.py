@@ -59,3 +59,19 @@ def test_session_ids_shop_names_and_amounts_are_guessed():
         assert m == {"用户ID": "user_id", "分组": "variant", name: "revenue"}, name
     # an amount in an event log stays the event's value (interactions have no revenue field)
     assert suggest_mapping(["用户", "时间", "金额"], [["u", "2024-01-01", "5"]], "interactions")["金额"] == "value"
+
+
+def test_analyst_names_invert_the_mapping_and_rename_only_free_columns():
+    import pandas as pd
+
+    from core.data.mapping import analyst_names, to_analyst_names
+
+    mapping = {"userid": "user_id", "version": "variant", "retention_1": "converted", "ts": "ts", "x": None}
+    names = analyst_names(mapping)
+    assert names == {"user_id": "userid", "variant": "version", "converted": "retention_1"}
+    frame = pd.DataFrame({"user_id": [1], "variant": ["a"], "converted": [0], "ts": [0], "version": ["keep"]})
+    out = to_analyst_names(frame, names)
+    # 'variant' stays: the frame already has a column of the analyst's 'version'
+    assert list(out.columns) == ["userid", "variant", "retention_1", "ts", "version"]
+    assert list(frame.columns)[0] == "user_id"  # the cached frame is not renamed in place
+    assert out["retention_1"].tolist() == frame["converted"].tolist()
