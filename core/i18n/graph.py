@@ -90,6 +90,15 @@ TABLE: dict[str, dict[str, str]] = {
         "en": "Communities (size = members, lines = ties between them)",
         "zh": "社群（大小=成员数，连线=社群间关系）",
     },
+    "graph.coloured": {"en": "Communities in colour", "zh": "着色的社群"},
+    "graph.coloured_help": {
+        "en": "With many communities most would be grey: pick the ones to colour in both graphs (the ten largest to start with).",
+        "zh": "社群很多时大部分只能显示为灰色：在这里选择要在两张图中着色的社群（默认是最大的十个）。",
+    },
+    "graph.overview_note": {
+        "en": "{n} communities: the member graph (left) beside one node per community (right), sized by members, linked by their ties (thicker = more ties).",
+        "zh": "共 {n} 个社群：左边是成员图，右边每个社群一个节点，大小表示成员数，连线表示社群之间的关系（越粗关系越多）。",
+    },
     "graph.too_big": {
         "en": "{n} users are too many to draw one by one: showing communities. Pick one to drill down.",
         "zh": "{n} 位用户太多，无法逐个绘制：显示社群层级。选择一个社群查看详情。",

@@ -7,11 +7,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from streamlit.testing.v1 import AppTest
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "ad_ab_results.py")
 
 
+@pytest.mark.slow  # ~20 s: a real analysis of a real file
 def test_ab_view_shows_the_analysts_names_not_the_canonical_ones(
     shared_datasets, tmp_path, isolated_data_dir, monkeypatch
 ):
