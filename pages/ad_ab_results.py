@@ -15,7 +15,7 @@ from core.errors import UserError
 from core.experiments.view import ABSettings, BadSplit, ab_choices, ab_view
 from core.export import csv_bytes
 from core.viz import experiments as viz
-from core.viz.format import localize_figure
+from core.viz.format import localize_figure, number_kind
 from ui import ab_panels as panels
 from ui.ab_panels import pick
 from ui.cache import load_table, session_memo, table_version_key
@@ -131,7 +131,7 @@ if view.capped is not None:
     st.subheader(tr("ab.table_title_capped", metric=title, pct=view.capped.percentile))
 else:
     st.subheader(tr("ab.table_title", metric=title))
-kinds = {"mean": "share" if result.kind == "proportion" else "number", "prob_beat_control": "share"}
+kinds = {"mean": "share" if result.kind == "proportion" else number_kind(result.metric), "prob_beat_control": "share"}
 show_table(
     view.table, key="ab_table", pinned=("variant",), kinds=kinds, labels={"mean": view.metric_title}, gaps_as_text=True
 )
