@@ -22,7 +22,7 @@ TABLE: dict[str, dict[str, str]] = {
     },
     "graph.no_source": {
         "en": "This view needs an 'edges' table, or 'posts' with replies, or 'interactions'. Upload one on the home page.",
-        "zh": "此视图需要“edges”表，或带回复的“posts”表，或“interactions”表。请在首页上传。",
+        "zh": "此视图需要关系表（edges）、带回复的帖子表（posts）或互动表（interactions）。请在首页上传。",
     },
     "graph.settings": {"en": "Graph settings", "zh": "图谱设置"},
     "graph.algorithm": {"en": "Algorithm", "zh": "算法"},
