@@ -142,7 +142,7 @@ TABLE: dict[str, dict[str, str]] = {
     "ab.baseline": {"en": "Baseline (control rate or mean)", "zh": "基线（对照组比率或均值）"},
     "ab.sd": {"en": "Standard deviation per unit", "zh": "每个样本的标准差"},
     "ab.n_per_variant": {"en": "Units per variant", "zh": "每组样本数"},
-    "ab.target_lift": {"en": "Relative effect to detect", "zh": "希望检测的相对效应"},
+    "ab.target_lift": {"en": "Relative effect to detect (%)", "zh": "希望检测的相对效应（%）"},
     "ab.mde_line": {
         "en": "With {n:,} units per variant the minimum detectable effect (80% power) is **{mde:.4g}** ({rel:.1%} relative).",
         "zh": "每组 {n:,} 个样本时，最小可检测效应（80% 功效）为 **{mde:.4g}**（相对 {rel:.1%}）。",
