@@ -21,7 +21,7 @@ from core.data.workspace import SAMPLE_NAME, Workspace, open_workspace, validate
 from core.errors import UserError
 from ui import state
 from ui.common import error_text, tr
-from ui.present import col_label
+from ui.present import col_label, field_names
 
 
 def say(notes) -> str:
@@ -123,7 +123,7 @@ def pending_upload(ws: Workspace, key: str, item: dict) -> None:
             key=f"table_{key}",
             format_func={n: f"{n} · {tr(f'home.about.{n}')}" for n in TABLE_NAMES}.get,  # this run's language
         )
-        st.caption(tr("home.required", fields=", ".join(SCHEMAS[table].required) or "-"))
+        st.caption(tr("home.required", fields=field_names(SCHEMAS[table].required) or "-"))
         mapping = mapping_editor(key, preview, table)
         skip = st.checkbox(tr("home.skip_bad"), key=f"skip_{key}")
         target = ws.name

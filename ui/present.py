@@ -19,6 +19,7 @@ import streamlit as st
 from core.i18n import TABLE
 from core.viz import format as vf
 from ui.common import tr
+from ui.state import LANG
 
 NAMES = "analyst_names"  # session key: (page script hash, {canonical field: the analyst's column name})
 
@@ -54,6 +55,14 @@ def col_label(name: str) -> str:
         return own
     key = f"col.{name}"
     return tr(key) if key in TABLE else str(name)
+
+
+def field_names(fields: Iterable[str]) -> str:
+    """Canonical field names for a message in the reader's language: 'user_id, ts' in English,
+    '成员（user_id）、时间（ts）' in Chinese (the word, then the name the mapping grid shows)."""
+    if st.session_state.get(LANG, "en") != "zh":
+        return ", ".join(fields)
+    return "、".join(f"{col_label(f)}（{f}）" if f"col.{f}" in TABLE else f for f in fields)
 
 
 def named(frame: pd.DataFrame) -> pd.DataFrame:

@@ -204,3 +204,37 @@ def _has_dates(fig: Any, letter: str) -> bool:
         if isinstance(first, str) and re.match(r"^\d{4}-\d{2}-\d{2}", first):
             return True
     return False
+
+
+# --- what a view needs, in words -----------------------------------------------------------------
+_NEED = re.compile(r"\b([a-z_]+)\.([a-z_]+)\b")
+
+
+def needs_text(needs: str, lang: str) -> str:
+    """The columns a view still needs (core.capabilities' notation: `table.column`, `+` and, ` / ` or)
+    for a reader of `lang`. English keeps the notation; Chinese names each table and field in words,
+    the canonical name after it: 'edges.src + edges.dst / posts.text' ->
+    '关系表（edges）的起点（src）和终点（dst）列，或帖子表（posts）的文本（text）列'."""
+    if lang != "zh":
+        return needs
+    from core.i18n import TABLE, t
+
+    def table(name: str) -> str:
+        return f"{t(f'table.{name}', 'zh')}（{name}）" if f"table.{name}" in TABLE else name
+
+    def field(name: str) -> str:
+        return f"{t(f'col.{name}', 'zh')}（{name}）" if f"col.{name}" in TABLE else name
+
+    if "(" in needs:  # nested groups: word by word
+        out = _NEED.sub(lambda m: f"{table(m.group(1))}的{field(m.group(2))}", needs)
+        return out.replace(" + ", " 和 ").replace(" / ", " 或 ").replace("(", "（").replace(")", "）")
+    alternatives = []
+    for alt in needs.split(" / "):
+        by_table: dict[str, list[str]] = {}
+        for item in alt.split(" + "):
+            name, _, col = item.strip().partition(".")
+            by_table.setdefault(name, []).append(col)
+        alternatives.append(
+            "以及".join(f"{table(n)}的{'和'.join(field(c) for c in cols if c)}列" for n, cols in by_table.items())
+        )
+    return "，或".join(alternatives)

@@ -64,3 +64,21 @@ def test_chinese_day_ticks_carry_their_year():
     days = pd.date_range("2025-12-30", periods=5)
     fig = vf.localize_figure(go.Figure(go.Scatter(x=days, y=[1, 2, 3, 4, 5])), "zh")
     assert fig.layout.xaxis.tickformat.startswith("%Y年")
+
+
+def test_what_a_view_needs_reads_as_chinese_words():
+    """'需要 edges.src + edges.dst' read as notation; in Chinese every table and field is a word with
+    its name after it, and English keeps the notation."""
+    import re
+
+    from core.capabilities import view_capabilities
+
+    needs = [n for support in view_capabilities({}).values() for n in support.needs.values()]
+    assert needs
+    for n in needs:
+        zh = vf.needs_text(n, "zh")
+        assert vf.needs_text(n, "en") == n
+        assert not re.search(r"\b[a-z_]+\.[a-z_]+\b", zh), zh  # no table.column left
+        for table, col in re.findall(r"\b([a-z_]+)\.([a-z_]+)\b", n):
+            assert f"（{table}）" in zh and col in zh, (n, zh)
+    assert vf.needs_text("edges.src + edges.dst", "zh") == "关系表（edges）的起点（src）和终点（dst）列"
