@@ -57,6 +57,9 @@ def session_alive(sid: str) -> bool:
     return runtime.get_instance().is_active_session(sid)
 
 
+NO_FIELD = "-"  # the grid's value for "no field: an extra attribute" (never empty: the grid draws that as 'None')
+
+
 def mapping_editor(key: str, preview: FilePreview, table: str) -> dict:
     """Editable column -> field table; returns {column: field or None}."""
     suggested = (
@@ -67,12 +70,12 @@ def mapping_editor(key: str, preview: FilePreview, table: str) -> dict:
         for i in range(len(preview.header))
     ]
     frame = pd.DataFrame(
-        {"column": preview.header, "example": example, "field": [suggested.get(c) or "" for c in preview.header]}
+        {"column": preview.header, "example": example, "field": [suggested.get(c) or NO_FIELD for c in preview.header]}
     )
 
-    fields = [""] + [f.name for f in SCHEMAS[table].fields]
+    fields = [NO_FIELD] + [f.name for f in SCHEMAS[table].fields]
     shown = {f: f"{f} · {col_label(f)}" if col_label(f) != f else f for f in fields[1:]}
-    shown[""] = tr("home.field_none")  # labels in this run's language
+    shown[NO_FIELD] = tr("home.field_none")  # labels in this run's language (an empty cell showed 'None')
 
     edited = st.data_editor(
         frame,
@@ -92,7 +95,7 @@ def mapping_editor(key: str, preview: FilePreview, table: str) -> dict:
             ),
         },
     )
-    return {r["column"]: (r["field"] or None) for _, r in edited.iterrows()}
+    return {r["column"]: (None if r["field"] in (NO_FIELD, "", None) else r["field"]) for _, r in edited.iterrows()}
 
 
 def target_table_info(target: str, table: str):

@@ -221,6 +221,7 @@ SYNONYMS: dict[str, list[str]] = {
 }
 
 _DATE_RE = re.compile(r"^\s*(\d{4}[-/年.]\d{1,2}[-/月.]\d{1,2}|\d{1,2}/\d{1,2}/\d{4}|\d{10}(\d{3})?$)")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 _NUM_RE = re.compile(r"^\s*[-+]?[\d,]*\.?\d+\s*$")
 
 
@@ -252,8 +253,10 @@ def suggest_mapping(
     kinds = {c: _value_kind(v) for c, v in columns.items()}
     mapping: dict[str, str | None] = {c: None for c in header}
     taken: set[str] = set()
-    # 1) exact field names, then synonyms, in field order (earlier fields claim first)
-    for exact in (True, False):
+    # 1) exact field names, then synonyms, then Chinese names ending in a synonym (评论内容, 下单时间,
+    #    订单金额), in field order (earlier fields claim first)
+    for how in ("exact", "synonym", "suffix"):
+        exact = how == "exact"
         for field in fields:
             if field in taken:
                 continue
@@ -261,7 +264,12 @@ def suggest_mapping(
                 if mapping[c] is not None:
                     continue
                 n = normalise(c)
-                hit = n == normalise(field) if exact else n in SYNONYMS.get(field, [])
+                if exact:
+                    hit = n == normalise(field)
+                elif how == "synonym":
+                    hit = n in SYNONYMS.get(field, [])
+                else:
+                    hit = any(len(w) >= 2 and _HAN.search(w) and n.endswith(w) for w in SYNONYMS.get(field, []))
                 # a synonym must also look right (a 'date' column of words is not a time); the exact
                 # field name is trusted even when some values are bad, so the ingest can name them
                 spec = schema.field(field)

@@ -75,3 +75,20 @@ def test_analyst_names_invert_the_mapping_and_rename_only_free_columns():
     assert list(out.columns) == ["userid", "variant", "retention_1", "ts", "version"]
     assert list(frame.columns)[0] == "user_id"  # the cached frame is not renamed in place
     assert out["retention_1"].tolist() == frame["converted"].tolist()
+
+
+def test_chinese_names_ending_in_a_field_word_are_guessed():
+    """评论内容 / 下单时间 / 订单金额: Chinese exports qualify the field word; the guess reads the end."""
+    header = ["用户ID", "评论时间", "评论内容", "门店", "备注"]
+    rows = [["u01", "2026-03-01 09:15", "前台服务很差，等了半小时", "如家北京店", "换房一次"]] * 3
+    assert suggest_table(header, rows) == "posts"
+    assert suggest_mapping(header, rows, "posts") == {
+        "用户ID": "user_id",
+        "评论时间": "ts",
+        "评论内容": "text",
+        "门店": "community",
+        "备注": None,
+    }
+    # the exact synonym still wins over an ending: 被回复用户 is the replied-to user, not the author
+    m = suggest_mapping(["用户", "被回复用户", "内容"], [["a", "b", "很好的帖子"]], "posts")
+    assert m == {"用户": "user_id", "被回复用户": "reply_to_user", "内容": "text"}
