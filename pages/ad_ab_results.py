@@ -11,16 +11,17 @@ import streamlit as st
 
 from core.capabilities import data_sources
 from core.data.csvfile import read_csv_frame
+from core.data.mapping import to_analyst_names
 from core.errors import UserError
 from core.experiments.view import ABSettings, BadSplit, ab_choices, ab_view
 from core.export import csv_bytes
 from core.viz import experiments as viz
-from core.viz.format import localize_figure
+from core.viz.format import localize_figure, number_kind
 from ui import ab_panels as panels
 from ui.ab_panels import pick
 from ui.cache import load_table, session_memo, table_version_key
 from ui.common import error_text, held_upload, page_setup, tr
-from ui.present import show_table
+from ui.present import named, show_table, use_names
 from ui.state import sticky
 
 UPLOAD_DF = "ab_upload_df"  # (name, sha, DataFrame) of the CSV uploaded on this page
@@ -34,6 +35,7 @@ fmt = panels.option_label("ab.source_")
 source = sticky(
     st.radio, tr("ab.source"), sources, horizontal=True, key="ab_source", format_func=fmt, filter="source:ab"
 )
+names = use_names(ws, *(["ad_events"] if source == "workspace" else []))  # an upload keeps its own names
 if source == "summary":  # per-variant summaries: their own view
     from ui.ab_summary import summary_view
 
@@ -48,7 +50,7 @@ if source == "upload":
         st.stop()
     file_name, data_key, df = held
 else:
-    df = load_table(ws, "ad_events")
+    df = to_analyst_names(load_table(ws, "ad_events"), names)  # the analyst's 'retention_1', not 'converted'
     file_name, data_key = "ad_events", table_version_key(ws, "ad_events")
 
 panels.reset_picks(data_key)  # another file: its own guesses, not the last file's picks
@@ -128,14 +130,16 @@ if view.capped is not None:
     st.subheader(tr("ab.table_title_capped", metric=title, pct=view.capped.percentile))
 else:
     st.subheader(tr("ab.table_title", metric=title))
-labels = {"mean": view.metric_title}
-show_table(view.table, key="ab_table", pinned=("variant",), kinds=view.table_kinds, labels=labels, gaps_as_text=True)
+kinds = view.table_kinds | ({} if result.kind == "proportion" else {"mean": number_kind(result.metric)})
+show_table(
+    view.table, key="ab_table", pinned=("variant",), kinds=kinds, labels={"mean": view.metric_title}, gaps_as_text=True
+)
 if result.randomised:
     st.caption(tr("ab.relative_test_note"))
 if view.sequential:
     st.caption(tr("ab.seq_note", time=panels.md_literal(settings.time)))
 st.download_button(
-    tr("common.download_csv"), csv_bytes(view.download), file_name=f"ab_{result.metric}.csv", mime="text/csv"
+    tr("common.download_csv"), csv_bytes(named(view.download)), file_name=f"ab_{result.metric}.csv", mime="text/csv"
 )
 
 tabs = st.tabs(

@@ -21,6 +21,7 @@ from ui import churn_panels as panels
 from ui.cache import load_table, table_version_key
 from ui.cache import workspace_columns as support_columns
 from ui.common import error_text, page_setup, tr, view_support
+from ui.present import use_names
 from ui.state import choice, sticky
 
 EPOCHS = int(os.environ.get("CE_CHURN_EPOCHS", "30"))  # tests lower it to keep AppTest quick
@@ -41,6 +42,7 @@ sources = data_sources("churn_cohorts", support.available)  # kept per workspace
 origin = panels.pick(
     st.radio, "churn.source", sources, "churn_source", "churn.source_", horizontal=True, filter="source:churn"
 )
+use_names(ws, *(["interactions", "users"] if origin == "workspace" else []))  # the analyst's column names
 try:
     if origin == "upload":
         held = panels.upload_columns()

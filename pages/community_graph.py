@@ -14,7 +14,7 @@ from core.export import csv_bytes
 from core.graph.analysis import GraphSettings
 from core.graph.detect import METHODS
 from core.graph.layout import MAX_DRAWN_NODES
-from core.graph.view import column_kinds, date_window, drill_label, find_member, graph_page, network, placements
+from core.graph.view import column_kinds, date_window, drill_label, find_member, graph_page, placements
 from ui import state, training
 from ui.cache import GRAPH_TABLES as TABLES
 from ui.cache import graph_analysis as cached_analysis
@@ -23,6 +23,7 @@ from ui.cache import graph_tables as _tables
 from ui.cache import graph_users, load_table, table_version_key
 from ui.cache import graph_view as cached_view
 from ui.common import error_text, filter_note, link_home, page_setup, tr, view_support
+from ui.graph_panels import draw_network
 from ui.present import show_table
 from ui.resolution import page_analysis, picked_resolution, resolution_panel
 from ui.state import sticky
@@ -98,9 +99,8 @@ elif found is not None:
     if graph.n_nodes > MAX_DRAWN_NODES:
         community = found.community
 view = cached_view(str(ws.path), versions, settings, community)
-if len(view.nodes):
-    fig = network(view, lang, highlight=query or None)
-    st.plotly_chart(fig, key="graph_network", config={"scrollZoom": True})
+if len(view.nodes):  # with many communities, the community-level graph and a colour picker beside it
+    draw_network(str(ws.path), versions, settings, view, result, lang, query or None)
 else:
     st.caption(tr("graph.nothing_to_draw"))
 if view.isolates_hidden:

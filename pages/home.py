@@ -12,6 +12,7 @@ from core.data.ingest import preview_file
 from core.data.uploads import discard_upload, save_upload, sweep_at_start, sweep_uploads
 from core.data.workspace import SAMPLE_NAME
 from core.errors import UserError
+from core.viz.format import needs_text
 from ui import auth, state
 from ui.cache import load_home
 from ui.common import error_text, page_setup, tr
@@ -53,6 +54,7 @@ def health_section(ws) -> None:
 def unlocks_section(unlocks) -> None:
     """What each view can show from this workspace: core.capabilities, the same answer the views use."""
     st.subheader(tr("home.unlocks"))
+    lang = st.session_state.get(state.LANG, "en")
     for u in unlocks:
         label = ("✅ " if u.available else "⬜ ") + tr(f"nav.{u.view}")
         try:
@@ -61,10 +63,10 @@ def unlocks_section(unlocks) -> None:
             st.write(label)
         part = {p: tr(f"cap.{u.view}.{p}") for p in [*u.shown, *u.needs]}
         if u.available and u.needs:
-            missing = "; ".join(f"{part[p]} ({n})" for p, n in u.needs.items())
+            missing = "; ".join(f"{part[p]} ({needs_text(n, lang)})" for p, n in u.needs.items())
             st.caption(tr("home.unlocks_partial", shown=", ".join(part[p] for p in u.shown), missing=missing))
         elif not u.available:
-            st.caption(tr("home.unlocks_needs", needs=next(iter(u.needs.values()))))
+            st.caption(tr("home.unlocks_needs", needs=needs_text(next(iter(u.needs.values())), lang)))
 
 
 ws = page_setup("home.title")

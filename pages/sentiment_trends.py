@@ -16,6 +16,7 @@ from ui import sentiment_panels as panels
 from ui import state
 from ui.cache import table_version_key
 from ui.common import error_text, filter_note, link_home, note_missing, page_setup, require_table, tr, view_support
+from ui.present import use_names
 from ui.state import sticky
 
 ws = page_setup("sent.title")
@@ -26,6 +27,7 @@ if not support.available:
     link_home()
     st.stop()
 posts = require_table(ws, "posts")
+use_names(ws, "posts")  # tables and the download say 'review', not 'text', when the file did
 data_key = table_version_key(ws, "posts")
 posts = panels.memo(("lang", data_key), lambda: sa.add_language(posts))
 filters = panels.memo(("filters", data_key), lambda: sentiment_filters(posts))
@@ -43,11 +45,11 @@ if filters.communities:
         key="sent_communities",
         filter=state.COMMUNITIES,
     )
-present = [code for code in ("en", "zh") if (posts["language"] == code).any()] or ["en", "zh"]  # in the data
+present = [code for code in ("en", "zh") if code in set(posts["language"])] or ["en", "zh"]
 langs = sticky(
     next(slots).multiselect,
     tr("sent.language"),
-    present,
+    present,  # only languages the posts have: no 英文 on all-Chinese data
     default=present,
     key="sent_langs",
     format_func=panels.language_name,

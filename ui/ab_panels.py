@@ -180,7 +180,9 @@ def power_panel(defaults: PowerDefaults, alpha: float, key: str = "ab_pw") -> No
     if defaults.sd is not None:
         sd = p1.number_input(tr("ab.sd"), value=defaults.sd, min_value=1e-9, key=f"{key}_sd")
     n_per = p2.number_input(tr("ab.n_per_variant"), min_value=10, value=defaults.n, key=f"{key}_n")
-    target = p3.number_input(tr("ab.target_lift"), value=0.05, min_value=0.001, format="%.3f", key=f"{key}_target")
+    # typed as the text reads it: 5.0 (%), not 0.050
+    pct = p3.number_input(tr("ab.target_lift"), value=5.0, min_value=0.1, step=0.5, format="%.1f", key=f"{key}_target")
+    target = pct / 100.0
     try:
         plan = power_plan(n_per, baseline, sd, target, alpha=float(alpha))
     except (ValueError, ZeroDivisionError) as exc:

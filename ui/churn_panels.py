@@ -16,7 +16,7 @@ from core.viz import cohorts as viz
 from core.viz import format as vf
 from ui.cache import session_memo
 from ui.common import held_upload, tr
-from ui.present import col_label, show_table
+from ui.present import col_label, named, show_table
 from ui.state import LANG, choice, sticky
 
 MEMO = "churn_memo"  # {(what, data key, settings): result}, per session
@@ -183,7 +183,7 @@ def draw_risk(risk: RiskView) -> None:
     shown = readable_reasons(risk.at_risk.head(500))
     show_table(shown, key="churn_at_risk", pinned=("user_id",), kinds={"churn_probability": vf.SHARE})
     st.download_button(
-        tr("churn.download"), csv_bytes(risk.at_risk), "at_risk_users.csv", "text/csv", key="churn_download"
+        tr("churn.download"), csv_bytes(named(risk.at_risk)), "at_risk_users.csv", "text/csv", key="churn_download"
     )
     if not risk.groups:
         return

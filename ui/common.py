@@ -68,9 +68,14 @@ def page_setup(title_key: str) -> Workspace:
 def view_support(ws: Workspace, view: str):
     """What `view` can show from this workspace (core.capabilities, the same answer as the home
     page's "unlocks" list)."""
+    from dataclasses import replace
+
+    from core.viz.format import needs_text
     from ui.cache import workspace_support
 
-    return workspace_support(ws)[view]
+    support = workspace_support(ws)[view]
+    lang = st.session_state.get(state.LANG, "en")  # what is missing, in words of the reader's language
+    return replace(support, needs={p: needs_text(n, lang) for p, n in support.needs.items()})
 
 
 def note_missing(support, parts: tuple[str, ...] | None = None) -> None:

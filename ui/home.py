@@ -24,7 +24,7 @@ from core.i18n import encoding_name
 from ui import state
 from ui.auth import current_actor, may_change, visible_workspaces, who_text
 from ui.common import error_text, tr
-from ui.present import col_label
+from ui.present import col_label, field_names
 
 
 def say(notes) -> str:
@@ -58,6 +58,9 @@ def session_alive(sid: str) -> bool:
     return runtime.get_instance().is_active_session(sid)
 
 
+NO_FIELD = "-"  # the grid's value for "no field: an extra attribute" (never empty: the grid draws that as 'None')
+
+
 def mapping_editor(key: str, preview: FilePreview, table: str) -> dict:
     """Editable column -> field table; returns {column: field or None}."""
     suggested = (
@@ -68,18 +71,19 @@ def mapping_editor(key: str, preview: FilePreview, table: str) -> dict:
         for i in range(len(preview.header))
     ]
     frame = pd.DataFrame(
-        {"column": preview.header, "example": example, "field": [suggested.get(c) or "" for c in preview.header]}
+        {"column": preview.header, "example": example, "field": [suggested.get(c) or NO_FIELD for c in preview.header]}
     )
 
-    fields = [""] + [f.name for f in SCHEMAS[table].fields]
+    fields = [NO_FIELD] + [f.name for f in SCHEMAS[table].fields]
     shown = {f: f"{f} · {col_label(f)}" if col_label(f) != f else f for f in fields[1:]}
-    shown[""] = tr("home.field_none")  # labels in this run's language
+    shown[NO_FIELD] = tr("home.field_none")  # labels in this run's language (an empty cell showed 'None')
 
     edited = st.data_editor(
         frame,
         key=f"map_{key}_{table}",
         hide_index=True,
         width="stretch",
+        height=35 * (len(frame) + 1) + 3,  # every column in sight (the default stops at ten rows)
         disabled=["column", "example"],
         column_config={
             "column": st.column_config.TextColumn(tr("home.col_column")),
@@ -92,7 +96,7 @@ def mapping_editor(key: str, preview: FilePreview, table: str) -> dict:
             ),
         },
     )
-    return {r["column"]: (r["field"] or None) for _, r in edited.iterrows()}
+    return {r["column"]: (None if r["field"] in (NO_FIELD, "", None) else r["field"]) for _, r in edited.iterrows()}
 
 
 def target_table_info(target: str, table: str):
@@ -126,7 +130,7 @@ def pending_upload(ws: Workspace, key: str, item: dict) -> None:
             key=f"table_{key}",
             format_func={n: f"{n} · {tr(f'home.about.{n}')}" for n in TABLE_NAMES}.get,  # this run's language
         )
-        st.caption(tr("home.required", fields=", ".join(SCHEMAS[table].required) or "-"))
+        st.caption(tr("home.required", fields=field_names(SCHEMAS[table].required) or "-"))
         mapping = mapping_editor(key, preview, table)
         skip = st.checkbox(tr("home.skip_bad"), key=f"skip_{key}")
         target = ws.name

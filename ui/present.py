@@ -19,12 +19,57 @@ import streamlit as st
 from core.i18n import TABLE
 from core.viz import format as vf
 from ui.common import tr
+from ui.state import LANG
+
+NAMES = "analyst_names"  # session key: (page script hash, {canonical field: the analyst's column name})
+
+
+def _page_hash() -> str:
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+
+    ctx = get_script_run_ctx()
+    return getattr(ctx, "page_script_hash", "") if ctx is not None else ""
+
+
+def use_names(ws, *tables: str) -> dict[str, str]:
+    """Show the analyst's own column names for the fields of `tables` on this page (its tables,
+    labels and downloads); other pages keep the translated labels. Returns {field: name}."""
+    from core.data.mapping import workspace_names
+
+    names = workspace_names(ws, *tables)
+    st.session_state[NAMES] = (_page_hash(), names)
+    return names
+
+
+def analyst_names() -> dict[str, str]:
+    """The names `use_names` set for the page now running ({} on other pages)."""
+    page, names = st.session_state.get(NAMES, ("", {}))
+    return names if page == _page_hash() else {}
 
 
 def col_label(name: str) -> str:
-    """A column's label in the session's language (its own name when it has no `col.` entry)."""
+    """A column's label: the analyst's own column name where the page's table renamed it (see
+    `use_names`), else its label in the session's language (its own name when it has no `col.` entry)."""
+    own = analyst_names().get(str(name))
+    if own is not None:
+        return own
     key = f"col.{name}"
     return tr(key) if key in TABLE else str(name)
+
+
+def field_names(fields: Iterable[str]) -> str:
+    """Canonical field names for a message in the reader's language: 'user_id, ts' in English,
+    '成员（user_id）、时间（ts）' in Chinese (the word, then the name the mapping grid shows)."""
+    if st.session_state.get(LANG, "en") != "zh":
+        return ", ".join(fields)
+    return "、".join(f"{col_label(f)}（{f}）" if f"col.{f}" in TABLE else f for f in fields)
+
+
+def named(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with the page's canonical columns under the analyst's names (for downloads)."""
+    from core.data.mapping import to_analyst_names
+
+    return to_analyst_names(frame, analyst_names())
 
 
 def labelled(frame: pd.DataFrame, labels: Mapping[str, str] | None = None) -> pd.DataFrame:

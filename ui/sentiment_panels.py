@@ -22,7 +22,7 @@ from core.viz import format as vf
 from core.viz import sentiment as viz
 from ui.cache import session_memo
 from ui.common import error_text, held_upload, tr
-from ui.present import show_table
+from ui.present import named, show_table
 from ui.state import LANG, choice, sticky
 
 MEMO = "sent_memo"  # {(what, data key, settings): result}, per session
@@ -261,7 +261,11 @@ def draw_posts(view: SentimentView) -> None:
     st.subheader(tr("sent.scored_posts"))
     show_table(coded_cells(view.posts.head(500)), key="sent_posts", kinds={"score": vf.NUMBER})
     st.download_button(
-        tr("sent.download"), csv_bytes(view.posts), file_name="scored_posts.csv", mime="text/csv", key="sent_download"
+        tr("sent.download"),
+        csv_bytes(named(view.posts)),
+        file_name="scored_posts.csv",
+        mime="text/csv",
+        key="sent_download",
     )
 
 

@@ -31,6 +31,9 @@ SYNONYMS: dict[str, list[str]] = {
         "visitorid",
         "clientid",
         "customerno",
+        "session",
+        "sessionid",
+        "visitor",
         "用户",
         "用户id",
         "用户名",
@@ -42,6 +45,10 @@ SYNONYMS: dict[str, list[str]] = {
         "账号",
         "用户编号",
         "客户编号",
+        "会话",
+        "会话id",
+        "访客",
+        "访客id",
     ],
     "item_id": [
         "itemid",
@@ -133,7 +140,20 @@ SYNONYMS: dict[str, list[str]] = {
         "圈子",
         "群组",
         "版块",
+        "板块",
         "频道",
+        "酒店",
+        "酒店名称",
+        "店铺",
+        "店铺名称",
+        "门店",
+        "门店名称",
+        "商家",
+        "店名",
+        "shop",
+        "store",
+        "hotel",
+        "merchant",
     ],
     "parent_id": ["parentid", "parent", "inreplyto", "replyto", "replytoid", "父id", "回复id"],
     "reply_to_user": ["replytouser", "replytouserid", "inreplytouser", "被回复用户"],
@@ -154,7 +174,7 @@ SYNONYMS: dict[str, list[str]] = {
     "dst": ["dst", "target", "to", "followee", "touser", "终点", "目标", "被关注者"],
     "weight": ["weight", "w", "count", "strength", "权重"],
     "kind": ["kind", "type", "relation", "edgetype", "关系", "类型"],
-    "action": ["action", "event", "eventtype", "behavior", "behaviour", "行为", "动作", "事件"],
+    "action": ["action", "event", "eventtype", "type", "behavior", "behaviour", "行为", "动作", "事件"],
     "value": ["value", "amount", "price", "quantity", "rating", "score", "金额", "数量", "评分"],
     "segment": ["segment", "tier", "cohort", "分群", "用户分层", "等级"],
     "region": ["region", "country", "city", "location", "地区", "国家", "城市", "省份"],
@@ -180,11 +200,28 @@ SYNONYMS: dict[str, list[str]] = {
     "conversions": ["conversions", "totalconversion", "approvedconversion", "orders", "转化", "转化量", "订单"],
     "converted": ["converted", "conversion", "retention1", "retention7", "purchased", "是否转化", "留存"],
     "spend": ["spend", "cost", "spent", "花费", "消耗", "成本"],
-    "revenue": ["revenue", "sales", "gmv", "income", "收入", "销售额"],
+    "revenue": [
+        "revenue",
+        "sales",
+        "gmv",
+        "income",
+        "amount",
+        "orderamount",
+        "收入",
+        "营收",
+        "销售额",
+        "金额",
+        "订单金额",
+        "支付金额",
+        "实付金额",
+        "消费",
+        "消费金额",
+    ],
     "pre_spend": ["prespend", "prerevenue", "preperiod", "covariate", "前期消费"],
 }
 
 _DATE_RE = re.compile(r"^\s*(\d{4}[-/年.]\d{1,2}[-/月.]\d{1,2}|\d{1,2}/\d{1,2}/\d{4}|\d{10}(\d{3})?$)")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 _NUM_RE = re.compile(r"^\s*[-+]?[\d,]*\.?\d+\s*$")
 
 
@@ -216,8 +253,10 @@ def suggest_mapping(
     kinds = {c: _value_kind(v) for c, v in columns.items()}
     mapping: dict[str, str | None] = {c: None for c in header}
     taken: set[str] = set()
-    # 1) exact field names, then synonyms, in field order (earlier fields claim first)
-    for exact in (True, False):
+    # 1) exact field names, then synonyms, then Chinese names ending in a synonym (评论内容, 下单时间,
+    #    订单金额), in field order (earlier fields claim first)
+    for how in ("exact", "synonym", "suffix"):
+        exact = how == "exact"
         for field in fields:
             if field in taken:
                 continue
@@ -225,7 +264,12 @@ def suggest_mapping(
                 if mapping[c] is not None:
                     continue
                 n = normalise(c)
-                hit = n == normalise(field) if exact else n in SYNONYMS.get(field, [])
+                if exact:
+                    hit = n == normalise(field)
+                elif how == "synonym":
+                    hit = n in SYNONYMS.get(field, [])
+                else:
+                    hit = any(len(w) >= 2 and _HAN.search(w) and n.endswith(w) for w in SYNONYMS.get(field, []))
                 # a synonym must also look right (a 'date' column of words is not a time); the exact
                 # field name is trusted even when some values are bad, so the ingest can name them
                 spec = schema.field(field)
@@ -277,3 +321,36 @@ def missing_required(mapping: dict[str, str | None], table: str) -> list[str]:
         if not any(f in mapped for f in group):
             missing.append(" or ".join(group))
     return missing
+
+
+def analyst_names(mapping: dict[str, str | None]) -> dict[str, str]:
+    """{canonical field: the analyst's own column name} for the fields a mapping renamed.
+
+    Canonical names are for the engine; views, tables, charts and downloads show the analyst's
+    names (cookie_cats' `retention_1`, not `converted`). Fields mapped from a column of the same
+    name are left out, so a lookup falls back to the field's translated label."""
+    return {field: str(column) for column, field in mapping.items() if field and str(column) != field}
+
+
+def workspace_names(ws, *tables: str) -> dict[str, str]:
+    """`analyst_names` of the current version of each of `tables` in workspace `ws` (a table it
+    lacks is skipped; the first table naming a field wins)."""
+    out: dict[str, str] = {}
+    infos = {t.table: t for t in ws.tables()}  # no workspace file yet: no tables, no names
+    for table in tables:
+        info = infos.get(table)
+        for field, column in analyst_names(info.mapping if info else {}).items():
+            out.setdefault(field, column)
+    return out
+
+
+def to_analyst_names(frame, names: dict[str, str]):
+    """`frame` (a DataFrame) with canonical columns renamed to the analyst's names, where that name
+    is not already a column of its own."""
+    taken = {str(c) for c in frame.columns}
+    renames = {f: n for f, n in names.items() if f in taken and n not in taken}
+    if not renames:
+        return frame
+    out = frame.copy(deep=False)  # the same data under other names: no copy of a large table
+    out.columns = [renames.get(str(c), c) for c in frame.columns]
+    return out

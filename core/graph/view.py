@@ -124,12 +124,14 @@ def drill_label(result, community: int | None, lang: str) -> str:
     return f"{community_label(community)} ({fmt_count(result.sizes[community])} {t('graph.members', lang)})"
 
 
-def network(view, lang: str, highlight: str | None = None):
-    """The network figure of a core.graph.layout.NetworkView, its text in `lang`."""
+def network(view, lang: str, highlight: str | None = None, coloured: list[int] | None = None):
+    """The network figure of a core.graph.layout.NetworkView, its text in `lang`; `coloured`: the
+    communities the analyst picked to colour (None: the largest ten)."""
     users = view.level == "users"
     return network_figure(
         view,
         highlight=highlight,
+        coloured=coloured,
         title=t("graph.network_users" if users else "graph.network_communities", lang),
         hover_community=t("graph.community", lang),
         hover_size=t("graph.ties" if users else "graph.members", lang),

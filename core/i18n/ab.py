@@ -4,7 +4,7 @@ TABLE: dict[str, dict[str, str]] = {
     "ab.title": {"en": "Ad A/B results", "zh": "广告 A/B 实验结果"},
     "ab.intro": {
         "en": "Which variant really won, by how much, for whom, and whether the test itself is healthy.",
-        "zh": "哪个版本真正胜出、胜出多少、对谁有效，以及实验本身是否健康。",
+        "zh": "哪个实验组真正胜出、胜出多少、对哪些人有效，以及实验本身是否健康。",
     },
     "ab.source": {"en": "Data", "zh": "数据"},
     "ab.source_workspace": {"en": "Workspace table ad_events", "zh": "工作区表 ad_events"},
@@ -20,7 +20,7 @@ TABLE: dict[str, dict[str, str]] = {
     "ab.variant_column": {"en": "Variant column", "zh": "分组列"},
     "ab.control": {"en": "Control", "zh": "对照组"},
     "ab.metric": {"en": "Metric", "zh": "指标"},
-    "ab.unit_column": {"en": "Unit (user) column", "zh": "单位（用户）列"},
+    "ab.unit_column": {"en": "Unit (user) column", "zh": "样本列（如用户 ID）"},
     "ab.covariate": {"en": "Pre-period covariate (CUPED)", "zh": "实验前协变量（CUPED）"},
     "ab.time_column": {"en": "Time column", "zh": "时间列"},
     "ab.segment_column": {"en": "Segment column", "zh": "分群列"},
@@ -68,7 +68,7 @@ TABLE: dict[str, dict[str, str]] = {
     },
     "ab.verdict_control": {
         "en": "No variant beats control; every variant is significantly worse than {variant}.",
-        "zh": "没有版本胜过对照组；所有版本都显著差于 {variant}。",
+        "zh": "没有实验组胜过对照组：所有实验组都显著差于 {variant}。",
     },
     "ab.verdict_none": {
         "en": "No winner yet: no difference is significant after correction.",
@@ -76,7 +76,7 @@ TABLE: dict[str, dict[str, str]] = {
     },
     "ab.verdict_too_small": {
         "en": "No winner yet: variant {variant} has only {n} units (at least {min} needed).",
-        "zh": "暂无胜出者：版本 {variant} 只有 {n} 个单位（至少需要 {min} 个）。",
+        "zh": "暂无胜出者：分组 {variant} 只有 {n} 个样本（至少需要 {min} 个）。",
     },
     "ab.verdict_unhealthy": {
         "en": "Test unhealthy: sample ratio mismatch (p {p}). Check the assignment before trusting any result.",
@@ -88,33 +88,33 @@ TABLE: dict[str, dict[str, str]] = {
     },
     "ab.warn.dropped_missing_metric": {
         "en": "{rows} units without a value for {metric} were left out.",
-        "zh": "已排除 {rows} 个缺少 {metric} 值的单位。",
+        "zh": "已排除 {rows} 个缺少 {metric} 值的样本。",
     },
     "ab.warn.mixed_units": {
         "en": "{units} units appear in more than one variant and were left out.",
-        "zh": "{units} 个单位出现在多个分组中，已排除。",
+        "zh": "有 {units} 个样本同时出现在多个分组中，已排除。",
     },
     "ab.warn.small_sample": {
         "en": "Variant {variant} has only {n} units; results are unreliable below {min}.",
-        "zh": "版本 {variant} 只有 {n} 个单位；少于 {min} 时结果不可靠。",
+        "zh": "分组 {variant} 只有 {n} 个样本；少于 {min} 个时结果不可靠。",
     },
     "ab.warn.sparse": {
         "en": "Variant {variant} has only {events} conversions (or non-conversions); results are unreliable below {min}.",
-        "zh": "版本 {variant} 只有 {events} 次转化（或未转化）；少于 {min} 时结果不可靠。",
+        "zh": "分组 {variant} 只有 {events} 次转化（或未转化）；少于 {min} 次时结果不可靠。",
     },
     "ab.warn.srm_mild": {
         "en": "Mild imbalance between variants (SRM p = {p:.2g}); below the {threshold} alarm threshold, so no alarm.",
-        "zh": "各分组间略有不平衡（SRM p = {p:.2g}）；未达到 {threshold} 的报警阈值，无需报警。",
+        "zh": "各分组的样本量略有不平衡（SRM p = {p:.2g}），但未达到 {threshold} 的报警阈值，无需担心。",
     },
     "ab.warn.zero_variance": {
         "en": "Variant {variant} has no variation in {metric}; no test is possible.",
-        "zh": "版本 {variant} 的 {metric} 没有变化，无法检验。",
+        "zh": "分组 {variant} 的 {metric} 全部相同，无法检验。",
     },
     "ab.cuped_note": {
         "en": "CUPED with {covariate}: variance reduced by {reduction:.0%}.",
         "zh": "使用 {covariate} 的 CUPED：方差降低 {reduction:.0%}。",
     },
-    "ab.table_title": {"en": "Variants: {metric}", "zh": "各版本：{metric}"},
+    "ab.table_title": {"en": "Variants: {metric}", "zh": "各分组的 {metric}"},
     "ab.tab.timeline": {"en": "Cumulative lift", "zh": "累计提升"},
     "ab.tab.funnel": {"en": "Funnel", "zh": "漏斗"},
     "ab.tab.segments": {"en": "Segments", "zh": "分群"},
@@ -133,31 +133,31 @@ TABLE: dict[str, dict[str, str]] = {
     "ab.no_funnel": {"en": "The funnel needs impressions and clicks columns.", "zh": "漏斗需要展示数和点击数列。"},
     "ab.no_segments": {
         "en": "Pick a segment column to compare variants within segments.",
-        "zh": "选择分群列以在各分群内比较版本。",
+        "zh": "选择分群列，即可在各分群内比较各分组。",
     },
     "ab.segment_note": {
         "en": "Colour: relative lift; p-values Holm-corrected over all {k} segment × variant comparisons.",
-        "zh": "颜色：相对提升；p 值已对全部 {k} 个分群 × 版本比较做 Holm 校正。",
+        "zh": "颜色表示相对提升；p 值已对全部 {k} 个“分群 × 分组”比较做了 Holm 校正。",
     },
     "ab.baseline": {"en": "Baseline (control rate or mean)", "zh": "基线（对照组比率或均值）"},
-    "ab.sd": {"en": "Standard deviation per unit", "zh": "每单位标准差"},
+    "ab.sd": {"en": "Standard deviation per unit", "zh": "每个样本的标准差"},
     "ab.n_per_variant": {"en": "Units per variant", "zh": "每组样本数"},
-    "ab.target_lift": {"en": "Relative effect to detect", "zh": "希望检测的相对效应"},
+    "ab.target_lift": {"en": "Relative effect to detect (%)", "zh": "希望检测的相对效应（%）"},
     "ab.mde_line": {
         "en": "With {n:,} units per variant the minimum detectable effect (80% power) is **{mde:.4g}** ({rel:.1%} relative).",
-        "zh": "每组 {n:,} 个单位时，最小可检测效应（80% 功效）为 **{mde:.4g}**（相对 {rel:.1%}）。",
+        "zh": "每组 {n:,} 个样本时，最小可检测效应（80% 功效）为 **{mde:.4g}**（相对 {rel:.1%}）。",
     },
     "ab.n_line": {
         "en": "To detect a {target:.1%} relative effect you need **{n:,}** units per variant.",
-        "zh": "要检测 {target:.1%} 的相对效应，每组需要 **{n:,}** 个单位。",
+        "zh": "要检测 {target:.1%} 的相对效应，每组需要 **{n:,}** 个样本。",
     },
     "ab.effect_axis": {"en": "true difference", "zh": "真实差异"},
     "ab.power_axis": {"en": "power", "zh": "功效"},
-    "ab.power_title": {"en": "Power at {n:,} units per variant", "zh": "每组 {n:,} 个单位时的功效"},
+    "ab.power_title": {"en": "Power at {n:,} units per variant", "zh": "每组 {n:,} 个样本时的功效"},
     "ab.power_error": {"en": "Cannot compute power: {reason}", "zh": "无法计算功效：{reason}"},
     "ab.model_intro": {
         "en": "A DIN-style model (target attention over each user's history) predicts conversion under every variant, so each segment can be served its best variant. It is checked by uplift (Qini) on held-out users against a two-model logistic regression.",
-        "zh": "DIN 风格模型（对每个用户历史做目标注意力）预测每个用户在各版本下的转化，从而为每个分群选择最佳版本。以留出用户上的增益（Qini）与双模型逻辑回归对比检验。",
+        "zh": "DIN 风格的模型（对每个用户的历史做目标注意力）预测每个用户在各分组下的转化，从而为每个分群选出最佳分组；并在留出用户上以增益（Qini）与双模型逻辑回归对比检验。",
     },
     "ab.no_history": {
         "en": "No user history (an interactions table whose users match this test), so no response model: see the Segments tab for the plain per-segment analysis.",
@@ -174,20 +174,20 @@ TABLE: dict[str, dict[str, str]] = {
     "ab.not_used": {"en": "— none —", "zh": "— 不使用 —"},
     "ab.outliers": {
         "en": "Heavy outliers in {column}: the largest unit has {max}, more than {ratio:g}× the {pct:g}th percentile of all units ({cap}); {n} units lie above that percentile. A few units move the mean and its variance more than thousands of others; capping them is the usual remedy.",
-        "zh": "{column} 存在严重离群值：最大的单位为 {max}，超过全部单位第 {pct:g} 百分位数（{cap}）的 {ratio:g} 倍；有 {n} 个单位高于该百分位数。少数单位对均值和方差的影响超过其余成千上万个单位；通常的做法是对其封顶。",
+        "zh": "{column} 存在严重离群值：最大的样本为 {max}，是全部样本第 {pct:g} 百分位数（{cap}）的 {ratio:g} 倍；有 {n} 个样本高于该百分位数。少数几个样本对均值和方差的影响，超过了其余成千上万个样本；通常的做法是对其封顶。",
     },
     "ab.cap": {
         "en": "Cap each unit's {column} at a percentile (winsorise)",
-        "zh": "将每个单位的 {column} 封顶于某百分位数（缩尾处理）",
+        "zh": "将每个样本的 {column} 封顶于某个百分位数（缩尾处理）",
     },
     "ab.cap_pct": {"en": "Cap at percentile", "zh": "封顶百分位数"},
     "ab.capped": {
         "en": "Capped analysis: each unit's {column} is capped at {cap} (the {pct:g}th percentile of all units; {n} units capped). Untick the box to see the uncapped analysis.",
-        "zh": "封顶分析：每个单位的 {column} 封顶于 {cap}（全部单位的第 {pct:g} 百分位数；{n} 个单位被封顶）。取消勾选即可查看未封顶的分析。",
+        "zh": "封顶分析：每个样本的 {column} 封顶于 {cap}（全部样本的第 {pct:g} 百分位数；{n} 个样本被封顶）。取消勾选即可查看未封顶的分析。",
     },
     "ab.table_title_capped": {
         "en": "Variants: {metric} (capped at the {pct:g}th percentile)",
-        "zh": "各版本：{metric}（封顶于第 {pct:g} 百分位数）",
+        "zh": "各分组的 {metric}（封顶于第 {pct:g} 百分位数）",
     },
     "ab.seq_note": {
         "en": "p (sequential) is the always-valid p-value: it stays valid however often the results were looked at along {time}; the plain p-value is valid only at one planned look.",
@@ -195,7 +195,7 @@ TABLE: dict[str, dict[str, str]] = {
     },
     "ab.timeline_note": {
         "en": "Lift relative to the control's mean, as in the table (+10% = the variant's {metric} is 10% above control's).",
-        "zh": "相对于对照组均值的提升，与表格一致（+10% 表示该版本的 {metric} 比对照组高 10%）。",
+        "zh": "相对于对照组均值的提升，与表格一致（+10% 表示该分组的 {metric} 比对照组高 10%）。",
     },
     "ab.model_no_clear": {
         "en": "No clear difference between DIN and the baseline: Qini difference {diff} with a 95% bootstrap interval {low} … {high} that covers 0 ({n} users, {share} with history). Prefer the plain segment analysis.",
@@ -208,12 +208,12 @@ TABLE: dict[str, dict[str, str]] = {
     "ab.predicted_of": {"en": "predicted {outcome}", "zh": "预测的 {outcome}"},
     "ab.warn.not_counts": {
         "en": "{metric}: {column} exceeds {denominator} in {rows} rows, so these are not counts of one exposure; analysed as a ratio with rows as units.",
-        "zh": "{metric}：有 {rows} 行的 {column} 大于 {denominator}，不是同一曝光下的计数；已按比率（每行为一个单位）分析。",
+        "zh": "{metric}：有 {rows} 行的 {column} 大于 {denominator}，不是同一批曝光下的计数；已按比率分析（每行视为一个样本）。",
     },
     "ab.source_summary": {"en": "Upload per-variant summaries", "zh": "上传分组汇总"},
     "ab.summary_upload": {
         "en": "Summary CSV: a row per (experiment, metric, variant[, date]) with a count and a mean with variance, sd or sum of squares, or conversions",
-        "zh": "汇总 CSV：每行一个（实验、指标、版本[、日期]），含样本量及均值与方差/标准差/平方和，或转化数",
+        "zh": "汇总 CSV：每行一个（实验、指标、分组[、日期]），含样本量及均值与方差/标准差/平方和，或转化数",
     },
     "ab.summary_hint": {
         "en": "Upload a summary exported from an experimentation platform or a warehouse query.",
@@ -225,7 +225,7 @@ TABLE: dict[str, dict[str, str]] = {
     },
     "ab.role.experiment": {"en": "Experiment", "zh": "实验"},
     "ab.role.metric": {"en": "Metric", "zh": "指标"},
-    "ab.role.variant": {"en": "Variant", "zh": "版本"},
+    "ab.role.variant": {"en": "Variant", "zh": "分组"},
     "ab.role.time": {"en": "Checkpoint date (cumulative)", "zh": "检查点日期（累计）"},
     "ab.role.count": {"en": "Count (units)", "zh": "样本量"},
     "ab.role.mean": {"en": "Mean", "zh": "均值"},
@@ -236,11 +236,11 @@ TABLE: dict[str, dict[str, str]] = {
     "ab.role.conversions": {"en": "Conversions", "zh": "转化数"},
     "ab.summary_need": {
         "en": "Pick a variant and a count column, and a mean, sum or conversions column.",
-        "zh": "请选择版本列和样本量列，以及均值、总和或转化数列。",
+        "zh": "请选择分组列和样本量列，以及均值、总和或转化数列。",
     },
     "ab.summary_unit_only": {
         "en": "CUPED and segment analyses need unit rows; a summary has none.",
-        "zh": "CUPED 与分群分析需要逐单位数据，汇总数据无法提供。",
+        "zh": "CUPED 与分群分析需要逐个样本的数据，汇总数据无法提供。",
     },
     "ab.target": {"en": "Smallest relative effect that matters", "zh": "有意义的最小相对效应"},
     "ab.target_help": {
@@ -252,7 +252,7 @@ TABLE: dict[str, dict[str, str]] = {
     "ab.metrics_shown": {"en": "Metrics", "zh": "指标"},
     "ab.looks_like_summary": {
         "en": "This file looks like per-variant summaries (a count and a mean per variant): choose 'Upload per-variant summaries' above to analyse it as such.",
-        "zh": "该文件看起来是分组汇总（每个版本的样本量和均值）：请在上方选择“上传分组汇总”以按汇总分析。",
+        "zh": "该文件看起来是分组汇总（每个分组的样本量和均值）：请在上方选择“上传分组汇总”，按汇总数据分析。",
     },
     "ab.control_auto": {"en": "automatic ('control', 'A', … or the first)", "zh": "自动（control、A 等，或第一个）"},
     "ab.guardrail_mark": {"en": "guardrail", "zh": "护栏"},
@@ -279,7 +279,7 @@ TABLE: dict[str, dict[str, str]] = {
     "ab.detail_title": {"en": "Experiment {name}", "zh": "实验 {name}"},
     "ab.forest_x": {"en": "relative lift vs control", "zh": "相对对照组的提升"},
     "ab.forest_seq": {"en": "always-valid interval", "zh": "随时有效区间"},
-    "ab.means_title": {"en": "Variant means with 95% CIs", "zh": "各版本均值及 95% 置信区间"},
+    "ab.means_title": {"en": "Variant means with 95% CIs", "zh": "各分组均值及 95% 置信区间"},
     "ab.checkpoint_metric": {"en": "Metric for the cumulative lift", "zh": "累计提升的指标"},
     "ab.seq_first": {
         "en": "{variant}: a peeking-safe decision was first possible at checkpoint {day} (the fixed test first crossed p < α at {fixed}).",

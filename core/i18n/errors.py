@@ -144,11 +144,11 @@ TABLE: dict[str, dict[str, str]] = {
     },
     "err.summary.duplicate": {
         "en": "duplicate rows for one (experiment, metric, variant); cumulative checkpoints need a time column",
-        "zh": "同一（实验、指标、版本）有重复行；累计检查点需要时间列",
+        "zh": "同一（实验、指标、分组）有重复行；累计检查点需要时间列",
     },
     "err.summary.duplicate_time": {
         "en": "duplicate rows for one (experiment, metric, variant, time)",
-        "zh": "同一（实验、指标、版本、时间）有重复行",
+        "zh": "同一（实验、指标、分组、时间）有重复行",
     },
     "err.summary.mixed": {
         "en": "metric '{metric}' is binary in some rows and numeric in others",

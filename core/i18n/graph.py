@@ -22,7 +22,7 @@ TABLE: dict[str, dict[str, str]] = {
     },
     "graph.no_source": {
         "en": "This view needs an 'edges' table, or 'posts' with replies, or 'interactions'. Upload one on the home page.",
-        "zh": "此视图需要“edges”表，或带回复的“posts”表，或“interactions”表。请在首页上传。",
+        "zh": "此视图需要关系表（edges）、带回复的帖子表（posts）或互动表（interactions）。请在首页上传。",
     },
     "graph.settings": {"en": "Graph settings", "zh": "图谱设置"},
     "graph.algorithm": {"en": "Algorithm", "zh": "算法"},
@@ -89,6 +89,15 @@ TABLE: dict[str, dict[str, str]] = {
     "graph.network_communities": {
         "en": "Communities (size = members, lines = ties between them)",
         "zh": "社群（大小=成员数，连线=社群间关系）",
+    },
+    "graph.coloured": {"en": "Communities in colour", "zh": "着色的社群"},
+    "graph.coloured_help": {
+        "en": "With many communities most would be grey: pick the ones to colour in both graphs (the ten largest to start with).",
+        "zh": "社群很多时大部分只能显示为灰色：在这里选择要在两张图中着色的社群（默认是最大的十个）。",
+    },
+    "graph.overview_note": {
+        "en": "{n} communities: the member graph (left) beside one node per community (right), sized by members, linked by their ties (thicker = more ties).",
+        "zh": "共 {n} 个社群：左边是成员图，右边每个社群一个节点，大小表示成员数，连线表示社群之间的关系（越粗关系越多）。",
     },
     "graph.too_big": {
         "en": "{n} users are too many to draw one by one: showing communities. Pick one to drill down.",

@@ -150,7 +150,7 @@ TABLE: dict[str, dict[str, str]] = {
     "home.about.interactions": {"en": "what members did, and when", "zh": "成员的互动记录及时间"},
     "home.about.posts": {"en": "texts members wrote", "zh": "成员发布的文本"},
     "home.about.edges": {"en": "ties between members", "zh": "成员之间的关系"},
-    "home.about.ad_events": {"en": "ad test events or per-variant counts", "zh": "广告实验事件或各版本汇总"},
+    "home.about.ad_events": {"en": "ad test events or per-variant counts", "zh": "广告实验事件或各分组汇总"},
     "home.delim.comma": {"en": "comma", "zh": "逗号"},
     "home.delim.semicolon": {"en": "semicolon", "zh": "分号"},
     "home.delim.tab": {"en": "tab", "zh": "制表符"},

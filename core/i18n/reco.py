@@ -48,7 +48,7 @@ TABLE: dict[str, dict[str, str]] = {
     "reco.top10pct_share": {"en": "share from top-10% items", "zh": "来自前 10% 热门物品的比例"},
     "reco.per_user": {"en": "Recommendations per member", "zh": "每位成员的推荐"},
     "reco.user": {"en": "Member", "zh": "成员"},
-    "reco.because": {"en": "Because you engaged with {items}", "zh": "因为你互动过 {items}"},
+    "reco.because": {"en": "Because you engaged with {items}", "zh": "推荐理由：该成员互动过 {items}"},
     "reco.attention": {"en": "attention weight", "zh": "注意力权重"},
     "reco.history": {"en": "Recent history (newest last)", "zh": "最近的历史（最新在后）"},
     "reco.download": {"en": "Download every member's top 10 (CSV)", "zh": "下载所有成员的前 10 推荐（CSV）"},

@@ -12,9 +12,9 @@ TABLE: dict[str, dict[str, str]] = {
     "sent.title": {"en": "Sentiment trends", "zh": "情感趋势"},
     "sent.intro": {
         "en": "How each community feels over time, in English and Chinese posts, and what changed.",
-        "zh": "各社区的情绪随时间如何变化（中英文帖子），以及发生了什么变化。",
+        "zh": "各社群的情绪随时间如何变化（中英文帖子），以及变化从何而来。",
     },
-    "sent.community": {"en": "Communities", "zh": "社区"},
+    "sent.community": {"en": "Communities", "zh": "社群"},
     "sent.language": {"en": "Post language", "zh": "帖子语言"},
     "sent.lang_en": {"en": "English", "zh": "英文"},
     "sent.lang_zh": {"en": "Chinese", "zh": "中文"},
@@ -60,7 +60,7 @@ TABLE: dict[str, dict[str, str]] = {
     "sent.examples_header": {"en": "Example posts", "zh": "示例帖子"},
     "sent.drivers_header": {
         "en": "Drivers: top terms in negative posts per community",
-        "zh": "驱动因素：各社区负面帖子中的高频特征词",
+        "zh": "驱动因素：各社群负面帖子中的高频特征词",
     },
     "sent.model_card": {"en": "Model card", "zh": "模型卡"},
     "sent.card_validation": {
@@ -86,7 +86,7 @@ TABLE: dict[str, dict[str, str]] = {
     },
     "sent.card_choice_zh": {
         "en": "Chosen for Chinese: pretrained on about 100 languages, it knows Chinese before it sees your labels (the alternative is a character Transformer trained from scratch on them).",
-        "zh": "中文选用此编码器：它在约 100 种语言上预训练，在看到你的标签之前就懂中文（另一选择是只用你的标签从零训练的字符 Transformer）。",
+        "zh": "中文选用此编码器：它在约 100 种语言上预训练，在看到您的标签之前就懂中文（另一选择是只用您的标签从零训练的字符 Transformer）。",
     },
     "sent.card_budget": {
         "en": "The training time budget ended training early, after {epochs} epoch(s); the best weights so far are used.",
@@ -111,6 +111,10 @@ TABLE: dict[str, dict[str, str]] = {
     "sent.band_source_default": {
         "en": "VADER's standard cut-offs (±0.05); no labelled posts to choose a band on",
         "zh": "采用 VADER 的标准阈值（±0.05），没有可用于选择区间的有标签帖子",
+    },
+    "sent.band_source_default_zh": {
+        "en": "the Chinese lexicon's standard cut-offs (words' evidence under 6:5 odds either way is neutral); no labelled Chinese posts to choose a band on",
+        "zh": "采用中文词典的标准阈值（词语证据偏向任一边都不到 6:5 即为中性），没有可用于选定区间的中文有标签帖子",
     },
     "sent.band_source_labelled": {
         "en": "chosen on {n:,} labelled posts in this workspace",

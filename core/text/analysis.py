@@ -45,12 +45,26 @@ def _require(posts: pd.DataFrame, columns: list[str]) -> None:
         raise InputError(f"the posts table lacks column(s) {', '.join(missing)}", column=missing[0])
 
 
+def polar_labels(labels: pd.Series) -> pd.Series:
+    """Labels as negative/neutral/positive where their names can be read so (waimai's 0/1, 'neg'/'pos',
+    差评/好评), as the trained model's card reads them; other names lower-cased as they are."""
+    from core.text.classifier import label_polarity
+
+    labels = labels.fillna("").astype(str).str.strip().str.lower()
+    labels = labels.str.replace(r"^(-?\d+)\.0+$", r"\1", regex=True)  # 1.0 and 1 are one label
+    names = sorted(set(labels) - {""})
+    polarity = None if set(names) <= set(LABELS) else label_polarity(names)
+    if polarity:
+        labels = labels.map(lambda v: polarity.get(v, v))
+    return labels
+
+
 def calibrated_thresholds(scores: np.ndarray, langs: np.ndarray, labels: pd.Series | None) -> dict[str, Thresholds]:
     """Per-language lexicon cut-offs chosen on labelled rows (>= 30 with two classes), else VADER's +-0.05."""
     out = dict(DEFAULT_THRESHOLDS)
     if labels is None:
         return out
-    labels = labels.fillna("").astype(str).str.strip().str.lower().to_numpy(dtype=object)
+    labels = polar_labels(labels).to_numpy(dtype=object)
     for lang in ("en", "zh"):
         mask = (langs == lang) & np.isin(labels, LABELS)
         if mask.sum() >= MIN_LABELS_TO_CALIBRATE and len(set(labels[mask])) >= 2:
@@ -131,13 +145,7 @@ def lexicon_evaluation(scored: pd.DataFrame, seed: int = 0):
 
     if "label" not in scored:
         return None
-    labels = scored["label"].fillna("").astype(str).str.strip().str.lower()
-    from core.text.classifier import label_polarity
-
-    names = sorted(set(labels) - {""})
-    polarity = None if set(names) <= set(LABELS) else label_polarity(names)
-    if polarity:  # e.g. waimai's 0/1: read as negative/positive, as the trained model's card does
-        labels = labels.map(lambda v: polarity.get(v, v))
+    labels = polar_labels(scored["label"])
     rows = scored[labels.isin(LABELS)]
     y = labels[rows.index].to_numpy(dtype=object)
     if len(rows) < MIN_LABELS_TO_CALIBRATE or len(set(y)) < 2 or min(pd.Series(y).value_counts()) < 2:

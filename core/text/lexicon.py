@@ -62,6 +62,7 @@ class Thresholds:
     Always low <= 0 <= high: a score of 0 (no sentiment word) is neutral and the label is monotone
     in the score. `source` says where the band came from, as an i18n key suffix
     (`sent.band_source_<source>`): "default" (VADER's own +-0.05, no labels to choose on),
+    "default_zh" (the Chinese lexicon's own band, 6:5 odds, no labels to choose on),
     "labelled" (chosen on `n` labelled posts), "training" (chosen on `n` labelled training rows).
     """
 
@@ -82,13 +83,18 @@ class Thresholds:
         return out
 
 
-# Without labelled rows to choose on, both languages use VADER's own cut-offs (Hutto & Gilbert:
-# compound <= -0.05 negative, >= 0.05 positive). With labels, `choose_thresholds` picks the band per
-# language on those rows (core/text/analysis.py, core/text/classifier.py), always around 0.
+# Without labelled rows to choose on, each language uses its own scorer's standard band. English:
+# VADER's own cut-offs (Hutto & Gilbert: compound <= -0.05 negative, >= 0.05 positive). Chinese: the
+# score is tanh(summed log-likelihood ratios / ZH_SCALE), so the band is set in those units: a text is
+# neutral while its words' evidence is under 6:5 odds either way (|sum| < ln 1.2), i.e.
+# |score| < tanh(ln 1.2 / ZH_SCALE) ~ 0.046, which keeps one plain word (好吃, 差) out of the band.
+# With labels, `choose_thresholds` picks the band per language on those rows (core/text/analysis.py,
+# core/text/classifier.py), always around 0.
 VADER_CUT = 0.05
+ZH_CUT = math.tanh(math.log(1.2) / ZH_SCALE)
 DEFAULT_THRESHOLDS = {
     "en": Thresholds(-VADER_CUT, VADER_CUT, "default"),
-    "zh": Thresholds(-VADER_CUT, VADER_CUT, "default"),
+    "zh": Thresholds(-ZH_CUT, ZH_CUT, "default_zh"),
 }
 
 

@@ -4,19 +4,29 @@ log-odds and drivers (stop words, punctuation, URLs and mentions dropped)."""
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
+from pathlib import Path
 
 from core.text.language import HAN, script_shares
 
 WORD = re.compile(r"[a-z0-9]+(?:['’][a-z]+)?")
 URL = re.compile(r"https?://\S+|www\.\S+")
 MENTION = re.compile(r"@\w+")
-# Common Chinese function words: frequent everywhere, so they say nothing about a shift.
-ZH_STOP = frozenset(
-    "的 了 是 我 你 他 她 它 们 我们 你们 他们 这 那 这个 那个 就 都 也 还 在 和 与 及 或 啊 吧 吗 呢 呀 哦 嗯 "
-    "一个 有 没 不 很 太 又 再 被 把 给 对 让 从 到 上 下 里 中 为 着 过 得 地 之 以 而 但 所以 因为 如果 "
-    "就是 还是 可以 什么 怎么 这样 那样 自己 一下 一点 这么 那么 已经 然后 比较 真的 一次 个".split()
-)
+STOPWORDS_DIR = Path(__file__).with_name("stopwords")
+
+
+@cache
+def stop_words(lang: str) -> frozenset[str]:
+    """The shipped stop-word list of `lang` ('zh' or 'en'): core/text/stopwords/<lang>.txt, one or more
+    words a line separated by spaces, '#' starting a comment."""
+    words: set[str] = set()
+    for line in (STOPWORDS_DIR / f"{lang}.txt").read_text(encoding="utf-8").splitlines():
+        words.update(line.split("#", 1)[0].split())
+    return frozenset(words)
+
+
+# Chinese function words and filler: frequent everywhere, so they say nothing about a shift.
+ZH_STOP = stop_words("zh")
 
 
 @lru_cache(maxsize=1)
@@ -28,11 +38,8 @@ def _jieba():
     return jieba
 
 
-@lru_cache(maxsize=1)
 def _english_stop() -> frozenset[str]:
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    return frozenset(ENGLISH_STOP_WORDS) | {"amp", "rt", "im", "it's", "i'm", "don't", "just"}
+    return stop_words("en")
 
 
 def tokenize_zh(text: str) -> list[str]:

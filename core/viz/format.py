@@ -28,10 +28,15 @@ COUNT, SHARE, P_VALUE, NUMBER, SIGNED_SHARE, TEXT, DATE = (
     "text",
     "date",
 )
+MONEY, YUAN = "money", "yuan"  # amounts: two decimals; YUAN also with '¥' (a Chinese export's amounts)
 
 _P = re.compile(r"^(p|p_.*|.*_p|p_value|pvalue|.*_p_value)$")
 _SHARE = re.compile(r"^(.*_share|share.*|.*_rate|rate|.*rate_.*|retention|churn_rate|coverage|.*_pct)$")
 _SIGNED = re.compile(r"^(lift|relative_lift|lift_.*|.*_lift|uplift)$")
+_MONEY = re.compile(
+    r"(revenue|spend|spent|cost|price|amount|gmv|sales|income|cpa|金额|收入|营收|消费|花费|价格|成本|销售额|¥|￥|元|rmb|cny)"
+)
+_YUAN = re.compile(r"(¥|￥|元|rmb|cny|[\u4e00-\u9fff])")  # a currency named so, or a Chinese name
 _COUNT = re.compile(
     r"^(n|n_.*|.*_count|count|rows|users|members|posts|events|size|.*_n|impressions|clicks|edges|nodes)$"
 )
@@ -51,6 +56,8 @@ def column_kind(name: str, values: pd.Series | None = None) -> str:
             return TEXT
         if pd.api.types.is_datetime64_any_dtype(values):
             return DATE
+        if pd.api.types.is_numeric_dtype(values) and _MONEY.search(key):
+            return money_kind(key)
         if pd.api.types.is_integer_dtype(values):
             return COUNT
         if pd.api.types.is_float_dtype(values):
@@ -59,6 +66,17 @@ def column_kind(name: str, values: pd.Series | None = None) -> str:
                 return COUNT
             return NUMBER
     return COUNT if _COUNT.match(key) else TEXT
+
+
+def money_kind(name: str) -> str:
+    """YUAN for an amount column of a Chinese export or named in yuan (订单金额, price_cny), else MONEY."""
+    return YUAN if _YUAN.search(str(name).lower()) else MONEY
+
+
+def number_kind(name: str) -> str:
+    """The kind of a metric's numbers from its name alone: an amount (money_kind) or a plain NUMBER."""
+    key = str(name).lower()
+    return money_kind(key) if _MONEY.search(key) and "roas" not in key else NUMBER  # ROAS is a ratio
 
 
 def is_missing(value: Any) -> bool:
@@ -131,6 +149,20 @@ def fmt_number(value: Any) -> str:
     return f"{v:,.3f}"
 
 
+def fmt_money(value: Any, symbol: str = "") -> str:
+    """123.822 -> '123.82' ('¥123.82' with symbol '¥'); -5 -> '−¥5.00'; missing -> ''."""
+    if is_missing(value):
+        return ""
+    v = float(value)
+    if not math.isfinite(v):
+        return fmt_number(v)
+    return ("−" if v < 0 else "") + f"{symbol}{abs(v):,.2f}"
+
+
+def fmt_yuan(value: Any) -> str:
+    return fmt_money(value, "¥")
+
+
 def fmt_date(value: Any) -> str:
     if is_missing(value):
         return ""
@@ -150,6 +182,8 @@ FORMATTERS: dict[str, Callable[[Any], str]] = {
     NUMBER: fmt_number,
     DATE: fmt_date,
     TEXT: fmt_text,
+    MONEY: fmt_money,
+    YUAN: fmt_yuan,
 }
 
 
@@ -162,7 +196,7 @@ def formatter(kind: str) -> Callable[[Any], str]:
 # date axes get numeric, language-neutral formats instead (d3 time format), Chinese with 年/月/日.
 DATE_TICKS = {
     "en": {"day": "%b %-d", "month": "%b %Y", "hover": "%Y-%m-%d"},
-    "zh": {"day": "%-m月%-d日", "month": "%Y年%-m月", "hover": "%Y-%m-%d"},
+    "zh": {"day": "%Y年%-m月%-d日", "month": "%Y年%-m月", "hover": "%Y-%m-%d"},  # ticks with their year
 }
 
 
@@ -190,3 +224,37 @@ def _has_dates(fig: Any, letter: str) -> bool:
         if isinstance(first, str) and re.match(r"^\d{4}-\d{2}-\d{2}", first):
             return True
     return False
+
+
+# --- what a view needs, in words -----------------------------------------------------------------
+_NEED = re.compile(r"\b([a-z_]+)\.([a-z_]+)\b")
+
+
+def needs_text(needs: str, lang: str) -> str:
+    """The columns a view still needs (core.capabilities' notation: `table.column`, `+` and, ` / ` or)
+    for a reader of `lang`. English keeps the notation; Chinese names each table and field in words,
+    the canonical name after it: 'edges.src + edges.dst / posts.text' ->
+    '关系表（edges）的起点（src）和终点（dst）列，或帖子表（posts）的文本（text）列'."""
+    if lang != "zh":
+        return needs
+    from core.i18n import TABLE, t
+
+    def table(name: str) -> str:
+        return f"{t(f'table.{name}', 'zh')}（{name}）" if f"table.{name}" in TABLE else name
+
+    def field(name: str) -> str:
+        return f"{t(f'col.{name}', 'zh')}（{name}）" if f"col.{name}" in TABLE else name
+
+    if "(" in needs:  # nested groups: word by word
+        out = _NEED.sub(lambda m: f"{table(m.group(1))}的{field(m.group(2))}", needs)
+        return out.replace(" + ", " 和 ").replace(" / ", " 或 ").replace("(", "（").replace(")", "）")
+    alternatives = []
+    for alt in needs.split(" / "):
+        by_table: dict[str, list[str]] = {}
+        for item in alt.split(" + "):
+            name, _, col = item.strip().partition(".")
+            by_table.setdefault(name, []).append(col)
+        alternatives.append(
+            "以及".join(f"{table(n)}的{'和'.join(field(c) for c in cols if c)}列" for n, cols in by_table.items())
+        )
+    return "，或".join(alternatives)

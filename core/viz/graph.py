@@ -37,6 +37,23 @@ def _edge_trace(nodes: pd.DataFrame, edges: pd.DataFrame, width: float) -> go.Sc
 
 
 OTHER_COLOUR = "#c8c8c8"
+LINK_WIDTHS = (1.0, 2.5, 4.5, 7.0)  # community ties, lightest to heaviest quarter of the weights
+
+
+def _weighted_edge_traces(nodes: pd.DataFrame, edges: pd.DataFrame) -> list[go.Scattergl]:
+    """Ties between communities as links whose width grows with their weight (one trace per
+    quarter of the weights: a line trace has one width)."""
+    w = edges["weight"].to_numpy(float)
+    cuts = np.quantile(w, [0.25, 0.5, 0.75]) if len(w) else np.zeros(3)
+    level = np.searchsorted(cuts, w, side="left")
+    traces = []
+    for k, width in enumerate(LINK_WIDTHS):
+        part = edges[level == k]
+        if len(part):
+            trace = _edge_trace(nodes, part, width)
+            trace.line.color = "rgba(120,120,120,0.35)"
+            traces.append(trace)
+    return traces
 
 
 def community_label(community: int) -> str:
@@ -55,20 +72,25 @@ def network_figure(
     legend_top: int = 10,
     other_label: str = "other communities",
     legend_title: str = "",
+    coloured: list[int] | None = None,
 ) -> go.Figure:
     """Figure for a `core.graph.layout.NetworkView`: nodes coloured by community and sized by
-    `size`, one edge trace. The legend names the `legend_top` largest communities shown (one trace
-    each, communities are numbered largest first); the rest are one grey trace, `other_label`.
-    `highlight` (a node id) is drawn as a larger ringed marker."""
+    `size`; users' ties as one thin edge trace, communities' ties as links as wide as their weight.
+    The legend names the `legend_top` largest communities shown (one trace each, communities are
+    numbered largest first), or the communities in `coloured` when the analyst picked them; the
+    rest are one grey trace, `other_label`. `highlight` (a node id) is drawn as a larger ringed marker."""
     nodes, edges = view.nodes, view.edges
     fig = go.Figure()
-    if len(edges):
-        fig.add_trace(_edge_trace(nodes, edges, 0.5 if view.level == "users" else 1.5))
+    if len(edges) and view.level == "users":
+        fig.add_trace(_edge_trace(nodes, edges, 0.5))
+    elif len(edges):
+        fig.add_traces(_weighted_edge_traces(nodes, edges))
     size = nodes["size"].to_numpy(float)
     scale = (4, 10) if view.level == "users" else (8, 40)
     marker_size = scale[0] + scale[1] * np.sqrt(size / max(size.max(), 1.0)) if len(size) else np.zeros(0)
     community = nodes["community"].to_numpy(int)
-    named = sorted(pd.unique(community))[:legend_top]
+    present = sorted(pd.unique(community))
+    named = [c for c in present if c in set(coloured)] if coloured is not None else present[:legend_top]
     groups = [(c, community == c, community_label(c), community_colour(c)) for c in named]
     rest = ~np.isin(community, named)
     if rest.any():

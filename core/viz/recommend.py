@@ -109,6 +109,7 @@ def attention_figure(items: list[str], weights: list[float], labels: dict | None
     fig.update_layout(
         height=60 + 28 * len(items),
         margin={"t": 10, "b": 30, "l": 10},
-        xaxis={"title": _label(labels, "x", "attention weight"), "tickformat": ".0%"},
+        xaxis={"title": _label(labels, "x", "attention weight"), "tickformat": ".2~%"},  # 0.5%, not "0%, 1%, 1%"
+        yaxis={"type": "category"},  # item ids are names, never a numeric axis
     )
     return fig

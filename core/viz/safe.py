@@ -24,6 +24,8 @@ from typing import Any
 import numpy as np
 import plotly.graph_objects as go
 
+from core.viz.readable import readable
+
 _BR = "\x00br\x00"
 TRACE_FIELDS = ("name", "text", "hovertext", "x", "y", "labels", "parents", "ids", "customdata", "legendgroup")
 _MARK = "_ce_escaped"
@@ -87,11 +89,14 @@ def escape_figure(fig: go.Figure) -> go.Figure:
 
 
 def escaped_figure(builder: Callable[..., go.Figure]) -> Callable[..., go.Figure]:
-    """Decorator for figure builders: the returned figure has gone through `escape_figure`."""
+    """Decorator for figure builders: the returned figure has gone through `escape_figure`, and
+    through the shared layout rule (`core.viz.readable`: ids as categories, nothing under the toolbar)."""
 
     @functools.wraps(builder)
     def wrapper(*args, **kwargs) -> go.Figure:
-        return escape_figure(builder(*args, **kwargs))
+        fig = escape_figure(builder(*args, **kwargs))
+        readable(fig)
+        return fig
 
     wrapper.__escapes_user_text__ = True  # type: ignore[attr-defined]
     return wrapper

@@ -173,3 +173,35 @@ def test_view_in_chinese_shows_no_untranslated_english(view, sample_words):
         if words:
             found.append(f"{where}: {text[:120]!r} -> {sorted(set(words))}")
     assert not found, "English left in the zh view:\n" + "\n".join(found)
+
+
+HAN = r"[\u4e00-\u9fff]"
+
+
+def test_chinese_reads_as_written_by_a_person():
+    """One voice and the words a Chinese analyst uses (issue 25, item 12): 您 throughout (never 你);
+    a variant is a 分组/实验组 (never 版本, which is a table version); a unit is a 样本/用户 (never 单位);
+    full-width punctuation inside Chinese sentences; a view's title is its navigation entry's words
+    where the English ones agree."""
+    problems = []
+    for key, entry in TABLE.items():
+        en, zh = entry.get("en", ""), entry.get("zh", "")
+        if "你" in zh:
+            problems.append(f"{key}: 你 (the app says 您): {zh}")
+        if re.search(r"\bvariants?\b", en, re.I) and "版本" in zh:
+            problems.append(f"{key}: 版本 for a variant: {zh}")
+        if re.search(r"\bunits?\b", en, re.I) and "单位" in zh:
+            problems.append(f"{key}: 单位 for a unit: {zh}")
+        if re.search(f"{HAN}[,;:!?()]|[,;:!?()]{HAN}", zh):
+            problems.append(f"{key}: half-width punctuation in a Chinese sentence: {zh}")
+    pages = {
+        "graph": "community_graph",
+        "sent": "sentiment_trends",
+        "churn": "churn_cohorts",
+        "reco": "recommendations",
+    }
+    for prefix, view in pages.items():
+        nav, title = TABLE[f"nav.{view}"], TABLE[f"{prefix}.title"]
+        if nav["zh"] != title["zh"]:
+            problems.append(f"{prefix}.title {title['zh']} is not its navigation entry {nav['zh']}")
+    assert not problems, problems

@@ -222,3 +222,27 @@ def test_lexicon_scoring_stops_on_cancel():
     cancel.set()
     with pytest.raises(TrainingCancelled):
         lexicon_scores(texts, cancel)
+
+
+def test_numeric_labels_choose_the_band_and_chinese_has_its_own_default():
+    """waimai-style 0/1 labels are read as negative/positive for the band (as the model card reads
+    them), so lexicon mode no longer says 'no labelled posts'; unlabelled Chinese gets the Chinese
+    lexicon's own band (6:5 odds in its log-likelihood units), not VADER's English +-0.05."""
+    import math
+
+    import pandas as pd
+
+    from core.text.analysis import score_posts
+    from core.text.lexicon import DEFAULT_THRESHOLDS, ZH_SCALE
+
+    rng = np.random.default_rng(5)
+    words = {1: "味道很好，送餐很快", 0: "太难吃了，送得太慢"}
+    y = rng.choice([0, 1], 60)
+    posts = pd.DataFrame({"text": [words[v] + f"{i}号" for i, v in enumerate(y)], "label": y})
+    _, unlabelled = score_posts(posts.drop(columns="label"))
+    _, labelled = score_posts(posts)
+    assert unlabelled["zh"].source == "default_zh" and unlabelled["en"].source == "default"
+    cut = math.tanh(math.log(1.2) / ZH_SCALE)
+    assert unlabelled["zh"].high == pytest.approx(cut) and unlabelled["zh"].low == pytest.approx(-cut)
+    assert DEFAULT_THRESHOLDS["en"].high == 0.05
+    assert labelled["zh"].source == "labelled" and labelled["zh"].n == 60

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -65,3 +66,31 @@ def test_trends_match_scipy_and_statsmodels():
     assert set(out["community"]) == {"a", "all"}
     assert list(period_start(pd.Series(ts), "month").dt.day.unique()) == [1]
     assert period_start(pd.Series(ts), "week").dt.weekday.eq(0).all()
+
+
+WAIMAI = Path(__file__).resolve().parents[2] / ".." / "shared" / "datasets" / "waimai_10k" / "waimai_10k.csv"
+
+
+@pytest.mark.skipif(not WAIMAI.exists(), reason="shared waimai_10k data set not present")
+def test_chinese_stop_words_let_content_words_surface_on_real_reviews():
+    """On real delivery reviews, negative drivers with the shipped stop-word list drop the filler that
+    raw jieba tokens rank high (说, 没有, 结果 ...) and surface complaints (差, 难吃, 太慢)."""
+    from core.text.shifts import negative_drivers
+    from core.text.tokenize import stop_words, tokenize
+
+    df = pd.read_csv(WAIMAI).sample(2000, random_state=0)
+    scored = pd.DataFrame({"text": df["review"], "sentiment": df["label"].map({1: "positive", 0: "negative"})})
+    filler = {"说", "用", "没有", "结果", "才", "民", "但是", "知道"}
+    assert filler <= stop_words("zh") and not {"差", "前台", "携程", "难吃"} & stop_words("zh")
+    # reference: the same log-odds on raw jieba words (no stop words) puts filler near the top
+    neg = scored["sentiment"] == "negative"
+    raw = [
+        Counter(t for x in scored.loc[m, "text"] for t in tokenize(str(x)) if len(t.strip("，。！？,.!? ")) > 0)
+        for m in (neg, ~neg)
+    ]
+    raw_top = set(log_odds_dirichlet(raw[0], raw[1]).head(30)["term"])
+    assert len(raw_top & filler) >= 2
+    top = set(negative_drivers(scored, n_terms=30, min_count=3)["term"])
+    assert not top & filler
+    assert not top & stop_words("zh")
+    assert {"差", "难吃"} <= top

@@ -45,3 +45,40 @@ def test_date_axes_read_in_the_ui_language():
     assert fig.layout.xaxis.tickformat == "%Y年%-m月" and fig.layout.yaxis.tickformat is None
     fig = vf.localize_figure(go.Figure(go.Scatter(x=days, y=[1, 2, 3])), "en")
     assert fig.layout.xaxis.tickformat == "%b %-d"
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "shown"),
+    [("订单金额", vf.YUAN, "¥123.82"), ("price_cny", vf.YUAN, "¥123.82"), ("revenue", vf.MONEY, "123.82")],
+)
+def test_amounts_read_as_money_with_two_decimals(name, kind, shown):
+    values = pd.Series([123.822, -5.0, np.nan])
+    assert vf.column_kind(name, values) == kind and vf.number_kind(name) == kind
+    fmt = vf.formatter(kind)
+    assert fmt(values[0]) == shown and fmt(values[2]) == ""
+    assert fmt(values[1]) == "−" + shown[: shown.index("1")] + "5.00"
+    assert vf.column_kind("score", values) == vf.NUMBER  # other numbers keep three decimals
+
+
+def test_chinese_day_ticks_carry_their_year():
+    days = pd.date_range("2025-12-30", periods=5)
+    fig = vf.localize_figure(go.Figure(go.Scatter(x=days, y=[1, 2, 3, 4, 5])), "zh")
+    assert fig.layout.xaxis.tickformat.startswith("%Y年")
+
+
+def test_what_a_view_needs_reads_as_chinese_words():
+    """'需要 edges.src + edges.dst' read as notation; in Chinese every table and field is a word with
+    its name after it, and English keeps the notation."""
+    import re
+
+    from core.capabilities import view_capabilities
+
+    needs = [n for support in view_capabilities({}).values() for n in support.needs.values()]
+    assert needs
+    for n in needs:
+        zh = vf.needs_text(n, "zh")
+        assert vf.needs_text(n, "en") == n
+        assert not re.search(r"\b[a-z_]+\.[a-z_]+\b", zh), zh  # no table.column left
+        for table, col in re.findall(r"\b([a-z_]+)\.([a-z_]+)\b", n):
+            assert f"（{table}）" in zh and col in zh, (n, zh)
+    assert vf.needs_text("edges.src + edges.dst", "zh") == "关系表（edges）的起点（src）和终点（dst）列"

@@ -1,0 +1,48 @@
+"""The community graph's network: the member graph, and beside it, when there are more communities
+than colours read (email-Eu-core: 70), the community-level graph (one node per community, sized by
+members, ties as weighted links) with a picker for which communities get colours in both."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from core.graph.view import drill_label, network
+from ui.common import tr
+from ui.state import sticky
+
+LEGEND_TOP = 10  # communities coloured by default (the largest); the rest are grey until picked
+CONFIG = {"scrollZoom": True}
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def community_overview(ws_path: str, versions: tuple, settings):
+    """One node per community of the page's analysis, computed once per (data, settings)."""
+    from core.graph.layout import community_network
+    from ui.cache import graph_analysis
+
+    a = graph_analysis(ws_path, versions, settings)
+    return community_network(a.graph, a.result, seed=settings.seed)
+
+
+def draw_network(ws_path: str, versions: tuple, settings, view, result, lang: str, highlight: str | None) -> None:
+    """The member graph; with more than LEGEND_TOP communities also the community-level graph beside
+    it and the colour picker (options are community numbers, stable across languages)."""
+    if view.level != "users" or result.n_communities <= LEGEND_TOP:
+        st.plotly_chart(network(view, lang, highlight=highlight), key="graph_network", config=CONFIG)
+        return
+    options = list(range(result.n_communities))  # numbered largest first
+    coloured = sticky(
+        st.multiselect,
+        tr("graph.coloured"),
+        options,
+        default=options[:LEGEND_TOP],
+        key="graph_coloured",
+        format_func=lambda c: drill_label(result, c, lang),
+        help=tr("graph.coloured_help"),
+    )
+    st.caption(tr("graph.overview_note", n=f"{result.n_communities:,}"))
+    left, right = st.columns(2)
+    members = network(view, lang, highlight=highlight, coloured=list(coloured))
+    left.plotly_chart(members, key="graph_network", config=CONFIG)
+    overview = community_overview(ws_path, versions, settings)
+    right.plotly_chart(network(overview, lang, coloured=list(coloured)), key="graph_overview", config=CONFIG)
