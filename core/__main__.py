@@ -25,6 +25,7 @@ SUBCOMMANDS = [
     "recommend",
     "score",
     "aggregate",
+    "health",
 ]
 
 

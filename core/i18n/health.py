@@ -1,0 +1,85 @@
+"""The community-health view and its alerts."""
+
+TABLE: dict[str, dict[str, str]] = {
+    "health.title": {"en": "Community health", "zh": "社群健康"},
+    "health.intro": {
+        "en": "How each community is doing, what changed, and where to act: activity, responsiveness, "
+        "newcomers, concentration and mood per community, each judged against its own past.",
+        "zh": "每个社群的状况如何、有什么变化、该在哪里采取行动：按社群查看活跃度、响应速度、新成员、"
+        "集中度和情绪，每项都与该社群自己的过去相比。",
+    },
+    "health.site": {"en": "Whole site", "zh": "全站"},
+    "health.community_named": {"en": "Community {name}", "zh": "社群 {name}"},
+    "health.when.day": {"en": "on {date}", "zh": "在 {date} 当天"},
+    "health.when.week": {"en": "in the week of {date}", "zh": "在 {date} 这一周"},
+    "health.when.month": {"en": "in {date}", "zh": "在 {date} 这个月"},
+    "health.alert.fell": {
+        "en": "{who}: {metric} fell from {before} to {after} {when}",
+        "zh": "{who}：{metric}{when}从 {before} 降到 {after}",
+    },
+    "health.alert.rose": {
+        "en": "{who}: {metric} rose from {before} to {after} {when}",
+        "zh": "{who}：{metric}{when}从 {before} 升到 {after}",
+    },
+    "health.detail.share_answered": {"en": "; {n} unanswered threads", "zh": "；{n} 个主题无人回复"},
+    "health.detail.share_negative": {"en": "; {n} negative posts", "zh": "；{n} 条负面帖子"},
+    "health.detail.sentiment_mean": {"en": "; {n} negative posts", "zh": "；{n} 条负面帖子"},
+    "health.m.members": {"en": "members", "zh": "成员数"},
+    "health.m.newcomers": {"en": "newcomers", "zh": "新成员数"},
+    "health.m.returning_newcomers": {"en": "returning newcomers", "zh": "新成员回访率"},
+    "health.m.threads": {"en": "threads", "zh": "主题数"},
+    "health.m.replies": {"en": "replies", "zh": "回复数"},
+    "health.m.threads_per_day": {"en": "threads per day", "zh": "每日主题数"},
+    "health.m.replies_per_thread": {"en": "replies per thread", "zh": "每个主题的回复数"},
+    "health.m.share_answered": {"en": "share answered", "zh": "获回复主题占比"},
+    "health.m.median_hours_to_first_response": {
+        "en": "median hours to first response",
+        "zh": "首次回复时间中位数（小时）",
+    },
+    "health.m.p90_hours_to_first_response": {
+        "en": "90th-percentile hours to first response",
+        "zh": "首次回复时间第 90 百分位（小时）",
+    },
+    "health.m.members_for_half_of_replies": {"en": "members writing half the replies", "zh": "写出一半回复的成员数"},
+    "health.m.reciprocity": {"en": "reciprocity", "zh": "互惠度"},
+    "health.m.sentiment_mean": {"en": "mean sentiment", "zh": "平均情绪"},
+    "health.m.share_negative": {"en": "share negative", "zh": "负面占比"},
+    "health.m.share_high_churn_risk": {"en": "share at high churn risk", "zh": "高流失风险占比"},
+    "health.m.members_in_ab_test": {"en": "members in the A/B test", "zh": "参与 A/B 测试的成员数"},
+    "health.m.ab_lift": {"en": "A/B lift", "zh": "A/B 提升"},
+    "health.absent.no_parent": {
+        "en": "the posts have no parent_id, so replies and threads cannot be told apart",
+        "zh": "帖子没有 parent_id，无法区分主题和回复",
+    },
+    "health.absent.no_ts": {"en": "the posts have no times (ts)", "zh": "帖子没有时间（ts）"},
+    "health.absent.no_text": {
+        "en": "the posts have no text or no post_id to score",
+        "zh": "帖子没有可评分的文本或 post_id",
+    },
+    "health.absent.no_churn": {
+        "en": "the activity is too short for the churn rule (30 days without a post)",
+        "zh": "活动记录太短，无法套用流失规则（30 天未发帖）",
+    },
+    "health.absent.no_ab": {
+        "en": "no A/B test with user ids in ad_events",
+        "zh": "ad_events 中没有带用户 ID 的 A/B 测试",
+    },
+    "health.note.no_periods": {
+        "en": "Without times there are no periods and no alerts.",
+        "zh": "没有时间信息，因此没有分期数据，也没有提醒。",
+    },
+    "health.note.no_community_column": {
+        "en": "The posts have no community column: the whole site is shown.",
+        "zh": "帖子没有社群列：只显示全站数据。",
+    },
+    "health.note.no_structure": {
+        "en": "The reply graph has no community structure beyond chance (modularity {q:.3f}, random rewirings "
+        "{mean:.3f} ± {sd:.3f}): its detected communities are not used; the whole site is shown.",
+        "zh": "回复图的社群结构并不比随机更明显（模块度 {q:.3f}，随机重连 {mean:.3f} ± {sd:.3f}）："
+        "不使用检测到的社群，只显示全站数据。",
+    },
+    "health.note.graph_used": {
+        "en": "Communities detected in the reply graph (modularity {q:.3f}, random rewirings {mean:.3f} ± {sd:.3f}).",
+        "zh": "社群来自回复图检测（模块度 {q:.3f}，随机重连 {mean:.3f} ± {sd:.3f}）。",
+    },
+}
