@@ -171,6 +171,15 @@ def test_owner_signs_in_sees_only_theirs_and_an_expired_or_tampered_cookie_signs
     assert missing == t("auth.ws_missing", "en", workspace="no-such")
     assert forbidden == missing.replace("no-such", "support")
     assert page.locator("h1").count() == 0
+    main = page.locator('[data-testid="stMain"]')
+    main.locator('[data-testid="stSelectbox"]').click()  # the picker offers only her workspaces
+    options = page.locator('[role="option"]')
+    options.first.wait_for()
+    assert "support" not in [o.inner_text().strip() for o in options.all()]
+    options.filter(has_text="marketing").click()
+    page.get_by_role("heading", name=t("home.title", "en")).wait_for()
+    wait_for_script(page)
+    assert "ws=marketing" in page.url and page.locator('[data-testid="stAlert"]').count() == 0
     # her own workspace: the upload and restore controls are there
     page.goto(f"{team_app}/?ws=research&lang=en")
     page.locator('[data-testid="stFileUploader"]').wait_for()
