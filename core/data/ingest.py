@@ -208,7 +208,7 @@ _TZ = "'\\s*(Z|UTC|[+-]\\d{2}:?\\d{2})$'"
 
 # NFKC of the characters Chinese platforms write in numbers and dates: full-width ASCII (４８０,
 # ２０２６－０１－０２, ：, ．, ，, ￥) and the ideographic space. Derived from unicodedata's NFKC itself;
-# applied in SQL (translate) to the values that do not convert as written.
+# applied in SQL (translate) to values with non-ASCII characters (a no-op on 年, 月, 日, ¥).
 _WIDE = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u3000\uffe5"
 _NFKC_FROM, _NFKC_TO = zip(*((c, unicodedata.normalize("NFKC", c)) for c in _WIDE))
 assert all(len(c) == 1 for c in _NFKC_TO)
@@ -219,13 +219,14 @@ def _nfkc(v: str) -> str:
 
 
 def _number_any(v: str, decimal_comma: bool) -> str:
-    """A number as written, else after NFKC (full-width digits)."""
-    return f"COALESCE({_number_expr(v, decimal_comma)}, {_number_expr(_nfkc(v), decimal_comma)})"
+    """A number; a value with non-ASCII characters is read after NFKC (full-width digits). A CASE, not
+    COALESCE: DuckDB evaluates only the branch a row takes (COALESCE cost 4x on a clean file)."""
+    return f"CASE WHEN strlen({v}) = length({v}) THEN {_number_expr(v, decimal_comma)} ELSE {_number_expr(_nfkc(v), decimal_comma)} END"
 
 
 def _time_any(v: str, fmt: str | None) -> str:
-    """A date/time as written, else after NFKC (full-width digits and dashes)."""
-    return f"COALESCE({_time_expr(v, fmt)}, {_time_expr(_nfkc(v), fmt)})"
+    """A date/time; a value with non-ASCII characters is read after NFKC (full-width digits, dashes)."""
+    return f"CASE WHEN strlen({v}) = length({v}) THEN {_time_expr(v, fmt)} ELSE {_time_expr(_nfkc(v), fmt)} END"
 
 
 def _time_expr(v: str, fmt: str | None) -> str:
