@@ -336,7 +336,7 @@ TABLE: dict[str, dict[str, str]] = {
     "ab.relative_test_note": {
         "en": "The relative lift's interval and its p-value come from the same test (delta method on the ratio, "
         "as GrowthBook); Holm, BH and the verdict use the test of the difference (Welch's t or the two-proportion z-test).",
-        "zh": "相对提升的区间与其 p 值来自同一检验（对比值用 Delta 方法，与 GrowthBook 相同）；"
+        "zh": "相对提升的区间与其 p 值来自同一检验（对比值的德尔塔方法）；"
         "Holm、BH 校正和结论使用差值检验（Welch t 检验或两比例 z 检验）。",
     },
     "ab.decision.check_split": {"en": "check the split (SRM)", "zh": "先查分流（SRM）"},
