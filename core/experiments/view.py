@@ -427,17 +427,22 @@ def portfolio_frame(view: pd.DataFrame, checkpoints: bool) -> pd.DataFrame:
             "relative_lift_ci": [
                 interval_text(a, b) for a, b in zip(view["relative_lift_ci_low"], view["relative_lift_ci_high"])
             ],
-            "relative_p_value": view["relative_p_value"],
+            "relative_p_value": _column(view, "relative_p_value"),
             "p_value": view["p_value"],
             "p_value_fdr": view["p_value_fdr"],
             "sequential_p_value": view["sequential_p_value"],
             "better": direction_marks(view["higher_is_better"]),
             "decision": view["decision"],
-            "decision_p_value": view["decision_p_value"],
+            "decision_p_value": _column(view, "decision_p_value"),
             "srm_mismatch": ["⚠" if m else "" for m in view["srm_mismatch"]],
         }
     )
     return frame if checkpoints else frame.drop(columns=["sequential_p_value"])
+
+
+def _column(frame: pd.DataFrame, name: str) -> pd.Series:
+    """`frame[name]`, or missing values where a portfolio made elsewhere has no such column."""
+    return frame[name] if name in frame else pd.Series(np.nan, index=frame.index)
 
 
 def direction_marks(higher_is_better) -> list[str]:

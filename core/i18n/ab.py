@@ -336,17 +336,17 @@ TABLE: dict[str, dict[str, str]] = {
     "ab.relative_test_note": {
         "en": "The relative lift's interval and its p-value come from the same test (delta method on the ratio, "
         "as GrowthBook); Holm, BH and the verdict use the test of the difference (Welch's t or the two-proportion z-test).",
-        "zh": "相对提升的区间与其 p 值来自同一检验（对比值用 Delta 方法，与 GrowthBook 相同）；"
+        "zh": "相对提升的区间与其 p 值来自同一检验（对比值的德尔塔方法）；"
         "Holm、BH 校正和结论使用差值检验（Welch t 检验或两比例 z 检验）。",
     },
     "ab.decision.check_split": {"en": "check the split (SRM)", "zh": "先查分流（SRM）"},
     "ab.decision_basis_fdr": {
         "en": "Decisions rest on the portfolio-corrected p-value (BH, column p (FDR)) below {alpha}.",
-        "zh": "决策依据组合校正后的 p 值（BH，即 p（FDR）列）是否低于 {alpha}。",
+        "zh": "决策依据整个组合上校正后的 p 值（即“p（错误发现率校正）”列）是否低于 {alpha}。",
     },
     "ab.decision_basis_sequential": {
         "en": "Decisions rest on the always-valid (sequential) p-value below {alpha}: the checkpoints were peeked at.",
-        "zh": "决策依据始终有效（序贯）p 值是否低于 {alpha}：因为每个检查点都被查看过。",
+        "zh": "决策依据随时有效的序贯 p 值（即“p（序贯）”列）是否低于 {alpha}：因为每个检查点都被查看过。",
     },
     "col.relative_p_value": {"en": "p (lift CI's test)", "zh": "p（与区间同一检验）"},
     "col.decision_p_value": {"en": "decided on p", "zh": "决策所用 p"},

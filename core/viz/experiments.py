@@ -178,6 +178,7 @@ DECISION_COLOURS = {
     "stop_for_harm": "#d62728",
     "no_difference": "#7f7f7f",
     "keep_running": "#1f77b4",
+    "check_split": "#ff7f0e",  # a sample-ratio mismatch: nothing is read from it
 }
 
 

@@ -336,3 +336,16 @@ def test_an_ambiguous_direction_reads_guessed_until_confirmed(repo_root, sample_
     box.check().run()  # the analyst's word: the rise is now bad news, and nothing says 'guessed'
     assert not at.exception and at.checkbox(key="ab_lower:cost_savings").value is True
     assert any("No variant beats control" in w for w in _texts(at.warning))
+    # a summary file: the guessed direction is named above the list until confirmed
+    path = tmp_path / "summary.csv"
+    pd.DataFrame(
+        {"metric": ["cost_savings"] * 2, "variant": ["A", "B"], "n": [4000] * 2, "mean": [10.0, 11.0], "sd": [5.0] * 2}
+    ).to_csv(path, index=False)
+    at.radio(key="ab_source").set_value("summary").run()
+    at.file_uploader(key="ab_summary_uploader").set_value((path.name, path.read_bytes(), "text/csv")).run()
+    assert not at.exception, _texts(at.exception)
+    assert any("Guessed direction for cost_savings" in w.replace("\\", "") for w in _texts(at.warning))
+    next(b for b in at.button if b.key.startswith("ab_sum_dir_confirm:")).click().run()
+    assert not any("Guessed direction" in w for w in _texts(at.warning))
+    detail = _frame_with(at, "guardrail").query("variant == 'B'")
+    assert detail["decision"].item() == "ship" and detail["better"].item() == "↑"

@@ -225,6 +225,12 @@ def test_no_ship_or_stop_above_the_corrected_threshold_and_no_ship_on_a_broken_s
     mt = sm.metrics_table(exp, portfolio=port).query("not is_control").set_index(["metric", "variant"])
     mine = port[port["experiment"] == "e07"].set_index(["metric", "variant"])
     assert mt["decision"].to_dict() == mine["decision"].to_dict()
+    # a broken split's rows are still drawn on the forest plot, under their own decision
+    from core.viz.experiments import forest_figure
+
+    (broken,) = sm.analyze_summary(sm.read_summary(df, cols), experiments=["e00"])
+    fig = forest_figure(sm.metrics_table(broken, portfolio=port))
+    assert [t.name for t in fig.data] == ["check_split"] and len(fig.data[0].y) == 3
 
 
 # ---- item 12 and issue 25 item 6: ad exports ------------------------------------------------------
