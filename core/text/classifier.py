@@ -732,7 +732,13 @@ def language_proba(
     `progress(done, total)` follows the pretrained encoder's pass over new texts, if there is one;
     `cancel` is checked before every batch; `amp` as in `_predict_proba`."""
     if lm.prior is not None and lm.fusion_weight <= 0.0:  # the attention model has no say: skip it
-        return _softmax(lm.prior.logits(texts))
+        if progress is not None:
+            progress(0, len(texts))
+        _check(cancel)
+        p_linear = _softmax(lm.prior.logits(texts))
+        if progress is not None:
+            progress(len(texts), len(texts))
+        return p_linear
     inputs = _Inputs(lm, texts, cache_dir=cache_dir, progress=progress, device=device, cancel=cancel, amp=amp)
     p = _predict_proba(_build_model(lm), inputs, cancel=cancel, amp=amp)
     if lm.prior is None or lm.fusion_weight >= 1.0:
