@@ -148,6 +148,8 @@ def test_trains_on_an_uploaded_gbk_labelled_file_and_scores_the_posts(sample_ws,
     (scorer,) = set(zh["scorer"])
     shown = {"attention": "attention", "tfidf_lr": "TF-IDF + LR"}[scorer]
     assert any(c.value == f"Scores (Chinese) come from: {shown}." for c in at.caption)
+    if scorer == "tfidf_lr":  # and the card warns why (weight 0 in the blend, or the baseline was better)
+        assert any("TF-IDF + LR" in w.value for w in at.warning), [w.value for w in at.warning]
     assert set(zh["sentiment"]) == {"positive", "negative"}
     assert set(en["scorer"]) == {"lexicon"} and set(en["sentiment"]) <= {"positive", "negative"}
     assert len(en) > 0 and zh["score"].between(-1, 1).all()
