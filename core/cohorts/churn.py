@@ -23,6 +23,7 @@ and model cache: the same data and config load the stored weights instead of tra
 
 from __future__ import annotations
 
+import base64
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -182,6 +183,7 @@ class ChurnPredictor:
     def __init__(self, config: ChurnConfig | None = None):
         self.config = config or ChurnConfig()
         self.meta_: dict = {}  # the model folder's meta.json once loaded
+        self._fresh_baselines: dict | None = None  # baselines fitted in this call (the scorer may be one)
 
     # -- fitting -------------------------------------------------------------------------------------
     def _prepare(self, features: FeatureSet, labels: pd.Series) -> dict:
@@ -240,6 +242,7 @@ class ChurnPredictor:
             card = self._model_card(prep, progress_cb, cancel_event)
             if self.config.baselines:
                 card.update(self._baseline_card(prep, progress_cb, cancel_event))
+                card.update(self._scoring_baseline(prep, card))
             return state, metrics, {**extra, "card": card}
 
         return ModelSpec(
@@ -299,9 +302,14 @@ class ChurnPredictor:
         metrics["test_churn_rate"] = float(y_all[test].mean())
         verdict = model_verdict(metrics, len(test), int(y_all[test].sum()))
         self.scorer_, self.baseline_ = TRANSFORMER, None
-        if verdict.scorer != TRANSFORMER:  # a baseline beat the attention model: it scores (seeded: as carded)
-            self.baseline_ = self._fit_baselines(prep)[verdict.scorer]
+        if verdict.scorer != TRANSFORMER:  # a baseline beat the attention model: it scores, as carded
+            stored = card.get("scoring_baseline") or {}
+            if stored.get("model") == verdict.scorer:  # kept with the cached card: nothing refitted
+                self.baseline_ = _baseline_from_bytes(base64.b64decode(stored["skops"]), BASELINE_FILE)
+            else:  # a card from before: refit it (seeded, so the same model the card scored)
+                self.baseline_ = (getattr(self, "_fresh_baselines", None) or self._fit_baselines(prep))[verdict.scorer]
             self.scorer_ = verdict.scorer
+        self._fresh_baselines = None
 
         split = np.empty(len(users), dtype=object)
         split[train], split[val], split[test] = "train", "validation", "test"
@@ -370,6 +378,7 @@ class ChurnPredictor:
         models = self._fit_baselines(
             prep, between=lambda done: stage_checkpoint(progress, cancel, "stage.churn_baselines", done, 2)
         )
+        self._fresh_baselines = models  # the one that scores, if one beats the attention model
         X_test = baseline_frames(features.subset(users[test]))
         rows, reliability = [], []
         for name, est in models.items():
@@ -379,6 +388,20 @@ class ChurnPredictor:
             )
             reliability.extend(reliability_table(y_all[test], p).assign(model=name).to_dict(orient="records"))
         return {"baselines": rows, "baseline_reliability": reliability}
+
+    def _scoring_baseline(self, prep: dict, card: dict) -> dict:
+        """{"scoring_baseline": {"model", "skops" (base64)}} when a baseline beats the attention model
+        on the test rows (model_verdict), so that a cached load scores with it without refitting."""
+        import skops.io as sio
+
+        y_test = prep["y_all"][prep["test"]]
+        rows = card["metrics"] + card.get("baselines", [])
+        verdict = model_verdict(pd.DataFrame(rows), len(y_test), int(y_test.sum()))
+        models = getattr(self, "_fresh_baselines", None) or {}
+        if verdict.scorer == TRANSFORMER or verdict.scorer not in models:
+            return {}
+        data = sio.dumps(models[verdict.scorer])
+        return {"scoring_baseline": {"model": verdict.scorer, "skops": base64.b64encode(data).decode("ascii")}}
 
     def _fit_baselines(self, prep: dict, between=None) -> dict:
         """The baselines fitted on the training + validation rows (seeded: the same models each time)."""
@@ -642,15 +665,19 @@ class ChurnPredictor:
 
 
 def _load_baseline(path: Path):
+    return _baseline_from_bytes(path.read_bytes(), path.name)
+
+
+def _baseline_from_bytes(data: bytes, name: str):
     """A stored baseline pipeline, through skops (no pickle): every type outside skops' trusted set
     must be one of BASELINE_TYPES, else ValueError before anything is built."""
     import skops.io as sio
 
-    data = path.read_bytes()
-    unknown = set(sio.get_untrusted_types(data=data)) - BASELINE_TYPES
+    untrusted = set(sio.get_untrusted_types(data=data))
+    unknown = untrusted - BASELINE_TYPES
     if unknown:
-        raise ValueError(f"{path.name} holds types we never store ({', '.join(sorted(unknown))})")
-    return sio.loads(data, trusted=sorted(set(sio.get_untrusted_types(data=data))))
+        raise ValueError(f"{name} holds types we never store ({', '.join(sorted(unknown))})")
+    return sio.loads(data, trusted=sorted(untrusted))
 
 
 def _warm_start_wide(model, batch: dict, y: np.ndarray, model_config) -> None:

@@ -166,13 +166,16 @@ class CorruptArtifact(Exception):
     """An artefact folder exists but is incomplete or does not match its recorded checksum."""
 
 
-def _load(path: Path, key: str, kind: str, code_version: str, lock: bool = True) -> Artifact:
+def _load(path: Path, key: str, kind: str, code_version: str, lock: str = "try") -> Artifact:
     """Load a complete, verified artefact or raise CorruptArtifact (never returns half of one).
-    `lock`: hold the key's lock shared while reading (so eviction leaves it alone); False when the
-    caller holds it already."""
-    if lock:
-        with _file_lock(path.parent / f"{key}.lock", shared=True):
-            return _load(path, key, kind, code_version, lock=False)
+    The key's lock is held shared while reading, so eviction leaves the entry alone. `lock`: "try"
+    (someone is writing it: CorruptArtifact at once, never a wait: a page asking whether a model is
+    trained must not block on a training), "wait", or "held" (the caller holds it already)."""
+    if lock != "held":
+        with _read_lock(path.parent / f"{key}.lock", wait=lock == "wait") as free:
+            if not free:
+                raise CorruptArtifact(f"{path}: being written by another process")
+            return _load(path, key, kind, code_version, lock="held")
     from core.errors import ConfigError
     from core.models.artefact import read_model_dir
 
@@ -229,8 +232,8 @@ def _write(
 
 
 @contextlib.contextmanager
-def _file_lock(lock_path: Path, shared: bool = False):
-    """An exclusive (or `shared`) inter-process lock on `lock_path` (blocks until it is free)."""
+def _file_lock(lock_path: Path):
+    """An exclusive inter-process lock on `lock_path` (blocks until it is free)."""
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     try:
         import fcntl
@@ -241,9 +244,31 @@ def _file_lock(lock_path: Path, shared: bool = False):
             yield
         return
     with open(lock_path, "a+b") as fh:
-        fcntl.flock(fh.fileno(), fcntl.LOCK_SH if shared else fcntl.LOCK_EX)
+        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
         try:
             yield
+        finally:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+
+
+@contextlib.contextmanager
+def _read_lock(lock_path: Path, wait: bool):
+    """Yields True while holding `lock_path` shared, False (at once) when someone holds it exclusively
+    and `wait` is False. Without fcntl (not POSIX) there is no read lock: True."""
+    try:
+        import fcntl
+    except ImportError:
+        yield True
+        return
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "a+b") as fh:
+        try:
+            fcntl.flock(fh.fileno(), fcntl.LOCK_SH | (0 if wait else fcntl.LOCK_NB))
+        except OSError:
+            yield False
+            return
+        try:
+            yield True
         finally:
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
@@ -313,7 +338,7 @@ def get_or_train(
     with _file_lock(root / f"{key}.lock"):
         if path.exists():  # someone finished while we waited, a corrupt leftover, or a refused one
             try:
-                art = _load(path, key, kind, code_version, lock=False)
+                art = _load(path, key, kind, code_version, lock="held")
                 if accept is None or accept(art):
                     return art
             except CorruptArtifact as exc:
@@ -330,7 +355,7 @@ def get_or_train(
             "torch_version": _torch_version(),
         }
         _write(root, path, key, kind, code_version, config, state_dict, info)
-    art = _load(path, key, kind, code_version)
+    art = _load(path, key, kind, code_version, lock="wait")
     art.trained = True
     trim_cache(root.parent, keep=[path])
     return art

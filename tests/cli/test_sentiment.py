@@ -145,13 +145,22 @@ def _weekly_posts(seed: int, drop_week: int | None, weeks: int = 16, per_week: i
     return pd.DataFrame(rows)
 
 
-def test_shifts_found_in_the_whole_site_series_without_a_community_column(tmp_path, cli_env):
+def _main(capsys, *args) -> tuple[int, str, str]:
+    """`python -m core ARGS` through its entry point in this process: (exit code, stdout, stderr)."""
+    from core.__main__ import main
+
+    code = main([str(a) for a in args])
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_shifts_found_in_the_whole_site_series_without_a_community_column(tmp_path, capsys):
     posts = _weekly_posts(3, drop_week=11)
     src = tmp_path / "posts.csv"
     posts.to_csv(src, index=False)
     out = tmp_path / "shifts.json"
-    res = _cli(cli_env, "sentiment", "shifts", str(src), "--text", "body", "--time", "posted", "--out", str(out))
-    assert res.returncode == 0, res.stderr
+    code, _, err = _main(capsys, "sentiment", "shifts", src, "--text", "body", "--time", "posted", "--out", out)
+    assert code == 0, err
     shifts = json.loads(out.read_text(encoding="utf-8"))["shifts"]
     week = pd.Timestamp("2026-03-02") + pd.Timedelta(weeks=11)
     assert [(s["community"], s["period"], s["direction"]) for s in shifts] == [(None, f"{week:%Y-%m-%d}", "drop")]
@@ -161,25 +170,25 @@ def test_shifts_found_in_the_whole_site_series_without_a_community_column(tmp_pa
     assert set(shifts[0]["terms"]) & {"terrible", "awful", "worst", "broken", "hate", "crashes", "useless"}
     # the same posts with no planted week: a stable series gives no shift
     _weekly_posts(3, drop_week=None).to_csv(src, index=False)
-    res = _cli(cli_env, "sentiment", "shifts", str(src), "--text", "body", "--time", "posted", "--out", str(out))
-    assert res.returncode == 0, res.stderr
+    code, stdout, err = _main(capsys, "sentiment", "shifts", src, "--text", "body", "--time", "posted", "--out", out)
+    assert code == 0, err
     assert json.loads(out.read_text(encoding="utf-8")) == {"shifts": []}
-    assert json.loads(res.stdout)["periods"] == 16
+    assert json.loads(stdout)["periods"] == 16
 
 
-def test_shifts_per_community_and_whole_site_and_bad_time_column(tmp_path, cli_env):
+def test_shifts_per_community_and_whole_site_and_bad_time_column(tmp_path, capsys):
     posts = _weekly_posts(5, drop_week=9).assign(forum="a")
     other = _weekly_posts(6, drop_week=None).assign(forum="b")
     src = tmp_path / "posts.csv"
     pd.concat([posts, other]).to_csv(src, index=False)
     out = tmp_path / "shifts.json"
-    res = _cli(
-        cli_env, "sentiment", "shifts", str(src), "--text", "body", "--time", "posted", "--community", "forum",
-        "--freq", "week", "--out", str(out),
+    code, _, err = _main(
+        capsys, "sentiment", "shifts", src, "--text", "body", "--time", "posted", "--community", "forum",
+        "--freq", "week", "--out", out,
     )  # fmt: skip
-    assert res.returncode == 0, res.stderr
+    assert code == 0, err
     week = f"{pd.Timestamp('2026-03-02') + pd.Timedelta(weeks=9):%Y-%m-%d}"
     found = {(s["community"], s["period"]) for s in json.loads(out.read_text(encoding="utf-8"))["shifts"]}
     assert ("a", week) in found and not any(c == "b" for c, _ in found)
-    res = _cli(cli_env, "sentiment", "shifts", str(src), "--text", "body", "--time", "body", "--out", str(out))
-    assert res.returncode == 2 and "body" in res.stderr and res.stderr.count("\n") == 1, res.stderr
+    code, _, err = _main(capsys, "sentiment", "shifts", src, "--text", "body", "--time", "body", "--out", out)
+    assert code == 2 and "body" in err and err.count("\n") == 1, err

@@ -199,6 +199,14 @@ def test_the_whole_cache_keeps_its_budget_least_recently_used_first_never_one_in
         key[name] = art.path.name
         time.sleep(0.02)
     assert lookup("big", "a", {}, code_version="v", cache_dir=tmp_path) is not None  # a read: `a` used last
+    # while another process writes `c` (its lock held exclusively) a lookup answers at once, not ready
+    with open(tmp_path / "big" / f"{key['c']}.lock", "a+b") as writing:
+        fcntl.flock(writing.fileno(), fcntl.LOCK_EX)
+        started = time.perf_counter()
+        assert lookup("big", "c", {}, code_version="v", cache_dir=tmp_path) is None
+        assert time.perf_counter() - started < 5
+    time.sleep(0.02)
+    assert lookup("big", "a", {}, code_version="v", cache_dir=tmp_path) is not None  # `a` used last again
     size = sum(f.stat().st_size for f in art.path.iterdir())
     # a second process holds b's lock (training or reading it): b is in use and must stay
     with open(tmp_path / "big" / f"{key['b']}.lock", "a+b") as held:

@@ -314,6 +314,9 @@ def test_verdict_picks_the_best_scorer_beyond_chance_and_says_why():
     assert any(t.startswith("No better than chance on the held-out texts: lexicon") for t in text), text
     assert "Scores come from TF-IDF + LR, the best on the held-out texts." in text
     assert any("得分来自TF-IDF + 逻辑回归" in note_text(n, "zh") for n in v.notes)
+    # the lexicon better: said, but never chosen (its held-out figure can be in-sample)
+    v = sentiment_verdict(_evals(y, {"attention": noisy, "tfidf_lr": coin, "lexicon": right}), y)
+    assert v.scorer == "attention" and "no better than its baseline, lexicon" in note_text(v.notes[-1])
     # every scorer guessing: nothing switches, and the card says the labels carry no signal
     v = sentiment_verdict(_evals(y, {"attention": coin, "tfidf_lr": 1 - coin, "lexicon": np.zeros(100, int)}), y)
     assert v.scorer == "attention" and v.notes[0]["key"] == "sent.note_all_chance"
