@@ -56,6 +56,8 @@ def page_setup(title_key: str) -> Workspace:
     """Top of every page: session defaults, sidebar pickers, the title; returns the current workspace."""
     state.init_session_state()
     sidebar_controls()
+    if title_key != "home.title":  # the analyst has moved on: the home page's reports go
+        st.session_state[state.LAST_INGEST] = []
     st.title(tr(title_key))
     try:
         return current_workspace()

@@ -36,6 +36,7 @@ def create_workspace(name_key: str) -> None:
         with Workspace(workspaces_dir() / name).writer():
             pass  # creates the DuckDB file and its catalog
         st.session_state[state.WORKSPACE] = name
+        st.session_state[name_key] = ""  # the box is empty again for the next one
     except UserError as exc:
         st.session_state["create_error"] = error_text(exc)
 
@@ -201,7 +202,7 @@ def run_ingest(
         item.pop("confirm", None)
         st.session_state[f"ingest_error_{key}"] = error_text(exc)
         return
-    st.session_state[state.LAST_INGEST].append(ingest_notes(report, file=name, workspace=ws.name))
+    say_later(ws.name, ingest_notes(report, file=name, workspace=ws.name))
     st.session_state[state.WORKSPACE] = ws.name
     finish_upload(key)
 
@@ -221,7 +222,19 @@ def restore_version(workspace: str, table: str, version: int) -> None:
     except UserError as exc:
         st.session_state["restore_error"] = error_text(exc)
         return
-    st.session_state[state.LAST_INGEST].append([("home.restored", {"table": table, "version": version, "new": new})])
+    say_later(workspace, [("home.restored", {"table": table, "version": version, "new": new})])
+
+
+def say_later(workspace: str, notes) -> None:
+    """Keep an action's report for the home page of `workspace` (shown there until the analyst moves on)."""
+    st.session_state[state.LAST_INGEST].append({"workspace": workspace, "notes": notes})
+
+
+def messages(workspace: str) -> list:
+    """The reports of this workspace's latest actions; those of any other workspace are dropped."""
+    kept = [m for m in st.session_state[state.LAST_INGEST] if m["workspace"] == workspace]
+    st.session_state[state.LAST_INGEST] = kept
+    return [m["notes"] for m in kept]
 
 
 def versions_section(ws: Workspace, infos) -> None:
