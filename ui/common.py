@@ -103,6 +103,7 @@ def held_upload(label: str, key: str, state_key: str, read) -> tuple[str, str, o
     UserError from `read` is shown and stops the page. None until a file has been uploaded."""
     import hashlib
 
+    st.caption(tr("journey.upload_line"))  # Streamlit's drop zone is English only: our line, in the reader's
     up = st.file_uploader(label, type=["csv", "txt", "tsv"], key=key)
     if up is not None:
         raw = up.getvalue()

@@ -246,7 +246,8 @@ def versions_section(ws: Workspace, infos) -> None:
     widths = [1, 2, 4, 3, 2, 2]
     for info in infos:
         rows = version_rows(ws.history(info.table), info.version)
-        with st.expander(tr("home.versions_of", table=info.table, n=len(rows))):
+        of = "journey.versions_of_one" if len(rows) == 1 else "home.versions_of"
+        with st.expander(tr(of, table=info.table, n=len(rows))):
             for col, k in zip(st.columns(widths), ("home.version", "home.rows", "home.source", "home.loaded")):
                 col.caption(tr(k))
             for v in rows:

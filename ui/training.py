@@ -216,7 +216,12 @@ def training_panel(
                 return ask() if callable(ask) else bool(ask)
 
     job = jobs.get_job(key)
-    if budget is not None:  # also beside a trained model, so that another budget can be asked for
+    if budget is not None and job is not None and job.status == jobs.DONE:  # trained: a line says so; the
+        # control (another budget is another model) waits, folded, under it
+        st.success(tr("journey.trained", budget=duration_text(seconds) if seconds else tr("journey.no_budget")))
+        with st.expander(tr("journey.retrain")):
+            budget_control(budget)
+    elif budget is not None:
         budget_control(budget, disabled=job is not None and job.running)
     if job is not None and job.status == jobs.DONE:
         return job.result

@@ -5,7 +5,7 @@ TABLE: dict[str, dict[str, str]] = {
         "en": "Retention and churn from this workspace need {needs}; you can upload an event log or a labelled snapshot here instead.",
         "zh": "基于此工作区的留存与流失分析需要 {needs}；也可以在此上传事件日志或带标签的快照。",
     },
-    "churn.title": {"en": "Churn & cohorts", "zh": "流失与同期群"},
+    "churn.title": {"en": "Churn & cohorts", "zh": "流失与留存"},
     "churn.intro": {
         "en": "Retention by cohort, survival curves, and who is about to leave and why.",
         "zh": "按同期群的留存、生存曲线，以及谁即将流失、原因是什么。",

@@ -66,7 +66,7 @@ def test_chinese_labels(sample_ws, quick_training):
     at.session_state["lang"] = "zh"
     at.run()
     assert not at.exception, at.exception
-    assert at.title[0].value == "流失与同期群"
+    assert at.title[0].value == "流失与留存"  # as its navigation entry (issue 25 item 8)
     assert at.subheader[0].value == "同期群留存"
 
 
