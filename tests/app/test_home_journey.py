@@ -46,6 +46,7 @@ def test_uploads_and_reports_stay_with_their_workspace(sample_ws):
     _ok(at)
     reports = [s.value for s in at.success]
     assert len(reports) == 1 and "3 rows ingested into 'posts'" in reports[0], reports
+    assert any(e.label == "posts · 1 version" for e in at.expander)  # not "1 versions"
     at.sidebar.selectbox(key="workspace").set_value("sample").run()
     assert [s.value for s in at.success] == []  # another workspace: not its report
     at.sidebar.selectbox(key="workspace").set_value("journey-a").run()
@@ -58,6 +59,7 @@ def test_uploads_and_reports_stay_with_their_workspace(sample_ws):
             b.click().run()
             break
     assert len(at.success) == 1
+    assert any(e.label == "posts · 2 versions" for e in at.expander)
     at.switch_page("pages/sentiment_trends.py").run()
     at.switch_page("pages/home.py").run()
     assert [s.value for s in at.success] == []  # another page visited: moved on
