@@ -124,14 +124,9 @@ def filter_note(shown: int, total: int, what: str, names: tuple[str, ...] = stat
     active = state.active_filters(names)
     if not active or shown >= total:
         return
-    text = tr(
-        "journey.filtered",
-        shown=f"{shown:,}",
-        total=f"{total:,}",
-        what=tr(f"journey.what.{what}"),
-        unit=tr(f"journey.unit.{what}"),
-        filters=", ".join(tr(f"journey.filter.{f}") for f in active),
-    )
+    sep = "、" if st.session_state.get(state.LANG) == "zh" else ", "
+    filters = sep.join(tr(f"journey.filter.{f}") for f in active)
+    text = tr(f"journey.filtered.{what}", shown=f"{shown:,}", total=f"{total:,}", filters=filters)
     left, right = st.columns([6, 1], vertical_alignment="center")
     left.info(text, icon="🔎")
     right.button(tr("journey.show_all"), key="filters_reset", on_click=state.reset_filters, args=(names,))
