@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).resolve().parents[2] / "app.py")
@@ -23,6 +24,7 @@ def _ok(at) -> None:
     assert not at.exception, [e.value for e in at.exception]
 
 
+@pytest.mark.slow
 def test_uploads_and_reports_stay_with_their_workspace(sample_ws):
     at = AppTest.from_file(APP, default_timeout=120)
     at.session_state["workspace"] = "sample"

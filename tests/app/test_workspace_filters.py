@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from core.text.analysis import add_language
@@ -43,6 +44,7 @@ def _notes(at) -> list[str]:
     return [i.value for i in at.info if "Showing" in i.value or "当前显示" in i.value]
 
 
+@pytest.mark.slow
 def test_filters_belong_to_their_workspace(sample_ws, tmp_path):
     other = _ws(tmp_path)
     at = AppTest.from_file(APP, default_timeout=180)
