@@ -66,7 +66,7 @@ def progress_text(p: Progress | None, eta_seconds: float | None = None) -> str:
         return tr("common.training")
     eta = p.eta_seconds if eta_seconds is None and p.stage is None else eta_seconds
     if p.stage is not None:  # work outside the epochs: encoding inputs, scoring held-out rows
-        parts = [tr(p.stage)]
+        parts = [tr(p.stage)] + ([tr(p.detail)] if p.detail else [])  # and what it is doing now
         if p.steps_per_epoch and p.steps_per_epoch > 1:
             parts.append(f"{p.step:,}/{p.steps_per_epoch:,}")
     else:

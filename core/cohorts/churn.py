@@ -259,12 +259,13 @@ class ChurnPredictor:
 
         users, y_all, rest, test = prep["users"], prep["y_all"], prep["rest"], prep["test"]
         features = prep["features"]
-        stage_checkpoint(progress, cancel, "stage.churn_baselines", 0, 2)
+        pieces = ("stage.detail.logistic_regression", "stage.detail.gradient_boosting", None)  # what runs next
+        stage_checkpoint(progress, cancel, "stage.churn_baselines", 0, 2, pieces[0])
         models = fit_baselines(
             features.subset(users[rest]),
             y_all[rest],
             seed=self.config.train.seed,
-            between=lambda done: stage_checkpoint(progress, cancel, "stage.churn_baselines", done, 2),
+            between=lambda done: stage_checkpoint(progress, cancel, "stage.churn_baselines", done, 2, pieces[done]),
         )
         X_test = baseline_frames(features.subset(users[test]))
         rows, reliability = [], []

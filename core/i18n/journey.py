@@ -27,6 +27,14 @@ TABLE: dict[str, dict[str, str]] = {
     },
     "journey.no_budget": {"en": "none", "zh": "不设上限"},
     "journey.retrain": {"en": "Train again with another time budget", "zh": "换一个训练时间上限重新训练"},
+    "stage.detail.logistic_regression": {
+        "en": "fitting the logistic regression",
+        "zh": "正在拟合逻辑回归",
+    },
+    "stage.detail.gradient_boosting": {
+        "en": "fitting the gradient-boosted trees",
+        "zh": "正在拟合梯度提升树",
+    },
     "journey.versions_of_one": {"en": "{table} · 1 version", "zh": "{table} · 1 个版本"},
     "journey.action_first": {"en": "first load", "zh": "首次导入"},
     "journey.upload_line": {

@@ -180,3 +180,28 @@ def test_time_left_follows_a_change_of_rate():
     left = est.eta(total)
     assert left is not None and abs(left - (total - done) / 10.0) / ((total - done) / 10.0) < 0.05
     assert jobs.RateEstimator().eta(total) is None  # no rate measured yet
+
+
+def test_a_long_stage_says_what_it_is_doing():
+    """Issue 25 item 10: the churn baselines' stage named only "0/2" for minutes; the piece of work
+    running now is reported with it, through the job, in both languages."""
+    from core.i18n import t
+    from core.models.engine import stage_checkpoint
+    from ui.training import job_text
+
+    started, release = threading.Event(), threading.Event()
+
+    def baselines(progress, cancel):
+        stage_checkpoint(progress, cancel, "stage.churn_baselines", 0, 2, "stage.detail.logistic_regression")
+        started.set()
+        release.wait(10)
+        return "ok"
+
+    job = jobs.start_job("test:detail", baselines)
+    assert started.wait(10)
+    text = job_text(job)
+    assert text.startswith(t("stage.churn_baselines")) and "fitting the logistic regression" in text
+    assert t("common.elapsed", t="").strip() in text  # no rate yet: how long it has run instead
+    release.set()
+    assert job.wait(10) and job.result == "ok"
+    jobs.forget_job("test:detail")
