@@ -16,7 +16,7 @@ from core.viz.format import needs_text
 from ui import auth, state
 from ui.cache import load_home
 from ui.common import error_text, page_setup, tr
-from ui.home import create_workspace, pending_upload, say, session_alive, session_id, versions_section
+from ui.home import create_workspace, messages, pending_upload, say, session_alive, session_id, versions_section
 from ui.present import show_table
 
 VIEW_PAGES = {
@@ -80,7 +80,7 @@ with st.expander(tr("home.new_workspace")):
     if st.session_state.get("create_error"):
         st.error(st.session_state.pop("create_error"))
 
-for notes in st.session_state[state.LAST_INGEST]:  # facts, in the language of the moment
+for notes in messages(ws.name):  # facts, in the language of the moment; this workspace's only
     st.success(say(notes))
 
 if not auth.may_change(ws.name) and ws.name != SAMPLE_NAME:  # a member: no upload (core refuses too)
@@ -112,11 +112,13 @@ for f in files or []:
             "file_id": f.file_id,
             "path": str(upload.path),
             "preview": preview_file(ws, upload.path, name=f.name),
+            "workspace": ws.name,  # offered in this workspace only
         }
     except UserError as exc:
         discard_upload(upload.path)  # shown again on the next run while the file stays in the uploader
         st.error(error_text(exc))
 for key, item in list(pending.items()):
-    pending_upload(ws, key, item)
+    if item.get("workspace", ws.name) == ws.name:
+        pending_upload(ws, key, item)
 
 health_section(ws)

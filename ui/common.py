@@ -57,6 +57,8 @@ def page_setup(title_key: str) -> Workspace:
     """Top of every page: session defaults, sidebar pickers, the title; returns the current workspace."""
     state.init_session_state()
     sidebar_controls()
+    if title_key != "home.title":  # the analyst has moved on: the home page's reports go
+        st.session_state[state.LAST_INGEST] = []
     st.title(tr(title_key))
     try:
         return current_workspace()
@@ -107,6 +109,7 @@ def held_upload(label: str, key: str, state_key: str, read) -> tuple[str, str, o
     UserError from `read` is shown and stops the page. None until a file has been uploaded."""
     import hashlib
 
+    st.caption(tr("journey.upload_line"))  # Streamlit's drop zone is English only: our line, in the reader's
     up = st.file_uploader(label, type=["csv", "txt", "tsv"], key=key)
     if up is not None:
         raw = up.getvalue()
@@ -127,14 +130,9 @@ def filter_note(shown: int, total: int, what: str, names: tuple[str, ...] = stat
     active = state.active_filters(names)
     if not active or shown >= total:
         return
-    text = tr(
-        "journey.filtered",
-        shown=f"{shown:,}",
-        total=f"{total:,}",
-        what=tr(f"journey.what.{what}"),
-        unit=tr(f"journey.unit.{what}"),
-        filters=", ".join(tr(f"journey.filter.{f}") for f in active),
-    )
+    sep = "、" if st.session_state.get(state.LANG) == "zh" else ", "
+    filters = sep.join(tr(f"journey.filter.{f}") for f in active)
+    text = tr(f"journey.filtered.{what}", shown=f"{shown:,}", total=f"{total:,}", filters=filters)
     left, right = st.columns([6, 1], vertical_alignment="center")
     left.info(text, icon="🔎")
     right.button(tr("journey.show_all"), key="filters_reset", on_click=state.reset_filters, args=(names,))

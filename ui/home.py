@@ -37,6 +37,7 @@ def create_workspace(name_key: str) -> None:
     try:
         name = create_workspace_as(st.session_state.get(name_key, ""), current_actor()).name
         st.session_state[state.WORKSPACE] = name
+        st.session_state[name_key] = ""  # the box is empty again for the next one
     except UserError as exc:
         st.session_state["create_error"] = error_text(exc)
 
@@ -210,7 +211,7 @@ def run_ingest(
         item.pop("confirm", None)
         st.session_state[f"ingest_error_{key}"] = error_text(exc)
         return
-    st.session_state[state.LAST_INGEST].append(ingest_notes(report, file=name, workspace=ws.name))
+    say_later(ws.name, ingest_notes(report, file=name, workspace=ws.name))
     st.session_state[state.WORKSPACE] = ws.name
     finish_upload(key)
 
@@ -230,7 +231,19 @@ def restore_version(workspace: str, table: str, version: int) -> None:
     except UserError as exc:
         st.session_state["restore_error"] = error_text(exc)
         return
-    st.session_state[state.LAST_INGEST].append([("home.restored", {"table": table, "version": version, "new": new})])
+    say_later(workspace, [("home.restored", {"table": table, "version": version, "new": new})])
+
+
+def say_later(workspace: str, notes) -> None:
+    """Keep an action's report for the home page of `workspace` (shown there until the analyst moves on)."""
+    st.session_state[state.LAST_INGEST].append({"workspace": workspace, "notes": notes})
+
+
+def messages(workspace: str) -> list:
+    """The reports of this workspace's latest actions; those of any other workspace are dropped."""
+    kept = [m for m in st.session_state[state.LAST_INGEST] if m["workspace"] == workspace]
+    st.session_state[state.LAST_INGEST] = kept
+    return [m["notes"] for m in kept]
 
 
 def versions_section(ws: Workspace, infos) -> None:
@@ -245,7 +258,8 @@ def versions_section(ws: Workspace, infos) -> None:
     for info in infos:
         rows = version_rows(ws.history(info.table), info.version)
         authors = version_authors(ws, info.table)
-        with st.expander(tr("home.versions_of", table=info.table, n=len(rows))):
+        of = "journey.versions_of_one" if len(rows) == 1 else "home.versions_of"
+        with st.expander(tr(of, table=info.table, n=len(rows))):
             header = st.columns(widths)
             for col, k in zip(header, ("home.version", "home.rows", "home.source", "home.loaded")):
                 col.caption(tr(k))

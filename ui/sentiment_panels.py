@@ -214,7 +214,13 @@ def draw_card(view: SentimentView, classifier) -> None:
     st.caption(tr("sent.card_attention"))
     for code, evals in classifier.evaluations.items():
         rows = [
-            {"language": code, "scorer": e.scorer, "macro_f1": e.macro_f1, "accuracy": e.accuracy, "n": e.n}
+            {
+                "language": code,
+                "scorer": scorer_name(e.scorer),
+                "macro_f1": e.macro_f1,
+                "accuracy": e.accuracy,
+                "n": e.n,
+            }
             for e in evals
         ]
         show_table(coded_cells(pd.DataFrame(rows)), key=f"sent_card_{code}")
@@ -223,6 +229,10 @@ def draw_card(view: SentimentView, classifier) -> None:
             encoder_card(classifier.models[code], lambda k, **f: tr(k, **(f | {"language": language_name(code)})))
         )
         info = classifier.train_info.get(code, {})
+        if info.get("seconds") is not None:  # how training ended, on which device, in how long
+            from ui.training import card_line
+
+            st.caption(card_line(info))
         if {"val_macro_f1", "wide_only_val_macro_f1", "attention_only_val_macro_f1"} <= set(info):
             numbers = {
                 "att": f"{info['attention_only_val_macro_f1']:.3f}",

@@ -20,7 +20,8 @@ WORKSPACE = "workspace"  # workspace name (folder under data/workspaces) or path
 PENDING_UPLOADS = "pending_uploads"  # {upload id: this session's saved upload + preview (+ a pending
 #                                      confirmation)}, survives page switches; files in core.data.uploads
 HANDLED_UPLOADS = "handled_uploads"  # uploader file ids already ingested or discarded (not shown again)
-LAST_INGEST = "last_ingest"  # list of (file, report summary) of this session's successful ingests
+LAST_INGEST = "last_ingest"  # [{"workspace": name, "notes": report}] of the home page's latest actions: shown
+#                               in their workspace only, gone when the analyst opens another page or workspace
 KEPT = "_kept"  # {widget key or shared name: last value}: never a widget key, never dropped
 SHARED_DATES = "date_range"  # a date range chosen on one page is the default on the others
 # Filters belong to their workspace: FILTERS[workspace][filter name] is the analyst's last choice there

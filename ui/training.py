@@ -75,7 +75,7 @@ def progress_text(p: Progress | None, eta_seconds: float | None = None) -> str:
         return tr("common.training")
     eta = p.eta_seconds if eta_seconds is None and p.stage is None else eta_seconds
     if p.stage is not None:  # work outside the epochs: encoding inputs, scoring held-out rows
-        parts = [tr(p.stage)]
+        parts = [tr(p.stage)] + ([tr(p.detail)] if p.detail else [])  # and what it is doing now
         if p.steps_per_epoch and p.steps_per_epoch > 1:
             parts.append(f"{p.step:,}/{p.steps_per_epoch:,}")
     else:
@@ -225,7 +225,12 @@ def training_panel(
                 return ask() if callable(ask) else bool(ask)
 
     job = jobs.get_job(key)
-    if budget is not None:  # also beside a trained model, so that another budget can be asked for
+    if budget is not None and job is not None and job.status == jobs.DONE:  # trained: a line says so; the
+        # control (another budget is another model) waits, folded, under it
+        st.success(tr("journey.trained", budget=duration_text(seconds) if seconds else tr("journey.no_budget")))
+        with st.expander(tr("journey.retrain")):
+            budget_control(budget)
+    elif budget is not None:
         budget_control(budget, disabled=job is not None and job.running)
     if job is not None and job.status == jobs.DONE:
         return job.result

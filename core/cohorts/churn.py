@@ -374,9 +374,11 @@ class ChurnPredictor:
 
         users, y_all, test = prep["users"], prep["y_all"], prep["test"]
         features = prep["features"]
-        stage_checkpoint(progress, cancel, "stage.churn_baselines", 0, 2)
+        pieces = ("stage.detail.logistic_regression", "stage.detail.gradient_boosting", None)  # what runs next
+        stage_checkpoint(progress, cancel, "stage.churn_baselines", 0, 2, pieces[0])
         models = self._fit_baselines(
-            prep, between=lambda done: stage_checkpoint(progress, cancel, "stage.churn_baselines", done, 2)
+            prep,
+            between=lambda done: stage_checkpoint(progress, cancel, "stage.churn_baselines", done, 2, pieces[done]),
         )
         self._fresh_baselines = models  # the one that scores, if one beats the attention model
         X_test = baseline_frames(features.subset(users[test]))

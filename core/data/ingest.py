@@ -550,7 +550,7 @@ def ingest_file(
                 ]
                 others = [Phrase("err.ingest.also_column", column=c[0], n=k) for c, k in problems[1:]]
                 raise InputError.keyed(
-                    "err.ingest.bad_values",
+                    "err.ingest.missing_values" if expect == "required" else "err.ingest.bad_values",
                     file=name,
                     column=col,
                     rows=[r for r, _ in ex],

@@ -153,11 +153,14 @@ def version_rows(history, current: int) -> list[dict]:
     """A table's versions, newest first: version, rows, source, loaded, action (a Note or None) and
     state ('current', 'kept': can be restored, or 'gone')."""
     rows = []
+    first = min((v.version for v in history), default=None)
     for v in reversed(history):
         action = None
         if v.action:
             kind = v.action.split(" ")[0]
             action = (f"home.action_{kind}", {"version": v.action.split(" v")[-1]})
+            if kind == "replace" and v.version == first:  # nothing was there to replace
+                action = ("journey.action_first", {})
         state = "current" if v.version == current else ("kept" if v.kept else "gone")
         rows.append(
             {

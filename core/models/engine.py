@@ -93,6 +93,7 @@ class Progress:
     eta_seconds: float | None
     stage: str | None = None  # work outside the epochs (an i18n key, e.g. "stage.encoding"):
     # step / steps_per_epoch then count that work, not training steps
+    detail: str | None = None  # what the stage is doing now (an i18n key), for a piece that reports no steps
 
     @property
     def fraction(self) -> float:
@@ -154,14 +155,17 @@ def stopped_by(metrics: dict) -> str | None:
     return next((new for new, name in _OLD_STOPPED.items() if name == old), old)
 
 
-def stage_progress(progress: Callable[[Progress], None] | None, stage: str) -> Callable[[int, int], None] | None:
+def stage_progress(
+    progress: Callable[[Progress], None] | None, stage: str, detail: str | None = None
+) -> Callable[[int, int], None] | None:
     """A `(done, total)` callback that reports work outside the epochs (encoding inputs, scoring
-    held-out rows) to a training progress callback as `Progress(stage=stage)`; None stays None."""
+    held-out rows) to a training progress callback as `Progress(stage=stage)`; None stays None.
+    `detail`: what the next piece of work is (an i18n key), shown while it runs."""
     if progress is None:
         return None
 
     def report(done: int, total: int) -> None:
-        progress(Progress(0, 0, int(done), int(total) or None, float("nan"), None, None, stage=stage))
+        progress(Progress(0, 0, int(done), int(total) or None, float("nan"), None, None, stage=stage, detail=detail))
 
     return report
 
@@ -611,14 +615,19 @@ def nests_train_config(cls: Any) -> Any:
 
 
 def stage_checkpoint(
-    progress: Callable[[Progress], None] | None, cancel: threading.Event | None, stage: str, done: int, total: int
+    progress: Callable[[Progress], None] | None,
+    cancel: threading.Event | None,
+    stage: str,
+    done: int,
+    total: int,
+    detail: str | None = None,
 ) -> None:
     """Between the pieces of work outside the epochs (a baseline, a feature's permutation, a batch
     scored): report `done` of `total` as `Progress(stage=stage)` and raise TrainingCancelled when
     `cancel` is set, so a cancel stops within one piece of work."""
     if cancel is not None and cancel.is_set():
         raise TrainingCancelled("training was cancelled")
-    report = stage_progress(progress, stage)
+    report = stage_progress(progress, stage, detail)
     if report is not None:
         report(done, total)
 

@@ -53,6 +53,38 @@ STAGE_SHARE: dict[str | None, float] = {
 log = logging.getLogger(__name__)
 
 
+class RateEstimator:
+    """Time left from the rate measured over the recent past, re-made at every report.
+
+    A whole-run average keeps the rate of the start (a fast first epoch, a cache warm-up) for the
+    whole run: a training that slows down after a minute read "58 s left" at 64 s of 440 s. Here the
+    rate is the work done over the last `share` of the elapsed time (at least `min_window` seconds),
+    so the estimate follows a change of rate within that window.
+    """
+
+    def __init__(self, share: float = 0.25, min_window: float = 3.0) -> None:
+        self.share, self.min_window = share, min_window
+        self.points: list[tuple[float, float]] = []  # (time, work done), oldest first
+
+    def add(self, t: float, done: float) -> None:
+        if self.points and done < self.points[-1][1]:  # work went back (a restart): measure anew
+            self.points.clear()
+        self.points.append((t, done))
+        start = self.points[0][0]
+        window = max(self.min_window, self.share * (t - start))
+        while len(self.points) > 2 and self.points[1][0] <= t - window:  # keep one point at the edge
+            self.points.pop(0)
+
+    def eta(self, total: float) -> float | None:
+        """Seconds until `total` work is done at the recent rate; None before a rate is measured."""
+        if len(self.points) < 2:
+            return None
+        (t0, d0), (t1, d1) = self.points[0], self.points[-1]
+        if t1 <= t0 or d1 <= d0:
+            return None
+        return max(0.0, (total - d1) * (t1 - t0) / (d1 - d0))
+
+
 @dataclass
 class TrainingJob:
     """One background training. Read its fields from any thread; only the worker writes them."""
@@ -73,6 +105,7 @@ class TrainingJob:
     stage_started: float = field(default_factory=time.monotonic)
     _stage_from: float = 0.0  # `fraction` when the current stage began
     _stage_span: float = 0.0  # the share of the bar the current stage may fill
+    _rate: RateEstimator = field(default_factory=RateEstimator)  # the current stage's measured rate
 
     @property
     def running(self) -> bool:
@@ -108,19 +141,40 @@ class TrainingJob:
             self.stage, self.stage_started = stage, time.monotonic()
             self._stage_from = self.fraction
             self._stage_span = (1.0 - self.fraction) * STAGE_SHARE.get(stage, STAGE_SHARE[None])
+            self._rate = RateEstimator()
         elapsed = self.stage_seconds
-        if p.stage is None:
-            eta = p.eta_seconds
-        elif p.steps_per_epoch and p.step > 0:
-            eta = elapsed / p.step * max(0, p.steps_per_epoch - p.step)
+        if p.stage is None and p.steps_per_epoch:  # the epochs: steps of all planned epochs
+            done_work, total = (p.epoch - 1) * p.steps_per_epoch + p.step, p.epochs * p.steps_per_epoch
+        elif p.stage is None:
+            done_work, total = p.epoch - 1 + (1 if p.step else 0), p.epochs
         else:
-            eta = None
+            done_work, total = p.step, p.steps_per_epoch or 0
+        self._rate.add(time.monotonic(), done_work)
+        eta = self._rate.eta(total) if total else None
+        if eta is None and p.stage is not None and total and p.step > 0:  # one report so far: from the start
+            eta = elapsed / p.step * max(0, total - p.step)
+        if p.stage is None:
+            eta = _within_budget(eta, elapsed, p.eta_seconds)
         done = p.fraction
         if eta is not None and elapsed + eta > 0:
             done = max(done, elapsed / (elapsed + eta))  # a budget can end the epochs early
         self.fraction = max(self.fraction, min(1.0, self._stage_from + self._stage_span * done))
         self.eta_seconds = eta
         self.progress = p
+
+
+def _within_budget(eta: float | None, elapsed: float, trainer_eta: float | None) -> float | None:
+    """The epochs' time left: the measured rate's, capped by what is left of the training budget (the
+    app's `training_budget`, in force in this worker thread); the trainer's own estimate until a
+    rate is measured."""
+    from core.models.engine import current_budget
+
+    if eta is None:
+        return trainer_eta
+    overridden, budget = current_budget()
+    if overridden and budget:
+        eta = min(eta, max(0.0, budget - elapsed))
+    return eta
 
 
 _jobs: dict[str, TrainingJob] = {}

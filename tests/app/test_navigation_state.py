@@ -75,7 +75,9 @@ def test_workspace_language_and_page_choices_survive_page_changes(sample_ws, tmp
     assert not at.exception, [e.value for e in at.exception]
     assert at.title[0].value == "情感趋势"
     assert at.sidebar.selectbox(key="workspace").value == ws.name and at.sidebar.selectbox(key="lang").value == "zh"
-    assert at.multiselect(key="sent_communities").value == ["a", "b"]  # the sample's choice fits nothing here
+    # filters belong to their workspace (issue 25 item 2): the sample's choices stayed with the sample, and
+    # this workspace opens on what the analyst last chose here (was ["a", "b"] while choices were global)
+    assert at.multiselect(key="sent_communities").value == ["b"]
 
 
 def test_url_opens_the_workspace_and_language(sample_ws, tmp_path):

@@ -96,7 +96,7 @@ def test_trained_model_card_on_the_sample_labels(sample_ws, monkeypatch):
     cards = _train_and_read_cards(at, "train:")  # the job key is the specs'
     assert {c["language"].iloc[0] for c in cards} == {"en", "zh"}
     for card in cards:
-        assert list(card["scorer"]) == ["attention", "tfidf_lr", "lexicon"]
+        assert list(card["scorer"]) == ["attention", "TF-IDF + LR", "lexicon"]  # by name (issue 25 item 8)
         assert card["macro_f1"].between(0, 1).all()
     assert sum("attention model alone" in c.value for c in at.caption) == 2
     assert any(

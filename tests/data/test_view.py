@@ -97,3 +97,29 @@ def test_delimiters_are_named_not_quoted():
         "other",
     ]
     assert t(f"home.delim.{delimiter_kind(' ')}", "zh") == "空白"
+
+
+def test_the_first_version_is_a_first_load_not_a_replacement():
+    """Issue 25 item 8: v1 replaced nothing; a later replace is still called one."""
+
+    def info(v, action):
+        return TableInfo("posts", v, 10 * v, "x", f"v{v}.csv", created_at="2026", action=action, kept=True)
+
+    rows = version_rows([info(1, "replace"), info(2, "replace")], current=2)
+    assert [t(r["action"][0], "en", **r["action"][1]) for r in rows] == ["replaced", "first load"]
+    assert t(rows[1]["action"][0], "zh") == "首次导入"
+
+
+def test_a_required_field_left_empty_reads_plainly(tmp_path):
+    """Issue 25 item 8: not "rows are not a value (it is required)"."""
+    import pytest
+
+    from core.data.ingest import ingest_file
+    from core.data.workspace import Workspace
+    from core.errors import InputError
+
+    (tmp_path / "p.csv").write_text("user_id,text\nu1,good\nu2,\nu3,fine\n", encoding="utf-8")
+    with pytest.raises(InputError) as err:
+        ingest_file(Workspace(tmp_path / "ws"), str(tmp_path / "p.csv"), "posts")
+    assert "1 of 3 rows have no value for 'text', which is required: row 2 = empty" in str(err.value)
+    assert "缺少必填字段“text”的值" in err.value.text("zh")

@@ -153,3 +153,55 @@ def test_cancel_during_a_non_epoch_stage_ends_the_job_within_a_second():
     assert quiet.wait(5) and quiet.status == jobs.CANCELLED and quiet.result is None
     for key in ("test:cancel-stage", "test:cancel-silent"):
         jobs.forget_job(key)
+
+
+def test_time_left_follows_a_change_of_rate():
+    """Issue 25 item 10: the estimate is re-made from the measured rate. Work at 10 units/s for 60 s,
+    then at 1 unit/s: within a few seconds the estimate reads the new rate (a whole-run average
+    would still read about 8 units/s and say a tenth of the true time left)."""
+    est = jobs.RateEstimator()
+    total, t, done = 1000.0, 0.0, 0.0
+    for _ in range(60):
+        t, done = t + 1.0, done + 10.0
+        est.add(t, done)
+    left = est.eta(total)
+    assert left is not None and abs(left - (total - done) / 10.0) < 1e-6  # steady: exact
+    for _ in range(30):  # the rate drops tenfold (a cold cache, a busy machine, a slower stage part)
+        t, done = t + 1.0, done + 1.0
+        est.add(t, done)
+    truth = (total - done) / 1.0
+    average = (total - done) / (done / t)
+    assert average < truth / 5  # what a whole-run average says: several times too little
+    left = est.eta(total)
+    assert left is not None and abs(left - truth) / truth < 0.05
+    for _ in range(30):  # and back up: the estimate follows again
+        t, done = t + 1.0, done + 10.0
+        est.add(t, done)
+    left = est.eta(total)
+    assert left is not None and abs(left - (total - done) / 10.0) / ((total - done) / 10.0) < 0.05
+    assert jobs.RateEstimator().eta(total) is None  # no rate measured yet
+
+
+def test_a_long_stage_says_what_it_is_doing():
+    """Issue 25 item 10: the churn baselines' stage named only "0/2" for minutes; the piece of work
+    running now is reported with it, through the job, in both languages."""
+    from core.i18n import t
+    from core.models.engine import stage_checkpoint
+    from ui.training import job_text
+
+    started, release = threading.Event(), threading.Event()
+
+    def baselines(progress, cancel):
+        stage_checkpoint(progress, cancel, "stage.churn_baselines", 0, 2, "stage.detail.logistic_regression")
+        started.set()
+        release.wait(10)
+        return "ok"
+
+    job = jobs.start_job("test:detail", baselines)
+    assert started.wait(10)
+    text = job_text(job)
+    assert text.startswith(t("stage.churn_baselines")) and "fitting the logistic regression" in text
+    assert t("common.elapsed", t="").strip() in text  # no rate yet: how long it has run instead
+    release.set()
+    assert job.wait(10) and job.result == "ok"
+    jobs.forget_job("test:detail")
