@@ -232,29 +232,29 @@ _NEED = re.compile(r"\b([a-z_]+)\.([a-z_]+)\b")
 
 def needs_text(needs: str, lang: str) -> str:
     """The columns a view still needs (core.capabilities' notation: `table.column`, `+` and, ` / ` or)
-    for a reader of `lang`. English keeps the notation; Chinese names each table and field in words,
-    the canonical name after it: 'edges.src + edges.dst / posts.text' ->
-    '关系表（edges）的起点（src）和终点（dst）列，或帖子表（posts）的文本（text）列'."""
+    for a reader of `lang`. English keeps the notation; Chinese says each table and field in words and
+    keeps the notation after them, as the mapping grid names them: 'edges.src + edges.dst / posts.text'
+    -> '关系表的起点和终点列（edges.src + edges.dst），或帖子表的文本列（posts.text）'."""
     if lang != "zh":
         return needs
     from core.i18n import TABLE, t
 
     def table(name: str) -> str:
-        return f"{t(f'table.{name}', 'zh')}（{name}）" if f"table.{name}" in TABLE else name
+        return t(f"table.{name}", "zh") if f"table.{name}" in TABLE else name
 
     def field(name: str) -> str:
-        return f"{t(f'col.{name}', 'zh')}（{name}）" if f"col.{name}" in TABLE else name
+        return t(f"col.{name}", "zh") if f"col.{name}" in TABLE else name
 
-    if "(" in needs:  # nested groups: word by word
+    if "(" in needs:  # nested groups: word by word, then the notation
         out = _NEED.sub(lambda m: f"{table(m.group(1))}的{field(m.group(2))}", needs)
-        return out.replace(" + ", " 和 ").replace(" / ", " 或 ").replace("(", "（").replace(")", "）")
+        out = out.replace(" + ", "和").replace(" / ", "或").replace("(", "（").replace(")", "）")
+        return f"{out}（{needs}）"
     alternatives = []
     for alt in needs.split(" / "):
         by_table: dict[str, list[str]] = {}
         for item in alt.split(" + "):
             name, _, col = item.strip().partition(".")
             by_table.setdefault(name, []).append(col)
-        alternatives.append(
-            "以及".join(f"{table(n)}的{'和'.join(field(c) for c in cols if c)}列" for n, cols in by_table.items())
-        )
+        words = "以及".join(f"{table(n)}的{'和'.join(field(c) for c in cols if c)}列" for n, cols in by_table.items())
+        alternatives.append(f"{words}（{alt.strip()}）")
     return "，或".join(alternatives)

@@ -37,7 +37,8 @@ def _edge_trace(nodes: pd.DataFrame, edges: pd.DataFrame, width: float) -> go.Sc
 
 
 OTHER_COLOUR = "#c8c8c8"
-LINK_WIDTHS = (1.0, 2.5, 4.5, 7.0)  # community ties, lightest to heaviest quarter of the weights
+LINK_WIDTHS = (0.5, 1.5, 3.0, 6.0)  # community ties, lightest to heaviest quarter of the weights
+LINK_ALPHAS = (0.08, 0.15, 0.3, 0.5)  # light ties fade, so the heavy ones read among many
 
 
 def _weighted_edge_traces(nodes: pd.DataFrame, edges: pd.DataFrame) -> list[go.Scattergl]:
@@ -47,11 +48,11 @@ def _weighted_edge_traces(nodes: pd.DataFrame, edges: pd.DataFrame) -> list[go.S
     cuts = np.quantile(w, [0.25, 0.5, 0.75]) if len(w) else np.zeros(3)
     level = np.searchsorted(cuts, w, side="left")
     traces = []
-    for k, width in enumerate(LINK_WIDTHS):
+    for k, (width, alpha) in enumerate(zip(LINK_WIDTHS, LINK_ALPHAS)):
         part = edges[level == k]
         if len(part):
             trace = _edge_trace(nodes, part, width)
-            trace.line.color = "rgba(120,120,120,0.35)"
+            trace.line.color = f"rgba(100,100,100,{alpha})"
             traces.append(trace)
     return traces
 

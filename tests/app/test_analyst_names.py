@@ -7,13 +7,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-import pytest
 from streamlit.testing.v1 import AppTest
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "ad_ab_results.py")
 
 
-@pytest.mark.slow  # ~20 s: a real analysis of a real file
 def test_ab_view_shows_the_analysts_names_not_the_canonical_ones(
     shared_datasets, tmp_path, isolated_data_dir, monkeypatch
 ):
@@ -58,3 +56,29 @@ def test_ab_view_shows_the_analysts_names_not_the_canonical_ones(
     want = cats.groupby("version")["retention_1"].mean()
     table = next(d.value for d in at.dataframe if "version" in d.value.columns)
     assert set(table["version"]) == set(want.index)
+
+
+def test_sentiment_on_all_chinese_labelled_reviews(shared_datasets, tmp_path, isolated_data_dir):
+    """waimai_10k (review, label 0/1, plus order times): the posts table says `review`, the language filter
+    offers only 中文, and the neutral band is chosen on the 0/1 labels (no 'no labelled posts' line
+    above a model card scored on those same labels)."""
+    from core.data.ingest import ingest_file
+    from core.data.workspace import open_workspace
+    from core.i18n import t
+
+    reviews = pd.read_csv(shared_datasets / "waimai_10k" / "waimai_10k.csv").sample(200, random_state=1)
+    reviews["下单时间"] = pd.date_range("2026-01-01", periods=len(reviews), freq="6h").astype(str)  # for a trend
+    reviews.to_csv(tmp_path / "waimai.csv", index=False)
+    ingest_file(open_workspace("names-waimai"), str(tmp_path / "waimai.csv"), "posts", {"review": "text"})
+
+    at = AppTest.from_file(str(Path(PAGE).with_name("sentiment_trends.py")), default_timeout=180)
+    at.session_state["workspace"] = "names-waimai"
+    at.session_state["lang"] = "zh"
+    at = at.run()
+    assert not at.exception, at.exception
+    assert at.multiselect(key="sent_langs").options == ["中文"]
+    captions = " ".join(c.value for c in at.caption)
+    assert t("sent.band_source_default_zh", "zh") not in captions
+    assert "依据本工作区 " in captions  # chosen on this workspace's labelled posts
+    shown = [str(c) for d in at.dataframe for c in d.value.columns]
+    assert "review" in shown and "text" not in shown and t("col.text", "zh") not in shown

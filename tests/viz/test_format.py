@@ -67,18 +67,19 @@ def test_chinese_day_ticks_carry_their_year():
 
 
 def test_what_a_view_needs_reads_as_chinese_words():
-    """'需要 edges.src + edges.dst' read as notation; in Chinese every table and field is a word with
-    its name after it, and English keeps the notation."""
+    """'需要 edges.src + edges.dst' read as bare notation; in Chinese every table and field is said in
+    words, the notation kept after them (it is what the mapping grid shows); English keeps the notation."""
     import re
 
     from core.capabilities import view_capabilities
+    from core.i18n import t
 
     needs = [n for support in view_capabilities({}).values() for n in support.needs.values()]
     assert needs
     for n in needs:
         zh = vf.needs_text(n, "zh")
         assert vf.needs_text(n, "en") == n
-        assert not re.search(r"\b[a-z_]+\.[a-z_]+\b", zh), zh  # no table.column left
         for table, col in re.findall(r"\b([a-z_]+)\.([a-z_]+)\b", n):
-            assert f"（{table}）" in zh and col in zh, (n, zh)
-    assert vf.needs_text("edges.src + edges.dst", "zh") == "关系表（edges）的起点（src）和终点（dst）列"
+            assert f"{table}.{col}" in zh and t(f"table.{table}", "zh") in zh, (n, zh)
+        assert zh.startswith(t(f"table.{n.split('.')[0].lstrip('(')}", "zh")), zh  # words first
+    assert vf.needs_text("edges.src + edges.dst", "zh") == "关系表的起点和终点列（edges.src + edges.dst）"
