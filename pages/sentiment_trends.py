@@ -35,6 +35,7 @@ filters = panels.memo(("filters", data_key), lambda: sentiment_filters(posts))
 slots = iter(st.columns([3, 2] if filters.communities else [2, 3]) + (st.columns([3, 2]) if filters.has_time else []))
 chosen = None
 if filters.communities:
+    panels.apply_focus(filters.communities)  # ?community= from the health view's drill-down
     chosen = sticky(
         next(slots).multiselect,
         tr("sent.community"),
@@ -42,6 +43,7 @@ if filters.communities:
         default=filters.communities,
         key="sent_communities",
     )
+    state.set_community(chosen[0] if len(chosen) == 1 else None)
 langs = sticky(
     next(slots).multiselect,
     tr("sent.language"),

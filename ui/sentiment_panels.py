@@ -33,6 +33,19 @@ def memo(key: tuple, compute):
     return session_memo(MEMO, key, compute)
 
 
+def apply_focus(communities: list[str]) -> None:
+    """A community focused elsewhere (health drill-down, ?community=) becomes the community filter
+    once, when it changes; the user's own picks win afterwards."""
+    from ui import state
+
+    focus = state.focus_community()
+    kept = st.session_state.setdefault(state.KEPT, {})
+    if focus in communities and kept.get("_sent_focus") != focus:
+        kept["_sent_focus"] = focus
+        kept["sent_communities"] = [focus]
+        st.session_state["sent_communities"] = [focus]
+
+
 def lang() -> str:
     return st.session_state.get(LANG, "en")
 

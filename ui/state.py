@@ -25,6 +25,8 @@ KEPT = "_kept"  # {widget key or shared name: last value}: never a widget key, n
 SHARED_DATES = "date_range"  # a date range chosen on one page is the default on the others
 QUERY = {WORKSPACE: "ws", LANG: "lang"}  # session key -> URL query parameter
 GRAPH_RESOLUTION = "graph_resolution_pick"  # {workspace path: resolution picked on the profile}
+COMMUNITY = "community"  # the community every view focuses on (drill-down from the health view), or None
+COMMUNITY_PARAM = "community"  # its URL query parameter (?community=), kept like ?ws= and ?lang=
 
 
 def init_session_state() -> None:
@@ -84,6 +86,7 @@ def remember_choices() -> None:
             kept[key] = st.session_state[key]
             if st.query_params.get(param) != str(kept[key]):
                 st.query_params[param] = str(kept[key])
+    keep_community_in_url()
 
 
 def _workspace_exists(name: str) -> bool:
@@ -174,3 +177,29 @@ def _fit(value: Any, args: tuple, kwargs: dict, widget: Callable) -> Any:
         except TypeError:
             return None
     return value
+
+
+# ---- the community filter shared across views (?community=) -----------------------------------------
+
+
+def focus_community() -> str | None:
+    """The community the views focus on: this session's choice, else the URL's ?community=."""
+    kept = st.session_state.setdefault(KEPT, {})
+    if COMMUNITY not in kept:
+        value = st.query_params.get(COMMUNITY_PARAM)
+        kept[COMMUNITY] = str(value) if value else None
+    return kept[COMMUNITY]
+
+
+def set_community(name: str | None) -> None:
+    """Focus every view on `name` (None: no focus); the URL follows on the next run."""
+    st.session_state.setdefault(KEPT, {})[COMMUNITY] = name or None
+    keep_community_in_url()
+
+
+def keep_community_in_url() -> None:
+    value = focus_community()
+    if value and st.query_params.get(COMMUNITY_PARAM) != value:
+        st.query_params[COMMUNITY_PARAM] = value
+    elif not value and COMMUNITY_PARAM in st.query_params:
+        del st.query_params[COMMUNITY_PARAM]

@@ -224,10 +224,17 @@ class SparkEngine(Engine):
 
     @staticmethod
     def dialect(query: str) -> str:
-        """The DuckDB query in Spark SQL."""
+        """The DuckDB query in Spark SQL. DuckDB's exact `quantile_cont(x, p)` becomes Spark's exact
+        `percentile(x, p)` (sqlglot writes `percentile_cont(x, p)`, which Spark refuses)."""
         import sqlglot
+        from sqlglot import exp
 
-        return sqlglot.transpile(query, read="duckdb", write="spark")[0]
+        def exact_percentile(node):
+            if isinstance(node, exp.PercentileCont) and node.args.get("expression") is not None:
+                return exp.Anonymous(this="PERCENTILE", expressions=[node.this, node.expression])
+            return node
+
+        return sqlglot.parse_one(query, read="duckdb").transform(exact_percentile).sql(dialect="spark")
 
     def dataframe(self, query: str):
         return self.spark.sql(self.dialect(query))

@@ -26,8 +26,10 @@ from core.query.sql import q
 
 SOURCES = ("posts", "graph")
 FREQS = ("day", "week", "month")
-# reply chains are followed 2**ROOT_DOUBLINGS levels up to their thread (pointer doubling)
-ROOT_DOUBLINGS = 5
+# reply chains are followed up to ROOT_STEPS + 1 levels to their thread, one join per level: a
+# linear chain of CTEs (pointer doubling would reference each step twice, and Spark, which inlines
+# CTEs, would then plan 2**steps copies)
+ROOT_STEPS = 8
 SITE = ""  # the community value of the whole-site rows (lvl 0)
 KEYS = ["lvl", "community", "k"]
 
@@ -92,12 +94,12 @@ def _base(table: str, columns, source: str, freq: str, by_period: bool) -> str:
         "f0 AS (SELECT n.pid AS pid, CASE WHEN x.pid IS NULL THEN n.pid ELSE n.par END AS a "
         "FROM node AS n LEFT JOIN node AS x ON n.par = x.pid WHERE n.par IS NOT NULL)",
     ]
-    for i in range(ROOT_DOUBLINGS):  # f(i+1) = f(i) applied twice: 2**(i+1) levels up
+    for i in range(ROOT_STEPS):  # f(i+1) = one level above f(i)
         ctes.append(
             f"f{i + 1} AS (SELECT a1.pid AS pid, coalesce(a2.a, a1.a) AS a FROM f{i} AS a1 "
-            f"LEFT JOIN f{i} AS a2 ON a1.a = a2.pid)"
+            f"LEFT JOIN f0 AS a2 ON a1.a = a2.pid)"
         )
-    last = f"f{ROOT_DOUBLINGS}"
+    last = f"f{ROOT_STEPS}"
     ctes.append(
         f"r AS (SELECT p.pid, p.par, p.u, p.ts, p.c, p.fp, CASE WHEN p.par IS NULL THEN p.pid ELSE "
         f"{last}.a END AS root FROM p LEFT JOIN {last} ON p.pid = {last}.pid)"
