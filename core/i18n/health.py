@@ -78,6 +78,17 @@ TABLE: dict[str, dict[str, str]] = {
         "zh": "回复图的社群结构并不比随机更明显（模块度 {q:.3f}，随机重连 {mean:.3f} ± {sd:.3f}）："
         "不使用检测到的社群，只显示全站数据。",
     },
+    "health.structure.yes": {
+        "en": "These communities are beyond chance: modularity {q:.3f} against {mean:.3f} ± {sd:.3f} on {n} random "
+        "rewirings that keep every member's number of ties.",
+        "zh": "这些社群并非偶然：模块度 {q:.3f}，而保持每位成员联系数不变的 {n} 次随机重连只有 {mean:.3f} ± {sd:.3f}。",
+    },
+    "health.structure.no": {
+        "en": "No community structure beyond chance: modularity {q:.3f} is what {n} random rewirings that keep every "
+        "member's number of ties also reach ({mean:.3f} ± {sd:.3f}); read the colours below as arbitrary groups.",
+        "zh": "社群结构并不比偶然更明显：模块度 {q:.3f}，保持每位成员联系数不变的 {n} 次随机重连也能达到"
+        "（{mean:.3f} ± {sd:.3f}）；下图的颜色只是任意分组。",
+    },
     "health.note.graph_used": {
         "en": "Communities detected in the reply graph (modularity {q:.3f}, random rewirings {mean:.3f} ± {sd:.3f}).",
         "zh": "社群来自回复图检测（模块度 {q:.3f}，随机重连 {mean:.3f} ± {sd:.3f}）。",

@@ -22,15 +22,18 @@ def _same(a: pd.DataFrame, b: pd.DataFrame) -> None:
             assert (a[c].astype(str) == b[c].astype(str)).all(), c
 
 
-def test_health_counts_duckdb_equals_spark(spark):
+def test_health_counts_duckdb_equals_spark(spark, sample_ws):
+    posts = sample_ws.read("posts")[["post_id", "user_id", "ts", "parent_id", "community"]]
     edge = edge_posts().drop(columns=["text"])
-    for frame in (edge,):
+    for frame, groupings in ((posts, (True,)), (edge, (False, True))):
         duck = DuckDBEngine.of_frames(posts=frame)
         sp = SparkEngine(spark=spark)
         sp.register_frame("posts", frame)
-        for by_period in (False, True):
+        hq.prepare(duck, freq="week")
+        hq.prepare(sp, freq="week")
+        for by_period in groupings:
             _same(
-                hq.health_counts(duck, freq="week", by_period=by_period),
-                hq.health_counts(sp, freq="week", by_period=by_period),
+                hq.health_counts(duck, by_period=by_period, prepared=True),
+                hq.health_counts(sp, by_period=by_period, prepared=True),
             )
         duck.close()
