@@ -13,7 +13,6 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import numpy as np  # noqa: E402
 
 from core.health.alerts import ALERT_METRICS, detect_alerts  # noqa: E402
 from core.health.metrics import HealthResult  # noqa: E402

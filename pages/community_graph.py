@@ -12,18 +12,17 @@ import streamlit as st
 from core.errors import UserError
 from core.export import csv_bytes
 from core.graph.analysis import GraphSettings
-from core.graph.significance import modularity_significance, significance_sentence
 from core.graph.detect import METHODS
 from core.graph.layout import MAX_DRAWN_NODES
+from core.graph.significance import modularity_significance, significance_sentence
 from core.graph.view import column_kinds, date_window, drill_label, find_member, graph_page, network, placements
 from ui import state, training
 from ui.cache import GRAPH_TABLES as TABLES
 from ui.cache import graph_analysis as cached_analysis
-from ui.cache import session_memo
 from ui.cache import graph_source as cached_source
 from ui.cache import graph_tables as _tables
 from ui.cache import graph_view as cached_view
-from ui.cache import load_table, table_version_key
+from ui.cache import load_table, session_memo, table_version_key
 from ui.common import error_text, link_home, page_setup, tr, view_support
 from ui.present import show_table
 from ui.resolution import page_analysis, picked_resolution, resolution_panel
