@@ -71,7 +71,7 @@ def draw_table(view: HealthView, period, targets: dict[str, float]) -> None:
     spark = sparkline_series(view, "members")
     shown[tr("health.trend")] = [spark.get(c, []) for c in values.index]
     styler = shown.rename(columns=labels).style.format(
-        {labels[m]: (lambda v, m=m: format_value(m, v)) for m in values.columns}
+        {labels[m]: (lambda v, m=m: format_value(m, v)) for m in values.columns}, na_rep="–"
     )
     if colours is not None:
         css = colours.replace(COLOURS)
