@@ -126,3 +126,16 @@ def test_modularity_beyond_chance_only_where_structure_exists(shared_datasets):
     sig0 = modularity_significance(null, rewirings=10)
     assert not sig0.structure_beyond_chance
     assert abs(sig0.z) < 3
+
+
+@pytest.mark.slow
+def test_sample_reply_graph_is_beyond_chance(sample_ws):
+    from core.graph.significance import modularity_significance, significance_sentence
+    from core.query.aggregates import reply_graph
+    from core.query.engine import DuckDBEngine
+
+    with DuckDBEngine() as eng:
+        eng.register_workspace(sample_ws, ["posts"])
+        sig = modularity_significance(reply_graph(eng), rewirings=10)
+    assert sig.structure_beyond_chance and sig.modularity > sig.null_modularity_mean + 3 * sig.null_modularity_sd
+    assert "beyond chance" in significance_sentence(sig, "en") and "并非偶然" in significance_sentence(sig, "zh")
