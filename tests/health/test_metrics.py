@@ -155,3 +155,19 @@ def test_beer_stack_exchange_matches_the_reference(shared_datasets):
     assert len(posts) == 663 + 1572
     result = compare(posts, "month", site_periods_only=True)
     assert result.overall["threads"] == 663 and result.overall["replies"] == 1572
+
+
+def test_without_parent_or_times_those_metrics_are_absent_with_a_reason():
+    from core.health.metrics import NEEDS_TIME, RESPONSIVENESS
+
+    posts = edge_posts()
+    with DuckDBEngine.of_frames(posts=posts.drop(columns=["parent_id", "ts", "text"])) as eng:
+        result = community_health(eng)
+    assert set(RESPONSIVENESS) | set(NEEDS_TIME) <= set(result.absent)
+    assert result.periods.empty and result.alerts == []
+    # every post is a thread now; members still counted per community
+    assert result.overall["threads"] == len(posts) and result.overall["members"] == posts["user_id"].nunique()
+    reasons = dict(result.absent_texts("en"))
+    assert "parent_id" in reasons["share answered"] and "ts" in reasons["newcomers"]
+    assert "parent_id" in dict(result.absent_texts("zh"))["获回复主题占比"]
+    assert "share_answered" not in result.to_dict()["overall"]
