@@ -254,6 +254,8 @@ def community_health(
         whole["members_in_ab_test"] = whole["members_in_ab_test"].fillna(0)
     else:
         absent.update({"members_in_ab_test": "health.absent.no_ab", "ab_lift": "health.absent.no_ab"})
+    if not influencers:
+        absent["top_influencers"] = "health.absent.influencers"
     for frame in (whole, per):
         if frame is not None:
             for m in METRICS:

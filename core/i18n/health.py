@@ -60,6 +60,11 @@ TABLE: dict[str, dict[str, str]] = {
         "en": "the activity is too short for the churn rule (30 days without a post)",
         "zh": "活动记录太短，无法套用流失规则（30 天未发帖）",
     },
+    "health.m.top_influencers": {"en": "top influencers", "zh": "最具影响力的成员"},
+    "health.absent.influencers": {
+        "en": "top influencers come from the reply graph: choose its detected communities",
+        "zh": "最具影响力的成员来自回复图：请选择回复图中检测到的社群",
+    },
     "health.absent.no_ab": {
         "en": "no A/B test with user ids in ad_events",
         "zh": "ad_events 中没有带用户 ID 的 A/B 测试",
