@@ -28,6 +28,7 @@ def test_health_counts_duckdb_equals_spark(spark, sample_ws):
     for frame, groupings in ((posts, (True,)), (edge, (False, True))):
         duck = DuckDBEngine.of_frames(posts=frame)
         sp = SparkEngine(spark=spark)
+        sp.spark.conf.set("spark.sql.shuffle.partitions", "2")  # this engine's session only: small tables
         sp.register_frame("posts", frame)
         hq.prepare(duck, freq="week")
         hq.prepare(sp, freq="week")
