@@ -37,6 +37,7 @@ filters = panels.memo(("filters", data_key), lambda: sentiment_filters(posts))
 slots = iter(st.columns([3, 2] if filters.communities else [2, 3]) + (st.columns([3, 2]) if filters.has_time else []))
 chosen = None
 if filters.communities:
+    panels.apply_focus(filters.communities)  # ?community= from the health view's drill-down
     chosen = sticky(
         next(slots).multiselect,
         tr("sent.community"),
@@ -45,6 +46,7 @@ if filters.communities:
         key="sent_communities",
         filter=state.COMMUNITIES,
     )
+    state.set_community(chosen[0] if len(chosen) == 1 else None)
 present = [code for code in ("en", "zh") if code in set(posts["language"])] or ["en", "zh"]
 langs = sticky(
     next(slots).multiselect,

@@ -35,6 +35,20 @@ def memo(key: tuple, compute):
     return session_memo(MEMO, key, compute)
 
 
+def apply_focus(communities: list[str]) -> None:
+    """A community focused elsewhere (health drill-down, ?community=) becomes the community filter
+    once, when it changes; the user's own picks win afterwards."""
+    from ui import state
+
+    focus = state.focus_community()
+    kept = st.session_state.setdefault(state.KEPT, {})
+    if focus in communities and kept.get("_sent_focus") != focus:
+        kept["_sent_focus"] = focus
+        workspace = str(st.session_state.get(state.WORKSPACE))  # the filter belongs to this workspace
+        st.session_state.setdefault(state.FILTERS, {}).setdefault(workspace, {})[state.COMMUNITIES] = [focus]
+        st.session_state["sent_communities"] = [focus]
+
+
 def lang() -> str:
     return st.session_state.get(LANG, "en")
 

@@ -38,6 +38,8 @@ GRAPH_RESOLUTION = "graph_resolution_pick"  # {workspace path: resolution picked
 SHOWN_LABELS = "_shown_labels"  # {choice widget key: [(option, label drawn)]}: what the browser holds
 CHOICE_WIDGETS = ("selectbox", "radio", "multiselect", "select_slider", "pills", "segmented_control")
 MISSING_WS = "missing_workspace"  # a `?ws=` naming no workspace this session may see, until one is picked
+COMMUNITY = "community"  # the community every view focuses on (drill-down from the health view), or None
+COMMUNITY_PARAM = "community"  # its URL query parameter (?community=), kept like ?ws= and ?lang=
 
 
 def init_session_state() -> None:
@@ -113,6 +115,7 @@ def remember_choices() -> None:
             kept[key] = st.session_state[key]
             if st.query_params.get(param) != str(kept[key]):
                 st.query_params[param] = str(kept[key])
+    keep_community_in_url()
 
 
 def pick_missing(widget_key: str) -> None:
@@ -364,3 +367,29 @@ def _fit(value: Any, args: tuple, kwargs: dict, widget: Callable) -> Any:
         except TypeError:
             return None
     return value
+
+
+# ---- the community filter shared across views (?community=) -----------------------------------------
+
+
+def focus_community() -> str | None:
+    """The community the views focus on: this session's choice, else the URL's ?community=."""
+    kept = st.session_state.setdefault(KEPT, {})
+    if COMMUNITY not in kept:
+        value = st.query_params.get(COMMUNITY_PARAM)
+        kept[COMMUNITY] = str(value) if value else None
+    return kept[COMMUNITY]
+
+
+def set_community(name: str | None) -> None:
+    """Focus every view on `name` (None: no focus); the URL follows on the next run."""
+    st.session_state.setdefault(KEPT, {})[COMMUNITY] = name or None
+    keep_community_in_url()
+
+
+def keep_community_in_url() -> None:
+    value = focus_community()
+    if value and st.query_params.get(COMMUNITY_PARAM) != value:
+        st.query_params[COMMUNITY_PARAM] = value
+    elif not value and COMMUNITY_PARAM in st.query_params:
+        del st.query_params[COMMUNITY_PARAM]

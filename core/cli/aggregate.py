@@ -17,6 +17,8 @@ Spark (`--engine spark --spark-master URL`); the same SQL on both, the same stat
         OUT.csv: community, period, volume, mean_score, ... (input: the output of `score posts`)
     aggregate edges [--source replies|co_interaction] [--min-shared N] [--max-item-users N]
         OUT.csv: src, dst, weight;  stdout: the graph summary
+    aggregate health [--community-source posts|graph] [--freq day|week|month]
+        OUT.csv: the per-community table of `python -m core health` (same SQL, core/query/health.py)
 """
 
 from __future__ import annotations
@@ -36,7 +38,7 @@ def register(subparsers) -> None:
         help="A/B sums, retention, sentiment trends or graph edges (DuckDB or Spark)",
         description="Run one of the heavy aggregations over a workspace; writes CSV.",
     )
-    p.add_argument("what", choices=["ab", "retention", "trends", "edges"])
+    p.add_argument("what", choices=["ab", "retention", "trends", "edges", "health"])
     p.add_argument("--workspace", required=True, help="workspace name or folder")
     p.add_argument("--out", type=Path, required=True, help="output CSV")
     add_engine_options(p)
@@ -73,6 +75,9 @@ def register(subparsers) -> None:
     e.add_argument("--source", choices=["replies", "co_interaction"], default="replies")
     e.add_argument("--min-shared", type=int, default=2)
     e.add_argument("--max-item-users", type=int, default=200)
+    h = p.add_argument_group("health")
+    h.add_argument("--community-source", choices=["posts", "graph"], default="posts")
+    h.add_argument("--no-sentiment", action="store_true", help="skip scoring the posts' text")
     p.set_defaults(func=run)
 
 
@@ -111,6 +116,12 @@ def run(args: argparse.Namespace) -> int:
             )
             out = res.to_long()
             summary = {"cohorts": int(len(res.sizes)), "periods": int(res.counts.shape[1])}
+        elif args.what == "health":
+            from core.cli.health import workspace_health
+
+            health = workspace_health(ws, eng, args.community_source, args.freq, not args.no_sentiment)
+            out = health.table()
+            summary = {"overall": health.overall, "alerts": len(health.alerts)}
         elif args.what == "trends":
             eng.register("scored", args.scored)
             out = A.sentiment_trends(eng, "scored", args.freq)

@@ -87,6 +87,16 @@ def run(args: argparse.Namespace) -> int:
             graph, args.method, resolution=resolution, seed=args.seed, stability_seeds=args.stability_seeds
         )
     write_csv(result.to_frame(), args.out, inputs=[args.edges])  # atomic: never a half-written OUT.csv
-    summary = {**result.summary(), "graph": graph.summary(), "out": str(args.out), **skipped_rows(args)}
+    from core.graph.significance import modularity_significance
+
+    # communities only where they exist: modularity at resolution 1 vs degree-preserving rewirings
+    significance = modularity_significance(graph, seed=args.seed).summary()
+    summary = {
+        **result.summary(),
+        "significance": significance,
+        "graph": graph.summary(),
+        "out": str(args.out),
+        **skipped_rows(args),
+    }
     print(json.dumps(summary, ensure_ascii=False))
     return 0

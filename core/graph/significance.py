@@ -84,3 +84,11 @@ def modularity_significance(
 def partition_modularity(graph: UserGraph, membership) -> float:
     """The given partition's modularity at resolution 1, unweighted (to read beside the null's)."""
     return modularity(graph, membership, weight=False, resolution=1.0)
+
+
+def significance_sentence(sig: Significance, lang: str = "en") -> str:
+    """One plain sentence for the graph view: is there community structure beyond chance?"""
+    from core.i18n import t
+
+    key = "health.structure.yes" if sig.structure_beyond_chance else "health.structure.no"
+    return t(key, lang, q=sig.modularity, mean=sig.null_modularity_mean, sd=sig.null_modularity_sd, n=sig.rewirings)

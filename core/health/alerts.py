@@ -5,9 +5,9 @@ with enough volume that were not flagged themselves (as the sentiment view's shi
 values m_1..m_k (mean M, sample variance S2) and the sampling variance v_i of each value (the
 metric's own noise: p(1-p)/n for a share (p Agresti-Coull-adjusted; twice that for reciprocity,
 whose pairs come in twos), the value for a count (Poisson), sd^2/n for a mean score,
-r/n for replies per thread):
+r(1+r)/n for replies per thread r over n threads, both counts Poisson):
     tau2 = max(0, S2 - mean(v_i))            between-period variation beyond sampling noise
-    z    = (x_t - M) / sqrt(tau2 + v_t + S2 / k)
+    z    = (x_t - M) / sqrt(tau2 + v_t + max(S2, mean(v_i)) / k)
 and the period raises an alert when |z| > z_limit (4.0: about 6e-5 per test on noise, measured in
 bench/health.py). For a share, v_t uses the baseline's share (a period at 0% or 100% still has noise).
 Alerts are ranked by |z| x the members of the community in that period (size of the change x
@@ -131,7 +131,7 @@ def sampling_variance(metric: str, frame: pd.DataFrame, baseline_value: float | 
         with np.errstate(divide="ignore", invalid="ignore"):
             if metric == "replies_per_thread":
                 r = x if baseline_value is None else np.full_like(x, baseline_value)
-                return np.where(n > 0, r / n, np.nan)
+                return np.where(n > 0, r * (1 + r) / n, np.nan)  # delta method, both counts Poisson
             p = x if baseline_value is None else np.full_like(x, baseline_value)
             p = (p * n + 2) / (n + 4)  # Agresti-Coull: a share near 0% or 100% still has noise
             # reciprocity's pairs come in twos (a->b and b->a): design effect 2
@@ -169,7 +169,10 @@ def control_z(values, variances, vols, config: AlertConfig, metric: str = "", fr
                 v_t = float(sampling_variance(metric, frame.iloc[[i]], mean)[0])
             else:
                 v_t = float(variances[i])
-            denom = np.sqrt(tau2 + (v_t if np.isfinite(v_t) else 0.0) + s2 / len(base))
+            # the baseline mean's own uncertainty is at least its sampling noise / k (8 periods can
+            # look calmer than they are)
+            var_mean = max(s2, float(np.nanmean(variances[base]))) / len(base)
+            denom = np.sqrt(tau2 + (v_t if np.isfinite(v_t) else 0.0) + var_mean)
             z = float((values[i] - mean) / denom) if denom > 0 else 0.0
             yield i, z, mean
             if abs(z) > config.z_limit:

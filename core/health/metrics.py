@@ -233,16 +233,17 @@ def community_health(
         notes.append("health.note.no_periods")
     if source == "posts" and "community" not in cols:
         notes.append("health.note.no_community_column")
-    whole = metrics_from_counts(hq.health_counts(engine, table, source, freq, by_period=False))
-    per = metrics_from_counts(hq.health_counts(engine, table, source, freq, by_period=True)) if "ts" in cols else None
+    hq.prepare(engine, table, source, freq)
+    whole = metrics_from_counts(hq.health_counts(engine, by_period=False, prepared=True))
+    per = metrics_from_counts(hq.health_counts(engine, by_period=True, prepared=True)) if "ts" in cols else None
     if scored is not None and len(scored) and "post_id" in cols:
         engine.register_frame("scored", scored[["post_id", "score", "sentiment"]])
-        whole = add_sentiment(whole, hq.health_sentiment(engine, table, source, freq, by_period=False))
+        whole = add_sentiment(whole, hq.health_sentiment(engine, by_period=False))
         if per is not None:
-            per = add_sentiment(per, hq.health_sentiment(engine, table, source, freq, by_period=True))
+            per = add_sentiment(per, hq.health_sentiment(engine, by_period=True))
     else:
         absent.update({"sentiment_mean": "health.absent.no_text", "share_negative": "health.absent.no_text"})
-    members = hq.health_members(engine, table, source) if (churn is not None or ab is not None) else None
+    members = hq.health_members(engine) if (churn is not None or ab is not None) else None
     if churn is not None and members is not None and len(churn):
         whole = add_member_shares(whole, members, churn, "churn_known", "churn_high")
         whole["share_high_churn_risk"] = _div(whole["churn_high"], whole["churn_known"])
@@ -253,6 +254,8 @@ def community_health(
         whole["members_in_ab_test"] = whole["members_in_ab_test"].fillna(0)
     else:
         absent.update({"members_in_ab_test": "health.absent.no_ab", "ab_lift": "health.absent.no_ab"})
+    if not influencers:
+        absent["top_influencers"] = "health.absent.influencers"
     for frame in (whole, per):
         if frame is not None:
             for m in METRICS:

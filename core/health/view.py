@@ -29,7 +29,7 @@ class HealthInputs:
     churn: pd.Series | None = None
     ab: pd.DataFrame | None = None
     influencers: dict[str, list[str]] = field(default_factory=dict)
-    notes: list[str] = field(default_factory=list)
+    notes: list = field(default_factory=list)  # keys, or (key, format values)
     significance: dict | None = None
 
 

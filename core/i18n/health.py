@@ -60,6 +60,11 @@ TABLE: dict[str, dict[str, str]] = {
         "en": "the activity is too short for the churn rule (30 days without a post)",
         "zh": "活动记录太短，无法套用流失规则（30 天未发帖）",
     },
+    "health.m.top_influencers": {"en": "top influencers", "zh": "最具影响力的成员"},
+    "health.absent.influencers": {
+        "en": "top influencers come from the reply graph: choose its detected communities",
+        "zh": "最具影响力的成员来自回复图：请选择回复图中检测到的社群",
+    },
     "health.absent.no_ab": {
         "en": "no A/B test with user ids in ad_events",
         "zh": "ad_events 中没有带用户 ID 的 A/B 测试",
@@ -78,8 +83,73 @@ TABLE: dict[str, dict[str, str]] = {
         "zh": "回复图的社群结构并不比随机更明显（模块度 {q:.3f}，随机重连 {mean:.3f} ± {sd:.3f}）："
         "不使用检测到的社群，只显示全站数据。",
     },
+    "health.structure.yes": {
+        "en": "These communities are beyond chance: modularity {q:.3f} against {mean:.3f} ± {sd:.3f} on {n} random "
+        "rewirings that keep every member's number of ties.",
+        "zh": "这些社群并非偶然：模块度 {q:.3f}，而保持每位成员联系数不变的 {n} 次随机重连只有 {mean:.3f} ± {sd:.3f}。",
+    },
+    "health.structure.no": {
+        "en": "No community structure beyond chance: modularity {q:.3f} is what {n} random rewirings that keep every "
+        "member's number of ties also reach ({mean:.3f} ± {sd:.3f}); read the colours below as arbitrary groups.",
+        "zh": "社群结构并不比偶然更明显：模块度 {q:.3f}，保持每位成员联系数不变的 {n} 次随机重连也能达到"
+        "（{mean:.3f} ± {sd:.3f}）；下图的颜色只是任意分组。",
+    },
     "health.note.graph_used": {
         "en": "Communities detected in the reply graph (modularity {q:.3f}, random rewirings {mean:.3f} ± {sd:.3f}).",
         "zh": "社群来自回复图检测（模块度 {q:.3f}，随机重连 {mean:.3f} ± {sd:.3f}）。",
     },
 }
+
+TABLE.update(
+    {
+        "health.source": {"en": "Communities from", "zh": "社群来源"},
+        "health.source.posts": {"en": "the posts' community column", "zh": "帖子的社群列"},
+        "health.source.graph": {"en": "communities detected in the reply graph", "zh": "回复图中检测到的社群"},
+        "health.period": {"en": "Period", "zh": "周期"},
+        "health.freq.day": {"en": "day", "zh": "天"},
+        "health.freq.week": {"en": "week", "zh": "周"},
+        "health.freq.month": {"en": "month", "zh": "月"},
+        "health.show_period": {"en": "Values of", "zh": "显示的周期"},
+        "health.whole_span": {"en": "the whole span", "zh": "全部时间"},
+        "health.table_caption": {
+            "en": "Green / red: a change beyond the community's own usual variation (control chart against its "
+            "previous 8 periods), good or bad for that metric; other communities are not the yardstick.",
+            "zh": "绿色 / 红色：超出该社群自身通常波动的变化（与其前 8 个周期比较的控制图），分别表示变好或变差；"
+            "不与其他社群相比。",
+        },
+        "health.alerts": {"en": "What changed", "zh": "有什么变化"},
+        "health.no_alerts": {"en": "No change beyond the usual variation.", "zh": "没有超出通常波动的变化。"},
+        "health.open_sentiment": {"en": "Open in sentiment", "zh": "在情绪视图中打开"},
+        "health.open_churn": {"en": "Open in churn", "zh": "在流失视图中打开"},
+        "health.open_graph": {"en": "Open in graph", "zh": "在图谱视图中打开"},
+        "health.open_ab": {"en": "Open in A/B", "zh": "在 A/B 视图中打开"},
+        "health.drill": {"en": "Drill into a community", "zh": "深入查看某个社群"},
+        "health.targets": {"en": "Reference targets", "zh": "参考目标"},
+        "health.area51": {"en": "Use Stack Exchange's Area 51 targets", "zh": "使用 Stack Exchange Area 51 目标"},
+        "health.area51_source": {
+            "en": "Area 51 (Stack Exchange's site incubator) judges a beta site healthy at about 15 questions a "
+            "day, 90% answered and 2.5 answers per question ({url}).",
+            "zh": "Area 51（Stack Exchange 的站点孵化器）认为健康的测试站点大约每天 15 个问题、90% 的问题得到回答、"
+            "每个问题 2.5 个回答（{url}）。",
+        },
+        "health.below_target": {"en": "below target", "zh": "低于目标"},
+        "health.targets_met": {"en": "targets met", "zh": "达标项"},
+        "health.trend": {"en": "members, last 12 periods", "zh": "成员数（最近 12 个周期）"},
+        "health.absent_title": {"en": "Not shown", "zh": "未显示"},
+        "health.absent_line": {"en": "{metric}: {why}", "zh": "{metric}：{why}"},
+        "health.help": {
+            "en": "Threads are posts without parent_id; replies have one (a reply to a reply counts for its "
+            "thread). members: distinct authors; newcomers: members whose first post (in that community) falls "
+            "in the period; returning newcomers: share of them posting again in the next period; threads per "
+            "day: threads / days between the first and last post; share answered: threads with a reply by "
+            "another member; hours to first response: median and 90th percentile over answered threads; "
+            "members writing half the replies: the fewest members who wrote at least half; reciprocity: share "
+            "of reply pairs (a replied to b) where b also replied to a.",
+            "zh": "主题是没有 parent_id 的帖子；回复带有 parent_id（回复的回复计入其所在主题）。成员数：不同作者数；"
+            "新成员：首帖（在该社群内）落在该周期的成员；新成员回访率：其中在下一周期再次发帖的比例；每日主题数："
+            "主题数 / 首帖与末帖之间的天数；获回复主题占比：有其他成员回复的主题比例；首次回复时间：已回复主题的"
+            "中位数和第 90 百分位；写出一半回复的成员数：合计写出至少一半回复的最少成员数；互惠度：回复对（a 回复 b）"
+            "中 b 也回复过 a 的比例。",
+        },
+    }
+)

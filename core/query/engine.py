@@ -76,6 +76,9 @@ class Engine:
     def sql(self, query: str) -> pd.DataFrame:
         raise NotImplementedError
 
+    def materialize(self, name: str, query: str) -> None:
+        raise NotImplementedError
+
     def close(self) -> None:
         pass
 
@@ -119,6 +122,11 @@ class DuckDBEngine(Engine):
 
     def sql(self, query: str) -> pd.DataFrame:
         return self.con.execute(query).fetchdf()
+
+    def materialize(self, name: str, query: str) -> None:
+        """The query's result kept as a table `name` for the next queries (a temp table)."""
+        self.con.execute(f"CREATE OR REPLACE TEMP TABLE {_ident(name)} AS {query}")
+        self._columns[name] = [r[0] for r in self.con.execute(f"DESCRIBE {_ident(name)}").fetchall()]
 
     def close(self) -> None:
         self.con.close()
@@ -233,16 +241,31 @@ class SparkEngine(Engine):
 
     @staticmethod
     def dialect(query: str) -> str:
-        """The DuckDB query in Spark SQL."""
+        """The DuckDB query in Spark SQL. DuckDB's exact `quantile_cont(x, p)` becomes Spark's exact
+        `percentile(x, p)` (sqlglot writes `percentile_cont(x, p)`, which Spark refuses)."""
         import sqlglot
+        from sqlglot import exp
 
-        return sqlglot.transpile(query, read="duckdb", write="spark")[0]
+        def exact_percentile(node):
+            if isinstance(node, exp.PercentileCont) and node.args.get("expression") is not None:
+                return exp.Anonymous(this="PERCENTILE", expressions=[node.this, node.expression])
+            return node
+
+        return sqlglot.parse_one(query, read="duckdb").transform(exact_percentile).sql(dialect="spark")
 
     def dataframe(self, query: str):
         return self.spark.sql(self.dialect(query))
 
     def sql(self, query: str) -> pd.DataFrame:
         return self.dataframe(query).toPandas()
+
+    def materialize(self, name: str, query: str) -> None:
+        """The query's result kept as a view `name` over a local checkpoint: later queries start
+        from it instead of re-planning (Spark inlines CTEs, so a long chain would be planned again
+        in every query that reads it)."""
+        df = self.dataframe(query).localCheckpoint()
+        df.createOrReplaceTempView(name)
+        self._columns[name] = list(df.columns)
 
 
 def open_engine(kind: str = "duckdb", master: str = DEFAULT_MASTER) -> Engine:

@@ -8,7 +8,8 @@ no analysis package.
 
     with open_engine("duckdb") as eng:
         eng.register_workspace(ws)
-        counts = health_counts(eng, freq="week", by_period=True)     # one row per (scope, period)
+        prepare(eng, freq="week")                                   # posts with their thread roots
+        counts = health_counts(eng, by_period=True, prepared=True)  # one row per (scope, period)
 
 Scopes: `lvl` 0 is the whole site (community ''), `lvl` 1 one row per community. The community of
 a post is its own `community` column (`source='posts'`) or its author's community in a registered
@@ -26,8 +27,10 @@ from core.query.sql import q
 
 SOURCES = ("posts", "graph")
 FREQS = ("day", "week", "month")
-# reply chains are followed 2**ROOT_DOUBLINGS levels up to their thread (pointer doubling)
-ROOT_DOUBLINGS = 5
+# reply chains are followed up to ROOT_STEPS + 1 levels to their thread, one join per level: a
+# linear chain of CTEs (pointer doubling would reference each step twice, and Spark, which inlines
+# CTEs, would then plan 2**steps copies)
+ROOT_STEPS = 8
 SITE = ""  # the community value of the whole-site rows (lvl 0)
 KEYS = ["lvl", "community", "k"]
 
@@ -61,15 +64,16 @@ def period_start_of_key(keys, freq: str) -> pd.DatetimeIndex:
     )
 
 
-def _base(table: str, columns, source: str, freq: str, by_period: bool) -> str:
-    """CTEs up to `s`: every post (pid, par, u, ts, fp = its period, root = its thread) once per
-    scope (lvl, community) with its key `k` (its period, or 0 for the whole table)."""
+POSTS_VIEW = "health_posts"  # every post with its thread root, materialized once per run
+
+
+def roots_sql(table: str, columns, source: str, freq: str) -> str:
+    """Every post once: pid, par, u, ts, c (its community), fp (its period) and root (its thread)."""
     if source not in SOURCES:
         raise ConfigError(f"unknown community source '{source}'; choose one of {', '.join(SOURCES)}")
     cols = set(columns)
-    for need in ("user_id",):
-        if need not in cols:
-            raise ConfigError(f"posts need a '{need}' column for community health")
+    if "user_id" not in cols:
+        raise ConfigError("posts need a 'user_id' column for community health")
     ts = f"CAST({q('ts')} AS TIMESTAMP)" if "ts" in cols else "CAST(NULL AS TIMESTAMP)"
     par = _clean("parent_id") if "parent_id" in cols else "CAST(NULL AS VARCHAR)"
     pid = _clean("post_id") if "post_id" in cols else "CAST(NULL AS VARCHAR)"
@@ -86,36 +90,45 @@ def _base(table: str, columns, source: str, freq: str, by_period: bool) -> str:
     ctes = [
         f"p0 AS ({raw})",
         f"p AS (SELECT pid, par, u, ts, c, {period_key('ts', freq)} AS fp FROM p0)",
-        # each post id once (the smallest parent / author when an id repeats)
-        "node AS (SELECT pid, min(par) AS par, min(u) AS au FROM p WHERE pid IS NOT NULL GROUP BY pid)",
+        "node AS (SELECT pid, min(par) AS par FROM p WHERE pid IS NOT NULL GROUP BY pid)",
         # f0: a reply's parent when that parent is a post of the table (else itself)
         "f0 AS (SELECT n.pid AS pid, CASE WHEN x.pid IS NULL THEN n.pid ELSE n.par END AS a "
         "FROM node AS n LEFT JOIN node AS x ON n.par = x.pid WHERE n.par IS NOT NULL)",
     ]
-    for i in range(ROOT_DOUBLINGS):  # f(i+1) = f(i) applied twice: 2**(i+1) levels up
+    for i in range(ROOT_STEPS):  # f(i+1) = one level above f(i)
         ctes.append(
             f"f{i + 1} AS (SELECT a1.pid AS pid, coalesce(a2.a, a1.a) AS a FROM f{i} AS a1 "
-            f"LEFT JOIN f{i} AS a2 ON a1.a = a2.pid)"
+            f"LEFT JOIN f0 AS a2 ON a1.a = a2.pid)"
         )
-    last = f"f{ROOT_DOUBLINGS}"
-    ctes.append(
-        f"r AS (SELECT p.pid, p.par, p.u, p.ts, p.c, p.fp, CASE WHEN p.par IS NULL THEN p.pid ELSE "
-        f"{last}.a END AS root FROM p LEFT JOIN {last} ON p.pid = {last}.pid)"
+    last = f"f{ROOT_STEPS}"
+    return (
+        "WITH "
+        + ", ".join(ctes)
+        + f" SELECT p.pid, p.par, p.u, p.ts, p.c, p.fp, CASE WHEN p.par IS NULL THEN p.pid ELSE {last}.a END "
+        f"AS root FROM p LEFT JOIN {last} ON p.pid = {last}.pid"
     )
+
+
+def _base(by_period: bool) -> str:
+    """CTEs over the materialized posts (`prepare`): `r` (every post), `node` (each post id once,
+    the smallest parent / author when an id repeats) and `s`: every post once per scope (lvl,
+    community) with its key `k` (its period, or 0 for the whole table)."""
     k = "fp" if by_period else "CAST(0 AS BIGINT)"
-    ctes.append(
-        f"s AS (SELECT 0 AS lvl, '{SITE}' AS c, {k} AS k, pid, par, u, ts, fp, root FROM r"
-        + (" WHERE fp IS NOT NULL" if by_period else "")
-        + f" UNION ALL SELECT 1 AS lvl, c, {k} AS k, pid, par, u, ts, fp, root FROM r WHERE c IS NOT NULL"
-        + (" AND fp IS NOT NULL" if by_period else "")
-        + ")"
+    when = " AND fp IS NOT NULL" if by_period else ""
+    return (
+        f"WITH r AS (SELECT pid, par, u, ts, c, fp, root FROM {q(POSTS_VIEW)}), "
+        "node AS (SELECT pid, min(par) AS par, min(u) AS au FROM r WHERE pid IS NOT NULL GROUP BY pid), "
+        f"s AS (SELECT 0 AS lvl, '{SITE}' AS c, {k} AS k, pid, par, u, ts, fp, root FROM r WHERE 1 = 1{when} "
+        f"UNION ALL SELECT 1 AS lvl, c, {k} AS k, pid, par, u, ts, fp, root FROM r WHERE c IS NOT NULL{when})"
     )
-    return "WITH " + ", ".join(ctes)
 
 
-def counts_sql(
-    table: str = "posts", columns=(), source: str = "posts", freq: str = "week", by_period: bool = False
-) -> str:
+def prepare(engine: Engine, table: str = "posts", source: str = "posts", freq: str = "week") -> None:
+    """Materialize every post with its thread root as `health_posts` on `engine` (once per run)."""
+    engine.materialize(POSTS_VIEW, roots_sql(table, engine.columns(table), source, freq))
+
+
+def counts_sql(by_period: bool = False) -> str:
     """One row per (lvl, community, k) with the raw counts behind every metric:
     posts, members, threads, replies, span_us (microseconds between the first and the last post),
     answered (threads with a reply by another member anywhere in the thread), median_hours /
@@ -125,7 +138,7 @@ def counts_sql(
     with an author), pairs / mutual (distinct replier -> parent-author pairs, and those answered
     back in the same scope)."""
     kf = "f0" if by_period else "CAST(0 AS BIGINT)"
-    sql = _base(table, columns, source, freq, by_period) + (
+    sql = _base(by_period) + (
         # first reply by another member, per thread (anywhere in the table)
         ", fr AS (SELECT t.pid AS root, min(x.ts) AS first_ts FROM node AS t JOIN r AS x ON x.root = t.pid "
         "AND x.par IS NOT NULL AND x.u IS NOT NULL AND (t.au IS NULL OR x.u <> t.au) "
@@ -175,12 +188,10 @@ def counts_sql(
     return sql
 
 
-def sentiment_sql(
-    table: str = "posts", columns=(), source: str = "posts", freq: str = "week", by_period: bool = False
-) -> str:
+def sentiment_sql(by_period: bool = False) -> str:
     """Per (lvl, community, k): scored (posts with a score), mean_score, sd_score (sample), negatives,
     from a registered table `scored` (post_id, score, sentiment) joined on the post id."""
-    return _base(table, columns, source, freq, by_period) + (
+    return _base(by_period) + (
         f", sc AS (SELECT {_clean('post_id')} AS pid, CAST({q('score')} AS DOUBLE) AS score, "
         f"CASE WHEN {q('sentiment')} = 'negative' THEN 1 ELSE 0 END AS neg FROM {q('scored')} "
         f"WHERE {q('score')} IS NOT NULL) "
@@ -190,12 +201,10 @@ def sentiment_sql(
     )
 
 
-def member_sql(table: str = "posts", columns=(), source: str = "posts", freq: str = "week") -> str:
+def member_sql() -> str:
     """Distinct (lvl, community, user_id) of everyone who posted: to join per-member results of
     other analyses (churn risk, A/B assignment) onto the scopes."""
-    return _base(table, columns, source, freq, False) + (
-        " SELECT DISTINCT lvl, c AS community, u AS user_id FROM s WHERE u IS NOT NULL"
-    )
+    return _base(False) + (" SELECT DISTINCT lvl, c AS community, u AS user_id FROM s WHERE u IS NOT NULL")
 
 
 def _typed(df: pd.DataFrame) -> pd.DataFrame:
@@ -229,22 +238,28 @@ def _typed(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def health_counts(
-    engine: Engine, table: str = "posts", source: str = "posts", freq: str = "week", by_period: bool = False
+    engine: Engine,
+    table: str = "posts",
+    source: str = "posts",
+    freq: str = "week",
+    by_period: bool = False,
+    prepared: bool = False,
 ) -> pd.DataFrame:
-    """`counts_sql` on `engine`, typed and sorted by (lvl, community, k)."""
-    return _typed(engine.sql(counts_sql(table, engine.columns(table), source, freq, by_period)))
+    """`counts_sql` on `engine`, typed and sorted by (lvl, community, k). prepared=True: `prepare`
+    already ran for this table, source and freq."""
+    if not prepared:
+        prepare(engine, table, source, freq)
+    return _typed(engine.sql(counts_sql(by_period)))
 
 
-def health_sentiment(
-    engine: Engine, table: str = "posts", source: str = "posts", freq: str = "week", by_period: bool = False
-) -> pd.DataFrame:
-    """`sentiment_sql` on `engine` (needs a registered `scored` table), typed and sorted."""
-    return _typed(engine.sql(sentiment_sql(table, engine.columns(table), source, freq, by_period)))
+def health_sentiment(engine: Engine, by_period: bool = False) -> pd.DataFrame:
+    """`sentiment_sql` on `engine` after `prepare` (needs a registered `scored` table), typed and sorted."""
+    return _typed(engine.sql(sentiment_sql(by_period)))
 
 
-def health_members(engine: Engine, table: str = "posts", source: str = "posts") -> pd.DataFrame:
-    """lvl, community, user_id of every poster per scope."""
-    out = engine.sql(member_sql(table, engine.columns(table), source))
+def health_members(engine: Engine) -> pd.DataFrame:
+    """lvl, community, user_id of every poster per scope (after `prepare`)."""
+    out = engine.sql(member_sql())
     out["lvl"] = out["lvl"].astype("int64")
     out["community"] = out["community"].astype(str)
     out["user_id"] = out["user_id"].astype(str)
