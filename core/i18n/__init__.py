@@ -10,7 +10,7 @@ user errors' messages), and columns
 
 from __future__ import annotations
 
-from core.i18n import ab, churn, columns, common, errors, graph, home, reco, sentiment
+from core.i18n import ab, churn, columns, common, errors, graph, home, reco, sentiment, sources
 
 LANGUAGES = {"en": "English", "zh": "简体中文"}
 
@@ -35,6 +35,7 @@ TABLE: dict[str, dict[str, str]] = _merge(
     reco.TABLE,
     columns.TABLE,
     errors.TABLE,
+    sources.TABLE,
 )
 
 
