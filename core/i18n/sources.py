@@ -83,6 +83,15 @@ TABLE: dict[str, dict[str, str]] = {
         "en": "the query returned more than {limit} rows, the row limit; raise the limit or narrow the query",
         "zh": "查询返回的行数超过了 {limit} 行的上限；请调高上限或缩小查询范围",
     },
+    # ---- wide A/B summaries (core.experiments.wide) ---------------------------------------------------
+    "err.wide.control_name": {
+        "en": "a treatment is named '{name}', the name the control side gets; rename it",
+        "zh": "有一个实验组名为“{name}”，这是对照组使用的名称；请改名",
+    },
+    "err.wide.control_differs": {
+        "en": "the control's figures differ between rows of the same experiment, metric and checkpoint",
+        "zh": "同一实验、指标和检查点的各行中，对照组的数字不一致",
+    },
     # ---- the page ----------------------------------------------------------------------------------
     "src.sheet": {"en": "Sheet", "zh": "工作表"},
     "src.sheet_help": {

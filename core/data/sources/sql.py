@@ -70,6 +70,7 @@ def stage_query(url: str, query: str, scratch: Path, password: str | None, row_l
     """Run `query` and write its rows to `scratch/query.parquet`; returns the file and the row count."""
     import adbc_driver_manager
     import adbc_driver_postgresql.dbapi as pg
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     uri, secret = _connect_uri(url, password)
@@ -98,7 +99,7 @@ def stage_query(url: str, query: str, scratch: Path, password: str | None, row_l
                         if rows > row_limit:
                             raise InputError.keyed("err.src.sql_limit", file=name, limit=f"{row_limit:,}")
                         writer.write_batch(batch)
-            except adbc_driver_manager.Error as exc:
+            except (adbc_driver_manager.Error, pa.ArrowException) as exc:
                 raise InputError.keyed("err.src.sql_query", file=name, reason=_scrub(str(exc), secret)) from None
         conn.rollback()  # read only: nothing to keep
     finally:
