@@ -16,6 +16,7 @@ from core.errors import UserError
 from core.experiments import summary as sm
 from core.experiments import view as ev
 from core.experiments.analysis import higher_is_better, parse_split, variant_names
+from core.experiments.wide import long_frame
 from core.export import csv_bytes
 from core.viz import experiments as viz
 from ui.ab_panels import md_literal, notice_text, option_label, p_text, power_panel, timeline_chart
@@ -53,7 +54,7 @@ def _columns(df: pd.DataFrame, sha: str) -> sm.SummaryColumns | None:
 
 def summary_view() -> None:
     """The whole summary view; stops the page when there is nothing to show yet."""
-    read = lambda raw, name: read_csv_frame(raw, name, as_text=False)  # noqa: E731
+    read = lambda raw, name: long_frame(read_csv_frame(raw, name, as_text=False))  # noqa: E731 (wide: its long form)
     held = held_upload(tr("ab.summary_upload"), "ab_summary_uploader", UPLOAD, read)
     if held is None:
         st.info(tr("ab.summary_hint"))

@@ -25,6 +25,7 @@ CONTROL = "control"
 SUFFIXES = [("_control", "_treatment"), ("_对照组", "_实验组"), ("_对照", "_实验"), ("_c", "_t"), ("_a", "_b")]
 PREFIXES = [("control_", "treatment_"), ("对照组", "实验组"), ("对照_", "实验_"), ("对照", "实验")]
 SPREADS = ("variance", "sd", "sum_squares")
+_VARIANT = r"^(variant|variation|arm|group|bucket|treatment|分组|组别|版本|实验组)(_?id|_?name)?$"
 
 
 @dataclass
@@ -86,7 +87,11 @@ def long_if_wide(
         return None
     found = pairs(df.columns)
     paired = {c for pair in found.values() for c in pair}
-    variant = variant or "variant"
+    given = variant
+    if variant is None:  # the page: guess the treatment column; the long form calls it 'variant'
+        variant = next(
+            (str(c) for c in df.columns if str(c) not in paired and re.match(_VARIANT, str(c).lower())), "variant"
+        )
     keep = [c for c in df.columns if str(c) not in paired and c != variant]
     spread = [b for b in found if any(_role(b, r) for r in SPREADS)]
     left = LeftOut()
@@ -133,4 +138,14 @@ def long_if_wide(
             )
         control = control.drop_duplicates(subset=keys, keep="first")
     out = pd.concat([control, treatment], ignore_index=True).sort_values("__order", kind="stable")
-    return out.drop(columns="__order").reset_index(drop=True), left
+    out = out.drop(columns="__order").reset_index(drop=True)
+    if given is None and variant != "variant" and "variant" not in out.columns:
+        out = out.rename(columns={variant: "variant"})
+    out.attrs["wide_left_out"] = left.as_dict()
+    return out, left
+
+
+def long_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """`df` itself, or its long form when it is wide (for the A/B page's upload)."""
+    wide = long_if_wide(df)
+    return df if wide is None else wide[0]

@@ -138,7 +138,7 @@ def test_query_ingests_like_its_csv_export_and_no_password_is_kept(events, tmp_p
     pd.testing.assert_frame_equal(got, ws2.read("interactions"))
     assert report.rows == 5000 and got["value"].isna().sum() == 5000 // 7
     assert report.source == f"postgresql://{USER}@127.0.0.1:{url.rsplit(':', 1)[1].split('/')[0]}/postgres"
-    secret = [PASSWORD.encode(), "s3cret-Pa55".encode()]
+    secret = [PASSWORD.encode(), b"s3cret-Pa55"]
     for f in _files_under(isolated_data_dir) + _files_under(ws.path):
         data = f.read_bytes()
         assert not any(s in data for s in secret), f
