@@ -22,6 +22,7 @@ from core.errors import UserError
 from ui import state
 from ui.common import error_text, tr
 from ui.present import col_label
+from ui.sources import source_picker
 
 
 def say(notes) -> str:
@@ -123,6 +124,7 @@ def pending_upload(ws: Workspace, key: str, item: dict) -> None:
             format_func={n: f"{n} · {tr(f'home.about.{n}')}" for n in TABLE_NAMES}.get,  # this run's language
         )
         st.caption(tr("home.required", fields=", ".join(SCHEMAS[table].required) or "-"))
+        preview = source_picker(ws, key, item, table)  # a workbook's sheet, a zip's file (ui.sources)
         mapping = mapping_editor(key, preview, table)
         skip = st.checkbox(tr("home.skip_bad"), key=f"skip_{key}")
         target = ws.name
@@ -190,6 +192,7 @@ def run_ingest(
             mode=mode,
             require_confirmation=expected_version is False,
             expected_version=expected_version,
+            read=item.get("read"),
         )
     except ConfirmationNeeded as need:
         item["confirm"] = {"check": need.check, "args": (target, table, mapping, skip, mode)}
