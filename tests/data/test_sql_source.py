@@ -218,3 +218,28 @@ def test_a_million_rows_equal_their_csv_export(pg, cli_env, tmp_path):
     got, want = Workspace(ws).read("interactions"), ws2.read("interactions")
     assert len(got) == 1_000_000
     pd.testing.assert_frame_equal(got, want)
+
+
+def test_home_page_database_source(events, repo_root, sample_ws, isolated_data_dir):
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(repo_root / "pages" / "home.py"), default_timeout=120)
+    at.run()
+    assert any("At most 1,000,000 rows are loaded" in c.value for c in at.caption)  # the limit is shown
+    no_pw = events.replace(":" + PASSWORD, "")
+    at.text_input(key="db_url").set_value(no_pw)
+    at.text_input(key="db_password").set_value("wrong")
+    at.text_area(key="db_query").set_value("SELECT * FROM events")
+    at.selectbox(key="db_table").set_value("interactions")
+    at.text_input(key="db_target").set_value("from-db")
+    at.button(key="db_load").click().run()
+    assert [e.value for e in at.error] == [f"{redact(no_pw)}: the database refused the user name or password"]
+    assert at.session_state["db_password"] == ""  # forgotten after the attempt
+    at.text_input(key="db_password").set_value(PASSWORD)
+    at.button(key="db_load").click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    ok = [s.value for s in at.success]
+    assert any(f"{redact(no_pw)}: 5,000 rows ingested into 'interactions' of workspace 'from-db'" in s for s in ok), ok
+    assert at.session_state["db_password"] == ""
+    for f in _files_under(isolated_data_dir):
+        assert b"s3cret" not in f.read_bytes(), f
