@@ -9,7 +9,6 @@ from pathlib import Path
 import streamlit as st
 
 from core.data.ingest import FilePreview, ingest_opened, preview_file
-from core.data.mapping import missing_required
 from core.data.schemas import TABLE_NAMES
 from core.data.sources import ReadOptions
 from core.data.view import ingest_notes
@@ -34,13 +33,14 @@ def first_preview(ws: Workspace, path: Path, name: str) -> dict:
 
         read = ReadOptions(member=next(iter(members(path, name)), None))
     elif name.lower().endswith((".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")):
-        from core.data.sources.excel import pick_sheet
+        from core.data.sources.excel import fitting_sheet
 
-        for table in TABLE_NAMES:  # the first sheet that fits any table; the picker refines it per table
-            sheet = pick_sheet(path, name, table)
-            preview = preview_file(ws, path, name=name, read=ReadOptions(sheet=sheet))
-            if not missing_required(preview.mapping, preview.table):
-                return {"preview": preview, "read": ReadOptions(sheet=sheet)}
+        for table in TABLE_NAMES:  # the first sheet that fits a table; the picker refines it per table
+            sheet = fitting_sheet(path, name, table)
+            if sheet is not None:
+                read = ReadOptions(sheet=sheet)
+                preview = preview_file(ws, path, name=name, read=read)
+                return {"preview": preview, "read": read}
     return {"preview": preview_file(ws, path, name=name, read=read), "read": read}
 
 

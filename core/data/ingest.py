@@ -15,7 +15,7 @@ A failure or a kill anywhere before step 5 commits leaves the workspace exactly 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from core.data.csvfile import MAX_LINE_BYTES, name_list, readable_copy, sha256_file
@@ -99,7 +99,7 @@ def preview_file(
     `read` (core.data.sources.ReadOptions): the sheet, header row or zip member of other file types."""
     from core.data.sources import ReadOptions, open_source
 
-    read = read or ReadOptions(table=table)
+    read = replace(read or ReadOptions(table=table), preview_rows=200)  # a workbook: its first rows only
     with open_source(path, name or Path(path).name, read, encoding) as src:
         fmt = src.fmt
     remembered = ws.remembered_mapping(fmt.header) if ws is not None else None

@@ -58,6 +58,7 @@ class ReadOptions:
     header_row: int | None = None
     member: str | None = None
     table: str | None = None  # the canonical table asked for (picks the sheet; forum dumps: posts/users)
+    preview_rows: int | None = None  # read only this many rows where a format must be converted (previews)
 
 
 @dataclass

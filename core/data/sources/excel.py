@@ -71,20 +71,24 @@ def sheet_header(path: Path, name: str, sheet: str, header_row: int | None = Non
     return header, sample
 
 
+def fitting_sheet(path: Path, name: str, table: str, header_row: int | None = None) -> str | None:
+    """The first sheet whose header maps to `table` (its required fields found), else None."""
+    for s in sheet_names(path, name):
+        try:
+            header, sample = sheet_header(path, name, s, header_row)
+        except Exception:  # noqa: BLE001 - a sheet that cannot be read is simply not the default
+            continue
+        if header and all(header) and not missing_required(suggest_mapping(header, sample, table), table):
+            return s
+    return None
+
+
 def pick_sheet(path: Path, name: str, table: str | None, header_row: int | None = None) -> str:
-    """The first sheet whose header maps to `table` (its required fields found), else the first sheet."""
+    """The first sheet whose header maps to `table`, else the first sheet."""
     names = sheet_names(path, name)
     if not names:
         raise InputError.keyed("err.src.no_sheets", file=name)
-    if table:
-        for s in names:
-            try:
-                header, sample = sheet_header(path, name, s, header_row)
-            except Exception:  # a sheet that cannot be read is simply not the default
-                continue
-            if header and all(header) and not missing_required(suggest_mapping(header, sample, table), table):
-                return s
-    return names[0]
+    return (fitting_sheet(path, name, table, header_row) if table else None) or names[0]
 
 
 def _resolve_sheet(names: list[str], sheet: str, name: str) -> str:
@@ -144,6 +148,8 @@ def stage(path: Path, name: str, options: ReadOptions, scratch: Path) -> tuple[P
             if any(c is not None for c in extra):
                 raise InputError.keyed("err.src.beyond_header", file=name + where, rows=[line])
             batch.append(cells + [None] * (width - len(cells)))
+            if options.preview_rows is not None and n + len(batch) >= options.preview_rows:
+                break
             if len(batch) >= BATCH:
                 writer.write_table(_table(batch, schema))
                 n += len(batch)
