@@ -60,6 +60,9 @@ def summary_view() -> None:
         st.info(tr("ab.summary_hint"))
         st.stop()
     name, sha, df = held
+    left_out = df.attrs.get("wide_left_out") or {}
+    if left_out.get("rows"):  # a wide file's rows without variances (core.experiments.wide)
+        st.warning(tr("src.wide_left_out", n=left_out["rows"], experiments=", ".join(left_out["experiments"]) or "-"))
     cols = _columns(df, sha)
     if cols is None:
         st.warning(tr("ab.summary_need"))

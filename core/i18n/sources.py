@@ -92,6 +92,10 @@ TABLE: dict[str, dict[str, str]] = {
         "en": "the control's figures differ between rows of the same experiment, metric and checkpoint",
         "zh": "同一实验、指标和检查点的各行中，对照组的数字不一致",
     },
+    "src.wide_left_out": {
+        "en": "{n} rows have no variance on one side and are left out of the tests (experiments: {experiments}).",
+        "zh": "有 {n} 行缺少一侧的方差，未纳入检验（实验：{experiments}）。",
+    },
     # ---- the page ----------------------------------------------------------------------------------
     "src.sheet": {"en": "Sheet", "zh": "工作表"},
     "src.sheet_help": {

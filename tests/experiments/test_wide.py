@@ -165,9 +165,10 @@ def test_the_ab_page_reads_a_wide_upload(repo_root, sample_ws, tmp_path):
             "time_since_start": "day",
         }
     )
-    last = wide[wide["day"] == 3.0]
+    last = wide[wide["day"] == 3.0].reset_index(drop=True)
     path = tmp_path / "wide.csv"
-    last.drop(columns="day").to_csv(path, index=False)
+    gone = last.assign(variance_c=lambda f: f["variance_c"].where(f.index != 8))  # 591c2c's last row
+    gone.drop(columns="day").to_csv(path, index=False)
     at = AppTest.from_file(str(repo_root / "pages" / "ad_ab_results.py"), default_timeout=120)
     at.run()
     at.radio(key="ab_source").set_value("summary").run()
@@ -175,5 +176,7 @@ def test_the_ab_page_reads_a_wide_upload(repo_root, sample_ws, tmp_path):
     assert not at.exception, [str(e.value) for e in at.exception]
     assert not at.error, [str(e.value) for e in at.error]
     portfolio = next(d.value for d in at.dataframe if "experiment" in d.value.columns)
-    # one row per experiment, metric and treatment: 036afc has two treatments, 591c2c one; 3 metrics each
-    assert len(portfolio) == len(last) == 9 and set(portfolio["experiment"]) == {"036afc", "591c2c"}
+    # one row per experiment, metric and treatment (036afc: two treatments, 591c2c one; 3 metrics), less the one left out
+    assert len(portfolio) == len(last) - 1 == 8 and set(portfolio["experiment"]) == {"036afc", "591c2c"}
+    warned = [str(w.value) for w in at.warning]
+    assert "1 rows have no variance on one side and are left out of the tests (experiments: 591c2c)." in warned
