@@ -219,6 +219,9 @@ def from_relation(
 
 
 _SCALAR_OK = ("VARCHAR", "BOOLEAN", "DATE", "TIME", "UUID")
+_NUMERIC = tuple(
+    "TINYINT SMALLINT INTEGER BIGINT HUGEINT UTINYINT USMALLINT UINTEGER UBIGINT FLOAT DOUBLE DECIMAL".split()
+)
 
 
 def text_expr(col: str, duck_type: str, name: str, column: str, kind: str) -> str:
@@ -231,23 +234,7 @@ def text_expr(col: str, duck_type: str, name: str, column: str, kind: str) -> st
         raise InputError.keyed("err.src.unsupported_type", file=name, column=column, type=duck_type)
     if t.startswith("TIMESTAMP WITH TIME ZONE") or t == "TIMESTAMPTZ":
         return f"CAST(timezone('UTC', {col}) AS VARCHAR)"
-    numeric = any(
-        t.startswith(p)
-        for p in (
-            "TINYINT",
-            "SMALLINT",
-            "INTEGER",
-            "BIGINT",
-            "HUGEINT",
-            "UTINYINT",
-            "USMALLINT",
-            "UINTEGER",
-            "UBIGINT",
-            "FLOAT",
-            "DOUBLE",
-            "DECIMAL",
-        )
-    )
+    numeric = t.startswith(_NUMERIC)
     if numeric or t.startswith(("TIMESTAMP", "DATE", "TIME")) or t in _SCALAR_OK or t == "JSON":
         return f"CAST({col} AS VARCHAR)"
     raise InputError.keyed("err.src.unsupported_type", file=name, column=column, type=duck_type)
