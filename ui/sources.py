@@ -80,7 +80,7 @@ def source_picker(ws: Workspace, key: str, item: dict, table: str) -> FilePrevie
             item["preview"] = preview = preview_file(ws, path, name=name, table=table, read=read)
     except UserError as exc:
         st.error(error_text(exc))
-    if preview.kind != "csv":
+    if preview.kind != "csv" or preview.detail:
         detail = f" · {preview.detail}" if preview.detail else ""
         st.caption(tr("src.read_as", kind=KINDS.get(preview.kind, preview.kind), detail=detail))
     return preview

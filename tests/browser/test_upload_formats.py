@@ -1,4 +1,5 @@
-"""A new user uploads an Excel workbook in Chromium, picks the sheet, confirms, and the view unlocks."""
+"""A new user uploads an Excel workbook in Chromium, picks the sheet, confirms, and the view unlocks;
+then a zip of two exports, picking the file in it."""
 
 from __future__ import annotations
 
@@ -63,3 +64,26 @@ def test_upload_workbook_and_pick_a_sheet(streamlit_url, browser_page, wait_idle
     page.get_by_text("Views this data unlocks").wait_for()
     links = page.locator('[data-testid="stPageLink"]').all_inner_texts()
     assert any(t.startswith("✅") and "Recommend" in t for t in links), links
+    # a zip of two exports: the page lists its files, the user picks the second
+    posts = pd.DataFrame({"作者": ["u1", "u2", "u3"], "内容": ["很好", "一般", "不错"], "时间": ["2024-01-02"] * 3})
+    archive = tmp_path / "exports.zip"
+    import zipfile
+
+    with zipfile.ZipFile(archive, "w") as zf:
+        zf.writestr("exports/orders.csv", _month(12, 3).to_csv(index=False))
+        zf.writestr("exports/posts.csv", posts.to_csv(index=False))
+    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(str(archive))
+    member = page.get_by_role("combobox", name="File in the archive")
+    member.wait_for()
+    wait_idle(page)
+    assert member.input_value() == "exports/orders.csv"
+    member.click()
+    page.get_by_role("option", name="exports/posts.csv", exact=True).click()
+    wait_idle(page)
+    page.get_by_text("Read as CSV · exports/posts.csv").wait_for()
+    page.get_by_role("combobox", name="Table").click()  # the table chosen for the first file stays: pick posts
+    page.get_by_role("option", name=re.compile(r"^posts")).click()
+    wait_idle(page)  # the page now shows workspace 'workbook': the file goes there
+    page.get_by_role("button", name="Ingest").click()
+    page.get_by_text("exports.zip: 3 rows ingested into 'posts' of workspace 'workbook'").wait_for(timeout=120_000)
+    assert list(open_workspace("workbook").read("posts")["text"]) == list(posts["内容"])
