@@ -264,3 +264,19 @@ def test_nested_json_fields_are_flattened_with_dots(tmp_path):
     got = ws.read("posts")
     assert list(got["user_id"]) == [r["author"]["name"] for r in rows]
     assert list(got["author.geo.city"]) == ["上海"] * 5
+
+
+def test_excel_columns_converted_in_arrow_read_as_cell_by_cell():
+    """The column-wise fast path writes exactly the text the cell-by-cell conversion writes."""
+    import datetime as dt
+
+    from core.data.sources.excel import _cell, _column
+
+    columns = [
+        [123456789012.0, 1e16, 2.5, None, "", 3.0, -0.0, 1 / 3],
+        ["文本", "", None, " a "],
+        [dt.datetime(2024, 1, 1, 1, 2, 3), "", dt.datetime(2024, 1, 1, 1, 2, 3, 500)],
+        [1.0, "x", True, dt.date(2024, 2, 29), None],
+    ]
+    for values in columns:
+        assert _column(list(values)).to_pylist() == [_cell(v) for v in values]

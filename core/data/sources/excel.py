@@ -137,17 +137,16 @@ def stage(path: Path, name: str, options: ReadOptions, scratch: Path) -> tuple[P
     schema = pa.schema([(f"c{i}", pa.string()) for i in range(width)])
     out = scratch / "sheet.parquet"
     n, line = 0, at
+    empty = ("", None)
     with pq.ParquetWriter(out, schema) as writer:
-        batch: list[list[str | None]] = []
+        batch: list[list] = []
         for row in rows:
             line += 1
-            cells = [_cell(v) for v in row[:width]]
-            if all(c is None for c in cells):
+            if not any(v not in empty for v in row):
                 continue  # blank rows in a sheet are layout, not data
-            extra = [_cell(v) for v in row[width:]]
-            if any(c is not None for c in extra):
+            if len(row) > width and any(v not in empty for v in row[width:]):
                 raise InputError.keyed("err.src.beyond_header", file=name + where, rows=[line])
-            batch.append(cells + [None] * (width - len(cells)))
+            batch.append(row[:width] if len(row) >= width else list(row) + [None] * (width - len(row)))
             if options.preview_rows is not None and n + len(batch) >= options.preview_rows:
                 break
             if len(batch) >= BATCH:
@@ -171,8 +170,32 @@ def header_of(staged: Path) -> list[str]:
 def _table(batch, schema):
     import pyarrow as pa
 
-    cols = list(zip(*batch))
-    return pa.Table.from_arrays([pa.array(c, pa.string()) for c in cols], schema=schema)
+    return pa.Table.from_arrays([_column(list(c)) for c in zip(*batch)], schema=schema)
+
+
+def _column(values: list):
+    """One column of cells as text, column-wise in Arrow where the cells are all of one kind (the
+    common case: the same text `_cell` gives, many times faster), else cell by cell."""
+    import datetime as dt
+
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    kinds = set(map(type, values)) - {type(None)}
+    if kinds <= {str}:
+        arr = pa.array(values, pa.string())
+        return pc.if_else(pc.equal(arr, ""), pa.scalar(None, pa.string()), arr)
+    values = [None if v == "" else v for v in values]  # empty cells
+    kinds = set(map(type, values)) - {type(None)}
+    if kinds <= {float, int}:  # whole numbers in full without '.0' (ids), as _cell writes them
+        nums = pa.array(values, pa.float64())
+        whole = pc.and_(pc.equal(pc.floor(nums), nums), pc.less(pc.abs(nums), 2.0**53))
+        as_int = pc.cast(pc.cast(pc.if_else(whole, nums, 0.0), pa.int64()), pa.string())
+        return pc.if_else(whole, as_int, pc.cast(nums, pa.string()))
+    if kinds == {dt.datetime}:
+        text = pc.strftime(pa.array(values, pa.timestamp("us")), format="%Y-%m-%d %H:%M:%S")
+        return pc.replace_substring_regex(text, pattern=r"\.000000$", replacement="")
+    return pa.array([_cell(v) for v in values], pa.string())
 
 
 def _merged_header(ws, header_row: int) -> bool:
