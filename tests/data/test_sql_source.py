@@ -213,6 +213,7 @@ def test_a_million_rows_equal_their_csv_export(pg, cli_env, tmp_path):
     pd.testing.assert_frame_equal(got, want)
 
 
+@pytest.mark.slow  # three runs of the home page (AppTest) against the server: over 10 s on a busy machine
 def test_home_page_database_source(events, repo_root, sample_ws, isolated_data_dir):
     from streamlit.testing.v1 import AppTest
 
