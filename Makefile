@@ -8,7 +8,7 @@ PORT ?= 8501
 HOST ?=
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast lint install browser java bench clean
+.PHONY: run test test-fast lint install browser java postgresql bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -33,6 +33,12 @@ java:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q openjdk-17-jre-headless; }
 
+# PostgreSQL 15 for the database-source tests (each test starts its own server in a temp folder).
+postgresql:
+	@test -x /usr/lib/postgresql/15/bin/initdb || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q postgresql-15; }
+
 run: install
 	$(BIN)/python -m core.data.prepare
 	$(BIN)/python -m ui.serve --server.headless true --server.port $(PORT)$(if $(HOST), --server.address $(HOST))
@@ -46,7 +52,7 @@ lint: install
 # One worker per core (pytest-xdist; a test file stays on one worker, so its fixtures are built once),
 # each worker's torch on one thread so the workers do not fight over the cores.
 TEST_JOBS ?= auto
-test: install browser java lint
+test: install browser java postgresql lint
 	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -q --durations=15 -n $(TEST_JOBS) --dist loadfile
 
 # No browser, no training-heavy tests (marked slow): the quick loop while editing.

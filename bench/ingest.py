@@ -1,6 +1,9 @@
 """Ingest throughput and peak memory beside plain pandas.read_csv on the same generated file.
 
-    python bench/ingest.py [--rows 1000000] [--repeat 2]
+    python bench/ingest.py [--rows 1000000] [--repeat 2] [--formats csv,parquet,jsonl,xlsx,csv.gz,csv.zst,zip]
+
+Every other format holds the same rows as the CSV and goes through the same ingest (core/data/sources):
+its time and peak memory are printed beside the CSV's (`--formats csv` for the CSV rows alone).
 
 Each measurement runs in a fresh subprocess; a thread samples its RSS every 5 ms during the read.
 "delta" is that peak minus the RSS just before the read (what the read itself costs); the floor in the
@@ -78,6 +81,49 @@ def make_file(path: Path, rows: int) -> None:
             df.to_csv(fh, header=False, index=False)
 
 
+def convert(csv: Path, fmt: str) -> Path:
+    """The same rows as `csv` in another format (DuckDB for Parquet/JSON, openpyxl write-only for xlsx)."""
+    import gzip
+    import shutil
+    import zipfile
+
+    import duckdb
+
+    out = csv.with_name(f"interactions.{fmt}")
+    src = f"read_csv('{csv}', all_varchar = false)"
+    if fmt == "parquet":
+        duckdb.execute(f"COPY (SELECT * FROM {src}) TO '{out}' (FORMAT parquet)")
+    elif fmt == "jsonl":
+        duckdb.execute(f"COPY (SELECT * FROM {src}) TO '{out}' (FORMAT json)")
+    elif fmt == "csv.gz":
+        with open(csv, "rb") as fh, gzip.open(out, "wb", compresslevel=6) as gz:
+            shutil.copyfileobj(fh, gz, 4 << 20)
+    elif fmt == "csv.zst":
+        import zstandard
+
+        with open(csv, "rb") as fh, open(out, "wb") as dst:
+            zstandard.ZstdCompressor().copy_stream(fh, dst)
+    elif fmt == "zip":
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+            zf.write(csv, "interactions.csv")
+    elif fmt == "xlsx":
+        import csv as csvmod
+
+        from openpyxl import Workbook
+
+        wb = Workbook(write_only=True)
+        sheet = wb.create_sheet("data")
+        with open(csv, encoding="utf-8", newline="") as fh:
+            rows = csvmod.reader(fh)
+            sheet.append(next(rows))
+            for r in rows:
+                sheet.append([r[0], r[1], r[2], r[3], float(r[4])])
+        wb.save(out)
+    else:
+        raise SystemExit(f"unknown format {fmt}")
+    return out
+
+
 def measure(mode: str, path: Path, work: Path) -> dict:
     ws = work / f"ws-{mode}-{time.time_ns()}"
     out = subprocess.run(
@@ -94,21 +140,26 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--repeat", type=int, default=2)
+    ap.add_argument("--formats", default="csv", help="comma-separated: csv,parquet,jsonl,xlsx,csv.gz,csv.zst,zip")
     args = ap.parse_args()
+    formats = [f.strip() for f in args.formats.split(",") if f.strip()]
     with tempfile.TemporaryDirectory(prefix="bench_ingest_") as tmp:
         work = Path(tmp)
         path = work / "interactions.csv"
         make_file(path, args.rows)
         size = path.stat().st_size
         results = {}
-        for mode in ("pandas", "ours"):
-            runs = [measure(mode, path, work) for _ in range(args.repeat)]
+        files = {"pandas": path, "ours": path}
+        files.update({f"ours:{f}": convert(path, f) for f in formats if f != "csv"})
+        for mode, file in files.items():
+            runs = [measure(mode.split(":")[0], file, work) for _ in range(args.repeat)]
             best = min(runs, key=lambda r: r["seconds"])
             results[mode] = {
                 "rows": best["rows"],
                 "seconds": best["seconds"],
                 "peak": max(r["peak"] for r in runs),
                 "delta": max(r["peak"] - r["before"] for r in runs),
+                "size": file.stat().st_size,
             }
     mb = 1024 * 1024
     print(f"file: {args.rows:,} rows, {size / mb:.1f} MiB; best of {args.repeat} runs; cores: {os.cpu_count()}")
@@ -119,6 +170,19 @@ def main() -> None:
             f"{label:<28}{r['rows'] / r['seconds']:>12,.0f}{r['seconds']:>10.2f}{r['peak'] / mb:>14.0f}"
             f"{r['delta'] / mb:>11.0f}{r['delta'] / size:>12.2f}"
         )
+    if len(results) > 2:
+        print(
+            f"\n{'format (same rows)':<28}{'file MiB':>10}{'seconds':>10}{'x CSV':>8}{'peak RSS MiB':>14}{'delta MiB':>11}"
+        )
+        csv_secs = results["ours"]["seconds"]
+        for mode, r in results.items():
+            if mode == "pandas":
+                continue
+            label = "csv" if mode == "ours" else mode.split(":")[1]
+            print(
+                f"{label:<28}{r['size'] / mb:>10.1f}{r['seconds']:>10.2f}{r['seconds'] / csv_secs:>8.2f}"
+                f"{r['peak'] / mb:>14.0f}{r['delta'] / mb:>11.0f}"
+            )
     p, o = results["pandas"], results["ours"]
     print(
         f"throughput ratio ours/pandas: {p['seconds'] / o['seconds']:.2f}x  "

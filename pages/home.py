@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
-from core.data.ingest import preview_file
+from core.data.sources import UPLOAD_TYPES
 from core.data.uploads import discard_upload, save_upload, sweep_at_start, sweep_uploads
 from core.data.workspace import SAMPLE_NAME
 from core.errors import UserError
@@ -18,6 +18,7 @@ from ui.cache import load_home
 from ui.common import error_text, page_setup, tr
 from ui.home import create_workspace, messages, pending_upload, say, session_alive, session_id, versions_section
 from ui.present import show_table
+from ui.sources import database_source, first_preview
 
 VIEW_PAGES = {
     "community_graph": "pages/community_graph.py",
@@ -92,7 +93,7 @@ st.markdown(f"**{tr('home.upload')}**")  # Streamlit's own drop-zone text cannot
 st.caption(tr("home.upload_help"))
 files = st.file_uploader(
     tr("home.upload"),
-    type=["csv", "tsv", "txt"],
+    type=UPLOAD_TYPES,
     accept_multiple_files=True,
     key="uploader",
     label_visibility="collapsed",
@@ -111,7 +112,7 @@ for f in files or []:
         pending[key] = {
             "file_id": f.file_id,
             "path": str(upload.path),
-            "preview": preview_file(ws, upload.path, name=f.name),
+            **first_preview(ws, upload.path, f.name),  # "preview", "read": a sheet, a zip's file (ui.sources)
             "workspace": ws.name,  # offered in this workspace only
         }
     except UserError as exc:
@@ -120,5 +121,6 @@ for f in files or []:
 for key, item in list(pending.items()):
     if item.get("workspace", ws.name) == ws.name:
         pending_upload(ws, key, item)
+database_source(ws)
 
 health_section(ws)

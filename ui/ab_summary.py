@@ -17,6 +17,7 @@ from core.experiments import summary as sm
 from core.experiments import view as ev
 from core.experiments.analysis import higher_is_better, parse_split, variant_names
 from core.experiments.direction import ambiguous_metrics
+from core.experiments.wide import long_frame
 from core.export import csv_bytes
 from core.viz import experiments as viz
 from ui.ab_panels import md_literal, notice_text, option_label, p_text, power_panel, timeline_chart
@@ -56,12 +57,15 @@ def _columns(df: pd.DataFrame, sha: str) -> sm.SummaryColumns | None:
 
 def summary_view() -> None:
     """The whole summary view; stops the page when there is nothing to show yet."""
-    read = lambda raw, name: read_csv_frame(raw, name, as_text=False)  # noqa: E731
+    read = lambda raw, name: long_frame(read_csv_frame(raw, name, as_text=False))  # noqa: E731 (wide: its long form)
     held = held_upload(tr("ab.summary_upload"), "ab_summary_uploader", UPLOAD, read)
     if held is None:
         st.info(tr("ab.summary_hint"))
         st.stop()
     name, sha, df = held
+    left_out = df.attrs.get("wide_left_out") or {}
+    if left_out.get("rows"):  # a wide file's rows without variances (core.experiments.wide)
+        st.warning(tr("src.wide_left_out", n=left_out["rows"], experiments=", ".join(left_out["experiments"]) or "-"))
     cols = _columns(df, sha)
     if cols is None:
         st.warning(tr("ab.summary_need"))

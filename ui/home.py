@@ -25,6 +25,7 @@ from ui import state
 from ui.auth import current_actor, may_change, visible_workspaces, who_text
 from ui.common import error_text, tr
 from ui.present import col_label, field_names
+from ui.sources import source_picker
 
 
 def say(notes) -> str:
@@ -132,6 +133,7 @@ def pending_upload(ws: Workspace, key: str, item: dict) -> None:
             format_func={n: f"{n} · {tr(f'home.about.{n}')}" for n in TABLE_NAMES}.get,  # this run's language
         )
         st.caption(tr("home.required", fields=field_names(SCHEMAS[table].required) or "-"))
+        preview = source_picker(ws, key, item, table)  # a workbook's sheet, a zip's file (ui.sources)
         mapping = mapping_editor(key, preview, table)
         skip = st.checkbox(tr("home.skip_bad"), key=f"skip_{key}")
         target = ws.name
@@ -203,6 +205,7 @@ def run_ingest(
             expected_version=expected_version,
             allow_duplicate=expected_version is not False,  # confirmed: the analyst saw any repeats
             actor=current_actor(),
+            read=item.get("read"),
         )
     except ConfirmationNeeded as need:
         item["confirm"] = {"check": need.check, "args": (target, table, mapping, skip, mode)}
@@ -211,7 +214,7 @@ def run_ingest(
         item.pop("confirm", None)
         st.session_state[f"ingest_error_{key}"] = error_text(exc)
         return
-    say_later(ws.name, ingest_notes(report, file=name, workspace=ws.name))
+    state.say_later(ws.name, ingest_notes(report, file=name, workspace=ws.name))
     st.session_state[state.WORKSPACE] = ws.name
     finish_upload(key)
 
@@ -231,12 +234,7 @@ def restore_version(workspace: str, table: str, version: int) -> None:
     except UserError as exc:
         st.session_state["restore_error"] = error_text(exc)
         return
-    say_later(workspace, [("home.restored", {"table": table, "version": version, "new": new})])
-
-
-def say_later(workspace: str, notes) -> None:
-    """Keep an action's report for the home page of `workspace` (shown there until the analyst moves on)."""
-    st.session_state[state.LAST_INGEST].append({"workspace": workspace, "notes": notes})
+    state.say_later(workspace, [("home.restored", {"table": table, "version": version, "new": new})])
 
 
 def messages(workspace: str) -> list:

@@ -118,6 +118,11 @@ def remember_choices() -> None:
     keep_community_in_url()
 
 
+def say_later(workspace: str, notes) -> None:
+    """Keep an action's report for the home page of `workspace` (shown there until the analyst moves on)."""
+    st.session_state[LAST_INGEST].append({"workspace": workspace, "notes": notes})
+
+
 def pick_missing(widget_key: str) -> None:
     """Callback of the picker shown for an unknown `?ws=`: open the chosen workspace."""
     if st.session_state.get(widget_key):

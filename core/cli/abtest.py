@@ -117,6 +117,10 @@ def run(args: argparse.Namespace) -> int:
         raise ConfigError("--alpha must lie strictly between 0 and 1")
     if args.sequential_tuning <= 0:
         raise ConfigError("--sequential-tuning must be positive")
+    df = read_events_csv(args.events, name)
+    left_out = _wide(df, args, name)
+    if left_out is not None:
+        df, left_out = left_out
     summary_only = [
         f"--{k.replace('_', '-')}"
         for k in ("mean", "sum", "variance", "sd", "sum_squares", "conversions", "experiment", "metric_column", "time")
@@ -132,11 +136,35 @@ def run(args: argparse.Namespace) -> int:
             "--count reads per-variant summaries: use --mean/--sum/--conversions instead of "
             "--metric, and CUPED (--covariate) or --unit need unit rows"
         )
-    df = read_events_csv(args.events, name)
     out = _summary(df, args, name) if args.count else _rows(df, args, name)
     out.update(skipped_rows(args))
+    if left_out is not None and left_out.rows:
+        out["left_out"] = left_out.as_dict()  # rows without variances: not tested
     print(json.dumps(out, ensure_ascii=False, indent=1))
     return 0
+
+
+def _wide(df, args, name):
+    """A wide summary (control and treatment side by side, core.experiments.wide) as its long form
+    and the rows left out; with no --count/--metric its roles are guessed from the pairs' names."""
+    from core.experiments.summary import guess_summary_columns
+    from core.experiments.wide import long_if_wide
+
+    if args.metric is not None:
+        return None
+    wide = long_if_wide(df, args.variant, name, args.experiment)
+    if wide is None:
+        return None
+    if args.count is None:
+        guess = guess_summary_columns(wide[0].drop(columns=[args.variant]))
+        for role in ("count", "mean", "sum", "variance", "sd", "sum_squares", "conversions"):
+            setattr(args, role, guess[role])
+        if args.sum and args.mean:
+            args.sum = None
+        spreads = [r for r in ("variance", "sd", "sum_squares") if getattr(args, r)]
+        for r in spreads[1:]:
+            setattr(args, r, None)
+    return wide
 
 
 def _rows(df, args, name) -> dict:

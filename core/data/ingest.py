@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from core import access
 from core.access import Actor
 from core.data import audit
-from core.data.csvfile import MAX_LINE_BYTES, name_list, readable_copy, sha256_file, shaped_copy, sniff
+from core.data.csvfile import MAX_LINE_BYTES, name_list, readable_copy, sha256_file, shaped_copy
 from core.data.mapping import missing_required, suggest_mapping, suggest_table
 from core.data.schemas import SCHEMAS
 from core.data.workspace import TABLES_DIR, Workspace, WriteToken, check_write, sweep_leftovers
@@ -89,6 +89,8 @@ class FilePreview:
     table: str
     mapping: dict
     remembered: bool
+    kind: str = "csv"  # csv, excel, parquet, json, xml (core.data.sources)
+    detail: str = ""  # the sheet or archive member read
 
 
 def preview_file(
@@ -97,9 +99,15 @@ def preview_file(
     name: str | None = None,
     table: str | None = None,
     encoding: str | None = None,
+    read=None,
 ) -> FilePreview:
-    """Sniff a file and suggest (or recall) its table and mapping. Raises InputError for unreadable files."""
-    fmt = sniff(path, name, encoding)
+    """Sniff a file and suggest (or recall) its table and mapping. Raises InputError for unreadable files.
+    `read` (core.data.sources.ReadOptions): the sheet, header row or zip member of other file types."""
+    from core.data.sources import ReadOptions, open_source
+
+    read = replace(read or ReadOptions(table=table), preview_rows=200)  # a workbook: its first rows only
+    with open_source(path, name or Path(path).name, read, encoding) as src:
+        fmt = src.fmt
     remembered = ws.remembered_mapping(fmt.header) if ws is not None else None
     recalled = remembered is not None and (table is None or remembered[0] == table)
     if remembered is not None and recalled:
@@ -109,7 +117,16 @@ def preview_file(
         table = table or suggest_table(fmt.header, rows)
         mapping = suggest_mapping(fmt.header, rows, table)
     return FilePreview(
-        name or Path(path).name, fmt.encoding, fmt.delimiter, fmt.header, fmt.sample_rows[:20], table, mapping, recalled
+        name or Path(path).name,
+        fmt.encoding,
+        fmt.delimiter,
+        fmt.header,
+        fmt.sample_rows[:20],
+        table,
+        mapping,
+        recalled,
+        src.kind,
+        src.detail,
     )
 
 
@@ -405,6 +422,7 @@ def ingest_file(
     expected_version: int | None | bool = False,
     allow_duplicate: bool = False,
     actor: Actor | None = None,
+    read=None,
 ) -> IngestReport:
     """Ingest the CSV at `path` as a new version of `table` in `ws`. All or nothing.
 
@@ -427,20 +445,54 @@ def ingest_file(
 
     One streaming pass: DuckDB parses the CSV (in parallel), converts every column and writes an
     immutable Parquet file; a short transaction then makes that file the table's current version.
-    """
-    import duckdb
 
+    Other file types (Excel, Parquet, JSON, .gz/.zst/.zip, Stack Exchange XML) go the same way
+    through `core.data.sources`; `read` (a ReadOptions) picks the sheet, header row or zip member.
+    """
     path = Path(path)
     name = source_name or path.name
     actor = actor or access.CLI
-    new = check_write(ws, actor)  # before reading a byte: a refused user learns nothing from the file
+    check_write(ws, actor)  # before reading a byte: a refused user learns nothing from the file
     if table not in SCHEMAS:
         raise ConfigError(f"unknown table '{table}'; choose one of {', '.join(SCHEMAS)}")
     if mode not in ("replace", "append"):
         raise ConfigError(f"unknown mode '{mode}'; use replace or append")
     if not path.is_file():
         raise InputError.keyed("err.csv.not_found" if not path.exists() else "err.csv.not_a_file", file=name)
-    fmt = sniff(path, name, encoding)
+    from core.data.sources import ReadOptions, open_source
+
+    read = read or ReadOptions()
+    read.table = read.table or table
+    with open_source(path, name, read, encoding) as src:
+        return ingest_opened(
+            ws, src, table, mapping, skip_bad_rows, name, remember, memory_limit, mode, require_confirmation,
+            expected_version, allow_duplicate, actor,
+        )  # fmt: skip
+
+
+def ingest_opened(
+    ws: Workspace,
+    src,
+    table: str,
+    mapping: dict | None,
+    skip_bad_rows: bool,
+    name: str,
+    remember: bool = True,
+    memory_limit: str = "512MB",
+    mode: str = "replace",
+    require_confirmation: bool = False,
+    expected_version: int | None | bool = False,
+    allow_duplicate: bool = False,
+    actor: Actor | None = None,
+) -> IngestReport:
+    """`ingest_file` once the source is open (core.data.sources.Opened: a CSV, or a relation of text
+    columns from Excel, Parquet, JSON, an archive, a forum dump or a database query). Every caller
+    (the page's database source too) goes through the same access check as `ingest_file`."""
+    import duckdb
+
+    actor = actor or access.CLI
+    new = check_write(ws, actor)  # a database query is checked here, before anything is written
+    path, fmt = src.path, src.fmt
     if mapping is None:
         remembered = ws.remembered_mapping(fmt.header)
         if remembered and remembered[0] == table:
@@ -452,7 +504,7 @@ def ingest_file(
     previous = ws.current_file(table)
     appending = mode == "append" and previous is not None
     rows_before = previous[3] if previous is not None else None
-    digest = sha256_file(path)
+    digest = sha256_file(src.original)  # the file as uploaded (a query: its rows as fetched)
     duplicate_of = None
     if appending and not allow_duplicate:
         duplicate_of = ws.version_with_sha(table, digest)
@@ -464,12 +516,13 @@ def ingest_file(
         final = ws.path / TABLES_DIR / f".tmp-{token.name}-final.parquet"
         con = duckdb.connect()
         try:
-            src = readable_copy(path, fmt, stage_csv, name)
+            csv_path = readable_copy(path, fmt, stage_csv, name) if src.relation is None else None
             shaped_skips: list[str] = []
             shaped_skipped = 0
-            if fmt.needs_shaping:  # a trailing delimiter on every row, or long rows: the one row rule
-                shaped = shaped_copy(src, fmt, token.dir / "shaped.csv", name, skip_bad_rows)
-                src, shaped_skipped, shaped_skips = shaped.path, shaped.skipped, shaped.examples or []
+            if csv_path is not None and fmt.needs_shaping:  # a trailing delimiter on every row, or long
+                # rows: the one row rule
+                shaped = shaped_copy(csv_path, fmt, token.dir / "shaped.csv", name, skip_bad_rows)
+                csv_path, shaped_skipped, shaped_skips = shaped.path, shaped.skipped, shaped.examples or []
             con.execute(
                 f"SET memory_limit = {_lit(memory_limit)}; SET temp_directory = {_lit(str(token.dir))}; "
                 "SET preserve_insertion_order = true"
@@ -488,23 +541,27 @@ def ingest_file(
                     f"escape = '\"', columns = {cols_sql}, max_line_size = {line_limit}, "
                     f"buffer_size = {max(line_limit, 8 << 20)}"
                 )
-                if skip_bad_rows:
+                if skip_bad_rows and src.relation is None:
                     opts += ", ignore_errors = true, store_rejects = true"
                 plan = _plan(con, fmt, mapping, schema, text_extras, row_offset)
                 try:
                     # a small dictionary budget: high-cardinality ids give up on dictionaries at once
                     # (building them doubled the write time), low-cardinality columns keep them
-                    source = f"read_csv({_lit(str(src))}, {opts})"
+                    source = src.relation or f"read_csv({_lit(str(csv_path))}, {opts})"
                     con.execute(
                         f"COPY ({plan.query.format(source=source)}) TO {_lit(str(stage))} "
                         "(FORMAT parquet, COMPRESSION snappy, DICTIONARY_SIZE_LIMIT 16384)"
                     )
                 except duckdb.Error as exc:
+                    if src.relation is not None:
+                        from core.data.sources import source_error
+
+                        raise source_error(exc, name) from None
                     if "maximum line size" in str(exc).lower() and line_limit < MAX_LINE_BYTES:
                         line_limit = MAX_LINE_BYTES
                         continue
-                    if "Expected Number of Columns" in str(exc) and not fmt.needs_shaping:
-                        shaped_copy(src, fmt, token.dir / "shaped.csv", name)  # names a long row's line
+                    if "Expected Number of Columns" in str(exc) and not fmt.needs_shaping and csv_path:
+                        shaped_copy(csv_path, fmt, token.dir / "shaped.csv", name)  # names a long row's line
                     raise _csv_error(exc, name) from None
                 stage_rel = f"read_parquet({_lit(str(stage))}, file_row_number = true)"
                 if not plan.extra_checks:
@@ -518,7 +575,7 @@ def ingest_file(
                 text_extras |= late
             skipped_lines: list[str] = list(shaped_skips)
             skipped = shaped_skipped
-            if skip_bad_rows:
+            if skip_bad_rows and src.relation is None:
                 skipped += _one(con, "SELECT count(DISTINCT line) FROM reject_errors")[0]
                 skipped_lines += [
                     f"line {r[0]}: {_clip(r[1])}"

@@ -183,6 +183,10 @@ def read_summary(df: pd.DataFrame, cols: SummaryColumns, source: str | None = No
     column and rows for: a missing column, negative counts or variances, conversions above the
     count, a binary mean outside [0, 1], a missing value, duplicate rows without a time column,
     counts falling between cumulative checkpoints."""
+    if cols.count not in df.columns:  # control and treatment side by side: read its long form
+        from core.experiments.wide import long_if_wide
+
+        df = (long_if_wide(df, cols.variant, source, cols.experiment) or (df,))[0]
     for c in cols.used():
         if c not in df.columns:
             raise InputError.keyed("err.csv.no_column", file=source, column=c, names=", ".join(map(str, df.columns)))

