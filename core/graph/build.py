@@ -23,6 +23,8 @@ GraphSource = Literal["edges", "replies", "co_interaction"]
 
 # UserGraph -> {directed: igraph.Graph}; entries go when the UserGraph is garbage-collected
 _IGRAPH_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# UserGraph (directed) -> its undirected (u, v, w), read-only; computed once
+_UNDIRECTED_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True, eq=False)
@@ -71,12 +73,19 @@ class UserGraph:
             return (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float64))
         if not self.directed:  # already one row per pair with src < dst
             return self.src, self.dst, self.weight
+        cached = _UNDIRECTED_CACHE.get(self)
+        if cached is not None:  # detection asks for them a dozen times (modularity, degrees, ...)
+            return cached
         lo = np.minimum(self.src, self.dst)
         hi = np.maximum(self.src, self.dst)
         key = lo * np.int64(self.n_nodes) + hi
         uniq, inverse = np.unique(key, return_inverse=True)
         w = np.bincount(inverse, weights=self.weight, minlength=len(uniq))
-        return (uniq // self.n_nodes).astype(np.int64), (uniq % self.n_nodes).astype(np.int64), w
+        out = ((uniq // self.n_nodes).astype(np.int64), (uniq % self.n_nodes).astype(np.int64), w)
+        for a in out:
+            a.setflags(write=False)  # shared by every caller
+        _UNDIRECTED_CACHE[self] = out
+        return out
 
     def degrees(self) -> np.ndarray:
         """Number of distinct neighbours of each node, direction ignored."""
@@ -237,7 +246,12 @@ def graph_from_pairs(
     if extra_nodes is not None:
         extra = _clean_ids(pd.Series(list(extra_nodes))).dropna().to_numpy(str)
         names.append(extra)
-    nodes = np.unique(np.concatenate(names)) if any(len(x) for x in names) else np.array([], dtype=str)
+    # distinct by hashing, then one sort of the distinct ids (np.unique sorts every id)
+    nodes = (
+        np.sort(pd.unique(np.concatenate(names).astype(object))).astype(str)
+        if any(len(x) for x in names)
+        else np.array([], dtype=str)
+    )
     si = np.searchsorted(nodes, s_names)[s_codes].astype(np.int64) if len(s_names) else s_codes.astype(np.int64)
     di = np.searchsorted(nodes, d_names)[d_codes].astype(np.int64) if len(d_names) else d_codes.astype(np.int64)
     n = len(nodes)
