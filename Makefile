@@ -60,7 +60,7 @@ test-fast: install lint
 	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -q --durations=15 -n $(TEST_JOBS) --dist loadfile -m "not browser and not slow"
 
 bench: install
-	for b in bench/*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf $(VENV) data/workspaces data/cache

@@ -14,7 +14,7 @@ from core.text import analysis as sa
 from core.text.view import SentimentSettings, sentiment_filters, sentiment_view
 from ui import sentiment_panels as panels
 from ui import state
-from ui.cache import table_version_key
+from ui.cache import kept_sentiment_scores, table_version_key
 from ui.common import error_text, filter_note, link_home, note_missing, page_setup, require_table, tr, view_support
 from ui.present import use_names
 from ui.state import sticky
@@ -99,8 +99,10 @@ if scorer == "attention":
 
 settings = SentimentSettings(tuple(chosen) if chosen is not None else None, start, end, tuple(langs), freq)
 try:
+    kept = kept_sentiment_scores(ws) if classifier is None else None  # scored once per posts version
     view = panels.memo(
-        ("view", data_key, settings, id(classifier)), lambda: sentiment_view(posts, settings, classifier=classifier)
+        ("view", data_key, settings, id(classifier)),
+        lambda: sentiment_view(posts, settings, classifier=classifier, kept=kept),
     )
 except UserError as exc:
     st.error(error_text(exc))

@@ -62,6 +62,21 @@ def workspace_support(ws: Workspace):
     return view_capabilities(workspace_columns(ws))
 
 
+# ---- the sentiment view: the lexicon's scores kept per posts version, on disk for every process ----
+@st.cache_data(show_spinner=False, max_entries=8)
+def _kept_scores(ws_path: str, table: str, sha: str, version: int) -> pd.DataFrame:
+    from core.text.view import kept_scores
+
+    return kept_scores(_load(ws_path, table, sha, version), sha)
+
+
+def kept_sentiment_scores(ws: Workspace, table: str = "posts") -> pd.DataFrame:
+    """core.text.view.kept_scores of the table's current version: scored once per version and kept on
+    disk (<data>/cache/scores), so every session and server process reads them. Read-only."""
+    info = ws.info(table)
+    return _kept_scores(str(ws.path.resolve()), table, info.sha256, info.version)
+
+
 # ---- the graph view: source, analysis and layout per (table versions, settings) -------------------
 GRAPH_TABLES = ("edges", "posts", "interactions", "users", "ad_events")
 

@@ -23,6 +23,8 @@ GraphSource = Literal["edges", "replies", "co_interaction"]
 
 # UserGraph -> {directed: igraph.Graph}; entries go when the UserGraph is garbage-collected
 _IGRAPH_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+# UserGraph (directed) -> its undirected (u, v, w), read-only; computed once
+_UNDIRECTED_CACHE: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True, eq=False)
@@ -71,12 +73,19 @@ class UserGraph:
             return (np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, np.float64))
         if not self.directed:  # already one row per pair with src < dst
             return self.src, self.dst, self.weight
+        cached = _UNDIRECTED_CACHE.get(self)
+        if cached is not None:  # detection asks for them a dozen times (modularity, degrees, ...)
+            return cached
         lo = np.minimum(self.src, self.dst)
         hi = np.maximum(self.src, self.dst)
         key = lo * np.int64(self.n_nodes) + hi
         uniq, inverse = np.unique(key, return_inverse=True)
         w = np.bincount(inverse, weights=self.weight, minlength=len(uniq))
-        return (uniq // self.n_nodes).astype(np.int64), (uniq % self.n_nodes).astype(np.int64), w
+        out = ((uniq // self.n_nodes).astype(np.int64), (uniq % self.n_nodes).astype(np.int64), w)
+        for a in out:
+            a.setflags(write=False)  # shared by every caller
+        _UNDIRECTED_CACHE[self] = out
+        return out
 
     def degrees(self) -> np.ndarray:
         """Number of distinct neighbours of each node, direction ignored."""
@@ -155,6 +164,21 @@ def _clean_ids(series: pd.Series) -> pd.Series:
     return s.mask(s == "")
 
 
+def _factorized_ids(series) -> tuple[np.ndarray, np.ndarray]:
+    """(codes, names): `_clean_ids` of each row as names[codes[i]], code -1 where the id is missing.
+
+    Cleans each distinct raw value once: the same result as cleaning every row, a few times faster
+    on a 1M-row edge list (ids repeat)."""
+    codes, uniques = pd.factorize(pd.Series(series).reset_index(drop=True), use_na_sentinel=True)
+    cleaned = _clean_ids(pd.Series(uniques, dtype=object))
+    missing = cleaned.isna().to_numpy()
+    names = cleaned.fillna("").to_numpy(str) if len(cleaned) else np.array([], dtype=str)
+    codes = codes.astype(np.int64)
+    if missing.any():
+        codes = np.where((codes >= 0) & ~missing[np.maximum(codes, 0)], codes, -1)
+    return codes, names
+
+
 def _filter_dates(df: pd.DataFrame, ts: str | None, start, end) -> pd.DataFrame:
     if ts is None or ts not in df.columns or (start is None and end is None):
         return df
@@ -185,13 +209,15 @@ def graph_from_pairs(
     summed weight is below `min_weight` are dropped (their nodes stay, possibly as isolates).
     `extra_nodes` (e.g. every user id) are added as nodes even without edges.
     """
-    s = _clean_ids(pd.Series(src).reset_index(drop=True))
-    d = _clean_ids(pd.Series(dst).reset_index(drop=True))
+    # ids cleaned once per distinct value (hashing 1M raw ids is cheap, stripping them is not)
+    s_codes, s_names = _factorized_ids(src)
+    d_codes, d_names = _factorized_ids(dst)
+    s_len = len(s_codes)
     if weight is None:
-        w = pd.Series(np.ones(len(s)))
+        w = pd.Series(np.ones(s_len))
     else:
         w = pd.to_numeric(pd.Series(weight).reset_index(drop=True), errors="coerce")
-        bad = w.isna() & s.notna() & d.notna()
+        bad = w.isna() & (s_codes >= 0) & (d_codes >= 0)
         if bad.any():
             rows = (np.flatnonzero(bad.to_numpy()) + 2).tolist()  # +2: header line, 1-based
             raise InputError(
@@ -206,19 +232,28 @@ def graph_from_pairs(
                 rows=rows,
             )
     t = None if ts is None else pd.to_datetime(pd.Series(ts).reset_index(drop=True), errors="coerce")
-    valid = (s.notna() & d.notna()).to_numpy()
+    valid = (s_codes >= 0) & (d_codes >= 0)
     dropped = int((~valid).sum())
-    s, d, w = s[valid].to_numpy(str), d[valid].to_numpy(str), w[valid].to_numpy(float)
+    s_codes, d_codes, w = s_codes[valid], d_codes[valid], w[valid].to_numpy(float)
     if t is not None:
         t = t[valid].to_numpy("datetime64[ns]")
 
-    names = [s, d]
+    # only ids that appear in a valid row become nodes (as before, when ids were taken row by row)
+    names = [
+        s_names[np.bincount(s_codes, minlength=len(s_names)) > 0],
+        d_names[np.bincount(d_codes, minlength=len(d_names)) > 0],
+    ]
     if extra_nodes is not None:
         extra = _clean_ids(pd.Series(list(extra_nodes))).dropna().to_numpy(str)
         names.append(extra)
-    nodes = np.unique(np.concatenate(names)) if any(len(x) for x in names) else np.array([], dtype=str)
-    si = np.searchsorted(nodes, s).astype(np.int64)
-    di = np.searchsorted(nodes, d).astype(np.int64)
+    # distinct by hashing, then one sort of the distinct ids (np.unique sorts every id)
+    nodes = (
+        np.sort(pd.unique(np.concatenate(names).astype(object))).astype(str)
+        if any(len(x) for x in names)
+        else np.array([], dtype=str)
+    )
+    si = np.searchsorted(nodes, s_names)[s_codes].astype(np.int64) if len(s_names) else s_codes.astype(np.int64)
+    di = np.searchsorted(nodes, d_names)[d_codes].astype(np.int64) if len(d_names) else d_codes.astype(np.int64)
     n = len(nodes)
 
     first_seen = None

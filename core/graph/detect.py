@@ -130,8 +130,21 @@ def modularity(graph: UserGraph, membership, *, weight: bool = True, resolution:
 RESOLUTION_METHODS: tuple[str, ...] = ("leiden", "louvain")
 
 
-def run_partition(g, method: str, weight: bool, resolution: float, rng: random.Random) -> np.ndarray:
-    """One run of `method` on the undirected igraph graph `g`, drawing from `rng` (raw labels)."""
+def run_partition(
+    g,
+    method: str,
+    weight: bool,
+    resolution: float,
+    rng: random.Random,
+    *,
+    node_weights=None,
+    n_iterations: int = LEIDEN_ITERATIONS,
+) -> np.ndarray:
+    """One run of `method` on the undirected igraph graph `g`, drawing from `rng` (raw labels).
+
+    node_weights (Leiden only): each vertex's strength in the graph `g` stands for, when `g` is
+    an aggregate (a vertex per group of nodes, self-loops holding the weight inside a group):
+    modularity's expected term then counts the original degrees."""
     import igraph as ig
 
     # all-ones weights: the same objective, and igraph runs ~15% faster without them
@@ -144,7 +157,8 @@ def run_partition(g, method: str, weight: bool, resolution: float, rng: random.R
                     objective_function="modularity",
                     weights=weights,
                     resolution=resolution,
-                    n_iterations=LEIDEN_ITERATIONS,
+                    n_iterations=n_iterations,
+                    node_weights=node_weights,
                 )
             elif method == "louvain":
                 cl = g.community_multilevel(weights=weights, resolution=resolution)

@@ -72,8 +72,11 @@ def calibrated_thresholds(scores: np.ndarray, langs: np.ndarray, labels: pd.Seri
     return out
 
 
-def score_posts(posts: pd.DataFrame, classifier=None, calibrate: bool = True) -> tuple[pd.DataFrame, dict]:
-    """Posts with language, score (-1..1), sentiment and scorer columns added; and the thresholds."""
+def score_posts(
+    posts: pd.DataFrame, classifier=None, calibrate: bool = True, scores: np.ndarray | None = None
+) -> tuple[pd.DataFrame, dict]:
+    """Posts with language, score (-1..1), sentiment and scorer columns added; and the thresholds.
+    `scores`: the lexicon's scores of these rows computed earlier (core.text.view.kept_scores)."""
     _require(posts, ["text"])
     out = posts.copy()
     texts = out["text"].fillna("").astype(str)
@@ -88,7 +91,7 @@ def score_posts(posts: pd.DataFrame, classifier=None, calibrate: bool = True) ->
             out["sentiment"] = out["sentiment"].map(lambda v: polarity.get(v, v))
         return out, dict(classifier.thresholds)
     langs = detect_languages(texts)
-    scores = lexicon_scores(texts)
+    scores = lexicon_scores(texts) if scores is None else np.asarray(scores, dtype=float)
     thresholds = calibrated_thresholds(scores, langs, out["label"] if calibrate and "label" in out else None)
     out["language"] = langs
     out["score"] = scores
@@ -97,13 +100,15 @@ def score_posts(posts: pd.DataFrame, classifier=None, calibrate: bool = True) ->
     return out, thresholds
 
 
-def analyse_sentiment(posts: pd.DataFrame, config: AnalysisConfig | None = None, classifier=None) -> SentimentAnalysis:
+def analyse_sentiment(
+    posts: pd.DataFrame, config: AnalysisConfig | None = None, classifier=None, scores: np.ndarray | None = None
+) -> SentimentAnalysis:
     """Score, trend, detect and explain shifts, and list negative drivers for a posts table
     (columns text, optional ts and community). Without `ts` there is no trend and no shift: the
     trends table is empty and shifts is [], scoring and drivers are as usual."""
     config = config or AnalysisConfig()
     _require(posts, ["text"])
-    scored, thresholds = score_posts(posts, classifier, config.calibrate)
+    scored, thresholds = score_posts(posts, classifier, config.calibrate, scores=scores)
     if "ts" in scored:
         scored = scored[scored["ts"].notna()]
         trends = sentiment_trends(scored, config.freq)

@@ -64,8 +64,24 @@ def tokenize(text: str, lang: str | None = None) -> list[str]:
     return tokenize_en(text)
 
 
+# text -> content_terms(text), filled from terms kept on disk (core.text.view.kept_scores) so a
+# view's drivers and shifts need not run jieba again on the same table version
+_KEPT_TERMS: dict[str, list[str]] = {}
+MAX_KEPT_TERMS = 200_000
+
+
+def keep_terms(texts, terms) -> None:
+    """Remember content_terms(text) = terms for each pair (computed earlier; bounded memory)."""
+    if len(_KEPT_TERMS) > MAX_KEPT_TERMS:
+        _KEPT_TERMS.clear()
+    _KEPT_TERMS.update(zip(texts, terms))
+
+
 def content_terms(text: str) -> list[str]:
     """Terms worth comparing between corpora: no stop words, punctuation, numbers, URLs or @mentions."""
+    kept = _KEPT_TERMS.get(text) if _KEPT_TERMS else None
+    if kept is not None:
+        return list(kept)
     text = MENTION.sub(" ", URL.sub(" ", text or ""))
     stop = _english_stop()
     out = []

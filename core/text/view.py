@@ -10,8 +10,13 @@ usable `ts` values there is no trend and no shift (never a KeyError), without la
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import os
 from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from core.text import analysis as sa
@@ -97,15 +102,96 @@ def labelled_negative(scored: pd.DataFrame) -> float | None:
     return float((labels == "negative").mean()) if len(labels) >= sa.MIN_LABELS_TO_CALIBRATE else None
 
 
+# ---- scores kept per table version: every session and process reads them instead of rescoring -------
+KEPT_SCORERS_FILES = ("lexicon.py", "language.py", "tokenize.py")  # the code the kept columns come from
+KEPT_PACKAGES = ("jieba", "snownlp", "vaderSentiment")  # their data (dictionaries, lexicons) too
+
+
+def scores_dir() -> Path:
+    from core.config import data_dir
+
+    return data_dir() / "cache" / "scores"
+
+
+@lru_cache(maxsize=1)
+def scorer_code_version() -> str:
+    """A short hash of the lexicon scorer's code and packages: kept scores from other code are not used."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    digest = hashlib.sha256()
+    for name in KEPT_SCORERS_FILES:
+        digest.update((Path(__file__).parent / name).read_bytes())
+    for package in KEPT_PACKAGES:
+        try:
+            digest.update(f"{package}=={version(package)}".encode())
+        except PackageNotFoundError:
+            digest.update(f"{package} missing".encode())
+    return digest.hexdigest()[:16]
+
+
+def _score_texts(texts: pd.Series) -> pd.DataFrame:
+    """language, lexicon score and content terms of every text (each distinct text tokenised once)."""
+    from core.text.language import detect_languages
+    from core.text.lexicon import lexicon_scores
+    from core.text.tokenize import content_terms
+
+    distinct = texts.drop_duplicates()
+    terms = dict(zip(distinct, (content_terms(x) for x in distinct)))
+    return pd.DataFrame(
+        {
+            "language": np.asarray(detect_languages(texts), dtype=object),
+            "score": np.asarray(lexicon_scores(texts), dtype=float),
+            "terms": [terms[x] for x in texts],
+        }
+    )
+
+
+def kept_scores(posts: pd.DataFrame, table_sha256: str, cache_dir: Path | None = None) -> pd.DataFrame:
+    """The lexicon's language, score and content terms of every row of `posts` (one version of the
+    posts table, named by its sha256), row for row: read from `cache_dir` (default
+    <data>/cache/scores) when this table version was scored before by the same code, else scored
+    now and kept there (a Parquet per table sha256 + scorer + code version; written atomically,
+    under a lock so that sessions scoring the same version at once score it once)."""
+    from filelock import FileLock
+
+    folder = scores_dir() if cache_dir is None else Path(cache_dir)
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{table_sha256}-lexicon-{scorer_code_version()}.parquet"
+    with FileLock(str(path) + ".lock"):
+        if path.exists():
+            kept = pd.read_parquet(path)
+            if len(kept) == len(posts):
+                return kept
+        texts = posts["text"].fillna("").astype(str).reset_index(drop=True)
+        kept = _score_texts(texts)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        kept.to_parquet(tmp, index=False)
+        os.replace(tmp, path)
+    return kept
+
+
 def sentiment_view(
     posts: pd.DataFrame,
     settings: SentimentSettings | None = None,
     classifier=None,
     shift_config: ShiftConfig | None = None,
+    kept: pd.DataFrame | None = None,
 ) -> SentimentView | None:
-    """Score, trend and explain the selected posts. None when the filters leave no post."""
+    """Score, trend and explain the selected posts. None when the filters leave no post.
+
+    kept: `kept_scores(posts, ...)`, row for row: the lexicon's scores and terms are read from it
+    instead of computed (ignored with a classifier)."""
     settings = settings or SentimentSettings()
     shift_config = shift_config or ShiftConfig()
+    if kept is not None and classifier is None:
+        from core.text.tokenize import keep_terms
+
+        if len(kept) != len(posts):
+            raise ValueError(f"kept scores have {len(kept)} rows for {len(posts)} posts")
+        keep_terms(posts["text"].fillna("").astype(str), kept["terms"].map(list))
+        posts = posts.assign(_kept_score=kept["score"].to_numpy())
+        if "language" not in posts.columns:
+            posts = posts.assign(language=kept["language"].to_numpy())
     ts = post_times(posts)
     posts = posts.drop(columns=["ts"]) if ts is None and "ts" in posts.columns else posts
     if ts is not None:
@@ -117,7 +203,11 @@ def sentiment_view(
     if selected.empty:
         return None
     config = sa.AnalysisConfig(freq=settings.freq, shift=shift_config)
-    result = sa.analyse_sentiment(selected, config, classifier=classifier)
+    scores = None
+    if "_kept_score" in selected.columns:
+        scores = selected["_kept_score"].to_numpy()
+        selected = selected.drop(columns=["_kept_score"])
+    result = sa.analyse_sentiment(selected, config, classifier=classifier, scores=None if classifier else scores)
     trends = result.trends
     if "community" in selected.columns and (trends["community"] != ALL).any():
         trends = trends[trends["community"] != ALL]

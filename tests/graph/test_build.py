@@ -123,3 +123,26 @@ def test_sample_reply_graph_recovers_planted_communities(sample_tables, ground_t
     truth = np.array([ground_truth["communities"][n] for n in g.nodes.astype(str)])
     assert normalized_mutual_info_score(truth[connected], r.membership[connected]) >= 0.85
     assert len(g.isolates) > 0  # posters nobody replied to are reported, not dropped
+
+
+def test_ids_are_cleaned_like_row_by_row_cleaning():
+    """Ids cleaned once per distinct value give the graph that cleaning every row gives (a pandas
+    reference): stripped, blanks and NaN dropped and counted, numbers read as their text."""
+    rng = np.random.default_rng(3)
+    pool = np.array([" a", "a", "b ", "", None, "c", 7, "7", np.nan, "  ", "d"], dtype=object)
+    edges = pd.DataFrame({"src": rng.choice(pool, 400), "dst": rng.choice(pool, 400), "weight": rng.random(400)})
+    graph = graph_from_edges(edges, extra_nodes=["e", " f "])
+
+    def clean(x):
+        return None if x is None or (isinstance(x, float) and np.isnan(x)) or not str(x).strip() else str(x).strip()
+
+    s, d = edges["src"].map(clean), edges["dst"].map(clean)
+    ok = s.notna() & d.notna()
+    assert graph.dropped_rows == int((~ok).sum())
+    ref = pd.DataFrame({"s": s[ok], "d": d[ok], "w": edges["weight"][ok]})
+    assert graph.nodes.tolist() == sorted(set(ref["s"]) | set(ref["d"]) | {"e", "f"})
+    loops = ref["s"] == ref["d"]
+    assert graph.self_loops == int(loops.sum())
+    want = ref[~loops].groupby(["s", "d"])["w"].sum()
+    got = pd.Series(graph.weight, index=pd.MultiIndex.from_arrays([graph.nodes[graph.src], graph.nodes[graph.dst]]))
+    pd.testing.assert_series_equal(got.sort_index(), want.sort_index(), check_names=False, check_index_type=False)

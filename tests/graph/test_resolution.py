@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import networkx as nx
 import numpy as np
 import pandas as pd
@@ -188,3 +190,39 @@ def test_cached_igraph_is_built_once_and_equals_a_fresh_one(planted):
     fresh = graph.to_igraph(directed=False)
     assert sorted(a.get_edgelist()) == sorted(fresh.get_edgelist()) and a.es["weight"] == fresh.es["weight"]
     assert not a["unit_weights"]  # the fixture has weights 1-3
+
+
+def test_coarse_to_fine_profile_scans_the_aggregate_with_exact_modularity():
+    """Forced on a small two-scale graph: every scale's partition is a union of the first fine run's
+    communities, its modularity is networkx's on the whole graph, and both planted scales are found."""
+    graph, coarse, fine = two_scale_graph(seed=1)
+    profile = resolution_profile(graph, seed=0, coarse_to_fine=True)
+    g = graph.to_networkx(directed=False)
+    names = graph.nodes.astype(str)
+    finest = profile.points[-1].membership
+    for p in profile.points:
+        # a union of finest-scale communities: each finest community sits in one community here
+        assert all(len(np.unique(p.membership[finest == c])) == 1 for c in np.unique(finest))
+        groups = [set(names[p.membership == c]) for c in np.unique(p.membership)]
+        reference = nx.community.modularity(g, groups, weight="weight", resolution=p.resolution)
+        assert p.modularity == pytest.approx(reference, abs=1e-9)
+    assert max(nmi(coarse, p.membership) for p in profile.points) > 0.99
+    assert max(nmi(fine, p.membership) for p in profile.points) > 0.99
+    with pytest.raises(ConfigError, match="leiden"):
+        resolution_profile(graph, "louvain", coarse_to_fine=True)
+
+
+def test_large_partitions_are_compared_on_their_common_refinement():
+    from sklearn.metrics import adjusted_rand_score
+
+    from core.graph.resolution import COMPRESS_NODES, _pair_scores
+
+    rng = np.random.default_rng(0)
+    n = COMPRESS_NODES + 1000
+    base = rng.integers(0, 40, n)
+    runs = [np.where(rng.random(n) < 0.25, rng.integers(0, 55, n), base) for _ in range(3)]
+    runs.append(np.zeros(n, np.int64))
+    nmi_m, ari_m = _pair_scores(runs)
+    for i, j in itertools.combinations(range(len(runs)), 2):
+        assert nmi_m[i, j] == pytest.approx(nmi(runs[i], runs[j]), abs=1e-9)
+        assert ari_m[i, j] == pytest.approx(adjusted_rand_score(runs[i], runs[j]), abs=1e-9)

@@ -80,3 +80,52 @@ def test_labelled_share_negative_read_beside_the_scorer():
     assert view.labelled_negative == 0.5  # 'Neutral' and 'positive ' count, whatever their case and spaces
     assert sentiment_view(posts).labelled_negative is None
     assert sentiment_view(posts.head(20).assign(label="negative")).labelled_negative is None  # too few labels
+
+
+def test_kept_scores_are_read_back_for_the_same_table_version_and_rescored_for_a_new_one(tmp_path, monkeypatch):
+    import core.text.analysis as analysis
+    import core.text.lexicon as lexicon
+    import core.text.tokenize as tokenize
+    from core.text.view import kept_scores
+
+    posts = _posts()
+    reference = sentiment_view(posts)  # scored the usual way, nothing kept
+    calls = {"lexicon": 0, "tokenize": 0}
+    real_scores, real_tokenize = lexicon.lexicon_scores, tokenize.tokenize
+
+    def counted_scores(texts, *args, **kwargs):
+        calls["lexicon"] += 1
+        return real_scores(texts, *args, **kwargs)
+
+    def counted_tokenize(text, *args, **kwargs):
+        calls["tokenize"] += 1
+        return real_tokenize(text, *args, **kwargs)
+
+    monkeypatch.setattr(lexicon, "lexicon_scores", counted_scores)
+    monkeypatch.setattr(analysis, "lexicon_scores", counted_scores)
+    monkeypatch.setattr(tokenize, "tokenize", counted_tokenize)
+    monkeypatch.setattr(tokenize, "_KEPT_TERMS", {})
+
+    first = kept_scores(posts, "a" * 64, tmp_path)
+    assert calls["lexicon"] == 1 and calls["tokenize"] > 0
+    assert len(list(tmp_path.glob("*.parquet"))) == 1
+    np.testing.assert_allclose(first["score"], real_scores(posts["text"]))
+
+    # the second visit (another session or process: nothing in memory) reads the kept file and
+    # neither scores nor tokenises, and draws the same view as scoring from scratch
+    monkeypatch.setattr(tokenize, "_KEPT_TERMS", {})
+    calls.update(lexicon=0, tokenize=0)
+    again = kept_scores(posts, "a" * 64, tmp_path)
+    view = sentiment_view(posts, kept=again)
+    assert calls == {"lexicon": 0, "tokenize": 0}
+    pd.testing.assert_frame_equal(view.posts, reference.posts)
+    pd.testing.assert_frame_equal(view.trends, reference.trends)
+    pd.testing.assert_frame_equal(view.shifts, reference.shifts)
+    pd.testing.assert_frame_equal(view.analysis.drivers, reference.analysis.drivers)
+
+    # a new version of the table is scored again, and its own scores are used
+    changed = posts.assign(text=posts["text"].iloc[::-1].to_numpy())
+    newer = kept_scores(changed, "b" * 64, tmp_path)
+    assert calls["lexicon"] == 1
+    np.testing.assert_allclose(newer["score"], real_scores(changed["text"]))
+    assert len(list(tmp_path.glob("*.parquet"))) == 2
