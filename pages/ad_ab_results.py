@@ -20,7 +20,7 @@ from core.viz.format import localize_figure, number_kind
 from ui import ab_panels as panels
 from ui.ab_panels import pick
 from ui.cache import load_table, session_memo, table_version_key
-from ui.common import error_text, held_upload, page_setup, tr
+from ui.common import held_upload, page_setup, stop_with, tr
 from ui.present import named, show_table, use_names
 from ui.state import sticky
 
@@ -112,8 +112,7 @@ except BadSplit:
     st.error(tr("ab.bad_split"))
     st.stop()
 except UserError as exc:
-    st.error(error_text(exc))
-    st.stop()
+    stop_with(exc)
 result = view.result
 
 # ---- verdict and health -------------------------------------------------------------------------

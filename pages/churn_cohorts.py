@@ -20,16 +20,11 @@ from core.viz.format import fmt_share
 from ui import churn_panels as panels
 from ui.cache import load_table, table_version_key
 from ui.cache import workspace_columns as support_columns
-from ui.common import error_text, page_setup, tr, view_support
+from ui.common import page_setup, stop_with, tr, view_support
 from ui.present import use_names
 from ui.state import choice, sticky
 
 EPOCHS = int(os.environ.get("CE_CHURN_EPOCHS", "30"))  # tests lower it to keep AppTest quick
-
-
-def show_error(exc: UserError) -> None:
-    st.error(error_text(exc))
-    st.stop()
 
 
 ws = page_setup("churn.title")
@@ -61,7 +56,7 @@ try:
         source = panels.memo(("source", key), lambda: cv.workspace_source(tables, key))
     options = panels.memo(("options", key), lambda: cv.churn_options(source))
 except UserError as exc:
-    show_error(exc)
+    stop_with(exc)
 
 # ---- settings -----------------------------------------------------------------------------------------
 st.subheader(tr("churn.retention_header"))
@@ -85,7 +80,7 @@ if events:
     try:  # the cutoff's latest value depends on the inactivity window
         latest = panels.memo(("cutoff", key, inactive_days), lambda: default_cutoff(source.activity, inactive_days))
     except UserError as exc:
-        show_error(exc)
+        stop_with(exc)
     cutoff = c6.date_input(
         tr("churn.cutoff"),
         value=latest.date(),
@@ -122,7 +117,7 @@ try:
         lambda: cv.model_data(source, settings.cutoff, settings.inactive_days),
     )
 except UserError as exc:
-    show_error(exc)
+    stop_with(exc)
 
 if view.retention is not None:
     panels.draw_retention(view)
@@ -154,7 +149,7 @@ try:
     )
     predictor = training.model_panel(spec, train, button_label=tr("common.train"))
 except UserError as exc:
-    show_error(exc)
+    stop_with(exc)
 if predictor is None:
     st.stop()
 if not predictor.result_.trained:

@@ -13,7 +13,7 @@ from core.health.view import HealthSettings, health_view
 from core.query.engine import DuckDBEngine
 from ui import health_panels as panels
 from ui.cache import table_version_key
-from ui.common import error_text, page_setup, require_table, tr
+from ui.common import page_setup, require_table, stop_with, tr
 from ui.state import sticky
 
 ws = page_setup("health.title")
@@ -48,8 +48,7 @@ try:
     with st.spinner("…"):
         view = panels.memo(("view", str(ws.path), data_key, settings), compute)
 except UserError as exc:
-    st.error(error_text(exc))
-    st.stop()
+    stop_with(exc)
 
 panels.draw_notes(view)
 targets = panels.draw_targets()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NoReturn
+
 import pandas as pd
 import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
@@ -26,6 +28,13 @@ def error_text(exc: UserError) -> str:
     """A user error in the session's language: the file, column and rows it names, then its message
     (translated where the error has a key, core/i18n/errors.py)."""
     return exc.text(st.session_state.get(state.LANG, "en"))
+
+
+def stop_with(exc: UserError) -> NoReturn:
+    """A user error as a plain message in the page, which then stops (never a traceback)."""
+    st.error(error_text(exc))
+    st.stop()
+    raise AssertionError("st.stop() returned")  # (it raises; this tells the type checker)
 
 
 def current_workspace() -> Workspace:
