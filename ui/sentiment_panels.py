@@ -198,7 +198,16 @@ def draw_shifts(view: SentimentView) -> None:
             z=f"{s.z:.1f}",
         )
 
-    pick = choice(st.selectbox, tr("sent.choose_shift"), range(len(shifts)), format_func=shift_label, key="sent_shift")
+    # open on a community's shift when there is one: it says where a whole-site shift comes from
+    first = next((i for i, s in enumerate(shifts) if s.community != ALL), 0)
+    pick = choice(
+        st.selectbox,
+        tr("sent.choose_shift"),
+        range(len(shifts)),
+        index=first,
+        format_func=shift_label,
+        key="sent_shift",
+    )
     shift = shifts[pick]
     mean, base = f"{shift.mean_score:.3f}", f"{shift.baseline_mean:.3f}"
     st.write(tr("sent.shift_summary", mean=mean, baseline=base, n=vf.fmt_count(shift.volume)))

@@ -4,7 +4,7 @@ TABLE: dict[str, dict[str, str]] = {
     "auth.sign_in_title": {"en": "Sign in", "zh": "登录"},
     "auth.sign_in_text": {
         "en": "This dashboard is shared by a team. Sign in to see the workspaces you may use.",
-        "zh": "此看板由团队共享。登录后即可查看你有权使用的工作区。",
+        "zh": "此看板由团队共享。登录后即可查看您有权使用的工作区。",
     },
     "auth.sign_in": {"en": "Sign in", "zh": "登录"},
     "auth.sign_in_with": {"en": "Sign in with {provider}", "zh": "通过 {provider} 登录"},
@@ -31,7 +31,7 @@ TABLE: dict[str, dict[str, str]] = {
     "auth.read_only": {
         "en": "You are a member of this workspace: you may view it and train models; "
         "its owners and the admins upload, replace and restore its data.",
-        "zh": "你是此工作区的成员：可以查看数据和训练模型；上传、替换和恢复数据由它的所有者和管理员负责。",
+        "zh": "您是此工作区的成员：可以查看数据和训练模型；上传、替换和恢复数据由它的所有者和管理员负责。",
     },
     "auth.who": {"en": "By", "zh": "操作者"},
     "auth.who.cli": {"en": "command line", "zh": "命令行"},
@@ -43,7 +43,7 @@ TABLE: dict[str, dict[str, str]] = {
     "auth.err.read_only": {
         "en": "you may view workspace '{workspace}' and train models there, but not change its data: "
         "ask one of its owners or an admin",
-        "zh": "你可以查看工作区“{workspace}”并在其中训练模型，但不能修改其数据：请联系它的所有者或管理员",
+        "zh": "您可以查看工作区“{workspace}”并在其中训练模型，但不能修改其数据：请联系它的所有者或管理员",
     },
     "auth.err.taken": {
         "en": "the workspace name '{workspace}' is taken: choose another name",

@@ -13,8 +13,8 @@ TABLE: dict[str, dict[str, str]] = {
     "home.create": {"en": "Create", "zh": "创建"},
     "home.upload_header": {"en": "Upload data", "zh": "上传数据"},
     "home.upload": {
-        "en": "CSV files (UTF-8, GBK, UTF-16; comma, semicolon, tab or pipe)",
-        "zh": "CSV 文件（UTF-8、GBK、UTF-16；逗号、分号、制表符或竖线分隔）",
+        "en": "CSV (UTF-8, GBK, Big5, UTF-16), Excel, Parquet, JSON, .gz/.zst/.zip archives or a Stack Exchange dump",
+        "zh": "CSV（UTF-8、GBK、Big5、UTF-16）、Excel、Parquet、JSON、.gz/.zst/.zip 压缩包或 Stack Exchange 导出",
     },
     "home.file": {"en": "File", "zh": "文件"},
     "home.detected": {

@@ -64,7 +64,7 @@ TABLE: dict[str, dict[str, str]] = {
     },
     "err.src.sql_url": {
         "en": "the database address should look like postgresql://user@host:port/database",
-        "zh": "数据库地址应形如 postgresql://用户名@主机:端口/数据库名",
+        "zh": "数据库地址应形如 postgresql://user@host:5432/dbname",
     },
     "err.src.sql_connect": {
         "en": "could not connect to the database: {reason}",
@@ -113,7 +113,7 @@ TABLE: dict[str, dict[str, str]] = {
     },
     "src.db_url": {
         "en": "Address (postgresql://user@host:port/database)",
-        "zh": "地址（postgresql://用户名@主机:端口/数据库名）",
+        "zh": "数据库地址（以 postgresql:// 开头，示例见输入框）",
     },
     "src.db_password": {"en": "Password", "zh": "密码"},
     "src.db_query": {"en": "Query (SELECT ...)", "zh": "查询（SELECT ...）"},

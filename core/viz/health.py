@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import plotly.graph_objects as go
 
+from core.viz.safe import escaped_figure
 
+
+@escaped_figure
 def sparkline(values: list[float], colour: str = "#4c78a8") -> go.Figure:
     """A bare line of the last periods' values (no axes), to sit in a table row."""
     fig = go.Figure(go.Scatter(y=values, mode="lines", line={"color": colour, "width": 2}, hoverinfo="y"))

@@ -84,6 +84,8 @@ def test_upload_workbook_and_pick_a_sheet(streamlit_url, browser_page, wait_idle
     page.get_by_role("combobox", name="Table").click()  # the table chosen for the first file stays: pick posts
     page.get_by_role("option", name=re.compile(r"^posts")).click()
     wait_idle(page)  # the page now shows workspace 'workbook': the file goes there
+    # workbook has no posts table yet: the replace/append choice of its interactions goes
+    page.get_by_text("Into the existing table").wait_for(state="detached")
     page.get_by_role("button", name="Ingest").click()
     page.get_by_text("exports.zip: 3 rows ingested into 'posts' of workspace 'workbook'").wait_for(timeout=120_000)
     assert list(open_workspace("workbook").read("posts")["text"]) == list(posts["内容"])
