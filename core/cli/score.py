@@ -1,4 +1,4 @@
-"""`python -m core score posts|users --workspace W [--model-dir DIR] --out DIR [--engine duckdb|spark]`.
+"""`python -m core score posts|users --workspace W [--model-dir DIR [--trust-model-dir]] --out DIR [--engine duckdb|spark]`.
 
 Scores every row of a workspace table (or of `--input`, any Parquet file or folder) and writes a
 Parquet folder:
@@ -38,6 +38,11 @@ def register(subparsers) -> None:
         type=Path,
         default=None,
         help="posts: a model from 'sentiment fit' (default: lexicon); users: from 'churn fit' (required)",
+    )
+    p.add_argument(
+        "--trust-model-dir",
+        action="store_true",
+        help="accept a model folder this data folder did not sign (made elsewhere or by an older version)",
     )
     p.add_argument("--id", default="user_id", help="users: the id column (default user_id)")
     p.add_argument("--out", type=Path, required=True, help="output folder of Parquet files (new or a previous output)")
@@ -94,22 +99,22 @@ def run(args: argparse.Namespace) -> int:
     model = None if args.model_dir is None else str(args.model_dir.resolve())
     # verify the model folder here, before any work (a tampered or foreign folder: one line, exit 2)
     if model is not None:
-        (S._load_sentiment if args.what == "posts" else S._load_churn)(model)
+        (S._load_sentiment if args.what == "posts" else S._load_churn)(model, args.trust_model_dir)
     start = time.perf_counter()
     if args.engine == "spark":
         from core.query.engine import SparkEngine
 
         spark = SparkEngine(args.spark_master).spark
         if args.what == "posts":
-            rows = S.spark_score_posts(spark, source, out, model, args.partitions)
+            rows = S.spark_score_posts(spark, source, out, model, args.partitions, args.trust_model_dir)
         else:
-            rows = S.spark_score_users(spark, source, out, str(model), args.id, args.partitions)
+            rows = S.spark_score_users(spark, source, out, str(model), args.id, args.partitions, args.trust_model_dir)
     else:
         table = S.read_table(source)
         frame = (
-            S.score_posts_frame(table, model)
+            S.score_posts_frame(table, model, args.trust_model_dir)
             if args.what == "posts"
-            else S.score_users_frame(table, str(model), args.id)
+            else S.score_users_frame(table, str(model), args.id, args.trust_model_dir)
         )
         S.write_parquet(frame, out)
         rows = len(frame)

@@ -21,17 +21,17 @@ POST_KEEP = ("post_id", "user_id", "ts", "community")  # carried from the input 
 
 
 @lru_cache(maxsize=4)
-def _load_sentiment(model_dir: str):
+def _load_sentiment(model_dir: str, trust: bool = False):
     from core.text.classifier import SentimentClassifier
 
-    return SentimentClassifier.load(model_dir)
+    return SentimentClassifier.load(model_dir, trust=trust)
 
 
 @lru_cache(maxsize=4)
-def _load_churn(model_dir: str):
+def _load_churn(model_dir: str, trust: bool = False):
     from core.cohorts.churn import ChurnPredictor
 
-    predictor = ChurnPredictor.load(model_dir)
+    predictor = ChurnPredictor.load(model_dir, trust=trust)
     if predictor.meta_.get("extra", {}).get("mode", "snapshot") != "snapshot":
         raise ConfigError(
             f"{model_dir}: batch scoring of members needs a model fitted on a snapshot table "
@@ -46,11 +46,12 @@ def post_columns(columns) -> list[str]:
     return [c for c in POST_KEEP if c in columns]
 
 
-def score_posts_frame(posts: pd.DataFrame, model_dir: str | None = None) -> pd.DataFrame:
-    """Kept columns (ids as text) + sentiment + score (-1..1) for every row of `posts`."""
+def score_posts_frame(posts: pd.DataFrame, model_dir: str | None = None, trust: bool = False) -> pd.DataFrame:
+    """Kept columns (ids as text) + sentiment + score (-1..1) for every row of `posts`. `trust`: accept a
+    model folder this data folder did not sign (`--trust-model-dir`)."""
     texts = posts["text"].astype(object).where(posts["text"].notna(), "").astype(str).tolist()
     if model_dir:
-        pred = _load_sentiment(str(model_dir)).predict(texts)
+        pred = _load_sentiment(str(model_dir), trust).predict(texts)
         sentiment, score = pred["sentiment"].to_numpy(dtype=object), pred["score"].to_numpy(dtype=float)
     else:
         from core.text.language import detect_languages
@@ -64,11 +65,13 @@ def score_posts_frame(posts: pd.DataFrame, model_dir: str | None = None) -> pd.D
     return out
 
 
-def score_users_frame(users: pd.DataFrame, model_dir: str, id_col: str = "user_id") -> pd.DataFrame:
+def score_users_frame(
+    users: pd.DataFrame, model_dir: str, id_col: str = "user_id", trust: bool = False
+) -> pd.DataFrame:
     """id (text) + churn_probability for every row of a snapshot table."""
     from core.cohorts.datasets import snapshot_dataset
 
-    predictor = _load_churn(str(model_dir))
+    predictor = _load_churn(str(model_dir), trust)
     if users.empty:
         return pd.DataFrame({"id": pd.Series(dtype=object), "churn_probability": pd.Series(dtype=float)})
     data = snapshot_dataset(users, id_col, None, source="users")
@@ -148,7 +151,9 @@ def _spark_types(frame_schema, keep: list[str], extra: list[tuple[str, str]]):
     return StructType(fields)
 
 
-def spark_score_posts(spark, source, out_dir, model_dir: str | None = None, partitions: int | None = None):
+def spark_score_posts(
+    spark, source, out_dir, model_dir: str | None = None, partitions: int | None = None, trust: bool = False
+):
     """Score every post of a Parquet file/folder on Spark into a Parquet folder; returns rows written."""
     from pyspark.sql import functions as F
 
@@ -164,13 +169,21 @@ def spark_score_posts(spark, source, out_dir, model_dir: str | None = None, part
 
     def score(batches):  # runs on the executors: only `model` (a path) is captured
         for batch in batches:
-            yield score_posts_frame(batch, model)
+            yield score_posts_frame(batch, model, trust)
 
     df.mapInPandas(score, schema).write.mode("overwrite").parquet(str(out_dir))
     return spark.read.parquet(str(out_dir)).count()
 
 
-def spark_score_users(spark, source, out_dir, model_dir: str, id_col: str = "user_id", partitions: int | None = None):
+def spark_score_users(
+    spark,
+    source,
+    out_dir,
+    model_dir: str,
+    id_col: str = "user_id",
+    partitions: int | None = None,
+    trust: bool = False,
+):
     """Churn probability of every row of a snapshot Parquet table on Spark; returns rows written."""
     from pyspark.sql.types import DoubleType, StringType, StructField, StructType
 
@@ -185,11 +198,11 @@ def spark_score_users(spark, source, out_dir, model_dir: str, id_col: str = "use
         df = df.repartition(partitions)
     schema = StructType([StructField("id", StringType(), True), StructField("churn_probability", DoubleType(), True)])
     model = str(Path(model_dir).resolve())
-    _load_churn(model)  # refuse a wrong model on the driver, before any task starts
+    _load_churn(model, trust)  # refuse a wrong model on the driver, before any task starts
 
     def score(batches):
         for batch in batches:
-            yield score_users_frame(batch, model, id_col)
+            yield score_users_frame(batch, model, id_col, trust)
 
     df.mapInPandas(score, schema).write.mode("overwrite").parquet(str(out_dir))
     return spark.read.parquet(str(out_dir)).count()

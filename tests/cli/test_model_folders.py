@@ -302,6 +302,17 @@ def test_an_edited_meta_json_with_its_digest_recomputed_is_refused_unless_truste
     p_good = ChurnPredictor.load(models / "churn").predict_proba(data.features).to_numpy()
     p_edit = pd.read_csv(tmp_path / "p.csv")["churn_probability"].to_numpy()
     assert np.allclose(p_good + p_edit, 1.0, atol=1e-5)  # sigmoid(-x) = 1 - sigmoid(x)
+    # batch scoring reads the same folder under the same rule, and has the flag its error names
+    table = tmp_path / "users.parquet"
+    pd.read_csv(files / "churn.csv").to_parquet(table, index=False)
+    score = ["score", "users", "--input", table, "--id", "id", "--model-dir", folder, "--out", tmp_path / "s"]
+    _one_line(_here(capsys, *score), "signature", "--trust-model-dir")
+    assert not (tmp_path / "s").exists()
+    res = _here(capsys, *score, "--trust-model-dir")
+    assert res.returncode == 0, res.stderr
+    scored = pd.read_parquet(tmp_path / "s").set_index("id")["churn_probability"]
+    inverted = pd.Series(p_edit, index=pd.read_csv(tmp_path / "p.csv")["id"].astype(str))
+    assert np.allclose(scored.loc[inverted.index].to_numpy(), inverted.to_numpy(), atol=1e-5)
 
 
 def test_a_folder_from_another_data_folder_or_unsigned_is_refused_unless_trusted(models, capsys, monkeypatch, tmp_path):
