@@ -26,24 +26,17 @@ import numpy as np
 import pandas as pd
 
 from core.errors import ConfigError, InputError
-from core.experiments.analysis import (
-    ExperimentData,
-    ExperimentResult,
-    ExperimentSpec,
-    MetricSpec,
-    _natural_key,
-    _pick_control,
-    correct_all,
-    higher_is_better,
-    relative_mde,
-    result_from_statistics,
-    timeline_row,
-)
-from core.experiments.corrections import adjust_p_values
+from core.experiments.assemble import result_from_statistics
+from core.experiments.choices import relative_mde
+from core.experiments.corrections import adjust_p_values, correct_all
 from core.experiments.direction import metric_direction
 from core.experiments.health import SRM_THRESHOLD, srm_p_values
 from core.experiments.inference import CompareConfig, compare, compare_arrays
+from core.experiments.prepare import ExperimentData, natural_key, pick_control
+from core.experiments.results import ExperimentResult
+from core.experiments.spec import ExperimentSpec, MetricSpec, higher_is_better
 from core.experiments.statistics import ProportionStatistic, SampleMeanStatistic
+from core.experiments.timeline import timeline_row
 
 KEYS = ("experiment", "metric", "variant")
 
@@ -313,11 +306,11 @@ def _statistics(frame: pd.DataFrame, binary: bool) -> list:
 def _variant_order(variants, spec: SummarySpec, where: str) -> list[str]:
     """Control first (spec.control, else one named like 'control'/'A', else the first in natural
     order), then the others in natural order. Errors name the experiment / metric."""
-    names = sorted(set(variants), key=_natural_key)
+    names = sorted(set(variants), key=natural_key)
     if len(names) < 2:
         raise InputError(f"{where}: an A/B test needs at least two variants, found only '{names[0]}'", file=spec.source)
     try:
-        control = _pick_control(names, spec.control, "variant", spec.source)
+        control = pick_control(names, spec.control, "variant", spec.source)
     except ConfigError as exc:
         raise ConfigError(
             f"{where}: the control '{spec.control}' is missing; variants are: {', '.join(names)}", file=spec.source
