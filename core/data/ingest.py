@@ -487,17 +487,18 @@ def ingest_opened(
 ) -> IngestReport:
     """`ingest_file` once the source is open (core.data.sources.Opened: a CSV, or a relation of text
     columns from Excel, Parquet, JSON, an archive, a forum dump or a database query). Every caller
-    (the page's database source too) goes through the same access check as `ingest_file`."""
+    (the page's database source too) goes through the same access check as `ingest_file`.
+
+    Steps: access check -> the mapping (`_settle_mapping`) -> a repeated file (`_duplicate_version`)
+    -> parse and convert into a staged Parquet file (`_parse`) -> check the conversions (`_check_values`)
+    -> the kept rows (`_write_kept`) -> repeated rows (`_overlap`) -> an append's union
+    (`_append_onto`) -> confirmation -> `Workspace.commit_version`."""
     import duckdb
 
     actor = actor or access.CLI
     new = check_write(ws, actor)  # a database query is checked here, before anything is written
-    path, fmt = src.path, src.fmt
-    if mapping is None:
-        remembered = ws.remembered_mapping(fmt.header)
-        if remembered and remembered[0] == table:
-            mapping = remembered[1]
-    mapping = resolve_mapping(fmt.header, fmt.sample_rows, table, mapping, name)
+    fmt = src.fmt
+    mapping = _settle_mapping(ws, fmt, table, mapping, name)
     schema = SCHEMAS[table]
 
     sweep_leftovers(ws, orphans=False)  # temp files of dead writers; orphan versions go in the commit
@@ -507,158 +508,24 @@ def ingest_opened(
     digest = sha256_file(src.original)  # the file as uploaded (a query: its rows as fetched)
     duplicate_of = None
     if appending and not allow_duplicate:
-        duplicate_of = ws.version_with_sha(table, digest)
-        if duplicate_of is not None and not require_confirmation:  # refused before any parsing
-            raise InputError.keyed("err.ingest.duplicate_file", file=name, table=table, version=duplicate_of)
+        duplicate_of = _duplicate_version(ws, table, digest, name, refuse=not require_confirmation)
     with WriteToken(ws) as token:
-        stage_csv = token.dir / "source.csv"
         stage = ws.path / TABLES_DIR / f".tmp-{token.name}.parquet"
         final = ws.path / TABLES_DIR / f".tmp-{token.name}-final.parquet"
         con = duckdb.connect()
         try:
-            csv_path = readable_copy(path, fmt, stage_csv, name) if src.relation is None else None
-            shaped_skips: list[str] = []
-            shaped_skipped = 0
-            if csv_path is not None and fmt.needs_shaping:  # a trailing delimiter on every row, or long
-                # rows: the one row rule
-                shaped = shaped_copy(csv_path, fmt, token.dir / "shaped.csv", name, skip_bad_rows)
-                csv_path, shaped_skipped, shaped_skips = shaped.path, shaped.skipped, shaped.examples or []
-            con.execute(
-                f"SET memory_limit = {_lit(memory_limit)}; SET temp_directory = {_lit(str(token.dir))}; "
-                "SET preserve_insertion_order = true"
-            )
-            cols_sql = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(fmt.header))) + "}"
-            delim = "," if fmt.whitespace else fmt.delimiter
-            # DuckDB's line buffer costs memory per thread: 2 MiB unless the sample or a failed first
-            # try shows longer lines (then up to MAX_LINE_BYTES)
-            longest = max(sum(len(c) + 1 for c in r) for r in [fmt.header, *fmt.sample_rows])
-            line_limit = 2 << 20 if 4 * longest < (2 << 20) else MAX_LINE_BYTES
             row_offset = (rows_before or 0) if appending else 0
-            text_extras: set[int] = set()
-            for _attempt in range(4):
-                opts = (
-                    f"auto_detect = false, header = true, delim = {_lit(delim)}, quote = '\"', "
-                    f"escape = '\"', columns = {cols_sql}, max_line_size = {line_limit}, "
-                    f"buffer_size = {max(line_limit, 8 << 20)}"
-                )
-                if skip_bad_rows and src.relation is None:
-                    opts += ", ignore_errors = true, store_rejects = true"
-                plan = _plan(con, fmt, mapping, schema, text_extras, row_offset)
-                try:
-                    # a small dictionary budget: high-cardinality ids give up on dictionaries at once
-                    # (building them doubled the write time), low-cardinality columns keep them
-                    source = src.relation or f"read_csv({_lit(str(csv_path))}, {opts})"
-                    con.execute(
-                        f"COPY ({plan.query.format(source=source)}) TO {_lit(str(stage))} "
-                        "(FORMAT parquet, COMPRESSION snappy, DICTIONARY_SIZE_LIMIT 16384)"
-                    )
-                except duckdb.Error as exc:
-                    if src.relation is not None:
-                        from core.data.sources import source_error
-
-                        raise source_error(exc, name) from None
-                    if "maximum line size" in str(exc).lower() and line_limit < MAX_LINE_BYTES:
-                        line_limit = MAX_LINE_BYTES
-                        continue
-                    if "Expected Number of Columns" in str(exc) and not fmt.needs_shaping and csv_path:
-                        shaped_copy(csv_path, fmt, token.dir / "shaped.csv", name)  # names a long row's line
-                    raise _csv_error(exc, name) from None
-                stage_rel = f"read_parquet({_lit(str(stage))}, file_row_number = true)"
-                if not plan.extra_checks:
-                    break
-                hits = _one(
-                    con, "SELECT " + ", ".join(f"bool_or({f})" for _, f in plan.extra_checks) + f" FROM {stage_rel}"
-                )
-                late = {i for (i, _), hit in zip(plan.extra_checks, hits) if hit}
-                if not late:
-                    break
-                text_extras |= late
-            skipped_lines: list[str] = list(shaped_skips)
-            skipped = shaped_skipped
-            if skip_bad_rows and src.relation is None:
-                skipped += _one(con, "SELECT count(DISTINCT line) FROM reject_errors")[0]
-                skipped_lines += [
-                    f"line {r[0]}: {_clip(r[1])}"
-                    for r in con.execute(
-                        "SELECT line, any_value(csv_line) FROM reject_errors GROUP BY line ORDER BY line LIMIT 5"
-                    ).fetchall()
-                ][:5]
-            flags = [c[2] for c in plan.checks]
-            counts = _one(
-                con, "SELECT count(*)" + "".join(f", count(*) FILTER (WHERE {f})" for f in flags) + f" FROM {stage_rel}"
-            )
-            total, bad_counts = counts[0], counts[1:]
-            if total == 0:
-                raise InputError.keyed("err.ingest.no_rows_read" if skipped else "err.csv.no_rows", file=name)
-            problems = [(c, n) for c, n in zip(plan.checks, bad_counts) if n]
-            any_bad = " OR ".join(flags) or "false"
-            if problems and not skip_bad_rows:
-                (col, fld, flag, expect), n = problems[0]
-                i = flag.rsplit("_", 1)[1]
-                ex = con.execute(
-                    f"SELECT file_row_number + 1, __raw_{i} FROM {stage_rel} WHERE {flag} "
-                    "ORDER BY file_row_number LIMIT 5"
-                ).fetchall()
-                shown = [
-                    Phrase("err.ingest.row_value", row=r, value=repr(val))
-                    if val is not None
-                    else Phrase("err.ingest.row_empty", row=r)
-                    for r, val in ex
-                ]
-                others = [Phrase("err.ingest.also_column", column=c[0], n=k) for c, k in problems[1:]]
-                raise InputError.keyed(
-                    "err.ingest.missing_values" if expect == "required" else "err.ingest.bad_values",
-                    file=name,
-                    column=col,
-                    rows=[r for r, _ in ex],
-                    n=n,
-                    total=total,
-                    expect=Phrase(f"err.expect.{expect}"),
-                    field=fld,
-                    shown=Phrases(shown, {"en": "; ", "zh": "；"}),
-                    others=Phrases(others, {"en": "", "zh": ""}),
-                )
-            if problems:  # name the first skipped rows with the value that did not convert
-                cols = [c[0] for c, _ in problems]
-                picks = [f"{c[2]}, __raw_{c[2].rsplit('_', 1)[1]}" for c, _ in problems]
-                for r in con.execute(
-                    f"SELECT file_row_number + 1, {', '.join(picks)} FROM {stage_rel} "
-                    f"WHERE {any_bad} ORDER BY file_row_number LIMIT 5"
-                ).fetchall():
-                    k = next(k for k in range(len(cols)) if r[1 + 2 * k])  # the first column that failed
-                    val = r[2 + 2 * k]
-                    skipped_lines.append(f"row {r[0]}: {cols[k]} = {_clip(val) if val is not None else 'empty'}")
-                skipped_lines = skipped_lines[:5]
-                skipped += _one(con, f"SELECT count(*) FROM {stage_rel} WHERE {any_bad}")[0]
-            rows = total
-            if problems:
-                rows = _one(con, f"SELECT count(*) FROM {stage_rel} WHERE NOT ({any_bad})")[0]
-            if rows == 0:
-                raise InputError.keyed("err.ingest.all_bad", file=name)
-            hidden = plan.helper_cols
-            if problems:  # skip_bad_rows: write the kept rows once more (the common, clean case never does)
-                con.execute(
-                    f"COPY (SELECT * FROM read_parquet({_lit(str(stage))}) WHERE NOT ({any_bad})) "
-                    f"TO {_lit(str(final))} (FORMAT parquet, COMPRESSION snappy, DICTIONARY_SIZE_LIMIT 16384)"
-                )
-                stage.unlink()
-            else:
-                stage.replace(final)
+            parsed = _parse(con, src, mapping, schema, token.dir, stage, name, skip_bad_rows, memory_limit, row_offset)
+            rows, bad = _check_values(con, parsed, name, skip_bad_rows)
+            _write_kept(con, stage, final, bad)
             key = tuple(k for k in schema.key if k in mapping.values())
             overlap = 0
             if appending and key and key == schema.key:
                 assert previous is not None
                 overlap = _overlap(con, previous[1], final, key)
                 if overlap and not (allow_duplicate or require_confirmation):
-                    raise InputError.keyed(
-                        "err.ingest.overlap",
-                        file=name,
-                        table=table,
-                        n=f"{overlap:,}",
-                        total=f"{rows:,}",
-                        fields=", ".join(key),
-                        version=previous[0],
-                    )
+                    raise _overlap_error(overlap, previous, key, rows, table, name)
+            hidden = parsed.plan.helper_cols
             if appending:
                 assert previous is not None  # appending means there is a current version
                 _append_onto(con, previous, final, stage, hidden, table, name)
@@ -671,8 +538,8 @@ def ingest_opened(
                 mode if previous is not None else "replace",
                 rows_before,
                 rows,
-                skipped,
-                skipped_lines,
+                parsed.skipped,
+                parsed.skipped_lines,
                 previous[0] if previous else None,
                 overlap,
                 duplicate_of,
@@ -691,7 +558,7 @@ def ingest_opened(
                 source=name,
                 sha256=digest,
                 rows=rows,
-                skipped=skipped,
+                skipped=parsed.skipped,
                 mapping=mapping,
                 encoding=fmt.encoding,
                 delimiter=fmt.delimiter,
@@ -707,13 +574,13 @@ def ingest_opened(
                 table,
                 version,
                 rows,
-                skipped,
+                parsed.skipped,
                 digest,
                 name,
                 mapping,
                 fmt.encoding,
                 fmt.delimiter,
-                skipped_lines,
+                parsed.skipped_lines,
                 rows_before,
                 "append" if appending else "replace",
                 overlap,
@@ -721,6 +588,199 @@ def ingest_opened(
             )
         finally:
             con.close()
+
+
+def _settle_mapping(ws: Workspace, fmt, table: str, mapping: dict | None, name: str) -> dict:
+    """The column mapping: the one given, else the one remembered for this header (when it was for
+    this table), completed by suggestions and checked for required fields (`resolve_mapping`)."""
+    if mapping is None:
+        remembered = ws.remembered_mapping(fmt.header)
+        if remembered and remembered[0] == table:
+            mapping = remembered[1]
+    return resolve_mapping(fmt.header, fmt.sample_rows, table, mapping, name)
+
+
+def _duplicate_version(ws: Workspace, table: str, digest: str, name: str, refuse: bool) -> int | None:
+    """The version of `table` whose source file had this sha256 (an append repeating a file), else
+    None; with `refuse`, a repeat is an InputError before any parsing."""
+    duplicate_of = ws.version_with_sha(table, digest)
+    if duplicate_of is not None and refuse:
+        raise InputError.keyed("err.ingest.duplicate_file", file=name, table=table, version=duplicate_of)
+    return duplicate_of
+
+
+@dataclass
+class _Parsed:
+    """What `_parse` staged: the plan it converted with, the staged file as a DuckDB relation, and the
+    rows skipped so far (malformed lines, with the first few shown)."""
+
+    plan: _Plan
+    stage_rel: str
+    skipped: int
+    skipped_lines: list[str]
+
+
+def _parse(
+    con, src, mapping: dict, schema, work_dir: Path, stage: Path, name: str, skip_bad_rows: bool, memory_limit: str,
+    row_offset: int,
+) -> _Parsed:  # fmt: skip
+    """Parse and convert the source into `stage` (Parquet) in one streaming pass: a readable UTF-8
+    copy (and a shaped one for ragged rows) of a CSV, or the source's relation; every column
+    converted by the `_plan`. Retried with a longer line buffer, or with extra columns kept as text
+    when a late row does not fit the type the sample suggested."""
+    import duckdb
+
+    path, fmt = src.path, src.fmt
+    csv_path = readable_copy(path, fmt, work_dir / "source.csv", name) if src.relation is None else None
+    shaped_skips: list[str] = []
+    shaped_skipped = 0
+    if csv_path is not None and fmt.needs_shaping:  # a trailing delimiter on every row, or long
+        # rows: the one row rule
+        shaped = shaped_copy(csv_path, fmt, work_dir / "shaped.csv", name, skip_bad_rows)
+        csv_path, shaped_skipped, shaped_skips = shaped.path, shaped.skipped, shaped.examples or []
+    con.execute(
+        f"SET memory_limit = {_lit(memory_limit)}; SET temp_directory = {_lit(str(work_dir))}; "
+        "SET preserve_insertion_order = true"
+    )
+    cols_sql = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(fmt.header))) + "}"
+    delim = "," if fmt.whitespace else fmt.delimiter
+    # DuckDB's line buffer costs memory per thread: 2 MiB unless the sample or a failed first
+    # try shows longer lines (then up to MAX_LINE_BYTES)
+    longest = max(sum(len(c) + 1 for c in r) for r in [fmt.header, *fmt.sample_rows])
+    line_limit = 2 << 20 if 4 * longest < (2 << 20) else MAX_LINE_BYTES
+    text_extras: set[int] = set()
+    for _attempt in range(4):
+        opts = (
+            f"auto_detect = false, header = true, delim = {_lit(delim)}, quote = '\"', "
+            f"escape = '\"', columns = {cols_sql}, max_line_size = {line_limit}, "
+            f"buffer_size = {max(line_limit, 8 << 20)}"
+        )
+        if skip_bad_rows and src.relation is None:
+            opts += ", ignore_errors = true, store_rejects = true"
+        plan = _plan(con, fmt, mapping, schema, text_extras, row_offset)
+        try:
+            # a small dictionary budget: high-cardinality ids give up on dictionaries at once
+            # (building them doubled the write time), low-cardinality columns keep them
+            source = src.relation or f"read_csv({_lit(str(csv_path))}, {opts})"
+            con.execute(
+                f"COPY ({plan.query.format(source=source)}) TO {_lit(str(stage))} "
+                "(FORMAT parquet, COMPRESSION snappy, DICTIONARY_SIZE_LIMIT 16384)"
+            )
+        except duckdb.Error as exc:
+            if src.relation is not None:
+                from core.data.sources import source_error
+
+                raise source_error(exc, name) from None
+            if "maximum line size" in str(exc).lower() and line_limit < MAX_LINE_BYTES:
+                line_limit = MAX_LINE_BYTES
+                continue
+            if "Expected Number of Columns" in str(exc) and not fmt.needs_shaping and csv_path:
+                shaped_copy(csv_path, fmt, work_dir / "shaped.csv", name)  # names a long row's line
+            raise _csv_error(exc, name) from None
+        stage_rel = f"read_parquet({_lit(str(stage))}, file_row_number = true)"
+        if not plan.extra_checks:
+            break
+        hits = _one(con, "SELECT " + ", ".join(f"bool_or({f})" for _, f in plan.extra_checks) + f" FROM {stage_rel}")
+        late = {i for (i, _), hit in zip(plan.extra_checks, hits) if hit}
+        if not late:
+            break
+        text_extras |= late
+    skipped_lines: list[str] = list(shaped_skips)
+    skipped = shaped_skipped
+    if skip_bad_rows and src.relation is None:
+        skipped += _one(con, "SELECT count(DISTINCT line) FROM reject_errors")[0]
+        skipped_lines += [
+            f"line {r[0]}: {_clip(r[1])}"
+            for r in con.execute(
+                "SELECT line, any_value(csv_line) FROM reject_errors GROUP BY line ORDER BY line LIMIT 5"
+            ).fetchall()
+        ][:5]
+    return _Parsed(plan, stage_rel, skipped, skipped_lines)
+
+
+def _check_values(con, parsed: _Parsed, name: str, skip_bad_rows: bool) -> tuple[int, str | None]:
+    """Check every conversion of the staged rows. Values that did not convert fail the ingest (the
+    first column, its first rows and values, the other columns' counts) unless `skip_bad_rows`, which
+    adds them to `parsed`'s skipped rows and names the first few. No rows at all, or none left, fail.
+    Returns (rows kept, the SQL condition of the rows to drop, or None when every row is kept)."""
+    plan, stage_rel = parsed.plan, parsed.stage_rel
+    flags = [c[2] for c in plan.checks]
+    counts = _one(
+        con, "SELECT count(*)" + "".join(f", count(*) FILTER (WHERE {f})" for f in flags) + f" FROM {stage_rel}"
+    )
+    total, bad_counts = counts[0], counts[1:]
+    if total == 0:
+        raise InputError.keyed("err.ingest.no_rows_read" if parsed.skipped else "err.csv.no_rows", file=name)
+    problems = [(c, n) for c, n in zip(plan.checks, bad_counts) if n]
+    any_bad = " OR ".join(flags) or "false"
+    if problems and not skip_bad_rows:
+        (col, fld, flag, expect), n = problems[0]
+        i = flag.rsplit("_", 1)[1]
+        ex = con.execute(
+            f"SELECT file_row_number + 1, __raw_{i} FROM {stage_rel} WHERE {flag} ORDER BY file_row_number LIMIT 5"
+        ).fetchall()
+        shown = [
+            Phrase("err.ingest.row_value", row=r, value=repr(val))
+            if val is not None
+            else Phrase("err.ingest.row_empty", row=r)
+            for r, val in ex
+        ]
+        others = [Phrase("err.ingest.also_column", column=c[0], n=k) for c, k in problems[1:]]
+        raise InputError.keyed(
+            "err.ingest.missing_values" if expect == "required" else "err.ingest.bad_values",
+            file=name,
+            column=col,
+            rows=[r for r, _ in ex],
+            n=n,
+            total=total,
+            expect=Phrase(f"err.expect.{expect}"),
+            field=fld,
+            shown=Phrases(shown, {"en": "; ", "zh": "；"}),
+            others=Phrases(others, {"en": "", "zh": ""}),
+        )
+    rows = total
+    if problems:  # name the first skipped rows with the value that did not convert
+        cols = [c[0] for c, _ in problems]
+        picks = [f"{c[2]}, __raw_{c[2].rsplit('_', 1)[1]}" for c, _ in problems]
+        for r in con.execute(
+            f"SELECT file_row_number + 1, {', '.join(picks)} FROM {stage_rel} "
+            f"WHERE {any_bad} ORDER BY file_row_number LIMIT 5"
+        ).fetchall():
+            k = next(k for k in range(len(cols)) if r[1 + 2 * k])  # the first column that failed
+            val = r[2 + 2 * k]
+            parsed.skipped_lines.append(f"row {r[0]}: {cols[k]} = {_clip(val) if val is not None else 'empty'}")
+        parsed.skipped_lines = parsed.skipped_lines[:5]
+        parsed.skipped += _one(con, f"SELECT count(*) FROM {stage_rel} WHERE {any_bad}")[0]
+        rows = _one(con, f"SELECT count(*) FROM {stage_rel} WHERE NOT ({any_bad})")[0]
+    if rows == 0:
+        raise InputError.keyed("err.ingest.all_bad", file=name)
+    return rows, any_bad if problems else None
+
+
+def _write_kept(con, stage: Path, final: Path, bad: str | None) -> None:
+    """The new version's file: the staged rows, or (skip_bad_rows) those not matching `bad`, written
+    once more (the common, clean case never does)."""
+    if bad is not None:
+        con.execute(
+            f"COPY (SELECT * FROM read_parquet({_lit(str(stage))}) WHERE NOT ({bad})) "
+            f"TO {_lit(str(final))} (FORMAT parquet, COMPRESSION snappy, DICTIONARY_SIZE_LIMIT 16384)"
+        )
+        stage.unlink()
+    else:
+        stage.replace(final)
+
+
+def _overlap_error(overlap: int, previous, key: tuple[str, ...], rows: int, table: str, name: str) -> InputError:
+    """An append whose rows repeat the table's key, refused (one line, with how many rows)."""
+    return InputError.keyed(
+        "err.ingest.overlap",
+        file=name,
+        table=table,
+        n=f"{overlap:,}",
+        total=f"{rows:,}",
+        fields=", ".join(key),
+        version=previous[0],
+    )
 
 
 def _overlap(con, old: Path, new: Path, key: tuple[str, ...]) -> int:
