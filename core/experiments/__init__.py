@@ -22,6 +22,7 @@ function, one result type per analysis.
 - verdict.py      verdict()
 - choices.py      what a view offers: variant names, default control, metric choices, power at size
 - outliers.py     heavy outliers per unit, capping (winsorising) at a percentile
+- summary_input.py  per-variant summaries in: column roles and their guesses, SummarySpec, read_summary
 - summary.py      per-variant summaries (count, mean, variance / sd / sum of squares, conversions;
                   experiments, metrics, cumulative checkpoints): read_summary, analyze_summary,
                   portfolio_table (vectorised, BH over the portfolio), metrics_table, checkpoint_lift

@@ -132,10 +132,10 @@ def ab_ratio_result(
     from core.experiments.analysis import ExperimentData, ExperimentSpec, MetricSpec, result_from_statistics
     from core.experiments.direction import metric_direction
     from core.experiments.statistics import ProportionStatistic, RatioStatistic
-    from core.experiments.summary import SummarySpec, _variant_order
+    from core.experiments.summary import SummarySpec, variant_order
 
     frame = sums.dropna(subset=["variant"]).set_index("variant")
-    names = _variant_order(frame.index, SummarySpec(control=control, source=source), f"{metric} / {denominator}")
+    names = variant_order(frame.index, SummarySpec(control=control, source=source), f"{metric} / {denominator}")
     frame = frame.loc[names]
     if counts:
         kind = "proportion"
