@@ -246,7 +246,7 @@ def bench_cv(cache_dir, folds):
     """waimai, stratified k-fold: the blended attention model and char TF-IDF + LR per fold."""
     from sklearn.model_selection import StratifiedKFold
 
-    from core.text.classifier import LinearPrior, _macro_f1, _train_language, language_proba, normalise_labels
+    from core.text.classifier import LinearPrior, language_proba, macro_f1, normalise_labels, train_language
 
     df = pd.read_csv(DATASETS / "waimai_10k" / "waimai_10k.csv")
     texts = df["review"].fillna("").astype(str).to_numpy(dtype=object)
@@ -255,13 +255,11 @@ def bench_cv(cache_dir, folds):
     y = np.array([labels.index(v) for v in names])
     model_f1, lr_f1 = [], []
     for k, (tr, te) in enumerate(StratifiedKFold(folds, shuffle=True, random_state=0).split(texts, y)):
-        lm, _ = _train_language("zh", texts[tr].tolist(), y[tr], 2, _config(), _progress(f"cv{k}"), cache_dir=cache_dir)
+        lm, _ = train_language("zh", texts[tr].tolist(), y[tr], 2, _config(), _progress(f"cv{k}"), cache_dir=cache_dir)
         p = language_proba(lm, texts[te].tolist(), cache_dir=cache_dir)
-        model_f1.append(_macro_f1(y[te], p.argmax(1), 2))
+        model_f1.append(macro_f1(y[te], p.argmax(1), 2))
         lr_f1.append(
-            _macro_f1(
-                y[te], LinearPrior.fit(texts[tr].tolist(), y[tr], "zh", 2).logits(texts[te].tolist()).argmax(1), 2
-            )
+            macro_f1(y[te], LinearPrior.fit(texts[tr].tolist(), y[tr], "zh", 2).logits(texts[te].tolist()).argmax(1), 2)
         )
         row(
             "cv",

@@ -160,7 +160,7 @@ def _ab(eng, args):
     from dataclasses import replace
 
     from core.errors import InputError
-    from core.experiments.analysis import _EXPOSURE, Notice, check_direction_names
+    from core.experiments.analysis import EXPOSURE_NAMES, Notice, check_direction_names
     from core.experiments.direction import ambiguity_message, metric_direction
     from core.query import aggregates as A
 
@@ -182,7 +182,7 @@ def _ab(eng, args):
             checks = A.ab_checks(eng, args.table, args.metric, den)
     counts = bool(den) and not checks.get("not_counts") and not checks.get("d_not_counts")
     if counts and checks.get("over"):
-        if _EXPOSURE.match(str(den).strip()):
+        if EXPOSURE_NAMES.match(str(den).strip()):
             raise InputError(
                 f"{args.metric} exceeds {den} in {int(checks['over'])} rows; a count of clicks or conversions "
                 "cannot be larger than its exposures",

@@ -22,40 +22,14 @@ from pathlib import Path
 from core import access
 from core.access import Actor
 from core.data import audit
+from core.data.append import append_onto, overlap_error, repeated_key_rows
+from core.data.convert import ConversionPlan, conversion_plan, one_row, sql_text
 from core.data.csvfile import MAX_LINE_BYTES, name_list, readable_copy, sha256_file, shaped_copy
 from core.data.mapping import missing_required, suggest_mapping, suggest_table
 from core.data.schemas import SCHEMAS
 from core.data.workspace import TABLES_DIR, Workspace, WriteToken, check_write, sweep_leftovers
 from core.errors import ConfigError, InputError, Phrase, Phrases
 
-TIME_FORMATS = [
-    "%Y-%m-%d %H:%M:%S",
-    "%Y-%m-%dT%H:%M:%S",
-    "%Y-%m-%d %H:%M:%S.%f",
-    "%Y-%m-%dT%H:%M:%S.%f",
-    "%Y-%m-%d %H:%M",
-    "%Y-%m-%dT%H:%M",
-    "%Y-%m-%d",
-    "%Y/%m/%d %H:%M:%S",
-    "%Y/%m/%d %H:%M",
-    "%Y/%m/%d",
-    "%Y年%m月%d日 %H:%M:%S",
-    "%Y年%m月%d日 %H:%M",
-    "%Y年%m月%d日",
-    "%Y.%m.%d",
-    "%m/%d/%Y %H:%M:%S",
-    "%m/%d/%Y %H:%M",
-    "%m/%d/%Y",
-    "%d/%m/%Y %H:%M:%S",
-    "%d/%m/%Y %H:%M",
-    "%d/%m/%Y",
-    "%d.%m.%Y %H:%M",
-    "%d.%m.%Y",
-    "%Y%m%d",
-    "%a %b %d %H:%M:%S %Y",
-    "%d %b %Y",
-    "%b %d, %Y",
-]
 _LINE_RE = re.compile(r"CSV Error on Line: (\d+)")
 
 
@@ -193,182 +167,6 @@ def resolve_mapping(
 
 
 # ---- SQL expressions per kind -----------------------------------------------------------------------
-def _q(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def _lit(s: str) -> str:
-    return "'" + s.replace("'", "''") + "'"
-
-
-def _clean(col: str) -> str:
-    return f"NULLIF(trim({col}), '')"
-
-
-def _number_expr(v: str, decimal_comma: bool) -> str:
-    # fast path first: COALESCE only evaluates later arguments for rows the earlier ones left NULL
-    s = f"regexp_replace({v}, '^[$€£¥￥]|[$€£¥￥%]$|\\s', '', 'g')"
-    thousands = f"CASE WHEN regexp_full_match({s}, '[-+]?\\d{{1,3}}(,\\d{{3}})+(\\.\\d+)?') THEN replace({s}, ',', '')"
-    if decimal_comma:
-        thousands += (
-            f" WHEN regexp_full_match({s}, '[-+]?\\d{{1,3}}(\\.\\d{{3}})*,\\d+') "
-            f"THEN replace(replace({s}, '.', ''), ',', '.')"
-        )
-    flag = (
-        f"CASE lower({v}) WHEN 'true' THEN 1 WHEN 'yes' THEN 1 WHEN 'y' THEN 1 WHEN '是' THEN 1 "
-        f"WHEN 'false' THEN 0 WHEN 'no' THEN 0 WHEN 'n' THEN 0 WHEN '否' THEN 0 END"
-    )
-    return f"COALESCE(TRY_CAST({v} AS DOUBLE), TRY_CAST(({thousands} ELSE {s} END) AS DOUBLE), {flag})"
-
-
-_TZ = "'\\s*(Z|UTC|[+-]\\d{2}:?\\d{2})$'"
-
-# NFKC of the characters Chinese platforms write in numbers and dates: full-width ASCII (４８０,
-# ２０２６－０１－０２, ：, ．, ，, ￥) and the ideographic space. Derived from unicodedata's NFKC itself;
-# applied in SQL (translate) to values with non-ASCII characters (a no-op on 年, 月, 日, ¥).
-_WIDE = "".join(chr(c) for c in range(0xFF01, 0xFF5F)) + "\u3000\uffe5"
-_NFKC_FROM, _NFKC_TO = zip(*((c, unicodedata.normalize("NFKC", c)) for c in _WIDE))
-assert all(len(c) == 1 for c in _NFKC_TO)
-
-
-def _nfkc(v: str) -> str:
-    return f"translate({v}, {_lit(''.join(_NFKC_FROM))}, {_lit(''.join(_NFKC_TO))})"
-
-
-def _number_any(v: str, decimal_comma: bool) -> str:
-    """A number; a value with non-ASCII characters is read after NFKC (full-width digits). A CASE, not
-    COALESCE: DuckDB evaluates only the branch a row takes (COALESCE cost 4x on a clean file)."""
-    return f"CASE WHEN strlen({v}) = length({v}) THEN {_number_expr(v, decimal_comma)} ELSE {_number_expr(_nfkc(v), decimal_comma)} END"
-
-
-def _time_any(v: str, fmt: str | None) -> str:
-    """A date/time; a value with non-ASCII characters is read after NFKC (full-width digits, dashes)."""
-    return f"CASE WHEN strlen({v}) = length({v}) THEN {_time_expr(v, fmt)} ELSE {_time_expr(_nfkc(v), fmt)} END"
-
-
-def _time_expr(v: str, fmt: str | None) -> str:
-    """Detected format first (fast), then unix seconds/milliseconds, then every known format."""
-    all_fmts = "[" + ", ".join(_lit(f) for f in TIME_FORMATS) + "]"
-    epoch = (
-        f"CASE WHEN regexp_full_match({v}, '\\d{{12,13}}') THEN make_timestamp(CAST({v} AS BIGINT) * 1000) "
-        f"WHEN regexp_full_match({v}, '\\d{{9,10}}(\\.\\d+)?') "
-        f"THEN make_timestamp(CAST(CAST({v} AS DOUBLE) * 1000000 AS BIGINT)) END"
-    )
-    slow = f"try_strptime(regexp_replace({v}, {_TZ}, ''), {all_fmts})"
-    first = (
-        [f"try_strptime({v}, {_lit(fmt)})", f"try_strptime(regexp_replace({v}, {_TZ}, ''), {_lit(fmt)})"] if fmt else []
-    )
-    return "COALESCE(" + ", ".join(first + [epoch, slow]) + ")"
-
-
-def _sample_kind(con, values: list[str]) -> tuple[str, str | None]:
-    """Kind of a column from its sampled values: ('time', format|None), ('number', None) or ('text', None)."""
-    vals = [v.strip() for v in values if v and v.strip()]
-    if not vals:
-        return "text", None
-    x = "x"
-    num = _number_expr(x, True)
-    checks = ", ".join(
-        f"count(*) FILTER (WHERE try_strptime(regexp_replace(x, {_TZ}, ''), {_lit(f)}) IS NULL)" for f in TIME_FORMATS
-    )
-    row = con.execute(
-        f"SELECT count(*) FILTER (WHERE ({num}) IS NULL), "
-        f"count(*) FILTER (WHERE TRY_CAST(x AS DOUBLE) IS NULL), {checks} "
-        "FROM (SELECT unnest(?::VARCHAR[]) AS x)",
-        [vals],
-    ).fetchone()
-    num_bad, not_plain_num = row[0], row[1]
-    for f, misses in zip(TIME_FORMATS, row[2:]):
-        if misses == 0:
-            return "time", f
-    return ("number", None) if num_bad == 0 and not_plain_num < len(vals) else ("text", None)
-
-
-def _pick_time_format(con, values: list[str]) -> str | None:
-    kind, fmt = _sample_kind(con, values)
-    return fmt if kind == "time" else None
-
-
-@dataclass
-class _Plan:
-    """How each CSV column becomes a typed column, and which conversions must be checked."""
-
-    query: str  # SELECT ... FROM {source}
-    helper_cols: list[str]  # check columns kept in the file but hidden by the view
-    checks: list[tuple[str, str, str, str]]  # (csv column, field, bad flag name, expected)
-    extra_checks: list[tuple[int, str]]  # (column index, flag name) for inferred extras
-
-
-def _one(con, sql: str) -> tuple:
-    """The one row an aggregate query returns."""
-    row = con.execute(sql).fetchone()
-    if row is None:  # an aggregate always returns a row; this is DuckDB breaking its contract
-        raise RuntimeError(f"no row from: {sql[:80]}")
-    return row
-
-
-def _plan(con, fmt, mapping: dict, schema, text_extras: set[int], row_offset: int = 0) -> _Plan:
-    select, outer, hidden, checks, extra_checks = [], [], [], [], []
-    decimal_comma = fmt.delimiter not in (",", " ")
-    samples = [
-        [unicodedata.normalize("NFKC", r[i]) if i < len(r) else "" for r in fmt.sample_rows]
-        for i in range(len(fmt.header))
-    ]
-    for i, col in enumerate(fmt.header):
-        raw = _q(f"c{i}")
-        v = _clean(raw)
-        fld = mapping.get(col)
-        if fld:
-            f = schema.field(fld)
-            if f.kind == "time":
-                expr, expect = _time_any(v, _pick_time_format(con, samples[i])), "time"
-            elif f.kind == "number":
-                expr, expect = _number_any(v, decimal_comma), "number"
-            elif f.kind == "text":  # free text keeps its own spacing; blank means missing
-                expr, expect = f"CASE WHEN {v} IS NULL THEN NULL ELSE {raw} END", "text"
-            else:
-                expr, expect = v, "text"
-            select.append(f"{expr} AS {_q(fld)}")
-            if f.kind in ("time", "number") or f.required:
-                # flags are computed in an outer query over the converted column, so each
-                # conversion runs once per value
-                x, w = _q(fld), f"__v_{i}"
-                bad = f"({w} IS NOT NULL AND {x} IS NULL)"
-                if f.required:
-                    bad = f"({x} IS NULL)"
-                    expect = expect if f.kind in ("time", "number") else "required"
-                select.append(f"{v} AS {w}")
-                flag = f"__bad_{i}"
-                outer.append(f"{bad} AS {flag}")
-                outer.append(f"CASE WHEN {bad} THEN {w} END AS __raw_{i}")
-                hidden.append(w)
-                checks.append((col, fld, flag, expect))
-        else:
-            kind, tfmt = ("text", None) if i in text_extras else _sample_kind(con, samples[i])
-            if kind == "number":
-                expr = _number_any(v, decimal_comma)
-                integral = all(re.fullmatch(r"[-+]?\d+", x.strip()) for x in samples[i] if x.strip())
-                if integral:
-                    expr = f"TRY_CAST({expr} AS BIGINT)"
-            elif kind == "time":
-                expr = _time_any(v, tfmt)
-            else:
-                select.append(f"{v} AS {_q(col)}")
-                continue
-            select.append(f"{expr} AS {_q(col)}")
-            select.append(f"{v} AS __v_{i}")
-            hidden.append(f"__v_{i}")
-            flag = f"__xbad_{i}"  # the sample said number/time but a later row disagrees: keep it as text
-            outer.append(f"(__v_{i} IS NOT NULL AND {_q(col)} IS NULL) AS {flag}")
-            extra_checks.append((i, flag))
-    if schema.name == "posts" and "post_id" not in mapping.values():
-        # numbered from the row; an append continues after the rows already there
-        select.insert(0, f"'r' || CAST(row_number() OVER () + {int(row_offset)} AS VARCHAR) AS post_id")
-    select = [s.replace("{", "{{").replace("}", "}}") for s in select]  # the query is a format template
-    query = f"SELECT {', '.join(select)} FROM {{source}}"
-    if hidden:
-        query = f"SELECT * EXCLUDE ({', '.join(hidden)}), {', '.join(outer)} FROM ({query})"
-    return _Plan(query, [c.split(" AS ")[-1] for c in outer], checks, extra_checks)
 
 
 @dataclass(frozen=True)
@@ -402,9 +200,6 @@ class ConfirmationNeeded(Exception):
     def __init__(self, check: IngestCheck):
         super().__init__(f"{check.table}: {check.rows_before} -> {check.rows_after} rows, {check.skipped} skipped")
         self.check = check
-
-
-_NUMERIC = {"TINYINT", "SMALLINT", "INTEGER", "BIGINT", "HUGEINT", "FLOAT", "DOUBLE", "DECIMAL"}
 
 
 def ingest_file(
@@ -487,17 +282,18 @@ def ingest_opened(
 ) -> IngestReport:
     """`ingest_file` once the source is open (core.data.sources.Opened: a CSV, or a relation of text
     columns from Excel, Parquet, JSON, an archive, a forum dump or a database query). Every caller
-    (the page's database source too) goes through the same access check as `ingest_file`."""
+    (the page's database source too) goes through the same access check as `ingest_file`.
+
+    Steps: access check -> the mapping (`_settle_mapping`) -> a repeated file (`_duplicate_version`)
+    -> parse and convert into a staged Parquet file (`_parse`) -> check the conversions (`_check_values`)
+    -> the kept rows (`_write_kept`) -> repeated rows (`repeated_key_rows`) -> an append's union
+    (`append_onto`) -> confirmation -> `Workspace.commit_version`."""
     import duckdb
 
     actor = actor or access.CLI
     new = check_write(ws, actor)  # a database query is checked here, before anything is written
-    path, fmt = src.path, src.fmt
-    if mapping is None:
-        remembered = ws.remembered_mapping(fmt.header)
-        if remembered and remembered[0] == table:
-            mapping = remembered[1]
-    mapping = resolve_mapping(fmt.header, fmt.sample_rows, table, mapping, name)
+    fmt = src.fmt
+    mapping = _settle_mapping(ws, fmt, table, mapping, name)
     schema = SCHEMAS[table]
 
     sweep_leftovers(ws, orphans=False)  # temp files of dead writers; orphan versions go in the commit
@@ -507,172 +303,38 @@ def ingest_opened(
     digest = sha256_file(src.original)  # the file as uploaded (a query: its rows as fetched)
     duplicate_of = None
     if appending and not allow_duplicate:
-        duplicate_of = ws.version_with_sha(table, digest)
-        if duplicate_of is not None and not require_confirmation:  # refused before any parsing
-            raise InputError.keyed("err.ingest.duplicate_file", file=name, table=table, version=duplicate_of)
+        duplicate_of = _duplicate_version(ws, table, digest, name, refuse=not require_confirmation)
     with WriteToken(ws) as token:
-        stage_csv = token.dir / "source.csv"
         stage = ws.path / TABLES_DIR / f".tmp-{token.name}.parquet"
         final = ws.path / TABLES_DIR / f".tmp-{token.name}-final.parquet"
         con = duckdb.connect()
         try:
-            csv_path = readable_copy(path, fmt, stage_csv, name) if src.relation is None else None
-            shaped_skips: list[str] = []
-            shaped_skipped = 0
-            if csv_path is not None and fmt.needs_shaping:  # a trailing delimiter on every row, or long
-                # rows: the one row rule
-                shaped = shaped_copy(csv_path, fmt, token.dir / "shaped.csv", name, skip_bad_rows)
-                csv_path, shaped_skipped, shaped_skips = shaped.path, shaped.skipped, shaped.examples or []
-            con.execute(
-                f"SET memory_limit = {_lit(memory_limit)}; SET temp_directory = {_lit(str(token.dir))}; "
-                "SET preserve_insertion_order = true"
-            )
-            cols_sql = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(fmt.header))) + "}"
-            delim = "," if fmt.whitespace else fmt.delimiter
-            # DuckDB's line buffer costs memory per thread: 2 MiB unless the sample or a failed first
-            # try shows longer lines (then up to MAX_LINE_BYTES)
-            longest = max(sum(len(c) + 1 for c in r) for r in [fmt.header, *fmt.sample_rows])
-            line_limit = 2 << 20 if 4 * longest < (2 << 20) else MAX_LINE_BYTES
             row_offset = (rows_before or 0) if appending else 0
-            text_extras: set[int] = set()
-            for _attempt in range(4):
-                opts = (
-                    f"auto_detect = false, header = true, delim = {_lit(delim)}, quote = '\"', "
-                    f"escape = '\"', columns = {cols_sql}, max_line_size = {line_limit}, "
-                    f"buffer_size = {max(line_limit, 8 << 20)}"
-                )
-                if skip_bad_rows and src.relation is None:
-                    opts += ", ignore_errors = true, store_rejects = true"
-                plan = _plan(con, fmt, mapping, schema, text_extras, row_offset)
-                try:
-                    # a small dictionary budget: high-cardinality ids give up on dictionaries at once
-                    # (building them doubled the write time), low-cardinality columns keep them
-                    source = src.relation or f"read_csv({_lit(str(csv_path))}, {opts})"
-                    con.execute(
-                        f"COPY ({plan.query.format(source=source)}) TO {_lit(str(stage))} "
-                        "(FORMAT parquet, COMPRESSION snappy, DICTIONARY_SIZE_LIMIT 16384)"
-                    )
-                except duckdb.Error as exc:
-                    if src.relation is not None:
-                        from core.data.sources import source_error
-
-                        raise source_error(exc, name) from None
-                    if "maximum line size" in str(exc).lower() and line_limit < MAX_LINE_BYTES:
-                        line_limit = MAX_LINE_BYTES
-                        continue
-                    if "Expected Number of Columns" in str(exc) and not fmt.needs_shaping and csv_path:
-                        shaped_copy(csv_path, fmt, token.dir / "shaped.csv", name)  # names a long row's line
-                    raise _csv_error(exc, name) from None
-                stage_rel = f"read_parquet({_lit(str(stage))}, file_row_number = true)"
-                if not plan.extra_checks:
-                    break
-                hits = _one(
-                    con, "SELECT " + ", ".join(f"bool_or({f})" for _, f in plan.extra_checks) + f" FROM {stage_rel}"
-                )
-                late = {i for (i, _), hit in zip(plan.extra_checks, hits) if hit}
-                if not late:
-                    break
-                text_extras |= late
-            skipped_lines: list[str] = list(shaped_skips)
-            skipped = shaped_skipped
-            if skip_bad_rows and src.relation is None:
-                skipped += _one(con, "SELECT count(DISTINCT line) FROM reject_errors")[0]
-                skipped_lines += [
-                    f"line {r[0]}: {_clip(r[1])}"
-                    for r in con.execute(
-                        "SELECT line, any_value(csv_line) FROM reject_errors GROUP BY line ORDER BY line LIMIT 5"
-                    ).fetchall()
-                ][:5]
-            flags = [c[2] for c in plan.checks]
-            counts = _one(
-                con, "SELECT count(*)" + "".join(f", count(*) FILTER (WHERE {f})" for f in flags) + f" FROM {stage_rel}"
-            )
-            total, bad_counts = counts[0], counts[1:]
-            if total == 0:
-                raise InputError.keyed("err.ingest.no_rows_read" if skipped else "err.csv.no_rows", file=name)
-            problems = [(c, n) for c, n in zip(plan.checks, bad_counts) if n]
-            any_bad = " OR ".join(flags) or "false"
-            if problems and not skip_bad_rows:
-                (col, fld, flag, expect), n = problems[0]
-                i = flag.rsplit("_", 1)[1]
-                ex = con.execute(
-                    f"SELECT file_row_number + 1, __raw_{i} FROM {stage_rel} WHERE {flag} "
-                    "ORDER BY file_row_number LIMIT 5"
-                ).fetchall()
-                shown = [
-                    Phrase("err.ingest.row_value", row=r, value=repr(val))
-                    if val is not None
-                    else Phrase("err.ingest.row_empty", row=r)
-                    for r, val in ex
-                ]
-                others = [Phrase("err.ingest.also_column", column=c[0], n=k) for c, k in problems[1:]]
-                raise InputError.keyed(
-                    "err.ingest.missing_values" if expect == "required" else "err.ingest.bad_values",
-                    file=name,
-                    column=col,
-                    rows=[r for r, _ in ex],
-                    n=n,
-                    total=total,
-                    expect=Phrase(f"err.expect.{expect}"),
-                    field=fld,
-                    shown=Phrases(shown, {"en": "; ", "zh": "；"}),
-                    others=Phrases(others, {"en": "", "zh": ""}),
-                )
-            if problems:  # name the first skipped rows with the value that did not convert
-                cols = [c[0] for c, _ in problems]
-                picks = [f"{c[2]}, __raw_{c[2].rsplit('_', 1)[1]}" for c, _ in problems]
-                for r in con.execute(
-                    f"SELECT file_row_number + 1, {', '.join(picks)} FROM {stage_rel} "
-                    f"WHERE {any_bad} ORDER BY file_row_number LIMIT 5"
-                ).fetchall():
-                    k = next(k for k in range(len(cols)) if r[1 + 2 * k])  # the first column that failed
-                    val = r[2 + 2 * k]
-                    skipped_lines.append(f"row {r[0]}: {cols[k]} = {_clip(val) if val is not None else 'empty'}")
-                skipped_lines = skipped_lines[:5]
-                skipped += _one(con, f"SELECT count(*) FROM {stage_rel} WHERE {any_bad}")[0]
-            rows = total
-            if problems:
-                rows = _one(con, f"SELECT count(*) FROM {stage_rel} WHERE NOT ({any_bad})")[0]
-            if rows == 0:
-                raise InputError.keyed("err.ingest.all_bad", file=name)
-            hidden = plan.helper_cols
-            if problems:  # skip_bad_rows: write the kept rows once more (the common, clean case never does)
-                con.execute(
-                    f"COPY (SELECT * FROM read_parquet({_lit(str(stage))}) WHERE NOT ({any_bad})) "
-                    f"TO {_lit(str(final))} (FORMAT parquet, COMPRESSION snappy, DICTIONARY_SIZE_LIMIT 16384)"
-                )
-                stage.unlink()
-            else:
-                stage.replace(final)
+            parsed = _parse(con, src, mapping, schema, token.dir, stage, name, skip_bad_rows, memory_limit, row_offset)
+            rows, bad = _check_values(con, parsed, name, skip_bad_rows)
+            _write_kept(con, stage, final, bad)
             key = tuple(k for k in schema.key if k in mapping.values())
             overlap = 0
             if appending and key and key == schema.key:
                 assert previous is not None
-                overlap = _overlap(con, previous[1], final, key)
+                overlap = repeated_key_rows(con, previous[1], final, key)
                 if overlap and not (allow_duplicate or require_confirmation):
-                    raise InputError.keyed(
-                        "err.ingest.overlap",
-                        file=name,
-                        table=table,
-                        n=f"{overlap:,}",
-                        total=f"{rows:,}",
-                        fields=", ".join(key),
-                        version=previous[0],
-                    )
+                    raise overlap_error(overlap, previous, key, rows, table, name)
+            hidden = parsed.plan.helper_cols
             if appending:
                 assert previous is not None  # appending means there is a current version
-                _append_onto(con, previous, final, stage, hidden, table, name)
+                append_onto(con, previous, final, stage, hidden, table, name)
                 stage.replace(final)
                 hidden = []
-                rows += rows_before
+                rows += previous[3]  # rows_before
             con.close()
             check = IngestCheck(
                 table,
                 mode if previous is not None else "replace",
                 rows_before,
                 rows,
-                skipped,
-                skipped_lines,
+                parsed.skipped,
+                parsed.skipped_lines,
                 previous[0] if previous else None,
                 overlap,
                 duplicate_of,
@@ -691,7 +353,7 @@ def ingest_opened(
                 source=name,
                 sha256=digest,
                 rows=rows,
-                skipped=skipped,
+                skipped=parsed.skipped,
                 mapping=mapping,
                 encoding=fmt.encoding,
                 delimiter=fmt.delimiter,
@@ -707,13 +369,13 @@ def ingest_opened(
                 table,
                 version,
                 rows,
-                skipped,
+                parsed.skipped,
                 digest,
                 name,
                 mapping,
                 fmt.encoding,
                 fmt.delimiter,
-                skipped_lines,
+                parsed.skipped_lines,
                 rows_before,
                 "append" if appending else "replace",
                 overlap,
@@ -723,74 +385,189 @@ def ingest_opened(
             con.close()
 
 
-def _overlap(con, old: Path, new: Path, key: tuple[str, ...]) -> int:
-    """Rows of `new` whose key (every field non-null) is among `old`'s rows; 0 when a key column is
-    missing from either file (nothing to compare)."""
-    for p in (old, new):
-        have = {r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet({_lit(str(p))})").fetchall()}
-        if not set(key) <= have:
-            return 0
-    cols = ", ".join(_q(k) for k in key)
-    as_text = ", ".join(f"CAST({_q(k)} AS VARCHAR) AS {_q(k)}" for k in key)  # old and new types may differ
-    return _one(
-        con,
-        f"SELECT count(*) FROM (SELECT {as_text} FROM read_parquet({_lit(str(new))})) n "
-        f"SEMI JOIN (SELECT DISTINCT {as_text} FROM read_parquet({_lit(str(old))})) o USING ({cols})",
-    )[0]
+def _settle_mapping(ws: Workspace, fmt, table: str, mapping: dict | None, name: str) -> dict:
+    """The column mapping: the one given, else the one remembered for this header (when it was for
+    this table), completed by suggestions and checked for required fields (`resolve_mapping`)."""
+    if mapping is None:
+        remembered = ws.remembered_mapping(fmt.header)
+        if remembered and remembered[0] == table:
+            mapping = remembered[1]
+    return resolve_mapping(fmt.header, fmt.sample_rows, table, mapping, name)
+
+
+def _duplicate_version(ws: Workspace, table: str, digest: str, name: str, refuse: bool) -> int | None:
+    """The version of `table` whose source file had this sha256 (an append repeating a file), else
+    None; with `refuse`, a repeat is an InputError before any parsing."""
+    duplicate_of = ws.version_with_sha(table, digest)
+    if duplicate_of is not None and refuse:
+        raise InputError.keyed("err.ingest.duplicate_file", file=name, table=table, version=duplicate_of)
+    return duplicate_of
+
+
+@dataclass
+class _Parsed:
+    """What `_parse` staged: the plan it converted with, the staged file as a DuckDB relation, and the
+    rows skipped so far (malformed lines, with the first few shown)."""
+
+    plan: ConversionPlan
+    stage_rel: str
+    skipped: int
+    skipped_lines: list[str]
+
+
+def _parse(
+    con, src, mapping: dict, schema, work_dir: Path, stage: Path, name: str, skip_bad_rows: bool, memory_limit: str,
+    row_offset: int,
+) -> _Parsed:  # fmt: skip
+    """Parse and convert the source into `stage` (Parquet) in one streaming pass: a readable UTF-8
+    copy (and a shaped one for ragged rows) of a CSV, or the source's relation; every column
+    converted by the `conversion_plan`. Retried with a longer line buffer, or with extra columns kept as text
+    when a late row does not fit the type the sample suggested."""
+    import duckdb
+
+    path, fmt = src.path, src.fmt
+    csv_path = readable_copy(path, fmt, work_dir / "source.csv", name) if src.relation is None else None
+    shaped_skips: list[str] = []
+    shaped_skipped = 0
+    if csv_path is not None and fmt.needs_shaping:  # a trailing delimiter on every row, or long
+        # rows: the one row rule
+        shaped = shaped_copy(csv_path, fmt, work_dir / "shaped.csv", name, skip_bad_rows)
+        csv_path, shaped_skipped, shaped_skips = shaped.path, shaped.skipped, shaped.examples or []
+    con.execute(
+        f"SET memory_limit = {sql_text(memory_limit)}; SET temp_directory = {sql_text(str(work_dir))}; "
+        "SET preserve_insertion_order = true"
+    )
+    cols_sql = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(fmt.header))) + "}"
+    delim = "," if fmt.whitespace else fmt.delimiter
+    # DuckDB's line buffer costs memory per thread: 2 MiB unless the sample or a failed first
+    # try shows longer lines (then up to MAX_LINE_BYTES)
+    longest = max(sum(len(c) + 1 for c in r) for r in [fmt.header, *fmt.sample_rows])
+    line_limit = 2 << 20 if 4 * longest < (2 << 20) else MAX_LINE_BYTES
+    text_extras: set[int] = set()
+    for _attempt in range(4):
+        opts = (
+            f"auto_detect = false, header = true, delim = {sql_text(delim)}, quote = '\"', "
+            f"escape = '\"', columns = {cols_sql}, max_line_size = {line_limit}, "
+            f"buffer_size = {max(line_limit, 8 << 20)}"
+        )
+        if skip_bad_rows and src.relation is None:
+            opts += ", ignore_errors = true, store_rejects = true"
+        plan = conversion_plan(con, fmt, mapping, schema, text_extras, row_offset)
+        try:
+            # a small dictionary budget: high-cardinality ids give up on dictionaries at once
+            # (building them doubled the write time), low-cardinality columns keep them
+            source = src.relation or f"read_csv({sql_text(str(csv_path))}, {opts})"
+            con.execute(
+                f"COPY ({plan.query.format(source=source)}) TO {sql_text(str(stage))} "
+                "(FORMAT parquet, COMPRESSION snappy, DICTIONARY_SIZE_LIMIT 16384)"
+            )
+        except duckdb.Error as exc:
+            if src.relation is not None:
+                from core.data.sources import source_error
+
+                raise source_error(exc, name) from None
+            if "maximum line size" in str(exc).lower() and line_limit < MAX_LINE_BYTES:
+                line_limit = MAX_LINE_BYTES
+                continue
+            if "Expected Number of Columns" in str(exc) and not fmt.needs_shaping and csv_path:
+                shaped_copy(csv_path, fmt, work_dir / "shaped.csv", name)  # names a long row's line
+            raise _csv_error(exc, name) from None
+        stage_rel = f"read_parquet({sql_text(str(stage))}, file_row_number = true)"
+        if not plan.extra_checks:
+            break
+        hits = one_row(con, "SELECT " + ", ".join(f"bool_or({f})" for _, f in plan.extra_checks) + f" FROM {stage_rel}")
+        late = {i for (i, _), hit in zip(plan.extra_checks, hits) if hit}
+        if not late:
+            break
+        text_extras |= late
+    skipped_lines: list[str] = list(shaped_skips)
+    skipped = shaped_skipped
+    if skip_bad_rows and src.relation is None:
+        skipped += one_row(con, "SELECT count(DISTINCT line) FROM reject_errors")[0]
+        skipped_lines += [
+            f"line {r[0]}: {_clip(r[1])}"
+            for r in con.execute(
+                "SELECT line, any_value(csv_line) FROM reject_errors GROUP BY line ORDER BY line LIMIT 5"
+            ).fetchall()
+        ][:5]
+    return _Parsed(plan, stage_rel, skipped, skipped_lines)
+
+
+def _check_values(con, parsed: _Parsed, name: str, skip_bad_rows: bool) -> tuple[int, str | None]:
+    """Check every conversion of the staged rows. Values that did not convert fail the ingest (the
+    first column, its first rows and values, the other columns' counts) unless `skip_bad_rows`, which
+    adds them to `parsed`'s skipped rows and names the first few. No rows at all, or none left, fail.
+    Returns (rows kept, the SQL condition of the rows to drop, or None when every row is kept)."""
+    plan, stage_rel = parsed.plan, parsed.stage_rel
+    flags = [c[2] for c in plan.checks]
+    counts = one_row(
+        con, "SELECT count(*)" + "".join(f", count(*) FILTER (WHERE {f})" for f in flags) + f" FROM {stage_rel}"
+    )
+    total, bad_counts = counts[0], counts[1:]
+    if total == 0:
+        raise InputError.keyed("err.ingest.no_rows_read" if parsed.skipped else "err.csv.no_rows", file=name)
+    problems = [(c, n) for c, n in zip(plan.checks, bad_counts) if n]
+    any_bad = " OR ".join(flags) or "false"
+    if problems and not skip_bad_rows:
+        (col, fld, flag, expect), n = problems[0]
+        i = flag.rsplit("_", 1)[1]
+        ex = con.execute(
+            f"SELECT file_row_number + 1, __raw_{i} FROM {stage_rel} WHERE {flag} ORDER BY file_row_number LIMIT 5"
+        ).fetchall()
+        shown = [
+            Phrase("err.ingest.row_value", row=r, value=repr(val))
+            if val is not None
+            else Phrase("err.ingest.row_empty", row=r)
+            for r, val in ex
+        ]
+        others = [Phrase("err.ingest.also_column", column=c[0], n=k) for c, k in problems[1:]]
+        raise InputError.keyed(
+            "err.ingest.missing_values" if expect == "required" else "err.ingest.bad_values",
+            file=name,
+            column=col,
+            rows=[r for r, _ in ex],
+            n=n,
+            total=total,
+            expect=Phrase(f"err.expect.{expect}"),
+            field=fld,
+            shown=Phrases(shown, {"en": "; ", "zh": "；"}),
+            others=Phrases(others, {"en": "", "zh": ""}),
+        )
+    rows = total
+    if problems:  # name the first skipped rows with the value that did not convert
+        cols = [c[0] for c, _ in problems]
+        picks = [f"{c[2]}, __raw_{c[2].rsplit('_', 1)[1]}" for c, _ in problems]
+        for r in con.execute(
+            f"SELECT file_row_number + 1, {', '.join(picks)} FROM {stage_rel} "
+            f"WHERE {any_bad} ORDER BY file_row_number LIMIT 5"
+        ).fetchall():
+            k = next(k for k in range(len(cols)) if r[1 + 2 * k])  # the first column that failed
+            val = r[2 + 2 * k]
+            parsed.skipped_lines.append(f"row {r[0]}: {cols[k]} = {_clip(val) if val is not None else 'empty'}")
+        parsed.skipped_lines = parsed.skipped_lines[:5]
+        parsed.skipped += one_row(con, f"SELECT count(*) FROM {stage_rel} WHERE {any_bad}")[0]
+        rows = one_row(con, f"SELECT count(*) FROM {stage_rel} WHERE NOT ({any_bad})")[0]
+    if rows == 0:
+        raise InputError.keyed("err.ingest.all_bad", file=name)
+    return rows, any_bad if problems else None
+
+
+def _write_kept(con, stage: Path, final: Path, bad: str | None) -> None:
+    """The new version's file: the staged rows, or (skip_bad_rows) those not matching `bad`, written
+    once more (the common, clean case never does)."""
+    if bad is not None:
+        con.execute(
+            f"COPY (SELECT * FROM read_parquet({sql_text(str(stage))}) WHERE NOT ({bad})) "
+            f"TO {sql_text(str(final))} (FORMAT parquet, COMPRESSION snappy, DICTIONARY_SIZE_LIMIT 16384)"
+        )
+        stage.unlink()
+    else:
+        stage.replace(final)
 
 
 def _clip(value, limit: int = 60) -> str:
     text = str(value)
     return repr(text if len(text) <= limit else text[:limit] + "...")
-
-
-def _append_onto(
-    con, previous: tuple[int, Path, list[str], int], new: Path, out: Path, new_hidden: list[str], table: str, name: str
-) -> None:
-    """Write the current version's rows followed by `new`'s into `out`; InputError unless the columns
-    match (same names; same types, or both numeric)."""
-    version, old_path, old_hidden, _rows = previous
-
-    def columns(p: Path, hidden: list[str]) -> dict[str, str]:
-        hide = f" EXCLUDE ({', '.join(_q(h) for h in hidden)})" if hidden else ""
-        return {
-            r[0]: r[1] for r in con.execute(f"DESCRIBE SELECT *{hide} FROM read_parquet({_lit(str(p))})").fetchall()
-        }
-
-    old, new_cols = columns(old_path, old_hidden), columns(new, new_hidden)
-    missing, extra = [c for c in old if c not in new_cols], [c for c in new_cols if c not in old]
-    if missing or extra:
-        parts = ([f"missing {name_list(missing)}"] if missing else []) + ([f"new {name_list(extra)}"] if extra else [])
-        raise InputError(
-            f"cannot append to '{table}' (version {version}): the columns differ ({'; '.join(parts)}). "
-            "Map the same columns, or replace the table instead",
-            file=name,
-        )
-    select_old, select_new = [], []
-    for c, t in old.items():
-        u = new_cols[c]
-        base_t, base_u = t.split("(")[0], u.split("(")[0]
-        if t == u:
-            select_old.append(_q(c))
-            select_new.append(_q(c))
-        elif base_t in _NUMERIC and base_u in _NUMERIC:
-            select_old.append(f"CAST({_q(c)} AS DOUBLE) AS {_q(c)}")
-            select_new.append(f"CAST({_q(c)} AS DOUBLE) AS {_q(c)}")
-        elif t == "VARCHAR":  # the table kept this extra column as text: the new values join as text
-            select_old.append(_q(c))
-            select_new.append(f"CAST({_q(c)} AS VARCHAR) AS {_q(c)}")
-        else:
-            raise InputError(
-                f"cannot append to '{table}' (version {version}): the values are {u.lower()} here but "
-                f"{t.lower()} in the table",
-                file=name,
-                column=c,
-            )
-    con.execute(
-        f"COPY (SELECT {', '.join(select_old)} FROM read_parquet({_lit(str(old_path))}) UNION ALL "
-        f"SELECT {', '.join(select_new)} FROM read_parquet({_lit(str(new))})) TO {_lit(str(out))} "
-        "(FORMAT parquet, COMPRESSION snappy, DICTIONARY_SIZE_LIMIT 16384)"
-    )
 
 
 def _csv_error(exc: Exception, name: str) -> InputError:

@@ -6,12 +6,23 @@ function, one result type per analysis.
                   lift, Bayesian chance to beat and expected loss, Waudby-Smith asymptotic
                   confidence sequences
 - health.py       sample-ratio mismatch (warn at p < 0.001), minimum-sample thresholds
-- corrections.py  Holm and Benjamini-Hochberg
+- corrections.py  Holm and Benjamini-Hochberg (correct_all: over results together)
 - power.py        minimum detectable effect, sample size
 - columns.py      reading metric values (0/1, yes/no, true/false), guessing column roles
-- analysis.py     prepare() -> ExperimentData; analyze / analyze_metrics / analyze_segments /
-                  cumulative_lift / funnel_table -> ExperimentResult; verdict()
+- analysis.py     the one import for callers (re-exports the modules below)
+- spec.py         ExperimentSpec, MetricSpec and a metric's direction
+- guesses.py      what column names suggest: randomised or not, the exposure a count is a share of
+- notices.py      Notice; its wording is the translation table's (ab.warn.<code>)
+- results.py      VariantResult, ExperimentResult (to_dict: the CLI's JSON)
+- prepare.py      prepare() -> ExperimentData (validation, rows summed per unit, counts, capping)
+- sums.py         per-group sums and statistics: numpy bincounts, one DuckDB scan for big inputs
+- assemble.py     analyze / analyze_metrics / analyze_segments -> ExperimentResult
+- timeline.py     cumulative_lift (fixed-horizon and always-valid bands per day)
+- funnel.py       funnel_metrics, funnel_table
+- verdict.py      verdict()
+- choices.py      what a view offers: variant names, default control, metric choices, power at size
 - outliers.py     heavy outliers per unit, capping (winsorising) at a percentile
+- summary_input.py  per-variant summaries in: column roles and their guesses, SummarySpec, read_summary
 - summary.py      per-variant summaries (count, mean, variance / sd / sum of squares, conversions;
                   experiments, metrics, cumulative checkpoints): read_summary, analyze_summary,
                   portfolio_table (vectorised, BH over the portfolio), metrics_table, checkpoint_lift

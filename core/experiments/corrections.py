@@ -9,7 +9,13 @@ statsmodels costs the CLI seconds; the formulas are three lines each.
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
 import numpy as np
+
+if TYPE_CHECKING:
+    from core.experiments.results import ExperimentResult
 
 
 def holm(p_values) -> np.ndarray:
@@ -46,4 +52,25 @@ def adjust_p_values(p_values, method: str) -> np.ndarray:
             out[ok] = benjamini_hochberg(p[ok])
         else:
             raise ValueError(f"unknown correction '{method}'")
+    return out
+
+
+def correct(result: ExperimentResult) -> ExperimentResult:
+    """Holm and BH over the treatment comparisons of one result."""
+    return correct_all(result)[0]
+
+
+def correct_all(*results: ExperimentResult) -> list[ExperimentResult]:
+    """Holm and BH over every treatment comparison in `results` together."""
+    p = [v.p_value for r in results for v in r.treatments]
+    by_holm, by_bh = adjust_p_values(p, "holm"), adjust_p_values(p, "bh")
+    out, k = [], 0
+    for r in results:
+        rows = []
+        for v in r.variants:
+            if not v.is_control:
+                v = replace(v, p_value_holm=float(by_holm[k]), p_value_bh=float(by_bh[k]))
+                k += 1
+            rows.append(v)
+        out.append(replace(r, variants=tuple(rows)))
     return out

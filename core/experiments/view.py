@@ -113,7 +113,7 @@ def few_valued_variant(df: pd.DataFrame, roles: ColumnRoles) -> str | None:
 
     # a named split first, then a campaign-like column (age, gender ... are segments); fewest values first
     def rank(t):
-        return (0 if ab._RANDOMISED_NAMES.match(t[2]) else 1 if not t[0] else 2, t[1], t[2])
+        return (0 if ab.RANDOMISED_NAMES.match(t[2]) else 1 if not t[0] else 2, t[1], t[2])
 
     return min(sizes, key=rank)[2] if sizes else guess
 

@@ -67,9 +67,9 @@ def pairs(columns) -> dict[str, tuple[str, str]]:
 
 
 def _role(base: str, role: str) -> bool:
-    from core.experiments.summary import _GUESS
+    from core.experiments.summary_input import ROLE_PATTERNS
 
-    return bool(re.match(_GUESS[role], base.strip().lower()))
+    return bool(re.match(ROLE_PATTERNS[role], base.strip().lower()))
 
 
 def is_wide(df: pd.DataFrame) -> bool:

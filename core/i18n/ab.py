@@ -299,8 +299,16 @@ TABLE: dict[str, dict[str, str]] = {
         "zh": "{variant} 与 {control} 的比较：{arm} 只有 {n} 个用户，每组至少需要 2 个才能检验，因此没有 p 值。",
     },
     "ab.warn.untestable_variance": {
-        "en": "{variant} vs {control}: {metric} does not vary within the arms ({arms}); no test is possible, so there is no p-value.",
+        "en": "{variant} vs {control}: neither arm varies in {metric} ({arms}); no test is possible, so there is no p-value.",
         "zh": "{variant} 与 {control} 的比较：{metric} 在组内没有任何波动（{arms}），无法检验，因此没有 p 值。",
+    },
+    "ab.warn.srm": {
+        "en": "Sample ratio mismatch: p = {p:.2g} < {threshold}; assignment may be broken.",
+        "zh": "分流比例失衡（SRM）：p = {p:.2g} < {threshold}，分组分配可能有问题。",
+    },
+    "ab.warn.not_randomised": {
+        "en": "{column} was not assigned at random: these are descriptive differences, which may come from who each {column} reached; no p-values, verdict or sample-ratio check.",
+        "zh": "{column} 并非随机分配：以下只是描述性差异，可能源于各 {column} 触达的人群不同；因此不给出 p 值、结论，也不检查分流比例。",
     },
     "ab.warn.denominator_guessed": {
         "en": "Rows are aggregates: {metric} is tested as a share of {denominator} (summed per variant).",

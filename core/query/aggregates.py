@@ -103,14 +103,14 @@ _DENOMINATOR_EXPOSURE = ("impressions", "imps", "exposures", "exposed", "views",
 def guess_ab_denominator(engine: Engine, table: str, metric: str, checks: dict) -> str | None:
     """For a table without user_id: the impressions / exposures / visits column a count metric
     (whole numbers, some above 1) is a share of, as `core.experiments.analysis.guess_denominator`."""
-    from core.experiments.analysis import _DENOMINATOR_NAMES
+    from core.experiments.guesses import DENOMINATOR_NAMES
 
     cols = engine.columns(table)
-    if "user_id" in cols or _DENOMINATOR_NAMES.match(metric) or checks.get("not_counts"):
+    if "user_id" in cols or DENOMINATOR_NAMES.match(metric) or checks.get("not_counts"):
         return None
     if not (checks.get("max_value") or 0) > 1:
         return None
-    hits = [c for c in cols if c != metric and _DENOMINATOR_NAMES.match(str(c))]
+    hits = [c for c in cols if c != metric and DENOMINATOR_NAMES.match(str(c))]
     hits.sort(key=lambda c: not str(c).lower().startswith(_DENOMINATOR_EXPOSURE[:4]))
     return hits[0] if hits else None
 
@@ -132,10 +132,10 @@ def ab_ratio_result(
     from core.experiments.analysis import ExperimentData, ExperimentSpec, MetricSpec, result_from_statistics
     from core.experiments.direction import metric_direction
     from core.experiments.statistics import ProportionStatistic, RatioStatistic
-    from core.experiments.summary import SummarySpec, _variant_order
+    from core.experiments.summary import SummarySpec, variant_order
 
     frame = sums.dropna(subset=["variant"]).set_index("variant")
-    names = _variant_order(frame.index, SummarySpec(control=control, source=source), f"{metric} / {denominator}")
+    names = variant_order(frame.index, SummarySpec(control=control, source=source), f"{metric} / {denominator}")
     frame = frame.loc[names]
     if counts:
         kind = "proportion"

@@ -89,7 +89,7 @@ class Thresholds:
 # neutral while its words' evidence is under 6:5 odds either way (|sum| < ln 1.2), i.e.
 # |score| < tanh(ln 1.2 / ZH_SCALE) ~ 0.046, which keeps one plain word (好吃, 差) out of the band.
 # With labels, `choose_thresholds` picks the band per language on those rows (core/text/analysis.py,
-# core/text/classifier.py), always around 0.
+# core/text/classifier/), always around 0.
 VADER_CUT = 0.05
 ZH_CUT = math.tanh(math.log(1.2) / ZH_SCALE)
 DEFAULT_THRESHOLDS = {

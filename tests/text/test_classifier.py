@@ -329,7 +329,8 @@ def test_verdict_picks_the_best_scorer_beyond_chance_and_says_why():
 
 
 def test_scores_are_named_after_the_model_they_come_from(tmp_path):
-    from core.text.classifier import LanguageModel, LinearPrior, _softmax
+    from core.text.classifier import LanguageModel, LinearPrior
+    from core.text.classifier import softmax as _softmax
     from core.text.lexicon import lexicon_scores
 
     texts = ["great app, love it", "awful update, hate it", "love the feed", "the feed is awful"] * 6
