@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import os
 import sys
 
+from core.config import debug
 from core.errors import UserError
 
 SUBCOMMANDS = [
@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         print("error: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # noqa: BLE001 - the CLI contract is one line, never a traceback
-        if os.environ.get("CE_DEBUG"):
+        if debug():
             raise
         msg = str(exc).splitlines()[0] if str(exc) else ""
         print(f"internal error: {type(exc).__name__}: {msg}", file=sys.stderr)
