@@ -1,4 +1,4 @@
-"""`python -m core <subcommand>`: the headless CLI (contract in README.md / ARCHITECTURE.md).
+"""`python -m core <subcommand>`: the headless CLI (contract in README.md, "Headless CLI"; in detail in docs/guide.md).
 
 Each subcommand lives in `core/cli/<name>.py` and exposes `register(subparsers)`, which adds its
 parser and sets `func=run`. A user error is one line on stderr and exit code 2; an unexpected
