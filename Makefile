@@ -43,14 +43,15 @@ run: install
 	$(BIN)/python -m core.data.prepare
 	$(BIN)/python -m ui.serve --server.headless true --server.port $(PORT)$(if $(HOST), --server.address $(HOST))
 
-# ruff (lint + format) and mypy on core/ first, then the whole suite with its 15 slowest tests listed.
+# ruff (lint + format check) on the repository and mypy on core/; no tests (`make test` runs this first).
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-# One worker per core (pytest-xdist; a test file stays on one worker, so its fixtures are built once),
-# each worker's torch on one thread so the workers do not fight over the cores.
+# Lint, then the whole suite with its 15 slowest tests listed: one worker per core (pytest-xdist; a test
+# file stays on one worker, so its fixtures are built once), each worker's torch on one thread so the
+# workers do not fight over the cores. TEST_JOBS=1 for one worker.
 TEST_JOBS ?= auto
 test: install browser java postgresql lint
 	OMP_NUM_THREADS=1 $(BIN)/python -m pytest -q --durations=15 -n $(TEST_JOBS) --dist loadfile

@@ -1,4 +1,4 @@
-"""`python -m core <subcommand>`: the headless CLI (contract in README.md / ARCHITECTURE.md).
+"""`python -m core <subcommand>`: the headless CLI (contract in README.md, "Headless CLI"; in detail in docs/guide.md).
 
 Each subcommand lives in `core/cli/<name>.py` and exposes `register(subparsers)`, which adds its
 parser and sets `func=run`. A user error is one line on stderr and exit code 2; an unexpected
@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import os
 import sys
 
+from core.config import debug
 from core.errors import UserError
 
 SUBCOMMANDS = [
@@ -56,7 +56,7 @@ def main(argv: list[str] | None = None) -> int:
         print("error: interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # noqa: BLE001 - the CLI contract is one line, never a traceback
-        if os.environ.get("CE_DEBUG"):
+        if debug():
             raise
         msg = str(exc).splitlines()[0] if str(exc) else ""
         print(f"internal error: {type(exc).__name__}: {msg}", file=sys.stderr)

@@ -25,7 +25,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from core.config import data_dir
+from core.config import access_file as _access_file
 from core.errors import ConfigError
 
 SAMPLE = "sample"  # core.data.workspace.SAMPLE_NAME (core.access sits below core.data)
@@ -80,7 +80,7 @@ def _matches(email: str, entries: tuple[str, ...]) -> bool:
 
 def access_file() -> Path:
     """$CE_ACCESS_FILE, else <data folder>/access.toml."""
-    return Path(os.environ.get("CE_ACCESS_FILE") or data_dir() / "access.toml")
+    return _access_file()
 
 
 def _entries(value, where: str, path: Path) -> tuple[str, ...]:

@@ -7,14 +7,13 @@ snapshot with a churn label (Telco). Results are memoised per session on (data k
 
 from __future__ import annotations
 
-import os
-
 import pandas as pd
 import streamlit as st
 
 from core.capabilities import activity_tables, data_sources
 from core.cohorts import view as cv
 from core.cohorts.labels import default_cutoff
+from core.config import churn_page_epochs
 from core.errors import UserError
 from core.viz.format import fmt_share
 from ui import churn_panels as panels
@@ -24,7 +23,7 @@ from ui.common import page_setup, stop_with, tr, view_support
 from ui.present import use_names
 from ui.state import choice, sticky
 
-EPOCHS = int(os.environ.get("CE_CHURN_EPOCHS", "30"))  # tests lower it to keep AppTest quick
+EPOCHS = churn_page_epochs()  # tests lower it to keep AppTest quick
 
 
 ws = page_setup("churn.title")

@@ -8,10 +8,9 @@ in the disk model cache, so a reload or an app restart loads it instead of retra
 
 from __future__ import annotations
 
-import os
-
 import streamlit as st
 
+from core.config import recommend_page_epochs, recommend_page_max_len
 from core.errors import UserError
 from core.recommend.view import member_lists, reco_page
 from ui import state
@@ -20,8 +19,8 @@ from ui.common import error_text, link_home, page_setup, tr, view_support
 from ui.present import show_table
 from ui.state import sticky
 
-EPOCHS = int(os.environ.get("CE_RECO_EPOCHS", "0"))  # tests lower it to keep AppTest quick; 0: the model's default
-MAX_LEN = int(os.environ.get("CE_RECO_MAX_LEN", "0"))  # 0: from the history lengths (90th percentile)
+EPOCHS = recommend_page_epochs()  # tests lower it to keep AppTest quick; 0: the model's default
+MAX_LEN = recommend_page_max_len()  # 0: from the history lengths (90th percentile)
 WINDOWS = [0, 20, 50, 100, 200]
 
 ws = page_setup("reco.title")

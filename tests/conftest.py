@@ -35,11 +35,25 @@ def repo_root() -> Path:
     return REPO
 
 
+def in_ci(environ=os.environ) -> bool:
+    """CI sets CI=true (GitHub Actions, GitLab, most others)."""
+    return environ.get("CI", "").strip().lower() in ("true", "1", "yes")
+
+
+def require_shared_datasets(path: Path = SHARED_DATASETS, environ=os.environ) -> Path:
+    """The public data sets' folder. Missing: a skip on a developer's clone, a failure in CI (where
+    a skip would let the reference tests pass without testing anything)."""
+    if path.is_dir():
+        return path
+    message = f"{path} is not present (the public data sets: see CONTRIBUTING.md, 'Test data')"
+    if in_ci(environ):
+        pytest.fail(f"{message}; CI=true, so the tests that read it fail instead of skipping", pytrace=False)
+    pytest.skip(message)
+
+
 @pytest.fixture(scope="session")
 def shared_datasets() -> Path:
-    if not SHARED_DATASETS.exists():
-        pytest.skip("../shared/datasets is not present")
-    return SHARED_DATASETS
+    return require_shared_datasets()
 
 
 @pytest.fixture(scope="session")

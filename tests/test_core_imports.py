@@ -1,8 +1,11 @@
-"""Layering rules that keep core reusable: core never imports Streamlit; core.models needs only torch,
-numpy and pandas at import time (so model benchmarks run on a GPU box without the app's packages)."""
+"""Layering rules that keep core reusable: core never imports Streamlit, not even inside a function;
+core.models needs only torch, numpy and pandas (so model benchmarks run on a GPU box without the app's
+packages): at import time, checked by importing every module with the other packages blocked, and in
+every import statement of its files, checked by reading them (a lazy import fails only when called)."""
 
 from __future__ import annotations
 
+import ast
 import pkgutil
 import subprocess
 import sys
@@ -27,6 +30,41 @@ for name in mods:
     importlib.import_module(name)
 print(len(mods))
 """
+
+
+MODELS_MAY_IMPORT = {"torch", "numpy", "pandas", "core", "__future__"} | set(sys.stdlib_module_names)
+# lazily imported, only where the GPU box never goes (blocked in the import-time check below)
+MODELS_LAZY_EXTRAS = {"cache.py": {"filelock"}}
+
+
+def _imported_packages(path: Path) -> set[str]:
+    """Top-level package of every absolute import statement in the file, at any depth."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names |= {a.name.split(".")[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module.split(".")[0])
+    return names
+
+
+def test_no_import_statement_in_core_names_streamlit():
+    files = sorted((REPO / "core").rglob("*.py"))
+    assert len(files) > 100
+    offenders = [str(f.relative_to(REPO)) for f in files if "streamlit" in _imported_packages(f)]
+    assert offenders == []
+
+
+def test_core_models_import_statements_name_torch_numpy_pandas_only():
+    files = sorted((REPO / "core" / "models").rglob("*.py"))
+    assert any(f.name == "din.py" for f in files)
+    extra = {
+        str(f.relative_to(REPO)): sorted(
+            _imported_packages(f) - MODELS_MAY_IMPORT - MODELS_LAZY_EXTRAS.get(f.name, set())
+        )
+        for f in files
+    }
+    assert {k: v for k, v in extra.items() if v} == {}
 
 
 def _import_all(prefix: str, blocked: list[str]) -> subprocess.CompletedProcess:

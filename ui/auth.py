@@ -11,12 +11,12 @@ This module sits below ui.state and ui.common (it imports neither): callers pass
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 
 import streamlit as st
 
 from core import access
+from core.config import default_language
 from core.i18n import LANGUAGES, t
 
 
@@ -68,7 +68,7 @@ def record(ws, action: str, detail: str = "") -> None:
 
 def url_language() -> str:
     """The language before any page has run: `?lang=`, else $CE_LANG, else English."""
-    lang = st.query_params.get("lang") or os.environ.get("CE_LANG", "en")
+    lang = st.query_params.get("lang") or default_language()
     return lang if lang in LANGUAGES else "en"
 
 

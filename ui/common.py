@@ -9,7 +9,7 @@ import streamlit as st
 from streamlit.errors import StreamlitPageNotFoundError
 
 from core.data.sample import sample_workspace
-from core.data.workspace import SAMPLE_NAME, Workspace, list_workspaces, open_workspace
+from core.data.workspace import SAMPLE_NAME, Workspace, list_workspaces, workspace_by_name
 from core.errors import UserError
 from core.i18n import LANGUAGES, t
 from ui import state
@@ -43,7 +43,7 @@ def current_workspace() -> Workspace:
     if name == SAMPLE_NAME:
         with st.spinner(tr("common.preparing_sample")):
             return sample_workspace()
-    return open_workspace(name)
+    return workspace_by_name(name)
 
 
 def sidebar_controls() -> None:

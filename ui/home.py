@@ -17,7 +17,7 @@ from core.data.mapping import suggest_mapping
 from core.data.schemas import SCHEMAS, TABLE_NAMES
 from core.data.uploads import discard_upload
 from core.data.view import confirmation_notes, delimiter_kind, ingest_notes, version_rows
-from core.data.workspace import SAMPLE_NAME, Workspace, open_workspace, validate_name
+from core.data.workspace import SAMPLE_NAME, Workspace, workspace_by_name
 from core.data.workspace import create_workspace as create_workspace_as
 from core.errors import UserError
 from core.i18n import encoding_name
@@ -104,7 +104,7 @@ def mapping_editor(key: str, preview: FilePreview, table: str) -> dict:
 def target_table_info(target: str, table: str):
     """The current version of `table` in the workspace an upload would go to, or None."""
     try:
-        tws = open_workspace(validate_name(target))
+        tws = workspace_by_name(target)
         if not visible_workspaces([tws.name]):  # another team's workspace: say nothing about it
             return None
         return tws.info(table) if tws.db_path.exists() and tws.has(table) else None
@@ -192,7 +192,7 @@ def run_ingest(
         item.pop("confirm", None)
         return
     try:
-        ws = open_workspace(validate_name(target))
+        ws = workspace_by_name(target)
         report = ingest_file(
             ws,
             item["path"],
@@ -230,7 +230,7 @@ def finish_upload(key: str) -> None:
 def restore_version(workspace: str, table: str, version: int) -> None:
     """Restore button callback: the kept version becomes current again (as a new, undoable version)."""
     try:
-        new = open_workspace(workspace).restore(table, version, actor=current_actor())
+        new = workspace_by_name(workspace).restore(table, version, actor=current_actor())
     except UserError as exc:
         st.session_state["restore_error"] = error_text(exc)
         return

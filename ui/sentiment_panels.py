@@ -6,13 +6,13 @@ Post text is shown with st.text / show_table (plain text), never as HTML.
 
 from __future__ import annotations
 
-import os
 from dataclasses import replace
 
 import pandas as pd
 import streamlit as st
 
 from core.capabilities import data_sources
+from core.config import sentiment_page_epochs
 from core.errors import UserError
 from core.export import csv_bytes
 from core.text import analysis as sa
@@ -27,7 +27,7 @@ from ui.state import LANG, choice, sticky
 
 MEMO = "sent_memo"  # {(what, data key, settings): result}, per session
 LABEL_UPLOAD = "sent_label_upload"  # (file name, sha, DataFrame) of a labelled file uploaded here
-CLASSIFIER_EPOCHS = int(os.environ.get("CE_SENT_EPOCHS", "0")) or None  # tests may lower it
+CLASSIFIER_EPOCHS = sentiment_page_epochs()  # tests may lower it
 SENTIMENTS = ("negative", "neutral", "positive")
 
 

@@ -12,7 +12,7 @@ from core.data.ingest import FilePreview, ingest_opened, preview_file
 from core.data.schemas import TABLE_NAMES
 from core.data.sources import ReadOptions
 from core.data.view import ingest_notes
-from core.data.workspace import SAMPLE_NAME, Workspace, open_workspace, validate_name
+from core.data.workspace import SAMPLE_NAME, Workspace, workspace_by_name
 from core.errors import UserError
 from ui import state
 from ui.auth import current_actor
@@ -113,7 +113,7 @@ def _load(target: str, table: str, limit: int) -> None:
     password = st.session_state.get("db_password") or None
     st.session_state["db_password"] = ""
     try:
-        ws = open_workspace(validate_name(target))
+        ws = workspace_by_name(target)
         url, query = st.session_state.get("db_url", ""), st.session_state.get("db_query", "")
         with open_query(url, query, password, limit) as src:
             report = ingest_opened(ws, src, table, None, False, src.detail, actor=current_actor())

@@ -9,11 +9,12 @@ or a shared link opens the same view.
 from __future__ import annotations
 
 import datetime as _dt
-import os
 from collections.abc import Callable
 from typing import Any
 
 import streamlit as st
+
+from core.config import default_language, default_workspace
 
 LANG = "lang"  # "en" | "zh"
 WORKSPACE = "workspace"  # workspace name (folder under data/workspaces) or path
@@ -62,7 +63,7 @@ def init_session_state() -> None:
         or st.session_state.get(WORKSPACE, kept.get(WORKSPACE)) != kept.get(WORKSPACE)  # or picked one
     ):
         st.session_state.pop(MISSING_WS, None)
-    for key, default in ((LANG, lambda: os.environ.get("CE_LANG", "en")), (WORKSPACE, default_workspace_name)):
+    for key, default in ((LANG, default_language), (WORKSPACE, default_workspace_name)):
         if key in st.session_state:  # the widget (or a callback) set it this run: newest
             kept[key] = st.session_state[key]
         elif key not in kept:
@@ -147,17 +148,16 @@ def _workspace_exists(name: str) -> bool:
 
 def default_workspace_name() -> str:
     """$CE_WORKSPACE if set, else the most recently changed user workspace, else the sample."""
-    from core.config import workspaces_dir
-    from core.data.workspace import SAMPLE_NAME, list_workspaces
+    from core.data.workspace import SAMPLE_NAME, list_workspaces, workspace_by_name
     from ui.auth import visible_workspaces
 
-    env = os.environ.get("CE_WORKSPACE")
+    env = default_workspace()
     if env and visible_workspaces([env]):
         return env
     others = [w for w in visible_workspaces(list_workspaces()) if w != SAMPLE_NAME]
     if not others:
         return SAMPLE_NAME
-    return max(others, key=lambda w: (workspaces_dir() / w / "workspace.duckdb").stat().st_mtime)
+    return max(others, key=lambda w: workspace_by_name(w).db_path.stat().st_mtime)
 
 
 # ---- choices that survive navigation ---------------------------------------------------------------

@@ -14,6 +14,7 @@ import sys
 import warnings
 from contextlib import contextmanager
 
+from core.config import debug as debugging
 from core.errors import ConfigError, UserError
 
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what `cat` gives when its reader goes away
@@ -57,7 +58,7 @@ def run_quietly(func, args) -> int:
     CE_DEBUG is set; a reader that closes stdout early (`| head`) ends the run quietly."""
     from core.data.csvfile import reading
 
-    debug = bool(os.environ.get("CE_DEBUG"))
+    debug = debugging()
     try:
         with warnings.catch_warnings(), reading(bool(getattr(args, "skip_bad_rows", False))):
             if not debug:

@@ -105,13 +105,13 @@ def run(args) -> int:
 
 
 def _from_sql(ws, args, mode: str):
-    import os
 
+    from core.config import postgres_password
     from core.data.ingest import ingest_opened, parse_map_args
     from core.data.sources.sql import DEFAULT_ROW_LIMIT, open_query
 
     limit = args.row_limit or DEFAULT_ROW_LIMIT
-    with open_query(args.from_sql, args.query, os.environ.get("PGPASSWORD"), limit) as src:
+    with open_query(args.from_sql, args.query, postgres_password(), limit) as src:
         return ingest_opened(
             ws,
             src,

@@ -6,9 +6,9 @@ more (up to MAX_LINE_BYTES) while the header and first data row are not complete
 decodes the whole file in chunks (never all in memory) and fails with the byte offset and line of the
 first undecodable byte.
 
-Besides delimited files with a header, headerless whitespace-separated edge lists (SNAP's `0 1` per
-line, KONECT/Pajek-like `.txt`/`.tsv`, `#`/`%` comment lines) are recognised: two or three numeric
-columns become `src`, `dst` (, `weight`). More than MAX_COLUMNS columns are refused at once.
+Besides delimited files with a header, headerless edge lists (SNAP's `0 1` per line, KONECT/Pajek-like
+`.txt`/`.tsv`, `#`/`%` comment lines; also saved with commas, semicolons or pipes) are recognised: two or
+three numeric columns become `src`, `dst` (, `weight`), and a first line of numbers is an edge. More than MAX_COLUMNS columns are refused at once.
 """
 
 from __future__ import annotations
@@ -189,6 +189,24 @@ def _whitespace_edge_list(text: str) -> list[list[str]] | None:
     return rows or None
 
 
+def _delimited_edge_list(text: str) -> tuple[list[list[str]], str] | None:
+    """(rows, delimiter) of a headerless edge list written with commas, semicolons or pipes (a SNAP or
+    KONECT list saved as CSV): every line, the first included, 2 or 3 numbers. A first line of numbers
+    is read as data, not as column names (src, dst[, weight] are ours), so no edge is lost."""
+    lines = [s for s in (ln.strip() for ln in text.splitlines()) if s and not s.startswith(COMMENT_PREFIXES)]
+    lines = lines[:201]
+    for delimiter in (",", ";", "|"):
+        if not lines or delimiter not in lines[0]:
+            continue
+        rows = [[token.strip() for token in line.split(delimiter)] for line in lines]
+        width = len(rows[0])
+        if width in EDGE_LIST_HEADERS and all(
+            len(r) == width and all(_NUMBER_TOKEN.fullmatch(token) for token in r) for r in rows
+        ):
+            return rows[:200], delimiter
+    return None
+
+
 def _read_head(path: Path, name: str, encoding: str | None) -> tuple[str, str, bool]:
     """(decoded text of the head, encoding, whole file read). Reads 1 MiB, more while the header and a
     first data row are incomplete, up to MAX_LINE_BYTES; a cut last line is dropped."""
@@ -239,6 +257,11 @@ def sniff(path: str | Path, name: str | None = None, encoding: str | None = None
             sample_rows=edges[:200],
             headerless=True,
         )
+    delimited = _delimited_edge_list(text)
+    if delimited:
+        rows, delimiter = delimited
+        header = list(EDGE_LIST_HEADERS[len(rows[0])])
+        return CsvFormat(encoding=enc, delimiter=delimiter, header=header, sample_rows=rows, headerless=True)
     first = text.split("\n", 1)[0]
     delimiter = _sniff_delimiter(text[:65536])  # csv.Sniffer is slow on long lines; the start decides
     if first.count(delimiter) >= MAX_COLUMNS:  # refuse before parsing 200 rows of a very wide file
@@ -330,11 +353,13 @@ def utf8_copy(path: str | Path, encoding: str, dest: str | Path, name: str | Non
 
 
 def readable_copy(path: str | Path, fmt: CsvFormat, dest: str | Path, name: str | None = None) -> Path:
-    """The file DuckDB should parse for `fmt`: `utf8_copy` for delimited files; for a whitespace edge
-    list, a comma-separated UTF-8 copy with our header and without comment lines (streamed). Raises
-    InputError naming the original line of a row with another number of values."""
-    if not fmt.whitespace:
+    """The file DuckDB should parse for `fmt`: `utf8_copy` for delimited files; for a headerless edge
+    list, a UTF-8 copy with our header and without comment lines (streamed), comma-separated for a
+    whitespace one, else in its own delimiter. Raises InputError naming the original line of a row with
+    another number of values."""
+    if not fmt.headerless:
         return utf8_copy(path, fmt.encoding, dest, name)
+    out_delimiter = "," if fmt.whitespace else fmt.delimiter
     path, dest = Path(path), Path(dest)
     name = name or path.name
     width = len(fmt.header)
@@ -342,7 +367,7 @@ def readable_copy(path: str | Path, fmt: CsvFormat, dest: str | Path, name: str 
     line_no, offset, carry = 0, 0, ""
     try:
         with open(path, "rb") as fh, open(dest, "w", encoding="utf-8", newline="") as out:
-            out.write(",".join(fmt.header) + "\n")
+            out.write(out_delimiter.join(fmt.header) + "\n")
             while True:
                 chunk = fh.read(CHUNK)
                 final = not chunk
@@ -356,7 +381,10 @@ def readable_copy(path: str | Path, fmt: CsvFormat, dest: str | Path, name: str 
                 rows = []
                 for line in lines:
                     line_no += 1
-                    tokens = line.split()
+                    if fmt.whitespace:
+                        tokens = line.split()
+                    else:
+                        tokens = [tok.strip() for tok in line.split(fmt.delimiter)] if line.strip() else []
                     if not tokens or tokens[0].startswith(COMMENT_PREFIXES):
                         continue
                     if len(tokens) != width:
@@ -368,7 +396,7 @@ def readable_copy(path: str | Path, fmt: CsvFormat, dest: str | Path, name: str 
                             width=width,
                             header=", ".join(fmt.header),
                         )
-                    rows.append(",".join(tokens))
+                    rows.append(out_delimiter.join(tokens))
                 if rows:
                     out.write("\n".join(rows) + "\n")
                 if final:
@@ -554,8 +582,8 @@ def _frame(path: Path, fmt: CsvFormat, name: str, as_text: bool, whitespace_ok: 
 
     sep = fmt.delimiter
     kwargs = {"dtype": str, "keep_default_na": False} if as_text else {}
-    if fmt.headerless:  # a whitespace edge list: our column names, comment lines skipped
-        sep = r"\s+"
+    if fmt.headerless:  # an edge list: our column names, comment lines skipped
+        sep = r"\s+" if fmt.whitespace else fmt.delimiter
         kwargs.update(header=None, names=fmt.header, comment=None)
     elif whitespace_ok and len(fmt.header) == 1 and len(fmt.header[0].split()) > 1:
         sep = r"\s+"

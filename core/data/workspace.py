@@ -465,6 +465,12 @@ def list_workspaces() -> list[str]:
     return sorted(p.name for p in root.iterdir() if (p / DB_FILE).exists())
 
 
+def workspace_by_name(name: str) -> Workspace:
+    """The workspace called `name` in the data folder (it need not exist yet). Names only: the app's
+    rule, where whatever a user types is a name and a path is a ConfigError (validate_name)."""
+    return Workspace(workspaces_dir() / validate_name(name))
+
+
 def open_workspace(name_or_path: str | Path) -> Workspace:
     """A workspace by name (under data/workspaces) or by explicit folder path (resolved to absolute).
 
@@ -473,7 +479,7 @@ def open_workspace(name_or_path: str | Path) -> Workspace:
     """
     text = str(name_or_path).strip()
     if not _is_path(text):
-        return Workspace(workspaces_dir() / validate_name(text))
+        return workspace_by_name(text)
     p = Path(text).expanduser().absolute()
     p = Path(os.path.normpath(p))
     shown = _shown(str(name_or_path), 80)
@@ -619,7 +625,7 @@ def create_workspace(name: str, actor: Actor | None = None) -> Workspace:
     signed-in creator becomes its owner in the access file, recorded in its audit trail; a name that
     is someone else's reads as taken."""
     actor = actor or access.CLI
-    ws = open_workspace(validate_name(name))
+    ws = workspace_by_name(name)
     if ws.db_path.exists() and not access.can(actor, ws.name, "view"):
         raise access.AccessDenied.keyed("auth.err.taken", workspace=ws.name)
     new = check_write(ws, actor)

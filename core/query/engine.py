@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from core.config import debug
 from core.errors import ConfigError
 
 ENGINES = ("duckdb", "spark")
@@ -171,7 +172,7 @@ def spark_session(master: str = DEFAULT_MASTER, app_name: str = "community-econo
         .config("spark.driver.extraJavaOptions", "-Duser.timezone=UTC")
         .config("spark.executor.extraJavaOptions", "-Duser.timezone=UTC")
     )
-    with _jvm_stderr_silenced(not os.environ.get("CE_DEBUG")):
+    with _jvm_stderr_silenced(not debug()):
         spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     _SESSIONS[master] = spark

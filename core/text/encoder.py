@@ -154,10 +154,9 @@ class RaggedStates:
 def states_budget_bytes() -> int:
     """The disk all stored encoder states may take: $CE_STATES_MAX_MB megabytes (default 2048; 14,640
     tweets through MiniLM's five lower layers take about 300 MB)."""
-    try:
-        return int(float(os.environ.get("CE_STATES_MAX_MB", "2048")) * 2**20)
-    except ValueError:
-        return 2048 * 2**20
+    from core.config import states_budget_bytes as budget
+
+    return budget()
 
 
 class StatesStore:
