@@ -99,10 +99,14 @@ def draw_alerts(view: HealthView, limit: int = 12) -> None:
         st.caption(tr("health.no_alerts"))
         return
     for i, a in enumerate(alerts):
-        text, button = st.columns([5, 1])
+        text, button, more = st.columns([5, 1, 1], vertical_alignment="center")
         text.markdown(("🔻 " if (a.value < a.baseline) else "🔺 ") + a.sentence(lang()), unsafe_allow_html=False)
         if button.button(tr("health.open_sentiment"), key=f"health_alert_{i}"):
             _drill(a.community, "sentiment")
+        with more.popover(tr("health.open_in")):  # the other views, filtered to the alert's community
+            for name in DRILL:
+                if name != "sentiment" and st.button(tr(f"health.open_{name}"), key=f"health_alert_{i}_{name}"):
+                    _drill(a.community, name)
 
 
 def draw_drill(view: HealthView) -> None:

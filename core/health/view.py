@@ -209,3 +209,20 @@ def below_target(values: pd.DataFrame, targets: dict[str, float]) -> pd.DataFram
         if m in values and target is not None:
             out[m] = values[m].astype(float) < float(target)
     return out
+
+
+# ---- the community every view focuses on (drill-down, ?community=) -------------------------------------
+def community_names(posts: pd.DataFrame) -> list[str]:
+    """The posts' communities (their `community` column's values), sorted; [] without the column."""
+    if "community" not in posts.columns:
+        return []
+    values = posts["community"].dropna().astype(str)
+    return sorted(v for v in values.unique() if v.strip())
+
+
+def community_members(posts: pd.DataFrame, communities) -> frozenset[str]:
+    """The members of `communities`: users (as text) with at least one post carrying one of them."""
+    if "community" not in posts.columns or "user_id" not in posts.columns:
+        return frozenset()
+    inside = posts["community"].astype(str).isin({str(c) for c in communities}) & posts["community"].notna()
+    return frozenset(posts.loc[inside, "user_id"].dropna().astype(str).unique())
