@@ -70,6 +70,7 @@ def community_filter(ws, key: str, where=None) -> Focus | None:
     )
     if not focus or focus in names or len(chosen) == 1:  # an unknown focus stays (and its URL) until a pick
         state.set_community(chosen[0] if len(chosen) == 1 else None)
+        st.session_state[state.KEPT][f"_focus_seen:{key}"] = state.focus_community()  # the pick, not a new focus
     everyone = session_memo(MEMO, ("members", version, None), lambda: community_members(posts, names))
     if not chosen or set(chosen) == set(names):
         return Focus(tuple(names), None, len(everyone))
