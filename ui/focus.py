@@ -17,6 +17,7 @@ from ui.cache import load_table, session_memo, table_version_key
 from ui.common import tr
 
 MEMO = "_focus_memo"
+GRAPH_MEMBERS = "_focus_graph_members"  # KEPT: (workspace, community, members) of a reply-graph community
 
 
 @dataclass(frozen=True)
@@ -45,11 +46,33 @@ def seed_from_focus(options: list[str], key: str) -> None:
         st.session_state[key] = [focus]
 
 
+def hand_over_members(community: str, members: frozenset[str] | None) -> None:
+    """The health view's drill-down into a community of the reply graph (`g3`, not a posts' community):
+    its members, for the other views (None: a posts' community, which they find themselves)."""
+    kept = st.session_state.setdefault(state.KEPT, {})
+    workspace = str(st.session_state.get(state.WORKSPACE))
+    kept[GRAPH_MEMBERS] = None if members is None else (workspace, community, members)
+
+
+def _graph_focus(focus: str | None) -> Focus | None:
+    """The focus handed over by the health view as a reply-graph community of this workspace, said
+    in a line with a button back to everyone."""
+    held = st.session_state.get(state.KEPT, {}).get(GRAPH_MEMBERS)
+    if not focus or held is None or held[:2] != (str(st.session_state.get(state.WORKSPACE)), focus):
+        return None
+    st.info(tr("health.filter.graph_members", name=focus, n=f"{len(held[2]):,}"))
+    st.button(tr("journey.show_all"), key="community_reset_graph", on_click=state.set_community, args=(None,))
+    return Focus((focus,), held[2], len(held[2]))
+
+
 def community_filter(ws, key: str, where=None) -> Focus | None:
     """Draw the community filter (in `where`, default the page) and return what it keeps; None when
     the workspace's posts have no communities (then, with a focus set, one line saying the view cannot
     narrow to it)."""
     focus = state.focus_community()
+    from_graph = _graph_focus(focus)
+    if from_graph is not None:
+        return from_graph
     posts = load_table(ws, "posts") if ws.has("posts") else None
     version = table_version_key(ws, "posts") if posts is not None else None
     names = session_memo(MEMO, ("names", version), lambda: community_names(posts)) if posts is not None else []

@@ -7,7 +7,14 @@ import streamlit as st
 
 from core.health.alerts import format_value
 from core.health.metrics import AREA51_SOURCE, AREA51_TARGETS
-from core.health.view import HealthView, below_target, cell_colours, period_table, sparkline_series
+from core.health.view import (
+    HealthView,
+    below_target,
+    cell_colours,
+    graph_community_members,
+    period_table,
+    sparkline_series,
+)
 from ui import state
 from ui.cache import session_memo
 from ui.common import tr
@@ -87,7 +94,11 @@ def draw_table(view: HealthView, period, targets: dict[str, float]) -> None:
         st.caption(tr("health.table_caption"))
 
 
-def _drill(community: str, view_name: str) -> None:
+def _drill(community: str, view_name: str, view: HealthView | None = None) -> None:
+    from ui.focus import hand_over_members
+
+    members = graph_community_members(view, community) if view is not None else None
+    hand_over_members(community, members)  # a reply-graph community: the other views get its members
     state.set_community(community)
     st.switch_page(DRILL[view_name])
 
@@ -102,11 +113,11 @@ def draw_alerts(view: HealthView, limit: int = 12) -> None:
         text, button, more = st.columns([5, 1, 1], vertical_alignment="center")
         text.markdown(("🔻 " if (a.value < a.baseline) else "🔺 ") + a.sentence(lang()), unsafe_allow_html=False)
         if button.button(tr("health.open_sentiment"), key=f"health_alert_{i}"):
-            _drill(a.community, "sentiment")
+            _drill(a.community, "sentiment", view)
         with more.popover(tr("health.open_in")):  # the other views, filtered to the alert's community
             for name in DRILL:
                 if name != "sentiment" and st.button(tr(f"health.open_{name}"), key=f"health_alert_{i}_{name}"):
-                    _drill(a.community, name)
+                    _drill(a.community, name, view)
 
 
 def draw_drill(view: HealthView) -> None:
@@ -118,7 +129,7 @@ def draw_drill(view: HealthView) -> None:
     cols = st.columns(len(DRILL))
     for col, name in zip(cols, DRILL):
         if col.button(tr(f"health.open_{name}"), key=f"health_open_{name}"):
-            _drill(pick, name)
+            _drill(pick, name, view)
 
 
 def period_label(p) -> str:

@@ -184,6 +184,11 @@ TABLE.update(  # the community filter the graph, churn and A/B views share with 
             "因此本视图无法只看 {names}，显示的是全部单位。",
         },
         "health.open_in": {"en": "Open in…", "zh": "打开到…"},
+        "health.filter.graph_members": {
+            "en": "Community {name} is one the health view detected in the reply graph: this view keeps its "
+            "{n} members.",
+            "zh": "社群 {name} 是健康视图在回复图中检测出的社群：本视图只保留它的 {n} 位成员。",
+        },
         "col.focus_members": {"en": "members of the filtered community", "zh": "所筛社群的成员数"},
     }
 )

@@ -69,7 +69,7 @@ def _focused_on_c3(at: AppTest, sample_ws, at_risk_all: set[str]) -> None:
     posts = sample_ws.read("posts")
     members = set(posts.loc[posts["community"] == "c3", "user_id"].astype(str))
     active = set(posts["user_id"].astype(str)) | set(sample_ws.read("interactions")["user_id"].astype(str))
-    assert any(f", {len(active):,} users" in c.value for c in at.caption)
+    assert any(f", {len(active):,} users" in c.value for c in at.caption) and len(at_risk_all) < 500  # all shown
     at.multiselect(key="churn_communities").set_value(["c3"]).run()
     assert not at.exception, at.exception
     assert at.query_params["community"] in ("c3", ["c3"])
@@ -80,6 +80,12 @@ def _focused_on_c3(at: AppTest, sample_ws, at_risk_all: set[str]) -> None:
     assert at_risk and at_risk == at_risk_all & members
     at.button(key="community_reset").click().run()
     assert any(f", {len(active):,} users" in c.value for c in at.caption) and "community" not in at.query_params
+    # a reply-graph community ('g9') handed over by the health view with its members (ui.focus)
+    handed = frozenset(sorted(active)[::7])
+    at.session_state["_kept"].update(community="g9", _focus_graph_members=(sample_ws.name, "g9", handed))
+    at.run()
+    assert any(f", {len(handed):,} users" in c.value for c in at.caption)
+    assert set(_named(at.dataframe[2].value)["user_id"].astype(str)) == at_risk_all & handed
 
 
 def test_chinese_labels(sample_ws, quick_training):
