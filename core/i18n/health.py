@@ -175,13 +175,13 @@ TABLE.update(  # the community filter the graph, churn and A/B views share with 
         },
         "health.filter.ab_note": {
             "en": "The test's results cover the {n} units (users) who are members of {names}.",
-            "zh": "实验结果只包含属于 {names} 的 {n} 个单位（用户）。",
+            "zh": "实验结果只包含属于 {names} 的 {n} 个样本（用户）。",
         },
         "health.filter.ab_cannot": {
             "en": "These A/B rows cannot be joined to community members (no user_id column, or none of its users "
             "wrote posts), so this view cannot narrow to {names}: it shows every unit.",
             "zh": "这些 A/B 数据无法与社群成员对应（没有 user_id 列，或其中的用户都没有发过帖子），"
-            "因此本视图无法只看 {names}，显示的是全部单位。",
+            "因此本视图无法只看 {names}，显示的是全部样本。",
         },
         "health.open_in": {"en": "Open in…", "zh": "打开到…"},
         "health.filter.graph_members": {
