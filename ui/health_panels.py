@@ -20,6 +20,7 @@ from ui.cache import session_memo
 from ui.common import tr
 
 MEMO = "_health_memo"
+ROWS = "_health_rows"  # the communities of the table's rows, in order ('' = whole site)
 DRILL = {  # view -> page file
     "sentiment": "pages/sentiment_trends.py",
     "churn": "pages/churn_cohorts.py",
@@ -89,7 +90,11 @@ def draw_table(view: HealthView, period, targets: dict[str, float]) -> None:
         styler,
         column_config={tr("health.trend"): st.column_config.LineChartColumn(tr("health.trend"))},
         use_container_width=True,
+        key="health_table",
+        on_select="rerun",  # a selected row is the community the drill-down below opens
+        selection_mode="single-row",
     )
+    st.session_state[ROWS] = list(values.index)
     if colours is not None:
         st.caption(tr("health.table_caption"))
 
@@ -125,11 +130,27 @@ def draw_drill(view: HealthView) -> None:
     if not names:
         return
     st.subheader(tr("health.drill"))
+    st.caption(tr("health.drill_hint"))
+    picked = _selected_row()
+    kept = st.session_state.setdefault(state.KEPT, {})
+    if picked in names and kept.get("_health_row") != picked:  # a newly selected row: once, the picker may change
+        st.session_state["health_drill"] = picked
+    kept["_health_row"] = picked
     pick = st.selectbox(tr("health.drill"), names, key="health_drill", label_visibility="collapsed")
     cols = st.columns(len(DRILL))
     for col, name in zip(cols, DRILL):
         if col.button(tr(f"health.open_{name}"), key=f"health_open_{name}"):
             _drill(pick, name, view)
+
+
+def _selected_row() -> str | None:
+    """The community of the table's selected row (None: none, or the whole site)."""
+    try:
+        rows = st.session_state["health_table"]["selection"]["rows"]
+    except (KeyError, TypeError):
+        return None
+    shown = st.session_state.get(ROWS, [])
+    return shown[rows[0]] or None if rows and rows[0] < len(shown) else None
 
 
 def period_label(p) -> str:

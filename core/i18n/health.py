@@ -184,6 +184,10 @@ TABLE.update(  # the community filter the graph, churn and A/B views share with 
             "因此本视图无法只看 {names}，显示的是全部样本。",
         },
         "health.open_in": {"en": "Open in…", "zh": "打开到…"},
+        "health.drill_hint": {
+            "en": "Select a row of the table (or pick a community here), then open a view filtered to it.",
+            "zh": "在表格中选中一行（或在这里选择社群），再打开只看该社群的视图。",
+        },
         "health.filter.graph_members": {
             "en": "Community {name} is one the health view detected in the reply graph: this view keeps its "
             "{n} members.",

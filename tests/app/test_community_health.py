@@ -36,3 +36,8 @@ def test_health_page_in_both_languages(sample_ws, ground_truth, lang):
     keys = {b.key for b in at.button}
     assert {f"health_open_{v}" for v in ("sentiment", "churn", "graph", "ab")} <= keys
     assert {"health_alert_0"} | {f"health_alert_0_{v}" for v in ("churn", "graph", "ab")} <= keys
+    if lang == "en":  # selecting a table row makes its community the drill-down's
+        row = list(table.index).index("Community c3")
+        at.session_state["health_table"] = {"selection": {"rows": [row], "columns": []}}
+        at.run()
+        assert not at.exception and at.selectbox(key="health_drill").value == "c3"
