@@ -52,8 +52,8 @@ if source == "upload":
 else:
     df = to_analyst_names(load_table(ws, "ad_events"), names)  # the analyst's 'retention_1', not 'converted'
     file_name, data_key = "ad_events", table_version_key(ws, "ad_events")
-
 panels.reset_picks(data_key)  # another file: its own guesses, not the last file's picks
+df, data_key = panels.community_rows(ws, df, data_key, names.get("user_id", "user_id"))  # ?community=
 variant = st.session_state.get("ab_variant")
 choices = session_memo(MEMO, ("choices", data_key, variant), lambda: ab_choices(df, variant))
 if choices.summary:

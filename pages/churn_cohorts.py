@@ -56,6 +56,7 @@ try:
     options = panels.memo(("options", key), lambda: cv.churn_options(source))
 except UserError as exc:
     stop_with(exc)
+members = panels.community_focus(ws, source, origin)  # the health view's drill-down (?community=)
 
 # ---- settings -----------------------------------------------------------------------------------------
 st.subheader(tr("churn.retention_header"))
@@ -110,7 +111,7 @@ else:
     settings = cv.ChurnSettings(group=group, duration=duration)
     inactive_days = None
 try:
-    view = panels.memo(("view", key, settings), lambda: cv.churn_view(source, settings))
+    view = panels.churn_view(key, source, settings, members)
     data = panels.memo(
         ("data", key, settings.cutoff, inactive_days),
         lambda: cv.model_data(source, settings.cutoff, settings.inactive_days),
@@ -160,7 +161,7 @@ st.subheader(tr("churn.at_risk_header"))
 threshold = st.slider(tr("churn.threshold"), 0.0, 1.0, 0.5, 0.05, key="churn_threshold")
 explained = panels.memo(("explain", spec.job_key), lambda: cv.explained_users(predictor, data.score, source.mode))
 risk = panels.memo(
-    ("risk", spec.job_key, key, threshold, inactive_days),
-    lambda: cv.risk_view(explained, data.score, threshold, inactive_days),
+    ("risk", spec.job_key, key, threshold, inactive_days, members),
+    lambda: cv.risk_view(cv.members_only(explained, members), data.score, threshold, inactive_days),
 )
 panels.draw_risk(risk)

@@ -24,7 +24,7 @@ from ui.cache import graph_tables as _tables
 from ui.cache import graph_users, load_table, session_memo, table_version_key
 from ui.cache import graph_view as cached_view
 from ui.common import error_text, filter_note, link_home, page_setup, tr, view_support
-from ui.graph_panels import draw_network
+from ui.graph_panels import community_focus, draw_network
 from ui.present import show_table
 from ui.resolution import page_analysis, picked_resolution, resolution_panel
 from ui.state import sticky
@@ -69,6 +69,7 @@ except UserError as exc:
     st.stop()
 graph, result = analysis.graph, analysis.result
 shown = graph_page(analysis, lang)
+focus = community_focus(ws, versions, settings, analysis, lang)  # ?community=: the health view's drill-down
 
 if start is not None or end is not None:  # a date window: say how many users it leaves out
     filter_note(graph.n_nodes, graph_users(str(ws.path), versions, float(min_weight)), "users", (state.DATES,))
@@ -87,7 +88,7 @@ resolution_panel(auto.result.profile, str(ws.path))
 # --- network -----------------------------------------------------------------------------------
 st.subheader(tr("graph.network"))
 query = st.text_input(tr("graph.search"), key="graph_search", placeholder=tr("graph.search_help")).strip()
-community = None
+community = None if focus is None else focus.main  # the detected community holding most of its members
 if graph.n_nodes > MAX_DRAWN_NODES:
     st.info(tr("graph.too_big", n=f"{graph.n_nodes:,}"))
     options = [None] + list(range(min(result.n_communities, 200)))
@@ -115,12 +116,13 @@ if found is not None:
 
 # --- tables ------------------------------------------------------------------------------------
 st.subheader(tr("graph.profiles"))
-show_table(shown.profiles, key="graph_profiles", pinned=("community",), kinds=column_kinds(shown.profiles))
+profiles, influence = (shown.profiles, shown.influence) if focus is None else (focus.profiles, focus.influence)
+show_table(profiles, key="graph_profiles", pinned=("community",), kinds=column_kinds(profiles))
 st.download_button(
     tr("common.download_csv"), csv_bytes(analysis.profiles), "community_profiles.csv", "text/csv", key="graph_csv"
 )
 st.subheader(tr("graph.influencers"))
-show_table(shown.influence, key="graph_influence", pinned=("node",), kinds=column_kinds(shown.influence))
+show_table(influence, key="graph_influence", pinned=("node",), kinds=column_kinds(influence))
 st.download_button(
     tr("common.download_csv"), csv_bytes(analysis.influence), "influence.csv", "text/csv", key="graph_influence_csv"
 )

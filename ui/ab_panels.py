@@ -241,3 +241,23 @@ def response_panel(ws, df, view, settings, load_table) -> None:
     st.caption(tr(key, diff=fmt_number(rv.difference), **nums, n=fmt_count(response.n_users), share=share))
     labels = {"predicted_rate": tr("ab.predicted_of", outcome=view.response_outcome)}
     show_table(rv.best, key="ab_model_segments", pinned=("segment_value",), labels=labels)
+
+
+# ---- the community filter (the health view's drill-down, ?community=) ---------------------------------
+def community_rows(ws, df, data_key, unit: str = "user_id"):
+    """The rows of the units (users) in the chosen communities and a data key for them (unchanged
+    without a filter); when the rows cannot be joined to members, one line saying so and every row."""
+    from core.experiments.view import focus_rows
+    from ui.focus import community_filter, focus_note
+
+    focus = community_filter(ws, "ab_communities")
+    if focus is None or focus.members is None:
+        return df, data_key
+    rows = focus_rows(df, focus.members, unit)
+    if rows is None:
+        st.info(tr("health.filter.ab_cannot", names=focus.names))
+        return df, data_key
+    shown, total = rows[unit].astype(str).nunique(), df[unit].astype(str).nunique()
+    focus_note(shown, total)
+    st.caption(tr("health.filter.ab_note", n=fmt_count(shown), names=focus.names))
+    return rows, (data_key, "communities", focus.chosen)

@@ -205,3 +205,34 @@ def draw_risk(risk: RiskView) -> None:
 def filler(value):
     """The features' stand-ins for no value, '(none)' / '(missing)', in the reader's language."""
     return tr(FILLERS[value]) if value in FILLERS else value
+
+
+# ---- the community filter (the health view's drill-down, ?community=) ---------------------------------
+def community_focus(ws, source, origin: str) -> frozenset[str] | None:
+    """The shared community filter over the workspace's tables: the members whom retention, survival
+    and the at-risk list keep (None: everyone), said in a line with a one-click reset."""
+    from core.cohorts.view import ChurnSource
+    from ui import state
+    from ui.focus import community_filter, focus_note
+
+    if origin != "workspace":  # an uploaded log has no posts to say who is in which community
+        if state.focus_community():
+            st.info(tr("health.filter.no_column", name=state.focus_community()))
+        return None
+    focus = community_filter(ws, "churn_communities")
+    assert isinstance(source, ChurnSource)
+    if focus is None or focus.members is None or source.activity is None:
+        return None
+    activity = source.activity
+    users = memo(("focus_users", source.key), lambda: pd.Series(activity["user_id"].astype(str).unique()))
+    shown = int(users.isin(focus.members).sum())
+    focus_note(shown, len(users))
+    st.caption(tr("health.filter.churn_note", n=vf.fmt_count(shown), names=focus.names))
+    return focus.members
+
+
+def churn_view(key: tuple, source, settings, members: frozenset[str] | None):
+    """Retention and survival of `members` (None: everyone), memoised per session."""
+    from core.cohorts import view as cv
+
+    return memo(("view", key, settings, members), lambda: cv.churn_view(cv.focus_source(source, members), settings))

@@ -46,3 +46,29 @@ def draw_network(ws_path: str, versions: tuple, settings, view, result, lang: st
     left.plotly_chart(members, key="graph_network", config=CONFIG)
     overview = community_overview(ws_path, versions, settings)
     right.plotly_chart(network(overview, lang, coloured=list(coloured)), key="graph_overview", config=CONFIG)
+
+
+def community_focus(ws, versions: tuple, settings, analysis, lang: str):
+    """The shared community filter (sidebar) on the graph: a core.graph.view.GraphFocus of the chosen
+    communities' members, or None (no filter, or none of them in this graph: then a line says so).
+    A new focus also opens the large-graph drill-down on the detected community holding most of them."""
+    from core.graph.view import graph_focus
+    from ui import state
+    from ui.cache import session_memo
+    from ui.focus import community_filter, focus_note
+
+    focus = community_filter(ws, "graph_communities", where=st.sidebar)
+    if focus is None or focus.members is None:
+        return None
+    members, name = focus.members, focus.names
+    key = (str(ws.path), versions, settings, focus.chosen, lang)
+    found = session_memo("_graph_focus", key, lambda: graph_focus(analysis, members, name, lang))
+    focus_note(found.members, analysis.graph.n_nodes)
+    st.caption(found.note)
+    if found.main is None:
+        return None
+    kept = st.session_state.setdefault(state.KEPT, {})
+    if kept.get("_graph_drill_focus") != (str(ws.path), focus.chosen):  # once per new focus; later picks win
+        kept["_graph_drill_focus"] = (str(ws.path), focus.chosen)
+        st.session_state["graph_drill"] = found.main
+    return found

@@ -7,12 +7,20 @@ import streamlit as st
 
 from core.health.alerts import format_value
 from core.health.metrics import AREA51_SOURCE, AREA51_TARGETS
-from core.health.view import HealthView, below_target, cell_colours, period_table, sparkline_series
+from core.health.view import (
+    HealthView,
+    below_target,
+    cell_colours,
+    graph_community_members,
+    period_table,
+    sparkline_series,
+)
 from ui import state
 from ui.cache import session_memo
 from ui.common import tr
 
 MEMO = "_health_memo"
+ROWS = "_health_rows"  # the communities of the table's rows, in order ('' = whole site)
 DRILL = {  # view -> page file
     "sentiment": "pages/sentiment_trends.py",
     "churn": "pages/churn_cohorts.py",
@@ -82,12 +90,20 @@ def draw_table(view: HealthView, period, targets: dict[str, float]) -> None:
         styler,
         column_config={tr("health.trend"): st.column_config.LineChartColumn(tr("health.trend"))},
         use_container_width=True,
+        key="health_table",
+        on_select="rerun",  # a selected row is the community the drill-down below opens
+        selection_mode="single-row",
     )
+    st.session_state[ROWS] = list(values.index)
     if colours is not None:
         st.caption(tr("health.table_caption"))
 
 
-def _drill(community: str, view_name: str) -> None:
+def _drill(community: str, view_name: str, view: HealthView | None = None) -> None:
+    from ui.focus import hand_over_members
+
+    members = graph_community_members(view, community) if view is not None else None
+    hand_over_members(community, members)  # a reply-graph community: the other views get its members
     state.set_community(community)
     st.switch_page(DRILL[view_name])
 
@@ -99,10 +115,14 @@ def draw_alerts(view: HealthView, limit: int = 12) -> None:
         st.caption(tr("health.no_alerts"))
         return
     for i, a in enumerate(alerts):
-        text, button = st.columns([5, 1])
+        text, button, more = st.columns([5, 1, 1], vertical_alignment="center")
         text.markdown(("🔻 " if (a.value < a.baseline) else "🔺 ") + a.sentence(lang()), unsafe_allow_html=False)
         if button.button(tr("health.open_sentiment"), key=f"health_alert_{i}"):
-            _drill(a.community, "sentiment")
+            _drill(a.community, "sentiment", view)
+        with more.popover(tr("health.open_in")):  # the other views, filtered to the alert's community
+            for name in DRILL:
+                if name != "sentiment" and st.button(tr(f"health.open_{name}"), key=f"health_alert_{i}_{name}"):
+                    _drill(a.community, name, view)
 
 
 def draw_drill(view: HealthView) -> None:
@@ -110,11 +130,27 @@ def draw_drill(view: HealthView) -> None:
     if not names:
         return
     st.subheader(tr("health.drill"))
+    st.caption(tr("health.drill_hint"))
+    picked = _selected_row()
+    kept = st.session_state.setdefault(state.KEPT, {})
+    if picked in names and kept.get("_health_row") != picked:  # a newly selected row: once, the picker may change
+        st.session_state["health_drill"] = picked
+    kept["_health_row"] = picked
     pick = st.selectbox(tr("health.drill"), names, key="health_drill", label_visibility="collapsed")
     cols = st.columns(len(DRILL))
     for col, name in zip(cols, DRILL):
         if col.button(tr(f"health.open_{name}"), key=f"health_open_{name}"):
-            _drill(pick, name)
+            _drill(pick, name, view)
+
+
+def _selected_row() -> str | None:
+    """The community of the table's selected row (None: none, or the whole site)."""
+    try:
+        rows = st.session_state["health_table"]["selection"]["rows"]
+    except (KeyError, TypeError):
+        return None
+    shown = st.session_state.get(ROWS, [])
+    return shown[rows[0]] or None if rows and rows[0] < len(shown) else None
 
 
 def period_label(p) -> str:

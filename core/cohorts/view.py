@@ -12,7 +12,7 @@ snapshot): no data set's column names are assumed beyond the canonical tables' o
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import cast
 
 import pandas as pd
@@ -206,3 +206,23 @@ def risk_view(explained: pd.DataFrame, data: ds.ChurnDataset, threshold: float, 
     probs = explained.set_index("user_id")["churn_probability"]
     groups = {c: risk_by_group(probs, table[c]) for c in cols}
     return RiskView(at_risk, groups, default_group(probs, table, cols) if cols else None)
+
+
+# ---- one community's members (the health view's drill-down, ?community=) -------------------------------
+def focus_source(source: ChurnSource, members: frozenset[str] | None) -> ChurnSource:
+    """The source with its activity and users narrowed to `members` (None: everyone), for retention
+    and survival; the model's data (model_data) keeps everyone, so the model learns from all members."""
+    if members is None or source.activity is None:
+        return source
+    keep = source.activity["user_id"].astype(str).isin(members)
+    users = source.users
+    if users is not None and "user_id" in users.columns:
+        users = users[users["user_id"].astype(str).isin(members)]
+    return replace(source, activity=source.activity[keep.to_numpy()], users=users, key=(*source.key, "focus"))
+
+
+def members_only(explained: pd.DataFrame, members: frozenset[str] | None) -> pd.DataFrame:
+    """The scored users among `members` (None: all of them), for the at-risk list."""
+    if members is None:
+        return explained
+    return explained[explained["user_id"].astype(str).isin(members).to_numpy()].reset_index(drop=True)

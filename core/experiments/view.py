@@ -474,3 +474,18 @@ def metrics_frame(mt: pd.DataFrame, checkpoints: bool) -> pd.DataFrame:
         }
     )
     return frame if checkpoints else frame.drop(columns=["sequential_relative_ci"])
+
+
+# ---- one community's units (the health view's drill-down, ?community=) ---------------------------------
+def focus_rows(df: pd.DataFrame, members: frozenset[str] | None, unit: str = "user_id") -> pd.DataFrame | None:
+    """The rows whose `unit` is one of `members` (None: every row); None when the rows cannot be
+    joined to members (no `unit` column, or no unit in common with the posts' authors), so the page
+    says it cannot filter instead of silently showing everyone or no one."""
+    if members is None:
+        return df
+    if unit not in df.columns:
+        return None
+    units = df[unit].astype(str)
+    if not units.isin(members).any():
+        return None
+    return df[units.isin(members).to_numpy()].reset_index(drop=True)

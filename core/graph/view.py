@@ -170,3 +170,43 @@ def column_kinds(frame: pd.DataFrame) -> dict[str, str]:
             if len(values) == 0 or bool((values % 1 == 0).all()):
                 kinds[c] = "count"
     return kinds
+
+
+# ---- one community's members (the health view's drill-down, ?community=) -------------------------------
+@dataclass
+class GraphFocus:
+    """Where a community's members (e.g. the posts' `community` c3) sit in the detected communities."""
+
+    members: int  # members of the focused community who are nodes of the graph
+    communities: list[int]  # detected communities holding them, most of them first
+    main: int | None  # the one holding most of them: the network's drill-down (None: none in the graph)
+    profiles: pd.DataFrame  # those communities' profile rows, named, with `focus_members` per row
+    influence: pd.DataFrame  # the most influential users among the members, named
+    note: str
+
+
+def graph_focus(a: CommunityAnalysis, members: frozenset[str], name: str, lang: str) -> GraphFocus:
+    """The graph narrowed to `members` (the community called `name`): their detected communities'
+    profile rows, the influencers among them, and the detected community the network drills into."""
+    nodes = pd.Series(a.graph.nodes.astype(str))
+    inside = nodes.isin(members).to_numpy()
+    counts = pd.Series(a.result.membership[inside]).value_counts()
+    order = [int(c) for c in counts.index]
+    profiles = a.profiles[a.profiles["community"].isin(order)].copy()
+    profiles.insert(1, "focus_members", profiles["community"].map(counts).astype(int))
+    profiles = profiles.sort_values("focus_members", ascending=False, kind="stable")
+    influence = a.influence[a.influence["node"].astype(str).isin(members)] if "node" in a.influence else a.influence
+    main = order[0] if order else None
+    if main is None:
+        note = t("graph.focus_none", lang, name=name)
+    else:
+        note = t(
+            "graph.focus_note",
+            lang,
+            name=name,
+            n=fmt_count(int(inside.sum())),
+            k=fmt_count(len(order)),
+            main=community_label(main),
+            held=fmt_count(int(counts.iloc[0])),
+        )
+    return GraphFocus(int(inside.sum()), order, main, named(profiles), named(influence.head(100)), note)

@@ -31,6 +31,7 @@ class HealthInputs:
     influencers: dict[str, list[str]] = field(default_factory=dict)
     notes: list = field(default_factory=list)  # keys, or (key, format values)
     significance: dict | None = None
+    members: pd.DataFrame | None = None  # user_id, community of the reply graph's communities, when used
 
 
 def scored_posts(posts: pd.DataFrame) -> pd.DataFrame | None:
@@ -114,6 +115,7 @@ def health_inputs(ws, engine, source: str = "posts", sentiment: bool = True, see
         if sig["structure_beyond_chance"]:
             engine.register_frame("members", members)
             inputs.influencers = top
+            inputs.members = members
             inputs.notes.append(("health.note.graph_used", fmt))
         else:
             inputs.source = "posts"
@@ -138,6 +140,7 @@ class HealthView:
     result: HealthResult
     periods: list[pd.Timestamp]  # newest last
     targets: dict[str, float]
+    members: pd.DataFrame | None = None  # the graph's communities' members (user_id, community) when used
 
 
 def health_view(ws, engine, settings: HealthSettings | None = None) -> HealthView:
@@ -158,7 +161,7 @@ def health_view(ws, engine, settings: HealthSettings | None = None) -> HealthVie
         significance=inputs.significance,
     )
     periods = sorted(pd.Timestamp(p) for p in result.periods["period"].unique())
-    return HealthView(result, periods, dict(AREA51_TARGETS))
+    return HealthView(result, periods, dict(AREA51_TARGETS), inputs.members)
 
 
 def period_table(view: HealthView, period: pd.Timestamp | None, config: AlertConfig | None = None):
@@ -209,3 +212,29 @@ def below_target(values: pd.DataFrame, targets: dict[str, float]) -> pd.DataFram
         if m in values and target is not None:
             out[m] = values[m].astype(float) < float(target)
     return out
+
+
+# ---- the community every view focuses on (drill-down, ?community=) -------------------------------------
+def community_names(posts: pd.DataFrame) -> list[str]:
+    """The posts' communities (their `community` column's values), sorted; [] without the column."""
+    if "community" not in posts.columns:
+        return []
+    values = posts["community"].dropna().astype(str)
+    return sorted(v for v in values.unique() if v.strip())
+
+
+def community_members(posts: pd.DataFrame, communities) -> frozenset[str]:
+    """The members of `communities`: users (as text) with at least one post carrying one of them."""
+    if "community" not in posts.columns or "user_id" not in posts.columns:
+        return frozenset()
+    inside = posts["community"].astype(str).isin({str(c) for c in communities}) & posts["community"].notna()
+    return frozenset(posts.loc[inside, "user_id"].dropna().astype(str).unique())
+
+
+def graph_community_members(view: HealthView, community: str) -> frozenset[str] | None:
+    """The members of `community` when the view's communities are the reply graph's (`g3`), else None:
+    the other views know the posts' communities only, so a drill-down hands them this member list."""
+    if view.members is None:
+        return None
+    frame = view.members
+    return frozenset(frame.loc[frame["community"].astype(str) == str(community), "user_id"].astype(str))

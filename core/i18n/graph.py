@@ -135,4 +135,16 @@ TABLE: dict[str, dict[str, str]] = {
     "graph.error": {"en": "Could not analyse the graph: {error}", "zh": "无法分析图谱：{error}"},
     "graph.sentiment_from.label": {"en": "labels", "zh": "标签"},
     "graph.sentiment_from.lexicon": {"en": "lexicon", "zh": "情感词典"},
+    "graph.focus_note": {
+        "en": "Community {name}'s {n} members are in {k} of the graph's detected communities; the network shows "
+        "{main}, which holds {held} of them, and the tables below keep those communities and the members "
+        "among the influencers.",
+        "zh": "社群 {name} 的 {n} 位成员分布在图中检测到的 {k} 个社群里；网络图显示其中人数最多的 {main}"
+        "（{held} 位），下面的表格只保留这些社群以及成员中的关键人物。",
+    },
+    "graph.focus_none": {
+        "en": "None of community {name}'s members is in this graph (date range, minimum tie weight): "
+        "nothing to narrow to, so every community is shown.",
+        "zh": "社群 {name} 的成员都不在当前图中（受日期范围、最小连接权重影响），无法聚焦，因此显示全部社群。",
+    },
 }

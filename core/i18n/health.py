@@ -153,3 +153,46 @@ TABLE.update(
         },
     }
 )
+
+
+TABLE.update(  # the community filter the graph, churn and A/B views share with the sentiment view
+    {
+        "health.filter.label": {"en": "Community", "zh": "社群"},
+        "health.filter.no_column": {
+            "en": "This workspace's posts have no community column, so this view cannot narrow to community "
+            "{name}: it shows everyone.",
+            "zh": "此工作区的帖子没有社群列，本视图无法只看社群 {name}，显示的是全部成员。",
+        },
+        "health.filter.unknown": {
+            "en": "Community {name} is not among the posts' communities (communities detected in the reply graph "
+            "exist only in the health view), so this view shows every community.",
+            "zh": "社群 {name} 不在帖子的社群中（回复图中检测出的社群只在健康视图中使用），因此本视图显示全部社群。",
+        },
+        "health.filter.churn_note": {
+            "en": "Retention, survival and the at-risk list cover the {n} members of {names}; the churn model "
+            "itself is trained on every member.",
+            "zh": "留存、生存曲线和高风险名单只包含 {names} 的 {n} 位成员；流失模型本身仍用全部成员训练。",
+        },
+        "health.filter.ab_note": {
+            "en": "The test's results cover the {n} units (users) who are members of {names}.",
+            "zh": "实验结果只包含属于 {names} 的 {n} 个样本（用户）。",
+        },
+        "health.filter.ab_cannot": {
+            "en": "These A/B rows cannot be joined to community members (no user_id column, or none of its users "
+            "wrote posts), so this view cannot narrow to {names}: it shows every unit.",
+            "zh": "这些 A/B 数据无法与社群成员对应（没有 user_id 列，或其中的用户都没有发过帖子），"
+            "因此本视图无法只看 {names}，显示的是全部样本。",
+        },
+        "health.open_in": {"en": "Open in…", "zh": "打开到…"},
+        "health.drill_hint": {
+            "en": "Select a row of the table (or pick a community here), then open a view filtered to it.",
+            "zh": "在表格中选中一行（或在这里选择社群），再打开只看该社群的视图。",
+        },
+        "health.filter.graph_members": {
+            "en": "Community {name} is one the health view detected in the reply graph: this view keeps its "
+            "{n} members.",
+            "zh": "社群 {name} 是健康视图在回复图中检测出的社群：本视图只保留它的 {n} 位成员。",
+        },
+        "col.focus_members": {"en": "members of the filtered community", "zh": "所筛社群的成员数"},
+    }
+)

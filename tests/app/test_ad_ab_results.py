@@ -349,3 +349,30 @@ def test_an_ambiguous_direction_reads_guessed_until_confirmed(repo_root, sample_
     assert not any("Guessed direction" in w for w in _texts(at.warning))
     detail = _frame_with(at, "guardrail").query("variant == 'B'")
     assert detail["decision"].item() == "ship" and detail["better"].item() == "↑"
+
+
+def test_focused_community_keeps_its_members_units(repo_root, sample_ws, tmp_path):
+    """?community=c3 (the health view's drill-down): the test's units are c3's members who have ad
+    events (pandas reference); a workspace without posts' communities says it cannot filter."""
+    posts, ads = sample_ws.read("posts"), sample_ws.read("ad_events")
+    members = set(posts.loc[posts["community"] == "c3", "user_id"].astype(str))
+    units = ads.loc[ads["user_id"].astype(str).isin(members), "user_id"].nunique()
+    at = _page(repo_root)
+    at.query_params["community"] = "c3"
+    at.run()
+    assert not at.exception, _texts(at.exception)
+    assert at.multiselect(key="ab_communities").value == ["c3"]
+    assert _frame_with(at, "variant")["n"].sum() == units < ads["user_id"].nunique()
+    assert any(f"Showing {units:,} of" in s for s in _texts(at.info))
+    # (clearing, the same ui.focus code on every view, is checked on the churn page)
+
+    from core.data.ingest import ingest_file
+    from core.data.workspace import open_workspace
+
+    ads.head(1000).to_csv(tmp_path / "ads.csv", index=False)
+    ingest_file(open_workspace("ab-no-posts"), str(tmp_path / "ads.csv"), "ad_events")
+    at = _page(repo_root)  # ad events only: no posts, so no community to narrow to
+    at.query_params["community"] = "c3"
+    at.session_state["workspace"] = "ab-no-posts"
+    at.run()
+    assert not at.exception and any("cannot narrow to community c3" in s for s in _texts(at.info))

@@ -59,6 +59,33 @@ def test_sample_workspace_end_to_end(sample_ws, quick_training):
     at.selectbox(key="churn_period").set_value("week")
     at.selectbox(key="churn_kind").set_value("unbounded").run()
     assert not at.exception, at.exception
+    _focused_on_c3(at, sample_ws, set(_named(at.dataframe[2].value)["user_id"].astype(str)))
+
+
+def _focused_on_c3(at: AppTest, sample_ws, at_risk_all: set[str]) -> None:
+    """The community filter on c3 (as the health view's drill-down sets it): retention, survival and
+    the at-risk list keep c3's members (pandas reference: authors of c3's posts) while the model stays
+    the one trained on everyone; ?community=c3 follows; clearing brings everyone back and drops it."""
+    posts = sample_ws.read("posts")
+    members = set(posts.loc[posts["community"] == "c3", "user_id"].astype(str))
+    active = set(posts["user_id"].astype(str)) | set(sample_ws.read("interactions")["user_id"].astype(str))
+    assert any(f", {len(active):,} users" in c.value for c in at.caption) and len(at_risk_all) < 500  # all shown
+    at.multiselect(key="churn_communities").set_value(["c3"]).run()
+    assert not at.exception, at.exception
+    assert at.query_params["community"] in ("c3", ["c3"])
+    shown = len(members & active)
+    assert any(f"Showing {shown:,} of {len(active):,} users" in i.value for i in at.info)
+    assert any(f", {shown:,} users" in c.value for c in at.caption)  # the retention table's cohorts
+    at_risk = set(_named(at.dataframe[2].value)["user_id"].astype(str))
+    assert at_risk and at_risk == at_risk_all & members
+    at.button(key="community_reset").click().run()
+    assert any(f", {len(active):,} users" in c.value for c in at.caption) and "community" not in at.query_params
+    # a reply-graph community ('g9') handed over by the health view with its members (ui.focus)
+    handed = frozenset(sorted(active)[::7])
+    at.session_state["_kept"].update(community="g9", _focus_graph_members=(sample_ws.name, "g9", handed))
+    at.run()
+    assert any(f", {len(handed):,} users" in c.value for c in at.caption)
+    assert set(_named(at.dataframe[2].value)["user_id"].astype(str)) == at_risk_all & handed
 
 
 def test_chinese_labels(sample_ws, quick_training):

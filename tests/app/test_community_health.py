@@ -32,3 +32,12 @@ def test_health_page_in_both_languages(sample_ws, ground_truth, lang):
     word = "fell" if lang == "en" else "降到"
     assert word in planted[0] or ("rose" if lang == "en" else "升到") in planted[0]
     assert labels
+    # every alert and the drill-down open each of the four views (the other views narrow to it)
+    keys = {b.key for b in at.button}
+    assert {f"health_open_{v}" for v in ("sentiment", "churn", "graph", "ab")} <= keys
+    assert {"health_alert_0"} | {f"health_alert_0_{v}" for v in ("churn", "graph", "ab")} <= keys
+    if lang == "en":  # selecting a table row makes its community the drill-down's
+        row = list(table.index).index("Community c3")
+        at.session_state["health_table"] = {"selection": {"rows": [row], "columns": []}}
+        at.run()
+        assert not at.exception and at.selectbox(key="health_drill").value == "c3"

@@ -33,3 +33,12 @@ def test_alert_drills_into_the_sentiment_view(streamlit_url, browser_page, wait_
     communities = page.locator('[data-testid="stMultiSelect"]').first.inner_text()
     assert drop["community"] in communities and "c0" not in communities, communities
     assert page.locator('[data-testid="stException"]').count() == 0
+    # the filter is shared across views: the A/B view, opened from the sidebar, keeps the community too
+    page.locator('[data-testid="stSidebarNav"]').get_by_text("Ad A/B results").click()
+    page.get_by_text("The test's results cover").wait_for(timeout=120_000)
+    wait_idle(page, 120_000)
+    assert f"community={drop['community']}" in page.url, page.url
+    communities = page.locator('[data-testid="stMultiSelect"]').first.inner_text()
+    assert drop["community"] in communities and "c0" not in communities, communities
+    page.screenshot(path=str(shots / "health_to_ab.png"), full_page=True)
+    assert page.locator('[data-testid="stException"]').count() == 0
