@@ -68,12 +68,18 @@ def duration_text(seconds: float) -> str:
     return tr("common.hours", h=m // 60, m=m % 60)
 
 
-def progress_text(p: Progress | None, eta_seconds: float | None = None) -> str:
+def progress_text(p: Progress | None, eta_seconds: float | None = None, *, eta: bool = True) -> str:
     """One line: the stage (or epoch, step, loss, validation metric) and the time left
-    (`eta_seconds`, else the trainer's estimate)."""
+    (`eta_seconds`, else the trainer's estimate; none with `eta=False`)."""
     if p is None:
         return tr("common.training")
-    eta = p.eta_seconds if eta_seconds is None and p.stage is None else eta_seconds
+    left = p.eta_seconds if eta_seconds is None and p.stage is None else eta_seconds
+    eta = eta and left is not None
+    left = left if eta else None
+    return _progress_line(p, left)
+
+
+def _progress_line(p: Progress, eta: float | None) -> str:
     if p.stage is not None:  # work outside the epochs: encoding inputs, scoring held-out rows
         parts = [tr(p.stage)] + ([tr(p.detail)] if p.detail else [])  # and what it is doing now
         if p.steps_per_epoch and p.steps_per_epoch > 1:
@@ -93,8 +99,10 @@ def progress_text(p: Progress | None, eta_seconds: float | None = None) -> str:
 def job_text(job: jobs.TrainingJob) -> str:
     """The bar's line for a running job: its current stage with the time left, else how long the
     stage has been running (a stage that reports no steps still shows it is alive)."""
-    text = progress_text(job.progress, job.eta_seconds)
-    if job.eta_seconds is None:
+    left = job.eta_seconds
+    waiting = left is None or left < 0.5  # no rate yet, or the stage's steps are done and what follows
+    text = progress_text(job.progress, left, eta=not waiting)  # is being set up: not "0 s left" for long
+    if waiting:
         text += " · " + tr("common.elapsed", t=duration_text(job.stage_seconds))
     return text
 
