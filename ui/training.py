@@ -190,11 +190,35 @@ def model_panel(
     """`training_panel` for a model of the lifecycle (core.models.lifecycle.ModelSpec): the job is
     keyed by the spec's cache key (and the budget), a model already on disk under the session's
     budget loads without a Train button, and the budget control sits above the button."""
-    from core.models.lifecycle import is_trained
+    from core.models.lifecycle import is_trained, stored_metrics
 
     return training_panel(
-        spec.job_key, fn, button_label=button_label, autostart=lambda: is_trained(spec), budget=spec.kind
+        spec.job_key,
+        fn,
+        button_label=button_label,
+        autostart=lambda: is_trained(spec),
+        budget=spec.kind,
+        record=lambda: stored_metrics(spec),
     )
+
+
+def device_name(device: object) -> str:
+    """'CPU' or 'GPU' for a torch device string ('cpu', 'cuda', 'cuda:0')."""
+    return "GPU" if str(device or "cpu").startswith("cuda") else "CPU"
+
+
+def trained_line(budget: float | None, record: dict | None) -> str:
+    """The line that stays once a model is trained: in how long and on which device (from its stored
+    metrics, `record`), under which budget."""
+    limit = duration_text(budget) if budget else tr("journey.no_budget")
+    if record and record.get("seconds") is not None:
+        return tr(
+            "journey.trained_in",
+            t=duration_text(float(record["seconds"])),
+            device=device_name(record.get("device")),
+            budget=limit,
+        )
+    return tr("journey.trained", budget=limit)
 
 
 def training_panel(
@@ -205,6 +229,7 @@ def training_panel(
     autostart: bool | Callable[[], bool] = False,
     poll_seconds: float = 1.0,
     budget: str | None = None,
+    record: Callable[[], dict | None] | None = None,
 ) -> Any | None:
     """The whole flow: result when done; else a progress bar (running) or a Train button.
 
@@ -216,6 +241,8 @@ def training_panel(
     control above the button or the result (disabled while training), `fn` and a callable `autostart` run under `budget_seconds(SCOPE)`
     (`engine.training_budget`: every fit inside and the lifecycle's cache key follow it), and the
     job key carries it, so a model trained for 5 minutes is not taken for the one asked with 20.
+    Once trained, a line says so in place of the control ("Trained in 12 s on CPU", from `record()`:
+    the stored model's metrics, when given) and the control waits, folded, under it.
     """
     if budget is not None:
         from core.models.engine import training_budget
@@ -235,7 +262,7 @@ def training_panel(
     job = jobs.get_job(key)
     if budget is not None and job is not None and job.status == jobs.DONE:  # trained: a line says so; the
         # control (another budget is another model) waits, folded, under it
-        st.success(tr("journey.trained", budget=duration_text(seconds) if seconds else tr("journey.no_budget")))
+        st.success(trained_line(seconds, record() if record is not None else None))
         with st.expander(tr("journey.retrain")):
             budget_control(budget)
     elif budget is not None:
