@@ -205,3 +205,30 @@ def test_a_long_stage_says_what_it_is_doing():
     release.set()
     assert job.wait(10) and job.result == "ok"
     jobs.forget_job("test:detail")
+
+
+def test_time_left_at_half_way_through_a_steady_stage_is_within_twice_the_truth():
+    """Issue 25 item 10: a job whose stage works at a steady pace (40 pieces of 50 ms, as scoring
+    batches or the baselines' boosting rounds report) says, at half way, a time left within 2x of the
+    time the second half then takes: the estimate is the measured rate's, re-made at each report."""
+    import time
+
+    from core.models.engine import stage_checkpoint
+
+    said: list = []
+
+    def steady(progress, cancel):
+        for done in range(41):
+            if done:
+                time.sleep(0.05)
+            stage_checkpoint(progress, cancel, "stage.scoring", done, 40)
+            if done == 20:
+                said.append((time.monotonic(), jobs.get_job("test:steady").eta_seconds))
+        return time.monotonic()
+
+    job = jobs.start_job("test:steady", steady)
+    assert job.wait(30) and job.status == jobs.DONE
+    at_half, eta = said[0]
+    truth = job.result - at_half
+    assert eta is not None and truth / 2 <= eta <= truth * 2, (eta, truth)
+    jobs.forget_job("test:steady")
