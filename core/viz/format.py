@@ -243,6 +243,8 @@ def _year_in_title(fig: Any, letter: str, year: int) -> None:
     titled = [a for a in axes if fig.layout[a].title.text]
     for name in titled or axes[-1:]:
         text = fig.layout[name].title.text
+        if text and (text == str(year) or text.endswith(f"({year})")):
+            continue  # localized twice: the year once
         fig.layout[name].title.text = f"{text} ({year})" if text else str(year)
 
 

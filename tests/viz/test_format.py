@@ -109,5 +109,8 @@ def test_english_day_ticks_say_their_year():
         titles = [a.title.text for a in shown if a.title.text]
         if lang == "zh":
             assert all(t.startswith("%Y年") for t in ticks) and titles == ["Week"], (ticks, titles)
-        else:  # within 1997: the ticks say the day, the title the year, once
+        else:  # within 1997: the ticks say the day, the title the year, once (even localized again)
             assert ticks == {"%b %-d"} and titles == ["Week (1997)"], (ticks, titles)
+            again = vf.localize_figure(fig, "en")
+            axes = [again.layout[n] for n in again.layout if n.startswith("xaxis")]
+            assert [a.title.text for a in axes if a.title.text] == ["Week (1997)"]
