@@ -14,9 +14,10 @@ from core.config import recommend_page_epochs, recommend_page_max_len
 from core.errors import UserError
 from core.recommend.view import member_lists, reco_page
 from ui import state
-from ui.cache import load_baselines, load_sequences, recommendations_csv, table_version_key
+from ui.cache import load_baselines, load_sequences, table_version_key
 from ui.common import error_text, link_home, page_setup, tr, view_support
-from ui.present import show_table
+from ui.present import show_table, use_names
+from ui.reco_names import list_labels, member_label, recommendations_csv
 from ui.state import sticky
 
 EPOCHS = recommend_page_epochs()  # tests lower it to keep AppTest quick; 0: the model's default
@@ -32,6 +33,7 @@ if not support.available:
     link_home()
     st.stop()
 data_key = table_version_key(ws, "interactions")
+names = use_names(ws, "interactions")  # the picker, lists and download say the file's own column names
 
 from core.recommend.recommender import (  # noqa: E402 - torch: only once the view has data
     RecommendConfig,
@@ -100,7 +102,7 @@ st.plotly_chart(shown.bias, key="reco_bias_fig")
 
 # ---- per member ------------------------------------------------------------------------------
 st.subheader(tr("reco.per_user"))
-user = sticky(st.selectbox, tr("reco.user"), list(data.user_ids[:5000]), key="reco_user")
+user = sticky(st.selectbox, member_label(names), list(data.user_ids[:5000]), key="reco_user")
 member = member_lists(data, baselines, report, user, lang)
 if member.because:  # item ids are user data: plain text, never markdown or HTML
     st.text("💡 " + member.because)
@@ -112,7 +114,7 @@ else:
 for col, (model, top) in zip(cols, member.lists.items()):
     with col:
         st.markdown(f"**{tr('reco.model_' + model)}**")
-        show_table(top, key=f"reco_list_{model}")
+        show_table(top, key=f"reco_list_{model}", labels=list_labels(names))
 with side:
     if member.attention is not None:
         st.plotly_chart(member.attention, key="reco_attention_fig")
@@ -122,7 +124,7 @@ with side:
 if report is not None:
     st.download_button(
         tr("reco.download"),
-        recommendations_csv(spec.job_key, report.recommender),
+        recommendations_csv(spec.job_key, report.recommender, names),
         file_name="recommendations.csv",
         mime="text/csv",
         key="reco_download",

@@ -304,9 +304,10 @@ def draw_posts(view: SentimentView) -> None:
 
 def coded_cells(frame: pd.DataFrame) -> pd.DataFrame:
     """Our own coded values (sentiment class, language, scorer) in Chinese for a Chinese reader; in
-    English they stay the codes the CSV download carries."""
+    English they stay the codes the CSV download carries, but for the scorer, which reads as its name
+    ('TF-IDF + LR', never `tfidf_lr`)."""
     if lang() == "en":
-        return frame
+        return frame.assign(scorer=frame["scorer"].map(scorer_name)) if "scorer" in frame else frame
     names = {"sentiment": class_name, "language": language_name, "scorer": scorer_name}
     return frame.assign(**{c: frame[c].map(f) for c, f in names.items() if c in frame})
 

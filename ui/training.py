@@ -68,12 +68,18 @@ def duration_text(seconds: float) -> str:
     return tr("common.hours", h=m // 60, m=m % 60)
 
 
-def progress_text(p: Progress | None, eta_seconds: float | None = None) -> str:
+def progress_text(p: Progress | None, eta_seconds: float | None = None, *, eta: bool = True) -> str:
     """One line: the stage (or epoch, step, loss, validation metric) and the time left
-    (`eta_seconds`, else the trainer's estimate)."""
+    (`eta_seconds`, else the trainer's estimate; none with `eta=False`)."""
     if p is None:
         return tr("common.training")
-    eta = p.eta_seconds if eta_seconds is None and p.stage is None else eta_seconds
+    left = p.eta_seconds if eta_seconds is None and p.stage is None else eta_seconds
+    eta = eta and left is not None
+    left = left if eta else None
+    return _progress_line(p, left)
+
+
+def _progress_line(p: Progress, eta: float | None) -> str:
     if p.stage is not None:  # work outside the epochs: encoding inputs, scoring held-out rows
         parts = [tr(p.stage)] + ([tr(p.detail)] if p.detail else [])  # and what it is doing now
         if p.steps_per_epoch and p.steps_per_epoch > 1:
@@ -93,8 +99,10 @@ def progress_text(p: Progress | None, eta_seconds: float | None = None) -> str:
 def job_text(job: jobs.TrainingJob) -> str:
     """The bar's line for a running job: its current stage with the time left, else how long the
     stage has been running (a stage that reports no steps still shows it is alive)."""
-    text = progress_text(job.progress, job.eta_seconds)
-    if job.eta_seconds is None:
+    left = job.eta_seconds
+    waiting = left is None or left < 0.5  # no rate yet, or the stage's steps are done and what follows
+    text = progress_text(job.progress, left, eta=not waiting)  # is being set up: not "0 s left" for long
+    if waiting:
         text += " · " + tr("common.elapsed", t=duration_text(job.stage_seconds))
     return text
 
@@ -182,11 +190,35 @@ def model_panel(
     """`training_panel` for a model of the lifecycle (core.models.lifecycle.ModelSpec): the job is
     keyed by the spec's cache key (and the budget), a model already on disk under the session's
     budget loads without a Train button, and the budget control sits above the button."""
-    from core.models.lifecycle import is_trained
+    from core.models.lifecycle import is_trained, stored_metrics
 
     return training_panel(
-        spec.job_key, fn, button_label=button_label, autostart=lambda: is_trained(spec), budget=spec.kind
+        spec.job_key,
+        fn,
+        button_label=button_label,
+        autostart=lambda: is_trained(spec),
+        budget=spec.kind,
+        record=lambda: stored_metrics(spec),
     )
+
+
+def device_name(device: object) -> str:
+    """'CPU' or 'GPU' for a torch device string ('cpu', 'cuda', 'cuda:0')."""
+    return "GPU" if str(device or "cpu").startswith("cuda") else "CPU"
+
+
+def trained_line(budget: float | None, record: dict | None) -> str:
+    """The line that stays once a model is trained: in how long and on which device (from its stored
+    metrics, `record`), under which budget."""
+    limit = duration_text(budget) if budget else tr("journey.no_budget")
+    if record and record.get("seconds") is not None:
+        return tr(
+            "journey.trained_in",
+            t=duration_text(float(record["seconds"])),
+            device=device_name(record.get("device")),
+            budget=limit,
+        )
+    return tr("journey.trained", budget=limit)
 
 
 def training_panel(
@@ -197,6 +229,7 @@ def training_panel(
     autostart: bool | Callable[[], bool] = False,
     poll_seconds: float = 1.0,
     budget: str | None = None,
+    record: Callable[[], dict | None] | None = None,
 ) -> Any | None:
     """The whole flow: result when done; else a progress bar (running) or a Train button.
 
@@ -208,6 +241,8 @@ def training_panel(
     control above the button or the result (disabled while training), `fn` and a callable `autostart` run under `budget_seconds(SCOPE)`
     (`engine.training_budget`: every fit inside and the lifecycle's cache key follow it), and the
     job key carries it, so a model trained for 5 minutes is not taken for the one asked with 20.
+    Once trained, a line says so in place of the control ("Trained in 12 s on CPU", from `record()`:
+    the stored model's metrics, when given) and the control waits, folded, under it.
     """
     if budget is not None:
         from core.models.engine import training_budget
@@ -227,7 +262,7 @@ def training_panel(
     job = jobs.get_job(key)
     if budget is not None and job is not None and job.status == jobs.DONE:  # trained: a line says so; the
         # control (another budget is another model) waits, folded, under it
-        st.success(tr("journey.trained", budget=duration_text(seconds) if seconds else tr("journey.no_budget")))
+        st.success(trained_line(seconds, record() if record is not None else None))
         with st.expander(tr("journey.retrain")):
             budget_control(budget)
     elif budget is not None:

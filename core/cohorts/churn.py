@@ -374,11 +374,11 @@ class ChurnPredictor:
 
         users, y_all, test = prep["users"], prep["y_all"], prep["test"]
         features = prep["features"]
-        pieces = ("stage.detail.logistic_regression", "stage.detail.gradient_boosting", None)  # what runs next
-        stage_checkpoint(progress, cancel, "stage.churn_baselines", 0, 2, pieces[0])
-        models = self._fit_baselines(
+        models = self._fit_baselines(  # reports each piece: the regression, every chunk of boosting rounds
             prep,
-            between=lambda done: stage_checkpoint(progress, cancel, "stage.churn_baselines", done, 2, pieces[done]),
+            between=lambda done, total, piece: stage_checkpoint(
+                progress, cancel, "stage.churn_baselines", done, total, piece
+            ),
         )
         self._fresh_baselines = models  # the one that scores, if one beats the attention model
         X_test = baseline_frames(features.subset(users[test]))
@@ -447,8 +447,9 @@ class ChurnPredictor:
 
         cfg = self.config
         rest = np.sort(np.concatenate([train, val]))
-        stage_checkpoint(progress, cancel, "stage.linear_start", 0, 1)
+        stage_checkpoint(progress, cancel, "stage.linear_start", 0, 2)
         _warm_start_wide(model, slice_batch(batch, torch.as_tensor(rest)), y_all[rest], model_config)
+        stage_checkpoint(progress, cancel, "stage.linear_start", 1, 2)  # then its validation AUC (below)
         train_t = torch.as_tensor(train)
         val_batch = slice_batch(batch, torch.as_tensor(val))
 
@@ -468,6 +469,7 @@ class ChurnPredictor:
         model.eval()
         with torch.no_grad():
             start_metric = validate(model)  # the frozen linear part alone (the deep head starts at zero)
+        stage_checkpoint(progress, cancel, "stage.linear_start", 2, 2)
         result = fit(model, make_batches, validate, cfg.train, progress=progress, cancel=cancel)
         # Early stopping compares epochs; the linear start is a candidate too, so attention is kept only
         # when it improves the validation AUC.
@@ -602,6 +604,7 @@ class ChurnPredictor:
                 shuffled["categorical"] = batch["categorical"].clone()
                 shuffled["categorical"][:, j - n_num] = batch["categorical"][perm, j - n_num]
             drops.append(base - roc_auc_score(y, self._forward_encoded(shuffled)[0]))
+        stage_checkpoint(progress, cancel, "stage.importance", len(names), len(names))
         out = pd.DataFrame({"feature": names, "contribution": size, "attention": att, "permutation": drops})
         return out.sort_values("contribution", ascending=False, ignore_index=True)
 

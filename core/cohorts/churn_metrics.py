@@ -46,14 +46,27 @@ def baseline_frames(features: FeatureSet) -> pd.DataFrame:
     return flat
 
 
+BOOSTING_ROUNDS = 100  # HistGradientBoosting's max_iter (its default), grown in chunks of BOOSTING_CHUNK
+BOOSTING_CHUNK = 10
+BASELINE_STEPS = 1 + BOOSTING_ROUNDS // BOOSTING_CHUNK  # the logistic regression, then each chunk of trees
+
+
 def fit_baselines(
-    features: FeatureSet, y: np.ndarray, seed: int = 0, between: Callable[[int], None] | None = None
+    features: FeatureSet,
+    y: np.ndarray,
+    seed: int = 0,
+    between: Callable[[int, int, str | None], None] | None = None,
 ) -> dict:
     """Logistic regression and HistGradientBoosting on the same inputs (timeline weeks as columns).
 
-    `between(done)` is called after each model (progress, and a chance to cancel). Both fit on one
-    thread: on a small table OpenMP's thread hand-offs cost more than they save, most of all on a
-    busy machine (HistGradientBoosting spin-waits for cores other work holds)."""
+    `between(done, total, next_piece)` is called before the work and after each piece of it (progress,
+    and a chance to cancel): the logistic regression is one piece, the boosted trees grow in chunks of
+    BOOSTING_CHUNK rounds (warm start: the trees of one fit, early stopping included; at most one round
+    more where it falls on a chunk's end), so a long
+    stage reports every few seconds instead of sitting at "0/2"; `next_piece` is the i18n key of what
+    runs next (None at the end). Both fit on one thread: on a small table OpenMP's thread hand-offs
+    cost more than they save, most of all on a busy machine (HistGradientBoosting spin-waits for
+    cores other work holds)."""
     from sklearn.compose import ColumnTransformer
     from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.impute import SimpleImputer
@@ -94,16 +107,26 @@ def fit_baselines(
             ]
         ),
         HistGradientBoostingClassifier(
-            random_state=seed, categorical_features=list(range(len(numeric), len(numeric) + len(cats)))
+            random_state=seed,
+            categorical_features=list(range(len(numeric), len(numeric) + len(cats))),
+            max_iter=BOOSTING_CHUNK,
+            warm_start=True,
         ),
     )
+    report = between or (lambda done, total, piece: None)
+    lr_piece, gb_piece = "stage.detail.logistic_regression", "stage.detail.gradient_boosting"
     with threadpool_limits(limits=1):
+        report(0, BASELINE_STEPS, lr_piece)
         lr.fit(X, y)
-        if between is not None:
-            between(1)
-        gb.fit(X, y)
-    if between is not None:
-        between(2)
+        report(1, BASELINE_STEPS, gb_piece)
+        inputs, boost = gb[:-1].fit_transform(X, y), gb[-1]
+        for rounds in range(BOOSTING_CHUNK, BOOSTING_ROUNDS + 1, BOOSTING_CHUNK):
+            boost.set_params(max_iter=rounds).fit(inputs, y)
+            if boost.n_iter_ < rounds or rounds == BOOSTING_ROUNDS:  # early stopping ended it (or all ran)
+                break
+            report(1 + rounds // BOOSTING_CHUNK, BASELINE_STEPS, gb_piece)
+        boost.set_params(warm_start=False)  # a refit of the stored model starts afresh
+    report(BASELINE_STEPS, BASELINE_STEPS, None)
     return {"logistic_regression": lr, "gradient_boosting": gb}
 
 

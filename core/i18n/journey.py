@@ -25,6 +25,10 @@ TABLE: dict[str, dict[str, str]] = {
         "en": "✓ Trained (training budget: {budget}). The model card below says how training went.",
         "zh": "✓ 已训练（训练时间上限：{budget}）。训练情况见下方的模型卡片。",
     },
+    "journey.trained_in": {
+        "en": "✓ Trained in {t} on {device} (training budget: {budget}). The model card below says how training went.",
+        "zh": "✓ 已在 {device} 上训练完成，用时 {t}（训练时间上限：{budget}）。训练情况见下方的模型卡片。",
+    },
     "journey.no_budget": {"en": "none", "zh": "不设上限"},
     "journey.retrain": {"en": "Train again with another time budget", "zh": "换一个训练时间上限重新训练"},
     "stage.detail.logistic_regression": {

@@ -34,6 +34,10 @@ TABLE: dict[str, dict[str, str]] = {
         "en": "Trained {epochs} epochs in {seconds:.0f} s on {device} (stopped: {stopped}); best validation NDCG@10 {val:.3f}.",
         "zh": "在 {device} 上训练了 {epochs} 轮，用时 {seconds:.0f} 秒（停止原因：{stopped}）；最佳验证 NDCG@10 为 {val:.3f}。",
     },
+    "reco.from_cache_card": {
+        "en": "Loaded from the model cache: no retraining (trained in {seconds:.0f} s on {device}).",
+        "zh": "已从模型缓存加载：无需重新训练（当时在 {device} 上训练，用时 {seconds:.0f} 秒）。",
+    },
     "reco.from_cache": {"en": "Loaded from the model cache: no retraining.", "zh": "已从模型缓存加载：无需重新训练。"},
     "reco.curve": {"en": "Training curve", "zh": "训练曲线"},
     "reco.loss": {"en": "training loss", "zh": "训练损失"},

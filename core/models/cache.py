@@ -303,6 +303,19 @@ def lookup(
         return None
 
 
+def stored_meta(
+    kind: str, data_fingerprint: str, config: dict, *, code_version: str, cache_dir: Path | str | None = None
+) -> dict | None:
+    """The meta.json of the cached artefact for this key (metrics, extra, seconds), or None: reads no
+    weights, so a page can say how a stored model was trained on every rerun."""
+    key = cache_key(kind, data_fingerprint, config, code_version)
+    try:
+        meta = json.loads((_root(kind, cache_dir) / key / META).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return meta if isinstance(meta, dict) and meta.get("key") == key else None
+
+
 def get_or_train(
     kind: str,
     data_fingerprint: str,

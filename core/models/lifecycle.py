@@ -127,6 +127,18 @@ def is_trained(spec: ModelSpec, cache_dir: Path | str | None = None) -> bool:
     return art is not None and fits_budget(art.metrics)
 
 
+def stored_metrics(spec: ModelSpec, cache_dir: Path | str | None = None) -> dict | None:
+    """How `spec`'s stored model was trained (its metrics: seconds, device, epochs, stopped_by), or
+    None when none is stored. Reads meta.json only."""
+    meta = cache.stored_meta(spec.kind, spec.data, spec.key_config, code_version=spec.code_version, cache_dir=cache_dir)
+    if meta is None:
+        return None
+    metrics = dict(meta.get("metrics") or {})
+    if metrics.get("seconds") is None and meta.get("train_seconds") is not None:
+        metrics["seconds"] = meta["train_seconds"]
+    return metrics
+
+
 def train_or_load(
     spec: ModelSpec,
     *,

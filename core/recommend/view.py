@@ -58,17 +58,23 @@ def training_note(report, lang: str) -> str:
     if report is None:
         return t("reco.baselines_first", lang)
     tr = report.training
-    if not tr.get("trained"):
-        return t("reco.from_cache", lang)
+    if not tr.get("trained"):  # how the stored model was trained: its seconds and device stay on the card
+        if tr.get("seconds") is None:
+            return t("reco.from_cache", lang)
+        return t("reco.from_cache_card", lang, seconds=float(tr["seconds"]), device=_device(tr.get("device")))
     return t(
         "reco.trained_now",
         lang,
         epochs=fmt_count(tr.get("epochs_run")),
         seconds=float(tr.get("seconds") or 0),
-        device=tr.get("device"),
+        device=_device(tr.get("device")),
         stopped=t(f"reco.stopped.{tr['stopped']}", lang) if tr.get("stopped") in STOPPED else tr.get("stopped", "-"),
         val=float(tr.get("val_ndcg10") or 0),
     )
+
+
+def _device(device) -> str:
+    return "GPU" if str(device or "cpu").startswith("cuda") else "CPU"
 
 
 @dataclass

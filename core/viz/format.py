@@ -195,22 +195,57 @@ def formatter(kind: str) -> Callable[[Any], str]:
 # Plotly's own locale files are not in the bundle Streamlit ships, so month names would stay English;
 # date axes get numeric, language-neutral formats instead (d3 time format), Chinese with 年/月/日.
 DATE_TICKS = {
-    "en": {"day": "%b %-d", "month": "%b %Y", "hover": "%Y-%m-%d"},
+    "en": {"day": "%b %-d", "month": "%b %Y", "hover": "%Y-%m-%d", "days_years": "%b %-d<br>%Y"},
     "zh": {"day": "%Y年%-m月%-d日", "month": "%Y年%-m月", "hover": "%Y-%m-%d"},  # ticks with their year
 }
 
 
 def localize_figure(fig: Any, lang: str, *, period: str = "day") -> Any:
-    """Date axes of `fig` in `lang` (ticks and hover), and '1,234' separators on numbers. Returns fig."""
+    """Date axes of `fig` in `lang` (ticks and hover), and '1,234' separators on numbers. Returns fig.
+
+    The one place every time axis gets its ticks. Every tick says its year where the day ticks alone
+    would not: Chinese day ticks always (年月日), English ones when the axis spans more than one year
+    ('Dec 30' over '2025', 'Jan 2' over '2026'); an English axis within one year says its year once,
+    in the axis title ('Week (2026)', or '2026' under an axis with no title)."""
     ticks = DATE_TICKS.get(lang, DATE_TICKS["en"])
-    tick = ticks["month"] if period in ("month", "M", "MS") else ticks["day"]
+    monthly = period in ("month", "M", "MS")
     fig.update_layout(separators=".,")
     for letter in ("x", "y"):
         layout_axis = getattr(fig.layout, f"{letter}axis", None)
         if layout_axis is not None and layout_axis.type == "date" or _has_dates(fig, letter):
+            years = _years(fig, letter)
+            tick = ticks["month"] if monthly else ticks["day"]
+            if not monthly and len(years) > 1 and "days_years" in ticks:
+                tick = ticks["days_years"]
             update = fig.update_xaxes if letter == "x" else fig.update_yaxes
             update(tickformat=tick, hoverformat=ticks["hover"])  # every subplot's axis, not only the first
+            if "%Y" not in tick and len(years) == 1:
+                _year_in_title(fig, letter, years.pop())
     return fig
+
+
+def _years(fig: Any, letter: str) -> set[int]:
+    """The calendar years of the dates the traces put on the `letter` axes."""
+    years: set[int] = set()
+    for trace in fig.data:
+        values = getattr(trace, letter, None)
+        if values is None or len(values) == 0 or not _dates(values[0]):
+            continue
+        stamps = pd.to_datetime(pd.Series(list(values)), errors="coerce").dropna()
+        if len(stamps):
+            years.update({int(stamps.min().year), int(stamps.max().year)})
+    return years
+
+
+def _year_in_title(fig: Any, letter: str, year: int) -> None:
+    """The year once, in the titles of the `letter` date axes that have one (else the last axis's)."""
+    axes = [a for a in fig.layout if re.fullmatch(rf"{letter}axis\d*", a)]
+    titled = [a for a in axes if fig.layout[a].title.text]
+    for name in titled or axes[-1:]:
+        text = fig.layout[name].title.text
+        if text and (text == str(year) or text.endswith(f"({year})")):
+            continue  # localized twice: the year once
+        fig.layout[name].title.text = f"{text} ({year})" if text else str(year)
 
 
 def _has_dates(fig: Any, letter: str) -> bool:
@@ -218,12 +253,16 @@ def _has_dates(fig: Any, letter: str) -> bool:
         values = getattr(trace, letter, None)
         if values is None or len(values) == 0:
             continue
-        first = values[0]
-        if isinstance(first, (pd.Timestamp, np.datetime64)) or hasattr(first, "isoformat"):
-            return True
-        if isinstance(first, str) and re.match(r"^\d{4}-\d{2}-\d{2}", first):
+        if _dates(values[0]):
             return True
     return False
+
+
+def _dates(first: Any) -> bool:
+    """Whether a trace's first value is a date (so its axis is a time axis)."""
+    if isinstance(first, (pd.Timestamp, np.datetime64)) or hasattr(first, "isoformat"):
+        return True
+    return isinstance(first, str) and re.match(r"^\d{4}-\d{2}-\d{2}", first) is not None
 
 
 # --- what a view needs, in words -----------------------------------------------------------------

@@ -35,6 +35,7 @@ def test_uploads_and_reports_stay_with_their_workspace(sample_ws):
     assert at.sidebar.selectbox(key="workspace").value == "journey-a"
     assert at.text_input(key="new_ws_name").value == ""  # the box is ready for the next name
 
+    assert "Drag files onto the box below or click it to browse; up to 4 GB per file." in [c.value for c in at.caption]
     at.file_uploader(key="uploader").set_value(("reviews.csv", CSV, "text/csv")).run()
     _ok(at)
     assert len(_ingest_buttons(at)) == 1
@@ -65,3 +66,28 @@ def test_uploads_and_reports_stay_with_their_workspace(sample_ws):
     at.switch_page("pages/sentiment_trends.py").run()
     at.switch_page("pages/home.py").run()
     assert [s.value for s in at.success] == []  # another page visited: moved on
+
+
+def _upload_box() -> None:
+    import streamlit as st
+
+    from ui.common import held_upload
+
+    held_upload(st.session_state["label"], "box", "held_box", lambda raw, name: raw)
+
+
+def test_every_upload_box_has_our_line_in_the_readers_language():
+    """Issue 25 item 8: Streamlit's drop zone says "Drag and drop file here" / "Browse files" in
+    English whatever the language; the line above every page's upload box (sentiment, churn, A/B: all
+    through ui.common.held_upload) says what to do in the reader's language, naming the button as shown."""
+    from core.i18n import t
+
+    for lang, label in (("en", "Labelled texts"), ("zh", "有标签的文本")):
+        at = AppTest.from_function(_upload_box, default_timeout=30)
+        at.session_state["lang"], at.session_state["label"] = lang, label
+        at.run()
+        _ok(at)
+        line = t("journey.upload_line", lang)
+        assert [c.value for c in at.caption] == [line], [c.value for c in at.caption]
+        assert at.get("file_uploader")[0].label == label
+        assert "Browse files" in line and (lang == "en" or "拖到下面的方框里" in line)

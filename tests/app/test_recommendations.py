@@ -118,3 +118,59 @@ def test_train_then_metrics_recommendations_and_reload(repo_root, sample_ws, tin
     left = [(where, text) for where, text in _visible_texts(again) if _english(text, allowed)]
     assert not left, left
     assert "SASRec" in set(next(d.value for d in again.dataframe if "NDCG@10" in d.value.columns)["模型"])
+
+
+@pytest.mark.slow  # 17 s alone (torch's first import, a training); a few seconds inside the suite
+def test_the_page_says_the_analysts_column_names(repo_root, tmp_path, isolated_data_dir, tiny_epochs, monkeypatch):
+    """Issue 25 item 5: a file whose columns are 顾客 / 商品 / 时间 (mapped to the engine's user_id /
+    item_id / ts) shows 顾客 and 商品 on the recommendations page, not `item` or 'Member', in both
+    languages, and its download says them too."""
+    import numpy as np
+    import pandas as pd
+    import torch
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    from core.data.ingest import ingest_file
+    from core.data.workspace import open_workspace
+
+    torch.set_num_threads(1)
+    rng = np.random.default_rng(3)
+    rows = [  # 60 customers walking a ring of 15 products (planted next-item structure)
+        (f"c{u:02d}", f"p{(start + k) % 15:02d}", pd.Timestamp("2026-03-01") + pd.Timedelta(hours=k))
+        for u, start in enumerate(rng.integers(0, 15, 60))
+        for k in range(6)
+    ]
+    frame = pd.DataFrame(rows, columns=["顾客", "商品", "时间"])
+    frame.to_csv(tmp_path / "orders.csv", index=False)
+    ingest_file(
+        open_workspace("reco-names"),
+        str(tmp_path / "orders.csv"),
+        "interactions",
+        mapping={"顾客": "user_id", "商品": "item_id", "时间": "ts"},
+    )
+    downloads: dict[str, bytes] = {}
+    real_load = MemoryMediaFileStorage.load_and_get_id
+
+    def spy(self, data, mimetype, kind, filename=None):
+        downloads[str(filename)] = data if isinstance(data, bytes) else b""
+        return real_load(self, data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
+    at = _page(repo_root)
+    at.session_state["workspace"] = "reco-names"
+    for lang in ("en", "zh"):
+        at.session_state["lang"] = lang
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert at.selectbox(key="reco_user").label == "顾客"
+        lists = [list(d.value.columns) for d in at.dataframe if "商品" in d.value.columns]
+        assert len(lists) == 2 and all("item" not in cols for cols in lists), lists
+    next(b for b in at.button if b.label == "训练推荐模型").click().run()
+    _wait_for_jobs()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    header = downloads["recommendations.csv"].decode("utf-8-sig").splitlines()[0].split(",")
+    assert header == ["顾客", "商品", "rank"], header
+    user = at.selectbox(key="reco_user").value
+    top = next(d.value for d in at.dataframe if "商品" in d.value.columns)
+    assert not set(top["商品"]) & set(frame.loc[frame["顾客"] == user, "商品"])  # the lists are the data's

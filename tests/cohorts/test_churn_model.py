@@ -19,8 +19,46 @@ TINY = ChurnConfig(epochs=3, d_model=16, n_heads=2, n_layers=1, batch_size=256, 
 @pytest.fixture(scope="module")
 def fitted(sample_churn, tmp_path_factory):
     cache = tmp_path_factory.mktemp("churn_cache")
-    predictor = ChurnPredictor(TINY).fit(sample_churn.features, sample_churn.labels, cache_dir=cache)
+    predictor = ChurnPredictor(TINY).fit(
+        sample_churn.features, sample_churn.labels, cache_dir=cache, progress=_reports.record
+    )
     return predictor, cache
+
+
+class _Reports:
+    """What the fit's progress callback received (engine.Progress, in order)."""
+
+    def __init__(self) -> None:
+        self.seen: list = []
+
+    def record(self, p) -> None:
+        self.seen.append(p)
+
+
+_reports = _Reports()
+
+
+def test_every_stage_reports_as_it_goes(fitted):
+    """Issue 25 item 10: churn training sat at "0/2" for minutes. Each stage of a real fit on the
+    sample's event log reports more than once, its steps going up to its total (the baselines' stage
+    within the boosting, not only between the two models), and says what it is doing."""
+    seen = _reports.seen
+    stages = list(dict.fromkeys(p.stage for p in seen))
+    assert stages == [
+        "stage.linear_start",
+        None,
+        "stage.importance",
+        "stage.churn_baselines",
+    ], stages
+    for stage in stages:
+        mine = [p for p in seen if p.stage == stage]
+        steps = [(p.epoch, p.step) for p in mine]
+        assert len(mine) > 2 and steps == sorted(steps), (stage, steps)
+        last = mine[-1]
+        assert last.step == last.steps_per_epoch and (stage is not None or last.epoch == last.epochs)
+    baselines = [p for p in seen if p.stage == "stage.churn_baselines"]
+    boosting = [p for p in baselines if p.detail == "stage.detail.gradient_boosting"]
+    assert len(boosting) > 2 and baselines[0].detail == "stage.detail.logistic_regression"
 
 
 def test_planted_sample_auc_and_drivers(fitted, sample_churn):

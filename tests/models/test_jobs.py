@@ -205,3 +205,62 @@ def test_a_long_stage_says_what_it_is_doing():
     release.set()
     assert job.wait(10) and job.result == "ok"
     jobs.forget_job("test:detail")
+
+
+def test_time_left_at_half_way_through_a_steady_stage_is_within_twice_the_truth():
+    """Issue 25 item 10: a job whose stage works at a steady pace (40 pieces of 50 ms, as scoring
+    batches or the baselines' boosting rounds report) says, at half way, a time left within 2x of the
+    time the second half then takes: the estimate is the measured rate's, re-made at each report."""
+    import time
+
+    from core.models.engine import stage_checkpoint
+
+    said: list = []
+
+    def steady(progress, cancel):
+        for done in range(41):
+            if done:
+                time.sleep(0.05)
+            stage_checkpoint(progress, cancel, "stage.scoring", done, 40)
+            if done == 20:
+                said.append((time.monotonic(), jobs.get_job("test:steady").eta_seconds))
+        return time.monotonic()
+
+    job = jobs.start_job("test:steady", steady)
+    assert job.wait(30) and job.status == jobs.DONE
+    at_half, eta = said[0]
+    truth = job.result - at_half
+    assert eta is not None and truth / 2 <= eta <= truth * 2, (eta, truth)
+    jobs.forget_job("test:steady")
+
+
+def test_a_finished_stage_waiting_for_the_next_shows_its_elapsed_time():
+    """Issue 25 item 10: between a stage's last report and the next stage's first (the churn model's
+    linear start, then the first batch) the bar said "about 0.0 s left" for seconds; it says how long
+    the stage has run instead, and the time moves."""
+    import time
+
+    from core.i18n import t
+    from core.models.engine import stage_checkpoint
+    from ui.training import job_text
+
+    reported, release = threading.Event(), threading.Event()
+
+    def fn(progress, cancel):
+        for done in range(3):
+            stage_checkpoint(progress, cancel, "stage.linear_start", done, 2)
+            time.sleep(0.05)
+        reported.set()
+        release.wait(10)
+        return "ok"
+
+    job = jobs.start_job("test:between", fn)
+    assert reported.wait(10)
+    first = job_text(job)
+    time.sleep(0.3)
+    later = job_text(job)
+    assert t("common.elapsed", t="").strip() in first and "left" not in first, first
+    assert first != later  # the elapsed time keeps moving between draws
+    release.set()
+    assert job.wait(10)
+    jobs.forget_job("test:between")

@@ -34,6 +34,15 @@ def test_budget_control_sets_the_budget_the_model_trains_under(one_torch_thread)
     line = at.caption[0].value
     assert line.startswith("Training: stopped by the 0.3 s budget at epoch ") and "/1000 · cpu" in line
     assert job.result.metrics["stopped_by"] == "budget" and job.result.metrics["max_seconds"] == 0.3
+    # issue 25 item 8: the control folds away and a line says in how long and where it trained
+    took = job.result.metrics["seconds"]
+    assert at.success[0].value.startswith(f"✓ Trained in {took:.1f} s on CPU (training budget: 0.3 s)")
+    assert at.expander[0].label == "Train again with another time budget" and at.expander[0].number_input
+    at.session_state["lang"] = "zh"
+    at.run()
+    assert at.success[0].value.startswith(f"✓ 已在 CPU 上训练完成，用时 {took:.1f} 秒"), at.success[0].value
+    at.session_state["lang"] = "en"
+    at.run()
     # another budget is another model: the Train button again, not the 0.3 s model
     at.number_input[0].set_value(1.0).run()
     assert not at.caption and str(at.button[0].key).endswith("@budget=60.0")

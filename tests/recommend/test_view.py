@@ -59,3 +59,15 @@ def test_the_training_note_names_why_training_stopped():
     assert "停止原因：提前停止" in training_note(Report(), "zh")
     Report.training = {"trained": False}
     assert training_note(Report(), "en") == "Loaded from the model cache: no retraining."
+
+
+def test_the_card_names_the_device_and_the_seconds_after_a_cache_load():
+    """Issue 25 item 8: a model card said neither the device nor the seconds once loaded from the cache."""
+
+    class Report:
+        training = {"trained": True, "epochs_run": 12, "seconds": 3.2, "device": "cpu", "stopped": "early_stop"}
+
+    assert "in 3 s on CPU" in training_note(Report(), "en")
+    Report.training = {"trained": False, "seconds": 41.6, "device": "cuda:0"}
+    assert training_note(Report(), "en").endswith("(trained in 42 s on GPU).")
+    assert "在 GPU 上训练，用时 42 秒" in training_note(Report(), "zh")

@@ -83,3 +83,34 @@ def test_what_a_view_needs_reads_as_chinese_words():
             assert f"{table}.{col}" in zh and t(f"table.{table}", "zh") in zh, (n, zh)
         assert zh.startswith(t(f"table.{n.split('.')[0].lstrip('(')}", "zh")), zh  # words first
     assert vf.needs_text("edges.src + edges.dst", "zh") == "关系表的起点和终点列（edges.src + edges.dst）"
+
+
+def test_english_day_ticks_say_their_year():
+    """Issue 25 item 12: English day ticks had no year. Across a new year every tick carries it; within
+    one year the axis title says it once (the sentiment trends' builder, its bottom axis titled)."""
+    from core.viz.sentiment import trend_figure
+
+    days = pd.date_range("2025-12-30", periods=5)
+    fig = vf.localize_figure(go.Figure(go.Scatter(x=days, y=[1, 2, 3, 4, 5])), "en")
+    assert "%Y" in fig.layout.xaxis.tickformat and "%b %-d" in fig.layout.xaxis.tickformat
+    for lang in ("en", "zh"):
+        trends = pd.DataFrame(
+            {
+                "community": ["a"] * 4,
+                "period": pd.date_range("1997-03-02", periods=4, freq="W"),
+                "mean_score": [0.1, 0.2, -0.1, 0.0],
+                "share_negative": [0.2, 0.1, 0.3, 0.2],
+                "volume": [30, 40, 35, 20],
+            }
+        )
+        fig = trend_figure(trends, pd.DataFrame(), {"period": "Week"}, lang=lang)
+        shown = [fig.layout[a] for a in fig.layout if a.startswith("xaxis")]
+        ticks = {a.tickformat for a in shown}
+        titles = [a.title.text for a in shown if a.title.text]
+        if lang == "zh":
+            assert all(t.startswith("%Y年") for t in ticks) and titles == ["Week"], (ticks, titles)
+        else:  # within 1997: the ticks say the day, the title the year, once (even localized again)
+            assert ticks == {"%b %-d"} and titles == ["Week (1997)"], (ticks, titles)
+            again = vf.localize_figure(fig, "en")
+            axes = [again.layout[n] for n in again.layout if n.startswith("xaxis")]
+            assert [a.title.text for a in axes if a.title.text] == ["Week (1997)"]
