@@ -126,8 +126,11 @@ def browser_page(_browser):
 
 
 def wait_for_script(page, timeout_ms: int = 90_000) -> None:
-    """Wait until Streamlit's script run has finished (the app marks it on stApp)."""
+    """Wait until Streamlit's script run has finished (the app marks it on stApp) and the elements of the
+    previous run it did not draw again are gone (on a loaded machine they linger as data-stale="true",
+    and a locator may then find an element twice)."""
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=timeout_ms)
+    page.wait_for_function("!document.querySelector('[data-stale=\"true\"]')", timeout=timeout_ms)
 
 
 @pytest.fixture()
