@@ -22,7 +22,7 @@ state.init_session_state()
 lang = st.session_state[state.LANG]
 
 VIEWS = [  # (file, title key, icon)
-    ("pages/community_health.py", "health.title", "🩺"),
+    ("pages/community_health.py", "nav.community_health", "🩺"),
     ("pages/community_graph.py", "nav.community_graph", "🕸️"),
     ("pages/sentiment_trends.py", "nav.sentiment_trends", "💬"),
     ("pages/ad_ab_results.py", "nav.ad_ab_results", "🧪"),

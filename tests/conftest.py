@@ -131,10 +131,26 @@ SLOW_FILES = (
 )
 
 
+# The longest files first (browser, Spark, whole-page AppTests, model fits): pytest-xdist hands files to
+# workers in collection order, so the last files to run are short ones and no worker is left with a
+# long file while the other idles (longest-processing-time-first). A file's tests stay together.
+FIRST_FILES = (
+    "tests/browser/test_screenshots.py",
+    "tests/text/test_e5.py",
+    "tests/cli/test_churn.py",
+    "tests/spark/",
+    "tests/browser/",
+    "tests/app/",
+)
+
+
 def pytest_collection_modifyitems(config, items):
     root = Path(__file__).resolve().parents[1]
+    rank = {}
     for item in items:
         path = Path(str(item.fspath)).resolve()
         rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else ""
         if rel.startswith(SLOW_FILES):
             item.add_marker(pytest.mark.slow)
+        rank[item.nodeid] = next((i for i, p in enumerate(FIRST_FILES) if rel.startswith(p)), len(FIRST_FILES))
+    items.sort(key=lambda item: rank[item.nodeid])  # stable: a file's tests keep their order

@@ -174,7 +174,8 @@ def period_table(view: HealthView, period: pd.Timestamp | None, config: AlertCon
         values.index = ["" if c is None else str(c) for c in values.index]
         return values[[m for m in r.metrics if m in values]], None
     per = r.periods[r.periods["period"] == period].set_index("community")
-    values = per[[m for m in r.metrics if m in per]]
+    # numbers, with NaN where a metric has no value (the last period's returning newcomers): never a None
+    values = per[[m for m in r.metrics if m in per]].apply(pd.to_numeric, errors="coerce")
     order = [""] + sorted(c for c in values.index if c != "")
     values = values.reindex([c for c in order if c in values.index])
     z = cell_z(r, period, config).reindex(index=values.index, columns=values.columns)

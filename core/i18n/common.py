@@ -73,6 +73,7 @@ TABLE: dict[str, dict[str, str]] = {
     "nav.data": {"en": "Data", "zh": "数据"},
     "nav.views": {"en": "Views", "zh": "视图"},
     "nav.home": {"en": "Home", "zh": "首页"},
+    "nav.community_health": {"en": "Community health", "zh": "社群健康"},
     "nav.community_graph": {"en": "Community graph", "zh": "社群图谱"},
     "nav.sentiment_trends": {"en": "Sentiment trends", "zh": "情感趋势"},
     "nav.ad_ab_results": {"en": "Ad A/B results", "zh": "广告 A/B 结果"},

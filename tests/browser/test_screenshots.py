@@ -1,6 +1,6 @@
-"""Every view as a reader sees it: a full-page screenshot of each of the six views, reached by clicking
-the sidebar links, in English and in 简体中文, on the sample community and on a real upload (SNAP's
-email-Eu-core network, uploaded through the home page). Each page must render without an exception box.
+"""Every view as a reader sees it: a full-page screenshot of each of the seven pages, reached by clicking
+the sidebar links, in English and in 简体中文 on the sample community, and in 简体中文 on a real upload
+(SNAP's email-Eu-core network, uploaded through the home page). Each page must render without an exception box.
 
 The screenshots are kept under test-artifacts/screenshots/ (git-ignored) for a person to look at; one
 server and one browser serve the whole module.
@@ -18,10 +18,17 @@ from core.i18n import t
 pytestmark = pytest.mark.browser
 
 SHOTS = Path(os.environ.get("CE_SCREENSHOTS", Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"))
-PAGES = ("home", "community_graph", "sentiment_trends", "ad_ab_results", "churn_cohorts", "recommendations")
-VIEWS = dict(
-    zip(PAGES, ("home.title", "graph.title", "sent.title", "ab.title", "churn.title", "reco.title"))
-)  # -> title key
+PAGES = (
+    "home",
+    "community_health",
+    "community_graph",
+    "sentiment_trends",
+    "ad_ab_results",
+    "churn_cohorts",
+    "recommendations",
+)
+TITLES = ("home.title", "health.title", "graph.title", "sent.title", "ab.title", "churn.title", "reco.title")
+VIEWS = dict(zip(PAGES, TITLES))  # -> title key
 
 
 @pytest.fixture(scope="module")
@@ -92,7 +99,5 @@ def test_every_view_in_both_languages_on_the_sample_and_an_upload(page, wait_idl
     page.get_by_role("button", name=t("home.ingest", "zh"), exact=True).click()
     page.locator('[data-testid="stAlertContentSuccess"]').wait_for(timeout=120_000)
     wait_idle(page)
-    broken += _shoot_every_view(page, "zh", "upload", wait_idle)
-    _pick_language(page, "en", wait_idle)
-    broken += _shoot_every_view(page, "en", "upload", wait_idle)
+    broken += _shoot_every_view(page, "zh", "upload", wait_idle)  # (English on an upload: other browser tests)
     assert not broken, broken
