@@ -40,6 +40,7 @@ def test_gb18030_upload_with_chinese_headers_in_chinese(
     target = page.get_by_role("textbox", name=t("home.target_workspace", "zh"))
     target.fill("zh-shops")
     target.press("Enter")
+    page.wait_for_timeout(500)  # the rerun Enter started (wait_idle alone may see the run before it)
     wait_idle(page)
     grid = page.locator('[data-testid="stDataFrame"]').first
     grid.scroll_into_view_if_needed()

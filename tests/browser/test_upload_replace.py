@@ -63,10 +63,13 @@ def test_smaller_upload_asks_cancel_confirm_restore_append(streamlit_url, browse
         success.inner_text(),
     ), success.inner_text()
     assert (ws.info("interactions").version, ws.info("interactions").rows) == (2, 3)
+    page.wait_for_timeout(500)  # the page's rerun after the ingest (wait_idle alone may see the run before)
     wait_idle(page)
 
     # 3) Restore brings version 1 back, as version 3
     page.get_by_text("interactions · 2 versions").click()
+    page.wait_for_timeout(300)
+    wait_idle(page)
     page.get_by_role("button", name="Restore").click()
     page.get_by_text("'interactions': version 1 restored as version 3").wait_for()
     assert (ws.info("interactions").version, ws.info("interactions").rows) == (3, 50)
