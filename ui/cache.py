@@ -156,15 +156,6 @@ def load_home(ws: Workspace):
     return home_view(infos, {i.table: load_health(ws, i.table) for i in infos}, workspace_support(ws))
 
 
-def recommendations_csv(job_key: str, recommender) -> bytes:
-    """Every member's top 10 (user, item, rank) as CSV bytes, computed once per trained model and session."""
-    from core.export import csv_bytes
-
-    return session_memo(
-        "reco_csv", (job_key,), lambda: csv_bytes(recommender.recommend(k=10)[["user", "item", "rank"]])
-    )
-
-
 @st.cache_data(show_spinner=False, max_entries=8)
 def graph_users(ws_path: str, versions: tuple, min_weight: float) -> int:
     """Users in the graph with no date window: what a date filter's "showing n of N users" counts from."""
