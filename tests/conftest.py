@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import sys
 from pathlib import Path
 
 import pytest
@@ -87,19 +86,12 @@ def cli_env(isolated_data_dir) -> dict:
 
 @pytest.fixture()
 def run_cli(cli_env):
-    """run_cli(*args) -> CompletedProcess of `python -m core args...` (text mode, cwd=repo)."""
-    import subprocess
+    """run_cli(*args) -> CompletedProcess of `python -m core args...` (text mode, cwd=repo), run in a
+    child process forked from a warm one (tests/cli_runner.py: the imports are paid once per worker)."""
+    from tests import cli_runner
 
     def _run(*args, check=False, timeout=300):
-        return subprocess.run(
-            [sys.executable, "-m", "core", *map(str, args)],
-            cwd=REPO,
-            env=cli_env,
-            capture_output=True,
-            text=True,
-            timeout=timeout,
-            check=check,
-        )
+        return cli_runner.run(args, cli_env, cwd=REPO, timeout=timeout, check=check)
 
     return _run
 

@@ -24,7 +24,6 @@ import io
 import math
 import struct
 import subprocess
-import sys
 import time
 import zipfile
 import zlib
@@ -262,11 +261,11 @@ def _model_notes(proc: subprocess.CompletedProcess) -> str:
 
 
 def _run(argv: list[str], env: dict) -> tuple[subprocess.CompletedProcess, float]:
-    """`python -m core ARGV` in a subprocess."""
+    """`python -m core ARGV` in a process of its own (tests/cli_runner.py)."""
+    from tests import cli_runner
+
     t0 = time.perf_counter()
-    proc = subprocess.run(
-        [sys.executable, "-m", "core", *argv], cwd=REPO, env=env, capture_output=True, text=True, timeout=TIME_LIMIT_S
-    )
+    proc = cli_runner.run(argv, env, cwd=REPO, timeout=TIME_LIMIT_S)
     return proc, time.perf_counter() - t0
 
 

@@ -14,6 +14,7 @@ import pytest
 
 from core.errors import ConfigError
 from core.models.artefact import read_model_dir, sha256_file, write_model_dir
+from tests import cli_runner
 
 
 def _one_line(proc, *needles):
@@ -51,8 +52,6 @@ def models(files, tmp_path_factory, isolated_data_dir):
     """A real churn model and a real recommender, trained once through the CLI (in the data folder
     `run_cli` uses: its signing key signs them, issue 24 item 9)."""
     import os
-    import subprocess
-    import sys
 
     repo = Path(__file__).resolve().parents[2]
     env = dict(os.environ, CE_DATA_DIR=str(isolated_data_dir), OMP_NUM_THREADS="1", PYTHONPATH=str(repo))
@@ -95,14 +94,7 @@ def models(files, tmp_path_factory, isolated_data_dir):
             root / "rec",
         ],
     ):
-        proc = subprocess.run(
-            [sys.executable, "-m", "core", *map(str, argv)],
-            cwd=repo,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=300,
-        )
+        proc = cli_runner.run(argv, env, cwd=repo, timeout=300)
         assert proc.returncode == 0, proc.stderr
         # no torch warnings leak on success: stderr holds only the model card's own notes (issue 24
         # item 8: a model no better than chance or than its baseline says so), exactly as in the JSON

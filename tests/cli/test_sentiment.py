@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+
+from tests import cli_runner
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -17,9 +17,7 @@ NEG_ZH = ["太难吃了，退款", "送了两个小时，凉了", "很差，不�
 
 
 def _cli(env, *args, timeout=600):
-    return subprocess.run(
-        [sys.executable, "-m", "core", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=timeout
-    )
+    return cli_runner.run(args, env, cwd=REPO, timeout=timeout)
 
 
 def test_predict_without_model_uses_the_lexicon_for_each_language(tmp_path, cli_env):

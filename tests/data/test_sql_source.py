@@ -103,15 +103,11 @@ def events(pg):
 
 
 def _cli(cli_env: dict, *args, env: dict | None = None) -> subprocess.CompletedProcess:
-    import sys
+    import os
 
-    return subprocess.run(
-        [sys.executable, "-m", "core", *map(str, args)],
-        env={**cli_env, **(env or {})},
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    from tests import cli_runner
+
+    return cli_runner.run(args, {**cli_env, **(env or {})}, cwd=os.getcwd(), timeout=300)
 
 
 def _files_under(folder: Path) -> list[Path]:

