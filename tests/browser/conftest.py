@@ -39,46 +39,24 @@ def _free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_app(data_dir, log_dir):
-    """`python -m ui.serve` (streamlit run app.py) on a free port; yields its base URL, stops it after."""
-    port = _free_port()
-    log = Path(log_dir) / f"server-{port}.log"
-    env = dict(os.environ, CE_DATA_DIR=str(data_dir), PYTHONPATH=str(REPO))
+def serving(args: list[str], env: dict, log: Path, health: str, cwd: Path = REPO):
+    """Run `args` (a server) in its own process group, logging to `log`; yield the process once `health`
+    answers over HTTP (the log's tail in the error when it never does); stop the group after."""
     fh = open(log, "w")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "ui.serve",
-            "--server.headless",
-            "true",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-            "--browser.gatherUsageStats",
-            "false",
-        ],
-        cwd=REPO,
-        env=env,
-        stdout=fh,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}"
+    proc = subprocess.Popen(args, cwd=cwd, env=env, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True)
     try:
         deadline = time.time() + 90
         while True:
             try:
-                with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as r:
+                with urllib.request.urlopen(health, timeout=2) as r:
                     if r.status == 200:
                         break
             except OSError:
                 pass
             if proc.poll() is not None or time.time() > deadline:
-                raise RuntimeError(f"streamlit did not start:\n{log.read_text()[-3000:]}")
-            time.sleep(0.5)
-        yield url
+                raise RuntimeError(f"{args[0]} did not answer at {health}:\n{log.read_text()[-3000:]}")
+            time.sleep(0.3)
+        yield proc
     finally:
         os.killpg(proc.pid, signal.SIGTERM)
         try:
@@ -87,6 +65,34 @@ def running_app(data_dir, log_dir):
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
         fh.close()
+
+
+def app_command(port: int, *extra: str) -> list[str]:
+    """`python -m ui.serve` (streamlit run app.py) headless on 127.0.0.1:`port`."""
+    return [
+        sys.executable,
+        "-m",
+        "ui.serve",
+        "--server.headless",
+        "true",
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--browser.gatherUsageStats",
+        "false",
+        *extra,
+    ]
+
+
+@contextlib.contextmanager
+def running_app(data_dir, log_dir):
+    """`python -m ui.serve` (streamlit run app.py) on a free port; yields its base URL, stops it after."""
+    port = _free_port()
+    env = dict(os.environ, CE_DATA_DIR=str(data_dir), PYTHONPATH=str(REPO))
+    url = f"http://127.0.0.1:{port}"
+    with serving(app_command(port), env, Path(log_dir) / f"server-{port}.log", url + "/_stcore/health"):
+        yield url
 
 
 @pytest.fixture(scope="session")

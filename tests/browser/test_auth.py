@@ -8,17 +8,13 @@ Users sign in through the provider's authorize page, as a user does.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
 import secrets as secrets_module
 import shutil
-import signal
-import subprocess
 import sys
 import time
 import tomllib
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -26,7 +22,7 @@ import pytest
 from core.data.ingest import ingest_file
 from core.data.workspace import Workspace
 from core.i18n import t
-from tests.browser.conftest import REPO, _free_port, wait_for_script
+from tests.browser.conftest import REPO, _free_port, app_command, serving, wait_for_script
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 EXAMPLES = REPO / "docs" / "examples"
@@ -35,36 +31,6 @@ USERS = [
     {"sub": "alice", "email": "alice@example.com", "name": "Alice"},
     {"sub": "bob", "email": "bob@example.org", "name": "Bob"},
 ]
-
-
-def _wait_http(url: str, proc: subprocess.Popen, log: Path) -> None:
-    deadline = time.time() + 90
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            pass
-        if proc.poll() is not None or time.time() > deadline:
-            raise RuntimeError(f"{url} did not answer:\n{log.read_text()[-3000:]}")
-        time.sleep(0.3)
-
-
-@contextlib.contextmanager
-def _process(args: list[str], log: Path, env: dict, health: str):
-    fh = open(log, "w")
-    proc = subprocess.Popen(args, cwd=REPO, env=env, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True)
-    try:
-        _wait_http(health, proc, log)
-        yield proc
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        fh.close()
 
 
 @pytest.fixture(scope="module")
@@ -94,12 +60,10 @@ def team_app(tmp_path_factory):
     idp = [str(Path(sys.executable).parent / "oidc-provider-mock"), "-p", str(idp_port)]
     for user in USERS:
         idp += ["--user-claims", json.dumps(user)]
-    app = [sys.executable, "-m", "ui.serve", "--server.headless", "true", "--server.port", str(app_port)]
-    app += ["--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"]
-    app += ["--secrets.files", str(tmp / "secrets.toml")]
+    app = app_command(app_port, "--secrets.files", str(tmp / "secrets.toml"))
     idp_health = f"http://localhost:{idp_port}/.well-known/openid-configuration"
-    with _process(idp, tmp / "idp.log", env, idp_health):
-        with _process(app, tmp / "app.log", env, f"http://127.0.0.1:{app_port}/_stcore/health"):
+    with serving(idp, env, tmp / "idp.log", idp_health):
+        with serving(app, env, tmp / "app.log", f"http://127.0.0.1:{app_port}/_stcore/health"):
             COOKIE_SECRET[f"http://localhost:{app_port}"] = secret
             yield f"http://localhost:{app_port}"
 
