@@ -3,6 +3,7 @@ values, rows summed per unit, counts told from amounts, outliers checked (and ca
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -44,6 +45,15 @@ class ExperimentData:
     # value each column was capped at (only with spec.cap_percentile)
     outliers: dict = field(default_factory=dict)
     caps: dict = field(default_factory=dict)
+    # per column: whether it has a missing (NaN) value, found once (see has_missing)
+    missing: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def has_missing(self, column: str) -> bool:
+        """Whether `column` has a missing value: one sum over the column (finite: nothing
+        missing), remembered; only a non-finite sum looks for the NaN itself."""
+        if column not in self.missing:
+            self.missing[column] = has_nan(self.values[column])
+        return self.missing[column]
 
     def is_counts(self, metric: MetricSpec) -> bool:
         return metric.denominator is not None and (metric.column, metric.denominator) in self.counts
@@ -63,6 +73,24 @@ class ExperimentData:
             ok = ~np.isnan(x)
             return np.rint(np.bincount(groups[ok], weights=x[ok], minlength=size)).astype(np.int64)
         return np.bincount(groups, minlength=size)
+
+
+def has_nan(x: np.ndarray) -> bool:
+    """Whether a float array holds a NaN, for the price of a sum when it holds none."""
+    return not math.isfinite(np.add.reduce(x)) and bool(np.isnan(x).any())
+
+
+def is_unique(column: pd.Series) -> bool:
+    """`column.is_unique`, without hashing every value when the ids are integers that rise
+    (a pass) or fill a range (a bincount); pandas' hash table otherwise."""
+    if column.dtype.kind in "iu" and len(column) > 1:
+        ids = column.to_numpy()
+        if bool((ids[1:] > ids[:-1]).all()):
+            return True
+        lo, hi = int(ids.min()), int(ids.max())
+        if hi - lo < 4 * len(ids):
+            return int(np.bincount((ids - lo).astype(np.int64)).max()) <= 1
+    return bool(column.is_unique)
 
 
 def natural_key(s: str):
@@ -125,10 +153,12 @@ def prepare(
     values: dict[str, np.ndarray] = {}
     binary: dict[str, bool] = {}
     row_numbers = np.flatnonzero(keep) + 1 if not keep.all() else None  # 1-based rows of the file
+    finite = {}
     for c in sorted(cols | ({spec.covariate} if spec.covariate else set())):
         values[c], binary[c] = metric_values(df[c], c, src)
-        inf = np.isinf(values[c])
-        if inf.any():
+        finite[c] = math.isfinite(np.add.reduce(values[c]))  # a finite sum: no NaN, no infinity
+        if not finite[c] and np.isinf(values[c]).any():
+            inf = np.isinf(values[c])
             raise InputError(
                 "values must be finite numbers, found infinity", file=src, column=c, rows=_rows(inf, row_numbers)
             )
@@ -141,7 +171,7 @@ def prepare(
     seg = {s: df[s].astype("string").fillna("(missing)").to_numpy() for s in segments}
 
     rows = None
-    if spec.unit and not df[spec.unit].is_unique:
+    if spec.unit and not is_unique(df[spec.unit]):
         frame = pd.DataFrame(values, index=df.index)
         frame["__variant"] = vcodes
         frame["__unit"] = df[spec.unit].to_numpy()
@@ -154,6 +184,7 @@ def prepare(
         values = {c: frame[c].to_numpy(dtype=float) for c in values}
         day = frame["__day"].to_numpy() if day is not None else None
         seg = {s: frame[f"__seg_{s}"].to_numpy() for s in segments}
+        finite = {}  # values summed per unit: to be looked at again
 
     names = sorted(
         (raw_names[i] for i in np.flatnonzero(np.bincount(vcodes, minlength=len(raw_names)))), key=natural_key
@@ -183,11 +214,12 @@ def prepare(
         outliers=outliers,
         caps=caps,
     )
+    data.missing.update({c: False for c, ok in finite.items() if ok})
     for m in metrics:
         for c in [m.column] + ([m.denominator] if m.denominator else []):
-            nan = np.isnan(data.values[c])
-            if not nan.any():
+            if not data.has_missing(c):
                 continue  # every variant has rows, so every variant has values
+            nan = np.isnan(data.values[c])
             per_variant = np.bincount(codes[~nan], minlength=len(names))
             empty = [n for n, k in zip(names, per_variant) if k == 0]
             if empty:
