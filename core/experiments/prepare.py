@@ -22,7 +22,7 @@ from core.experiments.spec import CONTROL_NAMES, MAX_VARIANTS, ExperimentSpec, M
 
 @dataclass
 class ExperimentData:
-    """Rows ready for analysis: one row per unit, variant codes (control = 0), float metric
+    """Rows ready for analysis: one row per unit, variant codes (int8, control = 0), float metric
     columns, and optional day and segment columns."""
 
     variants: list[str]
@@ -133,12 +133,13 @@ def prepare(
     notices: list[Notice] = []
 
     if isinstance(df[spec.variant].dtype, pd.CategoricalDtype):  # codes are already there
-        vcodes = df[spec.variant].cat.codes.to_numpy().astype(np.int64)
+        vcodes = df[spec.variant].cat.codes.to_numpy()
         uniques = df[spec.variant].cat.categories
     else:
         vcodes, uniques = pd.factorize(df[spec.variant])  # missing -> -1
-    keep = vcodes >= 0
-    if not keep.all():
+    keep = None
+    if vcodes.min() < 0:
+        keep = vcodes >= 0
         notices.append(Notice("dropped_missing_variant", {"rows": int((~keep).sum())}))
         df = df.loc[keep]
         vcodes = vcodes[keep]
@@ -152,7 +153,7 @@ def prepare(
         )
     values: dict[str, np.ndarray] = {}
     binary: dict[str, bool] = {}
-    row_numbers = np.flatnonzero(keep) + 1 if not keep.all() else None  # 1-based rows of the file
+    row_numbers = np.flatnonzero(keep) + 1 if keep is not None else None  # 1-based rows of the file
     finite = {}
     for c in sorted(cols | ({spec.covariate} if spec.covariate else set())):
         values[c], binary[c] = metric_values(df[c], c, src)
@@ -194,10 +195,11 @@ def prepare(
         raise InputError(f"an A/B test needs at least two variants, found {found}", file=src, column=spec.variant)
     control = pick_control(names, spec.control, spec.variant, src)
     names = [control] + [n for n in names if n != control]
-    remap = np.full(len(raw_names), -1, dtype=np.int64)
+    remap = np.full(len(raw_names), -1, dtype=np.int8)  # at most MAX_VARIANTS variants
     for i, n in enumerate(names):
         remap[raw_names.index(n)] = i
-    codes = remap[vcodes]
+    same = vcodes.dtype == np.int8 and np.array_equal(remap, np.arange(len(raw_names)))
+    codes = vcodes if same else remap[vcodes]
 
     outliers, caps = _cap_outliers(values, binary, metrics, counts, spec)
     data = ExperimentData(

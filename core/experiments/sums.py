@@ -84,7 +84,8 @@ def prefetch_sums(data: ExperimentData, metrics: list[MetricSpec]) -> None:
     used = {c for p in pairs for c in p if c}
     if any(data.has_missing(c) for c in used):
         return
-    sums = pair_sums(data.codes, len(data.variants), {c: data.values[c] for c in used}, pairs)
+    binary = {c for c in used if data.binary.get(c)}
+    sums = pair_sums(data.codes, len(data.variants), {c: data.values[c] for c in used}, pairs, binary=binary)
     data.prefetched = {"codes": data.codes, "sums": sums}
     if not data.spec.exposure and "units" not in vars(data):  # the scan counted the units too
         vars(data)["units"] = np.rint(sums[pairs[0]][0]).astype(np.int64)  # (fills the cached_property)
