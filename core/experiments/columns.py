@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from core.data.csvfile import read_csv_frame
 from core.errors import InputError
 
 _TRUE = {"1", "1.0", "true", "t", "yes", "y", "是", "真"}
@@ -127,6 +128,4 @@ def guess_roles(df: pd.DataFrame) -> ColumnRoles:
 
 def read_events_csv(path, name: str | None = None) -> pd.DataFrame:
     """An events CSV with pandas-inferred numbers (see core.data.csvfile.read_csv_frame)."""
-    from core.data.csvfile import read_csv_frame
-
     return read_csv_frame(path, name, as_text=False)

@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Collection, Mapping, Sequence
+from typing import TYPE_CHECKING
 
-import duckdb
 import numpy as np
 import pandas as pd
+
+if TYPE_CHECKING:
+    import duckdb
 
 Pair = tuple[str, str | None]
 
@@ -30,6 +33,8 @@ _DB_LOCK = threading.Lock()
 def cursor() -> duckdb.DuckDBPyConnection:
     """A connection of its own (views registered on it are its own) to one in-memory DuckDB
     database kept for the process: starting a database costs more than some scans."""
+    import duckdb  # lazily, as everywhere in core: `python -m core` starts without it
+
     global _DB
     with _DB_LOCK:
         if _DB is None:
