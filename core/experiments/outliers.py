@@ -60,6 +60,7 @@ def outlier_check(values: np.ndarray, column: str = "", percentile: float = DEFA
 
 
 SELECT_MIN_ROWS = 200_000  # below this, numpy's percentile (a partition of a copy) is as fast
+SAMPLE_ROWS = 100_000  # about this many values, evenly strided, bracket the percentile
 
 
 def percentile_and_tail(x: np.ndarray, q: float) -> tuple[float, np.ndarray]:
@@ -77,7 +78,7 @@ def percentile_and_tail(x: np.ndarray, q: float) -> tuple[float, np.ndarray]:
         return float(x.max()), x
     k = int(np.floor(virtual))
     gamma = virtual - np.float64(k)
-    sample = np.sort(x[:: n // 100_000])
+    sample = np.sort(x[:: max(n // SAMPLE_ROWS, 1)])
     m = len(sample)
     p = k / (n - 1)
     margin = 6 * math.sqrt(max(p * (1 - p), 1e-6) / m) + 2 / m
