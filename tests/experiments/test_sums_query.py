@@ -66,3 +66,20 @@ def test_binary_columns_are_told_as_before(values):
     x = np.array(values, dtype=float)
     finite = x[~np.isnan(x)]
     assert metric_values(pd.Series(x, dtype=float), "m")[1] == (len(finite) > 0 and bool(np.isin(finite, [0, 1]).all()))
+
+
+def test_pair_sums_from_several_threads_see_their_own_rows():
+    """Sessions run in threads: each scan registers its rows on a connection of its own."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    rng = np.random.default_rng(4)
+    jobs = [(rng.integers(0, 3, 5000), rng.normal(size=5000)) for _ in range(8)]
+
+    def run(job):
+        g, y = job
+        return pair_sums(g, 3, {"y": y}, [("y", None)])[("y", None)][1]
+
+    with ThreadPoolExecutor(4) as pool:
+        got = list(pool.map(run, jobs))
+    for (g, y), sums in zip(jobs, got):
+        np.testing.assert_allclose(sums, np.bincount(g, weights=y, minlength=3), rtol=1e-10)
