@@ -1,14 +1,17 @@
 """A/B engine benchmark: calibration (A/A false positives, fixed vs sequential with daily
-peeking), a power curve for a known lift, and speed on 10M user-level rows against a bare DuckDB
-GROUP BY computing the same sums, in the same process.
+peeking), a power curve for a known lift, speed on 10M user-level rows against a bare DuckDB
+GROUP BY computing the same sums in the same process, and a portfolio of summaries.
 
-    .venv/bin/python bench/abtest.py [--rows 10000000] [--sims 4000] [--seed 0] [--din-users 2000]
+    .venv/bin/python bench/abtest.py              # full: 4,000 A/A sims, 1,000 experiments, DIN
+    .venv/bin/python bench/abtest.py --quick      # make bench: the speed figure at full size, fewer sims
     .venv/bin/python bench/abtest.py --portfolio-only     # just the summaries section
 
-Floors (issue 6): fixed-horizon A/A false-positive rate within 1 point of 5%; sequential test at
-most 5% with daily peeking; 10M rows, 3 variants, all metrics under 10 s. Issue 16: a portfolio of
-1,000 experiments x 4 metrics x 3 variants given as summaries analysed in under 1 s, and the A/B
-page's portfolio table rendered in under 2 s.
+Rows (bench/README.md): the engine (prepare + analyze_metrics: 3 variants, conversion and revenue
+with CUPED, CTR and CVR as delta-method ratios) against the bare GROUP BY, floor <= 2.5x (issue 29)
+and < 10 s (issue 6); the A/A false-positive rates (fixed-horizon within 1 point of 5%, sequential
+at most 5% with daily peeking; the tolerance widens to 3 Monte Carlo standard errors when the run
+has too few simulations to resolve a point); the portfolio of summaries under 1 s and the A/B page
+with it under 2 s (issue 16).
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.rows import emit_rows, row  # noqa: E402
 from core.experiments.analysis import ExperimentSpec, MetricSpec, analyze_metrics, prepare  # noqa: E402
 from core.experiments.inference import CompareConfig, compare  # noqa: E402
 from core.experiments.power import power_for  # noqa: E402
@@ -98,7 +102,12 @@ def user_level_frame(rows: int, rng) -> pd.DataFrame:
     )
 
 
-def speed(rows: int, rng) -> dict:
+SPEED_FLOOR = 2.5  # issue 29: the engine within 2.5x of a bare DuckDB GROUP BY of the same sums
+
+
+def speed(rows: int, rng, repeat: int = 3) -> dict:
+    """The engine against a bare DuckDB GROUP BY of the same sums over the same frame, in this
+    process, interleaved; the fastest of `repeat` runs of each (after one warm-up run each)."""
     import duckdb
 
     df = user_level_frame(rows, rng)
@@ -110,27 +119,33 @@ def speed(rows: int, rng) -> dict:
         sum(clicks), sum(clicks*clicks), sum(impressions), sum(impressions*impressions), sum(clicks*impressions),
         sum(converted*clicks)
         FROM events GROUP BY variant"""
-    con.execute(sql).fetchall()  # warm-up
-    t = time.perf_counter()
-    con.execute(sql).fetchall()
-    duck = time.perf_counter() - t
     metrics = [
         MetricSpec("converted"),
         MetricSpec("revenue"),
         MetricSpec("clicks", "impressions", name="CTR"),
         MetricSpec("converted", "clicks", name="CVR"),
     ]
-    t = time.perf_counter()
-    # rows are users (the unit column says so): CTR and CVR are delta-method ratios, not pooled counts
-    data = prepare(df, ExperimentSpec("variant", unit="user_id", covariate="pre_spend"), metrics)
-    results = analyze_metrics(data, metrics)
-    engine = time.perf_counter() - t
+    spec = ExperimentSpec("variant", unit="user_id", covariate="pre_spend")
+
+    def engine():
+        # rows are users (the unit column says so): CTR and CVR are delta-method ratios, not pooled counts
+        return analyze_metrics(prepare(df, spec, metrics), metrics)
+
+    duck_times, engine_times = [], []
+    for _ in range(repeat + 1):
+        t = time.perf_counter()
+        con.execute(sql).fetchall()
+        duck_times.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        results = engine()
+        engine_times.append(time.perf_counter() - t)
+    duck, took = min(duck_times[1:]), min(engine_times[1:])
     assert len(results) == 4 and all(len(r.variants) == 3 for r in results)
     return {
         "rows": rows,
-        "engine_s": engine,
+        "engine_s": took,
         "duckdb_s": duck,
-        "ratio": engine / duck,
+        "ratio": took / duck,
         "b_conv_p": results[0].variants[1].p_value,
         "srm_p": results[0].srm.p_value,
     }
@@ -201,7 +216,7 @@ def portfolio_speed(experiments: int, rng) -> dict:
     return out
 
 
-def print_portfolio(experiments: int, rng) -> bool:
+def print_portfolio(experiments: int, rng) -> list[dict]:
     ps = portfolio_speed(experiments, rng)
     print(
         f"\nSummaries: {experiments:,} A/A experiments x 4 metrics x 3 variants ({ps['rows']:,} rows, "
@@ -212,9 +227,18 @@ def print_portfolio(experiments: int, rng) -> bool:
     print(f"{'A/B page, file uploaded: read, analyse, draw':52s} {ps['page_first_s']:>8.3f}")
     print(f"{'A/B page, rerun after a filter change':52s} {ps['page_rerun_s']:>8.3f}")
     print(f"A/A flagged at p < 0.05: {ps['flagged']:.2%}; after BH over the portfolio: {ps['flagged_bh']:.2%}")
-    ok = ps["engine_s"] < 1 and ps["page_first_s"] < 2
-    print(f"floors: engine < 1 s: {ps['engine_s'] < 1}; page < 2 s: {ps['page_first_s'] < 2}")
-    return ok
+    what = f"{experiments:,} experiments x 4 metrics x 3 variants as summaries"
+    return [
+        row(f"portfolio engine s, {what}", ps["engine_s"], None, None, "< 1 s", ps["engine_s"] < 1),
+        row(
+            "A/B page with that portfolio, first draw s",
+            ps["page_first_s"],
+            None,
+            None,
+            "< 2 s",
+            ps["page_first_s"] < 2,
+        ),
+    ]
 
 
 def sample_response_data(users: int, seed: int):
@@ -269,58 +293,109 @@ def din_uplift(users: int, seed: int) -> None:
     print("DIN's best variant per age group: " + ", ".join(f"{r.value}: {r.variant}" for r in best.itertuples()))
 
 
+QUICK = {"sims": 200, "experiments": 100, "din_users": 0}  # --quick: the speed run stays at 10M rows
+
+
+def calibration_rows(cal: dict, sims: int, days: int) -> list[dict]:
+    """Fixed-horizon one look within 1 point of 5%, sequential with daily peeking at most 5%; with
+    fewer than the full run's 4,000 simulations the tolerance is 3 Monte Carlo standard errors (a
+    point is not resolvable then)."""
+    se = float(np.sqrt(0.05 * 0.95 / sims))
+    tol = 0.01 if sims >= 4000 else max(0.01, 3 * se)
+    fixed, seq = cal["fixed, one look"], cal[f"sequential, {days} daily looks"]
+    return [
+        row(
+            f"A/A false positives, fixed horizon, one look ({sims} sims)",
+            fixed,
+            0.05,
+            None,
+            f"within {tol:.1%} of 5%",
+            abs(fixed - 0.05) <= tol,
+        ),
+        row(
+            f"A/A false positives, sequential, {days} daily looks ({sims} sims)",
+            seq,
+            0.05,
+            None,
+            "<= 5%" if tol == 0.01 else f"<= 5% + {tol - 0.01:.1%} (MC error)",
+            seq <= 0.05 + (tol - 0.01),
+        ),
+    ]
+
+
+def speed_rows(sp: dict) -> list[dict]:
+    what = f"A/B engine s, {sp['rows']:,} user rows, 3 variants, 4 metrics, CUPED + ratios (ref: bare DuckDB GROUP BY)"
+    return [
+        row(what, sp["engine_s"], sp["duckdb_s"], sp["ratio"], f"<= {SPEED_FLOOR}x", sp["ratio"] <= SPEED_FLOOR),
+        row(
+            f"A/B engine s, {sp['rows']:,} user rows (issue 6)",
+            sp["engine_s"],
+            None,
+            None,
+            "< 10 s",
+            sp["engine_s"] < 10,
+        ),
+    ]
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rows", type=int, default=10_000_000)
     ap.add_argument("--sims", type=int, default=4000)
     ap.add_argument("--days", type=int, default=28)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--repeat", type=int, default=3, help="speed: the fastest of this many runs of each")
     ap.add_argument("--din-users", type=int, default=2000, help="sample size for the DIN section (0 skips it)")
     ap.add_argument("--experiments", type=int, default=1000, help="portfolio size for the summaries section")
     ap.add_argument("--portfolio-only", action="store_true", help="run only the summaries section")
+    ap.add_argument("--speed-only", action="store_true", help="run only the engine vs DuckDB section")
+    ap.add_argument("--quick", action="store_true", help=f"make bench's size: {QUICK} (rows as given)")
     args = ap.parse_args(argv)
+    if args.quick:
+        args.sims, args.experiments, args.din_users = QUICK["sims"], QUICK["experiments"], QUICK["din_users"]
     rng = np.random.default_rng(args.seed)
     if args.portfolio_only:
-        print_portfolio(args.experiments, rng)
+        emit_rows("abtest", print_portfolio(args.experiments, rng))
         return 0
+    rows: list[dict] = []
+    if not args.speed_only:
+        t = time.perf_counter()
+        cal = aa_calibration(args.sims, args.days, per_day=200, p=0.10, rng=rng)
+        se = np.sqrt(0.05 * 0.95 / args.sims)
+        print(
+            f"\nA/A calibration: {args.sims} tests, p = 10%, 200 users/arm/day, {args.days} days, alpha = 0.05 "
+            f"(MC s.e. {se:.2%}; {time.perf_counter() - t:.1f} s)"
+        )
+        print(f"{'test':34s} {'false-positive rate':>20s}")
+        for k, v in cal.items():
+            print(f"{k:34s} {v:>20.2%}")
+        rows += calibration_rows(cal, args.sims, args.days)
 
-    t = time.perf_counter()
-    cal = aa_calibration(args.sims, args.days, per_day=200, p=0.10, rng=rng)
-    se = np.sqrt(0.05 * 0.95 / args.sims)
-    print(
-        f"\nA/A calibration: {args.sims} tests, p = 10%, 200 users/arm/day, {args.days} days, alpha = 0.05 "
-        f"(MC s.e. {se:.2%}; {time.perf_counter() - t:.1f} s)"
-    )
-    print(f"{'test':34s} {'false-positive rate':>20s}")
-    for k, v in cal.items():
-        print(f"{k:34s} {v:>20.2%}")
+        t = time.perf_counter()
+        n = 10_000
+        curve = power_curve(max(args.sims // 4, 500), n, 0.10, [0.0, 0.025, 0.05, 0.075, 0.10, 0.15], rng)
+        print(f"\nPower curve: p = 10%, n = {n:,}/arm, alpha = 0.05 ({time.perf_counter() - t:.1f} s)")
+        print(f"{'relative lift':>14s} {'fixed':>8s} {'sequential':>11s} {'theory (z)':>11s}")
+        for lift, pw, pws, th in curve:
+            print(f"{lift:>14.1%} {pw:>8.1%} {pws:>11.1%} {th:>11.1%}")
 
-    t = time.perf_counter()
-    n = 10_000
-    curve = power_curve(max(args.sims // 4, 500), n, 0.10, [0.0, 0.025, 0.05, 0.075, 0.10, 0.15], rng)
-    print(f"\nPower curve: p = 10%, n = {n:,}/arm, alpha = 0.05 ({time.perf_counter() - t:.1f} s)")
-    print(f"{'relative lift':>14s} {'fixed':>8s} {'sequential':>11s} {'theory (z)':>11s}")
-    for lift, pw, pws, th in curve:
-        print(f"{lift:>14.1%} {pw:>8.1%} {pws:>11.1%} {th:>11.1%}")
-
-    sp = speed(args.rows, rng)
+    sp = speed(args.rows, rng, args.repeat)
     print(
         f"\nSpeed: {sp['rows']:,} user-level rows, 3 variants, 4 metrics (conversion and revenue with CUPED, "
-        "CTR and CVR ratios), all tests"
+        f"CTR and CVR ratios), all tests; fastest of {args.repeat}"
     )
     print(f"{'what':44s} {'seconds':>8s} {'ratio':>7s}")
-    print(f"{'bare DuckDB GROUP BY of the same sums':44s} {sp['duckdb_s']:>8.2f} {1.0:>7.2f}")
-    print(f"{'core.experiments prepare + analyze_metrics':44s} {sp['engine_s']:>8.2f} {sp['ratio']:>7.2f}")
-    print_portfolio(args.experiments, rng)
-    if args.din_users:
-        din_uplift(args.din_users, args.seed)
-    ok_fixed = abs(cal["fixed, one look"] - 0.05) <= 0.01
-    ok_seq = cal[f"sequential, {args.days} daily looks"] <= 0.05
-    ok_speed = sp["engine_s"] < 10
-    print(
-        f"\nfloors: fixed within 1 pt of 5%: {ok_fixed}; sequential <= 5% with daily peeking: {ok_seq}; "
-        f"10M rows < 10 s: {ok_speed}"
-    )
+    print(f"{'bare DuckDB GROUP BY of the same sums':44s} {sp['duckdb_s']:>8.3f} {1.0:>7.2f}")
+    print(f"{'core.experiments prepare + analyze_metrics':44s} {sp['engine_s']:>8.3f} {sp['ratio']:>7.2f}")
+    rows += speed_rows(sp)
+    if not args.speed_only:
+        rows += print_portfolio(args.experiments, rng)
+        if args.din_users:
+            din_uplift(args.din_users, args.seed)
+    print()
+    for r in rows:
+        print(f"{'PASS' if r['pass'] else 'FAIL'}  {r['figure']}: {r['value']:.4g} (floor {r['floor']})")
+    emit_rows("abtest", rows)
     return 0
 
 

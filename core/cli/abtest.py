@@ -34,9 +34,35 @@ from __future__ import annotations
 
 import argparse
 import json
+from dataclasses import replace
 from pathlib import Path
 
+import pandas as pd
+
 from core.cli import add_read_options, skipped_rows
+from core.errors import ConfigError
+from core.experiments.analysis import (
+    ExperimentSpec,
+    MetricSpec,
+    Notice,
+    analyze,
+    check_direction_names,
+    guess_denominator,
+    prepare,
+    randomised_guess,
+)
+from core.experiments.columns import guess_roles, read_events_csv
+from core.experiments.direction import ambiguity_message, ambiguous_metrics, metric_direction
+from core.experiments.summary import (
+    SummaryColumns,
+    SummarySpec,
+    analyze_summary,
+    experiment_dict,
+    guess_summary_columns,
+    portfolio_table,
+    read_summary,
+)
+from core.experiments.wide import long_if_wide
 
 
 def register(subparsers) -> None:
@@ -109,9 +135,6 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from core.errors import ConfigError
-    from core.experiments.columns import read_events_csv
-
     name = str(args.events)
     if not 0 < args.alpha < 1:
         raise ConfigError("--alpha must lie strictly between 0 and 1")
@@ -147,9 +170,6 @@ def run(args: argparse.Namespace) -> int:
 def _wide(df, args, name):
     """A wide summary (control and treatment side by side, core.experiments.wide) as its long form
     and the rows left out; with no --count/--metric its roles are guessed from the pairs' names."""
-    from core.experiments.summary import guess_summary_columns
-    from core.experiments.wide import long_if_wide
-
     if args.metric is not None:
         return None
     wide = long_if_wide(df, args.variant, name, args.experiment)
@@ -168,22 +188,6 @@ def _wide(df, args, name):
 
 
 def _rows(df, args, name) -> dict:
-    from dataclasses import replace
-
-    from core.errors import ConfigError
-    from core.experiments.analysis import (
-        ExperimentSpec,
-        MetricSpec,
-        Notice,
-        analyze,
-        check_direction_names,
-        guess_denominator,
-        prepare,
-        randomised_guess,
-    )
-    from core.experiments.columns import guess_roles
-    from core.experiments.direction import ambiguity_message, metric_direction
-
     unit = args.unit
     if unit is None:
         guess = guess_roles(df.head(0)).unit
@@ -230,20 +234,6 @@ def _names(text: str) -> tuple[str, ...]:
 
 
 def _summary(df, args, name) -> dict:
-    import pandas as pd
-
-    from core.errors import ConfigError
-    from core.experiments.analysis import check_direction_names
-    from core.experiments.direction import ambiguity_message, ambiguous_metrics
-    from core.experiments.summary import (
-        SummaryColumns,
-        SummarySpec,
-        analyze_summary,
-        experiment_dict,
-        portfolio_table,
-        read_summary,
-    )
-
     if not (args.mean or args.sum or args.conversions):
         raise ConfigError("--count needs --mean, --sum or --conversions")
     cols = SummaryColumns(

@@ -15,13 +15,15 @@ function, one result type per analysis.
 - notices.py      Notice; its wording is the translation table's (ab.warn.<code>)
 - results.py      VariantResult, ExperimentResult (to_dict: the CLI's JSON)
 - prepare.py      prepare() -> ExperimentData (validation, rows summed per unit, counts, capping)
-- sums.py         per-group sums and statistics: numpy bincounts, one DuckDB scan for big inputs
+- sums.py         per-group sums and statistics: numpy bincounts, or for big inputs one DuckDB
+                  scan of every metric (core/query/experiments.py runs it)
 - assemble.py     analyze / analyze_metrics / analyze_segments -> ExperimentResult
 - timeline.py     cumulative_lift (fixed-horizon and always-valid bands per day)
 - funnel.py       funnel_metrics, funnel_table
 - verdict.py      verdict()
 - choices.py      what a view offers: variant names, default control, metric choices, power at size
 - outliers.py     heavy outliers per unit, capping (winsorising) at a percentile
+- summary_roles.py  the roles a summary column can play (header patterns), for summary_input and wide
 - summary_input.py  per-variant summaries in: column roles and their guesses, SummarySpec, read_summary
 - summary.py      per-variant summaries (count, mean, variance / sd / sum of squares, conversions;
                   experiments, metrics, cumulative checkpoints): read_summary, analyze_summary,

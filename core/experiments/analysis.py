@@ -19,7 +19,8 @@ This module is the one import for callers; each step lives in a module of its ow
 - notices.py    Notice (its wording: the translation table, ab.warn.<code>)
 - results.py    VariantResult, ExperimentResult (to_dict: the CLI's JSON)
 - prepare.py    prepare() -> ExperimentData
-- sums.py       per-group sums and statistics (numpy, or DuckDB for big inputs)
+- sums.py       per-group sums and statistics (numpy, or one DuckDB scan for big inputs:
+                core/query/experiments.py)
 - assemble.py   analyze / analyze_metrics / analyze_segments, result_from_statistics
 - corrections.py  Holm and BH (correct, correct_all)
 - timeline.py   cumulative_lift

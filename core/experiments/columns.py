@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from core.data.csvfile import read_csv_frame
 from core.errors import InputError
 
 _TRUE = {"1", "1.0", "true", "t", "yes", "y", "是", "真"}
@@ -17,12 +18,15 @@ _FALSE = {"0", "0.0", "false", "f", "no", "n", "否", "假"}
 
 def _is_binary(x: np.ndarray) -> bool:
     """All finite values are 0 or 1 (and there is at least one). A head check first, so a clearly
-    numeric column costs no full pass."""
+    numeric column costs no full pass; then counts of zeros and ones (no NaN search unless they
+    fall short)."""
     head = x[:10_000]
-    if not bool(((head == 0.0) | (head == 1.0) | np.isnan(head)).all()):
+    if not len(x) or not bool(((head == 0.0) | (head == 1.0) | np.isnan(head)).all()):
         return False
-    nan = np.isnan(x)
-    return bool(((x == 0.0) | (x == 1.0) | nan).all()) and not nan.all()
+    known = np.count_nonzero(x == 0.0) + np.count_nonzero(x == 1.0)
+    if known == len(x):
+        return True
+    return bool(known > 0 and known + np.count_nonzero(np.isnan(x)) == len(x))
 
 
 def metric_values(series: pd.Series, column: str, source: str | None = None) -> tuple[np.ndarray, bool]:
@@ -124,6 +128,4 @@ def guess_roles(df: pd.DataFrame) -> ColumnRoles:
 
 def read_events_csv(path, name: str | None = None) -> pd.DataFrame:
     """An events CSV with pandas-inferred numbers (see core.data.csvfile.read_csv_frame)."""
-    from core.data.csvfile import read_csv_frame
-
     return read_csv_frame(path, name, as_text=False)

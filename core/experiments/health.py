@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats as st
 
 SRM_THRESHOLD = 0.001
 MIN_UNITS = 100  # below this per variant, normal approximations are shaky
@@ -46,6 +45,8 @@ def srm_check(
     variants: list[str], counts: list[int], weights: list[float] | None = None, threshold: float = SRM_THRESHOLD
 ) -> SrmCheck:
     """Chi-square test of `counts` against `weights` (equal when None; normalised)."""
+    from scipy import stats as st
+
     obs = np.asarray(counts, dtype=float)
     w = np.ones(len(obs)) if weights is None else np.asarray(weights, dtype=float)
     if len(w) != len(obs) or (w <= 0).any():
@@ -63,6 +64,8 @@ def srm_p_values(groups: np.ndarray, counts: np.ndarray, weights: np.ndarray | N
     """`srm_check`'s chi-square p-value for many tests at once: one row per variant, `groups` the
     test's code in [0, k), `counts` the units, `weights` the planned share (equal when None).
     Returns one p-value per test (1 for an empty test)."""
+    from scipy import stats as st
+
     groups = np.asarray(groups, dtype=np.int64)
     obs = np.asarray(counts, dtype=float)
     w = np.ones(len(obs)) if weights is None else np.asarray(weights, dtype=float)

@@ -22,7 +22,6 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats as st
 
 from core.experiments.statistics import (
     ProportionStatistic,
@@ -87,6 +86,8 @@ def welch_dof(var_a, n_a, var_b, n_b):
 
 def _quantile(alpha: float, dof):
     """Two-sided critical value: normal where dof is infinite, else Student t (arrays welcome)."""
+    from scipy import stats as st
+
     q = 1 - alpha / 2
     dof = np.asarray(dof, dtype=float)
     z = st.norm.ppf(q)
@@ -96,6 +97,8 @@ def _quantile(alpha: float, dof):
 
 
 def _two_sided_p(stat, dof):
+    from scipy import stats as st
+
     stat, dof = np.abs(np.asarray(stat, dtype=float)), np.asarray(dof, dtype=float)
     if np.ndim(dof) == 0 and np.ndim(stat) == 0:
         return float(2 * (st.norm.sf(stat) if math.isinf(dof) else st.t.sf(stat, dof)))
@@ -134,6 +137,8 @@ def beta_chance_and_loss(
     """For independent Beta posteriors C ~ Beta(a_control, b_control), T ~ Beta(a_treat, b_treat):
     returns (P(T > C), E[max(C - T, 0)], E[max(T - C, 0)]) by quadrature on a fine grid over the
     posteriors' joint support (exact to ~1e-7 for the sample sizes of A/B tests)."""
+    from scipy import stats as st
+
     dc, dt = st.beta(a_control, b_control), st.beta(a_treat, b_treat)
     eps = 1e-12
     lo = max(min(dc.ppf(eps), dt.ppf(eps)), 0.0)
@@ -153,6 +158,8 @@ def beta_chance_and_loss(
 
 def normal_chance_and_loss(diff: float, se: float) -> tuple[float, float, float]:
     """For D = T - C ~ N(diff, se^2): (P(D > 0), E[max(-D, 0)], E[max(D, 0)])."""
+    from scipy import stats as st
+
     z = diff / se
     chance = float(st.norm.cdf(z))
     loss_treat = float(se * st.norm.pdf(z) - diff * st.norm.cdf(-z))
@@ -314,6 +321,8 @@ def compare_arrays(
 def mean_interval(stat: Statistic, alpha: float = 0.05) -> tuple[float, float]:
     """Per-variant CI of the mean: Wilson score for proportions, t for means, delta-method t for
     ratios (and the unadjusted metric for CUPED statistics)."""
+    from scipy import stats as st
+
     n = stat.n
     if n < 2:
         return float("nan"), float("nan")

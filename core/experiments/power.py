@@ -7,9 +7,6 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from scipy import optimize
-from scipy import stats as st
-
 
 @dataclass(frozen=True)
 class PowerResult:
@@ -35,6 +32,8 @@ def baseline_sd(baseline: float, sd: float | None = None) -> float:
 
 def power_for(effect: float, n_per_variant: float, sd: float, alpha: float = 0.05) -> float:
     """Probability that a two-sided z-test at `alpha` rejects when the true difference is `effect`."""
+    from scipy import stats as st
+
     se = sd * math.sqrt(2.0 / n_per_variant)
     z = st.norm.isf(alpha / 2)
     shift = abs(effect) / se
@@ -45,6 +44,8 @@ def minimum_detectable_effect(
     n_per_variant: float, baseline: float, sd: float | None = None, alpha: float = 0.05, power: float = 0.8
 ) -> PowerResult:
     """Smallest absolute difference detected with probability `power` at `n_per_variant`."""
+    from scipy import optimize
+
     s = baseline_sd(baseline, sd)
     se = s * math.sqrt(2.0 / n_per_variant)
     hi = 20 * se
@@ -56,6 +57,9 @@ def sample_size(
     effect: float, baseline: float, sd: float | None = None, alpha: float = 0.05, power: float = 0.8
 ) -> PowerResult:
     """Units per variant needed to detect an absolute difference `effect` with `power`."""
+    from scipy import optimize
+    from scipy import stats as st
+
     if effect == 0:
         raise ValueError("the effect must be non-zero")
     s = baseline_sd(baseline, sd)

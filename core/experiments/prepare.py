@@ -3,6 +3,7 @@ values, rows summed per unit, counts told from amounts, outliers checked (and ca
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from core.experiments.spec import CONTROL_NAMES, MAX_VARIANTS, ExperimentSpec, M
 
 @dataclass
 class ExperimentData:
-    """Rows ready for analysis: one row per unit, variant codes (control = 0), float metric
+    """Rows ready for analysis: one row per unit, variant codes (int8, control = 0), float metric
     columns, and optional day and segment columns."""
 
     variants: list[str]
@@ -44,6 +45,15 @@ class ExperimentData:
     # value each column was capped at (only with spec.cap_percentile)
     outliers: dict = field(default_factory=dict)
     caps: dict = field(default_factory=dict)
+    # per column: whether it has a missing (NaN) value, found once (see has_missing)
+    missing: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def has_missing(self, column: str) -> bool:
+        """Whether `column` has a missing value: one sum over the column (finite: nothing
+        missing), remembered; only a non-finite sum looks for the NaN itself."""
+        if column not in self.missing:
+            self.missing[column] = has_nan(self.values[column])
+        return self.missing[column]
 
     def is_counts(self, metric: MetricSpec) -> bool:
         return metric.denominator is not None and (metric.column, metric.denominator) in self.counts
@@ -63,6 +73,32 @@ class ExperimentData:
             ok = ~np.isnan(x)
             return np.rint(np.bincount(groups[ok], weights=x[ok], minlength=size)).astype(np.int64)
         return np.bincount(groups, minlength=size)
+
+
+def has_nan(x: np.ndarray) -> bool:
+    """Whether a float array holds a NaN, for the price of a sum when it holds none."""
+    return not math.isfinite(np.add.reduce(x)) and bool(np.isnan(x).any())
+
+
+def is_unique(column: pd.Series) -> bool:
+    """`column.is_unique`, without hashing every value when the ids are integers that rise
+    (a pass) or fill a range (a bincount); pandas' hash table otherwise."""
+    if column.dtype.kind in "iu" and len(column) > 1:
+        ids = column.to_numpy()
+        if bool((ids[1:] > ids[:-1]).all()):
+            return True
+        lo, hi = int(ids.min()), int(ids.max())
+        if hi - lo < 4 * len(ids):
+            return int(np.bincount((ids - lo).astype(np.int64)).max()) <= 1
+    return bool(column.is_unique)
+
+
+def code_counts(codes: np.ndarray, size: int) -> np.ndarray:
+    """Rows per code in [0, size): for 8-bit codes (a categorical column's) a comparison per code,
+    which beats np.bincount's widening of every code to 64 bits when there are few codes."""
+    if codes.dtype.itemsize == 1 and size <= MAX_VARIANTS:
+        return np.array([np.count_nonzero(codes == i) for i in range(size)], dtype=np.int64)
+    return np.bincount(codes, minlength=size)
 
 
 def natural_key(s: str):
@@ -105,12 +141,13 @@ def prepare(
     notices: list[Notice] = []
 
     if isinstance(df[spec.variant].dtype, pd.CategoricalDtype):  # codes are already there
-        vcodes = df[spec.variant].cat.codes.to_numpy().astype(np.int64)
+        vcodes = df[spec.variant].cat.codes.to_numpy()
         uniques = df[spec.variant].cat.categories
     else:
         vcodes, uniques = pd.factorize(df[spec.variant])  # missing -> -1
-    keep = vcodes >= 0
-    if not keep.all():
+    keep = None
+    if vcodes.min() < 0:
+        keep = vcodes >= 0
         notices.append(Notice("dropped_missing_variant", {"rows": int((~keep).sum())}))
         df = df.loc[keep]
         vcodes = vcodes[keep]
@@ -124,11 +161,13 @@ def prepare(
         )
     values: dict[str, np.ndarray] = {}
     binary: dict[str, bool] = {}
-    row_numbers = np.flatnonzero(keep) + 1 if not keep.all() else None  # 1-based rows of the file
+    row_numbers = np.flatnonzero(keep) + 1 if keep is not None else None  # 1-based rows of the file
+    finite = {}
     for c in sorted(cols | ({spec.covariate} if spec.covariate else set())):
         values[c], binary[c] = metric_values(df[c], c, src)
-        inf = np.isinf(values[c])
-        if inf.any():
+        finite[c] = math.isfinite(np.add.reduce(values[c]))  # a finite sum: no NaN, no infinity
+        if not finite[c] and np.isinf(values[c]).any():
+            inf = np.isinf(values[c])
             raise InputError(
                 "values must be finite numbers, found infinity", file=src, column=c, rows=_rows(inf, row_numbers)
             )
@@ -141,7 +180,7 @@ def prepare(
     seg = {s: df[s].astype("string").fillna("(missing)").to_numpy() for s in segments}
 
     rows = None
-    if spec.unit and not df[spec.unit].is_unique:
+    if spec.unit and not is_unique(df[spec.unit]):
         frame = pd.DataFrame(values, index=df.index)
         frame["__variant"] = vcodes
         frame["__unit"] = df[spec.unit].to_numpy()
@@ -154,19 +193,19 @@ def prepare(
         values = {c: frame[c].to_numpy(dtype=float) for c in values}
         day = frame["__day"].to_numpy() if day is not None else None
         seg = {s: frame[f"__seg_{s}"].to_numpy() for s in segments}
+        finite = {}  # values summed per unit: to be looked at again
 
-    names = sorted(
-        (raw_names[i] for i in np.flatnonzero(np.bincount(vcodes, minlength=len(raw_names)))), key=natural_key
-    )
+    names = sorted((raw_names[i] for i in np.flatnonzero(code_counts(vcodes, len(raw_names)))), key=natural_key)
     if len(names) < 2:
         found = f"only '{names[0]}'" if names else "none"
         raise InputError(f"an A/B test needs at least two variants, found {found}", file=src, column=spec.variant)
     control = pick_control(names, spec.control, spec.variant, src)
     names = [control] + [n for n in names if n != control]
-    remap = np.full(len(raw_names), -1, dtype=np.int64)
+    remap = np.full(len(raw_names), -1, dtype=np.int8)  # at most MAX_VARIANTS variants
     for i, n in enumerate(names):
         remap[raw_names.index(n)] = i
-    codes = remap[vcodes]
+    same = vcodes.dtype == np.int8 and np.array_equal(remap, np.arange(len(raw_names)))
+    codes = vcodes if same else remap[vcodes]
 
     outliers, caps = _cap_outliers(values, binary, metrics, counts, spec)
     data = ExperimentData(
@@ -183,11 +222,12 @@ def prepare(
         outliers=outliers,
         caps=caps,
     )
+    data.missing.update({c: False for c, ok in finite.items() if ok})
     for m in metrics:
         for c in [m.column] + ([m.denominator] if m.denominator else []):
-            nan = np.isnan(data.values[c])
-            if not nan.any():
+            if not data.has_missing(c):
                 continue  # every variant has rows, so every variant has values
+            nan = np.isnan(data.values[c])
             per_variant = np.bincount(codes[~nan], minlength=len(names))
             empty = [n for n, k in zip(names, per_variant) if k == 0]
             if empty:

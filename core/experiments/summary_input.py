@@ -13,6 +13,8 @@ import pandas as pd
 from core.errors import ConfigError, InputError
 from core.experiments.direction import metric_direction
 from core.experiments.spec import higher_is_better
+from core.experiments.summary_roles import ROLE_PATTERNS
+from core.experiments.wide import long_if_wide
 
 KEYS = ("experiment", "metric", "variant")
 
@@ -79,21 +81,6 @@ class SummarySpec:
         return metric_direction(metric, self.lower_is_better, self.higher_is_better).source
 
 
-ROLE_PATTERNS = {
-    "experiment": r"^(experiment|experiment_?id|exp|exp_?id|test|test_?id|experiment_?name|实验|实验id|实验名称)$",
-    "metric": r"^(metric|metric_?name|kpi|指标|指标名称)$",
-    "variant": r"^(variant|variation|version|group|arm|bucket|分组|组别|版本)$",
-    "time": r"^(date|day|ts|time|timestamp|checkpoint|日期|时间)$",
-    "count": r"^(count|n|users|units|visitors|sample_?size|exposures|样本量|用户数|人数)$",
-    "mean": r"^(mean|avg|average|mean_value|均值|平均值)$",
-    "sum": r"^(sum|total|sum_value|总和|合计)$",
-    "variance": r"^(variance|var|方差)$",
-    "sd": r"^(sd|std|stdev|std_?dev|standard_deviation|标准差)$",
-    "sum_squares": r"^(sum_?squares|sum_?of_?squares|sum_?sq|ss|sumsq|平方和)$",
-    "conversions": r"^(conversions?|converted|successes|clicks|转化|转化数)$",
-}
-
-
 def guess_summary_columns(df: pd.DataFrame) -> dict[str, str | None]:
     """A first guess of every role from the headers (English or Chinese, any case); None where
     nothing fits."""
@@ -153,8 +140,6 @@ def read_summary(df: pd.DataFrame, cols: SummaryColumns, source: str | None = No
     count, a binary mean outside [0, 1], a missing value, duplicate rows without a time column,
     counts falling between cumulative checkpoints."""
     if cols.count not in df.columns:  # control and treatment side by side: read its long form
-        from core.experiments.wide import long_if_wide
-
         df = (long_if_wide(df, cols.variant, source, cols.experiment) or (df,))[0]
     for c in cols.used():
         if c not in df.columns:

@@ -4,7 +4,6 @@ one DuckDB scan for big ones (`prefetch_sums`: every metric at once). Never a Py
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 
 from core.experiments.prepare import ExperimentData
 from core.experiments.spec import MetricSpec
@@ -14,6 +13,7 @@ from core.experiments.statistics import (
     RegressionAdjustedStatistic,
     SampleMeanStatistic,
 )
+from core.query.experiments import pair_sums
 
 
 def bincount_sums(codes: np.ndarray, size: int, x: np.ndarray | None = None) -> np.ndarray:
@@ -34,24 +34,9 @@ def grouped_sums(
         if x is not None:
             values.update(x=x, xx=x * x, xy=x * y)
         return [bincount_sums(groups, size, None if k == "n" else values[k]) for k in names]
-    import duckdb
-
-    from core.query.sql import ab_sums  # the A/B sums query, written once for DuckDB and Spark
-
-    frame = pd.DataFrame({"g": groups, "y": y, **({"x": x} if x is not None else {})}, copy=False)
-    con = duckdb.connect()
-    try:
-        con.register("rows_", frame)
-        res = con.execute(ab_sums("rows_", "g", "y", "x" if x is not None else None)).fetchnumpy()
-    finally:
-        con.close()
-    out = []
-    g = np.asarray(res["variant"]).astype(np.int64)
-    for k in names:
-        col = np.zeros(size)
-        col[g] = np.asarray(res["n" if k == "n" else f"sum_{k}"], dtype=float)
-        out.append(col)
-    return out
+    columns = {"y": y, **({"x": x} if x is not None else {})}
+    pair = ("y", "x" if x is not None else None)
+    return pair_sums(groups, size, columns, [pair], squares=squares)[pair]
 
 
 def group_statistics(
@@ -60,11 +45,11 @@ def group_statistics(
     """(kind, [statistic per group]) for group codes in [0, size) over the data's rows."""
     cols = [metric.column] + [c for c in (metric.denominator, covariate) if c]
     arrays = [data.values[c] for c in cols]
-    missing = np.zeros(len(groups), dtype=bool)
-    for a in arrays:
-        missing |= np.isnan(a)
-    if missing.any():  # only copy when something is missing
-        keep = ~missing
+    gaps = [a for c, a in zip(cols, arrays) if data.has_missing(c)]
+    if gaps:  # only copy when something is missing
+        keep = ~np.isnan(gaps[0])
+        for a in gaps[1:]:
+            keep &= ~np.isnan(a)
         groups, arrays = groups[keep], [a[keep] for a in arrays]
     y = arrays[0]
     pre = None
@@ -97,37 +82,10 @@ def prefetch_sums(data: ExperimentData, metrics: list[MetricSpec]) -> None:
         cov = data.spec.covariate if not m.denominator and data.spec.covariate != m.column else None
         pairs.append((m.column, m.denominator or cov))
     used = {c for p in pairs for c in p if c}
-    if any(np.isnan(data.values[c]).any() for c in used):
+    if any(data.has_missing(c) for c in used):
         return
-    import duckdb
-
-    names = sorted(used)
-    alias = {c: f"c{i}" for i, c in enumerate(names)}
-    exprs, keys = ["count(*)"], []
-    for y, x in dict.fromkeys(pairs):
-        a = alias[y]
-        parts = [f"sum({a})", f"sum({a} * {a})"]
-        if x:
-            b = alias[x]
-            parts += [f"sum({b})", f"sum({b} * {b})", f"sum({a} * {b})"]
-        keys.append(((y, x), len(exprs), len(parts)))
-        exprs += parts
-    frame = pd.DataFrame({"g": data.codes, **{alias[c]: data.values[c] for c in names}}, copy=False)
-    con = duckdb.connect()
-    try:
-        con.register("rows_", frame)
-        sql = f"SELECT g, {', '.join(f'{e} AS s{i}' for i, e in enumerate(exprs))} FROM rows_ GROUP BY g"
-        res = con.execute(sql).fetchnumpy()
-    finally:
-        con.close()
-    size = len(data.variants)
-    g = np.asarray(res["g"], dtype=np.int64)
-    cols = []
-    for i in range(len(exprs)):
-        col = np.zeros(size)
-        col[g] = np.asarray(res[f"s{i}"], dtype=float)
-        cols.append(col)
-    data.prefetched = {
-        "codes": data.codes,
-        "sums": {key: [cols[0]] + cols[start : start + count] for key, start, count in keys},
-    }
+    binary = {c for c in used if data.binary.get(c)}
+    sums = pair_sums(data.codes, len(data.variants), {c: data.values[c] for c in used}, pairs, binary=binary)
+    data.prefetched = {"codes": data.codes, "sums": sums}
+    if not data.spec.exposure and "units" not in vars(data):  # the scan counted the units too
+        vars(data)["units"] = np.rint(sums[pairs[0]][0]).astype(np.int64)  # (fills the cached_property)

@@ -19,6 +19,7 @@ import numpy as np
 import pandas as pd
 
 from core.errors import InputError
+from core.experiments.summary_roles import ROLE_PATTERNS
 
 CONTROL = "control"
 # (control side, treatment side), as suffixes then as prefixes; tried in this order, case-insensitive
@@ -67,8 +68,6 @@ def pairs(columns) -> dict[str, tuple[str, str]]:
 
 
 def _role(base: str, role: str) -> bool:
-    from core.experiments.summary_input import ROLE_PATTERNS
-
     return bool(re.match(ROLE_PATTERNS[role], base.strip().lower()))
 
 

@@ -228,6 +228,8 @@ def test_duckdb_and_numpy_sums_agree(monkeypatch):
     data = prepare(df, spec, metrics)
     big = analysis.analyze_metrics(data, metrics)  # one prefetched DuckDB scan for all metrics
     assert len(data.prefetched["sums"]) == 3
+    assert "units" in vars(data)  # the scan counted the units per variant (SRM) as well
+    assert np.array_equal(data.units, np.bincount(data.codes, minlength=3))
     single = [analyze(prepare(df, spec, metrics), m) for m in metrics]  # one DuckDB scan per metric
     # the timeline groups by day too: it must not reuse the whole-test prefetched sums
     pd.testing.assert_frame_equal(small_timeline, cumulative_lift(data, metrics[1]), rtol=1e-9)

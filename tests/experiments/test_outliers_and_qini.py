@@ -130,3 +130,31 @@ def test_two_uninformed_models_show_no_clear_difference():
     other = rng.random(noise.shape)
     d = qini_difference(noise, other, variant, y, n_boot=100)
     assert d.low < 0 < d.high and not d.clear
+
+
+def test_outlier_check_on_big_columns_is_numpys_to_the_bit(monkeypatch):
+    """On big columns the percentile comes from the top of the column only (a strided sample
+    brackets it): the cap, the largest value, the units above the cap and their share must still
+    be numpy's, bit for bit. The thresholds are lowered so that 50,000 values take that path."""
+    from core.experiments import outliers
+
+    monkeypatch.setattr(outliers, "SELECT_MIN_ROWS", 1000)
+    monkeypatch.setattr(outliers, "SAMPLE_ROWS", 2000)
+    rng = np.random.default_rng(5)
+    n = 50_000
+    columns = {
+        "gamma with a whale": np.r_[rng.gamma(2.0, 15.0, n), 1e7],
+        "counts with ties": rng.poisson(3.0, n).astype(float),
+        "sorted descending": np.sort(rng.normal(size=n))[::-1].copy(),
+        "negatives": rng.standard_cauchy(n),
+        "with gaps": np.where(rng.random(n) < 0.1, np.nan, rng.exponential(5.0, n)),
+    }
+    for name, values in columns.items():
+        x = values[~np.isnan(values)]
+        assert len(outliers.percentile_and_tail(x, 99)[1]) < len(x)  # the top only, not a fallback
+        for pct in (99, 95, 99.9, 50, 30, 100):
+            check = outlier_check(values, name, pct)
+            cap = np.percentile(x, pct)
+            assert check.cap == cap, (name, pct)
+            assert check.max == x.max() and check.n_above == int((x > cap).sum()), (name, pct)
+            assert check.share_above == (x[x > cap] - cap).sum() / np.abs(x).sum(), (name, pct)
