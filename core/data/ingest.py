@@ -16,14 +16,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+
+import duckdb
 
 from core import access
 from core.access import Actor
 from core.data import audit
 from core.data.append import append_onto, overlap_error, repeated_key_rows
-from core.data.convert import ConversionPlan, conversion_plan, one_row, sql_text
+from core.data.convert import ConversionPlan, conversion_plan, one_row, sql_text, strict_plan
 from core.data.csvfile import MAX_LINE_BYTES, name_list, readable_copy, sha256_file, shaped_copy
 from core.data.mapping import missing_required, suggest_mapping, suggest_table
 from core.data.schemas import SCHEMAS
@@ -288,8 +291,6 @@ def ingest_opened(
     -> parse and convert into a staged Parquet file (`_parse`) -> check the conversions (`_check_values`)
     -> the kept rows (`_write_kept`) -> repeated rows (`repeated_key_rows`) -> an append's union
     (`append_onto`) -> confirmation -> `Workspace.commit_version`."""
-    import duckdb
-
     actor = actor or access.CLI
     new = check_write(ws, actor)  # a database query is checked here, before anything is written
     fmt = src.fmt
@@ -300,11 +301,18 @@ def ingest_opened(
     previous = ws.current_file(table)
     appending = mode == "append" and previous is not None
     rows_before = previous[3] if previous is not None else None
-    digest = sha256_file(src.original)  # the file as uploaded (a query: its rows as fetched)
+    # the file as uploaded (a query: its rows as fetched), hashed while DuckDB parses it (hashlib
+    # leaves the GIL), unless an append needs it first to refuse a repeated file
+    hashing = ThreadPoolExecutor(1)
+    pending = hashing.submit(sha256_file, src.original)
     duplicate_of = None
     if appending and not allow_duplicate:
-        duplicate_of = _duplicate_version(ws, table, digest, name, refuse=not require_confirmation)
-    with WriteToken(ws) as token:
+        try:
+            duplicate_of = _duplicate_version(ws, table, pending.result(), name, refuse=not require_confirmation)
+        except BaseException:
+            hashing.shutdown()
+            raise
+    with hashing, WriteToken(ws) as token:
         stage = ws.path / TABLES_DIR / f".tmp-{token.name}.parquet"
         final = ws.path / TABLES_DIR / f".tmp-{token.name}-final.parquet"
         con = duckdb.connect()
@@ -340,6 +348,7 @@ def ingest_opened(
                 duplicate_of,
                 key if overlap else (),
             )
+            digest = pending.result()
             if require_confirmation and check.needs_confirmation:
                 raise ConfirmationNeeded(check)
             # an append was built on the current version: commit only onto that one; a confirmed
@@ -413,6 +422,7 @@ class _Parsed:
     stage_rel: str
     skipped: int
     skipped_lines: list[str]
+    rows: int | None = None  # known without a check (the clean path: the file's metadata)
 
 
 def _parse(
@@ -426,6 +436,18 @@ def _parse(
     import duckdb
 
     path, fmt = src.path, src.fmt
+    con.execute(
+        f"SET memory_limit = {sql_text(memory_limit)}; SET temp_directory = {sql_text(str(work_dir))}; "
+        "SET preserve_insertion_order = true"
+    )
+    # DuckDB's line buffer costs memory per thread: 2 MiB unless the sample or a failed first
+    # try shows longer lines (then up to MAX_LINE_BYTES)
+    longest = max(sum(len(c) + 1 for c in r) for r in [fmt.header, *fmt.sample_rows])
+    line_limit = 2 << 20 if 4 * longest < (2 << 20) else MAX_LINE_BYTES
+    if not skip_bad_rows:
+        clean = _parse_clean(con, src, mapping, schema, stage, line_limit, row_offset)
+        if clean is not None:
+            return clean
     csv_path = readable_copy(path, fmt, work_dir / "source.csv", name) if src.relation is None else None
     shaped_skips: list[str] = []
     shaped_skipped = 0
@@ -433,23 +455,9 @@ def _parse(
         # rows: the one row rule
         shaped = shaped_copy(csv_path, fmt, work_dir / "shaped.csv", name, skip_bad_rows)
         csv_path, shaped_skipped, shaped_skips = shaped.path, shaped.skipped, shaped.examples or []
-    con.execute(
-        f"SET memory_limit = {sql_text(memory_limit)}; SET temp_directory = {sql_text(str(work_dir))}; "
-        "SET preserve_insertion_order = true"
-    )
-    cols_sql = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(fmt.header))) + "}"
-    delim = "," if fmt.whitespace else fmt.delimiter
-    # DuckDB's line buffer costs memory per thread: 2 MiB unless the sample or a failed first
-    # try shows longer lines (then up to MAX_LINE_BYTES)
-    longest = max(sum(len(c) + 1 for c in r) for r in [fmt.header, *fmt.sample_rows])
-    line_limit = 2 << 20 if 4 * longest < (2 << 20) else MAX_LINE_BYTES
     text_extras: set[int] = set()
     for _attempt in range(4):
-        opts = (
-            f"auto_detect = false, header = true, delim = {sql_text(delim)}, quote = '\"', "
-            f"escape = '\"', columns = {cols_sql}, max_line_size = {line_limit}, "
-            f"buffer_size = {max(line_limit, 8 << 20)}"
-        )
+        opts = _csv_options(fmt, line_limit)
         if skip_bad_rows and src.relation is None:
             opts += ", ignore_errors = true, store_rejects = true"
         plan = conversion_plan(con, fmt, mapping, schema, text_extras, row_offset)
@@ -493,12 +501,62 @@ def _parse(
     return _Parsed(plan, stage_rel, skipped, skipped_lines)
 
 
+def _csv_options(fmt, line_limit: int, types: list[str] | None = None, stamp: str | None = None) -> str:
+    """DuckDB read_csv options for a file `fmt` describes: columns named c0..cN, as text unless
+    `types` says (times then in the format `stamp`)."""
+    types = types or ["VARCHAR"] * len(fmt.header)
+    cols_sql = "{" + ", ".join(f"'c{i}': '{t}'" for i, t in enumerate(types)) + "}"
+    delim = "," if fmt.whitespace else fmt.delimiter
+    return (
+        f"auto_detect = false, header = true, delim = {sql_text(delim)}, quote = '\"', "
+        f"escape = '\"', columns = {cols_sql}, max_line_size = {line_limit}, "
+        f"buffer_size = {max(line_limit, 8 << 20)}" + (f", timestampformat = {sql_text(stamp)}" if stamp else "")
+    )
+
+
+def _parse_clean(con, src, mapping: dict, schema, stage: Path, line_limit: int, row_offset: int) -> _Parsed | None:
+    """The fast path for a clean file: one pass that reads, converts and writes `stage` with casts
+    that raise on the first value they cannot read (`strict_plan`), no check columns, and a plain
+    UTF-8 CSV read as it is (DuckDB rejects bytes that are not UTF-8). None when the file is not
+    clean (a value that does not convert, an empty required value, no rows, bad bytes or lines) or
+    needs a copy first (another encoding, an edge list, ragged rows): then the checked path runs, and
+    its errors name the file, column and rows as before."""
+    fmt = src.fmt
+    if src.relation is None and (fmt.encoding not in ("utf-8", "utf-8-sig") or fmt.headerless or fmt.needs_shaping):
+        return None
+    plan = strict_plan(con, fmt, mapping, schema, row_offset, native=src.relation is None)
+    if plan is None:
+        return None
+    opts = _csv_options(fmt, line_limit, plan.types, plan.timestamp_format)
+    source = src.relation or f"read_csv({sql_text(str(src.path))}, {opts})"
+    try:
+        con.execute(
+            f"COPY ({plan.query.format(source=source)}) TO {sql_text(str(stage))} "
+            "(FORMAT parquet, COMPRESSION snappy, DICTIONARY_SIZE_LIMIT 16384)"
+        )
+    except duckdb.Error:
+        stage.unlink(missing_ok=True)
+        return None
+    meta = f"parquet_metadata({sql_text(str(stage))})"
+    total = one_row(con, f"SELECT coalesce(sum(num_rows), 0) FROM parquet_file_metadata({sql_text(str(stage))})")[0]
+    empties = dict(
+        con.execute(f"SELECT path_in_schema, sum(stats_null_count) FROM {meta} GROUP BY path_in_schema").fetchall()
+    )
+    if total == 0 or any(empties.get(f) != 0 for f in plan.required):
+        stage.unlink(missing_ok=True)
+        return None
+    checked = ConversionPlan(plan.query, [], [], [])
+    return _Parsed(checked, f"read_parquet({sql_text(str(stage))}, file_row_number = true)", 0, [], total)
+
+
 def _check_values(con, parsed: _Parsed, name: str, skip_bad_rows: bool) -> tuple[int, str | None]:
     """Check every conversion of the staged rows. Values that did not convert fail the ingest (the
     first column, its first rows and values, the other columns' counts) unless `skip_bad_rows`, which
     adds them to `parsed`'s skipped rows and names the first few. No rows at all, or none left, fail.
     Returns (rows kept, the SQL condition of the rows to drop, or None when every row is kept)."""
     plan, stage_rel = parsed.plan, parsed.stage_rel
+    if parsed.rows is not None:
+        return parsed.rows, None
     flags = [c[2] for c in plan.checks]
     counts = one_row(
         con, "SELECT count(*)" + "".join(f", count(*) FILTER (WHERE {f})" for f in flags) + f" FROM {stage_rel}"
