@@ -31,7 +31,7 @@ from bench.rows import PREFIX  # noqa: E402
 BENCHES: dict[str, tuple[list[str], list[str]]] = {
     "graph": (["--quick", "--only", "email,lfr,million"], []),
     "sentiment_view": (["--quick"], []),
-    "ingest": (["--rows", "200000", "--repeat", "1"], []),
+    "ingest": (["--quick"], []),
     "abtest": (["--rows", "1000000", "--sims", "200", "--din-users", "0", "--experiments", "100"], []),
     "churn": (["--only", "telco,speed", "--epochs", "5", "--events", "1000000"], []),
     "sentiment": (["--only", "lexicon", "--n", "2000"], []),
