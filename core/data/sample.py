@@ -25,10 +25,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from core.config import workspaces_dir
 from core.data.ingest import ingest_file
 from core.data.schemas import SCHEMAS
-from core.data.workspace import SAMPLE_NAME, Workspace
+from core.data.workspace import SAMPLE_NAME, Workspace, workspace_by_name
 
 GENERATOR_VERSION = 2  # bump when the generated data changes: existing sample workspaces are rebuilt
 N_COMMUNITIES = 8
@@ -496,7 +495,7 @@ def sample_workspace(users: int = 2000, seed: int = 0) -> Workspace:
     """The bundled sample community, generated and ingested on first use (a few seconds)."""
     from filelock import FileLock
 
-    ws = Workspace(workspaces_dir() / SAMPLE_NAME)
+    ws = workspace_by_name(SAMPLE_NAME)  # the one name-to-folder rule
 
     def ready() -> bool:
         truth = sample_ground_truth(ws) if ws.db_path.exists() else None
