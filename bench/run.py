@@ -31,8 +31,8 @@ from bench.rows import PREFIX  # noqa: E402
 BENCHES: dict[str, tuple[list[str], list[str]]] = {
     "graph": (["--quick", "--only", "email,lfr,million"], []),
     "sentiment_view": (["--quick"], []),
-    "ingest": (["--rows", "200000", "--repeat", "1"], []),
     "abtest": (["--quick"], []),
+    "ingest": (["--quick"], []),
     "churn": (["--only", "telco,speed", "--epochs", "5", "--events", "1000000"], []),
     "sentiment": (["--only", "lexicon", "--n", "2000"], []),
     "recommend": (["--datasets", "sample", "--epochs", "3", "--no-speed"], []),

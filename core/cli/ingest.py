@@ -10,6 +10,15 @@ from __future__ import annotations
 
 import json
 
+from core.cli import check_range
+from core.config import postgres_password
+from core.data.ingest import ingest_file, ingest_opened, parse_map_args
+from core.data.sources import ReadOptions
+from core.data.sources.sql import DEFAULT_ROW_LIMIT, open_query
+from core.data.workspace import open_workspace
+from core.errors import ConfigError
+from core.i18n import encoding_name
+
 
 def register(sub) -> None:
     p = sub.add_parser("ingest", help="load a CSV as a new version of a canonical table (all or nothing)")
@@ -51,13 +60,6 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from core.cli import check_range
-    from core.data.ingest import ingest_file, parse_map_args
-    from core.data.sources import ReadOptions
-    from core.data.workspace import open_workspace
-    from core.errors import ConfigError
-    from core.i18n import encoding_name
-
     if (args.file is None) == (args.from_sql is None):
         raise ConfigError("give a FILE or --from-sql URL (one of them)")
     if (args.query is None) != (args.from_sql is None):
@@ -105,11 +107,6 @@ def run(args) -> int:
 
 
 def _from_sql(ws, args, mode: str):
-
-    from core.config import postgres_password
-    from core.data.ingest import ingest_opened, parse_map_args
-    from core.data.sources.sql import DEFAULT_ROW_LIMIT, open_query
-
     limit = args.row_limit or DEFAULT_ROW_LIMIT
     with open_query(args.from_sql, args.query, postgres_password(), limit) as src:
         return ingest_opened(

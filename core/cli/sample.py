@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+from core.cli import check_range
+from core.data.sample import generate_sample
 from core.errors import ConfigError
 
 
@@ -16,11 +19,6 @@ def register(sub) -> None:
 
 
 def run(args) -> int:
-    from pathlib import Path
-
-    from core.cli import check_range
-    from core.data.sample import generate_sample
-
     check_range(args.users, "--users", 80, 1_000_000)
     check_range(args.seed, "--seed", 0, 2**32 - 1)
     if Path(args.out).exists() and not Path(args.out).is_dir():

@@ -218,3 +218,75 @@ def conversion_plan(con, fmt, mapping: dict, schema, text_extras: set[int], row_
     if hidden:
         query = f"SELECT * EXCLUDE ({', '.join(hidden)}), {', '.join(outer)} FROM ({query})"
     return ConversionPlan(query, [c.split(" AS ")[-1] for c in outer], checks, extra_checks)
+
+
+@dataclass
+class StrictPlan:
+    """The clean-file plan: each column converted by the one reading the sample chose, with casts that
+    raise on the first value they cannot read (then the checked `conversion_plan` runs instead, and its
+    flags name the column, rows and values). No check columns are written; `required` lists the output
+    columns that must have no empty value (their null counts come from the file's metadata).
+    `types`: the type DuckDB's CSV reader gives each column c0..cN (its own number and time parsing,
+    with `timestamp_format`), VARCHAR for those converted in SQL."""
+
+    query: str  # SELECT ... FROM {source}
+    required: list[str]
+    types: list[str]
+    timestamp_format: str | None = None
+
+
+def strict_plan(con, fmt, mapping: dict, schema, row_offset: int = 0, native: bool = False) -> StrictPlan | None:
+    """A plan that gives exactly what `conversion_plan` gives on a file whose every value reads the way
+    its column's sample did, or fails (DuckDB raises) on any other file. None when a column has no
+    single reading (times without one sampled format, e.g. unix seconds). `native`: the CSV reader
+    parses numbers and times itself (times of one format: the first time column's)."""
+    select: list[str] = []
+    required: list[str] = []
+    types = ["VARCHAR"] * len(fmt.header)
+    stamp: str | None = None
+    samples = [
+        [unicodedata.normalize("NFKC", r[i]) if i < len(r) else "" for r in fmt.sample_rows]
+        for i in range(len(fmt.header))
+    ]
+
+    def read_as(i: int, kind: str, tfmt: str | None) -> str:
+        nonlocal stamp
+        raw = quote_name(f"c{i}")
+        if kind == "number":
+            if native:
+                types[i] = "DOUBLE"
+                return raw
+            return f"CAST({_clean(raw)} AS DOUBLE)"
+        if native and stamp in (None, tfmt):
+            stamp, types[i] = tfmt, "TIMESTAMP"
+            return raw
+        return f"strptime({_clean(raw)}, {sql_text(str(tfmt))})"
+
+    for i, col in enumerate(fmt.header):
+        raw = quote_name(f"c{i}")
+        v = _clean(raw)
+        fld = mapping.get(col)
+        f = schema.field(fld) if fld else None
+        if f is not None:
+            kind = f.kind
+            tfmt = _pick_time_format(con, samples[i]) if kind == "time" else None
+            if f.required:
+                required.append(f.name)
+        else:
+            kind, tfmt = _sample_kind(con, samples[i])
+        if kind == "time" and tfmt is None:
+            return None
+        if kind in ("time", "number"):
+            expr = read_as(i, kind, tfmt)
+            integral = f is None and all(re.fullmatch(r"[-+]?\d+", x.strip()) for x in samples[i] if x.strip())
+            if kind == "number" and integral:
+                expr = f"CAST({expr} AS BIGINT)"
+        elif kind == "text" and f is not None:  # free text keeps its own spacing; blank means missing
+            expr = f"CASE WHEN {v} IS NULL THEN NULL ELSE {raw} END"
+        else:
+            expr = v
+        select.append(f"{expr} AS {quote_name(fld or col)}")
+    if schema.name == "posts" and "post_id" not in mapping.values():
+        select.insert(0, f"'r' || CAST(row_number() OVER () + {int(row_offset)} AS VARCHAR) AS post_id")
+    select = [s.replace("{", "{{").replace("}", "}}") for s in select]
+    return StrictPlan(f"SELECT {', '.join(select)} FROM {{source}}", required, types, stamp)

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.config import data_dir
+from core.data.workspace import sweep_all_workspaces
 
 _owners: dict[str, tuple[Path, object]] = {}  # uploads root -> (this process's folder, its held lock)
 _owners_guard = threading.Lock()
@@ -138,8 +139,6 @@ def _remove_if_unlocked(lock_path: Path, folder: Path | None) -> int:
 
 def sweep_at_start(session_alive: Callable[[str], bool] | None = None) -> int:
     """Once per process and data folder: sweep dead uploads and every workspace's leftovers."""
-    from core.data.workspace import sweep_all_workspaces
-
     key = str(data_dir())
     if key in _started:
         return 0

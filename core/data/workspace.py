@@ -31,19 +31,28 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
+from filelock import FileLock
 
 from core import access
 from core.access import Actor
 from core.config import workspaces_dir
 from core.data import audit
 from core.data.schemas import SCHEMAS
+from core.data.staging import (
+    STAGING_DIR,
+    TABLES_DIR,
+    WriteToken,
+    new_write_token,
+    remove_orphan_versions,
+    sweep_leftovers,
+)
 from core.errors import ConfigError
 
+__all__ = ["STAGING_DIR", "TABLES_DIR", "WriteToken", "sweep_leftovers"]  # kept importable from here
+
 DB_FILE = "workspace.duckdb"
-TABLES_DIR = "tables"  # immutable Parquet files, one per table version
 KEEP_VERSIONS = 3
 LOCK_TIMEOUT_S = 120.0
 _NAME_RE = re.compile(r"^[\w\-\u4e00-\u9fff]{1,64}$")
@@ -133,8 +142,6 @@ class Workspace:
     @contextmanager
     def writer(self):
         """Exclusive write access across processes (file lock) and a read-write connection."""
-        from filelock import FileLock
-
         self.path.mkdir(parents=True, exist_ok=True)
         with FileLock(str(self.path / ".writer.lock"), timeout=LOCK_TIMEOUT_S):
             with self.connect(read_only=False) as con:
@@ -249,7 +256,7 @@ class Workspace:
         `who` (an e-mail, 'cli', 'local') goes into the audit trail in the same transaction.
         """
         with self.writer() as con:
-            _remove_orphan_versions(self, con)
+            remove_orphan_versions(self, con)
             con.execute("BEGIN TRANSACTION")
             try:
                 current = con.execute('SELECT version FROM _current WHERE "table" = ?', [table]).fetchone()
@@ -493,110 +500,6 @@ def open_workspace(name_or_path: str | Path) -> Workspace:
             "name a new or empty folder, or give a workspace name"
         )
     return Workspace(p)
-
-
-STAGING_DIR = ".staging"  # per-ingest temp files: <token>/ (DuckDB spill, UTF-8 copy) and <token>.lock
-
-
-class WriteToken:
-    """Temp-file ownership of one write: `with WriteToken(ws) as t:` holds `.staging/<t.name>.lock`
-    while its files (`t.dir`, `tables/.tmp-<t.name>*`) exist, and removes them on exit. A writer
-    that dies releases the lock with its process, so `sweep_leftovers` may then remove its files."""
-
-    def __init__(self, ws: Workspace):
-        import uuid
-
-        self.ws = ws
-        self.name = uuid.uuid4().hex
-        self.dir = ws.path / STAGING_DIR / self.name
-        self._lock: Any = None
-
-    def __enter__(self) -> WriteToken:
-        from filelock import FileLock
-
-        self.dir.parent.mkdir(parents=True, exist_ok=True)
-        (self.ws.path / TABLES_DIR).mkdir(parents=True, exist_ok=True)
-        self._lock = FileLock(str(self.dir.parent / f"{self.name}.lock"))
-        self._lock.acquire()  # before any file exists: a sweeper never sees our files unlocked
-        self.dir.mkdir()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        _remove_token_files(self.ws, self.name)
-        self._lock.release()
-        (self.dir.parent / f"{self.name}.lock").unlink(missing_ok=True)
-
-
-def new_write_token(ws: Workspace) -> WriteToken:
-    return WriteToken(ws)
-
-
-def _remove_token_files(ws: Workspace, token: str) -> int:
-    n = 0
-    staging = ws.path / STAGING_DIR
-    for p in list(staging.glob(f"{token}*")) + list((ws.path / TABLES_DIR).glob(f".tmp-{token}*")):
-        if p.name == f"{token}.lock":
-            continue
-        if p.is_dir():
-            shutil.rmtree(p, ignore_errors=True)
-        else:
-            p.unlink(missing_ok=True)
-        n += 1
-    return n
-
-
-def _remove_orphan_versions(ws: Workspace, con) -> int:
-    """Under the writer lock: delete table files no catalog row refers to (renamed into place by a
-    writer killed before its commit, or pruned by one killed right after it)."""
-    tables = ws.path / TABLES_DIR
-    if not tables.is_dir():
-        return 0
-    referenced = {r[0] for r in con.execute("SELECT physical FROM _versions WHERE physical IS NOT NULL").fetchall()}
-    n = 0
-    for p in tables.glob("*.parquet"):
-        if not p.name.startswith(".") and p.name not in referenced:
-            p.unlink(missing_ok=True)
-            n += 1
-    return n
-
-
-def sweep_leftovers(ws: Workspace, orphans: bool = True) -> int:
-    """Delete what dead writers left in `ws`; returns how many files/folders went.
-
-    Temp files go when their writer's lock is free (its process ended); a live ingest in any process
-    keeps its own. `orphans`: also take the writer lock and delete unreferenced table files. Upload
-    folders of the old layout (`<ws>/.uploads`) go too: uploads now live per session outside workspaces.
-    """
-    from filelock import FileLock, Timeout
-
-    n = 0
-    staging, tables = ws.path / STAGING_DIR, ws.path / TABLES_DIR
-    tokens: set[str] = set()
-    if staging.is_dir():
-        tokens |= {p.name.split(".")[0] for p in staging.iterdir()}
-    if tables.is_dir():
-        tokens |= {p.name[len(".tmp-") :].split("-")[0].split(".")[0] for p in tables.glob(".tmp-*")}
-    for token in sorted(t for t in tokens if t):
-        lock_path = staging / f"{token}.lock"
-        staging.mkdir(parents=True, exist_ok=True)
-        lock = FileLock(str(lock_path))
-        try:
-            lock.acquire(timeout=0)
-        except Timeout:
-            continue  # a live writer
-        try:
-            n += _remove_token_files(ws, token)
-        finally:
-            lock.release()
-            lock_path.unlink(missing_ok=True)
-    legacy = ws.path / ".uploads"
-    if legacy.is_dir():
-        shutil.rmtree(legacy, ignore_errors=True)
-        n += 1
-    if orphans and ws.db_path.exists():
-        with ws.writer() as con:
-            n += _remove_orphan_versions(ws, con)
-    return n
 
 
 def sweep_all_workspaces() -> int:

@@ -13,7 +13,7 @@ import datetime as dt
 from pathlib import Path
 
 from core.data.mapping import missing_required, suggest_mapping
-from core.data.sources import ReadOptions, check_header
+from core.data.sources.base import ReadOptions, check_header
 from core.errors import InputError
 
 BATCH = 50_000

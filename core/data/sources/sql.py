@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
-from core.data.sources import Opened, from_relation, lit, scratch_dir
+from core.data.sources.base import Opened, from_relation, lit, scratch_dir
 from core.errors import ConfigError, InputError
 
 DEFAULT_ROW_LIMIT = 10_000_000

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from core.data.sources import Opened, from_relation, lit, quote, source_error, text_expr
+from core.data.sources.base import Opened, from_relation, lit, quote, source_error, text_expr
 from core.errors import InputError
 
 
