@@ -22,8 +22,9 @@ import pandas as pd
 
 from core.config import data_dir
 from core.text import analysis as sa
+from core.text import lexicon
 from core.text.language import detect_languages
-from core.text.lexicon import LABELS, Thresholds, lexicon_scores
+from core.text.lexicon import LABELS, Thresholds
 from core.text.shifts import ShiftConfig
 from core.text.tokenize import content_terms, keep_terms
 from core.text.trends import ALL
@@ -136,7 +137,7 @@ def _score_texts(texts: pd.Series) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "language": np.asarray(detect_languages(texts), dtype=object),
-            "score": np.asarray(lexicon_scores(texts), dtype=float),
+            "score": np.asarray(lexicon.lexicon_scores(texts), dtype=float),
             "terms": [terms[x] for x in texts],
         }
     )
