@@ -15,10 +15,10 @@ import sys
 import warnings
 from contextlib import contextmanager
 
+from core.config import DEFAULT_MASTER, ENGINES
 from core.config import debug as debugging
 from core.data.csvfile import reading, skipped_reads
 from core.errors import ConfigError, UserError
-from core.query.engine import DEFAULT_MASTER, ENGINES
 
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what `cat` gives when its reader goes away
 

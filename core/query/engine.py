@@ -19,12 +19,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from core.config import debug
+from core.config import DEFAULT_MASTER, ENGINES, debug
 from core.data.schemas import SCHEMAS
 from core.errors import ConfigError
-
-ENGINES = ("duckdb", "spark")
-DEFAULT_MASTER = "local[*]"
 
 
 def _lit(text: str) -> str:
