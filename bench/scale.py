@@ -24,6 +24,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from core.cohorts.retention import retention_from_engine  # noqa: E402
 from core.query import aggregates as A  # noqa: E402
 from core.query.engine import DuckDBEngine, SparkEngine, spark_session  # noqa: E402
 
@@ -70,8 +71,8 @@ def queries(eng) -> dict:
         "ab sums per variant x segment x day": lambda: A.ab_sums(
             eng, "ad_events", "variant", "converted", by=("segment",), day="ts"
         ),
-        "retention (month, classic)": lambda: A.retention(eng, period="month").counts.reset_index(),
-        "retention (week, unbounded, signup cohorts)": lambda: A.retention(
+        "retention (month, classic)": lambda: retention_from_engine(eng, period="month").counts.reset_index(),
+        "retention (week, unbounded, signup cohorts)": lambda: retention_from_engine(
             eng, "week", "unbounded", cohorts="users", cohort_col="signup_at"
         ).counts.reset_index(),
     }
@@ -104,7 +105,8 @@ def main() -> None:
     ap.add_argument("--posts", type=int, default=50_000)
     ap.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     args = ap.parse_args()
-    from core.query.score import read_table, score_posts_frame, spark_score_posts, write_parquet
+    from core.query.score import read_table, write_parquet
+    from core.text.scoring import score_posts_frame, spark_score_posts
 
     folder = Path(tempfile.mkdtemp(prefix="bench_scale_"))
     try:

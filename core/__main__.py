@@ -11,6 +11,7 @@ import argparse
 import importlib
 import sys
 
+from core.cli import one_line, run_quietly
 from core.config import debug
 from core.errors import UserError
 
@@ -45,8 +46,6 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    from core.cli import one_line, run_quietly
-
     try:
         return run_quietly(args.func, args)
     except UserError as exc:

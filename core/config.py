@@ -20,6 +20,8 @@ LANGUAGES = ("en", "zh")
 DEFAULT_CACHE_GB = 5.0
 DEFAULT_STATES_MAX_MB = 2048.0
 DEFAULT_CHURN_PAGE_EPOCHS = 30
+ENGINES = ("duckdb", "spark")  # --engine of the CLI's SQL paths (core/query/engine.py)
+DEFAULT_MASTER = "local[*]"  # --spark-master when none is given
 
 
 def _text(name: str) -> str | None:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import Self
 
+from core.i18n import t
+
 
 class Phrase:
     """A translatable part of an error message (a key of core/i18n/errors.py and its params), put into
@@ -17,8 +19,6 @@ class Phrase:
         self.key, self.params = key, params
 
     def text(self, lang: str) -> str:
-        from core.i18n import t
-
         return t(self.key, lang, **_rendered(self.params, lang))
 
 
@@ -83,8 +83,6 @@ class UserError(Exception):
         """The error whose message is translation `key` (English here; `text(lang)` for others)
         formatted with `params` (a `Phrase` among them is translated too): one source for the CLI's
         line and the page's message."""
-        from core.i18n import t
-
         return cls(t(key, "en", **_rendered(params, "en")), file=file, column=column, rows=rows, key=key, params=params)
 
     def text(self, lang: str = "en") -> str:
@@ -92,8 +90,6 @@ class UserError(Exception):
         translated when it has a key (else as written, in English)."""
         if lang == "en":
             return str(self)
-        from core.i18n import t
-
         parts = [self.file] if self.file else []
         if self.column:
             parts.append(t("err.column", lang, column=self.column))

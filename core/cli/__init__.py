@@ -8,13 +8,16 @@ model folders through `core.models.artefact` (verified on load, never written ov
 
 from __future__ import annotations
 
+import logging
 import math
 import os
 import sys
 import warnings
 from contextlib import contextmanager
 
+from core.config import DEFAULT_MASTER, ENGINES
 from core.config import debug as debugging
+from core.data.csvfile import reading, skipped_reads
 from core.errors import ConfigError, UserError
 
 EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE, what `cat` gives when its reader goes away
@@ -56,8 +59,6 @@ def one_line(exc: BaseException) -> str:
 def run_quietly(func, args) -> int:
     """Run a subcommand: library warnings (torch, sklearn, jieba's log) kept off stderr unless
     CE_DEBUG is set; a reader that closes stdout early (`| head`) ends the run quietly."""
-    from core.data.csvfile import reading
-
     debug = debugging()
     try:
         with warnings.catch_warnings(), reading(bool(getattr(args, "skip_bad_rows", False))):
@@ -75,16 +76,12 @@ def run_quietly(func, args) -> int:
 
 
 def _quiet_loggers() -> None:
-    import logging
-
     for name in ("jieba", "torch", "py.warnings"):
         logging.getLogger(name).setLevel(logging.ERROR)
 
 
 def add_engine_options(parser) -> None:
     """--engine duckdb|spark and --spark-master, for the subcommands whose work can run on Spark."""
-    from core.query.engine import DEFAULT_MASTER, ENGINES
-
     parser.add_argument(
         "--engine",
         choices=ENGINES,
@@ -112,8 +109,6 @@ def skipped_rows(args) -> dict:
     prints (rows the CSV reader left out, the first five named by line); else {}."""
     if not getattr(args, "skip_bad_rows", False):
         return {}
-    from core.data.csvfile import skipped_reads
-
     reads = skipped_reads()
     return {
         "skipped_rows": sum(r["skipped"] for r in reads),

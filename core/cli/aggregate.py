@@ -26,10 +26,25 @@ from __future__ import annotations
 import argparse
 import json
 import time
+from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
+import pandas as pd
+
 from core.cli import add_engine_options, check_range
-from core.errors import ConfigError
+from core.cli.health import workspace_health
+from core.cohorts.retention import retention_from_engine
+from core.data.workspace import open_workspace
+from core.errors import ConfigError, InputError
+from core.experiments.direction import ambiguity_message, metric_direction
+from core.experiments.guesses import DENOMINATOR_NAMES
+from core.experiments.statistics import ProportionStatistic, RatioStatistic
+from core.export import check_output, write_csv
+from core.graph.build import co_interaction_graph, reply_graph
+from core.query import aggregates as A
+from core.query.engine import open_engine
+from core.text.trends import trends_from_engine
 
 
 def register(subparsers) -> None:
@@ -82,11 +97,6 @@ def register(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from core.data.workspace import open_workspace
-    from core.export import check_output, write_csv
-    from core.query import aggregates as A
-    from core.query.engine import open_engine
-
     check_range(args.min_shared, "--min-shared", 1)
     check_range(args.max_periods, "--max-periods", 1)
     check_range(args.max_item_users, "--max-item-users", 1)
@@ -105,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
         elif args.what == "retention":
             if args.cohort == "signup" and not (eng.has("users") and "signup_at" in eng.columns("users")):
                 raise ConfigError(f"--cohort signup needs a 'users' table with signup_at in workspace '{ws.name}'")
-            res = A.retention(
+            res = retention_from_engine(
                 eng,
                 period=args.period,
                 kind=args.kind,
@@ -117,25 +127,21 @@ def run(args: argparse.Namespace) -> int:
             out = res.to_long()
             summary = {"cohorts": int(len(res.sizes)), "periods": int(res.counts.shape[1])}
         elif args.what == "health":
-            from core.cli.health import workspace_health
-
             health = workspace_health(ws, eng, args.community_source, args.freq, not args.no_sentiment)
             out = health.table()
             summary = {"overall": health.overall, "alerts": len(health.alerts)}
         elif args.what == "trends":
             eng.register("scored", args.scored)
-            out = A.sentiment_trends(eng, "scored", args.freq)
+            out = trends_from_engine(eng, "scored", args.freq)
         else:
             table = "posts" if args.source == "replies" else "interactions"
             _need(eng, table, ws)
             graph = (
-                A.reply_graph(eng)
+                reply_graph(eng)
                 if args.source == "replies"
-                else A.co_interaction_graph(eng, min_shared=args.min_shared, max_item_users=args.max_item_users)
+                else co_interaction_graph(eng, min_shared=args.min_shared, max_item_users=args.max_item_users)
             )
             names = graph.nodes.astype(str)
-            import pandas as pd
-
             out = pd.DataFrame({"src": names[graph.src], "dst": names[graph.dst], "weight": graph.weight})
             summary = graph.summary()
     write_csv(out, args.out)
@@ -157,12 +163,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _ab(eng, args):
     """(the per-variant sums, the A/B result JSON or {}) for `aggregate ab`."""
-    from dataclasses import replace
-
-    from core.errors import InputError
-    from core.experiments.analysis import EXPOSURE_NAMES, Notice, check_direction_names
-    from core.experiments.direction import ambiguity_message, metric_direction
-    from core.query import aggregates as A
+    from core.experiments.analysis import EXPOSURE_NAMES, Notice, check_direction_names  # scipy: core/lazy.py
 
     lower = tuple(n for n in args.lower_is_better.split(",") if n.strip())
     higher = tuple(n for n in args.higher_is_better.split(",") if n.strip())
@@ -176,7 +177,7 @@ def _ab(eng, args):
         raise ConfigError("--denominator and --covariate cannot be combined (CUPED needs a plain metric)")
     checks = A.ab_checks(eng, args.table, args.metric, den)
     if args.denominator is None and not args.covariate:
-        den = A.guess_ab_denominator(eng, args.table, args.metric, checks)
+        den = guess_ab_denominator(eng, args.table, args.metric, checks)
         guessed = den is not None
         if den:
             checks = A.ab_checks(eng, args.table, args.metric, den)
@@ -194,11 +195,11 @@ def _ab(eng, args):
     if args.by or args.day:
         return out, {}
     if den:
-        result = A.ab_ratio_result(
+        result = ab_ratio_result(
             out, args.metric, den, counts, args.control, source=args.table, lower=lower, higher=higher
         )
     else:
-        result = A.ab_result(out, args.metric, control=args.control, source=args.table, lower=lower, higher=higher)
+        result = ab_result(out, args.metric, control=args.control, source=args.table, lower=lower, higher=higher)
     notices = []
     if guessed:
         notices.append(Notice("denominator_guessed", {"metric": args.metric, "denominator": den}))
@@ -221,3 +222,85 @@ def _activity_tables(eng, ws) -> tuple[str, ...]:
 def _need(eng, table: str, ws) -> None:
     if not eng.has(table):
         raise ConfigError(f"workspace '{ws.name}' has no '{table}' table")
+
+
+# ---- the A/B result from per-variant sums (the experiments analysis on what the query layer summed) ----
+
+
+def ab_result(
+    sums: pd.DataFrame,
+    metric: str = "metric",
+    binary: bool | None = None,
+    control: str | None = None,
+    alpha: float = 0.05,
+    source: str | None = None,
+    lower: tuple[str, ...] = (),
+    higher: tuple[str, ...] = (),
+):
+    """The A/B result for one metric from per-variant sums (`core.query.aggregates.ab_sums`): the
+    summary engine (Welch / pooled z) of `core.experiments.summary`, the same statistics the
+    row-level path runs on."""
+    from core.experiments.summary import SummaryColumns, SummarySpec, analyze_summary, read_summary  # scipy
+
+    frame = sums.dropna(subset=["variant"]).assign(metric=metric)
+    if binary is None:  # 0/1 values: sum of squares equals the sum
+        binary = bool(np.allclose(frame["sum_y"], frame["sum_yy"]) and (frame["sum_y"] <= frame["n"]).all())
+    if binary:
+        cols = SummaryColumns(variant="variant", count="n", conversions="sum_y", metric="metric")
+    else:
+        cols = SummaryColumns(variant="variant", count="n", sum="sum_y", sum_squares="sum_yy", metric="metric")
+    table = read_summary(frame, cols, source)
+    spec = SummarySpec(control=control, alpha=alpha, source=source, lower_is_better=lower, higher_is_better=higher)
+    return analyze_summary(table, spec)[0].results[0]
+
+
+_DENOMINATOR_EXPOSURE = ("impressions", "imps", "exposures", "exposed", "views", "visits", "visitors", "reach")
+
+
+def guess_ab_denominator(engine, table: str, metric: str, checks: dict) -> str | None:
+    """For a table without user_id: the impressions / exposures / visits column a count metric
+    (whole numbers, some above 1) is a share of, as `core.experiments.analysis.guess_denominator`;
+    `checks` from `core.query.aggregates.ab_checks`."""
+    cols = engine.columns(table)
+    if "user_id" in cols or DENOMINATOR_NAMES.match(metric) or checks.get("not_counts"):
+        return None
+    if not (checks.get("max_value") or 0) > 1:
+        return None
+    hits = [c for c in cols if c != metric and DENOMINATOR_NAMES.match(str(c))]
+    hits.sort(key=lambda c: not str(c).lower().startswith(_DENOMINATOR_EXPOSURE[:4]))
+    return hits[0] if hits else None
+
+
+def ab_ratio_result(
+    sums: pd.DataFrame,
+    metric: str,
+    denominator: str,
+    counts: bool,
+    control: str | None = None,
+    alpha: float = 0.05,
+    source: str | None = None,
+    lower: tuple[str, ...] = (),
+    higher: tuple[str, ...] = (),
+):
+    """The A/B result for metric / denominator from per-variant sums with the denominator as x
+    (`ab_sums(..., covariate=denominator)`): counts (clicks over impressions) are a proportion of the
+    summed counts (the two-proportion z-test), other ratios a delta-method ratio with rows as units."""
+    from core.experiments.analysis import ExperimentData, ExperimentSpec, MetricSpec, result_from_statistics  # scipy
+    from core.experiments.summary import SummarySpec, variant_order  # scipy
+
+    frame = sums.dropna(subset=["variant"]).set_index("variant")
+    names = variant_order(frame.index, SummarySpec(control=control, source=source), f"{metric} / {denominator}")
+    frame = frame.loc[names]
+    if counts:
+        kind = "proportion"
+        stats: list = [ProportionStatistic(int(round(x)), float(y)) for x, y in zip(frame["sum_x"], frame["sum_y"])]
+        units = [int(round(x)) for x in frame["sum_x"]]
+    else:
+        kind = "ratio"
+        stats = [RatioStatistic(int(r.n), r.sum_y, r.sum_yy, r.sum_x, r.sum_xx, r.sum_xy) for r in frame.itertuples()]
+        units = [int(n) for n in frame["n"]]
+    spec = ExperimentSpec(variant="variant", control=names[0], alpha=alpha, source=source)
+    data = ExperimentData(variants=names, codes=np.zeros(0, dtype=np.int64), values={}, binary={}, spec=spec)
+    d = metric_direction(metric, lower, higher)
+    m = MetricSpec(metric, denominator, higher_is_better=d.higher_is_better, direction_source=d.source)
+    return result_from_statistics(kind, stats, data, m, units=units)

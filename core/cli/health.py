@@ -11,11 +11,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import tempfile
 import time
 from pathlib import Path
 
 from core.cli import add_engine_options
+from core.data.workspace import open_workspace
 from core.errors import ConfigError
+from core.export import check_output, write_csv
+from core.health.metrics import community_health
+from core.health.view import health_inputs
+from core.query.engine import open_engine
 
 
 def register(subparsers) -> None:
@@ -39,9 +46,6 @@ def add_options(p) -> None:
 
 def workspace_health(ws, engine, source: str = "posts", freq: str = "week", sentiment: bool = True):
     """The HealthResult of a workspace on `engine` (its tables registered here)."""
-    from core.health.metrics import community_health
-    from core.health.view import health_inputs
-
     engine.register_workspace(ws)
     if not engine.has("posts"):
         raise ConfigError(f"workspace '{ws.name}' has no 'posts' table")
@@ -60,10 +64,6 @@ def workspace_health(ws, engine, source: str = "posts", freq: str = "week", sent
 
 
 def run(args: argparse.Namespace) -> int:
-    from core.data.workspace import open_workspace
-    from core.export import check_output, write_csv
-    from core.query.engine import open_engine
-
     ws = open_workspace(args.workspace)
     check_output(args.out, [])
     start = time.perf_counter()
@@ -91,9 +91,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _write_json(data: dict, out: Path) -> None:
-    import os
-    import tempfile
-
     out = Path(out)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", suffix=".json", dir=out.parent if str(out.parent) else ".")
     try:

@@ -87,8 +87,10 @@ def check_out_folder(out: Path, source: Path, model_dir: Path | None, workspace:
 
 def run(args: argparse.Namespace) -> int:
     from core.cli import check_range
+    from core.cohorts import scoring as churn
     from core.query import score as S
     from core.query.engine import parquet_files
+    from core.text import scoring as sentiment
 
     check_range(args.partitions, "--partitions", 1)
     if args.what == "users" and args.model_dir is None:
@@ -99,22 +101,26 @@ def run(args: argparse.Namespace) -> int:
     model = None if args.model_dir is None else str(args.model_dir.resolve())
     # verify the model folder here, before any work (a tampered or foreign folder: one line, exit 2)
     if model is not None:
-        (S._load_sentiment if args.what == "posts" else S._load_churn)(model, args.trust_model_dir)
+        (sentiment.load_sentiment_model if args.what == "posts" else churn.load_churn_model)(
+            model, args.trust_model_dir
+        )
     start = time.perf_counter()
     if args.engine == "spark":
         from core.query.engine import SparkEngine
 
         spark = SparkEngine(args.spark_master).spark
         if args.what == "posts":
-            rows = S.spark_score_posts(spark, source, out, model, args.partitions, args.trust_model_dir)
+            rows = sentiment.spark_score_posts(spark, source, out, model, args.partitions, args.trust_model_dir)
         else:
-            rows = S.spark_score_users(spark, source, out, str(model), args.id, args.partitions, args.trust_model_dir)
+            rows = churn.spark_score_users(
+                spark, source, out, str(model), args.id, args.partitions, args.trust_model_dir
+            )
     else:
         table = S.read_table(source)
         frame = (
-            S.score_posts_frame(table, model, args.trust_model_dir)
+            sentiment.score_posts_frame(table, model, args.trust_model_dir)
             if args.what == "posts"
-            else S.score_users_frame(table, str(model), args.id, args.trust_model_dir)
+            else churn.score_users_frame(table, str(model), args.id, args.trust_model_dir)
         )
         S.write_parquet(frame, out)
         rows = len(frame)

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 import json
 
+from core.data.workspace import open_workspace
+from core.errors import ConfigError
+
 
 def register(sub) -> None:
     p = sub.add_parser("tables", help="list the workspace's tables (current versions) as JSON; history; restore")
@@ -41,8 +44,6 @@ def _row(t) -> dict:
 
 
 def run(args) -> int:
-    from core.data.workspace import open_workspace
-    from core.errors import ConfigError
 
     ws = open_workspace(args.workspace)
     if args.history:

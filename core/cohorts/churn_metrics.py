@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from core.cohorts.features import FeatureSet
 
@@ -73,7 +74,6 @@ def fit_baselines(
     from sklearn.linear_model import LogisticRegression
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import FunctionTransformer, OneHotEncoder, OrdinalEncoder, StandardScaler
-    from threadpoolctl import threadpool_limits
 
     X = baseline_frames(features)
     numeric = features.numeric + features.week_columns()

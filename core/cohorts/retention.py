@@ -9,7 +9,8 @@ Cells that lie after the end of the data are NaN (not yet observable), not zero.
 
 The counting is one SQL query (`core/query/sql.py: retention_cells`), the same text that runs on a
 workspace's Parquet files or on Spark (`python -m core aggregate retention`); here DuckDB runs it on
-the activity log a page loaded, and `core.query.aggregates.retention` turns its counts into the matrix.
+the activity log a page loaded, and `retention_from_engine` turns its counts
+(`core.query.aggregates.retention_counts`) into the matrix.
 """
 
 from __future__ import annotations
@@ -20,7 +21,10 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from core.cohorts.activity import Period
+from core.cohorts.activity import PERIODS, Period
+from core.errors import ConfigError
+from core.query.aggregates import retention_counts
+from core.query.engine import DuckDBEngine, Engine
 
 Kind = Literal["classic", "unbounded"]
 
@@ -70,16 +74,13 @@ def retention_matrix(
     Events before a user's cohort are ignored; users in `cohorts` without activity count in the cohort
     size only. `max_periods` keeps periods 0 .. max_periods - 1.
     """
-    from core.query.aggregates import retention
-    from core.query.engine import DuckDBEngine
-
     frames = {"activity": pd.DataFrame({"user_id": activity["user_id"].to_numpy(), "ts": activity["ts"].to_numpy()})}
     if cohorts is not None:
         frames["cohorts"] = pd.DataFrame(
             {"user_id": cohorts.index.astype(str), "cohort": pd.to_datetime(pd.Series(cohorts.to_numpy()))}
         )
     with DuckDBEngine.of_frames(**frames) as eng:
-        return retention(
+        return retention_from_engine(
             eng,
             period,
             kind,
@@ -87,3 +88,49 @@ def retention_matrix(
             cohorts="cohorts" if cohorts is not None else None,
             max_periods=max_periods,
         )
+
+
+def retention_from_engine(
+    engine: Engine,
+    period: str = "month",
+    kind: str = "classic",
+    tables: tuple[str, ...] = ("interactions",),
+    cohorts: str | None = None,
+    cohort_col: str = "cohort",
+    max_periods: int | None = None,
+) -> RetentionResult:
+    """The `RetentionResult` of the activity in `tables` (user_id, ts each) of a DuckDB or Spark engine,
+    from four grouped counts: cells, last active periods, cohort sizes and the last period with an
+    event. Cohorts: the period of each user's first event, or of `cohort_col` in table `cohorts`
+    (e.g. `users`, `signup_at`), whose users count in the cohort size active or not. Cells after the
+    last event are NaN."""
+    if period not in PERIODS:
+        raise ConfigError(f"unknown period '{period}'; use one of {', '.join(PERIODS)}")
+    if kind not in ("classic", "unbounded"):
+        raise ConfigError(f"unknown retention kind '{kind}'; use 'classic' or 'unbounded'")
+    parts = retention_counts(engine, period, tuple(tables), cohorts, cohort_col, max_periods)
+    cells, last, size, end = parts["cell"], parts["last"], parts["size"], parts["end"]
+    if size.empty or end is None:
+        raise ConfigError(f"{', '.join(tables)}: no events with a user and a time")
+    first = int(size["cohort"].min())
+    n_cohorts = int(size["cohort"].max()) - first + 1
+    n_periods = int(cells["period"].max()) + 1 if len(cells) else 1
+    grid = np.zeros((n_cohorts, n_periods))
+    use = cells if kind == "classic" else last
+    grid[use["cohort"].to_numpy() - first, use["period"].to_numpy()] = use["users"].to_numpy(dtype=float)
+    if kind == "unbounded":  # a user counts in every period up to their last active one
+        grid = np.cumsum(grid[:, ::-1], axis=1)[:, ::-1]
+    sizes_raw = np.zeros(n_cohorts, dtype=np.int64)
+    sizes_raw[size["cohort"].to_numpy() - first] = size["users"].to_numpy()
+    present = sizes_raw > 0
+    cohort_idx = np.flatnonzero(present) + first
+    index = period_start_of_index(cohort_idx, period)
+    index.name = "cohort"
+    sizes = pd.Series(sizes_raw[present], index=index, name="cohort_size")
+    observed = (cohort_idx[:, None] + np.arange(n_periods)[None, :]) <= end
+    counts = pd.DataFrame(
+        np.where(observed, grid[present], np.nan), index=index, columns=pd.RangeIndex(n_periods, name="period")
+    )
+    return RetentionResult(
+        counts=counts, shares=counts.div(sizes.to_numpy(), axis=0), sizes=sizes, period=period, kind=kind
+    )

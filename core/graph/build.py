@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 
 from core.errors import InputError
+from core.query.aggregates import co_interaction_parts, reply_parts
+from core.query.engine import DuckDBEngine, Engine
 
 GraphSource = Literal["edges", "replies", "co_interaction"]
 
@@ -344,9 +346,6 @@ def graph_from_replies(
     number of replies. Every poster is a node, so people nobody replied to show up as isolates.
     The pairs come from the shared query (`core.query.sql.reply_pairs`, the one Spark runs too).
     """
-    from core.query.aggregates import reply_graph
-    from core.query.engine import DuckDBEngine
-
     _require(posts, ["post_id", "user_id"], table)
     if "reply_to_user" not in posts.columns and "parent_id" not in posts.columns:
         raise InputError("needs 'reply_to_user' or 'parent_id' to derive a reply graph", file=table)
@@ -371,13 +370,62 @@ def graph_from_co_interaction(
     everyone and says nothing about communities); how many were skipped is noted. The pairs come
     from the shared query (`core.query.sql.co_interaction_edges`, the one Spark runs too).
     """
-    from core.query.aggregates import co_interaction_graph
-    from core.query.engine import DuckDBEngine
-
     _require(interactions, ["user_id", "item_id"], table)
     df = _frame_ts(_filter_dates(interactions, "ts" if "ts" in interactions.columns else None, start, end))
     with DuckDBEngine.of_frames(interactions=df) as eng:
         return co_interaction_graph(eng, "interactions", min_shared=min_shared, max_item_users=max_item_users)
+
+
+def reply_graph(engine: Engine, table: str = "posts", min_weight: float = 0.0) -> UserGraph:
+    """The reply graph of a posts table of a DuckDB or Spark engine (`core.query.aggregates.reply_parts`):
+    every poster a node, weight = replies, first_seen = each node's earliest reply; self-replies and
+    replies without an author counted (`self_loops`, `dropped_rows`)."""
+    parts = reply_parts(engine, table)
+    pairs, posters = parts["pairs"], parts["posters"]
+    replies = pairs["replies"].to_numpy(np.int64)
+    g = graph_from_pairs(
+        pairs["src"],
+        pairs["dst"],
+        pd.Series(replies.astype(float)),
+        ts=pairs["first_ts"] if parts["has_ts"] else None,
+        directed=True,
+        source="replies",
+        min_weight=min_weight,
+        extra_nodes=posters["u"],
+        table=table,
+    )
+    known = pairs["src"].notna().to_numpy()
+    loops = known & (pairs["src"].astype(object) == pairs["dst"].astype(object)).to_numpy()
+    g = replace(g, self_loops=int(replies[loops].sum()), dropped_rows=int(replies[~known].sum()))
+    g.notes.append(f"{int(replies.sum())} replies out of {int(posters['posts'].sum())} posts")
+    return g
+
+
+def co_interaction_graph(
+    engine: Engine, table: str = "interactions", min_shared: int = 2, max_item_users: int = 200
+) -> UserGraph:
+    """The co-interaction graph of an interactions table of a DuckDB or Spark engine
+    (`core.query.aggregates.co_interaction_parts`): every user with an item a node, first_seen =
+    their earliest row; the notes say how many pairs fell below `min_shared` and how many items
+    were skipped."""
+    parts = co_interaction_parts(engine, table, min_shared, max_item_users)
+    edges, users = parts["edges"], parts["users"]
+    g = graph_from_pairs(
+        edges["src"],
+        edges["dst"],
+        edges["weight"],
+        directed=False,
+        source="co_interaction",
+        extra_nodes=users["u"],
+        table=table,
+    )
+    if parts["has_ts"]:
+        first = pd.Series(pd.to_datetime(users["first_ts"]).to_numpy(), index=users["u"].astype(str).to_numpy())
+        g = replace(g, first_seen=first.reindex(g.nodes.astype(str)).to_numpy("datetime64[ns]"))
+    g.notes.append(f"pairs sharing fewer than {min_shared} items dropped: {parts['pairs_below']}")
+    if parts["skipped_items"]:
+        g.notes.append(f"{parts['skipped_items']} items with more than {max_item_users} users skipped")
+    return g
 
 
 def build_graph(

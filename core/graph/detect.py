@@ -10,33 +10,44 @@ it collapses into one giant community.
 
 from __future__ import annotations
 
-import itertools
 import random
-import threading
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
 from core.errors import ConfigError
 from core.graph.build import UserGraph
+from core.graph.partition import (
+    LEIDEN_ITERATIONS,
+    RESOLUTION_METHODS,
+    canonical_membership,
+    modularity,
+    partition_agreement,
+    partition_stability,
+    run_partition,
+)
+from core.graph.resolution import DEFAULT_CRITERION, ResolutionProfile, resolution_profile
 
-if TYPE_CHECKING:
-    from core.graph.resolution import ResolutionProfile
+__all__ = [  # the partition helpers stay importable from here, where callers found them
+    "LEIDEN_ITERATIONS",
+    "METHODS",
+    "RESOLUTION_METHODS",
+    "CommunityResult",
+    "Method",
+    "canonical_membership",
+    "detect_communities",
+    "modularity",
+    "parse_resolution",
+    "partition_agreement",
+    "partition_stability",
+    "run_partition",
+]
 
 Method = Literal["leiden", "louvain", "label_propagation"]
 METHODS: tuple[str, ...] = ("leiden", "louvain", "label_propagation")
-
-# igraph draws from one process-wide random generator; seeding it is only deterministic if no
-# other thread (another Streamlit session) reseeds it mid-run.
-_RNG_LOCK = threading.Lock()
-
-# Leiden passes: igraph's default of 2. Running to convergence (-1) was 3x slower on a 1M-edge
-# graph (35 s vs 12 s on a busy 2-core box) for +0.00004 modularity, and left email-Eu-core's
-# NMI unchanged (0.5761 vs 0.5759, mean of 10 seeds).
-LEIDEN_ITERATIONS = 2
 
 
 @dataclass(frozen=True, eq=False)
@@ -97,78 +108,6 @@ class CommunityResult:
         }
 
 
-def canonical_membership(labels: np.ndarray) -> np.ndarray:
-    """Renumber labels so community 0 is the largest; ties broken by the lowest node index."""
-    labels = np.asarray(labels)
-    if len(labels) == 0:
-        return labels.astype(np.int64)
-    _, inverse = np.unique(labels, return_inverse=True)
-    sizes = np.bincount(inverse)
-    first = np.full(len(sizes), len(labels))
-    np.minimum.at(first, inverse, np.arange(len(labels)))
-    order = np.lexsort((first, -sizes))  # by size desc, then first appearance
-    rank = np.empty_like(order)
-    rank[order] = np.arange(len(order))
-    return rank[inverse].astype(np.int64)
-
-
-def modularity(graph: UserGraph, membership, *, weight: bool = True, resolution: float = 1.0) -> float:
-    """Newman modularity of `membership` on the symmetrised graph (networkx's definition)."""
-    u, v, w = graph.undirected_edges()
-    if not weight:
-        w = np.ones_like(w)
-    m = w.sum()
-    if m == 0:
-        return 0.0
-    membership = np.asarray(membership)
-    k = np.bincount(np.concatenate([u, v]), weights=np.concatenate([w, w]), minlength=graph.n_nodes)
-    inside = w[membership[u] == membership[v]].sum()
-    tot = np.bincount(membership, weights=k)
-    return float(inside / m - resolution * np.sum(tot**2) / (4 * m * m))
-
-
-RESOLUTION_METHODS: tuple[str, ...] = ("leiden", "louvain")
-
-
-def run_partition(
-    g,
-    method: str,
-    weight: bool,
-    resolution: float,
-    rng: random.Random,
-    *,
-    node_weights=None,
-    n_iterations: int = LEIDEN_ITERATIONS,
-) -> np.ndarray:
-    """One run of `method` on the undirected igraph graph `g`, drawing from `rng` (raw labels).
-
-    node_weights (Leiden only): each vertex's strength in the graph `g` stands for, when `g` is
-    an aggregate (a vertex per group of nodes, self-loops holding the weight inside a group):
-    modularity's expected term then counts the original degrees."""
-    import igraph as ig
-
-    # all-ones weights: the same objective, and igraph runs ~15% faster without them
-    weights = "weight" if weight and not ("unit_weights" in g.attributes() and g["unit_weights"]) else None
-    with _RNG_LOCK:
-        ig.set_random_number_generator(rng)
-        try:
-            if method == "leiden":
-                cl = g.community_leiden(
-                    objective_function="modularity",
-                    weights=weights,
-                    resolution=resolution,
-                    n_iterations=n_iterations,
-                    node_weights=node_weights,
-                )
-            elif method == "louvain":
-                cl = g.community_multilevel(weights=weights, resolution=resolution)
-            else:
-                cl = g.community_label_propagation(weights=weights)
-        finally:
-            ig.set_random_number_generator(random)
-    return np.asarray(cl.membership)
-
-
 def _run_igraph(graph: UserGraph, method: str, weight: bool, resolution: float, seed: int) -> np.ndarray:
     return run_partition(graph.to_igraph(directed=False, cached=True), method, weight, resolution, random.Random(seed))
 
@@ -206,8 +145,6 @@ def detect_communities(
     import igraph  # noqa: F401 - import before timing: the first import costs ~1 s
 
     if resolution == "auto" and method in RESOLUTION_METHODS:
-        from core.graph.resolution import DEFAULT_CRITERION, resolution_profile
-
         profile = resolution_profile(
             graph,
             method,
@@ -270,28 +207,3 @@ def parse_resolution(value, name: str = "resolution") -> float | str:
     if not (isinstance(value, (int, float, np.floating, np.integer)) and np.isfinite(value) and value > 0):
         raise ConfigError(f"{name} must be 'auto' or a number > 0, got {value}")
     return float(value)
-
-
-def partition_agreement(a: np.ndarray, b: np.ndarray) -> float:
-    """Adjusted Rand index of two partitions of the same nodes (1 = identical, ~0 = chance)."""
-    import igraph as ig
-
-    if np.array_equal(a, b):
-        return 1.0
-    return float(ig.compare_communities(list(map(int, a)), list(map(int, b)), method="adjusted_rand"))
-
-
-def partition_stability(partitions: list[np.ndarray]) -> float:
-    """Mean pairwise normalised mutual information of several partitions of the same nodes.
-
-    igraph's NMI (2 I / (H1 + H2), sklearn's default "arithmetic" normalisation); igraph is
-    already loaded here, while importing sklearn would add seconds to a page's first run.
-    """
-    import igraph as ig
-
-    pairs = list(itertools.combinations(partitions, 2))
-    if not pairs:
-        return 1.0
-    return float(
-        np.mean([ig.compare_communities(list(map(int, a)), list(map(int, b)), method="nmi") for a, b in pairs])
-    )

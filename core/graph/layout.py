@@ -49,7 +49,7 @@ def _force_layout(n: int, a: np.ndarray, b: np.ndarray, w: np.ndarray, seed: int
     import igraph as ig
 
     g = ig.Graph(n=n, edges=np.column_stack([a, b]).tolist())
-    with _LAYOUT_LOCK:  # igraph's generator is process-wide; see detect._RNG_LOCK
+    with _LAYOUT_LOCK:  # igraph's generator is process-wide; see partition._RNG_LOCK
         ig.set_random_number_generator(random.Random(seed))
         try:
             if n <= 1:

@@ -13,6 +13,7 @@ import pandas as pd
 
 from core.graph.build import UserGraph
 from core.graph.detect import CommunityResult
+from core.text.lexicon import lexicon_scores
 
 LABEL_SCORES = {
     "positive": 1.0,
@@ -62,8 +63,6 @@ def _post_sentiment(posts: pd.DataFrame) -> tuple[pd.Series, str] | None:
         if scores.notna().any():
             return scores, "label"
     if "text" in posts.columns:
-        from core.text.lexicon import lexicon_scores
-
         texts = posts["text"].fillna("").astype(str)
         return pd.Series(lexicon_scores(texts), index=posts.index, dtype=float), "lexicon"
     return None

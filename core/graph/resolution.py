@@ -54,6 +54,13 @@ import pandas as pd
 
 from core.errors import ConfigError
 from core.graph.build import UserGraph
+from core.graph.partition import (
+    RESOLUTION_METHODS,
+    canonical_membership,
+    modularity,
+    partition_agreement,
+    run_partition,
+)
 
 # 0.25 ... 8 in steps of sqrt(2): 11 scales, 1.0 among them
 DEFAULT_RESOLUTIONS: tuple[float, ...] = tuple(float(x) for x in np.geomspace(0.25, 8.0, 11))
@@ -209,7 +216,6 @@ def _pair_scores(runs: list[np.ndarray], *, with_nmi: bool = True) -> tuple[np.n
 def _point(
     graph: UserGraph, resolution: float, runs: list[np.ndarray], weight: bool, connected: np.ndarray
 ) -> ProfilePoint:
-    from core.graph.detect import canonical_membership, modularity
 
     runs = [canonical_membership(r) for r in runs]
     nmi, ari = _pair_scores(runs)
@@ -240,7 +246,6 @@ def _point(
 def _widest_plateau(points: list[ProfilePoint], candidates: list[int]) -> list[int]:
     """The widest run of neighbouring candidate scales whose partitions agree (ARI >= PLATEAU_ARI);
     among equally wide runs, the one holding the most stable scale."""
-    from core.graph.detect import partition_agreement
 
     def _agreement(a: np.ndarray, b: np.ndarray) -> float:
         if len(a) > COMPRESS_NODES:
@@ -330,7 +335,6 @@ def resolution_profile(
     resolution on the whole graph, then every scale and seed on the graph aggregated by that
     partition (module docstring).
     """
-    from core.graph.detect import RESOLUTION_METHODS, run_partition
 
     if method not in RESOLUTION_METHODS:
         raise ConfigError(f"method '{method}' has no resolution to scan; use one of {', '.join(RESOLUTION_METHODS)}")

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from core.graph.build import UserGraph
-from core.graph.detect import modularity, run_partition
+from core.graph.partition import modularity, run_partition
+from core.i18n import t
 
 Z_BEYOND_CHANCE = 3.0
 
@@ -88,7 +89,5 @@ def partition_modularity(graph: UserGraph, membership) -> float:
 
 def significance_sentence(sig: Significance, lang: str = "en") -> str:
     """One plain sentence for the graph view: is there community structure beyond chance?"""
-    from core.i18n import t
-
     key = "health.structure.yes" if sig.structure_beyond_chance else "health.structure.no"
     return t(key, lang, q=sig.modularity, mean=sig.null_modularity_mean, sd=sig.null_modularity_sd, n=sig.rewirings)

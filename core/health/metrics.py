@@ -18,6 +18,8 @@ import numpy as np
 import pandas as pd
 
 from core.errors import ConfigError
+from core.health.alerts import detect_alerts
+from core.i18n import t
 from core.query import health as hq
 
 # (name, kind): kind says what its sampling noise is, for the alerts and the colouring
@@ -95,14 +97,10 @@ class HealthResult:
     significance: dict | None = None  # the reply graph's modularity vs rewirings (source 'graph')
 
     def note_texts(self, lang: str = "en") -> list[str]:
-        from core.i18n import t
-
         return [t(n, lang) if isinstance(n, str) else t(n[0], lang, **n[1]) for n in self.notes]
 
     def absent_texts(self, lang: str = "en") -> list[tuple[str, str]]:
         """(metric name, why) for each absent metric."""
-        from core.i18n import t
-
         return [(t(f"health.m.{m}", lang), t(k, lang)) for m, k in self.absent.items()]
 
     @property
@@ -110,8 +108,6 @@ class HealthResult:
         return [m for m in METRICS if m not in self.absent]
 
     def to_dict(self) -> dict:
-        from core.i18n import t
-
         periods = self.periods.copy()
         periods["period"] = periods["period"].dt.strftime("%Y-%m-%d")
         keep = ["community", "period", *self.metrics]
@@ -219,8 +215,6 @@ def community_health(
     significance: dict | None = None,
 ) -> HealthResult:
     """Every metric per scope over the whole span and per period, then the alerts."""
-    from core.health.alerts import detect_alerts
-
     if freq not in hq.FREQS:
         raise ConfigError(f"unknown period '{freq}'; choose one of {', '.join(hq.FREQS)}")
     cols = set(engine.columns(table))

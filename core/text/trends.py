@@ -7,6 +7,8 @@ import numpy as np
 import pandas as pd
 
 from core.errors import ConfigError
+from core.query.aggregates import sentiment_trend_sums
+from core.query.engine import DuckDBEngine, Engine
 
 FREQS = ("day", "week", "month")
 ALL = "all"  # the community name of the overall series
@@ -38,9 +40,6 @@ def sentiment_trends(
     are left out. The counting is the shared query (`core.query.sql.sentiment_trends`, the one
     `aggregate trends` runs on Spark), here on DuckDB over the frame.
     """
-    from core.query.aggregates import sentiment_trends as trends_query
-    from core.query.engine import DuckDBEngine
-
     if freq not in FREQS:
         raise ConfigError(f"unknown period '{freq}'; choose one of {', '.join(FREQS)}")
     ts = pd.to_datetime(scored["ts"])
@@ -56,12 +55,20 @@ def sentiment_trends(
     if "community" in scored:
         frame["community"] = scored["community"].astype(str).to_numpy()
     with DuckDBEngine.of_frames(scored=frame) as eng:
-        return trends_query(eng, "scored", freq, level, overall)
+        return trends_from_engine(eng, "scored", freq, level, overall)
+
+
+def trends_from_engine(
+    engine: Engine, table: str = "scored", freq: str = "week", level: float = 0.95, overall: bool = True
+) -> pd.DataFrame:
+    """`sentiment_trends` over a scored-posts table (ts, score, sentiment[, community]) of a DuckDB or
+    Spark engine: the per-period sums of `core.query.aggregates.sentiment_trend_sums` with intervals."""
+    return trend_intervals(sentiment_trend_sums(engine, table, freq, overall), level)
 
 
 def trend_intervals(out: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
     """Intervals from per-(community, period) aggregates (volume, mean_score, sd, negatives), whether
-    pandas computed them (`sentiment_trends`) or a SQL engine (`core.query.aggregates.sentiment_trends`)."""
+    DuckDB computed them over a frame (`sentiment_trends`) or an engine over a table (`trends_from_engine`)."""
     from scipy import stats
     from statsmodels.stats.proportion import proportion_confint
 

@@ -14,14 +14,19 @@ import hashlib
 import os
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
+from core.config import data_dir
 from core.text import analysis as sa
+from core.text import lexicon
+from core.text.language import detect_languages
 from core.text.lexicon import LABELS, Thresholds
 from core.text.shifts import ShiftConfig
+from core.text.tokenize import content_terms, keep_terms
 from core.text.trends import ALL
 
 POST_COLUMNS = ("post_id", "ts", "community", "language", "text", "sentiment", "score", "scorer", "label")
@@ -108,16 +113,12 @@ KEPT_PACKAGES = ("jieba", "snownlp", "vaderSentiment")  # their data (dictionari
 
 
 def scores_dir() -> Path:
-    from core.config import data_dir
-
     return data_dir() / "cache" / "scores"
 
 
 @lru_cache(maxsize=1)
 def scorer_code_version() -> str:
     """A short hash of the lexicon scorer's code and packages: kept scores from other code are not used."""
-    from importlib.metadata import PackageNotFoundError, version
-
     digest = hashlib.sha256()
     for name in KEPT_SCORERS_FILES:
         digest.update((Path(__file__).parent / name).read_bytes())
@@ -131,16 +132,12 @@ def scorer_code_version() -> str:
 
 def _score_texts(texts: pd.Series) -> pd.DataFrame:
     """language, lexicon score and content terms of every text (each distinct text tokenised once)."""
-    from core.text.language import detect_languages
-    from core.text.lexicon import lexicon_scores
-    from core.text.tokenize import content_terms
-
     distinct = texts.drop_duplicates()
     terms = dict(zip(distinct, (content_terms(x) for x in distinct)))
     return pd.DataFrame(
         {
             "language": np.asarray(detect_languages(texts), dtype=object),
-            "score": np.asarray(lexicon_scores(texts), dtype=float),
+            "score": np.asarray(lexicon.lexicon_scores(texts), dtype=float),
             "terms": [terms[x] for x in texts],
         }
     )
@@ -184,8 +181,6 @@ def sentiment_view(
     settings = settings or SentimentSettings()
     shift_config = shift_config or ShiftConfig()
     if kept is not None and classifier is None:
-        from core.text.tokenize import keep_terms
-
         if len(kept) != len(posts):
             raise ValueError(f"kept scores have {len(kept)} rows for {len(posts)} posts")
         keep_terms(posts["text"].fillna("").astype(str), kept["terms"].map(list))

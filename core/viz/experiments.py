@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from core.viz.format import fmt_p, fmt_signed_share
 from core.viz.safe import escaped_figure
@@ -257,8 +258,6 @@ def forest_figure(table: pd.DataFrame, labels: dict | None = None) -> go.Figure:
 def metric_means_figure(table: pd.DataFrame, labels: dict | None = None) -> go.Figure:
     """Each variant's mean with its CI, one small panel per metric (metrics live on their own
     scales). `table`: metric, variant, mean, ci_low, ci_high (from `summary.metrics_table`)."""
-    from plotly.subplots import make_subplots
-
     metrics = list(dict.fromkeys(table["metric"].astype(str)))
     fig = make_subplots(rows=len(metrics), cols=1, subplot_titles=metrics, vertical_spacing=0.5 / max(len(metrics), 1))
     for i, m in enumerate(metrics, start=1):

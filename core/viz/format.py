@@ -18,6 +18,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from core.i18n import TABLE, t
+
 # column kinds
 COUNT, SHARE, P_VALUE, NUMBER, SIGNED_SHARE, TEXT, DATE = (
     "count",
@@ -276,7 +278,6 @@ def needs_text(needs: str, lang: str) -> str:
     -> '关系表的起点和终点列（edges.src + edges.dst），或帖子表的文本列（posts.text）'."""
     if lang != "zh":
         return needs
-    from core.i18n import TABLE, t
 
     def table(name: str) -> str:
         return t(f"table.{name}", "zh") if f"table.{name}" in TABLE else name

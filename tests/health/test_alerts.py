@@ -130,8 +130,8 @@ def test_modularity_beyond_chance_only_where_structure_exists(shared_datasets):
 
 @pytest.mark.slow
 def test_sample_reply_graph_is_beyond_chance(sample_ws):
+    from core.graph.build import reply_graph
     from core.graph.significance import modularity_significance, significance_sentence
-    from core.query.aggregates import reply_graph
     from core.query.engine import DuckDBEngine
 
     with DuckDBEngine() as eng:

@@ -15,7 +15,7 @@ from core.query.score import save_parquet
 @pytest.fixture(scope="session")
 def scored_posts(sample_ws, tmp_path_factory):
     """The sample posts scored in-process by the lexicon, as a Parquet file."""
-    from core.query.score import score_posts_frame
+    from core.text.scoring import score_posts_frame
 
     posts = sample_ws.read("posts")
     path = tmp_path_factory.mktemp("scored") / "scored.parquet"
@@ -88,7 +88,7 @@ def edge_tables(tmp_path_factory) -> dict:
     for name, frame in tables.items():
         paths[name] = d / f"{name}.parquet"
         save_parquet(frame, paths[name])
-    from core.query.score import score_posts_frame
+    from core.text.scoring import score_posts_frame
 
     paths["scored"] = d / "scored.parquet"
     save_parquet(score_posts_frame(posts), paths["scored"])

@@ -57,7 +57,8 @@ def test_aggregate_retention_and_ab(run_cli, sample_ws, tmp_path):
 
 
 def test_score_posts_then_trends(run_cli, sample_ws, tmp_path):
-    from core.query.score import read_table, score_posts_frame
+    from core.query.score import read_table
+    from core.text.scoring import score_posts_frame
     from core.text.trends import sentiment_trends
 
     scored = tmp_path / "scored"

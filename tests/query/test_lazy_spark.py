@@ -20,7 +20,7 @@ import pandas as pd
 from core.__main__ import build_parser
 from core.query import aggregates as A
 from core.query.engine import DuckDBEngine
-import core.query.score, core.cli.score, core.cli.aggregate
+import core.query.score, core.cli.score, core.cli.aggregate, core.text.scoring, core.cohorts.scoring
 build_parser()
 with DuckDBEngine() as eng:
     eng.register_frame("ad_events", pd.DataFrame({"variant": ["A", "B", "B"], "y": [1.0, 2.0, 4.0]}))

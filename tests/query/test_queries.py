@@ -12,8 +12,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from core.cli.aggregate import ab_result
+from core.cohorts.retention import retention_from_engine
+from core.graph.build import co_interaction_graph, reply_graph
 from core.query import aggregates as A
 from core.query.engine import DuckDBEngine
+from core.text.trends import trends_from_engine
 
 
 @pytest.fixture(scope="module")
@@ -64,7 +68,7 @@ def test_ab_result_equals_row_level_engine(duck, sample_ws):
     from core.experiments.analysis import ExperimentSpec, MetricSpec, analyze, prepare
 
     df = sample_ws.read("ad_events")
-    got = A.ab_result(A.ab_sums(duck, "ad_events", "variant", "revenue"), "revenue", control="A")
+    got = ab_result(A.ab_sums(duck, "ad_events", "variant", "revenue"), "revenue", control="A")
     spec = ExperimentSpec(variant="variant", control="A")
     want = analyze(prepare(df, spec, [MetricSpec("revenue")]), MetricSpec("revenue"))
     g = {v.name: v for v in got.variants}
@@ -93,7 +97,7 @@ def test_retention_matches_pandas_reference(duck, sample_ws, basis, period, kind
         cohorts = pd.Series(pd.to_datetime(users["signup_at"]).to_numpy(), index=users["user_id"].astype(str))
     else:
         cohorts = log.groupby("user_id")["ts"].min()
-    got = A.retention(
+    got = retention_from_engine(
         duck,
         period,
         kind,
@@ -126,7 +130,7 @@ def test_trends_match_pandas_reference(duck, scored_posts):
         .agg(volume=("score", "size"), mean_score=("score", "mean"), sd=("score", "std"), negatives=("neg", "sum"))
         .reset_index()
     )
-    got = A.sentiment_trends(duck, "scored", "week")
+    got = trends_from_engine(duck, "scored", "week")
     assert got["community"].tolist() == want["community"].tolist()
     assert got["period"].tolist() == want["period"].tolist()
     assert got["volume"].tolist() == want["volume"].tolist() and got["negatives"].tolist() == want["negatives"].tolist()
@@ -162,7 +166,7 @@ def test_reply_graph_matches_reference(duck, duck_edge, sample_ws, edge_tables, 
             loops += 1
         else:
             pairs[(u, v)] += 1
-    got = A.reply_graph(eng)
+    got = reply_graph(eng)
     assert _edge_list(got) == sorted((u, v, float(n)) for (u, v), n in pairs.items()) and len(pairs) > 10
     posters = {_clean(u) for u in posts["user_id"]} - {None}
     assert set(got.nodes.astype(str)) == posters | {v for _, v in pairs}
@@ -187,7 +191,7 @@ def test_co_interaction_graph_matches_brute_force(duck, duck_edge, sample_ws, ed
     for members in (m for m in users_of.values() if len(m) <= max_users):
         for a, b in combinations(sorted(members), 2):
             shared[(a, b)] += 1
-    got = A.co_interaction_graph(eng, min_shared=2, max_item_users=max_users)
+    got = co_interaction_graph(eng, min_shared=2, max_item_users=max_users)
     want = sorted((a, b, float(n)) for (a, b), n in shared.items() if n >= 2)
     assert _edge_list(got) == want and len(want) > 10
     assert set(got.nodes.astype(str)) == {u for u, _ in rows}

@@ -9,8 +9,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from core.cli.aggregate import ab_result
+from core.cohorts.retention import retention_from_engine
+from core.graph.build import co_interaction_graph, reply_graph
 from core.query import aggregates as A
 from core.query.engine import DuckDBEngine, SparkEngine
+from core.text.trends import trends_from_engine
 
 
 @pytest.fixture(scope="module")
@@ -72,9 +76,7 @@ def test_ab_sums_agree(engines, name, case):
 
 def test_ab_result_agrees(engines):
     duck, spark = engines["sample"]
-    r = [
-        A.ab_result(A.ab_sums(e, "ad_events", "variant", "converted"), "converted", control="A") for e in (duck, spark)
-    ]
+    r = [ab_result(A.ab_sums(e, "ad_events", "variant", "converted"), "converted", control="A") for e in (duck, spark)]
     for x, y in zip(r[0].variants, r[1].variants):
         assert x.name == y.name and x.n == y.n
         np.testing.assert_allclose([x.mean, x.ci_low, x.ci_high], [y.mean, y.ci_low, y.ci_high], rtol=1e-9)
@@ -89,7 +91,7 @@ def test_retention_agrees(engines, name, basis, period, kind):
     duck, spark = engines[name]
     signup = basis == "signup"
     a, b = (
-        A.retention(
+        retention_from_engine(
             e,
             period,
             kind,
@@ -110,7 +112,7 @@ def test_retention_agrees(engines, name, basis, period, kind):
 @pytest.mark.parametrize("freq", ["day", "week", "month"])
 def test_trends_agree(engines, name, freq):
     duck, spark = engines[name]
-    a, b = (A.sentiment_trends(e, "scored", freq) for e in (duck, spark))
+    a, b = (trends_from_engine(e, "scored", freq) for e in (duck, spark))
     assert_same(a, b)
     if name == "edge":
         assert {"数码", "旅行", "all"} <= set(a["community"].dropna())
@@ -134,7 +136,7 @@ def test_edges_and_graphs_agree(engines, name):
     assert_same(A.reply_edges(duck), A.reply_edges(spark))
     most = 200 if name == "sample" else 35  # the edge case's 'everyone' item is skipped
     assert_same(A.co_interaction_edges(duck, max_item_users=most), A.co_interaction_edges(spark, max_item_users=most))
-    assert_same_graph(A.reply_graph(duck), A.reply_graph(spark))
-    a, b = (A.co_interaction_graph(e, max_item_users=most) for e in (duck, spark))
+    assert_same_graph(reply_graph(duck), reply_graph(spark))
+    a, b = (co_interaction_graph(e, max_item_users=most) for e in (duck, spark))
     assert_same_graph(a, b)
     assert name == "sample" or any("items with more than 35 users skipped" in n for n in a.notes)

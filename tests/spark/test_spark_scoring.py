@@ -9,14 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.query.score import (
-    read_table,
-    save_parquet,
-    score_posts_frame,
-    score_users_frame,
-    spark_score_posts,
-    spark_score_users,
-)
+from core.cohorts.scoring import score_users_frame, spark_score_users
+from core.query.score import read_table, save_parquet
+from core.text.scoring import score_posts_frame, spark_score_posts
 
 pytestmark = pytest.mark.slow
 
