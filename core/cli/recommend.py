@@ -107,14 +107,14 @@ def _fit(args: argparse.Namespace) -> int:
             file=args.interactions,
             column=args.user,
         )
-    from core.recommend.recommender import RecommendConfig, default_train, fit_recommender  # imports torch
+    from core.models.budget import AUTO
+    from core.recommend.recommender import RecommendConfig, SequentialRecommender, default_train  # imports torch
 
     flags = {
         "epochs": args.epochs,
         "batch_size": args.batch_size,
         "lr": args.lr,
         "patience": args.patience,
-        "max_seconds": args.max_seconds,
         "seed": args.seed,
         "device": args.device,
     }
@@ -128,7 +128,7 @@ def _fit(args: argparse.Namespace) -> int:
         train=replace(default_train(), **{k: v for k, v in flags.items() if v is not None}),
     )
     with about_file(args.interactions):
-        rec = fit_recommender(data, config)
+        rec = SequentialRecommender(config).fit(data, budget=AUTO if args.max_seconds is None else args.max_seconds)
     rec.save(args.model_dir)
     m = rec.metrics
     summary = {
@@ -139,7 +139,7 @@ def _fit(args: argparse.Namespace) -> int:
         "epochs_run": m.get("epochs_run"),
         "seconds": round(float(m.get("seconds") or 0.0), 2),
         "device": m.get("device"),
-        "stopped": m.get("stopped"),
+        "stopped_by": m.get("stopped_by"),
         "trained": m.get("trained"),
         "model_dir": str(args.model_dir),
     }

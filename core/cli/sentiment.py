@@ -94,8 +94,9 @@ def _fit(args) -> int:
 
     from core.export import check_output
     from core.models.artefact import check_writable
+    from core.models.budget import AUTO
     from core.text.analysis import labelled_texts
-    from core.text.classifier import ClassifierConfig, fit_sentiment_classifier, note_text
+    from core.text.classifier import ClassifierConfig, LabelledTexts, SentimentClassifier, note_text
 
     check_range(args.epochs, "--epochs", 1, 10_000)
     check_range(args.max_seconds, "--max-seconds", 1, 10**7)
@@ -114,10 +115,9 @@ def _fit(args) -> int:
         )
     config = ClassifierConfig()  # the flags write into its trainer settings; epochs unset: each encoder's own
     config.train = replace(config.train, seed=args.seed, epochs=args.epochs or 0, device=args.device)
-    if args.max_seconds is not None:  # else the trainer's default budget
-        config.train = replace(config.train, max_seconds=args.max_seconds)
+    budget = AUTO if args.max_seconds is None else args.max_seconds  # AUTO: the trainer's default budget
     with about_file(Path(args.csv).name):
-        clf = fit_sentiment_classifier(texts, labels, config)
+        clf = SentimentClassifier(config).fit(LabelledTexts(texts, labels), budget=budget)
     clf.save(args.model_dir)
     summary: dict = {
         "labels": clf.label_names,

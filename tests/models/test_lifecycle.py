@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from core.models.engine import with_train
 from core.models.lifecycle import ModelSpec, is_trained, spec_key, train_or_load
 
 
@@ -25,7 +26,9 @@ def _gat_spec(device: str):
     edges = pd.DataFrame([(f"n{a}", f"n{b}") for a, b in g.edges()], columns=["src", "dst"]).assign(weight=1.0)
     graph = graph_from_edges(edges)
     result = detect_communities(graph)
-    return placement_spec(graph, result, None, PlacementConfig(epochs=3, positional_dim=4, device=device))[0]
+    return placement_spec(graph, result, None, with_train(PlacementConfig(positional_dim=4), epochs=3, device=device))[
+        0
+    ]
 
 
 def _din_spec(device: str):
@@ -49,7 +52,7 @@ def _din_spec(device: str):
         }
     )
     data = response_data(ad, inter, variant="variant", unit="user_id", outcome="converted", control="A", time="ts")
-    return response_spec(data, DINSettings(epochs=2, dim=4, hidden=8, device=device))
+    return response_spec(data, with_train(DINSettings(dim=4, hidden=8), epochs=2, device=device))
 
 
 def _sasrec_spec(device: str):
@@ -65,12 +68,15 @@ def _sasrec_spec(device: str):
         }
     )
     data = build_sequences(df)
-    config = RecommendConfig(max_len=8, hidden=8, n_layers=1, n_heads=1, epochs=2, batch_size=64, device=device)
+    config = with_train(
+        RecommendConfig(max_len=8, hidden=8, n_layers=1, n_heads=1), epochs=2, batch_size=64, device=device
+    )
     return sasrec_spec(data, holdout_last(data), config, "fit")
 
 
 def _churn_spec(device: str):
     from core.cohorts.churn import ChurnConfig, ChurnPredictor
+    from core.cohorts.datasets import ChurnDataset
     from core.cohorts.features import FeatureSet
 
     rng = np.random.default_rng(0)
@@ -81,8 +87,8 @@ def _churn_spec(device: str):
     )
     labels = pd.Series((table["recency_days"] > 30).astype(int).to_numpy(), index=table.index)
     features = FeatureSet(table, ["recency_days"], ["plan"], np.zeros((n, 0), np.float32), [], None)
-    config = ChurnConfig(epochs=2, d_model=8, n_heads=2, n_layers=1, baselines=False, device=device)
-    return ChurnPredictor(config).spec(features, labels)
+    config = with_train(ChurnConfig(d_model=8, n_heads=2, n_layers=1, baselines=False), epochs=2, device=device)
+    return ChurnPredictor(config).spec(ChurnDataset(features, labels, "snapshot"))
 
 
 def _text_spec(device: str):
@@ -154,7 +160,7 @@ def test_two_processes_train_once(tmp_path):
 
 
 def test_a_model_a_shorter_budget_stopped_is_retrained_for_a_longer_one(tmp_path, one_torch_thread):
-    from core.models.engine import TrainConfig, training_budget
+    from core.models.engine import TrainConfig
     from core.models.lifecycle import engine_fit
     from tests.models.test_engine import Linear, SlowLinear, batches, neg_mse
     from ui.training import card_line
@@ -170,28 +176,24 @@ def test_a_model_a_shorter_budget_stopped_is_retrained_for_a_longer_one(tmp_path
         )
 
     slow = spec(SlowLinear, 1000)
-    with training_budget(0.3):
-        short = train_or_load(slow, cache_dir=tmp_path)
-        assert short.trained and is_trained(slow, tmp_path)
-    with training_budget(0.2):
-        assert is_trained(slow, tmp_path)  # a shorter budget takes the longer-trained model
-    with training_budget(1.0):  # a longer budget is not answered by the model 0.3 s cut short
-        assert slow.key == short.key and not is_trained(slow, tmp_path)
-        longer = train_or_load(slow, cache_dir=tmp_path)
-        assert longer.trained and longer.metrics["max_seconds"] == 1.0 and longer.key == short.key
-        assert is_trained(slow, tmp_path)
-    assert is_trained(slow, tmp_path)  # outside a budget block any stored model answers
+    short = train_or_load(slow, budget=0.3, cache_dir=tmp_path)
+    assert short.trained and is_trained(slow, tmp_path, budget=0.3)
+    assert is_trained(slow, tmp_path, budget=0.2)  # a shorter budget takes the longer-trained model
+    # a longer budget is not answered by the model 0.3 s cut short
+    assert slow.key == short.key and not is_trained(slow, tmp_path, budget=1.0)
+    longer = train_or_load(slow, budget=1.0, cache_dir=tmp_path)
+    assert longer.trained and longer.metrics["max_seconds"] == 1.0 and longer.key == short.key
+    assert is_trained(slow, tmp_path, budget=1.0)
+    assert is_trained(slow, tmp_path)  # without a budget asked (AUTO) any stored model answers
     m = short.metrics
     assert m["stopped_by"] == "budget" and m["max_seconds"] == 0.3 and m["epochs"] == 1000
     assert 1 <= m["epochs_run"] < 1000 and m["val_metric"] == max(h["val_metric"] for h in short.extra["history"])
     # a model that ran all its epochs is the same model under any budget (and from a GPU without one)
     quick = spec(Linear, 2)
-    with training_budget(None):
-        assert train_or_load(quick, cache_dir=tmp_path).metrics["stopped_by"] == "epochs"
-    with training_budget(0.1):
-        assert is_trained(quick, tmp_path)
+    assert train_or_load(quick, budget=None, cache_dir=tmp_path).metrics["stopped_by"] == "epochs"
+    assert is_trained(quick, tmp_path, budget=0.1)
 
     line = card_line(m)  # the model card's line says the budget stopped it, where and on what
     assert line.startswith("Training: stopped by the 0.3 s budget") and f"epoch {m['epochs_run']}/1000" in line
     assert "cpu" in line
-    assert "trained all 2 epochs" in card_line({"stopped": "completed", "epochs_run": 2, "device": "cpu", "seconds": 3})
+    assert "trained all 2 epochs" in card_line({"stopped_by": "epochs", "epochs_run": 2, "device": "cpu", "seconds": 3})

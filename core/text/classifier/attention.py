@@ -7,6 +7,7 @@ from dataclasses import asdict
 
 import numpy as np
 
+from core.models.budget import AUTO, Budget, train_with_budget
 from core.text.classifier.config import (
     STATE_KINDS,
     ClassifierConfig,
@@ -70,7 +71,7 @@ def language_spec(lang: str, texts: list[str], y: np.ndarray, n_classes: int, co
             model.load_pretrained_top(encoder_state(lm.kind), lm.frozen_layers)
         return model
 
-    def fit_fn(model, prog, cancel_event):
+    def fit_fn(model, prog, cancel_event, budget=AUTO):
         from dataclasses import replace
 
         from core.models.engine import free_threads
@@ -109,7 +110,12 @@ def language_spec(lang: str, texts: list[str], y: np.ndarray, n_classes: int, co
 
         threads = free_threads() if engine.pick_device(train_cfg.device).type == "cpu" else None
         result = engine.fit(
-            model, make_batches, validate, replace(train_cfg, num_threads=threads), progress=prog, cancel=cancel_event
+            model,
+            make_batches,
+            validate,
+            replace(train_with_budget(train_cfg, budget), num_threads=threads),
+            progress=prog,
+            cancel=cancel_event,
         )
         fusion = engine.stage_progress(prog, "stage.fusion")
         if fusion is not None:
@@ -157,12 +163,14 @@ def train_language(
     progress=None,
     cancel=None,
     cache_dir=None,
+    *,
+    budget: Budget = AUTO,
 ) -> tuple[LanguageModel, dict]:
-    """Train (or load) the attention model for one language on (texts, y)."""
+    """Train (or load) the attention model for one language on (texts, y) under `budget`."""
     from core.models.lifecycle import train_or_load
 
     spec, lm = language_spec(lang, texts, y, n_classes, config, cache_dir)
-    art = train_or_load(spec, progress=progress, cancel=cancel, cache_dir=cache_dir)
+    art = train_or_load(spec, budget=budget, progress=progress, cancel=cancel, cache_dir=cache_dir)
     lm.state_dict, lm.prior = split_prior(art.model, art.extra.get("prior"))
     lm.fusion_weight = float(art.metrics["fusion_weight"])
     return lm, dict(art.metrics, trained=art.trained)
@@ -188,7 +196,7 @@ def encoder_card(lm: LanguageModel, translate, info: dict | None = None) -> str:
         )
         if (lm.lang, lm.kind) in (("en", "minilm"), ("zh", "e5")):  # the defaults, chosen on validation rows
             text += " " + translate(f"sent.card_choice_{lm.lang}")
-    if info and info.get("stopped") == "max_seconds":
+    if info and info.get("stopped_by") == "budget":
         text += " " + translate("sent.card_budget", epochs=info.get("epochs_run", "?"))
     return text
 
