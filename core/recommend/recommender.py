@@ -116,10 +116,13 @@ class RecommendConfig:
         """Back from `asdict` (a model folder's meta.json); unknown keys are ignored, and the flat
         trainer fields of folders written before `train` was nested are read into it."""
         trainer = {f.name for f in fields(TrainConfig)}
-        known = {f.name for f in fields(cls)} | trainer
-        values = {k: v for k, v in d.items() if k in known}
+        own = {f.name for f in fields(cls)}
+        values = {k: v for k, v in d.items() if k in own}
         if isinstance(values.get("train"), dict):
             values["train"] = TrainConfig(**{k: v for k, v in values["train"].items() if k in trainer})
+        flat = {k: v for k, v in d.items() if k in trainer - own}  # a folder from before `train` was nested
+        if flat:
+            values["train"] = replace(values.get("train") or default_train(), **flat)
         return cls(**values)
 
 
