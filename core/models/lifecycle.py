@@ -111,9 +111,9 @@ def fits_budget(metrics: dict, budget: Budget) -> bool:
 
 
 def budget_job_key(spec: ModelSpec, budget: Budget) -> str:
-    """The key of a job that trains `spec` under `budget`: the spec's job key and the budget."""
-    label = "auto" if budget is AUTO else (budget or "none")
-    return f"{spec.job_key}@budget={label}"
+    """The key of a job that trains `spec` under `budget`: the spec's job key and the budget (AUTO,
+    the config's own budget, asks for nothing more: the spec's job key)."""
+    return spec.job_key if budget is AUTO else f"{spec.job_key}@budget={budget or 'none'}"
 
 
 def job_key(spec: ModelSpec, budget: Budget, cache_dir: Path | str | None = None) -> str:
