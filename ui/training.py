@@ -39,6 +39,7 @@ import streamlit as st
 
 from core.models import jobs
 from core.models.engine import Progress, stopped_by
+from core.models.lifecycle import budget_job_key, is_trained, job_key, stored_metrics
 from ui.common import tr
 
 BUDGET_KEY = "train_budget_minutes"  # session key of the budget (its own key: survives page changes)
@@ -194,7 +195,6 @@ def specs_key(specs: list, budget: float | None) -> str:
     """The job key of lifecycle specs (several: joined by "+") asked for under `budget`: the
     lifecycle's rule (`lifecycle.job_key`), except that the job which just trained them under this
     budget keeps its key (the page keeps its result instead of loading the model again)."""
-    from core.models.lifecycle import budget_job_key, job_key
 
     asked = "+".join(budget_job_key(spec, budget) for spec in specs)
     job = jobs.get_job(asked)
@@ -213,7 +213,6 @@ def model_panel(
     `model.specs(data)[0]`): `fn(progress, cancel, budget)` trains it under the session's budget;
     the job is keyed by the one budget rule (`specs_key`), a model already on disk that answers the
     budget loads without a Train button, and the budget control sits above the button."""
-    from core.models.lifecycle import is_trained, stored_metrics
 
     return training_panel(
         lambda budget: specs_key([spec], budget),

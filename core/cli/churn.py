@@ -20,8 +20,11 @@ from pathlib import Path
 import pandas as pd
 
 from core.cli import about_file, add_read_options, check_range, skipped_rows
+from core.cohorts.datasets import event_log_dataset, numeric_value_columns, read_csv_bytes, snapshot_dataset
 from core.config import DEFAULT_CHURN_EPOCHS
 from core.errors import ConfigError, InputError
+from core.export import check_output, write_csv
+from core.models.artefact import check_writable
 
 
 def register(subparsers) -> None:
@@ -65,7 +68,6 @@ def register(subparsers) -> None:
 
 
 def _read_csv(path: str) -> pd.DataFrame:
-    from core.cohorts.datasets import read_csv_bytes
 
     file = Path(path)
     if not file.is_file():
@@ -88,9 +90,6 @@ def _mode(args) -> str:
 
 def run(args) -> int:
     from core.cohorts.churn import ChurnConfig, ChurnPredictor, note_text
-    from core.cohorts.datasets import event_log_dataset, numeric_value_columns, snapshot_dataset
-    from core.export import check_output, write_csv
-    from core.models.artefact import check_writable
     from core.models.engine import with_train
 
     mode = _mode(args)

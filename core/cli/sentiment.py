@@ -28,7 +28,16 @@ from pathlib import Path
 import pandas as pd
 
 from core.cli import about_file, add_read_options, check_range, skipped_rows
+from core.cohorts.activity import parse_times
+from core.data.csvfile import read_csv_frame
 from core.errors import ConfigError, InputError
+from core.export import check_output, write_csv
+from core.models.artefact import check_writable
+from core.models.budget import AUTO
+from core.text.analysis import AnalysisConfig, analyse_sentiment, labelled_texts
+from core.text.language import detect_languages
+from core.text.lexicon import DEFAULT_THRESHOLDS, label_scores, lexicon_scores
+from core.text.trends import ALL
 
 
 def register(subparsers) -> None:
@@ -76,7 +85,6 @@ def register(subparsers) -> None:
 
 def read_text_csv(path: str, columns: list[str]) -> pd.DataFrame:
     """A CSV (any encoding/delimiter an ingest reads) as strings; `columns` must exist."""
-    from core.data.csvfile import read_csv_frame
 
     return read_csv_frame(path, required=tuple(columns))
 
@@ -92,10 +100,6 @@ def run(args) -> int:
 def _fit(args) -> int:
     from dataclasses import replace
 
-    from core.export import check_output
-    from core.models.artefact import check_writable
-    from core.models.budget import AUTO
-    from core.text.analysis import labelled_texts
     from core.text.classifier import ClassifierConfig, LabelledTexts, SentimentClassifier, note_text
 
     check_range(args.epochs, "--epochs", 1, 10_000)
@@ -142,9 +146,6 @@ def _fit(args) -> int:
 
 
 def _predict(args) -> int:
-    from core.export import check_output, write_csv
-    from core.text.language import detect_languages
-    from core.text.lexicon import DEFAULT_THRESHOLDS, label_scores, lexicon_scores
 
     check_output(args.out, [args.csv, args.model_dir])
     df = read_text_csv(args.csv, [args.text])
@@ -176,10 +177,6 @@ def _predict(args) -> int:
 
 
 def _shifts(args) -> int:
-    from core.cohorts.activity import parse_times
-    from core.export import check_output
-    from core.text.analysis import AnalysisConfig, analyse_sentiment
-    from core.text.trends import ALL
 
     out_path = check_output(args.out, [args.csv, args.model_dir])
     columns = [args.text, args.time] + ([args.community] if args.community else [])

@@ -41,9 +41,11 @@ from core.cohorts.churn_verdict import TRANSFORMER, ModelVerdict, chance_p_value
 from core.cohorts.features import FeatureSet
 from core.config import DEFAULT_CHURN_EPOCHS
 from core.errors import ConfigError, InputError
+from core.models import cache as model_cache
 from core.models.budget import AUTO, Budget
 from core.models.engine import TrainConfig, train_from
 from core.models.interface import Model
+from core.models.lifecycle import ModelSpec, train_or_load
 
 __all__ = [
     "ChurnConfig",
@@ -136,8 +138,6 @@ class ChurnPredictor(Model):
         """Align, split (stratified, seeded), encode; the cache key parts of this fit."""
         from sklearn.model_selection import train_test_split
 
-        from core.models import cache as model_cache
-
         cfg = self.config
         users = features.users.intersection(pd.Index(labels.index.astype(str)))
         if len(users) < 20:
@@ -174,7 +174,6 @@ class ChurnPredictor(Model):
     def _spec(self, prep: dict, cancel=None):
         """The churn model's ModelSpec (its key is the cache key and the job key)."""
         from core.models.churn_transformer import CODE_VERSION
-        from core.models.lifecycle import ModelSpec
 
         model_config = prep["model_config"]
         batch = prep["encoder"].tensors(prep["features"], prep["y_all"])
@@ -242,7 +241,6 @@ class ChurnPredictor(Model):
         return self.predict_proba(getattr(data, "features", data))
 
     def _fit(self, features, labels, progress, cancel, cache_dir, budget) -> ChurnPredictor:
-        from core.models.lifecycle import train_or_load
 
         cfg = self.config
         prep = self._prepare(features, labels)

@@ -8,6 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from core.models.artefact import read_model_dir, write_model_dir
+
 WEIGHTS_FILE = "weights.pt"
 BASELINE_FILE = "baseline.skops"  # the baseline that scores, when one beat the attention model
 FIT_HINT = "python -m core churn fit"
@@ -34,8 +36,6 @@ def write_churn_dir(model_dir: str | Path, meta: dict, state: dict, baseline: An
     any) as baseline.skops, `meta` as meta.json."""
     import torch
 
-    from core.models.artefact import write_model_dir
-
     def write(tmp: Path) -> None:
         torch.save(state, tmp / WEIGHTS_FILE)
         if baseline is not None:
@@ -50,8 +50,6 @@ def read_churn_dir(model_dir: str | Path, trust: bool = False) -> tuple[Path, di
     """(folder, meta, read_weights) of a verified churn folder; ConfigError when it is missing,
     tampered or foreign. `read_weights()` loads weights.pt (tensors only)."""
     import torch
-
-    from core.models.artefact import read_model_dir
 
     path, meta = read_model_dir(model_dir, "churn", code_version(), FIT_HINT, trust=trust)
     return path, meta, lambda: torch.load(path / WEIGHTS_FILE, map_location="cpu", weights_only=True)

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from core.i18n import t
+
 TRANSFORMER = "churn_transformer"
 CHANCE_ALPHA = 0.05  # a held-out AUC above 0.5 with p below this is better than chance
 
@@ -78,7 +80,6 @@ def _numbers(row: dict) -> dict:
 
 def note_text(note: dict, lang: str = "en") -> str:
     """A verdict note in `lang`, model names translated (core.i18n churn.model_*)."""
-    from core.i18n import t
 
     params = {k: t(f"churn.model_{v}", lang) if k in ("model", "baseline") else v for k, v in note["params"].items()}
     return t(note["key"], lang, **params)

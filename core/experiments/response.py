@@ -26,9 +26,12 @@ import pandas as pd
 from core.errors import ConfigError, InputError
 from core.experiments.columns import metric_values
 from core.experiments.uplift import QiniDifference, auuc, qini_coefficient, qini_difference
+from core.models import cache
+from core.models.artefact import read_model_dir, write_model_dir
 from core.models.budget import AUTO, Budget
 from core.models.engine import TrainConfig, train_from
 from core.models.interface import Model
+from core.models.lifecycle import ModelSpec, engine_fit
 
 
 @dataclass
@@ -287,9 +290,7 @@ def response_spec(data: ResponseData, settings: DINSettings | None = None):
     """The DIN's ModelSpec for these users and settings (its key is the cache key and the job key)."""
     import torch
 
-    from core.models import cache
     from core.models.din import CODE_VERSION, DIN
-    from core.models.lifecycle import ModelSpec, engine_fit
 
     settings = settings or DINSettings()
     cfg = _din_config(data, settings)
@@ -374,7 +375,6 @@ class ResponseModel(Model):
         """weights.pt and meta.json (DIN and its settings, metrics) as a signed model folder."""
         import torch
 
-        from core.models.artefact import write_model_dir
         from core.models.din import CODE_VERSION
 
         meta = {"model": asdict(self.model_.cfg), "settings": asdict(self.config), "metrics": self.metrics}
@@ -389,7 +389,6 @@ class ResponseModel(Model):
         """A folder written by `save`, verified first; ConfigError when missing, tampered or foreign."""
         import torch
 
-        from core.models.artefact import read_model_dir
         from core.models.din import CODE_VERSION, DIN, DINConfig
 
         path, meta = read_model_dir(model_dir, cls.kind, CODE_VERSION, "ResponseModel.fit", trust=trust)

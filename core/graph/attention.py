@@ -24,9 +24,12 @@ import pandas as pd
 from core.errors import ConfigError, InputError
 from core.graph.build import UserGraph
 from core.graph.detect import CommunityResult
+from core.models.artefact import read_model_dir, write_model_dir
 from core.models.budget import AUTO, Budget
+from core.models.cache import fingerprint
 from core.models.engine import TrainConfig, train_from
 from core.models.interface import Model
+from core.models.lifecycle import ModelSpec, engine_fit
 
 ATTRIBUTE_COLUMNS = ("segment", "region", "age_group", "language")
 MAX_CATEGORIES = 30
@@ -179,9 +182,7 @@ def placement_spec(
     Raises InputError when there is nothing to learn (fewer than 2 communities big enough)."""
     import torch
 
-    from core.models.cache import fingerprint
     from core.models.gat import CODE_VERSION, GATConfig, GraphAttentionNetwork
-    from core.models.lifecycle import ModelSpec, engine_fit
 
     config = config or PlacementConfig()
     degree = graph.degrees()
@@ -333,7 +334,6 @@ class GATPlacer(Model):
         """weights.pt and meta.json (GAT and placement settings, metrics) as a signed model folder."""
         import torch
 
-        from core.models.artefact import write_model_dir
         from core.models.gat import CODE_VERSION
 
         meta = json.loads(
@@ -352,7 +352,6 @@ class GATPlacer(Model):
         """A folder written by `save`, verified first; ConfigError when missing, tampered or foreign."""
         import torch
 
-        from core.models.artefact import read_model_dir
         from core.models.gat import CODE_VERSION, GATConfig, GraphAttentionNetwork
 
         path, meta = read_model_dir(model_dir, cls.kind, CODE_VERSION, "GATPlacer.fit", trust=trust)

@@ -18,9 +18,11 @@ import numpy as np
 import pandas as pd
 
 from core.errors import ConfigError, InputError
+from core.models.artefact import read_model_dir, write_model_dir
 from core.models.budget import AUTO, Budget
 from core.models.engine import Progress, TrainConfig, train_from
 from core.models.interface import Model
+from core.models.lifecycle import ModelSpec, engine_fit, is_trained, train_or_load
 from core.recommend.baselines import ItemKNNRecommender, PopularityRecommender
 from core.recommend.data import SequenceData, Split, holdout_last, leave_last_out, sequences_fingerprint
 from core.recommend.metrics import RankingMetrics, evaluate_scores, list_diversity, top_k
@@ -149,7 +151,6 @@ def sasrec_spec(data: SequenceData, split: Split | None, config: RecommendConfig
     """SASRec's ModelSpec for this data, mode and config (its key is the cache key and the job key).
 
     `split` may be None when only the key is needed (`cached_training_exists`)."""
-    from core.models.lifecycle import ModelSpec, engine_fit
     from core.models.sasrec import CODE_VERSION, SASRec, sasrec_training
 
     model_config = config.model_config(data)
@@ -187,7 +188,6 @@ def train_sasrec_cached(
 ) -> TrainedModel:
     """Train SASRec on `split.train` with early stopping on its validation cases under `budget`, or
     load the identical run from the model cache (key: data, mode, config, code version)."""
-    from core.models.lifecycle import train_or_load
 
     spec = sasrec_spec(data, split, config, mode)
     done = train_or_load(spec, budget=budget, progress=progress, cancel=cancel, cache_dir=cache_dir)
@@ -203,7 +203,6 @@ def cached_training_exists(
     budget: Budget = AUTO,
 ) -> bool:
     """True when `evaluate`/`fit` under `budget` would load SASRec from the cache instead of training."""
-    from core.models.lifecycle import is_trained
 
     return is_trained(sasrec_spec(data, None, config, mode), cache_dir, budget=budget)
 
@@ -311,7 +310,6 @@ class SequentialRecommender(Model):
         the one model-folder format (`core/models/artefact.py`)."""
         import torch
 
-        from core.models.artefact import write_model_dir
         from core.models.sasrec import CODE_VERSION
 
         lengths = np.asarray([len(s) for s in self.data.sequences], dtype=np.int64)
@@ -342,7 +340,6 @@ class SequentialRecommender(Model):
         (`trust`: accept a folder this data folder did not sign, see core.models.artefact)."""
         import torch
 
-        from core.models.artefact import read_model_dir
         from core.models.sasrec import CODE_VERSION, SASRec, SASRecConfig
 
         path, meta = read_model_dir(model_dir, "recommend", CODE_VERSION, "python -m core recommend fit", trust=trust)

@@ -13,9 +13,11 @@ import numpy as np
 import pandas as pd
 
 from core.errors import ConfigError
+from core.models.artefact import read_model_dir, write_model_dir
 from core.models.budget import AUTO, Budget
 from core.models.interface import Model
 from core.text.classifier.attention import language_proba
+from core.text.classifier.config import ClassifierConfig
 from core.text.classifier.labels import LabelledTexts, label_polarity
 from core.text.classifier.linear import split_prior
 from core.text.classifier.metrics import Evaluation
@@ -44,7 +46,6 @@ class SentimentClassifier(Model):
         thresholds: dict[str, Thresholds] | None = None,
         train_info: dict[str, dict] | None = None,
     ) -> None:
-        from core.text.classifier.config import ClassifierConfig
 
         self.config = config or ClassifierConfig()
         self.label_names: list[str] = list(label_names or [])
@@ -138,7 +139,6 @@ class SentimentClassifier(Model):
         through the one model-folder format (`core/models/artefact.py`)."""
         from safetensors.torch import save_file
 
-        from core.models.artefact import write_model_dir
         from core.models.text_classifier import CODE_VERSION
 
         meta = {
@@ -176,7 +176,6 @@ class SentimentClassifier(Model):
         (`trust`: accept a folder this data folder did not sign, see core.models.artefact)."""
         from safetensors.torch import load_file
 
-        from core.models.artefact import read_model_dir
         from core.models.text_classifier import CODE_VERSION
 
         model_dir, meta = read_model_dir(

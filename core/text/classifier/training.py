@@ -9,6 +9,7 @@ import numpy as np
 
 from core.errors import InputError
 from core.models.budget import AUTO, Budget
+from core.models.lifecycle import job_key
 from core.text.classifier.attention import language_proba, language_spec, train_language
 from core.text.classifier.config import MIN_PER_LANGUAGE, ClassifierConfig, inference_amp
 from core.text.classifier.inputs import check_cancelled
@@ -57,7 +58,6 @@ def sentiment_job_key(
 ) -> str:
     """One key for a background job training this sentiment classifier under `budget`: each
     language's `lifecycle.job_key` (joined by "+" when two languages are trained)."""
-    from core.models.lifecycle import job_key
 
     return "+".join(job_key(spec, budget, cache_dir) for spec in sentiment_specs(texts, labels, config, cache_dir))
 
