@@ -65,8 +65,8 @@ def _churn_training() -> TrainConfig:
     # on a busy CPU; see engine.torch_threads)
     # patience 4 (was 6): on the sample and Telco the best epoch is the same and the 2 more epochs
     # cost 13-25% of the fit (measured in bench/churn.py --only train). One-cycle learning rate: at
-    # 30 epochs (DEFAULT_CHURN_EPOCHS: the page's, the CLI's and this config's), Telco AUC 0.8576 in 8.0 CPU s (constant rate: 0.8575 in 11.7 s), sample 0.9529
-    # in 11.5 s (0.9525 in 12.5 s)
+    # 30 epochs (DEFAULT_CHURN_EPOCHS: this config's, the page's and the CLI's), Telco AUC 0.8576 in
+    # 8.0 CPU s (constant rate: 0.8575 in 11.7 s), sample 0.9529 in 11.5 s (0.9525 in 12.5 s)
     return TrainConfig(
         epochs=DEFAULT_CHURN_EPOCHS,
         batch_size=128,
