@@ -227,8 +227,8 @@ class SequentialRecommender(Model):
         self.metrics = metrics or {}
 
     def specs(self, data: SequenceData, cache_dir: Path | str | None = None) -> list:
-        """[the SASRec spec `fit` trains or loads on `data`]."""
-        return [sasrec_spec(data, None, self.config, "fit")]
+        """[the SASRec spec `fit` trains or loads on `data`]: every user's last item validates."""
+        return [sasrec_spec(data, holdout_last(data), self.config, "fit")]
 
     def fit(
         self,
