@@ -272,11 +272,12 @@ def din_uplift(users: int, seed: int) -> None:
     import tempfile
 
     from core.experiments.response import DINSettings, train_response_model
+    from core.models.engine import with_train
 
     data = sample_response_data(users, seed)
     with tempfile.TemporaryDirectory() as tmp:
         t = time.perf_counter()
-        res = train_response_model(data, DINSettings(seed=seed), cache_dir=Path(tmp) / "cache")
+        res = train_response_model(data, with_train(DINSettings(), seed=seed), cache_dir=Path(tmp) / "cache")
         secs = time.perf_counter() - t
     print(
         f"\nResponse model: sample with {users} users ({data.history_share:.0%} with history), "

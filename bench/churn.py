@@ -65,11 +65,12 @@ def model_rows(section: str, predictor) -> None:
 def bench_telco(epochs: int) -> None:
     from core.cohorts.churn import ChurnConfig, ChurnPredictor
     from core.cohorts.datasets import snapshot_dataset
+    from core.models.engine import with_train
 
     df = pd.read_csv(DATASETS / "telco_churn" / "Telco-Customer-Churn.csv")
     data = snapshot_dataset(df, "customerID", "Churn", source="Telco-Customer-Churn.csv")
     t = time.perf_counter()
-    p = ChurnPredictor(ChurnConfig(epochs=epochs, seed=0, test_size=0.2)).fit(data.features, data.labels)
+    p = ChurnPredictor(with_train(ChurnConfig(test_size=0.2), epochs=epochs, seed=0)).fit(data)
     m = p.result_.metrics.set_index("model")
     model_rows("telco", p)
     best = max(m.loc["logistic_regression", "auc"], m.loc["gradient_boosting", "auc"])
@@ -84,6 +85,7 @@ def bench_cdnow(epochs: int) -> None:
     from core.cohorts.churn import ChurnConfig, ChurnPredictor
     from core.cohorts.churn_metrics import binary_metrics
     from core.cohorts.datasets import event_log_dataset
+    from core.models.engine import with_train
 
     df = pd.read_csv(DATASETS / "cdnow" / "CDNOW_master.txt", sep=r"\s+", dtype={"customer_id": str})
     data = event_log_dataset(
@@ -91,7 +93,7 @@ def bench_cdnow(epochs: int) -> None:
     )
     row("cdnow", "users / churn rate", f"{len(data.labels)} / {data.labels.mean():.3f}")
     t = time.perf_counter()
-    p = ChurnPredictor(ChurnConfig(epochs=epochs, seed=0)).fit(data.features, data.labels)
+    p = ChurnPredictor(with_train(ChurnConfig(), epochs=epochs, seed=0)).fit(data)
     model_rows("cdnow", p)
     # gradient boosting on RFM only, same split
     scores = p.result_.scores.set_index("user_id")
@@ -114,10 +116,11 @@ def bench_sample(epochs: int) -> None:
     from core.cohorts.churn import ChurnConfig, ChurnPredictor
     from core.cohorts.datasets import workspace_dataset
     from core.data.sample import sample_workspace
+    from core.models.engine import with_train
 
     ws = sample_workspace(users=2000, seed=0)
     data = workspace_dataset(ws)
-    p = ChurnPredictor(ChurnConfig(epochs=epochs, seed=0)).fit(data.features, data.labels)
+    p = ChurnPredictor(with_train(ChurnConfig(), epochs=epochs, seed=0)).fit(data)
     model_rows("sample", p)
     auc = p.result_.metrics.set_index("model").loc["churn_transformer", "auc"]
     row("sample", "model AUC", float(auc), ">= 0.80", auc >= 0.80)
@@ -226,8 +229,9 @@ def _timed(fn):
 
 def _churn_speed(name: str, data, epochs: int) -> dict:
     from core.cohorts.churn import ChurnConfig, ChurnPredictor
+    from core.models.engine import with_train
 
-    p, wall, cpu = _timed(lambda: ChurnPredictor(ChurnConfig(epochs=epochs)).fit(data.features, data.labels))
+    p, wall, cpu = _timed(lambda: ChurnPredictor(with_train(ChurnConfig(), epochs=epochs)).fit(data))
     m = p.result_.metrics.set_index("model")["auc"]
     best = max(m["logistic_regression"], m["gradient_boosting"])
     quality = f"AUC {m['churn_transformer']:.4f} (best baseline {best:.4f})"
@@ -249,6 +253,7 @@ def _train_speed_rows(epochs: int) -> list[dict]:
     from core.experiments.response import DINSettings, train_response_model
     from core.graph.attention import PlacementConfig, place_users
     from core.graph.detect import detect_communities
+    from core.models.engine import with_train
 
     rows = [_churn_speed("churn, sample 2,000", workspace_dataset(sample_workspace(users=2000, seed=0)), epochs)]
     telco = pd.read_csv(DATASETS / "telco_churn" / "Telco-Customer-Churn.csv")
@@ -262,7 +267,9 @@ def _train_speed_rows(epochs: int) -> list[dict]:
     result = detect_communities(graph, resolution="auto")
     with tempfile.TemporaryDirectory() as cache:  # as bench/graph.py: min_degree 5, CPU
         placement, wall, cpu = _timed(
-            lambda: place_users(graph, result, users, PlacementConfig(min_degree=5, device="cpu"), cache_dir=cache)
+            lambda: place_users(
+                graph, result, users, with_train(PlacementConfig(min_degree=5), device="cpu"), cache_dir=cache
+            )
         )
     low = placement.low_degree
     hubs = {u for members in truth_json["hubs"].values() for u in members}
@@ -281,7 +288,9 @@ def _train_speed_rows(epochs: int) -> list[dict]:
 
     data = sample_response_data(users=2000, seed=0)  # as bench/abtest.py
     with tempfile.TemporaryDirectory() as cache:
-        res, wall, cpu = _timed(lambda: train_response_model(data, DINSettings(seed=0), cache_dir=Path(cache)))
+        res, wall, cpu = _timed(
+            lambda: train_response_model(data, with_train(DINSettings(), seed=0), cache_dir=Path(cache))
+        )
     rows.append(
         {
             "model": "DIN response, sample",

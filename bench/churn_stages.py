@@ -60,7 +60,7 @@ def main() -> None:
         seen[1], seen[2] = now, seen[2] + 1
 
     with tempfile.TemporaryDirectory() as cache:
-        ChurnPredictor(config).fit(data.features, data.labels, progress=progress, cache_dir=cache)
+        ChurnPredictor(config).fit(data, progress=progress, cache_dir=cache)
     total = time.monotonic() - start
     print(f"{args.data}: {len(data.labels):,} users, {total:.1f} s")
     for stage, (first, last, reports) in stages.items():

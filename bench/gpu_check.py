@@ -147,6 +147,7 @@ def _predict(model: torch.nn.Module, batch, device: torch.device) -> torch.Tenso
 
 def run_case(case: Case, device: str, steps: int, cpu_steps: int, cache_dir: Path) -> dict:
     from core.models import cache
+    from core.models.budget import train_with_budget
     from core.models.engine import TrainConfig, fit, pick_device
     from core.models.lifecycle import ModelSpec, train_or_load
 
@@ -157,8 +158,9 @@ def run_case(case: Case, device: str, steps: int, cpu_steps: int, cache_dir: Pat
         order = torch.randperm(len(case.batches), generator=generator).tolist()
         return [case.batches[i] for i in order]
 
-    def fit_fn(model, progress, cancel):
+    def fit_fn(model, progress, cancel, budget):  # no budget asked (AUTO): the run's own, none
         tc = TrainConfig(epochs=epochs, lr=case.lr, device=device, amp=True, max_seconds=None, patience=epochs)
+        tc = train_with_budget(tc, budget)
         res = fit(model, make_batches, None, tc, progress=progress, cancel=cancel)
         trained["model"], trained["result"] = model, res
         return res.state_dict, res.summary(), {"history": res.history}

@@ -193,6 +193,7 @@ def planted_sample_graph(users: int = 2000, seed: int = 0):
 def bench_sample() -> dict:
     from core.graph.attention import PlacementConfig, place_users
     from core.graph.influence import influence_table
+    from core.models.engine import with_train
 
     graph, truth, users, truth_json = planted_sample_graph()
     rows = []
@@ -220,7 +221,8 @@ def bench_sample() -> dict:
     infl = influence_table(graph, result).set_index("node").reindex(graph.nodes.astype(str))
     with tempfile.TemporaryDirectory() as cache:
         t = time.perf_counter()
-        placement = place_users(graph, result, users, PlacementConfig(min_degree=5, device="cpu"), cache_dir=cache)
+        config = with_train(PlacementConfig(min_degree=5), device="cpu")
+        placement = place_users(graph, result, users, config, cache_dir=cache)
         gat_seconds = time.perf_counter() - t
     low = placement.low_degree
     leiden_low = low_degree_accuracy(truth, result, low, result.membership)

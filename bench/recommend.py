@@ -111,14 +111,14 @@ def settings_run(job: tuple[str, str, int, int]) -> dict:
         "setting": setting,
         "window": report.recommender.model.config.max_len,
         "epochs_run": t["epochs_run"],
-        "stopped": t["stopped"],
+        "stopped_by": t["stopped_by"],
         "wall_s": time.perf_counter() - started,
         "cpu_s": time.process_time() - cpu,
         "NDCG@10": report.metric("SASRec").ndcg,
         "popularity NDCG@10": report.metric("Popularity").ndcg,
     }
     print(
-        f"  settings: {name} / {setting}: {row['epochs_run']} epochs ({row['stopped']}), {row['wall_s']:.0f} s wall, "
+        f"  settings: {name} / {setting}: {row['epochs_run']} epochs ({row['stopped_by']}), {row['wall_s']:.0f} s wall, "
         f"{row['cpu_s']:.0f} CPU s, NDCG@10 {row['NDCG@10']:.4f}",
         flush=True,
     )
@@ -235,14 +235,14 @@ def main(argv: list[str] | None = None) -> int:
                     "dataset": name,
                     "model": label,
                     "epochs_run": t["epochs_run"],
-                    "stopped": t["stopped"],
+                    "stopped_by": t["stopped_by"],
                     "best_val_ndcg10": t["val_ndcg10"],
                     "s/epoch (incl. val)": float(np.mean(epochs)) if epochs else None,
                     "wall_s": wall,
                     "device": t["device"],
                 }
             )
-            print(f"  {label}: {t['epochs_run']} epochs ({t['stopped']}), {wall:.0f} s", flush=True)
+            print(f"  {label}: {t['epochs_run']} epochs ({t['stopped_by']}), {wall:.0f} s", flush=True)
         for protocol, models in rows_by_model.items():
             pop = models["Popularity"].ndcg
             for model, m in models.items():

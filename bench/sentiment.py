@@ -376,7 +376,7 @@ def bench_tune(cache_dir, settings):
         "tune",
         f"waimai validation: attention / LR / blend [{' '.join(settings) or 'defaults'}]",
         f"{info['attention_only_val_macro_f1']:.3f} / {info['wide_only_val_macro_f1']:.3f} / {info['val_macro_f1']:.3f}",
-        f"w {info['fusion_weight']:.1f}; epochs {info['epochs_run']} ({info['stopped']}); "
+        f"w {info['fusion_weight']:.1f}; epochs {info['epochs_run']} ({info['stopped_by']}); "
         f"{time.perf_counter() - t0:.0f} s",
     )
 
@@ -523,7 +523,7 @@ def _timing_classifier(lang, texts):
     lm.state_dict = TextClassifier(mcfg).state_dict()
     lm.prior = LinearPrior.fit(texts, (lexicon_scores(texts) >= 0).astype(int), lang, 2)
     lm.fusion_weight = 0.5
-    return SentimentClassifier(["0", "1"], {lang: lm}, {}, {}, {})
+    return SentimentClassifier(label_names=["0", "1"], models={lang: lm})
 
 
 def bench_speed(clf_en, clf_zh):

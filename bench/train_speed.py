@@ -72,10 +72,16 @@ def timed(fn: Callable):
     return out, time.perf_counter() - t
 
 
+BUDGET: list = []  # [seconds or None] once main has read --budget: every row trains under it
+
+
 def on(device: str, config):
-    """`config` with its device set: its own `device` field, or its nested TrainConfig's (`train`)."""
+    """`config` with its device set (its own `device` field, or its nested TrainConfig's, `train`)
+    and the run's budget as its trainer's `max_seconds` (as the pages hand theirs to `fit`)."""
     target = config.train if hasattr(config, "train") and not hasattr(config, "device") else config
     target.device = device
+    if BUDGET and hasattr(target, "max_seconds"):
+        target.max_seconds = BUDGET[0]
     return config
 
 
@@ -159,7 +165,7 @@ def bench_reco_1m(cache: Path, device: str) -> None:
 def _churn(name: str, data, cache: Path, device: str, target: float, floor_of: Callable) -> None:
     from core.cohorts.churn import ChurnConfig, ChurnPredictor
 
-    p, s = timed(lambda: ChurnPredictor(on(device, ChurnConfig())).fit(data.features, data.labels, cache_dir=cache))
+    p, s = timed(lambda: ChurnPredictor(on(device, ChurnConfig())).fit(data, cache_dir=cache))
     m = p.result_.metrics.set_index("model")["auc"]
     floor, text = floor_of(m)
     auc = float(m["churn_transformer"])
@@ -241,7 +247,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     import torch
 
-    from core.models.engine import CPU_BUDGET_SECONDS, pick_device, training_budget
+    from core.models.engine import CPU_BUDGET_SECONDS, pick_device
 
     names = [n.strip() for n in args.only.split(",") if n.strip()] + (["reco-1m"] if args.big else [])
     unknown = set(names) - set(BENCHES)
@@ -249,14 +255,14 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"unknown rows: {', '.join(sorted(unknown))} (choose from {', '.join(BENCHES)})")
     gpu = pick_device(args.device).type == "cuda"
     budget = (None if gpu else CPU_BUDGET_SECONDS) if args.budget is None else (args.budget * 60 or None)
+    BUDGET[:] = [budget]
     started = time.perf_counter()
     with tempfile.TemporaryDirectory(prefix="train-speed-") as tmp:
         os.environ.setdefault("CE_DATA_DIR", str(Path(tmp) / "data"))  # the sample workspace goes here
         cache = Path(tmp) / "models"
         for name in names:
             print(f"{name} ...", flush=True)
-            with training_budget(budget):  # as the pages' training panel runs them
-                BENCHES[name](cache, args.device)
+            BENCHES[name](cache, args.device)
     print()
     print(pd.DataFrame(ROWS).to_string(index=False))
     print(

@@ -19,7 +19,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 LANGUAGES = ("en", "zh")
 DEFAULT_CACHE_GB = 5.0
 DEFAULT_STATES_MAX_MB = 2048.0
-DEFAULT_CHURN_PAGE_EPOCHS = 30
+DEFAULT_CHURN_EPOCHS = 30  # the churn model's epochs: ChurnConfig, the page and the CLI
 ENGINES = ("duckdb", "spark")  # --engine of the CLI's SQL paths (core/query/engine.py)
 DEFAULT_MASTER = "local[*]"  # --spark-master when none is given
 
@@ -120,8 +120,8 @@ def postgres_password() -> str | None:
 
 
 def churn_page_epochs() -> int:
-    """Epochs the churn page trains for: $CE_CHURN_EPOCHS, default 30."""
-    return _count("CE_CHURN_EPOCHS", DEFAULT_CHURN_PAGE_EPOCHS) or DEFAULT_CHURN_PAGE_EPOCHS
+    """Epochs the churn page trains for: $CE_CHURN_EPOCHS (tests lower it), else DEFAULT_CHURN_EPOCHS."""
+    return _count("CE_CHURN_EPOCHS", DEFAULT_CHURN_EPOCHS) or DEFAULT_CHURN_EPOCHS
 
 
 def recommend_page_epochs() -> int:

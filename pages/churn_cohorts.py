@@ -132,21 +132,19 @@ if events:
     st.caption(tr("churn.labels_summary", users=users, rate=fmt_share(data.label_rate), cutoff=cut))
 
 from core.cohorts.churn import ChurnConfig, ChurnPredictor  # noqa: E402 - torch loads only when needed
+from core.models.engine import with_train  # noqa: E402
 from ui import training  # noqa: E402
 
-config = ChurnConfig(epochs=EPOCHS)
+config = with_train(ChurnConfig(), epochs=EPOCHS)
 train_data = data.train
 
 
-def train(progress, cancel):
-    return ChurnPredictor(config).fit(train_data.features, train_data.labels, progress=progress, cancel=cancel)
+def train(progress, cancel, budget):
+    return ChurnPredictor(config).fit(train_data, budget=budget, progress=progress, cancel=cancel)
 
 
 try:
-    spec = panels.memo(
-        ("spec", key, data.cutoff, inactive_days),
-        lambda: ChurnPredictor(config).spec(train_data.features, train_data.labels),
-    )
+    spec = panels.memo(("spec", key, data.cutoff, inactive_days), lambda: ChurnPredictor(config).spec(train_data))
     predictor = training.model_panel(spec, train, button_label=tr("common.train"))
 except UserError as exc:
     stop_with(exc)

@@ -141,8 +141,8 @@ with st.expander(tr("graph.gat")):
 
     from core.graph.attention import place_users, placement_spec
 
-    def train(progress, cancel):
-        return place_users(graph, result, users, progress=progress, cancel=cancel)
+    def train(progress, cancel, budget):
+        return place_users(graph, result, users, budget=budget, progress=progress, cancel=cancel)
 
     try:  # the job key is the GAT's cache key; a GAT already on disk loads without a click
         placement = training.model_panel(

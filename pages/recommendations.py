@@ -35,7 +35,8 @@ if not support.available:
 data_key = table_version_key(ws, "interactions")
 names = use_names(ws, "interactions")  # the picker, lists and download say the file's own column names
 
-from core.recommend.recommender import (  # noqa: E402 - torch: only once the view has data
+from core.models.engine import with_train  # noqa: E402 - torch: only once the view has data
+from core.recommend.recommender import (  # noqa: E402
     RecommendConfig,
     cached_training_exists,
     default_train,
@@ -68,7 +69,7 @@ try:
     ws_path = str(ws.path.resolve())
     data = load_sequences(ws_path, data_key)
     baselines = load_baselines(ws_path, data_key)
-    config = RecommendConfig(max_len=int(max_len) or None, epochs=int(epochs))
+    config = with_train(RecommendConfig(max_len=int(max_len) or None), epochs=int(epochs))
 except UserError as exc:
     st.error(error_text(exc))
     st.stop()
@@ -81,7 +82,7 @@ from ui import training  # noqa: E402 - imports torch: only once there is someth
 
 report = training.model_panel(
     spec,
-    lambda progress, cancel: evaluate(data, config, progress=progress, cancel=cancel),
+    lambda progress, cancel, budget: evaluate(data, config, progress=progress, cancel=cancel, budget=budget),
     button_label=tr("reco.train"),
 )
 shown = reco_page(report if report is not None else baselines, report, lang)  # baselines until SASRec is ready

@@ -60,7 +60,7 @@ def test_settings_are_read_when_asked_and_bad_values_fall_back(monkeypatch, tmp_
         monkeypatch.setenv("CE_SENT_EPOCHS", value)
         assert config.sentiment_page_epochs() == epochs
     monkeypatch.setenv("CE_CHURN_EPOCHS", "0")
-    assert config.churn_page_epochs() == config.DEFAULT_CHURN_PAGE_EPOCHS
+    assert config.churn_page_epochs() == config.DEFAULT_CHURN_EPOCHS
     monkeypatch.setenv("CE_DEBUG", " ")
     assert not config.debug()
     monkeypatch.setenv("CE_DEBUG", "1")

@@ -227,7 +227,7 @@ def response_panel(ws, df, view, settings, load_table) -> None:
 
     response = training.model_panel(
         response_spec(rdata, DINSettings()),
-        lambda progress, cancel: train_response_model(rdata, DINSettings(), progress, cancel),
+        lambda progress, cancel, budget: train_response_model(rdata, DINSettings(), progress, cancel, budget=budget),
         button_label=tr("ab.train_model"),
     )
     if response is None:

@@ -94,12 +94,8 @@ def uploaded_labels() -> tuple[list[str], pd.Series, str] | None:
 def trained_classifier(labelled: pd.DataFrame, data_key: str):
     """The train-on-labelled-texts block: source choice, Train button and progress; the classifier
     once it is trained (or loaded from the cache), else None."""
-    from core.text.classifier import (
-        ClassifierConfig,
-        fit_sentiment_classifier,
-        sentiment_is_trained,
-        sentiment_job_key,
-    )
+    from core.models.lifecycle import is_trained
+    from core.text.classifier import ClassifierConfig, LabelledTexts, SentimentClassifier
     from ui import training
 
     st.subheader(tr("sent.train_header"))
@@ -125,14 +121,17 @@ def trained_classifier(labelled: pd.DataFrame, data_key: str):
     config = ClassifierConfig()
     if CLASSIFIER_EPOCHS:  # tests shorten training; 0 keeps each encoder's own number of epochs
         config.train = replace(config.train, epochs=CLASSIFIER_EPOCHS)
-    # the job goes under the lifecycle specs' key (one per language trained), so a reload finds it
-    job_key = memo(("job_key", train_key, str(config)), lambda: sentiment_job_key(texts, labels, config))
+    # the job goes under the lifecycle specs' keys (one per language trained), so a reload finds it
+    data = LabelledTexts(texts, labels)
+    specs = memo(("specs", train_key, str(config)), lambda: SentimentClassifier(config).specs(data))
     return training.training_panel(
-        job_key,
-        lambda progress, cancel: fit_sentiment_classifier(texts, labels, config, progress=progress, cancel=cancel),
+        lambda budget: training.specs_key(specs, budget),
+        lambda progress, cancel, budget: SentimentClassifier(config).fit(
+            data, budget=budget, progress=progress, cancel=cancel
+        ),
         button_label=tr("common.train"),  # a model already on disk loads without a click
-        autostart=lambda: sentiment_is_trained(texts, labels, config),
-        budget="sentiment",  # the training budget control; the fits and the cache key follow it
+        autostart=lambda budget: bool(specs) and all(is_trained(spec, budget=budget) for spec in specs),
+        budget="sentiment",  # the training budget control: its value goes to the fit as an argument
     )
 
 

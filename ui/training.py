@@ -21,9 +21,12 @@ Jobs are keyed by `key` in a process-wide registry (core.models.jobs), so a brow
 the running job instead of starting a second one.
 
 The training budget: `model_panel` (and `training_panel(..., budget=SCOPE)`) draws a number input
-(minutes; 5 on the CPU, none on a GPU) above the Train button and runs the model's fit under it
-(`engine.training_budget`), with the budget in the cache and job keys. `card_line(metrics)` is the
-model card's line on how training ended ("stopped by the 5 min budget at epoch 7/30 · cpu · 5 min").
+(minutes; 5 on the CPU, none on a GPU) above the Train button and hands its value (seconds, None:
+no limit) to the page's training callable, `fn(progress, cancel, budget)`, which passes it on to
+`Model.fit(..., budget=budget)` (core.models.interface). The job key follows the lifecycle's one
+budget rule (`lifecycle.job_key`): a stored model that answers the budget is one job for every
+budget; a budget that asks for another model is another job. `card_line(metrics)` is the model
+card's line on how training ended ("stopped by the 5 min budget at epoch 7/30 · cpu · 5 min").
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ import streamlit as st
 
 from core.models import jobs
 from core.models.engine import Progress, stopped_by
+from core.models.lifecycle import budget_job_key, is_trained, job_key, stored_metrics
 from ui.common import tr
 
 BUDGET_KEY = "train_budget_minutes"  # session key of the budget (its own key: survives page changes)
@@ -50,9 +54,12 @@ def record_training(key: str) -> None:
         auth.record(current_workspace(), "training", detail=key)
 
 
-def start_training(key: str, fn: Callable[[Callable[[Progress], None], threading.Event], Any]) -> jobs.TrainingJob:
-    """Start `fn(progress, cancel)` in the background under `key` (or return the running job)."""
-    return jobs.start_job(key, fn)
+def start_training(
+    key: str, fn: Callable[[Callable[[Progress], None], threading.Event], Any], budget: float | None = None
+) -> jobs.TrainingJob:
+    """Start `fn(progress, cancel)` in the background under `key` (or return the running job);
+    `budget`: the seconds it trains under, if any (caps the bar's time left)."""
+    return jobs.start_job(key, fn, budget=budget)
 
 
 def duration_text(seconds: float) -> str:
@@ -184,19 +191,34 @@ def card_line(metrics: dict) -> str:
     )
 
 
+def specs_key(specs: list, budget: float | None) -> str:
+    """The job key of lifecycle specs (several: joined by "+") asked for under `budget`: the
+    lifecycle's rule (`lifecycle.job_key`), except that the job which just trained them under this
+    budget keeps its key (the page keeps its result instead of loading the model again)."""
+
+    asked = "+".join(budget_job_key(spec, budget) for spec in specs)
+    job = jobs.get_job(asked)
+    if job is not None and job.status in (jobs.RUNNING, jobs.DONE):
+        return asked
+    return "+".join(job_key(spec, budget) for spec in specs)
+
+
 def model_panel(
-    spec, fn: Callable[[Callable[[Progress], None], threading.Event], Any], *, button_label: str | None = None
+    spec,
+    fn: Callable[[Callable[[Progress], None], threading.Event, float | None], Any],
+    *,
+    button_label: str | None = None,
 ) -> Any | None:
-    """`training_panel` for a model of the lifecycle (core.models.lifecycle.ModelSpec): the job is
-    keyed by the spec's cache key (and the budget), a model already on disk under the session's
+    """`training_panel` for a model of the lifecycle (core.models.lifecycle.ModelSpec, e.g.
+    `model.specs(data)[0]`): `fn(progress, cancel, budget)` trains it under the session's budget;
+    the job is keyed by the one budget rule (`specs_key`), a model already on disk that answers the
     budget loads without a Train button, and the budget control sits above the button."""
-    from core.models.lifecycle import is_trained, stored_metrics
 
     return training_panel(
-        spec.job_key,
+        lambda budget: specs_key([spec], budget),
         fn,
         button_label=button_label,
-        autostart=lambda: is_trained(spec),
+        autostart=lambda budget: is_trained(spec, budget=budget),
         budget=spec.kind,
         record=lambda: stored_metrics(spec),
     )
@@ -222,11 +244,11 @@ def trained_line(budget: float | None, record: dict | None) -> str:
 
 
 def training_panel(
-    key: str,
-    fn: Callable[[Callable[[Progress], None], threading.Event], Any],
+    key: str | Callable[[float | None], str],
+    fn: Callable[..., Any],
     *,
     button_label: str | None = None,
-    autostart: bool | Callable[[], bool] = False,
+    autostart: bool | Callable[..., bool] = False,
     poll_seconds: float = 1.0,
     budget: str | None = None,
     record: Callable[[], dict | None] | None = None,
@@ -238,26 +260,27 @@ def training_panel(
     failed job shows its error and the button again; a cancelled one says so.
 
     `budget=SCOPE` (a name for the control, e.g. the model kind) adds the training budget: the
-    control above the button or the result (disabled while training), `fn` and a callable `autostart` run under `budget_seconds(SCOPE)`
-    (`engine.training_budget`: every fit inside and the lifecycle's cache key follow it), and the
-    job key carries it, so a model trained for 5 minutes is not taken for the one asked with 20.
-    Once trained, a line says so in place of the control ("Trained in 12 s on CPU", from `record()`:
-    the stored model's metrics, when given) and the control waits, folded, under it.
+    control above the button or the result (disabled while training), and its value in seconds
+    (`budget_seconds(SCOPE)`, None: no limit) is an argument: `fn(progress, cancel, budget)`,
+    `autostart(budget)` and `key(budget)` (when callable) receive it, so the job key can say when a
+    budget asks for another model (`specs_key`: a model trained for 5 minutes is not taken for the
+    one asked with 20). Once trained, a line says so in place of the control ("Trained in 12 s on
+    CPU", from `record()`: the stored model's metrics, when given) and the control waits, folded, under it.
+    Without `budget`, `fn(progress, cancel)` and `autostart()` take no budget and `key` is a string.
     """
+    seconds: float | None = None
     if budget is not None:
-        from core.models.engine import training_budget
-
         seconds = budget_seconds(budget)
-        key = f"{key}@budget={seconds or 'none'}"
         inner, ask = fn, autostart
 
         def fn(progress: Callable[[Progress], None], cancel: threading.Event) -> Any:
-            with training_budget(seconds):
-                return inner(progress, cancel)
+            return inner(progress, cancel, seconds)
 
         def autostart() -> bool:
-            with training_budget(seconds):
-                return ask() if callable(ask) else bool(ask)
+            return ask(seconds) if callable(ask) else bool(ask)
+
+    if callable(key):
+        key = key(seconds)
 
     job = jobs.get_job(key)
     if budget is not None and job is not None and job.status == jobs.DONE:  # trained: a line says so; the
@@ -285,7 +308,7 @@ def training_panel(
             record_training(key)
     if start_now:
         slot.empty()  # the progress bar takes the button's place
-        job = start_training(key, fn)
+        job = start_training(key, fn, seconds)
         if job.status == jobs.DONE:
             return job.result
         job.wait(timeout=0.2)  # a cache load finishes at once: skip the bar

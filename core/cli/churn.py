@@ -20,7 +20,11 @@ from pathlib import Path
 import pandas as pd
 
 from core.cli import about_file, add_read_options, check_range, skipped_rows
+from core.cohorts.datasets import event_log_dataset, numeric_value_columns, read_csv_bytes, snapshot_dataset
+from core.config import DEFAULT_CHURN_EPOCHS
 from core.errors import ConfigError, InputError
+from core.export import check_output, write_csv
+from core.models.artefact import check_writable
 
 
 def register(subparsers) -> None:
@@ -50,7 +54,7 @@ def register(subparsers) -> None:
                 help="event log: days without activity that count as churn (default 30)",
             )
             p.add_argument("--weeks", type=int, default=12, help="weeks of activity timeline (default 12)")
-            p.add_argument("--epochs", type=int, default=40)
+            p.add_argument("--epochs", type=int, default=DEFAULT_CHURN_EPOCHS)
             p.add_argument("--seed", type=int, default=0)
         else:
             p.add_argument("--out", required=True, help="output CSV: id,churn_probability")
@@ -64,7 +68,6 @@ def register(subparsers) -> None:
 
 
 def _read_csv(path: str) -> pd.DataFrame:
-    from core.cohorts.datasets import read_csv_bytes
 
     file = Path(path)
     if not file.is_file():
@@ -87,9 +90,7 @@ def _mode(args) -> str:
 
 def run(args) -> int:
     from core.cohorts.churn import ChurnConfig, ChurnPredictor, note_text
-    from core.cohorts.datasets import event_log_dataset, numeric_value_columns, snapshot_dataset
-    from core.export import check_output, write_csv
-    from core.models.artefact import check_writable
+    from core.models.engine import with_train
 
     mode = _mode(args)
     if args.churn_command == "fit":
@@ -124,10 +125,9 @@ def run(args) -> int:
                 weeks=args.weeks,
                 source=source,
             )
-        config = ChurnConfig()
-        config.train.epochs, config.train.seed = args.epochs, args.seed
+        config = with_train(ChurnConfig(), epochs=args.epochs, seed=args.seed)
         with about_file(source):
-            predictor = ChurnPredictor(config).fit(data.features, data.labels)
+            predictor = ChurnPredictor(config).fit(data)
         extra = {
             "mode": mode,
             "weeks": data.features.n_weeks,

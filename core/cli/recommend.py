@@ -17,7 +17,12 @@ import sys
 from dataclasses import replace
 
 from core.cli import about_file, add_read_options, check_range, skipped_rows
+from core.data.csvfile import read_csv_frame
 from core.errors import ConfigError, InputError
+from core.export import check_output, write_csv
+from core.models.artefact import check_writable
+from core.models.budget import AUTO
+from core.recommend.data import build_sequences
 
 
 def register(subparsers) -> None:
@@ -68,7 +73,6 @@ def register(subparsers) -> None:
 
 def _read_csv(path: str):
     """The whole CSV as strings, empty cells as NaN; read like an ingest reads (encoding, delimiter)."""
-    from core.data.csvfile import read_csv_frame
 
     df = read_csv_frame(path)
     return df.mask(df == "")
@@ -81,9 +85,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _fit(args: argparse.Namespace) -> int:
-    from core.export import check_output
-    from core.models.artefact import check_writable
-    from core.recommend.data import build_sequences
 
     check_range(args.epochs, "--epochs", 1, 10_000)  # trainer flags: None keeps the default
     check_range(args.max_len, "--max-len", 2, 10_000)
@@ -107,14 +108,13 @@ def _fit(args: argparse.Namespace) -> int:
             file=args.interactions,
             column=args.user,
         )
-    from core.recommend.recommender import RecommendConfig, default_train, fit_recommender  # imports torch
+    from core.recommend.recommender import RecommendConfig, SequentialRecommender, default_train  # imports torch
 
     flags = {
         "epochs": args.epochs,
         "batch_size": args.batch_size,
         "lr": args.lr,
         "patience": args.patience,
-        "max_seconds": args.max_seconds,
         "seed": args.seed,
         "device": args.device,
     }
@@ -128,7 +128,7 @@ def _fit(args: argparse.Namespace) -> int:
         train=replace(default_train(), **{k: v for k, v in flags.items() if v is not None}),
     )
     with about_file(args.interactions):
-        rec = fit_recommender(data, config)
+        rec = SequentialRecommender(config).fit(data, budget=AUTO if args.max_seconds is None else args.max_seconds)
     rec.save(args.model_dir)
     m = rec.metrics
     summary = {
@@ -139,7 +139,7 @@ def _fit(args: argparse.Namespace) -> int:
         "epochs_run": m.get("epochs_run"),
         "seconds": round(float(m.get("seconds") or 0.0), 2),
         "device": m.get("device"),
-        "stopped": m.get("stopped"),
+        "stopped_by": m.get("stopped_by"),
         "trained": m.get("trained"),
         "model_dir": str(args.model_dir),
     }
@@ -149,7 +149,6 @@ def _fit(args: argparse.Namespace) -> int:
 
 
 def _predict(args: argparse.Namespace) -> int:
-    from core.export import check_output, write_csv
     from core.recommend.recommender import SequentialRecommender
 
     check_range(args.k, "--k", 1, 100_000)

@@ -28,7 +28,16 @@ from pathlib import Path
 import pandas as pd
 
 from core.cli import about_file, add_read_options, check_range, skipped_rows
+from core.cohorts.activity import parse_times
+from core.data.csvfile import read_csv_frame
 from core.errors import ConfigError, InputError
+from core.export import check_output, write_csv
+from core.models.artefact import check_writable
+from core.models.budget import AUTO
+from core.text.analysis import AnalysisConfig, analyse_sentiment, labelled_texts
+from core.text.language import detect_languages
+from core.text.lexicon import DEFAULT_THRESHOLDS, label_scores, lexicon_scores
+from core.text.trends import ALL
 
 
 def register(subparsers) -> None:
@@ -76,7 +85,6 @@ def register(subparsers) -> None:
 
 def read_text_csv(path: str, columns: list[str]) -> pd.DataFrame:
     """A CSV (any encoding/delimiter an ingest reads) as strings; `columns` must exist."""
-    from core.data.csvfile import read_csv_frame
 
     return read_csv_frame(path, required=tuple(columns))
 
@@ -92,10 +100,7 @@ def run(args) -> int:
 def _fit(args) -> int:
     from dataclasses import replace
 
-    from core.export import check_output
-    from core.models.artefact import check_writable
-    from core.text.analysis import labelled_texts
-    from core.text.classifier import ClassifierConfig, fit_sentiment_classifier, note_text
+    from core.text.classifier import ClassifierConfig, LabelledTexts, SentimentClassifier, note_text
 
     check_range(args.epochs, "--epochs", 1, 10_000)
     check_range(args.max_seconds, "--max-seconds", 1, 10**7)
@@ -114,10 +119,9 @@ def _fit(args) -> int:
         )
     config = ClassifierConfig()  # the flags write into its trainer settings; epochs unset: each encoder's own
     config.train = replace(config.train, seed=args.seed, epochs=args.epochs or 0, device=args.device)
-    if args.max_seconds is not None:  # else the trainer's default budget
-        config.train = replace(config.train, max_seconds=args.max_seconds)
+    budget = AUTO if args.max_seconds is None else args.max_seconds  # AUTO: the trainer's default budget
     with about_file(Path(args.csv).name):
-        clf = fit_sentiment_classifier(texts, labels, config)
+        clf = SentimentClassifier(config).fit(LabelledTexts(texts, labels), budget=budget)
     clf.save(args.model_dir)
     summary: dict = {
         "labels": clf.label_names,
@@ -142,9 +146,6 @@ def _fit(args) -> int:
 
 
 def _predict(args) -> int:
-    from core.export import check_output, write_csv
-    from core.text.language import detect_languages
-    from core.text.lexicon import DEFAULT_THRESHOLDS, label_scores, lexicon_scores
 
     check_output(args.out, [args.csv, args.model_dir])
     df = read_text_csv(args.csv, [args.text])
@@ -176,10 +177,6 @@ def _predict(args) -> int:
 
 
 def _shifts(args) -> int:
-    from core.cohorts.activity import parse_times
-    from core.export import check_output
-    from core.text.analysis import AnalysisConfig, analyse_sentiment
-    from core.text.trends import ALL
 
     out_path = check_output(args.out, [args.csv, args.model_dir])
     columns = [args.text, args.time] + ([args.community] if args.community else [])

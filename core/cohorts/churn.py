@@ -1,8 +1,8 @@
 """Churn prediction: the attention model beside its baselines on one split, calibrated, with reasons.
 
-    predictor = ChurnPredictor(ChurnConfig()).fit(features, labels)
+    predictor = ChurnPredictor(ChurnConfig()).fit(dataset, budget=300.0)  # a ChurnDataset (core.models.interface)
     predictor.result_.metrics          # AUC, PR-AUC, Brier of the model and of the baselines, same test set
-    predictor.predict_proba(features)  # calibrated churn probability per user
+    predictor.predict(dataset)         # calibrated churn probability per user (predict_proba(features))
     predictor.explain(features)        # per-user top features and weeks from the attention
 
 Split: stratified test set (`test_size`), the rest split again into training and validation; the
@@ -17,8 +17,9 @@ Mann-Whitney U, p >= 0.05, `chance_p_value`) is "no better than chance"; the att
 below a baseline's AUC is "no better than its baseline". Either is said in the model card's `notes`
 (the CLI prints them on stderr, the page as warnings), and scores come from the best model on the
 held-out rows (`scorer`: the attention model unless a baseline beats it and chance); a baseline that scores
-is stored with the model folder (skops, types allow-listed: no pickle). Training goes through the shared engine
-and model cache: the same data and config load the stored weights instead of training again.
+is stored with the model folder (skops, types allow-listed: no pickle; churn_store.py). The verdict lives
+in churn_verdict.py. Training goes through the shared engine and model cache: the same data and config
+load the stored weights instead of training again.
 """
 
 from __future__ import annotations
@@ -27,30 +28,35 @@ import base64
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from core.cohorts.churn_features import TabularEncoder, slice_batch
-from core.cohorts.churn_metrics import baseline_frames, binary_metrics, fit_baselines, platt_scaling, reliability_table
+from core.cohorts.churn_metrics import baseline_frames, binary_metrics, fit_baselines, reliability_table
+from core.cohorts.churn_store import BASELINE_FILE, baseline_from_bytes, load_baseline, read_churn_dir, write_churn_dir
+from core.cohorts.churn_training import train_network
+from core.cohorts.churn_verdict import TRANSFORMER, ModelVerdict, chance_p_value, model_verdict, note_text
 from core.cohorts.features import FeatureSet
+from core.config import DEFAULT_CHURN_EPOCHS
 from core.errors import ConfigError, InputError
-from core.models.engine import TrainConfig, nests_train_config
+from core.models import cache as model_cache
+from core.models.budget import AUTO, Budget
+from core.models.engine import TrainConfig, train_from
+from core.models.interface import Model
+from core.models.lifecycle import ModelSpec, train_or_load
 
-WEIGHTS_FILE = "weights.pt"
-BASELINE_FILE = "baseline.skops"  # the baseline that scores, when one beat the attention model
-TRANSFORMER = "churn_transformer"
-CHANCE_ALPHA = 0.05  # a held-out AUC above 0.5 with p below this is better than chance
-# what a stored baseline may contain beyond skops' own trusted types (checked before loading)
-BASELINE_TYPES = frozenset(
-    {
-        "core.cohorts.churn_metrics._signed_log1p",
-        "numpy.dtype",
-        "functools.partial",
-        "sklearn.ensemble._hist_gradient_boosting.predictor.TreePredictor",
-        "sklearn.utils.validation.check_array",
-    }
-)
+__all__ = [
+    "ChurnConfig",
+    "ChurnPredictor",
+    "ChurnResult",
+    "ModelVerdict",
+    "chance_p_value",
+    "model_verdict",
+    "note_text",
+]
+
 IMPORTANCE_ROWS = 1000  # permutation importance shuffles at most this many test rows
 
 
@@ -58,19 +64,25 @@ def _churn_training() -> TrainConfig:
     # one thread: the model is small, and thread hand-offs cost more than they save (most of all
     # on a busy CPU; see engine.torch_threads)
     # patience 4 (was 6): on the sample and Telco the best epoch is the same and the 2 more epochs
-    # cost 13-25% of the fit (measured in bench/churn.py --only train). One-cycle learning rate: at the
-    # page's 30 epochs, Telco AUC 0.8576 in 8.0 CPU s (constant rate: 0.8575 in 11.7 s), sample 0.9529
-    # in 11.5 s (0.9525 in 12.5 s)
+    # cost 13-25% of the fit (measured in bench/churn.py --only train). One-cycle learning rate: at
+    # 30 epochs (DEFAULT_CHURN_EPOCHS: this config's, the page's and the CLI's), Telco AUC 0.8576 in
+    # 8.0 CPU s (constant rate: 0.8575 in 11.7 s), sample 0.9529 in 11.5 s (0.9525 in 12.5 s)
     return TrainConfig(
-        epochs=40, batch_size=128, lr=1e-3, weight_decay=1e-4, patience=4, num_threads=1, schedule="onecycle"
+        epochs=DEFAULT_CHURN_EPOCHS,
+        batch_size=128,
+        lr=1e-3,
+        weight_decay=1e-4,
+        patience=4,
+        num_threads=1,
+        schedule="onecycle",
     )
 
 
-@nests_train_config
 @dataclass
 class ChurnConfig:
     """The churn model's settings; trainer settings (epochs, lr, batch, patience, seed, device, budget)
-    are its one nested `train` (flat keywords such as `ChurnConfig(epochs=5)` still land there)."""
+    are its one nested `train` (`ChurnConfig(train=TrainConfig(epochs=5))`, or
+    `engine.with_train(ChurnConfig(), epochs=5)` to change some of the defaults)."""
 
     test_size: float = 0.2
     validation_size: float = 0.2  # share of the non-test rows held out for early stopping and calibration
@@ -81,6 +93,9 @@ class ChurnConfig:
     baselines: bool = True
     top_k: int = 3
     train: TrainConfig = field(default_factory=_churn_training)
+
+    def __post_init__(self) -> None:
+        self.train = train_from(self.train)  # a config read back from JSON holds a dict
 
 
 @dataclass
@@ -102,86 +117,19 @@ class ChurnResult:
     notes: list[dict] = field(default_factory=list)  # model_verdict's notes: {"key", "params"} (note_text)
 
 
-@dataclass
-class ModelVerdict:
-    """Which model scores, and what the card must say about the others (`note_text` renders a note)."""
-
-    scorer: str
-    notes: list[dict]
-
-
-def chance_p_value(y: np.ndarray, p: np.ndarray) -> float:
-    """One-sided Mann-Whitney U p-value that churned users (y = 1) score higher than retained ones,
-    i.e. that the AUC is above 0.5 (the AUC is U / (n1 n0)); NaN without both classes."""
-    from scipy.stats import mannwhitneyu
-
-    y, p = np.asarray(y), np.asarray(p, dtype=float)
-    if y.min(initial=1) == y.max(initial=0):
-        return float("nan")
-    return float(mannwhitneyu(p[y == 1], p[y == 0], alternative="greater").pvalue)
-
-
-def _better_than_chance(row: dict) -> bool:
-    p = row.get("auc_p_value")
-    if p is None or not np.isfinite(p):  # not recorded: judge by the AUC alone
-        return float(row["auc"]) > 0.5
-    return float(row["auc"]) > 0.5 and float(p) < CHANCE_ALPHA
-
-
-def model_verdict(metrics: pd.DataFrame, test_users: int = 0, test_churners: int = 0) -> ModelVerdict:
-    """The scorer (the attention model unless a baseline's held-out AUC is higher) and the notes:
-    a model no better than chance, the attention model no better than a baseline, where scores come
-    from. `metrics`: rows of model, auc, auc_p_value (ChurnResult.metrics)."""
-    rows = {r["model"]: r for r in metrics.to_dict(orient="records")}
-    notes: list[dict] = []
-    if TRANSFORMER not in rows:
-        return ModelVerdict(TRANSFORMER, notes)
-    att = rows[TRANSFORMER]
-    baselines = [r for name, r in rows.items() if name != TRANSFORMER]
-    if not any(_better_than_chance(r) for r in rows.values()):
-        notes.append({"key": "churn.note_all_chance", "params": {"users": test_users, "churners": test_churners}})
-    else:
-        for r in rows.values():
-            if not _better_than_chance(r):
-                notes.append({"key": "churn.note_chance", "params": {"model": r["model"], **_numbers(r)}})
-    best = max(baselines, key=lambda r: float(r["auc"]), default=None)
-    if best is not None and float(att["auc"]) <= float(best["auc"]) + 1e-12:
-        tie = abs(float(att["auc"]) - float(best["auc"])) <= 1e-12
-        notes.append(
-            {
-                "key": "churn.note_tie" if tie else "churn.note_baseline",
-                "params": {"baseline": best["model"], "auc": f"{att['auc']:.3f}", "baseline_auc": f"{best['auc']:.3f}"},
-            }
-        )
-    scorer = TRANSFORMER  # a baseline scores when it beats the attention model and chance (not noise-chasing)
-    if best is not None and float(best["auc"]) > float(att["auc"]) + 1e-12 and _better_than_chance(best):
-        scorer = str(best["model"])
-        notes.append({"key": "churn.note_scorer", "params": {"model": scorer, "auc": f"{best['auc']:.3f}"}})
-    return ModelVerdict(scorer, notes)
-
-
-def _numbers(row: dict) -> dict:
-    p = row.get("auc_p_value")
-    return {"auc": f"{row['auc']:.3f}", "p": "?" if p is None or not np.isfinite(p) else f"{p:.2g}"}
-
-
-def note_text(note: dict, lang: str = "en") -> str:
-    """A verdict note in `lang`, model names translated (core.i18n churn.model_*)."""
-    from core.i18n import t
-
-    params = {k: t(f"churn.model_{v}", lang) if k in ("model", "baseline") else v for k, v in note["params"].items()}
-    return t(note["key"], lang, **params)
-
-
 # ---------------------------------------------------------------------------------------------------
 # the predictor
 
 
-class ChurnPredictor:
-    """Fit the attention churn model (and baselines) on features + 0/1 labels; predict and explain."""
+class ChurnPredictor(Model):
+    """Fit the attention churn model (and baselines) on a ChurnDataset (features + 0/1 labels);
+    predict and explain. The model interface: core.models.interface.Model."""
+
+    kind = "churn"
 
     def __init__(self, config: ChurnConfig | None = None):
         self.config = config or ChurnConfig()
+        self.metrics: dict = {}  # how the network trained (FitResult.summary(), validation AUC)
         self.meta_: dict = {}  # the model folder's meta.json once loaded
         self._fresh_baselines: dict | None = None  # baselines fitted in this call (the scorer may be one)
 
@@ -189,8 +137,6 @@ class ChurnPredictor:
     def _prepare(self, features: FeatureSet, labels: pd.Series) -> dict:
         """Align, split (stratified, seeded), encode; the cache key parts of this fit."""
         from sklearn.model_selection import train_test_split
-
-        from core.models import cache as model_cache
 
         cfg = self.config
         users = features.users.intersection(pd.Index(labels.index.astype(str)))
@@ -228,14 +174,22 @@ class ChurnPredictor:
     def _spec(self, prep: dict, cancel=None):
         """The churn model's ModelSpec (its key is the cache key and the job key)."""
         from core.models.churn_transformer import CODE_VERSION
-        from core.models.lifecycle import ModelSpec
 
         model_config = prep["model_config"]
         batch = prep["encoder"].tensors(prep["features"], prep["y_all"])
 
-        def fit_fn(model, progress_cb, cancel_event):
-            state, metrics, extra = self._train(
-                model, model_config, batch, prep["train"], prep["val"], prep["y_all"], progress_cb, cancel_event
+        def fit_fn(model, progress_cb, cancel_event, budget=AUTO):
+            state, metrics, extra = train_network(
+                model,
+                model_config,
+                batch,
+                prep["train"],
+                prep["val"],
+                prep["y_all"],
+                self.config.train,
+                progress_cb,
+                cancel_event,
+                budget,
             )
             # the model card is part of the artefact: a cached load restores it instead of refitting
             self._adopt(prep, self._build(model_config, state), extra["calibration"])
@@ -255,42 +209,45 @@ class ChurnPredictor:
             seed=self.config.train.seed,
         )
 
-    def spec(self, features: FeatureSet, labels: pd.Series):
-        """The ModelSpec `fit` trains or loads on these inputs (its key is the job key)."""
-        return self._spec(self._prepare(features, labels))
+    def specs(self, data: Any, cache_dir: str | Path | None = None) -> list:
+        """[the ModelSpec `fit` trains or loads on `data`] (a ChurnDataset: its key is the job key)."""
+        return [self.spec(data)]
 
-    def is_cached(self, features: FeatureSet, labels: pd.Series, cache_dir: str | Path | None = None) -> bool:
-        """True when `fit` on these inputs would load stored weights instead of training."""
-        from core.models.lifecycle import is_trained
-
-        return is_trained(self.spec(features, labels), cache_dir)
+    def spec(self, data: Any):
+        """The ModelSpec `fit` trains or loads on `data` (a ChurnDataset: .features, .labels)."""
+        return self._spec(self._prepare(data.features, data.labels))
 
     def fit(
         self,
-        features: FeatureSet,
-        labels: pd.Series,
+        data: Any,
         *,
+        budget: Budget = AUTO,
         progress=None,
         cancel=None,
         cache_dir: str | Path | None = None,
     ) -> ChurnPredictor:
-        """Train on the users present in both `features` and `labels` (0/1). Sets `result_`.
+        """Train on the users of `data` (a ChurnDataset) present in both its features and its 0/1
+        labels, under `budget` (seconds, None: none, AUTO: `config.train.max_seconds`). Sets `result_`.
 
         `progress` (engine.Progress callback) and `cancel` (threading.Event) go to the trainer.
         """
         from core.models.engine import torch_threads
 
         with torch_threads(self.config.train.num_threads):
-            return self._fit(features, labels, progress, cancel, cache_dir)
+            return self._fit(data.features, data.labels, progress, cancel, cache_dir, budget)
 
-    def _fit(self, features, labels, progress, cancel, cache_dir) -> ChurnPredictor:
-        from core.models.lifecycle import train_or_load
+    def predict(self, data: Any) -> pd.Series:
+        """Churn probability per user of `data` (a ChurnDataset or a FeatureSet): `predict_proba`."""
+        return self.predict_proba(getattr(data, "features", data))
+
+    def _fit(self, features, labels, progress, cancel, cache_dir, budget) -> ChurnPredictor:
 
         cfg = self.config
         prep = self._prepare(features, labels)
         users, y_all, features = prep["users"], prep["y_all"], prep["features"]
         test, train, val = prep["test"], prep["train"], prep["val"]
-        artifact = train_or_load(self._spec(prep), progress=progress, cancel=cancel, cache_dir=cache_dir)
+        artifact = train_or_load(self._spec(prep), budget=budget, progress=progress, cancel=cancel, cache_dir=cache_dir)
+        self.metrics = dict(artifact.metrics)
         self._adopt(prep, artifact.model, artifact.extra["calibration"])
         card = artifact.extra.get("card") or self._model_card(prep, progress, cancel)
         if cfg.baselines and not card.get("baselines"):  # stored without them: fit them once now
@@ -305,7 +262,7 @@ class ChurnPredictor:
         if verdict.scorer != TRANSFORMER:  # a baseline beat the attention model: it scores, as carded
             stored = card.get("scoring_baseline") or {}
             if stored.get("model") == verdict.scorer:  # kept with the cached card: nothing refitted
-                self.baseline_ = _baseline_from_bytes(base64.b64decode(stored["skops"]), BASELINE_FILE)
+                self.baseline_ = baseline_from_bytes(base64.b64decode(stored["skops"]), BASELINE_FILE)
             else:  # a card from before: refit it (seeded, so the same model the card scored)
                 self.baseline_ = (getattr(self, "_fresh_baselines", None) or self._fit_baselines(prep))[verdict.scorer]
             self.scorer_ = verdict.scorer
@@ -437,64 +394,6 @@ class ChurnPredictor:
         model.eval()
         return model
 
-    def _train(self, model, model_config, batch, train, val, y_all, progress, cancel):
-        """The lifecycle's fit step: warm-start the wide part, fit, keep attention only when it helps,
-        calibrate on the validation rows. `model` is freshly built and seeded."""
-        import torch
-        from sklearn.metrics import roc_auc_score
-
-        from core.models.engine import fit, stage_checkpoint
-
-        cfg = self.config
-        rest = np.sort(np.concatenate([train, val]))
-        stage_checkpoint(progress, cancel, "stage.linear_start", 0, 2)
-        _warm_start_wide(model, slice_batch(batch, torch.as_tensor(rest)), y_all[rest], model_config)
-        stage_checkpoint(progress, cancel, "stage.linear_start", 1, 2)  # then its validation AUC (below)
-        train_t = torch.as_tensor(train)
-        val_batch = slice_batch(batch, torch.as_tensor(val))
-
-        def make_batches(epoch, generator):
-            order = train_t[torch.randperm(len(train_t), generator=generator)]
-            return [
-                slice_batch(batch, order[i : i + cfg.train.batch_size])
-                for i in range(0, len(order), cfg.train.batch_size)
-            ]
-
-        def validate(m):
-            device = next(m.parameters()).device
-            logits, _ = m({k: v.to(device) for k, v in val_batch.items()})
-            return float(roc_auc_score(y_all[val], logits.float().cpu().numpy()))
-
-        start_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
-        model.eval()
-        with torch.no_grad():
-            start_metric = validate(model)  # the frozen linear part alone (the deep head starts at zero)
-        stage_checkpoint(progress, cancel, "stage.linear_start", 2, 2)
-        result = fit(model, make_batches, validate, cfg.train, progress=progress, cancel=cancel)
-        # Early stopping compares epochs; the linear start is a candidate too, so attention is kept only
-        # when it improves the validation AUC.
-        attention_used = result.best_metric is not None and result.best_metric > start_metric
-        state = result.state_dict if attention_used else start_state
-        model.load_state_dict(state)
-        model.to("cpu").eval()
-        with torch.no_grad():
-            val_logits = model(val_batch)[0].numpy()
-        calibration = platt_scaling(val_logits, y_all[val])
-        summary = result.summary()  # how and why training ended (epochs, seconds, stopped_by, budget)
-        metrics = {
-            "validation_auc": max(result.best_metric or 0.0, start_metric),
-            "validation_auc_linear_start": start_metric,
-            "attention_used": attention_used,
-            **summary,
-        }
-        extra = {
-            "calibration": list(calibration),
-            "history": result.history,
-            "attention_used": attention_used,
-            **summary,
-        }
-        return {k: v.detach().cpu() for k, v in state.items()}, metrics, extra
-
     # -- predicting ----------------------------------------------------------------------------------
     def _forward(self, features: FeatureSet, source: str = "table", contributions: bool = False):
         """(logits [N], attention [N, T]), or (logits, contributions [N, T]) with `contributions`."""
@@ -611,11 +510,7 @@ class ChurnPredictor:
     # -- persistence ---------------------------------------------------------------------------------
     def save(self, model_dir: str | Path, extra: dict | None = None) -> Path:
         """Write weights.pt (state dict) and meta.json (encoder, config, calibration, metrics, sha256s)
-        through the one model-folder format (`core/models/artefact.py`)."""
-        import torch
-
-        from core.models.artefact import write_model_dir
-
+        through the one model-folder format (churn_store, `core/models/artefact.py`)."""
         meta = {
             "model_config": asdict(self.model_config_),
             "encoder": self.encoder_.to_dict(),
@@ -623,99 +518,38 @@ class ChurnPredictor:
             "config": asdict(self.config),
             "extra": extra or {},
             "metrics": self.result_.metrics.to_dict(orient="records") if hasattr(self, "result_") else [],
+            "training": self.metrics,
             "scorer": getattr(self, "scorer_", TRANSFORMER),  # which model churn_probability comes from
             "notes": [dict(n, text=note_text(n)) for n in (self.result_.notes if hasattr(self, "result_") else [])],
         }
         meta = json.loads(json.dumps(meta, default=str))
-        state = self.model_.state_dict()
-        baseline = getattr(self, "baseline_", None)
-
-        def write(tmp: Path) -> None:
-            torch.save(state, tmp / WEIGHTS_FILE)
-            if baseline is not None:
-                import skops.io as sio
-
-                sio.dump(baseline, tmp / BASELINE_FILE)
-
-        return write_model_dir(model_dir, "churn", _code_version(), meta, write)
+        return write_churn_dir(model_dir, meta, self.model_.state_dict(), getattr(self, "baseline_", None))
 
     @classmethod
     def load(cls, model_dir: str | Path, trust: bool = False) -> ChurnPredictor:
         """Load a folder written by `save`, verified first; ConfigError when missing, tampered or foreign
         (`trust`: accept a folder this data folder did not sign, see core.models.artefact)."""
-        import torch
-
-        from core.models.artefact import read_model_dir
         from core.models.churn_transformer import ChurnTransformerConfig
 
-        path, meta = read_model_dir(model_dir, "churn", _code_version(), "python -m core churn fit", trust=trust)
+        path, meta, weights = read_churn_dir(model_dir, trust=trust)
         try:
             self = cls(ChurnConfig(**meta["config"]))
             self.encoder_ = TabularEncoder.from_dict(meta["encoder"])
             self.model_config_ = ChurnTransformerConfig(**meta["model_config"])
-            state = torch.load(path / WEIGHTS_FILE, map_location="cpu", weights_only=True)
-            self.model_ = self._build(self.model_config_, state)
+            self.model_ = self._build(self.model_config_, weights())
             self.calibration_ = tuple(meta["calibration"])
             self.scorer_, self.baseline_ = meta.get("scorer", TRANSFORMER), None
             if self.scorer_ != TRANSFORMER:
-                self.baseline_ = _load_baseline(path / BASELINE_FILE)
+                self.baseline_ = load_baseline(path / BASELINE_FILE)
         except (OSError, KeyError, TypeError, ValueError, RuntimeError) as exc:
             raise ConfigError(
                 f"--model-dir {path}: the churn model cannot be read "
                 f"({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})"
             ) from exc
         self.token_names_ = self.encoder_.token_names
+        self.metrics = dict(meta.get("training") or {})
         self.meta_ = meta
         return self
-
-
-def _load_baseline(path: Path):
-    return _baseline_from_bytes(path.read_bytes(), path.name)
-
-
-def _baseline_from_bytes(data: bytes, name: str):
-    """A stored baseline pipeline, through skops (no pickle): every type outside skops' trusted set
-    must be one of BASELINE_TYPES, else ValueError before anything is built."""
-    import skops.io as sio
-
-    untrusted = set(sio.get_untrusted_types(data=data))
-    unknown = untrusted - BASELINE_TYPES
-    if unknown:
-        raise ValueError(f"{name} holds types we never store ({', '.join(sorted(unknown))})")
-    return sio.loads(data, trusted=sorted(untrusted))
-
-
-def _warm_start_wide(model, batch: dict, y: np.ndarray, model_config) -> None:
-    """Fit a logistic regression on exactly the wide part's inputs and copy its coefficients in.
-
-    It is fitted on the same non-test rows as the logistic-regression baseline and then frozen: the
-    attention part trains (on the training rows, early-stopped on validation) to correct it, so the model
-    starts where logistic regression ends instead of re-learning the linear effects by SGD."""
-    import torch
-    from sklearn.linear_model import LogisticRegression
-
-    numeric = batch["numeric"].numpy()
-    missing = np.isnan(numeric).astype(np.float32)
-    cats = batch["categorical"].numpy()
-    offsets = np.cumsum([0] + list(model_config.cardinalities[:-1])).astype(np.int64)
-    n_cat = int(sum(model_config.cardinalities))
-    onehot = np.zeros((len(y), n_cat), dtype=np.float32)
-    if cats.shape[1]:
-        rows = np.repeat(np.arange(len(y)), cats.shape[1])
-        onehot[rows, (cats + offsets).ravel()] = 1.0
-    X = np.hstack([np.nan_to_num(numeric, nan=0.0), missing, onehot, batch["timeline"].numpy()])
-    lr = LogisticRegression(C=1.0, max_iter=2000).fit(X, y)
-    coef = torch.from_numpy(lr.coef_[0].astype(np.float32))
-    n_num, n_weeks = numeric.shape[1], model_config.n_weeks
-    parts = torch.split(coef, [n_num, n_num, n_cat, n_weeks])
-    model.init_wide(parts[0], parts[1], parts[2], parts[3], float(lr.intercept_[0]))
-    model.freeze_wide()
-
-
-def _code_version() -> str:
-    from core.models.churn_transformer import CODE_VERSION
-
-    return CODE_VERSION
 
 
 def _show(value) -> str:

@@ -4,24 +4,34 @@ logistic baseline, evaluated by uplift (Qini / AUUC) on held-out users.
     data = response_data(ad_events, interactions, variant="variant", unit="user_id",
                          outcome="converted", features=["age_group", "region"], control="A")
     if not data.has_history: ...   # say so, show the plain segment analysis instead
-    result = train_response_model(data, DINSettings(), progress=cb, cancel=event)
+    result = train_response_model(data, DINSettings(), budget=300.0, progress=cb, cancel=event)
 
-Training, caching and reloading go through core.models.lifecycle.train_or_load (`response_spec`).
+Training, caching and reloading go through core.models.lifecycle.train_or_load (`response_spec`);
+`ResponseModel` is the model interface (core.models.interface.Model): fit on ResponseData, predict
+each user's conversion under every variant, save / load a folder.
 """
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from core.errors import InputError
+from core.errors import ConfigError, InputError
 from core.experiments.columns import metric_values
 from core.experiments.uplift import QiniDifference, auuc, qini_coefficient, qini_difference
-from core.models.engine import TrainConfig, nests_train_config
+from core.models import cache
+from core.models.artefact import read_model_dir, write_model_dir
+from core.models.budget import AUTO, Budget
+from core.models.engine import TrainConfig, train_from
+from core.models.interface import Model
+from core.models.lifecycle import ModelSpec, engine_fit
 
 
 @dataclass
@@ -135,7 +145,6 @@ def _din_training() -> TrainConfig:
     )
 
 
-@nests_train_config
 @dataclass
 class DINSettings:
     """The DIN's settings; trainer settings are its one nested `train`."""
@@ -143,6 +152,9 @@ class DINSettings:
     dim: int = 16
     hidden: int = 64
     train: TrainConfig = field(default_factory=_din_training)
+
+    def __post_init__(self) -> None:
+        self.train = train_from(self.train)  # a config read back from JSON holds a dict
 
 
 @dataclass
@@ -262,21 +274,26 @@ def _tensors(data: ResponseData, idx: np.ndarray):
     }
 
 
-def response_spec(data: ResponseData, settings: DINSettings = DINSettings()):
-    """The DIN's ModelSpec for these users and settings (its key is the cache key and the job key)."""
-    import torch
+def _din_config(data: ResponseData, settings: DINSettings):
+    from core.models.din import DINConfig
 
-    from core.models import cache
-    from core.models.din import CODE_VERSION, DIN, DINConfig
-    from core.models.lifecycle import ModelSpec, engine_fit
-
-    cfg = DINConfig(
+    return DINConfig(
         n_items=len(data.items),
         n_variants=len(data.variants),
         feature_sizes=tuple(len(v) for v in data.feature_values),
         dim=settings.dim,
         hidden=settings.hidden,
     )
+
+
+def response_spec(data: ResponseData, settings: DINSettings | None = None):
+    """The DIN's ModelSpec for these users and settings (its key is the cache key and the job key)."""
+    import torch
+
+    from core.models.din import CODE_VERSION, DIN
+
+    settings = settings or DINSettings()
+    cfg = _din_config(data, settings)
     train_idx, val_idx = np.flatnonzero(data.split == 0), np.flatnonzero(data.split == 1)
 
     def validate(model) -> float:
@@ -311,27 +328,99 @@ def response_spec(data: ResponseData, settings: DINSettings = DINSettings()):
     )
 
 
+class ResponseModel(Model):
+    """The DIN response model (core.models.interface.Model): fit on ResponseData (its training users,
+    early-stopped on its validation users), predict every user's conversion under every variant."""
+
+    kind = "din"
+
+    def __init__(self, config: DINSettings | None = None):
+        self.config = config or DINSettings()
+        self.metrics: dict = {}
+        self.extra: dict = {}
+        self.model_: Any = None
+        self.trained_ = False
+
+    def specs(self, data: ResponseData, cache_dir=None) -> list:
+        return [response_spec(data, self.config)]
+
+    def fit(
+        self,
+        data: ResponseData,
+        *,
+        budget: Budget = AUTO,
+        progress=None,
+        cancel: threading.Event | None = None,
+        cache_dir=None,
+    ) -> ResponseModel:
+        from core.models.engine import torch_threads
+
+        with torch_threads(self.config.train.num_threads):
+            return super().fit(data, budget=budget, progress=progress, cancel=cancel, cache_dir=cache_dir)
+
+    def adopt(self, data: ResponseData, done: list) -> None:
+        self.model_, self.trained_ = done[0].model.eval(), done[0].trained
+        self.metrics, self.extra = dict(done[0].metrics), dict(done[0].extra)
+
+    def predict(self, data: ResponseData) -> np.ndarray:
+        """(users, variants) predicted conversion of each user of `data` under each variant."""
+        import torch
+
+        from core.models.engine import torch_threads
+
+        with torch_threads(self.config.train.num_threads), torch.inference_mode():
+            return self.model_.predict_all_variants(_tensors(data, np.arange(len(data.users)))).numpy()
+
+    def save(self, model_dir: str | Path) -> Path:
+        """weights.pt and meta.json (DIN and its settings, metrics) as a signed model folder."""
+        import torch
+
+        from core.models.din import CODE_VERSION
+
+        meta = {"model": asdict(self.model_.cfg), "settings": asdict(self.config), "metrics": self.metrics}
+        state = self.model_.state_dict()
+        meta = json.loads(json.dumps(meta, default=str))
+        return write_model_dir(
+            model_dir, self.kind, CODE_VERSION, meta, lambda tmp: torch.save(state, tmp / "weights.pt")
+        )
+
+    @classmethod
+    def load(cls, model_dir: str | Path, trust: bool = False) -> ResponseModel:
+        """A folder written by `save`, verified first; ConfigError when missing, tampered or foreign."""
+        import torch
+
+        from core.models.din import CODE_VERSION, DIN, DINConfig
+
+        path, meta = read_model_dir(model_dir, cls.kind, CODE_VERSION, "ResponseModel.fit", trust=trust)
+        try:
+            self = cls(DINSettings(**meta["settings"]))
+            model = meta["model"]
+            self.model_ = DIN(DINConfig(**{**model, "feature_sizes": tuple(model["feature_sizes"])}))
+            self.model_.load_state_dict(torch.load(path / "weights.pt", map_location="cpu", weights_only=True))
+        except (OSError, KeyError, TypeError, ValueError, RuntimeError) as exc:
+            raise ConfigError(
+                f"{path}: the DIN cannot be read ({str(exc).splitlines()[0] if str(exc) else exc!r})"
+            ) from exc
+        self.model_.eval()
+        self.metrics = dict(meta.get("metrics") or {})
+        return self
+
+
 def train_response_model(
     data: ResponseData,
-    settings: DINSettings = DINSettings(),
+    settings: DINSettings | None = None,
     progress=None,
     cancel: threading.Event | None = None,
     cache_dir=None,
+    *,
+    budget: Budget = AUTO,
 ) -> ResponseModelResult:
-    """Train (or load from the cache) DIN on the training users, evaluate both models on the
-    held-out users, and recommend a variant per segment value."""
-    import torch
+    """Train (or load from the cache) DIN on the training users under `budget`, evaluate both models
+    on the held-out users, and recommend a variant per segment value."""
+    from core.models.engine import stage_checkpoint
 
-    from core.models.engine import stage_checkpoint, torch_threads
-    from core.models.lifecycle import train_or_load
-
-    all_batch = _tensors(data, np.arange(len(data.users)))
-    with torch_threads(settings.train.num_threads):
-        art = train_or_load(response_spec(data, settings), progress=progress, cancel=cancel, cache_dir=cache_dir)
-        model = art.model
-        model.eval()
-        with torch.inference_mode():
-            din_pred = model.predict_all_variants(all_batch).numpy()
+    model = ResponseModel(settings).fit(data, budget=budget, progress=progress, cancel=cancel, cache_dir=cache_dir)
+    din_pred = model.predict(data)
     stage_checkpoint(progress, cancel, "stage.uplift_baseline", 0, 1)
     base_pred = two_model_logistic(data)
     test = data.split == 2
@@ -346,11 +435,11 @@ def train_response_model(
         mean_qini={k: float(np.mean(list(v.values()))) for k, v in qini.items()},
         auc=auc,
         segments=segment_recommendations(din_pred, data),
-        trained=art.trained,
-        epochs_run=int(art.extra.get("epochs_run", 0)),
-        seconds=float(art.extra.get("seconds", 0.0)),
+        trained=model.trained_,
+        epochs_run=int(model.extra.get("epochs_run", 0)),
+        seconds=float(model.extra.get("seconds", 0.0)),
         n_users=len(data.users),
         history_share=data.history_share,
-        extra=dict(art.extra),
+        extra=dict(model.extra),
         qini_difference=qini_difference(din_pred[test], base_pred[test], data.variant[test], data.outcome[test]),
     )

@@ -4,22 +4,32 @@ Labels come from community detection on well-connected users (degree >= `min_deg
 community of at least `min_community_size`); the GAT learns them from the graph plus user
 attributes, then predicts a community for every user. Low-degree users are the ones a modularity
 method places on one or two ties (or, for isolates, not at all); that is where the GAT may help.
-Trained, cached and reloaded through `core.models.lifecycle.train_or_load`.
+Trained, cached and reloaded through `core.models.lifecycle.train_or_load`; `GATPlacer` is the
+model interface (core.models.interface.Model): `GATPlacer(config).fit(PlacementData(graph, result,
+users)).predict(data)` is `place_users(graph, result, users, config)`.
 """
 
 from __future__ import annotations
 
+import json
 import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from core.errors import InputError
+from core.errors import ConfigError, InputError
 from core.graph.build import UserGraph
 from core.graph.detect import CommunityResult
-from core.models.engine import TrainConfig, nests_train_config
+from core.models.artefact import read_model_dir, write_model_dir
+from core.models.budget import AUTO, Budget
+from core.models.cache import fingerprint
+from core.models.engine import TrainConfig, train_from
+from core.models.interface import Model
+from core.models.lifecycle import ModelSpec, engine_fit
 
 ATTRIBUTE_COLUMNS = ("segment", "region", "age_group", "language")
 MAX_CATEGORIES = 30
@@ -32,7 +42,6 @@ def _gat_training() -> TrainConfig:
     return TrainConfig(epochs=200, lr=0.01, weight_decay=5e-4, patience=15, grad_clip=None)
 
 
-@nests_train_config
 @dataclass
 class PlacementConfig:
     """The GAT placement's settings; trainer settings are its one nested `train` (the seed also draws
@@ -46,6 +55,18 @@ class PlacementConfig:
     heads: int = 4
     dropout: float = 0.3
     train: TrainConfig = field(default_factory=_gat_training)
+
+    def __post_init__(self) -> None:
+        self.train = train_from(self.train)  # a config read back from JSON holds a dict
+
+
+@dataclass(eq=False)
+class PlacementData:
+    """What the GAT fits on: the graph, its detected communities, the users table (attributes)."""
+
+    graph: UserGraph
+    result: CommunityResult
+    users: pd.DataFrame | None = None
 
 
 @dataclass(eq=False)
@@ -161,9 +182,7 @@ def placement_spec(
     Raises InputError when there is nothing to learn (fewer than 2 communities big enough)."""
     import torch
 
-    from core.models.cache import fingerprint
     from core.models.gat import CODE_VERSION, GATConfig, GraphAttentionNetwork
-    from core.models.lifecycle import ModelSpec, engine_fit
 
     config = config or PlacementConfig()
     degree = graph.degrees()
@@ -219,11 +238,11 @@ def placement_is_trained(
     users: pd.DataFrame | None = None,
     config: PlacementConfig | None = None,
     cache_dir=None,
+    *,
+    budget: Budget = AUTO,
 ) -> bool:
-    """True when `place_users` on these inputs would load the GAT instead of training it."""
-    from core.models.lifecycle import is_trained
-
-    return is_trained(placement_spec(graph, result, users, config)[0], cache_dir)
+    """True when `place_users` on these inputs under `budget` would load the GAT instead of training it."""
+    return GATPlacer(config).is_trained(PlacementData(graph, result, users), budget=budget, cache_dir=cache_dir)
 
 
 def place_users(
@@ -232,47 +251,118 @@ def place_users(
     users: pd.DataFrame | None = None,
     config: PlacementConfig | None = None,
     *,
+    budget: Budget = AUTO,
     progress: Callable | None = None,
     cancel: threading.Event | None = None,
     cache_dir=None,
 ) -> GATPlacement:
-    """Train (or load from the cache) a GAT on `result`'s communities and place every user.
+    """Train (or load from the cache) a GAT on `result`'s communities under `budget` and place every
+    user: `GATPlacer(config).fit(data).predict(data)`.
 
     Metrics: val_accuracy (held-out well-connected users), classes, labelled, low_degree_users.
     Raises InputError when there is nothing to learn (fewer than 2 communities big enough).
     """
-    from core.models.engine import pick_device, stage_checkpoint
-    from core.models.lifecycle import train_or_load
+    from core.models.engine import stage_checkpoint
 
-    config = config or PlacementConfig()
     stage_checkpoint(progress, cancel, "stage.graph_features", 0, 1)
-    spec, batch, low, labelled, n_classes = placement_spec(graph, result, users, config)
-    membership = result.membership
+    data = PlacementData(graph, result, users)
+    placer = GATPlacer(config)
     with _threads_for(graph):
-        done = train_or_load(spec, progress=progress, cancel=cancel, cache_dir=cache_dir)
+        placer.fit(data, budget=budget, progress=progress, cancel=cancel, cache_dir=cache_dir)
         stage_checkpoint(progress, cancel, "stage.placing", 0, 1)
-        model = done.model
-        device = pick_device(config.train.device)
-        model.to(device).eval()
+        return placer.predict(data)
+
+
+class GATPlacer(Model):
+    """The GAT placement as a model (core.models.interface.Model): fit on PlacementData, predict a
+    GATPlacement (every user's community, confidence, attention influence), save / load a folder."""
+
+    kind = "gat"
+
+    def __init__(self, config: PlacementConfig | None = None):
+        self.config = config or PlacementConfig()
+        self.metrics: dict = {}
+        self.model_: Any = None
+        self.trained_, self.key_ = False, ""
+        self._prepared: tuple[PlacementData, tuple] | None = None
+
+    def _prepare(self, data: PlacementData) -> tuple:
+        """placement_spec's (spec, batch, low, labelled, n_classes) of `data`, kept for the last data."""
+        if self._prepared is None or self._prepared[0] is not data:
+            self._prepared = (data, placement_spec(data.graph, data.result, data.users, self.config))
+        return self._prepared[1]
+
+    def specs(self, data: PlacementData, cache_dir=None) -> list:
+        return [self._prepare(data)[0]]
+
+    def adopt(self, data: PlacementData, done: list) -> None:
+        _, _, low, labelled, n_classes = self._prepare(data)
+        self.model_, self.trained_, self.key_ = done[0].model, done[0].trained, done[0].key
+        self.metrics = {
+            **done[0].metrics,
+            "classes": n_classes,
+            "labelled": int(labelled.sum()),
+            "low_degree_users": int(low.sum()),
+        }
+
+    def predict(self, data: PlacementData) -> GATPlacement:
+        """Every user of `data`'s graph placed: detection's community for well-connected users, the
+        GAT's for low-degree ones."""
+        from core.models.engine import pick_device
+
+        _, batch, low, _, _ = self._prepare(data)
+        device = pick_device(self.config.train.device)
+        model = self.model_.to(device).eval()
         on_device = {k: v.to(device) for k, v in batch.items()}
         probs = model.predict(on_device).cpu().numpy()
         influence = model.attention_received(on_device).cpu().numpy()
-    gat_community = probs.argmax(axis=1)
-    placed = np.where(low, gat_community, membership)
-    metrics = {
-        **done.metrics,
-        "classes": n_classes,
-        "labelled": int(labelled.sum()),
-        "low_degree_users": int(low.sum()),
-    }
-    return GATPlacement(
-        nodes=graph.nodes,
-        community=placed,
-        gat_community=gat_community,
-        confidence=probs.max(axis=1),
-        influence=influence,
-        low_degree=low,
-        metrics=metrics,
-        trained=done.trained,
-        key=done.key,
-    )
+        model.to("cpu")
+        gat_community = probs.argmax(axis=1)
+        return GATPlacement(
+            nodes=data.graph.nodes,
+            community=np.where(low, gat_community, data.result.membership),
+            gat_community=gat_community,
+            confidence=probs.max(axis=1),
+            influence=influence,
+            low_degree=low,
+            metrics=dict(self.metrics),
+            trained=self.trained_,
+            key=self.key_,
+        )
+
+    def save(self, model_dir: str | Path) -> Path:
+        """weights.pt and meta.json (GAT and placement settings, metrics) as a signed model folder."""
+        import torch
+
+        from core.models.gat import CODE_VERSION
+
+        meta = json.loads(
+            json.dumps(
+                {"model": asdict(self.model_.config), "placement": asdict(self.config), "metrics": self.metrics},
+                default=str,
+            )
+        )
+        state = self.model_.state_dict()
+        return write_model_dir(
+            model_dir, self.kind, CODE_VERSION, meta, lambda tmp: torch.save(state, tmp / "weights.pt")
+        )
+
+    @classmethod
+    def load(cls, model_dir: str | Path, trust: bool = False) -> GATPlacer:
+        """A folder written by `save`, verified first; ConfigError when missing, tampered or foreign."""
+        import torch
+
+        from core.models.gat import CODE_VERSION, GATConfig, GraphAttentionNetwork
+
+        path, meta = read_model_dir(model_dir, cls.kind, CODE_VERSION, "GATPlacer.fit", trust=trust)
+        try:
+            self = cls(PlacementConfig(**meta["placement"]))
+            self.model_ = GraphAttentionNetwork(GATConfig(**meta["model"]))
+            self.model_.load_state_dict(torch.load(path / "weights.pt", map_location="cpu", weights_only=True))
+        except (OSError, KeyError, TypeError, ValueError, RuntimeError) as exc:
+            raise ConfigError(
+                f"{path}: the GAT cannot be read ({str(exc).splitlines()[0] if str(exc) else exc!r})"
+            ) from exc
+        self.model_.eval()
+        self.metrics = dict(meta.get("metrics") or {})
+        return self

@@ -59,7 +59,7 @@ TABLE: dict[str, dict[str, str]] = {
     "reco.model_SASRec": {"en": "SASRec", "zh": "SASRec"},
     "reco.protocol.0": {"en": "full ranking", "zh": "完整排序"},
     "reco.protocol.1": {"en": "100 sampled negatives", "zh": "100 个采样负例"},
-    "reco.stopped.completed": {"en": "all epochs run", "zh": "已跑完全部轮次"},
+    "reco.stopped.epochs": {"en": "all epochs run", "zh": "已跑完全部轮次"},
     "reco.stopped.early_stop": {"en": "early stopping", "zh": "提前停止"},
-    "reco.stopped.max_seconds": {"en": "time limit", "zh": "达到时间上限"},
+    "reco.stopped.budget": {"en": "time limit", "zh": "达到时间上限"},
 }

@@ -1,5 +1,6 @@
 """One trainer for every attention model: device choice, mixed precision, seeding, early stopping,
-a time budget (5 min on the CPU by default, `training_budget` to override), an optional one-cycle
+a time budget (`TrainConfig.max_seconds`: 5 min on the CPU by default; the caller's budget travels
+in it, see core.models.interface), an optional one-cycle
 schedule, threads from the free cores, progress with an ETA, cancel, and DistributedDataParallel
 when launched under `torchrun`.
 
@@ -23,7 +24,6 @@ A batch is a tensor, a tuple/list of tensors or a dict of tensors; the trainer m
 
 from __future__ import annotations
 
-import contextlib
 import functools
 import math
 import os
@@ -31,7 +31,7 @@ import random
 import re
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -66,8 +66,7 @@ class TrainConfig:
     # model, where measured to pay (the sentiment Transformer: 1.6x per step, 1.9x encoding, here)
     grad_clip: float | None = 1.0
     max_seconds: float | str | None = "auto"  # wall-clock budget; the best weights so far are kept.
-    # "auto": CPU_BUDGET_SECONDS on the CPU, none on a GPU; None: no budget; a `training_budget(...)`
-    # block (the app's budget control) overrides it for the fits it runs
+    # "auto": CPU_BUDGET_SECONDS on the CPU, none on a GPU; None: no budget (Model.fit(budget=...) sets it)
     num_threads: int | None = None  # CPU threads while fitting (None: the cores free now, see free_threads)
     schedule: str = "constant"  # "constant" | "onecycle" (warm up, then anneal; aware of the budget)
 
@@ -122,11 +121,6 @@ class FitResult:
     max_seconds: float | None = None  # the budget this fit ran under (resolved: "auto" is a number or None)
     num_threads: int = 0  # CPU threads torch used
 
-    @property
-    def stopped(self) -> str:
-        """The older name of `stopped_by`: "completed" | "early_stop" | "max_seconds"."""
-        return _OLD_STOPPED.get(self.stopped_by, self.stopped_by)
-
     def summary(self) -> dict:
         """The JSON-able record a model card reads (`ui.training.card_line`): how and why training ended."""
         return {name: getattr(self, name) for name in SUMMARY_FIELDS}
@@ -138,21 +132,16 @@ SUMMARY_FIELDS = (
     "steps",
     "seconds",
     "device",
-    "stopped",
     "stopped_by",
     "max_seconds",
     "num_threads",
 )
-_OLD_STOPPED = {"epochs": "completed", "budget": "max_seconds"}  # FitResult.stopped's values
 
 
 def stopped_by(metrics: dict) -> str | None:
-    """Why a stored model's training ended ("epochs" | "early_stop" | "budget"), from its metrics;
-    models stored before `stopped_by` existed say it by their `stopped` value."""
-    if metrics.get("stopped_by"):
-        return str(metrics["stopped_by"])
-    old = metrics.get("stopped")
-    return next((new for new, name in _OLD_STOPPED.items() if name == old), old)
+    """Why a stored model's training ended ("epochs" | "early_stop" | "budget"), from its metrics."""
+    by = metrics.get("stopped_by")
+    return str(by) if by else None
 
 
 def stage_progress(
@@ -226,38 +215,10 @@ def seed_everything(seed: int) -> None:
 # ---------------------------------------------------------------------------------------------
 # budget and threads
 
-_budget = threading.local()  # per thread: the override `training_budget` set (the app's budget control)
-_UNSET = object()
-
-
-@contextlib.contextmanager
-def training_budget(seconds: float | None) -> Iterator[None]:
-    """Every `fit` in this block (in this thread) runs under `seconds` (None: no budget), whatever
-    its config's `max_seconds`. The app's budget control runs a job's training inside one; the
-    lifecycle's cache key follows the same override (`current_budget`), so the budget is in the key."""
-    before = getattr(_budget, "seconds", _UNSET)
-    _budget.seconds = None if seconds is None else float(seconds)
-    try:
-        yield
-    finally:
-        if before is _UNSET:
-            del _budget.seconds
-        else:
-            _budget.seconds = before
-
-
-def current_budget() -> tuple[bool, float | None]:
-    """(True, seconds) inside a `training_budget` block of this thread, else (False, None)."""
-    seconds = getattr(_budget, "seconds", _UNSET)
-    return (False, None) if seconds is _UNSET else (True, seconds)  # type: ignore[return-value]
-
 
 def resolve_budget(max_seconds: float | str | None, device: torch.device | str) -> float | None:
-    """The budget in seconds a fit on `device` runs under: the `training_budget` override if one is
-    set, else `max_seconds` with "auto" read as CPU_BUDGET_SECONDS on the CPU and no budget on a GPU."""
-    overridden, seconds = current_budget()
-    if overridden:
-        return seconds
+    """The budget in seconds a fit on `device` runs under: `max_seconds`, with "auto" read as
+    CPU_BUDGET_SECONDS on the CPU and no budget on a GPU."""
     if max_seconds == "auto":
         return None if torch.device(device).type == "cuda" else CPU_BUDGET_SECONDS
     if max_seconds is None:
@@ -584,34 +545,17 @@ class _Clock:
         return left
 
 
-def nests_train_config(cls: Any) -> Any:
-    """Class decorator for a model's settings dataclass that nests one `train: TrainConfig`.
-
-    Trainer fields given flat (`ChurnConfig(epochs=5, device="cpu")`, as older callers write them)
-    go into its `train`, on top of the class's own trainer defaults (the field's default_factory);
-    a `train` given as a dict (a config read back from JSON) becomes a TrainConfig."""
-    import functools
+def with_train(config: Any, **train: Any) -> Any:
+    """A copy of a model's settings (a dataclass with one nested `train: TrainConfig`) with these
+    trainer settings changed: `with_train(ChurnConfig(), epochs=5, device="cpu")`."""
     from dataclasses import replace
 
-    init = cls.__init__
-    own = {f.name for f in fields(cls)}
-    trainer = {f.name for f in fields(TrainConfig)} - own
-    default: Callable[[], TrainConfig] = next(f.default_factory for f in fields(cls) if f.name == "train")  # type: ignore[assignment,misc]
+    return replace(config, train=replace(config.train, **train))
 
-    @functools.wraps(init)
-    def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
-        flat = {k: kwargs.pop(k) for k in list(kwargs) if k in trainer}
-        train = kwargs.get("train")
-        if isinstance(train, dict):
-            train = TrainConfig(**train)
-        if flat:
-            train = replace(train if train is not None else default(), **flat)
-        if train is not None:
-            kwargs["train"] = train
-        init(self, *args, **kwargs)
 
-    cls.__init__ = __init__
-    return cls
+def train_from(value: Any) -> TrainConfig:
+    """A `train` field's value as a TrainConfig (a config read back from JSON holds a dict)."""
+    return TrainConfig(**value) if isinstance(value, dict) else value
 
 
 def stage_checkpoint(

@@ -106,6 +106,7 @@ class TrainingJob:
     _stage_from: float = 0.0  # `fraction` when the current stage began
     _stage_span: float = 0.0  # the share of the bar the current stage may fill
     _rate: RateEstimator = field(default_factory=RateEstimator)  # the current stage's measured rate
+    budget: float | None = None  # the training budget in seconds `fn` runs under (caps the epochs' ETA)
 
     @property
     def running(self) -> bool:
@@ -154,7 +155,7 @@ class TrainingJob:
         if eta is None and p.stage is not None and total and p.step > 0:  # one report so far: from the start
             eta = elapsed / p.step * max(0, total - p.step)
         if p.stage is None:
-            eta = _within_budget(eta, elapsed, p.eta_seconds)
+            eta = _within_budget(eta, elapsed, p.eta_seconds, self.budget)
         done = p.fraction
         if eta is not None and elapsed + eta > 0:
             done = max(done, elapsed / (elapsed + eta))  # a budget can end the epochs early
@@ -163,16 +164,12 @@ class TrainingJob:
         self.progress = p
 
 
-def _within_budget(eta: float | None, elapsed: float, trainer_eta: float | None) -> float | None:
-    """The epochs' time left: the measured rate's, capped by what is left of the training budget (the
-    app's `training_budget`, in force in this worker thread); the trainer's own estimate until a
-    rate is measured."""
-    from core.models.engine import current_budget
-
+def _within_budget(eta: float | None, elapsed: float, trainer_eta: float | None, budget: float | None) -> float | None:
+    """The epochs' time left: the measured rate's, capped by what is left of the job's training
+    budget; the trainer's own estimate until a rate is measured."""
     if eta is None:
         return trainer_eta
-    overridden, budget = current_budget()
-    if overridden and budget:
+    if budget:
         eta = min(eta, max(0.0, budget - elapsed))
     return eta
 
@@ -182,9 +179,14 @@ _lock = threading.Lock()
 
 
 def start_job(
-    key: str, fn: Callable[[Callable[[Progress], None], threading.Event], Any], *, restart_finished: bool = False
+    key: str,
+    fn: Callable[[Callable[[Progress], None], threading.Event], Any],
+    *,
+    restart_finished: bool = False,
+    budget: float | None = None,
 ) -> TrainingJob:
-    """Start `fn(progress_callback, cancel_event)` in a daemon thread under `key`.
+    """Start `fn(progress_callback, cancel_event)` in a daemon thread under `key`; `budget`: the
+    training budget in seconds `fn` trains under, if any (the bar's time left never exceeds it).
 
     If a job with this key is running, that job is returned and nothing new starts. A finished job
     is returned as is, unless it failed or was cancelled (or `restart_finished`), which starts anew.
@@ -193,7 +195,7 @@ def start_job(
         job = _jobs.get(key)
         if job is not None and (job.running or (job.status == DONE and not restart_finished)):
             return job
-        job = TrainingJob(key=key)
+        job = TrainingJob(key=key, budget=budget)
         _jobs.pop(key, None)
         _evict_finished(MAX_FINISHED - 1)
         _jobs[key] = job

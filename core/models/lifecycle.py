@@ -3,9 +3,9 @@
     spec = ModelSpec(kind="din", code_version=CODE_VERSION, config={...}, data=fingerprint(...),
                      build=lambda: DIN(cfg), fit=engine_fit(make_batches, validate, train_config),
                      seed=settings.seed)
-    done = train_or_load(spec, progress=cb, cancel=event)   # done.model: eval mode, on the CPU
-    is_trained(spec)                                         # True when train_or_load would only load
-    spec.key, spec.job_key                                   # the cache key; the job key "<kind>:<key>"
+    done = train_or_load(spec, budget=300.0, progress=cb, cancel=event)  # done.model: eval, on the CPU
+    is_trained(spec, budget=300.0)          # True when train_or_load would only load
+    spec.key, job_key(spec, 300.0)          # the cache key; the key of a job training it
 
 The one key rule (`spec_key`): kind + data fingerprint + config + code version, with the device
 settings (`device`, `amp`, `num_threads`, `max_seconds`, at any depth of the config) left out: the same model
@@ -13,15 +13,17 @@ trained on the CPU or a GPU is the same model, so a model cached under `cpu` loa
 A background job that trains a spec is registered under the same key, so a page, a reload and a
 second tab all find one job and one artefact.
 
-The training budget (`max_seconds`, or an `engine.training_budget(seconds)` block: the app's budget
-control) is left out of the key too: a model that ended by its epochs or by early stopping is the
-same under any budget, and a model trained on a GPU without one loads on the CPU. Inside a budget
-block, a stored model that a shorter budget stopped is not taken as trained (`fits_budget`): asking
-with 20 minutes retrains a model that 5 minutes cut short, and replaces it.
+The training budget is an argument (`budget`: seconds, None for no limit, or `AUTO` for the
+config's own `train.max_seconds`) that travels from the caller to the trainer: `train_or_load`
+hands it to `spec.fit`, which runs `engine.fit` with `max_seconds=budget`. It is left out of the
+key: a model that ended by its epochs or by early stopping is the same under any budget, and a
+model trained on a GPU without one loads on the CPU. One rule (`fits_budget`) says whether a stored
+model answers a budget: yes unless a shorter budget stopped it, so asking with 20 minutes retrains
+a model that 5 minutes cut short, and replaces it. `is_trained` and `job_key` both follow it.
 
-`spec.fit(model, progress, cancel) -> (state_dict, metrics, extra)` trains the freshly built,
-freshly seeded model (most models: `engine_fit(...)`; churn adds a warm start and calibration).
-Nobody else seeds, rebuilds or calls `load_state_dict` on a cached state.
+`spec.fit(model, progress, cancel, budget) -> (state_dict, metrics, extra)` trains the freshly
+built, freshly seeded model (most models: `engine_fit(...)`; churn adds a warm start and
+calibration). Nobody else seeds, rebuilds or calls `load_state_dict` on a cached state.
 """
 
 from __future__ import annotations
@@ -34,12 +36,13 @@ from pathlib import Path
 from typing import Any
 
 from core.models import cache
+from core.models.budget import AUTO, Budget, train_with_budget
 
 log = logging.getLogger(__name__)
 
 DEVICE_FIELDS = frozenset({"device", "amp", "cpu_amp", "num_threads", "max_seconds"})  # how, not what, is trained
 
-FitFn = Callable[[Any, Callable | None, "threading.Event | None"], tuple[dict, dict, dict]]
+FitFn = Callable[[Any, Callable | None, "threading.Event | None", Budget], tuple[dict, dict, dict]]
 
 
 def without_device(config: Any) -> Any:
@@ -62,8 +65,8 @@ class ModelSpec:
 
     `config` is everything that changes the trained weights (model and trainer settings; the device
     fields are dropped by the key rule), `data` the fingerprint of the encoded training data
-    (`cache.fingerprint(...)`), `build()` a fresh untrained module, `fit(model, progress, cancel)`
-    trains it and returns `(state_dict, metrics, extra)` (metrics and extra JSON-able)."""
+    (`cache.fingerprint(...)`), `build()` a fresh untrained module, `fit(model, progress, cancel,
+    budget)` trains it under the budget and returns `(state_dict, metrics, extra)` (JSON-able)."""
 
     kind: str
     code_version: str
@@ -86,8 +89,8 @@ class ModelSpec:
 
     @property
     def job_key(self) -> str:
-        """The key of a background job training this spec: `<kind>:<cache key>`, the cache entry's
-        name, so every page, reload and tab asking for this model finds one job and one artefact."""
+        """`<kind>:<cache key>`, the cache entry's name: the job key of every budget a stored model
+        answers (see `job_key`)."""
         return f"{self.kind}:{self.key}"
 
 
@@ -96,16 +99,31 @@ def spec_key(spec: ModelSpec) -> str:
     return cache.cache_key(spec.kind, spec.data, spec.key_config, spec.code_version)
 
 
-def fits_budget(metrics: dict) -> bool:
-    """Whether a stored model (its metrics) answers a request made inside an `engine.training_budget`
-    block: yes unless a budget shorter than the one asked for stopped it. Outside a block, and for
-    models whose metrics do not say their budget, yes."""
-    from core.models.engine import current_budget, stopped_by
+def fits_budget(metrics: dict, budget: Budget) -> bool:
+    """The one budget rule: whether a stored model (its metrics) answers a request under `budget`
+    (seconds, None: no limit, AUTO: whatever the config says). Yes unless a budget shorter than the
+    one asked for stopped it; under AUTO, and for models whose metrics do not say their budget, yes."""
+    from core.models.engine import stopped_by
 
-    overridden, asked = current_budget()
-    if not overridden or stopped_by(metrics) != "budget" or metrics.get("max_seconds") is None:
+    if budget is AUTO or stopped_by(metrics) != "budget" or metrics.get("max_seconds") is None:
         return True
-    return asked is not None and float(metrics["max_seconds"]) >= asked
+    return budget is not None and float(metrics["max_seconds"]) >= float(budget)  # type: ignore[arg-type]
+
+
+def budget_job_key(spec: ModelSpec, budget: Budget) -> str:
+    """The key of a job that trains `spec` under `budget`: the spec's job key and the budget (AUTO,
+    the config's own budget, asks for nothing more: the spec's job key)."""
+    return spec.job_key if budget is AUTO else f"{spec.job_key}@budget={budget or 'none'}"
+
+
+def job_key(spec: ModelSpec, budget: Budget, cache_dir: Path | str | None = None) -> str:
+    """The key of a background job that answers `spec` under `budget`: `spec.job_key` when a stored
+    model answers that budget (`fits_budget`: every such budget shares one job, which loads it),
+    else `budget_job_key` (a different budget asks for a different model)."""
+    metrics = stored_metrics(spec, cache_dir)
+    if metrics is not None and fits_budget(metrics, budget):
+        return spec.job_key
+    return budget_job_key(spec, budget)
 
 
 @dataclass
@@ -121,10 +139,11 @@ class Trained:
     steps: int = 0  # progress steps reported by this call's training (0 on a load)
 
 
-def is_trained(spec: ModelSpec, cache_dir: Path | str | None = None) -> bool:
-    """True when `train_or_load(spec)` would load stored weights instead of training. Never trains."""
+def is_trained(spec: ModelSpec, cache_dir: Path | str | None = None, *, budget: Budget = AUTO) -> bool:
+    """True when `train_or_load(spec, budget=budget)` would load stored weights instead of training
+    (`fits_budget`). Never trains."""
     art = cache.lookup(spec.kind, spec.data, spec.key_config, code_version=spec.code_version, cache_dir=cache_dir)
-    return art is not None and fits_budget(art.metrics)
+    return art is not None and fits_budget(art.metrics, budget)
 
 
 def stored_metrics(spec: ModelSpec, cache_dir: Path | str | None = None) -> dict | None:
@@ -142,11 +161,13 @@ def stored_metrics(spec: ModelSpec, cache_dir: Path | str | None = None) -> dict
 def train_or_load(
     spec: ModelSpec,
     *,
+    budget: Budget = AUTO,
     progress: Callable | None = None,
     cancel: threading.Event | None = None,
     cache_dir: Path | str | None = None,
 ) -> Trained:
-    """Load `spec`'s model from the cache, or seed, build, fit and store it, then load it.
+    """Load `spec`'s model from the cache, or seed, build, fit (under `budget`) and store it, then
+    load it. A stored model that a shorter budget stopped is trained again (`fits_budget`).
 
     Another process training the same key makes this call wait and load that result (the
     cache's lock). `TrainingCancelled` and fit errors propagate and store nothing."""
@@ -164,7 +185,7 @@ def train_or_load(
     def train_fn(report: Callable | None) -> tuple[dict, dict, dict]:
         seed_everything(spec.seed)  # initial weights from the seed, not from the RNG's history
         model = spec.build()
-        return spec.fit(model, report, cancel)
+        return spec.fit(model, report, cancel, budget)
 
     art = cache.get_or_train(
         spec.kind,
@@ -174,7 +195,7 @@ def train_or_load(
         code_version=spec.code_version,
         progress=counted,
         cache_dir=cache_dir,
-        accept=lambda art: fits_budget(art.metrics),
+        accept=lambda art: fits_budget(art.metrics, budget),
     )
     if spec.restore is not None:
         model = spec.restore(art.state_dict)
@@ -194,14 +215,17 @@ def train_or_load(
 
 
 def engine_fit(make_batches: Callable, validate: Callable, train_config: Any, metric: str = "val_metric") -> FitFn:
-    """The usual `spec.fit`: `engine.fit` with these batches, validation and trainer settings;
-    metrics = {metric: best} + `FitResult.summary()` (epochs, seconds, device, stopped_by, budget),
-    extra = the same summary + {history}."""
+    """The usual `spec.fit`: `engine.fit` with these batches, validation and trainer settings (the
+    budget as their `max_seconds`); metrics = {metric: best} + `FitResult.summary()` (epochs,
+    seconds, device, stopped_by, budget), extra = the same summary + {history}."""
 
-    def fit_fn(model: Any, progress: Callable | None, cancel: threading.Event | None) -> tuple[dict, dict, dict]:
+    def fit_fn(
+        model: Any, progress: Callable | None, cancel: threading.Event | None, budget: Budget = AUTO
+    ) -> tuple[dict, dict, dict]:
         from core.models.engine import fit
 
-        res = fit(model, make_batches, validate, train_config, progress=progress, cancel=cancel)
+        config = train_with_budget(train_config, budget)
+        res = fit(model, make_batches, validate, config, progress=progress, cancel=cancel)
         summary = res.summary()
         return res.state_dict, {metric: res.best_metric, **summary}, {"history": res.history, **summary}
 

@@ -18,7 +18,11 @@ import numpy as np
 import pandas as pd
 
 from core.errors import ConfigError, InputError
-from core.models.engine import Progress, TrainConfig, nests_train_config
+from core.models.artefact import read_model_dir, write_model_dir
+from core.models.budget import AUTO, Budget
+from core.models.engine import Progress, TrainConfig, train_from
+from core.models.interface import Model
+from core.models.lifecycle import ModelSpec, engine_fit, is_trained, train_or_load
 from core.recommend.baselines import ItemKNNRecommender, PopularityRecommender
 from core.recommend.data import SequenceData, Split, holdout_last, leave_last_out, sequences_fingerprint
 from core.recommend.metrics import RankingMetrics, evaluate_scores, list_diversity, top_k
@@ -42,13 +46,10 @@ def default_train() -> TrainConfig:
     return TrainConfig(epochs=20, batch_size=128, lr=3e-3, patience=3)
 
 
-@nests_train_config
 @dataclass
 class RecommendConfig:
     """SASRec settings for the recommender plus its trainer settings (`train`); JSON-able.
-
-    Trainer fields given flat (`RecommendConfig(epochs=3)`, as pages/recommendations.py and older
-    callers write them) go into `train` (engine.nests_train_config)."""
+    `RecommendConfig(train=TrainConfig(epochs=3))`, or `engine.with_train(RecommendConfig(), epochs=3)`."""
 
     max_len: int | None = None  # history window; None: from the data (MAX_LEN_PERCENTILE)
     hidden: int = 64
@@ -64,6 +65,7 @@ class RecommendConfig:
     train: TrainConfig = field(default_factory=default_train)
 
     def __post_init__(self) -> None:
+        self.train = train_from(self.train)  # a config read back from JSON holds a dict
         if self.loss not in ("ce", "bce"):
             raise ConfigError(f"loss must be 'ce' or 'bce', not {self.loss!r}")
         if self.max_len is not None and self.max_len < 2:
@@ -116,10 +118,13 @@ class RecommendConfig:
         """Back from `asdict` (a model folder's meta.json); unknown keys are ignored, and the flat
         trainer fields of folders written before `train` was nested are read into it."""
         trainer = {f.name for f in fields(TrainConfig)}
-        known = {f.name for f in fields(cls)} | trainer
-        values = {k: v for k, v in d.items() if k in known}
+        own = {f.name for f in fields(cls)}
+        values = {k: v for k, v in d.items() if k in own}
         if isinstance(values.get("train"), dict):
             values["train"] = TrainConfig(**{k: v for k, v in values["train"].items() if k in trainer})
+        flat = {k: v for k, v in d.items() if k in trainer - own}  # a folder from before `train` was nested
+        if flat:
+            values["train"] = replace(values.get("train") or default_train(), **flat)
         return cls(**values)
 
 
@@ -146,18 +151,18 @@ def sasrec_spec(data: SequenceData, split: Split | None, config: RecommendConfig
     """SASRec's ModelSpec for this data, mode and config (its key is the cache key and the job key).
 
     `split` may be None when only the key is needed (`cached_training_exists`)."""
-    from core.models.lifecycle import ModelSpec, engine_fit
     from core.models.sasrec import CODE_VERSION, SASRec, sasrec_training
 
     model_config = config.model_config(data)
 
-    def fit_fn(model, progress, cancel):
+    def fit_fn(model, progress, cancel, budget=AUTO):
         assert split is not None, "sasrec_spec(split=None) only answers is_trained"
         hist, targets = _val_subset(split, config.val_users, config.train.seed)
         make_batches, validate, n_windows = sasrec_training(
             split.train, model_config, config.train.batch_size, hist, targets, config.bucket
         )
-        return engine_fit(make_batches, validate, config.train_config(n_windows), "val_ndcg10")(model, progress, cancel)
+        fit = engine_fit(make_batches, validate, config.train_config(n_windows), "val_ndcg10")
+        return fit(model, progress, cancel, budget)
 
     return ModelSpec(
         kind="sasrec",
@@ -178,32 +183,82 @@ def train_sasrec_cached(
     progress: Callable[[Progress], None] | None = None,
     cancel: threading.Event | None = None,
     cache_dir: Path | str | None = None,
+    *,
+    budget: Budget = AUTO,
 ) -> TrainedModel:
-    """Train SASRec on `split.train` with early stopping on its validation cases, or load the
-    identical run from the model cache (key: data, mode, config, code version)."""
-    from core.models.lifecycle import train_or_load
+    """Train SASRec on `split.train` with early stopping on its validation cases under `budget`, or
+    load the identical run from the model cache (key: data, mode, config, code version)."""
 
-    done = train_or_load(sasrec_spec(data, split, config, mode), progress=progress, cancel=cancel, cache_dir=cache_dir)
+    spec = sasrec_spec(data, split, config, mode)
+    done = train_or_load(spec, budget=budget, progress=progress, cancel=cancel, cache_dir=cache_dir)
     return TrainedModel(done.model, dict(done.metrics), list(done.extra.get("history", [])), done.trained, done.key)
 
 
 def cached_training_exists(
-    data: SequenceData, config: RecommendConfig, mode: str = "eval", cache_dir: Path | str | None = None
+    data: SequenceData,
+    config: RecommendConfig,
+    mode: str = "eval",
+    cache_dir: Path | str | None = None,
+    *,
+    budget: Budget = AUTO,
 ) -> bool:
-    """True when `evaluate`/`fit` would load SASRec from the cache instead of training."""
-    from core.models.lifecycle import is_trained
+    """True when `evaluate`/`fit` under `budget` would load SASRec from the cache instead of training."""
 
-    return is_trained(sasrec_spec(data, None, config, mode), cache_dir)
+    return is_trained(sasrec_spec(data, None, config, mode), cache_dir, budget=budget)
 
 
-class SequentialRecommender:
-    """A trained SASRec plus the interaction history it recommends from."""
+class SequentialRecommender(Model):
+    """A trained SASRec plus the interaction history it recommends from (core.models.interface.Model):
+    `SequentialRecommender(config).fit(data)` on a SequenceData, then `recommend`, `explain`, `predict`."""
 
-    def __init__(self, model, data: SequenceData, metrics: dict | None = None, config: RecommendConfig | None = None):
-        self.model = model
-        self.data = data
-        self.metrics = metrics or {}
+    kind = "recommend"
+
+    def __init__(
+        self,
+        config: RecommendConfig | None = None,
+        *,
+        model: SASRec | None = None,
+        data: SequenceData | None = None,
+        metrics: dict | None = None,
+    ):
         self.config = config or RecommendConfig()
+        self.model: SASRec = model  # type: ignore[assignment]  # set by fit or load before use
+        self.data: SequenceData = data  # type: ignore[assignment]
+        self.metrics = metrics or {}
+
+    def specs(self, data: SequenceData, cache_dir: Path | str | None = None) -> list:
+        """[the SASRec spec `fit` trains or loads on `data`]: every user's last item validates."""
+        return [sasrec_spec(data, holdout_last(data), self.config, "fit")]
+
+    def fit(
+        self,
+        data: SequenceData,
+        *,
+        budget: Budget = AUTO,
+        progress: Callable[[Progress], None] | None = None,
+        cancel: threading.Event | None = None,
+        cache_dir: Path | str | None = None,
+    ) -> SequentialRecommender:
+        """Train the model that will make predictions under `budget`: every user's last item
+        validates early stopping, the rest trains; recommendations then read each user's full history."""
+        if data.n_items < 2:
+            raise InputError("need at least two distinct items to recommend anything")
+        split = holdout_last(data)
+        if len(split.val_users) == 0:
+            raise InputError(
+                "no user has two or more interactions: the model learns from what a user did "
+                "next, so at least one user needs two items"
+            )
+        trained = train_sasrec_cached(data, split, self.config, "fit", progress, cancel, cache_dir, budget=budget)
+        self.model, self.data = trained.model, data
+        self.metrics = dict(trained.metrics, trained=trained.trained, users=data.n_users, items=data.n_items)
+        return self
+
+    def predict(self, data: SequenceData) -> np.ndarray:
+        """Scores of every item (column 0: padding) after each history of `data`: (users, items + 1)."""
+        from core.models.sasrec import score_histories
+
+        return score_histories(self.model, list(data.sequences))
 
     def scores(self, users: np.ndarray) -> np.ndarray:
         from core.models.sasrec import score_histories
@@ -255,7 +310,6 @@ class SequentialRecommender:
         the one model-folder format (`core/models/artefact.py`)."""
         import torch
 
-        from core.models.artefact import write_model_dir
         from core.models.sasrec import CODE_VERSION
 
         lengths = np.asarray([len(s) for s in self.data.sequences], dtype=np.int64)
@@ -286,7 +340,6 @@ class SequentialRecommender:
         (`trust`: accept a folder this data folder did not sign, see core.models.artefact)."""
         import torch
 
-        from core.models.artefact import read_model_dir
         from core.models.sasrec import CODE_VERSION, SASRec, SASRecConfig
 
         path, meta = read_model_dir(model_dir, "recommend", CODE_VERSION, "python -m core recommend fit", trust=trust)
@@ -305,7 +358,8 @@ class SequentialRecommender:
         model.eval()
         sequences = np.split(flat.astype(np.int64), np.cumsum(lengths)[:-1]) if len(lengths) else []
         data = SequenceData(user_ids=user_ids, item_ids=item_ids, sequences=list(sequences))
-        return cls(model, data, meta.get("metrics", {}), RecommendConfig.from_dict(meta.get("recommend", {})))
+        config = RecommendConfig.from_dict(meta.get("recommend", {}))
+        return cls(config, model=model, data=data, metrics=meta.get("metrics", {}))
 
 
 def fit_recommender(
@@ -314,21 +368,11 @@ def fit_recommender(
     progress: Callable[[Progress], None] | None = None,
     cancel: threading.Event | None = None,
     cache_dir: Path | str | None = None,
+    *,
+    budget: Budget = AUTO,
 ) -> SequentialRecommender:
-    """Train the model that will make predictions: every user's last item validates early
-    stopping, the rest trains; recommendations then read each user's full history."""
-    config = config or RecommendConfig()
-    if data.n_items < 2:
-        raise InputError("need at least two distinct items to recommend anything")
-    split = holdout_last(data)
-    if len(split.val_users) == 0:
-        raise InputError(
-            "no user has two or more interactions: the model learns from what a user did "
-            "next, so at least one user needs two items"
-        )
-    trained = train_sasrec_cached(data, split, config, "fit", progress, cancel, cache_dir)
-    metrics = dict(trained.metrics, trained=trained.trained, users=data.n_users, items=data.n_items)
-    return SequentialRecommender(trained.model, data, metrics, config)
+    """`SequentialRecommender(config).fit(data, ...)`."""
+    return SequentialRecommender(config).fit(data, budget=budget, progress=progress, cancel=cancel, cache_dir=cache_dir)
 
 
 def metrics_table(metrics: list[RankingMetrics]) -> pd.DataFrame:
@@ -435,8 +479,11 @@ def evaluate(
     cancel: threading.Event | None = None,
     cache_dir: Path | str | None = None,
     diversity_users: int = 2000,
+    *,
+    budget: Budget = AUTO,
 ) -> EvaluationReport:
-    """Leave-last-out evaluation of SASRec, popularity and item-kNN on the same split.
+    """Leave-last-out evaluation of SASRec (trained under `budget`), popularity and item-kNN on the
+    same split.
 
     Baselines fit on every interaction except the test items (histories up to the test target),
     so they see slightly more than SASRec's training set — a conservative comparison.
@@ -446,7 +493,7 @@ def evaluate(
     base = evaluate_baselines(  # raises on too little data
         data, k, config.train.seed, split, diversity_users, on_chunk=_checkpoints(progress, cancel, "stage.baselines")
     )
-    trained = train_sasrec_cached(data, split, config, "eval", progress, cancel, cache_dir)
+    trained = train_sasrec_cached(data, split, config, "eval", progress, cancel, cache_dir, budget=budget)
     from core.models.sasrec import score_histories
 
     sasrec = lambda h: score_histories(trained.model, h)  # noqa: E731
@@ -465,6 +512,6 @@ def evaluate(
     users = np.arange(min(data.n_users, diversity_users))
     hist = [data.sequences[u] for u in users]
     diversity = {"SASRec": list_diversity(top_k(sasrec(hist), hist, k), base.popularity), **base.diversity}
-    recommender = SequentialRecommender(trained.model, data, trained.metrics, config)
+    recommender = SequentialRecommender(config, model=trained.model, data=data, metrics=trained.metrics)
     training = dict(trained.metrics, trained=trained.trained)
     return EvaluationReport(metrics, training, trained.history, recommender, base.popularity, diversity)

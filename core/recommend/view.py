@@ -17,7 +17,7 @@ from core.viz.format import fmt_count
 PROTOCOLS = ("full ranking", "100 sampled negatives")
 DIVERSITY = ("coverage", "mean_popularity_percentile", "top10pct_share")
 HISTORY_SHOWN = 8
-STOPPED = ("completed", "early_stop", "max_seconds")  # core.models.engine's reasons a training ended
+STOPPED = ("epochs", "early_stop", "budget")  # core.models.engine's reasons a training ended (stopped_by)
 
 
 def model_name(model: str, lang: str) -> str:
@@ -68,7 +68,9 @@ def training_note(report, lang: str) -> str:
         epochs=fmt_count(tr.get("epochs_run")),
         seconds=float(tr.get("seconds") or 0),
         device=_device(tr.get("device")),
-        stopped=t(f"reco.stopped.{tr['stopped']}", lang) if tr.get("stopped") in STOPPED else tr.get("stopped", "-"),
+        stopped=t(f"reco.stopped.{tr['stopped_by']}", lang)
+        if tr.get("stopped_by") in STOPPED
+        else tr.get("stopped_by", "-"),
         val=float(tr.get("val_ndcg10") or 0),
     )
 

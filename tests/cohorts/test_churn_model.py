@@ -10,18 +10,18 @@ import pytest
 import torch
 
 from core.cohorts.churn import ChurnConfig, ChurnPredictor
+from core.cohorts.datasets import ChurnDataset
 from core.errors import ConfigError, InputError
 from core.models.churn_transformer import ChurnTransformer, ChurnTransformerConfig
+from core.models.engine import with_train
 
-TINY = ChurnConfig(epochs=3, d_model=16, n_heads=2, n_layers=1, batch_size=256, device="cpu")
+TINY = with_train(ChurnConfig(d_model=16, n_heads=2, n_layers=1), epochs=3, batch_size=256, device="cpu")
 
 
 @pytest.fixture(scope="module")
 def fitted(sample_churn, tmp_path_factory):
     cache = tmp_path_factory.mktemp("churn_cache")
-    predictor = ChurnPredictor(TINY).fit(
-        sample_churn.features, sample_churn.labels, cache_dir=cache, progress=_reports.record
-    )
+    predictor = ChurnPredictor(TINY).fit(sample_churn, cache_dir=cache, progress=_reports.record)
     return predictor, cache
 
 
@@ -119,7 +119,7 @@ def test_save_load_roundtrip_and_cache(fitted, sample_churn, tmp_path):
     loaded = ChurnPredictor.load(tmp_path / "m")
     f = sample_churn.features.subset(sample_churn.features.users[:100])
     np.testing.assert_allclose(loaded.predict_proba(f), predictor.predict_proba(f), rtol=1e-5)
-    assert ChurnPredictor(TINY).is_cached(sample_churn.features, sample_churn.labels, cache_dir=cache)
+    assert ChurnPredictor(TINY).is_trained(sample_churn, cache_dir=cache)
     with pytest.raises(ConfigError, match="no churn model"):
         ChurnPredictor.load(tmp_path / "missing")
     missing_col = f.subset(f.users)
@@ -164,7 +164,7 @@ def test_too_few_labels():
     table = pd.DataFrame({"x": np.arange(10.0)}, index=[f"u{i}" for i in range(10)])
     f = FeatureSet(table, ["x"], [], np.zeros((10, 0), dtype=np.float32))
     with pytest.raises(InputError, match="at least 20"):
-        ChurnPredictor(TINY).fit(f, pd.Series(np.arange(10) % 2, index=table.index))
+        ChurnPredictor(TINY).fit(ChurnDataset(f, pd.Series(np.arange(10) % 2, index=table.index), "snapshot"))
 
 
 def test_a_cached_load_restores_baselines_and_importances_without_refitting(fitted, sample_churn, monkeypatch):
@@ -177,7 +177,7 @@ def test_a_cached_load_restores_baselines_and_importances_without_refitting(fitt
 
     monkeypatch.setattr(churn, "fit_baselines", refit)
     monkeypatch.setattr(churn.ChurnPredictor, "_importance", refit)
-    again = ChurnPredictor(TINY).fit(sample_churn.features, sample_churn.labels, cache_dir=cache)
+    again = ChurnPredictor(TINY).fit(sample_churn, cache_dir=cache)
     assert not again.result_.trained
     pd.testing.assert_frame_equal(again.result_.metrics, predictor.result_.metrics)
     pd.testing.assert_frame_equal(again.result_.reliability, predictor.result_.reliability)
@@ -210,7 +210,7 @@ def test_each_model_config_nests_one_train_config(make):
     own = {f.name for f in fields(default)}
     assert own & {f.name for f in fields(TrainConfig)} == set()  # nothing re-declared beside `train`
     assert isinstance(default.train, TrainConfig)
-    flat = make(epochs=3, device="cpu")  # older callers' flat keywords land in `train`...
+    flat = with_train(make(), epochs=3, device="cpu")  # trainer settings changed land in `train`...
     assert (flat.train.epochs, flat.train.device) == (3, "cpu")
     assert flat.train.lr == default.train.lr and flat.train.patience == default.train.patience  # ...on its defaults
     again = make(**json.loads(json.dumps(asdict(flat))))  # a config read back from JSON
@@ -258,9 +258,9 @@ def test_cancel_during_the_model_card_stops_there_and_caches_nothing(sample_chur
             if p.stage == "stage.importance":
                 cancel.set()
 
-    predictor = ChurnPredictor(ChurnConfig(epochs=1, d_model=8, n_heads=2, n_layers=1, device="cpu"))
+    predictor = ChurnPredictor(with_train(ChurnConfig(d_model=8, n_heads=2, n_layers=1), epochs=1, device="cpu"))
     with pytest.raises(TrainingCancelled):
-        predictor.fit(sample_churn.features, sample_churn.labels, progress=progress, cancel=cancel, cache_dir=tmp_path)
+        predictor.fit(sample_churn, progress=progress, cancel=cancel, cache_dir=tmp_path)
     assert stages[0] == "stage.linear_start" and stages.count("stage.importance") == 1  # stopped at the first check
     assert "stage.churn_baselines" not in stages
-    assert not predictor.is_cached(sample_churn.features, sample_churn.labels, cache_dir=tmp_path)
+    assert not predictor.is_trained(sample_churn, cache_dir=tmp_path)

@@ -20,6 +20,7 @@ from core.experiments.analysis import (
 from core.experiments.columns import guess_roles
 from core.experiments.response import DINSettings, response_data, train_response_model
 from core.experiments.uplift import auuc, qini_coefficient, qini_curve
+from core.models.engine import with_train
 
 
 @pytest.fixture(scope="module")
@@ -128,7 +129,7 @@ def test_din_learns_a_history_driven_response(tmp_path):
     stages: list = []
     res = train_response_model(
         data,
-        DINSettings(epochs=8, patience=8, device="cpu", lr=1e-2, dim=8, hidden=32),
+        with_train(DINSettings(dim=8, hidden=32), epochs=8, patience=8, device="cpu", lr=1e-2),
         progress=lambda p: stages.append(p.stage),
         cache_dir=tmp_path,
     )
@@ -143,6 +144,6 @@ def test_din_learns_a_history_driven_response(tmp_path):
     assert res.trained and oracle > 0.03
     assert res.qini["din"]["C"] > 0.4 * oracle and res.qini["din"]["C"] > res.qini["din"]["B"]
     again = train_response_model(
-        data, DINSettings(epochs=8, patience=8, device="cpu", lr=1e-2, dim=8, hidden=32), cache_dir=tmp_path
+        data, with_train(DINSettings(dim=8, hidden=32), epochs=8, patience=8, device="cpu", lr=1e-2), cache_dir=tmp_path
     )
     assert not again.trained and again.qini == res.qini  # second call loads the cached weights

@@ -10,6 +10,7 @@ import torch
 from core.graph.attention import PlacementConfig, node_features, place_users
 from core.graph.build import graph_from_edges
 from core.graph.detect import detect_communities
+from core.models.engine import with_train
 from core.models.gat import GATConfig, GraphAttentionLayer, GraphAttentionNetwork
 
 PLANTED_SIZE = 40  # tests/graph/conftest.py's planted groups
@@ -58,7 +59,7 @@ def planted_with_stragglers(planted_edges_factory):
 def test_place_users_learns_the_partition_and_is_cached(planted_with_stragglers, tmp_path):
     graph, truth, users = planted_with_stragglers
     result = detect_communities(graph)
-    config = PlacementConfig(epochs=60, patience=15, hidden=8, heads=2, device="cpu")
+    config = with_train(PlacementConfig(hidden=8, heads=2), epochs=60, patience=15, device="cpu")
     stages: list = []
     first = place_users(graph, result, users, config, progress=lambda p: stages.append(p.stage), cache_dir=tmp_path)
     assert first.trained and first.metrics["val_accuracy"] >= 0.9

@@ -65,7 +65,7 @@ def test_early_stopping_keeps_best_epoch_weights():
 
     model = Linear()
     result = fit(model, batches, validate, TrainConfig(epochs=8, lr=0.05, patience=2, device="cpu"))
-    assert result.stopped == "early_stop" and result.epochs_run == 5 and result.best_metric == 0.9
+    assert result.stopped_by == "early_stop" and result.epochs_run == 5 and result.best_metric == 0.9
     assert torch.equal(result.state_dict["lin.weight"], snapshots[3])
     assert torch.equal(model.lin.weight.detach(), snapshots[3])
 
@@ -89,7 +89,7 @@ def test_cancel_raises_and_seeding_is_reproducible():
 
 def test_max_seconds_keeps_best_so_far_and_device_choice():
     result = fit(Linear(), batches, neg_mse, TrainConfig(epochs=1000, max_seconds=0.0, device="cpu"))
-    assert result.stopped == "max_seconds" and result.epochs_run == 1 and result.steps == 1
+    assert result.stopped_by == "budget" and result.epochs_run == 1 and result.steps == 1
     assert pick_device("cpu").type == "cpu"
     with pytest.raises(ValueError):
         pick_device("tpu")
@@ -125,13 +125,14 @@ class SlowLinear(Linear):
 
 
 def test_budget_stops_training_keeps_the_best_weights_and_is_recorded():
-    from core.models.engine import CPU_BUDGET_SECONDS, resolve_budget, training_budget
+    from core.models.budget import AUTO, train_with_budget
+    from core.models.engine import CPU_BUDGET_SECONDS, resolve_budget
 
     seen: list[Progress] = []
     model = SlowLinear()
     result = fit(model, batches, neg_mse, TrainConfig(epochs=1000, lr=0.05, max_seconds=0.5, device="cpu"), seen.append)
     # 8 steps of >= 20 ms an epoch: the 0.5 s budget ends training in the fourth epoch at the latest
-    assert result.stopped_by == "budget" and result.stopped == "max_seconds" and 1 <= result.epochs_run <= 4
+    assert result.stopped_by == "budget" and 1 <= result.epochs_run <= 4
     assert 0.5 <= result.seconds < 5 and result.max_seconds == 0.5 and result.epochs == 1000
     best = max(h["val_metric"] for h in result.history)
     with torch.no_grad():
@@ -140,10 +141,10 @@ def test_budget_stops_training_keeps_the_best_weights_and_is_recorded():
     assert seen[0].step == 1 and seen[0].eta_seconds is not None and seen[0].eta_seconds <= 0.5
     summary = result.summary()
     assert summary["stopped_by"] == "budget" and summary["max_seconds"] == 0.5 and summary["epochs"] == 1000
-    # the override of the app's budget control wins over the config; "auto" is 5 min on the CPU, none on a GPU
-    with training_budget(0.1):
-        assert fit(SlowLinear(), batches, None, TrainConfig(epochs=1000, device="cpu")).max_seconds == 0.1
-        assert resolve_budget(None, "cpu") == 0.1
+    # the caller's budget (an argument) wins over the config; "auto" is 5 min on the CPU, none on a GPU
+    asked = train_with_budget(TrainConfig(epochs=1000, device="cpu"), 0.1)
+    assert fit(SlowLinear(), batches, None, asked).max_seconds == 0.1
+    assert resolve_budget(asked.max_seconds, "cpu") == 0.1 and train_with_budget(asked, AUTO) == asked
     assert resolve_budget("auto", "cpu") == CPU_BUDGET_SECONDS and resolve_budget("auto", "cuda") is None
     done = fit(Linear(), batches, neg_mse, TrainConfig(epochs=2, device="cpu"))
     assert done.stopped_by == "epochs" and done.max_seconds == CPU_BUDGET_SECONDS

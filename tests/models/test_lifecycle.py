@@ -11,91 +11,95 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from core.models.engine import with_train
 from core.models.lifecycle import ModelSpec, is_trained, spec_key, train_or_load
 
 
-def _gat_spec(device: str):
-    import networkx as nx
+def tiny_model(kind: str, device: str = "cpu"):
+    """(an untrained model of `kind`, a tiny input it fits on): the five models of the interface."""
+    if kind == "gat":
+        import networkx as nx
 
-    from core.graph.attention import PlacementConfig, placement_spec
-    from core.graph.build import graph_from_edges
-    from core.graph.detect import detect_communities
+        from core.graph.attention import GATPlacer, PlacementConfig, PlacementData
+        from core.graph.build import graph_from_edges
+        from core.graph.detect import detect_communities
 
-    g = nx.planted_partition_graph(3, 20, 0.4, 0.01, seed=1, directed=True)
-    edges = pd.DataFrame([(f"n{a}", f"n{b}") for a, b in g.edges()], columns=["src", "dst"]).assign(weight=1.0)
-    graph = graph_from_edges(edges)
-    result = detect_communities(graph)
-    return placement_spec(graph, result, None, PlacementConfig(epochs=3, positional_dim=4, device=device))[0]
-
-
-def _din_spec(device: str):
-    from core.experiments.response import DINSettings, response_data, response_spec
-
+        g = nx.planted_partition_graph(3, 20, 0.4, 0.01, seed=1, directed=True)
+        edges = pd.DataFrame([(f"n{a}", f"n{b}") for a, b in g.edges()], columns=["src", "dst"]).assign(weight=1.0)
+        graph = graph_from_edges(edges)
+        config = with_train(PlacementConfig(positional_dim=4), epochs=3, device=device)
+        return GATPlacer(config), PlacementData(graph, detect_communities(graph))
     rng = np.random.default_rng(0)
-    users = [f"u{i}" for i in range(200)]
-    ad = pd.DataFrame(
-        {
-            "user_id": users,
-            "variant": rng.choice(["A", "B"], 200),
-            "converted": rng.integers(0, 2, 200),
-            "ts": pd.Timestamp("2026-02-01"),
-        }
-    )
-    inter = pd.DataFrame(
-        {
-            "user_id": np.repeat(users, 3),
-            "item_id": rng.integers(0, 20, 600).astype(str),
-            "ts": pd.Timestamp("2026-01-01"),
-        }
-    )
-    data = response_data(ad, inter, variant="variant", unit="user_id", outcome="converted", control="A", time="ts")
-    return response_spec(data, DINSettings(epochs=2, dim=4, hidden=8, device=device))
+    if kind == "din":
+        from core.experiments.response import DINSettings, ResponseModel, response_data
 
+        users = [f"u{i}" for i in range(200)]
+        ad = pd.DataFrame(
+            {
+                "user_id": users,
+                "variant": rng.choice(["A", "B"], 200),
+                "converted": rng.integers(0, 2, 200),
+                "ts": pd.Timestamp("2026-02-01"),
+            }
+        )
+        inter = pd.DataFrame(
+            {
+                "user_id": np.repeat(users, 3),
+                "item_id": rng.integers(0, 20, 600).astype(str),
+                "ts": pd.Timestamp("2026-01-01"),
+            }
+        )
+        data = response_data(ad, inter, variant="variant", unit="user_id", outcome="converted", control="A", time="ts")
+        return ResponseModel(with_train(DINSettings(dim=4, hidden=8), epochs=2, device=device)), data
+    if kind == "sasrec":
+        from core.recommend.data import build_sequences
+        from core.recommend.recommender import RecommendConfig, SequentialRecommender
 
-def _sasrec_spec(device: str):
-    from core.recommend.data import build_sequences, holdout_last
-    from core.recommend.recommender import RecommendConfig, sasrec_spec
+        df = pd.DataFrame(
+            {
+                "user_id": np.repeat([f"u{i}" for i in range(60)], 6),
+                "item_id": rng.integers(0, 15, 360).astype(str),
+                "ts": pd.Timestamp("2026-01-01") + pd.to_timedelta(np.tile(np.arange(6), 60), unit="h"),
+            }
+        )
+        config = with_train(
+            RecommendConfig(max_len=8, hidden=8, n_layers=1, n_heads=1), epochs=2, batch_size=64, device=device
+        )
+        return SequentialRecommender(config), build_sequences(df)
+    if kind == "churn":
+        from core.cohorts.churn import ChurnConfig, ChurnPredictor
+        from core.cohorts.datasets import ChurnDataset
+        from core.cohorts.features import FeatureSet
 
-    rng = np.random.default_rng(0)
-    df = pd.DataFrame(
-        {
-            "user_id": np.repeat([f"u{i}" for i in range(60)], 6),
-            "item_id": rng.integers(0, 15, 360).astype(str),
-            "ts": pd.Timestamp("2026-01-01") + pd.to_timedelta(np.tile(np.arange(6), 60), unit="h"),
-        }
-    )
-    data = build_sequences(df)
-    config = RecommendConfig(max_len=8, hidden=8, n_layers=1, n_heads=1, epochs=2, batch_size=64, device=device)
-    return sasrec_spec(data, holdout_last(data), config, "fit")
-
-
-def _churn_spec(device: str):
-    from core.cohorts.churn import ChurnConfig, ChurnPredictor
-    from core.cohorts.features import FeatureSet
-
-    rng = np.random.default_rng(0)
-    n = 120
-    table = pd.DataFrame(
-        {"recency_days": rng.integers(0, 60, n).astype(float), "plan": rng.choice(["a", "b"], n)},
-        index=pd.Index([f"u{i}" for i in range(n)]),
-    )
-    labels = pd.Series((table["recency_days"] > 30).astype(int).to_numpy(), index=table.index)
-    features = FeatureSet(table, ["recency_days"], ["plan"], np.zeros((n, 0), np.float32), [], None)
-    config = ChurnConfig(epochs=2, d_model=8, n_heads=2, n_layers=1, baselines=False, device=device)
-    return ChurnPredictor(config).spec(features, labels)
-
-
-def _text_spec(device: str):
-    from core.text.classifier import ClassifierConfig, language_spec
+        n = 120
+        table = pd.DataFrame(
+            {"recency_days": rng.integers(0, 60, n).astype(float), "plan": rng.choice(["a", "b"], n)},
+            index=pd.Index([f"u{i}" for i in range(n)]),
+        )
+        labels = pd.Series((table["recency_days"] > 30).astype(int).to_numpy(), index=table.index)
+        features = FeatureSet(table, ["recency_days"], ["plan"], np.zeros((n, 0), np.float32), [], None)
+        config = with_train(ChurnConfig(d_model=8, n_heads=2, n_layers=1, baselines=False), epochs=2, device=device)
+        return ChurnPredictor(config), ChurnDataset(features, labels, "snapshot")
+    from core.text.classifier import ClassifierConfig, LabelledTexts, SentimentClassifier
 
     texts = ["很好很喜欢", "太差了失望", "非常满意", "质量很差"] * 10
-    y = np.array([1, 0, 1, 0] * 10)
     config = ClassifierConfig(zh_encoder="chars", zh_d_model=16)
     config.train.epochs, config.train.batch_size, config.train.device = 1, 8, device
-    return language_spec("zh", texts, y, 2, config)[0]
+    return SentimentClassifier(config), LabelledTexts(texts, ["1", "0", "1", "0"] * 10)
 
 
-SPECS = {"gat": _gat_spec, "din": _din_spec, "sasrec": _sasrec_spec, "churn": _churn_spec, "sentiment": _text_spec}
+def _spec(kind: str):
+    def spec(device: str):
+        model, data = tiny_model(kind, device)
+        return model.specs(data)[0]
+
+    return spec
+
+
+MODELS = ("gat", "din", "sasrec", "churn", "sentiment")
+
+
+SPECS = {kind: _spec(kind) for kind in MODELS}
 
 
 @pytest.mark.parametrize("kind", sorted(SPECS))
@@ -154,7 +158,7 @@ def test_two_processes_train_once(tmp_path):
 
 
 def test_a_model_a_shorter_budget_stopped_is_retrained_for_a_longer_one(tmp_path, one_torch_thread):
-    from core.models.engine import TrainConfig, training_budget
+    from core.models.engine import TrainConfig
     from core.models.lifecycle import engine_fit
     from tests.models.test_engine import Linear, SlowLinear, batches, neg_mse
     from ui.training import card_line
@@ -170,28 +174,24 @@ def test_a_model_a_shorter_budget_stopped_is_retrained_for_a_longer_one(tmp_path
         )
 
     slow = spec(SlowLinear, 1000)
-    with training_budget(0.3):
-        short = train_or_load(slow, cache_dir=tmp_path)
-        assert short.trained and is_trained(slow, tmp_path)
-    with training_budget(0.2):
-        assert is_trained(slow, tmp_path)  # a shorter budget takes the longer-trained model
-    with training_budget(1.0):  # a longer budget is not answered by the model 0.3 s cut short
-        assert slow.key == short.key and not is_trained(slow, tmp_path)
-        longer = train_or_load(slow, cache_dir=tmp_path)
-        assert longer.trained and longer.metrics["max_seconds"] == 1.0 and longer.key == short.key
-        assert is_trained(slow, tmp_path)
-    assert is_trained(slow, tmp_path)  # outside a budget block any stored model answers
+    short = train_or_load(slow, budget=0.3, cache_dir=tmp_path)
+    assert short.trained and is_trained(slow, tmp_path, budget=0.3)
+    assert is_trained(slow, tmp_path, budget=0.2)  # a shorter budget takes the longer-trained model
+    # a longer budget is not answered by the model 0.3 s cut short
+    assert slow.key == short.key and not is_trained(slow, tmp_path, budget=1.0)
+    longer = train_or_load(slow, budget=1.0, cache_dir=tmp_path)
+    assert longer.trained and longer.metrics["max_seconds"] == 1.0 and longer.key == short.key
+    assert is_trained(slow, tmp_path, budget=1.0)
+    assert is_trained(slow, tmp_path)  # without a budget asked (AUTO) any stored model answers
     m = short.metrics
     assert m["stopped_by"] == "budget" and m["max_seconds"] == 0.3 and m["epochs"] == 1000
     assert 1 <= m["epochs_run"] < 1000 and m["val_metric"] == max(h["val_metric"] for h in short.extra["history"])
     # a model that ran all its epochs is the same model under any budget (and from a GPU without one)
     quick = spec(Linear, 2)
-    with training_budget(None):
-        assert train_or_load(quick, cache_dir=tmp_path).metrics["stopped_by"] == "epochs"
-    with training_budget(0.1):
-        assert is_trained(quick, tmp_path)
+    assert train_or_load(quick, budget=None, cache_dir=tmp_path).metrics["stopped_by"] == "epochs"
+    assert is_trained(quick, tmp_path, budget=0.1)
 
     line = card_line(m)  # the model card's line says the budget stopped it, where and on what
     assert line.startswith("Training: stopped by the 0.3 s budget") and f"epoch {m['epochs_run']}/1000" in line
     assert "cpu" in line
-    assert "trained all 2 epochs" in card_line({"stopped": "completed", "epochs_run": 2, "device": "cpu", "seconds": 3})
+    assert "trained all 2 epochs" in card_line({"stopped_by": "epochs", "epochs_run": 2, "device": "cpu", "seconds": 3})

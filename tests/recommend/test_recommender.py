@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from core.errors import ConfigError
-from core.models.engine import TrainConfig, TrainingCancelled
+from core.models.engine import TrainConfig, TrainingCancelled, with_train
 from core.recommend.data import SequenceData, build_sequences
 from core.recommend.recommender import (
     FULL_CE_MAX_ITEMS,
@@ -98,8 +98,8 @@ def test_save_load_round_trip(report, tmp_path):
 def test_config_nests_the_trainer_settings_and_round_trips():
     config = RecommendConfig(**TINY)
     assert config.train.epochs == 4 and config.train.lr == 3e-3
-    # the flat spellings of before write into `train` (pages/recommendations.py still uses them)
-    legacy = RecommendConfig(max_len=20, epochs=7, batch_size=32, device="cpu")
+    # trainer settings changed with `with_train` write into `train`
+    legacy = with_train(RecommendConfig(max_len=20), epochs=7, batch_size=32, device="cpu")
     assert (legacy.train.epochs, legacy.train.batch_size, legacy.train.device) == (7, 32, "cpu")
     assert legacy.train.lr == RecommendConfig().train.lr  # untouched fields keep the defaults
     assert RecommendConfig.from_dict(asdict(config)) == config

@@ -54,7 +54,7 @@ def test_a_members_lists_hold_unseen_items_and_their_history(small):
 
 def test_the_training_note_names_why_training_stopped():
     class Report:
-        training = {"trained": True, "epochs_run": 12, "seconds": 3.2, "device": "cpu", "stopped": "early_stop"}
+        training = {"trained": True, "epochs_run": 12, "seconds": 3.2, "device": "cpu", "stopped_by": "early_stop"}
 
     assert "停止原因：提前停止" in training_note(Report(), "zh")
     Report.training = {"trained": False}
@@ -65,7 +65,7 @@ def test_the_card_names_the_device_and_the_seconds_after_a_cache_load():
     """Issue 25 item 8: a model card said neither the device nor the seconds once loaded from the cache."""
 
     class Report:
-        training = {"trained": True, "epochs_run": 12, "seconds": 3.2, "device": "cpu", "stopped": "early_stop"}
+        training = {"trained": True, "epochs_run": 12, "seconds": 3.2, "device": "cpu", "stopped_by": "early_stop"}
 
     assert "in 3 s on CPU" in training_note(Report(), "en")
     Report.training = {"trained": False, "seconds": 41.6, "device": "cuda:0"}

@@ -100,11 +100,13 @@ def test_spark_post_scores_equal_in_process(spark, posts_10k, sentiment_model, t
 def test_spark_churn_scores_equal_in_process(spark, shared_datasets, tmp_path):
     from core.cohorts.churn import ChurnConfig, ChurnPredictor
     from core.cohorts.datasets import snapshot_dataset
+    from core.models.engine import with_train
 
     telco = pd.read_csv(shared_datasets / "telco_churn" / "Telco-Customer-Churn.csv", dtype=str, keep_default_na=False)
     train = snapshot_dataset(telco.head(800), "customerID", "Churn")
     model = tmp_path / "churn"
-    ChurnPredictor(ChurnConfig(epochs=2)).fit(train.features, train.labels).save(model, extra={"mode": "snapshot"})
+    config = with_train(ChurnConfig(), epochs=2)
+    ChurnPredictor(config).fit(train).save(model, extra={"mode": "snapshot"})
     users = telco.iloc[800:2800].drop(columns=["Churn"])
     path = tmp_path / "users.parquet"
     save_parquet(users, path)

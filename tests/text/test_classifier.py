@@ -264,22 +264,16 @@ def test_under_bf16_autocast_the_head_stays_fp32_and_close_to_full_precision():
 def test_a_model_cut_short_by_a_budget_is_retrained_when_more_time_is_given(tmp_path):
     """The budget control: a sentiment model that a short budget stopped says so (card, metrics),
     and asking again with a longer budget trains anew instead of loading the cut-short one."""
-    from core.models.engine import training_budget
-
     df = _tiny_english()
     config = ClassifierConfig()
     config.train.epochs, config.train.batch_size, config.train.device = 2, 8, "cpu"
-    with training_budget(1e-6):
-        short = fit_sentiment_classifier(df["text"], df["label"], config, cache_dir=tmp_path)
+    short = fit_sentiment_classifier(df["text"], df["label"], config, cache_dir=tmp_path, budget=1e-6)
     info = short.train_info["en"]
     assert info["stopped_by"] == "budget" and info["max_seconds"] == 1e-6 and info["epochs"] == 2
-    with training_budget(1e-6):  # the same budget again: loaded
-        assert (
-            fit_sentiment_classifier(df["text"], df["label"], config, cache_dir=tmp_path).train_info["en"]["trained"]
-            is False
-        )
-    with training_budget(600):
-        longer = fit_sentiment_classifier(df["text"], df["label"], config, cache_dir=tmp_path)
+    # the same budget again: loaded
+    again = fit_sentiment_classifier(df["text"], df["label"], config, cache_dir=tmp_path, budget=1e-6)
+    assert again.train_info["en"]["trained"] is False
+    longer = fit_sentiment_classifier(df["text"], df["label"], config, cache_dir=tmp_path, budget=600)
     assert longer.train_info["en"]["trained"] is True and longer.train_info["en"]["stopped_by"] != "budget"
 
 
@@ -338,7 +332,7 @@ def test_scores_are_named_after_the_model_they_come_from(tmp_path):
     prior = LinearPrior.fit(texts, y, "en", 2)
     # an attention model whose blend weight is 0 (as on the Chinese hotel reviews): no weights needed
     lm = LanguageModel("en", "minilm", {}, {}, prior=prior, fusion_weight=0.0)
-    clf = SentimentClassifier(["negative", "positive"], {"en": lm}, {}, {})
+    clf = SentimentClassifier(label_names=["negative", "positive"], models={"en": lm})
     new = ["love it", "hate the update", "好吃"]
     pred = clf.predict(new)
     assert pred["scorer"].tolist() == ["tfidf_lr", "tfidf_lr", "lexicon"]

@@ -216,5 +216,5 @@ def test_model_card_names_encoder_licence_package_choice_and_budget(lang):
     )
     assert name in card and package in card and ("MIT" if kind == "e5" else "Apache-2.0") in card
     assert t(f"sent.card_choice_{lang}", lang) in card and "48" in card
-    budget = encoder_card(lm, lambda key, **fmt: t(key, lang, **fmt), {"stopped": "max_seconds", "epochs_run": 2})
+    budget = encoder_card(lm, lambda key, **fmt: t(key, lang, **fmt), {"stopped_by": "budget", "epochs_run": 2})
     assert budget.startswith(card) and budget != card and "2" in budget[len(card) :]

@@ -24,7 +24,8 @@ model, trained on public review sets). Scores are named after what made them (`p
 `scorer`): "attention" when the attention model has a weight in the blend, "tfidf_lr" when it has
 none (weight 0, or the baseline chosen), "lexicon".
 
-`fit_sentiment_classifier(texts, labels) -> SentimentClassifier`; `.predict(texts)` gives label names
+`SentimentClassifier(config).fit(LabelledTexts(texts, labels), budget=...)` (the model interface,
+core.models.interface; `fit_sentiment_classifier(texts, labels)` does the same); `.predict(texts)` gives label names
 of the training file, a score in -1..1 (P(positive) - P(negative) when the labels say which is
 which) and the probabilities; `.save(dir)` / `SentimentClassifier.load(dir)` (meta.json +
 safetensors, verified on load).
@@ -38,9 +39,10 @@ One job per module:
 - inputs.py     what the attention model consumes (cached encoder states or character ids), batches
 - metrics.py    Evaluation, macro-F1, the late-fusion blend and its weight
 - attention.py  one language's attention model: lifecycle spec, training, probabilities, card line
-- fitted.py     SentimentClassifier: predict, save, load
 - verdict.py    which scorer serves a language, and the notes its card shows
-- training.py   the entry points: fit / train / evaluate, specs, job key, is-trained
+- training.py   split, train each language, evaluate beside the baselines; specs, job key
+- fitted.py     SentimentClassifier (the model interface): fit, predict, save, load; the entry points
+                fit / train_sentiment_classifier, sentiment_is_trained
 """
 
 from __future__ import annotations
@@ -56,20 +58,18 @@ from core.text.classifier.config import (
     language_model_config,
     train_config,
 )
-from core.text.classifier.fitted import SentimentClassifier
+from core.text.classifier.fitted import (
+    SentimentClassifier,
+    fit_sentiment_classifier,
+    sentiment_is_trained,
+    train_sentiment_classifier,
+)
 from core.text.classifier.inputs import char_ids, char_vocab
-from core.text.classifier.labels import POLARITY_WORDS, label_polarity, normalise_labels
+from core.text.classifier.labels import POLARITY_WORDS, LabelledTexts, label_polarity, normalise_labels
 from core.text.classifier.linear import LinearPrior, fit_baseline, split_prior
 from core.text.classifier.metrics import Evaluation, blend, choose_fusion_weight, evaluate, macro_f1, softmax
 from core.text.classifier.model import LanguageModel
-from core.text.classifier.training import (
-    evaluate_sentiment_classifier,
-    fit_sentiment_classifier,
-    sentiment_is_trained,
-    sentiment_job_key,
-    sentiment_specs,
-    train_sentiment_classifier,
-)
+from core.text.classifier.training import evaluate_sentiment_classifier, sentiment_job_key, sentiment_specs
 from core.text.classifier.verdict import CHANCE_ALPHA, SentimentVerdict, chance_p_value, note_text, sentiment_verdict
 
 __all__ = [
@@ -80,6 +80,7 @@ __all__ = [
     "STATE_KINDS",
     "ClassifierConfig",
     "Evaluation",
+    "LabelledTexts",
     "LanguageModel",
     "LinearPrior",
     "SentimentClassifier",

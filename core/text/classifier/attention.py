@@ -7,6 +7,9 @@ from dataclasses import asdict
 
 import numpy as np
 
+from core.models import cache
+from core.models.budget import AUTO, Budget, train_with_budget
+from core.models.lifecycle import ModelSpec, train_or_load
 from core.text.classifier.config import (
     STATE_KINDS,
     ClassifierConfig,
@@ -20,6 +23,7 @@ from core.text.classifier.labels import stratify
 from core.text.classifier.linear import LinearPrior, split_prior
 from core.text.classifier.metrics import blend, choose_fusion_weight, softmax, validation_score
 from core.text.classifier.model import LanguageModel
+from core.text.encoder import ENCODER_CARDS, encoder_state, token_cap
 
 
 def language_spec(lang: str, texts: list[str], y: np.ndarray, n_classes: int, config: ClassifierConfig, cache_dir=None):
@@ -27,8 +31,7 @@ def language_spec(lang: str, texts: list[str], y: np.ndarray, n_classes: int, co
     import torch
     from sklearn.model_selection import train_test_split
 
-    from core.models import cache, engine
-    from core.models.lifecycle import ModelSpec
+    from core.models import engine  # torch
     from core.models.text_classifier import CODE_VERSION, TextClassifier
 
     idx = np.arange(len(texts))
@@ -40,8 +43,6 @@ def language_spec(lang: str, texts: list[str], y: np.ndarray, n_classes: int, co
     kind = language_encoder(lang, config)
     fit_texts = [texts[i] for i in fit_idx]
     if kind in STATE_KINDS:
-        from core.text.encoder import token_cap
-
         max_tokens = token_cap(fit_texts, kind, config.token_percentile)
         mcfg = language_model_config(lang, n_classes, config, class_weights=class_weights, max_tokens=max_tokens)
         frozen = config.e5_frozen_layers if kind == "e5" else config.en_frozen_layers
@@ -65,12 +66,10 @@ def language_spec(lang: str, texts: list[str], y: np.ndarray, n_classes: int, co
     def build():
         model = TextClassifier(mcfg)
         if lm.kind in STATE_KINDS:
-            from core.text.encoder import encoder_state
-
             model.load_pretrained_top(encoder_state(lm.kind), lm.frozen_layers)
         return model
 
-    def fit_fn(model, prog, cancel_event):
+    def fit_fn(model, prog, cancel_event, budget=AUTO):
         from dataclasses import replace
 
         from core.models.engine import free_threads
@@ -109,7 +108,12 @@ def language_spec(lang: str, texts: list[str], y: np.ndarray, n_classes: int, co
 
         threads = free_threads() if engine.pick_device(train_cfg.device).type == "cpu" else None
         result = engine.fit(
-            model, make_batches, validate, replace(train_cfg, num_threads=threads), progress=prog, cancel=cancel_event
+            model,
+            make_batches,
+            validate,
+            replace(train_with_budget(train_cfg, budget), num_threads=threads),
+            progress=prog,
+            cancel=cancel_event,
         )
         fusion = engine.stage_progress(prog, "stage.fusion")
         if fusion is not None:
@@ -157,12 +161,13 @@ def train_language(
     progress=None,
     cancel=None,
     cache_dir=None,
+    *,
+    budget: Budget = AUTO,
 ) -> tuple[LanguageModel, dict]:
-    """Train (or load) the attention model for one language on (texts, y)."""
-    from core.models.lifecycle import train_or_load
+    """Train (or load) the attention model for one language on (texts, y) under `budget`."""
 
     spec, lm = language_spec(lang, texts, y, n_classes, config, cache_dir)
-    art = train_or_load(spec, progress=progress, cancel=cancel, cache_dir=cache_dir)
+    art = train_or_load(spec, budget=budget, progress=progress, cancel=cancel, cache_dir=cache_dir)
     lm.state_dict, lm.prior = split_prior(art.model, art.extra.get("prior"))
     lm.fusion_weight = float(art.metrics["fusion_weight"])
     return lm, dict(art.metrics, trained=art.trained)
@@ -172,7 +177,6 @@ def encoder_card(lm: LanguageModel, translate, info: dict | None = None) -> str:
     """The model card's line on a language's encoder (name, licence, source package, layers tuned,
     why this encoder for the language) and, given the language's `train_info`, whether the time
     budget ended training early; `translate(key, **fmt)` is the page's `tr`."""
-    from core.text.encoder import ENCODER_CARDS
 
     card, top = ENCODER_CARDS[lm.kind], lm.model_config["n_layers"]
     if lm.kind == "chars":
@@ -188,7 +192,7 @@ def encoder_card(lm: LanguageModel, translate, info: dict | None = None) -> str:
         )
         if (lm.lang, lm.kind) in (("en", "minilm"), ("zh", "e5")):  # the defaults, chosen on validation rows
             text += " " + translate(f"sent.card_choice_{lm.lang}")
-    if info and info.get("stopped") == "max_seconds":
+    if info and info.get("stopped_by") == "budget":
         text += " " + translate("sent.card_budget", epochs=info.get("epochs_run", "?"))
     return text
 

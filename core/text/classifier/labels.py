@@ -5,11 +5,22 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from core.errors import InputError
+
+
+@dataclass
+class LabelledTexts:
+    """What a sentiment classifier fits on: texts and their labels (any sequences of equal length)."""
+
+    texts: Any
+    labels: Any
+
 
 POLARITY_WORDS = {
     "negative": ("neg", "bad", "负", "差", "消极"),

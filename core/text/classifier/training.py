@@ -3,12 +3,15 @@ the lexicon on the same held-out rows; the lifecycle specs and keys a background
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from core.errors import InputError
+from core.models.budget import AUTO, Budget
+from core.models.lifecycle import job_key
 from core.text.classifier.attention import language_proba, language_spec, train_language
 from core.text.classifier.config import MIN_PER_LANGUAGE, ClassifierConfig, inference_amp
-from core.text.classifier.fitted import SentimentClassifier
 from core.text.classifier.inputs import check_cancelled
 from core.text.classifier.labels import label_polarity, labelled, stratify
 from core.text.classifier.linear import LinearPrior
@@ -50,33 +53,37 @@ def sentiment_specs(texts, labels, config: ClassifierConfig | None = None, cache
     ]
 
 
-def sentiment_job_key(texts, labels, config: ClassifierConfig | None = None, cache_dir=None) -> str:
-    """One key for a background job training this sentiment classifier: the language spec's
-    `job_key` (joined by "+" when two languages are trained)."""
-    return "+".join(spec.job_key for spec in sentiment_specs(texts, labels, config, cache_dir))
+def sentiment_job_key(
+    texts, labels, config: ClassifierConfig | None = None, cache_dir=None, budget: Budget = AUTO
+) -> str:
+    """One key for a background job training this sentiment classifier under `budget`: each
+    language's `lifecycle.job_key` (joined by "+" when two languages are trained)."""
+
+    return "+".join(job_key(spec, budget, cache_dir) for spec in sentiment_specs(texts, labels, config, cache_dir))
 
 
-def sentiment_is_trained(texts, labels, config: ClassifierConfig | None = None, cache_dir=None) -> bool:
-    """True when `fit_sentiment_classifier` on these inputs would load every language's model."""
-    from core.models.lifecycle import is_trained
-
-    specs = sentiment_specs(texts, labels, config, cache_dir)
-    return bool(specs) and all(is_trained(spec, cache_dir) for spec in specs)
-
-
-def train_sentiment_classifier(
-    texts, labels, config: ClassifierConfig | None = None, progress=None, cancel=None, cache_dir=None
-) -> SentimentClassifier:
+def train_languages(
+    texts,
+    labels,
+    config: ClassifierConfig | None = None,
+    progress=None,
+    cancel=None,
+    cache_dir=None,
+    *,
+    budget: Budget = AUTO,
+) -> tuple[list[str], dict, dict]:
     """Split (stratified, `config.test_size`, seed), then per language with enough labels train (or
-    load) the attention model on the training rows. The result predicts at once; its evaluations are
-    empty until `evaluate_sentiment_classifier` scores the held-out rows."""
+    load) the attention model on the training rows under `budget` (per language): (label names,
+    {lang: LanguageModel}, {lang: train info}) for a SentimentClassifier."""
     config = config or ClassifierConfig()
     texts, y_all, label_names = labelled(texts, labels)
     models, info = {}, {}
     for lang, rows, tr, te in language_splits(texts, y_all, config):
         y = y_all[rows]
         t_tr = texts[rows][tr].tolist()
-        lm, train_metrics = train_language(lang, t_tr, y[tr], len(label_names), config, progress, cancel, cache_dir)
+        lm, train_metrics = train_language(
+            lang, t_tr, y[tr], len(label_names), config, progress, cancel, cache_dir, budget=budget
+        )
         models[lang] = lm
         info[lang] = dict(train_metrics, n_train=len(tr), n_test=len(te))
     if not models:
@@ -85,19 +92,19 @@ def train_sentiment_classifier(
             "with two different labels",
             column="label",
         )
-    return SentimentClassifier(label_names, models, {}, {}, info)
+    return label_names, models, info
 
 
 def evaluate_sentiment_classifier(
-    clf: SentimentClassifier,
+    clf: Any,
     texts,
     labels,
     config: ClassifierConfig | None = None,
     progress=None,
     cancel=None,
     cache_dir=None,
-) -> SentimentClassifier:
-    """Score `clf` (from `train_sentiment_classifier` on the same texts, labels and config) on the
+) -> Any:
+    """Score `clf` (a SentimentClassifier from `train_sentiment_classifier` on the same texts, labels and config) on the
     held-out rows beside TF-IDF + LR fitted on the same training rows and the lexicon (cut-offs
     chosen on the training rows); fills `clf.evaluations` and `clf.thresholds` and returns `clf`.
     Progress: "stage.scoring" (held-out rows), then "stage.baselines"; `cancel` is checked between
@@ -152,13 +159,3 @@ def evaluate_sentiment_classifier(
         lm.selected = "lexicon" if verdict.scorer == "lexicon" else ""
         clf.train_info.setdefault(lang, {}).update(scorer=lm.scorer, notes=verdict.notes)
     return clf
-
-
-def fit_sentiment_classifier(
-    texts, labels, config: ClassifierConfig | None = None, progress=None, cancel=None, cache_dir=None
-) -> SentimentClassifier:
-    """`train_sentiment_classifier`, then `evaluate_sentiment_classifier`: per language with enough
-    labels the attention model, the TF-IDF + LR baseline and the lexicon on the same split, all three
-    scored on the same held-out rows. (A page that wants the model sooner calls the two apart.)"""
-    clf = train_sentiment_classifier(texts, labels, config, progress, cancel, cache_dir)
-    return evaluate_sentiment_classifier(clf, texts, labels, config, progress, cancel, cache_dir)

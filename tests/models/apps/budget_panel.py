@@ -15,6 +15,8 @@ spec = ModelSpec(
     build=SlowLinear,
     fit=engine_fit(batches, neg_mse, TrainConfig(epochs=1000, device="cpu")),
 )
-done = training.model_panel(spec, lambda progress, cancel: train_or_load(spec, progress=progress, cancel=cancel))
+done = training.model_panel(
+    spec, lambda progress, cancel, budget: train_or_load(spec, budget=budget, progress=progress, cancel=cancel)
+)
 if done is not None:
     st.caption(training.card_line(done.metrics))
