@@ -34,6 +34,7 @@ BENCHES: dict[str, tuple[list[str], list[str]]] = {
     "ingest": (["--rows", "200000", "--repeat", "1"], []),
     "abtest": (["--rows", "1000000", "--sims", "200", "--din-users", "0", "--experiments", "100"], []),
     "churn": (["--only", "telco,speed", "--epochs", "5", "--events", "1000000"], []),
+    "churn_scale": (["--quick"], []),
     "sentiment": (["--only", "lexicon", "--n", "2000"], []),
     "recommend": (["--datasets", "sample", "--epochs", "3", "--no-speed"], []),
     "train_speed": (["--only", "churn"], []),
