@@ -35,7 +35,7 @@ _ISO_FORMATS = (
     )
     + "]"
 )
-MEMORY_LIMIT = "1GB"  # DuckDB spills to a temporary folder beyond this
+MEMORY_LIMIT = "500MB"  # DuckDB spills to a temporary folder beyond this (issue 29: 1.5 GB peak in all)
 
 
 def _lit(text: str) -> str:
@@ -197,8 +197,8 @@ def user_event_stats(engine: DuckDBEngine, cutoff, value_cols: list[str], table:
     active_days (distinct days), events_last_30d (after cutoff - 30 days) and total_<col> per value column."""
     c = _ts_literal(cutoff)
     since = _ts_literal(pd.Timestamp(cutoff) - pd.Timedelta(days=30))
-    daily = "".join(f", sum({_ident(v)}) AS {_ident('v_' + v)}" for v in value_cols)
-    totals = "".join(f", coalesce(sum({_ident('v_' + v)}), 0) AS {_ident('total_' + v)}" for v in value_cols)
+    daily = "".join(f", fsum({_ident(v)}) AS {_ident('v_' + v)}" for v in value_cols)
+    totals = "".join(f", coalesce(fsum({_ident('v_' + v)}), 0) AS {_ident('total_' + v)}" for v in value_cols)
     # per user and day first, then per user: a day is a row, so active days are a count (a DISTINCT
     # per user over 10M events took several times as long)
     out = engine.sql(
