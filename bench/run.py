@@ -34,6 +34,7 @@ BENCHES: dict[str, tuple[list[str], list[str]]] = {
     "abtest": (["--quick"], []),
     "ingest": (["--quick"], []),
     "churn": (["--only", "telco,speed", "--epochs", "5", "--events", "1000000"], []),
+    "churn_scale": (["--quick"], []),
     "sentiment": (["--only", "lexicon", "--n", "2000"], []),
     "recommend": (["--datasets", "sample", "--epochs", "3", "--no-speed"], []),
     "train_speed": (["--only", "churn"], []),

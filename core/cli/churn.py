@@ -20,7 +20,11 @@ from pathlib import Path
 import pandas as pd
 
 from core.cli import about_file, add_read_options, check_range, skipped_rows
-from core.cohorts.datasets import event_log_dataset, numeric_value_columns, read_csv_bytes, snapshot_dataset
+from core.cohorts.datasets import (
+    event_log_csv_dataset,
+    read_csv_bytes,
+    snapshot_dataset,
+)
 from core.config import DEFAULT_CHURN_EPOCHS
 from core.errors import ConfigError, InputError
 from core.export import check_output, write_csv
@@ -101,8 +105,10 @@ def run(args) -> int:
         check_writable(args.model_dir, "churn")  # before training, not after it
     else:
         check_output(args.out, [args.csv, args.model_dir])
-    df = _read_csv(args.csv)
     source = Path(args.csv).name
+    if mode == "events" and not Path(args.csv).is_file():
+        raise InputError("file not found", file=args.csv)
+    df = _read_csv(args.csv) if mode == "snapshot" else None  # an event log is read in DuckDB (issue 29)
     if args.churn_command == "fit":
         if mode == "snapshot" and not args.label:
             raise ConfigError("snapshot data needs --label (the churn column)")
@@ -111,13 +117,12 @@ def run(args) -> int:
         if mode == "snapshot":
             data = snapshot_dataset(df, args.id, args.label, source=source)
         else:
-            df = numeric_value_columns(df, (args.user, args.time))
             try:
                 cutoff = pd.Timestamp(args.cutoff) if args.cutoff else None
             except ValueError as exc:
                 raise ConfigError(f"--cutoff '{args.cutoff}' is not a date (use YYYY-MM-DD)") from exc
-            data = event_log_dataset(
-                df,
+            data = event_log_csv_dataset(
+                args.csv,
                 args.user,
                 args.time,
                 cutoff=cutoff,
@@ -166,9 +171,8 @@ def run(args) -> int:
     if mode == "snapshot":
         data = snapshot_dataset(df, args.id, None, source=source)
     else:
-        df = numeric_value_columns(df, (args.user, args.time))
         weeks = int(predictor.meta_.get("extra", {}).get("weeks", predictor.encoder_.n_weeks))
-        data = event_log_dataset(df, args.user, args.time, weeks=weeks, source=source, with_labels=False)
+        data = event_log_csv_dataset(args.csv, args.user, args.time, weeks=weeks, source=source, with_labels=False)
     with about_file(source):
         prob = predictor.predict_proba(data.features, source=source)
     out = pd.DataFrame({"id": prob.index, "churn_probability": prob.to_numpy().round(6)})

@@ -8,14 +8,18 @@ Three sources, one result type:
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from pathlib import Path
 
 import pandas as pd
 
-from core.cohorts.activity import activity_from_table, combine_activity
-from core.cohorts.features import FeatureSet, event_features, snapshot_features
+from core.cohorts.activity import activity_from_table, combine_activity, parse_times
+from core.cohorts.features import FeatureSet, event_features, log_features, snapshot_features
 from core.cohorts.labels import churn_labels_from_activity, default_cutoff, parse_churn_labels
+from core.data.csvfile import read_csv_frame
 from core.errors import ConfigError, InputError
+from core.query.churn import NotPlainCsv, event_engine, finish_events, label_log, log_span, stage_event_csv
 
 
 @dataclass
@@ -73,6 +77,69 @@ def event_log_dataset(
     labels = churn_labels_from_activity(activity, cutoff, inactive_days)
     features = event_features(activity, cutoff, weeks=weeks, user_ids=labels.index)
     return ChurnDataset(features, labels, "events", cutoff, inactive_days, activity[["user_id", "ts"]])
+
+
+def event_log_csv_dataset(
+    path: str | Path,
+    user_col: str,
+    time_col: str,
+    *,
+    cutoff=None,
+    inactive_days: int = 30,
+    weeks: int = 12,
+    source: str | None = None,
+    with_labels: bool = True,
+) -> ChurnDataset:
+    """`event_log_dataset` on a CSV file, with the log kept in DuckDB (the CLI's path, issue 29): the
+    events are read, labelled and reduced to per-user features there, so memory follows the number
+    of users, not of events. The same columns, labels and features as reading the file with
+    `read_csv_bytes` + `numeric_value_columns` + `event_log_dataset`; `activity` is None. Files DuckDB
+    does not read as they are (whitespace-separated exports, ragged rows) take that general path."""
+    source = source or Path(path).name
+    engine = event_engine()
+    try:
+        try:
+            values, other, read_by_duckdb = stage_event_csv(engine, path, user_col, time_col, source)
+        except NotPlainCsv:
+            df = numeric_value_columns(read_csv_bytes(Path(path).read_bytes(), source), (user_col, time_col))
+            return event_log_dataset(
+                df,
+                user_col,
+                time_col,
+                cutoff=cutoff,
+                inactive_days=inactive_days,
+                weeks=weeks,
+                source=source,
+                with_labels=with_labels,
+            )
+        parsed = _parse_other_times(other, time_col, source)
+        if parsed is None and read_by_duckdb == 0:
+            raise InputError.keyed("err.churn.no_times", file=source, column=time_col)
+        if finish_events(engine, values, parsed) == 0:
+            raise InputError.keyed("err.churn.no_user_time", file=source, column=user_col)
+        first, last = log_span(engine)
+        if not with_labels:
+            features = log_features(engine, last, value_cols=values, weeks=weeks)
+            return ChurnDataset(features, None, "events", last, inactive_days)
+        span = pd.DataFrame({"ts": [first, last]})  # all default_cutoff reads of the log
+        cutoff = pd.Timestamp(cutoff) if cutoff is not None else default_cutoff(span, inactive_days)
+        labels = churn_labels_from_activity(label_log(engine, cutoff, inactive_days), cutoff, inactive_days)
+        features = log_features(engine, cutoff, value_cols=values, weeks=weeks, user_ids=labels.index)
+        return ChurnDataset(features, labels, "events", cutoff, inactive_days)
+    finally:
+        engine.close()
+
+
+def _parse_other_times(text: pd.Series, time_col: str, source: str) -> pd.DataFrame | None:
+    """The distinct time strings DuckDB did not read, read one by one as `parse_times` reads a column
+    (ts_text -> ts); None when none of them is a time."""
+    if text.empty:
+        return None
+    try:
+        ts = parse_times(text, column=time_col, source=source)
+    except InputError:
+        return None
+    return pd.DataFrame({"ts_text": text.to_numpy(), "ts": ts.to_numpy()})
 
 
 def workspace_activity(ws) -> pd.DataFrame:
@@ -140,8 +207,6 @@ def workspace_dataset(ws, **kwargs) -> ChurnDataset:
 
 def read_csv_bytes(raw: bytes, source: str = "upload.csv") -> pd.DataFrame:
     """A CSV (any encoding/delimiter) or whitespace-separated text file (CDNOW) as text columns."""
-    from core.data.csvfile import read_csv_frame
-
     df = read_csv_frame(raw, source, whitespace_ok=True)
     if df.empty or len(df.columns) < 2:
         raise InputError("the file needs a header and at least two columns", file=source)
@@ -174,8 +239,6 @@ _TIME_TOKENS = {"date", "time", "ts", "timestamp", "datetime", "day", "日期", 
 
 
 def _looks_like_time(name: str, values: pd.Series) -> bool:
-    import re
-
     tokens = {t.lower() for t in re.findall(r"[A-Z]?[a-z]+|[A-Z]+(?![a-z])|\d+|[^\x00-\x7f]+", str(name))}
     lowered = str(name).lower()
     if not (tokens & _TIME_TOKENS or "date" in lowered or "time" in lowered):

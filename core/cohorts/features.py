@@ -16,6 +16,15 @@ import numpy as np
 import pandas as pd
 
 from core.errors import InputError
+from core.query.churn import (
+    active_users,
+    event_engine,
+    register_events,
+    user_event_stats,
+    weekly_event_counts,
+)
+from core.query.engine import DuckDBEngine
+from core.text.lexicon import lexicon_scores
 
 SENTIMENT_VALUES = {
     "positive": 1.0,
@@ -91,8 +100,6 @@ def _sentiment_values(posts: pd.DataFrame) -> pd.Series | None:
         text = posts["text"].fillna("").astype(str)
         todo = out.isna() & (text.str.strip() != "")
         if todo.any():
-            from core.text.lexicon import lexicon_scores
-
             out[todo] = lexicon_scores(text[todo])
     return out if out.notna().any() else None
 
@@ -166,33 +173,66 @@ def event_features(
     (user_id, ts, label or score, community), `edges` (src, dst, ts). `user_ids`: whom to describe
     (default: users signed up by the cutoff, else users active by then).
     """
+    engine = event_engine()
+    try:
+        register_events(engine, activity)
+        return log_features(
+            engine,
+            cutoff,
+            value_cols=value_columns(activity),
+            weeks=weeks,
+            users=users,
+            posts=posts,
+            edges=edges,
+            user_ids=user_ids,
+            signup_col=signup_col,
+        )
+    finally:
+        engine.close()
+
+
+def log_features(
+    engine: DuckDBEngine,
+    cutoff,
+    *,
+    value_cols: list[str],
+    weeks: int = 12,
+    users: pd.DataFrame | None = None,
+    posts: pd.DataFrame | None = None,
+    edges: pd.DataFrame | None = None,
+    user_ids=None,
+    signup_col: str = "signup_at",
+) -> FeatureSet:
+    """`event_features` on the activity log held by `engine` as the table `events` (core.query.churn):
+    the log is reduced there to a few rows per user; only the per-user results come back."""
     cutoff = pd.Timestamp(cutoff)
-    act = activity.loc[activity["ts"] <= cutoff, ["user_id", "ts"]]
     signup = None
     if users is not None and signup_col in users.columns:
         signup = pd.Series(
             pd.to_datetime(users[signup_col], errors="coerce").to_numpy(), index=users["user_id"].astype(str).to_numpy()
         )
     if user_ids is None:
-        if signup is not None:
-            user_ids = signup.index[(signup <= cutoff).to_numpy()]
-        else:
-            user_ids = act["user_id"].unique()
+        user_ids = signup.index[(signup <= cutoff).to_numpy()] if signup is not None else active_users(engine, cutoff)
     index = pd.Index(pd.Index(user_ids).astype(str).unique(), name="user_id").sort_values()
     if len(index) == 0:
         raise InputError(f"no user was active by the cutoff {cutoff:%Y-%m-%d}")
 
-    g = act.groupby("user_id")["ts"]
-    first, last, count = g.min().reindex(index), g.max().reindex(index), g.size().reindex(index).fillna(0)
+    stats = user_event_stats(engine, cutoff, value_cols).reindex(index)
+    first, last, count = stats["first"], stats["last"], stats["events"].fillna(0)
     day = pd.Timedelta(days=1)
     start = first if signup is None else signup.reindex(index).fillna(first)
     start = start.where(start <= cutoff)  # signup after the cutoff is the future: ignore it
     tenure = ((cutoff - start) / day).fillna(0.0).clip(lower=0.0)
     recency = ((cutoff - last) / day).fillna(tenure)
-    active_days = act.assign(d=act["ts"].dt.normalize()).groupby("user_id")["d"].nunique().reindex(index).fillna(0)
-    last_30 = act[act["ts"] > cutoff - pd.Timedelta(days=30)].groupby("user_id").size().reindex(index).fillna(0)
+    active_days, last_30 = stats["active_days"].fillna(0), stats["events_last_30d"].fillna(0)
 
-    timeline, week_starts = weekly_timeline(act, cutoff, index, weeks)
+    timeline = np.zeros((len(index), weeks), dtype=np.float32)
+    week_starts = [cutoff - pd.Timedelta(days=7 * (weeks - i)) for i in range(weeks)]
+    if weeks:
+        counts = weekly_event_counts(engine, cutoff, weeks)
+        rows = index.get_indexer(counts["user_id"].to_numpy())
+        keep = rows >= 0
+        timeline[rows[keep], weeks - 1 - counts["week"].to_numpy()[keep]] = counts["events"].to_numpy()[keep]
     recent = timeline[:, -TREND_RECENT_WEEKS:].mean(axis=1) if weeks else np.zeros(len(index))
     earlier = timeline[:, :-TREND_RECENT_WEEKS].mean(axis=1) if weeks > TREND_RECENT_WEEKS else recent
     table = pd.DataFrame(
@@ -209,9 +249,8 @@ def event_features(
         index=index,
     )
     numeric, categorical = list(table.columns), []
-    for col in [c for c in value_columns(activity) if c not in ("user_id", "ts")]:
-        values = activity.loc[activity["ts"] <= cutoff, ["user_id", col]]
-        table[f"total_{col}"] = values.groupby("user_id")[col].sum().reindex(index).fillna(0).to_numpy(dtype=float)
+    for col in value_cols:
+        table[f"total_{col}"] = stats[f"total_{col}"].fillna(0).to_numpy(dtype=float)
         numeric.append(f"total_{col}")
 
     if posts is not None and {"user_id", "ts"} <= set(posts.columns):
@@ -267,24 +306,3 @@ def event_features(
 def value_columns(activity: pd.DataFrame) -> list[str]:
     """Numeric value columns an activity log carries beside user_id and ts (e.g. dollar_value)."""
     return [c for c in activity.columns if c not in ("user_id", "ts") and pd.api.types.is_numeric_dtype(activity[c])]
-
-
-def weekly_timeline(
-    activity: pd.DataFrame, cutoff: pd.Timestamp, index: pd.Index, weeks: int
-) -> tuple[np.ndarray, list[pd.Timestamp]]:
-    """Events per user per week for the `weeks` weeks ending at `cutoff` (oldest first).
-
-    Week k (0 = the latest) covers [cutoff - 7(k+1) days, cutoff - 7k days); the cutoff itself is in week 0.
-    `week_starts` are the first instants of the weeks, oldest first.
-    """
-    out = np.zeros((len(index), weeks), dtype=np.float32)
-    starts = [cutoff - pd.Timedelta(days=7 * (weeks - i)) for i in range(weeks)]
-    if weeks == 0 or activity.empty:
-        return out, starts
-    ago = ((cutoff - activity["ts"]) / pd.Timedelta(days=1)).to_numpy()
-    k = np.ceil(ago / 7.0).astype(np.int64) - 1  # (0, 7] days ago -> week 0
-    k[ago == 0] = 0
-    rows = index.get_indexer(activity["user_id"].to_numpy())
-    keep = (k >= 0) & (k < weeks) & (rows >= 0)
-    np.add.at(out, (rows[keep], weeks - 1 - k[keep]), 1.0)
-    return out, starts

@@ -264,3 +264,21 @@ def test_cancel_during_the_model_card_stops_there_and_caches_nothing(sample_chur
     assert stages[0] == "stage.linear_start" and stages.count("stage.importance") == 1  # stopped at the first check
     assert "stage.churn_baselines" not in stages
     assert not predictor.is_trained(sample_churn, cache_dir=tmp_path)
+
+
+def test_an_epoch_trains_on_at_most_epoch_rows(sample_churn, tmp_path, monkeypatch):
+    """Issue 29: on 200,000 users an epoch over every training row took minutes. An epoch is a fresh
+    sample of at most EPOCH_ROWS training rows (here 300 of the sample's ~1,300: 3 batches of 128)."""
+    import core.cohorts.churn_training as churn_training
+
+    monkeypatch.setattr(churn_training, "EPOCH_ROWS", 300)
+    seen: list = []
+    config = with_train(
+        ChurnConfig(d_model=8, n_heads=2, n_layers=1, baselines=False), epochs=1, batch_size=128, device="cpu"
+    )
+    predictor = ChurnPredictor(config).fit(sample_churn, cache_dir=tmp_path, progress=seen.append)
+    train_rows = int((predictor.result_.scores["split"] == "train").sum())
+    assert train_rows > 1000
+    epochs = [p for p in seen if p.stage is None]
+    assert {p.steps_per_epoch for p in epochs} == {3}
+    assert predictor.result_.training["steps"] == 3 * predictor.result_.training["epochs_run"]

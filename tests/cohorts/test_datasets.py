@@ -2,9 +2,17 @@
 
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
 import pytest
 
-from core.cohorts.datasets import event_log_dataset, guess_churn_columns, read_csv_bytes
+from core.cohorts.datasets import (
+    event_log_csv_dataset,
+    event_log_dataset,
+    guess_churn_columns,
+    numeric_value_columns,
+    read_csv_bytes,
+)
 from core.cohorts.retention import retention_matrix
 from core.errors import InputError
 
@@ -40,3 +48,101 @@ def test_online_retail_cohort_sizes_match_readme(shared_datasets):
 def test_unreadable_upload():
     with pytest.raises(InputError, match="at least two columns"):
         read_csv_bytes(b"just_one\n1\n2\n", "one.csv")
+
+
+# ---- an event log CSV read, labelled and reduced in DuckDB (issue 29) -------------------------------
+
+
+def _planted_log(n_users: int = 150, n_events: int = 2500, seed: int = 0) -> pd.DataFrame:
+    """Events as an export holds them: ISO times with and without seconds, US-style times (not
+    ISO: read per value by pandas), unreadable times, blank users, an amount with blanks, a text column."""
+    rng = np.random.default_rng(seed)
+    users = np.array([f"u{i:03d}" for i in range(n_users)] + ["客户7"], dtype=object)
+    who = users[rng.integers(0, len(users), n_events)]
+    ts = pd.Timestamp("2024-01-01") + pd.to_timedelta(rng.integers(0, 200 * 86400, n_events), unit="s")
+    style = rng.integers(0, 4, n_events)
+    text = np.where(
+        style == 0,
+        ts.strftime("%Y-%m-%d %H:%M:%S"),
+        np.where(style == 1, ts.strftime("%Y-%m-%d"), np.where(style == 2, ts.strftime("%m/%d/%Y %H:%M"), "")),
+    )
+    text[style == 3] = ts[style == 3].strftime("%Y-%m-%dT%H:%M")
+    text[rng.random(n_events) < 0.01] = "n/a"
+    who[rng.random(n_events) < 0.01] = " "
+    amount = np.round(rng.gamma(2.0, 10.0, n_events), 2).astype(str).astype(object)
+    amount[rng.random(n_events) < 0.02] = ""
+    return pd.DataFrame({"user": who, "when": text, "amount": amount, "channel": rng.choice(["web", "app"], n_events)})
+
+
+def _reference(raw: pd.DataFrame, inactive_days: int, weeks: int):
+    """Labels and behaviour features by pandas alone, as the rules say (the in-memory path's rules)."""
+    log = raw[raw["user"].str.strip() != ""].assign(
+        ts=lambda d: pd.to_datetime(d["when"], format="mixed", errors="coerce"),
+        amount=lambda d: pd.to_numeric(d["amount"], errors="coerce"),
+    )
+    log = log[log["ts"].notna()]
+    cutoff = log["ts"].max().normalize() + pd.Timedelta(days=1) - pd.Timedelta(days=inactive_days)
+    before = log[log["ts"] <= cutoff]
+    window = log[(log["ts"] > cutoff) & (log["ts"] <= cutoff + pd.Timedelta(days=inactive_days))]
+    users = sorted(before["user"].unique())
+    labels = pd.Series([0 if u in set(window["user"]) else 1 for u in users], index=users)
+    g = before.groupby("user")
+    days = pd.Timedelta(days=1)
+    ago = (cutoff - before["ts"]) / days
+    week = np.where(ago == 0, 0, np.ceil(ago / 7) - 1)
+    timeline = (
+        before.assign(week=week)[week < weeks]
+        .groupby(["user", "week"])
+        .size()
+        .unstack(fill_value=0)
+        .reindex(index=users, columns=range(weeks), fill_value=0)
+    )
+    table = pd.DataFrame(
+        {
+            "recency_days": (cutoff - g["ts"].max()) / days,
+            "frequency": g.size().astype(float),
+            "active_days": g["ts"].apply(lambda s: s.dt.normalize().nunique()).astype(float),
+            "events_last_30d": before[before["ts"] > cutoff - 30 * days].groupby("user").size(),
+            "tenure_days": (cutoff - g["ts"].min()) / days,
+            "total_amount": g["amount"].sum(),
+        }
+    ).reindex(users)
+    table["events_last_30d"] = table["events_last_30d"].fillna(0)
+    return cutoff, labels, table, timeline.to_numpy()[:, ::-1]  # oldest week first
+
+
+def test_csv_event_log_in_duckdb_matches_pandas(tmp_path):
+    raw = _planted_log()
+    path = tmp_path / "events.csv"
+    raw.to_csv(path, index=False)
+    data = event_log_csv_dataset(path, "user", "when", inactive_days=30, weeks=8)
+    cutoff, labels, table, timeline = _reference(raw, 30, 8)
+    assert data.cutoff == cutoff and data.activity is None
+    pd.testing.assert_series_equal(data.labels, labels, check_names=False, check_index_type=False)
+    got = data.features.table
+    assert list(got.index) == list(table.index)
+    for col in table.columns:  # "channel" is text: not a value column; amount (2% blank) is
+        np.testing.assert_allclose(got[col].to_numpy(dtype=float), table[col].to_numpy(dtype=float), err_msg=col)
+    assert "total_channel" not in got.columns
+    np.testing.assert_array_equal(data.features.timeline, timeline)
+    # the same data set as reading the whole file into pandas first (the page's path)
+    frame = numeric_value_columns(read_csv_bytes(path.read_bytes(), "events.csv"), ("user", "when"))
+    in_memory = event_log_dataset(frame, "user", "when", inactive_days=30, weeks=8)
+    pd.testing.assert_frame_equal(data.features.table, in_memory.features.table)
+    # scoring "now": every user, as of the last event; a GBK file with semicolons reads the same
+    gbk = tmp_path / "gbk.csv"
+    gbk.write_bytes(raw.to_csv(index=False, sep=";").encode("gbk"))
+    now = event_log_csv_dataset(gbk, "user", "when", weeks=8, with_labels=False)
+    now_ref = event_log_dataset(frame, "user", "when", weeks=8, with_labels=False)
+    assert "客户7" in now.features.users
+    pd.testing.assert_frame_equal(now.features.table, now_ref.features.table)
+    np.testing.assert_array_equal(now.features.timeline, now_ref.features.timeline)
+
+
+def test_csv_event_log_errors_name_file_and_column(tmp_path):
+    path = tmp_path / "log.csv"
+    path.write_text("user,when\na,soon\nb,later\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"log\.csv, column 'when'.*date or time"):
+        event_log_csv_dataset(path, "user", "when")
+    with pytest.raises(InputError, match=r"log\.csv, column 'time'.*the columns are: user, when"):
+        event_log_csv_dataset(path, "user", "time")
