@@ -19,7 +19,7 @@ from core.viz import experiments as viz
 from core.viz.format import localize_figure, number_kind
 from ui import ab_panels as panels
 from ui.ab_panels import pick
-from ui.cache import load_table, session_memo, table_version_key
+from ui.cache import load_table, shared_memo, table_version_key
 from ui.common import held_upload, page_setup, stop_with, tr
 from ui.present import named, show_table, use_names
 from ui.state import sticky
@@ -55,7 +55,7 @@ else:
 panels.reset_picks(data_key)  # another file: its own guesses, not the last file's picks
 df, data_key = panels.community_rows(ws, df, data_key, names.get("user_id", "user_id"))  # ?community=
 variant = st.session_state.get("ab_variant")
-choices = session_memo(MEMO, ("choices", data_key, variant), lambda: ab_choices(df, variant))
+choices = shared_memo(MEMO, ("choices", data_key, variant), lambda: ab_choices(df, variant))
 if choices.summary:
     st.info(tr("ab.looks_like_summary"))
 
@@ -107,7 +107,7 @@ settings = ABSettings(
 )
 try:
     with st.spinner(tr("ab.computing")):
-        view = session_memo(MEMO, ("view", data_key, settings), lambda: ab_view(df, settings, choices), max_entries=8)
+        view = shared_memo(MEMO, ("view", data_key, settings), lambda: ab_view(df, settings, choices), max_entries=8)
 except BadSplit:
     st.error(tr("ab.bad_split"))
     st.stop()

@@ -21,7 +21,7 @@ from ui.cache import GRAPH_TABLES as TABLES
 from ui.cache import graph_analysis as cached_analysis
 from ui.cache import graph_source as cached_source
 from ui.cache import graph_tables as _tables
-from ui.cache import graph_users, load_table, session_memo, table_version_key
+from ui.cache import graph_users, load_table, shared_memo, table_version_key
 from ui.cache import graph_view as cached_view
 from ui.common import error_text, filter_note, link_home, page_setup, tr, view_support
 from ui.graph_panels import community_focus, draw_network
@@ -77,7 +77,7 @@ st.caption(shown.source_note)
 for col, (label, value) in zip(st.columns(len(shown.metrics)), shown.metrics):
     col.metric(label, value)
 st.caption(shown.report_note)
-sig = session_memo("_graph_significance", (str(ws.path), versions, settings), lambda: modularity_significance(graph))
+sig = shared_memo("_graph_significance", (str(ws.path), versions, settings), lambda: modularity_significance(graph))
 st.caption(significance_sentence(sig, lang))  # communities only where they exist (vs rewirings)
 # resolution profile: chart + pick (a picked scale re-runs the analysis above, cached per scale)
 auto = analysis if settings.resolution == "auto" else None

@@ -2,7 +2,7 @@
 each shift, negative drivers, the model card and the scored posts as CSV.
 
 Settings -> core.text.view.sentiment_view (one call) -> ui.sentiment_panels draws. Results are
-memoised per session on (table version, settings).
+computed once per (table version, settings) and shared by every session.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from core.errors import UserError
+from core.shared_results import Same
 from core.text import analysis as sa
 from core.text.view import SentimentSettings, sentiment_filters, sentiment_view
 from ui import sentiment_panels as panels
@@ -101,7 +102,7 @@ settings = SentimentSettings(tuple(chosen) if chosen is not None else None, star
 try:
     kept = kept_sentiment_scores(ws) if classifier is None else None  # scored once per posts version
     view = panels.memo(
-        ("view", data_key, settings, id(classifier)),
+        ("view", data_key, settings, Same(classifier)),
         lambda: sentiment_view(posts, settings, classifier=classifier, kept=kept),
     )
 except UserError as exc:

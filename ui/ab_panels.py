@@ -260,4 +260,4 @@ def community_rows(ws, df, data_key, unit: str = "user_id"):
     shown, total = rows[unit].astype(str).nunique(), df[unit].astype(str).nunique()
     focus_note(shown, total)
     st.caption(tr("health.filter.ab_note", n=fmt_count(shown), names=focus.names))
-    return rows, (data_key, "communities", focus.chosen)
+    return rows, (data_key, "communities", focus.chosen, focus.members)

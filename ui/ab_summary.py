@@ -21,7 +21,7 @@ from core.experiments.wide import long_frame
 from core.export import csv_bytes
 from core.viz import experiments as viz
 from ui.ab_panels import md_literal, notice_text, option_label, p_text, power_panel, timeline_chart
-from ui.cache import session_memo
+from ui.cache import shared_memo
 from ui.common import error_text, held_upload, tr
 from ui.present import show_table
 from ui.state import choice
@@ -33,7 +33,7 @@ SHOWN = 500  # portfolio rows drawn; the filters find the others
 
 
 def _memo(key: tuple, compute):
-    return session_memo(MEMO, key, compute, max_entries=16)
+    return shared_memo(MEMO, key, compute, max_entries=16)
 
 
 def _columns(df: pd.DataFrame, sha: str) -> sm.SummaryColumns | None:
@@ -71,7 +71,7 @@ def summary_view() -> None:
         st.warning(tr("ab.summary_need"))
         st.stop()
     try:
-        table = _memo(("table", sha, cols), lambda: sm.read_summary(df, cols, name))
+        table = _memo(("table", sha, name, cols), lambda: sm.read_summary(df, cols, name))
     except UserError as exc:
         st.error(error_text(exc))
         st.stop()

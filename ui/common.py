@@ -14,7 +14,7 @@ from core.errors import UserError
 from core.i18n import LANGUAGES, t
 from ui import state
 from ui.auth import visible_workspaces
-from ui.cache import load_table
+from ui.cache import catalogued, load_table
 
 HOME_PAGE = "pages/home.py"
 
@@ -42,8 +42,8 @@ def current_workspace() -> Workspace:
     name = st.session_state.get(state.WORKSPACE) or SAMPLE_NAME
     if name == SAMPLE_NAME:
         with st.spinner(tr("common.preparing_sample")):
-            return sample_workspace()
-    return workspace_by_name(name)
+            return catalogued(sample_workspace())
+    return catalogued(workspace_by_name(name))
 
 
 def sidebar_controls() -> None:

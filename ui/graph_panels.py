@@ -54,15 +54,15 @@ def community_focus(ws, versions: tuple, settings, analysis, lang: str):
     A new focus also opens the large-graph drill-down on the detected community holding most of them."""
     from core.graph.view import graph_focus
     from ui import state
-    from ui.cache import session_memo
+    from ui.cache import shared_memo
     from ui.focus import community_filter, focus_note
 
     focus = community_filter(ws, "graph_communities", where=st.sidebar)
     if focus is None or focus.members is None:
         return None
     members, name = focus.members, focus.names
-    key = (str(ws.path), versions, settings, focus.chosen, lang)
-    found = session_memo("_graph_focus", key, lambda: graph_focus(analysis, members, name, lang))
+    key = (str(ws.path), versions, settings, focus.chosen, members, lang)
+    found = shared_memo("_graph_focus", key, lambda: graph_focus(analysis, members, name, lang))
     focus_note(found.members, analysis.graph.n_nodes)
     st.caption(found.note)
     if found.main is None:

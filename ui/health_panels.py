@@ -15,8 +15,9 @@ from core.health.view import (
     period_table,
     sparkline_series,
 )
+from core.shared_results import Same
 from ui import state
-from ui.cache import session_memo
+from ui.cache import shared_memo
 from ui.common import tr
 
 MEMO = "_health_memo"
@@ -31,7 +32,7 @@ COLOURS = {"good": "background-color: #d9f2d9", "bad": "background-color: #f8d7d
 
 
 def memo(key: tuple, compute):
-    return session_memo(MEMO, key, compute)
+    return shared_memo(MEMO, key, compute)
 
 
 def lang() -> str:
@@ -67,7 +68,7 @@ def draw_targets() -> dict[str, float]:
 
 
 def draw_table(view: HealthView, period, targets: dict[str, float]) -> None:
-    values, z = period_table(view, period)
+    values, z = memo(("period", Same(view), period), lambda: period_table(view, period))
     colours = cell_colours(z)
     shown = values.copy()
     shown.index = [community_label(c) for c in values.index]

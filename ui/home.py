@@ -23,6 +23,7 @@ from core.errors import UserError
 from core.i18n import encoding_name
 from ui import state
 from ui.auth import current_actor, may_change, visible_workspaces, who_text
+from ui.cache import catalogued
 from ui.common import error_text, tr
 from ui.present import col_label, field_names
 from ui.sources import source_picker
@@ -255,7 +256,7 @@ def versions_section(ws: Workspace, infos) -> None:
     lang = st.session_state.get(state.LANG, "en")
     for info in infos:
         rows = version_rows(ws.history(info.table), info.version)
-        authors = version_authors(ws, info.table)
+        authors = catalogued(ws).as_of_file(("authors", info.table), lambda t=info.table: version_authors(ws, t))
         of = "journey.versions_of_one" if len(rows) == 1 else "home.versions_of"
         with st.expander(tr(of, table=info.table, n=len(rows))):
             header = st.columns(widths)

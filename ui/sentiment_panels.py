@@ -20,19 +20,19 @@ from core.text.trends import ALL
 from core.text.view import SentimentView
 from core.viz import format as vf
 from core.viz import sentiment as viz
-from ui.cache import session_memo
+from ui.cache import shared_memo
 from ui.common import error_text, held_upload, tr
 from ui.present import named, show_table
 from ui.state import LANG, choice, sticky
 
-MEMO = "sent_memo"  # {(what, data key, settings): result}, per session
+MEMO = "sent_memo"  # {(what, data key, settings): result}, shared by every session
 LABEL_UPLOAD = "sent_label_upload"  # (file name, sha, DataFrame) of a labelled file uploaded here
 CLASSIFIER_EPOCHS = sentiment_page_epochs()  # tests may lower it
 SENTIMENTS = ("negative", "neutral", "positive")
 
 
 def memo(key: tuple, compute):
-    return session_memo(MEMO, key, compute)
+    return shared_memo(MEMO, key, compute)
 
 
 def apply_focus(communities: list[str]) -> None:
@@ -80,7 +80,7 @@ def uploaded_labels() -> tuple[list[str], pd.Series, str] | None:
     label_col = c2.selectbox(tr("sent.label_column"), cols, index=cols.index(guess_label), key=f"sent_label_col:{sha}")
     try:
         texts, labels = memo(
-            ("label_rows", sha, text_col, label_col), lambda: sa.labelled_texts(df, text_col, label_col, name)
+            ("label_rows", sha, name, text_col, label_col), lambda: sa.labelled_texts(df, text_col, label_col, name)
         )
     except UserError as exc:
         st.error(error_text(exc))
