@@ -5,23 +5,30 @@ same key get the same object, and a session asking while another computes it wai
 computation instead of starting its own (single flight, one lock per key, as Streamlit's own caches
 do). Results are shared across threads: callers treat them as read-only.
 
-A failed computation is not kept: the next caller (or a waiting one) computes again.
+A failed computation is not kept: the next caller (or a waiting one) computes again. Each
+computation is logged (store, the key's hash, seconds) at INFO, so a server's console shows what was
+computed and that nothing was computed twice (bench/serve.py reads it).
 """
 
 from __future__ import annotations
 
+import logging
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any
 
 DEFAULT_ENTRIES = 32
+LOG = logging.getLogger(__name__)
+COMPUTED = "shared result computed"  # the log line's start: "<COMPUTED> store=S key=H seconds=T"
 
 
 class SharedResults:
     """{key: result} with at most `max_entries` results (least recently used go first)."""
 
-    def __init__(self, max_entries: int = DEFAULT_ENTRIES):
+    def __init__(self, max_entries: int = DEFAULT_ENTRIES, name: str = ""):
+        self.name = name
         self.max_entries = max_entries
         self._values: OrderedDict[Hashable, Any] = OrderedDict()
         self._locks: dict[Hashable, threading.Lock] = {}
@@ -41,7 +48,11 @@ class SharedResults:
                     self._values.move_to_end(key)
                     return self._values[key]
             try:
+                started = time.perf_counter()
                 value = compute()
+                LOG.info(
+                    "%s store=%s key=%x seconds=%.3f", COMPUTED, self.name, hash(key), time.perf_counter() - started
+                )
                 with self._guard:
                     self._values[key] = value
                     self.computed += 1
@@ -70,7 +81,7 @@ def store(name: str, max_entries: int = DEFAULT_ENTRIES) -> SharedResults:
     with _stores_guard:
         found = _stores.get(name)
         if found is None:
-            found = _stores[name] = SharedResults(max_entries)
+            found = _stores[name] = SharedResults(max_entries, name)
         return found
 
 

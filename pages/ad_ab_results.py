@@ -22,9 +22,9 @@ from ui.ab_panels import pick
 from ui.cache import load_table, shared_memo, table_version_key
 from ui.common import held_upload, page_setup, stop_with, tr
 from ui.present import named, show_table, use_names
-from ui.state import sticky
+from ui.state import AB_UPLOAD, AB_VARIANT, sticky
 
-UPLOAD_DF = "ab_upload_df"  # (name, sha, DataFrame) of the CSV uploaded on this page
+UPLOAD_DF = AB_UPLOAD  # (name, sha, DataFrame) of the CSV uploaded on this page
 MEMO = "ab_memo"
 
 ws = page_setup("ab.title")
@@ -54,7 +54,7 @@ else:
     file_name, data_key = "ad_events", table_version_key(ws, "ad_events")
 panels.reset_picks(data_key)  # another file: its own guesses, not the last file's picks
 df, data_key = panels.community_rows(ws, df, data_key, names.get("user_id", "user_id"))  # ?community=
-variant = st.session_state.get("ab_variant")
+variant = st.session_state.get(AB_VARIANT)
 choices = shared_memo(MEMO, ("choices", data_key, variant), lambda: ab_choices(df, variant))
 if choices.summary:
     st.info(tr("ab.looks_like_summary"))
@@ -63,7 +63,7 @@ if choices.summary:
 # ---- settings -----------------------------------------------------------------------------------
 roles, columns = choices.roles, choices.columns
 c1, c2, c3, c4 = st.columns(4)
-variant_col = pick("ab.variant_column", columns, roles.variant, "ab_variant", where=c1)
+variant_col = pick("ab.variant_column", columns, roles.variant, AB_VARIANT, where=c1)
 control = pick("ab.control", choices.variants, choices.control, "ab_control", where=c2) if choices.variants else None
 metrics = list(choices.metrics)
 metric_name = pick("ab.metric", metrics, next(iter(metrics), None), "ab_metric", where=c3, fmt=panels.metric_label())

@@ -16,17 +16,13 @@ from core.text.view import SentimentSettings, sentiment_filters, sentiment_view
 from ui import sentiment_panels as panels
 from ui import state
 from ui.cache import kept_sentiment_scores, table_version_key
-from ui.common import error_text, filter_note, link_home, note_missing, page_setup, require_table, tr, view_support
+from ui.common import error_text, filter_note, note_missing, page_setup, require_table, require_view, tr
 from ui.present import use_names
 from ui.state import sticky
 
 ws = page_setup("sent.title")
 st.caption(tr("sent.intro"))
-support = view_support(ws, "sentiment_trends")
-if not support.available:
-    st.info(tr("common.view_needs", needs=support.needs["scoring"]))
-    link_home()
-    st.stop()
+support = require_view(ws, "sentiment_trends", "scoring")
 posts = require_table(ws, "posts")
 use_names(ws, "posts")  # tables and the download say 'review', not 'text', when the file did
 data_key = table_version_key(ws, "posts")
@@ -44,7 +40,7 @@ if filters.communities:
         tr("sent.community"),
         filters.communities,
         default=filters.communities,
-        key="sent_communities",
+        key=state.SENT_COMMUNITIES,
         filter=state.COMMUNITIES,
     )
     state.set_community(chosen[0] if len(chosen) == 1 else None)

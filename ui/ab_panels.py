@@ -22,7 +22,7 @@ from ui import state
 from ui.common import error_text, tr
 from ui.present import show_table
 
-CAP, CAP_PCT = "ab_cap", "ab_cap_pct"  # the capping checkbox and percentile (read before they are drawn)
+CAP, CAP_PCT = state.AB_CAP, state.AB_CAP_PCT  # the capping checkbox and percentile (read before they are drawn)
 
 
 def md_literal(text) -> str:
@@ -63,20 +63,20 @@ def notice_text(n: ab.Notice) -> str:
 
 def reset_picks(data_key) -> None:
     """Another file: its own guesses, not the last file's picks (nor its confirmed directions)."""
-    if st.session_state.get("ab_data") == data_key:
+    if st.session_state.get(state.AB_DATA) == data_key:
         return
-    picks = ["ab_variant", "ab_control", "ab_metric", "ab_unit", "ab_covariate", "ab_time", "ab_segment"]
-    mine = ("ab_lower:", "ab_dir_ok:", "ab_randomised:")
+    picks = [state.AB_VARIANT, "ab_control", "ab_metric", "ab_unit", "ab_covariate", "ab_time", "ab_segment"]
+    mine = (state.AB_LOWER, state.AB_DIR_OK, state.AB_RANDOMISED)
     for key in picks + [k for k in st.session_state if str(k).startswith(mine)]:
         st.session_state.pop(key, None)
-    st.session_state["ab_data"] = data_key
+    st.session_state[state.AB_DATA] = data_key
 
 
 def direction_box(choices, metric: str | None, where=st) -> tuple[bool, str]:
     """The lower-is-better box of `metric`: (ticked, where the direction came from). A name whose
     direction is ambiguous (cost_savings) reads '(guessed)' with a line saying why and a confirm
     button, until the analyst confirms or changes it."""
-    ok_key = f"ab_dir_ok:{metric}"
+    ok_key = f"{state.AB_DIR_OK}{metric}"
 
     def confirm() -> None:
         st.session_state[ok_key] = True
@@ -84,7 +84,7 @@ def direction_box(choices, metric: str | None, where=st) -> tuple[bool, str]:
     default = choices.lower(metric)
     guessed = choices.guessed(metric) and not st.session_state.get(ok_key)
     label = tr("ab.lower_better_guessed") if guessed else tr("ab.lower_better")
-    lower = where.checkbox(label, default, f"ab_lower:{metric}", tr("ab.lower_better_help"), on_change=confirm)
+    lower = where.checkbox(label, default, f"{state.AB_LOWER}{metric}", tr("ab.lower_better_help"), on_change=confirm)
     if guessed:
         spec = choices.metrics[metric]
         d = metric_direction(spec.label)
@@ -101,7 +101,7 @@ def randomised_box(variant_column: str, where=st) -> bool:
     """Whether the groups of `variant_column` were assigned at random: starts from its name
     (campaigns, ads, ad sets: no), the analyst says otherwise."""
     default = ab.randomised_guess(variant_column)
-    key = f"ab_randomised:{variant_column}"
+    key = f"{state.AB_RANDOMISED}{variant_column}"
     return where.checkbox(tr("ab.randomised"), default, key, tr("ab.randomised_help"))
 
 

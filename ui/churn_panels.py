@@ -18,10 +18,10 @@ from core.viz import format as vf
 from ui.cache import load_table, shared_memo
 from ui.common import held_upload, tr
 from ui.present import col_label, named, show_table
-from ui.state import LANG, choice, sticky
+from ui.state import CHURN_UPLOAD, LANG, choice, sticky
 
 MEMO = "churn_memo"  # {(what, data key, settings): result}, shared by every session
-UPLOAD = "churn_upload_df"  # (file name, sha, DataFrame) of the CSV uploaded here
+UPLOAD = CHURN_UPLOAD  # (file name, sha, DataFrame) of the CSV uploaded here
 
 
 def memo(key: tuple, compute):

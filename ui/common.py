@@ -103,13 +103,28 @@ def link_home() -> None:
         st.caption(tr("common.go_home"))
 
 
+def unavailable(text: str) -> NoReturn:
+    """The end of every "view unavailable" guard: one line saying why, a link home, and the page stops."""
+    st.info(text)
+    link_home()
+    st.stop()
+    raise AssertionError("st.stop() returned")  # (it raises; this tells the type checker)
+
+
 def require_table(ws: Workspace, table: str) -> pd.DataFrame:
     """Guard clause: the table's cached DataFrame, or an explanation + link home and stop the page."""
     if not ws.has(table):
-        st.info(tr("common.missing_table", table=table))
-        link_home()
-        st.stop()
+        unavailable(tr("common.missing_table", table=table))
     return load_table(ws, table)
+
+
+def require_view(ws: Workspace, view: str, part: str = "", message: str = ""):
+    """Guard clause: what `view` can show from this workspace (view_support), or, when it can show
+    nothing, one line (the translation key `message`, else what `part` needs), a link home, and stop."""
+    support = view_support(ws, view)
+    if not support.available:
+        unavailable(tr(message) if message else tr("common.view_needs", needs=support.needs[part]))
+    return support
 
 
 def held_upload(label: str, key: str, state_key: str, read) -> tuple[str, str, object] | None:

@@ -41,7 +41,7 @@ def create_workspace(name_key: str) -> None:
         st.session_state[state.WORKSPACE] = name
         st.session_state[name_key] = ""  # the box is empty again for the next one
     except UserError as exc:
-        st.session_state["create_error"] = error_text(exc)
+        state.leave_error("create", error_text(exc))
 
 
 def session_id() -> str:
@@ -172,8 +172,8 @@ def pending_upload(ws: Workspace, key: str, item: dict) -> None:
                 kwargs={"expected_version": review["check"].current_version},
             )
             c2.button(tr("home.cancel_ingest"), key=f"cancel_{key}", on_click=item.pop, args=("confirm", None))
-        if st.session_state.get(f"ingest_error_{key}"):
-            st.error(st.session_state.pop(f"ingest_error_{key}"))
+        if error := state.take_error(f"ingest:{key}"):
+            st.error(error)
 
 
 def run_ingest(
@@ -189,7 +189,7 @@ def run_ingest(
         return
     name = item["preview"].name
     if not Path(item["path"]).exists():  # swept (e.g. after a server restart): say so, by the user's name
-        st.session_state[f"ingest_error_{key}"] = tr("home.upload_gone", file=name)
+        state.leave_error(f"ingest:{key}", tr("home.upload_gone", file=name))
         item.pop("confirm", None)
         return
     try:
@@ -213,7 +213,7 @@ def run_ingest(
         return
     except UserError as exc:
         item.pop("confirm", None)
-        st.session_state[f"ingest_error_{key}"] = error_text(exc)
+        state.leave_error(f"ingest:{key}", error_text(exc))
         return
     state.say_later(ws.name, ingest_notes(report, file=name, workspace=ws.name))
     st.session_state[state.WORKSPACE] = ws.name
@@ -233,7 +233,7 @@ def restore_version(workspace: str, table: str, version: int) -> None:
     try:
         new = workspace_by_name(workspace).restore(table, version, actor=current_actor())
     except UserError as exc:
-        st.session_state["restore_error"] = error_text(exc)
+        state.leave_error("restore", error_text(exc))
         return
     state.say_later(workspace, [("home.restored", {"table": table, "version": version, "new": new})])
 
@@ -249,8 +249,8 @@ def versions_section(ws: Workspace, infos) -> None:
     """Each table's recorded versions; kept earlier ones can be restored."""
     st.subheader(tr("home.versions"))
     st.caption(tr("home.versions_help"))
-    if st.session_state.get("restore_error"):
-        st.error(st.session_state.pop("restore_error"))
+    if error := state.take_error("restore"):
+        st.error(error)
     widths = [1, 2, 3, 3, 2, 2, 2]  # room for "By" without squeezing "Version"
     writable = may_change(ws.name)  # members see the versions but no Restore (core.access refuses too)
     lang = st.session_state.get(state.LANG, "en")

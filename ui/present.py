@@ -19,9 +19,9 @@ import streamlit as st
 from core.i18n import TABLE
 from core.viz import format as vf
 from ui.common import tr
-from ui.state import LANG
+from ui.state import ANALYST_NAMES, LANG
 
-NAMES = "analyst_names"  # session key: (page script hash, {canonical field: the analyst's column name})
+NAMES = ANALYST_NAMES  # (page script hash, {canonical field: the analyst's column name})
 
 
 def _page_hash() -> str:

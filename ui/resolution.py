@@ -19,10 +19,10 @@ import streamlit as st
 
 from core.viz.resolution import profile_figure
 from ui.common import tr
-from ui.state import GRAPH_RESOLUTION, choice, choice_value
+from ui.state import GRAPH_PROFILE_CHART, GRAPH_RESOLUTION, GRAPH_RESOLUTION_SELECT, choice, choice_value
 
-SELECT_KEY = "graph_resolution_select"
-CHART_KEY = "graph_profile_chart"
+SELECT_KEY = GRAPH_RESOLUTION_SELECT
+CHART_KEY = GRAPH_PROFILE_CHART
 
 
 def picked_resolution(workspace: str) -> float | str:

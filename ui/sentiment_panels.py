@@ -20,13 +20,14 @@ from core.text.trends import ALL
 from core.text.view import SentimentView
 from core.viz import format as vf
 from core.viz import sentiment as viz
+from ui import state
 from ui.cache import shared_memo
 from ui.common import error_text, held_upload, tr
 from ui.present import named, show_table
 from ui.state import LANG, choice, sticky
 
 MEMO = "sent_memo"  # {(what, data key, settings): result}, shared by every session
-LABEL_UPLOAD = "sent_label_upload"  # (file name, sha, DataFrame) of a labelled file uploaded here
+LABEL_UPLOAD = state.SENT_LABEL_UPLOAD  # (file name, sha, DataFrame) of a labelled file uploaded here
 CLASSIFIER_EPOCHS = sentiment_page_epochs()  # tests may lower it
 SENTIMENTS = ("negative", "neutral", "positive")
 
@@ -38,15 +39,13 @@ def memo(key: tuple, compute):
 def apply_focus(communities: list[str]) -> None:
     """A community focused elsewhere (health drill-down, ?community=) becomes the community filter
     once, when it changes; the user's own picks win afterwards."""
-    from ui import state
-
     focus = state.focus_community()
     kept = st.session_state.setdefault(state.KEPT, {})
     if focus in communities and kept.get("_sent_focus") != focus:
         kept["_sent_focus"] = focus
         workspace = str(st.session_state.get(state.WORKSPACE))  # the filter belongs to this workspace
         st.session_state.setdefault(state.FILTERS, {}).setdefault(workspace, {})[state.COMMUNITIES] = [focus]
-        st.session_state["sent_communities"] = [focus]
+        st.session_state[state.SENT_COMMUNITIES] = [focus]
 
 
 def lang() -> str:

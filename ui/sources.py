@@ -91,9 +91,9 @@ def database_source(ws: Workspace) -> None:
     """Load the rows of a PostgreSQL query as a table (mapping suggested or remembered for its columns)."""
     with st.expander(tr("src.database")):
         st.caption(tr("src.db_help"))
-        st.text_input(tr("src.db_url"), key="db_url", placeholder="postgresql://analyst@db.example.com:5432/shop")
-        st.text_input(tr("src.db_password"), key="db_password", type="password")
-        st.text_area(tr("src.db_query"), key="db_query", placeholder="SELECT user_id, ts, text FROM posts")
+        st.text_input(tr("src.db_url"), key=state.DB_URL, placeholder="postgresql://analyst@db.example.com:5432/shop")
+        st.text_input(tr("src.db_password"), key=state.DB_PASSWORD, type="password")
+        st.text_area(tr("src.db_query"), key=state.DB_QUERY, placeholder="SELECT user_id, ts, text FROM posts")
         c1, c2 = st.columns(2)
         table = c1.selectbox(tr("src.db_table"), TABLE_NAMES, key="db_table")
         limit = c2.number_input(tr("src.db_limit"), min_value=1, max_value=100_000_000, value=DB_LIMIT, key="db_limit")
@@ -102,23 +102,23 @@ def database_source(ws: Workspace) -> None:
         if ws.name == SAMPLE_NAME:
             target = st.text_input(tr("home.target_workspace"), value="my-data", key="db_target")
         st.button(tr("src.db_load"), key="db_load", on_click=_load, args=(target, table, int(limit)))
-        if st.session_state.get("db_error"):
-            st.error(st.session_state.pop("db_error"))
+        if error := state.take_error("db"):
+            st.error(error)
 
 
 def _load(target: str, table: str, limit: int) -> None:
     """Button callback: query -> new version of `table`; the password is forgotten whatever happens."""
     from core.data.sources.sql import open_query
 
-    password = st.session_state.get("db_password") or None
-    st.session_state["db_password"] = ""
+    password = st.session_state.get(state.DB_PASSWORD) or None
+    st.session_state[state.DB_PASSWORD] = ""
     try:
         ws = workspace_by_name(target)
-        url, query = st.session_state.get("db_url", ""), st.session_state.get("db_query", "")
+        url, query = st.session_state.get(state.DB_URL, ""), st.session_state.get(state.DB_QUERY, "")
         with open_query(url, query, password, limit) as src:
             report = ingest_opened(ws, src, table, None, False, src.detail, actor=current_actor())
     except UserError as exc:
-        st.session_state["db_error"] = error_text(exc)
+        state.leave_error("db", error_text(exc))
         return
     state.say_later(ws.name, ingest_notes(report, file=report.source, workspace=ws.name))
     st.session_state[state.WORKSPACE] = ws.name
