@@ -9,6 +9,7 @@ import re
 
 import streamlit as st
 
+from core.errors import UserError
 from core.experiments import analysis as ab
 from core.experiments.direction import metric_direction
 from core.experiments.outliers import HEAVY_RATIO, OutlierCheck
@@ -20,6 +21,7 @@ from core.viz.experiments import p_text
 from core.viz.format import fmt_count, fmt_number, fmt_share, fmt_signed_share, localize_figure
 from ui import state
 from ui.common import error_text, tr
+from ui.focus import community_filter, focus_note
 from ui.present import show_table
 
 CAP, CAP_PCT = state.AB_CAP, state.AB_CAP_PCT  # the capping checkbox and percentile (read before they are drawn)
@@ -202,7 +204,6 @@ def response_panel(ws, df, view, settings, load_table) -> None:
     if settings.unit is None or not ws.has("interactions") or view.response_outcome is None:
         st.info(tr("ab.no_history"))
         return
-    from core.errors import UserError
     from core.experiments.response import DINSettings, response_data, response_spec, train_response_model
     from core.experiments.view import response_view
 
@@ -248,7 +249,6 @@ def community_rows(ws, df, data_key, unit: str = "user_id"):
     """The rows of the units (users) in the chosen communities and a data key for them (unchanged
     without a filter); when the rows cannot be joined to members, one line saying so and every row."""
     from core.experiments.view import focus_rows
-    from ui.focus import community_filter, focus_note
 
     focus = community_filter(ws, "ab_communities")
     if focus is None or focus.members is None:

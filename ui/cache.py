@@ -12,8 +12,17 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from core.capabilities import table_columns, view_capabilities
+from core.data.health import table_health
+from core.data.view import home_view
 from core.data.workspace import TableInfo, Workspace
+from core.graph.analysis import analyse_communities, time_span
+from core.graph.analysis import graph_source as source_of
+from core.graph.build import build_graph
+from core.graph.layout import MAX_DRAWN_NODES, community_network, user_network
+from core.recommend.data import build_sequences
 from core.shared_results import shared
+from core.text.view import kept_scores
 
 # ---- the catalog: which version of each table is current, read once per change of the DuckDB file ----
 _catalogs: dict[tuple, tuple[tuple, Any]] = {}  # {(workspace file, what): (file stamp, value)}
@@ -84,7 +93,6 @@ def table_version_key(ws: Workspace, table: str) -> str:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _health(ws_path: str, table: str, sha: str, version: int):
-    from core.data.health import table_health
 
     return table_health(catalogued(ws_path), table)
 
@@ -96,7 +104,6 @@ def load_health(ws: Workspace, table: str):
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _columns(ws_path: str, table: str, sha: str, version: int) -> list[str]:
-    from core.capabilities import table_columns
 
     return table_columns(catalogued(ws_path), table)
 
@@ -109,7 +116,6 @@ def workspace_columns(ws: Workspace) -> dict[str, list[str]]:
 
 def workspace_support(ws: Workspace):
     """core.capabilities.view_capabilities of the workspace (what each view can show)."""
-    from core.capabilities import view_capabilities
 
     return view_capabilities(workspace_columns(ws))
 
@@ -117,7 +123,6 @@ def workspace_support(ws: Workspace):
 # ---- the sentiment view: the lexicon's scores kept per posts version, on disk for every process ----
 @st.cache_data(show_spinner=False, max_entries=8)
 def _kept_scores(ws_path: str, table: str, sha: str, version: int) -> pd.DataFrame:
-    from core.text.view import kept_scores
 
     return kept_scores(_load(ws_path, table, sha, version), sha)
 
@@ -141,8 +146,6 @@ def graph_tables(ws_path: str) -> dict[str, pd.DataFrame]:
 @st.cache_data(show_spinner=False, max_entries=8)
 def graph_source(ws_path: str, versions: tuple):
     """(graph source, its time span): small, so reruns need not copy the tables out of the cache."""
-    from core.graph.analysis import graph_source as source_of
-    from core.graph.analysis import time_span
 
     tables = graph_tables(ws_path)
     source = source_of(tables)
@@ -151,7 +154,6 @@ def graph_source(ws_path: str, versions: tuple):
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def graph_analysis(ws_path: str, versions: tuple, settings, _progress=None):
-    from core.graph.analysis import analyse_communities
 
     return analyse_communities(graph_tables(ws_path), settings, progress=_progress)
 
@@ -159,7 +161,6 @@ def graph_analysis(ws_path: str, versions: tuple, settings, _progress=None):
 @st.cache_data(show_spinner=False, max_entries=16)
 def graph_view(ws_path: str, versions: tuple, settings, community: int | None):
     """The layout, computed once per (data, settings, drill-down)."""
-    from core.graph.layout import MAX_DRAWN_NODES, community_network, user_network
 
     a = graph_analysis(ws_path, versions, settings)
     if community is None and a.graph.n_nodes > MAX_DRAWN_NODES:
@@ -171,7 +172,6 @@ def graph_view(ws_path: str, versions: tuple, settings, community: int | None):
 @st.cache_resource(show_spinner=False, max_entries=8)
 def load_sequences(ws_path: str, version_key: str):
     """Per-member item sequences of the workspace's interactions (read-only; keyed on the version)."""
-    from core.recommend.data import build_sequences
 
     return build_sequences(catalogued(ws_path).read("interactions"), source="interactions")
 
@@ -196,7 +196,6 @@ def shared_memo(store: str, key: tuple, compute: Callable[[], Any], max_entries:
 # ---- the home page: summary, health cards and unlocks, per table versions -------------------------
 def load_home(ws: Workspace):
     """core.data.view.home_view of the workspace (health figures cached per table version)."""
-    from core.data.view import home_view
 
     infos = ws.tables() if ws.db_path.exists() else []
     return home_view(infos, {i.table: load_health(ws, i.table) for i in infos}, workspace_support(ws))
@@ -205,6 +204,5 @@ def load_home(ws: Workspace):
 @st.cache_data(show_spinner=False, max_entries=8)
 def graph_users(ws_path: str, versions: tuple, min_weight: float) -> int:
     """Users in the graph with no date window: what a date filter's "showing n of N users" counts from."""
-    from core.graph.build import build_graph
 
     return build_graph(graph_tables(ws_path), min_weight=min_weight).n_nodes

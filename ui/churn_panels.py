@@ -10,13 +10,15 @@ import streamlit as st
 
 from core.cohorts import datasets as ds
 from core.cohorts import view as cv
-from core.cohorts.view import ChurnView, RiskView
+from core.cohorts.view import ChurnSource, ChurnView, RiskView
 from core.export import csv_bytes
 from core.i18n import TABLE
 from core.viz import cohorts as viz
 from core.viz import format as vf
+from ui import state
 from ui.cache import load_table, shared_memo
 from ui.common import held_upload, tr
+from ui.focus import community_filter, focus_note
 from ui.present import col_label, named, show_table
 from ui.state import CHURN_UPLOAD, LANG, choice, sticky
 
@@ -222,9 +224,6 @@ def filler(value):
 def community_focus(ws, source, origin: str) -> frozenset[str] | None:
     """The shared community filter over the workspace's tables: the members whom retention, survival
     and the at-risk list keep (None: everyone), said in a line with a one-click reset."""
-    from core.cohorts.view import ChurnSource
-    from ui import state
-    from ui.focus import community_filter, focus_note
 
     if origin != "workspace":  # an uploaded log has no posts to say who is in which community
         if state.focus_community():

@@ -12,9 +12,10 @@ from core.data.sample import sample_workspace
 from core.data.workspace import SAMPLE_NAME, Workspace, list_workspaces, workspace_by_name
 from core.errors import UserError
 from core.i18n import LANGUAGES, t
+from core.viz.format import needs_text
 from ui import state
 from ui.auth import visible_workspaces
-from ui.cache import catalogued, load_table
+from ui.cache import catalogued, load_table, workspace_support
 
 HOME_PAGE = "pages/home.py"
 
@@ -80,9 +81,6 @@ def view_support(ws: Workspace, view: str):
     """What `view` can show from this workspace (core.capabilities, the same answer as the home
     page's "unlocks" list)."""
     from dataclasses import replace
-
-    from core.viz.format import needs_text
-    from ui.cache import workspace_support
 
     support = workspace_support(ws)[view]
     lang = st.session_state.get(state.LANG, "en")  # what is missing, in words of the reader's language

@@ -19,6 +19,7 @@ from core.shared_results import Same
 from ui import state
 from ui.cache import shared_memo
 from ui.common import tr
+from ui.focus import hand_over_members
 
 MEMO = "_health_memo"
 ROWS = state.HEALTH_ROWS
@@ -101,7 +102,6 @@ def draw_table(view: HealthView, period, targets: dict[str, float]) -> None:
 
 
 def _drill(community: str, view_name: str, view: HealthView | None = None) -> None:
-    from ui.focus import hand_over_members
 
     members = graph_community_members(view, community) if view is not None else None
     hand_over_members(community, members)  # a reply-graph community: the other views get its members

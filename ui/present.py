@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 import streamlit as st
 
+from core.data.mapping import to_analyst_names, workspace_names
 from core.i18n import TABLE
 from core.viz import format as vf
 from ui.common import tr
@@ -34,7 +35,6 @@ def _page_hash() -> str:
 def use_names(ws, *tables: str) -> dict[str, str]:
     """Show the analyst's own column names for the fields of `tables` on this page (its tables,
     labels and downloads); other pages keep the translated labels. Returns {field: name}."""
-    from core.data.mapping import workspace_names
 
     names = workspace_names(ws, *tables)
     st.session_state[NAMES] = (_page_hash(), names)
@@ -67,7 +67,6 @@ def field_names(fields: Iterable[str]) -> str:
 
 def named(frame: pd.DataFrame) -> pd.DataFrame:
     """`frame` with the page's canonical columns under the analyst's names (for downloads)."""
-    from core.data.mapping import to_analyst_names
 
     return to_analyst_names(frame, analyst_names())
 

@@ -13,6 +13,7 @@ import streamlit as st
 
 from core.capabilities import data_sources
 from core.config import sentiment_page_epochs
+from core.data.csvfile import read_csv_frame
 from core.errors import UserError
 from core.export import csv_bytes
 from core.text import analysis as sa
@@ -65,7 +66,6 @@ def class_name(label: str) -> str:
 def uploaded_labels() -> tuple[list[str], pd.Series, str] | None:
     """Texts, labels and a cache key from a labelled CSV uploaded here (kept in the session, since
     the uploader empties when the user leaves the page). None until there is one."""
-    from core.data.csvfile import read_csv_frame
 
     held = held_upload(tr("sent.train_upload"), "sent_label_uploader", LABEL_UPLOAD, read_csv_frame)
     if held is None:

@@ -11,6 +11,9 @@ import streamlit as st
 from core.data.ingest import FilePreview, ingest_opened, preview_file
 from core.data.schemas import TABLE_NAMES
 from core.data.sources import ReadOptions
+from core.data.sources.compressed import members
+from core.data.sources.excel import fitting_sheet, pick_sheet, sheet_names
+from core.data.sources.sql import open_query
 from core.data.view import ingest_notes
 from core.data.workspace import SAMPLE_NAME, Workspace, workspace_by_name
 from core.errors import UserError
@@ -30,12 +33,8 @@ def first_preview(ws: Workspace, path: Path, name: str) -> dict:
     """{"preview", "read"} of a new upload: a workbook's first sheet that fits a table, a zip's first file."""
     read = ReadOptions()
     if _is_zip(name):
-        from core.data.sources.compressed import members
-
         read = ReadOptions(member=next(iter(members(path, name)), None))
     elif name.lower().endswith((".xlsx", ".xlsm", ".xls", ".xlsb", ".ods")):
-        from core.data.sources.excel import fitting_sheet
-
         for table in TABLE_NAMES:  # the first sheet that fits a table; the picker refines it per table
             sheet = fitting_sheet(path, name, table)
             if sheet is not None:
@@ -52,8 +51,6 @@ def source_picker(ws: Workspace, key: str, item: dict, table: str) -> FilePrevie
     read: ReadOptions | None = None
     try:
         if preview.kind == "excel":
-            from core.data.sources.excel import pick_sheet, sheet_names
-
             sheets = sheet_names(path, name)
             default = item.setdefault("sheet_for", {}).get(table) or pick_sheet(path, name, table)
             item["sheet_for"][table] = default
@@ -68,8 +65,6 @@ def source_picker(ws: Workspace, key: str, item: dict, table: str) -> FilePrevie
             row = c2.number_input(tr("src.header_row"), min_value=0, max_value=10_000, value=0, key=f"hrow_{key}")
             read = ReadOptions(sheet=sheet, header_row=int(row) or None)
         elif _is_zip(name):
-            from core.data.sources.compressed import members
-
             files = members(path, name)
             current = item.get("read").member if item.get("read") else files[0]
             member = st.selectbox(
@@ -108,7 +103,6 @@ def database_source(ws: Workspace) -> None:
 
 def _load(target: str, table: str, limit: int) -> None:
     """Button callback: query -> new version of `table`; the password is forgotten whatever happens."""
-    from core.data.sources.sql import open_query
 
     password = st.session_state.get(state.DB_PASSWORD) or None
     st.session_state[state.DB_PASSWORD] = ""

@@ -15,6 +15,9 @@ from typing import Any
 import streamlit as st
 
 from core.config import default_language, default_workspace
+from core.data.workspace import SAMPLE_NAME, list_workspaces, workspace_by_name
+from core.i18n import LANGUAGES
+from ui.auth import configured, visible_workspaces
 
 LANG = "lang"  # "en" | "zh"
 WORKSPACE = "workspace"  # workspace name (folder under data/workspaces) or path
@@ -91,7 +94,6 @@ def init_session_state() -> None:
     same answer, so names do not leak), is kept under MISSING_WS: the app says so and shows the
     picker instead of opening another workspace, and the URL keeps the name until one is picked.
     """
-    from core.i18n import LANGUAGES
 
     kept = st.session_state.setdefault(KEPT, {})
     if LANG in kept and st.session_state.get(LANG, kept[LANG]) != kept[LANG]:
@@ -172,23 +174,18 @@ def pick_missing(widget_key: str) -> None:
 
 def _revoked(name: str) -> bool:
     """A signed-in session's workspace it may no longer see (never in local mode)."""
-    from ui.auth import configured
 
     return configured() and not _workspace_exists(name)
 
 
 def _workspace_exists(name: str) -> bool:
     """Exists and this session may see it (ui.auth: every workspace in local mode)."""
-    from core.data.workspace import SAMPLE_NAME, list_workspaces
-    from ui.auth import visible_workspaces
 
     return name == SAMPLE_NAME or name in visible_workspaces(list_workspaces())
 
 
 def default_workspace_name() -> str:
     """$CE_WORKSPACE if set, else the most recently changed user workspace, else the sample."""
-    from core.data.workspace import SAMPLE_NAME, list_workspaces, workspace_by_name
-    from ui.auth import visible_workspaces
 
     env = default_workspace()
     if env and visible_workspaces([env]):
