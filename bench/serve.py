@@ -22,8 +22,9 @@ A fresh data folder gets the sample workspace (built before any clock starts). T
   each computation with its key.
 
 A draw is timed from the click to the end of the script run it started: a MutationObserver counts
-the app's `data-test-script-state` changes from running to notRunning, so a run that ends between
-two polls is never missed. The machine is shared: the load average is printed; compare the ratio.
+the app's `data-test-script-state` changes from running to notRunning (a run that ends between two
+polls is not missed), or, where the browser drew both states in one frame, the page's title has
+changed; then the run must have finished and no element of the previous page be left. The machine is shared: the load average is printed; compare the ratio.
 """
 
 from __future__ import annotations
@@ -75,9 +76,14 @@ COUNT_RUNS = """() => {
   }).observe(document, {attributes: true, subtree: true, attributeOldValue: true,
                         attributeFilter: ['data-test-script-state']});
 }"""
-DRAWN = """(before) => window.__runsDone > before
-  && document.querySelector('[data-testid="stApp"][data-test-script-state="notRunning"]') !== null
-  && !document.querySelector('[data-stale="true"]')"""
+DRAWN = """([before, title]) => {
+  const h1 = document.querySelector('h1');
+  const moved = window.__runsDone > before || (h1 !== null && h1.innerText !== title);
+  return moved
+    && document.querySelector('[data-testid="stApp"][data-test-script-state="notRunning"]') !== null
+    && !document.querySelector('[data-stale="true"]');
+}"""
+TITLE = "() => (document.querySelector('h1') || {innerText: ''}).innerText"
 COMPUTED = re.compile(r"shared result computed store=(\S*) key=(\S+) seconds=([\d.]+)")
 
 
@@ -133,16 +139,16 @@ async def open_session(browser, url: str):
     page.set_default_timeout(DRAW_TIMEOUT_S * 1000)
     await page.goto(url)
     await page.wait_for_selector(NAV)
-    await page.wait_for_function(DRAWN, arg=0, polling=POLL_MS)
+    await page.wait_for_function(DRAWN, arg=[0, ""], polling=POLL_MS)
     return context, page
 
 
 async def draw(page, link_index: int) -> float:
     """Click the sidebar's link `link_index`; seconds until the run it started has finished."""
-    before = await page.evaluate("window.__runsDone")
+    before, title = await page.evaluate("window.__runsDone"), await page.evaluate(TITLE)
     started = time.perf_counter()
     await page.locator(NAV).nth(link_index).click()
-    await page.wait_for_function(DRAWN, arg=before, timeout=DRAW_TIMEOUT_S * 1000, polling=POLL_MS)
+    await page.wait_for_function(DRAWN, arg=[before, title], timeout=DRAW_TIMEOUT_S * 1000, polling=POLL_MS)
     return time.perf_counter() - started
 
 
