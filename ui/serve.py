@@ -24,6 +24,7 @@ import threading
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
+from core.config import default_workspace
 from core.data.uploads import sweep_at_start
 
 # what app.py and the home page import (the heavy part: pandas, DuckDB, plotly, the data layer)
@@ -31,7 +32,8 @@ FIRST_PAGE = ("ui.common", "ui.home", "ui.sources", "ui.present", "ui.cache", "c
 
 
 def warm_up() -> None:
-    """The sample workspace made sure of, then the first page's modules imported (never torch)."""
+    """The sample workspace made sure of, the first page's modules imported (never torch) and, when the
+    sample is the workspace the first visitor opens, its home page figures computed."""
     log = logging.getLogger(__name__)
     try:
         from core.data.sample import sample_workspace  # imported here on purpose: its import is warm-up work
@@ -40,6 +42,11 @@ def warm_up() -> None:
         log.info("sample workspace ready at %s", ws.path)
         for name in FIRST_PAGE:
             importlib.import_module(name)
+        from core.data.workspace import SAMPLE_NAME, list_workspaces
+        from ui.cache import catalogued, load_home
+
+        if default_workspace() in (None, "", SAMPLE_NAME) and set(list_workspaces()) <= {SAMPLE_NAME}:
+            load_home(catalogued(ws))  # the same caches the page reads (Streamlit's, keyed on table versions)
     except Exception:  # noqa: BLE001 - the page does the same work and shows any error in words
         log.exception("warming up failed; the first page will do it")
 
