@@ -14,14 +14,13 @@ from core.data.csvfile import read_csv_frame
 from core.data.mapping import to_analyst_names
 from core.errors import UserError
 from core.experiments.view import ABSettings, BadSplit, ab_choices, ab_view
-from core.export import csv_bytes
 from core.viz import experiments as viz
 from core.viz.format import localize_figure, number_kind
 from ui import ab_panels as panels
 from ui.ab_panels import pick
 from ui.cache import load_table, shared_memo, table_version_key
 from ui.common import held_upload, page_setup, stop_with, tr
-from ui.present import named, show_table, use_names
+from ui.present import named_csv, show_table, use_names
 from ui.state import AB_UPLOAD, AB_VARIANT, sticky
 
 UPLOAD_DF = AB_UPLOAD  # (name, sha, DataFrame) of the CSV uploaded on this page
@@ -138,7 +137,7 @@ if result.randomised:
 if view.sequential:
     st.caption(tr("ab.seq_note", time=panels.md_literal(settings.time)))
 st.download_button(
-    tr("common.download_csv"), csv_bytes(named(view.download)), file_name=f"ab_{result.metric}.csv", mime="text/csv"
+    tr("common.download_csv"), named_csv(view.download), file_name=f"ab_{result.metric}.csv", mime="text/csv"
 )
 
 tabs = st.tabs(

@@ -11,7 +11,6 @@ import streamlit as st
 from core.cohorts import datasets as ds
 from core.cohorts import view as cv
 from core.cohorts.view import ChurnSource, ChurnView, RiskView
-from core.export import csv_bytes
 from core.i18n import TABLE
 from core.viz import cohorts as viz
 from core.viz import format as vf
@@ -19,7 +18,7 @@ from ui import state
 from ui.cache import load_table, shared_memo
 from ui.common import held_upload, tr
 from ui.focus import community_filter, focus_note
-from ui.present import col_label, named, show_table
+from ui.present import col_label, named_csv, show_table
 from ui.state import CHURN_UPLOAD, LANG, choice, sticky
 
 MEMO = "churn_memo"  # {(what, data key, settings): result}, shared by every session
@@ -196,7 +195,7 @@ def draw_risk(risk: RiskView) -> None:
     shown = readable_reasons(risk.at_risk.head(500))
     show_table(shown, key="churn_at_risk", pinned=("user_id",), kinds={"churn_probability": vf.SHARE})
     st.download_button(
-        tr("churn.download"), csv_bytes(named(risk.at_risk)), "at_risk_users.csv", "text/csv", key="churn_download"
+        tr("churn.download"), named_csv(risk.at_risk), "at_risk_users.csv", "text/csv", key="churn_download"
     )
     if not risk.groups:
         return

@@ -17,8 +17,11 @@ import pandas as pd
 import streamlit as st
 
 from core.data.mapping import to_analyst_names, workspace_names
+from core.export import csv_bytes
 from core.i18n import TABLE
+from core.shared_results import Same
 from core.viz import format as vf
+from ui.cache import shared_memo
 from ui.common import tr
 from ui.state import ANALYST_NAMES, LANG
 
@@ -69,6 +72,14 @@ def named(frame: pd.DataFrame) -> pd.DataFrame:
     """`frame` with the page's canonical columns under the analyst's names (for downloads)."""
 
     return to_analyst_names(frame, analyst_names())
+
+
+def named_csv(frame: pd.DataFrame) -> bytes:
+    """CSV bytes of `named(frame)` for a download button, made once for every session: `frame` is
+    part of a shared result (ui.cache.shared_memo), so the same object on every session's run."""
+    names = analyst_names()
+    key = (Same(frame), tuple(sorted(names.items())))
+    return shared_memo("named_csv", key, lambda: csv_bytes(to_analyst_names(frame, names)), max_entries=16)
 
 
 def labelled(frame: pd.DataFrame, labels: Mapping[str, str] | None = None) -> pd.DataFrame:

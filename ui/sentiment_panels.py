@@ -15,7 +15,6 @@ from core.capabilities import data_sources
 from core.config import sentiment_page_epochs
 from core.data.csvfile import read_csv_frame
 from core.errors import UserError
-from core.export import csv_bytes
 from core.text import analysis as sa
 from core.text.trends import ALL
 from core.text.view import SentimentView
@@ -24,7 +23,7 @@ from core.viz import sentiment as viz
 from ui import state
 from ui.cache import shared_memo
 from ui.common import error_text, held_upload, tr
-from ui.present import named, show_table
+from ui.present import named_csv, show_table
 from ui.state import LANG, choice, sticky
 
 MEMO = "sent_memo"  # {(what, data key, settings): result}, shared by every session
@@ -294,7 +293,7 @@ def draw_posts(view: SentimentView) -> None:
     show_table(coded_cells(view.posts.head(500)), key="sent_posts", kinds={"score": vf.NUMBER})
     st.download_button(
         tr("sent.download"),
-        csv_bytes(named(view.posts)),
+        named_csv(view.posts),
         file_name="scored_posts.csv",
         mime="text/csv",
         key="sent_download",
