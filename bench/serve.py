@@ -221,44 +221,58 @@ async def measure(few: int, many: int) -> list[dict]:
                 cold = await click_through(browser, url, 1)
                 print("first visits (cold: models load, results computed): " + _seconds(cold))
                 warm = await click_through(browser, url, 1)
+                print("first draws warm (a new session): " + _seconds(warm))
                 for name, (s,) in warm.items():
                     rows.append(row(f"first draw warm (new session): {name}, s", s, None, None, "<= 2 s", s <= 2))
-                alone = await click_through(browser, url, 2)
-                single = p95([s for v in alone.values() for s in v])
-                print(f"one session alone, two rounds: {_seconds(alone)}; p95 {single:.2f} s")
-                together = await concurrent(browser, url, few, 2)
-                draws = [s for t in together for v in t.values() for s in v]
-                p = p95(draws)
-                print(f"{few} sessions, {len(draws)} draws: p50 {sorted(draws)[len(draws) // 2]:.2f} s, p95 {p:.2f} s")
-                figure = f"{few} sessions: p95 draw, s (ref: one session's p95)"
-                rows.append(row(figure, p, single, p / single, "<= 3x", p <= 3 * single))
+                if few:  # --sessions 0,0: start and warm draws only
+                    alone = await click_through(browser, url, 2)
+                    single = p95([s for v in alone.values() for s in v])
+                    print(f"one session alone, two rounds: {_seconds(alone)}; p95 {single:.2f} s")
+                    together = await concurrent(browser, url, few, 2)
+                    draws = [s for t in together for v in t.values() for s in v]
+                    p = p95(draws)
+                    print(
+                        f"{few} sessions, {len(draws)} draws: p50 {sorted(draws)[len(draws) // 2]:.2f} s, p95 {p:.2f} s"
+                    )
+                    figure = f"{few} sessions: p95 draw, s (ref: one session's p95)"
+                    rows.append(row(figure, p, single, p / single, "<= 3x", p <= 3 * single))
             finally:
                 stop_server(proc)
 
-            proc, url, _launched = start_server(env, logs / "server-2.log")
-            try:
-                t = time.perf_counter()
-                together = await concurrent(browser, url, many, 1)
-                wall = time.perf_counter() - t
-            finally:
-                stop_server(proc)
+            if many:
+                proc, url, _launched = start_server(env, logs / "server-2.log")
+                try:
+                    t = time.perf_counter()
+                    together = await concurrent(browser, url, many, 1)
+                    wall = time.perf_counter() - t
+                finally:
+                    stop_server(proc)
+                draws = [s for t_ in together for v in t_.values() for s in v]
+                done = [s for s in draws if s != float("inf")]
+                slowest = ", ".join(f"{n} {max(t_[n][0] for t_ in together):.1f}" for n in together[0])
+                print(
+                    f"{many} sessions on a fresh server: {len(done)} of {len(draws)} draws finished in {wall:.0f} s; "
+                    f"slowest per view: {slowest}"
+                )
+                unfinished = len(draws) - len(done)
+                rows.append(
+                    row(
+                        f"{many} sessions, fresh server: draws not finished",
+                        unfinished,
+                        None,
+                        None,
+                        "0",
+                        not unfinished,
+                    )
+                )
+                log = logs / "server-2.log"
+                twice = twice_computed(log)
+                computed = len(COMPUTED.findall(log.read_text(errors="replace")))
+                print(f"shared results computed on that server: {computed}; computed twice: {twice or 'none'}")
+                rows.append(
+                    row(f"{many} sessions: shared results computed twice", len(twice), None, None, "0", not twice)
+                )
             await browser.close()
-            draws = [s for t_ in together for v in t_.values() for s in v]
-            done = [s for s in draws if s != float("inf")]
-            slowest = ", ".join(f"{n} {max(t_[n][0] for t_ in together):.1f}" for n in together[0])
-            print(
-                f"{many} sessions on a fresh server: {len(done)} of {len(draws)} draws finished in {wall:.0f} s; "
-                f"slowest per view: {slowest}"
-            )
-            unfinished = len(draws) - len(done)
-            rows.append(
-                row(f"{many} sessions, fresh server: draws not finished", unfinished, None, None, "0", not unfinished)
-            )
-            log = logs / "server-2.log"
-            twice = twice_computed(log)
-            computed = len(COMPUTED.findall(log.read_text(errors="replace")))
-            print(f"shared results computed on that server: {computed}; computed twice: {twice or 'none'}")
-            rows.append(row(f"{many} sessions: shared results computed twice", len(twice), None, None, "0", not twice))
     return rows
 
 
