@@ -5,6 +5,7 @@ memo shared by every session (`shared_memo`: one computation per data and settin
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Hashable
 from pathlib import Path
 from typing import Any
@@ -25,8 +26,9 @@ from core.shared_results import shared
 from core.text.view import kept_scores
 
 # ---- the catalog: which version of each table is current, read once per change of the DuckDB file ----
-_catalogs: dict[tuple, tuple[tuple, Any]] = {}  # {(workspace file, what): (file stamp, value)}
+_catalogs: dict[tuple, tuple[tuple, Any, float]] = {}  # {(workspace file, what): (file stamp, value, read at)}
 _catalogs_guard = threading.Lock()
+CATALOG_FRESH_S = 5.0  # read again after this even with the same stamp (a file system with coarse times)
 
 
 def _stamp(db: Path) -> tuple:
@@ -43,9 +45,9 @@ def _stamp(db: Path) -> tuple:
 
 class CataloguedWorkspace(Workspace):
     """A Workspace whose `tables()` (and so `has`, `info`, `read`'s check) opens DuckDB only when the
-    workspace file changed since the last read, in any process: a page run asks for the catalog a
-    dozen times, and each DuckDB open costs tens of milliseconds under a per-process lock that every
-    session's run queues on."""
+    workspace file changed since the last read, in any process (its stat changes with every DuckDB
+    write), and at least every CATALOG_FRESH_S: a page run asks for the catalog a dozen times, and
+    each DuckDB open costs tens of milliseconds under a per-process lock every session's run queues on."""
 
     def tables(self) -> list[TableInfo]:
         return list(self.as_of_file("tables", super().tables))
@@ -58,12 +60,13 @@ class CataloguedWorkspace(Workspace):
         key = (str(self.db_path), what)
         stamp = _stamp(self.db_path)
         held = _catalogs.get(key)
-        if held is not None and held[0] == stamp:
+        if held is not None and held[0] == stamp and time.monotonic() - held[2] < CATALOG_FRESH_S:
             return held[1]
+        read_at = time.monotonic()
         value = read()
         if _stamp(self.db_path) == stamp:  # no write while it was read: the stamp names this value
             with _catalogs_guard:
-                _catalogs[key] = (stamp, value)
+                _catalogs[key] = (stamp, value, read_at)
         return value
 
 
