@@ -39,8 +39,8 @@ postgresql:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -q && $$SUDO apt-get install -y -q postgresql-15; }
 
+# ui.serve sweeps what killed runs left and makes sure of the sample while the server starts
 run: install
-	$(BIN)/python -m core.data.prepare
 	$(BIN)/python -m ui.serve --server.headless true --server.port $(PORT)$(if $(HOST), --server.address $(HOST))
 
 # ruff (lint + format check) on the repository and mypy on core/; no tests (`make test` runs this first).

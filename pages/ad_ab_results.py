@@ -14,17 +14,16 @@ from core.data.csvfile import read_csv_frame
 from core.data.mapping import to_analyst_names
 from core.errors import UserError
 from core.experiments.view import ABSettings, BadSplit, ab_choices, ab_view
-from core.export import csv_bytes
 from core.viz import experiments as viz
 from core.viz.format import localize_figure, number_kind
 from ui import ab_panels as panels
 from ui.ab_panels import pick
-from ui.cache import load_table, session_memo, table_version_key
+from ui.cache import load_table, shared_memo, table_version_key
 from ui.common import held_upload, page_setup, stop_with, tr
-from ui.present import named, show_table, use_names
-from ui.state import sticky
+from ui.present import named_csv, show_table, use_names
+from ui.state import AB_UPLOAD, AB_VARIANT, sticky
 
-UPLOAD_DF = "ab_upload_df"  # (name, sha, DataFrame) of the CSV uploaded on this page
+UPLOAD_DF = AB_UPLOAD  # (name, sha, DataFrame) of the CSV uploaded on this page
 MEMO = "ab_memo"
 
 ws = page_setup("ab.title")
@@ -54,8 +53,8 @@ else:
     file_name, data_key = "ad_events", table_version_key(ws, "ad_events")
 panels.reset_picks(data_key)  # another file: its own guesses, not the last file's picks
 df, data_key = panels.community_rows(ws, df, data_key, names.get("user_id", "user_id"))  # ?community=
-variant = st.session_state.get("ab_variant")
-choices = session_memo(MEMO, ("choices", data_key, variant), lambda: ab_choices(df, variant))
+variant = st.session_state.get(AB_VARIANT)
+choices = shared_memo(MEMO, ("choices", data_key, variant), lambda: ab_choices(df, variant))
 if choices.summary:
     st.info(tr("ab.looks_like_summary"))
 
@@ -63,7 +62,7 @@ if choices.summary:
 # ---- settings -----------------------------------------------------------------------------------
 roles, columns = choices.roles, choices.columns
 c1, c2, c3, c4 = st.columns(4)
-variant_col = pick("ab.variant_column", columns, roles.variant, "ab_variant", where=c1)
+variant_col = pick("ab.variant_column", columns, roles.variant, AB_VARIANT, where=c1)
 control = pick("ab.control", choices.variants, choices.control, "ab_control", where=c2) if choices.variants else None
 metrics = list(choices.metrics)
 metric_name = pick("ab.metric", metrics, next(iter(metrics), None), "ab_metric", where=c3, fmt=panels.metric_label())
@@ -107,7 +106,7 @@ settings = ABSettings(
 )
 try:
     with st.spinner(tr("ab.computing")):
-        view = session_memo(MEMO, ("view", data_key, settings), lambda: ab_view(df, settings, choices), max_entries=8)
+        view = shared_memo(MEMO, ("view", data_key, settings), lambda: ab_view(df, settings, choices), max_entries=8)
 except BadSplit:
     st.error(tr("ab.bad_split"))
     st.stop()
@@ -138,7 +137,7 @@ if result.randomised:
 if view.sequential:
     st.caption(tr("ab.seq_note", time=panels.md_literal(settings.time)))
 st.download_button(
-    tr("common.download_csv"), csv_bytes(named(view.download)), file_name=f"ab_{result.metric}.csv", mime="text/csv"
+    tr("common.download_csv"), named_csv(view.download), file_name=f"ab_{result.metric}.csv", mime="text/csv"
 )
 
 tabs = st.tabs(

@@ -2,7 +2,7 @@
 
 Settings -> core.cohorts.view (churn_view before the model, risk_view after) -> ui.churn_panels draws.
 Data: the workspace's canonical tables, or an uploaded CSV: an event log (online retail, CDNOW) or a
-snapshot with a churn label (Telco). Results are memoised per session on (data key, settings).
+snapshot with a churn label (Telco). Results are computed once per (data key, settings) and shared.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from core.config import churn_page_epochs
 from core.errors import UserError
 from core.viz.format import fmt_share
 from ui import churn_panels as panels
-from ui.cache import load_table, table_version_key
+from ui.cache import table_version_key
 from ui.cache import workspace_columns as support_columns
 from ui.common import page_setup, stop_with, tr, view_support
 from ui.present import use_names
@@ -46,13 +46,14 @@ try:
         if cv.upload_mode(time_col, label_col) is None:
             st.info(tr("churn.need_label"))
             st.stop()
-        source = panels.memo(("source", key), lambda: cv.upload_source(df, file_name, id_col, time_col, label_col, key))
+        source = panels.memo(
+            ("source", key, file_name), lambda: cv.upload_source(df, file_name, id_col, time_col, label_col, key)
+        )
     else:
         # only tables that can take part: posts without user_id/ts (a labelled review file) are left out
         usable = set(activity_tables(support_columns(ws))) | {t for t in ("users", "edges") if ws.has(t)}
         key = tuple(table_version_key(ws, t) for t in ("users", "interactions", "posts", "edges") if t in usable)
-        tables = {t: load_table(ws, t) if t in usable else None for t in ("users", "interactions", "posts", "edges")}
-        source = panels.memo(("source", key), lambda: cv.workspace_source(tables, key))
+        source = panels.workspace_source(ws, usable, key)
     options = panels.memo(("options", key), lambda: cv.churn_options(source))
 except UserError as exc:
     stop_with(exc)

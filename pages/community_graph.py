@@ -21,9 +21,9 @@ from ui.cache import GRAPH_TABLES as TABLES
 from ui.cache import graph_analysis as cached_analysis
 from ui.cache import graph_source as cached_source
 from ui.cache import graph_tables as _tables
-from ui.cache import graph_users, load_table, session_memo, table_version_key
+from ui.cache import graph_users, load_table, shared_memo, table_version_key
 from ui.cache import graph_view as cached_view
-from ui.common import error_text, filter_note, link_home, page_setup, tr, view_support
+from ui.common import error_text, filter_note, page_setup, require_view, tr, unavailable
 from ui.graph_panels import community_focus, draw_network
 from ui.present import show_table
 from ui.resolution import page_analysis, picked_resolution, resolution_panel
@@ -32,13 +32,11 @@ from ui.state import sticky
 ws = page_setup("graph.title")
 lang = st.session_state[state.LANG]
 st.caption(tr("graph.intro"))
-support = view_support(ws, "community_graph")
+require_view(ws, "community_graph", message="graph.no_source")
 versions = tuple(table_version_key(ws, t) for t in TABLES if ws.has(t))
-source, span = cached_source(str(ws.path), versions) if support.available else (None, None)
+source, span = cached_source(str(ws.path), versions)
 if source is None:
-    st.info(tr("graph.no_source"))
-    link_home()
-    st.stop()
+    unavailable(tr("graph.no_source"))
 
 with st.sidebar:
     st.subheader(tr("graph.settings"))
@@ -77,7 +75,7 @@ st.caption(shown.source_note)
 for col, (label, value) in zip(st.columns(len(shown.metrics)), shown.metrics):
     col.metric(label, value)
 st.caption(shown.report_note)
-sig = session_memo("_graph_significance", (str(ws.path), versions, settings), lambda: modularity_significance(graph))
+sig = shared_memo("_graph_significance", (str(ws.path), versions, settings), lambda: modularity_significance(graph))
 st.caption(significance_sentence(sig, lang))  # communities only where they exist (vs rewirings)
 # resolution profile: chart + pick (a picked scale re-runs the analysis above, cached per scale)
 auto = analysis if settings.resolution == "auto" else None
@@ -93,7 +91,11 @@ if graph.n_nodes > MAX_DRAWN_NODES:
     st.info(tr("graph.too_big", n=f"{graph.n_nodes:,}"))
     options = [None] + list(range(min(result.n_communities, 200)))
     community = state.choice(
-        st.selectbox, tr("graph.drill"), options, key="graph_drill", format_func=lambda c: drill_label(result, c, lang)
+        st.selectbox,
+        tr("graph.drill"),
+        options,
+        key=state.GRAPH_DRILL,
+        format_func=lambda c: drill_label(result, c, lang),
     )
 found = find_member(analysis, query, lang) if query else None
 if query and found is None:

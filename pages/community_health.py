@@ -21,7 +21,7 @@ st.caption(tr("health.intro"))
 with st.expander("?"):
     st.caption(tr("health.help"))
 require_table(ws, "posts")
-data_key = table_version_key(ws, "posts")
+data_key = tuple(table_version_key(ws, t.table) for t in ws.tables())  # it reads posts, interactions, ad_events
 
 left, right = st.columns([3, 2])
 source = sticky(
@@ -46,7 +46,7 @@ def compute():
 
 try:
     with st.spinner("…"):
-        view = panels.memo(("view", str(ws.path), data_key, settings), compute)
+        view = panels.memo(("view", data_key, settings), compute)
 except UserError as exc:
     stop_with(exc)
 

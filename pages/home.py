@@ -78,8 +78,8 @@ if not auth.configured():
 with st.expander(tr("home.new_workspace")):
     st.text_input(tr("home.workspace_name"), key="new_ws_name", placeholder="my-community")
     st.button(tr("home.create"), on_click=create_workspace, args=("new_ws_name",))
-    if st.session_state.get("create_error"):
-        st.error(st.session_state.pop("create_error"))
+    if error := state.take_error("create"):
+        st.error(error)
 
 for notes in messages(ws.name):  # facts, in the language of the moment; this workspace's only
     st.success(say(notes))

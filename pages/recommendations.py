@@ -15,7 +15,7 @@ from core.errors import UserError
 from core.recommend.view import member_lists, reco_page
 from ui import state
 from ui.cache import load_baselines, load_sequences, table_version_key
-from ui.common import error_text, link_home, page_setup, tr, view_support
+from ui.common import error_text, page_setup, require_view, tr
 from ui.present import show_table, use_names
 from ui.reco_names import list_labels, member_label, recommendations_csv
 from ui.state import sticky
@@ -27,11 +27,7 @@ WINDOWS = [0, 20, 50, 100, 200]
 ws = page_setup("reco.title")
 lang = st.session_state[state.LANG]
 st.caption(tr("reco.intro"))
-support = view_support(ws, "recommendations")
-if not support.available:
-    st.info(tr("common.view_needs", needs=support.needs["lists"]))
-    link_home()
-    st.stop()
+require_view(ws, "recommendations", "lists")
 data_key = table_version_key(ws, "interactions")
 names = use_names(ws, "interactions")  # the picker, lists and download say the file's own column names
 

@@ -2,7 +2,7 @@
 each shift, negative drivers, the model card and the scored posts as CSV.
 
 Settings -> core.text.view.sentiment_view (one call) -> ui.sentiment_panels draws. Results are
-memoised per session on (table version, settings).
+computed once per (table version, settings) and shared by every session.
 """
 
 from __future__ import annotations
@@ -10,22 +10,19 @@ from __future__ import annotations
 import streamlit as st
 
 from core.errors import UserError
+from core.shared_results import Same
 from core.text import analysis as sa
 from core.text.view import SentimentSettings, sentiment_filters, sentiment_view
 from ui import sentiment_panels as panels
 from ui import state
 from ui.cache import kept_sentiment_scores, table_version_key
-from ui.common import error_text, filter_note, link_home, note_missing, page_setup, require_table, tr, view_support
+from ui.common import error_text, filter_note, note_missing, page_setup, require_table, require_view, tr
 from ui.present import use_names
 from ui.state import sticky
 
 ws = page_setup("sent.title")
 st.caption(tr("sent.intro"))
-support = view_support(ws, "sentiment_trends")
-if not support.available:
-    st.info(tr("common.view_needs", needs=support.needs["scoring"]))
-    link_home()
-    st.stop()
+support = require_view(ws, "sentiment_trends", "scoring")
 posts = require_table(ws, "posts")
 use_names(ws, "posts")  # tables and the download say 'review', not 'text', when the file did
 data_key = table_version_key(ws, "posts")
@@ -43,7 +40,7 @@ if filters.communities:
         tr("sent.community"),
         filters.communities,
         default=filters.communities,
-        key="sent_communities",
+        key=state.SENT_COMMUNITIES,
         filter=state.COMMUNITIES,
     )
     state.set_community(chosen[0] if len(chosen) == 1 else None)
@@ -101,7 +98,7 @@ settings = SentimentSettings(tuple(chosen) if chosen is not None else None, star
 try:
     kept = kept_sentiment_scores(ws) if classifier is None else None  # scored once per posts version
     view = panels.memo(
-        ("view", data_key, settings, id(classifier)),
+        ("view", data_key, settings, Same(classifier)),
         lambda: sentiment_view(posts, settings, classifier=classifier, kept=kept),
     )
 except UserError as exc:

@@ -9,6 +9,7 @@ import re
 
 import streamlit as st
 
+from core.errors import UserError
 from core.experiments import analysis as ab
 from core.experiments.direction import metric_direction
 from core.experiments.outliers import HEAVY_RATIO, OutlierCheck
@@ -20,9 +21,10 @@ from core.viz.experiments import p_text
 from core.viz.format import fmt_count, fmt_number, fmt_share, fmt_signed_share, localize_figure
 from ui import state
 from ui.common import error_text, tr
+from ui.focus import community_filter, focus_note
 from ui.present import show_table
 
-CAP, CAP_PCT = "ab_cap", "ab_cap_pct"  # the capping checkbox and percentile (read before they are drawn)
+CAP, CAP_PCT = state.AB_CAP, state.AB_CAP_PCT  # the capping checkbox and percentile (read before they are drawn)
 
 
 def md_literal(text) -> str:
@@ -63,20 +65,20 @@ def notice_text(n: ab.Notice) -> str:
 
 def reset_picks(data_key) -> None:
     """Another file: its own guesses, not the last file's picks (nor its confirmed directions)."""
-    if st.session_state.get("ab_data") == data_key:
+    if st.session_state.get(state.AB_DATA) == data_key:
         return
-    picks = ["ab_variant", "ab_control", "ab_metric", "ab_unit", "ab_covariate", "ab_time", "ab_segment"]
-    mine = ("ab_lower:", "ab_dir_ok:", "ab_randomised:")
+    picks = [state.AB_VARIANT, "ab_control", "ab_metric", "ab_unit", "ab_covariate", "ab_time", "ab_segment"]
+    mine = (state.AB_LOWER, state.AB_DIR_OK, state.AB_RANDOMISED)
     for key in picks + [k for k in st.session_state if str(k).startswith(mine)]:
         st.session_state.pop(key, None)
-    st.session_state["ab_data"] = data_key
+    st.session_state[state.AB_DATA] = data_key
 
 
 def direction_box(choices, metric: str | None, where=st) -> tuple[bool, str]:
     """The lower-is-better box of `metric`: (ticked, where the direction came from). A name whose
     direction is ambiguous (cost_savings) reads '(guessed)' with a line saying why and a confirm
     button, until the analyst confirms or changes it."""
-    ok_key = f"ab_dir_ok:{metric}"
+    ok_key = f"{state.AB_DIR_OK}{metric}"
 
     def confirm() -> None:
         st.session_state[ok_key] = True
@@ -84,7 +86,7 @@ def direction_box(choices, metric: str | None, where=st) -> tuple[bool, str]:
     default = choices.lower(metric)
     guessed = choices.guessed(metric) and not st.session_state.get(ok_key)
     label = tr("ab.lower_better_guessed") if guessed else tr("ab.lower_better")
-    lower = where.checkbox(label, default, f"ab_lower:{metric}", tr("ab.lower_better_help"), on_change=confirm)
+    lower = where.checkbox(label, default, f"{state.AB_LOWER}{metric}", tr("ab.lower_better_help"), on_change=confirm)
     if guessed:
         spec = choices.metrics[metric]
         d = metric_direction(spec.label)
@@ -101,7 +103,7 @@ def randomised_box(variant_column: str, where=st) -> bool:
     """Whether the groups of `variant_column` were assigned at random: starts from its name
     (campaigns, ads, ad sets: no), the analyst says otherwise."""
     default = ab.randomised_guess(variant_column)
-    key = f"ab_randomised:{variant_column}"
+    key = f"{state.AB_RANDOMISED}{variant_column}"
     return where.checkbox(tr("ab.randomised"), default, key, tr("ab.randomised_help"))
 
 
@@ -202,7 +204,6 @@ def response_panel(ws, df, view, settings, load_table) -> None:
     if settings.unit is None or not ws.has("interactions") or view.response_outcome is None:
         st.info(tr("ab.no_history"))
         return
-    from core.errors import UserError
     from core.experiments.response import DINSettings, response_data, response_spec, train_response_model
     from core.experiments.view import response_view
 
@@ -248,7 +249,6 @@ def community_rows(ws, df, data_key, unit: str = "user_id"):
     """The rows of the units (users) in the chosen communities and a data key for them (unchanged
     without a filter); when the rows cannot be joined to members, one line saying so and every row."""
     from core.experiments.view import focus_rows
-    from ui.focus import community_filter, focus_note
 
     focus = community_filter(ws, "ab_communities")
     if focus is None or focus.members is None:
@@ -260,4 +260,4 @@ def community_rows(ws, df, data_key, unit: str = "user_id"):
     shown, total = rows[unit].astype(str).nunique(), df[unit].astype(str).nunique()
     focus_note(shown, total)
     st.caption(tr("health.filter.ab_note", n=fmt_count(shown), names=focus.names))
-    return rows, (data_key, "communities", focus.chosen)
+    return rows, (data_key, "communities", focus.chosen, focus.members)

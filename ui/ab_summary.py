@@ -20,20 +20,21 @@ from core.experiments.direction import ambiguous_metrics
 from core.experiments.wide import long_frame
 from core.export import csv_bytes
 from core.viz import experiments as viz
+from ui import state
 from ui.ab_panels import md_literal, notice_text, option_label, p_text, power_panel, timeline_chart
-from ui.cache import session_memo
+from ui.cache import shared_memo
 from ui.common import error_text, held_upload, tr
 from ui.present import show_table
 from ui.state import choice
 
-UPLOAD = "ab_summary_upload"  # (file name, sha, DataFrame)
+UPLOAD = state.AB_SUMMARY_UPLOAD  # (file name, sha, DataFrame)
 MEMO = "ab_summary_memo"
 SHARES = {"prob_beat_control": "share", "relative_mde": "share"}
 SHOWN = 500  # portfolio rows drawn; the filters find the others
 
 
 def _memo(key: tuple, compute):
-    return session_memo(MEMO, key, compute, max_entries=16)
+    return shared_memo(MEMO, key, compute, max_entries=16)
 
 
 def _columns(df: pd.DataFrame, sha: str) -> sm.SummaryColumns | None:
@@ -71,7 +72,7 @@ def summary_view() -> None:
         st.warning(tr("ab.summary_need"))
         st.stop()
     try:
-        table = _memo(("table", sha, cols), lambda: sm.read_summary(df, cols, name))
+        table = _memo(("table", sha, name, cols), lambda: sm.read_summary(df, cols, name))
     except UserError as exc:
         st.error(error_text(exc))
         st.stop()
@@ -135,7 +136,7 @@ def summary_view() -> None:
 def _directions_said(metrics: list[str], lower: list[str], sha: str) -> set[str]:
     """The metrics whose direction the analyst has said (changed from the name's guess, or
     confirmed); a guess on an ambiguous name (cost_savings) is flagged until confirmed."""
-    ok_key = f"ab_sum_dir_ok:{sha}"
+    ok_key = f"{state.AB_SUM_DIR_OK}{sha}"
     unclear = ambiguous_metrics(metrics)
     changed = {m for m in metrics if (m in lower) == higher_is_better(m)}
     if unclear and not st.session_state.get(ok_key):
@@ -181,10 +182,10 @@ def _portfolio(port: pd.DataFrame, experiments: list[str], checkpoints: bool) ->
     )
     rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
     picked = view["experiment"].iloc[rows[0]] if rows and rows[0] < len(view) else None
-    if picked is not None and st.session_state.get("ab_sum_picked") != picked:
-        st.session_state["ab_sum_picked"] = picked
-        st.session_state["ab_sum_open"] = picked  # a clicked row opens that experiment
-    return st.selectbox(tr("ab.open_experiment"), experiments, key="ab_sum_open")
+    if picked is not None and st.session_state.get(state.AB_SUM_PICKED) != picked:
+        st.session_state[state.AB_SUM_PICKED] = picked
+        st.session_state[state.AB_SUM_OPEN] = picked  # a clicked row opens that experiment
+    return st.selectbox(tr("ab.open_experiment"), experiments, key=state.AB_SUM_OPEN)
 
 
 def _detail(table, spec: sm.SummarySpec, experiment: str, target: float, sha: str, cols, port=None) -> None:

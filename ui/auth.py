@@ -17,6 +17,8 @@ import streamlit as st
 
 from core import access
 from core.config import default_language
+from core.data import audit
+from core.errors import ConfigError
 from core.i18n import LANGUAGES, t
 
 
@@ -60,7 +62,6 @@ def may_change(workspace: str) -> bool:
 
 def record(ws, action: str, detail: str = "") -> None:
     """One event (e.g. 'training') in the workspace's audit trail, by this session's user."""
-    from core.data import audit
 
     if ws.db_path.exists():
         audit.log(ws, current_actor().who, action, detail=detail)
@@ -95,7 +96,6 @@ def sign_in_screen(lang: str) -> None:
 def require_readable_access_file(lang: str) -> None:
     """Signed in: a malformed access file stops every page with its one-line error (nobody sees
     anything until an admin fixes it), never a traceback and never a guess."""
-    from core.errors import ConfigError
 
     try:
         access.load_policy()

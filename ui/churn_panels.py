@@ -9,22 +9,34 @@ import pandas as pd
 import streamlit as st
 
 from core.cohorts import datasets as ds
-from core.cohorts.view import ChurnView, RiskView
-from core.export import csv_bytes
+from core.cohorts import view as cv
+from core.cohorts.view import ChurnSource, ChurnView, RiskView
 from core.i18n import TABLE
 from core.viz import cohorts as viz
 from core.viz import format as vf
-from ui.cache import session_memo
+from ui import state
+from ui.cache import load_table, shared_memo
 from ui.common import held_upload, tr
-from ui.present import col_label, named, show_table
-from ui.state import LANG, choice, sticky
+from ui.focus import community_filter, focus_note
+from ui.present import col_label, named_csv, show_table
+from ui.state import CHURN_UPLOAD, LANG, choice, sticky
 
-MEMO = "churn_memo"  # {(what, data key, settings): result}, per session
-UPLOAD = "churn_upload_df"  # (file name, sha, DataFrame) of the CSV uploaded here
+MEMO = "churn_memo"  # {(what, data key, settings): result}, shared by every session
+UPLOAD = CHURN_UPLOAD  # (file name, sha, DataFrame) of the CSV uploaded here
 
 
 def memo(key: tuple, compute):
-    return session_memo(MEMO, key, compute)
+    return shared_memo(MEMO, key, compute)
+
+
+def workspace_source(ws, usable: set[str], key: tuple):
+    """The workspace's activity source of the `usable` tables; they are read only when no session has
+    the source for `key` (their versions) yet."""
+    tables = ("users", "interactions", "posts", "edges")
+    return memo(
+        ("source", key),
+        lambda: cv.workspace_source({t: load_table(ws, t) if t in usable else None for t in tables}, key),
+    )
 
 
 def lang() -> str:
@@ -183,7 +195,7 @@ def draw_risk(risk: RiskView) -> None:
     shown = readable_reasons(risk.at_risk.head(500))
     show_table(shown, key="churn_at_risk", pinned=("user_id",), kinds={"churn_probability": vf.SHARE})
     st.download_button(
-        tr("churn.download"), csv_bytes(named(risk.at_risk)), "at_risk_users.csv", "text/csv", key="churn_download"
+        tr("churn.download"), named_csv(risk.at_risk), "at_risk_users.csv", "text/csv", key="churn_download"
     )
     if not risk.groups:
         return
@@ -211,9 +223,6 @@ def filler(value):
 def community_focus(ws, source, origin: str) -> frozenset[str] | None:
     """The shared community filter over the workspace's tables: the members whom retention, survival
     and the at-risk list keep (None: everyone), said in a line with a one-click reset."""
-    from core.cohorts.view import ChurnSource
-    from ui import state
-    from ui.focus import community_filter, focus_note
 
     if origin != "workspace":  # an uploaded log has no posts to say who is in which community
         if state.focus_community():
@@ -232,7 +241,5 @@ def community_focus(ws, source, origin: str) -> frozenset[str] | None:
 
 
 def churn_view(key: tuple, source, settings, members: frozenset[str] | None):
-    """Retention and survival of `members` (None: everyone), memoised per session."""
-    from core.cohorts import view as cv
-
+    """Retention and survival of `members` (None: everyone), computed once for every session."""
     return memo(("view", key, settings, members), lambda: cv.churn_view(cv.focus_source(source, members), settings))

@@ -12,9 +12,10 @@ from core.data.sample import sample_workspace
 from core.data.workspace import SAMPLE_NAME, Workspace, list_workspaces, workspace_by_name
 from core.errors import UserError
 from core.i18n import LANGUAGES, t
+from core.viz.format import needs_text
 from ui import state
 from ui.auth import visible_workspaces
-from ui.cache import load_table
+from ui.cache import catalogued, load_table, workspace_support
 
 HOME_PAGE = "pages/home.py"
 
@@ -42,8 +43,8 @@ def current_workspace() -> Workspace:
     name = st.session_state.get(state.WORKSPACE) or SAMPLE_NAME
     if name == SAMPLE_NAME:
         with st.spinner(tr("common.preparing_sample")):
-            return sample_workspace()
-    return workspace_by_name(name)
+            return catalogued(sample_workspace())
+    return catalogued(workspace_by_name(name))
 
 
 def sidebar_controls() -> None:
@@ -81,9 +82,6 @@ def view_support(ws: Workspace, view: str):
     page's "unlocks" list)."""
     from dataclasses import replace
 
-    from core.viz.format import needs_text
-    from ui.cache import workspace_support
-
     support = workspace_support(ws)[view]
     lang = st.session_state.get(state.LANG, "en")  # what is missing, in words of the reader's language
     return replace(support, needs={p: needs_text(n, lang) for p, n in support.needs.items()})
@@ -103,13 +101,28 @@ def link_home() -> None:
         st.caption(tr("common.go_home"))
 
 
+def unavailable(text: str) -> NoReturn:
+    """The end of every "view unavailable" guard: one line saying why, a link home, and the page stops."""
+    st.info(text)
+    link_home()
+    st.stop()
+    raise AssertionError("st.stop() returned")  # (it raises; this tells the type checker)
+
+
 def require_table(ws: Workspace, table: str) -> pd.DataFrame:
     """Guard clause: the table's cached DataFrame, or an explanation + link home and stop the page."""
     if not ws.has(table):
-        st.info(tr("common.missing_table", table=table))
-        link_home()
-        st.stop()
+        unavailable(tr("common.missing_table", table=table))
     return load_table(ws, table)
+
+
+def require_view(ws: Workspace, view: str, part: str = "", message: str = ""):
+    """Guard clause: what `view` can show from this workspace (view_support), or, when it can show
+    nothing, one line (the translation key `message`, else what `part` needs), a link home, and stop."""
+    support = view_support(ws, view)
+    if not support.available:
+        unavailable(tr(message) if message else tr("common.view_needs", needs=support.needs[part]))
+    return support
 
 
 def held_upload(label: str, key: str, state_key: str, read) -> tuple[str, str, object] | None:

@@ -13,11 +13,11 @@ import streamlit as st
 
 from core.health.view import community_members, community_names
 from ui import state
-from ui.cache import load_table, session_memo, table_version_key
+from ui.cache import load_table, shared_memo, table_version_key
 from ui.common import tr
 
 MEMO = "_focus_memo"
-GRAPH_MEMBERS = "_focus_graph_members"  # KEPT: (workspace, community, members) of a reply-graph community
+GRAPH_MEMBERS = state.FOCUS_GRAPH_MEMBERS
 
 
 @dataclass(frozen=True)
@@ -36,7 +36,7 @@ def seed_from_focus(options: list[str], key: str) -> None:
     workspace's community filter and this page's widget `key`, once; later picks win."""
     focus = state.focus_community()
     kept = st.session_state.setdefault(state.KEPT, {})
-    marker = f"_focus_seen:{key}"
+    marker = f"{state.FOCUS_SEEN}{key}"
     if kept.get(marker, None) == focus and marker in kept:
         return
     kept[marker] = focus
@@ -75,7 +75,7 @@ def community_filter(ws, key: str, where=None) -> Focus | None:
         return from_graph
     posts = load_table(ws, "posts") if ws.has("posts") else None
     version = table_version_key(ws, "posts") if posts is not None else None
-    names = session_memo(MEMO, ("names", version), lambda: community_names(posts)) if posts is not None else []
+    names = shared_memo(MEMO, ("names", version), lambda: community_names(posts)) if posts is not None else []
     if not names:
         if focus:
             st.info(tr("health.filter.no_column", name=focus))
@@ -93,12 +93,12 @@ def community_filter(ws, key: str, where=None) -> Focus | None:
     )
     if not focus or focus in names or len(chosen) == 1:  # an unknown focus stays (and its URL) until a pick
         state.set_community(chosen[0] if len(chosen) == 1 else None)
-        st.session_state[state.KEPT][f"_focus_seen:{key}"] = state.focus_community()  # the pick, not a new focus
-    everyone = session_memo(MEMO, ("members", version, None), lambda: community_members(posts, names))
+        st.session_state[state.KEPT][f"{state.FOCUS_SEEN}{key}"] = state.focus_community()  # the pick, not a new focus
+    everyone = shared_memo(MEMO, ("members", version, None), lambda: community_members(posts, names))
     if not chosen or set(chosen) == set(names):
         return Focus(tuple(names), None, len(everyone))
     picked = tuple(sorted(chosen))
-    members = session_memo(MEMO, ("members", version, picked), lambda: community_members(posts, picked))
+    members = shared_memo(MEMO, ("members", version, picked), lambda: community_members(posts, picked))
     return Focus(picked, members, len(everyone))
 
 

@@ -6,8 +6,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from core.graph.view import drill_label, network
+from core.graph.layout import community_network
+from core.graph.view import drill_label, graph_focus, network
+from ui import state
+from ui.cache import graph_analysis, shared_memo
 from ui.common import tr
+from ui.focus import community_filter, focus_note
 from ui.state import sticky
 
 LEGEND_TOP = 10  # communities coloured by default (the largest); the rest are grey until picked
@@ -17,9 +21,6 @@ CONFIG = {"scrollZoom": True}
 @st.cache_resource(show_spinner=False, max_entries=8)
 def community_overview(ws_path: str, versions: tuple, settings):
     """One node per community of the page's analysis, computed once per (data, settings)."""
-    from core.graph.layout import community_network
-    from ui.cache import graph_analysis
-
     a = graph_analysis(ws_path, versions, settings)
     return community_network(a.graph, a.result, seed=settings.seed)
 
@@ -52,17 +53,12 @@ def community_focus(ws, versions: tuple, settings, analysis, lang: str):
     """The shared community filter (sidebar) on the graph: a core.graph.view.GraphFocus of the chosen
     communities' members, or None (no filter, or none of them in this graph: then a line says so).
     A new focus also opens the large-graph drill-down on the detected community holding most of them."""
-    from core.graph.view import graph_focus
-    from ui import state
-    from ui.cache import session_memo
-    from ui.focus import community_filter, focus_note
-
     focus = community_filter(ws, "graph_communities", where=st.sidebar)
     if focus is None or focus.members is None:
         return None
     members, name = focus.members, focus.names
-    key = (str(ws.path), versions, settings, focus.chosen, lang)
-    found = session_memo("_graph_focus", key, lambda: graph_focus(analysis, members, name, lang))
+    key = (str(ws.path), versions, settings, focus.chosen, members, lang)
+    found = shared_memo("_graph_focus", key, lambda: graph_focus(analysis, members, name, lang))
     focus_note(found.members, analysis.graph.n_nodes)
     st.caption(found.note)
     if found.main is None:
@@ -70,5 +66,5 @@ def community_focus(ws, versions: tuple, settings, analysis, lang: str):
     kept = st.session_state.setdefault(state.KEPT, {})
     if kept.get("_graph_drill_focus") != (str(ws.path), focus.chosen):  # once per new focus; later picks win
         kept["_graph_drill_focus"] = (str(ws.path), focus.chosen)
-        st.session_state["graph_drill"] = found.main
+        st.session_state[state.GRAPH_DRILL] = found.main
     return found

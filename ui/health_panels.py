@@ -15,12 +15,14 @@ from core.health.view import (
     period_table,
     sparkline_series,
 )
+from core.shared_results import Same
 from ui import state
-from ui.cache import session_memo
+from ui.cache import shared_memo
 from ui.common import tr
+from ui.focus import hand_over_members
 
 MEMO = "_health_memo"
-ROWS = "_health_rows"  # the communities of the table's rows, in order ('' = whole site)
+ROWS = state.HEALTH_ROWS
 DRILL = {  # view -> page file
     "sentiment": "pages/sentiment_trends.py",
     "churn": "pages/churn_cohorts.py",
@@ -31,7 +33,7 @@ COLOURS = {"good": "background-color: #d9f2d9", "bad": "background-color: #f8d7d
 
 
 def memo(key: tuple, compute):
-    return session_memo(MEMO, key, compute)
+    return shared_memo(MEMO, key, compute)
 
 
 def lang() -> str:
@@ -57,17 +59,17 @@ def draw_targets() -> dict[str, float]:
     with st.expander(tr("health.targets")):
         if st.button(tr("health.area51"), key="health_area51"):
             for m, v in AREA51_TARGETS.items():
-                st.session_state[f"health_target_{m}"] = float(v)
+                st.session_state[state.health_target(m)] = float(v)
         st.caption(tr("health.area51_source", url=AREA51_SOURCE))
         cols = st.columns(len(AREA51_TARGETS))
         targets = {}
         for col, m in zip(cols, AREA51_TARGETS):
-            targets[m] = col.number_input(tr(f"health.m.{m}"), min_value=0.0, value=None, key=f"health_target_{m}")
+            targets[m] = col.number_input(tr(f"health.m.{m}"), min_value=0.0, value=None, key=state.health_target(m))
     return {m: v for m, v in targets.items() if v is not None}
 
 
 def draw_table(view: HealthView, period, targets: dict[str, float]) -> None:
-    values, z = period_table(view, period)
+    values, z = memo(("period", Same(view), period), lambda: period_table(view, period))
     colours = cell_colours(z)
     shown = values.copy()
     shown.index = [community_label(c) for c in values.index]
@@ -90,7 +92,7 @@ def draw_table(view: HealthView, period, targets: dict[str, float]) -> None:
         styler,
         column_config={tr("health.trend"): st.column_config.LineChartColumn(tr("health.trend"))},
         use_container_width=True,
-        key="health_table",
+        key=state.HEALTH_TABLE,
         on_select="rerun",  # a selected row is the community the drill-down below opens
         selection_mode="single-row",
     )
@@ -100,7 +102,6 @@ def draw_table(view: HealthView, period, targets: dict[str, float]) -> None:
 
 
 def _drill(community: str, view_name: str, view: HealthView | None = None) -> None:
-    from ui.focus import hand_over_members
 
     members = graph_community_members(view, community) if view is not None else None
     hand_over_members(community, members)  # a reply-graph community: the other views get its members
@@ -134,9 +135,9 @@ def draw_drill(view: HealthView) -> None:
     picked = _selected_row()
     kept = st.session_state.setdefault(state.KEPT, {})
     if picked in names and kept.get("_health_row") != picked:  # a newly selected row: once, the picker may change
-        st.session_state["health_drill"] = picked
+        st.session_state[state.HEALTH_DRILL] = picked
     kept["_health_row"] = picked
-    pick = st.selectbox(tr("health.drill"), names, key="health_drill", label_visibility="collapsed")
+    pick = st.selectbox(tr("health.drill"), names, key=state.HEALTH_DRILL, label_visibility="collapsed")
     cols = st.columns(len(DRILL))
     for col, name in zip(cols, DRILL):
         if col.button(tr(f"health.open_{name}"), key=f"health_open_{name}"):
@@ -146,7 +147,7 @@ def draw_drill(view: HealthView) -> None:
 def _selected_row() -> str | None:
     """The community of the table's selected row (None: none, or the whole site)."""
     try:
-        rows = st.session_state["health_table"]["selection"]["rows"]
+        rows = st.session_state[state.HEALTH_TABLE]["selection"]["rows"]
     except (KeyError, TypeError):
         return None
     shown = st.session_state.get(ROWS, [])

@@ -23,6 +23,7 @@ from core.errors import UserError
 from core.i18n import encoding_name
 from ui import state
 from ui.auth import current_actor, may_change, visible_workspaces, who_text
+from ui.cache import catalogued
 from ui.common import error_text, tr
 from ui.present import col_label, field_names
 from ui.sources import source_picker
@@ -40,7 +41,7 @@ def create_workspace(name_key: str) -> None:
         st.session_state[state.WORKSPACE] = name
         st.session_state[name_key] = ""  # the box is empty again for the next one
     except UserError as exc:
-        st.session_state["create_error"] = error_text(exc)
+        state.leave_error("create", error_text(exc))
 
 
 def session_id() -> str:
@@ -171,8 +172,8 @@ def pending_upload(ws: Workspace, key: str, item: dict) -> None:
                 kwargs={"expected_version": review["check"].current_version},
             )
             c2.button(tr("home.cancel_ingest"), key=f"cancel_{key}", on_click=item.pop, args=("confirm", None))
-        if st.session_state.get(f"ingest_error_{key}"):
-            st.error(st.session_state.pop(f"ingest_error_{key}"))
+        if error := state.take_error(f"ingest:{key}"):
+            st.error(error)
 
 
 def run_ingest(
@@ -188,7 +189,7 @@ def run_ingest(
         return
     name = item["preview"].name
     if not Path(item["path"]).exists():  # swept (e.g. after a server restart): say so, by the user's name
-        st.session_state[f"ingest_error_{key}"] = tr("home.upload_gone", file=name)
+        state.leave_error(f"ingest:{key}", tr("home.upload_gone", file=name))
         item.pop("confirm", None)
         return
     try:
@@ -212,7 +213,7 @@ def run_ingest(
         return
     except UserError as exc:
         item.pop("confirm", None)
-        st.session_state[f"ingest_error_{key}"] = error_text(exc)
+        state.leave_error(f"ingest:{key}", error_text(exc))
         return
     state.say_later(ws.name, ingest_notes(report, file=name, workspace=ws.name))
     st.session_state[state.WORKSPACE] = ws.name
@@ -232,7 +233,7 @@ def restore_version(workspace: str, table: str, version: int) -> None:
     try:
         new = workspace_by_name(workspace).restore(table, version, actor=current_actor())
     except UserError as exc:
-        st.session_state["restore_error"] = error_text(exc)
+        state.leave_error("restore", error_text(exc))
         return
     state.say_later(workspace, [("home.restored", {"table": table, "version": version, "new": new})])
 
@@ -248,14 +249,14 @@ def versions_section(ws: Workspace, infos) -> None:
     """Each table's recorded versions; kept earlier ones can be restored."""
     st.subheader(tr("home.versions"))
     st.caption(tr("home.versions_help"))
-    if st.session_state.get("restore_error"):
-        st.error(st.session_state.pop("restore_error"))
+    if error := state.take_error("restore"):
+        st.error(error)
     widths = [1, 2, 3, 3, 2, 2, 2]  # room for "By" without squeezing "Version"
     writable = may_change(ws.name)  # members see the versions but no Restore (core.access refuses too)
     lang = st.session_state.get(state.LANG, "en")
     for info in infos:
         rows = version_rows(ws.history(info.table), info.version)
-        authors = version_authors(ws, info.table)
+        authors = catalogued(ws).as_of_file(("authors", info.table), lambda t=info.table: version_authors(ws, t))
         of = "journey.versions_of_one" if len(rows) == 1 else "home.versions_of"
         with st.expander(tr(of, table=info.table, n=len(rows))):
             header = st.columns(widths)

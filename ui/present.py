@@ -16,12 +16,16 @@ from collections.abc import Iterable, Mapping
 import pandas as pd
 import streamlit as st
 
+from core.data.mapping import to_analyst_names, workspace_names
+from core.export import csv_bytes
 from core.i18n import TABLE
+from core.shared_results import Same
 from core.viz import format as vf
+from ui.cache import shared_memo
 from ui.common import tr
-from ui.state import LANG
+from ui.state import ANALYST_NAMES, LANG
 
-NAMES = "analyst_names"  # session key: (page script hash, {canonical field: the analyst's column name})
+NAMES = ANALYST_NAMES  # (page script hash, {canonical field: the analyst's column name})
 
 
 def _page_hash() -> str:
@@ -34,7 +38,6 @@ def _page_hash() -> str:
 def use_names(ws, *tables: str) -> dict[str, str]:
     """Show the analyst's own column names for the fields of `tables` on this page (its tables,
     labels and downloads); other pages keep the translated labels. Returns {field: name}."""
-    from core.data.mapping import workspace_names
 
     names = workspace_names(ws, *tables)
     st.session_state[NAMES] = (_page_hash(), names)
@@ -67,9 +70,16 @@ def field_names(fields: Iterable[str]) -> str:
 
 def named(frame: pd.DataFrame) -> pd.DataFrame:
     """`frame` with the page's canonical columns under the analyst's names (for downloads)."""
-    from core.data.mapping import to_analyst_names
 
     return to_analyst_names(frame, analyst_names())
+
+
+def named_csv(frame: pd.DataFrame) -> bytes:
+    """CSV bytes of `named(frame)` for a download button, made once for every session: `frame` is
+    part of a shared result (ui.cache.shared_memo), so the same object on every session's run."""
+    names = analyst_names()
+    key = (Same(frame), tuple(sorted(names.items())))
+    return shared_memo("named_csv", key, lambda: csv_bytes(to_analyst_names(frame, names)), max_entries=16)
 
 
 def labelled(frame: pd.DataFrame, labels: Mapping[str, str] | None = None) -> pd.DataFrame:

@@ -5,7 +5,7 @@ to the engine's `user_id` / `item_id` (ui.present.use_names keeps them for the p
 from __future__ import annotations
 
 from core.export import csv_bytes
-from ui.cache import session_memo
+from ui.cache import shared_memo
 from ui.common import tr
 
 # the recommender's own columns, by the field they hold
@@ -24,9 +24,9 @@ def member_label(names: dict[str, str]) -> str:
 
 def recommendations_csv(job_key: str, recommender, names: dict[str, str]) -> bytes:
     """Every member's top 10 (user, item, rank) as CSV bytes under the analyst's names, computed once
-    per trained model, names and session."""
+    per trained model and names, for every session."""
     labels = list_labels(names)
-    return session_memo(
+    return shared_memo(
         "reco_csv",
         (job_key, tuple(sorted(labels.items()))),
         lambda: csv_bytes(recommender.recommend(k=10)[["user", "item", "rank"]].rename(columns=labels)),

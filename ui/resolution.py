@@ -17,12 +17,14 @@ from dataclasses import replace
 
 import streamlit as st
 
+from core.graph.analysis import SOURCE_TABLE, analyse_communities
+from core.graph.resolution import LARGE_EDGES
 from core.viz.resolution import profile_figure
 from ui.common import tr
-from ui.state import GRAPH_RESOLUTION, choice, choice_value
+from ui.state import GRAPH_PROFILE_CHART, GRAPH_RESOLUTION, GRAPH_RESOLUTION_SELECT, choice, choice_value
 
-SELECT_KEY = "graph_resolution_select"
-CHART_KEY = "graph_profile_chart"
+SELECT_KEY = GRAPH_RESOLUTION_SELECT
+CHART_KEY = GRAPH_PROFILE_CHART
 
 
 def picked_resolution(workspace: str) -> float | str:
@@ -127,8 +129,6 @@ def page_analysis(ws, versions: tuple, settings, source: str, cached_analysis, t
     cached_analysis(ws_path, versions, settings, _progress=...) is the page's cached call;
     tables(ws_path) gives the workspace's tables for the uncached run in the background job.
     """
-    from core.graph.analysis import SOURCE_TABLE, analyse_communities
-    from core.graph.resolution import LARGE_EDGES
     from core.models.engine import Progress
     from ui import training
 

@@ -13,40 +13,39 @@ import streamlit as st
 
 from core.capabilities import data_sources
 from core.config import sentiment_page_epochs
+from core.data.csvfile import read_csv_frame
 from core.errors import UserError
-from core.export import csv_bytes
 from core.text import analysis as sa
 from core.text.trends import ALL
 from core.text.view import SentimentView
 from core.viz import format as vf
 from core.viz import sentiment as viz
-from ui.cache import session_memo
+from ui import state
+from ui.cache import shared_memo
 from ui.common import error_text, held_upload, tr
-from ui.present import named, show_table
+from ui.present import named_csv, show_table
 from ui.state import LANG, choice, sticky
 
-MEMO = "sent_memo"  # {(what, data key, settings): result}, per session
-LABEL_UPLOAD = "sent_label_upload"  # (file name, sha, DataFrame) of a labelled file uploaded here
+MEMO = "sent_memo"  # {(what, data key, settings): result}, shared by every session
+LABEL_UPLOAD = state.SENT_LABEL_UPLOAD  # (file name, sha, DataFrame) of a labelled file uploaded here
 CLASSIFIER_EPOCHS = sentiment_page_epochs()  # tests may lower it
 SENTIMENTS = ("negative", "neutral", "positive")
 
 
 def memo(key: tuple, compute):
-    return session_memo(MEMO, key, compute)
+    return shared_memo(MEMO, key, compute)
 
 
 def apply_focus(communities: list[str]) -> None:
     """A community focused elsewhere (health drill-down, ?community=) becomes the community filter
     once, when it changes; the user's own picks win afterwards."""
-    from ui import state
-
     focus = state.focus_community()
     kept = st.session_state.setdefault(state.KEPT, {})
     if focus in communities and kept.get("_sent_focus") != focus:
         kept["_sent_focus"] = focus
         workspace = str(st.session_state.get(state.WORKSPACE))  # the filter belongs to this workspace
         st.session_state.setdefault(state.FILTERS, {}).setdefault(workspace, {})[state.COMMUNITIES] = [focus]
-        st.session_state["sent_communities"] = [focus]
+        st.session_state[state.SENT_COMMUNITIES] = [focus]
 
 
 def lang() -> str:
@@ -66,7 +65,6 @@ def class_name(label: str) -> str:
 def uploaded_labels() -> tuple[list[str], pd.Series, str] | None:
     """Texts, labels and a cache key from a labelled CSV uploaded here (kept in the session, since
     the uploader empties when the user leaves the page). None until there is one."""
-    from core.data.csvfile import read_csv_frame
 
     held = held_upload(tr("sent.train_upload"), "sent_label_uploader", LABEL_UPLOAD, read_csv_frame)
     if held is None:
@@ -80,7 +78,7 @@ def uploaded_labels() -> tuple[list[str], pd.Series, str] | None:
     label_col = c2.selectbox(tr("sent.label_column"), cols, index=cols.index(guess_label), key=f"sent_label_col:{sha}")
     try:
         texts, labels = memo(
-            ("label_rows", sha, text_col, label_col), lambda: sa.labelled_texts(df, text_col, label_col, name)
+            ("label_rows", sha, name, text_col, label_col), lambda: sa.labelled_texts(df, text_col, label_col, name)
         )
     except UserError as exc:
         st.error(error_text(exc))
@@ -294,7 +292,7 @@ def draw_posts(view: SentimentView) -> None:
     show_table(coded_cells(view.posts.head(500)), key="sent_posts", kinds={"score": vf.NUMBER})
     st.download_button(
         tr("sent.download"),
-        csv_bytes(named(view.posts)),
+        named_csv(view.posts),
         file_name="scored_posts.csv",
         mime="text/csv",
         key="sent_download",

@@ -8,17 +8,47 @@ Clearing the flag before the server starts makes `app.py`'s `st.navigation` deci
 Before serving, what a killed server left behind goes (uploads of servers that ended, a half-done
 ingest's `.staging` and `.tmp-*.parquet`, table files no version refers to): at start, not when
 someone next opens Home, so a server whose users only open bookmarked views is clean too.
+
+While the server starts and the first browser loads the page, a background thread makes sure of the
+sample workspace (built on the very first start) and imports what the first page needs, so the first
+visitor does not wait for them (issue 29: `make run` to the first page drawn in <= 5 s).
 """
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
+import threading
 
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
+from core.config import default_workspace
 from core.data.uploads import sweep_at_start
+
+# what app.py and the home page import (the heavy part: pandas, DuckDB, plotly, the data layer)
+FIRST_PAGE = ("ui.common", "ui.home", "ui.sources", "ui.present", "ui.cache", "core.data.view", "core.capabilities")
+
+
+def warm_up() -> None:
+    """The sample workspace made sure of, the first page's modules imported (never torch) and, when the
+    sample is the workspace the first visitor opens, its home page figures computed."""
+    log = logging.getLogger(__name__)
+    try:
+        from core.data.sample import sample_workspace  # imported here on purpose: its import is warm-up work
+
+        ws = sample_workspace()
+        log.info("sample workspace ready at %s", ws.path)
+        for name in FIRST_PAGE:
+            importlib.import_module(name)
+        from core.data.workspace import SAMPLE_NAME, list_workspaces
+        from ui.cache import catalogued, load_home
+
+        if default_workspace() in (None, "", SAMPLE_NAME) and set(list_workspaces()) <= {SAMPLE_NAME}:
+            load_home(catalogued(ws))  # the same caches the page reads (Streamlit's, keyed on table versions)
+    except Exception:  # noqa: BLE001 - the page does the same work and shows any error in words
+        log.exception("warming up failed; the first page will do it")
 
 
 def main() -> None:
@@ -28,6 +58,7 @@ def main() -> None:
     swept = sweep_at_start()  # no session is alive yet: every upload folder of an ended server goes
     if swept:
         logging.getLogger(__name__).info("start-up sweep removed %d leftovers of stopped servers", swept)
+    threading.Thread(target=warm_up, name="warm-up", daemon=True).start()
     sys.argv = ["streamlit", "run", "app.py", *sys.argv[1:]]
     sys.exit(cli.main())
 

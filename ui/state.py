@@ -15,6 +15,9 @@ from typing import Any
 import streamlit as st
 
 from core.config import default_language, default_workspace
+from core.data.workspace import SAMPLE_NAME, list_workspaces, workspace_by_name
+from core.i18n import LANGUAGES
+from ui.auth import configured, visible_workspaces
 
 LANG = "lang"  # "en" | "zh"
 WORKSPACE = "workspace"  # workspace name (folder under data/workspaces) or path
@@ -41,6 +44,45 @@ CHOICE_WIDGETS = ("selectbox", "radio", "multiselect", "select_slider", "pills",
 MISSING_WS = "missing_workspace"  # a `?ws=` naming no workspace this session may see, until one is picked
 COMMUNITY = "community"  # the community every view focuses on (drill-down from the health view), or None
 COMMUNITY_PARAM = "community"  # its URL query parameter (?community=), kept like ?ws= and ?lang=
+ERRORS = "_errors"  # {slot: message} a callback leaves for the next run, shown there once (leave_error)
+# widget keys that code beside the widget sets or reads (a drill-down, a reset, a callback)
+SENT_COMMUNITIES = "sent_communities"  # the sentiment view's community filter
+GRAPH_DRILL = "graph_drill"  # the large graph's drill-down community
+HEALTH_TABLE = "health_table"  # the health table (its selected row opens the drill-down)
+HEALTH_DRILL = "health_drill"  # the community the health view drills into
+AB_VARIANT = "ab_variant"  # the A/B page's variant column
+AB_DATA = "ab_data"  # the data key the A/B page's column picks belong to (not a widget)
+AB_SUM_PICKED = "ab_sum_picked"  # the portfolio row last clicked (not a widget)
+AB_SUM_OPEN = "ab_sum_open"  # the summary experiment shown in detail
+DB_URL, DB_PASSWORD, DB_QUERY = "db_url", "db_password", "db_query"  # the home page's database source
+AB_CAP, AB_CAP_PCT = "ab_cap", "ab_cap_pct"  # the A/B capping checkbox and percentile (read before drawn)
+AB_LOWER, AB_DIR_OK, AB_RANDOMISED = "ab_lower:", "ab_dir_ok:", "ab_randomised:"  # + metric / variant column
+AB_SUM_DIR_OK = "ab_sum_dir_ok:"  # + the summary file's sha: its metric directions confirmed
+HEALTH_ROWS = "_health_rows"  # the communities of the health table's rows, in order ('' = whole site)
+ANALYST_NAMES = "analyst_names"  # (page script hash, {canonical field: the analyst's column name})
+GRAPH_RESOLUTION_SELECT = "graph_resolution_select"  # the scale picker under the resolution profile
+GRAPH_PROFILE_CHART = "graph_profile_chart"  # the profile chart (its clicked point picks a scale)
+FOCUS_GRAPH_MEMBERS = "_focus_graph_members"  # KEPT: (workspace, community, members) of a reply-graph community
+FOCUS_SEEN = "_focus_seen:"  # KEPT, + a filter widget's key: the focus that widget was last seeded from
+# a file uploaded on a page, kept as (file name, sha, parsed) because the uploader empties when the user leaves
+AB_UPLOAD, AB_SUMMARY_UPLOAD = "ab_upload_df", "ab_summary_upload"
+CHURN_UPLOAD, SENT_LABEL_UPLOAD = "churn_upload_df", "sent_label_upload"
+
+
+def health_target(metric: str) -> str:
+    """The health view's target input of `metric` (the Area 51 preset fills it)."""
+    return f"health_target_{metric}"
+
+
+def leave_error(slot: str, text: str) -> None:
+    """From a button callback: an error the page shows on its next run at `slot` ('create', 'restore',
+    'db', 'ingest:<upload>'), once."""
+    st.session_state.setdefault(ERRORS, {})[slot] = text
+
+
+def take_error(slot: str) -> str | None:
+    """The error left at `slot`, gone once taken (None when there is none)."""
+    return st.session_state.setdefault(ERRORS, {}).pop(slot, None)
 
 
 def init_session_state() -> None:
@@ -52,7 +94,6 @@ def init_session_state() -> None:
     same answer, so names do not leak), is kept under MISSING_WS: the app says so and shows the
     picker instead of opening another workspace, and the URL keeps the name until one is picked.
     """
-    from core.i18n import LANGUAGES
 
     kept = st.session_state.setdefault(KEPT, {})
     if LANG in kept and st.session_state.get(LANG, kept[LANG]) != kept[LANG]:
@@ -133,23 +174,18 @@ def pick_missing(widget_key: str) -> None:
 
 def _revoked(name: str) -> bool:
     """A signed-in session's workspace it may no longer see (never in local mode)."""
-    from ui.auth import configured
 
     return configured() and not _workspace_exists(name)
 
 
 def _workspace_exists(name: str) -> bool:
     """Exists and this session may see it (ui.auth: every workspace in local mode)."""
-    from core.data.workspace import SAMPLE_NAME, list_workspaces
-    from ui.auth import visible_workspaces
 
     return name == SAMPLE_NAME or name in visible_workspaces(list_workspaces())
 
 
 def default_workspace_name() -> str:
     """$CE_WORKSPACE if set, else the most recently changed user workspace, else the sample."""
-    from core.data.workspace import SAMPLE_NAME, list_workspaces, workspace_by_name
-    from ui.auth import visible_workspaces
 
     env = default_workspace()
     if env and visible_workspaces([env]):

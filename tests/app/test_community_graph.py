@@ -6,6 +6,8 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from core.shared_results import store
+
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "community_graph.py")
 
 
@@ -19,6 +21,11 @@ def test_page_shows_planted_communities_search_and_profiles(sample_ws, ground_tr
     assert len(profiles) == 8 and profiles["members"].sum() == 2000
     assert {"density", "top members", "mean sentiment", "churn rate", "ad conversion rate"} <= set(profiles.columns)
     assert at.selectbox(key="graph_method").value == "leiden"
+    # another analyst's session on the same data and settings gets the results computed for the first
+    computed = store("_graph_significance").computed
+    other = AppTest.from_file(PAGE, default_timeout=180).run()
+    assert not other.exception and store("_graph_significance").computed == computed
+    assert [(m.label, m.value) for m in other.metric] == [(m.label, m.value) for m in at.metric]
 
     hub = ground_truth["hubs"]["0"][0]
     at.text_input(key="graph_search").input(hub).run()
