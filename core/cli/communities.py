@@ -14,7 +14,12 @@ import numpy as np
 import pandas as pd
 
 from core.cli import about_file, add_read_options, check_range, skipped_rows
+from core.data.csvfile import read_csv_frame
 from core.errors import InputError
+from core.export import check_output, write_csv
+from core.graph.build import graph_from_edges
+from core.graph.detect import detect_communities, parse_resolution
+from core.graph.significance import modularity_significance
 
 
 def register(subparsers) -> None:
@@ -48,15 +53,11 @@ def register(subparsers) -> None:
 
 
 def _read_edges(path: Path) -> pd.DataFrame:
-    from core.data.csvfile import read_csv_frame
 
     return read_csv_frame(path)
 
 
 def run(args: argparse.Namespace) -> int:
-    from core.export import check_output, write_csv
-    from core.graph.build import graph_from_edges
-    from core.graph.detect import detect_communities, parse_resolution
 
     resolution = parse_resolution(args.resolution, "--resolution")  # a bad value fails before reading the file
     check_range(args.stability_seeds, "--stability-seeds", 0, 1000)
@@ -87,7 +88,6 @@ def run(args: argparse.Namespace) -> int:
             graph, args.method, resolution=resolution, seed=args.seed, stability_seeds=args.stability_seeds
         )
     write_csv(result.to_frame(), args.out, inputs=[args.edges])  # atomic: never a half-written OUT.csv
-    from core.graph.significance import modularity_significance
 
     # communities only where they exist: modularity at resolution 1 vs degree-preserving rewirings
     significance = modularity_significance(graph, seed=args.seed).summary()

@@ -18,8 +18,13 @@ import json
 import time
 from pathlib import Path
 
-from core.cli import add_engine_options
+from core.cli import add_engine_options, check_range
+from core.cohorts import scoring as churn
+from core.data.workspace import open_workspace
 from core.errors import ConfigError
+from core.query import score as S
+from core.query.engine import SparkEngine, parquet_files
+from core.text import scoring as sentiment
 
 _OUTPUT_FILES = ("part-", "_SUCCESS", ".part-", "._SUCCESS")
 
@@ -57,7 +62,6 @@ def _source(args) -> tuple[Path, Path | None]:
         raise ConfigError("give --workspace W (its current table) or --input PARQUET, one of them")
     if args.input is not None:
         return args.input, None
-    from core.data.workspace import open_workspace
 
     ws = open_workspace(args.workspace)
     current = ws.current_file(args.what)
@@ -86,11 +90,6 @@ def check_out_folder(out: Path, source: Path, model_dir: Path | None, workspace:
 
 
 def run(args: argparse.Namespace) -> int:
-    from core.cli import check_range
-    from core.cohorts import scoring as churn
-    from core.query import score as S
-    from core.query.engine import parquet_files
-    from core.text import scoring as sentiment
 
     check_range(args.partitions, "--partitions", 1)
     if args.what == "users" and args.model_dir is None:
@@ -106,8 +105,6 @@ def run(args: argparse.Namespace) -> int:
         )
     start = time.perf_counter()
     if args.engine == "spark":
-        from core.query.engine import SparkEngine
-
         spark = SparkEngine(args.spark_master).spark
         if args.what == "posts":
             rows = sentiment.spark_score_posts(spark, source, out, model, args.partitions, args.trust_model_dir)

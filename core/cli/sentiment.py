@@ -22,7 +22,10 @@ Labels may be strings ("positive", "Yes") or numbers (0/1, 1-5); unlabelled rows
 from __future__ import annotations
 
 import json
+import os
 import sys
+import tempfile
+from dataclasses import replace
 from pathlib import Path
 
 import pandas as pd
@@ -35,6 +38,7 @@ from core.export import check_output, write_csv
 from core.models.artefact import check_writable
 from core.models.budget import AUTO
 from core.text.analysis import AnalysisConfig, analyse_sentiment, labelled_texts
+from core.text.classifier import ClassifierConfig, LabelledTexts, SentimentClassifier, note_text
 from core.text.language import detect_languages
 from core.text.lexicon import DEFAULT_THRESHOLDS, label_scores, lexicon_scores
 from core.text.trends import ALL
@@ -98,9 +102,6 @@ def run(args) -> int:
 
 
 def _fit(args) -> int:
-    from dataclasses import replace
-
-    from core.text.classifier import ClassifierConfig, LabelledTexts, SentimentClassifier, note_text
 
     check_range(args.epochs, "--epochs", 1, 10_000)
     check_range(args.max_seconds, "--max-seconds", 1, 10**7)
@@ -151,8 +152,6 @@ def _predict(args) -> int:
     df = read_text_csv(args.csv, [args.text])
     texts = df[args.text].tolist()
     if args.model_dir:
-        from core.text.classifier import SentimentClassifier
-
         pred = SentimentClassifier.load(args.model_dir, trust=args.trust_model_dir).predict(texts)
         sentiment, score = pred["sentiment"].to_numpy(), pred["score"].to_numpy()
     else:
@@ -188,8 +187,6 @@ def _shifts(args) -> int:
         posts["community"] = df[args.community].fillna("").astype(str)
     classifier = None
     if args.model_dir:
-        from core.text.classifier import SentimentClassifier
-
         classifier = SentimentClassifier.load(args.model_dir, trust=args.trust_model_dir)
     with about_file(source):
         result = analyse_sentiment(posts[posts["ts"].notna()], AnalysisConfig(freq=args.freq), classifier=classifier)
@@ -221,8 +218,6 @@ def _shifts(args) -> int:
 
 def _write_json(obj: dict, out: Path) -> None:
     """`obj` as UTF-8 JSON at `out`, written atomically (a temporary sibling renamed into place)."""
-    import os
-    import tempfile
 
     parent = out.absolute().parent
     try:

@@ -19,6 +19,7 @@ import hashlib
 import io
 import os
 import re
+import tempfile
 import unicodedata
 from collections import Counter
 from collections.abc import Iterator
@@ -26,6 +27,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from pathlib import Path
+
+import pandas as pd
 
 from core.data.encoding import detect_encoding, undecodable
 from core.errors import InputError
@@ -451,7 +454,6 @@ def read_csv_frame(
     on runs of whitespace (fixed-width exports such as CDNOW's). `required` columns must exist, else
     InputError naming the missing one and the columns there are.
     """
-    import tempfile
 
     if isinstance(source, (bytes, bytearray)):
         with tempfile.NamedTemporaryFile(suffix=".csv", delete=False) as tmp:
@@ -499,7 +501,6 @@ _PANDAS_LONG_ROW = re.compile(r"Expected \d+ fields in line \d+, saw \d+")
 def _frame(path: Path, fmt: CsvFormat, name: str, as_text: bool, whitespace_ok: bool):
     """pandas' fast reader over a file `sniff` described; _TooManyFields (or None after shaping)
     when a row has more fields than the header."""
-    import pandas as pd
 
     sep = fmt.delimiter
     kwargs = {"dtype": str, "keep_default_na": False} if as_text else {}

@@ -41,7 +41,6 @@ def parse(
     copy (and a shaped one for ragged rows) of a CSV, or the source's relation; every column
     converted by the `conversion_plan`. Retried with a longer line buffer, or with extra columns kept as text
     when a late row does not fit the type the sample suggested."""
-    import duckdb
 
     path, fmt = src.path, src.fmt
     con.execute(

@@ -22,6 +22,7 @@ resolved to an absolute path; such a folder must be new, empty or a workspace al
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -32,6 +33,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 from filelock import FileLock
 
@@ -114,7 +116,6 @@ class Workspace:
     @contextmanager
     def connect(self, read_only: bool = True):
         """A short-lived DuckDB connection; waits (up to LOCK_TIMEOUT_S) while another process writes."""
-        import duckdb
 
         if read_only and not self.db_path.exists():
             raise ConfigError(f"workspace '{self.name}' has no data yet")
@@ -401,7 +402,6 @@ class Workspace:
     # ---- remembered mappings --------------------------------------------------------------------------
     @staticmethod
     def header_signature(header: list[str]) -> str:
-        import hashlib
 
         return hashlib.sha256("\x1f".join(h.strip().lower() for h in header).encode()).hexdigest()[:32]
 
@@ -431,7 +431,6 @@ def _lit(s: str) -> str:
 
 def _hidden_columns(parquet: Path) -> list[str]:
     """Conversion-check columns of a version file written before the catalog recorded them."""
-    import duckdb
 
     con = duckdb.connect()
     try:

@@ -7,6 +7,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
+
 
 @dataclass(frozen=True)
 class PowerResult:
@@ -89,7 +91,6 @@ def power_plan(
     points: int = 60,
 ) -> PowerPlan:
     """MDE, sample size for `target_relative` x baseline, and the power curve; ValueError as above."""
-    import numpy as np
 
     mde = minimum_detectable_effect(n_per_variant, baseline, sd, alpha=alpha)
     need = sample_size(target_relative * baseline, baseline, sd, alpha=alpha)

@@ -52,6 +52,7 @@ import uuid
 from collections.abc import Callable
 from pathlib import Path
 
+from core.config import model_key_path
 from core.errors import ConfigError
 
 META = "meta.json"
@@ -89,7 +90,6 @@ def _read_key(path: Path) -> bytes:
 def signing_key() -> bytes:
     """This data folder's model-signing secret, made on first use (0600; `os.link` of a finished
     temporary file makes the creation atomic: whoever links first wins, the others read theirs)."""
-    from core.config import model_key_path
 
     path = model_key_path()
     try:

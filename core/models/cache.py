@@ -38,6 +38,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
+import pandas as pd
+
+from core.config import cache_budget_bytes, model_cache_dir
+from core.errors import ConfigError
+from core.models.artefact import read_model_dir, write_model_dir
+
 if TYPE_CHECKING:
     import torch
 
@@ -67,8 +74,6 @@ class Artifact:
 
 def _feed(h: hashlib._Hash, part: Any) -> None:
     """Hash `part` into `h` with a type tag, so 1, "1" and [1] differ."""
-    import numpy as np
-    import pandas as pd
 
     if part is None:
         h.update(b"N;")
@@ -149,7 +154,6 @@ def _jsonable(obj: Any) -> Any:
 
 
 def _json_default(obj: Any) -> Any:
-    import numpy as np
 
     if isinstance(obj, np.integer):
         return int(obj)
@@ -176,8 +180,6 @@ def _load(path: Path, key: str, kind: str, code_version: str, lock: str = "try")
             if not free:
                 raise CorruptArtifact(f"{path}: being written by another process")
             return _load(path, key, kind, code_version, lock="held")
-    from core.errors import ConfigError
-    from core.models.artefact import read_model_dir
 
     try:
         _, config = read_model_dir(path, kind, code_version, "retrain")
@@ -212,8 +214,6 @@ def _write(
     """Write weights + meta.json in the one model-folder format (core.models.artefact): into a
     temporary sibling, renamed into place. A corrupt leftover at `path` is moved away first."""
     import torch
-
-    from core.models.artefact import write_model_dir
 
     root.mkdir(parents=True, exist_ok=True)
     if path.exists():  # a corrupt leftover (we hold the key's lock): move it aside, then write anew
@@ -275,8 +275,6 @@ def _read_lock(lock_path: Path, wait: bool):
 
 def _root(kind: str, cache_dir: Path | str | None) -> Path:
     if cache_dir is None:
-        from core.config import model_cache_dir
-
         cache_dir = model_cache_dir()
     if not kind or "/" in kind or kind.startswith("."):
         raise ValueError(f"bad cache kind {kind!r}")
@@ -482,7 +480,6 @@ def evict_lru(entries: list[CacheEntry], max_bytes: int, keep=()) -> int:
 def trim_cache(cache_dir: Path | str | None = None, max_bytes: int | None = None, keep=()) -> int:
     """Keep the whole cache (every kind's models and the encoder states) under `max_bytes` (default
     `core.config.cache_budget_bytes()`), least recently used entries first; returns the bytes freed."""
-    from core.config import cache_budget_bytes, model_cache_dir
 
     root = Path(cache_dir) if cache_dir is not None else model_cache_dir()
     limit = cache_budget_bytes() if max_bytes is None else max_bytes

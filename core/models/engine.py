@@ -32,7 +32,8 @@ import re
 import threading
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import asdict, dataclass, field, fields
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -548,7 +549,6 @@ class _Clock:
 def with_train(config: Any, **train: Any) -> Any:
     """A copy of a model's settings (a dataclass with one nested `train: TrainConfig`) with these
     trainer settings changed: `with_train(ChurnConfig(), epochs=5, device="cpu")`."""
-    from dataclasses import replace
 
     return replace(config, train=replace(config.train, **train))
 
@@ -581,7 +581,6 @@ def torch_threads(n: int | None) -> Any:
     models on a busy CPU run many times faster on one thread (measured: a churn step 0.6 s on one
     thread, 7.4 s on two, at load 18 on two cores): use it around their scoring as `fit` does around
     their training (`TrainConfig.num_threads`)."""
-    from contextlib import contextmanager
 
     @contextmanager
     def threads() -> Any:

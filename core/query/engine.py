@@ -16,6 +16,7 @@ import sys
 from contextlib import contextmanager
 from pathlib import Path
 
+import duckdb  # core/lazy.py: `python -m core` builds its parser without it
 import pandas as pd
 
 from core.config import DEFAULT_MASTER, ENGINES, debug
@@ -94,7 +95,6 @@ class DuckDBEngine(Engine):
 
     def __init__(self):
         super().__init__()
-        import duckdb  # core/lazy.py: `python -m core` builds its parser without it
 
         self.con = duckdb.connect()
 

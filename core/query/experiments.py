@@ -17,6 +17,7 @@ import threading
 from collections.abc import Collection, Mapping, Sequence
 from typing import TYPE_CHECKING
 
+import duckdb  # lazily, as everywhere in core: `python -m core` starts without it
 import numpy as np
 import pandas as pd
 
@@ -33,7 +34,6 @@ _DB_LOCK = threading.Lock()
 def cursor() -> duckdb.DuckDBPyConnection:
     """A connection of its own (views registered on it are its own) to one in-memory DuckDB
     database kept for the process: starting a database costs more than some scans."""
-    import duckdb  # lazily, as everywhere in core: `python -m core` starts without it
 
     global _DB
     with _DB_LOCK:

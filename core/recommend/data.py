@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from core.errors import InputError
+from core.models.cache import fingerprint
 
 
 @dataclass
@@ -156,7 +157,6 @@ def holdout_last(data: SequenceData) -> Split:
 
 def sequences_fingerprint(data: SequenceData) -> str:
     """A stable hash of the users, items and sequences (the model cache's data key)."""
-    from core.models.cache import fingerprint
 
     lengths = np.asarray([len(s) for s in data.sequences], dtype=np.int64)
     flat = np.concatenate(data.sequences) if data.sequences else np.zeros(0, np.int64)

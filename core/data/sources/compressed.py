@@ -9,6 +9,7 @@ ignored.
 
 from __future__ import annotations
 
+import gzip
 import zipfile
 from pathlib import Path
 
@@ -66,7 +67,6 @@ def _copy(stream, dest: Path, label: str) -> None:
 
 def unpack(path: Path, name: str, member: str | None, scratch: Path) -> tuple[Path, str, str]:
     """Unpack the data file of `path` into `scratch`: (its copy, its own file name, the name messages use)."""
-    import gzip
 
     low = name.lower()
     if low.endswith(".zip") or (not low.endswith((".gz", ".zst", ".zstd")) and zipfile.is_zipfile(path)):

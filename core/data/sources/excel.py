@@ -12,6 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
 from core.data.mapping import missing_required, suggest_mapping
 from core.data.sources.base import ReadOptions, check_header
 from core.errors import InputError
@@ -101,8 +105,6 @@ def _resolve_sheet(names: list[str], sheet: str, name: str) -> str:
 
 def stage(path: Path, name: str, options: ReadOptions, scratch: Path) -> tuple[Path, str]:
     """Convert the chosen sheet to `scratch/sheet.parquet` (text columns); returns it and the sheet's name."""
-    import pyarrow as pa
-    import pyarrow.parquet as pq
 
     wb = _workbook(path, name)
     names = list(wb.sheet_names)
@@ -168,7 +170,6 @@ def header_of(staged: Path) -> list[str]:
 
 
 def _table(batch, schema):
-    import pyarrow as pa
 
     return pa.Table.from_arrays([_column(list(c)) for c in zip(*batch)], schema=schema)
 
@@ -176,10 +177,6 @@ def _table(batch, schema):
 def _column(values: list):
     """One column of cells as text, column-wise in Arrow where the cells are all of one kind (the
     common case: the same text `_cell` gives, many times faster), else cell by cell."""
-    import datetime as dt
-
-    import pyarrow as pa
-    import pyarrow.compute as pc
 
     kinds = set(map(type, values)) - {type(None)}
     if kinds <= {str}:

@@ -14,6 +14,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qsl, quote, urlencode, urlsplit, urlunsplit
 
+import pyarrow as pa
+import pyarrow.parquet as pq
+
 from core.data.sources.base import Opened, from_relation, lit, scratch_dir
 from core.errors import ConfigError, InputError
 
@@ -70,8 +73,6 @@ def stage_query(url: str, query: str, scratch: Path, password: str | None, row_l
     """Run `query` and write its rows to `scratch/query.parquet`; returns the file and the row count."""
     import adbc_driver_manager
     import adbc_driver_postgresql.dbapi as pg
-    import pyarrow as pa
-    import pyarrow.parquet as pq
 
     uri, secret = _connect_uri(url, password)
     name = redact(url)

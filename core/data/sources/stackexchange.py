@@ -13,8 +13,13 @@ into a Parquet file of text columns, in batches:
 from __future__ import annotations
 
 import re
+import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from core.errors import InputError
 
@@ -90,10 +95,6 @@ def _row(kind: str, a: dict) -> list[str | None] | None:
 def stage(path: Path, name: str, table: str | None, scratch: Path) -> Path:
     """Convert the dump file to `scratch/dump.parquet`; returns the file the ingest reads (for posts,
     with reply_to_user joined in)."""
-    import xml.etree.ElementTree as ET
-
-    import pyarrow as pa
-    import pyarrow.parquet as pq
 
     out = scratch / "dump.parquet"
     kind = None
@@ -135,7 +136,6 @@ def stage(path: Path, name: str, table: str | None, scratch: Path) -> Path:
         raise InputError.keyed("err.csv.no_rows", file=name)
     if kind != "posts":
         return out
-    import duckdb
 
     joined = scratch / "posts.parquet"
     src = "'" + str(out).replace("'", "''") + "'"
@@ -155,7 +155,6 @@ def stage(path: Path, name: str, table: str | None, scratch: Path) -> Path:
 
 
 def _table(batch, schema):
-    import pyarrow as pa
 
     cols = list(zip(*batch))
     return pa.Table.from_arrays([pa.array(c, pa.string()) for c in cols], schema=schema)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import duckdb
+
 from core.data.sources.base import Opened, from_relation, lit, quote, source_error, text_expr
 from core.errors import InputError
 
@@ -24,7 +26,6 @@ def _flatten(prefix: str, expr: str, typ, name: str, kind: str) -> list[tuple[st
 
 
 def _columns(con, base: str, name: str, kind: str) -> list[tuple[str, str]]:
-    import duckdb
 
     try:
         rel = con.sql(f"SELECT * FROM {base} LIMIT 0")
@@ -38,7 +39,6 @@ def _columns(con, base: str, name: str, kind: str) -> list[tuple[str, str]]:
 
 
 def open_parquet(path: Path, original: Path, name: str) -> Opened:
-    import duckdb
 
     base = f"read_parquet({lit(str(path))})"
     con = duckdb.connect()
@@ -50,7 +50,6 @@ def open_parquet(path: Path, original: Path, name: str) -> Opened:
 
 
 def open_json(path: Path, original: Path, name: str) -> Opened:
-    import duckdb
 
     base = f"read_json({lit(str(path))}, format = 'auto')"
     con = duckdb.connect()

@@ -3,7 +3,7 @@ through `core.models.lifecycle.train_or_load`), training, scoring and its model-
 
 from __future__ import annotations
 
-from dataclasses import asdict
+from dataclasses import asdict, replace
 
 import numpy as np
 
@@ -70,7 +70,6 @@ def language_spec(lang: str, texts: list[str], y: np.ndarray, n_classes: int, co
         return model
 
     def fit_fn(model, prog, cancel_event, budget=AUTO):
-        from dataclasses import replace
 
         from core.models.engine import free_threads
 

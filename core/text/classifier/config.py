@@ -3,10 +3,11 @@ settings (each encoder kind's own epochs and learning rate where the config leav
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from core.errors import ConfigError
+from core.text import e5, encoder
 
 if TYPE_CHECKING:
     from core.models.engine import TrainConfig
@@ -82,8 +83,6 @@ def language_model_config(
 
     kind = language_encoder(lang, config)
     if kind in STATE_KINDS:  # e5-small and MiniLM share the BERT-small shape: 384 wide, 12 heads
-        from core.text import e5, encoder
-
         n_layers = e5.N_LAYERS - config.e5_frozen_layers if kind == "e5" else encoder.N_LAYERS - config.en_frozen_layers
         return TextClassifierConfig(
             n_classes=n_classes,
@@ -124,7 +123,6 @@ def inference_amp(train: TrainConfig) -> bool:
 def train_config(kind: str, config: ClassifierConfig) -> TrainConfig:
     """The trainer settings of an encoder kind: `config.train`, its epochs and lr from
     `ENCODER_TRAINING` where they are 0."""
-    from dataclasses import replace
 
     epochs, lr = ENCODER_TRAINING[kind]
     return replace(config.train, epochs=config.train.epochs or epochs, lr=config.train.lr or lr)

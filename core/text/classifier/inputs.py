@@ -9,6 +9,7 @@ import numpy as np
 
 from core.text.classifier.config import STATE_KINDS
 from core.text.classifier.model import LanguageModel
+from core.text.encoder import lower_states
 
 
 def pad(rows: list[list[int]], max_len: int | None = None):
@@ -63,8 +64,6 @@ class Inputs:
     ):
         self.lm = lm
         if lm.kind in STATE_KINDS:
-            from core.text.encoder import lower_states
-
             self.states = lower_states(
                 texts,
                 lm.frozen_layers,

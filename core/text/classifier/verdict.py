@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from core.i18n import t
 from core.text.classifier.metrics import Evaluation
 
 CHANCE_ALPHA = 0.05  # a held-out accuracy above the majority share with p below this beats chance
@@ -87,7 +88,6 @@ def sentiment_verdict(evals: list[Evaluation], y_test: np.ndarray, fusion_weight
 
 def note_text(note: dict, lang: str = "en") -> str:
     """A verdict note in `lang`, scorer names translated (core.i18n sent.scorer_name_*)."""
-    from core.i18n import t
 
     params = {
         k: t(f"sent.scorer_name_{v}", lang) if k in ("scorer", "baseline") else v for k, v in note["params"].items()
