@@ -12,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from core.data.audit import version_authors
-from core.data.ingest import ConfirmationNeeded, FilePreview, ingest_file
+from core.data.ingest import ConfirmationNeeded, FilePreview, Reviewed, ingest_file
 from core.data.mapping import suggest_mapping
 from core.data.schemas import SCHEMAS, TABLE_NAMES
 from core.data.uploads import discard_upload
@@ -169,7 +169,7 @@ def pending_upload(ws: Workspace, key: str, item: dict) -> None:
                 type="primary",
                 on_click=run_ingest,
                 args=(key, *review["args"]),
-                kwargs={"expected_version": review["check"].current_version},
+                kwargs={"reviewed": Reviewed(review["check"].current_version)},
             )
             c2.button(tr("home.cancel_ingest"), key=f"cancel_{key}", on_click=item.pop, args=("confirm", None))
         if error := state.take_error(f"ingest:{key}"):
@@ -177,7 +177,7 @@ def pending_upload(ws: Workspace, key: str, item: dict) -> None:
 
 
 def run_ingest(
-    key: str, target: str, table: str, mapping: dict, skip: bool, mode: str, expected_version: int | None | bool = False
+    key: str, target: str, table: str, mapping: dict, skip: bool, mode: str, reviewed: Reviewed | None = None
 ) -> None:
     """Ingest/Confirm button callback: runs before the script, so it may switch the sidebar's workspace.
 
@@ -202,9 +202,9 @@ def run_ingest(
             skip_bad_rows=skip,
             source_name=name,
             mode=mode,
-            require_confirmation=expected_version is False,
-            expected_version=expected_version,
-            allow_duplicate=expected_version is not False,  # confirmed: the analyst saw any repeats
+            ask_first=reviewed is None,
+            reviewed=reviewed,
+            allow_duplicate=reviewed is not None,  # confirmed: the analyst saw any repeats
             actor=current_actor(),
             read=item.get("read"),
         )

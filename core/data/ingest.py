@@ -85,18 +85,11 @@ class IngestOptions:
 
     @classmethod
     def of(cls, options: IngestOptions | None = None, **keywords) -> IngestOptions:
-        """`options`, or options from keywords: the fields above, and the page's older pair
-        `require_confirmation` (= ask_first) and `expected_version` (False: none; else the version
-        reviewed, None when there was no table)."""
+        """`options`, or options from keywords (the fields above)."""
         if options is not None:
             if keywords:
                 raise TypeError(f"give IngestOptions or keywords, not both ({', '.join(keywords)})")
             return options
-        if "require_confirmation" in keywords:
-            keywords["ask_first"] = keywords.pop("require_confirmation")
-        if "expected_version" in keywords:
-            expected = keywords.pop("expected_version")
-            keywords["reviewed"] = None if expected is False else Reviewed(expected)
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(keywords) - known)
         if unknown:

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from core.access import Actor
 from core.data import audit
-from core.data.ingest import ingest_file
+from core.data.ingest import Reviewed, ingest_file
 from core.data.workspace import Workspace, create_workspace
 from core.errors import ConfigError
 
@@ -36,7 +36,7 @@ def test_every_change_is_recorded_with_who_and_when(tmp_path):
     audit.log(ws, "alice@example.com", "training", detail="churn:abc")
     # a commit that fails (the table changed under the reviewer) leaves no row behind
     with pytest.raises(ConfigError):
-        ingest_file(ws, _csv(tmp_path / "d.csv", ["u5,e"]), "users", expected_version=1, actor=ALICE)
+        ingest_file(ws, _csv(tmp_path / "d.csv", ["u5,e"]), "users", reviewed=Reviewed(1), actor=ALICE)
 
     trail = audit.trail(ws)
     assert [(e.who, e.action, e.version, e.detail) for e in trail] == [

@@ -30,11 +30,11 @@ def test_reviewed_version_guards_the_commit(tmp_path):
 
 
 def test_keywords_are_the_same_options(tmp_path):
-    assert IngestOptions.of(expected_version=False) == IngestOptions()
-    assert IngestOptions.of(expected_version=None, require_confirmation=True) == IngestOptions(
+    assert IngestOptions.of() == IngestOptions()
+    assert IngestOptions.of(ask_first=True, reviewed=Reviewed(None)) == IngestOptions(
         ask_first=True, reviewed=Reviewed(None)
     )
-    assert IngestOptions.of(expected_version=3).reviewed == Reviewed(3)
+    assert IngestOptions.of(reviewed=Reviewed(3)).reviewed == Reviewed(3)
     with pytest.raises(TypeError, match="not both"):
         IngestOptions.of(IngestOptions(), mode="append")
     with pytest.raises(TypeError, match="unknown ingest option"):

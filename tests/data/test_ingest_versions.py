@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from core.data.ingest import ConfirmationNeeded, ingest_file
+from core.data.ingest import ConfirmationNeeded, Reviewed, ingest_file
 from core.data.workspace import Workspace
 from core.errors import ConfigError, InputError
 
@@ -95,18 +95,18 @@ def test_risky_replace_asks_for_confirmation_and_commits_only_the_reviewed_table
     ingest_file(ws, _events(tmp_path / "big.csv", [f"u{i}" for i in range(200)]), "interactions")
     small = _events(tmp_path / "small.csv", ["a", "b", "c"])
     with pytest.raises(ConfirmationNeeded) as need:
-        ingest_file(ws, small, "interactions", require_confirmation=True)
+        ingest_file(ws, small, "interactions", ask_first=True)
     check = need.value.check
     assert (check.rows_before, check.rows_after, check.current_version) == (200, 3, 1)
     assert ws.info("interactions").version == 1 and not list((ws.path / "tables").glob(".tmp-*"))
     # the table changed after the review: the confirmed ingest refuses instead of replacing blindly
     ingest_file(ws, _events(tmp_path / "other.csv", ["z"] * 10), "interactions")
     with pytest.raises(ConfigError, match="changed while you were reviewing"):
-        ingest_file(ws, small, "interactions", expected_version=check.current_version)
-    report = ingest_file(ws, small, "interactions", expected_version=2)
+        ingest_file(ws, small, "interactions", reviewed=Reviewed(check.current_version))
+    report = ingest_file(ws, small, "interactions", reviewed=Reviewed(2))
     assert (report.rows, report.rows_before) == (3, 10)
     # growing with a clean file needs no confirmation
-    ingest_file(ws, _events(tmp_path / "more.csv", list("abcdefgh")), "interactions", require_confirmation=True)
+    ingest_file(ws, _events(tmp_path / "more.csv", list("abcdefgh")), "interactions", ask_first=True)
 
 
 def test_skipping_more_than_one_percent_asks_and_names_the_skipped_rows(ws, tmp_path):
@@ -116,11 +116,11 @@ def test_skipping_more_than_one_percent_asks_and_names_the_skipped_rows(ws, tmp_
     path = tmp_path / "junk.csv"
     path.write_text("user_id,item_id,ts\n" + "\n".join(rows) + "\n", encoding="utf-8")
     with pytest.raises(ConfirmationNeeded) as need:
-        ingest_file(ws, path, "interactions", skip_bad_rows=True, require_confirmation=True)
+        ingest_file(ws, path, "interactions", skip_bad_rows=True, ask_first=True)
     check = need.value.check
     assert (check.rows_before, check.rows_after, check.skipped) == (None, 148, 2)
     assert check.skipped_examples == ["row 4: ts = 'yesterday'", "row 71: ts = 'soon'"]
     rows[70] = "u70,i1,2024-01-01"  # 1 of 150 skipped: under 1%, no question
     path.write_text("user_id,item_id,ts\n" + "\n".join(rows) + "\n", encoding="utf-8")
-    report = ingest_file(ws, path, "interactions", skip_bad_rows=True, require_confirmation=True)
+    report = ingest_file(ws, path, "interactions", skip_bad_rows=True, ask_first=True)
     assert (report.rows, report.skipped, report.skipped_examples) == (149, 1, ["row 4: ts = 'yesterday'"])
