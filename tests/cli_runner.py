@@ -30,10 +30,24 @@ _ctx = None
 
 
 def _context():
+    """The forkserver context, its server started from the repository folder with the repository first
+    on its path: it keeps the folder and path it starts with, and a test may be in another folder (a
+    relative entry of sys.path would then not find `tests`) when the first command runs."""
     global _ctx
     if _ctx is None:
-        _ctx = multiprocessing.get_context("forkserver")
-        _ctx.set_forkserver_preload(["tests.cli_runner_preload"])
+        from multiprocessing import forkserver
+
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["tests.cli_runner_preload"])
+        if str(REPO) not in sys.path:
+            sys.path.insert(0, str(REPO))
+        here = os.getcwd()
+        os.chdir(REPO)
+        try:
+            forkserver.ensure_running()
+        finally:
+            os.chdir(here)
+        _ctx = ctx
     return _ctx
 
 

@@ -17,8 +17,8 @@ from dataclasses import replace
 
 import streamlit as st
 
+from core.graph import resolution as graph_resolution
 from core.graph.analysis import SOURCE_TABLE, analyse_communities
-from core.graph.resolution import LARGE_EDGES
 from core.viz.resolution import profile_figure
 from ui.common import tr
 from ui.state import GRAPH_PROFILE_CHART, GRAPH_RESOLUTION, GRAPH_RESOLUTION_SELECT, choice, choice_value
@@ -133,7 +133,7 @@ def page_analysis(ws, versions: tuple, settings, source: str, cached_analysis, t
     from ui import training
 
     ws_path = str(ws.path)
-    if settings.resolution != "auto" or ws.info(SOURCE_TABLE[source]).rows <= LARGE_EDGES:
+    if settings.resolution != "auto" or ws.info(SOURCE_TABLE[source]).rows <= graph_resolution.LARGE_EDGES:
         return cached_analysis(ws_path, versions, settings, _progress=profile_progress())
 
     def job(progress, cancel):

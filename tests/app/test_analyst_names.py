@@ -69,7 +69,7 @@ def test_sentiment_on_all_chinese_labelled_reviews(shared_datasets, tmp_path, is
     reviews = pd.read_csv(shared_datasets / "waimai_10k" / "waimai_10k.csv").sample(200, random_state=1)
     reviews["下单时间"] = pd.date_range("2026-01-01", periods=len(reviews), freq="6h").astype(str)  # for a trend
     reviews.to_csv(tmp_path / "waimai.csv", index=False)
-    ingest_file(open_workspace("names-waimai"), str(tmp_path / "waimai.csv"), "posts", {"review": "text"})
+    ingest_file(open_workspace("names-waimai"), str(tmp_path / "waimai.csv"), "posts", mapping={"review": "text"})
 
     at = AppTest.from_file(str(Path(PAGE).with_name("sentiment_trends.py")), default_timeout=180)
     at.session_state["workspace"] = "names-waimai"

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from core.data.ingest import ConfirmationNeeded, ingest_file
+from core.data.ingest import ConfirmationNeeded, Reviewed, ingest_file
 from core.data.schemas import SCHEMAS
 from core.data.view import confirmation_notes
 from core.data.workspace import Workspace
@@ -82,13 +82,13 @@ def test_overlapping_keys_are_counted_and_need_permission(ws, tmp_path):
     assert f"{expected} of the file's {len(new)} rows repeat a key (user_id, ts, item_id)" in str(err.value)
     assert _state(ws, "interactions") == before
     with pytest.raises(ConfirmationNeeded) as need:  # the page asks instead
-        ingest_file(ws, f, "interactions", mode="append", require_confirmation=True)
+        ingest_file(ws, f, "interactions", mode="append", ask_first=True)
     check = need.value.check
     assert (check.overlap, check.duplicate_of, check.key) == (expected, None, tuple(key))
     said = " ".join(t(k, "zh", **a) for k, a in confirmation_notes(check))
     assert f"其中 {expected} 行的键（user_id, ts, item_id）" in said and "确认仍要追加" in said
     assert _state(ws, "interactions") == before
-    report = ingest_file(ws, f, "interactions", mode="append", expected_version=1, allow_duplicate=True)
+    report = ingest_file(ws, f, "interactions", mode="append", reviewed=Reviewed(1), allow_duplicate=True)
     assert (report.rows, report.overlap) == (len(old) + len(new), expected)
 
 
