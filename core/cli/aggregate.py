@@ -33,7 +33,6 @@ import numpy as np
 import pandas as pd
 
 from core.cli import add_engine_options, check_range
-from core.cli.health import workspace_health
 from core.cohorts.retention import retention_from_engine
 from core.data.workspace import open_workspace
 from core.errors import ConfigError, InputError
@@ -58,6 +57,7 @@ from core.experiments.summary import (  # scipy
 )
 from core.export import check_output, write_csv
 from core.graph.build import co_interaction_graph, reply_graph
+from core.health.view import workspace_health
 from core.query import aggregates as A
 from core.query.engine import open_engine
 from core.text.trends import trends_from_engine

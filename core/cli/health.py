@@ -18,10 +18,8 @@ from pathlib import Path
 
 from core.cli import add_engine_options
 from core.data.workspace import open_workspace
-from core.errors import ConfigError
 from core.export import check_output, write_csv
-from core.health.metrics import community_health
-from core.health.view import health_inputs
+from core.health.view import workspace_health
 from core.query.engine import open_engine
 
 
@@ -42,25 +40,6 @@ def add_options(p) -> None:
     p.add_argument("--community-source", choices=["posts", "graph"], default="posts")
     p.add_argument("--freq", choices=["day", "week", "month"], default="week")
     p.add_argument("--no-sentiment", action="store_true", help="skip scoring the posts' text")
-
-
-def workspace_health(ws, engine, source: str = "posts", freq: str = "week", sentiment: bool = True):
-    """The HealthResult of a workspace on `engine` (its tables registered here)."""
-    engine.register_workspace(ws)
-    if not engine.has("posts"):
-        raise ConfigError(f"workspace '{ws.name}' has no 'posts' table")
-    inputs = health_inputs(ws, engine, source=source, sentiment=sentiment)
-    return community_health(
-        engine,
-        source=inputs.source,
-        freq=freq,
-        scored=inputs.scored,
-        churn=inputs.churn,
-        ab=inputs.ab,
-        influencers=inputs.influencers,
-        notes=inputs.notes,
-        significance=inputs.significance,
-    )
 
 
 def run(args: argparse.Namespace) -> int:

@@ -13,7 +13,6 @@ each user's conversion under every variant, save / load a folder.
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
@@ -27,7 +26,7 @@ from core.errors import ConfigError, InputError
 from core.experiments.columns import metric_values
 from core.experiments.uplift import QiniDifference, auuc, qini_coefficient, qini_difference
 from core.models import cache
-from core.models.artefact import read_model_dir, write_model_dir
+from core.models.artefact import read_model_dir, read_weights, write_weights_dir
 from core.models.budget import AUTO, Budget
 from core.models.engine import TrainConfig, train_from
 from core.models.interface import Model
@@ -373,30 +372,23 @@ class ResponseModel(Model):
 
     def save(self, model_dir: str | Path) -> Path:
         """weights.pt and meta.json (DIN and its settings, metrics) as a signed model folder."""
-        import torch
-
         from core.models.din import CODE_VERSION
 
         meta = {"model": asdict(self.model_.cfg), "settings": asdict(self.config), "metrics": self.metrics}
-        state = self.model_.state_dict()
-        meta = json.loads(json.dumps(meta, default=str))
-        return write_model_dir(
-            model_dir, self.kind, CODE_VERSION, meta, lambda tmp: torch.save(state, tmp / "weights.pt")
-        )
+        return write_weights_dir(model_dir, self.kind, CODE_VERSION, meta, self.model_.state_dict())
 
     @classmethod
     def load(cls, model_dir: str | Path, trust: bool = False) -> ResponseModel:
         """A folder written by `save`, verified first; ConfigError when missing, tampered or foreign."""
-        import torch
-
         from core.models.din import CODE_VERSION, DIN, DINConfig
 
         path, meta = read_model_dir(model_dir, cls.kind, CODE_VERSION, "ResponseModel.fit", trust=trust)
         try:
             self = cls(DINSettings(**meta["settings"]))
             model = meta["model"]
-            self.model_ = DIN(DINConfig(**{**model, "feature_sizes": tuple(model["feature_sizes"])}))
-            self.model_.load_state_dict(torch.load(path / "weights.pt", map_location="cpu", weights_only=True))
+            self.model_ = read_weights(
+                path, DIN(DINConfig(**{**model, "feature_sizes": tuple(model["feature_sizes"])}))
+            )
         except (OSError, KeyError, TypeError, ValueError, RuntimeError) as exc:
             raise ConfigError(
                 f"{path}: the DIN cannot be read ({str(exc).splitlines()[0] if str(exc) else exc!r})"

@@ -11,7 +11,6 @@ users)).predict(data)` is `place_users(graph, result, users, config)`.
 
 from __future__ import annotations
 
-import json
 import threading
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -24,7 +23,7 @@ import pandas as pd
 from core.errors import ConfigError, InputError
 from core.graph.build import UserGraph
 from core.graph.detect import CommunityResult
-from core.models.artefact import read_model_dir, write_model_dir
+from core.models.artefact import read_model_dir, read_weights, write_weights_dir
 from core.models.budget import AUTO, Budget
 from core.models.cache import fingerprint
 from core.models.engine import TrainConfig, train_from
@@ -332,33 +331,20 @@ class GATPlacer(Model):
 
     def save(self, model_dir: str | Path) -> Path:
         """weights.pt and meta.json (GAT and placement settings, metrics) as a signed model folder."""
-        import torch
-
         from core.models.gat import CODE_VERSION
 
-        meta = json.loads(
-            json.dumps(
-                {"model": asdict(self.model_.config), "placement": asdict(self.config), "metrics": self.metrics},
-                default=str,
-            )
-        )
-        state = self.model_.state_dict()
-        return write_model_dir(
-            model_dir, self.kind, CODE_VERSION, meta, lambda tmp: torch.save(state, tmp / "weights.pt")
-        )
+        meta = {"model": asdict(self.model_.config), "placement": asdict(self.config), "metrics": self.metrics}
+        return write_weights_dir(model_dir, self.kind, CODE_VERSION, meta, self.model_.state_dict())
 
     @classmethod
     def load(cls, model_dir: str | Path, trust: bool = False) -> GATPlacer:
         """A folder written by `save`, verified first; ConfigError when missing, tampered or foreign."""
-        import torch
-
         from core.models.gat import CODE_VERSION, GATConfig, GraphAttentionNetwork
 
         path, meta = read_model_dir(model_dir, cls.kind, CODE_VERSION, "GATPlacer.fit", trust=trust)
         try:
             self = cls(PlacementConfig(**meta["placement"]))
-            self.model_ = GraphAttentionNetwork(GATConfig(**meta["model"]))
-            self.model_.load_state_dict(torch.load(path / "weights.pt", map_location="cpu", weights_only=True))
+            self.model_ = read_weights(path, GraphAttentionNetwork(GATConfig(**meta["model"])))
         except (OSError, KeyError, TypeError, ValueError, RuntimeError) as exc:
             raise ConfigError(
                 f"{path}: the GAT cannot be read ({str(exc).splitlines()[0] if str(exc) else exc!r})"

@@ -140,16 +140,20 @@ class HealthView:
     members: pd.DataFrame | None = None  # the graph's communities' members (user_id, community) when used
 
 
-def health_view(ws, engine, settings: HealthSettings | None = None) -> HealthView:
-    settings = settings or HealthSettings()
+def workspace_health(ws, engine, source: str = "posts", freq: str = "week", sentiment: bool = True) -> HealthResult:
+    """The HealthResult of a workspace on `engine` (its tables registered here)."""
+    return _health(ws, engine, source, freq, sentiment)[0]
+
+
+def _health(ws, engine, source: str, freq: str, sentiment: bool) -> tuple[HealthResult, HealthInputs]:
     engine.register_workspace(ws)
     if not engine.has("posts"):
         raise ConfigError(f"workspace '{ws.name}' has no 'posts' table")
-    inputs = health_inputs(ws, engine, settings.source, settings.sentiment)
+    inputs = health_inputs(ws, engine, source=source, sentiment=sentiment)
     result = community_health(
         engine,
         source=inputs.source,
-        freq=settings.freq,
+        freq=freq,
         scored=inputs.scored,
         churn=inputs.churn,
         ab=inputs.ab,
@@ -157,6 +161,12 @@ def health_view(ws, engine, settings: HealthSettings | None = None) -> HealthVie
         notes=inputs.notes,
         significance=inputs.significance,
     )
+    return result, inputs
+
+
+def health_view(ws, engine, settings: HealthSettings | None = None) -> HealthView:
+    settings = settings or HealthSettings()
+    result, inputs = _health(ws, engine, settings.source, settings.freq, settings.sentiment)
     periods = sorted(pd.Timestamp(p) for p in result.periods["period"].unique())
     return HealthView(result, periods, dict(AREA51_TARGETS), inputs.members)
 

@@ -56,6 +56,7 @@ from core.config import model_key_path
 from core.errors import ConfigError
 
 META = "meta.json"
+WEIGHTS = "weights.pt"  # one torch state dict (write_weights_dir / read_weights)
 ARTEFACT_VERSION = 1
 
 log = logging.getLogger(__name__)
@@ -233,6 +234,23 @@ def write_model_dir(
         if tmp.exists():
             shutil.rmtree(tmp, ignore_errors=True)
     return path
+
+
+def write_weights_dir(model_dir: Path | str, kind: str, code_version: str, config: dict, state: dict) -> Path:
+    """A model folder of one torch state dict (weights.pt) beside its config (made JSON-able)."""
+    import torch
+
+    config = json.loads(json.dumps(config, default=str))
+    return write_model_dir(model_dir, kind, code_version, config, lambda tmp: torch.save(state, tmp / WEIGHTS))
+
+
+def read_weights(path: Path, module):
+    """`module` (built from a verified folder's config) with the folder's weights.pt loaded, never
+    unpickled (`weights_only=True`), in eval mode."""
+    import torch
+
+    module.load_state_dict(torch.load(path / WEIGHTS, map_location="cpu", weights_only=True))
+    return module.eval()
 
 
 def read_model_dir(

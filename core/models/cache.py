@@ -43,12 +43,11 @@ import pandas as pd
 
 from core.config import cache_budget_bytes, model_cache_dir
 from core.errors import ConfigError
-from core.models.artefact import read_model_dir, write_model_dir
+from core.models.artefact import WEIGHTS, read_model_dir, write_model_dir
 
 if TYPE_CHECKING:
     import torch
 
-WEIGHTS = "weights.pt"
 
 log = logging.getLogger(__name__)
 META = "meta.json"
@@ -236,17 +235,35 @@ def _file_lock(lock_path: Path):
     """An exclusive inter-process lock on `lock_path` (blocks until it is free)."""
     lock_path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        import fcntl
+        import fcntl  # noqa: F401  (held by _flock)
     except ImportError:  # not POSIX: filelock ships with torch
         from filelock import FileLock
 
         with FileLock(str(lock_path)):
             yield
         return
+    with _flock(lock_path, shared=False, wait=True):
+        yield
+
+
+@contextlib.contextmanager
+def _flock(lock_path: Path, shared: bool, wait: bool):
+    """Yields True while holding `lock_path` (shared or exclusive), False at once when `wait` is False
+    and someone holds it in a conflicting mode. Without fcntl (not POSIX) there is nothing to hold: True."""
+    try:
+        import fcntl
+    except ImportError:
+        yield True
+        return
     with open(lock_path, "a+b") as fh:
-        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
+        mode = (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | (0 if wait else fcntl.LOCK_NB)
         try:
-            yield
+            fcntl.flock(fh.fileno(), mode)
+        except OSError:
+            yield False
+            return
+        try:
+            yield True
         finally:
             fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
 
@@ -255,22 +272,9 @@ def _file_lock(lock_path: Path):
 def _read_lock(lock_path: Path, wait: bool):
     """Yields True while holding `lock_path` shared, False (at once) when someone holds it exclusively
     and `wait` is False. Without fcntl (not POSIX) there is no read lock: True."""
-    try:
-        import fcntl
-    except ImportError:
-        yield True
-        return
     lock_path.parent.mkdir(parents=True, exist_ok=True)
-    with open(lock_path, "a+b") as fh:
-        try:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_SH | (0 if wait else fcntl.LOCK_NB))
-        except OSError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+    with _flock(lock_path, shared=True, wait=wait) as held:
+        yield held
 
 
 def _root(kind: str, cache_dir: Path | str | None) -> Path:
@@ -430,25 +434,11 @@ def model_entries(cache_root: Path) -> list[CacheEntry]:
 def _unused(lock: Path | None):
     """Yields True while this process holds `lock` exclusively (nobody else is using the entry), False
     when someone holds it; never blocks."""
-    try:
-        import fcntl
-    except ImportError:  # not POSIX: no lock to probe, the rename below is the guard
+    if lock is None or not lock.exists():  # (not POSIX: no lock to probe, the rename is the guard)
         yield True
         return
-    if lock is None or not lock.exists():
-        yield True
-        return
-
-    with open(lock, "a+b") as fh:
-        try:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
+    with _flock(lock, shared=False, wait=False) as free:
+        yield free
 
 
 def evict_lru(entries: list[CacheEntry], max_bytes: int, keep=()) -> int:
