@@ -63,6 +63,8 @@ ANALYST_NAMES = "analyst_names"  # (page script hash, {canonical field: the anal
 GRAPH_RESOLUTION_SELECT = "graph_resolution_select"  # the scale picker under the resolution profile
 GRAPH_PROFILE_CHART = "graph_profile_chart"  # the profile chart (its clicked point picks a scale)
 FOCUS_GRAPH_MEMBERS = "_focus_graph_members"  # KEPT: (workspace, community, members) of a reply-graph community
+TRAIN_BUDGET = "train_budget_minutes"  # the training budget last set on any page (minutes)
+TRAIN_BUDGET_OF = "train_budget:"  # + a model scope: that model's budget control (minutes)
 FOCUS_SEEN = "_focus_seen:"  # KEPT, + a filter widget's key: the focus that widget was last seeded from
 # a file uploaded on a page, kept as (file name, sha, parsed) because the uploader empties when the user leaves
 AB_UPLOAD, AB_SUMMARY_UPLOAD = "ab_upload_df", "ab_summary_upload"

@@ -40,14 +40,15 @@ import streamlit as st
 from core.models import jobs
 from core.models.engine import Progress, stopped_by
 from core.models.lifecycle import budget_job_key, is_trained, job_key, stored_metrics
+from ui import state
 from ui.common import tr
 
-BUDGET_KEY = "train_budget_minutes"  # session key of the budget (its own key: survives page changes)
+BUDGET_KEY = state.TRAIN_BUDGET  # session key of the budget (its own key: survives page changes)
 
 
 def record_training(key: str) -> None:
     """Record who started training `key` in the current workspace's audit trail."""
-    from ui import auth, state
+    from ui import auth
     from ui.common import current_workspace
 
     if st.session_state.get(state.WORKSPACE):
@@ -146,7 +147,7 @@ def default_budget_minutes() -> float:
 def budget_seconds(scope: str = "model") -> float | None:
     """The session's training budget in seconds (None: no budget): the `scope`'s control when it has
     just been changed (before it is drawn again in this run), else the last one set on any view."""
-    minutes = st.session_state.get(f"train_budget:{scope}", st.session_state.get(BUDGET_KEY))
+    minutes = st.session_state.get(state.TRAIN_BUDGET_OF + scope, st.session_state.get(BUDGET_KEY))
     minutes = default_budget_minutes() if minutes is None else float(minutes)
     return minutes * 60 if minutes > 0 else None
 
@@ -163,7 +164,7 @@ def budget_control(scope: str = "model", *, disabled: bool = False) -> float | N
         step=1.0,
         value=(seconds or 0.0) / 60,
         help=tr("common.budget_help"),
-        key=f"train_budget:{scope}",
+        key=state.TRAIN_BUDGET_OF + scope,
         disabled=disabled,
     )
     st.session_state[BUDGET_KEY] = float(minutes)
