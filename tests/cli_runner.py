@@ -16,24 +16,27 @@ command reaches the next.
 from __future__ import annotations
 
 import atexit
+import contextlib
 import multiprocessing
 import os
 import subprocess
 import sys
 import tempfile
+import types
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 PRELOAD = ("numpy", "pandas", "pyarrow", "duckdb", "scipy.stats", "sklearn.linear_model", "torch", "core.__main__")
 
 _ctx = None
+_log = None
 
 
 def _context():
     """The forkserver context, its server started from the repository folder with the repository first
-    on its path: it keeps the folder and path it starts with, and a test may be in another folder (a
-    relative entry of sys.path would then not find `tests`) when the first command runs."""
-    global _ctx
+    on its path, and its stderr (where a child that fails before running the command reports why) in
+    a log that `run` shows when a command dies silently."""
+    global _ctx, _log
     if _ctx is None:
         from multiprocessing import forkserver
 
@@ -41,14 +44,32 @@ def _context():
         ctx.set_forkserver_preload(["tests.cli_runner_preload"])
         if str(REPO) not in sys.path:
             sys.path.insert(0, str(REPO))
-        here = os.getcwd()
-        os.chdir(REPO)
-        try:
-            forkserver.ensure_running()
-        finally:
-            os.chdir(here)
+        _log = tempfile.NamedTemporaryFile(prefix="cli-forkserver-", suffix=".log", delete=False)  # noqa: SIM115
+        saved = os.dup(2)
+        with _from_repo():
+            os.dup2(_log.fileno(), 2)
+            try:
+                forkserver.ensure_running()
+            finally:
+                os.dup2(saved, 2)
+                os.close(saved)
         _ctx = ctx
     return _ctx
+
+
+@contextlib.contextmanager
+def _from_repo():
+    """Start a child as from a fresh `python -m core` in the repository: the folder and `__main__` a
+    child is prepared with are the parent's at that moment (a test may be elsewhere, and an in-process
+    Streamlit run leaves its page as `__main__`, which the child would then run again)."""
+    here, main = os.getcwd(), sys.modules.get("__main__")
+    os.chdir(REPO)
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = main  # type: ignore[assignment]
+        os.chdir(here)
 
 
 def _child(argv: list[str], env: dict, cwd: str, out: str, err: str) -> None:
@@ -90,7 +111,8 @@ def run(args, env: dict, *, cwd: Path | str = REPO, timeout: float = 300, check:
     with tempfile.TemporaryDirectory(prefix="cli-") as tmp:
         out, err = os.path.join(tmp, "stdout"), os.path.join(tmp, "stderr")
         proc = _context().Process(target=_child, args=(argv, dict(env), str(cwd), out, err))
-        proc.start()
+        with _from_repo():
+            proc.start()
         proc.join(timeout)
         if proc.is_alive():
             proc.kill()
@@ -98,6 +120,8 @@ def run(args, env: dict, *, cwd: Path | str = REPO, timeout: float = 300, check:
             raise subprocess.TimeoutExpired(cmd, timeout)
         stdout = Path(out).read_bytes().decode("utf-8", errors="replace") if os.path.exists(out) else ""
         stderr = Path(err).read_bytes().decode("utf-8", errors="replace") if os.path.exists(err) else ""
+    if proc.exitcode == 1 and not stdout and not stderr and _log is not None:  # died before the command ran
+        stderr = "cli_runner: the child failed to start:\n" + Path(_log.name).read_text(errors="replace")[-3000:]
     result = subprocess.CompletedProcess(cmd, proc.exitcode, stdout, stderr)  # -N: killed by signal N
     if check:
         result.check_returncode()
