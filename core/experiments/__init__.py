@@ -2,7 +2,8 @@
 function, one result type per analysis.
 
 - statistics.py   ProportionStatistic, SampleMeanStatistic, RatioStatistic, RegressionAdjustedStatistic
-- inference.py    compare() (compare_arrays(): many at once): z / Welch t, delta-method relative
+- inference.py    compare() -> Comparison (compare_arrays(): its ARRAY_FIELDS for many at once):
+                  z / Welch t, delta-method relative
                   lift, Bayesian chance to beat and expected loss, Waudby-Smith asymptotic
                   confidence sequences
 - health.py       sample-ratio mismatch (warn at p < 0.001), minimum-sample thresholds
@@ -13,7 +14,8 @@ function, one result type per analysis.
 - spec.py         ExperimentSpec, MetricSpec and a metric's direction
 - guesses.py      what column names suggest: randomised or not, the exposure a count is a share of
 - notices.py      Notice; its wording is the translation table's (ab.warn.<code>)
-- results.py      VariantResult, ExperimentResult (to_dict: the CLI's JSON)
+- results.py      VariantResult (a variant's row holding its Comparison), ExperimentResult
+                  (to_dict: the CLI's JSON)
 - prepare.py      prepare() -> ExperimentData (validation, rows summed per unit, counts, capping)
 - sums.py         per-group sums and statistics: numpy bincounts, or for big inputs one DuckDB
                   scan of every metric (core/query/experiments.py runs it)

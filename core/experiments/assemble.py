@@ -15,7 +15,7 @@ from core.experiments.health import MIN_EVENTS, MIN_UNITS, SrmCheck, srm_check
 from core.experiments.inference import CompareConfig, Comparison, compare, mean_interval
 from core.experiments.notices import Notice
 from core.experiments.prepare import ExperimentData
-from core.experiments.results import ExperimentResult, VariantResult, with_comparison
+from core.experiments.results import ExperimentResult, VariantResult
 from core.experiments.spec import MetricSpec
 from core.experiments.statistics import (
     cuped_theta,
@@ -48,17 +48,15 @@ def result_from_statistics(
     comps: list[Comparison] = []
     for i, (name, s) in enumerate(zip(data.variants, stats)):
         lo, hi = mean_interval(s, spec.alpha)
-        base = VariantResult(
-            name=name, is_control=i == 0, n=int(s.n), mean=float(s.mean), ci_low=float(lo), ci_high=float(hi)
-        )
+        c = compare(stats[0], s, cfg) if i > 0 else None
+        rows.append(VariantResult(name, i == 0, int(s.n), float(s.mean), float(lo), float(hi), comparison=c))
         if s.n < MIN_UNITS:
             notices.append(Notice("small_sample", {"variant": name, "n": int(s.n), "min": MIN_UNITS}))
         elif kind == "proportion" and min(s.sum, s.n - s.sum) < MIN_EVENTS:
             notices.append(
                 Notice("sparse", {"variant": name, "events": int(min(s.sum, s.n - s.sum)), "min": MIN_EVENTS})
             )
-        if i > 0:
-            c = compare(stats[0], s, cfg)
+        if c is not None:
             comps.append(c)
             if c.reason == "too_few_units":
                 arm = min((stats[0], data.variants[0]), (s, name), key=lambda t: t[0].n)
@@ -68,8 +66,6 @@ def result_from_statistics(
                 flat = [v for v, st_ in ((data.variants[0], stats[0]), (name, s)) if not st_.variance > 0]
                 params = {"variant": name, "control": data.variants[0], "metric": metric.label}
                 notices.append(Notice("untestable_variance", {**params, "arms": ", ".join(flat)}))
-            base = with_comparison(base, c)
-        rows.append(base)
     counts = units if units is not None else [int(s.n) for s in stats]
     if not spec.randomised:
         notices = [n for n in notices if n.code not in ("untestable_units", "untestable_variance")]

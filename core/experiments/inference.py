@@ -260,15 +260,32 @@ def compare(control: Statistic, treatment: Statistic, config: CompareConfig = Co
     )
 
 
+# the fields of `Comparison` that `compare_arrays` computes for many comparisons at once
+ARRAY_FIELDS = (
+    "lift",
+    "lift_ci_low",
+    "lift_ci_high",
+    "relative_lift",
+    "relative_lift_ci_low",
+    "relative_lift_ci_high",
+    "relative_p_value",
+    "p_value",
+    "sequential_ci_low",
+    "sequential_ci_high",
+    "sequential_p_value",
+    "valid",
+)
+
+
 def compare_arrays(
     binary: np.ndarray, na, sa, ssa, nb, sb, ssb, alpha: float = 0.05, tuning: float = 5000.0
 ) -> dict[str, np.ndarray]:
-    """`compare` for many proportion / mean comparisons at once (a portfolio of summaries), without
-    the Bayesian part: element i compares control (na, sa, ssa) with treatment (nb, sb, ssb), a
-    proportion where `binary` (ssa/ssb unused), else a mean. Same formulas (checked equal to
-    `compare` in tests/experiments); invalid comparisons get no p-value and NaN intervals, as there.
-    Keys: lift, lift_ci_low/high, relative_lift (+ _ci_low/high), relative_p_value, p_value,
-    sequential_ci_low/high, sequential_p_value, valid; invalid comparisons have p-values NaN."""
+    """The vectorised form of `compare` for many proportion / mean comparisons at once (a portfolio
+    of summaries), without the Bayesian part: element i compares control (na, sa, ssa) with
+    treatment (nb, sb, ssb), a proportion where `binary` (ssa/ssb unused), else a mean. Returns the
+    `Comparison` fields named in ARRAY_FIELDS, in that order, as arrays: the same formulas (checked
+    equal to `compare` field by field in tests/experiments); invalid comparisons (valid False) get
+    no p-value and NaN intervals, as there."""
     binary = np.asarray(binary, dtype=bool)
     na, nb = np.asarray(na, dtype=float), np.asarray(nb, dtype=float)
     sa, sb = np.asarray(sa, dtype=float), np.asarray(sb, dtype=float)

@@ -4,14 +4,16 @@
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass, fields, replace
-from typing import Literal
+from dataclasses import dataclass
+from typing import Generic, Literal, TypeVar, overload
 
 import pandas as pd
 
 from core.experiments.health import SrmCheck
 from core.experiments.inference import Comparison
 from core.experiments.notices import Notice
+
+T = TypeVar("T")
 
 # what a descriptive (not randomised) comparison leaves out: every test and what is read from one
 INFERENCE_FIELDS = (
@@ -28,11 +30,31 @@ INFERENCE_FIELDS = (
 )
 
 
+class Figure(Generic[T]):
+    """A figure of a variant's comparison with control, read from its `Comparison` under the
+    same name (or `source`); None on the control row, which has no comparison."""
+
+    def __init__(self, source: str | None = None) -> None:
+        self.source = source
+
+    def __set_name__(self, owner: type, name: str) -> None:
+        self.source = self.source or name
+
+    @overload
+    def __get__(self, row: None, owner: type) -> Figure[T]: ...
+    @overload
+    def __get__(self, row: VariantResult, owner: type) -> T | None: ...
+    def __get__(self, row, owner):
+        if row is None:
+            return self
+        return None if row.comparison is None else getattr(row.comparison, self.source)
+
+
 @dataclass(frozen=True)
 class VariantResult:
-    """One variant's row: its own n, mean and CI, then the comparison with control (NaN/None on
-    the control row). p_value_holm / p_value_bh are corrected over every comparison analysed
-    together (variants, and segments when there are any)."""
+    """One variant's row: its own n, mean and CI, then its `Comparison` with control (None on the
+    control row), whose figures it reads under their own names. p_value_holm / p_value_bh are
+    corrected over every comparison analysed together (variants, and segments when there are any)."""
 
     name: str
     is_control: bool
@@ -40,25 +62,58 @@ class VariantResult:
     mean: float
     ci_low: float
     ci_high: float
-    lift: float | None = None
-    lift_ci_low: float | None = None
-    lift_ci_high: float | None = None
-    relative_lift: float | None = None
-    relative_lift_ci_low: float | None = None
-    relative_lift_ci_high: float | None = None
-    # the delta-method test of relative_lift: the p-value of the same test as its interval
-    relative_p_value: float | None = None
-    p_value: float | None = None
-    # why p_value is missing on a treatment row: 'too_few_units' (an arm with 0 or 1 unit) or
-    # 'no_variance' (no variation in either arm): such a comparison cannot be tested
-    p_value_reason: str | None = None
+    comparison: Comparison | None = None
     p_value_holm: float | None = None
     p_value_bh: float | None = None
-    prob_beat_control: float | None = None
-    expected_loss: float | None = None
-    sequential_ci_low: float | None = None
-    sequential_ci_high: float | None = None
-    sequential_p_value: float | None = None
+
+    lift = Figure[float]()
+    lift_ci_low = Figure[float]()
+    lift_ci_high = Figure[float]()
+    relative_lift = Figure[float]()
+    relative_lift_ci_low = Figure[float]()
+    relative_lift_ci_high = Figure[float]()
+    # the delta-method test of relative_lift: the p-value of the same test as its interval
+    relative_p_value = Figure[float]()
+    p_value = Figure[float]()
+    # why p_value is missing on a treatment row: 'too_few_units' (an arm with 0 or 1 unit) or
+    # 'no_variance' (no variation in either arm): such a comparison cannot be tested
+    p_value_reason = Figure[str]("reason")
+    prob_beat_control = Figure[float]()
+    expected_loss = Figure[float]()
+    sequential_ci_low = Figure[float]()
+    sequential_ci_high = Figure[float]()
+    sequential_p_value = Figure[float]()
+
+    def row(self) -> dict:
+        """The row as the CLI's JSON and the results tables show it (ROW's keys, in order)."""
+        return {k: getattr(self, k) for k in ROW}
+
+
+# a variant row's columns, in the order the CLI's JSON and CSV write them (a contract)
+ROW = (
+    "name",
+    "is_control",
+    "n",
+    "mean",
+    "ci_low",
+    "ci_high",
+    "lift",
+    "lift_ci_low",
+    "lift_ci_high",
+    "relative_lift",
+    "relative_lift_ci_low",
+    "relative_lift_ci_high",
+    "relative_p_value",
+    "p_value",
+    "p_value_reason",
+    "p_value_holm",
+    "p_value_bh",
+    "prob_beat_control",
+    "expected_loss",
+    "sequential_ci_low",
+    "sequential_ci_high",
+    "sequential_p_value",
+)
 
 
 @dataclass(frozen=True)
@@ -93,7 +148,7 @@ class ExperimentResult:
                 return None
             return x
 
-        variants = [{k: clean(v) for k, v in asdict(vr).items()} for vr in self.variants]
+        variants = [{k: clean(v) for k, v in vr.row().items()} for vr in self.variants]
         if not self.randomised:  # descriptive: no test was meaningful
             for v in variants:
                 v.update({k: None for k in INFERENCE_FIELDS})
@@ -117,14 +172,4 @@ class ExperimentResult:
         }
 
     def table(self) -> pd.DataFrame:
-        return pd.DataFrame([asdict(v) for v in self.variants])
-
-
-# the figures of a comparison that a variant's row shows under the same names
-COMPARISON_FIELDS = tuple(sorted({f.name for f in fields(VariantResult)} & {f.name for f in fields(Comparison)}))
-
-
-def with_comparison(row: VariantResult, c: Comparison) -> VariantResult:
-    """`row` with the comparison with control: every figure the two share, and why there is no
-    p-value (`c.reason`) as p_value_reason."""
-    return replace(row, **{k: getattr(c, k) for k in COMPARISON_FIELDS}, p_value_reason=c.reason)
+        return pd.DataFrame([v.row() for v in self.variants], columns=list(ROW))

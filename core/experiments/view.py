@@ -207,7 +207,7 @@ NUMBERS = ("relative_lift", "relative_p_value", "p_value", "p_value_holm", "prob
 
 
 def _compared(t: pd.DataFrame, rates: bool = False) -> dict:
-    """The columns both results tables show, from rows with VariantResult's fields (NaN, shown
+    """The columns both results tables show, from VariantResult rows (`row()`; NaN, shown
     blank, where control has no comparison). `rates`: the means are rates, shown as percentages
     with enough significant digits (`rate_texts`). The relative lift's interval is followed by the
     p-value of the same (delta-method) test, so the two never contradict each other."""
