@@ -103,16 +103,7 @@ ROW = (
     "relative_lift",
     "relative_lift_ci_low",
     "relative_lift_ci_high",
-    "relative_p_value",
-    "p_value",
-    "p_value_reason",
-    "p_value_holm",
-    "p_value_bh",
-    "prob_beat_control",
-    "expected_loss",
-    "sequential_ci_low",
-    "sequential_ci_high",
-    "sequential_p_value",
+    *INFERENCE_FIELDS,
 )
 
 
