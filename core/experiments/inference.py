@@ -260,14 +260,18 @@ def compare(control: Statistic, treatment: Statistic, config: CompareConfig = Co
     )
 
 
-# the fields of `Comparison` that `compare_arrays` computes for many comparisons at once
-ARRAY_FIELDS = (
+# a comparison's effect and its intervals, absolute then relative (in this order wherever listed)
+LIFT_FIELDS = (
     "lift",
     "lift_ci_low",
     "lift_ci_high",
     "relative_lift",
     "relative_lift_ci_low",
     "relative_lift_ci_high",
+)
+# the fields of `Comparison` that `compare_arrays` computes for many comparisons at once
+ARRAY_FIELDS = (
+    *LIFT_FIELDS,
     "relative_p_value",
     "p_value",
     "sequential_ci_low",

@@ -10,7 +10,7 @@ from typing import Generic, Literal, TypeVar, overload
 import pandas as pd
 
 from core.experiments.health import SrmCheck
-from core.experiments.inference import Comparison
+from core.experiments.inference import LIFT_FIELDS, Comparison
 from core.experiments.notices import Notice
 
 T = TypeVar("T")
@@ -97,12 +97,7 @@ ROW = (
     "mean",
     "ci_low",
     "ci_high",
-    "lift",
-    "lift_ci_low",
-    "lift_ci_high",
-    "relative_lift",
-    "relative_lift_ci_low",
-    "relative_lift_ci_high",
+    *LIFT_FIELDS,
     *INFERENCE_FIELDS,
 )
 
