@@ -20,20 +20,27 @@ def community_colour(community: int) -> str:
     return PALETTE[int(community) % len(PALETTE)]
 
 
-def _edge_trace(nodes: pd.DataFrame, edges: pd.DataFrame, width: float) -> go.Scattergl:
-    x, y = nodes["x"].to_numpy(), nodes["y"].to_numpy()
+def _edge_path(nodes: pd.DataFrame, edges: pd.DataFrame) -> str:
+    """Every edge as one move-and-line of a single SVG path, in data coordinates: the browser draws
+    one element for all of them (a line trace with gaps draws one element per edge, seconds of work
+    for a few thousand edges on a machine without a GPU)."""
+    x, y = nodes["x"].to_numpy(float), nodes["y"].to_numpy(float)
     a, b = edges["a"].to_numpy(int), edges["b"].to_numpy(int)
-    xs = np.column_stack([x[a], x[b], np.full(len(a), np.nan)]).ravel()
-    ys = np.column_stack([y[a], y[b], np.full(len(a), np.nan)]).ravel()
-    return go.Scattergl(
-        x=xs,
-        y=ys,
-        mode="lines",
-        hoverinfo="skip",
-        showlegend=False,
-        line={"width": width, "color": "rgba(120,120,120,0.25)"},
-        name="edges",
-    )
+    cells = np.column_stack([x[a], y[a], x[b], y[b]])
+    return "".join(f"M{x0:.4g},{y0:.4g}L{x1:.4g},{y1:.4g}" for x0, y0, x1, y1 in cells)
+
+
+def _edge_shape(nodes: pd.DataFrame, edges: pd.DataFrame, width: float, colour: str) -> dict:
+    """Ties drawn under the nodes: not a trace, so no hover, no legend entry."""
+    return {
+        "type": "path",
+        "path": _edge_path(nodes, edges),
+        "xref": "x",
+        "yref": "y",
+        "layer": "below",
+        "line": {"width": width, "color": colour},
+        "name": "edges",
+    }
 
 
 OTHER_COLOUR = "#c8c8c8"
@@ -41,20 +48,17 @@ LINK_WIDTHS = (0.5, 1.5, 3.0, 6.0)  # community ties, lightest to heaviest quart
 LINK_ALPHAS = (0.08, 0.15, 0.3, 0.5)  # light ties fade, so the heavy ones read among many
 
 
-def _weighted_edge_traces(nodes: pd.DataFrame, edges: pd.DataFrame) -> list[go.Scattergl]:
-    """Ties between communities as links whose width grows with their weight (one trace per
-    quarter of the weights: a line trace has one width)."""
+def _weighted_edge_shapes(nodes: pd.DataFrame, edges: pd.DataFrame) -> list[dict]:
+    """Ties between communities as links whose width grows with their weight (one path per
+    quarter of the weights: a path has one width)."""
     w = edges["weight"].to_numpy(float)
     cuts = np.quantile(w, [0.25, 0.5, 0.75]) if len(w) else np.zeros(3)
     level = np.searchsorted(cuts, w, side="left")
-    traces = []
-    for k, (width, alpha) in enumerate(zip(LINK_WIDTHS, LINK_ALPHAS)):
-        part = edges[level == k]
-        if len(part):
-            trace = _edge_trace(nodes, part, width)
-            trace.line.color = f"rgba(100,100,100,{alpha})"
-            traces.append(trace)
-    return traces
+    return [
+        _edge_shape(nodes, edges[level == k], width, f"rgba(100,100,100,{alpha})")
+        for k, (width, alpha) in enumerate(zip(LINK_WIDTHS, LINK_ALPHAS))
+        if (level == k).any()
+    ]
 
 
 def community_label(community: int) -> str:
@@ -76,16 +80,18 @@ def network_figure(
     coloured: list[int] | None = None,
 ) -> go.Figure:
     """Figure for a `core.graph.layout.NetworkView`: nodes coloured by community and sized by
-    `size`; users' ties as one thin edge trace, communities' ties as links as wide as their weight.
+    `size`; users' ties as one thin path under them, communities' ties as paths as wide as their weight
+    (SVG throughout: WebGL canvases cost a browser without a GPU a read-back on every frame).
     The legend names the `legend_top` largest communities shown (one trace each, communities are
     numbered largest first), or the communities in `coloured` when the analyst picked them; the
     rest are one grey trace, `other_label`. `highlight` (a node id) is drawn as a larger ringed marker."""
     nodes, edges = view.nodes, view.edges
     fig = go.Figure()
     if len(edges) and view.level == "users":
-        fig.add_trace(_edge_trace(nodes, edges, 0.5))
+        fig.add_shape(_edge_shape(nodes, edges, 0.5, "rgba(120,120,120,0.25)"))
     elif len(edges):
-        fig.add_traces(_weighted_edge_traces(nodes, edges))
+        for shape in _weighted_edge_shapes(nodes, edges):
+            fig.add_shape(shape)
     size = nodes["size"].to_numpy(float)
     scale = (4, 10) if view.level == "users" else (8, 40)
     marker_size = scale[0] + scale[1] * np.sqrt(size / max(size.max(), 1.0)) if len(size) else np.zeros(0)
@@ -109,7 +115,7 @@ def network_figure(
             [part["label"].astype(str).to_numpy(object), [community_label(c) for c in community[mask]], size[mask]]
         )
         fig.add_trace(
-            go.Scattergl(
+            go.Scatter(
                 x=part["x"],
                 y=part["y"],
                 mode="markers",

@@ -63,8 +63,13 @@ def test_network_figure_colours_nodes_by_community_and_highlights_search(planted
         assert {row[1] for row in t.customdata} == {t.name}  # hover names the same community
     assert groups[-1].marker.color == OTHER_COLOUR and len(groups[-1].x) == (view.nodes["community"] >= 2).sum()
     assert any(t.name == "highlight" for t in fig.data)
-    edges = next(t for t in fig.data if t.name == "edges")
-    assert len(edges.x) == 3 * len(view.edges)  # one segment + gap per edge
+    assert not any(t.name == "edges" for t in fig.data)  # ties are one path under the nodes, not a trace
+    (edges,) = [s for s in fig.layout.shapes if s.name == "edges"]
+    assert edges.layer == "below" and edges.path.count("M") == edges.path.count("L") == len(view.edges)
+    x, y = view.nodes["x"].to_numpy(), view.nodes["y"].to_numpy()
+    first = view.edges.iloc[0]  # the first segment joins the first edge's two users
+    a, b = int(first["a"]), int(first["b"])
+    assert edges.path.startswith(f"M{x[a]:.4g},{y[a]:.4g}L{x[b]:.4g},{y[b]:.4g}")
 
 
 def test_isolates_are_left_out_of_the_drawing_and_counted():
@@ -85,3 +90,12 @@ def test_isolates_are_left_out_of_the_drawing_and_counted():
     cview = community_network(g, r)
     assert cview.isolates_hidden == 19 and len(cview.nodes) == 2
     assert sorted(cview.nodes["size"]) == [2, 3]
+
+
+def test_community_links_are_drawn_wider_for_heavier_quarters(planted):
+    graph, _ = planted
+    view = community_network(graph, detect_communities(graph))
+    shapes = [s for s in network_figure(view).layout.shapes if s.name == "edges"]
+    assert sum(s.path.count("M") for s in shapes) == len(view.edges)  # every tie drawn once
+    widths = [s.line.width for s in shapes]
+    assert len(shapes) > 1 and widths == sorted(widths) and len(set(widths)) == len(widths)
