@@ -21,14 +21,27 @@ import logging
 import sys
 import threading
 
+from streamlit.components.v2.component_manager import BidiComponentManager
 from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
 from core.config import default_workspace
 from core.data.uploads import sweep_at_start
 
-# what app.py and the home page import (the heavy part: pandas, DuckDB, plotly, the data layer)
-FIRST_PAGE = ("ui.common", "ui.home", "ui.sources", "ui.present", "ui.cache", "core.data.view", "core.capabilities")
+# what app.py and the home page import (the heavy part: pandas, DuckDB, plotly, the data layer), and
+# what their first run would otherwise import: pandas' Styler (every table's formats) and Streamlit's
+# emoji list (the page icon)
+FIRST_PAGE = (
+    "ui.common",
+    "ui.home",
+    "ui.sources",
+    "ui.present",
+    "ui.cache",
+    "core.data.view",
+    "core.capabilities",
+    "pandas.io.formats.style",
+    "streamlit.emojis",
+)
 
 
 def warm_up() -> None:
@@ -51,10 +64,25 @@ def warm_up() -> None:
         log.exception("warming up failed; the first page will do it")
 
 
+def lighten_start() -> None:
+    """Leave out two pieces of start-up work this app does not need (issue 29: `make run` to the
+    first page in <= 5 s). Streamlit's runtime scans every installed package's metadata for custom
+    components (v2) before the server answers, ~0.65 s on two cores: this app ships and loads none.
+    pandas' Styler (every table) imports matplotlib.pyplot for two styles no table uses (gradients,
+    bars), 0.5-1 s: Plotly draws every chart, nothing in the app draws with matplotlib."""
+    BidiComponentManager.discover_and_register_components = _no_components  # type: ignore[method-assign]
+    sys.modules.setdefault("matplotlib.pyplot", None)  # type: ignore[arg-type]
+
+
+def _no_components(self, *args, **kwargs) -> None:
+    """What the component scan finds here: nothing (no package installed declares a component)."""
+
+
 def main() -> None:
     # failed training jobs, cache retrains and refused model folders reach the server's console
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     PagesManager.uses_pages_directory = False
+    lighten_start()
     swept = sweep_at_start()  # no session is alive yet: every upload folder of an ended server goes
     if swept:
         logging.getLogger(__name__).info("start-up sweep removed %d leftovers of stopped servers", swept)

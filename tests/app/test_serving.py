@@ -127,3 +127,26 @@ def test_every_session_state_key_is_named_in_ui_state():
         if RAW_KEY.search(line)
     ]
     assert not raw, "\n".join(raw)
+
+
+def test_the_server_skips_a_component_scan_that_finds_nothing_and_never_loads_pyplot():
+    """ui.serve.lighten_start turns off Streamlit's scan for custom components (v2) and keeps
+    matplotlib.pyplot out of the server: right only while no installed package declares a component
+    and the tables' Styler still formats without it."""
+    import subprocess
+    import sys
+
+    from streamlit.components.v2.manifest_scanner import scan_component_manifests
+
+    assert scan_component_manifests() == []  # installing a component package makes the skip wrong
+    code = (
+        "import sys, pandas as pd\n"
+        "from ui.serve import lighten_start\n"
+        "lighten_start()\n"
+        "from ui.present import styled\n"
+        "html = styled(pd.DataFrame({'share': [0.25, None]}), {'share': 'share'}).to_html()\n"
+        "print('25.0%' in html, sys.modules.get('matplotlib.pyplot') is not None)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=Path(__file__).parents[2])
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["True", "False"]
