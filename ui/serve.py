@@ -29,8 +29,8 @@ from core.config import default_workspace
 from core.data.uploads import sweep_at_start
 
 # what app.py and the home page import (the heavy part: pandas, DuckDB, plotly, the data layer), and
-# what their first run would otherwise import: pandas' Styler (every table's formats) and Streamlit's
-# emoji list (the page icon)
+# what their first run would otherwise import: pandas' Styler (every table's formats; it brings
+# matplotlib.pyplot, 0.5-1 s) and Streamlit's emoji list (the page icon)
 FIRST_PAGE = (
     "ui.common",
     "ui.home",
@@ -65,13 +65,10 @@ def warm_up() -> None:
 
 
 def lighten_start() -> None:
-    """Leave out two pieces of start-up work this app does not need (issue 29: `make run` to the
-    first page in <= 5 s). Streamlit's runtime scans every installed package's metadata for custom
-    components (v2) before the server answers, ~0.65 s on two cores: this app ships and loads none.
-    pandas' Styler (every table) imports matplotlib.pyplot for two styles no table uses (gradients,
-    bars), 0.5-1 s: Plotly draws every chart, nothing in the app draws with matplotlib."""
+    """Leave out start-up work this app does not need (issue 29: `make run` to the first page in
+    <= 5 s): Streamlit's runtime scans every installed package's metadata for custom components (v2)
+    before the server answers, ~0.65 s on two cores; this app ships and loads none."""
     BidiComponentManager.discover_and_register_components = _no_components  # type: ignore[method-assign]
-    sys.modules.setdefault("matplotlib.pyplot", None)  # type: ignore[arg-type]
 
 
 def _no_components(self, *args, **kwargs) -> None:
