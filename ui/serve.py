@@ -5,13 +5,13 @@ call in the process. A fresh server whose first request is a page URL (a bookmar
 restart) would then serve that page without our router: file names in the sidebar, no home page.
 Clearing the flag before the server starts makes `app.py`'s `st.navigation` decide every time.
 
-Before serving, what a killed server left behind goes (uploads of servers that ended, a half-done
-ingest's `.staging` and `.tmp-*.parquet`, table files no version refers to): at start, not when
-someone next opens Home, so a server whose users only open bookmarked views is clean too.
-
-While the server starts and the first browser loads the page, a background thread makes sure of the
-sample workspace (built on the very first start) and imports what the first page needs, so the first
-visitor does not wait for them (issue 29: `make run` to the first page drawn in <= 5 s).
+While the server starts and the first browser loads the page, a background thread sweeps what a
+killed server left behind (uploads of servers that ended, a half-done ingest's `.staging` and
+`.tmp-*.parquet`, table files no version refers to: at start, not when someone next opens Home, so a
+server whose users only open bookmarked views is clean too), makes sure of the sample workspace
+(built on the very first start) and imports what the first page needs, so the server answers before
+pandas and DuckDB are loaded and the first visitor does not wait for them (issue 29: `make run` to
+the first page drawn in <= 5 s).
 """
 
 from __future__ import annotations
@@ -26,7 +26,6 @@ from streamlit.runtime.pages_manager import PagesManager
 from streamlit.web import cli
 
 from core.config import default_workspace
-from core.data.uploads import sweep_at_start
 
 # what app.py and the home page import (the heavy part: pandas, DuckDB, plotly, the data layer), and
 # what their first run would otherwise import: pandas' Styler (every table's formats; it brings
@@ -45,11 +44,19 @@ FIRST_PAGE = (
 
 
 def warm_up() -> None:
-    """The sample workspace made sure of, the first page's modules imported (never torch) and, when the
-    sample is the workspace the first visitor opens, its home page figures computed."""
+    """The start-up sweep, the sample workspace made sure of, the first page's modules imported (never
+    torch) and, when the sample is the workspace the first visitor opens, its home page figures
+    computed. The sweep goes first: no page can be open yet (the browser has yet to load the app), so
+    every upload folder is an ended server's; the home page's own `sweep_at_start` is then a no-op."""
     log = logging.getLogger(__name__)
     try:
-        from core.data.sample import sample_workspace  # imported here on purpose: its import is warm-up work
+        # imported here on purpose: their imports (pandas, DuckDB) are warm-up work, not the server's start
+        from core.data.sample import sample_workspace
+        from core.data.uploads import sweep_at_start
+
+        swept = sweep_at_start()
+        if swept:
+            log.info("start-up sweep removed %d leftovers of stopped servers", swept)
 
         ws = sample_workspace()
         log.info("sample workspace ready at %s", ws.path)
@@ -80,9 +87,6 @@ def main() -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     PagesManager.uses_pages_directory = False
     lighten_start()
-    swept = sweep_at_start()  # no session is alive yet: every upload folder of an ended server goes
-    if swept:
-        logging.getLogger(__name__).info("start-up sweep removed %d leftovers of stopped servers", swept)
     threading.Thread(target=warm_up, name="warm-up", daemon=True).start()
     sys.argv = ["streamlit", "run", "app.py", *sys.argv[1:]]
     sys.exit(cli.main())
