@@ -91,7 +91,7 @@ def draw_table(view: HealthView, period, targets: dict[str, float]) -> None:
     st.dataframe(
         styler,
         column_config={tr("health.trend"): st.column_config.LineChartColumn(tr("health.trend"))},
-        use_container_width=True,
+        width="stretch",
         key=state.HEALTH_TABLE,
         on_select="rerun",  # a selected row is the community the drill-down below opens
         selection_mode="single-row",
