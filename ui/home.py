@@ -245,6 +245,13 @@ def messages(workspace: str) -> list:
     return [m["notes"] for m in kept]
 
 
+def version_history(ws: Workspace, table: str) -> tuple[list, dict]:
+    """`table`'s recorded versions and who made each, read from the workspace file once per change
+    of it (the server's warm-up reads them for the first visitor's home page)."""
+    cws = catalogued(ws)
+    return cws.history(table), cws.as_of_file(("authors", table), lambda: version_authors(cws, table))
+
+
 def versions_section(ws: Workspace, infos) -> None:
     """Each table's recorded versions; kept earlier ones can be restored."""
     st.subheader(tr("home.versions"))
@@ -255,8 +262,8 @@ def versions_section(ws: Workspace, infos) -> None:
     writable = may_change(ws.name)  # members see the versions but no Restore (core.access refuses too)
     lang = st.session_state.get(state.LANG, "en")
     for info in infos:
-        rows = version_rows(ws.history(info.table), info.version)
-        authors = catalogued(ws).as_of_file(("authors", info.table), lambda t=info.table: version_authors(ws, t))
+        history, authors = version_history(ws, info.table)
+        rows = version_rows(history, info.version)
         of = "journey.versions_of_one" if len(rows) == 1 else "home.versions_of"
         with st.expander(tr(of, table=info.table, n=len(rows))):
             header = st.columns(widths)

@@ -45,8 +45,8 @@ FIRST_PAGE = (
 
 def warm_up() -> None:
     """The start-up sweep, the sample workspace made sure of, the first page's modules imported (never
-    torch) and, when the sample is the workspace the first visitor opens, its home page figures
-    computed. The sweep goes first: no page can be open yet (the browser has yet to load the app), so
+    torch) and, when the sample is the workspace the first visitor opens, its home page figures and
+    version lists read. The sweep goes first: no page can be open yet (the browser has yet to load the app), so
     every upload folder is an ended server's; the home page's own `sweep_at_start` is then a no-op."""
     log = logging.getLogger(__name__)
     try:
@@ -64,9 +64,13 @@ def warm_up() -> None:
             importlib.import_module(name)
         from core.data.workspace import SAMPLE_NAME, list_workspaces
         from ui.cache import catalogued, load_home
+        from ui.home import version_history
 
         if default_workspace() in (None, "", SAMPLE_NAME) and set(list_workspaces()) <= {SAMPLE_NAME}:
-            load_home(catalogued(ws))  # the same caches the page reads (Streamlit's, keyed on table versions)
+            home = catalogued(ws)  # the same caches the page reads (Streamlit's, keyed on table versions)
+            load_home(home)
+            for info in home.tables():
+                version_history(home, info.table)
     except Exception:  # noqa: BLE001 - the page does the same work and shows any error in words
         log.exception("warming up failed; the first page will do it")
 
