@@ -67,7 +67,7 @@ def test_many_communities_get_an_overview_and_a_colour_picker(shared_datasets, t
         [np.asarray(t["customdata"])[:, 2].astype(float) for t in comms["data"] if t.get("mode") == "markers"]
     )
     assert sorted(sizes, reverse=True)[:5] == sorted(profiles["members"].astype(float), reverse=True)[:5]
-    widths = {t["line"]["width"] for t in comms["data"] if t.get("mode") == "lines"}
+    widths = {s["line"]["width"] for s in comms["layout"]["shapes"] if s.get("name") == "edges"}
     assert len(widths) >= 2
 
     at = picker.set_value([12, 3]).run()
