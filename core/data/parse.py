@@ -1,13 +1,16 @@
 """The typed file of an ingest: the source parsed and converted into a staged Parquet file, its values
 checked (errors name the file, the column, the rows and their values), and the rows kept.
 
-A clean file goes in one pass (`parse_clean`: strict casts, no check columns); any other file, or one
-whose rows may be skipped, through the checked conversion (`parse`), whose flag columns say which
-values did not convert."""
+A clean file goes in one pass (`parse_clean`: strict casts, no check columns, DuckDB streaming Arrow
+batches in file order to pyarrow's Parquet writer on a second core); any other file, or one whose rows
+may be skipped, through the checked conversion (`parse`), whose flag columns say which values did not
+convert."""
 
 from __future__ import annotations
 
+import queue
 import re
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,6 +22,13 @@ from core.data.sources import source_error
 from core.errors import InputError, Phrase, Phrases
 
 _LINE_RE = re.compile(r"CSV Error on Line: (\d+)")
+# the clean path's stream (`stream_to_parquet`), sized on a 1M-row, 43 MiB CSV (bench/ingest.py): batches
+# of 61,440 rows or an 8 MiB read buffer cost 10 to 20 MiB more at the peak for no less time, and
+# pyarrow's default 1 MiB data pages ~8 MiB of page buffers more
+STREAM_BATCH = 30720  # rows per Arrow batch, and so per row group of the staged file
+STREAM_BUFFER = 2 << 20  # DuckDB's CSV read buffer (at least the longest line allowed)
+STREAM_PAGE = 128 << 10  # pyarrow's data page size
+DICTIONARY_MAX = 1024  # a text column with at most this many values in its first batch is dictionary-encoded
 
 
 @dataclass
@@ -106,16 +116,18 @@ def parse(
     return Parsed(plan, stage_rel, skipped, skipped_lines)
 
 
-def _csv_options(fmt, line_limit: int, types: list[str] | None = None, stamp: str | None = None) -> str:
+def _csv_options(
+    fmt, line_limit: int, types: list[str] | None = None, stamp: str | None = None, buffer_size: int = 8 << 20
+) -> str:
     """DuckDB read_csv options for a file `fmt` describes: columns named c0..cN, as text unless
-    `types` says (times then in the format `stamp`)."""
+    `types` says (times then in the format `stamp`); DuckDB's read buffer at least `buffer_size`."""
     types = types or ["VARCHAR"] * len(fmt.header)
     cols_sql = "{" + ", ".join(f"'c{i}': '{t}'" for i, t in enumerate(types)) + "}"
     delim = "," if fmt.whitespace else fmt.delimiter
     return (
         f"auto_detect = false, header = true, delim = {sql_text(delim)}, quote = '\"', "
         f"escape = '\"', columns = {cols_sql}, max_line_size = {line_limit}, "
-        f"buffer_size = {max(line_limit, 8 << 20)}" + (f", timestampformat = {sql_text(stamp)}" if stamp else "")
+        f"buffer_size = {max(line_limit, buffer_size)}" + (f", timestampformat = {sql_text(stamp)}" if stamp else "")
     )
 
 
@@ -132,26 +144,87 @@ def parse_clean(con, src, mapping: dict, schema, stage: Path, line_limit: int, r
     plan = strict_plan(con, fmt, mapping, schema, row_offset, native=src.relation is None)
     if plan is None:
         return None
-    opts = _csv_options(fmt, line_limit, plan.types, plan.timestamp_format)
+    opts = _csv_options(fmt, line_limit, plan.types, plan.timestamp_format, buffer_size=STREAM_BUFFER)
     source = src.relation or f"read_csv({sql_text(str(src.path))}, {opts})"
     try:
-        con.execute(
-            f"COPY ({plan.query.format(source=source)}) TO {sql_text(str(stage))} "
-            "(FORMAT parquet, COMPRESSION snappy, DICTIONARY_SIZE_LIMIT 16384)"
-        )
-    except duckdb.Error:
+        total, empties = stream_to_parquet(con, plan.query.format(source=source), stage)
+    except (duckdb.Error, OSError):  # a cast that failed mid-stream reaches pyarrow's reader as an OSError
         stage.unlink(missing_ok=True)
         return None
-    meta = f"parquet_metadata({sql_text(str(stage))})"
-    total = one_row(con, f"SELECT coalesce(sum(num_rows), 0) FROM parquet_file_metadata({sql_text(str(stage))})")[0]
-    empties = dict(
-        con.execute(f"SELECT path_in_schema, sum(stats_null_count) FROM {meta} GROUP BY path_in_schema").fetchall()
-    )
     if total == 0 or any(empties.get(f) != 0 for f in plan.required):
         stage.unlink(missing_ok=True)
         return None
     checked = ConversionPlan(plan.query, [], [], [])
     return Parsed(checked, f"read_parquet({sql_text(str(stage))}, file_row_number = true)", 0, [], total)
+
+
+def stream_to_parquet(con, query: str, path: Path) -> tuple[int, dict[str, int]]:
+    """Write the rows of `query` to `path` (Parquet, snappy) in their order, on two cores in little
+    memory: DuckDB reads and converts on this thread alone (so the rows come in file order, through
+    one read buffer) while a second thread has pyarrow encode and compress the batch before. Returns
+    (rows, empty values per column). Raises what DuckDB raises (an OSError once the stream has
+    begun); `path` is then the caller's to delete."""
+    import pyarrow.parquet as pq
+
+    batches: queue.Queue = queue.Queue(maxsize=1)
+    failed: list[BaseException] = []
+    nulls: dict[str, int] = {}
+    rows = 0
+
+    def write() -> None:
+        nonlocal rows
+        writer = None
+        try:
+            while (batch := batches.get()) is not None:
+                if failed:
+                    continue  # drain what the reader still hands over
+                try:
+                    if writer is None:
+                        writer = pq.ParquetWriter(
+                            path,
+                            batch.schema,
+                            compression="snappy",
+                            use_dictionary=_few_values(batch),
+                            data_page_size=STREAM_PAGE,
+                        )
+                    writer.write_batch(batch)
+                    rows += batch.num_rows
+                    for name, column in zip(batch.schema.names, batch.columns):
+                        nulls[name] = nulls.get(name, 0) + column.null_count
+                except BaseException as exc:  # raised on the reader's thread
+                    failed.append(exc)
+        finally:
+            try:
+                if writer is not None:
+                    writer.close()
+            except BaseException as exc:
+                failed.append(exc)
+
+    con.execute("SET threads = 1")
+    writing = threading.Thread(target=write, name="ingest-write", daemon=True)
+    writing.start()
+    try:
+        for batch in con.sql(query).to_arrow_reader(STREAM_BATCH):
+            batches.put(batch)
+            if failed:
+                break
+    finally:
+        batches.put(None)
+        writing.join()
+        con.execute("RESET threads")
+    if failed:
+        raise failed[0]
+    return rows, nulls
+
+
+def _few_values(batch) -> list[str]:
+    """The text columns worth a dictionary (DuckDB's COPY gives low-cardinality columns one; building
+    one for ids only costs time and memory): those with at most DICTIONARY_MAX values in the first batch."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    text = [f.name for f in batch.schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
+    return [c for c in text if pc.count_distinct(batch.column(c)).as_py() <= DICTIONARY_MAX]
 
 
 def check_values(con, parsed: Parsed, name: str, skip_bad_rows: bool) -> tuple[int, str | None]:
