@@ -15,6 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from core.data.convert import ConversionPlan, conversion_plan, one_row, sql_text, strict_plan
 from core.data.csvfile import MAX_LINE_BYTES, readable_copy, shaped_copy
@@ -164,8 +167,6 @@ def stream_to_parquet(con, query: str, path: Path) -> tuple[int, dict[str, int]]
     one read buffer) while a second thread has pyarrow encode and compress the batch before. Returns
     (rows, empty values per column). Raises what DuckDB raises (an OSError once the stream has
     begun); `path` is then the caller's to delete."""
-    import pyarrow.parquet as pq
-
     batches: queue.Queue = queue.Queue(maxsize=1)
     failed: list[BaseException] = []
     nulls: dict[str, int] = {}
@@ -220,9 +221,6 @@ def stream_to_parquet(con, query: str, path: Path) -> tuple[int, dict[str, int]]
 def _few_values(batch) -> list[str]:
     """The text columns worth a dictionary (DuckDB's COPY gives low-cardinality columns one; building
     one for ids only costs time and memory): those with at most DICTIONARY_MAX values in the first batch."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
     text = [f.name for f in batch.schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
     return [c for c in text if pc.count_distinct(batch.column(c)).as_py() <= DICTIONARY_MAX]
 
