@@ -28,7 +28,8 @@ _LINE_RE = re.compile(r"CSV Error on Line: (\d+)")
 # the clean path's stream (`stream_to_parquet`), sized on a 1M-row, 43 MiB CSV (bench/ingest.py): batches
 # of 61,440 rows or an 8 MiB read buffer cost 10 to 20 MiB more at the peak for no less time, and
 # pyarrow's default 1 MiB data pages ~8 MiB of page buffers more
-STREAM_BATCH = 30720  # rows per Arrow batch, and so per row group of the staged file
+STREAM_BATCH = 30720  # rows per Arrow batch, and so per row group of the staged file (at most)
+STREAM_BATCH_BYTES = 3 << 20  # ... and about this much text: fewer rows when the sampled rows are long
 STREAM_BUFFER = 2 << 20  # DuckDB's CSV read buffer (at least the longest line allowed)
 STREAM_PAGE = 128 << 10  # pyarrow's data page size
 DICTIONARY_MAX = 1024  # a text column with at most this many values in its first batch is dictionary-encoded
@@ -150,7 +151,7 @@ def parse_clean(con, src, mapping: dict, schema, stage: Path, line_limit: int, r
     opts = _csv_options(fmt, line_limit, plan.types, plan.timestamp_format, buffer_size=STREAM_BUFFER)
     source = src.relation or f"read_csv({sql_text(str(src.path))}, {opts})"
     try:
-        total, empties = stream_to_parquet(con, plan.query.format(source=source), stage)
+        total, empties = stream_to_parquet(con, plan.query.format(source=source), stage, _batch_rows(fmt))
     except (duckdb.Error, OSError):  # a cast that failed mid-stream reaches pyarrow's reader as an OSError
         stage.unlink(missing_ok=True)
         return None
@@ -161,7 +162,14 @@ def parse_clean(con, src, mapping: dict, schema, stage: Path, line_limit: int, r
     return Parsed(checked, f"read_parquet({sql_text(str(stage))}, file_row_number = true)", 0, [], total)
 
 
-def stream_to_parquet(con, query: str, path: Path) -> tuple[int, dict[str, int]]:
+def _batch_rows(fmt) -> int:
+    """Rows per streamed batch: STREAM_BATCH, fewer for long rows (posts, reviews) so that a batch
+    holds about STREAM_BATCH_BYTES of the sampled rows' text, and never under 1,024."""
+    width = max(1.0, sum(sum(len(v) + 1 for v in r) for r in fmt.sample_rows) / max(1, len(fmt.sample_rows)))
+    return max(1024, min(STREAM_BATCH, int(STREAM_BATCH_BYTES / width)))
+
+
+def stream_to_parquet(con, query: str, path: Path, batch_rows: int = STREAM_BATCH) -> tuple[int, dict[str, int]]:
     """Write the rows of `query` to `path` (Parquet, snappy) in their order, on two cores in little
     memory: DuckDB reads and converts on this thread alone (so the rows come in file order, through
     one read buffer) while a second thread has pyarrow encode and compress the batch before. Returns
@@ -205,7 +213,7 @@ def stream_to_parquet(con, query: str, path: Path) -> tuple[int, dict[str, int]]
     writing = threading.Thread(target=write, name="ingest-write", daemon=True)
     writing.start()
     try:
-        for batch in con.sql(query).to_arrow_reader(STREAM_BATCH):
+        for batch in con.sql(query).to_arrow_reader(batch_rows):
             batches.put(batch)
             if failed:
                 break
