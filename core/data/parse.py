@@ -83,14 +83,9 @@ def parse(
             opts += ", ignore_errors = true, store_rejects = true"
         plan = conversion_plan(con, fmt, mapping, schema, text_extras, row_offset)
         try:
-            # a small dictionary budget: high-cardinality ids give up on dictionaries at once
-            # (building them doubled the write time), low-cardinality columns keep them
             source = src.relation or f"read_csv({sql_text(str(csv_path))}, {opts})"
-            con.execute(
-                f"COPY ({plan.query.format(source=source)}) TO {sql_text(str(stage))} "
-                "(FORMAT parquet, COMPRESSION snappy, DICTIONARY_SIZE_LIMIT 16384)"
-            )
-        except duckdb.Error as exc:
+            stream_to_parquet(con, plan.query.format(source=source), stage, _batch_rows(fmt))
+        except (duckdb.Error, OSError) as exc:  # OSError: DuckDB's error once the stream had begun
             if src.relation is not None:
                 raise source_error(exc, name) from None
             if "maximum line size" in str(exc).lower() and line_limit < MAX_LINE_BYTES:
@@ -213,7 +208,8 @@ def stream_to_parquet(con, query: str, path: Path, batch_rows: int = STREAM_BATC
     writing = threading.Thread(target=write, name="ingest-write", daemon=True)
     writing.start()
     try:
-        for batch in con.sql(query).to_arrow_reader(batch_rows):
+        reader = con.sql(query).to_arrow_reader(batch_rows)
+        for batch in reader:
             batches.put(batch)
             if failed:
                 break
@@ -223,6 +219,8 @@ def stream_to_parquet(con, query: str, path: Path, batch_rows: int = STREAM_BATC
         con.execute("RESET threads")
     if failed:
         raise failed[0]
+    if rows == 0:  # no batch came: the file still says which columns there are
+        pq.write_table(reader.schema.empty_table(), path, compression="snappy")
     return rows, nulls
 
 
