@@ -296,9 +296,10 @@ def write_kept(con, stage: Path, final: Path, bad: str | None) -> None:
     """The new version's file: the staged rows, or (skip_bad_rows) those not matching `bad`, written
     once more (the common, clean case never does)."""
     if bad is not None:
-        con.execute(
-            f"COPY (SELECT * FROM read_parquet({sql_text(str(stage))}) WHERE NOT ({bad})) "
-            f"TO {sql_text(str(final))} (FORMAT parquet, COMPRESSION snappy, DICTIONARY_SIZE_LIMIT 16384)"
+        meta = pq.ParquetFile(stage).metadata  # batches as long as the staged row groups
+        rows = meta.row_group(0).num_rows if meta.num_row_groups else STREAM_BATCH
+        stream_to_parquet(
+            con, f"SELECT * FROM read_parquet({sql_text(str(stage))}) WHERE NOT ({bad})", final, max(1024, rows)
         )
         stage.unlink()
     else:
