@@ -115,6 +115,16 @@ def _sample_kind(con, values: list[str]) -> tuple[str, str | None]:
     if not vals:
         return "text", None
     x = "x"
+    # the first format first, alone: ISO times, the common case, cost one small query instead of 28 checks
+    first = TIME_FORMATS[0]
+    misses = one_row(
+        con,
+        f"SELECT count(*) FILTER (WHERE try_strptime(regexp_replace(x, {_TZ}, ''), {sql_text(first)}) IS NULL) "
+        "FROM (SELECT unnest(?::VARCHAR[]) AS x)",
+        [vals],
+    )[0]
+    if misses == 0:
+        return "time", first
     num = _number_expr(x, True)
     checks = ", ".join(
         f"count(*) FILTER (WHERE try_strptime(regexp_replace(x, {_TZ}, ''), {sql_text(f)}) IS NULL)"
@@ -148,9 +158,9 @@ class ConversionPlan:
     extra_checks: list[tuple[int, str]]  # (column index, flag name) for inferred extras
 
 
-def one_row(con, sql: str) -> tuple:
+def one_row(con, sql: str, params: list | None = None) -> tuple:
     """The one row an aggregate query returns."""
-    row = con.execute(sql).fetchone()
+    row = con.execute(sql, params).fetchone()
     if row is None:  # an aggregate always returns a row; this is DuckDB breaking its contract
         raise RuntimeError(f"no row from: {sql[:80]}")
     return row

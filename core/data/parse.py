@@ -1,17 +1,23 @@
 """The typed file of an ingest: the source parsed and converted into a staged Parquet file, its values
 checked (errors name the file, the column, the rows and their values), and the rows kept.
 
-A clean file goes in one pass (`parse_clean`: strict casts, no check columns); any other file, or one
-whose rows may be skipped, through the checked conversion (`parse`), whose flag columns say which
-values did not convert."""
+A clean file goes in one pass (`parse_clean`: strict casts, no check columns, DuckDB streaming Arrow
+batches in file order to pyarrow's Parquet writer on a second core); any other file, or one whose rows
+may be skipped, through the checked conversion (`parse`), whose flag columns say which values did not
+convert."""
 
 from __future__ import annotations
 
+import queue
 import re
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from core.data.convert import ConversionPlan, conversion_plan, one_row, sql_text, strict_plan
 from core.data.csvfile import MAX_LINE_BYTES, readable_copy, shaped_copy
@@ -19,6 +25,14 @@ from core.data.sources import source_error
 from core.errors import InputError, Phrase, Phrases
 
 _LINE_RE = re.compile(r"CSV Error on Line: (\d+)")
+# the clean path's stream (`stream_to_parquet`), sized on a 1M-row, 43 MiB CSV (bench/ingest.py): batches
+# of 61,440 rows or an 8 MiB read buffer cost 10 to 20 MiB more at the peak for no less time, and
+# pyarrow's default 1 MiB data pages ~8 MiB of page buffers more
+STREAM_BATCH = 30720  # rows per Arrow batch, and so per row group of the staged file (at most)
+STREAM_BATCH_BYTES = 3 << 20  # ... and about this much text: fewer rows when the sampled rows are long
+STREAM_BUFFER = 2 << 20  # DuckDB's CSV read buffer (at least the longest line allowed)
+STREAM_PAGE = 128 << 10  # pyarrow's data page size
+DICTIONARY_MAX = 1024  # a text column with at most this many values in its first batch is dictionary-encoded
 
 
 @dataclass
@@ -69,14 +83,9 @@ def parse(
             opts += ", ignore_errors = true, store_rejects = true"
         plan = conversion_plan(con, fmt, mapping, schema, text_extras, row_offset)
         try:
-            # a small dictionary budget: high-cardinality ids give up on dictionaries at once
-            # (building them doubled the write time), low-cardinality columns keep them
             source = src.relation or f"read_csv({sql_text(str(csv_path))}, {opts})"
-            con.execute(
-                f"COPY ({plan.query.format(source=source)}) TO {sql_text(str(stage))} "
-                "(FORMAT parquet, COMPRESSION snappy, DICTIONARY_SIZE_LIMIT 16384)"
-            )
-        except duckdb.Error as exc:
+            stream_to_parquet(con, plan.query.format(source=source), stage, _batch_rows(fmt))
+        except (duckdb.Error, OSError) as exc:  # OSError: DuckDB's error once the stream had begun
             if src.relation is not None:
                 raise source_error(exc, name) from None
             if "maximum line size" in str(exc).lower() and line_limit < MAX_LINE_BYTES:
@@ -106,16 +115,18 @@ def parse(
     return Parsed(plan, stage_rel, skipped, skipped_lines)
 
 
-def _csv_options(fmt, line_limit: int, types: list[str] | None = None, stamp: str | None = None) -> str:
+def _csv_options(
+    fmt, line_limit: int, types: list[str] | None = None, stamp: str | None = None, buffer_size: int = 8 << 20
+) -> str:
     """DuckDB read_csv options for a file `fmt` describes: columns named c0..cN, as text unless
-    `types` says (times then in the format `stamp`)."""
+    `types` says (times then in the format `stamp`); DuckDB's read buffer at least `buffer_size`."""
     types = types or ["VARCHAR"] * len(fmt.header)
     cols_sql = "{" + ", ".join(f"'c{i}': '{t}'" for i, t in enumerate(types)) + "}"
     delim = "," if fmt.whitespace else fmt.delimiter
     return (
         f"auto_detect = false, header = true, delim = {sql_text(delim)}, quote = '\"', "
         f"escape = '\"', columns = {cols_sql}, max_line_size = {line_limit}, "
-        f"buffer_size = {max(line_limit, 8 << 20)}" + (f", timestampformat = {sql_text(stamp)}" if stamp else "")
+        f"buffer_size = {max(line_limit, buffer_size)}" + (f", timestampformat = {sql_text(stamp)}" if stamp else "")
     )
 
 
@@ -132,26 +143,92 @@ def parse_clean(con, src, mapping: dict, schema, stage: Path, line_limit: int, r
     plan = strict_plan(con, fmt, mapping, schema, row_offset, native=src.relation is None)
     if plan is None:
         return None
-    opts = _csv_options(fmt, line_limit, plan.types, plan.timestamp_format)
+    opts = _csv_options(fmt, line_limit, plan.types, plan.timestamp_format, buffer_size=STREAM_BUFFER)
     source = src.relation or f"read_csv({sql_text(str(src.path))}, {opts})"
     try:
-        con.execute(
-            f"COPY ({plan.query.format(source=source)}) TO {sql_text(str(stage))} "
-            "(FORMAT parquet, COMPRESSION snappy, DICTIONARY_SIZE_LIMIT 16384)"
-        )
-    except duckdb.Error:
+        total, empties = stream_to_parquet(con, plan.query.format(source=source), stage, _batch_rows(fmt))
+    except (duckdb.Error, OSError):  # a cast that failed mid-stream reaches pyarrow's reader as an OSError
         stage.unlink(missing_ok=True)
         return None
-    meta = f"parquet_metadata({sql_text(str(stage))})"
-    total = one_row(con, f"SELECT coalesce(sum(num_rows), 0) FROM parquet_file_metadata({sql_text(str(stage))})")[0]
-    empties = dict(
-        con.execute(f"SELECT path_in_schema, sum(stats_null_count) FROM {meta} GROUP BY path_in_schema").fetchall()
-    )
     if total == 0 or any(empties.get(f) != 0 for f in plan.required):
         stage.unlink(missing_ok=True)
         return None
     checked = ConversionPlan(plan.query, [], [], [])
     return Parsed(checked, f"read_parquet({sql_text(str(stage))}, file_row_number = true)", 0, [], total)
+
+
+def _batch_rows(fmt) -> int:
+    """Rows per streamed batch: STREAM_BATCH, fewer for long rows (posts, reviews) so that a batch
+    holds about STREAM_BATCH_BYTES of the sampled rows' text, and never under 1,024."""
+    width = max(1.0, sum(sum(len(v) + 1 for v in r) for r in fmt.sample_rows) / max(1, len(fmt.sample_rows)))
+    return max(1024, min(STREAM_BATCH, int(STREAM_BATCH_BYTES / width)))
+
+
+def stream_to_parquet(con, query: str, path: Path, batch_rows: int = STREAM_BATCH) -> tuple[int, dict[str, int]]:
+    """Write the rows of `query` to `path` (Parquet, snappy) in their order, on two cores in little
+    memory: DuckDB reads and converts on this thread alone (so the rows come in file order, through
+    one read buffer) while a second thread has pyarrow encode and compress the batch before. Returns
+    (rows, empty values per column). Raises what DuckDB raises (an OSError once the stream has
+    begun); `path` is then the caller's to delete."""
+    batches: queue.Queue = queue.Queue(maxsize=1)
+    failed: list[BaseException] = []
+    nulls: dict[str, int] = {}
+    rows = 0
+
+    def write() -> None:
+        nonlocal rows
+        writer = None
+        try:
+            while (batch := batches.get()) is not None:
+                if failed:
+                    continue  # drain what the reader still hands over
+                try:
+                    if writer is None:
+                        writer = pq.ParquetWriter(
+                            path,
+                            batch.schema,
+                            compression="snappy",
+                            use_dictionary=_few_values(batch),
+                            data_page_size=STREAM_PAGE,
+                        )
+                    writer.write_batch(batch)
+                    rows += batch.num_rows
+                    for name, column in zip(batch.schema.names, batch.columns):
+                        nulls[name] = nulls.get(name, 0) + column.null_count
+                except BaseException as exc:  # raised on the reader's thread
+                    failed.append(exc)
+        finally:
+            try:
+                if writer is not None:
+                    writer.close()
+            except BaseException as exc:
+                failed.append(exc)
+
+    con.execute("SET threads = 1")
+    writing = threading.Thread(target=write, name="ingest-write", daemon=True)
+    writing.start()
+    try:
+        reader = con.sql(query).to_arrow_reader(batch_rows)
+        for batch in reader:
+            batches.put(batch)
+            if failed:
+                break
+    finally:
+        batches.put(None)
+        writing.join()
+        con.execute("RESET threads")
+    if failed:
+        raise failed[0]
+    if rows == 0:  # no batch came: the file still says which columns there are
+        pq.write_table(reader.schema.empty_table(), path, compression="snappy")
+    return rows, nulls
+
+
+def _few_values(batch) -> list[str]:
+    """The text columns worth a dictionary (DuckDB's COPY gives low-cardinality columns one; building
+    one for ids only costs time and memory): those with at most DICTIONARY_MAX values in the first batch."""
+    text = [f.name for f in batch.schema if pa.types.is_string(f.type) or pa.types.is_large_string(f.type)]
+    return [c for c in text if pc.count_distinct(batch.column(c)).as_py() <= DICTIONARY_MAX]
 
 
 def check_values(con, parsed: Parsed, name: str, skip_bad_rows: bool) -> tuple[int, str | None]:
@@ -219,9 +296,10 @@ def write_kept(con, stage: Path, final: Path, bad: str | None) -> None:
     """The new version's file: the staged rows, or (skip_bad_rows) those not matching `bad`, written
     once more (the common, clean case never does)."""
     if bad is not None:
-        con.execute(
-            f"COPY (SELECT * FROM read_parquet({sql_text(str(stage))}) WHERE NOT ({bad})) "
-            f"TO {sql_text(str(final))} (FORMAT parquet, COMPRESSION snappy, DICTIONARY_SIZE_LIMIT 16384)"
+        meta = pq.ParquetFile(stage).metadata  # batches as long as the staged row groups
+        rows = meta.row_group(0).num_rows if meta.num_row_groups else STREAM_BATCH
+        stream_to_parquet(
+            con, f"SELECT * FROM read_parquet({sql_text(str(stage))}) WHERE NOT ({bad})", final, max(1024, rows)
         )
         stage.unlink()
     else:

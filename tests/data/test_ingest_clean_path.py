@@ -81,3 +81,35 @@ def test_a_late_extra_value_of_another_kind_keeps_the_column_as_text(tmp_path):
     ingest_file(ws, path, "interactions")
     got = ws.read("interactions")
     assert got["clicks"].tolist() == df["clicks"].tolist()
+
+
+@pytest.mark.parametrize("checked", [False, True])
+def test_the_table_keeps_the_files_row_order(tmp_path, checked):
+    """Rows in no sorted order, over several read buffers, Arrow batches and Parquet row groups (a
+    reader may split a file between threads): the table lists them as the file does, also after the
+    checked path drops a bad row."""
+    n = 160_000
+    rng = np.random.default_rng(3)
+    order = rng.permutation(n)
+    df = pd.DataFrame(
+        {
+            "user_id": np.char.add("u", order.astype(str)),
+            "item_id": np.char.add("i", (order % 997).astype(str)),
+            "ts": (pd.Timestamp("2024-01-01") + pd.to_timedelta(order, unit="s")).strftime("%Y-%m-%d %H:%M:%S"),
+            "value": order,
+        }
+    )
+    if checked:
+        df.loc[77_777, "ts"] = "not a time"
+    path = tmp_path / "shuffled.csv"
+    df.to_csv(path, index=False)
+    ws = Workspace(tmp_path / "ws")
+    report = ingest_file(ws, path, "interactions", skip_bad_rows=checked)
+    assert (_check_columns(ws) != []) == checked  # the path meant was taken
+    if checked:
+        assert report.skipped == 1
+        df = df.drop(index=77_777)
+    got = ws.read("interactions")
+    assert got["user_id"].tolist() == df["user_id"].tolist()
+    assert got["value"].tolist() == df["value"].astype(float).tolist()
+    assert got["ts"].tolist() == pd.to_datetime(df["ts"]).tolist()
