@@ -27,7 +27,7 @@ polls is not missed), or, where the browser drew both states in one frame, the p
 changed; then the run must have finished, no element of the previous page be left, no element still
 be loading its code (Streamlit draws a skeleton while a chart's or a table's script chunk loads) and
 every chart shown be drawn. Without those last two a view's drawing finished during the next click
-(a fresh browser evaluates Plotly's 4.6 MB bundle on the first chart it meets, ~1.2 s on one core
+(a fresh browser evaluates Plotly's 4.7 MB bundle on the first chart it meets, ~1.2 s on one core
 here) and was counted against the next view. The machine is shared: the load average is printed;
 compare the ratio.
 """
