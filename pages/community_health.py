@@ -14,6 +14,7 @@ from core.query.engine import DuckDBEngine
 from ui import health_panels as panels
 from ui.cache import table_version_key
 from ui.common import page_setup, require_table, stop_with, tr
+from ui.prefetch import prefetch_charts
 from ui.state import sticky
 
 ws = page_setup("health.title")
@@ -63,3 +64,4 @@ period = st.selectbox(
 panels.draw_table(view, period, targets)
 panels.draw_alerts(view)
 panels.draw_drill(view)
+prefetch_charts()  # no chart here: the browser loads the other views' chart code while the analyst reads

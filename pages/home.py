@@ -17,6 +17,7 @@ from ui import auth, state
 from ui.cache import load_home
 from ui.common import error_text, page_setup, tr
 from ui.home import create_workspace, messages, pending_upload, say, session_alive, session_id, versions_section
+from ui.prefetch import prefetch_charts
 from ui.present import show_table
 from ui.sources import database_source, first_preview
 
@@ -124,3 +125,4 @@ for key, item in list(pending.items()):
 database_source(ws)
 
 health_section(ws)
+prefetch_charts()  # no chart here: the browser loads the views' chart code while the analyst reads
