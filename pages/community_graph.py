@@ -14,7 +14,7 @@ from core.export import csv_bytes
 from core.graph.analysis import GraphSettings
 from core.graph.detect import METHODS
 from core.graph.layout import MAX_DRAWN_NODES
-from core.graph.significance import modularity_significance, significance_sentence
+from core.graph.significance import graph_significance, significance_sentence
 from core.graph.view import column_kinds, date_window, drill_label, find_member, graph_page, placements
 from ui import state, training
 from ui.cache import GRAPH_TABLES as TABLES
@@ -75,8 +75,8 @@ st.caption(shown.source_note)
 for col, (label, value) in zip(st.columns(len(shown.metrics)), shown.metrics):
     col.metric(label, value)
 st.caption(shown.report_note)
-sig = shared_memo("_graph_significance", (str(ws.path), versions, settings), lambda: modularity_significance(graph))
-st.caption(significance_sentence(sig, lang))  # communities only where they exist (vs rewirings)
+sig = shared_memo("_graph_significance", (str(ws.path), versions, settings), lambda: graph_significance(graph))
+st.caption(significance_sentence(sig, lang, graph.n_edges))  # communities only where they exist (vs rewirings)
 # resolution profile: chart + pick (a picked scale re-runs the analysis above, cached per scale)
 auto = analysis if settings.resolution == "auto" else None
 if auto is None:

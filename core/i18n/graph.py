@@ -132,6 +132,13 @@ TABLE: dict[str, dict[str, str]] = {
         "zh": "连接充分用户的留出准确率：{acc:.1%} · 已定位 {low} 位低连接用户 · 其中 {moved} 位与算法结果不同",
     },
     "graph.computing": {"en": "Finding communities…", "zh": "正在识别社群…"},
+    "graph.significance_skipped": {
+        "en": "Not tested against random rewirings: the graph has {edges} ties, above {limit} (on graphs "
+        "this large the test costs many times the detection and real structure is far beyond chance; "
+        "`python -m core communities --significance` runs it).",
+        "zh": "未与随机重连图比较：图中有 {edges} 条关系，超过 {limit}（这么大的图上检验耗时是社群识别的许多倍，"
+        "真实结构远超偶然；`python -m core communities --significance` 可运行该检验）。",
+    },
     "graph.error": {"en": "Could not analyse the graph: {error}", "zh": "无法分析图谱：{error}"},
     "graph.sentiment_from.label": {"en": "labels", "zh": "标签"},
     "graph.sentiment_from.lexicon": {"en": "lexicon", "zh": "情感词典"},

@@ -110,3 +110,25 @@ def test_bad_resolution_is_one_line_and_exit_2(run_cli, tmp_path):
         lines = proc.stderr.strip().splitlines()
         assert len(lines) == 1 and "resolution" in lines[0] and "Traceback" not in proc.stderr
         assert not (tmp_path / "out.csv").exists()
+
+
+def test_the_significance_test_runs_above_its_size_limit_only_when_asked(tmp_path, monkeypatch, capsys):
+    """Above MAX_EDGES the JSON says the test did not run and why; --significance runs it (in-process
+    with the limit lowered to 100 edges, so a 300-edge planted graph stands for a large one)."""
+    from core.__main__ import main
+    from core.graph import significance
+
+    g = nx.planted_partition_graph(4, 25, 0.5, 0.01, seed=1)
+    src = tmp_path / "edges.csv"
+    pd.DataFrame(list(g.edges()), columns=["src", "dst"]).to_csv(src, index=False)
+    assert g.number_of_edges() > 100
+    monkeypatch.setattr(significance, "MAX_EDGES", 100)
+    summaries = {}
+    for flags in ((), ("--significance",)):
+        capsys.readouterr()
+        assert main(["communities", str(src), "--out", str(tmp_path / "out.csv"), *flags]) == 0
+        summaries[flags] = json.loads(capsys.readouterr().out.strip().splitlines()[-1])["significance"]
+    skipped, tested = summaries[()], summaries[("--significance",)]
+    assert skipped["tested"] is False and "--significance" in skipped["reason"] and "100" in skipped["reason"]
+    assert "modularity_z" not in skipped
+    assert tested["tested"] is True and tested["structure_beyond_chance"] is True and tested["null_rewirings"] >= 3

@@ -108,14 +108,19 @@ def test_modularity_beyond_chance_only_where_structure_exists(shared_datasets):
     import igraph as ig
 
     from core.graph.build import graph_from_edges
-    from core.graph.significance import modularity_significance
+    from core.graph.significance import EARLY_Z, MIN_REWIRINGS, modularity_significance
 
     email = pd.read_csv(
         shared_datasets / "email_eu_core" / "email-Eu-core.txt", sep=r"\s+", header=None, names=["src", "dst"]
     )
     g = graph_from_edges(email, source_col="src", target_col="dst")
-    sig = modularity_significance(g, rewirings=10)
+    sig = modularity_significance(g, rewirings=10, stop_early=False)
     assert sig.rewirings == 10 and sig.structure_beyond_chance
+    # far beyond chance after three copies: the test stops there with the same verdict and null
+    early = modularity_significance(g, rewirings=10)
+    assert early.rewirings == MIN_REWIRINGS and early.z >= EARLY_Z and early.structure_beyond_chance
+    assert early.modularity == sig.modularity
+    assert abs(early.null_modularity_mean - sig.null_modularity_mean) < 4 * sig.null_modularity_sd
     # a graph drawn from the configuration model with the same degrees has none
     deg = g.degrees()
     deg = deg[deg > 0]
@@ -124,7 +129,7 @@ def test_modularity_beyond_chance_only_where_structure_exists(shared_datasets):
     e = np.array(cm.get_edgelist())
     null = graph_from_edges(pd.DataFrame({"src": e[:, 0], "dst": e[:, 1]}), source_col="src", target_col="dst")
     sig0 = modularity_significance(null, rewirings=10)
-    assert not sig0.structure_beyond_chance
+    assert not sig0.structure_beyond_chance and sig0.rewirings == 10  # no early stop without structure
     assert abs(sig0.z) < 3
 
 
