@@ -25,8 +25,9 @@ import streamlit as st
 STATIC_JS = Path(st.__file__).parent / "static" / "static" / "js"
 CHUNK_GLOB = "PlotlyChart.*.js"
 
-# Runs once per document: waits for the page's script run to finish, then for an idle moment (at
-# most 0.5 s), then imports the chunk relative to Streamlit's own entry script (whatever the base URL).
+# Runs once per document: waits for the page's script run to finish and its elements to have loaded
+# their code, then for an idle moment (at most 0.5 s), then imports the chunk relative to Streamlit's
+# own entry script (whatever the base URL).
 SCRIPT = """<script>
 (() => {
   if (window.__chartsPrefetched) return;
@@ -36,7 +37,10 @@ SCRIPT = """<script>
   if (!entry) return;
   const load = () => import(new URL(chunk, entry.src).href).catch(() => {});
   const app = document.querySelector('[data-testid="stApp"]');
-  const start = () => requestIdleCallback(load, {timeout: 500});
+  // after the run, and after the elements still loading their own code (skeletons) have drawn
+  let waited = 0;
+  const settled = () => !document.querySelector('[data-testid="stSkeleton"]') || (waited += 100) > 3000;
+  const start = () => (settled() ? requestIdleCallback(load, {timeout: 500}) : setTimeout(start, 100));
   if (!app || app.getAttribute('data-test-script-state') === 'notRunning') return start();
   const seen = new MutationObserver(() => {
     if (app.getAttribute('data-test-script-state') !== 'notRunning') return;
