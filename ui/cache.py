@@ -13,8 +13,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from core.capabilities import table_columns, view_capabilities
-from core.data.health import table_health
+from core.capabilities import view_capabilities
+from core.data.health import filled_columns, kept_table_health
 from core.data.view import home_view
 from core.data.workspace import TableInfo, Workspace
 from core.graph.analysis import analyse_communities, time_span
@@ -53,7 +53,8 @@ class CataloguedWorkspace(Workspace):
         return list(self.as_of_file("tables", super().tables))
 
     def history(self, table: str) -> list[TableInfo]:
-        return list(self.as_of_file(("history", table), lambda: super(CataloguedWorkspace, self).history(table)))
+        every = self.as_of_file("history", lambda: Workspace._catalog(self, current_only=False))  # all tables
+        return [i for i in every if i.table == table]
 
     def as_of_file(self, what: Hashable, read: Callable[[], Any]) -> Any:
         """`read()` (something read from the workspace file), read again only when the file changed."""
@@ -95,26 +96,22 @@ def table_version_key(ws: Workspace, table: str) -> str:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _health(ws_path: str, table: str, sha: str, version: int):
+def _health(ws_path: str, table: str, sha: str, version: int, created_at: str, _info: TableInfo):
 
-    return table_health(catalogued(ws_path), table)
+    return kept_table_health(catalogued(ws_path), _info)
 
 
 def load_health(ws: Workspace, table: str):
+    """The table's health figures: kept on disk per table version (a restart reads them), then in memory."""
     info = ws.info(table)
-    return _health(str(ws.path.resolve()), table, info.sha256, info.version)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def _columns(ws_path: str, table: str, sha: str, version: int) -> list[str]:
-
-    return table_columns(catalogued(ws_path), table)
+    return _health(str(ws.path.resolve()), table, info.sha256, info.version, info.created_at, info)
 
 
 def workspace_columns(ws: Workspace) -> dict[str, list[str]]:
-    """{table: columns holding at least one value}, cached on each table's version."""
+    """{table: columns holding at least one value}, from each table version's kept health figures
+    (what `core.capabilities.table_columns` scans for: a column's nulls below the table's rows)."""
     infos = ws.tables() if ws.db_path.exists() else []
-    return {i.table: _columns(str(ws.path.resolve()), i.table, i.sha256, i.version) for i in infos}
+    return {i.table: filled_columns(load_health(ws, i.table)) for i in infos}
 
 
 def workspace_support(ws: Workspace):

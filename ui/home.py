@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from core.data.audit import version_authors
+from core.data.audit import authors_by_table, trail
 from core.data.ingest import ConfirmationNeeded, FilePreview, Reviewed, ingest_file
 from core.data.mapping import suggest_mapping
 from core.data.schemas import SCHEMAS, TABLE_NAMES
@@ -247,9 +247,10 @@ def messages(workspace: str) -> list:
 
 def version_history(ws: Workspace, table: str) -> tuple[list, dict]:
     """`table`'s recorded versions and who made each, read from the workspace file once per change
-    of it (the server's warm-up reads them for the first visitor's home page)."""
+    of it, for every table at once (two DuckDB opens for the home page, not two per table; the
+    server's warm-up reads them for the first visitor's home page)."""
     cws = catalogued(ws)
-    return cws.history(table), cws.as_of_file(("authors", table), lambda: version_authors(cws, table))
+    return cws.history(table), cws.as_of_file("authors", lambda: authors_by_table(trail(cws))).get(table, {})
 
 
 def versions_section(ws: Workspace, infos) -> None:

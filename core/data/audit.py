@@ -73,10 +73,18 @@ def trail(ws, table: str | None = None) -> list[AuditEntry]:
     return [AuditEntry(*r) for r in rows]
 
 
+AUTHORED = ("ingest", "append", "replace", "restore")  # the events that make a version
+
+
 def version_authors(ws, table: str) -> dict[int, str]:
     """{version: who made it} for `table` (versions made before the trail existed are absent)."""
-    return {
-        e.version: e.who
-        for e in trail(ws, table)
-        if e.version is not None and e.action in ("ingest", "append", "replace", "restore")
-    }
+    return authors_by_table(trail(ws, table)).get(table, {})
+
+
+def authors_by_table(entries: list[AuditEntry]) -> dict[str, dict[int, str]]:
+    """{table: {version: who made it}} from trail entries (`trail(ws)`: every table in one read)."""
+    out: dict[str, dict[int, str]] = {}
+    for e in entries:
+        if e.version is not None and e.action in AUTHORED:
+            out.setdefault(e.table, {})[e.version] = e.who
+    return out
