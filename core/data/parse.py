@@ -27,8 +27,12 @@ from core.errors import InputError, Phrase, Phrases
 _LINE_RE = re.compile(r"CSV Error on Line: (\d+)")
 # the clean path's stream (`stream_to_parquet`), sized on a 1M-row, 43 MiB CSV (bench/ingest.py): batches
 # of 61,440 rows or an 8 MiB read buffer cost 10 to 20 MiB more at the peak for no less time, and
-# pyarrow's default 1 MiB data pages ~8 MiB of page buffers more
-STREAM_BATCH = 30720  # rows per Arrow batch, and so per row group of the staged file (at most)
+# pyarrow's default 1 MiB data pages ~8 MiB of page buffers more. With DuckDB on two threads, batches
+# of 30,720 rows cost 92 MiB extra (2.1x the file), of 8,192 rows 80-84 MiB (1.86-1.95x)
+STREAM_BATCH = 8192  # rows per Arrow batch, and so per row group of the staged file (at most)
+STREAM_THREADS = 2  # DuckDB's threads while it streams: the rows still come in file order (its default
+# preserve_insertion_order); one thread left the file's reading 2.0-2.2x pandas' (1.65x when the box is
+# busy), two give 2.2-2.8x in the same runs
 STREAM_BATCH_BYTES = 3 << 20  # ... and about this much text: fewer rows when the sampled rows are long
 STREAM_BUFFER = 2 << 20  # DuckDB's CSV read buffer (at least the longest line allowed)
 STREAM_PAGE = 128 << 10  # pyarrow's data page size
@@ -166,8 +170,8 @@ def _batch_rows(fmt) -> int:
 
 def stream_to_parquet(con, query: str, path: Path, batch_rows: int = STREAM_BATCH) -> tuple[int, dict[str, int]]:
     """Write the rows of `query` to `path` (Parquet, snappy) in their order, on two cores in little
-    memory: DuckDB reads and converts on this thread alone (so the rows come in file order, through
-    one read buffer) while a second thread has pyarrow encode and compress the batch before. Returns
+    memory: DuckDB reads and converts (STREAM_THREADS threads, the rows in file order) while a
+    second thread has pyarrow encode and compress the batch before. Returns
     (rows, empty values per column). Raises what DuckDB raises (an OSError once the stream has
     begun); `path` is then the caller's to delete."""
     batches: queue.Queue = queue.Queue(maxsize=1)
@@ -204,7 +208,7 @@ def stream_to_parquet(con, query: str, path: Path, batch_rows: int = STREAM_BATC
             except BaseException as exc:
                 failed.append(exc)
 
-    con.execute("SET threads = 1")
+    con.execute(f"SET threads = {STREAM_THREADS}")
     writing = threading.Thread(target=write, name="ingest-write", daemon=True)
     writing.start()
     try:
