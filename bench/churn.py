@@ -32,9 +32,20 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 if os.environ.get("CE_BENCH_SRC"):
     sys.path.insert(0, os.environ["CE_BENCH_SRC"])  # its core/ first; bench/ still from this checkout
+from bench.rows import emit_rows  # noqa: E402
+from bench.rows import row as bench_row  # noqa: E402
+
 DATASETS = REPO.parent / "shared" / "datasets"
 
 ROWS: list[dict] = []
+
+
+def _bench_row(r: dict) -> dict:
+    try:
+        value = float(r["value"])
+    except ValueError:
+        value = None
+    return bench_row(f"{r['section']}: {r['metric']}", value, None, None, r["floor"], r["pass"] == "yes")
 
 
 def row(section: str, what: str, value, floor: str = "", ok: bool | None = None) -> None:
@@ -375,6 +386,7 @@ def main() -> int:
         bench_sample(args.epochs)
     print()
     print(pd.DataFrame(ROWS).to_string(index=False))
+    emit_rows("churn", [_bench_row(r) for r in ROWS if r["pass"]])  # make bench: the rows with a floor
     print(f"\ntotal {time.perf_counter() - started:.0f} s; torch threads {__import__('torch').get_num_threads()}")
     return 0 if all(r["pass"] != "NO" for r in ROWS) else 1
 

@@ -35,6 +35,9 @@ import pandas as pd
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+from bench.rows import emit_rows  # noqa: E402
+from bench.rows import row as bench_row  # noqa: E402
+
 DATASETS = REPO.parent / "shared" / "datasets"
 RECO_NDCG_BEFORE = 0.662  # README, bench/recommend.py on the sample before issue 14
 
@@ -56,6 +59,19 @@ def record(model: str, data: str, seconds: float, target: float, quality: str, f
         }
     )
     print("  " + " | ".join(str(v) for v in ROWS[-1].values()), flush=True)
+
+
+def _bench_rows() -> list[dict]:
+    """make bench's rows: each model's seconds against its target, its quality against its floor."""
+    out = []
+    for r in ROWS:
+        name = f"{r['model']} on {r['data']}"
+        out.append(
+            bench_row(f"{name}: training s", float(r["seconds"]), None, None, r["target s"], r["time"] == "pass")
+        )
+        if r["quality ok"]:
+            out.append(bench_row(f"{name}: {r['quality']}", None, None, None, r["floor"], r["quality ok"] == "pass"))
+    return out
 
 
 def ended(metrics: dict) -> str:
@@ -265,6 +281,7 @@ def main(argv: list[str] | None = None) -> int:
             BENCHES[name](cache, args.device)
     print()
     print(pd.DataFrame(ROWS).to_string(index=False))
+    emit_rows("train_speed", _bench_rows())
     print(
         f"\ndevice {args.device} ({'cuda' if gpu else 'cpu'}), budget {budget or 'none'} s, torch {torch.__version__},"
         f" threads {torch.get_num_threads()}, cores {len(os.sched_getaffinity(0))}, load {os.getloadavg()[0]:.1f};"
