@@ -15,7 +15,8 @@ A fresh data folder gets the sample workspace (built before any clock starts). T
   the previous page left. Floor: <= 2 s each.
 - **10 sessions**: ten new sessions at once, each opening the app and clicking through every view
   twice; p95 of all their draws against the p95 of one session doing the same alone (measured just
-  before, same server). Floor: <= 3x.
+  before, same server). Floor: <= 3x. It also prints where the CPU went meanwhile (the server, the
+  Chromium processes, the rest): the ten browsers share the server's two cores here.
 - **20 sessions on a fresh server**: a second server, nothing computed yet; twenty sessions at once
   click through every view. Floors: every draw finishes (none over DRAW_TIMEOUT_S), and no shared
   result (core.shared_results: per data and settings) was computed twice: the server's log lists
@@ -188,6 +189,38 @@ async def concurrent(browser, url: str, sessions: int, rounds: int) -> list[dict
     return await asyncio.gather(*tasks)
 
 
+def cpu_split(server_pid: int) -> dict[str, float]:
+    """CPU seconds so far of the server, of Chromium and of the machine's other processes (psutil): where
+    the many-session row's time goes. A process counts with the children it has reaped, so renderers of
+    closed browser contexts stay in Chromium's share."""
+    import psutil
+
+    def used(p) -> float:
+        t = p.cpu_times()
+        return t.user + t.system + t.children_user + t.children_system
+
+    server = sum(used(p) for p in _tree(server_pid))
+    chromium = 0.0
+    for p in psutil.process_iter(["name"]):
+        if "chrom" in (p.info["name"] or ""):
+            try:
+                chromium += used(p)
+            except psutil.Error:
+                pass
+    total = sum(psutil.cpu_times()[:3])  # user, nice, system of every process
+    return {"server": server, "chromium": chromium, "other": total - server - chromium}
+
+
+def _tree(pid: int) -> list:
+    import psutil
+
+    try:
+        root = psutil.Process(pid)
+        return [root, *root.children(recursive=True)]
+    except psutil.Error:
+        return []
+
+
 def p95(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(round(0.95 * (len(ordered) - 1))))]
@@ -236,11 +269,19 @@ async def measure(few: int, many: int) -> list[dict]:
                     alone = await click_through(browser, url, 2)
                     single = p95([s for v in alone.values() for s in v])
                     print(f"one session alone, two rounds: {_seconds(alone)}; p95 {single:.2f} s")
+                    cpu_before, wall_before = cpu_split(proc.pid), time.perf_counter()
                     together = await concurrent(browser, url, few, 2)
+                    spent = {k: v - cpu_before[k] for k, v in cpu_split(proc.pid).items()}
+                    wall = time.perf_counter() - wall_before
                     draws = [s for t in together for v in t.values() for s in v]
                     p = p95(draws)
                     print(
                         f"{few} sessions, {len(draws)} draws: p50 {sorted(draws)[len(draws) // 2]:.2f} s, p95 {p:.2f} s"
+                    )
+                    print(
+                        f"  CPU over those {wall:.0f} s ({len(os.sched_getaffinity(0))} cores): server "
+                        f"{spent['server']:.0f} s, Chromium {spent['chromium']:.0f} s, the rest "
+                        f"(Playwright's driver, other tenants) {spent['other']:.0f} s"
                     )
                     figure = f"{few} sessions: p95 draw, s (ref: one session's p95)"
                     rows.append(row(figure, p, single, p / single, "<= 3x", p <= 3 * single))

@@ -144,3 +144,12 @@ def test_sample_reply_graph_is_beyond_chance(sample_ws):
         sig = modularity_significance(reply_graph(eng), rewirings=10)
     assert sig.structure_beyond_chance and sig.modularity > sig.null_modularity_mean + 3 * sig.null_modularity_sd
     assert "beyond chance" in significance_sentence(sig, "en") and "并非偶然" in significance_sentence(sig, "zh")
+
+
+def test_a_graph_too_large_to_test_says_so_in_both_languages():
+    from core.graph.significance import MAX_EDGES, significance_sentence
+
+    en, zh = (significance_sentence(None, lang, edges=250_000) for lang in ("en", "zh"))
+    for text in (en, zh):
+        assert "250,000" in text and f"{MAX_EDGES:,}" in text and "--significance" in text
+    assert "Not tested" in en and "未与随机重连图比较" in zh
