@@ -85,6 +85,6 @@ def authors_by_table(entries: list[AuditEntry]) -> dict[str, dict[int, str]]:
     """{table: {version: who made it}} from trail entries (`trail(ws)`: every table in one read)."""
     out: dict[str, dict[int, str]] = {}
     for e in entries:
-        if e.version is not None and e.action in AUTHORED:
+        if e.version is not None and e.table is not None and e.action in AUTHORED:
             out.setdefault(e.table, {})[e.version] = e.who
     return out
