@@ -285,8 +285,9 @@ def _refuse_repeated_file(
 
 def _memory_limit(opts: IngestOptions, src: Opened) -> str:
     """DuckDB's memory limit for this ingest: the one asked for, else the file's size within 48 MB to
-    512 MB. The conversion streams on one DuckDB thread (`core.data.parse.stream_to_parquet`), far
-    below it; it bounds what DuckDB holds or spills besides (a window over every row, JSON's reader)."""
+    512 MB. The conversion streams (`core.data.parse.stream_to_parquet`, two DuckDB threads, small
+    batches) far below it; it bounds what DuckDB holds or spills besides (a window over every row,
+    JSON's reader)."""
     if opts.memory_limit:
         return opts.memory_limit
     size = os.path.getsize(src.path) if src.path.is_file() else 0

@@ -67,10 +67,12 @@ def _q(g, seed: int) -> float:
     return float(g.modularity(labels.tolist(), weights=None, resolution=1.0))
 
 
-def _z(observed: float, null: list[float]) -> float:
+def _z(observed: float, null: list[float]) -> tuple[float, float, float]:
+    """(z, the null's mean, its sd): z is inf above a null without spread, 0 at or below it."""
     mean = float(np.mean(null))
     sd = float(np.std(null, ddof=1)) if len(null) > 1 else 0.0
-    return (observed - mean) / sd if sd > 0 else (np.inf if observed > mean else 0.0)
+    z = (observed - mean) / sd if sd > 0 else (np.inf if observed > mean else 0.0)
+    return float(z), mean, sd
 
 
 def modularity_significance(
@@ -102,11 +104,10 @@ def modularity_significance(
         finally:
             ig.set_random_number_generator(random)
         null.append(_q(g, seed + 1 + i))
-        if stop_early and len(null) >= MIN_REWIRINGS and _z(observed, null) >= EARLY_Z:
+        if stop_early and len(null) >= MIN_REWIRINGS and _z(observed, null)[0] >= EARLY_Z:
             break
-    mean = float(np.mean(null))
-    sd = float(np.std(null, ddof=1)) if len(null) > 1 else 0.0
-    return Significance(observed, mean, sd, len(null), float(_z(observed, null)), time.perf_counter() - start)
+    z, mean, sd = _z(observed, null)
+    return Significance(observed, mean, sd, len(null), z, time.perf_counter() - start)
 
 
 def graph_significance(graph: UserGraph, *, seed: int = 0, force: bool = False) -> Significance | None:
